@@ -1,0 +1,3 @@
+export * from "./vector.js";
+export * from "./values.js";
+export * from "./column-batch.js";

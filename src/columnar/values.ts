@@ -1,0 +1,112 @@
+/**
+ * Engine values vs row values.
+ * Engine value of a type: boolean → boolean; int/bigint/float/double → number; decimal → unscaled
+ * number (value × 10^scale); date → days since 1970-01-01; timestamp → µs since the epoch (UTC);
+ * string → string; binary → Uint8Array; array → engine value[]; struct → object keyed by field
+ * name; map → Map. Null is `null` everywhere.
+ * Row values (what users see, API.md "Rows are plain objects"): as above, except decimal → number,
+ * date and timestamp → Date, BIGINT may arrive as bigint.
+ */
+import { inputError } from "../common/errors.js";
+import { type DataType, simpleString } from "../types/data-type.js";
+
+const MS_PER_DAY = 86_400_000;
+
+export function toRowValue(t: DataType, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  switch (t.kind) {
+    case "decimal":
+      return (v as number) / 10 ** t.scale;
+    case "date":
+      return new Date((v as number) * MS_PER_DAY);
+    case "timestamp":
+      return new Date(Math.floor((v as number) / 1000));
+    case "array":
+      return (v as unknown[]).map((e) => toRowValue(t.elementType, e));
+    case "map": {
+      const out = new Map<unknown, unknown>();
+      for (const [k, x] of v as Map<unknown, unknown>) out.set(toRowValue(t.keyType, k), toRowValue(t.valueType, x));
+      return out;
+    }
+    case "struct": {
+      const o = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const f of t.fields) out[f.name] = toRowValue(f.type, o[f.name]);
+      return out;
+    }
+    default:
+      return v;
+  }
+}
+
+function bad(t: DataType, v: unknown, field?: string): never {
+  throw inputError(
+    "INVALID_ROW_VALUE",
+    `Value ${describe(v)}${field ? ` of field \`${field}\`` : ""} cannot be stored as ${simpleString(t).toUpperCase()}`,
+    { field, type: simpleString(t) },
+  );
+}
+
+const describe = (v: unknown): string =>
+  typeof v === "string" ? JSON.stringify(v) : v instanceof Date ? v.toISOString() : typeof v === "bigint" ? `${v}n` : String(v);
+
+/** Parse a user-supplied row value into the engine value of `t`; throws INVALID_ROW_VALUE. */
+export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
+  if (v === null || v === undefined) return null;
+  switch (t.kind) {
+    case "null":
+      return bad(t, v, field);
+    case "string":
+      return typeof v === "string" ? v : bad(t, v, field);
+    case "boolean":
+      return typeof v === "boolean" ? v : bad(t, v, field);
+    case "int":
+      if (typeof v === "number" && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+      return bad(t, v, field);
+    case "bigint":
+      if (typeof v === "bigint") return Number(v);
+      if (typeof v === "number" && Number.isInteger(v)) return v;
+      return bad(t, v, field);
+    case "float":
+      return typeof v === "number" ? Math.fround(v) : bad(t, v, field);
+    case "double":
+      return typeof v === "number" ? v : bad(t, v, field);
+    case "decimal": {
+      const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+      if (!Number.isFinite(n)) return bad(t, v, field);
+      const unscaled = Math.round(n * 10 ** t.scale);
+      if (Math.abs(unscaled) >= 10 ** t.precision) return bad(t, v, field);
+      return unscaled;
+    }
+    case "date":
+      if (v instanceof Date) return Math.floor(v.getTime() / MS_PER_DAY);
+      if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) return Math.floor(Date.parse(v + "T00:00:00Z") / MS_PER_DAY);
+      return bad(t, v, field);
+    case "timestamp":
+      if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime() * 1000;
+      if (typeof v === "string") {
+        const ms = Date.parse(v);
+        if (!Number.isNaN(ms)) return ms * 1000;
+      }
+      return bad(t, v, field);
+    case "binary":
+      if (v instanceof Uint8Array) return v;
+      if (typeof v === "string") return new TextEncoder().encode(v);
+      return bad(t, v, field);
+    case "array":
+      if (!Array.isArray(v)) return bad(t, v, field);
+      return v.map((e) => fromRowValue(t.elementType, e, field));
+    case "map": {
+      const entries = v instanceof Map ? [...v.entries()] : typeof v === "object" ? Object.entries(v as object) : null;
+      if (!entries) return bad(t, v, field);
+      return new Map(entries.map(([k, x]) => [fromRowValue(t.keyType, k, field), fromRowValue(t.valueType, x, field)]));
+    }
+    case "struct": {
+      if (typeof v !== "object" || Array.isArray(v) || v instanceof Date) return bad(t, v, field);
+      const o = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const f of t.fields) out[f.name] = fromRowValue(f.type, o[f.name], f.name);
+      return out;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Physical operators (`*Exec`, DataFusion's naming). A plan is built once per query (or per
+ * micro-batch by IncrementalExecution) and executed as an async stream of ColumnBatches.
+ * Operators must not mutate input batches; an operator that needs all input (sort, aggregate)
+ * drains its child before yielding.
+ */
+import type { ColumnBatch } from "../columnar/column-batch.js";
+import type { EvalContext } from "../expr/function-types.js";
+import type { StructType } from "../types/struct-type.js";
+
+/** What an operator may use while running. */
+export interface TaskContext {
+  readonly eval: EvalContext;
+  /** Target rows per output batch for operators that build batches (scans, joins, generate). */
+  readonly batchSize: number;
+  /** Cancellation: operators check it between batches. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExecutionPlan {
+  /** `ProjectExec`, `HashAggregateExec`, ... */
+  readonly name: string;
+  readonly schema: StructType;
+  readonly children: readonly ExecutionPlan[];
+  execute(ctx: TaskContext): AsyncIterable<ColumnBatch>;
+  /** One line for explain: name plus its arguments, e.g. `FilterExec: (amount > 10)`. */
+  describe(): string;
+}
+
+/** Indented tree of `describe()` lines, as `explain()` prints the physical plan. */
+export function formatPhysicalPlan(plan: ExecutionPlan): string {
+  const lines: string[] = [];
+  const walk = (p: ExecutionPlan, depth: number): void => {
+    lines.push(`${depth === 0 ? "" : "   ".repeat(depth - 1) + "+- "}${p.describe()}`);
+    for (const c of p.children) walk(c, depth + 1);
+  };
+  walk(plan, 0);
+  return lines.join("\n");
+}
+
+/** Drain a plan into an array of batches. */
+export async function collectBatches(plan: ExecutionPlan, ctx: TaskContext): Promise<ColumnBatch[]> {
+  const out: ColumnBatch[] = [];
+  for await (const b of plan.execute(ctx)) if (b.numRows > 0) out.push(b);
+  return out;
+}

@@ -1,0 +1,203 @@
+/**
+ * Resolved logical plans: every node knows its output attributes, and every expression is an
+ * RExpr bound to the node's input by column index. The physical planner (physical/planner.ts)
+ * turns these into ExecutionPlans; streaming's IncrementalExecution does the same per batch.
+ */
+import type { ColumnBatch } from "../columnar/column-batch.js";
+import type { RExpr } from "../expr/resolved-expr.js";
+import type { AggregateFunction, WindowFunction } from "../expr/function-types.js";
+import type { DataType } from "../types/data-type.js";
+import { StructType } from "../types/struct-type.js";
+import type { DataSourceSpec, JoinType } from "./logical-plan.js";
+import type { WindowFrame } from "../expr/expr.js";
+
+/** One output column: name, type, and a unique id that survives pass-through operators. */
+export interface Attribute {
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+  /** Like Spark's ExprId: equal ids mean the same column. */
+  readonly exprId: number;
+  /** Relation aliases this column can be qualified with (`t.a`). */
+  readonly qualifiers: readonly string[];
+  /** Set on an event-time column by withWatermark: the delay in ms. */
+  readonly watermarkDelayMs?: number;
+}
+
+export interface RSortOrder {
+  readonly expr: RExpr;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** An aggregate call lifted out of expressions; its result is one column of the Aggregate's buffer. */
+export interface RAggCall {
+  readonly fn: AggregateFunction;
+  readonly args: readonly RExpr[];
+  readonly distinct: boolean;
+  readonly ignoreNulls: boolean;
+  readonly filter?: RExpr;
+  readonly type: DataType;
+  readonly stateTypes: readonly DataType[];
+  /** Literal argument values by position (undefined where not literal). */
+  readonly literals: readonly (unknown | undefined)[];
+  /** Spark's auto-generated name, e.g. `count(1)`, `sum(x)`. */
+  readonly name: string;
+}
+
+export interface RWindowCall {
+  /** A ranking/offset function, or an aggregate evaluated over the frame. */
+  readonly fn: { readonly kind: "window"; readonly impl: WindowFunction } | { readonly kind: "aggregate"; readonly impl: AggregateFunction };
+  readonly args: readonly RExpr[];
+  readonly literals: readonly (unknown | undefined)[];
+  readonly ignoreNulls: boolean;
+  readonly partitionBy: readonly RExpr[];
+  readonly orderBy: readonly RSortOrder[];
+  /** Always explicit after analysis (Spark's defaults applied). */
+  readonly frame: WindowFrame;
+  readonly type: DataType;
+  readonly stateTypes: readonly DataType[];
+}
+
+export type ResolvedPlan =
+  | RLocalRelation
+  | RScan
+  | RRange
+  | RProject
+  | RFilter
+  | RAggregate
+  | RWindow
+  | RGenerate
+  | RJoin
+  | RSort
+  | RLimit
+  | RUnion
+  | RDropDuplicates
+  | RWatermark;
+
+interface RNode {
+  readonly output: readonly Attribute[];
+}
+
+export interface RLocalRelation extends RNode {
+  readonly kind: "localRelation";
+  readonly batches: readonly ColumnBatch[];
+  readonly streamSourceId?: string;
+}
+export interface RScan extends RNode {
+  readonly kind: "scan";
+  readonly source: DataSourceSpec;
+  readonly streaming: boolean;
+  /** The full data schema (output may be a projection of it in later optimizations). */
+  readonly dataSchema: StructType;
+}
+export interface RRange extends RNode {
+  readonly kind: "range";
+  readonly start: number;
+  readonly end: number;
+  readonly step: number;
+}
+export interface RProject extends RNode {
+  readonly kind: "project";
+  readonly input: ResolvedPlan;
+  readonly exprs: readonly RExpr[];
+}
+export interface RFilter extends RNode {
+  readonly kind: "filter";
+  readonly input: ResolvedPlan;
+  readonly condition: RExpr;
+}
+/**
+ * Output = resultExprs evaluated over the buffer [group keys..., aggregate results...].
+ * groupingSets (rollup/cube): each set lists which group keys are kept; the others become null
+ * and a spark_grouping_id is not exposed.
+ */
+export interface RAggregate extends RNode {
+  readonly kind: "aggregate";
+  readonly input: ResolvedPlan;
+  readonly groupBy: readonly RExpr[];
+  readonly aggs: readonly RAggCall[];
+  readonly resultExprs: readonly RExpr[];
+  readonly groupingSets?: readonly (readonly number[])[];
+}
+/** Output = input columns followed by one column per window call. */
+export interface RWindow extends RNode {
+  readonly kind: "window";
+  readonly input: ResolvedPlan;
+  readonly calls: readonly RWindowCall[];
+}
+/** explode / posexplode (outer variants): output = input columns followed by generated ones. */
+export interface RGenerate extends RNode {
+  readonly kind: "generate";
+  readonly input: ResolvedPlan;
+  readonly generator: "explode" | "posexplode" | "inline";
+  readonly outer: boolean;
+  readonly arg: RExpr;
+}
+/**
+ * Output = left columns then right columns (semi/anti: left only; `using` joins project after).
+ * Equi keys are split out for hashing; `condition` is the residual over [left..., right...].
+ */
+export interface RJoin extends RNode {
+  readonly kind: "join";
+  readonly left: ResolvedPlan;
+  readonly right: ResolvedPlan;
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly RExpr[];
+  readonly rightKeys: readonly RExpr[];
+  readonly condition?: RExpr;
+}
+export interface RSort extends RNode {
+  readonly kind: "sort";
+  readonly input: ResolvedPlan;
+  readonly order: readonly RSortOrder[];
+}
+export interface RLimit extends RNode {
+  readonly kind: "limit";
+  readonly input: ResolvedPlan;
+  readonly limit: number;
+  readonly offset: number;
+}
+/** Inputs are already projected to the same column order and types. */
+export interface RUnion extends RNode {
+  readonly kind: "union";
+  readonly inputs: readonly ResolvedPlan[];
+}
+/** Keep the first row per key (distinct = all columns). */
+export interface RDropDuplicates extends RNode {
+  readonly kind: "dropDuplicates";
+  readonly input: ResolvedPlan;
+  readonly keys: readonly number[];
+  readonly withinWatermark: boolean;
+}
+export interface RWatermark extends RNode {
+  readonly kind: "watermark";
+  readonly input: ResolvedPlan;
+  readonly eventTimeIndex: number;
+  readonly delayMs: number;
+}
+
+export function outputSchema(p: ResolvedPlan): StructType {
+  return new StructType(p.output.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })));
+}
+
+export function resolvedChildren(p: ResolvedPlan): ResolvedPlan[] {
+  switch (p.kind) {
+    case "localRelation":
+    case "scan":
+    case "range":
+      return [];
+    case "join":
+      return [p.left, p.right];
+    case "union":
+      return [...p.inputs];
+    default:
+      return [p.input];
+  }
+}
+
+export function isStreamingPlan(p: ResolvedPlan): boolean {
+  if (p.kind === "scan") return p.streaming;
+  if (p.kind === "localRelation") return p.streamSourceId !== undefined;
+  return resolvedChildren(p).some(isStreamingPlan);
+}
