@@ -104,3 +104,12 @@ export interface WindowFunction {
     options: { readonly ignoreNulls: boolean },
   ): Vector;
 }
+
+/** Name → implementation lookup used by the analyzer; injectable so tests and UDFs can extend it. */
+export interface FunctionCatalog {
+  scalar(name: string): ScalarFunction | undefined;
+  aggregate(name: string): AggregateFunction | undefined;
+  window(name: string): WindowFunction | undefined;
+  /** Every known name, for "did you mean" suggestions. */
+  names(): string[];
+}

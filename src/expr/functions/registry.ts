@@ -1,0 +1,13 @@
+/**
+ * Built-in scalar functions by lower-case Spark name. Each family file exports a list of
+ * ScalarFunction objects; aliases are separate entries sharing an implementation.
+ */
+import type { ScalarFunction } from "../function-types.js";
+
+const families: readonly (readonly ScalarFunction[])[] = [];
+
+const byName = new Map<string, ScalarFunction>();
+for (const family of families) for (const fn of family) byName.set(fn.name, fn);
+
+export const lookupScalarFunction = (name: string): ScalarFunction | undefined => byName.get(name.toLowerCase());
+export const scalarFunctionNames = (): string[] => [...byName.keys()];

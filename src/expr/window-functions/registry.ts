@@ -1,0 +1,10 @@
+/** Built-in ranking and offset window functions by lower-case Spark name. */
+import type { WindowFunction } from "../function-types.js";
+
+const families: readonly (readonly WindowFunction[])[] = [];
+
+const byName = new Map<string, WindowFunction>();
+for (const family of families) for (const fn of family) byName.set(fn.name, fn);
+
+export const lookupWindowFunction = (name: string): WindowFunction | undefined => byName.get(name.toLowerCase());
+export const windowFunctionNames = (): string[] => [...byName.keys()];
