@@ -1,0 +1,73 @@
+/**
+ * `spark.read` / `spark.readStream`: format, schema, options, then load(). Building the reader is
+ * pure; load() creates the DataFrame, which resolves the source (listing files, reading footers
+ * or inferring a schema) during analysis.
+ */
+import { node } from "../plan/logical-plan.js";
+import type { StructTypeLike } from "../types/data-type.js";
+import { type StructType, toStructType } from "../types/struct-type.js";
+import { DataFrame, type DataFrameContext } from "./dataframe.js";
+
+interface ReaderState {
+  readonly format: string;
+  readonly schema?: StructType;
+  readonly options: Readonly<Record<string, string>>;
+}
+
+export class DataFrameReader {
+  readonly #ctx: DataFrameContext;
+  readonly #streaming: boolean;
+  readonly #s: ReaderState;
+
+  constructor(ctx: DataFrameContext, streaming: boolean, state: ReaderState = { format: "parquet", options: {} }) {
+    this.#ctx = ctx;
+    this.#streaming = streaming;
+    this.#s = state;
+  }
+
+  private with(patch: Partial<ReaderState>): DataFrameReader {
+    return new DataFrameReader(this.#ctx, this.#streaming, { ...this.#s, ...patch });
+  }
+
+  format(source: string): DataFrameReader {
+    return this.with({ format: source.toLowerCase() });
+  }
+  /** A DDL string (`"id STRING, ts TIMESTAMP"`) or a StructType. */
+  schema(schema: string | StructTypeLike): DataFrameReader {
+    return this.with({ schema: toStructType(schema) });
+  }
+  option(key: string, value: string | number | boolean): DataFrameReader {
+    return this.with({ options: { ...this.#s.options, [key]: String(value) } });
+  }
+  options(opts: Record<string, string | number | boolean>): DataFrameReader {
+    return this.with({
+      options: { ...this.#s.options, ...Object.fromEntries(Object.entries(opts).map(([k, v]) => [k, String(v)])) },
+    });
+  }
+
+  load(...paths: (string | string[])[]): DataFrame {
+    const source = {
+      format: this.#s.format,
+      paths: paths.flat(),
+      options: this.#s.options,
+      ...(this.#s.schema ? { userSchema: this.#s.schema } : {}),
+    };
+    return new DataFrame(this.#ctx, node({ kind: "read", source, streaming: this.#streaming }));
+  }
+  json(...paths: (string | string[])[]): DataFrame {
+    return this.format("json").load(...paths);
+  }
+  csv(...paths: (string | string[])[]): DataFrame {
+    return this.format("csv").load(...paths);
+  }
+  parquet(...paths: (string | string[])[]): DataFrame {
+    return this.format("parquet").load(...paths);
+  }
+  text(...paths: (string | string[])[]): DataFrame {
+    return this.format("text").load(...paths);
+  }
+  /** A temp view or table by name. */
+  table(name: string): DataFrame {
+    return new DataFrame(this.#ctx, node({ kind: "namedRelation", nameParts: name.split(".") }));
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The in-process engine behind DataFrames: analyze → physical plan → execute, with the session's
+ * catalog, configuration and connectors. One instance per Session.
+ */
+import type { ColumnBatch } from "../columnar/column-batch.js";
+import { analysisError, unsupported } from "../common/errors.js";
+import { createFileScanExec, resolveFileSource, writeFiles } from "../connectors/files/index.js";
+import type { ExplainMode, QueryExecutor, WriteSpec } from "../dataframe/executor.js";
+import { builtinFunctions } from "../expr/function-catalog.js";
+import type { EvalContext } from "../expr/function-types.js";
+import { analyze } from "../plan/analyzer.js";
+import type { AnalyzerEnv } from "../plan/analyzer-env.js";
+import { formatLogicalPlan } from "../plan/explain.js";
+import type { DataSourceSpec, LogicalPlan } from "../plan/logical-plan.js";
+import type { RScan, ResolvedPlan } from "../plan/resolved-plan.js";
+import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPlan } from "../physical/execution-plan.js";
+import { createPhysicalPlan } from "../physical/planner.js";
+import type { StructType } from "../types/struct-type.js";
+import type { RuntimeConfig } from "./runtime-config.js";
+
+const FILE_FORMATS = new Set(["json", "csv", "parquet", "text"]);
+
+export class EmbeddedExecutor implements QueryExecutor {
+  readonly #views = new Map<string, LogicalPlan>();
+  /** Extra relation resolvers (memory sink tables, streaming sources), consulted after temp views. */
+  readonly #relations: ((nameParts: readonly string[]) => LogicalPlan | ResolvedPlan | undefined)[] = [];
+  /** Extra source resolvers by format (streaming connectors register here). */
+  readonly #sources = new Map<string, { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan): ExecutionPlan }>();
+
+  constructor(private readonly conf: RuntimeConfig) {}
+
+  evalContext(): EvalContext {
+    return {
+      timeZone: this.conf.get("spark.sql.session.timeZone")!,
+      ansi: this.conf.getBoolean("spark.sql.ansi.enabled"),
+      currentTimestampUs: Date.now() * 1000,
+    };
+  }
+
+  taskContext(signal?: AbortSignal): TaskContext {
+    return { eval: this.evalContext(), batchSize: this.conf.getNumber("sluice.execution.batchSize"), ...(signal ? { signal } : {}) };
+  }
+
+  analyzerEnv(): AnalyzerEnv {
+    return {
+      functions: builtinFunctions,
+      eval: this.evalContext(),
+      caseSensitive: this.conf.getBoolean("spark.sql.caseSensitive"),
+      lookupRelation: (nameParts) => this.lookupRelation(nameParts),
+      resolveSource: (spec, streaming) => this.resolveSource(spec, streaming),
+    };
+  }
+
+  registerSource(format: string, impl: { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan): ExecutionPlan }): void {
+    this.#sources.set(format, impl);
+  }
+
+  registerRelationResolver(fn: (nameParts: readonly string[]) => LogicalPlan | ResolvedPlan | undefined): void {
+    this.#relations.push(fn);
+  }
+
+  private lookupRelation(nameParts: readonly string[]): LogicalPlan | ResolvedPlan | undefined {
+    const name = nameParts.join(".").toLowerCase();
+    const view = this.#views.get(name);
+    if (view) return view;
+    for (const r of this.#relations) {
+      const p = r(nameParts);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  private resolveSource(spec: DataSourceSpec, streaming: boolean): StructType {
+    const custom = this.#sources.get(spec.format);
+    if (custom) return custom.schema(spec, streaming);
+    if (FILE_FORMATS.has(spec.format)) return resolveFileSource(spec);
+    throw unsupported("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${spec.format}. Known formats: ${[...FILE_FORMATS, ...this.#sources.keys()].join(", ")}`, {
+      format: spec.format,
+    });
+  }
+
+  analyze(plan: LogicalPlan): ResolvedPlan {
+    return analyze(plan, this.analyzerEnv());
+  }
+
+  physicalPlan(resolved: ResolvedPlan): ExecutionPlan {
+    return createPhysicalPlan(resolved, {
+      eval: this.evalContext(),
+      scan: (node) => {
+        const custom = this.#sources.get(node.source.format);
+        if (custom?.scan) return custom.scan(node);
+        return createFileScanExec(node);
+      },
+    });
+  }
+
+  async collect(plan: LogicalPlan): Promise<ColumnBatch[]> {
+    const exec = this.physicalPlan(this.analyze(plan));
+    return collectBatches(exec, this.taskContext());
+  }
+
+  explain(plan: LogicalPlan, mode: ExplainMode): string {
+    const resolved = this.analyze(plan);
+    const physical = formatPhysicalPlan(this.physicalPlan(resolved));
+    if (mode === "simple") return `== Physical Plan ==\n${physical}\n`;
+    return `== Analyzed Logical Plan ==\n${formatLogicalPlan(resolved)}\n\n== Physical Plan ==\n${physical}\n`;
+  }
+
+  async write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
+    if (!FILE_FORMATS.has(spec.format)) {
+      throw unsupported("DATA_SOURCE_NOT_FOUND", `Cannot write format '${spec.format}'. Known formats: ${[...FILE_FORMATS].join(", ")}`, { format: spec.format });
+    }
+    const exec = this.physicalPlan(this.analyze(plan));
+    await writeFiles(exec, this.taskContext(), spec);
+  }
+
+  registerTempView(name: string, plan: LogicalPlan, replace: boolean): void {
+    const key = name.toLowerCase();
+    if (!replace && this.#views.has(key)) {
+      throw analysisError("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", `Cannot create the temporary view \`${name}\` because it already exists. Use createOrReplaceTempView to replace it.`, { view: name });
+    }
+    this.analyze(plan);
+    this.#views.set(key, plan);
+  }
+
+  dropTempView(name: string): boolean {
+    return this.#views.delete(name.toLowerCase());
+  }
+
+  tempViewNames(): string[] {
+    return [...this.#views.keys()];
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Session configuration. Keys are Spark's (`spark.sql.session.timeZone`); `sluice.` is accepted as
+ * a synonym for `spark.` so both spellings reach the same entry. Values are kept as strings.
+ */
+import { configError } from "../common/errors.js";
+
+interface Entry {
+  readonly default: () => string;
+  readonly validate?: (v: string) => string | undefined;
+  readonly doc: string;
+}
+
+const bool = (v: string): string | undefined => (v === "true" || v === "false" ? undefined : "expected true or false");
+const posInt = (v: string): string | undefined => (/^[1-9]\d*$/.test(v) ? undefined : "expected a positive integer");
+
+function validTimeZone(v: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: v });
+    return undefined;
+  } catch {
+    return "expected an IANA time zone such as UTC or America/Los_Angeles";
+  }
+}
+
+/** Entries Sluice reads; any other key is stored and returned as given (as Spark does). */
+export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
+  "spark.sql.session.timeZone": {
+    default: () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+    validate: validTimeZone,
+    doc: "Time zone for timestamp parsing, formatting and date functions (default: the local zone, as Spark).",
+  },
+  "spark.sql.ansi.enabled": { default: () => "true", validate: bool, doc: "ANSI SQL mode (on by default, as in Spark 4)." },
+  "spark.sql.caseSensitive": { default: () => "false", validate: bool, doc: "Case-sensitive name resolution." },
+  "spark.sql.shuffle.partitions": { default: () => "1", validate: posInt, doc: "Partitions for stateful operators." },
+  "sluice.execution.batchSize": { default: () => "65536", validate: posInt, doc: "Rows per columnar batch." },
+};
+
+const canonical = (key: string): string => (key.startsWith("sluice.") && !(key in CONFIG_ENTRIES) ? "spark." + key.slice(7) : key);
+
+export class RuntimeConfig {
+  readonly #values = new Map<string, string>();
+
+  constructor(initial: Readonly<Record<string, string>> = {}) {
+    for (const [k, v] of Object.entries(initial)) this.set(k, v);
+  }
+
+  set(key: string, value: string | number | boolean): void {
+    const k = canonical(key);
+    const v = String(value);
+    const problem = CONFIG_ENTRIES[k]?.validate?.(v);
+    if (problem) throw configError("INVALID_CONF_VALUE", `Invalid value '${v}' for ${key}: ${problem}`, { key, value: v });
+    this.#values.set(k, v);
+  }
+
+  get(key: string, fallback?: string): string | undefined {
+    const k = canonical(key);
+    return this.#values.get(k) ?? fallback ?? CONFIG_ENTRIES[k]?.default();
+  }
+
+  getBoolean(key: string): boolean {
+    return this.get(key) === "true";
+  }
+
+  getNumber(key: string): number {
+    return Number(this.get(key));
+  }
+
+  unset(key: string): void {
+    this.#values.delete(canonical(key));
+  }
+
+  getAll(): Record<string, string> {
+    return Object.fromEntries(this.#values);
+  }
+}

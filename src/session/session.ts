@@ -1,0 +1,150 @@
+/**
+ * Session: the entry point (PySpark's SparkSession). Owns the configuration, the catalog of temp
+ * views and the embedded executor; creates DataFrames from rows, files, tables and SQL.
+ *
+ *   const spark = Session.builder().appName("orders").config("spark.sql.session.timeZone", "UTC").getOrCreate();
+ */
+import { batchFromRows } from "../columnar/column-batch.js";
+import { batchesToArrow } from "../columnar/arrow.js";
+import { analysisError, configError } from "../common/errors.js";
+import { DataFrame, type DataFrameContext } from "../dataframe/dataframe.js";
+import { DataFrameReader } from "../dataframe/dataframe-reader.js";
+import { literalType } from "../expr/literal.js";
+import { node } from "../plan/logical-plan.js";
+import { parseStatement } from "../sql/parser.js";
+import { type DataType, type StructTypeLike, sameType } from "../types/data-type.js";
+import { StructType, toStructType } from "../types/struct-type.js";
+import { EmbeddedExecutor } from "./embedded-executor.js";
+import { RuntimeConfig } from "./runtime-config.js";
+
+export class SessionBuilder {
+  readonly #options: Record<string, string> = {};
+
+  appName(name: string): this {
+    this.#options["spark.app.name"] = name;
+    return this;
+  }
+  /** Accepted for PySpark compatibility; the embedded engine always runs in-process. */
+  master(url: string): this {
+    this.#options["spark.master"] = url;
+    return this;
+  }
+  config(key: string, value: string | number | boolean): this {
+    this.#options[key] = String(value);
+    return this;
+  }
+  /** The active session if one exists (its conf updated with this builder's entries), else a new one. */
+  getOrCreate(): Session {
+    const s = Session.active && !Session.active.stopped ? Session.active : new Session(new RuntimeConfig());
+    for (const [k, v] of Object.entries(this.#options)) s.conf.set(k, v);
+    Session.active = s;
+    return s;
+  }
+  /** Spark Connect is planned: the same DataFrames will run on a remote cluster. */
+  remote(url: string): never {
+    throw configError("REMOTE_NOT_SUPPORTED", `Spark Connect (remote("${url}")) is not supported yet; use the embedded engine`);
+  }
+}
+
+export class Session {
+  static active: Session | undefined;
+  static builder(): SessionBuilder {
+    return new SessionBuilder();
+  }
+
+  readonly executor: EmbeddedExecutor;
+  readonly dfContext: DataFrameContext;
+  stopped = false;
+
+  constructor(readonly conf: RuntimeConfig) {
+    this.executor = new EmbeddedExecutor(conf);
+    this.dfContext = { executor: this.executor, toArrow: (schema, batches) => batchesToArrow(schema, batches) };
+  }
+
+  get version(): string {
+    return "0.1.0";
+  }
+
+  get read(): DataFrameReader {
+    return new DataFrameReader(this.dfContext, false);
+  }
+
+  /**
+   * A DataFrame from plain-object rows (or arrays, matched by position). The schema is a DDL string,
+   * a StructType, a list of column names, or inferred from the first non-null value per column.
+   */
+  createDataFrame(rows: readonly (Record<string, unknown> | readonly unknown[])[], schema?: string | StructTypeLike | string[]): DataFrame {
+    const names = Array.isArray(schema) ? schema : undefined;
+    const asObjects = rows.map((r, i) => {
+      if (!Array.isArray(r)) return r as Record<string, unknown>;
+      const cols = names ?? (schema !== undefined ? toStructType(schema as string | StructTypeLike).fieldNames : r.map((_, c) => `_${c + 1}`));
+      if (r.length !== cols.length) {
+        throw analysisError("AXIS_LENGTH_MISMATCH", `Row ${i} has ${r.length} values but the schema has ${cols.length} columns`, { row: i });
+      }
+      return Object.fromEntries(cols.map((c, j) => [c, r[j]]));
+    });
+    const struct = schema === undefined || names ? inferSchema(asObjects, names) : toStructType(schema as string | StructTypeLike);
+    const batch = batchFromRows(struct, asObjects);
+    return new DataFrame(this.dfContext, node({ kind: "localRelation", schema: struct, batches: [batch] }));
+  }
+
+  /** `range(end)` or `range(start, end, step)`: one BIGINT column `id`. */
+  range(start: number, end?: number, step = 1): DataFrame {
+    const [s, e] = end === undefined ? [0, start] : [start, end];
+    if (step === 0) throw analysisError("INVALID_RANGE_STEP", "range() step must not be 0");
+    return new DataFrame(this.dfContext, node({ kind: "range", start: s, end: e, step }));
+  }
+
+  /** Run a SQL statement: a query returns its DataFrame; DDL/DML run and return an empty one. */
+  sql(text: string): DataFrame {
+    const st = parseStatement(text);
+    switch (st.kind) {
+      case "query":
+        return new DataFrame(this.dfContext, st.plan);
+      case "createView":
+        this.executor.registerTempView(st.name, st.plan, st.replace);
+        return this.emptyDataFrame();
+    }
+  }
+
+  table(name: string): DataFrame {
+    return this.read.table(name);
+  }
+
+  emptyDataFrame(): DataFrame {
+    return this.createDataFrame([], new StructType([]));
+  }
+
+  get catalog(): { dropTempView(name: string): boolean; listTables(): string[] } {
+    return { dropTempView: (n) => this.executor.dropTempView(n), listTables: () => this.executor.tempViewNames() };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (Session.active === this) Session.active = undefined;
+  }
+}
+
+function inferSchema(rows: readonly Record<string, unknown>[], names?: readonly string[]): StructType {
+  const cols = names ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return new StructType(
+    cols.map((name) => {
+      let type: DataType = { kind: "null" };
+      for (const r of rows) {
+        const v = r[name];
+        if (v === null || v === undefined) continue;
+        const t = literalType(v);
+        // integers widen to BIGINT and then DOUBLE across rows, as Python's int/float would
+        if (type.kind === "null" || (type.kind === "int" && (t.kind === "bigint" || t.kind === "double")) || (type.kind === "bigint" && t.kind === "double")) type = t;
+        else if (!sameType(type, t) && !(t.kind === "int" && (type.kind === "bigint" || type.kind === "double"))) {
+          throw analysisError("CANNOT_MERGE_TYPE", `Column \`${name}\` has values of different types; pass a schema to createDataFrame`, { column: name });
+        }
+      }
+      if (type.kind === "int") type = { kind: "bigint" }; // PySpark infers Python ints as BIGINT
+      if (type.kind === "null") {
+        throw analysisError("CANNOT_DETERMINE_TYPE", `Cannot infer the type of column \`${name}\`: every value is null; pass a schema`, { column: name });
+      }
+      return { name, type, nullable: true };
+    }),
+  );
+}
