@@ -1,0 +1,58 @@
+/**
+ * Atomic, durable file writes: temp file in the same folder → write → fsync → rename → fsync(dir).
+ * A reader therefore sees either the old file or the complete new one, never a torn write.
+ * `createOnly` refuses to replace an existing file (used by logs, where batch N is written once).
+ */
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { randomUUID } from "node:crypto";
+
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Write `data` to `path` atomically. With `createOnly`, returns false (and writes nothing) when
+ * the file already exists — the hard link is the atomic "create if absent".
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { createOnly?: boolean } = {}): boolean {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
+  const fd = openSync(tmp, "wx");
+  try {
+    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    if (options.createOnly) {
+      try {
+        linkSync(tmp, path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw e;
+      }
+    } else {
+      renameSync(tmp, path);
+    }
+  } finally {
+    if (options.createOnly) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+  fsyncDir(dir);
+  return true;
+}

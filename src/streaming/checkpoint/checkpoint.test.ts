@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CommitLog } from "./commit-log.js";
+import { OffsetSeqLog } from "./offset-seq-log.js";
+import { readOrCreateStreamMetadata } from "./stream-metadata.js";
+import { writeFileAtomic } from "./atomic-file.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "sluice-chk-"));
+
+describe("checkpoint logs", () => {
+  it("writes offsets entries once, with a version line, and reads them back", () => {
+    const dir = tmp();
+    const log = new OffsetSeqLog(join(dir, "offsets"));
+    const entry = { offsets: ['{"logOffset":3}', null], metadata: { batchWatermarkMs: 5, batchTimestampMs: 1000, conf: { a: "1" } } };
+    expect(log.add(0, entry)).toBe(true);
+    expect(log.add(0, { ...entry, offsets: ["9"] })).toBe(false);
+    expect(readFileSync(join(dir, "offsets", "0"), "utf8")).toBe('v1\n{"batchWatermarkMs":5,"batchTimestampMs":1000,"conf":{"a":"1"}}\n{"logOffset":3}\n-');
+    expect(log.get(0)).toEqual(entry);
+    expect(log.get(1)).toBeUndefined();
+    expect(readdirSync(join(dir, "offsets"))).toEqual(["0"]);
+  });
+
+  it("lists, finds the latest and purges old entries", () => {
+    const log = new CommitLog(join(tmp(), "commits"));
+    for (const i of [0, 1, 2, 10]) log.add(i, { nextBatchWatermarkMs: i });
+    expect(log.listBatchIds()).toEqual([0, 1, 2, 10]);
+    expect(log.getLatest()).toEqual({ batchId: 10, entry: { nextBatchWatermarkMs: 10 } });
+    log.purge(2);
+    expect(log.listBatchIds()).toEqual([2, 10]);
+  });
+
+  it("refuses a truncated or corrupt entry, naming the file", () => {
+    const dir = tmp();
+    const log = new OffsetSeqLog(dir);
+    writeFileSync(join(dir, "0"), 'v1\n{"batchWatermarkMs":0,"batchTi');
+    expect(() => log.get(0)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT", message: expect.stringContaining(join(dir, "0")) }));
+    writeFileSync(join(dir, "1"), "garbage");
+    expect(() => log.get(1)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT" }));
+    writeFileSync(join(dir, "2"), 'v9\n{"batchWatermarkMs":0,"batchTimestampMs":0}');
+    expect(() => log.get(2)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_VERSION_UNSUPPORTED" }));
+    const commits = new CommitLog(dir);
+    writeFileSync(join(dir, "3"), "v1\n{}");
+    expect(() => commits.get(3)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT" }));
+  });
+
+  it("keeps the query id stable and rejects a different query on the same checkpoint", () => {
+    const dir = tmp();
+    const a = readOrCreateStreamMetadata(dir, ["memory:0"], "memory");
+    const b = readOrCreateStreamMetadata(dir, ["memory:0"], "memory");
+    expect(b.id).toBe(a.id);
+    expect(() => readOrCreateStreamMetadata(dir, ["json:/in"], "memory")).toThrowError(
+      expect.objectContaining({ code: "CHECKPOINT_INCOMPATIBLE_QUERY" }),
+    );
+  });
+
+  it("atomic writes replace whole files and createOnly never overwrites", () => {
+    const f = join(tmp(), "x", "f");
+    expect(writeFileAtomic(f, "one")).toBe(true);
+    expect(writeFileAtomic(f, "two")).toBe(true);
+    expect(readFileSync(f, "utf8")).toBe("two");
+    expect(writeFileAtomic(f, "three", { createOnly: true })).toBe(false);
+    expect(readFileSync(f, "utf8")).toBe("two");
+  });
+});
