@@ -13,6 +13,7 @@ import { parseExpression } from "../sql/parse-expression.js";
 import { StringType, simpleString } from "../types/data-type.js";
 import type { StructType } from "../types/struct-type.js";
 import { DataFrameWriter } from "./dataframe-writer.js";
+import { DataStreamWriter, type StreamStarter } from "./data-stream-writer.js";
 import type { ExplainMode, QueryExecutor } from "./executor.js";
 import { GroupedData } from "./grouped-data.js";
 import { showString } from "./show.js";
@@ -22,8 +23,8 @@ export type Row = Record<string, unknown>;
 /** Hooks a DataFrame needs beyond batch execution (streaming writers, Arrow export). */
 export interface DataFrameContext {
   readonly executor: QueryExecutor;
-  /** Build a DataStreamWriter for a streaming DataFrame (provided by the session). */
-  readonly writeStream?: (df: DataFrame) => unknown;
+  /** Starts streaming queries (provided by the session). */
+  readonly startStream?: StreamStarter;
   readonly toArrow?: (schema: StructType, batches: readonly ColumnBatch[]) => unknown;
 }
 
@@ -325,11 +326,11 @@ export class DataFrame {
     }
     return new DataFrameWriter(this);
   }
-  get writeStream(): unknown {
+  get writeStream(): DataStreamWriter {
     if (!this.isStreaming) {
       throw unsupported("WRITE_STREAM_NOT_ALLOWED", "'writeStream' can be called only on streaming Dataset/DataFrame; use write");
     }
-    if (!this.ctx.writeStream) throw configError("STREAMING_UNAVAILABLE", "This session cannot run streaming queries");
-    return this.ctx.writeStream(this);
+    if (!this.ctx.startStream) throw configError("STREAMING_UNAVAILABLE", "This session cannot run streaming queries");
+    return new DataStreamWriter(this, this.ctx.startStream);
   }
 }

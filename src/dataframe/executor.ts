@@ -26,3 +26,43 @@ export interface QueryExecutor {
   write(plan: LogicalPlan, spec: WriteSpec): Promise<void>;
   registerTempView(name: string, plan: LogicalPlan, replace: boolean): void;
 }
+
+/** A running streaming query as the DataFrame layer sees it (implemented by streaming/StreamingQuery). */
+export interface StreamingQueryHandle {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly isActive: boolean;
+  readonly exception: Error | null;
+  readonly lastProgress: unknown;
+  readonly recentProgress: readonly unknown[];
+  readonly status: { message: string; isDataAvailable: boolean; isTriggerActive: boolean };
+  awaitTermination(timeoutMs?: number): Promise<boolean>;
+  processAllAvailable(): Promise<void>;
+  stop(): Promise<void>;
+  explain(): void;
+}
+
+export type TriggerSpec =
+  | Record<string, never>
+  | { readonly processingTime: string | number }
+  | { readonly once: true }
+  | { readonly availableNow: true }
+  | { readonly continuous: string };
+
+/** Everything `writeStream` collected, handed to the engine by `start()`. */
+export interface StreamWriteSpec {
+  readonly format: string;
+  readonly outputMode: "append" | "update" | "complete";
+  readonly options: Readonly<Record<string, string>>;
+  readonly partitionBy: readonly string[];
+  readonly queryName: string | null;
+  readonly trigger: TriggerSpec;
+  readonly path?: string;
+  readonly foreachBatch?: (df: never, batchId: number) => unknown;
+  readonly foreach?: {
+    open?(partitionId: number, epochId: number): boolean | Promise<boolean>;
+    process(row: Record<string, unknown>): void | Promise<void>;
+    close?(error: Error | null): void | Promise<void>;
+  };
+}

@@ -29,16 +29,17 @@ export class EmbeddedExecutor implements QueryExecutor {
 
   constructor(private readonly conf: RuntimeConfig) {}
 
-  evalContext(): EvalContext {
+  evalContext(currentTimestampUs = Date.now() * 1000): EvalContext {
     return {
       timeZone: this.conf.get("spark.sql.session.timeZone")!,
       ansi: this.conf.getBoolean("spark.sql.ansi.enabled"),
-      currentTimestampUs: Date.now() * 1000,
+      currentTimestampUs,
     };
   }
 
-  taskContext(signal?: AbortSignal): TaskContext {
-    return { eval: this.evalContext(), batchSize: this.conf.getNumber("sluice.execution.batchSize"), ...(signal ? { signal } : {}) };
+  /** Context for one execution; a micro-batch passes its batch timestamp for current_timestamp(). */
+  taskContext(signal?: AbortSignal, currentTimestampUs?: number): TaskContext {
+    return { eval: this.evalContext(currentTimestampUs), batchSize: this.conf.getNumber("sluice.execution.batchSize"), ...(signal ? { signal } : {}) };
   }
 
   analyzerEnv(): AnalyzerEnv {
@@ -83,10 +84,12 @@ export class EmbeddedExecutor implements QueryExecutor {
     return analyze(plan, this.analyzerEnv());
   }
 
-  physicalPlan(resolved: ResolvedPlan): ExecutionPlan {
+  /** Physical plan for a resolved plan; `scanOverride` supplies streaming scans per micro-batch. */
+  physicalPlan(resolved: ResolvedPlan, scanOverride?: (node: RScan) => ExecutionPlan): ExecutionPlan {
     return createPhysicalPlan(resolved, {
       eval: this.evalContext(),
       scan: (node) => {
+        if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);
         if (custom?.scan) return custom.scan(node);
         return createFileScanExec(node);
@@ -100,7 +103,10 @@ export class EmbeddedExecutor implements QueryExecutor {
   }
 
   explain(plan: LogicalPlan, mode: ExplainMode): string {
-    const resolved = this.analyze(plan);
+    return this.explainResolved(this.analyze(plan), mode);
+  }
+
+  explainResolved(resolved: ResolvedPlan, mode: ExplainMode = "extended"): string {
     const physical = formatPhysicalPlan(this.physicalPlan(resolved));
     if (mode === "simple") return `== Physical Plan ==\n${physical}\n`;
     return `== Analyzed Logical Plan ==\n${formatLogicalPlan(resolved)}\n\n== Physical Plan ==\n${physical}\n`;

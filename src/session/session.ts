@@ -15,6 +15,13 @@ import { parseStatement } from "../sql/parser.js";
 import { type DataType, type StructTypeLike, sameType } from "../types/data-type.js";
 import { StructType, toStructType } from "../types/struct-type.js";
 import { EmbeddedExecutor } from "./embedded-executor.js";
+import type { BatchData, StreamSink } from "../connectors/api/sink.js";
+import { MemoryStream, MemoryStreamSource } from "../connectors/memory/memory-stream.js";
+import type { MemorySink } from "../connectors/memory/memory-sink.js";
+import type { StreamWriteSpec } from "../dataframe/executor.js";
+import { StreamingQueryManager } from "../streaming/streaming-query-manager.js";
+import { type StreamSourceFactory, batchPlan, startStream } from "./stream-starter.js";
+import type { Clock } from "../common/clock.js";
 import { RuntimeConfig } from "./runtime-config.js";
 
 export class SessionBuilder {
@@ -54,11 +61,65 @@ export class Session {
 
   readonly executor: EmbeddedExecutor;
   readonly dfContext: DataFrameContext;
+  readonly streams = new StreamingQueryManager();
+  /** Streaming source factories by format; connectors register here. */
+  readonly streamSources = new Map<string, StreamSourceFactory>();
+  /** Streaming sink factories by format (files, delta, kafka, ...). */
+  readonly streamSinks = new Map<string, (spec: StreamWriteSpec, options: Record<string, string>, schema: StructType) => StreamSink>();
+  /** Memory-sink tables by lower-case query name, readable with `spark.table(name)`. */
+  readonly memoryTables = new Map<string, MemorySink>();
+  readonly #memoryStreams = new Map<string, MemoryStream>();
+  /** The clock streaming queries use; tests swap in a ManualClock. */
+  clock: Clock | undefined;
   stopped = false;
 
   constructor(readonly conf: RuntimeConfig) {
     this.executor = new EmbeddedExecutor(conf);
-    this.dfContext = { executor: this.executor, toArrow: (schema, batches) => batchesToArrow(schema, batches) };
+    this.dfContext = {
+      executor: this.executor,
+      toArrow: (schema, batches) => batchesToArrow(schema, batches),
+      startStream: (df, spec) => startStream(this, df, spec, this.clock),
+    };
+    this.executor.registerSource("memory", {
+      schema: (spec) => this.memoryStreamOf(spec.options.id).schema,
+    });
+    this.streamSources.set("memory", (scan) => new MemoryStreamSource(this.memoryStreamOf(scan.source.options.id)));
+    this.executor.registerRelationResolver((parts) => {
+      const sink = parts.length === 1 ? this.memoryTables.get(parts[0]!.toLowerCase()) : undefined;
+      return sink ? node({ kind: "localRelation", schema: sink.schema, batches: sink.batches() }) : undefined;
+    });
+  }
+
+  private memoryStreamOf(id: string | undefined): MemoryStream {
+    const s = id === undefined ? undefined : this.#memoryStreams.get(id);
+    if (!s) throw analysisError("MEMORY_STREAM_NOT_FOUND", `No memory stream with id ${id} in this session`);
+    return s;
+  }
+
+  /** `spark.readStream`: the same reader, producing streaming DataFrames. */
+  get readStream(): DataFrameReader {
+    return new DataFrameReader(this.dfContext, true);
+  }
+
+  /**
+   * An in-memory stream for tests and examples: `addData(rows)` appends a block and returns its
+   * offset; `toDF()` is a streaming DataFrame over it.
+   */
+  memoryStream(schema: string | StructTypeLike): { readonly schema: StructType; addData(rows: readonly Record<string, unknown>[]): number; toDF(): DataFrame } {
+    const stream = new MemoryStream(toStructType(schema));
+    const id = String(stream.id);
+    this.#memoryStreams.set(id, stream);
+    const ctx = this.dfContext;
+    return {
+      schema: stream.schema,
+      addData: (rows) => stream.addData(rows),
+      toDF: () => new DataFrame(ctx, node({ kind: "read", source: { format: "memory", paths: [], options: { id } }, streaming: true })),
+    };
+  }
+
+  /** A batch DataFrame over one micro-batch's rows (foreachBatch, console sink). */
+  batchDataFrame(data: BatchData): DataFrame {
+    return new DataFrame(this.dfContext, batchPlan(data));
   }
 
   get version(): string {
@@ -120,6 +181,7 @@ export class Session {
   }
 
   async stop(): Promise<void> {
+    await Promise.all(this.streams.active.map((q) => q.stop()));
     this.stopped = true;
     if (Session.active === this) Session.active = undefined;
   }

@@ -1,0 +1,40 @@
+/**
+ * Memory sink (`format("memory")`, `queryName` → `spark.table(name)`): keeps every batch's rows in
+ * process. Idempotent per batchId: a re-run batch replaces what that batch wrote. In complete
+ * mode each batch replaces the whole table.
+ */
+import { type ColumnBatch, concatBatches } from "../../columnar/column-batch.js";
+import type { StructType } from "../../types/struct-type.js";
+import type { BatchData, OutputMode, StreamSink } from "../api/sink.js";
+
+export class MemorySink implements StreamSink {
+  readonly #byBatch = new Map<number, readonly ColumnBatch[]>();
+
+  constructor(
+    readonly name: string,
+    readonly schema: StructType,
+  ) {}
+
+  get description(): string {
+    return `MemorySink[${this.name}]`;
+  }
+
+  async addBatch(batchId: number, data: BatchData, outputMode: OutputMode): Promise<void> {
+    if (outputMode === "complete") this.#byBatch.clear();
+    this.#byBatch.set(batchId, data.batches);
+  }
+
+  /** All rows currently in the table, in batch order. */
+  batches(): ColumnBatch[] {
+    return [...this.#byBatch.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, bs]) => bs);
+  }
+
+  snapshot(): ColumnBatch {
+    return concatBatches(this.schema, this.batches());
+  }
+
+  /** Highest batch id written (-1 when none), as Spark's MemorySink.latestBatchId. */
+  get latestBatchId(): number {
+    return Math.max(-1, ...this.#byBatch.keys());
+  }
+}

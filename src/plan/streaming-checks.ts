@@ -1,0 +1,79 @@
+/**
+ * Spark's UnsupportedOperationChecker for streaming plans, run at `start()`: every rule names
+ * the operation and says what to change. Stateful operators (aggregation, deduplication,
+ * stream-stream joins) are checked against the output mode here too.
+ */
+import { SluiceError } from "../common/errors.js";
+import { type ResolvedPlan, isStreamingPlan, resolvedChildren } from "./resolved-plan.js";
+
+export type OutputMode = "append" | "update" | "complete";
+
+const fail = (code: string, message: string): never => {
+  throw new SluiceError("analysis", code, message);
+};
+
+/** Throws the first violated rule. */
+export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode): void {
+  const aggregates: ResolvedPlan[] = [];
+  const walk = (p: ResolvedPlan): void => {
+    const streaming = isStreamingPlan(p);
+    if (streaming) {
+      switch (p.kind) {
+        case "aggregate":
+          aggregates.push(p);
+          break;
+        case "sort":
+          if (!(outputMode === "complete" && hasAggregateBelow(p))) {
+            fail("STREAMING_SORT_NOT_SUPPORTED", "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode. Remove orderBy(), or sort in foreachBatch.");
+          }
+          break;
+        case "limit":
+          fail("STREAMING_LIMIT_NOT_SUPPORTED", "Limits are not supported on streaming DataFrames/Datasets. Remove limit(), or apply it per batch in foreachBatch.");
+          break;
+        case "window":
+          fail("NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING", "Non-time-based windows are not supported on streaming DataFrames/Datasets. Use window() on an event-time column in groupBy instead of OVER (...).");
+          break;
+        case "join":
+          checkJoin(p);
+          break;
+      }
+    }
+    for (const c of resolvedChildren(p)) walk(c);
+  };
+  walk(plan);
+
+  if (outputMode === "complete" && aggregates.length === 0) {
+    fail("STREAMING_OUTPUT_MODE_INVALID", "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets. Use append or update.");
+  }
+}
+
+function hasAggregateBelow(p: ResolvedPlan): boolean {
+  return resolvedChildren(p).some((c) => c.kind === "aggregate" || hasAggregateBelow(c));
+}
+
+function checkJoin(p: Extract<ResolvedPlan, { kind: "join" }>): void {
+  const left = isStreamingPlan(p.left);
+  const right = isStreamingPlan(p.right);
+  if (left && right) {
+    fail("STREAM_STREAM_JOIN_NOT_SUPPORTED", "Stream-stream joins are not supported yet; join the stream with a static DataFrame, or combine the streams with union().");
+  }
+  const side = left ? "left" : "right";
+  const ok: Record<string, readonly string[]> = {
+    inner: ["left", "right"],
+    cross: ["left", "right"],
+    left: ["left"],
+    right: ["right"],
+    left_semi: ["left"],
+    left_anti: ["left"],
+    full: [],
+  };
+  if (!ok[p.joinType]!.includes(side)) {
+    const name = { left: "Left outer", right: "Right outer", full: "Full outer", left_semi: "LeftSemi", left_anti: "LeftAnti", inner: "Inner", cross: "Cross" }[p.joinType];
+    fail(
+      "STREAM_STATIC_JOIN_NOT_SUPPORTED",
+      p.joinType === "full"
+        ? "Full outer joins with a streaming DataFrame/Dataset are not supported. Use an inner or left outer join with the stream on the left."
+        : `${name} join with a streaming DataFrame/Dataset on the ${side} and a static DataFrame/Dataset on the ${side === "left" ? "right" : "left"} is not supported. Put the stream on the ${side === "left" ? "right" : "left"} side or use an inner join.`,
+    );
+  }
+}

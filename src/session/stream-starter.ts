@@ -1,0 +1,126 @@
+/**
+ * Turns `df.writeStream...start()` into a running StreamExecution:
+ *   1. check the plan against the output mode (Spark's unsupported-operation rules);
+ *   2. create one StreamSource per streaming scan, in plan order, and the sink for the format;
+ *   3. pick the checkpoint (option, session conf + query name, or a temp folder for memory/console);
+ *   4. start the loop and register the query with `spark.streams`.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { randomUUID } from "node:crypto";
+import { type Clock, SystemClock } from "../common/clock.js";
+import { configError, unsupported } from "../common/errors.js";
+import type { BatchData, StreamSink } from "../connectors/api/sink.js";
+import type { StreamSource } from "../connectors/api/source.js";
+import { ConsoleSink, parseConsoleOptions } from "../connectors/console/console-sink.js";
+import { ForeachBatchSink, ForeachSink } from "../connectors/foreach/foreach-sinks.js";
+import { MemorySink } from "../connectors/memory/memory-sink.js";
+import type { DataFrame } from "../dataframe/dataframe.js";
+import type { StreamWriteSpec } from "../dataframe/executor.js";
+import { node } from "../plan/logical-plan.js";
+import { type RScan, type ResolvedPlan, outputSchema, resolvedChildren } from "../plan/resolved-plan.js";
+import { checkStreamingPlan } from "../plan/streaming-checks.js";
+import { StreamExecution } from "../streaming/runtime/stream-execution.js";
+import { parseTrigger } from "../streaming/runtime/trigger.js";
+import { StreamingQuery } from "../streaming/streaming-query.js";
+import type { Session } from "./session.js";
+
+/** Creates the source for one streaming scan; registered per format by the session. */
+export type StreamSourceFactory = (node: RScan, checkpointDir: string, index: number) => StreamSource;
+
+const TEMP_CHECKPOINT_SINKS = new Set(["memory", "console"]);
+
+export function streamingScans(plan: ResolvedPlan): RScan[] {
+  const out: RScan[] = [];
+  const walk = (p: ResolvedPlan): void => {
+    if (p.kind === "scan" && p.streaming) out.push(p);
+    for (const c of resolvedChildren(p)) walk(c);
+  };
+  walk(plan);
+  return out;
+}
+
+export async function startStream(session: Session, df: DataFrame, spec: StreamWriteSpec, clock: Clock = new SystemClock()): Promise<StreamingQuery> {
+  const plan = df.resolved;
+  checkStreamingPlan(plan, spec.outputMode);
+  session.streams.assertCanStart(spec.queryName);
+  const options = Object.fromEntries(Object.entries(spec.options).map(([k, v]) => [k.toLowerCase(), v]));
+
+  const checkpointDir = chooseCheckpoint(session, spec, options.checkpointlocation);
+  const scans = streamingScans(plan).map((node, i) => {
+    const factory = session.streamSources.get(node.source.format);
+    if (!factory) {
+      throw unsupported("DATA_SOURCE_NOT_FOUND", `Streaming source '${node.source.format}' is not available. Known: ${[...session.streamSources.keys()].join(", ")}`, { format: node.source.format });
+    }
+    return { node, source: factory(node, join(checkpointDir, "sources", String(i)), i) };
+  });
+  const sink = createSink(session, df, spec, options);
+
+  const conf = session.conf;
+  const execution = new StreamExecution({
+    name: spec.queryName,
+    runId: randomUUID(),
+    checkpointDir,
+    plan,
+    scans,
+    sink,
+    outputMode: spec.outputMode,
+    trigger: parseTrigger(spec.trigger),
+    clock,
+    planner: {
+      plan: (resolved, scan) => session.executor.physicalPlan(resolved, scan),
+      taskContext: (batchTimestampMs, signal) => session.executor.taskContext(signal, batchTimestampMs * 1000),
+    },
+    bus: session.streams.bus,
+    minBatchesToRetain: Number(conf.get("spark.sql.streaming.minBatchesToRetain", "100")),
+    pinnedConf: { "spark.sql.shuffle.partitions": conf.get("spark.sql.shuffle.partitions")! },
+    pollingDelayMs: Number(conf.get("spark.sql.streaming.pollingDelay", "10")),
+    progressRetention: Number(conf.get("spark.sql.streaming.numRecentProgressUpdates", "100")),
+  });
+  await execution.start();
+  const query = new StreamingQuery(execution, () => session.executor.explainResolved(plan));
+  session.streams.register(query, execution.terminated);
+  return query;
+}
+
+function chooseCheckpoint(session: Session, spec: StreamWriteSpec, option: string | undefined): string {
+  if (option) return resolve(option);
+  const root = session.conf.get("spark.sql.streaming.checkpointLocation");
+  if (root && spec.queryName) return resolve(root, spec.queryName);
+  if (TEMP_CHECKPOINT_SINKS.has(spec.format)) return mkdtempSync(join(tmpdir(), "sluice-temporary-"));
+  throw configError(
+    "CHECKPOINT_LOCATION_REQUIRED",
+    `checkpointLocation must be specified either through option("checkpointLocation", ...) or SparkSession.conf.set("spark.sql.streaming.checkpointLocation", ...) for the ${spec.format} sink`,
+  );
+}
+
+function createSink(session: Session, df: DataFrame, spec: StreamWriteSpec, options: Record<string, string>): StreamSink {
+  const schema = outputSchema(df.resolved);
+  switch (spec.format) {
+    case "memory": {
+      if (!spec.queryName) throw configError("QUERY_NAME_REQUIRED", "queryName must be specified for the memory sink: writeStream.queryName(\"name\")");
+      const sink = new MemorySink(spec.queryName, schema);
+      session.memoryTables.set(spec.queryName.toLowerCase(), sink);
+      return sink;
+    }
+    case "console":
+      return new ConsoleSink(parseConsoleOptions(spec.options), (data, n, truncate) => session.batchDataFrame(data).showString(n, truncate));
+    case "foreachbatch":
+      return new ForeachBatchSink<DataFrame>(spec.foreachBatch as (df: DataFrame, id: number) => unknown, (data: BatchData) => session.batchDataFrame(data));
+    case "foreach":
+      return new ForeachSink(spec.foreach!);
+    default: {
+      const factory = session.streamSinks.get(spec.format);
+      if (!factory) {
+        throw unsupported("DATA_SOURCE_NOT_FOUND", `Streaming sink '${spec.format}' is not available. Known: memory, console, foreachBatch, foreach, ${[...session.streamSinks.keys()].join(", ")}`, { format: spec.format });
+      }
+      return factory(spec, options, schema);
+    }
+  }
+}
+
+/** Builds a batch DataFrame over one micro-batch's rows (foreachBatch, console). */
+export function batchPlan(data: BatchData) {
+  return node({ kind: "localRelation", schema: data.schema, batches: data.batches });
+}

@@ -1,0 +1,70 @@
+/**
+ * Listener events, delivered in Spark's order for each query: started, then progress / idle per
+ * trigger, then terminated. Listeners are called asynchronously from the query loop (a slow or
+ * failing listener never stalls or fails a query); errors are reported on stderr.
+ */
+import type { StreamingQueryProgress } from "./progress.js";
+
+export interface QueryStartedEvent {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly timestamp: string;
+}
+export interface QueryProgressEvent {
+  readonly progress: StreamingQueryProgress;
+}
+export interface QueryIdleEvent {
+  readonly id: string;
+  readonly runId: string;
+  readonly timestamp: string;
+}
+export interface QueryTerminatedEvent {
+  readonly id: string;
+  readonly runId: string;
+  /** The error message when the query failed, else null. */
+  readonly exception: string | null;
+  readonly errorClassOnException: string | null;
+}
+
+export interface StreamingQueryListener {
+  onQueryStarted?(event: QueryStartedEvent): void | Promise<void>;
+  onQueryProgress?(event: QueryProgressEvent): void | Promise<void>;
+  onQueryIdle?(event: QueryIdleEvent): void | Promise<void>;
+  onQueryTerminated?(event: QueryTerminatedEvent): void | Promise<void>;
+}
+
+type EventName = keyof StreamingQueryListener;
+
+export class ListenerBus {
+  readonly #listeners = new Set<StreamingQueryListener>();
+  /** Events are delivered one after another, in post order. */
+  #queue: Promise<void> = Promise.resolve();
+
+  add(l: StreamingQueryListener): void {
+    this.#listeners.add(l);
+  }
+  remove(l: StreamingQueryListener): void {
+    this.#listeners.delete(l);
+  }
+
+  post<E extends EventName>(name: E, event: Parameters<NonNullable<StreamingQueryListener[E]>>[0]): void {
+    const listeners = [...this.#listeners];
+    this.#queue = this.#queue.then(async () => {
+      for (const l of listeners) {
+        const fn = l[name] as ((e: typeof event) => void | Promise<void>) | undefined;
+        if (!fn) continue;
+        try {
+          await fn.call(l, event);
+        } catch (e) {
+          process.stderr.write(`sluice: streaming listener ${name} failed: ${(e as Error).message}\n`);
+        }
+      }
+    });
+  }
+
+  /** Resolves when every event posted so far has been delivered. */
+  drain(): Promise<void> {
+    return this.#queue;
+  }
+}

@@ -1,0 +1,398 @@
+/**
+ * The micro-batch loop (Spark's MicroBatchExecution), one instance per run of a query.
+ *
+ * Start:
+ *   1. Read or create `metadata` (query id); read the last `offsets/N` and `commits/N`.
+ *   2. If offsets/N has no commit, re-run batch N with exactly its logged offsets, timestamp and
+ *      watermark (the sink skips what it already holds), then continue from N+1.
+ * Each trigger:
+ *   3. constructNextBatch: ask every source for its latest offset under its read limit; if none
+ *      moved, the trigger is idle. Otherwise write `offsets/N` (the WAL) BEFORE running anything.
+ *   4. runBatch: plan the query over each source's (start, end], execute, `sink.addBatch(N, rows)`.
+ *   5. commit: write `commits/N`, tell sources to release data ≤ end, purge old log entries,
+ *      report progress.
+ */
+import { join } from "node:path";
+import type { ColumnBatch } from "../../columnar/column-batch.js";
+import type { Clock } from "../../common/clock.js";
+import { SluiceError, executionError } from "../../common/errors.js";
+import type { OutputMode, StreamSink } from "../../connectors/api/sink.js";
+import { type Offset, type ReadLimit, type StreamSource, offsetsEqual } from "../../connectors/api/source.js";
+import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import type { RScan, ResolvedPlan } from "../../plan/resolved-plan.js";
+import { outputSchema } from "../../plan/resolved-plan.js";
+import { CommitLog } from "../checkpoint/commit-log.js";
+import { OffsetSeqLog, type OffsetSeqMetadata } from "../checkpoint/offset-seq-log.js";
+import { readOrCreateStreamMetadata } from "../checkpoint/stream-metadata.js";
+import type { ListenerBus } from "../progress/listener-bus.js";
+import { type SourceProgress, StreamingQueryProgress, perSecond } from "../progress/progress.js";
+import type { Trigger } from "./trigger.js";
+
+/** How the loop turns a resolved plan into a physical plan for one batch. */
+export interface BatchPlanner {
+  plan(resolved: ResolvedPlan, scan: (node: RScan) => ExecutionPlan): ExecutionPlan;
+  taskContext(batchTimestampMs: number, signal: AbortSignal): TaskContext;
+}
+
+export interface StreamExecutionOptions {
+  readonly name: string | null;
+  readonly runId: string;
+  readonly checkpointDir: string;
+  readonly plan: ResolvedPlan;
+  /** Streaming scans of `plan`, in plan order, and the source reading each. */
+  readonly scans: readonly { readonly node: RScan; readonly source: StreamSource }[];
+  readonly sink: StreamSink;
+  readonly outputMode: OutputMode;
+  readonly trigger: Trigger;
+  readonly clock: Clock;
+  readonly planner: BatchPlanner;
+  readonly bus: ListenerBus;
+  readonly minBatchesToRetain: number;
+  /** Conf values pinned in offsets/N metadata. */
+  readonly pinnedConf: Readonly<Record<string, string>>;
+  /** How long an idle default trigger waits before polling the sources again. */
+  readonly pollingDelayMs: number;
+  readonly progressRetention: number;
+}
+
+export type QueryState = "INITIALIZING" | "ACTIVE" | "TERMINATED";
+
+export class StreamExecution {
+  readonly offsetLog: OffsetSeqLog;
+  readonly commitLog: CommitLog;
+  id = "";
+  state: QueryState = "INITIALIZING";
+  exception: SluiceError | null = null;
+  readonly recentProgress: StreamingQueryProgress[] = [];
+  /** Spark's StreamingQueryStatus. */
+  status = { message: "Initializing sources", isDataAvailable: false, isTriggerActive: false };
+
+  #abort = new AbortController();
+  #committed: Offset[] = [];
+  #nextBatchId = 0;
+  #watermarkMs = 0;
+  #latest: (Offset | undefined)[] = [];
+  #idleWaiters: (() => void)[] = [];
+  #wake: (() => void) | null = null;
+  #done: Promise<void> | null = null;
+
+  constructor(readonly opts: StreamExecutionOptions) {
+    this.offsetLog = new OffsetSeqLog(join(opts.checkpointDir, "offsets"));
+    this.commitLog = new CommitLog(join(opts.checkpointDir, "commits"));
+  }
+
+  get lastProgress(): StreamingQueryProgress | null {
+    return this.recentProgress[this.recentProgress.length - 1] ?? null;
+  }
+  get isActive(): boolean {
+    return this.state !== "TERMINATED";
+  }
+
+  /** Initialise (steps 1–2 run inside the loop); resolves once the query id is known. */
+  start(): Promise<void> {
+    const md = readOrCreateStreamMetadata(
+      this.opts.checkpointDir,
+      this.opts.scans.map((s) => s.source.description),
+      this.opts.sink.description,
+    );
+    this.id = md.id;
+    this.#done = this.run();
+    return Promise.resolve();
+  }
+
+  /** Resolves when the loop has ended (stopped, finished or failed). */
+  get terminated(): Promise<void> {
+    return this.#done ?? Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#wake?.();
+    await this.terminated;
+  }
+
+  /** Resolves when a trigger that began after this call found no new data (or the query ended). */
+  processAllAvailable(): Promise<void> {
+    if (!this.isActive) return this.exception ? Promise.reject(this.exception) : Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let seenTrigger = false;
+      const check = (): void => {
+        if (!seenTrigger) {
+          seenTrigger = true; // skip a trigger already in flight when we were called
+          this.#idleWaiters.push(check);
+          return;
+        }
+        if (this.exception) reject(this.exception);
+        else resolve();
+      };
+      this.#idleWaiters.push(check);
+      this.#wake?.();
+    });
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async run(): Promise<void> {
+    const { bus, clock } = this.opts;
+    bus.post("onQueryStarted", { id: this.id, runId: this.opts.runId, name: this.opts.name, timestamp: new Date(clock.now()).toISOString() });
+    try {
+      await this.recover();
+      this.state = "ACTIVE";
+      if (this.opts.trigger.kind === "availableNow") {
+        for (const { source } of this.opts.scans) await source.prepareForTriggerAvailableNow?.();
+      }
+      while (!this.#abort.signal.aborted) {
+        const triggerStartMs = clock.now();
+        this.status = { ...this.status, isTriggerActive: true, message: "Processing new data" };
+        const ran = await this.runTrigger(triggerStartMs);
+        this.status = { message: ran ? "Waiting for next trigger" : "Waiting for data to arrive", isDataAvailable: ran, isTriggerActive: false };
+        if (!ran) {
+          bus.post("onQueryIdle", { id: this.id, runId: this.opts.runId, timestamp: new Date(clock.now()).toISOString() });
+          this.notifyIdle();
+        }
+        if (this.opts.trigger.kind === "once") break;
+        if (this.opts.trigger.kind === "availableNow" && !ran) break;
+        await this.waitForNextTrigger(triggerStartMs, ran);
+      }
+    } catch (e) {
+      this.exception =
+        e instanceof SluiceError
+          ? e
+          : executionError("STREAM_FAILED", `Query ${this.opts.name ?? this.id} [id = ${this.id}, runId = ${this.opts.runId}] terminated with exception: ${(e as Error).message}`, { query: this.id }, e);
+    } finally {
+      this.state = "TERMINATED";
+      this.status = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
+      for (const { source } of this.opts.scans) await source.stop().catch(() => undefined);
+      await this.opts.sink.stop?.().catch(() => undefined);
+      bus.post("onQueryTerminated", {
+        id: this.id,
+        runId: this.opts.runId,
+        exception: this.exception ? this.exception.message : null,
+        errorClassOnException: this.exception ? this.exception.code : null,
+      });
+      this.notifyIdle();
+    }
+  }
+
+  private async waitForNextTrigger(triggerStartMs: number, ran: boolean): Promise<void> {
+    const signal = this.#abort.signal;
+    const interval = this.opts.trigger.kind === "processingTime" ? this.opts.trigger.intervalMs : 0;
+    if (interval > 0) {
+      // Next batch on the next interval boundary; a late batch starts the next one at once.
+      const next = Math.floor(triggerStartMs / interval) * interval + interval;
+      await this.opts.clock.waitUntil(next, signal);
+      return;
+    }
+    if (ran) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, this.opts.pollingDelayMs);
+      const onAbort = (): void => done();
+      function done(): void {
+        clearTimeout(t);
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      }
+      this.#wake = done;
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    this.#wake = null;
+  }
+
+  /** Steps 1–2: find where to resume, re-running an uncommitted batch with its logged offsets. */
+  private async recover(): Promise<void> {
+    const { scans } = this.opts;
+    const latest = this.offsetLog.getLatest();
+    if (!latest) {
+      this.#committed = scans.map((s) => s.source.initialOffset());
+      this.#nextBatchId = 0;
+      return;
+    }
+    const { batchId, entry } = latest;
+    if (entry.offsets.length !== scans.length) {
+      throw new SluiceError("analysis", "CHECKPOINT_INCOMPATIBLE_QUERY", `Checkpoint file ${this.offsetLog.pathOf(batchId)} has ${entry.offsets.length} sources but the query has ${scans.length}; use a new checkpointLocation`, { file: this.offsetLog.pathOf(batchId) });
+    }
+    this.checkPinnedConf(entry.metadata, this.offsetLog.pathOf(batchId));
+    const end = this.deserialize(entry.offsets);
+    const commit = this.commitLog.get(batchId);
+    if (commit) {
+      this.#committed = end;
+      this.#watermarkMs = commit.nextBatchWatermarkMs;
+      this.#nextBatchId = batchId + 1;
+      return;
+    }
+    const prev = batchId > 0 ? this.offsetLog.get(batchId - 1) : undefined;
+    const start = prev ? this.deserialize(prev.offsets) : scans.map((s) => s.source.initialOffset());
+    this.#watermarkMs = entry.metadata.batchWatermarkMs;
+    await this.runBatch(batchId, start, end, entry.metadata, this.opts.clock.now(), { latestOffset: 0, walCommit: 0 });
+  }
+
+  private checkPinnedConf(md: OffsetSeqMetadata, file: string): void {
+    for (const [k, v] of Object.entries(this.opts.pinnedConf)) {
+      const logged = md.conf[k];
+      if (logged !== undefined && logged !== v) {
+        throw new SluiceError("config", "CHECKPOINT_CONF_CHANGED", `${k} was ${logged} when the checkpoint was created (see ${file}) and cannot change to ${v} for the same checkpoint`, { file, key: k });
+      }
+    }
+  }
+
+  private deserialize(offsets: readonly (string | null)[]): Offset[] {
+    return offsets.map((o, i) => (o === null ? this.opts.scans[i]!.source.initialOffset() : this.opts.scans[i]!.source.deserializeOffset(o)));
+  }
+
+  private readLimit(source: StreamSource): ReadLimit {
+    if (this.opts.trigger.kind === "once") return { kind: "all" };
+    if (this.opts.trigger.kind === "availableNow" && !source.prepareForTriggerAvailableNow) return { kind: "all" };
+    return source.defaultReadLimit();
+  }
+
+  /** Steps 3–5 for one trigger. Returns false when no source had new data. */
+  private async runTrigger(triggerStartMs: number): Promise<boolean> {
+    const { scans, clock } = this.opts;
+    const t0 = clock.now();
+    const ends: Offset[] = [];
+    let moved = false;
+    for (let i = 0; i < scans.length; i++) {
+      const s = scans[i]!.source;
+      const end = await s.latestOffset(this.#committed[i], this.readLimit(s));
+      this.#latest[i] = end;
+      ends.push(end);
+      if (!offsetsEqual(s, end, this.#committed[i])) moved = true;
+    }
+    const latestOffsetMs = clock.now() - t0;
+    if (!moved) return false;
+
+    const batchId = this.#nextBatchId;
+    const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.opts.pinnedConf };
+    const t1 = clock.now();
+    const serialized = ends.map((e, i) => scans[i]!.source.serializeOffset(e));
+    if (!this.offsetLog.add(batchId, { offsets: serialized, metadata })) {
+      throw new SluiceError("execution", "CONCURRENT_QUERY", `Another run wrote ${this.offsetLog.pathOf(batchId)} first: two queries share the checkpoint ${this.opts.checkpointDir}`, { file: this.offsetLog.pathOf(batchId) });
+    }
+    const walCommitMs = clock.now() - t1;
+    await this.runBatch(batchId, this.#committed, ends, metadata, triggerStartMs, { latestOffset: latestOffsetMs, walCommit: walCommitMs });
+    return true;
+  }
+
+  /** Steps 4–5: execute batch `batchId` over (start, end] and commit it. */
+  private async runBatch(
+    batchId: number,
+    start: readonly Offset[],
+    end: readonly Offset[],
+    metadata: OffsetSeqMetadata,
+    triggerStartMs: number,
+    durations: { latestOffset: number; walCommit: number },
+  ): Promise<void> {
+    const { scans, clock, planner, sink } = this.opts;
+    const rowsPerSource = new Array<number>(scans.length).fill(0);
+    const tPlan = clock.now();
+    let getBatchMs = 0;
+    const physical = planner.plan(this.opts.plan, (node) => {
+      const i = scans.findIndex((s) => s.node === node);
+      if (i < 0) throw executionError("INTERNAL_ERROR", "A streaming scan has no source");
+      const g0 = clock.now();
+      const exec = scans[i]!.source.getBatch(start[i], end[i]);
+      getBatchMs += clock.now() - g0;
+      return countRows(exec, (n) => (rowsPerSource[i]! += n));
+    });
+    const queryPlanningMs = clock.now() - tPlan - getBatchMs;
+
+    const tExec = clock.now();
+    const ctx = planner.taskContext(metadata.batchTimestampMs, this.#abort.signal);
+    const batches: ColumnBatch[] = [];
+    for await (const b of physical.execute(ctx)) if (b.numRows > 0) batches.push(b);
+    const numOutputRows = batches.reduce((n, b) => n + b.numRows, 0);
+    await sink.addBatch(batchId, { schema: outputSchema(this.opts.plan), batches, numRows: numOutputRows }, this.opts.outputMode);
+    const addBatchMs = clock.now() - tExec;
+
+    const tCommit = clock.now();
+    this.commitLog.add(batchId, { nextBatchWatermarkMs: this.#watermarkMs });
+    for (let i = 0; i < scans.length; i++) await scans[i]!.source.commit(end[i]);
+    const purgeBelow = batchId - this.opts.minBatchesToRetain + 1;
+    if (purgeBelow > 0) {
+      this.offsetLog.purge(purgeBelow);
+      this.commitLog.purge(purgeBelow);
+    }
+    const commitOffsetsMs = clock.now() - tCommit;
+    this.#committed = [...end];
+    this.#nextBatchId = batchId + 1;
+
+    const triggerExecutionMs = clock.now() - triggerStartMs;
+    this.report(batchId, triggerStartMs, start, end, rowsPerSource, numOutputRows, {
+      addBatch: addBatchMs,
+      commitOffsets: commitOffsetsMs,
+      getBatch: getBatchMs,
+      latestOffset: durations.latestOffset,
+      queryPlanning: queryPlanningMs,
+      triggerExecution: triggerExecutionMs,
+      walCommit: durations.walCommit,
+    });
+  }
+
+  #lastTriggerStartMs: number | null = null;
+
+  private report(
+    batchId: number,
+    triggerStartMs: number,
+    start: readonly Offset[],
+    end: readonly Offset[],
+    rowsPerSource: readonly number[],
+    numOutputRows: number,
+    durationMs: Record<string, number>,
+  ): void {
+    const { scans, sink } = this.opts;
+    const sinceLast = this.#lastTriggerStartMs === null ? 0 : triggerStartMs - this.#lastTriggerStartMs;
+    this.#lastTriggerStartMs = triggerStartMs;
+    const processingMs = durationMs.triggerExecution!;
+    const sources: SourceProgress[] = scans.map(({ source }, i) => ({
+      description: source.description,
+      startOffset: JSON.parse(source.serializeOffset(start[i])),
+      endOffset: JSON.parse(source.serializeOffset(end[i])),
+      latestOffset: this.#latest[i] === undefined ? null : JSON.parse(source.serializeOffset(this.#latest[i])),
+      numInputRows: rowsPerSource[i]!,
+      inputRowsPerSecond: perSecond(rowsPerSource[i]!, sinceLast),
+      processedRowsPerSecond: perSecond(rowsPerSource[i]!, processingMs),
+      metrics: source.metrics?.(this.#latest[i]) ?? {},
+    }));
+    const numInputRows = rowsPerSource.reduce((a, b) => a + b, 0);
+    const progress = new StreamingQueryProgress({
+      id: this.id,
+      runId: this.opts.runId,
+      name: this.opts.name,
+      timestamp: new Date(triggerStartMs).toISOString(),
+      batchId,
+      batchDuration: processingMs,
+      numInputRows,
+      inputRowsPerSecond: perSecond(numInputRows, sinceLast),
+      processedRowsPerSecond: perSecond(numInputRows, processingMs),
+      durationMs,
+      eventTime: {},
+      stateOperators: [],
+      sources,
+      sink: { description: sink.description, numOutputRows, metrics: {} },
+      observedMetrics: {},
+    });
+    this.recentProgress.push(progress);
+    if (this.recentProgress.length > this.opts.progressRetention) this.recentProgress.shift();
+    this.opts.bus.post("onQueryProgress", { progress });
+  }
+}
+
+/** Wrap a source's batch plan so the loop can count the rows it produced. */
+function countRows(exec: ExecutionPlan, add: (n: number) => void): ExecutionPlan {
+  return {
+    name: exec.name,
+    schema: exec.schema,
+    children: exec.children,
+    describe: () => exec.describe(),
+    async *execute(ctx) {
+      for await (const b of exec.execute(ctx)) {
+        add(b.numRows);
+        yield b;
+      }
+    },
+  };
+}

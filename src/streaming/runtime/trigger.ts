@@ -1,0 +1,31 @@
+/**
+ * Triggers (API.md "Writing a stream"): `{}` runs the next batch as soon as the previous one ends;
+ * `{ processingTime: "10 seconds" }` starts batches on interval boundaries; `{ once: true }` runs one
+ * batch of everything available; `{ availableNow: true }` runs everything available at start in as
+ * many batches as the read limits require, then stops.
+ */
+import { configError } from "../../common/errors.js";
+import { parseDurationMs } from "../../common/duration.js";
+import type { TriggerSpec } from "../../dataframe/executor.js";
+
+export type Trigger =
+  | { readonly kind: "processingTime"; readonly intervalMs: number }
+  | { readonly kind: "once" }
+  | { readonly kind: "availableNow" };
+
+export function parseTrigger(spec: TriggerSpec): Trigger {
+  const keys = Object.keys(spec);
+  if (keys.length === 0) return { kind: "processingTime", intervalMs: 0 };
+  if (keys.length > 1) throw configError("INVALID_TRIGGER", `A trigger takes exactly one of processingTime, once, availableNow, continuous; got ${keys.join(", ")}`);
+  if ("processingTime" in spec) {
+    const ms = typeof spec.processingTime === "number" ? spec.processingTime : parseDurationMs(spec.processingTime);
+    if (!(ms >= 0)) throw configError("INVALID_TRIGGER", `processingTime must be a non-negative interval, got ${spec.processingTime}`);
+    return { kind: "processingTime", intervalMs: ms };
+  }
+  if ("once" in spec && spec.once === true) return { kind: "once" };
+  if ("availableNow" in spec && spec.availableNow === true) return { kind: "availableNow" };
+  if ("continuous" in spec) {
+    throw configError("UNSUPPORTED_TRIGGER", "Continuous processing is not available yet; use a processingTime trigger");
+  }
+  throw configError("INVALID_TRIGGER", `Unknown trigger ${JSON.stringify(spec)}; use {}, {processingTime}, {once: true} or {availableNow: true}`);
+}

@@ -1,0 +1,80 @@
+/**
+ * `spark.streams`: the active queries of a session, listeners, and waiting for any query to end.
+ * A name may be used by one active query at a time; so may a checkpoint location (id).
+ */
+import { SluiceError } from "../common/errors.js";
+import { ListenerBus, type StreamingQueryListener } from "./progress/listener-bus.js";
+import type { StreamingQuery } from "./streaming-query.js";
+
+export class StreamingQueryManager {
+  readonly bus = new ListenerBus();
+  readonly #active = new Map<string, StreamingQuery>();
+  readonly #terminated: StreamingQuery[] = [];
+  #waiters: (() => void)[] = [];
+
+  get active(): StreamingQuery[] {
+    return [...this.#active.values()];
+  }
+
+  get(id: string): StreamingQuery | null {
+    return this.#active.get(id) ?? null;
+  }
+
+  /** Called by the session before starting: refuse duplicate names and concurrent runs of one checkpoint. */
+  assertCanStart(name: string | null): void {
+    if (name !== null && this.active.some((q) => q.name === name)) {
+      throw new SluiceError("analysis", "DUPLICATE_QUERY_NAME", `Cannot start query with name ${name} as a query with that name is already active in this session`, { query: name });
+    }
+  }
+
+  register(q: StreamingQuery, terminated: Promise<void>): void {
+    if (this.#active.has(q.id)) {
+      throw new SluiceError("analysis", "CONCURRENT_QUERY", `Cannot start query with id ${q.id} as another query with the same id is already active. Perhaps you are attempting to restart a query from a checkpoint that is already active.`, { query: q.id });
+    }
+    this.#active.set(q.id, q);
+    void terminated.then(() => {
+      this.#active.delete(q.id);
+      this.#terminated.push(q);
+      const w = this.#waiters;
+      this.#waiters = [];
+      for (const f of w) f();
+    });
+  }
+
+  /** Wait until any query has terminated since the last resetTerminated(); rejects if it failed. */
+  async awaitAnyTermination(timeoutMs?: number): Promise<boolean> {
+    const check = (): boolean => {
+      const failed = this.#terminated.find((q) => q.exception);
+      if (failed) throw failed.exception;
+      return this.#terminated.length > 0;
+    };
+    if (check()) return true;
+    const ended = new Promise<boolean>((resolve, reject) =>
+      this.#waiters.push(() => {
+        try {
+          resolve(check());
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+    if (timeoutMs === undefined) return ended;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([ended, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  resetTerminated(): void {
+    this.#terminated.length = 0;
+  }
+
+  addListener(l: StreamingQueryListener): void {
+    this.bus.add(l);
+  }
+  removeListener(l: StreamingQueryListener): void {
+    this.bus.remove(l);
+  }
+}

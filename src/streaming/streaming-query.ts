@@ -1,0 +1,76 @@
+/**
+ * StreamingQuery: the handle returned by `writeStream.start()` (Spark's names).
+ * `id` is stable across restarts of the same checkpoint; `runId` is new for every start.
+ */
+import { SluiceError } from "../common/errors.js";
+import type { StreamingQueryProgress } from "./progress/progress.js";
+import type { StreamExecution } from "./runtime/stream-execution.js";
+
+export class StreamingQuery {
+  constructor(
+    private readonly execution: StreamExecution,
+    private readonly explainText: () => string,
+  ) {}
+
+  get id(): string {
+    return this.execution.id;
+  }
+  get runId(): string {
+    return this.execution.opts.runId;
+  }
+  get name(): string | null {
+    return this.execution.opts.name;
+  }
+  get isActive(): boolean {
+    return this.execution.isActive;
+  }
+  get status(): { message: string; isDataAvailable: boolean; isTriggerActive: boolean } {
+    return { ...this.execution.status };
+  }
+  get lastProgress(): StreamingQueryProgress | null {
+    return this.execution.lastProgress;
+  }
+  get recentProgress(): StreamingQueryProgress[] {
+    return [...this.execution.recentProgress];
+  }
+  /** The error that stopped the query, or null. */
+  get exception(): SluiceError | null {
+    return this.execution.exception;
+  }
+
+  /**
+   * Wait for the query to end. Rejects with the query's error if it failed. With a timeout,
+   * resolves to whether it ended within `timeoutMs`.
+   */
+  async awaitTermination(timeoutMs?: number): Promise<boolean> {
+    const ended = this.execution.terminated.then(() => {
+      if (this.execution.exception) throw this.execution.exception;
+      return true;
+    });
+    if (timeoutMs === undefined) return ended;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([ended, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Block until every source's available data has been processed and committed (tests). */
+  processAllAvailable(): Promise<void> {
+    return this.execution.processAllAvailable();
+  }
+
+  /** Stop the query after the batch in flight; resolves once it has terminated. */
+  stop(): Promise<void> {
+    return this.execution.stop();
+  }
+
+  explain(): void {
+    process.stdout.write(this.explainText() + "\n");
+  }
+  explainString(): string {
+    return this.explainText();
+  }
+}
