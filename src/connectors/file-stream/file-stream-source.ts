@@ -1,0 +1,219 @@
+/**
+ * Streaming file source (Spark's FileStreamSource): each new file is read exactly once across
+ * restarts.
+ *   1. latestOffset lists the path, keeps files not seen before (and not older than maxFileAge
+ *      relative to the newest file seen), orders them by modification time (newest first with
+ *      latestFirst), takes what the read limit allows, and logs them as source log entry N+1
+ *      BEFORE returning offset N+1.
+ *   2. getBatch(start, end) reads the files of entries start+1..end.
+ *   3. On restart, the seen set is rebuilt from the source log.
+ *   4. commit(end) applies cleanSource (archive or delete) to files of committed entries.
+ */
+import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { configError, inputError } from "../../common/errors.js";
+import { parseDurationMs } from "../../common/duration.js";
+import type { ColumnBatch } from "../../columnar/column-batch.js";
+import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import type { StructType } from "../../types/struct-type.js";
+import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
+import { FileStreamSourceLog, type FileEntry } from "./file-stream-source-log.js";
+import { listFiles } from "./list-files.js";
+
+export type ReadFileBatches = (format: string, path: string, schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
+
+export interface FileStreamSourceOptions {
+  readonly maxFilesPerTrigger?: number;
+  readonly maxBytesPerTrigger?: number;
+  readonly latestFirst: boolean;
+  readonly maxFileAgeMs: number;
+  readonly cleanSource: "off" | "archive" | "delete";
+  readonly sourceArchiveDir?: string;
+}
+
+/** Parse and validate the source options, reporting every bad key at once. */
+export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): FileStreamSourceOptions {
+  const o = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
+  const bad: string[] = [];
+  const posInt = (key: string): number | undefined => {
+    const v = o[key.toLowerCase()];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) bad.push(`${key}=${v} (expected a positive integer)`);
+    return n;
+  };
+  const maxFilesPerTrigger = posInt("maxFilesPerTrigger");
+  const maxBytesPerTrigger = posInt("maxBytesPerTrigger");
+  const latestFirst = (o.latestfirst ?? "false").toLowerCase();
+  if (latestFirst !== "true" && latestFirst !== "false") bad.push(`latestFirst=${o.latestfirst} (expected true or false)`);
+  let maxFileAgeMs = 7 * 86_400_000;
+  if (o.maxfileage !== undefined) {
+    try {
+      maxFileAgeMs = parseDurationMs(o.maxfileage);
+    } catch {
+      bad.push(`maxFileAge=${o.maxfileage} (expected an interval such as "7d" or "1 hour")`);
+    }
+  }
+  const cleanSource = (o.cleansource ?? "off").toLowerCase();
+  if (!["off", "archive", "delete"].includes(cleanSource)) bad.push(`cleanSource=${o.cleansource} (expected off, archive or delete)`);
+  if (cleanSource === "archive" && !o.sourcearchivedir) bad.push("cleanSource=archive needs sourceArchiveDir");
+  if (maxFilesPerTrigger !== undefined && maxBytesPerTrigger !== undefined) bad.push("maxFilesPerTrigger and maxBytesPerTrigger cannot be set together");
+  if (bad.length > 0) throw configError("INVALID_OPTION", `Invalid file source options: ${bad.join("; ")}`);
+  return {
+    ...(maxFilesPerTrigger !== undefined ? { maxFilesPerTrigger } : {}),
+    ...(maxBytesPerTrigger !== undefined ? { maxBytesPerTrigger } : {}),
+    latestFirst: latestFirst === "true",
+    // Spark ignores maxFileAge when latestFirst and maxFilesPerTrigger are both set.
+    maxFileAgeMs: latestFirst === "true" && maxFilesPerTrigger !== undefined ? Infinity : maxFileAgeMs,
+    cleanSource: cleanSource as FileStreamSourceOptions["cleanSource"],
+    ...(o.sourcearchivedir ? { sourceArchiveDir: resolve(o.sourcearchivedir) } : {}),
+  };
+}
+
+export class FileStreamSource implements StreamSource {
+  readonly #log: FileStreamSourceLog;
+  readonly #seen = new Map<string, number>();
+  #currentLogOffset = -1;
+  #newestTimestamp = 0;
+  #availableNowTarget: number | undefined;
+  #lastCleaned = -1;
+
+  constructor(
+    readonly schema: StructType,
+    private readonly format: string,
+    private readonly path: string,
+    private readonly readerOptions: Readonly<Record<string, string>>,
+    private readonly opts: FileStreamSourceOptions,
+    logDir: string,
+    private readonly readFile: ReadFileBatches,
+  ) {
+    this.#log = new FileStreamSourceLog(logDir);
+    for (const id of this.#log.listBatchIds()) {
+      for (const f of this.#log.get(id)!) this.remember(f.path, f.timestamp);
+      this.#currentLogOffset = id;
+    }
+  }
+
+  get description(): string {
+    return `FileStreamSource[${resolve(this.path)}]`;
+  }
+
+  private remember(path: string, ts: number): void {
+    this.#seen.set(path, ts);
+    if (ts > this.#newestTimestamp) this.#newestTimestamp = ts;
+  }
+
+  initialOffset(): Offset {
+    return -1;
+  }
+
+  defaultReadLimit(): ReadLimit {
+    if (this.opts.maxFilesPerTrigger !== undefined) return { kind: "maxFiles", files: this.opts.maxFilesPerTrigger };
+    if (this.opts.maxBytesPerTrigger !== undefined) return { kind: "maxBytes", bytes: this.opts.maxBytesPerTrigger };
+    return { kind: "all" };
+  }
+
+  /** Trigger.AvailableNow: log every file present now (in limit-sized entries) and stop there. */
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    while (this.logNewFiles(this.defaultReadLimit())) {
+      /* one entry per read limit */
+    }
+    this.#availableNowTarget = this.#currentLogOffset;
+  }
+
+  async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
+    if (this.#availableNowTarget !== undefined) {
+      // Hand out the logged entries one at a time so each batch respects the read limit.
+      const s = start as number;
+      return limit.kind === "all" ? this.#availableNowTarget : Math.min(s + 1, this.#availableNowTarget);
+    }
+    // Entries logged but not yet handed out (e.g. before a crash) are returned first.
+    if ((start as number) < this.#currentLogOffset) return this.#currentLogOffset;
+    this.logNewFiles(limit);
+    return this.#currentLogOffset;
+  }
+
+  /** Step 1: log the next files under `limit` as a new entry; false when none are new. */
+  private logNewFiles(limit: ReadLimit): boolean {
+    const cutoff = this.#newestTimestamp - this.opts.maxFileAgeMs;
+    const fresh = listFiles(this.path)
+      .filter((f) => !this.#seen.has(f.path) && f.mtimeMs >= cutoff)
+      .sort((a, b) => (this.opts.latestFirst ? b.mtimeMs - a.mtimeMs : a.mtimeMs - b.mtimeMs) || a.path.localeCompare(b.path));
+    let take = fresh;
+    if (limit.kind === "maxFiles") take = fresh.slice(0, limit.files);
+    else if (limit.kind === "maxBytes") {
+      let bytes = 0;
+      let n = 0;
+      for (const f of fresh) {
+        if (n > 0 && bytes + f.sizeBytes > limit.bytes) break;
+        bytes += f.sizeBytes;
+        n++;
+      }
+      take = fresh.slice(0, n);
+    }
+    if (take.length === 0) return false;
+    const next = this.#currentLogOffset + 1;
+    const entries: FileEntry[] = take.map((f) => ({ path: f.path, timestamp: f.mtimeMs, batchId: next, sizeBytes: f.sizeBytes }));
+    this.#log.add(next, entries);
+    for (const e of entries) this.remember(e.path, e.timestamp);
+    this.#currentLogOffset = next;
+    return true;
+  }
+
+  getBatch(start: Offset, end: Offset): ExecutionPlan {
+    const files: FileEntry[] = [];
+    for (let id = (start as number) + 1; id <= (end as number); id++) {
+      const entry = this.#log.get(id);
+      if (!entry) throw inputError("SOURCE_LOG_MISSING", `The file source log entry ${this.#log.pathOf(id)} is missing; the checkpoint is damaged`, { file: this.#log.pathOf(id) });
+      files.push(...entry);
+    }
+    const { format, readerOptions, readFile, schema } = this;
+    return {
+      name: "FileStreamScanExec",
+      schema,
+      children: [],
+      describe: () => `FileStreamScanExec: ${format} ${files.length} files (${String(start)}, ${String(end)}]`,
+      async *execute(ctx) {
+        for (const f of files) yield* readFile(format, f.path, schema, readerOptions, ctx);
+      },
+    };
+  }
+
+  serializeOffset(offset: Offset): string {
+    return JSON.stringify({ logOffset: offset });
+  }
+  deserializeOffset(json: string): Offset {
+    const o = JSON.parse(json) as { logOffset?: unknown };
+    if (typeof o.logOffset !== "number") throw inputError("INVALID_OFFSET", `Invalid file source offset ${json}`);
+    return o.logOffset;
+  }
+
+  async commit(end: Offset): Promise<void> {
+    if (this.opts.cleanSource === "off") return;
+    for (let id = this.#lastCleaned + 1; id <= (end as number); id++) {
+      for (const f of this.#log.get(id) ?? []) this.clean(f.path);
+    }
+    this.#lastCleaned = end as number;
+  }
+
+  private clean(path: string): void {
+    try {
+      if (this.opts.cleanSource === "delete") rmSync(path, { force: true });
+      else {
+        // Keep the file's path below the source folder inside the archive folder, as Spark does.
+        const rel = relative(resolve(this.path), path);
+        const target = join(this.opts.sourceArchiveDir!, rel.startsWith("..") ? basename(path) : rel);
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(path, target);
+      }
+    } catch (e) {
+      process.stderr.write(`sluice: cleanSource could not ${this.opts.cleanSource} ${path}: ${(e as Error).message}\n`);
+    }
+  }
+
+  metrics(): Record<string, string> {
+    return { numFilesSeen: String(this.#seen.size) };
+  }
+
+  async stop(): Promise<void> {}
+}
