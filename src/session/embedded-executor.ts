@@ -27,6 +27,8 @@ export class EmbeddedExecutor implements QueryExecutor {
   /** Extra source resolvers by format (streaming connectors register here). */
   readonly #sources = new Map<string, { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan): ExecutionPlan }>();
 
+  readonly #streamingSchemas = new Map<string, (spec: DataSourceSpec) => StructType>();
+
   constructor(private readonly conf: RuntimeConfig) {}
 
   evalContext(currentTimestampUs = Date.now() * 1000): EvalContext {
@@ -52,6 +54,11 @@ export class EmbeddedExecutor implements QueryExecutor {
     };
   }
 
+  /** Schema resolution for streaming reads of a format that batch reads resolve differently (files). */
+  registerStreamingSchema(format: string, schema: (spec: DataSourceSpec) => StructType): void {
+    this.#streamingSchemas.set(format, schema);
+  }
+
   registerSource(format: string, impl: { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan): ExecutionPlan }): void {
     this.#sources.set(format, impl);
   }
@@ -72,6 +79,8 @@ export class EmbeddedExecutor implements QueryExecutor {
   }
 
   private resolveSource(spec: DataSourceSpec, streaming: boolean): StructType {
+    const streamingSchema = streaming ? this.#streamingSchemas.get(spec.format) : undefined;
+    if (streamingSchema) return streamingSchema(spec);
     const custom = this.#sources.get(spec.format);
     if (custom) return custom.schema(spec, streaming);
     if (FILE_FORMATS.has(spec.format)) return resolveFileSource(spec);

@@ -15,6 +15,8 @@ import { parseStatement } from "../sql/parser.js";
 import { type DataType, type StructTypeLike, sameType } from "../types/data-type.js";
 import { StructType, toStructType } from "../types/struct-type.js";
 import { EmbeddedExecutor } from "./embedded-executor.js";
+import { registerStreamConnectors } from "./stream-connectors.js";
+import { resolveFileSource } from "../connectors/files/index.js";
 import type { BatchData, StreamSink } from "../connectors/api/sink.js";
 import { MemoryStream, MemoryStreamSource } from "../connectors/memory/memory-stream.js";
 import type { MemorySink } from "../connectors/memory/memory-sink.js";
@@ -84,6 +86,7 @@ export class Session {
       schema: (spec) => this.memoryStreamOf(spec.options.id).schema,
     });
     this.streamSources.set("memory", (scan) => new MemoryStreamSource(this.memoryStreamOf(scan.source.options.id)));
+    registerStreamConnectors(this, (spec) => resolveFileSource(spec));
     this.executor.registerRelationResolver((parts) => {
       const sink = parts.length === 1 ? this.memoryTables.get(parts[0]!.toLowerCase()) : undefined;
       return sink ? node({ kind: "localRelation", schema: sink.schema, batches: sink.batches() }) : undefined;

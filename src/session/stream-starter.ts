@@ -27,7 +27,7 @@ import { StreamingQuery } from "../streaming/streaming-query.js";
 import type { Session } from "./session.js";
 
 /** Creates the source for one streaming scan; registered per format by the session. */
-export type StreamSourceFactory = (node: RScan, checkpointDir: string, index: number) => StreamSource;
+export type StreamSourceFactory = (node: RScan, checkpointDir: string, clock: Clock) => StreamSource;
 
 const TEMP_CHECKPOINT_SINKS = new Set(["memory", "console"]);
 
@@ -53,7 +53,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     if (!factory) {
       throw unsupported("DATA_SOURCE_NOT_FOUND", `Streaming source '${node.source.format}' is not available. Known: ${[...session.streamSources.keys()].join(", ")}`, { format: node.source.format });
     }
-    return { node, source: factory(node, join(checkpointDir, "sources", String(i)), i) };
+    return { node, source: factory(node, join(checkpointDir, "sources", String(i)), clock) };
   });
   const sink = createSink(session, df, spec, options);
 

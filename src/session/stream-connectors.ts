@@ -1,0 +1,62 @@
+/**
+ * The built-in streaming connectors a Session registers: sources (memory is registered by the
+ * session itself; files, rate, socket here) and file sinks. Heavy clients load lazily elsewhere;
+ * these are all light.
+ */
+import { mkdirSync } from "node:fs";
+import { analysisError } from "../common/errors.js";
+import { readFileBatches, writeDataFiles } from "../connectors/files/index.js";
+import { FileStreamSink } from "../connectors/file-stream/file-stream-sink.js";
+import { FileStreamSource, parseFileStreamOptions } from "../connectors/file-stream/file-stream-source.js";
+import { RATE_SCHEMA, RateSource, parseRateOptions } from "../connectors/rate/rate-source.js";
+import { SocketSource, parseSocketOptions, socketSchema } from "../connectors/socket/socket-source.js";
+import { configError } from "../common/errors.js";
+import type { DataSourceSpec } from "../plan/logical-plan.js";
+import type { StructType } from "../types/struct-type.js";
+import type { Session } from "./session.js";
+
+export const FILE_FORMATS = ["json", "csv", "parquet", "text"] as const;
+
+/** Streaming file sources need a schema unless spark.sql.streaming.schemaInference is on (Spark's rule). */
+function streamingFileSchema(session: Session, spec: DataSourceSpec, batchSchema: () => StructType): StructType {
+  if (spec.format === "text") return spec.userSchema ?? batchSchema();
+  if (spec.userSchema) return spec.userSchema;
+  if (session.conf.get("spark.sql.streaming.schemaInference") === "true") return batchSchema();
+  throw analysisError(
+    "STREAMING_SCHEMA_REQUIRED",
+    `Schema must be specified when creating a streaming source DataFrame from ${spec.format} files (${spec.paths.join(", ")}): use readStream.schema("...") or set spark.sql.streaming.schemaInference=true to infer it from the files present at start.`,
+    { format: spec.format },
+  );
+}
+
+export function registerStreamConnectors(session: Session, resolveBatchSchema: (spec: DataSourceSpec) => StructType): void {
+  const ex = session.executor;
+  for (const format of FILE_FORMATS) {
+    ex.registerStreamingSchema(format, (spec) => streamingFileSchema(session, spec, () => resolveBatchSchema(spec)));
+    session.streamSources.set(format, (scan, dir) => {
+      const path = scan.source.paths[0];
+      if (scan.source.paths.length !== 1 || !path) {
+        throw configError("INVALID_OPTION", `A streaming ${format} source reads exactly one path or glob; got ${scan.source.paths.length}`);
+      }
+      return new FileStreamSource(scan.dataSchema, format, path, scan.source.options, parseFileStreamOptions(scan.source.options), dir, readFileBatches);
+    });
+    session.streamSinks.set(format, (spec, options) => {
+      if (!spec.path && !options.path) throw configError("PATH_REQUIRED", `The ${format} sink needs an output path: start("out/") or option("path", ...)`);
+      const out = spec.path ?? options.path!;
+      mkdirSync(out, { recursive: true });
+      return new FileStreamSink(out, format, (data, dir, batchId) =>
+        writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId }),
+      );
+    });
+  }
+
+  ex.registerSource("rate", { schema: (spec, streaming) => (streaming ? (parseRateOptions(spec.options), RATE_SCHEMA) : notBatch("rate")) });
+  session.streamSources.set("rate", (scan, dir, clock) => new RateSource(parseRateOptions(scan.source.options), clock, dir));
+
+  ex.registerSource("socket", { schema: (spec, streaming) => (streaming ? socketSchema(parseSocketOptions(spec.options).includeTimestamp) : notBatch("socket")) });
+  session.streamSources.set("socket", (scan, _dir, clock) => new SocketSource(parseSocketOptions(scan.source.options), () => clock.now()));
+}
+
+function notBatch(format: string): never {
+  throw analysisError("STREAMING_ONLY_SOURCE", `The ${format} source can only be read with spark.readStream`, { format });
+}
