@@ -68,13 +68,14 @@ describe("file source → file sink", () => {
     expect(seen).toEqual([[2], [1]]);
   });
 
-  it("cleanSource archives committed files", async () => {
+  it("cleanSource archives the files of a batch once the next batch starts (as Spark)", async () => {
     const root = tmp();
     const [inDir, archive] = [join(root, "in"), join(root, "archive")];
     put(inDir, "a.json", [{ v: 1 }], 1000);
+    put(inDir, "b.json", [{ v: 2 }], 1001);
     const q = await spark.readStream
       .schema("v INT")
-      .options({ cleanSource: "archive", sourceArchiveDir: archive })
+      .options({ cleanSource: "archive", sourceArchiveDir: archive, maxFilesPerTrigger: 1 })
       .json(inDir)
       .writeStream.format("memory")
       .queryName("fs_archive")
@@ -83,7 +84,8 @@ describe("file source → file sink", () => {
     await q.awaitTermination();
     expect(existsSync(join(inDir, "a.json"))).toBe(false);
     expect(existsSync(join(archive, "a.json"))).toBe(true);
-    expect(await spark.table("fs_archive").count()).toBe(1);
+    expect(existsSync(join(inDir, "b.json"))).toBe(true);
+    expect(await spark.table("fs_archive").count()).toBe(2);
   });
 
   it("rejects bad file source options at start()", async () => {

@@ -103,7 +103,7 @@ describe("streaming query lifecycle", () => {
     writeFileSync(file, readFileSync(file, "utf8").slice(0, 20));
     const q2 = await start();
     await expect(q2.awaitTermination()).rejects.toMatchObject({ code: "CHECKPOINT_CORRUPT", message: expect.stringContaining(file) });
-    expect(q2.exception?.code).toBe("CHECKPOINT_CORRUPT");
+    expect(q2.exception).toMatchObject({ code: "CHECKPOINT_CORRUPT" });
     expect(q2.isActive).toBe(false);
   });
 

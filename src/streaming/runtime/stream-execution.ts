@@ -9,8 +9,8 @@
  *   3. constructNextBatch: ask every source for its latest offset under its read limit; if none
  *      moved, the trigger is idle. Otherwise write `offsets/N` (the WAL) BEFORE running anything.
  *   4. runBatch: plan the query over each source's (start, end], execute, `sink.addBatch(N, rows)`.
- *   5. commit: write `commits/N`, tell sources to release data ≤ end, purge old log entries,
- *      report progress.
+ *   5. commit: write `commits/N` and report progress. When batch N+1's offsets are durable,
+ *      sources may release data of batch N and old log entries are purged (as Spark does).
  */
 import { join } from "node:path";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
@@ -273,8 +273,25 @@ export class StreamExecution {
       throw new SluiceError("execution", "CONCURRENT_QUERY", `Another run wrote ${this.offsetLog.pathOf(batchId)} first: two queries share the checkpoint ${this.opts.checkpointDir}`, { file: this.offsetLog.pathOf(batchId) });
     }
     const walCommitMs = clock.now() - t1;
+    await this.releaseCommitted(batchId);
     await this.runBatch(batchId, this.#committed, ends, metadata, triggerStartMs, { latestOffset: latestOffsetMs, walCommit: walCommitMs });
     return true;
+  }
+
+  /**
+   * Once offsets/N is durable, batch N-1 is final: sources may release its data (cleanSource) and
+   * old log entries are purged. Like Spark, this happens when the next batch is constructed, so
+   * the files of the last batch of a run stay in place until a later batch starts.
+   */
+  private async releaseCommitted(batchId: number): Promise<void> {
+    if (batchId === 0) return;
+    const { scans } = this.opts;
+    for (let i = 0; i < scans.length; i++) await scans[i]!.source.commit(this.#committed[i]);
+    const purgeBelow = batchId - this.opts.minBatchesToRetain;
+    if (purgeBelow > 0) {
+      this.offsetLog.purge(purgeBelow);
+      this.commitLog.purge(purgeBelow);
+    }
   }
 
   /** Steps 4–5: execute batch `batchId` over (start, end] and commit it. */
@@ -310,12 +327,6 @@ export class StreamExecution {
 
     const tCommit = clock.now();
     this.commitLog.add(batchId, { nextBatchWatermarkMs: this.#watermarkMs });
-    for (let i = 0; i < scans.length; i++) await scans[i]!.source.commit(end[i]);
-    const purgeBelow = batchId - this.opts.minBatchesToRetain + 1;
-    if (purgeBelow > 0) {
-      this.offsetLog.purge(purgeBelow);
-      this.commitLog.purge(purgeBelow);
-    }
     const commitOffsetsMs = clock.now() - tCommit;
     this.#committed = [...end];
     this.#nextBatchId = batchId + 1;
