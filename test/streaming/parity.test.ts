@@ -35,14 +35,15 @@ const golden = JSON.parse(readFileSync(join(here, "golden", "streaming-parity.js
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 
 /** Python's json.dumps(row, sort_keys=True, default=str) form of a Sluice row. */
-function pyJson(row: Record<string, unknown>): string {
-  const fmt = (v: unknown): string => {
+function pyJson(row: Record<string, unknown>, doubles: ReadonlySet<string>): string {
+  const fmt = (v: unknown, k: string): string => {
+    if (typeof v === "number" && doubles.has(k) && Number.isInteger(v)) return `${v}.0`;
     if (v instanceof Date) return JSON.stringify(v.toISOString().replace("T", " ").replace(/\.000Z$/, "").replace("Z", ""));
     if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)) return String(v);
     return JSON.stringify(v).replace(/":/g, '": ').replace(/,"/g, ', "');
   };
   const keys = Object.keys(row).sort();
-  return "{" + keys.map((k) => `${JSON.stringify(k)}: ${fmt(row[k])}`).join(", ") + "}";
+  return "{" + keys.map((k) => `${JSON.stringify(k)}: ${fmt(row[k], k)}`).join(", ") + "}";
 }
 
 describe("stateless streaming matches PySpark", () => {
@@ -61,7 +62,10 @@ describe("stateless streaming matches PySpark", () => {
       if (sc.filter) df = df.filter(sc.filter);
       const batches: string[][] = [];
       const q = await df.writeStream
-        .foreachBatch(async (b) => void batches.push((await b.collect()).map(pyJson).sort()))
+        .foreachBatch(async (b) => {
+          const doubles = new Set(b.schema.fields.filter((f) => f.type.kind === "double" || f.type.kind === "float").map((f) => f.name));
+          batches.push((await b.collect()).map((r) => pyJson(r, doubles)).sort());
+        })
         .option("checkpointLocation", join(root, "chk"))
         .trigger(sc.trigger === "availableNow" ? { availableNow: true } : { once: true })
         .start();
