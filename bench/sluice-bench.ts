@@ -1,0 +1,62 @@
+/**
+ * Sluice side of the benchmarks; the same cases as bench/pyspark_bench.py. Prints one JSON line
+ * per case: {"engine":"sluice","case":...,"rows":N,"seconds":S}.
+ * Usage: tsx bench/sluice-bench.ts DATA_DIR [case ...]
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Session, Window, col, functions as F } from "../src/index.js";
+
+const [data, ...wanted] = process.argv.slice(2) as [string, ...string[]];
+const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet"];
+const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+const SCHEMA = "event_id STRING, user_id STRING, kind STRING, amount DOUBLE, ts TIMESTAMP";
+
+const report = (c: string, rows: number, seconds: number, extra: Record<string, number> = {}): void =>
+  void process.stdout.write(JSON.stringify({ engine: "sluice", case: c, rows, seconds, ...extra }) + "\n");
+const lines = (p: string): number => readFileSync(p, "utf8").split("\n").filter((l) => l !== "").length;
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+}
+
+for (const c of cases) {
+  if (c === "groupby-count-parquet") {
+    const df = spark.read.parquet(join(data, "events.parquet"));
+    const n = await df.count();
+    report(c, n, await timed(() => df.groupBy("user_id").count().collect()));
+  } else if (c === "window-rank-parquet") {
+    const df = spark.read.parquet(join(data, "events.parquet"));
+    const n = await df.count();
+    const w = Window.partitionBy("user_id").orderBy(col("amount").desc());
+    report(c, n, await timed(() => df.withColumn("r", F.row_number().over(w)).filter("r <= 3").count()));
+  } else if (c === "json-filter-groupby") {
+    const path = join(data, "events.jsonl");
+    const n = lines(path);
+    report(c, n, await timed(() => spark.read.schema(SCHEMA).json(path).filter("kind = 'buy'").groupBy("user_id").agg(F.sum("amount")).collect()));
+  } else if (c === "stream-json-to-parquet") {
+    const tmp = mkdtempSync(join(tmpdir(), "bench-sluice-"));
+    const src = join(data, "stream-in");
+    const n = readdirSync(src).reduce((s, f) => s + lines(join(src, f)), 0);
+    let firstBatch = 0;
+    spark.streams.addListener({ onQueryProgress: () => void (firstBatch ||= performance.now()) });
+    const t = performance.now();
+    const q = await spark.readStream
+      .schema(SCHEMA)
+      .json(src)
+      .filter("amount > 1")
+      .withColumn("day", F.to_date(col("ts")))
+      .writeStream.format("parquet")
+      .option("checkpointLocation", join(tmp, "chk"))
+      .trigger({ availableNow: true })
+      .start(join(tmp, "out"));
+    await q.awaitTermination();
+    // performance.now() counts from process start (timeOrigin), like the Python side's START.
+    report(c, n, (performance.now() - t) / 1000, { firstBatchSecondsFromProcessStart: firstBatch / 1000 });
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+await spark.stop();
