@@ -1,0 +1,38 @@
+/**
+ * The state schema of each operator is recorded at `<store dir>/_metadata/schema` on first use
+ * and checked on every restart: a query change that alters the key or value layout would read
+ * garbage, so it fails with an error naming both schemas and the fix.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SluiceError } from "../../common/errors.js";
+import { StructType } from "../../types/struct-type.js";
+import { writeFileAtomic } from "../checkpoint/atomic-file.js";
+import { storeDir } from "./memory-state-store-provider.js";
+import type { StateSchema, StateStoreId } from "./state-store.js";
+
+export function checkStateSchema(id: StateStoreId, schema: StateSchema): void {
+  const file = join(storeDir(id), "_metadata", "schema");
+  const current = { keySchema: schema.keySchema.json(), valueSchema: schema.valueSchema.json() };
+  if (!existsSync(file)) {
+    writeFileAtomic(file, `v1\n${JSON.stringify(current)}`, { createOnly: true });
+    return;
+  }
+  const text = readFileSync(file, "utf8");
+  let stored: { keySchema: string; valueSchema: string };
+  try {
+    if (!text.startsWith("v1\n")) throw new Error("no v1 header");
+    stored = JSON.parse(text.slice(3));
+  } catch (e) {
+    throw new SluiceError("input", "STATE_CORRUPT", `State schema file ${file} is corrupt: ${(e as Error).message}`, { file });
+  }
+  if (stored.keySchema !== current.keySchema || stored.valueSchema !== current.valueSchema) {
+    const ddl = (j: string): string => StructType.fromJson(j).toDDL();
+    throw new SluiceError(
+      "analysis",
+      "STATE_SCHEMA_INCOMPATIBLE",
+      `The state of operator ${id.operatorId} was written with key (${ddl(stored.keySchema)}) and value (${ddl(stored.valueSchema)}), but the query now needs key (${ddl(current.keySchema)}) and value (${ddl(current.valueSchema)}). Revert the change to the stateful part of the query or start from a new checkpointLocation.`,
+      { file },
+    );
+  }
+}
