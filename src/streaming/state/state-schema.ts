@@ -8,11 +8,10 @@ import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
 import { StructType } from "../../types/struct-type.js";
 import { writeFileAtomic } from "../checkpoint/atomic-file.js";
-import { storeDir } from "./memory-state-store-provider.js";
 import type { StateSchema, StateStoreId } from "./state-store.js";
 
-export function checkStateSchema(id: StateStoreId, schema: StateSchema): void {
-  const file = join(storeDir(id), "_metadata", "schema");
+export function checkStateSchema(dir: string, id: StateStoreId, schema: StateSchema): void {
+  const file = join(dir, "_metadata", "schema");
   const current = { keySchema: schema.keySchema.json(), valueSchema: schema.valueSchema.json() };
   if (!existsSync(file)) {
     writeFileAtomic(file, `v1\n${JSON.stringify(current)}`, { createOnly: true });

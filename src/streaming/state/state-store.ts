@@ -34,9 +34,9 @@ export interface StateStore {
   put(key: string, value: StateValue): void;
   remove(key: string): void;
   /** Every (key, value), pending changes included. Mutating the store while iterating is not allowed. */
-  iterator(): IterableIterator<[string, StateValue]>;
+  iterator(): AsyncIterableIterator<[string, StateValue]>;
   /** Entries whose key starts with `prefix` (keys are built so that prefixes are meaningful). */
-  prefixScan(prefix: string): IterableIterator<[string, StateValue]>;
+  prefixScan(prefix: string): AsyncIterableIterator<[string, StateValue]>;
   /** Persist the changes as version + 1 and return it. */
   commit(): Promise<number>;
   abort(): void;

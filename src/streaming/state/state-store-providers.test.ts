@@ -2,17 +2,25 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { toArray } from "../../common/async.js";
 import { StructType } from "../../types/struct-type.js";
+import { LevelDbStateStoreProvider } from "./leveldb-state-store-provider.js";
 import { MemoryStateStoreProvider, storeDir } from "./memory-state-store-provider.js";
+import type { StateSchema, StateStoreConf, StateStoreId, StateStoreProvider } from "./state-store.js";
 
 const schema = { keySchema: StructType.fromDDL("k STRING"), valueSchema: StructType.fromDDL("n BIGINT, b BINARY, m MAP<STRING, DOUBLE>") };
 const conf = { minDeltasForSnapshot: 3, minVersionsToRetain: 2 };
 const newId = () => ({ checkpointRoot: mkdtempSync(join(tmpdir(), "sluice-state-")), operatorId: 0, partitionId: 0, storeName: "default" });
 
-describe("MemoryStateStoreProvider", () => {
+const providers = {
+  memory: (id: StateStoreId, sc: StateSchema, c: StateStoreConf): StateStoreProvider => new MemoryStateStoreProvider(id, sc, c),
+  leveldb: (id: StateStoreId, sc: StateSchema, c: StateStoreConf): StateStoreProvider => new LevelDbStateStoreProvider(id, sc, c),
+};
+
+describe.each(Object.entries(providers))("%s state store provider", (_name, make) => {
   it("commits versions, reads pending writes, and reloads any version from files", async () => {
     const id = newId();
-    const p = new MemoryStateStoreProvider(id, schema, conf);
+    const p = make(id, schema, conf);
     const s0 = await p.getStore(0);
     s0.put("a", [1, new Uint8Array([1, 2]), new Map([["x", 1.5]])]);
     s0.put("b", [2, null, null]);
@@ -23,20 +31,21 @@ describe("MemoryStateStoreProvider", () => {
     const s1 = await p.getStore(1);
     s1.remove("b");
     s1.put("c", [3, null, null]);
-    expect([...s1.iterator()].map(([k]) => k).sort()).toEqual(["a", "c"]);
+    expect((await toArray(s1.iterator())).map(([k]) => k).sort()).toEqual(["a", "c"]);
     expect(await s1.commit()).toBe(2);
 
     // a fresh provider (a restart) rebuilds each version from the delta files
-    const q = new MemoryStateStoreProvider(id, schema, conf);
+    await p.close();
+    const q = make(id, schema, conf);
     const v1 = await q.getStore(1);
-    expect([...v1.iterator()].map(([k]) => k).sort()).toEqual(["a", "b"]);
+    expect((await toArray(v1.iterator())).map(([k]) => k).sort()).toEqual(["a", "b"]);
     expect(v1.get("a")).toEqual([1, new Uint8Array([1, 2]), new Map([["x", 1.5]])]);
     const v2 = await q.getStore(2);
-    expect([...v2.prefixScan("c")]).toEqual([["c", [3, null, null]]]);
+    expect((await toArray(v2.prefixScan("c")))).toEqual([["c", [3, null, null]]]);
   });
 
   it("abort drops the batch's changes", async () => {
-    const p = new MemoryStateStoreProvider(newId(), schema, conf);
+    const p = make(newId(), schema, conf);
     const s = await p.getStore(0);
     s.put("a", [1, null, null]);
     await s.commit();
@@ -45,12 +54,12 @@ describe("MemoryStateStoreProvider", () => {
     t.remove("a");
     t.abort();
     const u = await p.getStore(1);
-    expect([...u.iterator()].map(([k]) => k)).toEqual(["a"]);
+    expect((await toArray(u.iterator())).map(([k]) => k)).toEqual(["a"]);
   });
 
   it("writes snapshots every minDeltasForSnapshot versions and cleans old files", async () => {
     const id = newId();
-    const p = new MemoryStateStoreProvider(id, schema, conf);
+    const p = make(id, schema, conf);
     for (let v = 0; v < 7; v++) {
       const s = await p.getStore(v);
       s.put(`k${v}`, [v, null, null]);
@@ -60,13 +69,14 @@ describe("MemoryStateStoreProvider", () => {
     const files = readdirSync(storeDir(id)).filter((f) => f !== "_metadata").sort();
     expect(files).toContain("6.snapshot");
     expect(files).not.toContain("1.delta");
-    const fresh = new MemoryStateStoreProvider(id, schema, conf);
-    expect([...(await fresh.getStore(7)).iterator()].length).toBe(7);
+    await p.close();
+    const fresh = make(id, schema, conf);
+    expect((await toArray((await fresh.getStore(7)).iterator())).length).toBe(7);
   });
 
   it("commit cost follows changed keys: the delta file holds only the batch's changes", async () => {
     const id = newId();
-    const p = new MemoryStateStoreProvider(id, schema, { minDeltasForSnapshot: 100, minVersionsToRetain: 100 });
+    const p = make(id, schema, { minDeltasForSnapshot: 100, minVersionsToRetain: 100 });
     const s = await p.getStore(0);
     for (let i = 0; i < 1000; i++) s.put(`k${i}`, [i, null, null]);
     await s.commit();
@@ -79,17 +89,23 @@ describe("MemoryStateStoreProvider", () => {
 
   it("fails clearly on a missing delta file or an incompatible schema", async () => {
     const id = newId();
-    const p = new MemoryStateStoreProvider(id, schema, conf);
+    const p = make(id, schema, conf);
     const s = await p.getStore(0);
     s.put("a", [1, null, null]);
     await s.commit();
+    await p.close();
     const { rmSync } = await import("node:fs");
     rmSync(join(storeDir(id), "1.delta"));
-    await expect(new MemoryStateStoreProvider(id, schema, conf).getStore(1)).rejects.toMatchObject({ code: "STATE_VERSION_MISSING" });
-    expect(() => new MemoryStateStoreProvider(id, { ...schema, valueSchema: StructType.fromDDL("n INT") }, conf)).toThrowError(
+    rmSync(join(storeDir(id), "_leveldb"), { recursive: true, force: true });
+    const q1 = make(id, schema, conf);
+    await expect(q1.getStore(1)).rejects.toMatchObject({ code: "STATE_VERSION_MISSING" });
+    await q1.close();
+    expect(() => make(id, { ...schema, valueSchema: StructType.fromDDL("n INT") }, conf)).toThrowError(
       expect.objectContaining({ code: "STATE_SCHEMA_INCOMPATIBLE", message: expect.stringContaining("n INT") }),
     );
     writeFileSync(join(storeDir(id), "1.delta"), "garbage");
-    await expect(new MemoryStateStoreProvider(id, schema, conf).getStore(1)).rejects.toMatchObject({ code: "STATE_CORRUPT", message: expect.stringContaining("1.delta") });
+    const q2 = make(id, schema, conf);
+    await expect(q2.getStore(1)).rejects.toMatchObject({ code: "STATE_CORRUPT", message: expect.stringContaining("1.delta") });
+    await q2.close();
   });
 });

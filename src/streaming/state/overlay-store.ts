@@ -1,0 +1,84 @@
+/**
+ * A StateStore over a committed base (a Map or an on-disk store) plus this batch's pending
+ * changes. Reads see pending changes first; commit hands the pending map to the provider.
+ */
+import { SluiceError } from "../../common/errors.js";
+import { type Pending, TOMBSTONE } from "./state-files.js";
+import type { StateStore, StateStoreMetrics, StateValue } from "./state-store.js";
+
+export interface StoreBase {
+  get(key: string): StateValue | undefined;
+  has(key: string): boolean;
+  size(): number;
+  entries(prefix?: string): AsyncIterableIterator<[string, StateValue]>;
+  commit(pending: ReadonlyMap<string, Pending>): Promise<number>;
+  metrics(): { commitTimeMs: number; numDeltaFilesSinceSnapshot: number };
+}
+
+export class OverlayStore implements StateStore {
+  readonly #pending = new Map<string, Pending>();
+  #updated = 0;
+  #removed = 0;
+  #done = false;
+
+  constructor(
+    readonly version: number,
+    private readonly base: StoreBase,
+  ) {}
+
+  get(key: string): StateValue | undefined {
+    const p = this.#pending.get(key);
+    if (p === TOMBSTONE) return undefined;
+    return p ?? this.base.get(key);
+  }
+  put(key: string, value: StateValue): void {
+    this.#pending.set(key, value);
+    this.#updated++;
+  }
+  remove(key: string): void {
+    if (this.get(key) === undefined) return;
+    this.#pending.set(key, TOMBSTONE);
+    this.#removed++;
+  }
+  iterator(): AsyncIterableIterator<[string, StateValue]> {
+    return this.scan(undefined);
+  }
+  prefixScan(prefix: string): AsyncIterableIterator<[string, StateValue]> {
+    return this.scan(prefix);
+  }
+  private async *scan(prefix: string | undefined): AsyncIterableIterator<[string, StateValue]> {
+    const pending = new Map(this.#pending);
+    for await (const [k, v] of this.base.entries(prefix)) {
+      if (prefix !== undefined && !k.startsWith(prefix)) continue;
+      const p = pending.get(k);
+      if (p === undefined) yield [k, v];
+      else if (p !== TOMBSTONE) yield [k, p];
+    }
+    for (const [k, p] of pending) if (p !== TOMBSTONE && !this.base.has(k) && (prefix === undefined || k.startsWith(prefix))) yield [k, p];
+  }
+  async commit(): Promise<number> {
+    if (this.#done) throw new SluiceError("internal", "STATE_STORE_CLOSED", `State store version ${this.version} was already committed or aborted`);
+    this.#done = true;
+    return this.base.commit(this.#pending);
+  }
+  abort(): void {
+    this.#pending.clear();
+    this.#done = true;
+  }
+  metrics(): StateStoreMetrics {
+    let total = this.base.size();
+    for (const [k, p] of this.#pending) {
+      const inBase = this.base.has(k);
+      if (p === TOMBSTONE && inBase) total--;
+      else if (p !== TOMBSTONE && !inBase) total++;
+    }
+    return {
+      numRowsTotal: total,
+      numRowsUpdated: this.#updated,
+      numRowsRemoved: this.#removed,
+      // An estimate: key and value references, array header and map slot per entry.
+      memoryUsedBytes: total * 96,
+      ...this.base.metrics(),
+    };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The checkpoint files shared by every state store provider, in `<store dir>/`:
+ *   `N.delta`    — v1 header, then `["p", key, value]` / `["r", key]` lines: batch N-1 → N
+ *   `N.snapshot` — v1 header, then `[key, value]` lines: the whole state at version N
+ * Version V = newest snapshot S ≤ V plus deltas S+1..V. Files are written atomically.
+ */
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { SluiceError } from "../../common/errors.js";
+import type { StructType } from "../../types/struct-type.js";
+import { writeFileAtomic } from "../checkpoint/atomic-file.js";
+import { decodeValue, encodeValue } from "./state-codec.js";
+import type { StateStoreConf, StateValue } from "./state-store.js";
+
+export const TOMBSTONE = Symbol("removed");
+export type Pending = StateValue | typeof TOMBSTONE;
+
+export function listStateFiles(dir: string): { deltas: Set<number>; snapshots: number[] } {
+  const deltas = new Set<number>();
+  const snapshots: number[] = [];
+  if (!existsSync(dir)) return { deltas, snapshots };
+  for (const f of readdirSync(dir)) {
+    const m = /^(\d+)\.(delta|snapshot)$/.exec(f);
+    if (!m) continue;
+    if (m[2] === "delta") deltas.add(Number(m[1]));
+    else snapshots.push(Number(m[1]));
+  }
+  snapshots.sort((a, b) => a - b);
+  return { deltas, snapshots };
+}
+
+function readLines(file: string): string[] {
+  const lines = readFileSync(file, "utf8").split("\n");
+  if (lines[0] !== "v1") throw new SluiceError("input", "STATE_CORRUPT", `State file ${file} is corrupt: no v1 header`, { file });
+  return lines.slice(1).filter((l) => l !== "");
+}
+
+export function writeDelta(dir: string, version: number, pending: ReadonlyMap<string, Pending>, valueSchema: StructType): void {
+  const lines = ["v1"];
+  for (const [k, v] of pending) lines.push(JSON.stringify(v === TOMBSTONE ? ["r", k] : ["p", k, encodeValue(valueSchema, v)]));
+  writeFileAtomic(join(dir, `${version}.delta`), lines.join("\n"));
+}
+
+export function writeSnapshot(dir: string, version: number, entries: Iterable<readonly [string, StateValue]>, valueSchema: StructType): void {
+  const lines = ["v1"];
+  for (const [k, v] of entries) lines.push(JSON.stringify([k, encodeValue(valueSchema, v)]));
+  writeFileAtomic(join(dir, `${version}.snapshot`), lines.join("\n"));
+}
+
+/** Replay version `version` into `apply` (value undefined = remove). */
+export function replayVersion(dir: string, version: number, valueSchema: StructType, apply: (key: string, value: StateValue | undefined) => void): void {
+  if (version === 0) return;
+  const { deltas, snapshots } = listStateFiles(dir);
+  const base = snapshots.filter((s) => s <= version).pop() ?? 0;
+  let file = dir;
+  try {
+    if (base > 0) {
+      file = join(dir, `${base}.snapshot`);
+      for (const l of readLines(file)) {
+        const [k, v] = JSON.parse(l) as [string, unknown[]];
+        apply(k, decodeValue(valueSchema, v));
+      }
+    }
+    for (let v = base + 1; v <= version; v++) {
+      file = join(dir, `${v}.delta`);
+      if (!deltas.has(v)) {
+        throw new SluiceError("input", "STATE_VERSION_MISSING", `Cannot load state version ${version}: ${file} is missing (the state checkpoint is incomplete)`, { file });
+      }
+      for (const l of readLines(file)) {
+        const e = JSON.parse(l) as ["p", string, unknown[]] | ["r", string];
+        apply(e[1], e[0] === "p" ? decodeValue(valueSchema, e[2]) : undefined);
+      }
+    }
+  } catch (e) {
+    if (e instanceof SluiceError) throw e;
+    throw new SluiceError("input", "STATE_CORRUPT", `State file ${file} is corrupt: ${(e as Error).message}`, { file }, { cause: e });
+  }
+}
+
+export function deltasSinceSnapshot(dir: string, version: number): number {
+  const { snapshots } = listStateFiles(dir);
+  return version - (snapshots[snapshots.length - 1] ?? 0);
+}
+
+/** Delete files not needed to load any of the last `minVersionsToRetain` versions. */
+export function cleanupStateFiles(dir: string, version: number, conf: StateStoreConf): void {
+  const oldest = version - conf.minVersionsToRetain + 1;
+  if (oldest <= 1) return;
+  const { deltas, snapshots } = listStateFiles(dir);
+  const keepFrom = snapshots.filter((s) => s <= oldest).pop();
+  if (keepFrom === undefined) return;
+  for (const d of deltas) if (d <= keepFrom) rmSync(join(dir, `${d}.delta`), { force: true });
+  for (const s of snapshots) if (s < keepFrom) rmSync(join(dir, `${s}.snapshot`), { force: true });
+}
