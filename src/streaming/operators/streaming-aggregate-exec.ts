@@ -1,0 +1,248 @@
+/**
+ * Streaming aggregation (Spark's StateStoreRestoreExec + StateStoreSaveExec in one operator).
+ * State per group: the group key values followed by every aggregate's partial state. Per batch:
+ *   1. drop late rows (event time ≤ the previous batch's watermark), counting them;
+ *   2. group the batch's rows; a group seen for the first time in this batch first merges its
+ *      stored partial state, then the batch's rows are folded in (so first/last keep order);
+ *   3. write every touched group's partial state back;
+ *   4. output by mode — complete: every group; update: the groups touched in this batch;
+ *      append: the groups whose event-time key (a window's end, or a timestamp) is ≤ this batch's
+ *      watermark, which are final — then evict groups at or below the watermark (not in complete);
+ *   5. commit the store and report state metrics.
+ */
+import { type ColumnBatch, filterBatch, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
+import type { Vector } from "../../columnar/vector.js";
+import { compileExpr } from "../../expr/compile.js";
+import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
+import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import type { RAggregate } from "../../plan/resolved-plan.js";
+import type { DataType } from "../../types/data-type.js";
+import { StructType } from "../../types/struct-type.js";
+import type { StateStore, StateValue } from "../state/state-store.js";
+import type { StatefulContext } from "./stateful-context.js";
+import { stateKey } from "./state-key.js";
+
+export interface AggregateSpec {
+  readonly operatorId: number;
+  readonly node: RAggregate;
+  /** Input column holding the watermarked event time (µs), for dropping late rows. */
+  readonly eventTimeInputIndex: number | undefined;
+  /** Which group key carries event time: a timestamp key, or a window struct (its end counts). */
+  readonly eventTimeKey: { readonly index: number; readonly kind: "timestamp" | "window" } | undefined;
+}
+
+export class StreamingAggregateExec implements ExecutionPlan {
+  readonly name = "StreamingAggregateExec";
+  readonly children: readonly ExecutionPlan[];
+  readonly schema: StructType;
+
+  constructor(
+    readonly child: ExecutionPlan,
+    readonly spec: AggregateSpec,
+    readonly state: StatefulContext,
+  ) {
+    this.children = [child];
+    this.schema = new StructType(spec.node.output.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })));
+  }
+
+  describe(): string {
+    const n = this.spec.node;
+    return `StreamingAggregateExec: keys=[${n.groupBy.map((_, i) => n.output[i]?.name ?? `k${i}`).join(", ")}], functions=[${n.aggs.map((a) => a.name).join(", ")}], mode=${this.state.outputMode}`;
+  }
+
+  private keyTypes(): DataType[] {
+    return this.spec.node.groupBy.map((e) => e.type);
+  }
+
+  private stateSchemas(): { keySchema: StructType; valueSchema: StructType } {
+    const keyFields = this.keyTypes().map((type, i) => ({ name: `k${i}`, type, nullable: true }));
+    const stateFields = this.spec.node.aggs.flatMap((a, i) => a.stateTypes.map((type, j) => ({ name: `a${i}_${j}`, type, nullable: true })));
+    return { keySchema: new StructType(keyFields), valueSchema: new StructType([...keyFields, ...stateFields]) };
+  }
+
+  private newAccumulators(ctx: TaskContext): GroupAccumulator[] {
+    return this.spec.node.aggs.map((a) =>
+      a.fn.create(
+        a.args.map((x) => x.type),
+        a.type,
+        ctx.eval,
+        { distinct: a.distinct, ignoreNulls: a.ignoreNulls, literals: a.literals },
+      ),
+    );
+  }
+
+  /** Merge stored state rows into `accs` for groups `gids`. */
+  private mergeRows(accs: GroupAccumulator[], gids: number[], rows: StateValue[], numGroups: number): void {
+    if (rows.length === 0) return;
+    const nk = this.spec.node.groupBy.length;
+    const ids = Int32Array.from(gids);
+    let col = nk;
+    this.spec.node.aggs.forEach((a, i) => {
+      const vectors = a.stateTypes.map((t, j) => vectorFromValues(t, rows.map((r) => r[col + j] ?? null)));
+      col += a.stateTypes.length;
+      accs[i]!.merge(ids, vectors, rows.length, numGroups);
+    });
+  }
+
+  /** Evaluate accumulators for groups 0..n-1 with their key rows into output batches. */
+  private output(accs: GroupAccumulator[], keys: unknown[][], ctx: TaskContext, result: CompiledExpr[]): ColumnBatch {
+    const n = keys.length;
+    const node = this.spec.node;
+    const keyVectors = this.keyTypes().map((t, i) => vectorFromValues(t, keys.map((k) => k[i] ?? null)));
+    const aggVectors = accs.map((a) => a.evaluate(n));
+    const bufferSchema = new StructType([
+      ...node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true })),
+      ...node.aggs.map((a, i) => ({ name: `a${i}`, type: a.type, nullable: true })),
+    ]);
+    const buffer = makeBatch(bufferSchema, [...keyVectors, ...aggVectors], n);
+    void ctx;
+    return makeBatch(this.schema, result.map((r) => r(buffer)), n);
+  }
+
+  private eventTimeMs(keyValues: readonly unknown[]): number | undefined {
+    const k = this.spec.eventTimeKey;
+    if (!k) return undefined;
+    const v = keyValues[k.index];
+    if (v === null || v === undefined) return undefined;
+    const us = k.kind === "window" ? ((v as Record<string, unknown>).end as number) : (v as number);
+    return Math.floor(us / 1000);
+  }
+
+  async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
+    const { spec, state } = this;
+    const node = spec.node;
+    const provider = state.provider(spec.operatorId, this.stateSchemas());
+    const store = await provider.getStore(state.batchId);
+    const groupExprs = node.groupBy.map((e) => compileExpr(e, ctx.eval));
+    const argExprs = node.aggs.map((a) => a.args.map((e) => compileExpr(e, ctx.eval)));
+    const filters = node.aggs.map((a) => (a.filter ? compileExpr(a.filter, ctx.eval) : null));
+    const result = node.resultExprs.map((e) => compileExpr(e, ctx.eval));
+    const accs = this.newAccumulators(ctx);
+    const gidOf = new Map<string, number>();
+    const keyRows: unknown[][] = [];
+    const keyStrings: string[] = [];
+    let dropped = 0;
+    const t0 = performance.now();
+
+    for await (const input of this.child.execute(ctx)) {
+      let batch = input;
+      if (state.hasWatermark && spec.eventTimeInputIndex !== undefined) {
+        const et = batch.columns[spec.eventTimeInputIndex]!;
+        const keep = new Uint8Array(batch.numRows);
+        const lateMask = new Uint8Array(batch.numRows);
+        for (let i = 0; i < batch.numRows; i++) {
+          const v = getValue(et, i) as number | null;
+          if (v !== null && Math.floor(v / 1000) <= state.lateEventsWatermarkMs) lateMask[i] = 1;
+          else keep[i] = 1;
+        }
+        const nLate = batch.numRows - keep.reduce((a, b) => a + b, 0);
+        if (nLate > 0) {
+          dropped += nLate;
+          state.lateRows?.(spec.operatorId, filterBatch(batch, lateMask));
+          batch = filterBatch(batch, keep);
+        }
+      }
+      if (batch.numRows === 0) continue;
+      const keyVecs = groupExprs.map((g) => g(batch));
+      const gids = new Int32Array(batch.numRows);
+      const newGids: number[] = [];
+      const newRows: StateValue[] = [];
+      for (let i = 0; i < batch.numRows; i++) {
+        const values = keyVecs.map((v) => getValue(v, i));
+        const key = stateKey(values);
+        let gid = gidOf.get(key);
+        if (gid === undefined) {
+          gid = keyRows.length;
+          gidOf.set(key, gid);
+          keyRows.push(values);
+          keyStrings.push(key);
+          const stored = store.get(key);
+          if (stored) {
+            newGids.push(gid);
+            newRows.push(stored);
+          }
+        }
+        gids[i] = gid;
+      }
+      this.mergeRows(accs, newGids, newRows, keyRows.length);
+      node.aggs.forEach((_, a) => {
+        const args: Vector[] = argExprs[a]!.map((f) => f(batch));
+        const filter = filters[a];
+        if (!filter) {
+          accs[a]!.update(gids, args, batch.numRows, keyRows.length);
+          return;
+        }
+        const mask = filter(batch);
+        const sub = filterBatch(makeBatch(new StructType(args.map((v, j) => ({ name: `x${j}`, type: v.type, nullable: true }))), args, batch.numRows), maskFrom(mask));
+        const subIds = Int32Array.from(gids.filter((_, i) => mask.values[i] === 1 && (mask.validity === null || mask.validity[i] === 1)));
+        accs[a]!.update(subIds, sub.columns, sub.numRows, keyRows.length);
+      });
+    }
+
+    // 3. write back the touched groups' partial state
+    const n = keyRows.length;
+    const states = accs.map((a) => a.state(n));
+    for (let g = 0; g < n; g++) {
+      const row: unknown[] = [...keyRows[g]!];
+      for (const vs of states) for (const v of vs) row.push(getValue(v, g));
+      store.put(keyStrings[g]!, row);
+    }
+    const updateMs = performance.now() - t0;
+
+    // 4. output by mode, 5. evict
+    const t1 = performance.now();
+    const mode = state.outputMode;
+    if (mode === "update" && n > 0) yield this.output(accs, keyRows, ctx, result);
+    if (mode === "complete") yield await this.emitStored(store, ctx, result, () => true, false);
+    if (state.hasWatermark && spec.eventTimeKey && mode !== "complete") {
+      const wm = state.evictionWatermarkMs;
+      const expired = (k: readonly unknown[]): boolean => {
+        const t = this.eventTimeMs(k);
+        return t !== undefined && t <= wm;
+      };
+      const out = await this.emitStored(store, ctx, result, expired, true);
+      if (mode === "append" && out.numRows > 0) yield out;
+    }
+    const removalMs = performance.now() - t1;
+    await store.commit();
+    await provider.doMaintenance();
+    const m = store.metrics();
+    state.report(spec.operatorId, {
+      operatorName: "stateStoreSave",
+      numRowsTotal: m.numRowsTotal,
+      numRowsUpdated: n,
+      numRowsRemoved: m.numRowsRemoved,
+      allUpdatesTimeMs: Math.round(updateMs),
+      allRemovalsTimeMs: Math.round(removalMs),
+      commitTimeMs: Math.round(m.commitTimeMs),
+      memoryUsedBytes: m.memoryUsedBytes,
+      numRowsDroppedByWatermark: dropped,
+      numShufflePartitions: 1,
+      numStateStoreInstances: 1,
+      customMetrics: {},
+    });
+  }
+
+  /** Evaluate stored groups matching `select` (optionally removing them) into one batch. */
+  private async emitStored(store: StateStore, ctx: TaskContext, result: CompiledExpr[], select: (keys: readonly unknown[]) => boolean, remove: boolean): Promise<ColumnBatch> {
+    const nk = this.spec.node.groupBy.length;
+    const rows: StateValue[] = [];
+    const keys: string[] = [];
+    for await (const [k, v] of store.iterator()) {
+      if (select(v.slice(0, nk))) {
+        rows.push(v);
+        keys.push(k);
+      }
+    }
+    if (remove) for (const k of keys) store.remove(k);
+    const accs = this.newAccumulators(ctx);
+    this.mergeRows(accs, rows.map((_, i) => i), rows, rows.length);
+    return this.output(accs, rows.map((r) => r.slice(0, nk) as unknown[]), ctx, result);
+  }
+}
+
+function maskFrom(v: Vector): Uint8Array {
+  const m = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) m[i] = v.values[i] === 1 && (v.validity === null || v.validity[i] === 1) ? 1 : 0;
+  return m;
+}
