@@ -1,0 +1,163 @@
+/**
+ * The `_delta_log` folder of one table on the local file system: listing commits and
+ * checkpoints, reading a commit, and publishing a new commit only if its version is absent
+ * (temp file + hard link: the atomic put-if-absent the protocol's mutual exclusion needs).
+ */
+import { readFile, readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { inputError } from "../common/errors.js";
+import { writeFileAtomic } from "../streaming/checkpoint/atomic-file.js";
+import { type Action, parseCommit, serializeCommit } from "./actions.js";
+
+export const LOG_DIR = "_delta_log";
+
+/** `00000000000000000042.json`: the version zero-padded to 20 digits. */
+export const commitFileName = (version: number): string => `${padVersion(version)}.json`;
+export const padVersion = (version: number): string => String(version).padStart(20, "0");
+
+export interface CommitFileRef {
+  readonly version: number;
+  readonly path: string;
+  readonly mtimeMs: number;
+}
+
+/** A classic (`parts` = 1) or multi-part checkpoint; `complete` is false when parts are missing. */
+export interface CheckpointRef {
+  readonly version: number;
+  readonly parts: number;
+  readonly paths: readonly string[];
+  readonly complete: boolean;
+}
+
+export interface LogListing {
+  /** Commit files, ascending by version (gaps possible: checked by the snapshot). */
+  readonly commits: readonly CommitFileRef[];
+  /** Complete and incomplete checkpoints, ascending by version. */
+  readonly checkpoints: readonly CheckpointRef[];
+  /** Versions with a UUID-named (V2) checkpoint, which Sluice does not read. */
+  readonly v2Checkpoints: readonly number[];
+}
+
+/** The `_last_checkpoint` hint. */
+export interface LastCheckpoint {
+  readonly version: number;
+  readonly size: number;
+  readonly parts?: number;
+  readonly sizeInBytes?: number;
+  readonly numOfAddFiles?: number;
+}
+
+const COMMIT_RE = /^(\d{20})\.json$/;
+const CLASSIC_RE = /^(\d{20})\.checkpoint\.parquet$/;
+const MULTI_RE = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
+const V2_RE = /^(\d{20})\.checkpoint\.[0-9a-fA-F-]{36}\.(json|parquet)$/;
+
+export class LogStore {
+  readonly logPath: string;
+
+  constructor(readonly tablePath: string) {
+    this.logPath = join(tablePath, LOG_DIR);
+  }
+
+  /** True when `_delta_log` exists and is a folder. */
+  async exists(): Promise<boolean> {
+    try {
+      return (await stat(this.logPath)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  /** List commits and checkpoints (with commit mtimes, used for timestamp time travel). */
+  async list(): Promise<LogListing> {
+    const names = await readdir(this.logPath);
+    const commits: CommitFileRef[] = [];
+    const multi = new Map<string, { version: number; total: number; parts: Map<number, string> }>();
+    const checkpoints: CheckpointRef[] = [];
+    const v2: number[] = [];
+    await Promise.all(
+      names.map(async (name) => {
+        let m = COMMIT_RE.exec(name);
+        if (m) {
+          const path = join(this.logPath, name);
+          commits.push({ version: Number(m[1]), path, mtimeMs: Math.floor((await stat(path)).mtimeMs) });
+          return;
+        }
+        if ((m = CLASSIC_RE.exec(name))) {
+          checkpoints.push({ version: Number(m[1]), parts: 1, paths: [join(this.logPath, name)], complete: true });
+        } else if ((m = MULTI_RE.exec(name))) {
+          const key = `${m[1]}/${Number(m[3])}`;
+          const g = multi.get(key) ?? { version: Number(m[1]), total: Number(m[3]), parts: new Map<number, string>() };
+          g.parts.set(Number(m[2]), join(this.logPath, name));
+          multi.set(key, g);
+        } else if ((m = V2_RE.exec(name))) {
+          v2.push(Number(m[1]));
+        }
+      }),
+    );
+    for (const g of multi.values()) {
+      const paths: string[] = [];
+      for (let p = 1; p <= g.total; p++) {
+        const path = g.parts.get(p);
+        if (path) paths.push(path);
+      }
+      checkpoints.push({ version: g.version, parts: g.total, paths, complete: paths.length === g.total });
+    }
+    commits.sort((a, b) => a.version - b.version);
+    checkpoints.sort((a, b) => a.version - b.version || a.parts - b.parts);
+    return { commits, checkpoints, v2Checkpoints: v2.sort((a, b) => a - b) };
+  }
+
+  /** Read and parse the commit file of `version`. */
+  async readCommit(version: number): Promise<Action[]> {
+    const path = join(this.logPath, commitFileName(version));
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (e) {
+      throw inputError(
+        "DELTA_LOG_FILE_NOT_FOUND",
+        `Cannot read Delta commit ${path}: ${(e as Error).message}. The log may have been cleaned up or damaged.`,
+        { file: path, version },
+        e,
+      );
+    }
+    return parseCommit(text, path);
+  }
+
+  /**
+   * Publish `version` with `actions` only if no commit of that version exists.
+   * Returns false (writing nothing) when another writer already holds the version.
+   */
+  writeCommit(version: number, actions: readonly Action[]): boolean {
+    return writeFileAtomic(join(this.logPath, commitFileName(version)), serializeCommit(actions), { createOnly: true });
+  }
+
+  /** The `_last_checkpoint` hint, or null when it is missing or unreadable (then readers list). */
+  async readLastCheckpoint(): Promise<LastCheckpoint | null> {
+    let text: string;
+    try {
+      text = await readFile(join(this.logPath, "_last_checkpoint"), "utf8");
+    } catch {
+      return null;
+    }
+    try {
+      const o = JSON.parse(text) as Record<string, unknown>;
+      if (typeof o.version !== "number" || !Number.isInteger(o.version) || o.version < 0) return null;
+      return {
+        version: o.version,
+        size: typeof o.size === "number" ? o.size : 0,
+        ...(typeof o.parts === "number" ? { parts: o.parts } : {}),
+        ...(typeof o.sizeInBytes === "number" ? { sizeInBytes: o.sizeInBytes } : {}),
+        ...(typeof o.numOfAddFiles === "number" ? { numOfAddFiles: o.numOfAddFiles } : {}),
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Replace `_last_checkpoint` atomically. */
+  writeLastCheckpoint(lc: LastCheckpoint): void {
+    writeFileAtomic(join(this.logPath, "_last_checkpoint"), JSON.stringify(lc));
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Partition values as the log stores them (PROTOCOL.md §Partition Value Serialization):
+ * always text; null or "" means null; numbers in decimal, dates `YYYY-MM-DD`, booleans
+ * `true`/`false`, timestamps `YYYY-MM-DD HH:MM:SS[.ffffff]` (read as UTC) or ISO-8601 with `Z`.
+ * Converted to and from engine values (see columnar/values.ts: date = days, timestamp = µs).
+ */
+import { inputError, unsupported } from "../common/errors.js";
+import { type DataType, simpleString } from "../types/data-type.js";
+
+const MS_PER_DAY = 86_400_000;
+const TS_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Engine value of one partition value; throws DELTA_INVALID_PARTITION_VALUE naming the column. */
+export function parsePartitionValue(text: string | null | undefined, type: DataType, column: string): unknown {
+  if (text === null || text === undefined || text === "") return null;
+  const fail = (): never => {
+    throw inputError(
+      "DELTA_INVALID_PARTITION_VALUE",
+      `Partition value ${JSON.stringify(text)} of column \`${column}\` is not a valid ${simpleString(type).toUpperCase()}`,
+      { column, value: text },
+    );
+  };
+  switch (type.kind) {
+    case "string":
+      return text;
+    case "boolean": {
+      const l = text.toLowerCase();
+      return l === "true" ? true : l === "false" ? false : fail();
+    }
+    case "int":
+    case "bigint": {
+      if (!/^[+-]?\d+$/.test(text)) return fail();
+      const n = Number(text);
+      return type.kind === "int" && (n < -2147483648 || n > 2147483647) ? fail() : n;
+    }
+    case "float":
+    case "double": {
+      const n = text === "NaN" ? NaN : text === "Infinity" ? Infinity : text === "-Infinity" ? -Infinity : Number(text);
+      return Number.isNaN(n) && text !== "NaN" ? fail() : type.kind === "float" ? Math.fround(n) : n;
+    }
+    case "decimal": {
+      const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+      if (!m || (m[2] === "" && !m[3])) return fail();
+      const frac = (m[3] ?? "").padEnd(type.scale, "0");
+      if (frac.length > type.scale && /[1-9]/.test(frac.slice(type.scale))) return fail();
+      const unscaled = Number(`${m[2] || "0"}${frac.slice(0, type.scale)}`);
+      return m[1] === "-" ? -unscaled : unscaled;
+    }
+    case "date": {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return fail();
+      const ms = Date.parse(`${text}T00:00:00Z`);
+      return Number.isNaN(ms) ? fail() : Math.floor(ms / MS_PER_DAY);
+    }
+    case "timestamp": {
+      const m = TS_RE.exec(text);
+      if (!m) return fail();
+      const base = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+      const micros = Number((m[7] ?? "").padEnd(6, "0").slice(0, 6));
+      let offsetMin = 0;
+      if (m[8] && m[8] !== "Z") {
+        const z = m[8].replace(":", "");
+        offsetMin = (z[0] === "-" ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(3, 5)));
+      }
+      return (base - offsetMin * 60_000) * 1000 + micros;
+    }
+    case "binary":
+      return new TextEncoder().encode(text);
+    default:
+      throw unsupported(
+        "DELTA_UNSUPPORTED_PARTITION_TYPE",
+        `Partition column \`${column}\` has type ${simpleString(type).toUpperCase()}, which cannot be a partition column`,
+        { column },
+      );
+  }
+}
+
+/** The log text of an engine value (null stays null; the protocol's writers emit JSON null). */
+export function formatPartitionValue(value: unknown, type: DataType, column: string): string | null {
+  if (value === null || value === undefined) return null;
+  switch (type.kind) {
+    case "string":
+      return value as string;
+    case "boolean":
+      return value ? "true" : "false";
+    case "int":
+    case "bigint":
+    case "float":
+    case "double":
+      return String(value);
+    case "decimal": {
+      const n = value as number;
+      if (type.scale === 0) return String(n);
+      const s = String(Math.abs(n)).padStart(type.scale + 1, "0");
+      return `${n < 0 ? "-" : ""}${s.slice(0, -type.scale)}.${s.slice(-type.scale)}`;
+    }
+    case "date":
+      return new Date((value as number) * MS_PER_DAY).toISOString().slice(0, 10);
+    case "timestamp": {
+      const us = value as number;
+      const ms = Math.floor(us / 1000);
+      const iso = new Date(ms).toISOString(); // 2024-01-02T03:04:05.678Z
+      const micros = String(((us % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, "0");
+      return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${micros}`;
+    }
+    default:
+      throw unsupported(
+        "DELTA_UNSUPPORTED_PARTITION_TYPE",
+        `Partition column \`${column}\` has type ${simpleString(type).toUpperCase()}; Sluice partitions by atomic types other than BINARY only`,
+        { column },
+      );
+  }
+}
