@@ -4,6 +4,7 @@
  * stream-stream joins) are checked against the output mode here too.
  */
 import { SluiceError } from "../common/errors.js";
+import type { RExpr } from "../expr/resolved-expr.js";
 import { type ResolvedPlan, isStreamingPlan, resolvedChildren } from "./resolved-plan.js";
 
 export type OutputMode = "append" | "update" | "complete";
@@ -45,6 +46,54 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode): 
   if (outputMode === "complete" && aggregates.length === 0) {
     fail("STREAMING_OUTPUT_MODE_INVALID", "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets. Use append or update.");
   }
+  if (aggregates.length > 1) {
+    fail("MULTIPLE_STREAMING_AGGREGATIONS", "Multiple streaming aggregations are not supported yet. Aggregate once per query, or write the first aggregation to a sink and read it as a new stream.");
+  }
+  for (const agg of aggregates) {
+    if (agg.kind !== "aggregate") continue;
+    if (agg.aggs.some((a) => a.distinct)) {
+      fail("STREAMING_DISTINCT_AGGREGATION", "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.");
+    }
+    if (outputMode === "append" && eventTimeGroupKey(agg) === undefined) {
+      fail(
+        "STREAMING_OUTPUT_MODE_INVALID",
+        "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark. Add withWatermark() on the event-time column and group by it (or by window() over it), or use update/complete mode.",
+      );
+    }
+  }
+}
+
+/**
+ * The grouping key that carries event time, if any: a watermarked column itself, or window() /
+ * session_window() over it. Its index in `groupBy` and whether it is a window struct.
+ */
+export function eventTimeGroupKey(agg: Extract<ResolvedPlan, { kind: "aggregate" }>): { index: number; kind: "timestamp" | "window" } | undefined {
+  const watermarked = (e: RExpr): boolean => e.kind === "ref" && agg.input.output[e.index]?.watermarkDelayMs !== undefined;
+  for (let i = 0; i < agg.groupBy.length; i++) {
+    let e = agg.groupBy[i]!;
+    while (e.kind === "cast") e = e.child;
+    if (watermarked(e)) return { index: i, kind: "timestamp" };
+    if (e.kind === "call" && (e.fn.name === "window" || e.fn.name === "session_window") && e.args[0] && watermarked(e.args[0])) return { index: i, kind: "window" };
+  }
+  return undefined;
+}
+
+/** Stateful operators whose state grows without bound (no watermark reaches their keys). */
+export function unboundedStateOperators(plan: ResolvedPlan): string[] {
+  const out: string[] = [];
+  const walk = (p: ResolvedPlan): void => {
+    if (isStreamingPlan(p)) {
+      if (p.kind === "aggregate" && eventTimeGroupKey(p) === undefined) {
+        out.push(`aggregation by [${p.output.slice(0, p.groupBy.length).map((a) => a.name).join(", ")}]: no watermarked event-time column among the grouping keys`);
+      }
+      if (p.kind === "dropDuplicates" && !p.withinWatermark && !p.keys.some((k) => p.input.output[k]?.watermarkDelayMs !== undefined)) {
+        out.push(`dropDuplicates(${p.keys.map((k) => p.input.output[k]?.name).join(", ")}): no watermarked event-time column among the keys (use dropDuplicatesWithinWatermark, or add the event time to the keys)`);
+      }
+    }
+    for (const c of resolvedChildren(p)) walk(c);
+  };
+  walk(plan);
+  return out;
 }
 
 function hasAggregateBelow(p: ResolvedPlan): boolean {

@@ -94,9 +94,14 @@ export class EmbeddedExecutor implements QueryExecutor {
   }
 
   /** Physical plan for a resolved plan; `scanOverride` supplies streaming scans per micro-batch. */
-  physicalPlan(resolved: ResolvedPlan, scanOverride?: (node: RScan) => ExecutionPlan): ExecutionPlan {
+  physicalPlan(
+    resolved: ResolvedPlan,
+    scanOverride?: (node: RScan) => ExecutionPlan,
+    override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
+  ): ExecutionPlan {
     return createPhysicalPlan(resolved, {
       eval: this.evalContext(),
+      ...(override ? { override } : {}),
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);

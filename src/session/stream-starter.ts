@@ -20,7 +20,9 @@ import type { DataFrame } from "../dataframe/dataframe.js";
 import type { StreamWriteSpec } from "../dataframe/executor.js";
 import { node } from "../plan/logical-plan.js";
 import { type RScan, type ResolvedPlan, outputSchema, resolvedChildren } from "../plan/resolved-plan.js";
-import { checkStreamingPlan } from "../plan/streaming-checks.js";
+import { checkStreamingPlan, unboundedStateOperators } from "../plan/streaming-checks.js";
+import { IncrementalExecution, type StateProviderKind } from "../streaming/runtime/incremental-execution.js";
+import { parseWatermarkPolicy } from "../streaming/runtime/watermark-tracker.js";
 import { StreamExecution } from "../streaming/runtime/stream-execution.js";
 import { parseTrigger } from "../streaming/runtime/trigger.js";
 import { StreamingQuery } from "../streaming/streaming-query.js";
@@ -44,6 +46,9 @@ export function streamingScans(plan: ResolvedPlan): RScan[] {
 export async function startStream(session: Session, df: DataFrame, spec: StreamWriteSpec, clock: Clock = new SystemClock()): Promise<StreamingQuery> {
   const plan = df.resolved;
   checkStreamingPlan(plan, spec.outputMode);
+  for (const warning of unboundedStateOperators(plan)) {
+    process.stderr.write(`sluice: warning: state of ${warning} grows without bound\n`);
+  }
   session.streams.assertCanStart(spec.queryName);
   const options = Object.fromEntries(Object.entries(spec.options).map(([k, v]) => [k.toLowerCase(), v]));
 
@@ -69,12 +74,22 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     trigger: parseTrigger(spec.trigger),
     clock,
     planner: {
-      plan: (resolved, scan) => session.executor.physicalPlan(resolved, scan),
+      plan: (resolved, scan, override) => session.executor.physicalPlan(resolved, scan, override),
       taskContext: (batchTimestampMs, signal) => session.executor.taskContext(signal, batchTimestampMs * 1000),
     },
+    incremental: new IncrementalExecution(plan, checkpointDir, stateProviderKind(conf.get("spark.sql.streaming.stateStore.providerClass")), {
+      minDeltasForSnapshot: Number(conf.get("spark.sql.streaming.stateStore.minDeltasForSnapshot", "10")),
+      minVersionsToRetain: Number(conf.get("spark.sql.streaming.minBatchesToRetain", "100")),
+    }),
+    watermarkPolicy: parseWatermarkPolicy(conf.get("spark.sql.streaming.multipleWatermarkPolicy")),
+    noDataMicroBatches: conf.get("spark.sql.streaming.noDataMicroBatches.enabled", "true") === "true",
     bus: session.streams.bus,
     minBatchesToRetain: Number(conf.get("spark.sql.streaming.minBatchesToRetain", "100")),
-    pinnedConf: { "spark.sql.shuffle.partitions": conf.get("spark.sql.shuffle.partitions")! },
+    pinnedConf: {
+      "spark.sql.shuffle.partitions": conf.get("spark.sql.shuffle.partitions")!,
+      "spark.sql.streaming.multipleWatermarkPolicy": conf.get("spark.sql.streaming.multipleWatermarkPolicy", "min")!,
+      "spark.sql.streaming.stateStore.providerClass": stateProviderKind(conf.get("spark.sql.streaming.stateStore.providerClass")),
+    },
     pollingDelayMs: Number(conf.get("spark.sql.streaming.pollingDelay", "10")),
     progressRetention: Number(conf.get("spark.sql.streaming.numRecentProgressUpdates", "100")),
   });
@@ -82,6 +97,14 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
   const query = new StreamingQuery(execution, () => session.executor.explainResolved(plan));
   session.streams.register(query, execution.terminated);
   return query;
+}
+
+/** "memory" (default) or "leveldb"; Spark's provider class names map to the closest provider. */
+function stateProviderKind(v: string | undefined): StateProviderKind {
+  const x = (v ?? "memory").toLowerCase();
+  if (x === "memory" || x.endsWith("hdfsbackedstatestoreprovider")) return "memory";
+  if (x === "leveldb" || x.endsWith("rocksdbstatestoreprovider")) return "leveldb";
+  throw configError("INVALID_CONF_VALUE", `spark.sql.streaming.stateStore.providerClass must be "memory" or "leveldb" (state larger than memory), got "${v}"`);
 }
 
 function chooseCheckpoint(session: Session, spec: StreamWriteSpec, option: string | undefined): string {

@@ -25,12 +25,14 @@ import { CommitLog } from "../checkpoint/commit-log.js";
 import { OffsetSeqLog, type OffsetSeqMetadata } from "../checkpoint/offset-seq-log.js";
 import { readOrCreateStreamMetadata } from "../checkpoint/stream-metadata.js";
 import type { ListenerBus } from "../progress/listener-bus.js";
-import { type SourceProgress, StreamingQueryProgress, perSecond } from "../progress/progress.js";
+import { type SourceProgress, type StateOperatorProgress, StreamingQueryProgress, perSecond } from "../progress/progress.js";
 import type { Trigger } from "./trigger.js";
+import type { IncrementalExecution, OverridablePlanner } from "./incremental-execution.js";
+import { WatermarkTracker, type WatermarkPolicy } from "./watermark-tracker.js";
 
 /** How the loop turns a resolved plan into a physical plan for one batch. */
 export interface BatchPlanner {
-  plan(resolved: ResolvedPlan, scan: (node: RScan) => ExecutionPlan): ExecutionPlan;
+  plan: OverridablePlanner;
   taskContext(batchTimestampMs: number, signal: AbortSignal): TaskContext;
 }
 
@@ -46,6 +48,10 @@ export interface StreamExecutionOptions {
   readonly trigger: Trigger;
   readonly clock: Clock;
   readonly planner: BatchPlanner;
+  readonly incremental: IncrementalExecution;
+  readonly watermarkPolicy: WatermarkPolicy;
+  /** Run a batch without new data when the watermark moved and state could be evicted. */
+  readonly noDataMicroBatches: boolean;
   readonly bus: ListenerBus;
   readonly minBatchesToRetain: number;
   /** Conf values pinned in offsets/N metadata. */
@@ -71,6 +77,10 @@ export class StreamExecution {
   #committed: Offset[] = [];
   #nextBatchId = 0;
   #watermarkMs = 0;
+  /** The watermark the previous batch ran with (late rows are judged against it). */
+  #prevBatchWatermarkMs = 0;
+  #tracker!: WatermarkTracker;
+  #lastEvictionWatermarkMs = 0;
   #latest: (Offset | undefined)[] = [];
   #idleWaiters: (() => void)[] = [];
   #wake: (() => void) | null = null;
@@ -167,6 +177,7 @@ export class StreamExecution {
       this.state = "TERMINATED";
       this.status = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
       for (const { source } of this.opts.scans) await source.stop().catch(() => undefined);
+      await this.opts.incremental.close().catch(() => undefined);
       await this.opts.sink.stop?.().catch(() => undefined);
       bus.post("onQueryTerminated", {
         id: this.id,
@@ -206,6 +217,8 @@ export class StreamExecution {
   private async recover(): Promise<void> {
     const { scans } = this.opts;
     const latest = this.offsetLog.getLatest();
+    const n = this.opts.incremental.watermarkNodes.length;
+    this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n);
     if (!latest) {
       this.#committed = scans.map((s) => s.source.initialOffset());
       this.#nextBatchId = 0;
@@ -220,13 +233,17 @@ export class StreamExecution {
     const commit = this.commitLog.get(batchId);
     if (commit) {
       this.#committed = end;
+      this.#prevBatchWatermarkMs = entry.metadata.batchWatermarkMs;
       this.#watermarkMs = commit.nextBatchWatermarkMs;
+      this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n, this.#watermarkMs);
       this.#nextBatchId = batchId + 1;
       return;
     }
     const prev = batchId > 0 ? this.offsetLog.get(batchId - 1) : undefined;
     const start = prev ? this.deserialize(prev.offsets) : scans.map((s) => s.source.initialOffset());
+    this.#prevBatchWatermarkMs = prev?.metadata.batchWatermarkMs ?? 0;
     this.#watermarkMs = entry.metadata.batchWatermarkMs;
+    this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n, this.#watermarkMs);
     await this.runBatch(batchId, start, end, entry.metadata, this.opts.clock.now(), { latestOffset: 0, walCommit: 0 });
   }
 
@@ -263,7 +280,16 @@ export class StreamExecution {
       if (!offsetsEqual(s, end, this.#committed[i])) moved = true;
     }
     const latestOffsetMs = clock.now() - t0;
-    if (!moved) return false;
+    // A batch without new data still runs when the watermark moved past what the last batch
+    // evicted with, so that windows close and state is dropped (Spark's no-data micro-batches).
+    const noDataBatch =
+      !moved &&
+      this.opts.noDataMicroBatches &&
+      this.opts.trigger.kind === "processingTime" &&
+      this.#nextBatchId > 0 &&
+      this.opts.incremental.hasWatermark &&
+      this.#watermarkMs > this.#lastEvictionWatermarkMs;
+    if (!moved && !noDataBatch) return false;
 
     const batchId = this.#nextBatchId;
     const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.opts.pinnedConf };
@@ -307,14 +333,21 @@ export class StreamExecution {
     const rowsPerSource = new Array<number>(scans.length).fill(0);
     const tPlan = clock.now();
     let getBatchMs = 0;
-    const physical = planner.plan(this.opts.plan, (node) => {
-      const i = scans.findIndex((s) => s.node === node);
-      if (i < 0) throw executionError("INTERNAL_ERROR", "A streaming scan has no source");
-      const g0 = clock.now();
-      const exec = scans[i]!.source.getBatch(start[i], end[i]);
-      getBatchMs += clock.now() - g0;
-      return countRows(exec, (n) => (rowsPerSource[i]! += n));
-    });
+    const planned = this.opts.incremental.planBatch(
+      batchId,
+      this.opts.outputMode,
+      { lateEventsMs: this.#prevBatchWatermarkMs, evictionMs: metadata.batchWatermarkMs },
+      planner.plan,
+      (node) => {
+        const i = scans.findIndex((s) => s.node === node);
+        if (i < 0) throw executionError("INTERNAL_ERROR", "A streaming scan has no source");
+        const g0 = clock.now();
+        const exec = scans[i]!.source.getBatch(start[i], end[i]);
+        getBatchMs += clock.now() - g0;
+        return countRows(exec, (n) => (rowsPerSource[i]! += n));
+      },
+    );
+    const physical = planned.exec;
     const queryPlanningMs = clock.now() - tPlan - getBatchMs;
 
     const tExec = clock.now();
@@ -325,6 +358,10 @@ export class StreamExecution {
     await sink.addBatch(batchId, { schema: outputSchema(this.opts.plan), batches, numRows: numOutputRows }, this.opts.outputMode);
     const addBatchMs = clock.now() - tExec;
 
+    this.#tracker.update(planned.maxEventTimesMs(), this.opts.incremental.delaysMs);
+    this.#lastEvictionWatermarkMs = metadata.batchWatermarkMs;
+    this.#prevBatchWatermarkMs = metadata.batchWatermarkMs;
+    this.#watermarkMs = this.#tracker.currentWatermarkMs;
     const tCommit = clock.now();
     this.commitLog.add(batchId, { nextBatchWatermarkMs: this.#watermarkMs });
     const commitOffsetsMs = clock.now() - tCommit;
@@ -332,7 +369,7 @@ export class StreamExecution {
     this.#nextBatchId = batchId + 1;
 
     const triggerExecutionMs = clock.now() - triggerStartMs;
-    this.report(batchId, triggerStartMs, start, end, rowsPerSource, numOutputRows, {
+    this.report(batchId, triggerStartMs, start, end, rowsPerSource, numOutputRows, metadata.batchWatermarkMs, planned.stateOperators(), {
       addBatch: addBatchMs,
       commitOffsets: commitOffsetsMs,
       getBatch: getBatchMs,
@@ -352,6 +389,8 @@ export class StreamExecution {
     end: readonly Offset[],
     rowsPerSource: readonly number[],
     numOutputRows: number,
+    batchWatermarkMs: number,
+    stateOperators: StateOperatorProgress[],
     durationMs: Record<string, number>,
   ): void {
     const { scans, sink } = this.opts;
@@ -380,8 +419,8 @@ export class StreamExecution {
       inputRowsPerSecond: perSecond(numInputRows, sinceLast),
       processedRowsPerSecond: perSecond(numInputRows, processingMs),
       durationMs,
-      eventTime: {},
-      stateOperators: [],
+      eventTime: this.opts.incremental.hasWatermark ? { watermark: new Date(batchWatermarkMs).toISOString() } : {},
+      stateOperators,
       sources,
       sink: { description: sink.description, numOutputRows, metrics: {} },
       observedMetrics: {},

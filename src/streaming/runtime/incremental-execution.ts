@@ -1,0 +1,140 @@
+/**
+ * IncrementalExecution: the only place where a plan meets a batch (DESIGN.md §2). For batch N it
+ * plans the resolved query with
+ *   - each streaming scan replaced by its source's (start, end] data,
+ *   - each withWatermark node observing the batch's max event time,
+ *   - each stateful node (streaming aggregation, deduplication) bound to its state store at
+ *     version N with the batch's watermarks and output mode.
+ * Operator ids follow plan order, so they are stable across restarts of the same query.
+ */
+import { join } from "node:path";
+import type { ColumnBatch } from "../../columnar/column-batch.js";
+import type { OutputMode } from "../../connectors/api/sink.js";
+import type { ExecutionPlan } from "../../physical/execution-plan.js";
+import type { RDropDuplicates, RScan, ResolvedPlan } from "../../plan/resolved-plan.js";
+import { isStreamingPlan, resolvedChildren } from "../../plan/resolved-plan.js";
+import { eventTimeGroupKey } from "../../plan/streaming-checks.js";
+import type { StateOperatorProgress } from "../progress/progress.js";
+import { LevelDbStateStoreProvider } from "../state/leveldb-state-store-provider.js";
+import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.js";
+import type { StateSchema, StateStoreConf, StateStoreProvider } from "../state/state-store.js";
+import { EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
+import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
+import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
+import type { StatefulContext } from "../operators/stateful-context.js";
+
+/** Plans a resolved plan, letting the caller substitute nodes (see physical/planner.ts `override`). */
+export type OverridablePlanner = (
+  plan: ResolvedPlan,
+  scan: (node: RScan) => ExecutionPlan,
+  override: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
+) => ExecutionPlan;
+
+export interface BatchWatermarks {
+  readonly lateEventsMs: number;
+  readonly evictionMs: number;
+}
+
+export interface PlannedBatch {
+  readonly exec: ExecutionPlan;
+  /** Max event time (ms) each watermark node saw, in node order; read after execution. */
+  maxEventTimesMs(): (number | undefined)[];
+  /** State metrics reported by the stateful operators, in operator order. */
+  stateOperators(): StateOperatorProgress[];
+}
+
+export type StateProviderKind = "memory" | "leveldb";
+
+export class IncrementalExecution {
+  readonly watermarkNodes: Extract<ResolvedPlan, { kind: "watermark" }>[] = [];
+  readonly #statefulIds = new Map<ResolvedPlan, number>();
+  readonly #providers = new Map<number, StateStoreProvider>();
+
+  constructor(
+    readonly plan: ResolvedPlan,
+    readonly checkpointDir: string,
+    readonly providerKind: StateProviderKind,
+    readonly stateConf: StateStoreConf,
+    readonly lateRows?: (operatorId: number, rows: ColumnBatch) => void,
+  ) {
+    const walk = (p: ResolvedPlan): void => {
+      for (const c of resolvedChildren(p)) walk(c);
+      if (!isStreamingPlan(p)) return;
+      if (p.kind === "watermark") this.watermarkNodes.push(p);
+      if (p.kind === "aggregate" || p.kind === "dropDuplicates") this.#statefulIds.set(p, this.#statefulIds.size);
+    };
+    walk(plan);
+  }
+
+  get hasWatermark(): boolean {
+    return this.watermarkNodes.length > 0;
+  }
+  get delaysMs(): number[] {
+    return this.watermarkNodes.map((w) => w.delayMs);
+  }
+
+  private provider(operatorId: number, schema: StateSchema): StateStoreProvider {
+    let p = this.#providers.get(operatorId);
+    if (!p) {
+      const id = { checkpointRoot: join(this.checkpointDir, "state"), operatorId, partitionId: 0, storeName: "default" };
+      p = this.providerKind === "leveldb" ? new LevelDbStateStoreProvider(id, schema, this.stateConf) : new MemoryStateStoreProvider(id, schema, this.stateConf);
+      this.#providers.set(operatorId, p);
+    }
+    return p;
+  }
+
+  planBatch(batchId: number, outputMode: OutputMode, wm: BatchWatermarks, planner: OverridablePlanner, scan: (node: RScan) => ExecutionPlan): PlannedBatch {
+    const observers = new Map<ResolvedPlan, EventTimeWatermarkExec>();
+    const reports = new Map<number, StateOperatorProgress>();
+    const ctx: StatefulContext = {
+      batchId,
+      outputMode,
+      lateEventsWatermarkMs: wm.lateEventsMs,
+      evictionWatermarkMs: wm.evictionMs,
+      hasWatermark: this.hasWatermark,
+      provider: (id, schema) => this.provider(id, schema),
+      report: (id, progress) => reports.set(id, progress),
+      ...(this.lateRows ? { lateRows: this.lateRows } : {}),
+    };
+    const exec = planner(this.plan, scan, (node, planChild) => {
+      if (!isStreamingPlan(node)) return undefined;
+      if (node.kind === "watermark") {
+        const w = new EventTimeWatermarkExec(planChild(node.input), node.eventTimeIndex, node.delayMs);
+        observers.set(node, w);
+        return w;
+      }
+      const operatorId = this.#statefulIds.get(node);
+      if (operatorId === undefined) return undefined;
+      if (node.kind === "aggregate") {
+        return new StreamingAggregateExec(planChild(node.input), { operatorId, node, eventTimeInputIndex: watermarkIndex(node.input), eventTimeKey: eventTimeGroupKey(node) }, ctx);
+      }
+      if (node.kind === "dropDuplicates") return this.dedup(node as RDropDuplicates, operatorId, planChild(node.input), ctx);
+      return undefined;
+    });
+    return {
+      exec,
+      maxEventTimesMs: () => this.watermarkNodes.map((n) => {
+        const us = observers.get(n)?.maxEventTimeUs;
+        return us === undefined ? undefined : Math.floor(us / 1000);
+      }),
+      stateOperators: () => [...reports.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+    };
+  }
+
+  private dedup(node: RDropDuplicates, operatorId: number, child: ExecutionPlan, ctx: StatefulContext): ExecutionPlan {
+    const et = watermarkIndex(node.input);
+    const delay = et === undefined ? undefined : node.input.output[et]!.watermarkDelayMs;
+    return new StreamingDeduplicateExec(child, { operatorId, keys: node.keys, eventTimeIndex: et, withinWatermarkDelayMs: node.withinWatermark ? (delay ?? 0) : undefined }, ctx);
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.#providers.values()) await p.close();
+    this.#providers.clear();
+  }
+}
+
+/** Index of the input column carrying a watermark, if any. */
+function watermarkIndex(p: ResolvedPlan): number | undefined {
+  const i = p.output.findIndex((a) => a.watermarkDelayMs !== undefined);
+  return i < 0 ? undefined : i;
+}
