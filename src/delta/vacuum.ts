@@ -1,0 +1,79 @@
+/**
+ * VACUUM: delete data files the table no longer references, once they are older than the
+ * retention (default 168 hours = delta.deletedFileRetentionDuration's 1 week). Steps:
+ *   1. refuse a retention below 168 h unless `retentionDurationCheck: false` (Spark's
+ *      spark.databricks.delta.retentionDurationCheck.enabled=false) → DELTA_VACUUM_RETENTION_TOO_SHORT;
+ *   2. load the latest snapshot (the writer gate applies: vacuumProtocolCheck tables are refused);
+ *   3. walk the table folder, skipping `_delta_log` and hidden entries (names starting with `_` or
+ *      `.`, except partition folders `name=value`);
+ *   4. delete every file that no live add or unexpired tombstone references and whose
+ *      modification time is older than now − retention (unless `dryRun`).
+ */
+import { readdir, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { configError } from "../common/errors.js";
+import { retention } from "./checkpoint.js";
+import { absoluteDataPath } from "./log-replay.js";
+import { checkWriteSupported } from "./protocol.js";
+import { loadSnapshot } from "./snapshot.js";
+
+export interface VacuumOptions {
+  /** Default 168 (one week). */
+  readonly retentionHours?: number;
+  /** Set false to allow a retention under 168 hours (dangerous with concurrent readers/writers). */
+  readonly retentionDurationCheck?: boolean;
+  /** List what would be deleted without deleting. */
+  readonly dryRun?: boolean;
+  /** The current time (ms), for tests. */
+  readonly nowMs?: number;
+}
+
+export interface VacuumResult {
+  /** Absolute paths deleted (or that would be deleted in a dry run). */
+  readonly deleted: readonly string[];
+}
+
+const MIN_RETENTION_HOURS = 168;
+
+export async function vacuum(tablePath: string, options: VacuumOptions = {}): Promise<VacuumResult> {
+  const hours = options.retentionHours ?? MIN_RETENTION_HOURS;
+  if (!Number.isFinite(hours) || hours < 0) {
+    throw configError("DELTA_VACUUM_RETENTION_INVALID", `VACUUM retention must be a non-negative number of hours, got ${hours}`);
+  }
+  if (hours < MIN_RETENTION_HOURS && options.retentionDurationCheck !== false) {
+    throw configError(
+      "DELTA_VACUUM_RETENTION_TOO_SHORT",
+      `VACUUM with a retention of ${hours} hours could delete files still needed by concurrent readers or writers of ${tablePath}; ` +
+        `the minimum is ${MIN_RETENTION_HOURS} hours. Pass retentionDurationCheck: false to override.`,
+      { table: tablePath, retentionHours: hours },
+    );
+  }
+  const snapshot = await loadSnapshot(tablePath);
+  checkWriteSupported(snapshot.protocol, snapshot.metadata, tablePath);
+  const now = options.nowMs ?? Date.now();
+  const tombstoneMs = retention(snapshot.configuration["delta.deletedFileRetentionDuration"]);
+  const keep = new Set<string>();
+  for (const f of snapshot.files) keep.add(f.absolutePath);
+  for (const t of snapshot.tombstones) {
+    if ((t.deletionTimestamp ?? 0) >= now - Math.min(tombstoneMs, hours * 3_600_000)) keep.add(absoluteDataPath(tablePath, t.path));
+  }
+  const cutoff = now - hours * 3_600_000;
+  const deleted: string[] = [];
+  for await (const path of walk(tablePath)) {
+    if (keep.has(path)) continue;
+    if ((await stat(path)).mtimeMs >= cutoff) continue;
+    if (!options.dryRun) await unlink(path);
+    deleted.push(path);
+  }
+  return { deleted: deleted.sort() };
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const hidden = (e.name.startsWith("_") || e.name.startsWith(".")) && !e.name.includes("=");
+    if (hidden) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) yield* walk(path);
+    else if (e.isFile()) yield path;
+  }
+}
