@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 import pyspark
-from pyspark.sql import SparkSession
+from pyspark.sql import SparkSession, functions as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIOS = os.path.join(ROOT, "test", "streaming", "parity-scenarios.json")
@@ -41,6 +41,18 @@ def run(spark, sc):
         for k, v in sc.get("options", {}).items():
             reader = reader.option(k, str(v))
         df = reader.load(inp)
+        for step in sc.get("steps", []):
+            op, args = step[0], step[1:]
+            if op == "withWatermark":
+                df = df.withWatermark(*args)
+            elif op == "dropDuplicates":
+                df = df.dropDuplicates(args[0])
+            elif op == "dropDuplicatesWithinWatermark":
+                df = df.dropDuplicatesWithinWatermark(args[0])
+            elif op == "groupByAgg":
+                df = df.groupBy(*[F.expr(e) for e in args[0]]).agg(*[F.expr(e) for e in args[1]])
+            else:
+                raise ValueError(op)
         if sc.get("selectExpr"):
             df = df.selectExpr(*sc["selectExpr"])
         if sc.get("filter"):
@@ -51,7 +63,7 @@ def run(spark, sc):
             batches.append(sorted(json.dumps(r.asDict(recursive=True), sort_keys=True, default=str) for r in bdf.collect()))
 
         trigger = sc["trigger"]
-        w = df.writeStream.foreachBatch(collect).option("checkpointLocation", os.path.join(tmp, "chk"))
+        w = df.writeStream.outputMode(sc.get("outputMode", "append")).foreachBatch(collect).option("checkpointLocation", os.path.join(tmp, "chk"))
         w = w.trigger(availableNow=True) if trigger == "availableNow" else w.trigger(once=True)
         q = w.start()
         q.awaitTermination()
@@ -63,6 +75,11 @@ def run(spark, sc):
             "durationKeys": keys(q.recentProgress[0]["durationMs"]) if progress else [],
             "sourceKeys": keys(q.recentProgress[0]["sources"][0]) if progress else [],
             "sinkKeys": keys(q.recentProgress[0]["sink"]) if progress else [],
+            "watermarks": [p["eventTime"].get("watermark") for p in q.recentProgress],
+            "stateOperators": [
+                [[s["operatorName"], s["numRowsTotal"], s["numRowsUpdated"], s["numRowsRemoved"], s["numRowsDroppedByWatermark"]] for s in p["stateOperators"]]
+                for p in q.recentProgress
+            ],
         }
         if sc.get("options", {}).get("cleanSource") == "delete":
             result["remainingInputFiles"] = sorted(os.listdir(inp))

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Session } from "../../src/index.js";
+import { Session, functions as F } from "../../src/index.js";
 
 interface Scenario {
   name: string;
@@ -18,6 +18,8 @@ interface Scenario {
   files: { name: string; lines: string[]; mtime: number }[];
   selectExpr?: string[];
   filter?: string;
+  steps?: [string, ...unknown[]][];
+  outputMode?: "append" | "update" | "complete";
 }
 interface Golden {
   numInputRows: number[];
@@ -27,6 +29,8 @@ interface Golden {
   sourceKeys: string[];
   sinkKeys: string[];
   remainingInputFiles?: string[];
+  watermarks?: (string | null)[];
+  stateOperators?: unknown[][][];
 }
 
 const here = import.meta.dirname;
@@ -34,19 +38,24 @@ const scenarios = JSON.parse(readFileSync(join(here, "parity-scenarios.json"), "
 const golden = JSON.parse(readFileSync(join(here, "golden", "streaming-parity.json"), "utf8")).scenarios as Record<string, Golden>;
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 
-/** Python's json.dumps(row, sort_keys=True, default=str) form of a Sluice row. */
-function pyJson(row: Record<string, unknown>, doubles: ReadonlySet<string>): string {
-  const fmt = (v: unknown, k: string): string => {
-    if (typeof v === "number" && doubles.has(k) && Number.isInteger(v)) return `${v}.0`;
-    if (v instanceof Date) return JSON.stringify(v.toISOString().replace("T", " ").replace(/\.000Z$/, "").replace("Z", ""));
-    if (typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v)) return String(v);
-    return JSON.stringify(v).replace(/":/g, '": ').replace(/,"/g, ', "');
-  };
-  const keys = Object.keys(row).sort();
-  return "{" + keys.map((k) => `${JSON.stringify(k)}: ${fmt(row[k], k)}`).join(", ") + "}";
+/** Python's json.dumps(row, sort_keys=True, default=str) form of a Sluice row (doubles by schema). */
+function pyJson(v: unknown, isDouble = false): string {
+  if (v === null || v === undefined) return "null";
+  if (v instanceof Date) return JSON.stringify(v.toISOString().replace("T", " ").replace(/\.000Z$/, "").replace("Z", ""));
+  if (typeof v === "number") return isDouble && Number.isInteger(v) ? `${v}.0` : String(v);
+  if (Array.isArray(v)) return "[" + v.map((x) => pyJson(x)).join(", ") + "]";
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return "{" + Object.keys(o).sort().map((k) => `${JSON.stringify(k)}: ${pyJson(o[k])}`).join(", ") + "}";
+  }
+  return JSON.stringify(v);
 }
 
-describe("stateless streaming matches PySpark", () => {
+function rowJson(row: Record<string, unknown>, doubles: ReadonlySet<string>): string {
+  return "{" + Object.keys(row).sort().map((k) => `${JSON.stringify(k)}: ${pyJson(row[k], doubles.has(k))}`).join(", ") + "}";
+}
+
+describe("streaming matches PySpark", () => {
   for (const sc of scenarios) {
     it(sc.name, async () => {
       const g = golden[sc.name]!;
@@ -58,13 +67,21 @@ describe("stateless streaming matches PySpark", () => {
         utimesSync(join(inDir, f.name), f.mtime, f.mtime);
       }
       let df = spark.readStream.format(sc.format).schema(sc.schema).options(sc.options ?? {}).load(inDir);
+      for (const [op, ...args] of sc.steps ?? []) {
+        if (op === "withWatermark") df = df.withWatermark(args[0] as string, args[1] as string);
+        else if (op === "dropDuplicates") df = df.dropDuplicates(args[0] as string[]);
+        else if (op === "dropDuplicatesWithinWatermark") df = df.dropDuplicatesWithinWatermark(args[0] as string[]);
+        else if (op === "groupByAgg") df = df.groupBy(...(args[0] as string[]).map((e) => F.expr(e))).agg(...(args[1] as string[]).map((e) => F.expr(e)));
+        else throw new Error(`unknown step ${op}`);
+      }
       if (sc.selectExpr) df = df.selectExpr(...sc.selectExpr);
       if (sc.filter) df = df.filter(sc.filter);
       const batches: string[][] = [];
       const q = await df.writeStream
+        .outputMode(sc.outputMode ?? "append")
         .foreachBatch(async (b) => {
           const doubles = new Set(b.schema.fields.filter((f) => f.type.kind === "double" || f.type.kind === "float").map((f) => f.name));
-          batches.push((await b.collect()).map((r) => pyJson(r, doubles)).sort());
+          batches.push((await b.collect()).map((r) => rowJson(r, doubles)).sort());
         })
         .option("checkpointLocation", join(root, "chk"))
         .trigger(sc.trigger === "availableNow" ? { availableNow: true } : { once: true })
@@ -77,6 +94,10 @@ describe("stateless streaming matches PySpark", () => {
       expect(Object.keys(progress[0].durationMs).sort()).toEqual(g.durationKeys);
       expect(Object.keys(progress[0].sources[0]).sort()).toEqual(g.sourceKeys);
       expect(Object.keys(progress[0].sink).sort()).toEqual(g.sinkKeys);
+      if (g.watermarks) expect(progress.map((p) => p.eventTime.watermark ?? null)).toEqual(g.watermarks);
+      if (g.stateOperators) {
+        expect(progress.map((p) => p.stateOperators.map((o: Record<string, unknown>) => [o.operatorName, o.numRowsTotal, o.numRowsUpdated, o.numRowsRemoved, o.numRowsDroppedByWatermark]))).toEqual(g.stateOperators);
+      }
       if (g.remainingInputFiles) expect(readdirSync(inDir).sort()).toEqual(g.remainingInputFiles);
     });
   }
