@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { batchFromRows } from "../columnar/column-batch.js";
+import { StructType } from "../types/struct-type.js";
+import { computeStats, parseStats, statsToJson } from "./stats.js";
+import { errorOf } from "./test-helpers.js";
+
+describe("file stats", () => {
+  it("computes numRecords, min/max and nullCount, nested for structs", () => {
+    const schema = StructType.fromDDL("id BIGINT, name STRING, price DECIMAL(6,2), d DATE, ts TIMESTAMP, s STRUCT<a: INT, b: DOUBLE>, tags ARRAY<STRING>, ok BOOLEAN");
+    const batch = batchFromRows(schema, [
+      { id: 3, name: "b", price: 1.5, d: "2024-01-02", ts: "2024-01-01T00:00:00.123Z", s: { a: 1, b: NaN }, tags: ["x"], ok: true },
+      { id: 1, name: "a", price: null, d: "2024-01-01", ts: null, s: { a: 5, b: 2.5 }, tags: null, ok: null },
+      { id: null, name: "c", price: -2, d: null, ts: "2024-01-03T00:00:00Z", s: null, tags: [], ok: false },
+    ]);
+    const stats = computeStats(batch);
+    expect(stats).toEqual({
+      numRecords: 3,
+      minValues: { id: 1, name: "a", price: -2, d: "2024-01-01", ts: "2024-01-01T00:00:00.123Z", s: { a: 1, b: 2.5 } },
+      maxValues: { id: 3, name: "c", price: 1.5, d: "2024-01-02", ts: "2024-01-03T00:00:00.000Z", s: { a: 5, b: 2.5 } },
+      nullCount: { id: 1, name: 0, price: 1, d: 1, ts: 1, s: { a: 1, b: 1 }, tags: 1, ok: 1 },
+    });
+    expect(parseStats(statsToJson(stats), "f")).toEqual(stats);
+  });
+
+  it("truncates long string minimums, drops long maximums, and limits indexed columns", () => {
+    const long = "x".repeat(40);
+    const b = batchFromRows(StructType.fromDDL("a STRING, b INT, c INT"), [{ a: long, b: 1, c: 2 }]);
+    const s = computeStats(b, 2);
+    expect(s.minValues).toEqual({ a: "x".repeat(32), b: 1 });
+    expect(s.maxValues).toEqual({ b: 1 });
+    expect(s.nullCount).toEqual({ a: 0, b: 0 });
+  });
+
+  it("parses absent stats as null and refuses malformed stats naming the file", async () => {
+    expect(parseStats(undefined, "f")).toBeNull();
+    const e = await errorOf(() => parseStats("{bad", "part-1.parquet"));
+    expect(e.code).toBe("DELTA_INVALID_STATS");
+    expect(e.message).toContain("part-1.parquet");
+    expect((await errorOf(() => parseStats("[1]", "f"))).code).toBe("DELTA_INVALID_STATS");
+  });
+});
