@@ -1,0 +1,124 @@
+/**
+ * Stateful streaming operators through the StreamTest DSL, each with a restart in the middle.
+ * With the default trigger, a batch without new data runs when the watermark has moved, so
+ * windows close without waiting for more input (Spark's no-data micro-batches).
+ */
+import { describe, expect, it } from "vitest";
+import { Session, col, functions as F } from "../../src/index.js";
+import { AddData, AssertOnQuery, CheckAnswer, CheckLastBatch, CheckNewAnswer, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
+
+const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+const t = (sec: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, sec));
+const win = (startSec: number, endSec: number) => ({ start: t(startSec), end: t(endSec) });
+
+interface StateOp {
+  numRowsTotal: number;
+  numRowsUpdated: number;
+  numRowsRemoved: number;
+  numRowsDroppedByWatermark: number;
+}
+const stateOps = (q: { recentProgress: readonly unknown[] }): StateOp[] =>
+  q.recentProgress.flatMap((p) => (p as { stateOperators: StateOp[] }).stateOperators);
+
+describe("stateful streaming", () => {
+  it("windowed count in append mode emits each window once the watermark passes its end", async () => {
+    const input = spark.memoryStream("id STRING, ts TIMESTAMP");
+    const counts = input
+      .toDF()
+      .withWatermark("ts", "10 seconds")
+      .groupBy(F.window(col("ts"), "10 seconds"))
+      .agg(F.count("*").alias("n"));
+    await testStream(
+      spark,
+      counts,
+      { outputMode: "append" },
+      AddData(input, { id: "a", ts: t(100) }),
+      CheckNewAnswer(),
+      AddData(input, { id: "b", ts: t(115) }),
+      CheckNewAnswer(),
+      AddData(input, { id: "c", ts: t(130) }),
+      CheckNewAnswer({ window: win(100, 110), n: 1 }, { window: win(110, 120), n: 1 }),
+      StopStream,
+      StartStream(),
+      AddData(input, { id: "late", ts: t(95) }, { id: "d", ts: t(131) }),
+      CheckNewAnswer(),
+      AssertOnQuery("the late row was counted", (q) => expect(stateOps(q).some((o) => o.numRowsDroppedByWatermark === 1)).toBe(true)),
+      AddData(input, { id: "e", ts: t(150) }),
+      CheckNewAnswer({ window: win(130, 140), n: 2 }),
+    );
+  });
+
+  it("update mode emits the groups a batch touched; complete mode the whole result", async () => {
+    const input = spark.memoryStream("k STRING, v INT");
+    const agg = input.toDF().groupBy("k").agg(F.count("*").alias("n"), F.sum("v").alias("s"));
+    await testStream(
+      spark,
+      agg,
+      { outputMode: "update" },
+      AddData(input, { k: "a", v: 1 }, { k: "a", v: 2 }, { k: "b", v: 5 }),
+      CheckNewAnswer({ k: "a", n: 2, s: 3 }, { k: "b", n: 1, s: 5 }),
+      StopStream,
+      StartStream(),
+      AddData(input, { k: "a", v: 10 }),
+      CheckNewAnswer({ k: "a", n: 3, s: 13 }),
+    );
+    const input2 = spark.memoryStream("k STRING, v INT");
+    await testStream(
+      spark,
+      input2.toDF().groupBy("k").agg(F.max("v").alias("top")),
+      { outputMode: "complete" },
+      AddData(input2, { k: "a", v: 1 }),
+      CheckLastBatch({ k: "a", top: 1 }),
+      StopStream,
+      StartStream(),
+      AddData(input2, { k: "b", v: 7 }, { k: "a", v: 3 }),
+      CheckLastBatch({ k: "a", top: 3 }, { k: "b", top: 7 }),
+      AssertOnQuery("state metrics", (q) => expect(stateOps(q).at(-1)).toMatchObject({ numRowsTotal: 2, numRowsUpdated: 2 })),
+    );
+  });
+
+  it("dropDuplicates keeps state across restarts", async () => {
+    const input = spark.memoryStream("id STRING, v INT");
+    await testStream(
+      spark,
+      input.toDF().dropDuplicates(["id"]),
+      {},
+      AddData(input, { id: "a", v: 1 }, { id: "b", v: 2 }, { id: "a", v: 3 }),
+      CheckAnswer({ id: "a", v: 1 }, { id: "b", v: 2 }),
+      StopStream,
+      StartStream(),
+      AddData(input, { id: "a", v: 4 }, { id: "c", v: 5 }),
+      CheckNewAnswer({ id: "c", v: 5 }),
+    );
+  });
+
+  it("dropDuplicatesWithinWatermark forgets keys once the watermark passes event time + delay", async () => {
+    const input = spark.memoryStream("id STRING, ts TIMESTAMP");
+    await testStream(
+      spark,
+      input.toDF().withWatermark("ts", "10 seconds").dropDuplicatesWithinWatermark(["id"]),
+      {},
+      AddData(input, { id: "a", ts: t(100) }),
+      CheckNewAnswer({ id: "a", ts: t(100) }),
+      AddData(input, { id: "a", ts: t(105) }),
+      CheckNewAnswer(),
+      StopStream,
+      StartStream(),
+      AddData(input, { id: "x", ts: t(200) }),
+      CheckNewAnswer({ id: "x", ts: t(200) }),
+      AddData(input, { id: "a", ts: t(195) }),
+      CheckNewAnswer({ id: "a", ts: t(195) }),
+    );
+  });
+
+  it("rejects append-mode aggregation without a watermark and distinct aggregates, with the fix", async () => {
+    const s = spark.memoryStream("k STRING, ts TIMESTAMP").toDF();
+    await expect(s.groupBy("k").count().writeStream.format("memory").queryName("st_x1").start()).rejects.toMatchObject({
+      code: "STREAMING_OUTPUT_MODE_INVALID",
+      message: expect.stringContaining("withWatermark"),
+    });
+    await expect(s.groupBy("k").agg(F.countDistinct("ts")).writeStream.outputMode("update").format("memory").queryName("st_x2").start()).rejects.toMatchObject({
+      code: "STREAMING_DISTINCT_AGGREGATION",
+    });
+  });
+});
