@@ -234,6 +234,7 @@ export class StreamExecution {
     if (commit) {
       this.#committed = end;
       this.#prevBatchWatermarkMs = entry.metadata.batchWatermarkMs;
+      this.#lastEvictionWatermarkMs = entry.metadata.batchWatermarkMs;
       this.#watermarkMs = commit.nextBatchWatermarkMs;
       this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n, this.#watermarkMs);
       this.#nextBatchId = batchId + 1;
