@@ -1,0 +1,358 @@
+/**
+ * CAST between Spark types, column at a time. `mode` "cast" follows ctx.ansi (ANSI: bad input →
+ * CAST_INVALID_INPUT, out of range → CAST_OVERFLOW; legacy: null / Java wrap-around), "try" gives
+ * null on any failure. Strings ↔ DATE / TIMESTAMP use the session time zone (ctx.timeZone).
+ *
+ * Steps: 1. same type → the vector itself; 2. a per-value converter for the (from, to) pair,
+ * returning the new engine value or a failure marker; 3. one loop applies it, turning failures
+ * into errors or nulls. Hot numeric widenings (int → bigint/double) skip the converter.
+ */
+import { executionError } from "../common/errors.js";
+import { allocValues, makeVector, nullVector, storageOf, type Vector } from "../columnar/vector.js";
+import { type DataType, type DecimalType, sameType, sqlTypeName } from "../types/data-type.js";
+import { US_PER_DAY, US_PER_SECOND, floorDiv } from "./datetime/calendar.js";
+import { formatDateDays, parseDateText, parseTimestampText } from "./datetime/timestamp-text.js";
+import { fromLocalUs, getTimeZone, toLocalUs } from "./datetime/time-zone.js";
+import type { EvalContext } from "./function-types.js";
+import { formatDecimal, formatDouble, formatLong, valueToText } from "./functions/value-text.js";
+
+export type CastMode = "cast" | "try";
+
+const INVALID = Symbol("invalid");
+const OVERFLOW = Symbol("overflow");
+type Fail = typeof INVALID | typeof OVERFLOW;
+type Converter = (x: unknown) => unknown;
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+const LONG_MAX = 9223372036854775807;
+
+const isNumericKind = (t: DataType) => t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
+const isDatetime = (t: DataType) => t.kind === "date" || t.kind === "timestamp";
+
+/** Whether Spark allows CAST(from AS to) (ANSI rules; try_cast allows the same pairs). */
+export function canCast(from: DataType, to: DataType): boolean {
+  if (from.kind === "null" || sameType(from, to)) return true;
+  if (to.kind === "string") return true;
+  switch (from.kind) {
+    case "string":
+      return to.kind !== "array" && to.kind !== "map" && to.kind !== "struct";
+    case "boolean":
+    case "int":
+    case "bigint":
+    case "float":
+    case "double":
+    case "decimal":
+      return isNumericKind(to) || to.kind === "boolean" || (to.kind === "timestamp" && from.kind !== "boolean");
+    case "date":
+      return to.kind === "timestamp" || to.kind === "date";
+    case "timestamp":
+      return to.kind === "date" || (isNumericKind(to) && to.kind !== "decimal") || to.kind === "timestamp";
+    case "binary":
+      return to.kind === "binary";
+    case "array":
+      return to.kind === "array" && canCast(from.elementType, to.elementType);
+    case "map":
+      return to.kind === "map" && canCast(from.keyType, to.keyType) && canCast(from.valueType, to.valueType);
+    case "struct":
+      return to.kind === "struct" && to.fields.length === from.fields.length && from.fields.every((f, i) => canCast(f.type, to.fields[i]!.type));
+  }
+}
+
+/** Cast a vector to `to`; the result has the same length and `to` as its type. */
+export function castVector(v: Vector, to: DataType, mode: CastMode, ctx: EvalContext): Vector {
+  if (sameType(v.type, to)) return v.type === to ? v : makeVector(to, v.values, v.validity);
+  if (v.type.kind === "null") return nullVector(to, v.length);
+  const fast = fastWiden(v, to);
+  if (fast) return fast;
+  const conv = converter(v.type, to, mode, ctx);
+  const n = v.length;
+  const fromBool = storageOf(v.type) === "bool";
+  const toBool = storageOf(to) === "bool";
+  const out = allocValues(to, n) as unknown[];
+  let validity: Uint8Array | null = null;
+  const src = v.values as unknown[];
+  for (let i = 0; i < n; i++) {
+    if (v.validity !== null && v.validity[i] === 0) {
+      validity ??= initValidity(v.validity, n);
+      if (storageOf(to) === "obj") out[i] = null;
+      continue;
+    }
+    const x = fromBool ? src[i] === 1 : src[i];
+    const r = conv(x);
+    if (r === INVALID || r === OVERFLOW || r === null) {
+      if (mode === "cast" && ctx.ansi && r !== null) throw castError(r as Fail, x, v.type, to);
+      validity ??= initValidity(v.validity, n);
+      validity[i] = 0;
+      if (storageOf(to) === "obj") out[i] = null;
+      continue;
+    }
+    out[i] = toBool ? (r ? 1 : 0) : r;
+  }
+  return makeVector(to, out as Vector["values"], validity);
+}
+
+function initValidity(src: Uint8Array | null, n: number): Uint8Array {
+  return src ? src.slice(0, n) : new Uint8Array(n).fill(1);
+}
+
+function fastWiden(v: Vector, to: DataType): Vector | null {
+  const f = v.type.kind;
+  if ((f === "int" && (to.kind === "bigint" || to.kind === "double")) || (f === "bigint" && to.kind === "double") || (f === "float" && to.kind === "double")) {
+    return makeVector(to, Float64Array.from(v.values as Int32Array), v.validity);
+  }
+  return null;
+}
+
+/** Spark's literal rendering inside error messages: 'abc', 5, 3000000000L, 1.0E20D. */
+function sqlLiteral(x: unknown, t: DataType): string {
+  switch (t.kind) {
+    case "string":
+      return `'${String(x)}'`;
+    case "bigint":
+      return `${formatLong(x as number)}L`;
+    case "double":
+      return `${formatDouble(x as number)}D`;
+    case "float":
+      return `${formatDouble(x as number)}F`;
+    case "decimal":
+      return `${formatDecimal(x as number, t.scale)}BD`;
+    case "date":
+      return `DATE '${formatDateDays(x as number)}'`;
+    default:
+      return String(x);
+  }
+}
+
+function castError(f: Fail, x: unknown, from: DataType, to: DataType) {
+  const value = sqlLiteral(x, from);
+  if (f === OVERFLOW)
+    return executionError(
+      "CAST_OVERFLOW",
+      `The value ${value} of the type "${sqlTypeName(from)}" cannot be cast to "${sqlTypeName(to)}" due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`,
+      { value: String(x), from: sqlTypeName(from), to: sqlTypeName(to) },
+    );
+  return executionError(
+    "CAST_INVALID_INPUT",
+    `The value ${value} of the type "${sqlTypeName(from)}" cannot be cast to "${sqlTypeName(to)}" because it is malformed. Correct the value as per the syntax, or change its target type. Use \`try_cast\` to tolerate malformed input and return NULL instead.`,
+    { value: String(x), from: sqlTypeName(from), to: sqlTypeName(to) },
+  );
+}
+
+/** Whole-number text: optional sign and digits (Spark also accepts a trailing ".000…" fraction in legacy mode). */
+const INTEGRAL_RE = /^[+-]?\d+$/;
+const DOUBLE_RE = /^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)[dDfF]?$/;
+
+function parseDoubleText(s: string): number | Fail {
+  const t = s.trim();
+  if (DOUBLE_RE.test(t)) return Number(t.replace(/[dDfF]$/, ""));
+  const l = t.toLowerCase();
+  if (l === "nan") return NaN;
+  if (l === "inf" || l === "infinity" || l === "+inf" || l === "+infinity") return Infinity;
+  if (l === "-inf" || l === "-infinity") return -Infinity;
+  return INVALID;
+}
+
+/** A number's integral part as INT/BIGINT (ANSI: overflow fails; legacy: Java's (int)/(long) conversion). */
+function toIntegral(x: number, to: "int" | "bigint", ansi: boolean, fromFloat: boolean): number | Fail {
+  if (Number.isNaN(x)) return ansi ? OVERFLOW : 0;
+  const t = Math.trunc(x);
+  if (to === "int") {
+    if (t >= INT_MIN && t <= INT_MAX) return t;
+    if (ansi) return OVERFLOW;
+    return fromFloat ? (t > 0 ? INT_MAX : INT_MIN) : Number(BigInt.asIntN(32, BigInt(t)));
+  }
+  if (t >= -LONG_MAX - 1 && t < LONG_MAX) return t === 0 ? 0 : t;
+  if (ansi) return OVERFLOW;
+  return t > 0 ? LONG_MAX : -LONG_MAX - 1;
+}
+
+/** Round a decimal number (unscaled at `fromScale`) HALF_UP to `to`'s scale; overflow past its precision. */
+function rescale(unscaled: number, fromScale: number, to: DecimalType): number | Fail {
+  let r: number;
+  if (to.scale >= fromScale) r = unscaled * 10 ** (to.scale - fromScale);
+  else {
+    const f = 10 ** (fromScale - to.scale);
+    const rem = Math.abs(unscaled % f);
+    r = Math.trunc(unscaled / f) + (rem * 2 >= f ? Math.sign(unscaled) : 0);
+  }
+  if (Math.abs(r) >= 10 ** to.precision) return OVERFLOW;
+  return r === 0 ? 0 : r;
+}
+
+/** A double → decimal unscaled (HALF_UP), via its shortest decimal text to avoid binary noise. */
+function doubleToDecimal(x: number, to: DecimalType): number | Fail {
+  if (!Number.isFinite(x)) return OVERFLOW;
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  if (!m) return INVALID;
+  return decimalFromParts(m[1] === "-", m[2]!, m[3] ?? "", Number(m[4] ?? 0), to);
+}
+
+function decimalFromParts(neg: boolean, intPart: string, frac: string, exp: number, to: DecimalType): number | Fail {
+  // digits × 10^(exp - frac.length) → unscaled at to.scale
+  const digits = (intPart + frac).replace(/^0+(?=\d)/, "");
+  const shift = exp - frac.length + to.scale;
+  let unscaled: number;
+  if (shift >= 0) unscaled = Number(digits + "0".repeat(Math.min(shift, 400)));
+  else {
+    const keep = digits.length + shift;
+    if (keep <= 0) {
+      const first = keep === 0 ? Number(digits[0] ?? 0) : 0;
+      unscaled = first >= 5 ? 1 : 0;
+    } else {
+      const head = Number(digits.slice(0, keep));
+      unscaled = head + (Number(digits[keep]) >= 5 ? 1 : 0);
+    }
+  }
+  if (unscaled >= 10 ** to.precision) return OVERFLOW;
+  return neg && unscaled !== 0 ? -unscaled : unscaled;
+}
+
+function stringToDecimal(s: string, to: DecimalType): number | Fail {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s.trim());
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return INVALID;
+  return decimalFromParts(m[1] === "-", m[2] || "0", m[3] ?? "", Number(m[4] ?? 0), to);
+}
+
+const BOOL_TRUE = new Set(["t", "true", "y", "yes", "1"]);
+const BOOL_FALSE = new Set(["f", "false", "n", "no", "0"]);
+const utf8 = new TextEncoder();
+
+function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContext): Converter {
+  const ansi = mode === "cast" && ctx.ansi;
+  const zone = getTimeZone(ctx.timeZone);
+  if (to.kind === "string") return (x) => valueToText(from, x, zone);
+  const unsupported = (): never => {
+    throw executionError(
+      "CAST_UNSUPPORTED",
+      `Cannot cast ${sqlTypeName(from)} to ${sqlTypeName(to)}. Use a function that converts explicitly (e.g. to_date, date_format) or cast to STRING first.`,
+      { from: sqlTypeName(from), to: sqlTypeName(to) },
+    );
+  };
+  // Numbers as doubles / unscaled decimals, seen as a plain JS number value.
+  const asNumber: (x: unknown) => number =
+    from.kind === "decimal" ? ((s) => (x: unknown) => (x as number) / 10 ** s)(from.scale) : from.kind === "boolean" ? (x) => (x ? 1 : 0) : (x) => x as number;
+  switch (to.kind) {
+    case "boolean":
+      if (from.kind === "string")
+        return (x) => {
+          const t = (x as string).trim().toLowerCase();
+          return BOOL_TRUE.has(t) ? true : BOOL_FALSE.has(t) ? false : INVALID;
+        };
+      if (isNumericKind(from)) return (x) => (x as number) !== 0;
+      return unsupported();
+    case "int":
+    case "bigint": {
+      const k = to.kind;
+      if (from.kind === "string")
+        return (x) => {
+          const t = (x as string).trim();
+          if (INTEGRAL_RE.test(t)) {
+            const n = Number(t);
+            return toIntegral(n, k, true, false) === OVERFLOW ? (ansi ? OVERFLOW : null) : n;
+          }
+          if (!ansi) {
+            const d = parseDoubleText(t);
+            if (typeof d === "number" && /^[+-]?\d*\.\d*$/.test(t)) return toIntegral(d, k, false, true);
+          }
+          return INVALID;
+        };
+      if (from.kind === "timestamp") return (x) => toIntegral(floorDiv(x as number, US_PER_SECOND), k, ansi, false);
+      if (isNumericKind(from) || from.kind === "boolean") {
+        const fromFloat = from.kind === "float" || from.kind === "double" || from.kind === "decimal";
+        return (x) => toIntegral(asNumber(x), k, ansi, fromFloat);
+      }
+      return unsupported();
+    }
+    case "float":
+    case "double": {
+      const round = to.kind === "float" ? Math.fround : (x: number) => x;
+      if (from.kind === "string")
+        return (x) => {
+          const d = parseDoubleText(x as string);
+          return typeof d === "number" ? round(d) : d;
+        };
+      if (from.kind === "timestamp") return (x) => round((x as number) / US_PER_SECOND);
+      if (isNumericKind(from) || from.kind === "boolean") return (x) => round(asNumber(x));
+      return unsupported();
+    }
+    case "decimal": {
+      const dt = to;
+      if (from.kind === "string") return (x) => stringToDecimal(x as string, dt);
+      if (from.kind === "decimal") return (x) => rescale(x as number, from.scale, dt);
+      if (from.kind === "int" || from.kind === "bigint" || from.kind === "boolean") return (x) => rescale(asNumber(x), 0, dt);
+      if (from.kind === "float" || from.kind === "double") return (x) => doubleToDecimal(x as number, dt);
+      return unsupported();
+    }
+    case "date":
+      if (from.kind === "string") return (x) => parseDateText(x as string) ?? INVALID;
+      if (from.kind === "timestamp") return (x) => floorDiv(toLocalUs(zone, x as number), US_PER_DAY);
+      return unsupported();
+    case "timestamp":
+      if (from.kind === "string") return (x) => parseTimestampText(x as string, zone) ?? INVALID;
+      if (from.kind === "date") return (x) => fromLocalUs(zone, (x as number) * US_PER_DAY);
+      if (isNumericKind(from))
+        return (x) => {
+          const us = asNumber(x) * US_PER_SECOND;
+          if (!Number.isFinite(us)) return ansi ? OVERFLOW : null;
+          return Math.floor(us);
+        };
+      return unsupported();
+    case "binary":
+      if (from.kind === "string") return (x) => utf8.encode(x as string);
+      return unsupported();
+    case "array": {
+      if (from.kind !== "array") return unsupported();
+      const inner = converter(from.elementType, to.elementType, mode, ctx);
+      return (x) => {
+        const a = x as unknown[];
+        const out = new Array<unknown>(a.length);
+        for (let i = 0; i < a.length; i++) {
+          const e = a[i];
+          if (e === null) {
+            out[i] = null;
+            continue;
+          }
+          const r = inner(e);
+          if (r === INVALID || r === OVERFLOW) return r;
+          out[i] = r;
+        }
+        return out;
+      };
+    }
+    case "map": {
+      if (from.kind !== "map") return unsupported();
+      const kc = converter(from.keyType, to.keyType, mode, ctx);
+      const vc = converter(from.valueType, to.valueType, mode, ctx);
+      return (x) => {
+        const out = new Map<unknown, unknown>();
+        for (const [k, v] of x as Map<unknown, unknown>) {
+          const k2 = kc(k);
+          const v2 = v === null ? null : vc(v);
+          if (k2 === INVALID || k2 === OVERFLOW) return k2;
+          if (v2 === INVALID || v2 === OVERFLOW) return v2;
+          out.set(k2, v2);
+        }
+        return out;
+      };
+    }
+    case "struct": {
+      if (from.kind !== "struct" || from.fields.length !== to.fields.length) return unsupported();
+      const convs = from.fields.map((f, i) => converter(f.type, to.fields[i]!.type, mode, ctx));
+      return (x) => {
+        const o = x as Record<string, unknown>;
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < convs.length; i++) {
+          const v = o[from.fields[i]!.name];
+          const r = v === null || v === undefined ? null : convs[i]!(v);
+          if (r === INVALID || r === OVERFLOW) return r;
+          out[to.fields[i]!.name] = r;
+        }
+        return out;
+      };
+    }
+    case "null":
+      return () => null;
+  }
+  return unsupported();
+}

@@ -1,0 +1,62 @@
+/**
+ * Interval strings for event-time windows → exact microseconds: "10 minutes", "1 hour 30 minutes",
+ * "interval 5 seconds", "500 milliseconds", "2 days", "1 week". Units are singular or plural and
+ * case-insensitive. Months and years are rejected, as Spark rejects them for window durations
+ * (they have no fixed length).
+ */
+import { parseError } from "../../common/errors.js";
+
+const UNIT_US: Readonly<Record<string, number>> = {
+  microsecond: 1,
+  us: 1,
+  millisecond: 1000,
+  ms: 1000,
+  second: 1_000_000,
+  sec: 1_000_000,
+  s: 1_000_000,
+  minute: 60_000_000,
+  min: 60_000_000,
+  m: 60_000_000,
+  hour: 3_600_000_000,
+  h: 3_600_000_000,
+  day: 86_400_000_000,
+  d: 86_400_000_000,
+  week: 604_800_000_000,
+};
+
+const cache = new Map<string, number>();
+
+/** Parse an interval; throws a parse SluiceError `INVALID_INTERVAL` naming the text. */
+export function parseIntervalUs(text: string): number {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const fail = (why: string): never => {
+    throw parseError(
+      "INVALID_INTERVAL",
+      `Cannot parse the interval '${text}': ${why}. Use a form like "10 seconds", "5 minutes" or "1 hour 30 minutes".`,
+      { interval: text },
+    );
+  };
+  let s = text.trim().toLowerCase();
+  if (s.startsWith("interval")) s = s.slice(8).trim();
+  if (s === "") fail("it is empty");
+  const re = /\s*([+-]?\d+(?:\.\d+)?)\s*([a-z]+)\s*/y;
+  let total = 0;
+  let pos = 0;
+  while (pos < s.length) {
+    re.lastIndex = pos;
+    const m = re.exec(s);
+    if (!m) fail(`'${s.slice(pos)}' is not '<number> <unit>'`);
+    let unit = m![2]!;
+    if (unit === "month" || unit === "months" || unit === "year" || unit === "years") {
+      fail("months and years have no fixed length and cannot be used for windows");
+    }
+    if (!(unit in UNIT_US) && unit.endsWith("s")) unit = unit.slice(0, -1);
+    const us = UNIT_US[unit];
+    if (us === undefined) fail(`unknown unit '${m![2]}'`);
+    total += Math.round(Number(m![1]) * us!);
+    pos = re.lastIndex;
+  }
+  cache.set(text, total);
+  return total;
+}
