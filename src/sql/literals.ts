@@ -1,0 +1,164 @@
+/**
+ * Typed SQL literals, with the types Spark 4 gives them:
+ *   42 → INT (BIGINT if it does not fit, DECIMAL(n,0) beyond BIGINT) · 42L → BIGINT
+ *   1.5 → DECIMAL(2,1) (precision/scale of the written digits) · 1.5BD → DECIMAL
+ *   1e3, 1.5D → DOUBLE · 1.5F → FLOAT · 10S / 10Y → INT (Sluice has no SMALLINT/TINYINT)
+ *   DATE '2024-01-01' → days since the epoch · TIMESTAMP '2024-01-01 10:00:00' → µs since the epoch.
+ * Timestamps without a zone are read as UTC (Spark reads them in the session time zone).
+ */
+import { SluiceError } from "../common/errors.js";
+import { type DataType, MAX_DECIMAL_PRECISION } from "../types/data-type.js";
+import type { LiteralExpr } from "../expr/expr.js";
+
+const lit = (value: unknown, type: DataType): LiteralExpr => ({ kind: "literal", value, type });
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+const LONG_LIMIT = 2 ** 63;
+
+/** Thrown messages are completed with a position by the parser. */
+export class LiteralError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A numeric literal from its source text (an optional leading '-' included). */
+export function numberLiteral(text: string): LiteralExpr {
+  const negative = text.startsWith("-");
+  const body = negative ? text.slice(1) : text;
+  const m = /^([0-9.]+(?:[eE][+-]?\d+)?)(BD|[LSYDF])?$/i.exec(body);
+  if (!m) throw new LiteralError("INVALID_NUMERIC_LITERAL", `Invalid numeric literal ${text}`);
+  const digits = m[1]!;
+  const suffix = (m[2] ?? "").toUpperCase();
+  const sign = negative ? "-" : "";
+  switch (suffix) {
+    case "D":
+      return lit(Number(sign + digits), { kind: "double" });
+    case "F":
+      return lit(Math.fround(Number(sign + digits)), { kind: "float" });
+    case "BD":
+      return decimalLiteral(digits, negative);
+    case "L":
+    case "S":
+    case "Y": {
+      if (/[.eE]/.test(digits)) throw new LiteralError("INVALID_NUMERIC_LITERAL", `Invalid integral literal ${text}`);
+      const v = Number(sign + digits);
+      if (suffix === "L" && (v >= LONG_LIMIT || v < -LONG_LIMIT)) throw outOfRange(text, "BIGINT");
+      if (suffix === "S" && (v > 32767 || v < -32768)) throw outOfRange(text, "SMALLINT");
+      if (suffix === "Y" && (v > 127 || v < -128)) throw outOfRange(text, "TINYINT");
+      return lit(v, suffix === "L" ? { kind: "bigint" } : { kind: "int" });
+    }
+  }
+  if (/[eE]/.test(digits)) {
+    const v = Number(sign + digits);
+    if (!Number.isFinite(v)) throw outOfRange(text, "DOUBLE");
+    return lit(v, { kind: "double" });
+  }
+  if (digits.includes(".")) return decimalLiteral(digits, negative);
+  const v = Number(sign + digits);
+  if (v >= INT_MIN && v <= INT_MAX) return lit(v, { kind: "int" });
+  if (v >= -LONG_LIMIT && v < LONG_LIMIT) return lit(v, { kind: "bigint" });
+  return decimalLiteral(digits, negative);
+}
+
+const outOfRange = (text: string, type: string): LiteralError =>
+  new LiteralError("INVALID_NUMERIC_LITERAL_RANGE", `Numeric literal ${text} is outside the valid range for ${type}`);
+
+/** Exact decimal literal: precision = significant digits (at least the scale), as Java's BigDecimal. */
+function decimalLiteral(digits: string, negative: boolean): LiteralExpr {
+  const [mantissa, expText] = digits.split(/[eE]/) as [string, string | undefined];
+  const [intPart, fracPart = ""] = mantissa.split(".") as [string, string | undefined];
+  let unscaled = (intPart + fracPart).replace(/^0+(?=\d)/, "");
+  let scale = fracPart.length - (expText === undefined ? 0 : Number(expText));
+  if (scale < 0) {
+    unscaled += "0".repeat(-scale);
+    scale = 0;
+  }
+  unscaled = unscaled.replace(/^0+(?=\d)/, "") || "0";
+  const precision = Math.max(unscaled.length, scale, 1);
+  if (precision > MAX_DECIMAL_PRECISION) {
+    throw new LiteralError(
+      "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION",
+      `Decimal precision ${precision} of literal ${negative ? "-" : ""}${digits} exceeds max precision ${MAX_DECIMAL_PRECISION}; write it as a DOUBLE (e.g. ${digits}D)`,
+    );
+  }
+  const value = Number(unscaled) * (negative ? -1 : 1);
+  return lit(value === 0 ? 0 : value, { kind: "decimal", precision, scale });
+}
+
+const US_PER_DAY = 86_400_000_000;
+
+/** Days since 1970-01-01 of `yyyy[-m[m][-d[d]]]` (anything after a space or 'T' is ignored), or null. */
+export function parseDateLiteral(s: string): number | null {
+  const m = /^\s*([+-]?\d{4,6})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[ T].*)?\s*$/.exec(s);
+  if (!m) return null;
+  return civilDays(Number(m[1]), Number(m[2] ?? 1), Number(m[3] ?? 1));
+}
+
+function civilDays(y: number, mo: number, d: number): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  const ms = Date.UTC(2000, mo - 1, d) + (Date.UTC(y, 0, 1) - Date.UTC(2000, 0, 1));
+  const check = new Date(ms);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return Math.round(ms / 86_400_000);
+}
+
+/**
+ * µs since the epoch of `yyyy-mm-dd[( |T)hh:mm[:ss[.ffffff]]][Z|UTC|GMT|±hh[:mm]]`, or null.
+ * Text without a zone is read as UTC.
+ */
+export function parseTimestampLiteral(s: string): number | null {
+  const m =
+    /^\s*([+-]?\d{4,6})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{0,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?\s*$/i.exec(
+      s,
+    );
+  if (!m) return null;
+  const days = civilDays(Number(m[1]), Number(m[2]), Number(m[3]));
+  const h = Number(m[4] ?? 0);
+  const mi = Number(m[5] ?? 0);
+  const sec = Number(m[6] ?? 0);
+  if (days === null || h > 23 || mi > 59 || sec > 59) return null;
+  const frac = (m[7] ?? "").slice(0, 6).padEnd(6, "0");
+  let offsetUs = 0;
+  const zone = m[8];
+  if (zone !== undefined && /^[+-]/.test(zone)) {
+    const z = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(zone)!;
+    offsetUs = (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 3600 + Number(z[3] ?? 0) * 60) * 1_000_000;
+  }
+  return days * US_PER_DAY + ((h * 60 + mi) * 60 + sec) * 1_000_000 + Number(frac) - offsetUs;
+}
+
+/** DATE / TIMESTAMP typed literal; throws INVALID_TYPED_LITERAL like Spark. */
+export function typedDateTimeLiteral(type: "date" | "timestamp", text: string): LiteralExpr {
+  const v = type === "date" ? parseDateLiteral(text) : parseTimestampLiteral(text);
+  if (v === null) {
+    throw new LiteralError(
+      "INVALID_TYPED_LITERAL",
+      `The value of the typed literal "${type.toUpperCase()}" is invalid: '${text}'. Use a form like ${
+        type === "date" ? "DATE '2024-01-31'" : "TIMESTAMP '2024-01-31 10:00:00'"
+      }`,
+    );
+  }
+  return lit(v, { kind: type });
+}
+
+/** X'0AFF' → BINARY. An odd number of digits gets a leading 0, as Spark does. */
+export function binaryLiteral(hex: string): LiteralExpr {
+  const h = hex.length % 2 === 1 ? "0" + hex : hex;
+  const out = new Uint8Array(h.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return lit(out, { kind: "binary" });
+}
+
+export const stringLiteral = (s: string): LiteralExpr => lit(s, { kind: "string" });
+export const intLiteral = (n: number): LiteralExpr => lit(n, { kind: "int" });
+
+/** Re-throw a LiteralError as a parse SluiceError with the literal's position. */
+export function literalFailure(e: unknown, line: number, column: number): unknown {
+  if (!(e instanceof LiteralError)) return e;
+  return new SluiceError("parse", e.code, `[${e.code}] ${e.message}. (line ${line}:${column})`, { line, column });
+}
