@@ -237,8 +237,14 @@ export class DataFrame {
   offset(n: number): DataFrame {
     return this.with(node({ kind: "limit", input: this.plan, limit: Number.MAX_SAFE_INTEGER, offset: n }));
   }
-  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
-    return this.with(node({ kind: "withWatermark", input: this.plan, eventTime, delay: delayThreshold }));
+  /**
+   * Event-time watermark: rows older than max(event time) − delay are late for stateful operators.
+   * Beyond Spark, `lateRows` receives those rows per micro-batch (as a DataFrame) instead of
+   * letting them disappear: write them anywhere, e.g. `df => df.write.mode("append").json("late/")`.
+   */
+  withWatermark(eventTime: string, delayThreshold: string, options: { lateRows?: (rows: DataFrame, batchId: number) => unknown } = {}): DataFrame {
+    const base = { kind: "withWatermark" as const, input: this.plan, eventTime, delay: delayThreshold };
+    return this.with(node(options.lateRows ? { ...base, lateRows: options.lateRows as (rows: never, batchId: number) => unknown } : base));
   }
 
   createOrReplaceTempView(name: string): void {

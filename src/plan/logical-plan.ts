@@ -155,6 +155,11 @@ export interface WithWatermark extends Node {
   readonly input: LogicalPlan;
   readonly eventTime: string;
   readonly delay: string;
+  /**
+   * Beyond Spark: receives the rows stateful operators drop as too late, once per micro-batch,
+   * instead of discarding them (called with a batch DataFrame and the batch id).
+   */
+  readonly lateRows?: (rows: never, batchId: number) => unknown;
 }
 /** An already-resolved plan embedded in a new tree (used by internal rewrites). */
 export interface ResolvedLeaf extends Node {

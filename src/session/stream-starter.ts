@@ -18,7 +18,8 @@ import { ForeachBatchSink, ForeachSink } from "../connectors/foreach/foreach-sin
 import { MemorySink } from "../connectors/memory/memory-sink.js";
 import type { DataFrame } from "../dataframe/dataframe.js";
 import type { StreamWriteSpec } from "../dataframe/executor.js";
-import { node } from "../plan/logical-plan.js";
+import { type LogicalPlan, children, node } from "../plan/logical-plan.js";
+import type { ColumnBatch } from "../columnar/column-batch.js";
 import { type RScan, type ResolvedPlan, outputSchema, resolvedChildren } from "../plan/resolved-plan.js";
 import { checkStreamingPlan, unboundedStateOperators } from "../plan/streaming-checks.js";
 import { IncrementalExecution, type StateProviderKind } from "../streaming/runtime/incremental-execution.js";
@@ -63,6 +64,9 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
   const sink = createSink(session, df, spec, options);
 
   const conf = session.conf;
+  // Late rows (beyond Spark): buffered per batch, handed to the withWatermark callback.
+  const lateRowsFn = findLateRowsCallback(df.plan);
+  const late: ColumnBatch[] = [];
   const execution = new StreamExecution({
     name: spec.queryName,
     runId: randomUUID(),
@@ -80,7 +84,16 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     incremental: new IncrementalExecution(plan, checkpointDir, stateProviderKind(conf.get("spark.sql.streaming.stateStore.providerClass")), {
       minDeltasForSnapshot: Number(conf.get("spark.sql.streaming.stateStore.minDeltasForSnapshot", "10")),
       minVersionsToRetain: Number(conf.get("spark.sql.streaming.minBatchesToRetain", "100")),
-    }),
+    }, lateRowsFn ? (_op, rows) => void late.push(rows) : undefined),
+    ...(lateRowsFn
+      ? {
+          afterBatch: async (batchId: number) => {
+            if (late.length === 0) return;
+            const batches = late.splice(0);
+            await lateRowsFn(session.batchDataFrame({ schema: batches[0]!.schema, batches, numRows: batches.reduce((n, b) => n + b.numRows, 0) }), batchId);
+          },
+        }
+      : {}),
     watermarkPolicy: parseWatermarkPolicy(conf.get("spark.sql.streaming.multipleWatermarkPolicy")),
     noDataMicroBatches: conf.get("spark.sql.streaming.noDataMicroBatches.enabled", "true") === "true",
     bus: session.streams.bus,
@@ -97,6 +110,15 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
   const query = new StreamingQuery(execution, () => session.executor.explainResolved(plan));
   session.streams.register(query, execution.terminated);
   return query;
+}
+
+function findLateRowsCallback(p: LogicalPlan): ((rows: DataFrame, batchId: number) => unknown) | undefined {
+  if (p.kind === "withWatermark" && p.lateRows) return p.lateRows as (rows: DataFrame, batchId: number) => unknown;
+  for (const c of children(p)) {
+    const f = findLateRowsCallback(c);
+    if (f) return f;
+  }
+  return undefined;
 }
 
 /** "memory" (default) or "leveldb"; Spark's provider class names map to the closest provider. */

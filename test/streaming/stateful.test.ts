@@ -48,6 +48,28 @@ describe("stateful streaming", () => {
     );
   });
 
+  it("routes late rows to a side output instead of dropping them silently (beyond Spark)", async () => {
+    const input = spark.memoryStream("id STRING, ts TIMESTAMP");
+    const late: [number, unknown[]][] = [];
+    const counts = input
+      .toDF()
+      .withWatermark("ts", "10 seconds", { lateRows: async (df, batchId) => void late.push([batchId, (await df.collect()).map((r) => r.id)]) })
+      .groupBy(F.window(col("ts"), "10 seconds"))
+      .agg(F.count("*").alias("n"));
+    await testStream(
+      spark,
+      counts,
+      { outputMode: "update" },
+      AddData(input, { id: "a", ts: t(100) }),
+      CheckNewAnswer({ window: win(100, 110), n: 1 }),
+      StopStream,
+      StartStream(),
+      AddData(input, { id: "late", ts: t(50) }, { id: "b", ts: t(101) }),
+      CheckNewAnswer({ window: win(100, 110), n: 2 }),
+    );
+    expect(late.map(([, ids]) => ids)).toEqual([["late"]]);
+  });
+
   it("update mode emits the groups a batch touched; complete mode the whole result", async () => {
     const input = spark.memoryStream("k STRING, v INT");
     const agg = input.toDF().groupBy("k").agg(F.count("*").alias("n"), F.sum("v").alias("s"));

@@ -56,6 +56,8 @@ export interface StreamExecutionOptions {
   readonly minBatchesToRetain: number;
   /** Conf values pinned in offsets/N metadata. */
   readonly pinnedConf: Readonly<Record<string, string>>;
+  /** Called after the sink wrote batch N and before it commits (late-row side output). */
+  readonly afterBatch?: (batchId: number) => Promise<void>;
   /** How long an idle default trigger waits before polling the sources again. */
   readonly pollingDelayMs: number;
   readonly progressRetention: number;
@@ -357,6 +359,7 @@ export class StreamExecution {
     for await (const b of physical.execute(ctx)) if (b.numRows > 0) batches.push(b);
     const numOutputRows = batches.reduce((n, b) => n + b.numRows, 0);
     await sink.addBatch(batchId, { schema: outputSchema(this.opts.plan), batches, numRows: numOutputRows }, this.opts.outputMode);
+    await this.opts.afterBatch?.(batchId);
     const addBatchMs = clock.now() - tExec;
 
     this.#tracker.update(planned.maxEventTimesMs(), this.opts.incremental.delaysMs);
