@@ -28,6 +28,11 @@ export interface ColumnRef {
   readonly nameParts: readonly string[];
   /** Set by `df.col(name)`: resolve against the plan node with this id (disambiguates self-joins). */
   readonly planId?: number;
+  /**
+   * Set by `df.col(name)` from the resolved output's Attribute.exprId: the analyzer resolves the
+   * reference to the input column with this id (falling back to the name when no input has it).
+   */
+  readonly exprId?: number;
 }
 /** `*` or `t.*` / `s.*` (a struct's fields). */
 export interface StarExpr {

@@ -1,0 +1,84 @@
+/**
+ * `fn.over(spec)` → RWindowCall. Ranking functions (requiresOrder) need an ORDER BY and always use
+ * ROWS UNBOUNDED PRECEDING..CURRENT ROW; lag/lead use a one-row frame at their offset; aggregates
+ * take the user's frame or Spark's default: RANGE UNBOUNDED PRECEDING..CURRENT ROW with an ORDER
+ * BY, the whole partition (ROWS UNBOUNDED..UNBOUNDED) without.
+ */
+import { analysisError } from "../../common/errors.js";
+import type { WindowExpr, WindowFrame } from "../../expr/expr.js";
+import type { RExpr } from "../../expr/resolved-expr.js";
+import { sameType } from "../../types/data-type.js";
+import type { RSortOrder, RWindowCall } from "../resolved-plan.js";
+import { type ExprResolver, argInfo, implicitCast, windowFrames } from "./resolve-expr.js";
+
+const ROWS_TO_CURRENT: WindowFrame = { type: "rows", start: { kind: "unboundedPreceding" }, end: { kind: "currentRow" } };
+const RANGE_TO_CURRENT: WindowFrame = { type: "range", start: { kind: "unboundedPreceding" }, end: { kind: "currentRow" } };
+const WHOLE_PARTITION: WindowFrame = { type: "rows", start: { kind: "unboundedPreceding" }, end: { kind: "unboundedFollowing" } };
+
+const literalsOf = (args: readonly RExpr[]): (unknown | undefined)[] => args.map((a) => (a.kind === "literal" ? a.value : undefined));
+const castTo = (args: readonly RExpr[], types: readonly (import("../../types/data-type.js").DataType | undefined)[]): RExpr[] =>
+  args.map((a, i) => (types[i] === undefined || sameType(a.type, types[i]!) ? a : implicitCast(a, types[i]!)));
+
+export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindowCall {
+  const env = resolver.env;
+  const fnExpr = w.fn;
+  const shown = resolver.name(w.fn);
+  if (fnExpr.kind !== "call") {
+    throw analysisError("UNSUPPORTED_EXPR_FOR_WINDOW", `Expression "${shown}" not supported within a window function; use a ranking, offset or aggregate function with over().`);
+  }
+  const plain = resolver.with("window");
+  const partitionBy = w.spec.partitionBy.map((p) => plain.resolve(p));
+  const orderBy: RSortOrder[] = w.spec.orderBy.map((o) => ({ expr: plain.resolve(o.child), ascending: o.ascending, nullsFirst: o.nullsFirst }));
+  const args = plain.with("aggregateArg").resolveArgs(fnExpr.args);
+  const infos = args.map(argInfo);
+  const windowFn = env.functions.window(fnExpr.name);
+  const aggFn = windowFn ? undefined : env.functions.aggregate(fnExpr.name);
+  let call: RWindowCall;
+  if (windowFn) {
+    const sig = windowFn.resolve(infos, env.eval);
+    if (sig.requiresOrder && orderBy.length === 0) {
+      throw analysisError(
+        "WINDOW_FUNCTION_WITHOUT_ORDER",
+        `Window function ${shown} requires window to be ordered; add orderBy() to the window spec, e.g. Window.partitionBy(...).orderBy(...).`,
+        { routine: fnExpr.name },
+      );
+    }
+    let frame = sig.requiresOrder ? ROWS_TO_CURRENT : (w.spec.frame ?? (orderBy.length > 0 ? RANGE_TO_CURRENT : WHOLE_PARTITION));
+    if (fnExpr.name === "lag" || fnExpr.name === "lead") {
+      const offArg = args[1];
+      const off = offArg?.kind === "literal" && typeof offArg.value === "number" ? offArg.value : 1;
+      const at = fnExpr.name === "lag" ? -off : off;
+      frame = { type: "rows", start: { kind: "offset", value: at }, end: { kind: "offset", value: at } };
+    }
+    call = {
+      fn: { kind: "window", impl: windowFn },
+      args: castTo(args, sig.argTypes),
+      literals: literalsOf(args),
+      ignoreNulls: fnExpr.ignoreNulls === true,
+      partitionBy,
+      orderBy,
+      frame,
+      type: sig.returnType,
+      stateTypes: [],
+    };
+  } else if (aggFn) {
+    const sig = aggFn.resolve(infos, env.eval, fnExpr.distinct === true);
+    call = {
+      fn: { kind: "aggregate", impl: aggFn },
+      args: castTo(args, sig.argTypes),
+      literals: literalsOf(args),
+      ignoreNulls: fnExpr.ignoreNulls === true,
+      partitionBy,
+      orderBy,
+      frame: w.spec.frame ?? (orderBy.length > 0 ? RANGE_TO_CURRENT : WHOLE_PARTITION),
+      type: sig.returnType,
+      stateTypes: sig.stateTypes,
+    };
+  } else if (env.functions.scalar(fnExpr.name)) {
+    throw analysisError("UNSUPPORTED_EXPR_FOR_WINDOW", `Expression "${shown}" not supported within a window function; only ranking, offset and aggregate functions can be used with over().`);
+  } else {
+    throw resolver.unknownFunction(fnExpr.name);
+  }
+  windowFrames.set(w, call.frame);
+  return call;
+}
