@@ -219,7 +219,8 @@ const BOOL_FALSE = new Set(["f", "false", "n", "no", "0"]);
 const utf8 = new TextEncoder();
 
 function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContext): Converter {
-  const ansi = mode === "cast" && ctx.ansi;
+  // try_cast checks like ANSI and turns failures into nulls; legacy CAST wraps / truncates.
+  const ansi = mode === "try" || ctx.ansi;
   const zone = getTimeZone(ctx.timeZone);
   if (to.kind === "string") return (x) => valueToText(from, x, zone);
   const unsupported = (): never => {

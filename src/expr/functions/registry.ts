@@ -3,8 +3,11 @@
  * ScalarFunction objects; aliases are separate entries sharing an implementation.
  */
 import type { ScalarFunction } from "../function-types.js";
+import { arithmeticFunctions } from "./arithmetic.js";
+import { comparisonFunctions } from "./comparison.js";
+import { predicateFunctions } from "./predicates.js";
 
-const families: readonly (readonly ScalarFunction[])[] = [];
+const families: readonly (readonly ScalarFunction[])[] = [arithmeticFunctions, comparisonFunctions, predicateFunctions];
 
 const byName = new Map<string, ScalarFunction>();
 for (const family of families) for (const fn of family) byName.set(fn.name, fn);

@@ -1,0 +1,277 @@
+/**
+ * Arithmetic operators: add, subtract, multiply, divide, div, mod, pmod, negative (and positive).
+ * Result types as Spark: the wider numeric type; `divide` is DOUBLE unless a decimal is involved;
+ * `div` is BIGINT; decimals follow Spark's precision/scale rules (numeric-types.ts).
+ * ANSI: integer/long overflow → ARITHMETIC_OVERFLOW, x / 0, x div 0, x % 0 → DIVIDE_BY_ZERO,
+ * decimal overflow → NUMERIC_VALUE_OUT_OF_RANGE; legacy mode wraps or yields null.
+ * Kernels are loops over typed arrays; validity is merged separately and errors are raised only for
+ * valid rows.
+ */
+import { executionError } from "../../common/errors.js";
+import { makeVector, type Vector } from "../../columnar/vector.js";
+import { type DataType, DateType, type DecimalType, DoubleType, LongType, sqlTypeName } from "../../types/data-type.js";
+import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
+import { checkArity, define, mergeValidity, typeMismatch } from "./kernel.js";
+import { asDecimal, decimalResult, isNumericType, widerNumeric } from "./numeric-types.js";
+
+const TWO63 = 9223372036854775808;
+
+export const divideByZero = () =>
+  executionError(
+    "DIVIDE_BY_ZERO",
+    'Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.',
+  );
+export const overflow = (kind: string, fn: string) =>
+  executionError(
+    "ARITHMETIC_OVERFLOW",
+    `${kind} overflow in ${fn}. Use 'try_${fn}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`,
+    { function: fn },
+  );
+const decimalOverflow = (t: DecimalType) =>
+  executionError(
+    "NUMERIC_VALUE_OUT_OF_RANGE",
+    `The result does not fit ${sqlTypeName(t)}. Cast the operands to a wider DECIMAL or to DOUBLE, or set "spark.sql.ansi.enabled" to "false" to return NULL instead.`,
+  );
+
+type BinOp = "add" | "subtract" | "multiply" | "divide" | "mod" | "pmod" | "div";
+
+function numericArgs(name: string, args: readonly ArgInfo[]): void {
+  args.forEach((a, i) => {
+    if (!isNumericType(a.type) && a.type.kind !== "null" && a.type.kind !== "string") typeMismatch(name, i, a.type, "a numeric type");
+  });
+}
+
+function resolveBinary(op: BinOp) {
+  return (args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature => {
+    checkArity(name, args, 2);
+    const [a, b] = [args[0]!, args[1]!];
+    if ((op === "add" || op === "subtract") && a.type.kind === "date" && (b.type.kind === "int" || b.type.kind === "null")) {
+      return { argTypes: [DateType, { kind: "int" }], returnType: DateType };
+    }
+    if (op === "add" && b.type.kind === "date" && a.type.kind === "int") return { argTypes: [{ kind: "int" }, DateType], returnType: DateType };
+    numericArgs(name, args);
+    const ta = a.type.kind === "string" ? DoubleType : a.type;
+    const tb = b.type.kind === "string" ? DoubleType : b.type;
+    if (op === "div") return { argTypes: [LongType, LongType], returnType: LongType };
+    const wide = widerNumeric(ta, tb);
+    if (wide.kind === "decimal") {
+      const da = asDecimal({ ...a, type: ta })!;
+      const db = asDecimal({ ...b, type: tb })!;
+      return { argTypes: [da, db], returnType: decimalResult(op === "pmod" ? "mod" : op, da, db) };
+    }
+    if (op === "divide") return { argTypes: [DoubleType, DoubleType], returnType: DoubleType };
+    return { argTypes: [wide, wide], returnType: wide };
+  };
+}
+
+/** Integer-typed binary loop with ANSI checks. */
+function intKernel(op: BinOp, type: DataType, ansi: boolean): (x: ArrayLike<number>, y: ArrayLike<number>, out: Int32Array | Float64Array | Float32Array, valid: Uint8Array | null, n: number) => Uint8Array | null {
+  const isInt = type.kind === "int";
+  const isLong = type.kind === "bigint";
+  const fl = type.kind === "float";
+  return (x, y, out, valid, n) => {
+    let extraNull: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const a = x[i]!;
+      const b = y[i]!;
+      let r: number;
+      switch (op) {
+        case "add":
+          r = a + b;
+          break;
+        case "subtract":
+          r = a - b;
+          break;
+        case "multiply":
+          r = isInt ? (ansi ? a * b : Math.imul(a, b)) : a * b;
+          break;
+        case "divide":
+        case "div":
+        case "mod":
+        case "pmod": {
+          if (b === 0) {
+            if (valid !== null && valid[i] === 0) {
+              r = 0;
+              break;
+            }
+            if (ansi) throw divideByZero();
+            extraNull ??= valid ? valid.slice() : new Uint8Array(n).fill(1);
+            extraNull[i] = 0;
+            r = 0;
+            break;
+          }
+          if (op === "divide") r = a / b;
+          else if (op === "div") r = Math.trunc(a / b);
+          else {
+            r = a % b;
+            if (op === "pmod" && r < 0) r = (r + b) % b;
+          }
+          break;
+        }
+      }
+      if (isInt) {
+        if (r > 2147483647 || r < -2147483648) {
+          if (ansi && (valid === null || valid[i] === 1)) throw overflow("integer", op);
+          r = r | 0;
+        }
+      } else if (isLong && (r >= TWO63 || r < -TWO63)) {
+        if (ansi && (valid === null || valid[i] === 1)) throw overflow("long", op);
+        r = Number(BigInt.asIntN(64, BigInt(r)));
+      }
+      out[i] = fl ? Math.fround(r) : r;
+    }
+    return extraNull;
+  };
+}
+
+function compileBinary(op: BinOp) {
+  return (args: readonly CompiledExpr[], _e: unknown, returnType: DataType, ctx: EvalContext): CompiledExpr => {
+    const [fa, fb] = [args[0]!, args[1]!];
+    if (returnType.kind === "decimal") return decimalKernel(op, fa, fb, returnType, ctx.ansi);
+    if (returnType.kind === "date") {
+      const sign = op === "subtract" ? -1 : 1;
+      return (batch) => {
+        const a = fa(batch);
+        const b = fb(batch);
+        const n = batch.numRows;
+        const out = new Int32Array(n);
+        const [d, k] = a.type.kind === "date" ? [a.values as Int32Array, b.values as Int32Array] : [b.values as Int32Array, a.values as Int32Array];
+        for (let i = 0; i < n; i++) out[i] = d[i]! + sign * k[i]!;
+        return makeVector(DateType, out, mergeValidity([a, b], n));
+      };
+    }
+    const k = intKernel(op, returnType, ctx.ansi);
+    return (batch) => {
+      const a = fa(batch);
+      const b = fb(batch);
+      const n = batch.numRows;
+      const out = returnType.kind === "int" ? new Int32Array(n) : returnType.kind === "float" ? new Float32Array(n) : new Float64Array(n);
+      const valid = mergeValidity([a, b], n);
+      const extra = k(a.values as Float64Array, b.values as Float64Array, out, valid, n);
+      return makeVector(returnType, out, extra ?? valid);
+    };
+  };
+}
+
+function decimalKernel(op: BinOp, fa: CompiledExpr, fb: CompiledExpr, rt: DecimalType, ansi: boolean): CompiledExpr {
+  const limit = 10 ** rt.precision;
+  return (batch) => {
+    const a = fa(batch);
+    const b = fb(batch);
+    const sa = (a.type as DecimalType).scale;
+    const sb = (b.type as DecimalType).scale;
+    const n = batch.numRows;
+    const x = a.values as Float64Array;
+    const y = b.values as Float64Array;
+    const out = new Float64Array(n);
+    const valid = mergeValidity([a, b], n);
+    let validity = valid;
+    const setNull = (i: number) => {
+      validity ??= new Uint8Array(n).fill(1);
+      if (validity === valid) validity = valid!.slice();
+      validity[i] = 0;
+    };
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      let r: number;
+      const av = x[i]!;
+      const bv = y[i]!;
+      switch (op) {
+        case "add":
+        case "subtract": {
+          const s = rt.scale;
+          const l = av * 10 ** (s - sa);
+          const rr = bv * 10 ** (s - sb);
+          r = op === "add" ? l + rr : l - rr;
+          break;
+        }
+        case "multiply":
+          r = roundHalfUp(av * bv, sa + sb - rt.scale);
+          break;
+        case "divide": {
+          if (bv === 0) {
+            if (ansi) throw divideByZero();
+            setNull(i);
+            continue;
+          }
+          // (av / 10^sa) / (bv / 10^sb) × 10^rs
+          r = divHalfUp(av * 10 ** (rt.scale - sa + sb), bv);
+          break;
+        }
+        default: {
+          if (bv === 0) {
+            if (ansi) throw divideByZero();
+            setNull(i);
+            continue;
+          }
+          const s = rt.scale;
+          const l = av * 10 ** (s - sa);
+          const rr = bv * 10 ** (s - sb);
+          r = l % rr;
+          if (op === "pmod" && r < 0) r = (r + rr) % rr;
+          break;
+        }
+      }
+      if (Math.abs(r) >= limit) {
+        if (ansi) throw decimalOverflow(rt);
+        setNull(i);
+        continue;
+      }
+      out[i] = r === 0 ? 0 : r;
+    }
+    return makeVector(rt, out, validity);
+  };
+}
+
+/** Drop `digits` decimal digits of an integer-valued number, rounding HALF_UP. */
+export function roundHalfUp(x: number, digits: number): number {
+  if (digits <= 0) return x * 10 ** -digits;
+  return divHalfUp(x, 10 ** digits);
+}
+
+function divHalfUp(num: number, den: number): number {
+  if (Number.isInteger(num) && Math.abs(num) < 9007199254740992 && Number.isInteger(den)) {
+    const q = Math.trunc(num / den);
+    const rem = Math.abs(num - q * den);
+    return q + (rem * 2 >= Math.abs(den) ? Math.sign(num) * Math.sign(den) : 0);
+  }
+  const q = num / den;
+  return Math.sign(q) * Math.floor(Math.abs(q) + 0.5);
+}
+
+function resolveUnary(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
+  checkArity(name, args, 1);
+  numericArgs(name, args);
+  const t = args[0]!.type.kind === "null" || args[0]!.type.kind === "string" ? DoubleType : args[0]!.type;
+  return { argTypes: [t], returnType: t };
+}
+
+function compileNegative(args: readonly CompiledExpr[], _e: unknown, rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
+  const f = args[0]!;
+  if (name === "positive") return f;
+  return (batch) => {
+    const v = f(batch);
+    const n = batch.numRows;
+    const x = v.values as Float64Array;
+    const out = rt.kind === "int" ? new Int32Array(n) : rt.kind === "float" ? new Float32Array(n) : new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = -x[i]!;
+      if (rt.kind === "int" && r === 2147483648) {
+        if (ctx.ansi && (v.validity === null || v.validity[i] === 1)) throw overflow("integer", "negative");
+        out[i] = -2147483648;
+      } else if (rt.kind === "bigint" && r >= TWO63) {
+        if (ctx.ansi && (v.validity === null || v.validity[i] === 1)) throw overflow("long", "negative");
+        out[i] = -TWO63;
+      } else out[i] = r === 0 && rt.kind !== "double" && rt.kind !== "float" ? 0 : r;
+    }
+    return makeVector(rt, out, v.validity);
+  };
+}
+
+export const arithmeticFunctions: ScalarFunction[] = [
+  ...(["add", "subtract", "multiply", "divide", "mod", "pmod", "div"] as const).flatMap((op) => define(op, resolveBinary(op), compileBinary(op))),
+  ...define("try_divide", resolveBinary("divide"), (args, e, rt, ctx) => compileBinary("divide")(args, e, rt, { ...ctx, ansi: false })),
+  ...define(["negative", "positive"], resolveUnary, compileNegative),
+];
+
+export type { Vector };

@@ -1,0 +1,106 @@
+/**
+ * Type rules shared by operators: numeric widening (int < bigint < decimal < float < double,
+ * decimal with float/double → double), Spark's decimal result precision/scale for + - * / %
+ * (with allowPrecisionLoss, Spark's default), and the common type of comparison operands.
+ */
+import { type DataType, DecimalType as Decimal, type DecimalType, DoubleType, FloatType, LongType, IntegerType, MAX_DECIMAL_PRECISION, sameType } from "../../types/data-type.js";
+import type { ArgInfo } from "../function-types.js";
+
+export const isNumericType = (t: DataType): boolean =>
+  t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
+
+/** The decimal an integral argument becomes next to a decimal (literals: just their digits). */
+export function asDecimal(a: ArgInfo): DecimalType | null {
+  const t = a.type;
+  if (t.kind === "decimal") return t;
+  if (t.kind === "int" || t.kind === "bigint") {
+    const v = a.literal?.value;
+    if (typeof v === "number") return Decimal(Math.max(1, String(Math.abs(v)).length), 0);
+    return Decimal(t.kind === "int" ? 10 : 20, 0);
+  }
+  if (t.kind === "null") return Decimal(1, 0);
+  return null;
+}
+
+/** Wider of two numeric types for arithmetic (decimals handled by the caller). */
+export function widerNumeric(a: DataType, b: DataType): DataType {
+  const rank = (t: DataType) => (t.kind === "int" ? 1 : t.kind === "bigint" ? 2 : t.kind === "decimal" ? 3 : t.kind === "float" ? 4 : t.kind === "double" ? 5 : 0);
+  if (a.kind === "null") return b.kind === "null" ? IntegerType : b;
+  if (b.kind === "null") return a;
+  if (a.kind === "decimal" && b.kind === "decimal") return widerDecimal(a, b);
+  if ((a.kind === "decimal" && (b.kind === "float" || b.kind === "double")) || (b.kind === "decimal" && (a.kind === "float" || a.kind === "double"))) return DoubleType;
+  if (a.kind === "decimal") return rank(b) <= 2 ? widerDecimal(a, Decimal(b.kind === "int" ? 10 : 20, 0)) : a;
+  if (b.kind === "decimal") return rank(a) <= 2 ? widerDecimal(b, Decimal(a.kind === "int" ? 10 : 20, 0)) : b;
+  return rank(a) >= rank(b) ? a : b;
+}
+
+export function widerDecimal(a: DecimalType, b: DecimalType): DecimalType {
+  const scale = Math.max(a.scale, b.scale);
+  const intDigits = Math.max(a.precision - a.scale, b.precision - b.scale);
+  return boundedDecimal(intDigits + scale, scale);
+}
+
+/** Spark's adjustPrecisionScale: cap at 38 digits keeping at least min(scale, 6) fraction digits. */
+export function adjustDecimal(precision: number, scale: number): DecimalType {
+  if (precision <= MAX_DECIMAL_PRECISION) return Decimal(precision, scale);
+  const intDigits = precision - scale;
+  const minScale = Math.min(scale, 6);
+  return Decimal(MAX_DECIMAL_PRECISION, Math.max(MAX_DECIMAL_PRECISION - intDigits, minScale));
+}
+
+export const boundedDecimal = (p: number, s: number): DecimalType => Decimal(Math.min(p, MAX_DECIMAL_PRECISION), Math.min(s, MAX_DECIMAL_PRECISION));
+
+export function decimalResult(op: string, a: DecimalType, b: DecimalType): DecimalType {
+  const [p1, s1, p2, s2] = [a.precision, a.scale, b.precision, b.scale];
+  switch (op) {
+    case "add":
+    case "subtract": {
+      const s = Math.max(s1, s2);
+      return adjustDecimal(Math.max(p1 - s1, p2 - s2) + s + 1, s);
+    }
+    case "multiply":
+      return adjustDecimal(p1 + p2 + 1, s1 + s2);
+    case "divide": {
+      const s = Math.max(6, s1 + p2 + 1);
+      return adjustDecimal(p1 - s1 + s2 + s, s);
+    }
+    default: {
+      const s = Math.max(s1, s2);
+      return adjustDecimal(Math.min(p1 - s1, p2 - s2) + s, s);
+    }
+  }
+}
+
+/** Common type two operands are compared in, or undefined when they cannot be compared. */
+export function comparisonType(a: DataType, b: DataType): DataType | undefined {
+  if (sameType(a, b)) return a;
+  if (a.kind === "null") return b;
+  if (b.kind === "null") return a;
+  if (isNumericType(a) && isNumericType(b)) return widerNumeric(a, b);
+  if (a.kind === "string" && b.kind !== "binary" && b.kind !== "boolean" && isAtomicType(b)) return b;
+  if (b.kind === "string" && a.kind !== "binary" && a.kind !== "boolean" && isAtomicType(a)) return a;
+  if (a.kind === "string" && b.kind === "boolean") return b;
+  if (b.kind === "string" && a.kind === "boolean") return a;
+  if ((a.kind === "date" && b.kind === "timestamp") || (a.kind === "timestamp" && b.kind === "date")) return { kind: "timestamp" };
+  if (a.kind === "array" && b.kind === "array") {
+    const e = comparisonType(a.elementType, b.elementType);
+    return e && { kind: "array", elementType: e, containsNull: a.containsNull || b.containsNull };
+  }
+  return undefined;
+}
+
+const isAtomicType = (t: DataType) => t.kind !== "array" && t.kind !== "map" && t.kind !== "struct";
+
+/** Common type of several values (COALESCE, IN, GREATEST, CASE branches). */
+export function commonTypeOf(types: readonly DataType[]): DataType | undefined {
+  let t: DataType = { kind: "null" };
+  for (const x of types) {
+    const c = comparisonType(t, x);
+    if (!c) return undefined;
+    // strings with numbers in a common *value* context stay strings (Spark: coalesce('a', 1) → STRING)
+    t = (t.kind === "string" || x.kind === "string") && isNumericType(c) && t.kind !== "null" ? { kind: "string" } : c;
+  }
+  return t;
+}
+
+export { DoubleType, FloatType, LongType, IntegerType };
