@@ -58,6 +58,7 @@ const scalars: ScalarFunction[] = [
   binary("add", undefined, true),
   binary("subtract", undefined, true),
   binary("multiply", undefined, true),
+  binary("mod", undefined, true),
   scalar("divide", (args) => ({ argTypes: args.map(() => DoubleType), returnType: DoubleType })),
   ...["eq", "neq", "lt", "lte", "gt", "gte", "eq_null_safe", "in"].map((n) => binary(n, BooleanType)),
   scalar("and", (args) => ({ argTypes: [BooleanType, BooleanType], returnType: BooleanType })),
