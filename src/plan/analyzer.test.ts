@@ -164,3 +164,57 @@ describe("memoisation", () => {
   });
 });
 
+
+describe("relations and simple operators", () => {
+  it("range has a non-null BIGINT id", () => {
+    const p = an(node({ kind: "range", start: 0, end: 10, step: 1 }));
+    expect(p.output).toMatchObject([{ name: "id", type: { kind: "bigint" }, nullable: false }]);
+  });
+
+  it("read asks resolveSource for the schema", () => {
+    const src = { format: "json", paths: ["/x"], options: {} };
+    const p = analyze(node({ kind: "read", source: src, streaming: true }), testEnv({ sources: { json: "a INT, b STRING" } }));
+    expect(p).toMatchObject({ kind: "scan", streaming: true });
+    expect(p.output.map((a) => a.name)).toEqual(["a", "b"]);
+    expect(err(() => analyze(node({ kind: "read", source: { ...src, format: "csv" }, streaming: false }), testEnv())).code).toBe("PATH_NOT_FOUND");
+  });
+
+  it("namedRelation looks up views and qualifies columns with the view name", () => {
+    const e = testEnv({ views: { people } });
+    const p = analyze(select(node({ kind: "namedRelation", nameParts: ["People"] }), "people.name"), e);
+    expect(p.output.map((a) => a.name)).toEqual(["name"]);
+    const missing = err(() => analyze(node({ kind: "namedRelation", nameParts: ["nope"] }), e));
+    expect(missing.code).toBe("TABLE_OR_VIEW_NOT_FOUND");
+    expect(missing.message).toContain("`nope`");
+    const resolved = an(people);
+    expect(analyze(node({ kind: "namedRelation", nameParts: ["r"] }), testEnv({ views: { r: resolved } })).output[0]!.exprId).toBe(resolved.output[0]!.exprId);
+  });
+
+  it("resolvedLeaf embeds a resolved plan as is", () => {
+    const r = an(people);
+    expect(an(node({ kind: "resolvedLeaf", plan: r }))).toBe(r);
+  });
+
+  it("limit, distinct and dropDuplicates keep the input's output", () => {
+    expect(an(node({ kind: "limit", input: people, limit: 3 }))).toMatchObject({ kind: "limit", limit: 3, offset: 0 });
+    expect(an(node({ kind: "distinct", input: rel("a INT, b INT") }))).toMatchObject({ kind: "dropDuplicates", keys: [0, 1] });
+    expect(an(node({ kind: "dropDuplicates", input: people, columns: ["NAME", "id", "name"], withinWatermark: true }))).toMatchObject({
+      keys: [1, 0],
+      withinWatermark: true,
+    });
+    const e = err(() => an(node({ kind: "dropDuplicates", input: people, columns: ["nme"], withinWatermark: false })));
+    expect(e.code).toBe("UNRESOLVED_COLUMN_AMONG_FIELD_NAMES");
+  });
+
+  it("withWatermark marks the event-time column and checks its type and delay", () => {
+    const wm = an(node({ kind: "withWatermark", input: people, eventTime: "TS", delay: "10 minutes" }));
+    expect(wm).toMatchObject({ kind: "watermark", eventTimeIndex: 6, delayMs: 600_000 });
+    expect(wm.output[6]!.watermarkDelayMs).toBe(600_000);
+    const moved = an(node({ kind: "withWatermark", input: node({ kind: "withColumns", input: node({ kind: "withWatermark", input: people, eventTime: "ts", delay: "1 minute" }), names: ["t2"], exprs: [c("ts").expr] }), eventTime: "t2", delay: "5 seconds" }));
+    expect(moved.output.filter((a) => a.watermarkDelayMs !== undefined).map((a) => a.name)).toEqual(["t2"]);
+    expect(err(() => an(node({ kind: "withWatermark", input: people, eventTime: "name", delay: "1 minute" }))).code).toBe("EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE");
+    expect(err(() => an(node({ kind: "withWatermark", input: people, eventTime: "ts", delay: "soon" }))).code).toBe("INVALID_INTERVAL");
+    expect(err(() => an(node({ kind: "withWatermark", input: people, eventTime: "ts", delay: "-1 minute" }))).code).toBe("INVALID_WATERMARK_DELAY");
+    expect(err(() => an(node({ kind: "withWatermark", input: people, eventTime: "nope", delay: "1 minute" }))).code).toBe("UNRESOLVED_COLUMN");
+  });
+});
