@@ -80,7 +80,7 @@ describe("column resolution", () => {
   });
 
   it("AMBIGUOUS_REFERENCE when both join sides have the name", () => {
-    const j = node({ kind: "join", left: people, right: rel("id BIGINT, x INT"), joinType: "inner" });
+    const j = node({ kind: "join", left: people, right: rel("id BIGINT, x INT"), joinType: "inner" as const });
     const e = err(() => an(select(j, "id")));
     expect(e.code).toBe("AMBIGUOUS_REFERENCE");
     expect(e.message).toContain("`id`");

@@ -30,12 +30,12 @@ describe("formatLogicalPlan", () => {
       ["Aggregate [k#1], [k#1, count(1) AS n#2L]", "+- LocalRelation [k#1, v#3, ts#4]"].join("\n"),
     );
     const u = rel("k STRING, x INT");
-    const j = node({ kind: "join", left: t, right: u, joinType: "left", using: ["k"] });
+    const j = node({ kind: "join", left: t, right: u, joinType: "left" as const, using: ["k"] });
     const text = formatLogicalPlan(analyze(j, testEnv()));
     expect(text).toContain("Join LeftOuter, (k#");
     expect(text.split("\n")[2]).toMatch(/^ {3}:- LocalRelation/);
     expect(text.split("\n")[3]).toMatch(/^ {3}\+- LocalRelation/);
-    const s = node({ kind: "limit", input: node({ kind: "sort", input: t, order: [{ kind: "sortOrder", child: c("v").expr, ascending: true, nullsFirst: true }] }), limit: 5 });
+    const s = node({ kind: "limit", input: node({ kind: "sort", input: t, order: [{ kind: "sortOrder" as const, child: c("v").expr, ascending: true, nullsFirst: true }] }), limit: 5 });
     expect(normalize(formatLogicalPlan(analyze(s, testEnv())))).toBe(
       ["Limit 5", "+- Sort [v#1 ASC NULLS FIRST], true", "   +- LocalRelation [k#2, v#1, ts#3]"].join("\n"),
     );
