@@ -101,8 +101,9 @@ export function parseDateLiteral(s: string): number | null {
 
 function civilDays(y: number, mo: number, d: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
-  const ms = Date.UTC(2000, mo - 1, d) + (Date.UTC(y, 0, 1) - Date.UTC(2000, 0, 1));
-  const check = new Date(ms);
+  const check = new Date(0);
+  check.setUTCFullYear(y, mo - 1, d);
+  const ms = check.getTime();
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
   return Math.round(ms / 86_400_000);
 }

@@ -188,7 +188,7 @@ export abstract class PrimaryParser extends TokenStream {
         this.next();
         return call(kw.toLowerCase());
       case "EXISTS":
-        if (nextIsParen) throw this.unsupportedAt(t, "EXISTS subqueries");
+        if (nextIsParen && (this.isKeyword("SELECT", 2) || this.isKeyword("WITH", 2))) throw this.unsupportedAt(t, "EXISTS subqueries");
         break;
       case "EXTRACT":
       case "POSITION":
