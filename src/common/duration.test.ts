@@ -1,19 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { parseDurationMs } from "./duration.js";
+import { SluiceError } from "../../common/errors.js";
+import { parseIntervalMs } from "./interval.js";
 
-describe("parseDurationMs", () => {
-  it.each([
-    ["10 seconds", 10_000],
-    ["1 minute", 60_000],
-    ["2 hours 30 minutes", 9_000_000],
-    ["500 milliseconds", 500],
-    ["interval 5 minutes", 300_000],
-    ["1 day", 86_400_000],
-    ["10s", 10_000],
-    ["0 seconds", 0],
-  ])("%s", (text, ms) => expect(parseDurationMs(text)).toBe(ms));
+describe("parseIntervalMs", () => {
+  it("parses Spark interval strings", () => {
+    expect(parseIntervalMs("10 minutes")).toBe(600_000);
+    expect(parseIntervalMs("1 minute")).toBe(60_000);
+    expect(parseIntervalMs("interval 5 seconds")).toBe(5_000);
+    expect(parseIntervalMs("INTERVAL '2' HOURS")).toBe(7_200_000);
+    expect(parseIntervalMs("1 hour 30 minutes")).toBe(5_400_000);
+    expect(parseIntervalMs("500 milliseconds")).toBe(500);
+    expect(parseIntervalMs("2 days")).toBe(172_800_000);
+    expect(parseIntervalMs("1 week")).toBe(604_800_000);
+    expect(parseIntervalMs("10s")).toBe(10_000);
+    expect(parseIntervalMs("1.5 hours")).toBe(5_400_000);
+    expect(parseIntervalMs("0 seconds")).toBe(0);
+    expect(parseIntervalMs("-5 seconds")).toBe(-5_000);
+  });
 
-  it.each(["", "ten seconds", "5 fortnights", "5"])("rejects %j", (text) =>
-    expect(() => parseDurationMs(text)).toThrowError(expect.objectContaining({ code: "INVALID_INTERVAL" })),
-  );
+  it.each(["", "ten minutes", "10", "10 fortnights", "interval"])("rejects %j with INVALID_INTERVAL", (text) => {
+    let e: unknown;
+    try {
+      parseIntervalMs(text);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).toBeInstanceOf(SluiceError);
+    expect((e as SluiceError).code).toBe("INVALID_INTERVAL");
+    expect((e as SluiceError).kind).toBe("parse");
+  });
 });

@@ -82,7 +82,7 @@ export const nextCapacity = (cap: number, need: number): number => {
   return c;
 };
 
-export function growF64(a: Float64Array, need: number, fill = 0): Float64Array {
+export function growF64(a: Float64Array<ArrayBuffer>, need: number, fill = 0): Float64Array<ArrayBuffer> {
   if (a.length >= need) return a;
   const b = new Float64Array(nextCapacity(a.length, need));
   b.set(a);
@@ -90,7 +90,7 @@ export function growF64(a: Float64Array, need: number, fill = 0): Float64Array {
   return b;
 }
 
-export function growU8(a: Uint8Array, need: number): Uint8Array {
+export function growU8(a: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
   if (a.length >= need) return a;
   const b = new Uint8Array(nextCapacity(a.length, need));
   b.set(a);
@@ -100,7 +100,7 @@ export function growU8(a: Uint8Array, need: number): Uint8Array {
 /** A growable column of engine values of one type, one slot per group; null until set. */
 export class GroupSlots {
   values: VectorValues;
-  valid: Uint8Array;
+  valid: Uint8Array<ArrayBuffer>;
   private readonly generic: boolean;
 
   constructor(readonly type: DataType) {
