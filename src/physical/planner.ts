@@ -1,0 +1,174 @@
+/**
+ * The physical planner: one Exec per resolved node, expressions compiled once per plan.
+ * Handlers are a Record over every ResolvedPlan kind, so a new node kind does not compile until
+ * it is planned here.
+ *
+ * Joins: equi keys from the analyzer (plus `<=>` conjuncts of the residual condition, which
+ * become null-safe keys) go to HashJoinExec; joins without keys go to NestedLoopJoinExec.
+ */
+import { compileExpr } from "../expr/compile.js";
+import type { EvalContext } from "../expr/function-types.js";
+import type { RExpr } from "../expr/resolved-expr.js";
+import type { RJoin, RScan, ResolvedPlan } from "../plan/resolved-plan.js";
+import { outputSchema } from "../plan/resolved-plan.js";
+import type { ExecutionPlan } from "./execution-plan.js";
+import type { Compiler } from "./operators/describe.js";
+import { DropDuplicatesExec } from "./operators/drop-duplicates-exec.js";
+import { FilterExec } from "./operators/filter-exec.js";
+import { GenerateExec } from "./operators/generate-exec.js";
+import { HashAggregateExec } from "./operators/hash-aggregate-exec.js";
+import { HashJoinExec } from "./operators/hash-join-exec.js";
+import { LimitExec } from "./operators/limit-exec.js";
+import { LocalRelationExec } from "./operators/local-relation-exec.js";
+import { NestedLoopJoinExec } from "./operators/nested-loop-join-exec.js";
+import { ProjectExec } from "./operators/project-exec.js";
+import { RangeExec } from "./operators/range-exec.js";
+import { SortExec } from "./operators/sort-exec.js";
+import { UnionExec } from "./operators/union-exec.js";
+import { WatermarkExec } from "./operators/watermark-exec.js";
+import { WindowExec } from "./operators/window-exec.js";
+
+export interface PlannerEnv {
+  /** The Exec reading a scan node (file formats, custom and streaming sources). */
+  scan(node: RScan): ExecutionPlan;
+  readonly eval: EvalContext;
+  /**
+   * Lets a caller (IncrementalExecution) substitute a node's Exec, e.g. stateful streaming
+   * operators; `planChild` plans a child normally (still applying the override below it).
+   * Returning undefined plans the node as usual.
+   */
+  readonly override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined;
+  /** Compiles expressions; defaults to expr/compile.ts's compileExpr with `eval`. */
+  readonly compile?: Compiler;
+}
+
+type Planner = (node: ResolvedPlan, env: PlannerEnv, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan) => ExecutionPlan;
+type Handlers = { [K in ResolvedPlan["kind"]]: (node: Extract<ResolvedPlan, { kind: K }>, env: PlannerEnv, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan) => ExecutionPlan };
+
+const handlers: Handlers = {
+  localRelation: (n) => new LocalRelationExec(outputSchema(n), n.batches),
+  scan: (n, env) => env.scan(n),
+  range: (n) => new RangeExec(outputSchema(n), n.start, n.end, n.step),
+  project: (n, _env, compile, plan) => new ProjectExec(plan(n.input), n.exprs, outputSchema(n), compile),
+  filter: (n, _env, compile, plan) => new FilterExec(plan(n.input), n.condition, compile),
+  aggregate: (n, _env, compile, plan) =>
+    new HashAggregateExec(plan(n.input), n.groupBy, n.aggs, n.resultExprs, outputSchema(n), compile, n.groupingSets),
+  window: (n, _env, compile, plan) => new WindowExec(plan(n.input), n.calls, outputSchema(n), compile),
+  generate: (n, _env, compile, plan) => new GenerateExec(plan(n.input), n.generator, n.outer, n.arg, outputSchema(n), compile),
+  join: (n, _env, compile, plan) => planJoin(n, compile, plan),
+  sort: (n, _env, compile, plan) => new SortExec(plan(n.input), n.order, compile),
+  limit: (n, _env, _compile, plan) => new LimitExec(plan(n.input), n.limit, n.offset),
+  union: (n, _env, _compile, plan) => new UnionExec(n.inputs.map(plan), outputSchema(n)),
+  dropDuplicates: (n, _env, _compile, plan) => new DropDuplicatesExec(plan(n.input), n.keys),
+  watermark: (n, _env, _compile, plan) => new WatermarkExec(plan(n.input), n.eventTimeIndex, n.delayMs),
+};
+
+/** Plans a resolved plan into an executable operator tree. */
+export function createPhysicalPlan(plan: ResolvedPlan, env: PlannerEnv): ExecutionPlan {
+  const compile: Compiler = env.compile ?? ((e) => compileExpr(e, env.eval));
+  const planNode = (p: ResolvedPlan): ExecutionPlan => {
+    const substituted = env.override?.(p, planNode);
+    if (substituted !== undefined) return substituted;
+    return (handlers[p.kind] as Planner)(p, env, compile, planNode);
+  };
+  return planNode(plan);
+}
+
+function planJoin(n: RJoin, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan): ExecutionPlan {
+  const left = plan(n.left);
+  const right = plan(n.right);
+  const schema = outputSchema(n);
+  const leftWidth = n.left.output.length;
+  const leftKeys = [...n.leftKeys];
+  const rightKeys = [...n.rightKeys];
+  const nullSafe = leftKeys.map(() => false);
+  const residual: RExpr[] = [];
+  for (const c of n.condition ? conjuncts(n.condition) : []) {
+    const keys = c.kind === "call" && c.fn.name === "eq_null_safe" && c.args.length === 2 ? splitSides(c.args[0]!, c.args[1]!, leftWidth) : null;
+    if (keys === null) residual.push(c);
+    else {
+      leftKeys.push(keys[0]);
+      rightKeys.push(keys[1]);
+      nullSafe.push(true);
+    }
+  }
+  if (leftKeys.length === 0) return new NestedLoopJoinExec(left, right, n.joinType, n.condition, schema, compile);
+  const condition = residual.length === (n.condition ? conjuncts(n.condition).length : 0) ? n.condition : andAll(n.condition!, residual);
+  return new HashJoinExec(left, right, n.joinType, { left: leftKeys, right: rightKeys, nullSafe }, condition, schema, compile);
+}
+
+function conjuncts(e: RExpr): RExpr[] {
+  return e.kind === "call" && e.fn.name === "and" && e.args.length === 2 ? [...conjuncts(e.args[0]!), ...conjuncts(e.args[1]!)] : [e];
+}
+
+/** Rebuild an AND of the remaining conjuncts with the `and` function of the original condition. */
+function andAll(original: RExpr, parts: readonly RExpr[]): RExpr | undefined {
+  if (parts.length === 0) return undefined;
+  const and = findAnd(original);
+  if (and === null) return parts[0];
+  return parts.reduce((acc, c) => ({ ...and, args: [acc, c] }));
+}
+
+function findAnd(e: RExpr): Extract<RExpr, { kind: "call" }> | null {
+  return e.kind === "call" && e.fn.name === "and" ? e : null;
+}
+
+/** (left key, right key shifted to the right input) when one side reads only left columns and the other only right ones. */
+function splitSides(a: RExpr, b: RExpr, leftWidth: number): [RExpr, RExpr] | null {
+  const sa = side(a, leftWidth);
+  const sb = side(b, leftWidth);
+  if (sa === "l" && sb === "r") return [a, shiftRefs(b, -leftWidth)];
+  if (sa === "r" && sb === "l") return [b, shiftRefs(a, -leftWidth)];
+  return null;
+}
+
+function side(e: RExpr, leftWidth: number): "l" | "r" | "mixed" | "none" {
+  let l = false;
+  let r = false;
+  const walk = (x: RExpr): void => {
+    switch (x.kind) {
+      case "ref":
+        if (x.index < leftWidth) l = true;
+        else r = true;
+        return;
+      case "call":
+        x.args.forEach(walk);
+        return;
+      case "cast":
+        walk(x.child);
+        return;
+      case "case":
+        x.branches.forEach(([w, t]) => (walk(w), walk(t)));
+        if (x.otherwise) walk(x.otherwise);
+        return;
+      case "lambda":
+        walk(x.body);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(e);
+  return l && r ? "mixed" : l ? "l" : r ? "r" : "none";
+}
+
+function shiftRefs(e: RExpr, by: number): RExpr {
+  switch (e.kind) {
+    case "ref":
+      return { ...e, index: e.index + by };
+    case "call":
+      return { ...e, args: e.args.map((a) => shiftRefs(a, by)) };
+    case "cast":
+      return { ...e, child: shiftRefs(e.child, by) };
+    case "case":
+      return {
+        ...e,
+        branches: e.branches.map(([w, t]) => [shiftRefs(w, by), shiftRefs(t, by)] as const),
+        otherwise: e.otherwise === null ? null : shiftRefs(e.otherwise, by),
+      };
+    case "lambda":
+      return { ...e, body: shiftRefs(e.body, by) };
+    default:
+      return e;
+  }
+}
