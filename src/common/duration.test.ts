@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SluiceError } from "../../common/errors.js";
-import { parseIntervalMs } from "./interval.js";
+import { SluiceError } from "./errors.js";
+import { parseIntervalMs } from "./duration.js";
 
 describe("parseIntervalMs", () => {
   it("parses Spark interval strings", () => {

@@ -4,7 +4,7 @@
  * Units may be singular or plural; months count as 31 days and years as 12 months, as Spark does
  * when it turns a calendar interval into a duration. Fractional amounts are allowed ("1.5 hours").
  */
-import { parseError } from "../../common/errors.js";
+import { parseError } from "./errors.js";
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   microsecond: 0.001,

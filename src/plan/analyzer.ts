@@ -11,7 +11,7 @@ import { type DataType, sqlTypeName } from "../types/data-type.js";
 import type { AnalyzerEnv } from "./analyzer-env.js";
 import { resolveAggregate } from "./analyzer/aggregate.js";
 import type { AnalyzeContext, ProjectItem } from "./analyzer/context.js";
-import { parseIntervalMs } from "./analyzer/interval.js";
+import { parseIntervalMs } from "../common/duration.js";
 import { resolveJoin } from "./analyzer/join.js";
 import { buildProject, resolveProject } from "./analyzer/project.js";
 import { ExprResolver } from "./analyzer/resolve-expr.js";

@@ -12,7 +12,7 @@
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { configError, inputError } from "../../common/errors.js";
-import { parseDurationMs } from "../../common/duration.js";
+import { parseIntervalMs } from "../../common/duration.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import type { StructType } from "../../types/struct-type.js";
@@ -49,7 +49,7 @@ export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): F
   let maxFileAgeMs = 7 * 86_400_000;
   if (o.maxfileage !== undefined) {
     try {
-      maxFileAgeMs = parseDurationMs(o.maxfileage);
+      maxFileAgeMs = parseIntervalMs(o.maxfileage);
     } catch {
       bad.push(`maxFileAge=${o.maxfileage} (expected an interval such as "7d" or "1 hour")`);
     }

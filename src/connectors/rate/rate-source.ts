@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../common/clock.js";
 import { configError, inputError } from "../../common/errors.js";
-import { parseDurationMs } from "../../common/duration.js";
+import { parseIntervalMs } from "../../common/duration.js";
 import { makeBatch } from "../../columnar/column-batch.js";
 import { makeVector } from "../../columnar/vector.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
@@ -33,7 +33,7 @@ export function parseRateOptions(raw: Readonly<Record<string, string>>): RateOpt
   let rampUpTimeSeconds = 0;
   if (o.rampuptime !== undefined) {
     try {
-      rampUpTimeSeconds = Math.floor(parseDurationMs(/^\d+$/.test(o.rampuptime) ? `${o.rampuptime}s` : o.rampuptime) / 1000);
+      rampUpTimeSeconds = Math.floor(parseIntervalMs(/^\d+$/.test(o.rampuptime) ? `${o.rampuptime}s` : o.rampuptime) / 1000);
     } catch {
       bad.push(`rampUpTime=${o.rampuptime} (expected an interval such as "5 seconds")`);
     }

@@ -14,7 +14,7 @@ import type { RExpr } from "../../expr/resolved-expr.js";
 import { StringType, sameType, sqlTypeName } from "../../types/data-type.js";
 import type { Attribute, RAggCall, ResolvedPlan } from "../resolved-plan.js";
 import { type AnalyzeContext, type ProjectItem, exprKey, unalias, walkExpr } from "./context.js";
-import { parseIntervalMs } from "./interval.js";
+import { parseIntervalMs } from "../../common/duration.js";
 import { outputAttribute, watermarkOf } from "./project.js";
 import { ExprResolver, argInfo, implicitCast, nullableOf } from "./resolve-expr.js";
 import { refIndices, rexprKey } from "./rexpr-utils.js";

@@ -5,7 +5,7 @@
  * many batches as the read limits require, then stops.
  */
 import { configError } from "../../common/errors.js";
-import { parseDurationMs } from "../../common/duration.js";
+import { parseIntervalMs } from "../../common/duration.js";
 import type { TriggerSpec } from "../../dataframe/executor.js";
 
 export type Trigger =
@@ -18,7 +18,7 @@ export function parseTrigger(spec: TriggerSpec): Trigger {
   if (keys.length === 0) return { kind: "processingTime", intervalMs: 0 };
   if (keys.length > 1) throw configError("INVALID_TRIGGER", `A trigger takes exactly one of processingTime, once, availableNow, continuous; got ${keys.join(", ")}`);
   if ("processingTime" in spec) {
-    const ms = typeof spec.processingTime === "number" ? spec.processingTime : parseDurationMs(spec.processingTime);
+    const ms = typeof spec.processingTime === "number" ? spec.processingTime : parseIntervalMs(spec.processingTime);
     if (!(ms >= 0)) throw configError("INVALID_TRIGGER", `processingTime must be a non-negative interval, got ${spec.processingTime}`);
     return { kind: "processingTime", intervalMs: ms };
   }
