@@ -1,0 +1,189 @@
+/**
+ * CSV: schema inference and reading, with Spark's rules.
+ * Inference (inferSchema=true) walks every record; each column's type starts at NULL and is
+ * widened value by value along Spark's chain int → bigint → decimal → double → date → timestamp
+ * → boolean → string (dates only when `preferDate` and the value matches `dateFormat`).
+ * Without inferSchema every column is STRING. Names come from the header of the first file
+ * (blank → `_c<i>`, case-insensitive duplicates get their index appended) or are `_c0.._cN`.
+ */
+import { readFile, readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import type { ColumnBatch } from "../../columnar/column-batch.js";
+import { inputError, unsupported } from "../../common/errors.js";
+import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
+import { type DataType, simpleString } from "../../types/data-type.js";
+import { StructType } from "../../types/struct-type.js";
+import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, timestampParser } from "./datetime-text.js";
+import { mergeJsonTypes } from "./json-scanner.js";
+import type { CsvReadOptions } from "./options.js";
+import { RowAssembler } from "./row-assembler.js";
+import { tokenizeCsv } from "./csv-tokenizer.js";
+import { parseDecimalText, parseDoubleText, parseIntText, parseLongText, toDecimal } from "./value-text.js";
+
+const readFileAsync = promisify(readFile);
+
+function tokenizerOptions(o: CsvReadOptions) {
+  return {
+    sep: o.sep,
+    quote: o.quote,
+    escape: o.escape,
+    comment: o.comment,
+    multiLine: o.multiLine,
+    ...(o.lineSep !== undefined ? { lineSep: o.lineSep } : {}),
+    ignoreLeadingWhiteSpace: o.ignoreLeadingWhiteSpace,
+    ignoreTrailingWhiteSpace: o.ignoreTrailingWhiteSpace,
+    emptyValue: o.emptyValue,
+  };
+}
+
+/** Spark's header-name cleanup: blanks → `_c<i>`, case-insensitive duplicates → name + index. */
+export function headerNames(fields: readonly (string | null)[]): string[] {
+  const raw = fields.map((f, i) => (f === null || f === "" ? `_c${i}` : f));
+  const counts = new Map<string, number>();
+  for (const r of raw) counts.set(r.toLowerCase(), (counts.get(r.toLowerCase()) ?? 0) + 1);
+  return raw.map((r, i) => ((counts.get(r.toLowerCase()) ?? 0) > 1 ? `${r}${i}` : r));
+}
+
+/** CSV cannot hold nested types (Spark: UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE). */
+export function checkCsvType(name: string, t: DataType): void {
+  if (t.kind === "array" || t.kind === "map" || t.kind === "struct" || t.kind === "null") {
+    throw unsupported("UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE", `The CSV datasource doesn't support the column \`${name}\` of the type ${simpleString(t).toUpperCase()}. Use JSON or Parquet for nested data, or convert it with to_json().`, { column: name });
+  }
+}
+
+function inferValue(soFar: DataType, v: string, o: CsvReadOptions, parseTs: (s: string) => number | null, strictDate: (s: string) => number | null): DataType {
+  const tryBoolean = (): DataType => (/^(true|false)$/i.test(v) ? { kind: "boolean" } : { kind: "string" });
+  const tryTimestamp = (): DataType => (parseTs(v) !== null ? { kind: "timestamp" } : tryBoolean());
+  const tryDate = (): DataType => (strictDate(v) !== null ? { kind: "date" } : tryTimestamp());
+  const tryDouble = (): DataType =>
+    parseDoubleText(v) !== null || v === o.nanValue || v === o.positiveInf || v === o.negativeInf ? { kind: "double" } : o.preferDate ? tryDate() : tryTimestamp();
+  const tryDecimal = (): DataType => {
+    const d = parseDecimalText(v);
+    if (d && d.scale <= 0 && /^[+-]?\d+$/.test(v)) return d.precision <= 38 ? { kind: "decimal", precision: d.precision, scale: 0 } : tryDouble();
+    return tryDouble();
+  };
+  const tryLong = (): DataType => (parseLongText(v) !== null ? { kind: "bigint" } : tryDecimal());
+  const tryInt = (): DataType => (parseIntText(v) !== null ? { kind: "int" } : tryLong());
+  switch (soFar.kind) {
+    case "null":
+    case "int":
+      return tryInt();
+    case "bigint":
+      return tryLong();
+    case "decimal":
+      return tryDecimal();
+    case "double":
+      return tryDouble();
+    case "date":
+      return tryDate();
+    case "timestamp":
+      return tryTimestamp();
+    case "boolean":
+      return tryBoolean();
+    default:
+      return { kind: "string" };
+  }
+}
+
+/** Infer a CSV schema from the given files (read synchronously: this runs at DataFrame creation). */
+export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, timeZone: string): StructType {
+  let names: string[] | undefined;
+  let types: DataType[] = [];
+  const zone = getTimeZone(timeZone);
+  const parseTs = timestampParser(o.timestampFormat, zone);
+  const datePattern = compilePattern(o.dateFormat ?? DEFAULT_DATE_FORMAT);
+  const strictDate = (s: string) => datePattern.parseDate(s);
+  for (const file of files) {
+    let first = true;
+    for (const rec of tokenizeCsv(readFileSync(file, "utf8"), tokenizerOptions(o))) {
+      if (first) {
+        first = false;
+        if (names === undefined) {
+          names = o.header ? headerNames(rec.fields) : rec.fields.map((_, i) => `_c${i}`);
+          types = names.map(() => ({ kind: "null" }));
+        }
+        if (o.header) continue;
+      }
+      if (!o.inferSchema) continue;
+      for (let i = 0; i < types.length && i < rec.fields.length; i++) {
+        const v = rec.fields[i];
+        if (v === null || v === undefined || v === o.nullValue) continue;
+        types[i] = mergeJsonTypes(types[i]!, inferValue(types[i]!, v, o, parseTs, strictDate));
+      }
+    }
+  }
+  return new StructType((names ?? []).map((name, i) => ({ name, type: types[i]!.kind === "null" ? { kind: "string" } : types[i]!, nullable: true })));
+}
+
+/** text → engine value for one column; returns `BAD` when the text does not fit the type. */
+export const BAD = Symbol("bad");
+export type TextConverter = (s: string) => unknown;
+
+export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "positiveInf" | "negativeInf" | "timestampFormat" | "dateFormat">, zone: TimeZone): TextConverter {
+  switch (t.kind) {
+    case "string":
+      return (s) => s;
+    case "int":
+      return (s) => parseIntText(s) ?? BAD;
+    case "bigint":
+      return (s) => parseLongText(s) ?? BAD;
+    case "boolean":
+      return (s) => (/^true$/i.test(s) ? true : /^false$/i.test(s) ? false : BAD);
+    case "float":
+    case "double": {
+      const round = t.kind === "float" ? Math.fround : (x: number) => x;
+      return (s) => (s === o.nanValue ? NaN : s === o.positiveInf ? Infinity : s === o.negativeInf ? -Infinity : ((x) => (x === null ? BAD : round(x)))(parseDoubleText(s)));
+    }
+    case "decimal":
+      return (s) => toDecimal(s, t.precision, t.scale) ?? BAD;
+    case "date": {
+      const p = dateParser(o.dateFormat);
+      return (s) => p(s) ?? BAD;
+    }
+    case "timestamp": {
+      const p = timestampParser(o.timestampFormat, zone);
+      return (s) => p(s) ?? BAD;
+    }
+    case "binary":
+      return (s) => new TextEncoder().encode(s);
+    default:
+      return () => BAD;
+  }
+}
+
+/** Read one CSV file into batches of `schema` (data columns plus the corrupt-record column if present). */
+export async function* readCsvFile(path: string, schema: StructType, o: CsvReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
+  let text: string;
+  try {
+    text = await readFileAsync(path, "utf8");
+  } catch (e) {
+    throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
+  }
+  const zone = getTimeZone(timeZone);
+  const corrupt = schema.fields.findIndex((f) => f.name === o.columnNameOfCorruptRecord && f.type.kind === "string");
+  const dataCols = schema.fields.map((_, i) => i).filter((i) => i !== corrupt);
+  const conv = dataCols.map((i) => csvConverter(schema.fields[i]!.type, o, zone));
+  const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize);
+  let first = true;
+  for (const rec of tokenizeCsv(text, tokenizerOptions(o))) {
+    if (first && o.header) {
+      first = false;
+      continue;
+    }
+    first = false;
+    asm.begin();
+    const f = rec.fields;
+    if (f.length !== dataCols.length) asm.markBad(`expected ${dataCols.length} fields, found ${f.length}`);
+    for (let k = 0; k < dataCols.length && k < f.length; k++) {
+      const s = f[k];
+      if (s === null || s === undefined || s === o.nullValue) continue;
+      const v = conv[k]!(s);
+      if (v === BAD) asm.markBad(`value ${JSON.stringify(s)} of column \`${schema.fields[dataCols[k]!]!.name}\` is not a valid ${simpleString(schema.fields[dataCols[k]!]!.type).toUpperCase()}`);
+      else asm.set(dataCols[k]!, v);
+    }
+    const full = asm.end(rec.raw, rec.line);
+    if (full) yield full;
+  }
+  const rest = asm.flush();
+  if (rest) yield rest;
+}

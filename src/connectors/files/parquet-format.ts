@@ -1,0 +1,142 @@
+/**
+ * Parquet through parquet-wasm (the synchronously initialised `node` build) and the Arrow bridge.
+ * The schema comes from the footer alone (`PAR1` + footer bytes are enough for readSchema), so
+ * DataFrame creation reads a few KB per file. Data is read a file at a time into record batches
+ * of ≤ batchSize rows. Writing builds Arrow buffers by hand (columnar/arrow.ts) and encodes with
+ * the requested codec; timestamps are INT64 TIMESTAMP(MICROS, UTC), which Spark reads natively.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import * as arrow from "apache-arrow";
+import * as pw from "parquet-wasm";
+import { arrowDataToVector, arrowSchemaToSpark, batchesToArrow } from "../../columnar/arrow.js";
+import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
+import { nullVector, type Vector } from "../../columnar/vector.js";
+import { SluiceError, configError, inputError } from "../../common/errors.js";
+import { type DataType, sameType, simpleString } from "../../types/data-type.js";
+import { StructType } from "../../types/struct-type.js";
+
+const corrupt = (file: string, e: unknown): SluiceError =>
+  inputError("FAILED_READ_FILE", `Cannot read the Parquet file ${file}: ${e instanceof Error ? e.message : String(e)}. The file may be corrupt or not Parquet; remove it from the input folder or re-write it.`, { file }, e);
+
+/** The Spark schema in a Parquet file's footer. */
+export function readParquetSchema(file: string): StructType {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const size = fstatSync(fd).size;
+    if (size < 12) throw new Error("file is too small to be Parquet");
+    const tail = Buffer.alloc(8);
+    readSync(fd, tail, 0, 8, size - 8);
+    if (tail.toString("latin1", 4, 8) !== "PAR1") throw new Error("missing the PAR1 magic bytes at the end");
+    const len = tail.readUInt32LE(0);
+    if (len + 12 > size) throw new Error("footer length is larger than the file");
+    const buf = Buffer.alloc(len + 12);
+    buf.write("PAR1", 0, "latin1");
+    readSync(fd, buf, 4, len + 8, size - 8 - len);
+    const schema = pw.readSchema(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
+    return arrowSchemaToSpark(arrow.tableFromIPC(schema.intoIPCStream()).schema);
+  } catch (e) {
+    if (e instanceof SluiceError) throw e;
+    throw corrupt(file, e);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Union of file schemas (mergeSchema=true); conflicting types fail naming both. */
+export function mergeParquetSchemas(schemas: readonly { file: string; schema: StructType }[]): StructType {
+  const fields = new Map<string, { type: DataType; file: string }>();
+  const order: string[] = [];
+  for (const { file, schema } of schemas) {
+    for (const f of schema.fields) {
+      const prev = fields.get(f.name);
+      if (!prev) {
+        fields.set(f.name, { type: f.type, file });
+        order.push(f.name);
+      } else if (!sameType(prev.type, f.type)) {
+        const wider = widen(prev.type, f.type);
+        if (!wider) {
+          throw new SluiceError("analysis", "CANNOT_MERGE_SCHEMAS", `Failed to merge the Parquet schemas: column \`${f.name}\` is ${simpleString(prev.type)} in ${prev.file} but ${simpleString(f.type)} in ${file}. Read the files separately, or cast before writing.`, { column: f.name, file });
+        }
+        fields.set(f.name, { type: wider, file: prev.file });
+      }
+    }
+  }
+  return new StructType(order.map((name) => ({ name, type: fields.get(name)!.type, nullable: true })));
+}
+
+function widen(a: DataType, b: DataType): DataType | undefined {
+  if ((a.kind === "int" && b.kind === "bigint") || (a.kind === "bigint" && b.kind === "int")) return { kind: "bigint" };
+  if ((a.kind === "float" && b.kind === "double") || (a.kind === "double" && b.kind === "float")) return { kind: "double" };
+  return undefined;
+}
+
+/** Cast a read column to the schema's type where Spark's Parquet reader would (int → bigint, float → double). */
+function conform(v: Vector, want: DataType, file: string, name: string): Vector {
+  if (sameType(v.type, want)) return v.type === want ? v : { ...v, type: want };
+  const w = widen(v.type, want);
+  if (w && sameType(w, want)) {
+    const out = new Float64Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = (v.values as Int32Array | Float32Array)[i]!;
+    return { type: want, length: v.length, values: want.kind === "bigint" || want.kind === "double" ? out : Float32Array.from(out), validity: v.validity };
+  }
+  throw inputError(
+    "PARQUET_COLUMN_TYPE_MISMATCH",
+    `Cannot read the Parquet file ${file}: column \`${name}\` is ${simpleString(v.type)} in the file but ${simpleString(want)} in the schema. Use a schema that matches the file, or read with mergeSchema.`,
+    { file, column: name },
+  );
+}
+
+/** Read one Parquet file into batches of `schema` (columns by name; missing columns are null). */
+export async function* readParquetFile(path: string, schema: StructType, batchSize: number): AsyncGenerator<ColumnBatch> {
+  let table: arrow.Table;
+  try {
+    const bytes = await readFile(path);
+    const fileSchema = readParquetSchema(path);
+    const wanted = schema.fields.map((f) => f.name).filter((n) => fileSchema.indexOf(n) >= 0).map((n) => fileSchema.fields[fileSchema.indexOf(n)]!.name);
+    const wasm = pw.readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { batchSize, columns: wanted });
+    table = arrow.tableFromIPC(wasm.intoIPCStream());
+  } catch (e) {
+    if (e instanceof SluiceError) throw e;
+    throw corrupt(path, e);
+  }
+  const names = table.schema.fields.map((f) => f.name.toLowerCase());
+  for (const rb of table.batches) {
+    const cols = schema.fields.map((f) => {
+      const k = names.indexOf(f.name.toLowerCase());
+      if (k < 0) return nullVector(f.type, rb.numRows);
+      const data = rb.data.children[k]!;
+      return conform(arrowDataToVector(data), f.type, path, f.name);
+    });
+    yield makeBatch(schema, cols, rb.numRows);
+  }
+}
+
+export type ParquetCodec = "uncompressed" | "snappy" | "gzip" | "zstd" | "lz4" | "brotli";
+
+const CODECS: Record<ParquetCodec, pw.Compression> = {
+  uncompressed: pw.Compression.UNCOMPRESSED,
+  snappy: pw.Compression.SNAPPY,
+  gzip: pw.Compression.GZIP,
+  zstd: pw.Compression.ZSTD,
+  lz4: pw.Compression.LZ4_RAW,
+  brotli: pw.Compression.BROTLI,
+};
+
+/** Spark's `compression` option for Parquet (`none` = uncompressed); throws INVALID_OPTION. */
+export function parquetCodec(raw: string | undefined): ParquetCodec {
+  if (raw === undefined) return "snappy";
+  const c = raw.trim().toLowerCase();
+  if (c === "none") return "uncompressed";
+  if (c in CODECS) return c as ParquetCodec;
+  throw configError("INVALID_OPTION", `Invalid parquet options: compression=${JSON.stringify(raw)} (expected one of none, uncompressed, snappy, gzip, zstd, lz4, brotli)`, { format: "parquet" });
+}
+
+/** Encode batches of one schema as a Parquet file's bytes. */
+export function encodeParquet(schema: StructType, batches: readonly ColumnBatch[], codec: ParquetCodec): Uint8Array {
+  const ipc = arrow.tableToIPC(batchesToArrow(schema, batches), "stream");
+  const table = pw.Table.fromIPCStream(ipc);
+  const props = new pw.WriterPropertiesBuilder().setCompression(CODECS[codec]).setCreatedBy("sluice").build();
+  return pw.writeParquet(table, props);
+}

@@ -1,0 +1,116 @@
+/**
+ * Numbers as Spark writes them to JSON and CSV (Java's Double.toString / Float.toString and
+ * BigDecimal.toPlainString), and text → number checks with Java's parsing rules.
+ */
+
+/** Java's Double.toString: `1.0`, `1.5`, `1.0E20`, `1.0E-5`, `NaN`, `Infinity`. */
+export function formatDouble(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  return javaStyle(x, String(Math.abs(x)));
+}
+
+/** Java's Float.toString for a float32 value: the shortest digits that round-trip as float32. */
+export function formatFloat(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return formatDouble(x);
+  const f = Math.fround(x);
+  let digits = String(Math.abs(f));
+  for (let p = 1; p <= 9; p++) {
+    const s = Math.abs(f).toPrecision(p);
+    if (Math.fround(Number(s)) === Math.abs(f)) {
+      digits = String(Number(s));
+      break;
+    }
+  }
+  return javaStyle(f, digits);
+}
+
+function javaStyle(x: number, absText: string): string {
+  const sign = x < 0 ? "-" : "";
+  const a = Math.abs(x);
+  // Split the shortest representation into digits and a decimal exponent.
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(absText);
+  if (!m) return sign + absText;
+  let digits = (m[1]! + (m[2] ?? "")).replace(/^0+/, "");
+  const lead = m[1]!.replace(/^0+/, "");
+  let exp = (m[3] ? Number(m[3]) : 0) + (lead.length > 0 ? lead.length - 1 : -((m[2] ?? "").match(/^0*/)![0].length + 1));
+  digits = digits.replace(/0+$/, "") || "0";
+  if (a >= 1e-3 && a < 1e7) {
+    // Plain notation with at least one fractional digit.
+    if (exp >= 0) {
+      const int = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+      const frac = digits.slice(exp + 1) || "0";
+      return `${sign}${int}.${frac}`;
+    }
+    return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  }
+  const frac = digits.slice(1) || "0";
+  if (exp === undefined) exp = 0;
+  return `${sign}${digits[0]}.${frac}E${exp}`;
+}
+
+/** An unscaled decimal as plain text with `scale` fraction digits (`1250`, 2 → `12.50`). */
+export function formatDecimal(unscaled: number, scale: number): string {
+  const neg = unscaled < 0;
+  let s = BigInt(Math.round(Math.abs(unscaled))).toString();
+  if (scale > 0) {
+    s = s.padStart(scale + 1, "0");
+    s = `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
+  }
+  return neg ? `-${s}` : s;
+}
+
+const INT_RE = /^[+-]?\d+$/;
+
+/** Java Integer.parseInt semantics (no spaces, no fraction); null when not an int. */
+export function parseIntText(s: string): number | null {
+  if (!INT_RE.test(s)) return null;
+  const n = Number(s);
+  return n >= -2147483648 && n <= 2147483647 ? n : null;
+}
+
+/** Java Long.parseLong semantics, exact only up to 2^53 (the engine's BIGINT storage). */
+export function parseLongText(s: string): number | null {
+  if (!INT_RE.test(s)) return null;
+  const digits = s.replace(/^[+-]?0*/, "");
+  if (digits.length > 19 || (digits.length === 19 && digits > (s.startsWith("-") ? "9223372036854775808" : "9223372036854775807"))) return null;
+  return Number(s);
+}
+
+const DOUBLE_RE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[dDfF]?$/;
+
+/** Java Double.parseDouble semantics (accepts NaN, Infinity, 1e5, trailing d/f); null otherwise. */
+export function parseDoubleText(s: string): number | null {
+  const t = s.trim();
+  if (!DOUBLE_RE.test(t)) return null;
+  const core = t.replace(/[dDfF]$/, "");
+  if (core.endsWith("NaN")) return NaN;
+  if (core.endsWith("Infinity")) return core.startsWith("-") ? -Infinity : Infinity;
+  return Number(core);
+}
+
+/** A decimal literal as (precision, scale, unscaled) — Java BigDecimal rules; null if not one. */
+export function parseDecimalText(s: string): { precision: number; scale: number; unscaled: number } | null {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s.trim());
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return null;
+  const intPart = m[2]!;
+  const frac = m[3] ?? "";
+  let scale = frac.length - (m[4] ? Number(m[4]) : 0);
+  const digits = (intPart + frac).replace(/^0+/, "") || "0";
+  let precision = digits.length;
+  if (scale > precision) precision = scale;
+  const unscaled = Number(`${m[1]}${digits}`);
+  if (scale < 0 && precision < -scale) precision = digits.length;
+  if (scale < 0) scale = Math.max(scale, scale);
+  return { precision, scale, unscaled };
+}
+
+/** Rescale a decimal to DECIMAL(p,s): the unscaled value, or null when it overflows p. */
+export function toDecimal(text: string, precision: number, scale: number): number | null {
+  const d = parseDecimalText(text);
+  if (!d) return null;
+  const v = Math.round(d.unscaled * 10 ** (scale - d.scale));
+  return Math.abs(v) < 10 ** precision ? v : null;
+}

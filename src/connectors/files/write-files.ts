@@ -1,0 +1,257 @@
+/**
+ * Writing DataFrames as files, in Spark's folder layout:
+ *   1. apply the save mode to the output folder (errorifexists → PATH_ALREADY_EXISTS, ignore → no-op);
+ *   2. drain the input, routing rows to one writer per partition folder `col=value/...`
+ *      (partition columns are not stored in the files; null or "" → __HIVE_DEFAULT_PARTITION__);
+ *   3. each writer writes `part-00000-<uuid>-c000.<ext>` under `_temporary/` and the files are
+ *      renamed into place only after all input succeeded (overwrite removes the old files then);
+ *   4. `_SUCCESS` marks the finished job.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { type ColumnBatch, makeBatch, takeBatch } from "../../columnar/column-batch.js";
+import { analysisError, unsupported } from "../../common/errors.js";
+import { civilFromDays, floorDiv } from "../../expr/datetime/calendar.js";
+import { getTimeZone, toLocalUs } from "../../expr/datetime/time-zone.js";
+import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import type { DataType } from "../../types/data-type.js";
+import { StructType } from "../../types/struct-type.js";
+import { checkCsvType } from "./csv-format.js";
+import { DEFAULT_PARTITION_NAME, escapePartitionValue } from "./file-listing.js";
+import { asFileFormat } from "./file-source.js";
+import { OptionReader, type FileFormat } from "./options.js";
+import { encodeParquet, parquetCodec } from "./parquet-format.js";
+import { type CsvWriteOptions, type JsonWriteOptions, csvHeader, encodeCsv, encodeJsonLines, parseCsvWriteOptions, parseJsonWriteOptions } from "./row-encoders.js";
+import { checkTextSchema, textLines } from "./text-format.js";
+import { formatDecimal, formatDouble, formatFloat } from "./value-text.js";
+
+export interface WriteFilesSpec {
+  readonly format: string;
+  readonly path: string;
+  readonly mode: "append" | "overwrite" | "errorifexists" | "ignore";
+  readonly options: Readonly<Record<string, string>>;
+  readonly partitionBy: readonly string[];
+}
+
+type Encoder = { ext: string; header: (schema: StructType) => string; body: (b: ColumnBatch) => string | ColumnBatch; gzip: boolean };
+
+function makeEncoder(format: FileFormat, options: Readonly<Record<string, string>>, timeZone: string, dataSchema: StructType): Encoder & { parquetCodec?: ReturnType<typeof parquetCodec> } {
+  switch (format) {
+    case "json": {
+      const o: JsonWriteOptions = parseJsonWriteOptions(options, timeZone);
+      return { ext: ".json", header: () => "", body: (b) => encodeJsonLines(b, o), gzip: o.compression === "gzip" };
+    }
+    case "csv": {
+      const o: CsvWriteOptions = parseCsvWriteOptions(options, timeZone);
+      for (const f of dataSchema.fields) checkCsvType(f.name, f.type);
+      return { ext: ".csv", header: (s) => (o.header ? csvHeader(s, o) : ""), body: (b) => encodeCsv(b, o, false), gzip: o.compression === "gzip" };
+    }
+    case "text": {
+      const r = new OptionReader("text", options, ["wholetext"]);
+      const lineSep = r.str("lineSep", "\n");
+      const compression = r.oneOf("compression", ["none", "gzip"] as const, "none", { uncompressed: "none" });
+      r.finish();
+      checkTextSchema(dataSchema);
+      return { ext: ".txt", header: () => "", body: (b) => textLines(b, lineSep), gzip: compression === "gzip" };
+    }
+    case "parquet": {
+      const r = new OptionReader("parquet", options, ["parquet.compression", "datetimeRebaseMode", "int96RebaseMode"]);
+      const codec = parquetCodec(r.optStr("compression") ?? r.optStr("parquet.compression"));
+      r.finish();
+      const ext = { uncompressed: "", snappy: ".snappy", gzip: ".gz", zstd: ".zstd", lz4: ".lz4raw", brotli: ".br" }[codec];
+      return { ext: `${ext}.parquet`, header: () => "", body: (b) => b, gzip: false, parquetCodec: codec };
+    }
+  }
+}
+
+/** A partition value as Spark casts it to a string for the folder name (before escaping). */
+export function partitionText(t: DataType, v: unknown, timeZone: string): string | null {
+  if (v === null || v === undefined) return null;
+  switch (t.kind) {
+    case "string":
+      return v === "" ? null : (v as string);
+    case "double":
+      return formatDouble(v as number);
+    case "float":
+      return formatFloat(v as number);
+    case "decimal":
+      return formatDecimal(v as number, t.scale);
+    case "date": {
+      const c = civilFromDays(v as number);
+      return `${String(c.year).padStart(4, "0")}-${String(c.month).padStart(2, "0")}-${String(c.day).padStart(2, "0")}`;
+    }
+    case "timestamp": {
+      const local = toLocalUs(getTimeZone(timeZone), v as number);
+      const days = floorDiv(local, 86_400_000_000);
+      const tod = local - days * 86_400_000_000;
+      const c = civilFromDays(days);
+      const p2 = (n: number) => String(n).padStart(2, "0");
+      const sec = Math.floor(tod / 1e6);
+      const frac = tod % 1e6 === 0 ? "" : "." + String(tod % 1e6).padStart(6, "0").replace(/0+$/, "");
+      return `${String(c.year).padStart(4, "0")}-${p2(c.month)}-${p2(c.day)} ${p2(Math.floor(sec / 3600))}:${p2(Math.floor(sec / 60) % 60)}:${p2(sec % 60)}${frac}`;
+    }
+    case "boolean":
+      return v ? "true" : "false";
+    default:
+      return String(v);
+  }
+}
+
+interface PartWriter {
+  readonly dir: string;
+  readonly tmpFile: string;
+  readonly finalName: string;
+  rows: number;
+  batches: ColumnBatch[];
+  started: boolean;
+}
+
+/**
+ * Write batches of `schema` under `dir` (partition folders below it) and return the final file
+ * paths. Files are written to `stagingDir` first and renamed into `dir` at the end.
+ */
+async function writePartitioned(
+  batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[],
+  schema: StructType,
+  dir: string,
+  stagingDir: string,
+  spec: { format: FileFormat; options: Readonly<Record<string, string>>; partitionBy: readonly string[]; timeZone: string },
+): Promise<{ staged: string[]; finals: string[] }> {
+  const pIdx = spec.partitionBy.map((p) => {
+    const i = schema.indexOf(p);
+    if (i < 0) throw analysisError("UNRESOLVED_COLUMN", `Partition column \`${p}\` not found in schema ${schema.toDDL()}`, { column: p });
+    return i;
+  });
+  if (pIdx.length > 0 && pIdx.length === schema.length) {
+    throw analysisError("ALL_PARTITION_COLUMNS_NOT_ALLOWED", "Cannot use all columns for partition columns; leave at least one data column");
+  }
+  const dataIdx = schema.fields.map((_, i) => i).filter((i) => !pIdx.includes(i));
+  const dataSchema = new StructType(dataIdx.map((i) => schema.fields[i]!));
+  const enc = makeEncoder(spec.format, spec.options, spec.timeZone, dataSchema);
+  const uuid = randomUUID();
+  const writers = new Map<string, PartWriter>();
+  const writerFor = (rel: string): PartWriter => {
+    let w = writers.get(rel);
+    if (!w) {
+      const name = rel === "" ? `part-00000-${uuid}-c000${enc.ext}${enc.gzip ? ".gz" : ""}` : `part-00000-${uuid}.c000${enc.ext}${enc.gzip ? ".gz" : ""}`;
+      w = { dir: join(dir, rel), tmpFile: join(stagingDir, rel, name), finalName: name, rows: 0, batches: [], started: false };
+      writers.set(rel, w);
+    }
+    return w;
+  };
+  const flushText = async (w: PartWriter, b: ColumnBatch): Promise<void> => {
+    const text = (w.started ? "" : enc.header(dataSchema)) + (enc.body(b) as string);
+    if (!w.started) mkdirSync(dirname(w.tmpFile), { recursive: true });
+    if (enc.gzip) w.batches.push(b);
+    else if (!w.started) await writeFile(w.tmpFile, text);
+    else await appendFile(w.tmpFile, text);
+    w.started = true;
+  };
+  const add = async (w: PartWriter, b: ColumnBatch): Promise<void> => {
+    w.rows += b.numRows;
+    if (spec.format === "parquet") w.batches.push(b);
+    else await flushText(w, b);
+  };
+  for await (const batch of batches as AsyncIterable<ColumnBatch>) {
+    if (batch.numRows === 0) continue;
+    const data = makeBatch(dataSchema, dataIdx.map((i) => batch.columns[i]!), batch.numRows);
+    if (pIdx.length === 0) {
+      await add(writerFor(""), data);
+      continue;
+    }
+    const groups = new Map<string, number[]>();
+    for (let r = 0; r < batch.numRows; r++) {
+      let rel = "";
+      for (const i of pIdx) {
+        const f = schema.fields[i]!;
+        const col = batch.columns[i]!;
+        const v = col.validity && col.validity[r] === 0 ? null : (col.values as unknown[])[r];
+        const text = partitionText(f.type, f.type.kind === "boolean" ? v === 1 : v, spec.timeZone);
+        rel += (rel === "" ? "" : "/") + `${escapePartitionValue(f.name)}=${text === null ? DEFAULT_PARTITION_NAME : escapePartitionValue(text)}`;
+      }
+      let g = groups.get(rel);
+      if (!g) groups.set(rel, (g = []));
+      g.push(r);
+    }
+    for (const [rel, rows] of groups) await add(writerFor(rel), takeBatch(data, rows));
+  }
+  // An empty unpartitioned write still produces one file (Spark keeps the schema that way).
+  if (writers.size === 0 && pIdx.length === 0) {
+    const w = writerFor("");
+    mkdirSync(dirname(w.tmpFile), { recursive: true });
+    if (spec.format !== "parquet") writeFileSync(w.tmpFile, enc.header(dataSchema));
+  }
+  const staged: string[] = [];
+  const finals: string[] = [];
+  for (const w of writers.values()) {
+    mkdirSync(dirname(w.tmpFile), { recursive: true });
+    if (spec.format === "parquet") await writeFile(w.tmpFile, encodeParquet(dataSchema, w.batches, enc.parquetCodec!));
+    else if (enc.gzip) await writeFile(w.tmpFile, gzipSync(enc.header(dataSchema) + w.batches.map((b) => enc.body(b) as string).join("")));
+    staged.push(w.tmpFile);
+    finals.push(join(w.dir, w.finalName));
+  }
+  return { staged, finals };
+}
+
+function moveIntoPlace(staged: readonly string[], finals: readonly string[]): void {
+  staged.forEach((s, i) => {
+    mkdirSync(dirname(finals[i]!), { recursive: true });
+    renameSync(s, finals[i]!);
+  });
+}
+
+/** Run `input` and write its rows under `spec.path` with the save mode; returns the data files written. */
+export async function writeFiles(input: ExecutionPlan, ctx: TaskContext, spec: WriteFilesSpec): Promise<{ files: string[] }> {
+  const format = asFileFormat(spec.format);
+  const out = resolve(spec.path);
+  const exists = existsSync(out) && (readdirSync(out).length > 0 || spec.mode !== "errorifexists");
+  if (exists && spec.mode === "errorifexists") {
+    throw analysisError("PATH_ALREADY_EXISTS", `Path ${out} already exists. Set mode as "overwrite" to replace it, "append" to add to it, or "ignore" to skip the write.`, { path: out });
+  }
+  if (exists && spec.mode === "ignore") return { files: [] };
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw unsupported("PATH_NOT_A_DIRECTORY", `Cannot write to ${out}: it is a file, not a folder`, { path: out });
+  }
+  const staging = join(out, "_temporary", randomUUID());
+  mkdirSync(staging, { recursive: true });
+  try {
+    const tz = spec.options.timeZone ?? ctx.eval.timeZone;
+    const { staged, finals } = await writePartitioned(input.execute(ctx), input.schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz });
+    if (spec.mode === "overwrite") {
+      for (const name of readdirSync(out)) if (name !== "_temporary") rmSync(join(out, name), { recursive: true, force: true });
+    }
+    moveIntoPlace(staged, finals);
+    writeFileSync(join(out, "_SUCCESS"), "");
+    return { files: finals };
+  } finally {
+    rmSync(join(out, "_temporary"), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Write one micro-batch's rows as data files under `dir` (the streaming file sink's writer).
+ * Files appear atomically (written under a hidden name, then renamed) and are returned.
+ */
+export async function writeDataFiles(
+  schema: StructType,
+  batches: readonly ColumnBatch[],
+  dir: string,
+  spec: { format: string; options: Readonly<Record<string, string>>; partitionBy: readonly string[]; batchId?: number; timeZone?: string },
+): Promise<string[]> {
+  const format = asFileFormat(spec.format);
+  const out = resolve(dir);
+  const staging = join(out, `.sluice-staging-${randomUUID()}`);
+  try {
+    const tz = spec.options.timeZone ?? spec.timeZone ?? "UTC";
+    const { staged, finals } = await writePartitioned(batches, schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz });
+    const nonEmpty = staged.map((s, i) => ({ s, f: finals[i]! })).filter(({ s }) => existsSync(s));
+    moveIntoPlace(nonEmpty.map((x) => x.s), nonEmpty.map((x) => x.f));
+    return nonEmpty.map((x) => x.f);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
