@@ -131,18 +131,7 @@ export abstract class PrimaryParser extends TokenStream {
   }
 
   private lambdaBody(params: string[]): Expr {
-    const body = this.expression();
-    const lower = params.map((p) => p.toLowerCase());
-    const bound = rewriteExpr(body, (x) => {
-      if (x.kind === "lambda") return x; // inner lambdas bound their own names already
-      if (x.kind !== "column") return undefined;
-      const i = lower.indexOf(x.nameParts[0]!.toLowerCase());
-      if (i < 0) return undefined;
-      let out: Expr = { kind: "lambdaVar", name: params[i]! };
-      for (const part of x.nameParts.slice(1)) out = { kind: "extract", child: out, key: stringLiteral(part) };
-      return out;
-    });
-    return { kind: "lambda", params, body: bound };
+    return { kind: "lambda", params, body: bindLambdaVars(this.expression(), params) };
   }
 
   private word(t: Token): Expr {
@@ -459,4 +448,22 @@ export abstract class PrimaryParser extends TokenStream {
       { line: t.line, column: t.column },
     );
   }
+}
+
+/** Column refs naming a lambda parameter become `lambdaVar`s (inner lambdas shadow outer names). */
+function bindLambdaVars(body: Expr, params: readonly string[]): Expr {
+  const lower = params.map((p) => p.toLowerCase());
+  return rewriteExpr(body, (x) => {
+    if (x.kind === "lambda") {
+      const inner = x.params.map((p) => p.toLowerCase());
+      const outer = params.filter((_, i) => !inner.includes(lower[i]!));
+      return { ...x, body: bindLambdaVars(x.body, outer) };
+    }
+    if (x.kind !== "column") return undefined;
+    const i = lower.indexOf(x.nameParts[0]!.toLowerCase());
+    if (i < 0) return undefined;
+    let out: Expr = { kind: "lambdaVar", name: params[i]! };
+    for (const part of x.nameParts.slice(1)) out = { kind: "extract", child: out, key: stringLiteral(part) };
+    return out;
+  });
 }
