@@ -87,7 +87,7 @@ export function inferJsonSchema(files: readonly string[], o: JsonReadOptions, ti
   return new StructType(fields);
 }
 
-/** NULL → STRING, empty structs dropped; with dropAllNull also all-null fields and arrays. */
+/** NULL → STRING, empty structs dropped (so an all-empty top level gives undefined); with dropAllNull also all-null fields and arrays. */
 function canonical(t: DataType, dropAllNull: boolean): DataType | undefined {
   switch (t.kind) {
     case "null":
@@ -101,7 +101,7 @@ function canonical(t: DataType, dropAllNull: boolean): DataType | undefined {
         const ft = canonical(f.type, dropAllNull);
         return ft === undefined ? [] : [{ ...f, type: ft }];
       });
-      return fields.length === 0 && t.fields.length > 0 ? undefined : fields.length === 0 ? (dropAllNull ? undefined : new StructType([])) : new StructType(fields);
+      return fields.length === 0 ? undefined : new StructType(fields);
     }
     default:
       return t;
