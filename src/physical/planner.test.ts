@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { batchFromRows, batchToRows } from "../columnar/column-batch.js";
 import { Column, toColumnExpr } from "../expr/column.js";
-import { builtinFunctions } from "../expr/function-catalog.js";
+import { lookupScalarFunction, scalarFunctionNames } from "../expr/functions/registry.js";
 import type { AggregateFunction, ArgInfo, FunctionCatalog } from "../expr/function-types.js";
 import { literalExpr } from "../expr/literal.js";
 import { analyze } from "../plan/analyzer.js";
@@ -14,7 +14,7 @@ import { type ExecutionPlan, collectBatches, formatPhysicalPlan } from "./execut
 import { COUNT, SUM, ctx, sortedJson } from "./operators/test-helpers.js";
 import { createPhysicalPlan } from "./planner.js";
 
-// Aggregates from the test helpers until the aggregate library is registered.
+// Built-in scalar functions; test aggregates (keeps this test independent of the aggregate library).
 const withArgs = (fn: AggregateFunction): AggregateFunction => ({
   ...fn,
   resolve: (args: readonly ArgInfo[]) => ({ argTypes: args.map((a) => a.type), returnType: LongType, stateTypes: [], nullable: true }),
@@ -24,10 +24,10 @@ const aggs = new Map<string, AggregateFunction>([
   ["count", withArgs(COUNT)],
 ]);
 const functions: FunctionCatalog = {
-  scalar: (n) => builtinFunctions.scalar(n),
-  aggregate: (n) => builtinFunctions.aggregate(n) ?? aggs.get(n),
-  window: (n) => builtinFunctions.window(n),
-  names: () => [...builtinFunctions.names(), ...aggs.keys()],
+  scalar: lookupScalarFunction,
+  aggregate: (n) => aggs.get(n),
+  window: () => undefined,
+  names: () => [...scalarFunctionNames(), ...aggs.keys()],
 };
 const env: AnalyzerEnv = {
   functions,

@@ -214,3 +214,31 @@ describe("WindowExec", () => {
     expect(codeOf(() => new WindowExec(data(), [two], schema, shimCompile))).toBe("DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER");
   });
 });
+
+describe("WindowExec with the library's accumulators", () => {
+  it("running sum and collect_list over the default frame match Spark (null order keys are peers)", async () => {
+    const { sum } = await import("../../expr/aggregates/sum-avg.js");
+    const { collectFunctions } = await import("../../expr/aggregates/collect.js");
+    const collectList = collectFunctions.find((f) => f.name === "collect_list")!;
+    const input = relation(
+      "p INT, o INT, v BIGINT",
+      [{ p: 1, o: 4, v: 5 }, { p: 1, o: null, v: 1 }, { p: 1, o: 1, v: 3 }],
+      [{ p: 1, o: 5, v: 6 }, { p: 1, o: null, v: 2 }, { p: 1, o: 2, v: 4 }],
+    );
+    const base = aggOver(sum, ref(2, LongType, "v"), frame("range", UP, CR));
+    const calls: RWindowCall[] = [
+      base,
+      { ...base, fn: { kind: "aggregate", impl: collectList }, type: { kind: "array", elementType: LongType, containsNull: false } },
+    ];
+    const schema = StructType.fromDDL("p INT, o INT, v BIGINT, s BIGINT, l ARRAY<BIGINT>");
+    const out = await rows(new WindowExec(input, calls, schema, shimCompile));
+    expect(out.map((r) => [r.v, r.s, r.l])).toEqual([
+      [1, 3, [1, 2]],
+      [2, 3, [1, 2]],
+      [3, 6, [1, 2, 3]],
+      [4, 10, [1, 2, 3, 4]],
+      [5, 15, [1, 2, 3, 4, 5]],
+      [6, 21, [1, 2, 3, 4, 5, 6]],
+    ]);
+  });
+});
