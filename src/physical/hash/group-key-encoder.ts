@@ -11,6 +11,7 @@
  * Used by HashAggregateExec, DropDuplicatesExec, the hash joins, and streaming state operators.
  */
 import { VectorBuilder, getValue } from "../../columnar/column-batch.js";
+import { internalError } from "../../common/errors.js";
 import { type Vector, makeVector } from "../../columnar/vector.js";
 import type { DataType } from "../../types/data-type.js";
 import { type DictionaryKind, type KeyDictionary, createDictionary, dictionaryKindOf, hashNumber } from "./key-dictionary.js";
@@ -112,7 +113,7 @@ export class GroupKeyEncoder {
 
   /** Key values, one row per group id (requires keepKeys). */
   keyVectors(): Vector[] {
-    if (this.builders === null) throw new Error("GroupKeyEncoder was created with keepKeys: false");
+    if (this.builders === null) throw internalError("GroupKeyEncoder.keyVectors() needs an encoder created with keepKeys: true");
     return this.builders.map((b) => {
       const v = b.finish();
       // Copy: the builder keeps appending into the same storage.

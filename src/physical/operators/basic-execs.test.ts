@@ -137,3 +137,13 @@ describe("UnionExec, WatermarkExec, DropDuplicatesExec", () => {
     expect(all.describe()).toBe("DropDuplicatesExec: [a, b]");
   });
 });
+
+describe("cancellation", () => {
+  it("stops producing batches once the signal is aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const schema = StructType.fromDDL("id BIGINT");
+    const f = new FilterExec(new RangeExec(schema, 0, 10, 1), call(GT, [ref(0, LongType), lit(-1, LongType)]), shimCompile);
+    expect(await tuples(f, { ...small, signal: controller.signal })).toEqual([]);
+  });
+});
