@@ -61,7 +61,7 @@ export class QueryParser extends ExpressionParser {
     for (;;) {
       const t = this.peek();
       const kw = this.keywordAt();
-      if (kw !== "UNION" && kw !== "EXCEPT" && kw !== "MINUS") break;
+      if (kw !== "UNION" && kw !== "EXCEPT" && kw !== "MINUS" && kw !== "INTERSECT") break;
       this.next();
       if (kw !== "UNION") throw this.unsupportedAt(t, `${kw} set operations`);
       const all = this.acceptKeyword("ALL");
