@@ -5,9 +5,19 @@
 import type { ScalarFunction } from "../function-types.js";
 import { arithmeticFunctions } from "./arithmetic.js";
 import { comparisonFunctions } from "./comparison.js";
+import { conditionalFunctions } from "./conditional.js";
+import { mathFunctions } from "./math.js";
 import { predicateFunctions } from "./predicates.js";
+import { stringFunctions } from "./strings.js";
 
-const families: readonly (readonly ScalarFunction[])[] = [arithmeticFunctions, comparisonFunctions, predicateFunctions];
+const families: readonly (readonly ScalarFunction[])[] = [
+  arithmeticFunctions,
+  comparisonFunctions,
+  predicateFunctions,
+  conditionalFunctions,
+  stringFunctions,
+  mathFunctions,
+];
 
 const byName = new Map<string, ScalarFunction>();
 for (const family of families) for (const fn of family) byName.set(fn.name, fn);
