@@ -1,0 +1,132 @@
+/**
+ * Reading a Delta table: the schema at analysis time (synchronous, as the analyzer needs it),
+ * and DeltaScanExec, which reads the live data files of one snapshot through the Parquet reader
+ * and fills in the partition columns from the log's partition values.
+ *
+ * `peekDeltaTable` finds the version (latest, `versionAsOf` or `timestampAsOf`) and its metaData
+ * by reading commits backwards from that version down to the newest checkpoint at or below it.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
+import { constantVector } from "../../columnar/vector.js";
+import { SluiceError, configError } from "../../common/errors.js";
+import { type Metadata, parseCommit } from "../../delta/actions.js";
+import { readCheckpoint } from "../../delta/checkpoint-reader.js";
+import { LOG_DIR } from "../../delta/log-store.js";
+import type { ActiveFile, Snapshot } from "../../delta/snapshot.js";
+import { commitTimestamps, versionAtTimestamp } from "../../delta/time-travel.js";
+import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import { StructType } from "../../types/struct-type.js";
+import { readParquetFile } from "../files/parquet-format.js";
+
+export interface DeltaTableInfo {
+  readonly version: number;
+  readonly schema: StructType;
+  readonly partitionColumns: readonly string[];
+}
+
+/** `versionAsOf` / `timestampAsOf` from reader options (keys case-insensitive). */
+export function timeTravelOptions(options: Readonly<Record<string, string>>): { version?: number; timestamp?: string } {
+  const o = Object.fromEntries(Object.entries(options).map(([k, v]) => [k.toLowerCase(), v]));
+  const v = o.versionasof;
+  const t = o.timestampasof;
+  if (v !== undefined && t !== undefined) {
+    throw configError("DELTA_ONLY_ONE_OF_VERSION_AND_TIMESTAMP", "Cannot specify both versionAsOf and timestampAsOf; use one of them");
+  }
+  if (v !== undefined) {
+    if (!/^\d+$/.test(v.trim())) throw configError("INVALID_OPTION", `versionAsOf must be a non-negative integer, got ${JSON.stringify(v)}`, { option: "versionAsOf" });
+    return { version: Number(v) };
+  }
+  return t !== undefined ? { timestamp: t } : {};
+}
+
+const COMMIT_RE = /^(\d{20})\.json$/;
+const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
+
+/** Version, schema and partitioning of the table at `tablePath` (synchronously). */
+export function peekDeltaTable(tablePath: string, at: { version?: number; timestamp?: string } = {}): DeltaTableInfo {
+  const logPath = join(tablePath, LOG_DIR);
+  if (!existsSync(logPath)) throw notDelta(tablePath, "it has no _delta_log folder");
+  const names = readdirSync(logPath);
+  const commits = names.map((n) => COMMIT_RE.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  const checkpoints = names.map((n) => CHECKPOINT_RE.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  const latest = Math.max(commits.at(-1) ?? -1, checkpoints.at(-1) ?? -1);
+  if (latest < 0) throw notDelta(tablePath, "its _delta_log folder holds no commit");
+  let target = latest;
+  if (at.version !== undefined) {
+    if (at.version > latest) {
+      throw new SluiceError("input", "DELTA_VERSION_NOT_FOUND", `Cannot time travel Delta table ${tablePath} to version ${at.version}: available versions are up to ${latest}`, {
+        table: tablePath,
+        version: at.version,
+      });
+    }
+    target = at.version;
+  } else if (at.timestamp !== undefined) {
+    const refs = commits.map((v) => {
+      const path = join(logPath, `${String(v).padStart(20, "0")}.json`);
+      return { version: v, path, mtimeMs: Math.floor(statSync(path).mtimeMs) };
+    });
+    target = versionAtTimestamp(tablePath, commitTimestamps(refs), at.timestamp, checkpoints[0] !== undefined && commits[0] !== 0 ? checkpoints[0] : 0);
+  }
+  const cp = checkpoints.filter((v) => v <= target).at(-1) ?? -1;
+  let md: Metadata | undefined;
+  for (let v = target; v > cp && !md; v--) {
+    const file = join(logPath, `${String(v).padStart(20, "0")}.json`);
+    if (!existsSync(file)) continue;
+    for (const a of parseCommit(readFileSync(file, "utf8"), file)) if (a.kind === "metaData") md = a.value;
+  }
+  if (!md && cp >= 0) {
+    const path = join(logPath, `${String(cp).padStart(20, "0")}.checkpoint.parquet`);
+    for (const a of readCheckpoint({ version: cp, parts: 1, paths: [path], complete: true })) if (a.kind === "metaData") md = a.value;
+  }
+  if (!md) throw new SluiceError("input", "DELTA_STATE_RECOVER_ERROR", `Cannot read Delta table ${tablePath} at version ${target}: the log holds no metaData action`, { table: tablePath });
+  return { version: target, schema: StructType.fromJson(md.schemaString), partitionColumns: md.partitionColumns };
+}
+
+function notDelta(table: string, why: string): SluiceError {
+  return new SluiceError("analysis", "DELTA_TABLE_NOT_FOUND", `${table} is not a Delta table: ${why}. Check the path, or create the table by writing to it first.`, { table });
+}
+
+/** Reads the given files of a snapshot (all live files by default) in the table's schema. */
+export class DeltaScanExec implements ExecutionPlan {
+  readonly name = "DeltaScanExec";
+  readonly children: readonly ExecutionPlan[] = [];
+  readonly schema: StructType;
+
+  constructor(
+    readonly tablePath: string,
+    readonly snapshot: () => Promise<Snapshot>,
+    schema: StructType,
+    readonly files?: (s: Snapshot) => readonly ActiveFile[],
+  ) {
+    this.schema = schema;
+  }
+
+  async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
+    const snap = await this.snapshot();
+    yield* readDeltaFiles(this.files ? this.files(snap) : snap.files, this.schema, snap.partitionColumns, ctx.batchSize);
+  }
+
+  describe(): string {
+    return `DeltaScanExec: ${this.tablePath}`;
+  }
+}
+
+/** Batches of `schema` from Delta data files; partition columns come from the files' partition values. */
+export async function* readDeltaFiles(files: readonly ActiveFile[], schema: StructType, partitionColumns: readonly string[], batchSize: number): AsyncGenerator<ColumnBatch> {
+  const lowerParts = new Set(partitionColumns.map((c) => c.toLowerCase()));
+  const dataSchema = new StructType(schema.fields.filter((f) => !lowerParts.has(f.name.toLowerCase())));
+  for (const f of files) {
+    for await (const b of readParquetFile(f.absolutePath, dataSchema, batchSize)) {
+      const cols = schema.fields.map((field) => {
+        if (lowerParts.has(field.name.toLowerCase())) {
+          const key = Object.keys(f.partitionData).find((k) => k.toLowerCase() === field.name.toLowerCase());
+          return constantVector(field.type, key === undefined ? null : f.partitionData[key], b.numRows);
+        }
+        return b.columns[dataSchema.indexOf(field.name)]!;
+      });
+      yield makeBatch(schema, cols, b.numRows);
+    }
+  }
+}

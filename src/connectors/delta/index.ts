@@ -1,0 +1,75 @@
+/**
+ * The `delta` format for DataFrames: batch read (with time travel) and write, streaming source
+ * and sink. The session wires these in (session/stream-connectors.ts, embedded-executor.ts).
+ */
+import type { ColumnBatch } from "../../columnar/column-batch.js";
+import { configError } from "../../common/errors.js";
+import { loadSnapshot } from "../../delta/snapshot.js";
+import type { ExecutionPlan } from "../../physical/execution-plan.js";
+import type { DataSourceSpec } from "../../plan/logical-plan.js";
+import type { StructType } from "../../types/struct-type.js";
+import type { OutputMode } from "../api/sink.js";
+import { DeltaScanExec, peekDeltaTable, timeTravelOptions } from "./delta-scan.js";
+import { DeltaSink } from "./delta-sink.js";
+import { DeltaSource, parseDeltaSourceOptions } from "./delta-source.js";
+import { type DeltaSaveMode, type DeltaWriteResult, writeDelta } from "./delta-writer.js";
+
+export { DeltaScanExec, peekDeltaTable, readDeltaFiles, timeTravelOptions } from "./delta-scan.js";
+export { DeltaSink } from "./delta-sink.js";
+export { DeltaSource, parseDeltaSourceOptions, type DeltaSourceOffset, type DeltaSourceOptions } from "./delta-source.js";
+export { writeDelta, writeDataFiles, type DeltaWriteOptions, type DeltaWriteResult, type DeltaSaveMode } from "./delta-writer.js";
+
+/** The one table path of a delta read or write (load(path) or option("path", ...)). */
+export function deltaPath(paths: readonly string[], options: Readonly<Record<string, string>>): string {
+  const fromOption = Object.entries(options).find(([k]) => k.toLowerCase() === "path")?.[1];
+  const all = [...paths, ...(fromOption !== undefined && paths.length === 0 ? [fromOption] : [])];
+  if (all.length !== 1) throw configError("PATH_REQUIRED", `A delta read or write takes exactly one table path: load("path/to/table"); got ${all.length}`, { format: "delta" });
+  return all[0]!;
+}
+
+/** Schema of a batch or streaming delta read (time travel applies to batch reads). */
+export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): StructType {
+  const path = deltaPath(spec.paths, spec.options);
+  return peekDeltaTable(path, streaming ? {} : timeTravelOptions(spec.options)).schema;
+}
+
+/** The batch scan of a delta read, pinned to the version resolved now. */
+export function deltaScanExec(spec: DataSourceSpec, schema: StructType): ExecutionPlan {
+  const path = deltaPath(spec.paths, spec.options);
+  const { version } = peekDeltaTable(path, timeTravelOptions(spec.options));
+  return new DeltaScanExec(path, () => loadSnapshot(path, { version }), schema);
+}
+
+const optionFlag = (options: Readonly<Record<string, string>>, key: string): boolean =>
+  Object.entries(options).some(([k, v]) => k.toLowerCase() === key.toLowerCase() && v.trim().toLowerCase() === "true");
+
+/** `df.write.format("delta")...save(path)`. */
+export function saveDelta(
+  schema: StructType,
+  batches: readonly ColumnBatch[],
+  spec: { readonly path: string; readonly mode: DeltaSaveMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
+): Promise<DeltaWriteResult> {
+  return writeDelta(spec.path, schema, batches, {
+    mode: spec.mode,
+    partitionBy: spec.partitionBy,
+    mergeSchema: optionFlag(spec.options, "mergeSchema"),
+    overwriteSchema: optionFlag(spec.options, "overwriteSchema"),
+  });
+}
+
+/** The streaming sink for `writeStream.format("delta")`. */
+export function createDeltaSink(
+  path: string | undefined,
+  checkpointDir: string,
+  spec: { readonly outputMode: OutputMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
+): DeltaSink {
+  if (!path) throw configError("PATH_REQUIRED", `The delta sink needs a table path: start("path/to/table") or option("path", ...)`, { format: "delta" });
+  return new DeltaSink({ path, checkpointDir, partitionBy: spec.partitionBy, mergeSchema: optionFlag(spec.options, "mergeSchema"), outputMode: spec.outputMode });
+}
+
+/** The streaming source for `readStream.format("delta").load(path)`. */
+export function createDeltaSource(spec: DataSourceSpec, schema: StructType): DeltaSource {
+  const path = deltaPath(spec.paths, spec.options);
+  const info = peekDeltaTable(path);
+  return new DeltaSource(path, schema, info.partitionColumns, parseDeltaSourceOptions(spec.options));
+}
