@@ -129,6 +129,7 @@ export class DeltaSource implements StreamSource {
       bytes += e.file.size;
       end = { reservoirVersion: e.version, index: e.index, isStartingVersion: e.version === s.reservoirVersion && s.isStartingVersion };
     }
+    if (files === 0) return start; // nothing new: no batch
     // everything up to `latest` is read: move past versions that added nothing
     if (latest > end.reservoirVersion) return { reservoirVersion: latest, index: lastIndex(await this.commitFiles(latest)), isStartingVersion: false };
     return end;
