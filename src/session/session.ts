@@ -6,7 +6,7 @@
  */
 import { batchFromRows } from "../columnar/column-batch.js";
 import { batchesToArrow } from "../columnar/arrow.js";
-import { analysisError, configError } from "../common/errors.js";
+import { analysisError, configError, unsupported } from "../common/errors.js";
 import { DataFrame, type DataFrameContext } from "../dataframe/dataframe.js";
 import { DataFrameReader } from "../dataframe/dataframe-reader.js";
 import { literalType } from "../expr/literal.js";
@@ -166,8 +166,14 @@ export class Session {
       case "query":
         return new DataFrame(this.dfContext, st.plan);
       case "createView":
+        if (st.ifNotExists && this.executor.tempViewNames().includes(st.name.toLowerCase())) return this.emptyDataFrame();
         this.executor.registerTempView(st.name, st.plan, st.replace);
         return this.emptyDataFrame();
+      case "insertInto":
+        throw unsupported(
+          "INSERT_INTO_NOT_SUPPORTED",
+          `INSERT INTO ${st.nameParts.join(".")} needs a table catalog, which Sluice does not have yet; write the query with df.write (e.g. spark.sql("SELECT ...").write.mode("append").format("delta").save(path))`,
+        );
     }
   }
 
