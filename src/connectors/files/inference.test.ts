@@ -26,6 +26,12 @@ describe("JSON schema inference (PySpark parity)", () => {
     expect(infer("json", file)).toBe(expected);
   });
 
+  it("infers what PySpark infers for a file Spark wrote", () => {
+    expect(resolveFileSource(spec("json", TESTDATA + "pyspark/json")).simpleString()).toBe(
+      "struct<amount:double,attrs:struct<k:bigint>,big:bigint,d:string,f:string,flag:boolean,id:bigint,name:string,point:struct<x:double,y:double>,score:string,tags:array<string>,ts:string>",
+    );
+  });
+
   it("honours prefersDecimal, inferTimestamp, primitivesAsString and dropFieldIfAllNull", () => {
     expect(infer("json", "j_dec.json", { prefersDecimal: "true" })).toBe("struct<dec:decimal(4,2),i:bigint>");
     expect(infer("json", "j_ts.json", { inferTimestamp: "true" })).toBe("struct<d:timestamp,t:timestamp,tz:timestamp>");
