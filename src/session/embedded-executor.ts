@@ -17,6 +17,7 @@ import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPla
 import { createPhysicalPlan } from "../physical/planner.js";
 import type { StructType } from "../types/struct-type.js";
 import type { RuntimeConfig } from "./runtime-config.js";
+import { saveDelta } from "../connectors/delta/index.js";
 
 const FILE_FORMATS = new Set(["json", "csv", "parquet", "text"]);
 
@@ -127,6 +128,12 @@ export class EmbeddedExecutor implements QueryExecutor {
   }
 
   async write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
+    if (spec.format === "delta") {
+      // Delta (connectors/delta): run the query, then one optimistic commit.
+      const exec = this.physicalPlan(this.analyze(plan));
+      await saveDelta(exec.schema, await collectBatches(exec, this.taskContext()), spec);
+      return;
+    }
     if (!FILE_FORMATS.has(spec.format)) {
       throw unsupported("DATA_SOURCE_NOT_FOUND", `Cannot write format '${spec.format}'. Known formats: ${[...FILE_FORMATS].join(", ")}`, { format: spec.format });
     }
