@@ -151,7 +151,7 @@ function createSink(session: Session, df: DataFrame, spec: StreamWriteSpec, opti
     }
     case "console":
       return new ConsoleSink(parseConsoleOptions(spec.options), (data, n, truncate) => session.batchDataFrame(data).showString(n, truncate));
-    case "foreachbatch":
+    case "foreachBatch":
       return new ForeachBatchSink<DataFrame>(spec.foreachBatch as (df: DataFrame, id: number) => unknown, (data: BatchData) => session.batchDataFrame(data));
     case "foreach":
       return new ForeachSink(spec.foreach!);

@@ -72,9 +72,12 @@ export async function testStream(session: Session, df: DataFrame, options: Strea
     st.query = await w.start();
     session.clock = undefined;
   };
+  // Each run writes a fresh memory sink; rows of runs that were stopped are kept here, so
+  // "all rows" spans restarts as it would for a durable sink.
+  const archived: Row[] = [];
   const sinkRows = (): Row[] => {
     const sink = session.memoryTables.get(name);
-    return sink ? sink.batches().flatMap(batchToRows) : [];
+    return [...archived, ...(sink ? sink.batches().flatMap(batchToRows) : [])];
   };
   const fail = (msg: string): never => {
     throw new Error(`${msg}\n\n== Actions so far ==\n${history.join("\n")}`);
@@ -92,6 +95,8 @@ export async function testStream(session: Session, df: DataFrame, options: Strea
         break;
       case "stop":
         if (st.query) await st.query.stop();
+        archived.splice(0, archived.length, ...sinkRows());
+        session.memoryTables.delete(name);
         break;
       case "advanceClock":
         if (!clock) fail("AdvanceManualClock needs StartStream({ clock: new ManualClock() })");
