@@ -1,7 +1,26 @@
-/** Built-in aggregate functions by lower-case Spark name. */
+/** Built-in aggregate functions by lower-case Spark name; aliases are separate entries. */
 import type { AggregateFunction } from "../function-types.js";
+import { approxCountDistinct } from "./approx-count-distinct.js";
+import { boolAggFunctions } from "./bool-agg.js";
+import { centralMomentFunctions } from "./central-moment.js";
+import { collectFunctions } from "./collect.js";
+import { countFunctions } from "./count.js";
+import { firstLastFunctions } from "./first-last.js";
+import { minMaxFunctions } from "./min-max.js";
+import { percentileApproxFunctions } from "./percentile-approx.js";
+import { sumAvgFunctions } from "./sum-avg.js";
 
-const families: readonly (readonly AggregateFunction[])[] = [];
+const families: readonly (readonly AggregateFunction[])[] = [
+  countFunctions,
+  sumAvgFunctions,
+  minMaxFunctions,
+  firstLastFunctions,
+  collectFunctions,
+  centralMomentFunctions,
+  boolAggFunctions,
+  [approxCountDistinct],
+  percentileApproxFunctions,
+];
 
 const byName = new Map<string, AggregateFunction>();
 for (const family of families) for (const fn of family) byName.set(fn.name, fn);

@@ -1,7 +1,9 @@
 /** Built-in ranking and offset window functions by lower-case Spark name. */
 import type { WindowFunction } from "../function-types.js";
+import { offsetFunctions } from "./offset.js";
+import { rankingFunctions } from "./ranking.js";
 
-const families: readonly (readonly WindowFunction[])[] = [];
+const families: readonly (readonly WindowFunction[])[] = [rankingFunctions, offsetFunctions];
 
 const byName = new Map<string, WindowFunction>();
 for (const family of families) for (const fn of family) byName.set(fn.name, fn);
