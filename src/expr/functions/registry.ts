@@ -6,6 +6,7 @@ import type { ScalarFunction } from "../function-types.js";
 import { arithmeticFunctions } from "./arithmetic.js";
 import { comparisonFunctions } from "./comparison.js";
 import { conditionalFunctions } from "./conditional.js";
+import { datetimeFunctions } from "./datetime.js";
 import { mathFunctions } from "./math.js";
 import { predicateFunctions } from "./predicates.js";
 import { stringFunctions } from "./strings.js";
@@ -17,6 +18,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   conditionalFunctions,
   stringFunctions,
   mathFunctions,
+  datetimeFunctions,
 ];
 
 const byName = new Map<string, ScalarFunction>();
