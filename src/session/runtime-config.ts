@@ -10,6 +10,7 @@ interface Entry {
   readonly doc: string;
 }
 
+let localTimeZone: string | undefined;
 const bool = (v: string): string | undefined => (v === "true" || v === "false" ? undefined : "expected true or false");
 const posInt = (v: string): string | undefined => (/^[1-9]\d*$/.test(v) ? undefined : "expected a positive integer");
 
@@ -25,7 +26,7 @@ function validTimeZone(v: string): string | undefined {
 /** Entries Sluice reads; any other key is stored and returned as given (as Spark does). */
 export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "spark.sql.session.timeZone": {
-    default: () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+    default: () => (localTimeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"),
     validate: validTimeZone,
     doc: "Time zone for timestamp parsing, formatting and date functions (default: the local zone, as Spark).",
   },
