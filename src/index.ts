@@ -14,3 +14,5 @@ export * as functions from "./expr/functions.js";
 export { col, lit, expr } from "./expr/functions.js";
 export { SluiceError, type ErrorKind } from "./common/errors.js";
 export * from "./types/index.js";
+// Delta Lake (src/delta/delta-table.ts)
+export { DeltaTable, DeltaMergeBuilder } from "./delta/delta-table.js";
