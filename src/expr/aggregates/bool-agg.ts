@@ -11,7 +11,9 @@ class BoolAccumulator implements GroupAccumulator {
   private acc = new Uint8Array(16);
   private has = new Uint8Array(16);
 
-  constructor(private readonly isAnd: boolean) {}
+  constructor(private readonly isAnd: boolean) {
+    if (isAnd) this.acc.fill(1);
+  }
 
   private grow(n: number): void {
     const old = this.acc.length;
