@@ -7,6 +7,7 @@ import { arithmeticFunctions } from "./arithmetic.js";
 import { comparisonFunctions } from "./comparison.js";
 import { conditionalFunctions } from "./conditional.js";
 import { datetimeFunctions } from "./datetime.js";
+import { hashFunctions } from "./hash.js";
 import { mathFunctions } from "./math.js";
 import { predicateFunctions } from "./predicates.js";
 import { stringFunctions } from "./strings.js";
@@ -19,6 +20,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   stringFunctions,
   mathFunctions,
   datetimeFunctions,
+  hashFunctions,
 ];
 
 const byName = new Map<string, ScalarFunction>();
