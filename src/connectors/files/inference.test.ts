@@ -42,7 +42,7 @@ describe("JSON schema inference (PySpark parity)", () => {
   it("DROPMALFORMED leaves no corrupt column; FAILFAST fails inference naming file and line", () => {
     expect(infer("json", "j_corrupt.json", { mode: "DROPMALFORMED" })).toBe("struct<a:bigint>");
     expect(() => infer("json", "j_corrupt.json", { mode: "FAILFAST" })).toThrow(
-      expect.objectContaining({ code: "MALFORMED_RECORD", context: expect.objectContaining({ line: 2, file: expect.stringContaining("j_corrupt.json") }) }),
+      expect.objectContaining({ code: "MALFORMED_RECORD_IN_PARSING", context: expect.objectContaining({ line: 2, file: expect.stringContaining("j_corrupt.json") }) }),
     );
   });
 

@@ -50,7 +50,7 @@ export function* jsonRecords(text: string, o: Pick<JsonReadOptions, "multiLine" 
 }
 
 function malformed(file: string, line: number, why: string): Error {
-  return inputError("MALFORMED_RECORD", `Malformed JSON record in ${file} at line ${line}: ${why}. Fix the input, or read with mode PERMISSIVE (nulls) or DROPMALFORMED (skip).`, { file, line });
+  return inputError("MALFORMED_RECORD_IN_PARSING", `Malformed JSON record in ${file} at line ${line}: ${why}. Fix the input, or read with mode PERMISSIVE (nulls) or DROPMALFORMED (skip).`, { file, line });
 }
 
 /** Infer a JSON schema from the given files (read synchronously: this runs at DataFrame creation). */

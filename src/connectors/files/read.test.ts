@@ -36,7 +36,7 @@ describe("CSV parse modes", () => {
   });
   it("FAILFAST fails naming file and line", async () => {
     await expect(read(spec("csv", R + "c1.csv", { header: "true", mode: "FAILFAST" }, schema))).rejects.toMatchObject({
-      code: "MALFORMED_RECORD",
+      code: "MALFORMED_RECORD_IN_PARSING",
       context: { file: expect.stringContaining("c1.csv"), line: 4 },
     });
   });
@@ -119,7 +119,7 @@ describe("JSON parse modes and values", () => {
       [1, "x"],
       [4, null],
     ]);
-    await expect(read(spec("json", R + "j1.json", { mode: "FAILFAST" }, schema))).rejects.toMatchObject({ code: "MALFORMED_RECORD", context: { line: 2 } });
+    await expect(read(spec("json", R + "j1.json", { mode: "FAILFAST" }, schema))).rejects.toMatchObject({ code: "MALFORMED_RECORD_IN_PARSING", context: { line: 2 } });
   });
   it("inferred schema with mixed records", async () => {
     const r = await read(spec("json", R + "j1.json"));

@@ -58,7 +58,7 @@ export class RowAssembler {
     if (this.#bad) {
       if (this.mode === "FAILFAST") {
         throw inputError(
-          "MALFORMED_RECORD",
+          "MALFORMED_RECORD_IN_PARSING",
           `Malformed record in ${this.file} at line ${line}: ${this.#badReason}. Record: ${raw.length > 200 ? raw.slice(0, 200) + "…" : raw}. Fix the input, or read with mode PERMISSIVE (nulls) or DROPMALFORMED (skip).`,
           { file: this.file, line },
         );
