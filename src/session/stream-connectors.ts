@@ -47,7 +47,7 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
       const out = spec.path ?? options.path!;
       mkdirSync(out, { recursive: true });
       return new FileStreamSink(out, format, (data, dir, batchId) =>
-        writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId }),
+        writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId, timeZone: session.conf.get("spark.sql.session.timeZone")! }),
       );
     });
   }

@@ -4,7 +4,7 @@
  *   PERMISSIVE — a bad field becomes null and the row is kept; the record's raw text goes to the
  *     corrupt-record column when the schema has it;
  *   DROPMALFORMED — a record with any bad field is dropped;
- *   FAILFAST — the first bad record fails the read with MALFORMED_RECORD naming file and line.
+ *   FAILFAST — the first bad record fails the read with MALFORMED_RECORD_IN_PARSING naming file and line.
  */
 import { type ColumnBatch, VectorBuilder, makeBatch } from "../../columnar/column-batch.js";
 import { inputError } from "../../common/errors.js";
