@@ -199,6 +199,7 @@ def main(prefixes):
     spark = (
         SparkSession.builder.master("local[1]")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
@@ -213,7 +214,12 @@ def main(prefixes):
             continue
         with open(path) as h:
             case = json.load(h)
-        result = run_case(spark, case)
+        try:
+            result = run_case(spark, case)
+        except Exception as e:  # noqa: BLE001 - a broken case is reported and the run goes on
+            print(f"FAIL {case_id}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", file=sys.stderr)
+            failures += 1
+            continue
         if ("error" in result) != bool(case.get("expectError", False)):
             got = result.get("error", "a result")
             print(f"FAIL {case_id}: expectError={case.get('expectError', False)} but Spark gave {got}", file=sys.stderr)
@@ -225,8 +231,13 @@ def main(prefixes):
             h.write(render(result))
         print(case_id, result.get("error", f"{len(result.get('rows', []))} rows"), file=sys.stderr)
     spark.stop()
+    if not prefixes:  # a full run also removes expected files whose case is gone
+        known = {os.path.relpath(p, os.path.join(PARITY, "cases")) for p in paths}
+        for old in glob.glob(os.path.join(PARITY, "expected", "*", "*.json")):
+            if os.path.relpath(old, os.path.join(PARITY, "expected")) not in known:
+                os.remove(old)
     if failures:
-        sys.exit(f"{failures} case(s) disagree with their expectError flag")
+        sys.exit(f"{failures} case(s) failed; their expected files were not written")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
  *   "NaN"/"Infinity" must match exactly; 0.0 and −0.0 are equal.
  * - DECIMAL: the same digits, or within a relative 1e-12 (Sluice rows carry decimals as numbers).
  * - INT/BIGINT: equal; beyond 2^53 equal at double precision (Sluice rows carry BIGINT as number).
+ * - TIMESTAMP: equal at millisecond precision, Spark's microseconds truncated (Sluice rows are Dates).
  * - everything else exactly; arrays, map entries (in order) and struct fields element by element.
  * - rows: in order when the case is ordered, else as multisets — both sides are sorted by a key
  *   that rounds non-integer numbers to 9 significant digits, then compared row by row.
@@ -19,6 +20,14 @@ export const DECIMAL_RELATIVE_TOLERANCE = 1e-12;
 const close = (a: number, e: number, tol: number): boolean =>
   a === e || Math.abs(a - e) <= tol * Math.max(Math.abs(a), Math.abs(e));
 
+/** "… HH:MM:SS.123456" → "… HH:MM:SS.123" (the fraction truncated, as Date rows hold it). */
+export function toMillisecondText(ts: string): string {
+  const m = /^(.*\d{2}:\d{2}:\d{2})(?:\.(\d+))?$/.exec(ts);
+  if (!m) return ts;
+  const ms = (m[2] ?? "").padEnd(3, "0").slice(0, 3);
+  return ms === "000" ? m[1]! : `${m[1]}.${ms}`;
+}
+
 /** Whether a Sluice value `a` matches PySpark's `e` for a column of type `t`. */
 export function valueMatches(t: DataType, e: Json, a: Json): boolean {
   if (e === null || a === null) return e === a;
@@ -30,6 +39,8 @@ export function valueMatches(t: DataType, e: Json, a: Json): boolean {
     case "decimal":
       if (e === a) return true;
       return typeof e === "string" && typeof a === "string" && close(Number(a), Number(e), DECIMAL_RELATIVE_TOLERANCE);
+    case "timestamp":
+      return typeof e === "string" && typeof a === "string" && toMillisecondText(e) === toMillisecondText(a);
     case "int":
     case "bigint":
       if (e === a) return true;
@@ -99,6 +110,15 @@ export function compareRows(types: readonly DataType[], expected: readonly (read
     if (i >= e.length || i >= a.length || !rowMatches(types, e[i]!, a[i]!)) return { ok: false, expected: e, actual: a, firstMismatch: i };
   }
   return { ok: true, expected: e, actual: a };
+}
+
+/**
+ * Whether a Sluice error code answers a Spark error chain: it must equal one of the conditions
+ * or its main class (the part before the first "."). Spark's `_LEGACY_ERROR_TEMP_*` conditions
+ * are placeholders without a stable name, so for those any SluiceError code is accepted.
+ */
+export function errorCodeMatches(chain: readonly string[], code: string): boolean {
+  return chain.some((c) => c.startsWith("_LEGACY_ERROR_")) || acceptedErrorCodes(chain).has(code);
 }
 
 /** Error codes Sluice may raise for a Spark error chain: each condition and its main class. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { DataType } from "../../../src/types/data-type.js";
 import { buildFromSteps, sortColumn } from "./build-query.js";
 import { loadCases, loadExpected, parseSkipList, validateCase } from "./cases.js";
-import { acceptedErrorCodes, compareRows, valueMatches } from "./compare.js";
+import { acceptedErrorCodes, compareRows, errorCodeMatches, toMillisecondText, valueMatches } from "./compare.js";
 import { ddlOf, decodeValue, encodeValue, formatTimestamp, withoutNullability } from "./typed-json.js";
 
 const D: DataType = { kind: "double" };
@@ -74,6 +74,13 @@ describe("comparison", () => {
     expect(valueMatches(dec, "0.100000000000000000", "0.100000000000000006")).toBe(true);
     expect(valueMatches({ kind: "decimal", precision: 5, scale: 2 }, "2.35", "2.34")).toBe(false);
   });
+  it("compares timestamps at millisecond precision", () => {
+    const TS: DataType = { kind: "timestamp" };
+    expect(valueMatches(TS, "2024-05-01 10:09:59.999999", "2024-05-01 10:09:59.999000")).toBe(true);
+    expect(valueMatches(TS, "2024-05-01 10:00:00.000500", "2024-05-01 10:00:00")).toBe(true);
+    expect(valueMatches(TS, "2024-05-01 10:00:00.002", "2024-05-01 10:00:00.001")).toBe(false);
+    expect(toMillisecondText("2024-05-01 10:00:00.25")).toBe("2024-05-01 10:00:00.250");
+  });
   it("compares unordered results as multisets and ordered ones in order", () => {
     const rows = [[1, "a"], [2, "b"], [2, "b"]];
     expect(compareRows([L, S], rows, [[2, "b"], [1, "a"], [2, "b"]], false).ok).toBe(true);
@@ -88,6 +95,9 @@ describe("comparison", () => {
       "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION",
       "MALFORMED_RECORD_IN_PARSING",
     ]);
+    expect(errorCodeMatches(["UNRESOLVED_COLUMN.WITH_SUGGESTION"], "UNRESOLVED_COLUMN")).toBe(true);
+    expect(errorCodeMatches(["UNRESOLVED_COLUMN.WITH_SUGGESTION"], "DIVIDE_BY_ZERO")).toBe(false);
+    expect(errorCodeMatches(["_LEGACY_ERROR_TEMP_1201"], "UNRESOLVED_COLUMN")).toBe(true);
   });
 });
 
