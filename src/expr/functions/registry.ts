@@ -4,10 +4,12 @@
  */
 import type { ScalarFunction } from "../function-types.js";
 import { arithmeticFunctions } from "./arithmetic.js";
+import { collectionFunctions } from "./collections.js";
 import { comparisonFunctions } from "./comparison.js";
 import { conditionalFunctions } from "./conditional.js";
 import { datetimeFunctions } from "./datetime.js";
 import { hashFunctions } from "./hash.js";
+import { higherOrderFunctions } from "./higher-order.js";
 import { mathFunctions } from "./math.js";
 import { predicateFunctions } from "./predicates.js";
 import { stringFunctions } from "./strings.js";
@@ -21,6 +23,8 @@ const families: readonly (readonly ScalarFunction[])[] = [
   mathFunctions,
   datetimeFunctions,
   hashFunctions,
+  collectionFunctions,
+  higherOrderFunctions,
 ];
 
 const byName = new Map<string, ScalarFunction>();
