@@ -10,6 +10,7 @@ import { conditionalFunctions } from "./conditional.js";
 import { datetimeFunctions } from "./datetime.js";
 import { hashFunctions } from "./hash.js";
 import { higherOrderFunctions } from "./higher-order.js";
+import { jsonFunctions } from "./json.js";
 import { mathFunctions } from "./math.js";
 import { predicateFunctions } from "./predicates.js";
 import { stringFunctions } from "./strings.js";
@@ -25,6 +26,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   hashFunctions,
   collectionFunctions,
   higherOrderFunctions,
+  jsonFunctions,
 ];
 
 const byName = new Map<string, ScalarFunction>();

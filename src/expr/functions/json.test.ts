@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { ArrayType, DecimalType, type DataType, MapType } from "../../types/data-type.js";
+import type { RExpr } from "../resolved-expr.js";
+import { call, evalCall, LA, lit } from "./test-support.js";
+
+const S: DataType = { kind: "string" };
+const I: DataType = { kind: "int" };
+const s = (v: string | null): RExpr => lit(v, S);
+const opts = (o: Record<string, string>): RExpr => lit(new Map(Object.entries(o)), MapType(S, S));
+const fromJson = (text: string | null, schema: string, o?: Record<string, string>) => evalCall("from_json", o ? [s(text), s(schema), opts(o)] : [s(text), s(schema)]);
+const st = (fields: [string, DataType][]): DataType => ({ kind: "struct", fields: fields.map(([name, type]) => ({ name, type, nullable: true })) });
+
+describe("from_json (PySpark 4.0.1)", () => {
+  it("parses values into the schema", () => {
+    expect(fromJson('{"a":1,"b":"x"}', "a INT, b STRING")).toEqual({ a: 1, b: "x" });
+    // nested: a ARRAY<INT>, m MAP<STRING, DOUBLE>, t TIMESTAMP, d DATE
+    expect(fromJson('{"a": [1, 2], "m": {"k": 1.5}, "t": "2024-01-05T10:00:00Z", "d": "2024-01-05"}', "a ARRAY<INT>, m MAP<STRING, DOUBLE>, t TIMESTAMP, d DATE")).toEqual({
+      a: [1, 2],
+      m: new Map([["k", 1.5]]),
+      t: Date.UTC(2024, 0, 5, 10) * 1000,
+      d: 19727,
+    });
+    expect(call("from_json", [s("{}"), s("a INT")]).type).toEqual({ kind: "struct", fields: [{ name: "a", type: I, nullable: true }] });
+  });
+  it("PERMISSIVE: bad values and records become nulls, raw text goes to _corrupt_record", () => {
+    // from_json('{bad', 'a INT, b STRING') → Row(a=None, b=None); '{"a":"x"}' → a=None; '{"a": 1.5}' as INT → None
+    expect(fromJson("{bad", "a INT, b STRING")).toEqual({ a: null, b: null });
+    expect(fromJson('{"a":"x"}', "a INT, b STRING")).toEqual({ a: null, b: null });
+    expect(fromJson('{"a":1.5}', "a INT")).toEqual({ a: null });
+    // '{"a": 1}' as STRING → '1'; true → 'true'; '[1]' → Row(a=None); '' → None; null → None; "A" does not match a
+    expect(fromJson('{"a": 1}', "a STRING")).toEqual({ a: "1" });
+    expect(fromJson('{"a": true}', "a STRING")).toEqual({ a: "true" });
+    expect(fromJson("[1]", "a INT")).toEqual({ a: null });
+    expect(fromJson("", "a INT")).toBe(null);
+    expect(fromJson(null, "a INT")).toBe(null);
+    expect(fromJson('{"A": 1}', "a INT")).toEqual({ a: null });
+    expect(fromJson('{"a": 10000000000}', "a INT")).toEqual({ a: null });
+    expect(fromJson('{"a": 10000000000}', "a BIGINT")).toEqual({ a: 10000000000 });
+    // '{"a":1}' / '{bad' with 'a INT, _corrupt_record STRING' → (1, None) / (None, '{bad')
+    expect(fromJson('{"a":1}', "a INT, _corrupt_record STRING")).toEqual({ a: 1, _corrupt_record: null });
+    expect(fromJson("{bad", "a INT, _corrupt_record STRING")).toEqual({ a: null, _corrupt_record: "{bad" });
+    expect(fromJson("{bad", "a INT, bad_row STRING", { columnNameOfCorruptRecord: "bad_row" })).toEqual({ a: null, bad_row: "{bad" });
+    expect(fromJson("{bad", "a INT", { mode: "DROPMALFORMED" })).toEqual({ a: null });
+  });
+  it("FAILFAST raises MALFORMED_RECORD_IN_PARSING naming the text", () => {
+    expect(() => fromJson("{bad", "a INT", { mode: "FAILFAST" })).toThrow(/Malformed records are detected in record parsing: "\{bad"/);
+    expect(() => fromJson("{}", "a INT", { mode: "WHATEVER" })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+    expect(() => call("from_json", [s("{}"), s("a INTEGRE")])).toThrow();
+  });
+});
+
+describe("to_json (PySpark 4.0.1)", () => {
+  it("formats like Spark", () => {
+    // to_json(named_struct('a', 1, 'b', null, 'c', array(1,2), 'd', 1.5D, 'e', map('k','v'))) → '{"a":1,"c":[1,2],"d":1.5,"e":{"k":"v"}}'
+    const t = st([["a", I], ["b", S], ["c", ArrayType(I)], ["d", { kind: "double" }], ["e", MapType(S, S)]]);
+    expect(evalCall("to_json", [lit({ a: 1, b: null, c: [1, 2], d: 1.5, e: new Map([["k", "v"]]) }, t)])).toBe('{"a":1,"c":[1,2],"d":1.5,"e":{"k":"v"}}');
+    // timestamp/date/float/decimal/bool: '{"t":"2024-01-05T13:04:05.123Z","d":"2024-01-05","f":1.5,"dec":1.50,"b":true}'
+    const t2 = st([["t", { kind: "timestamp" }], ["d", { kind: "date" }], ["f", { kind: "float" }], ["dec", DecimalType(5, 2)], ["b", { kind: "boolean" }], ["n", I]]);
+    const row = { t: Date.UTC(2024, 0, 5, 13, 4, 5) * 1000 + 123456, d: 19727, f: 1.5, dec: 150, b: true, n: null };
+    expect(evalCall("to_json", [lit(row, t2)])).toBe('{"t":"2024-01-05T13:04:05.123Z","d":"2024-01-05","f":1.5,"dec":1.50,"b":true}');
+    // in America/Los_Angeles: '{"t":"2024-01-05T13:04:05.000-08:00","d":"2024-01-05"}'
+    const t3 = st([["t", { kind: "timestamp" }], ["d", { kind: "date" }]]);
+    expect(evalCall("to_json", [lit({ t: Date.UTC(2024, 0, 5, 21, 4, 5) * 1000, d: 19727 }, t3)], LA)).toBe('{"t":"2024-01-05T13:04:05.000-08:00","d":"2024-01-05"}');
+    // to_json(array(1,2)) '[1,2]'; escaping of quotes, backslashes and newlines
+    expect(evalCall("to_json", [lit([1, 2], ArrayType(I))])).toBe("[1,2]");
+    expect(evalCall("to_json", [lit({ s: 'q"u\\o\nte' }, st([["s", S]]))])).toBe('{"s":"q\\"u\\\\o\\nte"}');
+    expect(() => call("to_json", [lit(1, I)])).toThrow(expect.objectContaining({ code: "DATATYPE_MISMATCH" }));
+  });
+});
+
+describe("get_json_object (PySpark 4.0.1)", () => {
+  it("follows JSONPath", () => {
+    const g = (json: string, path: string) => evalCall("get_json_object", [s(json), s(path)]);
+    expect(g('{"a":{"b":[1,{"c":2}]}}', "$.a.b[1].c")).toBe("2");
+    expect(g('{"a":{"b":[1,2]}}', "$.a")).toBe('{"b":[1,2]}');
+    expect(g('{"a":"s"}', "$.a")).toBe("s");
+    expect(g("bad", "$.a")).toBe(null);
+    expect(g('{"a":[{"b":1},{"b":2}]}', "$.a[*].b")).toBe("[1,2]");
+    expect(g('{"a":1.50}', "$.a")).toBe("1.5");
+    expect(g('{"a":null}', "$.a")).toBe(null);
+    expect(g('{"a":[1,2]}', "$.a[5]")).toBe(null);
+    expect(g('{"a b":1}', "$['a b']")).toBe("1");
+    expect(g('{"a":1}', "a")).toBe(null);
+  });
+});
