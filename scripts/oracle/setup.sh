@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Create .oracle/venv (gitignored) with the pinned PySpark the oracle scripts run against.
+# Create .oracle/venv (gitignored) with the pinned Python packages Sluice's tests and oracles use.
+#   bash scripts/oracle/setup.sh          # everything, including PySpark (regenerating golden files)
+#   bash scripts/oracle/setup.sh --test   # only what the default test run needs (delta-rs, pyarrow)
 # Idempotent: re-running only installs what is missing or at the wrong version.
-# Needs python3 (3.9+) with venv, and Java 17 for Spark itself.
-#   bash scripts/oracle/setup.sh && .oracle/venv/bin/python scripts/oracle/gen_parity.py
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 VENV="$ROOT/.oracle/venv"
 REQS="$ROOT/scripts/oracle/requirements.txt"
-
-if ! command -v java >/dev/null 2>&1; then
+if [ "${1:-}" = "--test" ]; then
+  REQS="$ROOT/scripts/oracle/requirements-test.txt"
+elif ! command -v java >/dev/null 2>&1; then
   echo "setup.sh: java not found; PySpark needs a Java 17 runtime (e.g. apt-get install openjdk-17-jre-headless)" >&2
   exit 1
 fi
@@ -19,4 +20,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 # pip skips requirements that are already satisfied, so a second run is quick and changes nothing.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS"
-"$VENV/bin/python" -c "import pyspark; print('oracle ready: pyspark', pyspark.__version__)"
+if [ "${1:-}" = "--test" ]; then
+  "$VENV/bin/python" -c "import deltalake; print('test oracle ready: deltalake', deltalake.__version__)"
+else
+  "$VENV/bin/python" -c "import pyspark, deltalake; print('oracle ready: pyspark', pyspark.__version__, 'deltalake', deltalake.__version__)"
+fi
