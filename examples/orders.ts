@@ -47,4 +47,24 @@ await ranked.show(14);
 const out = join(mkdtempSync(join(tmpdir(), "sluice-example-")), "revenue_by_city");
 await byCity.write.mode("overwrite").parquet(out);
 console.log(`Wrote ${await spark.read.parquet(out).count()} rows of Parquet to ${out}`);
+// The same data as a stream: daily revenue with a watermark, deduplicated, checkpointed.
+const checkpoint = join(dirname(out), "checkpoint");
+const daily = await spark.readStream
+  .schema("order_id STRING, customer_id STRING, product STRING, quantity INT, unit_price DOUBLE, ts TIMESTAMP")
+  .json(join(data, "orders.jsonl"))
+  .filter(col("order_id").isNotNull())
+  .withWatermark("ts", "1 hour")
+  .dropDuplicatesWithinWatermark(["order_id"])
+  .groupBy(F.window(col("ts"), "1 day"))
+  .agg(F.count("*").alias("orders"), F.round(F.sum(col("quantity").multiply(col("unit_price"))), 2).alias("revenue"))
+  .writeStream.format("memory")
+  .queryName("daily_revenue")
+  .outputMode("update")
+  .option("checkpointLocation", checkpoint)
+  .trigger({ availableNow: true })
+  .start();
+await daily.awaitTermination();
+const p = daily.lastProgress as { batchId: number; numInputRows: number; eventTime: { watermark: string } };
+console.log(`\nStreaming: batch ${p.batchId} read ${p.numInputRows} rows, watermark ${p.eventTime.watermark}; checkpoint in ${checkpoint}`);
+await spark.table("daily_revenue").orderBy("window").show(10, false);
 await spark.stop();
