@@ -90,7 +90,13 @@ describe("numeric casts", () => {
     // select cast(3000000000L as int) → [CAST_OVERFLOW] The value 3000000000L of the type "BIGINT" cannot be cast to "INT" due to an overflow.
     expect(() => cast([3000000000], L, I)).toThrow(/The value 3000000000L of the type "BIGINT" cannot be cast to "INT" due to an overflow/);
     expect(() => cast([1e20], D, L)).toThrow(expect.objectContaining({ code: "CAST_OVERFLOW" }));
-    expect(() => cast([12345], I, DecimalType(4, 1))).toThrow(expect.objectContaining({ code: "CAST_OVERFLOW" }));
+    // select cast(100000 as decimal(4,2)) → [NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION] 100000 cannot be represented as Decimal(4, 2).
+    expect(() => cast([12345], I, DecimalType(4, 1))).toThrow(expect.objectContaining({ code: "NUMERIC_VALUE_OUT_OF_RANGE" }));
+    // cast(cast(99999999.99 as decimal(10,2)) as decimal(4,2)), cast('12345.6' as decimal(4,2)), cast(1e10 as decimal(4,2))
+    expect(() => cast([9999999999], DecimalType(10, 2), DecimalType(4, 2))).toThrow(/^99999999\.99 cannot be represented as Decimal\(4, 2\)/);
+    expect(() => cast(["12345.6"], S, DecimalType(4, 2))).toThrow(expect.objectContaining({ code: "NUMERIC_VALUE_OUT_OF_RANGE" }));
+    expect(() => cast([1e10], D, DecimalType(4, 2))).toThrow(expect.objectContaining({ code: "NUMERIC_VALUE_OUT_OF_RANGE" }));
+    expect(cast([9999999999], DecimalType(10, 2), DecimalType(4, 2), "try")).toEqual([null]);
     expect(cast([3000000000], L, I, "try")).toEqual([null]);
     expect(cast([3000000000], L, I, "cast", LEGACY)).toEqual([-1294967296]);
   });

@@ -126,6 +126,14 @@ function sqlLiteral(x: unknown, t: DataType): string {
 
 function castError(f: Fail, x: unknown, from: DataType, to: DataType) {
   const value = sqlLiteral(x, from);
+  if (f === OVERFLOW && to.kind === "decimal") {
+    const plain = from.kind === "decimal" ? formatDecimal(x as number, from.scale) : from.kind === "string" ? String(x).trim() : String(x);
+    return executionError(
+      "NUMERIC_VALUE_OUT_OF_RANGE",
+      `${plain} cannot be represented as Decimal(${to.precision}, ${to.scale}). Cast to a DECIMAL with more integer digits, or use \`try_cast\` to return NULL instead.`,
+      { value: plain, to: sqlTypeName(to) },
+    );
+  }
   if (f === OVERFLOW)
     return executionError(
       "CAST_OVERFLOW",
