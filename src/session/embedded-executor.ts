@@ -15,6 +15,7 @@ import type { DataSourceSpec, LogicalPlan } from "../plan/logical-plan.js";
 import type { RScan, ResolvedPlan } from "../plan/resolved-plan.js";
 import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPlan } from "../physical/execution-plan.js";
 import { createPhysicalPlan } from "../physical/planner.js";
+import { requiredScanColumns } from "../optimizer/scan-column-pruning.js";
 import type { StructType } from "../types/struct-type.js";
 import type { RuntimeConfig } from "./runtime-config.js";
 import { saveDelta } from "../connectors/delta/index.js";
@@ -100,6 +101,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     scanOverride?: (node: RScan) => ExecutionPlan,
     override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
   ): ExecutionPlan {
+    const required = requiredScanColumns(resolved);
     return createPhysicalPlan(resolved, {
       eval: this.evalContext(),
       ...(override ? { override } : {}),
@@ -107,7 +109,7 @@ export class EmbeddedExecutor implements QueryExecutor {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);
         if (custom?.scan) return custom.scan(node);
-        return createFileScanExec(node);
+        return createFileScanExec(node, required.get(node));
       },
     });
   }

@@ -10,7 +10,7 @@
  */
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
-import { constantVector } from "../../columnar/vector.js";
+import { constantVector, nullVector } from "../../columnar/vector.js";
 import { configError, unsupported } from "../../common/errors.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
@@ -165,9 +165,14 @@ function partitionValue(raw: string | null, t: DataType, timeZone: string): unkn
 }
 
 /** The scan ExecutionPlan for a resolved file relation; outputs `node.output` columns. */
-export function createFileScanExec(node: RScan): ExecutionPlan {
+/**
+ * `required`: the output columns the plan reads (see optimizer/scan-column-pruning.ts). Parquet
+ * decodes only those (at least one, for row counts); the others are null vectors nobody reads.
+ */
+export function createFileScanExec(node: RScan, required?: ReadonlySet<number>): ExecutionPlan {
   const spec = node.source;
   const outSchema = new StructType(node.output.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })));
+  const requiredNames = required && new Set([...required].map((i) => outSchema.fields[i]?.name.toLowerCase()));
   let resolved: ResolvedFiles | undefined;
   return {
     name: "FileScanExec",
@@ -180,14 +185,19 @@ export function createFileScanExec(node: RScan): ExecutionPlan {
       const r = resolved;
       const tz = spec.options.timeZone ?? ctx.eval.timeZone;
       const pIndex = (name: string) => r.partitionSchema.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+      let readSchema = r.dataSchema;
+      if (requiredNames && r.format === "parquet") {
+        const kept = r.dataSchema.fields.filter((f) => requiredNames.has(f.name.toLowerCase()));
+        readSchema = new StructType(kept.length > 0 || r.dataSchema.length === 0 ? kept : [r.dataSchema.fields[0]!]);
+      }
       for (const file of r.files) {
         if (ctx.signal?.aborted) return;
-        for await (const b of readFileBatches(r.format, file.path, r.dataSchema, spec.options, ctx)) {
+        for await (const b of readFileBatches(r.format, file.path, readSchema, spec.options, ctx)) {
           const cols = outSchema.fields.map((f) => {
             const p = pIndex(f.name);
             if (p >= 0) return constantVector(f.type, partitionValue(file.partitionValues[p] ?? null, r.partitionSchema.fields[p]!.type, tz), b.numRows);
             const d = b.schema.indexOf(f.name);
-            return b.columns[d]!;
+            return d >= 0 ? b.columns[d]! : nullVector(f.type, b.numRows);
           });
           yield makeBatch(outSchema, cols, b.numRows);
         }
