@@ -50,6 +50,8 @@ export interface AliasExpr {
   readonly child: Expr;
   readonly name: string;
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** SQL `gen(...) AS (a, b)`: one name per generated column (`name` is the first). */
+  readonly names?: readonly string[];
 }
 export interface CastExpr {
   readonly kind: "cast";
@@ -108,7 +110,15 @@ export type FrameBoundary =
   | { readonly kind: "unboundedFollowing" }
   | { readonly kind: "currentRow" }
   /** rows: an offset; range: a value added to the order key (negative = preceding). */
-  | { readonly kind: "offset"; readonly value: number };
+  | {
+      readonly kind: "offset";
+      readonly value: number;
+      /**
+       * "microsecond": `value` came from an INTERVAL (SQL `RANGE BETWEEN INTERVAL 5 MINUTES
+       * PRECEDING ...`); the analyzer converts it to the order key's unit (days for DATE).
+       */
+      readonly unit?: "microsecond";
+    };
 
 export interface WindowFrame {
   readonly type: "rows" | "range";

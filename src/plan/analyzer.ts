@@ -17,6 +17,7 @@ import { buildProject, resolveProject } from "./analyzer/project.js";
 import { ExprResolver } from "./analyzer/resolve-expr.js";
 import { findColumn, namesEqual, newAttribute, quoteParts, requalify, resolveColumn } from "./analyzer/scope.js";
 import { resolveSort } from "./analyzer/sort.js";
+import { resolveSetOp } from "./analyzer/set-op.js";
 import { resolveUnion } from "./analyzer/union.js";
 import type { LogicalPlan } from "./logical-plan.js";
 import type { Attribute, ResolvedPlan } from "./resolved-plan.js";
@@ -129,7 +130,7 @@ const handlers: Handlers = {
     const input = ctx.analyze(p.input);
     return { kind: "limit", input, limit: p.limit, offset: p.offset ?? 0, output: input.output };
   },
-  union: (p, ctx) => resolveUnion(ctx, p),
+  union: (p, ctx) => (p.setOp !== undefined ? resolveSetOp(ctx, { ...p, setOp: p.setOp }) : resolveUnion(ctx, p)),
   distinct: (p, ctx) => {
     const input = ctx.analyze(p.input);
     return { kind: "dropDuplicates", input, keys: input.output.map((_, i) => i), withinWatermark: false, output: input.output };
@@ -153,7 +154,17 @@ const handlers: Handlers = {
   },
   subqueryAlias: (p, ctx) => {
     const input = ctx.analyze(p.input);
-    return withOutput(input, requalify(input.output, p.alias));
+    if (p.columnNames === undefined) return withOutput(input, requalify(input.output, p.alias));
+    if (p.columnNames.length !== input.output.length) {
+      throw analysisError(
+        "ASSIGNMENT_ARITY_MISMATCH",
+        `The number of columns or variables assigned or aliased: ${p.columnNames.length} does not match the number of source expressions: ${input.output.length}. Give ${quoteParts([p.alias])} one column alias per column.`,
+        { table: p.alias },
+      );
+    }
+    const r = new ExprResolver(ctx.env, input.output);
+    const output = input.output.map((a, i) => newAttribute(p.columnNames![i]!, a.type, a.nullable, { qualifiers: [p.alias] }));
+    return { kind: "project", input, exprs: input.output.map((_, i) => r.ref(i)), output };
   },
   withWatermark: (p, ctx) => {
     const input = ctx.analyze(p.input);

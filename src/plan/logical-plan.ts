@@ -133,6 +133,12 @@ export interface Union extends Node {
   readonly allowMissingColumns: boolean;
   /** SQL UNION (without ALL) = distinct over the union. */
   readonly distinct?: boolean;
+  /**
+   * Absent: union. "intersect" / "except" (SQL INTERSECT, EXCEPT/MINUS; two inputs, by
+   * position): with `distinct` the distinct rows found (not found) in the second input, else
+   * the ALL forms, which keep duplicates by count (min(l, r) / l - r copies).
+   */
+  readonly setOp?: "intersect" | "except";
 }
 export interface Distinct extends Node {
   readonly kind: "distinct";
@@ -149,6 +155,8 @@ export interface SubqueryAlias extends Node {
   readonly kind: "subqueryAlias";
   readonly input: LogicalPlan;
   readonly alias: string;
+  /** SQL `t(a, b)`: rename the input's columns by position (their count must match). */
+  readonly columnNames?: readonly string[];
 }
 export interface WithWatermark extends Node {
   readonly kind: "withWatermark";

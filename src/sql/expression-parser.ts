@@ -8,6 +8,7 @@
 import type { Expr } from "../expr/expr.js";
 import { numberLiteral } from "./literals.js";
 import { PrimaryParser } from "./primary-parser.js";
+import { IN } from "./subqueries.js";
 
 const call = (name: string, ...args: Expr[]): Expr => ({ kind: "call", name, args });
 const not = (e: Expr): Expr => call("not", e);
@@ -86,11 +87,13 @@ export class ExpressionParser extends PrimaryParser {
         r = call("and", call("gte", e, lo), call("lte", e, hi));
       } else if (kw === "IN") {
         this.next();
-        this.expectOp("(");
-        if (this.isKeyword("SELECT") || this.isKeyword("WITH")) throw this.unsupportedAt(this.peek(), "IN subqueries");
-        const list = this.expressionList();
-        this.expectOp(")");
-        r = call("in", e, ...list);
+        const open = this.expectOp("(");
+        if (this.isKeyword("SELECT") || this.isKeyword("WITH")) r = this.subquery(IN, open, e);
+        else {
+          const list = this.expressionList();
+          this.expectOp(")");
+          r = call("in", e, ...list);
+        }
       } else if (kw === "LIKE" || kw === "ILIKE") {
         this.next();
         if (this.isKeyword("ANY") || this.isKeyword("ALL") || this.isKeyword("SOME")) throw this.unsupportedAt(this.peek(), `${kw} ANY/ALL patterns`);

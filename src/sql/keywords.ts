@@ -16,7 +16,7 @@ export const NOT_AN_ALIAS: ReadonlySet<string> = new Set([
 /** Words that cannot start a column reference (a clear syntax error beats a bogus column). */
 export const NOT_A_COLUMN: ReadonlySet<string> = new Set([
   "SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "INTERSECT",
-  "EXCEPT", "JOIN", "ON", "USING", "WINDOW", "AS", "AND", "OR", "WHEN", "THEN", "ELSE", "END", "BY",
+  "EXCEPT", "JOIN", "ON", "USING", "AS", "AND", "OR", "WHEN", "THEN", "ELSE", "END", "BY",
   "IS", "IN", "BETWEEN", "LIKE", "RLIKE", "ILIKE", "DIV", "OVER", "WITH", "DISTINCT", "INSERT", "CREATE",
 ]);
 

@@ -19,6 +19,7 @@ import {
   stringLiteral,
   typedDateTimeLiteral,
 } from "./literals.js";
+import { EXISTS, SCALAR } from "./subqueries.js";
 import { TokenStream } from "./token-stream.js";
 
 const call = (name: string, ...args: Expr[]): Expr => ({ kind: "call", name, args });
@@ -99,7 +100,7 @@ export abstract class PrimaryParser extends TokenStream {
 
   private parenthesized(): Expr {
     const open = this.next();
-    if (this.isKeyword("SELECT") || this.isKeyword("WITH")) throw this.unsupportedAt(this.peek(), "Subquery expressions");
+    if (this.isKeyword("SELECT") || this.isKeyword("WITH")) return this.subquery(SCALAR, open);
     // `(x, y) -> body`
     if (this.peek().kind === "ident") {
       let k = 0;
@@ -177,7 +178,11 @@ export abstract class PrimaryParser extends TokenStream {
         this.next();
         return call(kw.toLowerCase());
       case "EXISTS":
-        if (nextIsParen && (this.isKeyword("SELECT", 2) || this.isKeyword("WITH", 2))) throw this.unsupportedAt(t, "EXISTS subqueries");
+        if (nextIsParen && (this.isKeyword("SELECT", 2) || this.isKeyword("WITH", 2))) {
+          this.next();
+          this.next();
+          return this.subquery(EXISTS, t);
+        }
         break;
       case "EXTRACT":
       case "POSITION":
@@ -437,6 +442,14 @@ export abstract class PrimaryParser extends TokenStream {
       out.push({ kind: "sortOrder", child, ascending, nullsFirst });
     } while (this.acceptOp(","));
     return out;
+  }
+
+  /**
+   * After `(`: a query up to its `)`, as a subquery placeholder (subqueries.ts) with `args` first.
+   * Only statement parsing (QueryParser) supports them; a lone expression (`F.expr`) cannot.
+   */
+  protected subquery(_name: string, at: Token, ..._args: Expr[]): Expr {
+    throw this.unsupportedAt(at, "Subquery expressions outside spark.sql()");
   }
 
   /** A parse-kind UNSUPPORTED_FEATURE error at token `t`. */

@@ -10,6 +10,8 @@ import { outputName } from "./expr-utils.js";
 import { ExpressionParser } from "./expression-parser.js";
 import { NOT_AN_ALIAS } from "./keywords.js";
 import { type GroupByClause, buildSelect } from "./select-builder.js";
+import type { Token } from "./lexer.js";
+import { SubqueryRewriter, placeholder } from "./subqueries.js";
 import { tableFunctionPlan, valuesPlan } from "./table-functions.js";
 
 const ONE_ROW = (): LogicalPlan => node({ kind: "range", start: 0, end: 1, step: 1 });
@@ -17,6 +19,18 @@ const ONE_ROW = (): LogicalPlan => node({ kind: "range", start: 0, end: 1, step:
 export class QueryParser extends ExpressionParser {
   /** CTE scopes, innermost last; names lower-cased. */
   private readonly ctes: Map<string, LogicalPlan>[] = [];
+  /** Subquery expressions of the statement by placeholder id. */
+  private readonly subqueryPlans = new Map<number, LogicalPlan>();
+  private aliasCount = 0;
+  private readonly rewriter = new SubqueryRewriter(this.subqueryPlans, () => ++this.aliasCount);
+
+  protected override subquery(name: string, _at: Token, ...args: Expr[]): Expr {
+    const plan = this.query();
+    this.expectOp(")");
+    const id = this.subqueryPlans.size + 1;
+    this.subqueryPlans.set(id, plan);
+    return placeholder(name, id, ...args);
+  }
 
   /** `[WITH ...] queryTerm [ORDER BY ...] [LIMIT n] [OFFSET m]`. */
   query(): LogicalPlan {
@@ -59,17 +73,23 @@ export class QueryParser extends ExpressionParser {
     const firstItems = single?.items;
     // UNION / EXCEPT are left-associative; INTERSECT binds tighter (Spark's default).
     for (;;) {
-      const t = this.peek();
       const kw = this.keywordAt();
       if (kw !== "UNION" && kw !== "EXCEPT" && kw !== "MINUS" && kw !== "INTERSECT") break;
       this.next();
-      if (kw !== "UNION") throw this.unsupportedAt(t, `${kw} set operations`);
-      const all = this.acceptKeyword("ALL");
-      if (!all) this.acceptKeyword("DISTINCT");
+      const all = this.setQuantifier();
       if (single !== undefined) plan = buildSelect(single);
-      const right = this.setTerm(false).plan;
-      plan = node({ kind: "union", inputs: [plan, right], byName: false, allowMissingColumns: false, ...(all ? {} : { distinct: true }) });
       single = undefined;
+      if (kw === "INTERSECT") {
+        plan = setOperation(plan, this.setTerm(false).plan, all, "intersect");
+        continue;
+      }
+      let right = this.setTerm(false).plan;
+      while (this.isKeyword("INTERSECT")) {
+        this.next();
+        const allRight = this.setQuantifier();
+        right = setOperation(right, this.setTerm(false).plan, allRight, "intersect");
+      }
+      plan = setOperation(plan, right, all, kw === "UNION" ? undefined : "except");
     }
     const orderBy = this.acceptKeyword("ORDER", "BY") || this.acceptKeyword("SORT", "BY") ? this.sortItems() : undefined;
     if (single !== undefined) plan = buildSelect({ ...single, ...(orderBy ? { orderBy } : {}) });
@@ -82,6 +102,13 @@ export class QueryParser extends ExpressionParser {
       plan = node({ kind: "limit", input: plan, limit: limit ?? Number.MAX_SAFE_INTEGER, ...(offset ? { offset } : {}) });
     }
     return plan;
+  }
+
+  /** `ALL` → true; `DISTINCT` or nothing → false. */
+  private setQuantifier(): boolean {
+    const all = this.acceptKeyword("ALL");
+    if (!all) this.acceptKeyword("DISTINCT");
+    return all;
   }
 
   /** ORDER BY k after a set operation: the name of the first SELECT's k-th column. */
@@ -159,7 +186,7 @@ export class QueryParser extends ExpressionParser {
         windows.set(name.toLowerCase(), spec);
       } while (this.acceptOp(","));
     }
-    return { distinct, items, from, windows, ...(where ? { where } : {}), ...(groupBy ? { groupBy } : {}), ...(having ? { having } : {}) };
+    return { distinct, items, from, windows, subqueries: this.rewriter, ...(where ? { where } : {}), ...(groupBy ? { groupBy } : {}), ...(having ? { having } : {}) };
   }
 
   private selectItem(): Expr {
@@ -169,8 +196,7 @@ export class QueryParser extends ExpressionParser {
         const names = [this.identifier("an alias")];
         while (this.acceptOp(",")) names.push(this.identifier("an alias"));
         this.expectOp(")");
-        if (names.length > 1) throw this.unsupportedAt(this.peek(-1), "Multi-name aliases (AS (a, b))");
-        return { kind: "alias", child: e, name: names[0]! };
+        return { kind: "alias", child: e, name: names[0]!, ...(names.length > 1 ? { names } : {}) };
       }
       return { kind: "alias", child: e, name: this.identifier("an alias") };
     }
@@ -211,7 +237,11 @@ export class QueryParser extends ExpressionParser {
     for (;;) {
       const t = this.peek();
       if (this.isKeyword("NATURAL")) throw this.unsupportedAt(t, "NATURAL joins");
-      if (this.isKeyword("LATERAL")) throw this.unsupportedAt(t, "LATERAL joins and views");
+      if (this.isKeyword("LATERAL") && this.isKeyword("VIEW", 1)) {
+        plan = this.lateralView(plan);
+        continue;
+      }
+      if (this.isKeyword("LATERAL")) throw this.unsupportedAt(t, "LATERAL joins");
       const joinType = this.joinType();
       if (joinType === undefined) return plan;
       const right = this.relationPrimary();
@@ -225,6 +255,30 @@ export class QueryParser extends ExpressionParser {
         plan = node({ kind: "join", left: plan, right, joinType, using });
       } else plan = node({ kind: "join", left: plan, right, joinType: joinType === "inner" ? "cross" : joinType });
     }
+  }
+
+  /**
+   * `LATERAL VIEW [OUTER] gen(args) [t] [AS] a, b`: the input's columns followed by the
+   * generator's (explode → explode_outer with OUTER). The generated columns are not qualified by `t`.
+   */
+  private lateralView(input: LogicalPlan): LogicalPlan {
+    this.next();
+    this.next();
+    const outer = this.acceptKeyword("OUTER");
+    const nameTok = this.peek();
+    if (nameTok.kind !== "ident" || !this.isOp("(", 1)) throw this.fail(nameTok, "expected a generator function such as explode(...)");
+    const gen = this.postfixExpression();
+    if (gen.kind !== "call") throw this.fail(nameTok, "expected a generator function such as explode(...)");
+    const name = outer && !gen.name.endsWith("_outer") ? `${gen.name}_outer` : gen.name;
+    if (this.peek().kind === "ident" && !this.isKeyword("AS") && !NOT_AN_ALIAS.has(this.keywordAt())) this.next(); // table alias
+    const names: string[] = [];
+    if (this.acceptKeyword("AS") || (this.peek().kind === "ident" && !NOT_AN_ALIAS.has(this.keywordAt()))) {
+      do names.push(this.identifier("a column alias"));
+      while (this.acceptOp(","));
+    }
+    const call: Expr = { ...gen, name };
+    const item: Expr = names.length === 0 ? call : { kind: "alias", child: call, name: names[0]!, ...(names.length > 1 ? { names } : {}) };
+    return node({ kind: "project", input, exprs: [{ kind: "star" }, item] });
   }
 
   private joinType(): JoinType | undefined {
@@ -267,7 +321,10 @@ export class QueryParser extends ExpressionParser {
     }
     plan = this.watermark(plan);
     const alias = this.tableAlias();
-    if (alias !== undefined) plan = node({ kind: "subqueryAlias", input: plan, alias });
+    if (alias !== undefined) {
+      const columnNames = this.acceptOp("(") ? this.columnAliases() : undefined;
+      plan = node({ kind: "subqueryAlias", input: plan, alias, ...(columnNames ? { columnNames } : {}) });
+    }
     return this.watermark(plan);
   }
 
@@ -288,11 +345,18 @@ export class QueryParser extends ExpressionParser {
     const t = this.peek();
     if (t.kind === "ident" && (hasAs || t.quoted || !NOT_AN_ALIAS.has(this.keywordAt()))) {
       this.next();
-      if (this.isOp("(")) throw this.unsupportedAt(this.peek(), "Column aliases on tables and subqueries (t(a, b)) other than on VALUES");
       return t.value;
     }
     if (hasAs) throw this.fail(t, "expected an alias");
     return undefined;
+  }
+
+  /** `a, b)` after the `(` of `t(a, b)`. */
+  private columnAliases(): string[] {
+    const names = [this.identifier("a column name")];
+    while (this.acceptOp(",")) names.push(this.identifier("a column name"));
+    this.expectOp(")");
+    return names;
   }
 
   /** A CTE in scope (innermost first) or a catalog name. */
@@ -332,6 +396,18 @@ export class QueryParser extends ExpressionParser {
     return alias === undefined ? plan : node({ kind: "subqueryAlias", input: plan, alias });
   }
 
+}
+
+/** A set operation node over two inputs by position; `op` undefined is UNION. */
+function setOperation(left: LogicalPlan, right: LogicalPlan, all: boolean, op: "intersect" | "except" | undefined): LogicalPlan {
+  return node({
+    kind: "union",
+    inputs: [left, right],
+    byName: false,
+    allowMissingColumns: false,
+    ...(all ? {} : { distinct: true }),
+    ...(op ? { setOp: op } : {}),
+  });
 }
 
 /** Was this named_struct built from a `(a, b)` tuple (keys col1, col2, ...)? */

@@ -14,6 +14,7 @@
 import { SluiceError } from "../common/errors.js";
 import type { Expr, SortOrderExpr, WindowSpecDef } from "../expr/expr.js";
 import { type LogicalPlan, node } from "../plan/logical-plan.js";
+import { type SubqueryRewriter, containsSubquery, unsupportedSubquery } from "./subqueries.js";
 import { containsAggregate, containsWindow, isAggregateName, outputName, rewriteExpr, sameExpr } from "./expr-utils.js";
 
 export interface GroupByClause {
@@ -32,6 +33,8 @@ export interface SelectBlock {
   /** Named windows by lower-cased name. */
   readonly windows: ReadonlyMap<string, WindowSpecDef>;
   readonly orderBy?: readonly SortOrderExpr[];
+  /** Turns subquery placeholders in WHERE and the select list into joins (subqueries.ts). */
+  readonly subqueries?: SubqueryRewriter;
 }
 
 export const HIDDEN_PREFIX = "__sluice_hidden_";
@@ -75,11 +78,23 @@ function ordinalItem(e: Expr, items: readonly Expr[], clause: string): Expr | un
 
 export function buildSelect(b: SelectBlock): LogicalPlan {
   const w = (e: Expr): Expr => substituteWindows(e, b.windows);
-  const items = b.items.map(w);
+  let items = b.items.map(w);
   const having = b.having === undefined ? undefined : w(b.having);
   const orderBy = b.orderBy?.map((o) => w(o) as SortOrderExpr);
   let plan = b.from;
-  if (b.where !== undefined) plan = node({ kind: "filter", input: plan, condition: b.where });
+  let where = b.where;
+  if (b.subqueries !== undefined) {
+    if ([having, ...(orderBy ?? []), ...(b.groupBy?.exprs ?? [])].some((e) => e !== undefined && containsSubquery(e))) {
+      throw unsupportedSubquery("in GROUP BY, HAVING or ORDER BY");
+    }
+    if ((where !== undefined && containsSubquery(where)) || items.some(containsSubquery)) {
+      const r = b.subqueries.rewrite(plan, where, items);
+      plan = r.from;
+      where = r.where;
+      items = r.items;
+    }
+  }
+  if (where !== undefined) plan = node({ kind: "filter", input: plan, condition: where });
   const isAgg = b.groupBy !== undefined || having !== undefined || items.some(containsAggregate);
   if (isAgg) return buildAggregate(plan, items, b, having, orderBy);
 

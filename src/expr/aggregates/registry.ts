@@ -8,6 +8,7 @@ import { countFunctions } from "./count.js";
 import { firstLastFunctions } from "./first-last.js";
 import { minMaxFunctions } from "./min-max.js";
 import { percentileApproxFunctions } from "./percentile-approx.js";
+import { scalarSubqueryAggregate } from "./scalar-subquery.js";
 import { sumAvgFunctions } from "./sum-avg.js";
 
 const families: readonly (readonly AggregateFunction[])[] = [
@@ -20,6 +21,7 @@ const families: readonly (readonly AggregateFunction[])[] = [
   boolAggFunctions,
   [approxCountDistinct],
   percentileApproxFunctions,
+  [scalarSubqueryAggregate],
 ];
 
 const byName = new Map<string, AggregateFunction>();

@@ -150,20 +150,22 @@ function projectWithGenerator(ctx: AnalyzeContext, input: ResolvedPlan, items: r
       "The generator is not supported: only one generator allowed per select clause but found 2. Use one explode() per select() and chain them.",
     );
   }
-  const [gen, alias] = unalias(items[at] as Expr) as [CallExpr, string | undefined];
+  const item = items[at] as Expr;
+  const [gen] = unalias(item) as [CallExpr, string | undefined];
+  const aliases = item.kind === "alias" ? (item.names ?? [item.name]) : undefined;
   if (gen.args.length !== 1) {
     throw analysisError("WRONG_NUM_ARGS", `The \`${gen.name}\` requires 1 parameter but the actual number is ${gen.args.length}.`, { routine: gen.name });
   }
   const arg = resolver.resolve(gen.args[0]!);
   const outer = gen.name.endsWith("_outer");
   const cols = generatedColumns(gen.name, arg.type, outer, resolver.name(gen));
-  if (alias !== undefined && cols.length !== 1) {
+  if (aliases !== undefined && cols.length !== aliases.length) {
     throw analysisError(
       "UDTF_ALIAS_NUMBER_MISMATCH",
-      `The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF. Expected ${cols.length} aliases, but got ${alias}. Alias the columns in a following select() instead.`,
+      `The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF. Expected ${cols.length} aliases, but got ${aliases.join(", ")}. Give one alias per generated column, e.g. AS (pos, col).`,
     );
   }
-  const genAttrs = cols.map((c) => newAttribute(alias ?? c.name, c.type, c.nullable));
+  const genAttrs = cols.map((c, j) => newAttribute(aliases?.[j] ?? c.name, c.type, c.nullable));
   const generator: RGenerate["generator"] = gen.name.startsWith("posexplode") ? "posexplode" : gen.name.startsWith("inline") ? "inline" : "explode";
   const generate: ResolvedPlan = { kind: "generate", input, generator, outer, arg, output: [...input.output, ...genAttrs] };
   const first = input.output.length;

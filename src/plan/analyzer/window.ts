@@ -5,7 +5,7 @@
  * BY, the whole partition (ROWS UNBOUNDED..UNBOUNDED) without.
  */
 import { analysisError } from "../../common/errors.js";
-import type { WindowExpr, WindowFrame } from "../../expr/expr.js";
+import type { FrameBoundary, WindowExpr, WindowFrame } from "../../expr/expr.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import { sameType } from "../../types/data-type.js";
 import type { RSortOrder, RWindowCall } from "../resolved-plan.js";
@@ -18,6 +18,34 @@ const WHOLE_PARTITION: WindowFrame = { type: "rows", start: { kind: "unboundedPr
 const literalsOf = (args: readonly RExpr[]): (unknown | undefined)[] => args.map((a) => (a.kind === "literal" ? a.value : undefined));
 const castTo = (args: readonly RExpr[], types: readonly (import("../../types/data-type.js").DataType | undefined)[]): RExpr[] =>
   args.map((a, i) => (types[i] === undefined || sameType(a.type, types[i]!) ? a : implicitCast(a, types[i]!)));
+
+const DAY_US = 86_400_000_000;
+
+/**
+ * RANGE offsets written as INTERVALs (unit "microsecond") → the order key's stored unit:
+ * microseconds for TIMESTAMP, whole days for DATE. Other order keys are Spark's
+ * DATATYPE_MISMATCH (SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE / RANGE_FRAME_INVALID_TYPE).
+ */
+function intervalFrame(frame: WindowFrame, orderBy: readonly RSortOrder[]): WindowFrame {
+  const conv = (b: FrameBoundary): FrameBoundary => {
+    if (b.kind !== "offset" || b.unit !== "microsecond") return b;
+    const t = frame.type === "range" && orderBy.length === 1 ? orderBy[0]!.expr.type : undefined;
+    if (t?.kind === "timestamp") return { kind: "offset", value: b.value };
+    if (t?.kind === "date" && b.value % DAY_US === 0) return { kind: "offset", value: b.value / DAY_US };
+    const why =
+      frame.type !== "range"
+        ? "an INTERVAL frame boundary needs RANGE, not ROWS"
+        : orderBy.length !== 1
+          ? "a RANGE frame with an INTERVAL boundary needs exactly one ORDER BY expression"
+          : t?.kind === "date"
+            ? "a DATE order key takes only whole-day INTERVALs"
+            : `an INTERVAL frame boundary needs a TIMESTAMP or DATE order key, not ${t?.kind.toUpperCase() ?? "none"}`;
+    throw analysisError("DATATYPE_MISMATCH", `Cannot resolve the window frame due to data type mismatch: ${why}. Use numeric offsets or order by a TIMESTAMP column.`, {
+      subclass: "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE",
+    });
+  };
+  return frame.start.kind === "offset" || frame.end.kind === "offset" ? { ...frame, start: conv(frame.start), end: conv(frame.end) } : frame;
+}
 
 export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindowCall {
   const env = resolver.env;
@@ -70,7 +98,7 @@ export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindo
       ignoreNulls: fnExpr.ignoreNulls === true,
       partitionBy,
       orderBy,
-      frame: w.spec.frame ?? (orderBy.length > 0 ? RANGE_TO_CURRENT : WHOLE_PARTITION),
+      frame: w.spec.frame ? intervalFrame(w.spec.frame, orderBy) : orderBy.length > 0 ? RANGE_TO_CURRENT : WHOLE_PARTITION,
       type: sig.returnType,
       stateTypes: sig.stateTypes,
     };
