@@ -83,7 +83,8 @@ export function unboundedStateOperators(plan: ResolvedPlan): string[] {
   const out: string[] = [];
   const walk = (p: ResolvedPlan): void => {
     if (isStreamingPlan(p)) {
-      if (p.kind === "aggregate" && eventTimeGroupKey(p) === undefined) {
+      // A global aggregate keeps one state row, which is bounded.
+      if (p.kind === "aggregate" && p.groupBy.length > 0 && eventTimeGroupKey(p) === undefined) {
         out.push(`aggregation by [${p.output.slice(0, p.groupBy.length).map((a) => a.name).join(", ")}]: no watermarked event-time column among the grouping keys`);
       }
       if (p.kind === "dropDuplicates" && !p.withinWatermark && !p.keys.some((k) => p.input.output[k]?.watermarkDelayMs !== undefined)) {

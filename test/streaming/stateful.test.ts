@@ -144,3 +144,18 @@ describe("stateful streaming", () => {
     });
   });
 });
+
+describe("unbounded state warnings", () => {
+  it("names operators whose state grows without bound, and not bounded ones", async () => {
+    const { unboundedStateOperators } = await import("../../src/plan/streaming-checks.js");
+    const s = spark.memoryStream("k STRING, ts TIMESTAMP").toDF();
+    expect(unboundedStateOperators(s.groupBy("k").count().resolved)).toEqual([
+      "aggregation by [k]: no watermarked event-time column among the grouping keys",
+    ]);
+    expect(unboundedStateOperators(s.dropDuplicates(["k"]).resolved)[0]).toMatch(/^dropDuplicates\(k\)/);
+    const w = s.withWatermark("ts", "1 minute");
+    expect(unboundedStateOperators(w.groupBy(F.window(col("ts"), "1 minute")).count().resolved)).toEqual([]);
+    expect(unboundedStateOperators(w.dropDuplicatesWithinWatermark(["k"]).resolved)).toEqual([]);
+    expect(unboundedStateOperators(s.groupBy().count().resolved)).toEqual([]);
+  });
+});
