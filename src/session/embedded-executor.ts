@@ -11,6 +11,7 @@ import type { EvalContext } from "../expr/function-types.js";
 import { analyze } from "../plan/analyzer.js";
 import type { AnalyzerEnv } from "../plan/analyzer-env.js";
 import { formatLogicalPlan } from "../plan/explain.js";
+import { unboundedStateOperators } from "../plan/streaming-checks.js";
 import type { DataSourceSpec, LogicalPlan } from "../plan/logical-plan.js";
 import type { RScan, ResolvedPlan } from "../plan/resolved-plan.js";
 import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPlan } from "../physical/execution-plan.js";
@@ -125,8 +126,11 @@ export class EmbeddedExecutor implements QueryExecutor {
 
   explainResolved(resolved: ResolvedPlan, mode: ExplainMode = "extended"): string {
     const physical = formatPhysicalPlan(this.physicalPlan(resolved));
-    if (mode === "simple") return `== Physical Plan ==\n${physical}\n`;
-    return `== Analyzed Logical Plan ==\n${formatLogicalPlan(resolved)}\n\n== Physical Plan ==\n${physical}\n`;
+    // Beyond Spark: a streaming plan names every stateful operator whose state is unbounded.
+    const unbounded = unboundedStateOperators(resolved);
+    const warning = unbounded.length === 0 ? "" : `\n== Unbounded state ==\n${unbounded.map((u) => `${u}: its state grows without bound`).join("\n")}\n`;
+    if (mode === "simple") return `== Physical Plan ==\n${physical}\n${warning}`;
+    return `== Analyzed Logical Plan ==\n${formatLogicalPlan(resolved)}\n\n== Physical Plan ==\n${physical}\n${warning}`;
   }
 
   async write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {

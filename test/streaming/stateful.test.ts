@@ -157,5 +157,6 @@ describe("unbounded state warnings", () => {
     expect(unboundedStateOperators(w.groupBy(F.window(col("ts"), "1 minute")).count().resolved)).toEqual([]);
     expect(unboundedStateOperators(w.dropDuplicatesWithinWatermark(["k"]).resolved)).toEqual([]);
     expect(unboundedStateOperators(s.groupBy().count().resolved)).toEqual([]);
+    expect(s.groupBy("k").count().explainString()).toContain("== Unbounded state ==\naggregation by [k]");
   });
 });
