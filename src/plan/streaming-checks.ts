@@ -72,7 +72,8 @@ export function eventTimeGroupKey(agg: Extract<ResolvedPlan, { kind: "aggregate"
   for (let i = 0; i < agg.groupBy.length; i++) {
     let e = agg.groupBy[i]!;
     while (e.kind === "cast") e = e.child;
-    if (watermarked(e)) return { index: i, kind: "timestamp" };
+    // A watermarked struct key is a window (sliding windows arrive as an exploded window column).
+    if (watermarked(e)) return { index: i, kind: e.type.kind === "struct" ? "window" : "timestamp" };
     if (e.kind === "call" && (e.fn.name === "window" || e.fn.name === "session_window") && e.args[0] && watermarked(e.args[0])) return { index: i, kind: "window" };
   }
   return undefined;

@@ -70,6 +70,26 @@ describe("stateful streaming", () => {
     expect(late.map(([, ids]) => ids)).toEqual([["late"]]);
   });
 
+  it("sliding windows in append mode: each row counts in every window containing it", async () => {
+    const input = spark.memoryStream("id STRING, ts TIMESTAMP");
+    const counts = input
+      .toDF()
+      .withWatermark("ts", "0 seconds")
+      .groupBy(F.window(col("ts"), "10 seconds", "5 seconds"))
+      .agg(F.count("*").alias("n"));
+    await testStream(
+      spark,
+      counts,
+      { outputMode: "append" },
+      AddData(input, { id: "a", ts: t(102) }, { id: "b", ts: t(107) }),
+      CheckNewAnswer({ window: win(95, 105), n: 1 }),
+      StopStream,
+      StartStream(),
+      AddData(input, { id: "c", ts: t(130) }),
+      CheckNewAnswer({ window: win(100, 110), n: 2 }, { window: win(105, 115), n: 1 }),
+    );
+  });
+
   it("update mode emits the groups a batch touched; complete mode the whole result", async () => {
     const input = spark.memoryStream("k STRING, v INT");
     const agg = input.toDF().groupBy("k").agg(F.count("*").alias("n"), F.sum("v").alias("s"));
