@@ -180,3 +180,46 @@ describe("unbounded state warnings", () => {
     expect(s.groupBy("k").count().explainString()).toContain("== Unbounded state ==\naggregation by [k]");
   });
 });
+
+describe("state store providers in a query", () => {
+  it("the LevelDB provider (state larger than memory) gives the same answers across restarts", async () => {
+    spark.conf.set("spark.sql.streaming.stateStore.providerClass", "leveldb");
+    try {
+      const input = spark.memoryStream("k STRING, v INT");
+      await testStream(
+        spark,
+        input.toDF().groupBy("k").agg(F.sum("v").alias("s")),
+        { outputMode: "update" },
+        AddData(input, { k: "a", v: 1 }, { k: "b", v: 2 }),
+        CheckNewAnswer({ k: "a", s: 1 }, { k: "b", s: 2 }),
+        StopStream,
+        StartStream(),
+        AddData(input, { k: "a", v: 10 }),
+        CheckNewAnswer({ k: "a", s: 11 }),
+      );
+    } finally {
+      spark.conf.unset("spark.sql.streaming.stateStore.providerClass");
+    }
+  });
+
+  it("refuses to switch provider on an existing checkpoint", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const chk = mkdtempSync(join(tmpdir(), "sluice-prov-"));
+    const input = spark.memoryStream("k STRING");
+    input.addData([{ k: "a" }]);
+    const start = () => input.toDF().groupBy("k").count().writeStream.outputMode("complete").format("memory").queryName("prov_q").option("checkpointLocation", chk).start();
+    const q = await start();
+    await q.processAllAvailable();
+    await q.stop();
+    spark.conf.set("spark.sql.streaming.stateStore.providerClass", "leveldb");
+    try {
+      input.addData([{ k: "b" }]);
+      const q2 = await start();
+      await expect(q2.awaitTermination()).rejects.toMatchObject({ code: "CHECKPOINT_CONF_CHANGED" });
+    } finally {
+      spark.conf.unset("spark.sql.streaming.stateStore.providerClass");
+    }
+  });
+});
