@@ -1,19 +1,25 @@
 /**
- * Child process for the crash test: file source → transform → JSON file sink with a checkpoint.
- * Runs until every file present at start has been processed, prints DONE, exits 0. The parent
- * kills it with SIGKILL at random moments and starts it again.
+ * Child process for the crash test: file source → (transform | windowed aggregation) → JSON file
+ * sink with a checkpoint. Runs until every file present at start has been processed, prints DONE,
+ * exits 0. The parent kills it with SIGKILL at random moments and starts it again.
+ * Usage: crash-child.ts stateless|windowed IN OUT CHECKPOINT
  */
 import { Session, col, functions as F } from "../../src/index.js";
 
-const [inDir, outDir, chkDir] = process.argv.slice(2) as [string, string, string];
+const [mode, inDir, outDir, chkDir] = process.argv.slice(2) as [string, string, string, string];
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
-const q = await spark.readStream
-  .schema("id INT, v DOUBLE")
-  .option("maxFilesPerTrigger", 2)
-  .json(inDir)
-  .withColumn("w", col("v").multiply(2))
-  .filter(F.col("id").geq(0))
-  .writeStream.format("json")
+const input = spark.readStream.schema("id INT, v DOUBLE, ts TIMESTAMP").option("maxFilesPerTrigger", 2).json(inDir);
+const query =
+  mode === "windowed"
+    ? input
+        .withWatermark("ts", "5 seconds")
+        .groupBy(F.window(col("ts"), "10 seconds"))
+        .agg(F.count("*").alias("n"), F.sum("v").alias("total"))
+        .select(col("window.start").alias("start"), col("n"), col("total"))
+    : input.withColumn("w", col("v").multiply(2)).filter(F.col("id").geq(0));
+const q = await query.writeStream
+  .format("json")
+  .outputMode("append")
   .option("checkpointLocation", chkDir)
   .trigger({ availableNow: true })
   .start(outDir);
