@@ -14,7 +14,6 @@ const lit = (value: unknown, type: DataType): LiteralExpr => ({ kind: "literal",
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-const LONG_LIMIT = 2 ** 63;
 
 /** Thrown messages are completed with a position by the parser. */
 export class LiteralError extends Error {
@@ -47,7 +46,7 @@ export function numberLiteral(text: string): LiteralExpr {
     case "Y": {
       if (/[.eE]/.test(digits)) throw new LiteralError("INVALID_NUMERIC_LITERAL", `Invalid integral literal ${text}`);
       const v = Number(sign + digits);
-      if (suffix === "L" && (v >= LONG_LIMIT || v < -LONG_LIMIT)) throw outOfRange(text, "BIGINT");
+      if (suffix === "L" && !inLongRange(sign + digits)) throw outOfRange(text, "BIGINT");
       if (suffix === "S" && (v > 32767 || v < -32768)) throw outOfRange(text, "SMALLINT");
       if (suffix === "Y" && (v > 127 || v < -128)) throw outOfRange(text, "TINYINT");
       return lit(v, suffix === "L" ? { kind: "bigint" } : { kind: "int" });
@@ -61,9 +60,15 @@ export function numberLiteral(text: string): LiteralExpr {
   if (digits.includes(".")) return decimalLiteral(digits, negative);
   const v = Number(sign + digits);
   if (v >= INT_MIN && v <= INT_MAX) return lit(v, { kind: "int" });
-  if (v >= -LONG_LIMIT && v < LONG_LIMIT) return lit(v, { kind: "bigint" });
+  if (inLongRange(sign + digits)) return lit(v, { kind: "bigint" });
   return decimalLiteral(digits, negative);
 }
+
+/** Exact check on the digits (a double rounds 2^63 - 1 up to 2^63). */
+const inLongRange = (integral: string): boolean => {
+  const v = BigInt(integral);
+  return v >= -(2n ** 63n) && v < 2n ** 63n;
+};
 
 const outOfRange = (text: string, type: string): LiteralError =>
   new LiteralError("INVALID_NUMERIC_LITERAL_RANGE", `Numeric literal ${text} is outside the valid range for ${type}`);

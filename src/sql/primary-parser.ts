@@ -5,9 +5,10 @@
  * The operator layers live in expression-parser.ts.
  */
 import { SluiceError } from "../common/errors.js";
-import type { Expr, FrameBoundary, SortOrderExpr, WindowFrame, WindowSpecDef } from "../expr/expr.js";
+import type { CallExpr, Expr, FrameBoundary, SortOrderExpr, WindowFrame, WindowSpecDef } from "../expr/expr.js";
 import type { DataType } from "../types/data-type.js";
 import { parseDataType } from "../types/ddl.js";
+import { parseIntervalMs } from "../common/duration.js";
 import { rewriteExpr } from "./expr-utils.js";
 import { INTERVAL_UNITS, NOT_A_COLUMN } from "./keywords.js";
 import type { Token } from "./lexer.js";
@@ -292,6 +293,10 @@ export abstract class PrimaryParser extends TokenStream {
     const save = this.pos;
     this.next();
     this.next();
+    if (this.isOp(")")) {
+      this.pos = save;
+      return undefined;
+    }
     if (kw === "EXTRACT" && this.peek().kind === "ident" && this.isKeyword("FROM", 1)) {
       const field = this.next().value;
       this.next();
@@ -354,7 +359,11 @@ export abstract class PrimaryParser extends TokenStream {
         const name = this.next().value;
         this.next();
         named.push([name, this.expression()]);
-      } else args.push(this.expression());
+      } else {
+        const e = this.expression();
+        // struct(a AS x, ...): Spark keeps the alias as the field name.
+        args.push(this.acceptKeyword("AS") ? { kind: "alias", child: e, name: this.identifier("an alias") } : e);
+      }
     } while (this.acceptOp(","));
     this.expectOp(")");
     return { args, named, distinct };
@@ -364,8 +373,21 @@ export abstract class PrimaryParser extends TokenStream {
     const name = nameTok.value.toLowerCase();
     const { args, named, distinct } = this.functionArgs();
     if (named.length > 0) throw this.unsupportedAt(nameTok, `Named arguments to ${name}()`);
+    if (name === "struct" && args.some((a) => a.kind === "alias")) {
+      // struct(a AS x, b) = named_struct('x', a, 'b', b); unnamed expressions become col<n>.
+      const fields = args.flatMap((a, i) => {
+        const fieldName = a.kind === "alias" ? a.name : a.kind === "column" ? a.nameParts.at(-1)! : `col${i + 1}`;
+        return [stringLiteral(fieldName), a.kind === "alias" ? a.child : a];
+      });
+      return this.callSuffixes({ kind: "call", name: "named_struct", args: fields });
+    }
     const finalArgs = name === "count" && args.length === 1 && args[0]!.kind === "star" && !args[0]!.target ? [intLiteral(1)] : args;
-    let e: Expr = { kind: "call", name, args: finalArgs, ...(distinct ? { distinct } : {}) };
+    return this.callSuffixes({ kind: "call", name, args: finalArgs, ...(distinct ? { distinct } : {}) });
+  }
+
+  /** FILTER (WHERE ...), IGNORE / RESPECT NULLS and OVER after a call. */
+  private callSuffixes(call: CallExpr): Expr {
+    let e: CallExpr = call;
     if (this.isKeyword("FILTER") && this.isOp("(", 1)) {
       this.next();
       this.next();
@@ -416,10 +438,16 @@ export abstract class PrimaryParser extends TokenStream {
     if (this.acceptKeyword("UNBOUNDED", "FOLLOWING")) return { kind: "unboundedFollowing" };
     if (this.acceptKeyword("CURRENT", "ROW")) return { kind: "currentRow" };
     const at = this.peek();
+    const isInterval = this.isKeyword("INTERVAL");
     const v = this.valueExpression();
     const sign = this.acceptKeyword("PRECEDING") ? -1 : this.acceptKeyword("FOLLOWING") ? 1 : 0;
     if (sign === 0) throw this.fail(this.peek(), "expected PRECEDING or FOLLOWING");
-    if (v.kind !== "literal" || typeof v.value !== "number") throw this.unsupportedAt(at, "Window frame boundaries other than numeric literals");
+    if (isInterval && v.kind === "literal" && typeof v.value === "string") {
+      if (/\b(month|year)s?\b/i.test(v.value)) throw this.unsupportedAt(at, "Window frame boundaries in months or years");
+      const us = this.literalAt(at, () => Math.round(parseIntervalMs(v.value as string) * 1000));
+      return us === 0 ? { kind: "currentRow" } : { kind: "offset", value: sign * us, unit: "microsecond" };
+    }
+    if (v.kind !== "literal" || typeof v.value !== "number") throw this.unsupportedAt(at, "Window frame boundaries other than numeric literals and INTERVALs");
     const n = v.type.kind === "decimal" ? v.value / 10 ** v.type.scale : v.value;
     return n === 0 ? { kind: "currentRow" } : { kind: "offset", value: sign * n };
   }

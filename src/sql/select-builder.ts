@@ -148,6 +148,19 @@ function buildAggregate(
       return aliasTarget(g, items) ?? g;
     });
   }
+  // `GROUP BY window(ts, ...)`: the select list reads it as a column `window` (`window.start`).
+  for (const g of groupBy) {
+    if (g.kind !== "call" || (g.name !== "window" && g.name !== "session_window")) continue;
+    const asColumn = (e: Expr): Expr =>
+      rewriteExpr(e, (x) => {
+        if (x.kind !== "column" || x.nameParts[0]!.toLowerCase() !== g.name) return undefined;
+        if (x.nameParts.length === 1) return g;
+        return x.nameParts.slice(1).reduce<Expr>((acc, f) => ({ kind: "extract", child: acc, key: { kind: "literal", value: f, type: { kind: "string" } } }), g);
+      });
+    items = items.map((i) => (i.kind === "column" && i.nameParts.length === 1 && i.nameParts[0]!.toLowerCase() === g.name ? { kind: "alias", child: g, name: g.name } : asColumn(i)));
+    if (having !== undefined) having = asColumn(having);
+    if (orderBy !== undefined) orderBy = orderBy.map((o) => ({ ...o, child: asColumn(o.child) }));
+  }
   const hidden: Expr[] = [];
   // Point HAVING / ORDER BY at output columns, hiding aggregates and grouping exprs not selected.
   const toOutput = (e: Expr): Expr =>

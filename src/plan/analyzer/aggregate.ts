@@ -33,6 +33,13 @@ export function resolveAggregate(
   // 1. sliding windows
   const sliding = groupBy.findIndex((g) => isSlidingWindow(unalias(g)[0]));
   let child = input;
+  // Spark drops rows whose event time is null before a tumbling window() groups them.
+  const tumbling = groupBy.find((g, i) => i !== sliding && unalias(g)[0].kind === "call" && (unalias(g)[0] as CallExpr).name === "window" && (unalias(g)[0] as CallExpr).args.length > 0);
+  if (tumbling !== undefined) {
+    const r = new ExprResolver(env, input.output, "groupBy");
+    const ts = r.resolve((unalias(tumbling)[0] as CallExpr).args[0]!);
+    if (nullableOf(ts)) child = { kind: "filter", input, condition: r.callFunction("isnotnull", [ts]), output: input.output };
+  }
   let slidingKeyRef: RExpr | undefined;
   if (sliding >= 0) {
     const gen = slidingWindowGenerate(new ExprResolver(env, input.output, "groupBy"), unalias(groupBy[sliding]!)[0] as CallExpr, input);

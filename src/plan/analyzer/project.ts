@@ -169,7 +169,11 @@ function projectWithGenerator(ctx: AnalyzeContext, input: ResolvedPlan, items: r
   const generator: RGenerate["generator"] = gen.name.startsWith("posexplode") ? "posexplode" : gen.name.startsWith("inline") ? "inline" : "explode";
   const generate: ResolvedPlan = { kind: "generate", input, generator, outer, arg, output: [...input.output, ...genAttrs] };
   const first = input.output.length;
-  const expanded: ProjectItem[] = items.flatMap((it, i) => (i === at ? genAttrs.map((_, j) => first + j) : [it]));
+  // An unqualified `*` next to a generator means the input's columns only (LATERAL VIEW's shape).
+  const inputCols = input.output.map((_, j) => j);
+  const expanded: ProjectItem[] = items.flatMap((it, i) =>
+    i === at ? genAttrs.map((_, j) => first + j) : typeof it !== "number" && it.kind === "star" && !it.target ? inputCols : [it],
+  );
   return buildProject(generate, expanded, new ExprResolver(ctx.env, generate.output, "select"));
 }
 
