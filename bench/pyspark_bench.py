@@ -13,7 +13,7 @@ START = time.time()
 from pyspark.sql import SparkSession, Window, functions as F  # noqa: E402
 
 data = sys.argv[1]
-cases = sys.argv[2:] or ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet"]
+cases = sys.argv[2:] or ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-window-count", "stream-dedup"]
 spark = (
     SparkSession.builder.master("local[2]")
     .config("spark.ui.enabled", "false")
@@ -77,5 +77,20 @@ for case in cases:
         q.awaitTermination()
         s = time.time() - t
         report(case, n, s, firstBatchSecondsFromProcessStart=first.get("t", time.time()) - START)
+        shutil.rmtree(tmp, ignore_errors=True)
+    elif case in ("stream-window-count", "stream-dedup"):
+        tmp = tempfile.mkdtemp(prefix="bench-pyspark-")
+        src = os.path.join(data, "stream-in")
+        n = sum(sum(1 for _ in open(os.path.join(src, f))) for f in os.listdir(src))
+        df = spark.readStream.schema(SCHEMA).json(src).withWatermark("ts", "1 minute")
+        if case == "stream-window-count":
+            out = df.groupBy(F.window("ts", "1 minute"), "kind").count()
+        else:
+            out = df.dropDuplicatesWithinWatermark(["event_id"])
+        t = time.time()
+        q = (out.writeStream.format("noop").outputMode("append")
+             .option("checkpointLocation", os.path.join(tmp, "chk")).trigger(availableNow=True).start())
+        q.awaitTermination()
+        report(case, n, time.time() - t)
         shutil.rmtree(tmp, ignore_errors=True)
 spark.stop()

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Session, Window, col, functions as F } from "../src/index.js";
 
 const [data, ...wanted] = process.argv.slice(2) as [string, ...string[]];
-const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet"];
+const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-window-count", "stream-dedup"];
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const SCHEMA = "event_id STRING, user_id STRING, kind STRING, amount DOUBLE, ts TIMESTAMP";
 
@@ -56,6 +56,21 @@ for (const c of cases) {
     await q.awaitTermination();
     // performance.now() counts from process start (timeOrigin), like the Python side's START.
     report(c, n, (performance.now() - t) / 1000, { firstBatchSecondsFromProcessStart: firstBatch / 1000 });
+    rmSync(tmp, { recursive: true, force: true });
+  } else if (c === "stream-window-count" || c === "stream-dedup") {
+    const tmp = mkdtempSync(join(tmpdir(), "bench-sluice-"));
+    const src = join(data, "stream-in");
+    const n = readdirSync(src).reduce((s, f) => s + lines(join(src, f)), 0);
+    const df = spark.readStream.schema(SCHEMA).json(src).withWatermark("ts", "1 minute");
+    const out = c === "stream-window-count" ? df.groupBy(F.window(col("ts"), "1 minute"), col("kind")).count() : df.dropDuplicatesWithinWatermark(["event_id"]);
+    const t = performance.now();
+    const q = await out.writeStream
+      .foreachBatch(() => undefined) // like Spark's noop sink: the query runs, nothing is written
+      .option("checkpointLocation", join(tmp, "chk"))
+      .trigger({ availableNow: true })
+      .start();
+    await q.awaitTermination();
+    report(c, n, (performance.now() - t) / 1000);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
