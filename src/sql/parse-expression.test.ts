@@ -116,6 +116,10 @@ describe("literals get Spark 4's types and engine values", () => {
     expect(lit("2147483648")).toEqual({ value: 2147483648, type: { kind: "bigint" } });
     expect(lit("-2147483648")).toEqual({ value: -2147483648, type: { kind: "int" } });
     expect(lit("10L")).toEqual({ value: 10, type: { kind: "bigint" } });
+    // 2^63 - 1 rounds to 2^63 as a double; the range check uses the exact digits.
+    expect(lit("9223372036854775807L").type).toEqual({ kind: "bigint" });
+    expect(lit("9223372036854775807").type).toEqual({ kind: "bigint" });
+    expect(lit("9223372036854775808").type).toEqual({ kind: "decimal", precision: 19, scale: 0 });
     expect(lit("12345678901234567890").type).toEqual({ kind: "decimal", precision: 20, scale: 0 });
     expect(lit("10S").type).toEqual({ kind: "int" });
     expect(lit("10Y").type).toEqual({ kind: "int" });
