@@ -1,10 +1,11 @@
 /**
- * File discovery for the streaming file source: a folder (recursively, skipping names that start
- * with `_` or `.`, as Spark's hidden-path filter does) or a glob with `*`, `?` and `[...]` in any
- * path segment.
+ * File discovery for the streaming file source: a folder (recursively, skipping hidden names) or
+ * a glob, with modification times and sizes. A path that does not exist yet yields no files: the
+ * folder may appear later. Uses the batch reader's glob and walk so both list files alike.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { expandGlob, isGlob, walk } from "../files/file-listing.js";
 
 export interface ListedFile {
   readonly path: string;
@@ -12,61 +13,16 @@ export interface ListedFile {
   readonly sizeBytes: number;
 }
 
-const hidden = (name: string): boolean => name.startsWith("_") || name.startsWith(".");
-const isGlob = (s: string): boolean => /[*?[]/.test(s);
-
-function globToRegExp(segment: string): RegExp {
-  let re = "";
-  for (const ch of segment) {
-    if (ch === "*") re += "[^/]*";
-    else if (ch === "?") re += "[^/]";
-    else if (ch === "[" || ch === "]") re += ch;
-    else re += ch.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function walk(dir: string, out: ListedFile[]): void {
-  for (const ent of readdirSync(dir, { withFileTypes: true })) {
-    if (hidden(ent.name)) continue;
-    const p = join(dir, ent.name);
-    if (ent.isDirectory()) walk(p, out);
-    else if (ent.isFile()) {
-      const st = statSync(p);
-      out.push({ path: p, mtimeMs: st.mtimeMs, sizeBytes: st.size });
-    }
-  }
-}
-
-/** Every data file under `pathOrGlob`; a missing folder yields no files (it may appear later). */
 export function listFiles(pathOrGlob: string): ListedFile[] {
   const abs = resolve(pathOrGlob);
-  const out: ListedFile[] = [];
-  if (!isGlob(abs)) {
-    if (!existsSync(abs)) return out;
-    const st = statSync(abs);
-    if (st.isFile()) return [{ path: abs, mtimeMs: st.mtimeMs, sizeBytes: st.size }];
-    walk(abs, out);
-    return out;
+  const roots = isGlob(abs) ? expandGlob(abs) : existsSync(abs) ? [abs] : [];
+  const paths: string[] = [];
+  for (const r of roots) {
+    if (statSync(r).isFile()) paths.push(r);
+    else walk(r, paths);
   }
-  const parts = abs.split(sep);
-  const firstGlob = parts.findIndex(isGlob);
-  const base = parts.slice(0, firstGlob).join(sep) || sep;
-  const expand = (dir: string, rest: string[]): void => {
-    if (!existsSync(dir)) return;
-    const [seg, ...more] = rest;
-    if (seg === undefined) {
-      const st = statSync(dir);
-      if (st.isFile()) out.push({ path: dir, mtimeMs: st.mtimeMs, sizeBytes: st.size });
-      else walk(dir, out);
-      return;
-    }
-    if (!isGlob(seg)) return expand(join(dir, seg), more);
-    const re = globToRegExp(seg);
-    for (const ent of readdirSync(dir, { withFileTypes: true })) {
-      if (!hidden(ent.name) && re.test(ent.name)) expand(join(dir, ent.name), more);
-    }
-  };
-  expand(base, parts.slice(firstGlob));
-  return out;
+  return paths.map((p) => {
+    const st = statSync(p);
+    return { path: p, mtimeMs: st.mtimeMs, sizeBytes: st.size };
+  });
 }

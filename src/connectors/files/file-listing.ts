@@ -6,9 +6,10 @@
  *   3. `col=value` folders between a root and a file are partition values (Spark-escaped);
  *      every file must have the same partition column names, in the same order.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { SluiceError, analysisError } from "../../common/errors.js";
+import { FileStreamSinkLog } from "./sink-manifest.js";
 
 export interface InputFile {
   readonly path: string;
@@ -25,7 +26,7 @@ export interface FileListing {
 export const DEFAULT_PARTITION_NAME = "__HIVE_DEFAULT_PARTITION__";
 
 const hidden = (name: string): boolean => name.startsWith("_") || name.startsWith(".");
-const isGlob = (s: string): boolean => /[*?[]/.test(s);
+export const isGlob = (s: string): boolean => /[*?[]/.test(s);
 
 function globRegExp(segment: string): RegExp {
   let re = "";
@@ -39,7 +40,7 @@ function globRegExp(segment: string): RegExp {
 }
 
 /** Paths (files or folders) a glob matches, sorted. */
-function expandGlob(abs: string): string[] {
+export function expandGlob(abs: string): string[] {
   const parts = abs.split(sep);
   const first = parts.findIndex(isGlob);
   const out: string[] = [];
@@ -63,25 +64,15 @@ function expandGlob(abs: string): string[] {
 function sinkManifestFiles(dir: string): string[] | undefined {
   const meta = join(dir, "_spark_metadata");
   if (!existsSync(meta) || !statSync(meta).isDirectory()) return undefined;
-  const files = new Set<string>();
-  const ids = readdirSync(meta)
-    .filter((n) => /^\d+(\.compact)?$/.test(n))
-    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
-  for (const id of ids) {
-    const text = readFileSync(join(meta, id), "utf8");
-    for (const line of text.split("\n").slice(1)) {
-      if (line.trim() === "") continue;
-      const e = JSON.parse(line) as { path?: string; action?: string };
-      if (typeof e.path !== "string") continue;
-      const p = e.path.replace(/^file:(\/\/)?/, "");
-      if (e.action === "delete") files.delete(p);
-      else files.add(p);
-    }
-  }
-  return [...files].filter((p) => existsSync(p)).sort();
+  return new FileStreamSinkLog(meta)
+    .committedFiles()
+    .map((p) => p.replace(/^file:(\/\/)?/, ""))
+    .filter((p) => existsSync(p))
+    .sort();
 }
 
-function walk(dir: string, out: string[]): void {
+/** Every file under `dir`, recursively, skipping hidden names; sorted within each folder. */
+export function walk(dir: string, out: string[]): void {
   for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (hidden(ent.name)) continue;
     const p = join(dir, ent.name);
