@@ -60,3 +60,43 @@ export function parseIntervalUs(text: string): number {
   cache.set(text, total);
   return total;
 }
+
+/** An interval with a calendar part: whole months plus exact microseconds (days count as 24 hours). */
+export interface CalendarInterval {
+  readonly months: number;
+  readonly micros: number;
+}
+
+const MONTH_UNITS: Readonly<Record<string, number>> = { year: 12, years: 12, month: 1, months: 1, mon: 1, mons: 1 };
+
+/**
+ * Parse interval text as the SQL parser lowers `INTERVAL ...` literals ("1 day", "-2 hours 30 minutes",
+ * "1 month"); returns null when the text is not an interval, so callers can fall back to other readings.
+ */
+export function parseCalendarInterval(text: string): CalendarInterval | null {
+  let s = text.trim().toLowerCase();
+  if (s.startsWith("interval")) s = s.slice(8).trim();
+  if (s === "") return null;
+  const re = /\s*([+-]?\d+(?:\.\d+)?)\s*([a-z]+)\s*/y;
+  let months = 0;
+  let micros = 0;
+  let pos = 0;
+  while (pos < s.length) {
+    re.lastIndex = pos;
+    const m = re.exec(s);
+    if (!m) return null;
+    const unit = m[2]!;
+    const n = Number(m[1]);
+    const mu = MONTH_UNITS[unit];
+    if (mu !== undefined) {
+      if (!Number.isInteger(n)) return null;
+      months += n * mu;
+    } else {
+      const base = UNIT_US[unit] ?? (unit.endsWith("s") ? UNIT_US[unit.slice(0, -1)] : undefined);
+      if (base === undefined) return null;
+      micros += Math.round(n * base);
+    }
+    pos = re.lastIndex;
+  }
+  return { months, micros };
+}

@@ -11,6 +11,8 @@ import { executionError } from "../../common/errors.js";
 import { makeVector, type Vector } from "../../columnar/vector.js";
 import { type DataType, DateType, type DecimalType, DoubleType, LongType, sqlTypeName } from "../../types/data-type.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
+import type { RExpr } from "../resolved-expr.js";
+import { compileIntervalArith, resolveIntervalArith } from "./interval-arith.js";
 import { checkArity, define, mergeValidity, typeMismatch } from "./kernel.js";
 import { asDecimal, decimalResult, isNumericType, widerNumeric } from "./numeric-types.js";
 
@@ -42,9 +44,13 @@ function numericArgs(name: string, args: readonly ArgInfo[]): void {
 }
 
 function resolveBinary(op: BinOp) {
-  return (args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature => {
+  return (args: readonly ArgInfo[], ctx: EvalContext, name: string): ResolvedSignature => {
     checkArity(name, args, 2);
     const [a, b] = [args[0]!, args[1]!];
+    if (op === "add" || op === "subtract") {
+      const iv = resolveIntervalArith(op, a, b);
+      if (iv) return iv;
+    }
     if ((op === "add" || op === "subtract") && a.type.kind === "date" && (b.type.kind === "int" || b.type.kind === "null")) {
       return { argTypes: [DateType, { kind: "int" }], returnType: DateType };
     }
@@ -60,12 +66,16 @@ function resolveBinary(op: BinOp) {
       return { argTypes: [da, db], returnType: decimalResult(op === "pmod" ? "mod" : op, da, db) };
     }
     if (op === "divide") return { argTypes: [DoubleType, DoubleType], returnType: DoubleType };
+    // ANSI coercion widens FLOAT with an integral operand to DOUBLE (an INT does not fit a FLOAT exactly).
+    if (wide.kind === "float" && ctx.ansi && (ta.kind === "int" || ta.kind === "bigint" || tb.kind === "int" || tb.kind === "bigint")) {
+      return { argTypes: [DoubleType, DoubleType], returnType: DoubleType };
+    }
     return { argTypes: [wide, wide], returnType: wide };
   };
 }
 
-/** Integer-typed binary loop with ANSI checks. */
-function intKernel(op: BinOp, type: DataType, ansi: boolean): (x: ArrayLike<number>, y: ArrayLike<number>, out: Int32Array | Float64Array | Float32Array, valid: Uint8Array | null, n: number) => Uint8Array | null {
+/** Integer-typed binary loop with ANSI checks; `tryMode` turns overflow into null (try_add, ...). */
+function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (x: ArrayLike<number>, y: ArrayLike<number>, out: Int32Array | Float64Array | Float32Array, valid: Uint8Array | null, n: number) => Uint8Array | null {
   const isInt = type.kind === "int";
   const isLong = type.kind === "bigint";
   const fl = type.kind === "float";
@@ -83,7 +93,7 @@ function intKernel(op: BinOp, type: DataType, ansi: boolean): (x: ArrayLike<numb
           r = a - b;
           break;
         case "multiply":
-          r = isInt ? (ansi ? a * b : Math.imul(a, b)) : a * b;
+          r = isInt ? (ansi || tryMode ? a * b : Math.imul(a, b)) : a * b;
           break;
         case "divide":
         case "div":
@@ -111,12 +121,24 @@ function intKernel(op: BinOp, type: DataType, ansi: boolean): (x: ArrayLike<numb
       }
       if (isInt) {
         if (r > 2147483647 || r < -2147483648) {
-          if (ansi && (valid === null || valid[i] === 1)) throw overflow("integer", op);
-          r = r | 0;
+          if (tryMode) {
+            extraNull ??= valid ? valid.slice() : new Uint8Array(n).fill(1);
+            extraNull[i] = 0;
+            r = 0;
+          } else {
+            if (ansi && (valid === null || valid[i] === 1)) throw overflow("integer", op);
+            r = r | 0;
+          }
         }
-      } else if (isLong && (r >= TWO63 || r < -TWO63)) {
-        if (ansi && (valid === null || valid[i] === 1)) throw overflow("long", op);
-        r = Number(BigInt.asIntN(64, BigInt(r)));
+      } else if (isLong && (r >= TWO63 || r < -TWO63 || (op === "multiply" && !Number.isSafeInteger(r) && bigMulOverflows(a, b)))) {
+        if (tryMode) {
+          extraNull ??= valid ? valid.slice() : new Uint8Array(n).fill(1);
+          extraNull[i] = 0;
+          r = 0;
+        } else {
+          if (ansi && (valid === null || valid[i] === 1)) throw overflow("long", op);
+          r = Number(BigInt.asIntN(64, op === "multiply" ? BigInt(a) * BigInt(b) : BigInt(r)));
+        }
       }
       out[i] = fl ? Math.fround(r) : r;
     }
@@ -124,10 +146,20 @@ function intKernel(op: BinOp, type: DataType, ansi: boolean): (x: ArrayLike<numb
   };
 }
 
-function compileBinary(op: BinOp) {
-  return (args: readonly CompiledExpr[], _e: unknown, returnType: DataType, ctx: EvalContext): CompiledExpr => {
+/** A long product beyond 2^53 is inexact as a double; decide overflow exactly. */
+function bigMulOverflows(a: number, b: number): boolean {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return Math.abs(a * b) >= TWO63;
+  const p = BigInt(a) * BigInt(b);
+  return p >= 9223372036854775808n || p < -9223372036854775808n;
+}
+
+function compileBinary(op: BinOp, tryMode = false) {
+  return (args: readonly CompiledExpr[], argExprs: readonly RExpr[], returnType: DataType, ctx: EvalContext): CompiledExpr => {
     const [fa, fb] = [args[0]!, args[1]!];
-    if (returnType.kind === "decimal") return decimalKernel(op, fa, fb, returnType, ctx.ansi);
+    if ((op === "add" || op === "subtract") && argExprs.some((e) => e.type.kind === "string") && (returnType.kind === "timestamp" || returnType.kind === "date")) {
+      return compileIntervalArith(op, args, argExprs, returnType, ctx);
+    }
+    if (returnType.kind === "decimal") return decimalKernel(op, fa, fb, returnType, ctx.ansi && !tryMode);
     if (returnType.kind === "date") {
       const sign = op === "subtract" ? -1 : 1;
       return (batch) => {
@@ -140,7 +172,7 @@ function compileBinary(op: BinOp) {
         return makeVector(DateType, out, mergeValidity([a, b], n));
       };
     }
-    const k = intKernel(op, returnType, ctx.ansi);
+    const k = intKernel(op, returnType, ctx.ansi && !tryMode, tryMode);
     return (batch) => {
       const a = fa(batch);
       const b = fb(batch);
@@ -271,6 +303,7 @@ function compileNegative(args: readonly CompiledExpr[], _e: unknown, rt: DataTyp
 export const arithmeticFunctions: ScalarFunction[] = [
   ...(["add", "subtract", "multiply", "divide", "mod", "pmod", "div"] as const).flatMap((op) => define(op, resolveBinary(op), compileBinary(op))),
   ...define("try_divide", resolveBinary("divide"), (args, e, rt, ctx) => compileBinary("divide")(args, e, rt, { ...ctx, ansi: false })),
+  ...(["add", "subtract", "multiply", "mod"] as const).flatMap((op) => define(`try_${op}`, resolveBinary(op), compileBinary(op, true))),
   ...define(["negative", "positive"], resolveUnary, compileNegative),
 ];
 

@@ -47,7 +47,12 @@ describe("collections (PySpark 4.0.1)", () => {
   });
   it("get_item (0-based, null out of range) and get_struct_field", () => {
     expect(evalCall("get_item", [arr([10, 20]), i(1)])).toBe(20);
-    expect(evalCall("get_item", [arr([10, 20]), i(5)])).toBe(null);
+    // array(10,20)[5] → [INVALID_ARRAY_INDEX] under ANSI (Spark 4); null in legacy mode and via get()
+    expect(() => evalCall("get_item", [arr([10, 20]), i(5)])).toThrow(expect.objectContaining({ code: "INVALID_ARRAY_INDEX" }));
+    expect(evalCall("get_item", [arr([10, 20]), i(5)], LEGACY)).toBe(null);
+    expect(evalCall("get", [arr([10, 20]), i(5)])).toBe(null);
+    expect(evalCall("get", [arr([10, 20]), i(-1)])).toBe(null);
+    expect(evalCall("get", [arr([10, 20]), i(0)])).toBe(10);
     expect(evalCall("get_item", [m([["k", 7]]), lit("k", S)])).toBe(7);
     const st: DataType = { kind: "struct", fields: [{ name: "Name", type: S, nullable: true }] };
     expect(evalCall("get_struct_field", [lit({ Name: "x" }, st), lit("name", S)])).toBe("x");

@@ -71,7 +71,8 @@ const indexZero = () =>
 export const collectionFunctions: ScalarFunction[] = [
   ...structFunctions,
   ...define("array", (args, _c, name) => {
-    const t = args.length === 0 ? StringType : common(name, args.map((a) => a.type), 0);
+    // array() is ARRAY<VOID> in Spark (an empty array of the null type).
+    const t: DataType = args.length === 0 ? { kind: "null" } : common(name, args.map((a) => a.type), 0);
     return { argTypes: args.map(() => t), returnType: ArrayType(t, args.length === 0 || args.some((a) => a.nullable)), nullable: false };
   }, (args, _e, rt) => mapRows(args, rt, (vals) => [...vals], false)),
   ...define("map", (args, _c, name) => {
@@ -152,9 +153,31 @@ export const collectionFunctions: ScalarFunction[] = [
     }
     if (t.kind === "map") return { argTypes: [t, t.keyType], returnType: t.valueType };
     return typeMismatch(name, 0, t, "an ARRAY or MAP");
-  }, (args, _e, rt) =>
+  }, (args, _e, rt, ctx) =>
     mapRows(args, rt, ([c, k]) => {
       if (c instanceof Map) return c.has(k) ? c.get(k) : null;
+      const a = c as unknown[];
+      const i = k as number;
+      if (i >= 0 && i < a.length) return a[i];
+      if (ctx.ansi) {
+        // Spark 4 under ANSI: arr[i] out of range fails (element_at has its own error class).
+        throw executionError(
+          "INVALID_ARRAY_INDEX",
+          `The index ${i} is out of bounds. The array has ${a.length} elements. Use the SQL function \`get()\` to tolerate accessing element at invalid index and return NULL instead.`,
+          { index: i, size: a.length },
+        );
+      }
+      return null;
+    }),
+  ),
+  ...define("get", (args, _c, name) => {
+    checkArity(name, args, 2);
+    const t = args[0]!.type;
+    if (t.kind !== "array") return typeMismatch(name, 0, t, "an ARRAY");
+    if (!["int", "bigint", "null", "string"].includes(args[1]!.type.kind)) typeMismatch(name, 1, args[1]!.type, "an INT index");
+    return { argTypes: [t, IntegerType], returnType: t.elementType };
+  }, (args, _e, rt) =>
+    mapRows(args, rt, ([c, k]) => {
       const a = c as unknown[];
       const i = k as number;
       return i >= 0 && i < a.length ? a[i] : null;

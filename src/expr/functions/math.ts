@@ -87,6 +87,11 @@ function compileRound(args: readonly CompiledExpr[], argExprs: readonly import("
     const d = dd === undefined ? 0 : (dd as number);
     const v = x as number;
     if (rt.kind === "decimal" && inT.kind === "decimal") {
+      // A negative scale rounds left of the point: round(1234.5678, -2) = 1200 (result scale 0).
+      if (d < 0) {
+        const r = roundDouble(v / 10 ** inT.scale, d, halfEven);
+        return r === 0 ? 0 : r;
+      }
       const drop = inT.scale - rt.scale;
       const r = roundDouble(v / 10 ** drop, 0, halfEven);
       return r === 0 ? 0 : r;

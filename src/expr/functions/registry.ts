@@ -7,12 +7,14 @@ import { arithmeticFunctions } from "./arithmetic.js";
 import { collectionFunctions } from "./collections.js";
 import { comparisonFunctions } from "./comparison.js";
 import { conditionalFunctions } from "./conditional.js";
+import { calendarFunctions } from "./datetime-calendar.js";
 import { datetimeFunctions } from "./datetime.js";
 import { hashFunctions } from "./hash.js";
 import { higherOrderFunctions } from "./higher-order.js";
 import { jsonFunctions } from "./json.js";
 import { mathFunctions } from "./math.js";
 import { predicateFunctions } from "./predicates.js";
+import { byteStringFunctions } from "./strings-bytes.js";
 import { stringFunctions } from "./strings.js";
 
 const families: readonly (readonly ScalarFunction[])[] = [
@@ -21,8 +23,10 @@ const families: readonly (readonly ScalarFunction[])[] = [
   predicateFunctions,
   conditionalFunctions,
   stringFunctions,
+  byteStringFunctions,
   mathFunctions,
   datetimeFunctions,
+  calendarFunctions,
   hashFunctions,
   collectionFunctions,
   higherOrderFunctions,

@@ -154,9 +154,14 @@ export const stringFunctions: ScalarFunction[] = [
     const l = name !== "rtrim";
     const r = name !== "ltrim";
     if (args.length === 1) return compileUnary((s) => trimSpaces(s, l, r), StringType)(args);
-    return mapRows(args, StringType, ([s, set]) => trimSpaces(s as string, l, r, set as string));
+    // Spark SQL's two-argument form is trim(trimStr, str): TRIM(BOTH 'x' FROM s) → trim('x', s).
+    return mapRows(args, StringType, ([set, s]) => trimSpaces(s as string, l, r, set as string));
   }),
-  ...define(["length", "char_length", "character_length", "len"], sig("s", IntegerType, 1), compileUnary(charLength, IntegerType)),
+  ...define(["length", "char_length", "character_length", "len"], (args, ctx, name) =>
+    args.length === 1 && args[0]!.type.kind === "binary" ? { argTypes: [args[0]!.type], returnType: IntegerType } : sig("s", IntegerType, 1)(args, ctx, name),
+  (args, argExprs) =>
+    argExprs[0]!.type.kind === "binary" ? mapRows(args, IntegerType, ([b]) => (b as Uint8Array).length) : compileUnary(charLength, IntegerType)(args),
+  ),
   ...define(["substring", "substr"], sig("sii", StringType, 2, 3), (args) =>
     mapRows(args, StringType, ([s, p, l]) => substringSQL(s as string, p as number, l === undefined ? 2147483647 : (l as number))),
   ),
@@ -205,7 +210,7 @@ export const stringFunctions: ScalarFunction[] = [
       false,
     ),
   ),
-  ...define("format_string", (args, ctx, name) => {
+  ...define(["format_string", "printf"], (args, ctx, name) => {
     checkArity(name, args, 1, Infinity);
     return { argTypes: [StringType, ...args.slice(1).map((a) => a.type)], returnType: StringType, nullable: args[0]!.nullable };
   }, (args, argExprs, _rt, ctx) => {
