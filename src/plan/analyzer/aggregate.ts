@@ -76,7 +76,8 @@ export function resolveAggregate(
   const lift = (e: CallExpr): RExpr => {
     const fn = env.functions.aggregate(e.name)!;
     const args = argResolver.resolveArgs(e.args);
-    const sig = fn.resolve(args.map(argInfo), env.eval, e.distinct === true);
+    const infos = args.map((a) => argInfo(a, env.eval));
+    const sig = fn.resolve(infos, env.eval, e.distinct === true);
     const cast = args.map((a, i) => (sig.argTypes[i] === undefined || sameType(a.type, sig.argTypes[i]!) ? a : implicitCast(a, sig.argTypes[i]!)));
     const filter = e.filter ? plain.with("where").resolve(e.filter) : undefined;
     if (filter && filter.type.kind !== "boolean") {
@@ -96,7 +97,7 @@ export function resolveAggregate(
         ...(filter ? { filter } : {}),
         type: sig.returnType,
         stateTypes: sig.stateTypes,
-        literals: args.map((a) => (a.kind === "literal" ? a.value : undefined)),
+        literals: infos.map((i) => i.literal?.value),
         name,
       });
       buffer.push(newAttribute(name, sig.returnType, sig.nullable ?? true));

@@ -7,7 +7,7 @@
  */
 import { analysisError, closestNames, internalError } from "../../common/errors.js";
 import type { Expr, ExtractExpr, LambdaExpr, StarExpr, WindowExpr, WindowFrame } from "../../expr/expr.js";
-import type { ArgInfo } from "../../expr/function-types.js";
+import type { ArgInfo, EvalContext } from "../../expr/function-types.js";
 import type { RExpr, RLiteral } from "../../expr/resolved-expr.js";
 import { rexprNullable } from "../../expr/resolved-expr.js";
 import { canCast, commonType } from "../../types/coercion.js";
@@ -16,6 +16,7 @@ import type { AnalyzerEnv } from "../analyzer-env.js";
 import { type NameHints, exprName } from "../expr-name.js";
 import type { Attribute } from "../resolved-plan.js";
 import { hofLambdaParams } from "./lambda-params.js";
+import { constantValue } from "./rexpr-utils.js";
 import { namesEqual, quoteParts, resolveColumn } from "./scope.js";
 
 /** Where an expression sits; picks the error code for misplaced aggregates and generators. */
@@ -118,7 +119,7 @@ export class ExprResolver {
   callFunction(name: string, args: readonly RExpr[]): RExpr {
     const fn = this.env.functions.scalar(name);
     if (!fn) throw this.unknownFunction(name);
-    const infos: ArgInfo[] = args.map((a) => argInfo(a));
+    const infos: ArgInfo[] = args.map((a) => argInfo(a, this.env.eval));
     const sig = fn.resolve(infos, this.env.eval);
     const cast = args.map((a, i) => {
       const want = sig.argTypes[i];
@@ -302,9 +303,10 @@ export class ExprResolver {
   }
 }
 
-export function argInfo(a: RExpr): ArgInfo {
-  const lit = a.kind === "literal" ? { literal: { value: (a as RLiteral).value } } : {};
-  return { type: a.type, nullable: nullableOf(a), ...lit };
+/** What a function's `resolve` sees of an argument; constant arguments are folded to literals. */
+export function argInfo(a: RExpr, ctx?: EvalContext): ArgInfo {
+  const c = a.kind === "literal" ? { value: (a as RLiteral).value } : a.kind === "call" && a.fn.name === "array" && ctx ? constantValue(a, ctx) : undefined;
+  return { type: a.type, nullable: nullableOf(a), ...(c ? { literal: c } : {}) };
 }
 
 /** Nullability of a resolved expression, finer than rexprNullable for casts and CASE. */

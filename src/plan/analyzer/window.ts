@@ -15,7 +15,7 @@ const ROWS_TO_CURRENT: WindowFrame = { type: "rows", start: { kind: "unboundedPr
 const RANGE_TO_CURRENT: WindowFrame = { type: "range", start: { kind: "unboundedPreceding" }, end: { kind: "currentRow" } };
 const WHOLE_PARTITION: WindowFrame = { type: "rows", start: { kind: "unboundedPreceding" }, end: { kind: "unboundedFollowing" } };
 
-const literalsOf = (args: readonly RExpr[]): (unknown | undefined)[] => args.map((a) => (a.kind === "literal" ? a.value : undefined));
+
 const castTo = (args: readonly RExpr[], types: readonly (import("../../types/data-type.js").DataType | undefined)[]): RExpr[] =>
   args.map((a, i) => (types[i] === undefined || sameType(a.type, types[i]!) ? a : implicitCast(a, types[i]!)));
 
@@ -58,7 +58,7 @@ export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindo
   const partitionBy = w.spec.partitionBy.map((p) => plain.resolve(p));
   const orderBy: RSortOrder[] = w.spec.orderBy.map((o) => ({ expr: plain.resolve(o.child), ascending: o.ascending, nullsFirst: o.nullsFirst }));
   const args = plain.with("aggregateArg").resolveArgs(fnExpr.args);
-  const infos = args.map(argInfo);
+  const infos = args.map((a) => argInfo(a, env.eval));
   const windowFn = env.functions.window(fnExpr.name);
   const aggFn = windowFn ? undefined : env.functions.aggregate(fnExpr.name);
   let call: RWindowCall;
@@ -81,7 +81,7 @@ export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindo
     call = {
       fn: { kind: "window", impl: windowFn },
       args: castTo(args, sig.argTypes),
-      literals: literalsOf(args),
+      literals: infos.map((i) => i.literal?.value),
       ignoreNulls: fnExpr.ignoreNulls === true,
       partitionBy,
       orderBy,
@@ -94,7 +94,7 @@ export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindo
     call = {
       fn: { kind: "aggregate", impl: aggFn },
       args: castTo(args, sig.argTypes),
-      literals: literalsOf(args),
+      literals: infos.map((i) => i.literal?.value),
       ignoreNulls: fnExpr.ignoreNulls === true,
       partitionBy,
       orderBy,
