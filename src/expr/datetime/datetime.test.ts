@@ -36,3 +36,12 @@ describe("time zones", () => {
     expect(() => getTimeZone("Mars/Olympus_Mons")).toThrow(expect.objectContaining({ code: "INVALID_TIMEZONE" }));
   });
 });
+
+describe("region time zones on a leap day", () => {
+  it("gives the real offset on Feb 29", () => {
+    // from_utc_timestamp(timestamp'2024-02-29 08:00:00', 'America/Los_Angeles') → 2024-02-29 00:00:00 (PST, -8h)
+    const la = getTimeZone("America/Los_Angeles");
+    expect(la.offsetMs(Date.UTC(2024, 1, 29, 8))).toBe(-8 * 3_600_000);
+    expect(toLocalUs(la, Date.UTC(2024, 1, 29, 8) * 1000)).toBe(Date.UTC(2024, 1, 29) * 1000);
+  });
+});

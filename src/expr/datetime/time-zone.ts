@@ -66,9 +66,9 @@ class RegionZone implements TimeZone {
     for (const part of this.fmt.formatToParts(new Date(ms))) p[part.type] = part.value;
     let year = Number(p.year);
     if (p.era === "BC" || p.era === "B") year = 1 - year;
-    const local = Date.UTC(0, Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-    const d = new Date(local);
-    d.setUTCFullYear(year);
+    // Set year, month and day together: a two-step set would roll Feb 29 over in a non-leap year.
+    const d = new Date(Date.UTC(2000, 0, 1, Number(p.hour), Number(p.minute), Number(p.second)));
+    d.setUTCFullYear(year, Number(p.month) - 1, Number(p.day));
     return d.getTime() - ms;
   }
 }
