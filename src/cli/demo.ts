@@ -29,10 +29,14 @@ export class DemoEventSource implements StreamSource {
   readonly description = "DemoEventSource";
   /** This run stops producing at this offset (set from the first start offset + --events). */
   #cap: number | undefined;
+  /** The highest end offset handed out, so a follower source can stay in step. */
+  lastEnd = 0;
 
   constructor(
     private readonly eventsPerTrigger: number,
     private readonly eventsThisRun: number | undefined,
+    /** When set, never read past the leader's latest offset (the malformed counter follows the main query). */
+    private readonly leader?: DemoEventSource,
   ) {}
 
   initialOffset(): Offset {
@@ -40,9 +44,14 @@ export class DemoEventSource implements StreamSource {
   }
   async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
     const s = start as number;
+    // Let timers, progress listeners and Ctrl-C run between batches of an always-ready stream.
+    await new Promise((r) => setImmediate(r));
     if (this.#cap === undefined) this.#cap = this.eventsThisRun === undefined ? Infinity : s + this.eventsThisRun;
     const per = limit.kind === "maxRows" ? limit.rows : this.eventsPerTrigger;
-    return Math.max(s, Math.min(s + per, this.#cap));
+    const cap = this.leader ? Math.min(this.#cap, this.leader.lastEnd) : this.#cap;
+    const end = Math.max(s, Math.min(s + per, cap));
+    this.lastEnd = Math.max(this.lastEnd, end);
+    return end;
   }
   /** True once this run has produced everything --events asked for. */
   done(committed: number): boolean {
@@ -96,7 +105,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const sources: DemoEventSource[] = [];
   spark.executor.registerSource(DEMO_FORMAT, { schema: () => LINE_SCHEMA });
   spark.streamSources.set(DEMO_FORMAT, () => {
-    const s = new DemoEventSource(opts.rate, opts.events);
+    const s = new DemoEventSource(opts.rate, opts.events, sources[0]);
     sources.push(s);
     return s;
   });

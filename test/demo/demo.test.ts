@@ -4,7 +4,7 @@
  * computed straight from the generator: deduplicated, on-time events, for the windows the final
  * watermark has closed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -66,4 +66,33 @@ print(json.dumps([{"start": int(r["window_start"].timestamp() * 1000), "events":
       expect(Math.abs(r.users - e.users.size) / e.users.size).toBeLessThan(0.05);
     }
   }, 300_000);
+});
+
+describe("sluice demo without --events", () => {
+  it("runs until Ctrl-C, then stops cleanly and says how to read the table", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-demo-sigint-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", "--dir", dir], { cwd: root });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((res) => {
+      const t = setInterval(() => {
+        if (/batch \d+/.test(out)) {
+          clearInterval(t);
+          res();
+        }
+      }, 100);
+    });
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((res) => child.on("exit", res));
+    expect(code).toBe(0);
+    expect(out).toContain("Stopped cleanly");
+    expect(out).toMatch(/rows\/s  watermark .* state rows \d+  late rows \d+  malformed \d+/);
+    expect(existsSync(join(dir, "windows", "_delta_log"))).toBe(true);
+  }, 120_000);
+
+  it("rejects a bad --events value", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", "--events", "0"], { cwd: root, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("INVALID_OPTION");
+  });
 });
