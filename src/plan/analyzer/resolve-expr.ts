@@ -231,6 +231,7 @@ export class ExprResolver {
       );
     }
     if (!fns.scalar(name)) throw this.unknownFunction(name);
+    if (name === "struct" && fns.scalar("named_struct")) return this.resolveStruct(args);
     if (!args.some((a) => a.kind === "lambda")) return this.callFunction(name, this.resolveArgs(args));
     const resolved: RExpr[] = [];
     let lambdaIndex = 0;
@@ -243,6 +244,23 @@ export class ExprResolver {
       resolved.push(this.resolveLambda(a, types));
     }
     return this.callFunction(name, resolved);
+  }
+
+  /**
+   * `struct(a, b AS y, 1)` → named_struct('a', a, 'y', b, 'col3', 1): as Spark, a field is named
+   * after its column, alias or struct field, and `col<n>` (1-based position) otherwise.
+   */
+  private resolveStruct(args: readonly Expr[]): RExpr {
+    const items = args.flatMap((a): { r: RExpr; name: string | undefined }[] => {
+      if (a.kind === "star") return this.expandStar(a).map((x) => ({ r: x.r, name: x.name }));
+      const r = this.resolve(a);
+      return [{ r, name: structFieldName(a, r) }];
+    });
+    const named = items.flatMap((it, i): RExpr[] => {
+      const field = it.name ?? `col${i + 1}`;
+      return [{ kind: "literal", value: field, type: StringType }, it.r];
+    });
+    return this.callFunction("named_struct", named);
   }
 
   resolveLambda(e: LambdaExpr, types: readonly DataType[]): RExpr {
@@ -327,6 +345,15 @@ export function nullableOf(r: RExpr): boolean {
 export function implicitCast(a: RExpr, to: DataType): RExpr {
   if (a.kind === "literal" && a.value === null) return { kind: "literal", value: null, type: to };
   return { kind: "cast", child: a, type: to, mode: "cast" };
+}
+
+/** The struct field name Spark gives an argument of struct(...): its alias, or its column / nested field name. */
+function structFieldName(e: Expr, r: RExpr): string | undefined {
+  if (e.kind === "alias") return e.name;
+  if (e.kind !== "column") return undefined;
+  if (r.kind === "ref" || r.kind === "lambdaVar") return r.name;
+  const field = r.kind === "call" && r.fn.name === "get_struct_field" ? r.args[1] : undefined;
+  return field?.kind === "literal" && typeof field.value === "string" ? field.value : e.nameParts[e.nameParts.length - 1];
 }
 
 const ordinal = (n: number): string => (n === 1 ? "first" : n === 2 ? "second" : n === 3 ? "third" : `${n}th`);
