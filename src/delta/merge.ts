@@ -118,6 +118,7 @@ export async function executeMerge(spec: MergeSpec): Promise<MergeMetrics> {
   const how = spec.notMatched.length > 0 ? "right" : "inner";
   const joined = target.join(source, toCol(spec.condition), how).select(...cols);
   const out = await joined.collectBatches();
+  const numSource = await source.count();
   // 4. decide per row
   const updates = new Map<number, Map<number, unknown[]>>(); // file → row → new values
   const deletes = new Map<number, Set<number>>();
@@ -126,7 +127,6 @@ export async function executeMerge(spec: MergeSpec): Promise<MergeMetrics> {
   let numInserted = 0;
   let numUpdated = 0;
   let numDeleted = 0;
-  let numSource = 0;
   const deleteOnly = spec.matched.every((c) => c.kind === "delete" && c.condition === undefined);
   const nFields = schema.fields.length;
   for (const b of out) {
@@ -138,7 +138,6 @@ export async function executeMerge(spec: MergeSpec): Promise<MergeMetrics> {
       o += c.kind === "delete" ? 1 : 1 + nFields;
     }
     for (let r = 0; r < b.numRows; r++) {
-      numSource++;
       const file = getValue(b.columns[0]!, r) as number | null;
       if (file !== null) {
         const row = getValue(b.columns[1]!, r) as number;

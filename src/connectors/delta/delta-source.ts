@@ -20,7 +20,7 @@ import { parsePartitionValue } from "../../delta/partition-values.js";
 import { type ActiveFile, loadSnapshot } from "../../delta/snapshot.js";
 import { commitTimestamps, toEpochMs } from "../../delta/time-travel.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
-import type { StructType } from "../../types/struct-type.js";
+import { StructType } from "../../types/struct-type.js";
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { readDeltaFiles } from "./delta-scan.js";
 
@@ -95,6 +95,7 @@ export class DeltaSource implements StreamSource {
   readonly #store: LogStore;
   readonly #commitCache = new Map<number, readonly ActiveFile[]>();
   readonly #snapshotCache = new Map<number, readonly ActiveFile[]>();
+  private readonly schemaJson: string;
 
   constructor(
     readonly tablePath: string,
@@ -103,6 +104,7 @@ export class DeltaSource implements StreamSource {
     readonly options: DeltaSourceOptions,
   ) {
     this.description = `DeltaSource[${tablePath}]`;
+    this.schemaJson = schema.json();
     this.#store = new LogStore(tablePath);
   }
 
@@ -196,6 +198,15 @@ export class DeltaSource implements StreamSource {
     const adds: AddFile[] = [];
     let removes = 0;
     for (const a of actions) {
+      if (a.kind === "metaData" && StructType.fromJson(a.value.schemaString).json() !== this.schemaJson) {
+        throw new SluiceError(
+          "execution",
+          "DELTA_SCHEMA_CHANGED",
+          `Detected a schema change in the source table ${this.tablePath} at version ${version}: the stream reads ${this.schema.simpleString()}. ` +
+            `Restart the query to pick up the new schema (with a new checkpoint if the query's output changes).`,
+          { table: this.tablePath, version },
+        );
+      }
       if (a.kind === "add" && a.value.dataChange) adds.push(a.value);
       else if (a.kind === "remove" && a.value.dataChange) removes++;
     }

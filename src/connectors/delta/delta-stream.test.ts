@@ -124,6 +124,18 @@ describe("DeltaSource", () => {
     expect((await drain(source(t, { skipChangeCommits: "true" }), first.end)).batches).toEqual([[5, 8]]);
   });
 
+  it("fails on a schema change in the source table, naming the version", async () => {
+    const t = tempTable();
+    await append(t, [1]);
+    const src = source(t);
+    const first = await drain(src, src.initialOffset());
+    const wide = StructType.fromDDL("id BIGINT, p STRING, extra INT");
+    await writeDelta(t, wide, [batchFromRows(wide, [{ id: 2, p: "a", extra: 1 }])], { mode: "append", mergeSchema: true });
+    const e = await errorOf(() => drain(src, first.end));
+    expect(e.code).toBe("DELTA_SCHEMA_CHANGED");
+    expect(e.message).toContain("version 1");
+  });
+
   it("reports every bad option at once", async () => {
     const e = await errorOf(() => parseDeltaSourceOptions({ maxFilesPerTrigger: "0", ignoreDeletes: "maybe", startingVersion: "x" }));
     expect(e.code).toBe("INVALID_OPTION");

@@ -5,7 +5,7 @@ import { errorOf, tempTable } from "../../delta/test-helpers.js";
 import { history } from "../../delta/history.js";
 import { loadSnapshot } from "../../delta/snapshot.js";
 import { StructType } from "../../types/struct-type.js";
-import { deltaScanExec, peekDeltaTable, saveDelta, writeDelta } from "./index.js";
+import { deltaScanExec, peekDeltaTable, saveDelta, timeTravelOptions, writeDelta } from "./index.js";
 
 const ctx = { eval: { timeZone: "UTC", ansi: true, currentTimestampUs: 0 }, batchSize: 4096 };
 const S = StructType.fromDDL("id BIGINT, name STRING, day STRING");
@@ -93,6 +93,19 @@ describe("writeDelta", () => {
     expect((await writeDelta(t, S, rows, { mode: "append", txn: { appId: "q", version: 0 } })).version).toBeNull();
     expect((await writeDelta(t, S, rows, { mode: "append", txn: { appId: "q", version: 1 } })).version).toBe(1);
     expect(await readAll(t)).toHaveLength(2);
+  });
+
+  it("timestampAsOf picks the version in force at that time; both options at once fail", async () => {
+    const t = tempTable();
+    await saveDelta(S, [batch(S, [{ id: 1 }])], { path: t, mode: "append", options: {}, partitionBy: [] });
+    await new Promise((r) => setTimeout(r, 20));
+    const mid = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
+    await saveDelta(S, [batch(S, [{ id: 2 }])], { path: t, mode: "append", options: {}, partitionBy: [] });
+    expect(peekDeltaTable(t, timeTravelOptions({ timestampAsOf: mid })).version).toBe(0);
+    expect((await errorOf(() => peekDeltaTable(t, timeTravelOptions({ timestampAsOf: "2000-01-01" })))).code).toBe("DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION");
+    expect((await errorOf(() => timeTravelOptions({ versionAsOf: "0", timestampAsOf: mid }))).code).toBe("DELTA_ONLY_ONE_OF_VERSION_AND_TIMESTAMP");
+    expect((await errorOf(() => timeTravelOptions({ versionAsOf: "x" }))).code).toBe("INVALID_OPTION");
   });
 
   it("reading a folder that is not a Delta table fails clearly", async () => {
