@@ -18,6 +18,7 @@ import { parseIntervalMs } from "../../common/duration.js";
 import { outputAttribute, watermarkOf } from "./project.js";
 import { ExprResolver, argInfo, implicitCast, nullableOf } from "./resolve-expr.js";
 import { refIndices, rexprKey } from "./rexpr-utils.js";
+import { isSessionWindow, sessionWindowItems, sessionWindowKeys, sessionWindowPlan } from "./session-window.js";
 import { findColumn, newAttribute, quoteParts } from "./scope.js";
 
 export type Grouping = "groupBy" | "rollup" | "cube";
@@ -30,6 +31,12 @@ export function resolveAggregate(
   grouping: Grouping,
 ): ResolvedPlan {
   const env = ctx.env;
+  // 0. session windows: merge sessions first, then group on the session_window column
+  const session = groupBy.findIndex((g) => isSessionWindow(unalias(g)[0]));
+  if (session >= 0) {
+    const merged = ctx.analyze(sessionWindowPlan(input, groupBy, session));
+    return resolveAggregate(ctx, merged, sessionWindowKeys(groupBy, session), sessionWindowItems(items, groupBy, session), grouping);
+  }
   // 1. sliding windows
   const sliding = groupBy.findIndex((g) => isSlidingWindow(unalias(g)[0]));
   let child = input;
