@@ -128,6 +128,14 @@ describe("streaming query lifecycle", () => {
     expect(await spark.table("life_once").count()).toBe(2);
   });
 
+  it("processAllAvailable rejects when the query fails", async () => {
+    const input = spark.memoryStream("a INT, b INT");
+    const q = await input.toDF().select(col("a").divide(col("b")).alias("q")).writeStream.format("memory").queryName("life_fail").start();
+    input.addData([{ a: 1, b: 0 }]);
+    await expect(q.processAllAvailable()).rejects.toMatchObject({ code: "DIVIDE_BY_ZERO" });
+    await expect(q.processAllAvailable()).rejects.toMatchObject({ code: "DIVIDE_BY_ZERO" });
+  });
+
   it("awaitTermination with a timeout resolves false while running", async () => {
     const q = await spark.memoryStream("v INT").toDF().writeStream.format("memory").queryName("life_timeout").start();
     expect(await q.awaitTermination(30)).toBe(false);

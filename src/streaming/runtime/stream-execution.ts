@@ -129,6 +129,11 @@ export class StreamExecution {
     return new Promise((resolve, reject) => {
       let seenTrigger = false;
       const check = (): void => {
+        if (this.state === "TERMINATED") {
+          if (this.exception) reject(this.exception);
+          else resolve();
+          return;
+        }
         if (!seenTrigger) {
           seenTrigger = true; // skip a trigger already in flight when we were called
           this.#idleWaiters.push(check);
@@ -200,7 +205,11 @@ export class StreamExecution {
       await this.opts.clock.waitUntil(next, signal);
       return;
     }
-    if (ran) return;
+    if (ran) {
+      // Let timers, I/O callbacks and signal handlers run between back-to-back batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    }
     await new Promise<void>((resolve) => {
       const t = setTimeout(done, this.opts.pollingDelayMs);
       const onAbort = (): void => done();
