@@ -110,4 +110,8 @@ function nullSafe(a: Vector, b: Vector, out: Uint8Array, n: number): Vector {
   return makeVector(BooleanType, out, null);
 }
 
-export const comparisonFunctions: ScalarFunction[] = define(["eq", "neq", "lt", "lte", "gt", "gte", "eq_null_safe"], resolveComparison, compileComparison);
+export const comparisonFunctions: ScalarFunction[] = [
+  ...define(["eq", "neq", "lt", "lte", "gt", "gte", "eq_null_safe"], resolveComparison, compileComparison),
+  // equal_null(a, b) is `a <=> b` under a function name.
+  ...define("equal_null", (a, c) => resolveComparison(a, c, "eq_null_safe"), (a, e, rt, c) => compileComparison(a, e, rt, c, "eq_null_safe")),
+];

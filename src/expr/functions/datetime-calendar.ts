@@ -7,11 +7,12 @@
  */
 import { executionError } from "../../common/errors.js";
 import { makeVector } from "../../columnar/vector.js";
-import { type DataType, DateType, DoubleType, IntegerType, LongType, StringType, TimestampType, BooleanType } from "../../types/data-type.js";
-import { civilFromDays, daysFromCivil, daysInMonth, floorDiv, isoDayOfWeek, US_PER_DAY, US_PER_SECOND } from "../datetime/calendar.js";
+import { analysisError } from "../../common/errors.js";
+import { type DataType, DateType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampType, BooleanType } from "../../types/data-type.js";
+import { civilFromDays, dayOfYear, daysFromCivil, daysInMonth, floorDiv, isoDayOfWeek, US_PER_DAY, US_PER_SECOND } from "../datetime/calendar.js";
 import { fromLocalUs, getTimeZone, type TimeZone, toLocalUs } from "../datetime/time-zone.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
-import { checkArity, define, mapRows, typeMismatch } from "./kernel.js";
+import { checkArity, define, literalOf, mapRows, typeMismatch } from "./kernel.js";
 
 const DATE_LIKE = ["timestamp", "date", "string", "null"];
 const NUMERIC = ["int", "bigint", "decimal", "double", "float", "string", "null"];
@@ -138,7 +139,66 @@ function compileUnixPart(args: readonly CompiledExpr[], _e: unknown, rt: DataTyp
   };
 }
 
+/** EXTRACT / date_part field names (Spark's synonyms) → canonical field. */
+const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
+  year: "year", y: "year", years: "year", yr: "year", yrs: "year", yearofweek: "yearofweek", quarter: "quarter", qtr: "quarter",
+  month: "month", mon: "month", mons: "month", months: "month", week: "week", w: "week", weeks: "week",
+  day: "day", d: "day", days: "day", dayofmonth: "day", dayofweek: "dow", dow: "dow", dayofweek_iso: "dow_iso", dow_iso: "dow_iso",
+  doy: "doy", hour: "hour", h: "hour", hours: "hour", hr: "hour", hrs: "hour", minute: "minute", m: "minute", min: "minute",
+  mins: "minute", minutes: "minute", second: "second", s: "second", sec: "second", seconds: "second", secs: "second",
+};
+const SECOND_TYPE = DecimalType(8, 6);
+
+function resolveExtract(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
+  checkArity(name, args, 2);
+  const f = literalOf(args[0]);
+  const field = typeof f === "string" ? EXTRACT_FIELDS[f.toLowerCase()] : undefined;
+  if (field === undefined) {
+    throw analysisError("INVALID_EXTRACT_FIELD", `Cannot extract ${typeof f === "string" ? "`" + f + "`" : "a non-literal field"} from the source. Use a field such as YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, DOW, DOY or WEEK.`, {
+      field: String(f),
+    });
+  }
+  const timeField = field === "hour" || field === "minute" || field === "second";
+  const src = timeField || args[1]!.type.kind === "timestamp" ? tsArg(name, args[1]!, 1) : dateArg(name, args[1]!, 1);
+  return { argTypes: [StringType, src], returnType: field === "second" ? SECOND_TYPE : IntegerType };
+}
+
+function compileExtract(args: readonly CompiledExpr[], argExprs: readonly import("../resolved-expr.js").RExpr[], rt: DataType, ctx: EvalContext): CompiledExpr {
+  const field = EXTRACT_FIELDS[(literalOf(argExprs[0]) as string).toLowerCase()]!;
+  const zone = getTimeZone(ctx.timeZone);
+  const isTs = argExprs[1]!.type.kind === "timestamp";
+  return mapRows([args[1]!], rt, ([x]) => {
+    const local = isTs ? toLocalUs(zone, x as number) : (x as number) * US_PER_DAY;
+    const days = floorDiv(local, US_PER_DAY);
+    const tod = local - days * US_PER_DAY;
+    switch (field) {
+      case "hour":
+        return Math.floor(tod / 3_600_000_000);
+      case "minute":
+        return Math.floor(tod / 60_000_000) % 60;
+      case "second":
+        return tod % 60_000_000; // µs of the minute = DECIMAL(8,6) unscaled
+      case "dow":
+        return (isoDayOfWeek(days) % 7) + 1;
+      case "dow_iso":
+        return isoDayOfWeek(days);
+      case "doy":
+        return dayOfYear(days);
+      case "week":
+        return isoWeekOfYear(days);
+      case "yearofweek":
+        return civilFromDays(days - isoDayOfWeek(days) + 4).year;
+      default: {
+        const c = civilFromDays(days);
+        return field === "year" ? c.year : field === "month" ? c.month : field === "quarter" ? Math.floor((c.month - 1) / 3) + 1 : c.day;
+      }
+    }
+  });
+}
+
 export const calendarFunctions: ScalarFunction[] = [
+  ...define("extract", resolveExtract, compileExtract, { display: (n) => `extract(${n[0]!.replace(/^'|'$/g, "")} FROM ${n[1]!})` }),
+  ...define(["date_part", "datepart"], resolveExtract, compileExtract),
   ...define("weekofyear", (args, _c, name) => (checkArity(name, args, 1), { argTypes: [dateArg(name, args[0]!, 0)], returnType: IntegerType }), (args) => {
     const f = args[0]!;
     return (batch) => {

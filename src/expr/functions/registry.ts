@@ -4,6 +4,7 @@
  */
 import type { ScalarFunction } from "../function-types.js";
 import { arithmeticFunctions } from "./arithmetic.js";
+import { arrayFunctions } from "./arrays.js";
 import { collectionFunctions } from "./collections.js";
 import { comparisonFunctions } from "./comparison.js";
 import { conditionalFunctions } from "./conditional.js";
@@ -12,7 +13,9 @@ import { datetimeFunctions } from "./datetime.js";
 import { hashFunctions } from "./hash.js";
 import { higherOrderFunctions } from "./higher-order.js";
 import { jsonFunctions } from "./json.js";
+import { mathExtraFunctions } from "./math-extra.js";
 import { mathFunctions } from "./math.js";
+import { miscFunctions } from "./misc.js";
 import { predicateFunctions } from "./predicates.js";
 import { byteStringFunctions } from "./strings-bytes.js";
 import { stringFunctions } from "./strings.js";
@@ -25,10 +28,13 @@ const families: readonly (readonly ScalarFunction[])[] = [
   stringFunctions,
   byteStringFunctions,
   mathFunctions,
+  mathExtraFunctions,
+  miscFunctions,
   datetimeFunctions,
   calendarFunctions,
   hashFunctions,
   collectionFunctions,
+  arrayFunctions,
   higherOrderFunctions,
   jsonFunctions,
 ];
