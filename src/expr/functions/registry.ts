@@ -18,6 +18,7 @@ import { mathFunctions } from "./math.js";
 import { miscFunctions } from "./misc.js";
 import { predicateFunctions } from "./predicates.js";
 import { byteStringFunctions } from "./strings-bytes.js";
+import { moreStringFunctions } from "./strings-more.js";
 import { stringFunctions } from "./strings.js";
 
 const families: readonly (readonly ScalarFunction[])[] = [
@@ -27,6 +28,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   conditionalFunctions,
   stringFunctions,
   byteStringFunctions,
+  moreStringFunctions,
   mathFunctions,
   mathExtraFunctions,
   miscFunctions,
