@@ -6,7 +6,8 @@
  * Without inferSchema every column is STRING. Names come from the header of the first file
  * (blank → `_c<i>`, case-insensitive duplicates get their index appended) or are `_c0.._cN`.
  */
-import { readFile, readFileSync } from "node:fs";
+import { constants, readFile, readFileSync } from "node:fs";
+import { access } from "node:fs/promises";
 import { promisify } from "node:util";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError, unsupported } from "../../common/errors.js";
@@ -17,7 +18,8 @@ import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, timestampParser } from
 import { mergeJsonTypes } from "./json-scanner.js";
 import type { CsvReadOptions } from "./options.js";
 import { RowAssembler } from "./row-assembler.js";
-import { tokenizeCsv } from "./csv-tokenizer.js";
+import { type CsvRecord, tokenizeCsv } from "./csv-tokenizer.js";
+import { readLineChunks, readLineChunksSync } from "./line-chunks.js";
 import { parseDecimalText, parseDoubleText, parseIntText, parseLongText, toDecimal } from "./value-text.js";
 
 const readFileAsync = promisify(readFile);
@@ -34,6 +36,26 @@ function tokenizerOptions(o: CsvReadOptions) {
     ignoreTrailingWhiteSpace: o.ignoreTrailingWhiteSpace,
     emptyValue: o.emptyValue,
   };
+}
+
+/**
+ * Records of a file. Without multiLine a record never spans lines, so the file is tokenized in
+ * chunks of whole lines (files larger than a JS string work); with multiLine it is read whole.
+ */
+function* csvFileRecordsSync(path: string, o: CsvReadOptions): Generator<CsvRecord> {
+  if (o.multiLine || o.lineSep !== undefined) {
+    yield* tokenizeCsv(readFileSync(path, "utf8"), tokenizerOptions(o));
+    return;
+  }
+  for (const c of readLineChunksSync(path)) for (const r of tokenizeCsv(c.text, tokenizerOptions(o))) yield { ...r, line: r.line + c.firstLine - 1 };
+}
+
+async function* csvFileRecords(path: string, o: CsvReadOptions): AsyncGenerator<CsvRecord> {
+  if (o.multiLine || o.lineSep !== undefined) {
+    yield* tokenizeCsv(await readFileAsync(path, "utf8"), tokenizerOptions(o));
+    return;
+  }
+  for await (const c of readLineChunks(path)) for (const r of tokenizeCsv(c.text, tokenizerOptions(o))) yield { ...r, line: r.line + c.firstLine - 1 };
 }
 
 /** Spark's header-name cleanup: blanks → `_c<i>`, case-insensitive duplicates → name + index. */
@@ -95,7 +117,7 @@ export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, time
   const strictDate = (s: string) => datePattern.parseDate(s);
   for (const file of files) {
     let first = true;
-    for (const rec of tokenizeCsv(readFileSync(file, "utf8"), tokenizerOptions(o))) {
+    for (const rec of csvFileRecordsSync(file, o)) {
       if (first) {
         first = false;
         if (names === undefined) {
@@ -153,9 +175,8 @@ export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "
 
 /** Read one CSV file into batches of `schema` (data columns plus the corrupt-record column if present). */
 export async function* readCsvFile(path: string, schema: StructType, o: CsvReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
-  let text: string;
   try {
-    text = await readFileAsync(path, "utf8");
+    await access(path, constants.R_OK);
   } catch (e) {
     throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
   }
@@ -165,7 +186,7 @@ export async function* readCsvFile(path: string, schema: StructType, o: CsvReadO
   const conv = dataCols.map((i) => csvConverter(schema.fields[i]!.type, o, zone));
   const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize);
   let first = true;
-  for (const rec of tokenizeCsv(text, tokenizerOptions(o))) {
+  for await (const rec of csvFileRecords(path, o)) {
     if (first && o.header) {
       first = false;
       continue;

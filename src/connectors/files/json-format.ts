@@ -10,6 +10,7 @@
  */
 import { readFile, readFileSync } from "node:fs";
 import { promisify } from "node:util";
+import { readLineChunks, readLineChunksSync } from "./line-chunks.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
@@ -49,6 +50,34 @@ export function* jsonRecords(text: string, o: Pick<JsonReadOptions, "multiLine" 
   }
 }
 
+/** Records of a file; JSON lines are read in chunks so files of any size work. */
+function* jsonFileRecordsSync(path: string, o: Pick<JsonReadOptions, "multiLine" | "lineSep">): Generator<JsonRecord> {
+  if (o.multiLine || o.lineSep !== undefined) {
+    yield* jsonRecords(readFileSync(path, "utf8"), o);
+    return;
+  }
+  for (const c of readLineChunksSync(path)) for (const r of jsonRecords(c.text, o)) yield { text: r.text, line: r.line + c.firstLine - 1 };
+}
+
+async function* jsonFileRecords(path: string, o: Pick<JsonReadOptions, "multiLine" | "lineSep">): AsyncGenerator<JsonRecord> {
+  if (o.multiLine || o.lineSep !== undefined) {
+    yield* jsonRecords(await readFileAsync(path, "utf8"), o);
+    return;
+  }
+  const chunks = readLineChunks(path);
+  for (;;) {
+    let next: IteratorResult<{ text: string; firstLine: number }>;
+    try {
+      next = await chunks.next();
+    } catch (e) {
+      throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
+    }
+    if (next.done) return;
+    const c = next.value;
+    for (const r of jsonRecords(c.text, o)) yield { text: r.text, line: r.line + c.firstLine - 1 };
+  }
+}
+
 function malformed(file: string, line: number, why: string): Error {
   return inputError("MALFORMED_RECORD_IN_PARSING", `Malformed JSON record in ${file} at line ${line}: ${why}. Fix the input, or read with mode PERMISSIVE (nulls) or DROPMALFORMED (skip).`, { file, line });
 }
@@ -61,7 +90,7 @@ export function inferJsonSchema(files: readonly string[], o: JsonReadOptions, ti
   let merged: DataType = new StructType([]);
   let sawCorrupt = false;
   for (const file of files) {
-    for (const rec of jsonRecords(readFileSync(file, "utf8"), o)) {
+    for (const rec of jsonFileRecordsSync(file, o)) {
       let t: DataType;
       try {
         t = inferJsonText(rec.text, opts);
@@ -189,12 +218,6 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
 
 /** Read one JSON file into batches of `schema` (plus the corrupt-record column if present). */
 export async function* readJsonFile(path: string, schema: StructType, o: JsonReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
-  let text: string;
-  try {
-    text = await readFileAsync(path, "utf8");
-  } catch (e) {
-    throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
-  }
   const zone = getTimeZone(timeZone);
   const corrupt = schema.fields.findIndex((f) => f.name === o.columnNameOfCorruptRecord && f.type.kind === "string");
   const cols = schema.fields.map((_, i) => i).filter((i) => i !== corrupt);
@@ -216,7 +239,7 @@ export async function* readJsonFile(path: string, schema: StructType, o: JsonRea
       else asm.set(cols[k]!, y);
     }
   };
-  for (const rec of jsonRecords(text, o)) {
+  for await (const rec of jsonFileRecords(path, o)) {
     let value: unknown;
     let ok = true;
     try {
