@@ -245,7 +245,7 @@ export const calendarFunctions: ScalarFunction[] = [
   }, (args, _e, _rt, ctx) => {
     const zone = getTimeZone(ctx.timeZone);
     return mapRows(args, DoubleType, ([a, b, r]) => monthsBetween(toLocalUs(zone, a as number), toLocalUs(zone, b as number), r === undefined ? true : (r as boolean)));
-  }),
+  }, { display: (n) => `months_between(${[...n, ...(n.length === 2 ? ["true"] : [])].join(", ")})` }),
   ...define(["unix_seconds", "unix_millis", "unix_micros", "unix_date", "date_from_unix_date"], resolveUnixPart, compileUnixPart),
   ...define(["from_utc_timestamp", "to_utc_timestamp"], (args, _c, name) => {
     checkArity(name, args, 2);

@@ -69,3 +69,31 @@ describe("math extras (values from PySpark 4.0.1)", () => {
     expect(() => call("typeof", [])).toThrow(expect.objectContaining({ code: "WRONG_NUM_ARGS" }));
   });
 });
+
+describe("generated column names as Spark shows them (PySpark 4.0.1 schema)", () => {
+  it("upper-cases the math functions Spark upper-cases", async () => {
+    const { lookupScalarFunction } = await import("./registry.js");
+    const shown = (name: string, args: string[]) => lookupScalarFunction(name)!.display?.(args) ?? `${name}(${args.join(", ")})`;
+    // SELECT sin(x), sqrt(x), ln(x), log(x), log(2, x), pi(), round(x), sign(x), atan2(x, x), months_between(d, d), overlay(s, 'x', 1)
+    expect(shown("sin", ["x"])).toBe("SIN(x)");
+    expect(shown("sqrt", ["x"])).toBe("SQRT(x)");
+    expect(shown("ln", ["x"])).toBe("ln(x)");
+    expect(shown("log", ["x"])).toBe("LOG(E(), x)");
+    expect(shown("log", ["2", "x"])).toBe("LOG(2, x)");
+    expect(shown("pi", [])).toBe("PI()");
+    expect(shown("round", ["x"])).toBe("round(x, 0)");
+    expect(shown("sign", ["x"])).toBe("sign(x)");
+    expect(shown("atan2", ["x", "x"])).toBe("ATAN2(x, x)");
+    expect(shown("months_between", ["d", "d"])).toBe("months_between(d, d, true)");
+    expect(shown("overlay", ["s", "x", "1"])).toBe("overlay(s, x, 1, -1)");
+  });
+  it("expm1, log1p, rint", () => {
+    // expm1(1e-10D) → 1.00000000005E-10, log1p(-1D) → NULL, log1p(-2D) → NULL, rint(2.5D) → 2.0, rint(3.5D) → 4.0, rint(-2.5D) → -2.0
+    expect(evalCall("expm1", [d(1e-10)])).toBeCloseTo(1.00000000005e-10, 20);
+    expect(evalCall("log1p", [d(-1)])).toBe(null);
+    expect(evalCall("log1p", [d(-2)])).toBe(null);
+    expect(evalCall("rint", [d(2.5)])).toBe(2);
+    expect(evalCall("rint", [d(3.5)])).toBe(4);
+    expect(evalCall("rint", [d(-2.5)])).toBe(-2);
+  });
+});

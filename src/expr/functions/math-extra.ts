@@ -30,6 +30,7 @@ function unary(f: (x: number) => number) {
   };
 }
 
+const upper = (name: string) => ({ display: (n: readonly string[]) => `${name}(${n.join(", ")})` });
 const constant = (value: number) => (_a: readonly CompiledExpr[]): CompiledExpr => (batch) => makeVector(DoubleType, new Float64Array(batch.numRows).fill(value), null);
 
 const FACTORIALS: number[] = [1];
@@ -56,22 +57,22 @@ function shift(x: number, n: number, long: boolean, name: string): number {
 }
 
 export const mathExtraFunctions: ScalarFunction[] = [
-  ...define("sin", doubles(1), unary(Math.sin)),
-  ...define("cos", doubles(1), unary(Math.cos)),
-  ...define("tan", doubles(1), unary(Math.tan)),
-  ...define("asin", doubles(1), unary(Math.asin)),
-  ...define("acos", doubles(1), unary(Math.acos)),
-  ...define("atan", doubles(1), unary(Math.atan)),
-  ...define("sinh", doubles(1), unary(Math.sinh)),
-  ...define("cosh", doubles(1), unary(Math.cosh)),
-  ...define("tanh", doubles(1), unary(Math.tanh)),
-  ...define("cot", doubles(1), unary((x) => 1 / Math.tan(x))),
-  ...define("degrees", doubles(1), unary((x) => (x * 180) / Math.PI)),
-  ...define("radians", doubles(1), unary((x) => (x / 180) * Math.PI)),
-  ...define("atan2", doubles(2), (args) => mapRows(args, DoubleType, ([y, x]) => Math.atan2(y as number, x as number))),
-  ...define("hypot", doubles(2), (args) => mapRows(args, DoubleType, ([a, b]) => Math.hypot(a as number, b as number))),
-  ...define("pi", doubles(0), constant(Math.PI)),
-  ...define("e", doubles(0), constant(Math.E)),
+  ...define("sin", doubles(1), unary(Math.sin), upper("SIN")),
+  ...define("cos", doubles(1), unary(Math.cos), upper("COS")),
+  ...define("tan", doubles(1), unary(Math.tan), upper("TAN")),
+  ...define("asin", doubles(1), unary(Math.asin), upper("ASIN")),
+  ...define("acos", doubles(1), unary(Math.acos), upper("ACOS")),
+  ...define("atan", doubles(1), unary(Math.atan), upper("ATAN")),
+  ...define("sinh", doubles(1), unary(Math.sinh), upper("SINH")),
+  ...define("cosh", doubles(1), unary(Math.cosh), upper("COSH")),
+  ...define("tanh", doubles(1), unary(Math.tanh), upper("TANH")),
+  ...define("cot", doubles(1), unary((x) => 1 / Math.tan(x)), upper("COT")),
+  ...define("degrees", doubles(1), unary((x) => (x * 180) / Math.PI), upper("DEGREES")),
+  ...define("radians", doubles(1), unary((x) => (x / 180) * Math.PI), upper("RADIANS")),
+  ...define("atan2", doubles(2), (args) => mapRows(args, DoubleType, ([y, x]) => Math.atan2(y as number, x as number)), upper("ATAN2")),
+  ...define("hypot", doubles(2), (args) => mapRows(args, DoubleType, ([a, b]) => Math.hypot(a as number, b as number)), upper("HYPOT")),
+  ...define("pi", doubles(0), constant(Math.PI), upper("PI")),
+  ...define("e", doubles(0), constant(Math.E), upper("E")),
   ...define("factorial", (args, _c, name) => {
     checkArity(name, args, 1);
     if (!NUMERIC.includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "INT");

@@ -171,24 +171,46 @@ function compileRand(_args: readonly CompiledExpr[], argExprs: readonly import("
   };
 }
 
+/** Spark shows some math functions upper-case in generated column names: SQRT(x), LOG10(x). */
+const upper = (name: string) => ({ display: (n: readonly string[]) => `${name}(${n.join(", ")})` });
+const withScale = (name: string) => ({ display: (n: readonly string[]) => `${name}(${n.length === 1 ? `${n[0]}, 0` : n.join(", ")})` });
+const floorCeil = (a: readonly CompiledExpr[], e: readonly import("../resolved-expr.js").RExpr[], rt: DataType, ctx: EvalContext, name: string) =>
+  compileFloorCeil(a, e, rt, ctx, name === "floor" ? "floor" : "ceil");
+const logCompile = (args: readonly CompiledExpr[]) =>
+  args.length === 1
+    ? unaryDouble(positiveLog(Math.log))(args)
+    : mapRows(args, DoubleType, ([b, x]) => ((b as number) <= 0 || (x as number) <= 0 ? null : Math.log(x as number) / Math.log(b as number)));
+
 export const mathFunctions: ScalarFunction[] = [
   ...define("abs", resolveSame, compileAbs),
-  ...define(["round", "bround"], resolveRound, compileRound),
-  ...define(["floor", "ceil", "ceiling"], resolveFloorCeil, (a, e, rt, ctx, name) => compileFloorCeil(a, e, rt, ctx, name === "floor" ? "floor" : "ceil")),
-  ...define("sqrt", resolveDouble, unaryDouble(Math.sqrt)),
-  ...define("cbrt", resolveDouble, unaryDouble(Math.cbrt)),
-  ...define("exp", resolveDouble, unaryDouble(Math.exp)),
+  ...define("round", resolveRound, compileRound, withScale("round")),
+  ...define("bround", resolveRound, compileRound, withScale("bround")),
+  ...define("floor", resolveFloorCeil, floorCeil, upper("FLOOR")),
+  ...define("ceil", resolveFloorCeil, floorCeil, upper("CEIL")),
+  ...define("ceiling", resolveFloorCeil, floorCeil),
+  ...define("sqrt", resolveDouble, unaryDouble(Math.sqrt), upper("SQRT")),
+  ...define("cbrt", resolveDouble, unaryDouble(Math.cbrt), upper("CBRT")),
+  ...define("exp", resolveDouble, unaryDouble(Math.exp), upper("EXP")),
+  ...define("expm1", resolveDouble, unaryDouble(Math.expm1), upper("EXPM1")),
+  ...define("log1p", resolveDouble, unaryDouble((x) => (x <= -1 ? null : Math.log1p(x))), upper("LOG1P")),
+  ...define("rint", resolveDouble, unaryDouble(rint)),
   ...define("ln", resolveDouble, unaryDouble(positiveLog(Math.log))),
-  ...define("log10", resolveDouble, unaryDouble(positiveLog(Math.log10))),
-  ...define("log2", resolveDouble, unaryDouble(positiveLog(Math.log2))),
-  ...define("log", resolveDouble, (args) =>
-    args.length === 1
-      ? unaryDouble(positiveLog(Math.log))(args)
-      : mapRows(args, DoubleType, ([b, x]) => ((b as number) <= 0 || (x as number) <= 0 ? null : Math.log(x as number) / Math.log(b as number))),
-  ),
-  ...define(["power", "pow"], resolveDouble, (args) => mapRows(args, DoubleType, ([a, b]) => Math.pow(a as number, b as number))),
-  ...define(["signum", "sign"], resolveDouble, unaryDouble(Math.sign)),
+  ...define("log10", resolveDouble, unaryDouble(positiveLog(Math.log10)), upper("LOG10")),
+  ...define("log2", resolveDouble, unaryDouble(positiveLog(Math.log2)), upper("LOG2")),
+  ...define("log", resolveDouble, logCompile, { display: (n) => `LOG(${n.length === 1 ? `E(), ${n[0]}` : n.join(", ")})` }),
+  ...define("power", resolveDouble, (args) => mapRows(args, DoubleType, ([a, b]) => Math.pow(a as number, b as number)), upper("POWER")),
+  ...define("pow", resolveDouble, (args) => mapRows(args, DoubleType, ([a, b]) => Math.pow(a as number, b as number))),
+  ...define("signum", resolveDouble, unaryDouble(Math.sign), upper("SIGNUM")),
+  ...define("sign", resolveDouble, unaryDouble(Math.sign)),
   ...define(["rand", "random", "randn"], resolveRand, compileRand, { deterministic: false }),
 ];
+
+/** Java's Math.rint: round half to even. */
+function rint(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = Math.floor(x);
+  const d = x - f;
+  return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+}
 
 export { BooleanType };

@@ -136,6 +136,7 @@ export const moreStringFunctions: ScalarFunction[] = [
       const l = len === undefined || (len as number) < 0 ? r.length : (len as number);
       return [...cs.slice(0, start), ...r, ...cs.slice(start + l)].join("");
     }),
+    { display: (n) => `overlay(${[...n, ...(n.length === 3 ? ["-1"] : [])].join(", ")})` },
   ),
   ...define(["dayname", "monthname"], (args, _c, name) => {
     checkArity(name, args, 1);
