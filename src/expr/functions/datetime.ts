@@ -235,6 +235,8 @@ function compileWindow(args: readonly CompiledExpr[], argExprs: readonly RExpr[]
 }
 
 const ctxNow = (ctx: EvalContext) => ctx.currentTimestampUs;
+/** Spark's synonyms: dateadd = date_add, date_diff = datediff. */
+const ALIAS: Readonly<Record<string, string>> = { dateadd: "date_add", date_diff: "datediff" };
 
 export const datetimeFunctions: ScalarFunction[] = [
   ...define(["current_timestamp", "now", "localtimestamp"], (args, _c, name) => (checkArity(name, args, 0), { argTypes: [], returnType: TimestampType, nullable: false }), (_a, _e, rt, ctx) => {
@@ -287,11 +289,12 @@ export const datetimeFunctions: ScalarFunction[] = [
     });
   }),
   ...define(["year", "month", "quarter", "dayofmonth", "day", "dayofweek", "weekday", "dayofyear", "hour", "minute", "second"], resolveField, compileField),
-  ...define(["date_add", "date_sub", "datediff", "add_months"], resolveDateArith, (args, _e, rt, _ctx, name) =>
-    mapRows(args, rt, ([a, b]) =>
+  ...define(["date_add", "date_sub", "datediff", "add_months", "dateadd", "date_diff"], (args, ctx, name) => resolveDateArith(args, ctx, ALIAS[name] ?? name), (args, _e, rt, _ctx, alias) => {
+    const name = ALIAS[alias] ?? alias;
+    return mapRows(args, rt, ([a, b]) =>
       name === "date_add" ? (a as number) + (b as number) : name === "date_sub" ? (a as number) - (b as number) : name === "add_months" ? addMonths(a as number, b as number) : (a as number) - (b as number),
-    ),
-  ),
+    );
+  }),
   ...define(["timestamp_seconds", "timestamp_millis", "timestamp_micros"], (args, _c, name) => {
     checkArity(name, args, 1);
     if (!["int", "bigint", "double", "float", "decimal", "null"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "a numeric type");

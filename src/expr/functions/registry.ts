@@ -13,9 +13,11 @@ import { datetimeFunctions } from "./datetime.js";
 import { hashFunctions } from "./hash.js";
 import { higherOrderFunctions } from "./higher-order.js";
 import { jsonFunctions } from "./json.js";
+import { mapFunctions } from "./maps.js";
 import { mathExtraFunctions } from "./math-extra.js";
 import { mathFunctions } from "./math.js";
 import { miscFunctions } from "./misc.js";
+import { numberFormatFunctions } from "./number-format.js";
 import { predicateFunctions } from "./predicates.js";
 import { byteStringFunctions } from "./strings-bytes.js";
 import { moreStringFunctions } from "./strings-more.js";
@@ -37,6 +39,8 @@ const families: readonly (readonly ScalarFunction[])[] = [
   hashFunctions,
   collectionFunctions,
   arrayFunctions,
+  mapFunctions,
+  numberFormatFunctions,
   higherOrderFunctions,
   jsonFunctions,
 ];
