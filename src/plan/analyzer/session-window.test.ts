@@ -43,3 +43,18 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
     await expect(rows(`SELECT count(*) AS n FROM ${EVENTS} GROUP BY session_window(ts)`)).rejects.toMatchObject({ code: "WRONG_NUM_ARGS" });
   });
 });
+
+describe("session_window on a streaming input", () => {
+  it("is rejected at analysis with UNSUPPORTED_FEATURE (batch only for now)", async () => {
+    const { analyze } = await import("../analyzer.js");
+    const { node } = await import("../logical-plan.js");
+    const { builtinFunctions } = await import("../../expr/function-catalog.js");
+    const { testEnv } = await import("./testing.js");
+    const env = { ...testEnv({ sources: { json: "k STRING, ts TIMESTAMP" } }), functions: builtinFunctions };
+    const read = node({ kind: "read", source: { format: "json", paths: ["/x"], options: {} }, streaming: true });
+    const sw = { kind: "call" as const, name: "session_window", args: [{ kind: "column" as const, nameParts: ["ts"] }, { kind: "literal" as const, value: "5 minutes", type: { kind: "string" as const } }] };
+    const count = { kind: "call" as const, name: "count", args: [{ kind: "literal" as const, value: 1, type: { kind: "int" as const } }] };
+    const agg = node({ kind: "aggregate", input: read, groupBy: [sw], aggs: [sw, count] });
+    expect(() => analyze(agg, env)).toThrow(expect.objectContaining({ code: "UNSUPPORTED_FEATURE" }));
+  });
+});

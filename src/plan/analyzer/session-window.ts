@@ -15,7 +15,7 @@ import type { CallExpr, Expr, WindowFrame } from "../../expr/expr.js";
 import { literalExpr } from "../../expr/literal.js";
 import { parseCalendarInterval } from "../../expr/datetime/interval.js";
 import { type LogicalPlan, node } from "../logical-plan.js";
-import type { ResolvedPlan } from "../resolved-plan.js";
+import { isStreamingPlan, type ResolvedPlan } from "../resolved-plan.js";
 import { exprKey, unalias } from "./context.js";
 
 export const SESSION_WINDOW_COLUMN = "session_window";
@@ -34,6 +34,13 @@ const WHOLE: WindowFrame = { type: "rows", start: { kind: "unboundedPreceding" }
  */
 export function sessionWindowPlan(input: ResolvedPlan, groupBy: readonly Expr[], index: number): LogicalPlan {
   const call = unalias(groupBy[index]!)[0] as CallExpr;
+  if (isStreamingPlan(input)) {
+    throw analysisError(
+      "UNSUPPORTED_FEATURE",
+      "session_window on a streaming DataFrame is not supported by Sluice yet (it needs a session state store); use window() with a fixed duration, or run the session query in batch.",
+      { function: "session_window" },
+    );
+  }
   if (call.args.length !== 2) {
     throw analysisError(
       "WRONG_NUM_ARGS",
