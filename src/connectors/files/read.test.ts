@@ -206,3 +206,18 @@ describe("errors", () => {
     expect(() => resolveFileSource(spec("parquet", R + "c1.csv"))).toThrow(expect.objectContaining({ code: "FAILED_READ_FILE", message: expect.stringContaining("c1.csv") }));
   });
 });
+
+describe("ISO timestamp fast path", async () => {
+  const { parseTimestampLenient } = await import("./datetime-text.js");
+  const { getTimeZone } = await import("../../expr/datetime/time-zone.js");
+  it("agrees with Date.parse on the forms it takes, and defers the rest to the general parser", () => {
+    const utc = getTimeZone("UTC");
+    for (const s of ["2024-01-02T03:04:05Z", "2024-02-29T23:59:59.9Z", "1969-12-31T23:59:59.123456Z", "2025-01-01T00:00:00.000Z"]) {
+      const us = parseTimestampLenient(s, utc)!;
+      expect(Math.floor(us / 1000)).toBe(Math.floor(Date.parse(s.replace(/(\.\d{3})\d+Z$/, "$1Z"))));
+    }
+    expect(parseTimestampLenient("1969-12-31T23:59:59.123456Z", utc)).toBe(-876544);
+    expect(parseTimestampLenient("2023-02-29T00:00:00Z", utc)).toBeNull();
+    expect(parseTimestampLenient("2024-01-02T03:04:05+01:00", utc)).toBe(Date.parse("2024-01-02T02:04:05Z") * 1000);
+  });
+});
