@@ -13,7 +13,7 @@ START = time.time()
 from pyspark.sql import SparkSession, Window, functions as F  # noqa: E402
 
 data = sys.argv[1]
-cases = sys.argv[2:] or ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-window-count", "stream-dedup"]
+cases = sys.argv[2:] or ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-startup", "stream-window-count", "stream-dedup"]
 spark = (
     SparkSession.builder.master("local[2]")
     .config("spark.ui.enabled", "false")
@@ -53,9 +53,9 @@ for case in cases:
         n = sum(1 for _ in open(path))
         _, s = timed(lambda: spark.read.schema(SCHEMA).json(path).filter("kind = 'buy'").groupBy("user_id").agg(F.sum("amount")).collect())
         report(case, n, s)
-    elif case == "stream-json-to-parquet":
+    elif case in ("stream-json-to-parquet", "stream-startup"):
         tmp = tempfile.mkdtemp(prefix="bench-pyspark-")
-        src = os.path.join(data, "stream-in")
+        src = os.path.join(data, "stream-in" if case == "stream-json-to-parquet" else "stream-small")
         n = sum(sum(1 for _ in open(os.path.join(src, f))) for f in os.listdir(src))
         first = {}
 

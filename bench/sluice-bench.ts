@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Session, Window, col, functions as F } from "../src/index.js";
 
 const [data, ...wanted] = process.argv.slice(2) as [string, ...string[]];
-const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-window-count", "stream-dedup"];
+const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-startup", "stream-window-count", "stream-dedup"];
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const SCHEMA = "event_id STRING, user_id STRING, kind STRING, amount DOUBLE, ts TIMESTAMP";
 
@@ -43,9 +43,9 @@ for (const c of cases) {
     const path = join(data, "events.jsonl");
     const n = lines(path);
     report(c, n, await timed(() => spark.read.schema(SCHEMA).json(path).filter("kind = 'buy'").groupBy("user_id").agg(F.sum("amount")).collect()));
-  } else if (c === "stream-json-to-parquet") {
+  } else if (c === "stream-json-to-parquet" || c === "stream-startup") {
     const tmp = mkdtempSync(join(tmpdir(), "bench-sluice-"));
-    const src = join(data, "stream-in");
+    const src = join(data, c === "stream-json-to-parquet" ? "stream-in" : "stream-small");
     const n = readdirSync(src).reduce((s, f) => s + lines(join(src, f)), 0);
     let firstBatch = 0;
     spark.streams.addListener({ onQueryProgress: () => void (firstBatch ||= performance.now()) });
