@@ -13,7 +13,7 @@ import { type CalendarInterval, parseCalendarInterval } from "../datetime/interv
 import { fromLocalUs, getTimeZone, toLocalUs } from "../datetime/time-zone.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
-import { literalOf, mergeValidity } from "./kernel.js";
+import { literalOf } from "./kernel.js";
 
 const isDatetime = (t: DataType) => t.kind === "timestamp" || t.kind === "date";
 
@@ -41,8 +41,7 @@ export function compileIntervalArith(op: "add" | "subtract", args: readonly Comp
   const sign = op === "subtract" ? -1 : 1;
   const months = sign * iv.months;
   const micros = sign * iv.micros;
-  const f = args[1 - ivIndex]!;
-  const strArg = args[ivIndex]!;
+  const f = args[1 - ivIndex]!; // the interval literal is never null, so only the datetime's validity counts
   if (rt.kind === "date") {
     const days = micros / US_PER_DAY;
     return (batch) => {
@@ -51,7 +50,7 @@ export function compileIntervalArith(op: "add" | "subtract", args: readonly Comp
       const x = v.values as Int32Array;
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) out[i] = (months === 0 ? x[i]! : addMonths(x[i]!, months)) + days;
-      return makeVector(DateType, out, mergeValidity([v, strArg(batch)], n));
+      return makeVector(DateType, out, v.validity);
     };
   }
   const zone = getTimeZone(ctx.timeZone);
@@ -69,6 +68,6 @@ export function compileIntervalArith(op: "add" | "subtract", args: readonly Comp
       }
       out[i] = fromLocalUs(zone, local + micros);
     }
-    return makeVector(TimestampType, out, mergeValidity([v, strArg(batch)], n));
+    return makeVector(TimestampType, out, v.validity);
   };
 }
