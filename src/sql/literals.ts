@@ -3,7 +3,8 @@
  *   42 → INT (BIGINT if it does not fit, DECIMAL(n,0) beyond BIGINT) · 42L → BIGINT
  *   1.5 → DECIMAL(2,1) (precision/scale of the written digits) · 1.5BD → DECIMAL
  *   1e3, 1.5D → DOUBLE · 1.5F → FLOAT · 10S / 10Y → INT (Sluice has no SMALLINT/TINYINT)
- *   DATE '2024-01-01' → days since the epoch · TIMESTAMP '2024-01-01 10:00:00' → µs since the epoch.
+ *   DATE '2024-01-01' → days since the epoch · TIMESTAMP with a zone → µs since the epoch (without
+ *   one, the parser emits a cast so the session time zone applies).
  * Timestamps without a zone are read as UTC (Spark reads them in the session time zone).
  */
 import { SluiceError } from "../common/errors.js";

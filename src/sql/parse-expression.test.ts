@@ -155,13 +155,19 @@ describe("literals get Spark 4's types and engine values", () => {
     expect(lit("TRUE")).toEqual({ value: true, type: { kind: "boolean" } });
     expect(lit("null")).toEqual({ value: null, type: { kind: "null" } });
   });
-  it("DATE is days and TIMESTAMP µs since the epoch (UTC)", () => {
+  it("DATE is days; a zoned TIMESTAMP is µs since the epoch; a zone-less one is read in the session zone", () => {
     expect(lit("DATE '2024-01-01'")).toEqual({ value: 19723, type: { kind: "date" } });
     expect(lit("DATE '1969-12-31'").value).toBe(-1);
-    expect(lit("TIMESTAMP '2024-01-01 10:00:00'")).toEqual({ value: 1704103200000000, type: { kind: "timestamp" } });
     expect(lit("TIMESTAMP '2024-01-01T10:00:00.5Z'").value).toBe(1704103200500000);
     expect(lit("TIMESTAMP '2024-01-01 10:00:00+01:00'").value).toBe(1704099600000000);
-    expect(lit("TIMESTAMP '2024-01-01'").value).toBe(1704067200000000);
+    // no zone: a cast of the (validated) text, so the session time zone applies at run time
+    expect(parseExpression("TIMESTAMP '2024-01-01 10:00:00'")).toEqual({
+      kind: "cast",
+      child: { kind: "literal", value: "2024-01-01 10:00:00", type: { kind: "string" } },
+      to: { kind: "timestamp" },
+      mode: "cast",
+    });
+    expect(() => parseExpression("TIMESTAMP '2024-13-01'")).toThrowError(expect.objectContaining({ code: "INVALID_TYPED_LITERAL" }));
   });
   it("INTERVAL becomes its interval text", () => {
     expect(lit("INTERVAL '10' MINUTE").value).toBe("10 minute");

@@ -167,7 +167,14 @@ export abstract class PrimaryParser extends TokenStream {
       case "TIMESTAMP_NTZ":
         if (this.peek(1).kind !== "string") break;
         this.next();
-        return this.literalAt(t, () => typedDateTimeLiteral(kw === "DATE" ? "date" : "timestamp", this.next().value));
+        return this.literalAt(t, () => {
+          const text = this.next().value;
+          const literal = typedDateTimeLiteral(kw === "DATE" ? "date" : "timestamp", text);
+          // Without an explicit zone Spark reads a TIMESTAMP literal in the session time zone,
+          // which the parser does not know: leave it to the cast (it checked the text above).
+          const zoned = /\d:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(:?\d{2})?)\s*$/i.test(text);
+          return kw === "DATE" || zoned ? literal : { kind: "cast", child: stringLiteral(text), to: { kind: "timestamp" }, mode: "cast" };
+        });
       case "INTERVAL":
         if (this.peek(1).kind !== "string" && this.peek(1).kind !== "number" && !this.isOp("-", 1)) break;
         this.next();
