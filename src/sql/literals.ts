@@ -5,7 +5,6 @@
  *   1e3, 1.5D → DOUBLE · 1.5F → FLOAT · 10S / 10Y → INT (Sluice has no SMALLINT/TINYINT)
  *   DATE '2024-01-01' → days since the epoch · TIMESTAMP with a zone → µs since the epoch (without
  *   one, the parser emits a cast so the session time zone applies).
- * Timestamps without a zone are read as UTC (Spark reads them in the session time zone).
  */
 import { SluiceError } from "../common/errors.js";
 import { type DataType, MAX_DECIMAL_PRECISION } from "../types/data-type.js";
