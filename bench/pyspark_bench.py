@@ -13,15 +13,24 @@ START = time.time()
 from pyspark.sql import SparkSession, Window, functions as F  # noqa: E402
 
 data = sys.argv[1]
-cases = sys.argv[2:] or ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-startup", "stream-window-count", "stream-dedup"]
-spark = (
+cases = sys.argv[2:] or ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-startup", "stream-window-count", "stream-dedup", "delta-sink"]
+builder = (
     SparkSession.builder.master("local[2]")
     .config("spark.ui.enabled", "false")
     .config("spark.sql.shuffle.partitions", "2")
     .config("spark.sql.session.timeZone", "UTC")
     .config("spark.driver.memory", "6g")
-    .getOrCreate()
 )
+if "delta-sink" in cases:
+    # delta-spark: its jars come from Maven Central on first use (ivy cache in ~/.ivy2)
+    from delta import configure_spark_with_delta_pip
+
+    builder = configure_spark_with_delta_pip(
+        builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension").config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog"
+        )
+    )
+spark = builder.getOrCreate()
 spark.sparkContext.setLogLevel("ERROR")
 SCHEMA = "event_id STRING, user_id STRING, kind STRING, amount DOUBLE, ts TIMESTAMP"
 
@@ -90,6 +99,16 @@ for case in cases:
         t = time.time()
         q = (out.writeStream.format("noop").outputMode("append")
              .option("checkpointLocation", os.path.join(tmp, "chk")).trigger(availableNow=True).start())
+        q.awaitTermination()
+        report(case, n, time.time() - t)
+        shutil.rmtree(tmp, ignore_errors=True)
+    elif case == "delta-sink":
+        tmp = tempfile.mkdtemp(prefix="bench-pyspark-")
+        src = os.path.join(data, "stream-in")
+        n = sum(sum(1 for _ in open(os.path.join(src, f))) for f in os.listdir(src))
+        t = time.time()
+        q = (spark.readStream.schema(SCHEMA).json(src).writeStream.format("delta")
+             .option("checkpointLocation", os.path.join(tmp, "chk")).trigger(availableNow=True).start(os.path.join(tmp, "table")))
         q.awaitTermination()
         report(case, n, time.time() - t)
         shutil.rmtree(tmp, ignore_errors=True)

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Session, Window, col, functions as F } from "../src/index.js";
 
 const [data, ...wanted] = process.argv.slice(2) as [string, ...string[]];
-const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-startup", "stream-window-count", "stream-dedup"];
+const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-startup", "stream-window-count", "stream-dedup", "delta-sink"];
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const SCHEMA = "event_id STRING, user_id STRING, kind STRING, amount DOUBLE, ts TIMESTAMP";
 
@@ -75,6 +75,22 @@ for (const c of cases) {
       .option("checkpointLocation", join(tmp, "chk"))
       .trigger({ availableNow: true })
       .start();
+    await q.awaitTermination();
+    report(c, n, (performance.now() - t) / 1000);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  } else if (c === "delta-sink") {
+    const tmp = mkdtempSync(join(tmpdir(), "bench-sluice-"));
+    const src = join(data, "stream-in");
+    const n = readdirSync(src).reduce((s, f) => s + lines(join(src, f)), 0);
+    const t = performance.now();
+    const q = await spark.readStream
+      .schema(SCHEMA)
+      .json(src)
+      .writeStream.format("delta")
+      .option("checkpointLocation", join(tmp, "chk"))
+      .trigger({ availableNow: true })
+      .start(join(tmp, "table"));
     await q.awaitTermination();
     report(c, n, (performance.now() - t) / 1000);
     rmSync(tmp, { recursive: true, force: true });
