@@ -78,7 +78,6 @@ for (const c of cases) {
     await q.awaitTermination();
     report(c, n, (performance.now() - t) / 1000);
     rmSync(tmp, { recursive: true, force: true });
-  }
   } else if (c === "delta-sink") {
     const tmp = mkdtempSync(join(tmpdir(), "bench-sluice-"));
     const src = join(data, "stream-in");
