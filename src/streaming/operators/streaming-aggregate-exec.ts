@@ -15,6 +15,7 @@ import type { Vector } from "../../columnar/vector.js";
 import { compileExpr } from "../../expr/compile.js";
 import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
@@ -118,7 +119,7 @@ export class StreamingAggregateExec implements ExecutionPlan {
     const filters = node.aggs.map((a) => (a.filter ? compileExpr(a.filter, ctx.eval) : null));
     const result = node.resultExprs.map((e) => compileExpr(e, ctx.eval));
     const accs = this.newAccumulators(ctx);
-    const gidOf = new Map<string, number>();
+    const encoder = new GroupKeyEncoder(node.groupBy.map((e) => e.type), { keepKeys: false });
     const keyRows: unknown[][] = [];
     const keyStrings: string[] = [];
     let dropped = 0;
@@ -144,25 +145,23 @@ export class StreamingAggregateExec implements ExecutionPlan {
       }
       if (batch.numRows === 0) continue;
       const keyVecs = groupExprs.map((g) => g(batch));
-      const gids = new Int32Array(batch.numRows);
+      // Dense group ids from typed hash tables; the state key string is built once per new group.
+      const before = encoder.numGroups;
+      const gids = encoder.encode(keyVecs, batch.numRows);
       const newGids: number[] = [];
       const newRows: StateValue[] = [];
       for (let i = 0; i < batch.numRows; i++) {
+        const gid = gids[i]!;
+        if (gid < before || gid < keyRows.length) continue;
         const values = keyVecs.map((v) => getValue(v, i));
         const key = stateKey(values);
-        let gid = gidOf.get(key);
-        if (gid === undefined) {
-          gid = keyRows.length;
-          gidOf.set(key, gid);
-          keyRows.push(values);
-          keyStrings.push(key);
-          const stored = store.get(key);
-          if (stored) {
-            newGids.push(gid);
-            newRows.push(stored);
-          }
+        keyRows.push(values);
+        keyStrings.push(key);
+        const stored = store.get(key);
+        if (stored) {
+          newGids.push(gid);
+          newRows.push(stored);
         }
-        gids[i] = gid;
       }
       this.mergeRows(accs, newGids, newRows, keyRows.length);
       node.aggs.forEach((_, a) => {
