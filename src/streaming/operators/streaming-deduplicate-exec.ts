@@ -10,6 +10,7 @@
  */
 import { type ColumnBatch, filterBatch, getValue } from "../../columnar/column-batch.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StatefulContext } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
@@ -55,11 +56,15 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
     const t0 = performance.now();
     let dropped = 0;
     const useWatermark = state.hasWatermark && spec.eventTimeIndex !== undefined;
+    const encoder = new GroupKeyEncoder(spec.keys.map((k) => this.child.schema.fields[k]!.type), { keepKeys: false });
+    let decided: Uint8Array = new Uint8Array(1024);
     for await (const batch of this.child.execute(ctx)) {
       const keep = new Uint8Array(batch.numRows);
       const late = useWatermark ? new Uint8Array(batch.numRows) : null;
       const keyCols = spec.keys.map((k) => batch.columns[k]!);
       const et = spec.eventTimeIndex === undefined ? null : batch.columns[spec.eventTimeIndex]!;
+      // Typed hash tables find each distinct key of the batch; the state is consulted once per key.
+      const gids = encoder.encode(keyCols, batch.numRows);
       for (let i = 0; i < batch.numRows; i++) {
         const tMs = et ? Math.floor((getValue(et, i) as number) / 1000) : 0;
         if (late && et && getValue(et, i) !== null && tMs <= state.lateEventsWatermarkMs) {
@@ -67,6 +72,10 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
           dropped++;
           continue;
         }
+        const gid = gids[i]!;
+        if (decided[gid] === 1) continue; // already kept or known duplicate in this batch
+        decided = ensure(decided, gid);
+        decided[gid] = 1;
         const key = stateKey(keyCols.map((c) => getValue(c, i)));
         if (store.get(key) !== undefined) continue;
         store.put(key, [within ? tMs + spec.withinWatermarkDelayMs! : tMs]);
@@ -103,4 +112,12 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
       customMetrics: { numDroppedDuplicateRows: 0 },
     });
   }
+}
+
+/** Grow a per-group flag array to hold index `i`. */
+function ensure(a: Uint8Array, i: number): Uint8Array {
+  if (i < a.length) return a;
+  const b = new Uint8Array(Math.max(i + 1, a.length * 2));
+  b.set(a);
+  return b;
 }
