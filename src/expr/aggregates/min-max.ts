@@ -9,7 +9,10 @@ import { type DataType, sqlTypeName } from "../../types/data-type.js";
 import type { AggregateFunction, ArgInfo, GroupAccumulator } from "../function-types.js";
 import { analysisError } from "../../common/errors.js";
 import { GroupSlots, checkArity, isOrderable } from "./common.js";
-import { type Compare, compareFor, compareNumber } from "./value-order.js";
+import { compareDoubles as compareNumber, compareValues } from "../functions/compare-values.js";
+
+type Compare = (a: unknown, b: unknown) => number;
+const compareFor = (t: DataType): Compare => (a, b) => compareValues(t, a, b);
 
 function checkOrderable(name: string, t: DataType): void {
   if (isOrderable(t)) return;
