@@ -22,7 +22,7 @@ import type { RWindowCall } from "../../plan/resolved-plan.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
-import { rowComparator, sortPermutation } from "../sort-compare.js";
+import { radixPermutation, sortKeyWords, wordBoundaries } from "../radix-sort.js";
 import { type Compiler, exprsToString, sortOrderToString } from "./describe.js";
 import { frameBounds, rangeKeyScale } from "./window-frames.js";
 
@@ -122,15 +122,13 @@ function sortForSpec(all: ColumnBatch, spec: SpecGroup): SortedSpec {
   const pids = encoder.encode(partKeys, n);
   const orderVecs = spec.orderBy.map((f) => f(all));
   const call0 = spec.calls[0]!.c.call;
-  const orderCmp = rowComparator(orderVecs.map((vector, k) => ({ vector, ascending: call0.orderBy[k]!.ascending, nullsFirst: call0.orderBy[k]!.nullsFirst })));
-  const perm = sortPermutation(n, (i, j) => pids[i]! - pids[j]! || orderCmp(i, j));
-  const starts: number[] = [];
+  const orderWords = orderVecs.flatMap((vector, k) => sortKeyWords({ vector, ascending: call0.orderBy[k]!.ascending, nullsFirst: call0.orderBy[k]!.nullsFirst }, n));
+  const pidWord = new Uint32Array(pids.buffer, pids.byteOffset, n);
+  const perm = radixPermutation(n, [pidWord, ...orderWords]);
   const peerStart = new Uint8Array(n);
-  for (let s = 0; s < n; s++) {
-    const newPart = s === 0 || pids[perm[s]!] !== pids[perm[s - 1]!];
-    if (newPart) starts.push(s);
-    peerStart[s] = newPart || orderCmp(perm[s - 1]!, perm[s]!) !== 0 ? 1 : 0;
-  }
+  wordBoundaries(perm, [pidWord, ...orderWords], peerStart);
+  const starts: number[] = [];
+  for (let s = 0; s < n; s++) if (s === 0 || pids[perm[s]!] !== pids[perm[s - 1]!]) starts.push(s);
   starts.push(n);
   return { perm, partStarts: Int32Array.from(starts), peerStart, orderKeys: orderVecs.map((v) => take(v, perm)) };
 }

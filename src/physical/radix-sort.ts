@@ -1,0 +1,142 @@
+/**
+ * Typed sort keys and a stable LSD radix sort, for sorts whose comparator would otherwise be
+ * called O(n log n) times on JS values (the window operator's (partition, order keys) sort).
+ *
+ * 1. Each sort key becomes one or more Uint32 "words" per row, most significant first, such that
+ *    comparing rows word by word (unsigned) gives exactly `rowComparator`'s order for that key,
+ *    and two rows have equal words exactly when the comparator says they are equal:
+ *    - a null-flag word (only when the key has nulls) places nulls first or last; null rows get
+ *      zero value words, so they are peers of each other;
+ *    - int/date/boolean: the value with its sign bit flipped;
+ *    - double/float/bigint/timestamp/decimal: the IEEE-754 bits of the value, made unsigned-ordered
+ *      (-0.0 folded onto 0.0, every NaN onto one NaN above +Infinity) as a (high, low) pair;
+ *    - string and nested types: the dense rank of the value among the column's distinct values,
+ *      found by one comparator sort of the non-null rows;
+ *    - a descending key inverts its value words.
+ * 2. `radixPermutation` sorts row indices by the words with 16-bit digits, least significant
+ *    first. Each pass is a counting sort, so the result is stable: ties keep input order, as
+ *    `sortPermutation` does. A digit that is the same on every row is skipped.
+ */
+import type { Vector } from "../columnar/vector.js";
+import { storageOf } from "../columnar/vector.js";
+import type { SortKey } from "./sort-compare.js";
+import { compareStrings, valueComparator } from "./sort-compare.js";
+
+/** Unsigned words for one sort key, most significant first (see the file comment). */
+export function sortKeyWords(key: SortKey, n: number): Uint32Array[] {
+  const { vector, ascending, nullsFirst } = key;
+  const validity = vector.validity;
+  const hasNull = validity !== null && validity.subarray(0, n).indexOf(0) !== -1;
+  const words = valueWords(vector, n, hasNull ? validity : null);
+  if (!ascending) for (const w of words) for (let i = 0; i < n; i++) w[i] = ~w[i]!;
+  if (hasNull) {
+    const flag = new Uint32Array(n);
+    const nullWord = nullsFirst ? 0 : 1;
+    for (let i = 0; i < n; i++) {
+      if (validity![i] === 0) {
+        flag[i] = nullWord;
+        for (const w of words) w[i] = 0;
+      } else flag[i] = 1 - nullWord;
+    }
+    words.unshift(flag);
+  }
+  return words;
+}
+
+function valueWords(vector: Vector, n: number, validity: Uint8Array | null): Uint32Array[] {
+  const storage = storageOf(vector.type);
+  if (storage === "i32" || storage === "bool") {
+    const v = vector.values as Int32Array | Uint8Array;
+    const w = new Uint32Array(n);
+    for (let i = 0; i < n; i++) w[i] = v[i]! ^ 0x80000000;
+    return [w];
+  }
+  if (storage === "f64" || storage === "f32") {
+    const v = vector.values as Float64Array | Float32Array;
+    const bits = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      bits[i] = x === 0 ? 0 : x; // folds -0.0 onto 0.0; NaNs are canonicalised below
+    }
+    const u = new Uint32Array(bits.buffer);
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      let h = u[2 * i + 1]!;
+      let l = u[2 * i]!;
+      if (bits[i] !== bits[i]) {
+        h = 0x7ff80000;
+        l = 0;
+      }
+      if (h & 0x80000000) {
+        hi[i] = ~h;
+        lo[i] = ~l;
+      } else {
+        hi[i] = h | 0x80000000;
+        lo[i] = l;
+      }
+    }
+    return [hi, lo];
+  }
+  return [rankWord(vector, n, validity)];
+}
+
+/** Dense ranks of the non-null values (equal values share a rank). */
+function rankWord(vector: Vector, n: number, validity: Uint8Array | null): Uint32Array {
+  const values = vector.values as readonly unknown[];
+  const cmp: (a: unknown, b: unknown) => number =
+    storageOf(vector.type) === "str" ? (a, b) => compareStrings(a as string, b as string) : valueComparator(vector.type);
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (validity === null || validity[i] === 1) rows.push(i);
+  rows.sort((a, b) => cmp(values[a], values[b]));
+  const w = new Uint32Array(n);
+  let rank = 0;
+  for (let k = 0; k < rows.length; k++) {
+    if (k > 0 && cmp(values[rows[k - 1]!], values[rows[k]!]) !== 0) rank++;
+    w[rows[k]!] = rank;
+  }
+  return w;
+}
+
+/** A stable permutation of `n` rows ordered by `words` (most significant first, unsigned). */
+export function radixPermutation(n: number, words: readonly Uint32Array[]): Int32Array {
+  let perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  let next = new Int32Array(n);
+  const count = new Int32Array(0x10001);
+  for (let k = words.length - 1; k >= 0; k--) {
+    const w = words[k]!;
+    for (let shift = 0; shift <= 16; shift += 16) {
+      count.fill(0);
+      for (let i = 0; i < n; i++) count[((w[i]! >>> shift) & 0xffff) + 1]++;
+      if (count.indexOf(n) !== -1) continue; // every row has the same digit
+      for (let d = 1; d <= 0x10000; d++) count[d] += count[d - 1]!;
+      for (let i = 0; i < n; i++) {
+        const r = perm[i]!;
+        next[count[(w[r]! >>> shift) & 0xffff]!++] = r;
+      }
+      const t = perm;
+      perm = next;
+      next = t;
+    }
+  }
+  return perm;
+}
+
+/** True where sorted row `s` differs from sorted row `s - 1` in any of `words` (row 0 included). */
+export function wordBoundaries(perm: Int32Array, words: readonly Uint32Array[], out: Uint8Array): void {
+  const n = perm.length;
+  if (n > 0) out[0] = 1;
+  for (let s = 1; s < n; s++) {
+    const a = perm[s - 1]!;
+    const b = perm[s]!;
+    let differ = 0;
+    for (let k = 0; k < words.length; k++) {
+      if (words[k]![a] !== words[k]![b]) {
+        differ = 1;
+        break;
+      }
+    }
+    if (differ === 1) out[s] = 1;
+  }
+}
