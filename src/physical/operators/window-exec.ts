@@ -15,13 +15,14 @@
  * 4. Output rows follow the first spec's sort: grouped by partition, ordered within it.
  */
 import type { ColumnBatch } from "../../columnar/column-batch.js";
-import { concatBatches, concatVectors, getValue, makeBatch, sliceBatch, sliceVector, take, VectorBuilder } from "../../columnar/column-batch.js";
+import { concatVectors, getValue, makeBatch, sliceVector, VectorBuilder } from "../../columnar/column-batch.js";
 import type { Vector } from "../../columnar/vector.js";
 import type { CompiledExpr, EvalContext, GroupAccumulator } from "../../expr/function-types.js";
 import type { RWindowCall } from "../../plan/resolved-plan.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
+import { concatVectorParts, gatherVector, withoutAllValid } from "../gather.js";
 import { radixPermutation, sortKeyWords, wordBoundaries } from "../radix-sort.js";
 import { type Compiler, exprsToString, sortOrderToString } from "./describe.js";
 import { frameBounds, rangeKeyScale } from "./window-frames.js";
@@ -73,25 +74,43 @@ export class WindowExec implements ExecutionPlan {
     const parts: ColumnBatch[] = [];
     for await (const b of this.child.execute(ctx)) if (b.numRows > 0) parts.push(b);
     if (ctx.signal?.aborted || parts.length === 0) return;
-    const all = concatBatches(this.child.schema, parts);
+    const numRows = parts.reduce((s, p) => s + p.numRows, 0);
+    const all = makeBatch(
+      this.child.schema,
+      this.child.schema.fields.map((f, k) => withoutAllValid(concatVectorParts(f.type, parts.map((p) => p.columns[k]!)))),
+      numRows,
+    );
     const n = all.numRows;
     const results: Vector[] = new Array<Vector>(this.calls.length);
+    // Output rows follow the first spec's sort, so its results are already in output order; other
+    // specs' results move from their own sorted order to the output order in one take.
     let outputOrder: Int32Array | null = null;
     for (const spec of this.specs) {
       const sorted = sortForSpec(all, spec);
-      outputOrder ??= sorted.perm;
-      const inverse = new Int32Array(n);
-      for (let i = 0; i < n; i++) inverse[sorted.perm[i]!] = i;
+      let toOutput: Int32Array | null = null;
+      if (outputOrder === null) outputOrder = sorted.perm;
+      else {
+        const inverse = new Int32Array(n);
+        for (let i = 0; i < n; i++) inverse[sorted.perm[i]!] = i;
+        toOutput = new Int32Array(n);
+        for (let j = 0; j < n; j++) toOutput[j] = inverse[outputOrder[j]!]!;
+      }
       for (const { index, c } of spec.calls) {
-        const args = c.args.map((f) => take(f(all), sorted.perm));
+        const args = c.args.map((f) => gatherVector(f(all), sorted.perm));
         const inSortedOrder = evaluateCall(c, args, sorted, ctx.eval);
-        results[index] = take(inSortedOrder, inverse);
+        results[index] = toOutput === null ? inSortedOrder : gatherVector(inSortedOrder, toOutput);
       }
     }
-    const out = makeBatch(this.schema, [...all.columns, ...results], n);
-    const ordered = outputOrder === null ? out : makeBatch(this.schema, out.columns.map((c) => take(c, outputOrder!)), n);
+    // Gather input columns one output batch at a time: small young-generation arrays instead of
+    // whole-input copies.
     const size = Math.max(1, ctx.batchSize);
-    for (let off = 0; off < n; off += size) yield sliceBatch(ordered, off, off + size);
+    for (let off = 0; off < n; off += size) {
+      if (ctx.signal?.aborted) return;
+      const end = Math.min(n, off + size);
+      const rows = outputOrder!.subarray(off, end);
+      const columns = [...all.columns.map((c) => gatherVector(c, rows)), ...results.map((r) => sliceVector(r, off, end))];
+      yield makeBatch(this.schema, columns, end - off);
+    }
   }
 
   describe(): string {
@@ -108,8 +127,8 @@ interface SortedSpec {
   /** Partition start positions in sorted order, plus a final n. */
   readonly partStarts: Int32Array;
   readonly peerStart: Uint8Array;
-  /** Order key vectors in sorted order. */
-  readonly orderKeys: readonly Vector[];
+  /** The first order key in sorted order (computed on first use; only RANGE offset frames need it). */
+  readonly firstOrderKey: () => Vector | undefined;
 }
 
 function sortForSpec(all: ColumnBatch, spec: SpecGroup): SortedSpec {
@@ -130,7 +149,7 @@ function sortForSpec(all: ColumnBatch, spec: SpecGroup): SortedSpec {
   const starts: number[] = [];
   for (let s = 0; s < n; s++) if (s === 0 || pids[perm[s]!] !== pids[perm[s - 1]!]) starts.push(s);
   starts.push(n);
-  return { perm, partStarts: Int32Array.from(starts), peerStart, orderKeys: orderVecs.map((v) => take(v, perm)) };
+  return { perm, partStarts: Int32Array.from(starts), peerStart, firstOrderKey: memo(() => (orderVecs[0] === undefined ? undefined : gatherVector(orderVecs[0], perm))) };
 }
 
 function evaluateCall(c: CompiledCall, args: readonly Vector[], s: SortedSpec, ev: EvalContext): Vector {
@@ -163,9 +182,9 @@ function evaluateCall(c: CompiledCall, args: readonly Vector[], s: SortedSpec, e
     const gids = new Int32Array(n);
     for (let p = 0; p < numParts; p++) gids.fill(p, partStarts[p]!, partStarts[p + 1]!);
     acc.update(gids, args, n, numParts);
-    return take(acc.evaluate(numParts), gids);
+    return gatherVector(acc.evaluate(numParts), gids);
   }
-  const key = s.orderKeys[0];
+  const key = frame.type === "range" && (frame.start.kind === "offset" || frame.end.kind === "offset") ? s.firstOrderKey() : undefined;
   const bounds = frameBounds(
     frame,
     partStarts,
@@ -224,7 +243,7 @@ function slidingFrames(create: () => GroupAccumulator, args: readonly Vector[], 
     const acc = create();
     acc.update(
       gids,
-      args.map((a) => take(a, rows)),
+      args.map((a) => gatherVector(a, rows)),
       total,
       to - from,
     );
@@ -239,4 +258,16 @@ function copyValue(x: unknown): unknown {
   if (Array.isArray(x)) return x.slice();
   if (x instanceof Map) return new Map(x);
   return x;
+}
+
+function memo<T>(f: () => T): () => T {
+  let done = false;
+  let value: T | undefined;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value as T;
+  };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { concatVectors, getValue, take, vectorFromValues } from "../columnar/column-batch.js";
+import type { Vector } from "../columnar/vector.js";
+import { ArrayType, BooleanType, DoubleType, FloatType, IntegerType, StringType, type DataType } from "../types/data-type.js";
+import { concatVectorParts, gatherVector, withoutAllValid } from "./gather.js";
+import { makeVector } from "../columnar/vector.js";
+
+const values = (v: Vector): unknown[] => Array.from({ length: v.length }, (_, i) => getValue(v, i));
+
+const cases: [DataType, unknown[]][] = [
+  [BooleanType, [true, null, false, true]],
+  [IntegerType, [1, -2, null, 4]],
+  [DoubleType, [1.5, NaN, null, -0]],
+  [FloatType, [1.5, null, 2, 3]],
+  [StringType, ["a", null, "", "d"]],
+  [ArrayType(IntegerType), [[1], null, [], [2, null]]],
+  [DoubleType, [1, 2, 3, 4]],
+];
+
+describe("gather kernels", () => {
+  it("gatherVector equals take for in-range indices, for every storage kind", () => {
+    const rows = Int32Array.from([3, 0, 2, 2, 1]);
+    for (const [type, vals] of cases) {
+      const v = vectorFromValues(type, vals);
+      const g = gatherVector(v, rows);
+      expect(values(g)).toEqual(values(take(v, rows)));
+      expect(g.length).toBe(rows.length);
+    }
+  });
+  it("concatVectorParts equals concatVectors, with and without nulls", () => {
+    for (const [type, vals] of cases) {
+      const a = vectorFromValues(type, vals);
+      const b = vectorFromValues(type, vals.filter((x) => x !== null));
+      const c = vectorFromValues(type, []);
+      expect(values(concatVectorParts(type, [a, b, c]))).toEqual(values(concatVectors(type, [a, b, c])));
+      expect(concatVectorParts(type, [b, b]).validity).toBeNull();
+    }
+  });
+  it("withoutAllValid drops a bitmap with no nulls and keeps one with nulls", () => {
+    const all = makeVector(DoubleType, Float64Array.from([1, 2]), Uint8Array.from([1, 1]));
+    expect(withoutAllValid(all).validity).toBeNull();
+    expect(values(withoutAllValid(all))).toEqual([1, 2]);
+    const some = vectorFromValues(DoubleType, [1, null]);
+    expect(withoutAllValid(some)).toBe(some);
+  });
+});
