@@ -119,6 +119,11 @@ export interface RAggregate extends RNode {
   readonly aggs: readonly RAggCall[];
   readonly resultExprs: readonly RExpr[];
   readonly groupingSets?: readonly (readonly number[])[];
+  /**
+   * Streaming session_window(ts, gap): the groupBy index whose key is the per-row session
+   * struct<start, end> = (ts, ts + gap); the streaming operator merges overlapping sessions.
+   */
+  readonly sessionWindowKey?: number;
 }
 /** Output = input columns followed by one column per window call. */
 export interface RWindow extends RNode {

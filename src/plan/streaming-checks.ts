@@ -54,6 +54,13 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode): 
     if (agg.aggs.some((a) => a.distinct)) {
       fail("STREAMING_DISTINCT_AGGREGATION", "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.");
     }
+    if (outputMode === "update" && agg.sessionWindowKey !== undefined) {
+      // Spark 4: STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION for session windows in update mode.
+      fail(
+        "STREAMING_OUTPUT_MODE_INVALID",
+        "Update output mode is not supported for session window streaming aggregations (as in Spark). Use append mode with withWatermark() on the event-time column, or complete mode.",
+      );
+    }
     if (outputMode === "append" && eventTimeGroupKey(agg) === undefined) {
       fail(
         "STREAMING_OUTPUT_MODE_INVALID",

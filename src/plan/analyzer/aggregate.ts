@@ -12,13 +12,13 @@ import { analysisError } from "../../common/errors.js";
 import type { CallExpr, Expr } from "../../expr/expr.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import { StringType, sameType, sqlTypeName } from "../../types/data-type.js";
-import type { Attribute, RAggCall, ResolvedPlan } from "../resolved-plan.js";
+import { type Attribute, type RAggCall, type ResolvedPlan, isStreamingPlan } from "../resolved-plan.js";
 import { type AnalyzeContext, type ProjectItem, exprKey, unalias, walkExpr } from "./context.js";
 import { parseIntervalMs } from "../../common/duration.js";
 import { outputAttribute, watermarkOf } from "./project.js";
 import { ExprResolver, argInfo, implicitCast, nullableOf } from "./resolve-expr.js";
 import { refIndices, rexprKey } from "./rexpr-utils.js";
-import { isSessionWindow, sessionWindowItems, sessionWindowKeys, sessionWindowPlan } from "./session-window.js";
+import { isSessionWindow, sessionWindowItems, sessionWindowKeys, sessionWindowPlan, withSessionWatermark } from "./session-window.js";
 import { findColumn, newAttribute, quoteParts } from "./scope.js";
 
 export type Grouping = "groupBy" | "rollup" | "cube";
@@ -34,8 +34,14 @@ export function resolveAggregate(
   // 0. session windows: merge sessions first, then group on the session_window column
   const session = groupBy.findIndex((g) => isSessionWindow(unalias(g)[0]));
   if (session >= 0) {
-    const merged = ctx.analyze(sessionWindowPlan(input, groupBy, session));
-    return resolveAggregate(ctx, merged, sessionWindowKeys(groupBy, session), sessionWindowItems(items, groupBy, session), grouping);
+    let merged = ctx.analyze(sessionWindowPlan(input, groupBy, session));
+    const streaming = isStreamingPlan(input);
+    if (streaming) {
+      const ts = new ExprResolver(env, input.output, "groupBy").resolve((unalias(groupBy[session]!)[0] as CallExpr).args[0]!);
+      merged = withSessionWatermark(merged, watermarkOf(ts, input.output));
+    }
+    const agg = resolveAggregate(ctx, merged, sessionWindowKeys(groupBy, session), sessionWindowItems(items, groupBy, session), grouping);
+    return streaming && agg.kind === "aggregate" ? { ...agg, sessionWindowKey: session } : agg;
   }
   // 1. sliding windows
   const sliding = groupBy.findIndex((g) => isSlidingWindow(unalias(g)[0]));

@@ -45,7 +45,7 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
 });
 
 describe("session_window on a streaming input", () => {
-  it("is rejected at analysis with UNSUPPORTED_FEATURE (batch only for now)", async () => {
+  it("keeps the per-row session as a marked group key for the streaming operator (no window functions)", async () => {
     const { analyze } = await import("../analyzer.js");
     const { node } = await import("../logical-plan.js");
     const { builtinFunctions } = await import("../../expr/function-catalog.js");
@@ -55,6 +55,17 @@ describe("session_window on a streaming input", () => {
     const sw = { kind: "call" as const, name: "session_window", args: [{ kind: "column" as const, nameParts: ["ts"] }, { kind: "literal" as const, value: "5 minutes", type: { kind: "string" as const } }] };
     const count = { kind: "call" as const, name: "count", args: [{ kind: "literal" as const, value: 1, type: { kind: "int" as const } }] };
     const agg = node({ kind: "aggregate", input: read, groupBy: [sw], aggs: [sw, count] });
-    expect(() => analyze(agg, env)).toThrow(expect.objectContaining({ code: "UNSUPPORTED_FEATURE" }));
+    const r = analyze(agg, env);
+    expect(r.kind).toBe("aggregate");
+    if (r.kind !== "aggregate") return;
+    expect(r.sessionWindowKey).toBe(0);
+    expect(r.output.map((a) => a.name)).toEqual(["session_window", "count(1)"]);
+    const kinds: string[] = [];
+    const walk = (p: { kind: string; input?: unknown }): void => {
+      kinds.push(p.kind);
+      if (p.input) walk(p.input as { kind: string });
+    };
+    walk(r.input);
+    expect(kinds).not.toContain("window");
   });
 });

@@ -9,6 +9,9 @@
  *   4. the aggregate groups on the `session_window` column instead of the call.
  * A gap that is not a positive interval gives no sessions (Spark returns no rows); a gap that is
  * not a literal (Spark's dynamic gap) is rejected with UNSUPPORTED_FEATURE.
+ * On a streaming input only the per-row session struct(ts, ts + gap) is added (carrying the event
+ * time's watermark); the aggregate marks that key (`sessionWindowKey`) and the streaming
+ * operator merges sessions across batches with its state.
  */
 import { analysisError } from "../../common/errors.js";
 import type { CallExpr, Expr, WindowFrame } from "../../expr/expr.js";
@@ -19,6 +22,13 @@ import { isStreamingPlan, type ResolvedPlan } from "../resolved-plan.js";
 import { exprKey, unalias } from "./context.js";
 
 export const SESSION_WINDOW_COLUMN = "session_window";
+
+/** A streaming input's session column keeps the event time's watermark (its end is the event time). */
+export function withSessionWatermark(merged: ResolvedPlan, delay: number | undefined): ResolvedPlan {
+  if (delay === undefined) return merged;
+  const last = merged.output.length - 1;
+  return { ...merged, output: merged.output.map((a, i) => (i === last ? { ...a, watermarkDelayMs: delay } : a)) } as ResolvedPlan;
+}
 
 export const isSessionWindow = (e: Expr): e is CallExpr => e.kind === "call" && e.name === "session_window";
 
@@ -34,13 +44,6 @@ const WHOLE: WindowFrame = { type: "rows", start: { kind: "unboundedPreceding" }
  */
 export function sessionWindowPlan(input: ResolvedPlan, groupBy: readonly Expr[], index: number): LogicalPlan {
   const call = unalias(groupBy[index]!)[0] as CallExpr;
-  if (isStreamingPlan(input)) {
-    throw analysisError(
-      "UNSUPPORTED_FEATURE",
-      "session_window on a streaming DataFrame is not supported by Sluice yet (it needs a session state store); use window() with a fixed duration, or run the session query in batch.",
-      { function: "session_window" },
-    );
-  }
   if (call.args.length !== 2) {
     throw analysisError(
       "WRONG_NUM_ARGS",
@@ -70,6 +73,11 @@ export function sessionWindowPlan(input: ResolvedPlan, groupBy: readonly Expr[],
   const leaf = node({ kind: "resolvedLeaf", plan: input });
   const cond = valid ? fn("isnotnull", ts) : literalExpr(false);
   const filtered = node({ kind: "filter", input: leaf, condition: cond });
+  if (isStreamingPlan(input)) {
+    // Streaming: each row is its own session (ts, ts + gap); the stateful operator merges them.
+    const own = fn("named_struct", literalExpr("start"), ts, literalExpr("end"), end);
+    return node({ kind: "withColumns", input: filtered, names: [SESSION_WINDOW_COLUMN], exprs: [own] });
+  }
   const withPrev = node({ kind: "withColumns", input: filtered, names: ["__sw_prev"], exprs: [over(fn("max", end), ROWS_BEFORE)] });
   const starts: Expr = {
     kind: "case",

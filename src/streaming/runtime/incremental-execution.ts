@@ -19,6 +19,7 @@ import { LevelDbStateStoreProvider } from "../state/leveldb-state-store-provider
 import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.js";
 import type { StateSchema, StateStoreConf, StateStoreProvider } from "../state/state-store.js";
 import { EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
+import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
 import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
 import type { StatefulContext } from "../operators/stateful-context.js";
@@ -105,6 +106,9 @@ export class IncrementalExecution {
       }
       const operatorId = this.#statefulIds.get(node);
       if (operatorId === undefined) return undefined;
+      if (node.kind === "aggregate" && node.sessionWindowKey !== undefined) {
+        return new SessionWindowAggregateExec(planChild(node.input), { operatorId, node, sessionKey: node.sessionWindowKey }, ctx);
+      }
       if (node.kind === "aggregate") {
         return new StreamingAggregateExec(planChild(node.input), { operatorId, node, eventTimeInputIndex: watermarkIndex(node.input), eventTimeKey: eventTimeGroupKey(node) }, ctx);
       }

@@ -1,0 +1,280 @@
+/**
+ * Streaming aggregation over session windows (Spark's SessionWindowStateStoreRestoreExec +
+ * MergingSessionsExec + SessionWindowStateStoreSaveExec in one operator). The session key of
+ * each input row is its own session struct<start, end> = (ts, ts + gap). State holds one entry
+ * per (other keys, session): the group key values (session struct included) followed by every
+ * aggregate's partial state; the state key lists the other keys first, so a prefix scan finds
+ * a group's sessions. Per batch:
+ *   1. drop late rows (session end ≤ the previous batch's watermark), counting them;
+ *   2. per group, sort the stored sessions and the new rows by start and merge every run whose
+ *      start is ≤ the running end (an event exactly at a session's end joins it, as in Spark);
+ *   3. a merged session that took new rows is "updated": its stored parts are merged into it,
+ *      the rows folded in, the old entries removed and the new one written;
+ *   4. output by mode — update: the updated sessions; complete: every session; append: the
+ *      sessions whose end is ≤ this batch's watermark — then evict those (not in complete).
+ */
+import { type ColumnBatch, filterBatch, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
+import { compileExpr } from "../../expr/compile.js";
+import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
+import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import type { RAggregate } from "../../plan/resolved-plan.js";
+import { StructType } from "../../types/struct-type.js";
+import type { StateStore, StateValue } from "../state/state-store.js";
+import type { StatefulContext } from "./stateful-context.js";
+import { stateKey } from "./state-key.js";
+
+export interface SessionAggregateSpec {
+  readonly operatorId: number;
+  readonly node: RAggregate;
+  /** groupBy index of the session struct key. */
+  readonly sessionKey: number;
+}
+
+type Session = { start: number; end: number };
+
+/** One item to merge: a stored session (state row) or a new input row (batch, row). */
+interface Item {
+  readonly start: number;
+  readonly end: number;
+  readonly stored?: StateValue;
+  readonly storedKey?: string;
+  readonly batch?: number;
+  readonly row?: number;
+}
+
+export class SessionWindowAggregateExec implements ExecutionPlan {
+  readonly name = "SessionWindowAggregateExec";
+  readonly children: readonly ExecutionPlan[];
+  readonly schema: StructType;
+
+  constructor(
+    readonly child: ExecutionPlan,
+    readonly spec: SessionAggregateSpec,
+    readonly state: StatefulContext,
+  ) {
+    this.children = [child];
+    this.schema = new StructType(spec.node.output.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })));
+  }
+
+  describe(): string {
+    const n = this.spec.node;
+    return `SessionWindowAggregateExec: keys=[${n.groupBy.map((_, i) => n.output[i]?.name ?? `k${i}`).join(", ")}], functions=[${n.aggs.map((a) => a.name).join(", ")}], mode=${this.state.outputMode}`;
+  }
+
+  private stateSchemas(): { keySchema: StructType; valueSchema: StructType } {
+    const keyFields = this.spec.node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true }));
+    const stateFields = this.spec.node.aggs.flatMap((a, i) => a.stateTypes.map((type, j) => ({ name: `a${i}_${j}`, type, nullable: true })));
+    return { keySchema: new StructType(keyFields), valueSchema: new StructType([...keyFields, ...stateFields]) };
+  }
+
+  private newAccumulators(ctx: TaskContext): GroupAccumulator[] {
+    return this.spec.node.aggs.map((a) => a.fn.create(a.args.map((x) => x.type), a.type, ctx.eval, { distinct: a.distinct, ignoreNulls: a.ignoreNulls, literals: a.literals }));
+  }
+
+  /** The other keys (in order) of a key row. */
+  private others(keys: readonly unknown[]): unknown[] {
+    return keys.filter((_, i) => i !== this.spec.sessionKey);
+  }
+
+  /** State key: the other keys, then the session start (as Spark), so a group's sessions share a prefix. */
+  private key(keys: readonly unknown[]): string {
+    return stateKey([...this.others(keys), (keys[this.spec.sessionKey] as Session).start]);
+  }
+
+  private prefix(others: readonly unknown[]): string {
+    return others.length === 0 ? "[" : stateKey(others).slice(0, -1) + ",";
+  }
+
+  private mergeRows(accs: GroupAccumulator[], gids: number[], rows: StateValue[], numGroups: number): void {
+    if (rows.length === 0) return;
+    const nk = this.spec.node.groupBy.length;
+    const ids = Int32Array.from(gids);
+    let col = nk;
+    this.spec.node.aggs.forEach((a, i) => {
+      const vectors = a.stateTypes.map((t, j) => vectorFromValues(t, rows.map((r) => r[col + j] ?? null)));
+      col += a.stateTypes.length;
+      accs[i]!.merge(ids, vectors, rows.length, numGroups);
+    });
+  }
+
+  private output(accs: GroupAccumulator[], keys: readonly (readonly unknown[])[], result: CompiledExpr[]): ColumnBatch {
+    const n = keys.length;
+    const node = this.spec.node;
+    const keyVectors = node.groupBy.map((e, i) => vectorFromValues(e.type, keys.map((k) => k[i] ?? null)));
+    const aggVectors = accs.map((a) => a.evaluate(n));
+    const bufferSchema = new StructType([
+      ...node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true })),
+      ...node.aggs.map((a, i) => ({ name: `a${i}`, type: a.type, nullable: true })),
+    ]);
+    return makeBatch(this.schema, result.map((r) => r(makeBatch(bufferSchema, [...keyVectors, ...aggVectors], n))), n);
+  }
+
+  async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
+    const { spec, state } = this;
+    const node = spec.node;
+    const sk = spec.sessionKey;
+    const provider = state.provider(spec.operatorId, this.stateSchemas());
+    const store = await provider.getStore(state.batchId);
+    const groupExprs = node.groupBy.map((e) => compileExpr(e, ctx.eval));
+    const argExprs = node.aggs.map((a) => a.args.map((e) => compileExpr(e, ctx.eval)));
+    const filters = node.aggs.map((a) => (a.filter ? compileExpr(a.filter, ctx.eval) : null));
+    const result = node.resultExprs.map((e) => compileExpr(e, ctx.eval));
+    const t0 = performance.now();
+
+    // 1. collect the batch's rows per group (other keys), dropping late ones
+    const batches: ColumnBatch[] = [];
+    const groups = new Map<string, { others: unknown[]; items: Item[] }>();
+    let dropped = 0;
+    for await (const input of this.child.execute(ctx)) {
+      if (input.numRows === 0) continue;
+      const keyVecs = groupExprs.map((g) => g(input));
+      const b = batches.length;
+      batches.push(input);
+      for (let i = 0; i < input.numRows; i++) {
+        const s = getValue(keyVecs[sk]!, i) as Session | null;
+        if (s === null) continue;
+        if (state.hasWatermark && Math.floor(s.end / 1000) <= state.lateEventsWatermarkMs) {
+          dropped++;
+          continue;
+        }
+        const others = keyVecs.flatMap((v, j) => (j === sk ? [] : [getValue(v, i)]));
+        const gk = stateKey(others);
+        let g = groups.get(gk);
+        if (!g) groups.set(gk, (g = { others, items: [] }));
+        g.items.push({ start: s.start, end: s.end, batch: b, row: i });
+      }
+    }
+    if (dropped > 0 && state.lateRows) this.reportLate(batches, groupExprs);
+
+    // 2-3. merge sessions per group; clusters with new rows get a dense id
+    const accs = this.newAccumulators(ctx);
+    const outKeys: unknown[][] = [];
+    const storedIds: number[] = [];
+    const storedRows: StateValue[] = [];
+    const rowIds = batches.map((b) => new Int32Array(b.numRows).fill(-1));
+    const replaced = new Set<string>();
+    // As in Spark, every session of a touched group counts as updated (Spark rewrites the group).
+    let updated = 0;
+    for (const g of groups.values()) {
+      const items = g.items;
+      for await (const [k, v] of store.prefixScan(this.prefix(g.others))) {
+        const s = v[sk] as Session;
+        items.push({ start: s.start, end: s.end, stored: v, storedKey: k });
+      }
+      items.sort((a, b) => a.start - b.start);
+      for (let i = 0; i < items.length; ) {
+        let j = i + 1;
+        let end = items[i]!.end;
+        while (j < items.length && items[j]!.start <= end) end = Math.max(end, items[j++]!.end);
+        const run = items.slice(i, j);
+        i = j;
+        updated++;
+        if (run.every((x) => x.stored)) continue; // untouched stored session
+        const gid = outKeys.length;
+        const keys = [...g.others];
+        keys.splice(sk, 0, { start: run[0]!.start, end });
+        outKeys.push(keys);
+        for (const x of run) {
+          if (x.stored) {
+            storedIds.push(gid);
+            storedRows.push(x.stored);
+            replaced.add(x.storedKey!);
+          } else rowIds[x.batch!]![x.row!] = gid;
+        }
+      }
+    }
+    const n = outKeys.length;
+    this.mergeRows(accs, storedIds, storedRows, n);
+    batches.forEach((batch, b) => this.fold(accs, batch, rowIds[b]!, n, argExprs, filters));
+    const states = accs.map((a) => a.state(n));
+    for (let g = 0; g < n; g++) {
+      const row: unknown[] = [...outKeys[g]!];
+      for (const vs of states) for (const v of vs) row.push(getValue(v, g));
+      const key = this.key(outKeys[g]!);
+      replaced.delete(key);
+      store.put(key, row);
+    }
+    // Sessions merged into one with another start are gone.
+    for (const k of replaced) store.remove(k);
+    const updateMs = performance.now() - t0;
+
+    // 4. output by mode, evict
+    const t1 = performance.now();
+    const mode = state.outputMode;
+    if (mode === "update" && n > 0) yield this.output(accs, outKeys, result);
+    if (mode === "complete") yield await this.emitStored(store, ctx, result, () => true, false);
+    if (state.hasWatermark && mode !== "complete") {
+      const wm = state.evictionWatermarkMs;
+      const expired = (v: StateValue): boolean => Math.floor((v[sk] as Session).end / 1000) <= wm;
+      const out = await this.emitStored(store, ctx, result, expired, true);
+      if (mode === "append" && out.numRows > 0) yield out;
+    }
+    const removalMs = performance.now() - t1;
+    await store.commit();
+    await provider.doMaintenance();
+    const m = store.metrics();
+    state.report(spec.operatorId, {
+      operatorName: "sessionWindowStateStoreSaveExec",
+      numRowsTotal: m.numRowsTotal,
+      numRowsUpdated: updated,
+      numRowsRemoved: m.numRowsRemoved,
+      allUpdatesTimeMs: Math.round(updateMs),
+      allRemovalsTimeMs: Math.round(removalMs),
+      commitTimeMs: Math.round(m.commitTimeMs),
+      memoryUsedBytes: m.memoryUsedBytes,
+      numRowsDroppedByWatermark: dropped,
+      numShufflePartitions: 1,
+      numStateStoreInstances: 1,
+      customMetrics: {},
+    });
+  }
+
+  /** Fold a batch's rows into their sessions (rows with id -1 were dropped). */
+  private fold(accs: GroupAccumulator[], batch: ColumnBatch, ids: Int32Array, n: number, argExprs: CompiledExpr[][], filters: (CompiledExpr | null)[]): void {
+    const keep = new Uint8Array(batch.numRows);
+    for (let i = 0; i < ids.length; i++) if (ids[i]! >= 0) keep[i] = 1;
+    this.spec.node.aggs.forEach((_, a) => {
+      const filter = filters[a];
+      const mask = keep.slice();
+      if (filter) {
+        const fv = filter(batch);
+        for (let i = 0; i < mask.length; i++) if (!(fv.values[i] === 1 && (fv.validity === null || fv.validity[i] === 1))) mask[i] = 0;
+      }
+      const sub = filterBatch(batch, mask);
+      if (sub.numRows === 0) return;
+      const subIds = ids.filter((_, i) => mask[i] === 1);
+      accs[a]!.update(subIds, argExprs[a]!.map((f) => f(sub)), sub.numRows, n);
+    });
+  }
+
+  private reportLate(batches: readonly ColumnBatch[], groupExprs: CompiledExpr[]): void {
+    const sk = this.spec.sessionKey;
+    for (const batch of batches) {
+      const sv = groupExprs[sk]!(batch);
+      const late = new Uint8Array(batch.numRows);
+      let any = false;
+      for (let i = 0; i < batch.numRows; i++) {
+        const s = getValue(sv, i) as Session | null;
+        if (s !== null && Math.floor(s.end / 1000) <= this.state.lateEventsWatermarkMs) late[i] = 1;
+        any ||= late[i] === 1;
+      }
+      if (any) this.state.lateRows!(this.spec.operatorId, filterBatch(batch, late));
+    }
+  }
+
+  private async emitStored(store: StateStore, ctx: TaskContext, result: CompiledExpr[], select: (v: StateValue) => boolean, remove: boolean): Promise<ColumnBatch> {
+    const nk = this.spec.node.groupBy.length;
+    const rows: StateValue[] = [];
+    const keys: string[] = [];
+    for await (const [k, v] of store.iterator()) {
+      if (select(v)) {
+        rows.push(v);
+        keys.push(k);
+      }
+    }
+    if (remove) for (const k of keys) store.remove(k);
+    const accs = this.newAccumulators(ctx);
+    this.mergeRows(accs, rows.map((_, i) => i), rows, rows.length);
+    return this.output(accs, rows.map((r) => r.slice(0, nk)), result);
+  }
+}

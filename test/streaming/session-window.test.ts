@@ -1,0 +1,109 @@
+/**
+ * Streaming session windows end to end (StreamTest DSL, each test with a restart in the middle).
+ * Expected results follow Spark 4.0.1 (see also the stateful-session-window-* parity scenarios,
+ * checked against PySpark): a row's session is [ts, ts + gap]; sessions of a key that overlap or
+ * touch merge; a row is late when its own session ends at or before the previous batch's
+ * watermark; append emits a session once the watermark reaches its end.
+ */
+import { describe, expect, it } from "vitest";
+import { Session, col, functions as F } from "../../src/index.js";
+import { AddData, AssertOnQuery, CheckLastBatch, CheckNewAnswer, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
+
+const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+const t = (sec: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, sec));
+const sw = (startSec: number, endSec: number) => ({ start: t(startSec), end: t(endSec) });
+
+interface StateOp {
+  operatorName: string;
+  numRowsTotal: number;
+  numRowsDroppedByWatermark: number;
+}
+const stateOps = (q: { recentProgress: readonly unknown[] }): StateOp[] => q.recentProgress.flatMap((p) => (p as { stateOperators: StateOp[] }).stateOperators);
+
+const sessions = (watermark: boolean) => {
+  const input = spark.memoryStream("id STRING, ts TIMESTAMP, v INT");
+  const df = watermark ? input.toDF().withWatermark("ts", "10 seconds") : input.toDF();
+  const agg = df.groupBy(col("id"), F.session_window(col("ts"), "10 seconds")).agg(F.count("*").alias("n"), F.sum("v").alias("s"));
+  return { input, agg };
+};
+
+describe("streaming session_window", () => {
+  it("append mode emits each session once the watermark passes its end, across a restart", async () => {
+    const { input, agg } = sessions(true);
+    await testStream(
+      spark,
+      agg,
+      { outputMode: "append" },
+      AddData(input, { id: "a", ts: t(100), v: 100 }, { id: "a", ts: t(105), v: 105 }, { id: "b", ts: t(100), v: 100 }),
+      CheckNewAnswer(),
+      // a's session grows to [100, 122]; the watermark (120) closes b's [100, 110]
+      AddData(input, { id: "a", ts: t(112), v: 112 }, { id: "b", ts: t(130), v: 130 }),
+      CheckNewAnswer({ id: "b", session_window: sw(100, 110), n: 1, s: 100 }),
+      StopStream,
+      StartStream(),
+      // a@98 and c@50 end at or before the watermark (120): late, dropped
+      AddData(input, { id: "a", ts: t(98), v: 98 }, { id: "a", ts: t(140), v: 140 }, { id: "b", ts: t(135), v: 135 }, { id: "c", ts: t(50), v: 50 }),
+      CheckNewAnswer({ id: "a", session_window: sw(100, 122), n: 3, s: 317 }),
+      AssertOnQuery("two late rows were counted", (q) => expect(stateOps(q).reduce((x, o) => x + o.numRowsDroppedByWatermark, 0)).toBe(2)),
+      AssertOnQuery("the operator is named as in Spark", (q) => expect(stateOps(q)[0]!.operatorName).toBe("sessionWindowStateStoreSaveExec")),
+      AddData(input, { id: "a", ts: t(200), v: 200 }),
+      CheckNewAnswer({ id: "a", session_window: sw(140, 150), n: 1, s: 140 }, { id: "b", session_window: sw(130, 145), n: 2, s: 265 }),
+      AssertOnQuery("only the open session stays in state", (q) => expect(stateOps(q).at(-1)!.numRowsTotal).toBe(1)),
+    );
+  });
+
+  it("complete mode: an event between two stored sessions merges them into one", async () => {
+    const { input, agg } = sessions(false);
+    await testStream(
+      spark,
+      agg,
+      { outputMode: "complete" },
+      AddData(input, { id: "a", ts: t(100), v: 1 }, { id: "a", ts: t(115), v: 2 }, { id: "b", ts: t(0), v: 5 }),
+      CheckLastBatch({ id: "a", session_window: sw(100, 110), n: 1, s: 1 }, { id: "a", session_window: sw(115, 125), n: 1, s: 2 }, { id: "b", session_window: sw(0, 10), n: 1, s: 5 }),
+      StopStream,
+      StartStream(),
+      AddData(input, { id: "a", ts: t(108), v: 4 }),
+      CheckLastBatch({ id: "a", session_window: sw(100, 125), n: 3, s: 7 }, { id: "b", session_window: sw(0, 10), n: 1, s: 5 }),
+      // an event exactly at a session's end joins it
+      AddData(input, { id: "b", ts: t(10), v: 6 }),
+      CheckLastBatch({ id: "a", session_window: sw(100, 125), n: 3, s: 7 }, { id: "b", session_window: sw(0, 20), n: 2, s: 11 }),
+    );
+  });
+
+  it("selects fields of the session and aggregates without other keys", async () => {
+    const input = spark.memoryStream("ts TIMESTAMP");
+    const agg = input
+      .toDF()
+      .groupBy(F.session_window(col("ts"), "5 seconds").alias("w"))
+      .agg(F.count("*").alias("n"))
+      .select(col("w.start").alias("start"), col("w.end").alias("end"), col("n"));
+    await testStream(
+      spark,
+      agg,
+      { outputMode: "complete" },
+      AddData(input, { ts: t(0) }, { ts: t(3) }, { ts: null }, { ts: t(20) }),
+      CheckLastBatch({ start: t(0), end: t(8), n: 2 }, { start: t(20), end: t(25), n: 1 }),
+    );
+  });
+
+  it("rejects update mode, as Spark does", async () => {
+    const { agg } = sessions(true);
+    await expect(agg.writeStream.format("memory").queryName("sw_update").outputMode("update").start()).rejects.toMatchObject({ code: "STREAMING_OUTPUT_MODE_INVALID" });
+  });
+
+  it("rejects append mode without a watermark", async () => {
+    const { agg } = sessions(false);
+    await expect(agg.writeStream.format("memory").queryName("sw_append").outputMode("append").start()).rejects.toMatchObject({ code: "STREAMING_OUTPUT_MODE_INVALID" });
+  });
+
+  it("rejects a per-row gap column", () => {
+    const input = spark.memoryStream("ts TIMESTAMP, gap STRING");
+    expect(() => input.toDF().groupBy(F.session_window(col("ts"), col("gap"))).count()).toThrow(expect.objectContaining({ code: "UNSUPPORTED_FEATURE" }));
+  });
+
+  it("a non-positive gap gives no sessions", async () => {
+    const input = spark.memoryStream("ts TIMESTAMP");
+    const agg = input.toDF().groupBy(F.session_window(col("ts"), "-5 seconds")).count();
+    await testStream(spark, agg, { outputMode: "complete" }, AddData(input, { ts: t(0) }), CheckLastBatch());
+  });
+});
