@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { vectorFromValues } from "../columnar/column-batch.js";
 import { ArrayType, BooleanType, DoubleType, FloatType, IntegerType, StringType, type DataType } from "../types/data-type.js";
-import { radixPermutation, sortKeyWords, wordBoundaries } from "./radix-sort.js";
+import { partitionedOrder, radixPermutation, sortKeyWords, wordBoundaries } from "./radix-sort.js";
 import { rowComparator, sortPermutation, type SortKey } from "./sort-compare.js";
 
 /** A tiny deterministic generator, so failures reproduce. */
@@ -59,5 +59,25 @@ describe("radix sort on typed sort keys", () => {
 
   it("handles empty input", () => {
     expect(radixPermutation(0, [new Uint32Array(0)]).length).toBe(0);
+  });
+
+  it("partitionedOrder equals a radix sort by (partition id, order words), for tiny and large partitions", () => {
+    const r = rng(7);
+    for (const [n, parts] of [[0, 1], [1, 1], [50, 3], [400, 2], [3000, 5], [70000, 1]] as const) {
+      const pids = Int32Array.from({ length: n }, () => Math.floor(r() * parts) * 2); // gaps: unused ids
+      const keys = randomKeys(r, n, n > 5000 ? ["int"] : ["double", "string"]);
+      const words = keys.flatMap((k) => sortKeyWords(k, n));
+      const pidWord = new Uint32Array(pids.buffer);
+      const expected = radixPermutation(n, [pidWord, ...words]);
+      const got = partitionedOrder(pids, n, words);
+      expect([...got.perm]).toEqual([...expected]);
+      const peers = new Uint8Array(n);
+      wordBoundaries(expected, [pidWord, ...words], peers);
+      expect([...got.peerStart]).toEqual([...peers]);
+      const starts = [...new Set([...expected].map((i, s) => (s === 0 || pids[i] !== pids[expected[s - 1]!] ? s : -1)))].filter((s) => s >= 0);
+      expect([...got.partStarts]).toEqual([...starts, n]);
+      const none = partitionedOrder(pids, n, []);
+      expect([...none.perm]).toEqual([...radixPermutation(n, [pidWord])]);
+    }
   });
 });

@@ -140,3 +140,122 @@ export function wordBoundaries(perm: Int32Array, words: readonly Uint32Array[], 
     if (differ === 1) out[s] = 1;
   }
 }
+
+/** Rows sorted by partition id, then by order-key words, with partition and peer-group starts. */
+export interface PartitionedOrder {
+  readonly perm: Int32Array;
+  /** Sorted position where each partition starts, plus a final n. Empty partitions are dropped. */
+  readonly partStarts: Int32Array;
+  /** 1 where a sorted row starts a partition or differs from the row before in any order word. */
+  readonly peerStart: Uint8Array;
+}
+
+/**
+ * Stable sort by (partition id, order words): a counting sort by partition id, then each
+ * partition sorted on its own (its rows' words are copied next to each other first, so the
+ * per-partition passes run in cache). Equal to `radixPermutation(n, [pids, ...orderWords])`.
+ */
+export function partitionedOrder(pids: Int32Array, n: number, orderWords: readonly Uint32Array[]): PartitionedOrder {
+  let numParts = 0;
+  for (let i = 0; i < n; i++) if (pids[i]! >= numParts) numParts = pids[i]! + 1;
+  const pos = new Int32Array(numParts + 1);
+  for (let i = 0; i < n; i++) pos[pids[i]! + 1]++;
+  const starts: number[] = [];
+  for (let p = 0; p < numParts; p++) {
+    if (pos[p + 1]! > 0) starts.push(pos[p]!);
+    pos[p + 1] += pos[p]!;
+  }
+  starts.push(n);
+  const byPart = new Int32Array(n);
+  for (let i = 0; i < n; i++) byPart[pos[pids[i]!]!++] = i;
+  const partStarts = Int32Array.from(starts);
+  const peerStart = new Uint8Array(n);
+  if (orderWords.length === 0) {
+    for (let p = 0; p + 1 < partStarts.length; p++) peerStart[partStarts[p]!] = 1;
+    return { perm: byPart, partStarts, peerStart };
+  }
+  const sorted = orderWords.map((w) => {
+    const s = new Uint32Array(n);
+    for (let i = 0; i < n; i++) s[i] = w[byPart[i]!]!;
+    return s;
+  });
+  let maxSize = 0;
+  for (let p = 0; p + 1 < partStarts.length; p++) maxSize = Math.max(maxSize, partStarts[p + 1]! - partStarts[p]!);
+  const local = new Int32Array(maxSize);
+  const scratch = new Int32Array(maxSize);
+  const count = new Int32Array((maxSize >= 1 << 16 ? 1 << 16 : 1 << 8) + 1);
+  const perm = new Int32Array(n);
+  for (let p = 0; p + 1 < partStarts.length; p++) {
+    const ps = partStarts[p]!;
+    const m = partStarts[p + 1]! - ps;
+    const order = sortSegment(sorted, ps, m, local, scratch, count);
+    perm[ps] = byPart[ps + order[0]!]!;
+    peerStart[ps] = 1;
+    for (let t = 1; t < m; t++) {
+      const a = ps + order[t - 1]!;
+      const b = ps + order[t]!;
+      perm[ps + t] = byPart[b]!;
+      for (let k = 0; k < sorted.length; k++) {
+        if (sorted[k]![a] !== sorted[k]![b]) {
+          peerStart[ps + t] = 1;
+          break;
+        }
+      }
+    }
+  }
+  return { perm, partStarts, peerStart };
+}
+
+/** Stable order of rows [ps, ps + m) by `words`, as offsets from ps (in `a` or `b`). */
+function sortSegment(words: readonly Uint32Array[], ps: number, m: number, a: Int32Array, b: Int32Array, count: Int32Array): Int32Array {
+  for (let t = 0; t < m; t++) a[t] = t;
+  if (m < 2) return a;
+  if (m <= 16) {
+    // Insertion sort: stable, and cheaper than radix passes on tiny segments.
+    for (let t = 1; t < m; t++) {
+      const x = a[t]!;
+      let u = t - 1;
+      while (u >= 0 && compareAt(words, ps + a[u]!, ps + x) > 0) {
+        a[u + 1] = a[u]!;
+        u--;
+      }
+      a[u + 1] = x;
+    }
+    return a;
+  }
+  const bits = m >= 1 << 16 ? 16 : 8;
+  const mask = (1 << bits) - 1;
+  const buckets = 1 << bits;
+  let src = a;
+  let dst = b;
+  for (let k = words.length - 1; k >= 0; k--) {
+    const w = words[k]!;
+    for (let shift = 0; shift < 32; shift += bits) {
+      count.fill(0, 0, buckets + 1);
+      for (let t = 0; t < m; t++) count[((w[ps + t]! >>> shift) & mask) + 1]++;
+      let constant = false;
+      for (let d = 1; d <= buckets; d++) {
+        if (count[d] === m) constant = true;
+        count[d] += count[d - 1]!;
+      }
+      if (constant) continue;
+      for (let t = 0; t < m; t++) {
+        const r = src[t]!;
+        dst[count[(w[ps + r]! >>> shift) & mask]!++] = r;
+      }
+      const tmp = src;
+      src = dst;
+      dst = tmp;
+    }
+  }
+  return src;
+}
+
+function compareAt(words: readonly Uint32Array[], i: number, j: number): number {
+  for (let k = 0; k < words.length; k++) {
+    const x = words[k]![i]!;
+    const y = words[k]![j]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}

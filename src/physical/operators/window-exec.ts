@@ -23,7 +23,7 @@ import type { StructType } from "../../types/struct-type.js";
 import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
 import { concatVectorParts, gatherVector, withoutAllValid } from "../gather.js";
-import { radixPermutation, sortKeyWords, wordBoundaries } from "../radix-sort.js";
+import { partitionedOrder, sortKeyWords } from "../radix-sort.js";
 import { type Compiler, exprsToString, sortOrderToString } from "./describe.js";
 import { frameBounds, rangeKeyScale } from "./window-frames.js";
 
@@ -142,14 +142,8 @@ function sortForSpec(all: ColumnBatch, spec: SpecGroup): SortedSpec {
   const orderVecs = spec.orderBy.map((f) => f(all));
   const call0 = spec.calls[0]!.c.call;
   const orderWords = orderVecs.flatMap((vector, k) => sortKeyWords({ vector, ascending: call0.orderBy[k]!.ascending, nullsFirst: call0.orderBy[k]!.nullsFirst }, n));
-  const pidWord = new Uint32Array(pids.buffer, pids.byteOffset, n);
-  const perm = radixPermutation(n, [pidWord, ...orderWords]);
-  const peerStart = new Uint8Array(n);
-  wordBoundaries(perm, [pidWord, ...orderWords], peerStart);
-  const starts: number[] = [];
-  for (let s = 0; s < n; s++) if (s === 0 || pids[perm[s]!] !== pids[perm[s - 1]!]) starts.push(s);
-  starts.push(n);
-  return { perm, partStarts: Int32Array.from(starts), peerStart, firstOrderKey: memo(() => (orderVecs[0] === undefined ? undefined : gatherVector(orderVecs[0], perm))) };
+  const { perm, partStarts, peerStart } = partitionedOrder(pids, n, orderWords);
+  return { perm, partStarts, peerStart, firstOrderKey: memo(() => (orderVecs[0] === undefined ? undefined : gatherVector(orderVecs[0], perm))) };
 }
 
 function evaluateCall(c: CompiledCall, args: readonly Vector[], s: SortedSpec, ev: EvalContext): Vector {
