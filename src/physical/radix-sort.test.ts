@@ -76,6 +76,9 @@ describe("radix sort on typed sort keys", () => {
       expect([...got.peerStart]).toEqual([...peers]);
       const starts = [...new Set([...expected].map((i, s) => (s === 0 || pids[i] !== pids[expected[s - 1]!] ? s : -1)))].filter((s) => s >= 0);
       expect([...got.partStarts]).toEqual([...starts, n]);
+      const viaRows = partitionedOrder(pids, n, (rows) => words.map((w) => Uint32Array.from(rows, (i) => w[i]!)));
+      expect([...viaRows.perm]).toEqual([...expected]);
+      expect([...viaRows.peerStart]).toEqual([...peers]);
       const none = partitionedOrder(pids, n, []);
       expect([...none.perm]).toEqual([...radixPermutation(n, [pidWord])]);
     }

@@ -154,8 +154,9 @@ export interface PartitionedOrder {
  * Stable sort by (partition id, order words): a counting sort by partition id, then each
  * partition sorted on its own (its rows' words are copied next to each other first, so the
  * per-partition passes run in cache). Equal to `radixPermutation(n, [pids, ...orderWords])`.
+ * `orderWords` may instead be a function from the rows in partition order to their words.
  */
-export function partitionedOrder(pids: Int32Array, n: number, orderWords: readonly Uint32Array[]): PartitionedOrder {
+export function partitionedOrder(pids: Int32Array, n: number, orderWords: readonly Uint32Array[] | ((rows: Int32Array) => Uint32Array[])): PartitionedOrder {
   let numParts = 0;
   for (let i = 0; i < n; i++) if (pids[i]! >= numParts) numParts = pids[i]! + 1;
   const pos = new Int32Array(numParts + 1);
@@ -170,15 +171,13 @@ export function partitionedOrder(pids: Int32Array, n: number, orderWords: readon
   for (let i = 0; i < n; i++) byPart[pos[pids[i]!]!++] = i;
   const partStarts = Int32Array.from(starts);
   const peerStart = new Uint8Array(n);
-  if (orderWords.length === 0) {
+  // Order words of the rows in partition order: gathered here, or built by the caller from its
+  // key vectors gathered once (one random read per value instead of one per word).
+  const sorted = typeof orderWords === "function" ? orderWords(byPart) : orderWords.map((w) => gatherWord(w, byPart));
+  if (sorted.length === 0) {
     for (let p = 0; p + 1 < partStarts.length; p++) peerStart[partStarts[p]!] = 1;
     return { perm: byPart, partStarts, peerStart };
   }
-  const sorted = orderWords.map((w) => {
-    const s = new Uint32Array(n);
-    for (let i = 0; i < n; i++) s[i] = w[byPart[i]!]!;
-    return s;
-  });
   let maxSize = 0;
   for (let p = 0; p + 1 < partStarts.length; p++) maxSize = Math.max(maxSize, partStarts[p + 1]! - partStarts[p]!);
   const local = new Int32Array(maxSize);
@@ -258,4 +257,10 @@ function compareAt(words: readonly Uint32Array[], i: number, j: number): number 
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+function gatherWord(w: Uint32Array, rows: Int32Array): Uint32Array {
+  const out = new Uint32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = w[rows[i]!]!;
+  return out;
 }

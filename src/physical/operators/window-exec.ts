@@ -141,7 +141,8 @@ function sortForSpec(all: ColumnBatch, spec: SpecGroup): SortedSpec {
   const pids = encoder.encode(partKeys, n);
   const orderVecs = spec.orderBy.map((f) => f(all));
   const call0 = spec.calls[0]!.c.call;
-  const orderWords = orderVecs.flatMap((vector, k) => sortKeyWords({ vector, ascending: call0.orderBy[k]!.ascending, nullsFirst: call0.orderBy[k]!.nullsFirst }, n));
+  const orderWords = (rows: Int32Array): Uint32Array[] =>
+    orderVecs.flatMap((v, k) => sortKeyWords({ vector: gatherVector(v, rows), ascending: call0.orderBy[k]!.ascending, nullsFirst: call0.orderBy[k]!.nullsFirst }, n));
   const { perm, partStarts, peerStart } = partitionedOrder(pids, n, orderWords);
   return { perm, partStarts, peerStart, firstOrderKey: memo(() => (orderVecs[0] === undefined ? undefined : gatherVector(orderVecs[0], perm))) };
 }
