@@ -32,14 +32,14 @@ export interface SessionAggregateSpec {
 
 type Session = { start: number; end: number };
 
-/** One item to merge: a stored session (state row) or a new input row (batch, row). */
+/** One item to merge: a stored session (state row) or a new input row. */
 interface Item {
   readonly start: number;
   readonly end: number;
   readonly stored?: StateValue;
   readonly storedKey?: string;
-  readonly batch?: number;
-  readonly row?: number;
+  /** A new row's slot: its own partial state in the per-row pass. */
+  readonly slot?: number;
 }
 
 export class SessionWindowAggregateExec implements ExecutionPlan {
@@ -123,13 +123,16 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
 
     // 1. collect the batch's rows per group (other keys), dropping late ones
     const batches: ColumnBatch[] = [];
+    const slots: Int32Array[] = [];
+    let nSlots = 0;
     const groups = new Map<string, { others: unknown[]; items: Item[] }>();
     let dropped = 0;
     for await (const input of this.child.execute(ctx)) {
       if (input.numRows === 0) continue;
       const keyVecs = groupExprs.map((g) => g(input));
-      const b = batches.length;
       batches.push(input);
+      const slot = new Int32Array(input.numRows).fill(-1);
+      slots.push(slot);
       for (let i = 0; i < input.numRows; i++) {
         const s = getValue(keyVecs[sk]!, i) as Session | null;
         if (s === null) continue;
@@ -141,17 +144,28 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
         const gk = stateKey(others);
         let g = groups.get(gk);
         if (!g) groups.set(gk, (g = { others, items: [] }));
-        g.items.push({ start: s.start, end: s.end, batch: b, row: i });
+        slot[i] = nSlots;
+        g.items.push({ start: s.start, end: s.end, slot: nSlots++ });
       }
     }
     if (dropped > 0 && state.lateRows) this.reportLate(batches, groupExprs);
 
-    // 2-3. merge sessions per group; clusters with new rows get a dense id
+    // 2-3. every new row's partial state first (one columnar pass), so that stored sessions and
+    // rows can be merged in start order (first/last follow it, as in Spark); then merge sessions
+    // per group; clusters with new rows get a dense id
+    const rowAccs = this.newAccumulators(ctx);
+    batches.forEach((batch, b) => this.fold(rowAccs, batch, slots[b]!, nSlots, argExprs, filters));
+    const rowStates = rowAccs.map((a) => a.state(nSlots));
+    const nk = node.groupBy.length;
+    const rowState = (slot: number): StateValue => {
+      const r: unknown[] = new Array<unknown>(nk).fill(null);
+      for (const vs of rowStates) for (const v of vs) r.push(getValue(v, slot));
+      return r;
+    };
     const accs = this.newAccumulators(ctx);
     const outKeys: unknown[][] = [];
-    const storedIds: number[] = [];
-    const storedRows: StateValue[] = [];
-    const rowIds = batches.map((b) => new Int32Array(b.numRows).fill(-1));
+    const mergeIds: number[] = [];
+    const mergeRows: StateValue[] = [];
     const replaced = new Set<string>();
     // As in Spark, every session of a touched group counts as updated (Spark rewrites the group).
     let updated = 0;
@@ -175,17 +189,14 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
         keys.splice(sk, 0, { start: run[0]!.start, end });
         outKeys.push(keys);
         for (const x of run) {
-          if (x.stored) {
-            storedIds.push(gid);
-            storedRows.push(x.stored);
-            replaced.add(x.storedKey!);
-          } else rowIds[x.batch!]![x.row!] = gid;
+          mergeIds.push(gid);
+          mergeRows.push(x.stored ?? rowState(x.slot!));
+          if (x.stored) replaced.add(x.storedKey!);
         }
       }
     }
     const n = outKeys.length;
-    this.mergeRows(accs, storedIds, storedRows, n);
-    batches.forEach((batch, b) => this.fold(accs, batch, rowIds[b]!, n, argExprs, filters));
+    this.mergeRows(accs, mergeIds, mergeRows, n);
     const states = accs.map((a) => a.state(n));
     for (let g = 0; g < n; g++) {
       const row: unknown[] = [...outKeys[g]!];
@@ -229,7 +240,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     });
   }
 
-  /** Fold a batch's rows into their sessions (rows with id -1 were dropped). */
+  /** Fold a batch's rows into groups `ids` (rows with id -1 were dropped). */
   private fold(accs: GroupAccumulator[], batch: ColumnBatch, ids: Int32Array, n: number, argExprs: CompiledExpr[][], filters: (CompiledExpr | null)[]): void {
     const keep = new Uint8Array(batch.numRows);
     for (let i = 0; i < ids.length; i++) if (ids[i]! >= 0) keep[i] = 1;
