@@ -2,16 +2,19 @@
  * Streaming aggregation over session windows (Spark's SessionWindowStateStoreRestoreExec +
  * MergingSessionsExec + SessionWindowStateStoreSaveExec in one operator). The session key of
  * each input row is its own session struct<start, end> = (ts, ts + gap). State holds one entry
- * per (other keys, session): the group key values (session struct included) followed by every
- * aggregate's partial state; the state key lists the other keys first, so a prefix scan finds
- * a group's sessions. Per batch:
- *   1. drop late rows (session end ≤ the previous batch's watermark), counting them;
- *   2. per group, sort the stored sessions and the new rows by start and merge every run whose
- *      start is ≤ the running end (an event exactly at a session's end joins it, as in Spark);
- *   3. a merged session that took new rows is "updated": its stored parts are merged into it,
- *      the rows folded in, the old entries removed and the new one written;
- *   4. output by mode — update: the updated sessions; complete: every session; append: the
- *      sessions whose end is ≤ this batch's watermark — then evict those (not in complete).
+ * per (other keys, session start), as Spark: the group key values (session struct included)
+ * followed by every aggregate's partial state; the other keys come first in the state key, so
+ * a prefix scan finds a group's sessions. Per batch:
+ *   1. drop late rows (their session ends ≤ the previous batch's watermark), counting them;
+ *   2. fold every new row into its own partial state (one columnar pass);
+ *   3. per group, sort stored sessions and new rows by start and merge every run whose start is
+ *      ≤ the running end (an event exactly at a session's end joins it, as in Spark), merging
+ *      the partial states in start order (so first/last match Spark); a run that took new rows
+ *      is written back and the stored sessions it absorbed under another start are removed;
+ *   4. output by mode — complete: every session; append: the sessions whose end is ≤ this
+ *      batch's watermark, then evicted (update mode, which Spark rejects for session windows
+ *      and streaming-checks.ts does too, would emit the runs that took new rows).
+ * numRowsUpdated counts every session of a touched group, as Spark's metric does.
  */
 import { type ColumnBatch, filterBatch, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
 import { compileExpr } from "../../expr/compile.js";
