@@ -20,6 +20,7 @@ import { type ColumnBatch, filterBatch, getValue, makeBatch, vectorFromValues } 
 import { compileExpr } from "../../expr/compile.js";
 import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
@@ -128,7 +129,10 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     const batches: ColumnBatch[] = [];
     const slots: Int32Array[] = [];
     let nSlots = 0;
-    const groups = new Map<string, { others: unknown[]; items: Item[] }>();
+    // Dense ids for the other keys from typed hash tables; a group's key row is built once.
+    const otherIdx = node.groupBy.map((_, i) => i).filter((i) => i !== sk);
+    const encoder = otherIdx.length > 0 ? new GroupKeyEncoder(otherIdx.map((i) => node.groupBy[i]!.type), { keepKeys: false }) : null;
+    const groupList: { others: unknown[]; items: Item[] }[] = [];
     let dropped = 0;
     for await (const input of this.child.execute(ctx)) {
       if (input.numRows === 0) continue;
@@ -136,17 +140,17 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
       batches.push(input);
       const slot = new Int32Array(input.numRows).fill(-1);
       slots.push(slot);
+      const gids = encoder ? encoder.encode(otherIdx.map((j) => keyVecs[j]!), input.numRows) : new Int32Array(input.numRows);
       for (let i = 0; i < input.numRows; i++) {
+        const gid = gids[i]!;
+        if (gid === groupList.length) groupList.push({ others: otherIdx.map((j) => getValue(keyVecs[j]!, i)), items: [] });
         const s = getValue(keyVecs[sk]!, i) as Session | null;
         if (s === null) continue;
         if (state.hasWatermark && Math.floor(s.end / 1000) <= state.lateEventsWatermarkMs) {
           dropped++;
           continue;
         }
-        const others = keyVecs.flatMap((v, j) => (j === sk ? [] : [getValue(v, i)]));
-        const gk = stateKey(others);
-        let g = groups.get(gk);
-        if (!g) groups.set(gk, (g = { others, items: [] }));
+        const g = groupList[gid]!;
         slot[i] = nSlots;
         g.items.push({ start: s.start, end: s.end, slot: nSlots++ });
       }
@@ -172,8 +176,9 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     const replaced = new Set<string>();
     // As in Spark, every session of a touched group counts as updated (Spark rewrites the group).
     let updated = 0;
-    for (const g of groups.values()) {
+    for (const g of groupList) {
       const items = g.items;
+      if (items.length === 0) continue; // only late rows
       for await (const [k, v] of store.prefixScan(this.prefix(g.others))) {
         const s = v[sk] as Session;
         items.push({ start: s.start, end: s.end, stored: v, storedKey: k });
