@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { concatVectors, getValue, take, vectorFromValues } from "../columnar/column-batch.js";
 import type { Vector } from "../columnar/vector.js";
 import { ArrayType, BooleanType, DoubleType, FloatType, IntegerType, StringType, type DataType } from "../types/data-type.js";
-import { concatVectorParts, gatherVector, withoutAllValid } from "./gather.js";
+import { concatVectorParts, gatherFromParts, locateRows, gatherVector, referencedColumns, withoutAllValid } from "./gather.js";
 import { makeVector } from "../columnar/vector.js";
 
 const values = (v: Vector): unknown[] => Array.from({ length: v.length }, (_, i) => getValue(v, i));
@@ -42,5 +42,19 @@ describe("gather kernels", () => {
     expect(values(withoutAllValid(all))).toEqual([1, 2]);
     const some = vectorFromValues(DoubleType, [1, null]);
     expect(withoutAllValid(some)).toBe(some);
+  });
+  it("gatherFromParts equals gathering from the concatenated parts", () => {
+    for (const [type, vals] of cases) {
+      const a = vectorFromValues(type, vals);
+      const b = vectorFromValues(type, vals.filter((x) => x !== null));
+      const c = vectorFromValues(type, vals.slice(0, 1));
+      const bases = Int32Array.from([0, a.length, a.length + b.length, a.length + b.length + c.length]);
+      const rows = Int32Array.from([bases[3]! - 1, 0, 5, 1, 4, 2, 3]);
+      expect(values(gatherFromParts(type, [a, b, c], locateRows(bases, rows)))).toEqual(values(gatherVector(concatVectors(type, [a, b, c]), rows)));
+    }
+  });
+  it("referencedColumns finds every ref index, however deeply nested", () => {
+    const e = { kind: "call", args: [{ kind: "ref", index: 2 }, { kind: "cast", child: { kind: "ref", index: 0 } }] };
+    expect([...referencedColumns([[e], [{ expr: { kind: "ref", index: 4 } }]])].sort()).toEqual([0, 2, 4]);
   });
 });

@@ -108,3 +108,74 @@ export function withoutAllValid(v: Vector): Vector {
   if (v.validity === null || v.validity.subarray(0, v.length).indexOf(0) !== -1) return v;
   return makeVector(v.type, v.values, null);
 }
+
+/** Where global rows live among parts: part index and row within the part. */
+export interface PartRows {
+  readonly partOf: Int32Array;
+  readonly local: Int32Array;
+}
+
+/** Locates `rows` among parts whose first global rows are `bases` (plus a final total). */
+export function locateRows(bases: Int32Array, rows: Int32Array): PartRows {
+  const m = rows.length;
+  const partOf = new Int32Array(m);
+  const local = new Int32Array(m);
+  const last = bases.length - 2;
+  for (let j = 0; j < m; j++) {
+    const r = rows[j]!;
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (bases[mid]! <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    partOf[j] = lo;
+    local[j] = r - bases[lo]!;
+  }
+  return { partOf, local };
+}
+
+/**
+ * Rows of a column split over several parts (e.g. the input batches of an operator), located by
+ * `locateRows`, without concatenating the parts first. Equal to `gatherVector(concat(parts), rows)`.
+ */
+export function gatherFromParts(type: DataType, parts: readonly Vector[], at: PartRows): Vector {
+  const { partOf, local } = at;
+  const m = partOf.length;
+  let validity: Uint8Array | null = null;
+  if (parts.some((p) => p.validity !== null)) {
+    validity = new Uint8Array(m);
+    for (let j = 0; j < m; j++) {
+      const v = parts[partOf[j]!]!.validity;
+      validity[j] = v === null ? 1 : v[local[j]!]!;
+    }
+  }
+  const storage = storageOf(type);
+  if (storage === "str" || storage === "obj") {
+    const srcs = parts.map((p) => p.values as readonly unknown[]);
+    const out = new Array<unknown>(m).fill(null);
+    const obj = storage === "obj";
+    for (let j = 0; j < m; j++) out[j] = obj && validity !== null && validity[j] === 0 ? null : srcs[partOf[j]!]![local[j]!];
+    return makeVector(type, out as VectorValues, validity);
+  }
+  const srcs = parts.map((p) => p.values as Float64Array);
+  const out = storage === "f64" ? new Float64Array(m) : storage === "f32" ? new Float32Array(m) : storage === "i32" ? new Int32Array(m) : new Uint8Array(m);
+  for (let j = 0; j < m; j++) (out as Float64Array)[j] = srcs[partOf[j]!]![local[j]!]!;
+  return makeVector(type, out, validity);
+}
+
+/** Every `ref` column index anywhere inside `exprs` (a superset is harmless). */
+export function referencedColumns(exprs: readonly unknown[]): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<object>();
+  const walk = (x: unknown): void => {
+    if (x === null || typeof x !== "object" || seen.has(x) || ArrayBuffer.isView(x)) return;
+    seen.add(x);
+    const o = x as Record<string, unknown>;
+    if (o["kind"] === "ref" && typeof o["index"] === "number") out.add(o["index"]);
+    for (const v of Array.isArray(x) ? x : Object.values(o)) walk(v);
+  };
+  for (const e of exprs) walk(e);
+  return out;
+}

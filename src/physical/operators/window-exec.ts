@@ -17,12 +17,13 @@
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { concatVectors, getValue, makeBatch, sliceVector, VectorBuilder } from "../../columnar/column-batch.js";
 import type { Vector } from "../../columnar/vector.js";
+import { allocValues, makeVector } from "../../columnar/vector.js";
 import type { CompiledExpr, EvalContext, GroupAccumulator } from "../../expr/function-types.js";
 import type { RWindowCall } from "../../plan/resolved-plan.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
-import { concatVectorParts, gatherVector, withoutAllValid } from "../gather.js";
+import { concatVectorParts, gatherFromParts, gatherVector, locateRows, referencedColumns, withoutAllValid } from "../gather.js";
 import { partitionedOrder, sortKeyWords } from "../radix-sort.js";
 import { type Compiler, exprsToString, sortOrderToString } from "./describe.js";
 import { frameBounds, rangeKeyScale } from "./window-frames.js";
@@ -75,11 +76,23 @@ export class WindowExec implements ExecutionPlan {
     for await (const b of this.child.execute(ctx)) if (b.numRows > 0) parts.push(b);
     if (ctx.signal?.aborted || parts.length === 0) return;
     const numRows = parts.reduce((s, p) => s + p.numRows, 0);
-    const all = makeBatch(
-      this.child.schema,
-      this.child.schema.fields.map((f, k) => withoutAllValid(concatVectorParts(f.type, parts.map((p) => p.columns[k]!)))),
+    // Only the columns the window calls read are concatenated; the others are gathered straight
+    // from the input parts when the output is built.
+    const needed = referencedColumns(this.calls.map((c) => [c.partitionBy, c.orderBy, c.args]));
+    const fields = this.child.schema.fields;
+    const split = parts.length > 1;
+    // The key batch the compiled window expressions read: columns they do not reference are
+    // zero-length placeholders (which is why it is not built with makeBatch's length check).
+    const all: ColumnBatch = {
+      schema: this.child.schema,
+      columns: fields.map((f, k) =>
+        split && !needed.has(k) ? makeVector(f.type, allocValues(f.type, 0)) : withoutAllValid(concatVectorParts(f.type, parts.map((p) => p.columns[k]!))),
+      ),
       numRows,
-    );
+    };
+    const bases = new Int32Array(parts.length + 1);
+    for (let k = 0; k < parts.length; k++) bases[k + 1] = bases[k]! + parts[k]!.numRows;
+    const partColumns = fields.map((_, k) => parts.map((p) => p.columns[k]!));
     const n = all.numRows;
     const results: Vector[] = new Array<Vector>(this.calls.length);
     // Output rows follow the first spec's sort, so its results are already in output order; other
@@ -108,7 +121,9 @@ export class WindowExec implements ExecutionPlan {
       if (ctx.signal?.aborted) return;
       const end = Math.min(n, off + size);
       const rows = outputOrder!.subarray(off, end);
-      const columns = [...all.columns.map((c) => gatherVector(c, rows)), ...results.map((r) => sliceVector(r, off, end))];
+      const at = split ? locateRows(bases, rows) : null;
+      const gather = (k: number): Vector => (at !== null && !needed.has(k) ? gatherFromParts(fields[k]!.type, partColumns[k]!, at) : gatherVector(all.columns[k]!, rows));
+      const columns = [...fields.map((_, k) => gather(k)), ...results.map((r) => sliceVector(r, off, end))];
       yield makeBatch(this.schema, columns, end - off);
     }
   }
