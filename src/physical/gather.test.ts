@@ -57,4 +57,16 @@ describe("gather kernels", () => {
     const e = { kind: "call", args: [{ kind: "ref", index: 2 }, { kind: "cast", child: { kind: "ref", index: 0 } }] };
     expect([...referencedColumns([[e], [{ expr: { kind: "ref", index: 4 } }]])].sort()).toEqual([0, 2, 4]);
   });
+  it("locateRows finds rows among equal-size parts and among uneven ones", () => {
+    for (const bases of [Int32Array.from([0, 3, 6, 8]), Int32Array.from([0, 3, 6, 11]), Int32Array.from([0, 2, 7, 8]), Int32Array.from([0, 5])]) {
+      const total = bases[bases.length - 1]!;
+      const rows = Int32Array.from({ length: total }, (_, i) => total - 1 - i);
+      const { partOf, local } = locateRows(bases, rows);
+      for (let j = 0; j < rows.length; j++) {
+        const p = partOf[j]!;
+        expect(bases[p]! + local[j]!).toBe(rows[j]);
+        expect(local[j]! < bases[p + 1]! - bases[p]!).toBe(true);
+      }
+    }
+  });
 });

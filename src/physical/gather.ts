@@ -121,6 +121,19 @@ export function locateRows(bases: Int32Array, rows: Int32Array): PartRows {
   const partOf = new Int32Array(m);
   const local = new Int32Array(m);
   const last = bases.length - 2;
+  // Parts of one size (the last may differ): the part is a division away.
+  const size = bases[1]!;
+  let uniform = size > 0;
+  for (let k = 1; k <= last && uniform; k++) uniform = bases[k]! === k * size;
+  if (uniform) {
+    for (let j = 0; j < m; j++) {
+      const r = rows[j]!;
+      const p = Math.min(last, Math.floor(r / size));
+      partOf[j] = p;
+      local[j] = r - bases[p]!;
+    }
+    return { partOf, local };
+  }
   for (let j = 0; j < m; j++) {
     const r = rows[j]!;
     let lo = 0;

@@ -27,8 +27,7 @@ export function sortKeyWords(key: SortKey, n: number): Uint32Array[] {
   const { vector, ascending, nullsFirst } = key;
   const validity = vector.validity;
   const hasNull = validity !== null && validity.subarray(0, n).indexOf(0) !== -1;
-  const words = valueWords(vector, n, hasNull ? validity : null);
-  if (!ascending) for (const w of words) for (let i = 0; i < n; i++) w[i] = ~w[i]!;
+  const words = valueWords(vector, n, hasNull ? validity : null, ascending ? 0 : -1);
   if (hasNull) {
     const flag = new Uint32Array(n);
     const nullWord = nullsFirst ? 0 : 1;
@@ -43,42 +42,42 @@ export function sortKeyWords(key: SortKey, n: number): Uint32Array[] {
   return words;
 }
 
-function valueWords(vector: Vector, n: number, validity: Uint8Array | null): Uint32Array[] {
+/** Value words XOR-ed with `flip` (0, or all ones to invert for a descending key). */
+function valueWords(vector: Vector, n: number, validity: Uint8Array | null, flip: number): Uint32Array[] {
   const storage = storageOf(vector.type);
   if (storage === "i32" || storage === "bool") {
     const v = vector.values as Int32Array | Uint8Array;
     const w = new Uint32Array(n);
-    for (let i = 0; i < n; i++) w[i] = v[i]! ^ 0x80000000;
+    const x = 0x80000000 ^ flip;
+    for (let i = 0; i < n; i++) w[i] = v[i]! ^ x;
     return [w];
   }
   if (storage === "f64" || storage === "f32") {
     const v = vector.values as Float64Array | Float32Array;
-    const bits = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const x = v[i]!;
-      bits[i] = x === 0 ? 0 : x; // folds -0.0 onto 0.0; NaNs are canonicalised below
-    }
-    const u = new Uint32Array(bits.buffer);
+    const f64 = v instanceof Float64Array ? v : Float64Array.from(v.subarray(0, n));
+    const u = new Uint32Array(f64.buffer, f64.byteOffset, 2 * n);
     const hi = new Uint32Array(n);
     const lo = new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       let h = u[2 * i + 1]!;
       let l = u[2 * i]!;
-      if (bits[i] !== bits[i]) {
-        h = 0x7ff80000;
+      if ((h & 0x7ff00000) === 0x7ff00000 && ((h & 0xfffff) !== 0 || l !== 0)) {
+        h = 0x7ff80000; // every NaN is one value, above +Infinity
         l = 0;
-      }
+      } else if (h === 0x80000000 && l === 0) h = 0; // -0.0 equals 0.0
       if (h & 0x80000000) {
-        hi[i] = ~h;
-        lo[i] = ~l;
+        hi[i] = ~h ^ flip;
+        lo[i] = ~l ^ flip;
       } else {
-        hi[i] = h | 0x80000000;
-        lo[i] = l;
+        hi[i] = (h | 0x80000000) ^ flip;
+        lo[i] = l ^ flip;
       }
     }
     return [hi, lo];
   }
-  return [rankWord(vector, n, validity)];
+  const w = rankWord(vector, n, validity);
+  if (flip !== 0) for (let i = 0; i < n; i++) w[i] = ~w[i]!;
+  return [w];
 }
 
 /** Dense ranks of the non-null values (equal values share a rank). */
