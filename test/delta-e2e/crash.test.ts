@@ -4,10 +4,10 @@
  * must hold at most one commit per batch (the txn action makes a re-run batch a no-op).
  * SLUICE_CRASH_TRIALS / 3 trials (at least 3).
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runChild as runChildProcess } from "../support/run-child.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { DeltaTable, Session } from "../../src/index.js";
 import { compareRows } from "../../src/testing/stream-test.js";
@@ -17,22 +17,7 @@ const child = join(import.meta.dirname, "crash-child.ts");
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 afterAll(() => spark.stop());
 
-function runChild(args: string[], killAfterMs: number | null): Promise<"done" | "killed"> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", child, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
-    const timer = killAfterMs === null ? null : setTimeout(() => p.kill("SIGKILL"), killAfterMs);
-    p.on("exit", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (signal === "SIGKILL") resolve("killed");
-      else if (code === 0 && out.includes("DONE")) resolve("done");
-      else reject(new Error(`child exited with ${code}: ${err}`));
-    });
-  });
-}
+const runChild = (args: string[], killAfterMs: number | null) => runChildProcess(child, args, killAfterMs);
 
 function writeInput(inDir: string): void {
   mkdirSync(inDir);

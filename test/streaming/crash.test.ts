@@ -5,10 +5,10 @@
  * once. SLUICE_CRASH_TRIALS sets the number of stateless trials (default 30); a third as many
  * windowed trials run alongside.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runChild as runChildProcess } from "../support/run-child.js";
 import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
 import { compareRows } from "../../src/testing/stream-test.js";
@@ -18,22 +18,7 @@ const FILES = 12;
 const ROWS_PER_FILE = 25;
 const child = join(import.meta.dirname, "crash-child.ts");
 
-function runChild(args: string[], killAfterMs: number | null): Promise<"done" | "killed"> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", child, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
-    const timer = killAfterMs === null ? null : setTimeout(() => p.kill("SIGKILL"), killAfterMs);
-    p.on("exit", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (signal === "SIGKILL") resolve("killed");
-      else if (code === 0 && out.includes("DONE")) resolve("done");
-      else reject(new Error(`child exited with ${code}: ${err}`));
-    });
-  });
-}
+const runChild = (args: string[], killAfterMs: number | null) => runChildProcess(child, args, killAfterMs);
 
 function writeInput(inDir: string): void {
   mkdirSync(inDir);

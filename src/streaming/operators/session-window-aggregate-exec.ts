@@ -24,7 +24,7 @@ import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
-import type { StatefulContext } from "./stateful-context.js";
+import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
 export interface SessionAggregateSpec {
@@ -229,23 +229,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
       if (mode === "append" && out.numRows > 0) yield out;
     }
     const removalMs = performance.now() - t1;
-    await store.commit();
-    await provider.doMaintenance();
-    const m = store.metrics();
-    state.report(spec.operatorId, {
-      operatorName: "sessionWindowStateStoreSaveExec",
-      numRowsTotal: m.numRowsTotal,
-      numRowsUpdated: updated,
-      numRowsRemoved: m.numRowsRemoved,
-      allUpdatesTimeMs: Math.round(updateMs),
-      allRemovalsTimeMs: Math.round(removalMs),
-      commitTimeMs: Math.round(m.commitTimeMs),
-      memoryUsedBytes: m.memoryUsedBytes,
-      numRowsDroppedByWatermark: dropped,
-      numShufflePartitions: 1,
-      numStateStoreInstances: 1,
-      customMetrics: {},
-    });
+    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: "sessionWindowStateStoreSaveExec", numRowsUpdated: updated, updateMs, removalMs, droppedByWatermark: dropped });
   }
 
   /** Fold a batch's rows into groups `ids` (rows with id -1 were dropped). */

@@ -23,3 +23,41 @@ export interface StatefulContext {
   /** Rows dropped as late go here when the query routes them to a side output. */
   lateRows?(operatorId: number, rows: import("../../columnar/column-batch.js").ColumnBatch): void;
 }
+
+/**
+ * The end of every stateful operator's batch: commit the store (version N+1), let the provider
+ * snapshot/clean up, and report Spark's StateOperatorProgress for it.
+ */
+export async function commitAndReport(
+  state: StatefulContext,
+  operatorId: number,
+  provider: import("../state/state-store.js").StateStoreProvider,
+  store: import("../state/state-store.js").StateStore,
+  r: {
+    readonly operatorName: string;
+    /** Spark's count for the operator (touched groups); the store's put count when absent. */
+    readonly numRowsUpdated?: number;
+    readonly updateMs: number;
+    readonly removalMs: number;
+    readonly droppedByWatermark: number;
+    readonly customMetrics?: Readonly<Record<string, number>>;
+  },
+): Promise<void> {
+  await store.commit();
+  await provider.doMaintenance();
+  const m = store.metrics();
+  state.report(operatorId, {
+    operatorName: r.operatorName,
+    numRowsTotal: m.numRowsTotal,
+    numRowsUpdated: r.numRowsUpdated ?? m.numRowsUpdated,
+    numRowsRemoved: m.numRowsRemoved,
+    allUpdatesTimeMs: Math.round(r.updateMs),
+    allRemovalsTimeMs: Math.round(r.removalMs),
+    commitTimeMs: Math.round(m.commitTimeMs),
+    memoryUsedBytes: m.memoryUsedBytes,
+    numRowsDroppedByWatermark: r.droppedByWatermark,
+    numShufflePartitions: 1,
+    numStateStoreInstances: 1,
+    customMetrics: r.customMetrics ?? {},
+  });
+}

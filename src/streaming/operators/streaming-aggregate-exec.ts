@@ -20,7 +20,7 @@ import type { RAggregate } from "../../plan/resolved-plan.js";
 import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
-import type { StatefulContext } from "./stateful-context.js";
+import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
 export interface AggregateSpec {
@@ -203,23 +203,7 @@ export class StreamingAggregateExec implements ExecutionPlan {
       if (mode === "append" && out.numRows > 0) yield out;
     }
     const removalMs = performance.now() - t1;
-    await store.commit();
-    await provider.doMaintenance();
-    const m = store.metrics();
-    state.report(spec.operatorId, {
-      operatorName: "stateStoreSave",
-      numRowsTotal: m.numRowsTotal,
-      numRowsUpdated: n,
-      numRowsRemoved: m.numRowsRemoved,
-      allUpdatesTimeMs: Math.round(updateMs),
-      allRemovalsTimeMs: Math.round(removalMs),
-      commitTimeMs: Math.round(m.commitTimeMs),
-      memoryUsedBytes: m.memoryUsedBytes,
-      numRowsDroppedByWatermark: dropped,
-      numShufflePartitions: 1,
-      numStateStoreInstances: 1,
-      customMetrics: {},
-    });
+    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: "stateStoreSave", numRowsUpdated: n, updateMs, removalMs, droppedByWatermark: dropped });
   }
 
   /** Evaluate stored groups matching `select` (optionally removing them) into one batch. */

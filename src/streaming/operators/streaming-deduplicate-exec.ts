@@ -12,7 +12,7 @@ import { type ColumnBatch, filterBatch, getValue } from "../../columnar/column-b
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import { StructType } from "../../types/struct-type.js";
-import type { StatefulContext } from "./stateful-context.js";
+import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
 export interface DeduplicateSpec {
@@ -94,23 +94,7 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
       for (const k of evict) store.remove(k);
     }
     const removalMs = performance.now() - t1;
-    await store.commit();
-    await provider.doMaintenance();
-    const m = store.metrics();
-    state.report(spec.operatorId, {
-      operatorName: within ? "dedupeWithinWatermark" : "dedupe",
-      numRowsTotal: m.numRowsTotal,
-      numRowsUpdated: m.numRowsUpdated,
-      numRowsRemoved: m.numRowsRemoved,
-      allUpdatesTimeMs: Math.round(updateMs),
-      allRemovalsTimeMs: Math.round(removalMs),
-      commitTimeMs: Math.round(m.commitTimeMs),
-      memoryUsedBytes: m.memoryUsedBytes,
-      numRowsDroppedByWatermark: dropped,
-      numShufflePartitions: 1,
-      numStateStoreInstances: 1,
-      customMetrics: { numDroppedDuplicateRows: 0 },
-    });
+    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: within ? "dedupeWithinWatermark" : "dedupe", updateMs, removalMs, droppedByWatermark: dropped, customMetrics: { numDroppedDuplicateRows: 0 } });
   }
 }
 
