@@ -16,7 +16,7 @@
  *      and streaming-checks.ts does too, would emit the runs that took new rows).
  * numRowsUpdated counts every session of a touched group, as Spark's metric does.
  */
-import { type ColumnBatch, filterBatch, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
+import { type ColumnBatch, filterBatch, getValue } from "../../columnar/column-batch.js";
 import { compileExpr } from "../../expr/compile.js";
 import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
@@ -24,6 +24,7 @@ import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
+import { aggregateStateSchema, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
@@ -65,15 +66,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     return `SessionWindowAggregateExec: keys=[${n.groupBy.map((_, i) => n.output[i]?.name ?? `k${i}`).join(", ")}], functions=[${n.aggs.map((a) => a.name).join(", ")}], mode=${this.state.outputMode}`;
   }
 
-  private stateSchemas(): { keySchema: StructType; valueSchema: StructType } {
-    const keyFields = this.spec.node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true }));
-    const stateFields = this.spec.node.aggs.flatMap((a, i) => a.stateTypes.map((type, j) => ({ name: `a${i}_${j}`, type, nullable: true })));
-    return { keySchema: new StructType(keyFields), valueSchema: new StructType([...keyFields, ...stateFields]) };
-  }
 
-  private newAccumulators(ctx: TaskContext): GroupAccumulator[] {
-    return this.spec.node.aggs.map((a) => a.fn.create(a.args.map((x) => x.type), a.type, ctx.eval, { distinct: a.distinct, ignoreNulls: a.ignoreNulls, literals: a.literals }));
-  }
 
   /** The other keys (in order) of a key row. */
   private others(keys: readonly unknown[]): unknown[] {
@@ -89,35 +82,13 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     return others.length === 0 ? "[" : stateKey(others).slice(0, -1) + ",";
   }
 
-  private mergeRows(accs: GroupAccumulator[], gids: number[], rows: StateValue[], numGroups: number): void {
-    if (rows.length === 0) return;
-    const nk = this.spec.node.groupBy.length;
-    const ids = Int32Array.from(gids);
-    let col = nk;
-    this.spec.node.aggs.forEach((a, i) => {
-      const vectors = a.stateTypes.map((t, j) => vectorFromValues(t, rows.map((r) => r[col + j] ?? null)));
-      col += a.stateTypes.length;
-      accs[i]!.merge(ids, vectors, rows.length, numGroups);
-    });
-  }
 
-  private output(accs: GroupAccumulator[], keys: readonly (readonly unknown[])[], result: CompiledExpr[]): ColumnBatch {
-    const n = keys.length;
-    const node = this.spec.node;
-    const keyVectors = node.groupBy.map((e, i) => vectorFromValues(e.type, keys.map((k) => k[i] ?? null)));
-    const aggVectors = accs.map((a) => a.evaluate(n));
-    const bufferSchema = new StructType([
-      ...node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true })),
-      ...node.aggs.map((a, i) => ({ name: `a${i}`, type: a.type, nullable: true })),
-    ]);
-    return makeBatch(this.schema, result.map((r) => r(makeBatch(bufferSchema, [...keyVectors, ...aggVectors], n))), n);
-  }
 
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const { spec, state } = this;
     const node = spec.node;
     const sk = spec.sessionKey;
-    const provider = state.provider(spec.operatorId, this.stateSchemas());
+    const provider = state.provider(spec.operatorId, aggregateStateSchema(node));
     const store = await provider.getStore(state.batchId);
     const groupExprs = node.groupBy.map((e) => compileExpr(e, ctx.eval));
     const argExprs = node.aggs.map((a) => a.args.map((e) => compileExpr(e, ctx.eval)));
@@ -160,7 +131,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     // 2-3. every new row's partial state first (one columnar pass), so that stored sessions and
     // rows can be merged in start order (first/last follow it, as in Spark); then merge sessions
     // per group; clusters with new rows get a dense id
-    const rowAccs = this.newAccumulators(ctx);
+    const rowAccs = newAccumulators(node, ctx);
     batches.forEach((batch, b) => this.fold(rowAccs, batch, slots[b]!, nSlots, argExprs, filters));
     const rowStates = rowAccs.map((a) => a.state(nSlots));
     const nk = node.groupBy.length;
@@ -169,7 +140,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
       for (const vs of rowStates) for (const v of vs) r.push(getValue(v, slot));
       return r;
     };
-    const accs = this.newAccumulators(ctx);
+    const accs = newAccumulators(this.spec.node, ctx);
     const outKeys: unknown[][] = [];
     const mergeIds: number[] = [];
     const mergeRows: StateValue[] = [];
@@ -204,7 +175,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
       }
     }
     const n = outKeys.length;
-    this.mergeRows(accs, mergeIds, mergeRows, n);
+    mergeStateRows(node, accs, mergeIds, mergeRows, n);
     const states = accs.map((a) => a.state(n));
     for (let g = 0; g < n; g++) {
       const row: unknown[] = [...outKeys[g]!];
@@ -220,7 +191,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     // 4. output by mode, evict
     const t1 = performance.now();
     const mode = state.outputMode;
-    if (mode === "update" && n > 0) yield this.output(accs, outKeys, result);
+    if (mode === "update" && n > 0) yield evaluateGroups(node, this.schema, accs, outKeys, result);
     if (mode === "complete") yield await this.emitStored(store, ctx, result, () => true, false);
     if (state.hasWatermark && mode !== "complete") {
       const wm = state.evictionWatermarkMs;
@@ -276,8 +247,8 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
       }
     }
     if (remove) for (const k of keys) store.remove(k);
-    const accs = this.newAccumulators(ctx);
-    this.mergeRows(accs, rows.map((_, i) => i), rows, rows.length);
-    return this.output(accs, rows.map((r) => r.slice(0, nk)), result);
+    const accs = newAccumulators(this.spec.node, ctx);
+    mergeStateRows(this.spec.node, accs, rows.map((_, i) => i), rows, rows.length);
+    return evaluateGroups(this.spec.node, this.schema, accs, rows.map((r) => r.slice(0, nk)), result);
   }
 }

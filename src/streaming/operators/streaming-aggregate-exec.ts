@@ -10,16 +10,16 @@
  *      watermark, which are final — then evict groups at or below the watermark (not in complete);
  *   5. commit the store and report state metrics.
  */
-import { type ColumnBatch, filterBatch, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
+import { type ColumnBatch, filterBatch, getValue, makeBatch } from "../../columnar/column-batch.js";
 import type { Vector } from "../../columnar/vector.js";
 import { compileExpr } from "../../expr/compile.js";
-import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
+import type { CompiledExpr } from "../../expr/function-types.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
-import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
+import { aggregateStateSchema, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
@@ -51,54 +51,8 @@ export class StreamingAggregateExec implements ExecutionPlan {
     return `StreamingAggregateExec: keys=[${n.groupBy.map((_, i) => n.output[i]?.name ?? `k${i}`).join(", ")}], functions=[${n.aggs.map((a) => a.name).join(", ")}], mode=${this.state.outputMode}`;
   }
 
-  private keyTypes(): DataType[] {
-    return this.spec.node.groupBy.map((e) => e.type);
-  }
 
-  private stateSchemas(): { keySchema: StructType; valueSchema: StructType } {
-    const keyFields = this.keyTypes().map((type, i) => ({ name: `k${i}`, type, nullable: true }));
-    const stateFields = this.spec.node.aggs.flatMap((a, i) => a.stateTypes.map((type, j) => ({ name: `a${i}_${j}`, type, nullable: true })));
-    return { keySchema: new StructType(keyFields), valueSchema: new StructType([...keyFields, ...stateFields]) };
-  }
 
-  private newAccumulators(ctx: TaskContext): GroupAccumulator[] {
-    return this.spec.node.aggs.map((a) =>
-      a.fn.create(
-        a.args.map((x) => x.type),
-        a.type,
-        ctx.eval,
-        { distinct: a.distinct, ignoreNulls: a.ignoreNulls, literals: a.literals },
-      ),
-    );
-  }
-
-  /** Merge stored state rows into `accs` for groups `gids`. */
-  private mergeRows(accs: GroupAccumulator[], gids: number[], rows: StateValue[], numGroups: number): void {
-    if (rows.length === 0) return;
-    const nk = this.spec.node.groupBy.length;
-    const ids = Int32Array.from(gids);
-    let col = nk;
-    this.spec.node.aggs.forEach((a, i) => {
-      const vectors = a.stateTypes.map((t, j) => vectorFromValues(t, rows.map((r) => r[col + j] ?? null)));
-      col += a.stateTypes.length;
-      accs[i]!.merge(ids, vectors, rows.length, numGroups);
-    });
-  }
-
-  /** Evaluate accumulators for groups 0..n-1 with their key rows into output batches. */
-  private output(accs: GroupAccumulator[], keys: unknown[][], ctx: TaskContext, result: CompiledExpr[]): ColumnBatch {
-    const n = keys.length;
-    const node = this.spec.node;
-    const keyVectors = this.keyTypes().map((t, i) => vectorFromValues(t, keys.map((k) => k[i] ?? null)));
-    const aggVectors = accs.map((a) => a.evaluate(n));
-    const bufferSchema = new StructType([
-      ...node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true })),
-      ...node.aggs.map((a, i) => ({ name: `a${i}`, type: a.type, nullable: true })),
-    ]);
-    const buffer = makeBatch(bufferSchema, [...keyVectors, ...aggVectors], n);
-    void ctx;
-    return makeBatch(this.schema, result.map((r) => r(buffer)), n);
-  }
 
   private eventTimeMs(keyValues: readonly unknown[]): number | undefined {
     const k = this.spec.eventTimeKey;
@@ -112,13 +66,13 @@ export class StreamingAggregateExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const { spec, state } = this;
     const node = spec.node;
-    const provider = state.provider(spec.operatorId, this.stateSchemas());
+    const provider = state.provider(spec.operatorId, aggregateStateSchema(node));
     const store = await provider.getStore(state.batchId);
     const groupExprs = node.groupBy.map((e) => compileExpr(e, ctx.eval));
     const argExprs = node.aggs.map((a) => a.args.map((e) => compileExpr(e, ctx.eval)));
     const filters = node.aggs.map((a) => (a.filter ? compileExpr(a.filter, ctx.eval) : null));
     const result = node.resultExprs.map((e) => compileExpr(e, ctx.eval));
-    const accs = this.newAccumulators(ctx);
+    const accs = newAccumulators(this.spec.node, ctx);
     const encoder = new GroupKeyEncoder(node.groupBy.map((e) => e.type), { keepKeys: false });
     const keyRows: unknown[][] = [];
     const keyStrings: string[] = [];
@@ -163,7 +117,7 @@ export class StreamingAggregateExec implements ExecutionPlan {
           newRows.push(stored);
         }
       }
-      this.mergeRows(accs, newGids, newRows, keyRows.length);
+      mergeStateRows(node, accs, newGids, newRows, keyRows.length);
       node.aggs.forEach((_, a) => {
         const args: Vector[] = argExprs[a]!.map((f) => f(batch));
         const filter = filters[a];
@@ -191,7 +145,7 @@ export class StreamingAggregateExec implements ExecutionPlan {
     // 4. output by mode, 5. evict
     const t1 = performance.now();
     const mode = state.outputMode;
-    if (mode === "update" && n > 0) yield this.output(accs, keyRows, ctx, result);
+    if (mode === "update" && n > 0) yield evaluateGroups(node, this.schema, accs, keyRows, result);
     if (mode === "complete") yield await this.emitStored(store, ctx, result, () => true, false);
     if (state.hasWatermark && spec.eventTimeKey && mode !== "complete") {
       const wm = state.evictionWatermarkMs;
@@ -218,9 +172,9 @@ export class StreamingAggregateExec implements ExecutionPlan {
       }
     }
     if (remove) for (const k of keys) store.remove(k);
-    const accs = this.newAccumulators(ctx);
-    this.mergeRows(accs, rows.map((_, i) => i), rows, rows.length);
-    return this.output(accs, rows.map((r) => r.slice(0, nk) as unknown[]), ctx, result);
+    const accs = newAccumulators(this.spec.node, ctx);
+    mergeStateRows(this.spec.node, accs, rows.map((_, i) => i), rows, rows.length);
+    return evaluateGroups(this.spec.node, this.schema, accs, rows.map((r) => r.slice(0, nk)), result);
   }
 }
 

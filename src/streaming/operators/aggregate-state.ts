@@ -1,0 +1,53 @@
+/**
+ * What the streaming aggregation operators share: the state layout of an aggregate (group key
+ * values followed by every aggregate's partial state), fresh accumulators, merging stored partial
+ * states into accumulators, and evaluating groups into result rows.
+ */
+import { type ColumnBatch, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
+import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
+import type { TaskContext } from "../../physical/execution-plan.js";
+import type { RAggregate } from "../../plan/resolved-plan.js";
+import { StructType } from "../../types/struct-type.js";
+import type { StateSchema, StateValue } from "../state/state-store.js";
+
+export function aggregateStateSchema(node: RAggregate): StateSchema {
+  const keyFields = node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true }));
+  const stateFields = node.aggs.flatMap((a, i) => a.stateTypes.map((type, j) => ({ name: `a${i}_${j}`, type, nullable: true })));
+  return { keySchema: new StructType(keyFields), valueSchema: new StructType([...keyFields, ...stateFields]) };
+}
+
+export function newAccumulators(node: RAggregate, ctx: TaskContext): GroupAccumulator[] {
+  return node.aggs.map((a) =>
+    a.fn.create(
+      a.args.map((x) => x.type),
+      a.type,
+      ctx.eval,
+      { distinct: a.distinct, ignoreNulls: a.ignoreNulls, literals: a.literals },
+    ),
+  );
+}
+
+/** Merge stored state rows (key values, then partial states) into groups `gids` of `accs`. */
+export function mergeStateRows(node: RAggregate, accs: GroupAccumulator[], gids: readonly number[], rows: readonly StateValue[], numGroups: number): void {
+  if (rows.length === 0) return;
+  const ids = Int32Array.from(gids);
+  let col = node.groupBy.length;
+  node.aggs.forEach((a, i) => {
+    const vectors = a.stateTypes.map((t, j) => vectorFromValues(t, rows.map((r) => r[col + j] ?? null)));
+    col += a.stateTypes.length;
+    accs[i]!.merge(ids, vectors, rows.length, numGroups);
+  });
+}
+
+/** Evaluate groups 0..n-1 (with their key values) through the aggregate's result expressions. */
+export function evaluateGroups(node: RAggregate, schema: StructType, accs: GroupAccumulator[], keys: readonly (readonly unknown[])[], result: readonly CompiledExpr[]): ColumnBatch {
+  const n = keys.length;
+  const keyVectors = node.groupBy.map((e, i) => vectorFromValues(e.type, keys.map((k) => k[i] ?? null)));
+  const aggVectors = accs.map((a) => a.evaluate(n));
+  const bufferSchema = new StructType([
+    ...node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true })),
+    ...node.aggs.map((a, i) => ({ name: `a${i}`, type: a.type, nullable: true })),
+  ]);
+  const buffer = makeBatch(bufferSchema, [...keyVectors, ...aggVectors], n);
+  return makeBatch(schema, result.map((r) => r(buffer)), n);
+}
