@@ -51,3 +51,13 @@ export function evaluateGroups(node: RAggregate, schema: StructType, accs: Group
   const buffer = makeBatch(bufferSchema, [...keyVectors, ...aggVectors], n);
   return makeBatch(schema, result.map((r) => r(buffer)), n);
 }
+
+/** The output schema of an aggregate node. */
+export const aggregateOutputSchema = (node: RAggregate): StructType =>
+  new StructType(node.output.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })));
+
+/** `Name: keys=[...], functions=[...], mode=...` for explain. */
+export function describeAggregate(name: string, node: RAggregate, mode: string): string {
+  const keys = node.groupBy.map((_, i) => node.output[i]?.name ?? `k${i}`).join(", ");
+  return `${name}: keys=[${keys}], functions=[${node.aggs.map((a) => a.name).join(", ")}], mode=${mode}`;
+}

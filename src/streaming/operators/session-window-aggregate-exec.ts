@@ -24,7 +24,7 @@ import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
-import { aggregateStateSchema, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
+import { aggregateOutputSchema, aggregateStateSchema, describeAggregate, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
@@ -58,12 +58,11 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     readonly state: StatefulContext,
   ) {
     this.children = [child];
-    this.schema = new StructType(spec.node.output.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })));
+    this.schema = aggregateOutputSchema(spec.node);
   }
 
   describe(): string {
-    const n = this.spec.node;
-    return `SessionWindowAggregateExec: keys=[${n.groupBy.map((_, i) => n.output[i]?.name ?? `k${i}`).join(", ")}], functions=[${n.aggs.map((a) => a.name).join(", ")}], mode=${this.state.outputMode}`;
+    return describeAggregate("SessionWindowAggregateExec", this.spec.node, this.state.outputMode);
   }
 
 
