@@ -67,18 +67,36 @@ export interface CalendarInterval {
   readonly micros: number;
 }
 
+/** Spark's CalendarInterval: months and days are calendar units (local wall clock), micros exact. */
+export interface CalendarIntervalParts {
+  readonly months: number;
+  readonly days: number;
+  readonly micros: number;
+}
+
 const MONTH_UNITS: Readonly<Record<string, number>> = { year: 12, years: 12, month: 1, months: 1, mon: 1, mons: 1 };
+const US_PER_DAY = UNIT_US.day!;
 
 /**
  * Parse interval text as the SQL parser lowers `INTERVAL ...` literals ("1 day", "-2 hours 30 minutes",
  * "1 month"); returns null when the text is not an interval, so callers can fall back to other readings.
  */
 export function parseCalendarInterval(text: string): CalendarInterval | null {
+  const p = parseCalendarIntervalParts(text);
+  return p === null ? null : { months: p.months, micros: p.days * US_PER_DAY + p.micros };
+}
+
+/**
+ * The same lenient reading as parseCalendarInterval, keeping whole days and weeks apart from the
+ * exact part (a fraction of a day goes to `micros`), as Spark's CalendarInterval does.
+ */
+export function parseCalendarIntervalParts(text: string): CalendarIntervalParts | null {
   let s = text.trim().toLowerCase();
   if (s.startsWith("interval")) s = s.slice(8).trim();
   if (s === "") return null;
   const re = /\s*([+-]?\d+(?:\.\d+)?)\s*([a-z]+)\s*/y;
   let months = 0;
+  let days = 0;
   let micros = 0;
   let pos = 0;
   while (pos < s.length) {
@@ -94,9 +112,16 @@ export function parseCalendarInterval(text: string): CalendarInterval | null {
     } else {
       const base = UNIT_US[unit] ?? (unit.endsWith("s") ? UNIT_US[unit.slice(0, -1)] : undefined);
       if (base === undefined) return null;
-      micros += Math.round(n * base);
+      if (base >= US_PER_DAY) {
+        const total = n * (base / US_PER_DAY);
+        const whole = Math.trunc(total);
+        days += whole;
+        micros += Math.round((total - whole) * US_PER_DAY);
+      } else {
+        micros += Math.round(n * base);
+      }
     }
     pos = re.lastIndex;
   }
-  return { months, micros };
+  return { months, days, micros };
 }

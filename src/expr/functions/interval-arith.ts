@@ -10,7 +10,7 @@ import { makeVector } from "../../columnar/vector.js";
 import { type DataType, DateType, StringType, TimestampType } from "../../types/data-type.js";
 import { addMonths, floorDiv, US_PER_DAY } from "../datetime/calendar.js";
 import { type CalendarInterval, parseCalendarInterval } from "../datetime/interval.js";
-import { fromLocalUs, getTimeZone, toLocalUs } from "../datetime/time-zone.js";
+import { fromLocalUs, getTimeZone, type TimeZone, toLocalUs } from "../datetime/time-zone.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
 import { literalOf } from "./kernel.js";
@@ -70,4 +70,21 @@ export function compileIntervalArith(op: "add" | "subtract", args: readonly Comp
     }
     return makeVector(TimestampType, out, v.validity);
   };
+}
+
+/**
+ * The instant `us` (µs) plus a calendar interval, as Spark adds a CalendarInterval to a timestamp
+ * (e.g. a session_window gap): months, then days, on the local date-time of `zone` (the day
+ * clamped to the month's end; in a DST overlap the original offset is kept when still valid, in
+ * a gap the time moves forward), then `micros` as exact elapsed time.
+ */
+export function addCalendarInterval(zone: TimeZone, us: number, months: number, days: number, micros: number): number {
+  if (months === 0 && days === 0) return us + micros;
+  const local = toLocalUs(zone, us);
+  const d = floorDiv(local, US_PER_DAY);
+  const shiftedDays = (months === 0 ? d : addMonths(d, months)) + days;
+  const moved = local + (shiftedDays - d) * US_PER_DAY;
+  if (zone.fixed) return moved - (local - us) + micros;
+  const kept = moved - (local - us);
+  return (toLocalUs(zone, kept) === moved ? kept : fromLocalUs(zone, moved)) + micros;
 }

@@ -19,6 +19,7 @@ import { mathFunctions } from "./math.js";
 import { miscFunctions } from "./misc.js";
 import { numberFormatFunctions } from "./number-format.js";
 import { predicateFunctions } from "./predicates.js";
+import { sessionWindowFunctions } from "./session-window.js";
 import { byteStringFunctions } from "./strings-bytes.js";
 import { moreStringFunctions } from "./strings-more.js";
 import { stringFunctions } from "./strings.js";
@@ -43,6 +44,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   numberFormatFunctions,
   higherOrderFunctions,
   jsonFunctions,
+  sessionWindowFunctions,
 ];
 
 const byName = new Map<string, ScalarFunction>();

@@ -1,22 +1,26 @@
 /**
- * Batch `groupBy(..., session_window(ts, gap))`: sessions are merged per group (the other keys)
- * with window functions, then grouped on as an ordinary struct column named `session_window`.
- * Steps, over the input with null event times dropped (as Spark drops them):
- *   1. __sw_prev = max(ts + gap) over (partition by keys order by ts rows unbounded preceding..1 preceding)
- *   2. __sw_id = running count of rows that start a session (no earlier row, or ts > __sw_prev);
+ * `groupBy(..., session_window(ts, gap))`. Each row first gets its own session [t, end]:
+ *   0. t = __session_time(ts): the event time (a window struct — the `window` column of an
+ *      earlier window aggregation — stands for window_time(window), as in Spark ≥ 3.4);
+ *      end = __session_end(t, gap): t + gap, the gap a STRING interval, a literal ('5 minutes')
+ *      or computed per row (Spark's dynamic gap, e.g. CASE WHEN ... THEN '5 seconds' ...);
+ *      rows whose end is null — null event time, null or unparsable gap, end not after t (a zero
+ *      or negative gap) — are dropped, as Spark drops them. A gap of another type is rejected.
+ * Batch: sessions are merged per group (the other keys) with window functions, then grouped on as
+ * an ordinary struct column named `session_window`:
+ *   1. __sw_prev = max(end) over (partition by keys order by t rows unbounded preceding..1 preceding)
+ *   2. __sw_id = running count of rows that start a session (no earlier row, or t > __sw_prev);
  *      an event exactly at the previous session's end joins it, as in Spark;
- *   3. session_window = struct(min(ts), max(ts + gap)) over (partition by keys, __sw_id);
+ *   3. session_window = struct(min(t), max(end)) over (partition by keys, __sw_id), so a session
+ *      ends at the latest end among its rows (with a per-row gap it need not be the last row's);
  *   4. the aggregate groups on the `session_window` column instead of the call.
- * A gap that is not a positive interval gives no sessions (Spark returns no rows); a gap that is
- * not a literal (Spark's dynamic gap) is rejected with UNSUPPORTED_FEATURE.
- * On a streaming input only the per-row session struct(ts, ts + gap) is added (carrying the event
+ * On a streaming input only the per-row session struct(t, end) is added (carrying the event
  * time's watermark); the aggregate marks that key (`sessionWindowKey`) and the streaming
- * operator merges sessions across batches with its state.
+ * operator merges sessions across batches with its state (keeping the max end).
  */
 import { analysisError } from "../../common/errors.js";
 import type { CallExpr, Expr, WindowFrame } from "../../expr/expr.js";
 import { literalExpr } from "../../expr/literal.js";
-import { parseCalendarInterval } from "../../expr/datetime/interval.js";
 import { type LogicalPlan, node } from "../logical-plan.js";
 import { isStreamingPlan, type ResolvedPlan } from "../resolved-plan.js";
 import { exprKey, unalias } from "./context.js";
@@ -51,19 +55,10 @@ export function sessionWindowPlan(input: ResolvedPlan, groupBy: readonly Expr[],
       { function: "session_window" },
     );
   }
-  const [ts, gapArg] = [call.args[0]!, call.args[1]!];
-  if (gapArg.kind !== "literal" || typeof gapArg.value !== "string") {
-    throw analysisError(
-      "UNSUPPORTED_FEATURE",
-      "session_window with a gap duration computed per row is not supported by Sluice; pass a literal interval string such as '5 minutes'.",
-      { function: "session_window" },
-    );
-  }
-  const gap = parseCalendarInterval(gapArg.value);
-  const valid = gap !== null && gap.months === 0 && gap.micros > 0;
+  const [timeArg, gap] = [call.args[0]!, call.args[1]!];
   const keys = groupBy.filter((_, i) => i !== index).map((g) => unalias(g)[0]);
-  // An invalid gap filters every row out below; the placeholder only keeps `end` well-typed.
-  const end = fn("add", ts, literalExpr(valid ? gapArg.value : "1 second"));
+  const ts = col("__sw_ts");
+  const end = col("__sw_row_end");
   const order = [{ kind: "sortOrder" as const, child: ts, ascending: true, nullsFirst: true }];
   const over = (f: Expr, frame: WindowFrame, partitionBy: readonly Expr[] = keys, orderBy = order): Expr => ({
     kind: "window",
@@ -71,10 +66,11 @@ export function sessionWindowPlan(input: ResolvedPlan, groupBy: readonly Expr[],
     spec: { partitionBy, orderBy, frame },
   });
   const leaf = node({ kind: "resolvedLeaf", plan: input });
-  const cond = valid ? fn("isnotnull", ts) : literalExpr(false);
-  const filtered = node({ kind: "filter", input: leaf, condition: cond });
+  const withTs = node({ kind: "withColumns", input: leaf, names: ["__sw_ts"], exprs: [fn("__session_time", timeArg)] });
+  const withEnd = node({ kind: "withColumns", input: withTs, names: ["__sw_row_end"], exprs: [fn("__session_end", ts, gap)] });
+  const filtered = node({ kind: "filter", input: withEnd, condition: fn("isnotnull", end) });
   if (isStreamingPlan(input)) {
-    // Streaming: each row is its own session (ts, ts + gap); the stateful operator merges them.
+    // Streaming: each row is its own session (t, end); the stateful operator merges them.
     const own = fn("named_struct", literalExpr("start"), ts, literalExpr("end"), end);
     return node({ kind: "withColumns", input: filtered, names: [SESSION_WINDOW_COLUMN], exprs: [own] });
   }
