@@ -38,8 +38,52 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
     expect(await rows(`SELECT count(*) AS n FROM ${EVENTS} GROUP BY session_window(ts, '0 minutes')`)).toEqual([]);
     expect(await rows(`SELECT count(*) AS n FROM ${EVENTS} GROUP BY session_window(ts, 'abc')`)).toEqual([]);
   });
-  it("rejects a per-row gap and a wrong number of arguments", async () => {
-    await expect(rows(`SELECT count(*) AS n FROM ${EVENTS} GROUP BY session_window(ts, k)`)).rejects.toMatchObject({ code: "UNSUPPORTED_FEATURE" });
+  it("a literal month gap is calendar arithmetic, as in Spark", async () => {
+    // GROUP BY k, session_window(ts, '1 month') → a: [10:00, 2024-02-01 10:10:01], 3 rows; b: [10:00, 2024-02-01 10:00], 1
+    const out = await session()
+      .sql(`SELECT k, session_window.start AS s, session_window.end AS e, count(*) AS n FROM ${EVENTS} GROUP BY k, session_window(ts, '1 month') ORDER BY k`)
+      .collect();
+    expect(out.map((r) => Object.values(r as Record<string, unknown>).map((v) => (v instanceof Date ? v.toISOString() : v)))).toEqual([
+      ["a", "2024-01-01T10:00:00.000Z", "2024-02-01T10:10:01.000Z", 3],
+      ["b", "2024-01-01T10:00:00.000Z", "2024-02-01T10:00:00.000Z", 1],
+    ]);
+  });
+  it("a gap computed per row: rows with a null, unparsable, zero or negative gap are dropped; a session ends at its latest end", async () => {
+    // (0s, '3 seconds'), (2s, '10 seconds'), (11s, '1 second') → one session [0s, 12s], 3 rows;
+    // (0s, '30 seconds'), (2s, '1 second'), (20s, '1 second') → one session [0s, 30s]
+    const tuples = (k: string, pairs: [number, string | null][]) => pairs.map(([sec, g]) => `('${k}', TIMESTAMP'2024-01-01 10:00:${String(sec).padStart(2, "0")}', ${g === null ? "NULL" : `'${g}'`})`);
+    const values = [
+      ...tuples("a", [[0, "3 seconds"], [2, "10 seconds"], [11, "1 second"]]),
+      ...tuples("b", [[0, "30 seconds"], [2, "1 second"], [20, "1 second"]]),
+      ...tuples("c", [[0, null], [1, "abc"], [2, "0 seconds"], [3, "-5 seconds"]]),
+    ].join(", ");
+    const sql = `SELECT k, session_window.start AS s, session_window.end AS e, count(*) AS n FROM VALUES ${values} AS t(k, ts, g) GROUP BY k, session_window(ts, g) ORDER BY k`;
+    expect(await rows(sql)).toEqual([
+      ["a", "10:00:00", "10:00:12", 3],
+      ["b", "10:00:00", "10:00:30", 3],
+    ]);
+  });
+  it("a window struct as the time column stands for window_time(window)", async () => {
+    // session_window over the `window` of a 5-second window count: events at 0s, 2s, 7s, 30s → windows
+    // times 4.999999 and 9.999999: [0,5) and [5,10) merge with a 5-second gap (the second starts at
+    // the first one's end), giving [4.999999, 14.999999]; [30, 35) stays alone
+    const sql =
+      "SELECT session_window.start AS s, session_window.end AS e, sum(n) AS n FROM (SELECT window, count(*) AS n FROM VALUES (TIMESTAMP'2024-01-01 10:00:00'), (TIMESTAMP'2024-01-01 10:00:02'), (TIMESTAMP'2024-01-01 10:00:07'), (TIMESTAMP'2024-01-01 10:00:30') AS t(ts) GROUP BY window(ts, '5 seconds')) GROUP BY session_window(window, '5 seconds') ORDER BY s";
+    const out = (await session().sql(sql).collect()) as { s: Date; e: Date; n: number }[];
+    expect(out.map((r) => [r.s.toISOString(), r.e.toISOString(), r.n])).toEqual([
+      ["2024-01-01T10:00:04.999Z", "2024-01-01T10:00:14.999Z", 3],
+      ["2024-01-01T10:00:34.999Z", "2024-01-01T10:00:39.999Z", 1],
+    ]);
+  });
+  it("rejects a gap that is not a string, a time column that is not a timestamp or window, and a wrong number of arguments", async () => {
+    await expect(rows(`SELECT count(*) AS n FROM ${EVENTS} GROUP BY session_window(ts, 5)`)).rejects.toMatchObject({
+      code: "DATATYPE_MISMATCH",
+      message: expect.stringContaining("must be an interval string such as '5 minutes', but got INT"),
+    });
+    await expect(rows(`SELECT count(*) AS n FROM ${EVENTS} GROUP BY session_window(named_struct('a', ts), '5 minutes')`)).rejects.toMatchObject({
+      code: "DATATYPE_MISMATCH",
+      message: expect.stringContaining("but got STRUCT<a: TIMESTAMP>"),
+    });
     await expect(rows(`SELECT count(*) AS n FROM ${EVENTS} GROUP BY session_window(ts)`)).rejects.toMatchObject({ code: "WRONG_NUM_ARGS" });
   });
 });
