@@ -1,9 +1,9 @@
-"""Record PySpark's behaviour for the stateless streaming parity cases.
+"""Record PySpark's behaviour for the streaming parity cases (stateless and stateful).
 
 Runs each scenario of test/streaming/parity-scenarios.json in real PySpark (local[1], UTC) and
 writes test/streaming/golden/streaming-parity.json: per scenario the rows each micro-batch read
 (numInputRows), the sorted output rows, and the field names of the progress objects.
-Run: bash scripts/oracle/setup.sh && .oracle/venv/bin/python scripts/oracle/gen_streaming_parity.py
+Run: bash scripts/oracle/setup.sh && .oracle/venv/bin/python scripts/oracle/gen_streaming_parity.py [name-prefix ...]
 """
 import json
 import os
@@ -99,8 +99,18 @@ def main():
     spark.sparkContext.setLogLevel("ERROR")
     with open(SCENARIOS) as h:
         scenarios = json.load(h)
+    # With scenario-name prefixes as arguments, only those are re-run; the others keep their
+    # recorded results (scenarios no longer in the JSON are dropped either way).
+    only = sys.argv[1:]
+    old = {}
+    if only and os.path.exists(OUT):
+        with open(OUT) as h:
+            old = json.load(h)["scenarios"]
     out = {"pyspark": pyspark.__version__, "scenarios": {}}
     for sc in scenarios:
+        if only and not any(sc["name"].startswith(p) for p in only) and sc["name"] in old:
+            out["scenarios"][sc["name"]] = old[sc["name"]]
+            continue
         out["scenarios"][sc["name"]] = run(spark, sc)
         print(sc["name"], out["scenarios"][sc["name"]]["numInputRows"], file=sys.stderr)
     with open(OUT, "w") as h:

@@ -1,10 +1,12 @@
 /**
  * Spark's UnsupportedOperationChecker for streaming plans, run at `start()`: every rule names
  * the operation and says what to change. Stateful operators (aggregation, deduplication,
- * stream-stream joins) are checked against the output mode here too.
+ * stream-stream joins) are checked against the output mode here too. Several stateful operators
+ * may be chained, with Spark ≥ 3.4's rules (see checkGlobalWatermarkLimit).
  */
 import { SluiceError } from "../common/errors.js";
 import type { RExpr } from "../expr/resolved-expr.js";
+import { watermarkOf } from "./analyzer/project.js";
 import { type ResolvedPlan, isStreamingPlan, resolvedChildren } from "./resolved-plan.js";
 
 export type OutputMode = "append" | "update" | "complete";
@@ -13,8 +15,15 @@ const fail = (code: string, message: string): never => {
   throw new SluiceError("analysis", code, message);
 };
 
+export interface StreamingCheckOptions {
+  /** spark.sql.streaming.statefulOperator.checkCorrectness.enabled (default true). */
+  readonly checkCorrectness?: boolean;
+  /** Where a disabled correctness check reports instead of failing. */
+  readonly warn?: (message: string) => void;
+}
+
 /** Throws the first violated rule. */
-export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode): void {
+export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, opts: StreamingCheckOptions = {}): void {
   const aggregates: ResolvedPlan[] = [];
   const walk = (p: ResolvedPlan): void => {
     const streaming = isStreamingPlan(p);
@@ -46,9 +55,7 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode): 
   if (outputMode === "complete" && aggregates.length === 0) {
     fail("STREAMING_OUTPUT_MODE_INVALID", "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets. Use append or update.");
   }
-  if (aggregates.length > 1) {
-    fail("MULTIPLE_STREAMING_AGGREGATIONS", "Multiple streaming aggregations are not supported yet. Aggregate once per query, or write the first aggregation to a sink and read it as a new stream.");
-  }
+  checkGlobalWatermarkLimit(plan, outputMode, opts);
   for (const agg of aggregates) {
     if (agg.kind !== "aggregate") continue;
     if (agg.aggs.some((a) => a.distinct)) {
@@ -81,9 +88,39 @@ export function eventTimeGroupKey(agg: Extract<ResolvedPlan, { kind: "aggregate"
     while (e.kind === "cast") e = e.child;
     // A watermarked struct key is a window (sliding windows arrive as an exploded window column).
     if (watermarked(e)) return { index: i, kind: e.type.kind === "struct" ? "window" : "timestamp" };
-    if (e.kind === "call" && (e.fn.name === "window" || e.fn.name === "session_window") && e.args[0] && watermarked(e.args[0])) return { index: i, kind: "window" };
+    if (e.kind === "call" && (e.fn.name === "window" || e.fn.name === "session_window") && watermarkOf(e, agg.input.output) !== undefined) return { index: i, kind: "window" };
   }
   return undefined;
+}
+
+/**
+ * Spark's global-watermark correctness rule for chained stateful operators: a stateful operator
+ * (an aggregation; a deduplication whose keys carry event time, or within the watermark) must not
+ * sit downstream of an operator that can emit rows older than the watermark — in Spark 4, an
+ * aggregation in update or complete mode — because the downstream operator would drop them as
+ * late. Append mode chains are fine: an aggregation emits a group only once the watermark passed it.
+ */
+function checkGlobalWatermarkLimit(plan: ResolvedPlan, outputMode: OutputMode, opts: StreamingCheckOptions): void {
+  if (outputMode === "append") return;
+  const emitsLateRows = (p: ResolvedPlan): boolean => p.kind === "aggregate" && isStreamingPlan(p);
+  const stateful = (p: ResolvedPlan): boolean => {
+    if (!isStreamingPlan(p)) return false;
+    if (p.kind === "aggregate") return true;
+    return p.kind === "dropDuplicates" && (p.withinWatermark || p.keys.some((k) => p.input.output[k]?.watermarkDelayMs !== undefined));
+  };
+  const below = (p: ResolvedPlan): boolean => resolvedChildren(p).some((c) => emitsLateRows(c) || below(c));
+  const visit = (p: ResolvedPlan): void => {
+    if (stateful(p) && below(p)) {
+      const message =
+        `A stateful operator runs downstream of a streaming aggregation in ${outputMode} mode, which can emit rows older than the watermark; the downstream operator would drop them as late (Spark's global watermark correctness check). ` +
+        "Use append output mode (each aggregation then needs withWatermark() on its event-time key), or set spark.sql.streaming.statefulOperator.checkCorrectness.enabled=false to run it anyway.";
+      if (opts.checkCorrectness === false) opts.warn?.(message);
+      else fail("STREAMING_STATEFUL_OPERATOR_CORRECTNESS", message);
+      return;
+    }
+    for (const c of resolvedChildren(p)) visit(c);
+  };
+  visit(plan);
 }
 
 /** Stateful operators whose state grows without bound (no watermark reaches their keys). */

@@ -46,7 +46,10 @@ export function streamingScans(plan: ResolvedPlan): RScan[] {
 
 export async function startStream(session: Session, df: DataFrame, spec: StreamWriteSpec, clock: Clock = new SystemClock()): Promise<StreamingQuery> {
   const plan = df.resolved;
-  checkStreamingPlan(plan, spec.outputMode);
+  checkStreamingPlan(plan, spec.outputMode, {
+    checkCorrectness: session.conf.get("spark.sql.streaming.statefulOperator.checkCorrectness.enabled", "true") !== "false",
+    warn: (message) => process.stderr.write(`sluice: warning: ${message}\n`),
+  });
   for (const warning of unboundedStateOperators(plan)) {
     process.stderr.write(`sluice: warning: state of ${warning} grows without bound\n`);
   }

@@ -232,7 +232,7 @@ function slidingWindowGenerate(resolver: ExprResolver, e: CallExpr, input: Resol
       `Cannot resolve "${resolver.name(e)}": the window duration (${dur}) and slide duration (${slide}) must be positive, and the slide must be less than or equal to the window duration.`,
     );
   }
-  const ts = resolver.resolve(e.args[0]!);
+  const ts = resolver.eventTime(resolver.resolve(e.args[0]!));
   if (ts.type.kind !== "timestamp") {
     throw analysisError(
       "DATATYPE_MISMATCH",

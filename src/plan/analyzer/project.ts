@@ -83,7 +83,7 @@ export function outputAttribute(e: Expr, r: RExpr, resolver: ExprResolver): Attr
 /** An event-time column keeps its watermark through refs and time windows over it. */
 export function watermarkOf(r: RExpr, input: readonly Attribute[]): number | undefined {
   if (r.kind === "ref") return input[r.index]?.watermarkDelayMs;
-  if (r.kind === "call" && (r.fn.name === "window" || r.fn.name === "session_window") && r.args[0]) return watermarkOf(r.args[0], input);
+  if (r.kind === "call" && ["window", "session_window", "window_time"].includes(r.fn.name) && r.args[0]) return watermarkOf(r.args[0], input);
   if (r.kind === "cast") return watermarkOf(r.child, input);
   return undefined;
 }

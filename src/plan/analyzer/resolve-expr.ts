@@ -117,6 +117,7 @@ export class ExprResolver {
 
   /** Look up a scalar function and bind it to resolved arguments, inserting implicit casts. */
   callFunction(name: string, args: readonly RExpr[]): RExpr {
+    if ((name === "window" || name === "__sliding_windows") && args[0]) args = [this.eventTime(args[0]), ...args.slice(1)];
     const fn = this.env.functions.scalar(name);
     if (!fn) throw this.unknownFunction(name);
     const infos: ArgInfo[] = args.map((a) => argInfo(a, this.env.eval));
@@ -126,6 +127,16 @@ export class ExprResolver {
       return want === undefined || a.kind === "lambda" || sameType(a.type, want) ? a : implicitCast(a, want);
     });
     return { kind: "call", fn, args: cast, type: sig.returnType, nullable: sig.nullable ?? cast.some(nullableOf) };
+  }
+
+  /**
+   * The time column of window() / session_window(): as in Spark (≥ 3.4), a window struct — the
+   * `window` column of an earlier window aggregation — stands for its window_time() (end − 1 µs).
+   */
+  eventTime(r: RExpr): RExpr {
+    const t = r.type;
+    const isWindow = t.kind === "struct" && t.fields.length === 2 && t.fields.every((f, i) => f.name === ["start", "end"][i] && f.type.kind === "timestamp");
+    return isWindow ? this.callFunction("window_time", [r]) : r;
   }
 
   unknownFunction(name: string): Error {

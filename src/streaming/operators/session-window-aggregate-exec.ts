@@ -25,6 +25,7 @@ import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
 import { aggregateOutputSchema, aggregateStateSchema, describeAggregate, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
+import { atOrBelowWatermark } from "./event-time.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
@@ -64,8 +65,6 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
   describe(): string {
     return describeAggregate("SessionWindowAggregateExec", this.spec.node, this.state.outputMode);
   }
-
-
 
   /** The other keys (in order) of a key row. */
   private others(keys: readonly unknown[]): unknown[] {
@@ -116,7 +115,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
         if (gid === groupList.length) groupList.push({ others: otherIdx.map((j) => getValue(keyVecs[j]!, i)), items: [] });
         const s = getValue(keyVecs[sk]!, i) as Session | null;
         if (s === null) continue;
-        if (state.hasWatermark && Math.floor(s.end / 1000) <= state.lateEventsWatermarkMs) {
+        if (state.hasWatermark && atOrBelowWatermark(s.end, state.lateEventsWatermarkMs)) {
           dropped++;
           continue;
         }
@@ -194,7 +193,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     if (mode === "complete") yield await this.emitStored(store, ctx, result, () => true, false);
     if (state.hasWatermark && mode !== "complete") {
       const wm = state.evictionWatermarkMs;
-      const expired = (v: StateValue): boolean => Math.floor((v[sk] as Session).end / 1000) <= wm;
+      const expired = (v: StateValue): boolean => atOrBelowWatermark((v[sk] as Session).end, wm);
       const out = await this.emitStored(store, ctx, result, expired, true);
       if (mode === "append" && out.numRows > 0) yield out;
     }
@@ -228,7 +227,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
       let any = false;
       for (let i = 0; i < batch.numRows; i++) {
         const s = getValue(sv, i) as Session | null;
-        if (s !== null && Math.floor(s.end / 1000) <= this.state.lateEventsWatermarkMs) late[i] = 1;
+        if (s !== null && atOrBelowWatermark(s.end, this.state.lateEventsWatermarkMs)) late[i] = 1;
         any ||= late[i] === 1;
       }
       if (any) this.state.lateRows!(this.spec.operatorId, filterBatch(batch, late));

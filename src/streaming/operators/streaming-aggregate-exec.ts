@@ -20,6 +20,7 @@ import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
 import { aggregateOutputSchema, aggregateStateSchema, describeAggregate, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
+import { atOrBelowWatermark, lateMask } from "./event-time.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
@@ -50,16 +51,13 @@ export class StreamingAggregateExec implements ExecutionPlan {
     return describeAggregate("StreamingAggregateExec", this.spec.node, this.state.outputMode);
   }
 
-
-
-
-  private eventTimeMs(keyValues: readonly unknown[]): number | undefined {
+  /** The event time (µs) of a group: its timestamp key, or its window key's end. */
+  private eventTimeUs(keyValues: readonly unknown[]): number | undefined {
     const k = this.spec.eventTimeKey;
     if (!k) return undefined;
     const v = keyValues[k.index];
     if (v === null || v === undefined) return undefined;
-    const us = k.kind === "window" ? ((v as Record<string, unknown>).end as number) : (v as number);
-    return Math.floor(us / 1000);
+    return k.kind === "window" ? ((v as { end: number }).end) : (v as number);
   }
 
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
@@ -81,19 +79,11 @@ export class StreamingAggregateExec implements ExecutionPlan {
     for await (const input of this.child.execute(ctx)) {
       let batch = input;
       if (state.hasWatermark && spec.eventTimeInputIndex !== undefined) {
-        const et = batch.columns[spec.eventTimeInputIndex]!;
-        const keep = new Uint8Array(batch.numRows);
-        const lateMask = new Uint8Array(batch.numRows);
-        for (let i = 0; i < batch.numRows; i++) {
-          const v = getValue(et, i) as number | null;
-          if (v !== null && Math.floor(v / 1000) <= state.lateEventsWatermarkMs) lateMask[i] = 1;
-          else keep[i] = 1;
-        }
-        const nLate = batch.numRows - keep.reduce((a, b) => a + b, 0);
-        if (nLate > 0) {
-          dropped += nLate;
-          state.lateRows?.(spec.operatorId, filterBatch(batch, lateMask));
-          batch = filterBatch(batch, keep);
+        const late = lateMask(batch.columns[spec.eventTimeInputIndex]!, batch.numRows, state.lateEventsWatermarkMs);
+        if (late.count > 0) {
+          dropped += late.count;
+          state.lateRows?.(spec.operatorId, filterBatch(batch, late.mask));
+          batch = filterBatch(batch, late.mask.map((x) => 1 - x));
         }
       }
       if (batch.numRows === 0) continue;
@@ -149,8 +139,8 @@ export class StreamingAggregateExec implements ExecutionPlan {
     if (state.hasWatermark && spec.eventTimeKey && mode !== "complete") {
       const wm = state.evictionWatermarkMs;
       const expired = (k: readonly unknown[]): boolean => {
-        const t = this.eventTimeMs(k);
-        return t !== undefined && t <= wm;
+        const t = this.eventTimeUs(k);
+        return t !== undefined && atOrBelowWatermark(t, wm);
       };
       const out = await this.emitStored(store, ctx, result, expired, true);
       if (mode === "append" && out.numRows > 0) yield out;

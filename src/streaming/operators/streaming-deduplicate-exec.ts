@@ -4,7 +4,7 @@
  *   1. drop late rows (event time ≤ the previous batch's watermark) and count them;
  *   2. emit a row when its key is not in state, then remember the key — with its event time
  *      (dropDuplicates: the event time is one of the keys) or its expiry = event time + delay
- *      (withinWatermark: state lives until the watermark passes the expiry);
+ *      (withinWatermark: state lives until the watermark passes the expiry), both in µs;
  *   3. evict state whose event time / expiry ≤ this batch's watermark; commit the store.
  * Without a watermark on a key, dedup state grows without bound (as in Spark; flagged at start).
  */
@@ -12,6 +12,7 @@ import { type ColumnBatch, filterBatch, getValue } from "../../columnar/column-b
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import { StructType } from "../../types/struct-type.js";
+import { atOrBelowWatermark, eventTimeUs } from "./event-time.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
 
@@ -61,15 +62,16 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
     for await (const batch of this.child.execute(ctx)) {
       const keep = new Uint8Array(batch.numRows);
       const late = useWatermark ? new Uint8Array(batch.numRows) : null;
+      let lateInBatch = 0;
       const keyCols = spec.keys.map((k) => batch.columns[k]!);
       const et = spec.eventTimeIndex === undefined ? null : batch.columns[spec.eventTimeIndex]!;
       // Typed hash tables find each distinct key of the batch; the state is consulted once per key.
       const gids = encoder.encode(keyCols, batch.numRows);
       for (let i = 0; i < batch.numRows; i++) {
-        const tMs = et ? Math.floor((getValue(et, i) as number) / 1000) : 0;
-        if (late && et && getValue(et, i) !== null && tMs <= state.lateEventsWatermarkMs) {
+        const tUs = et ? eventTimeUs(et, i) : null;
+        if (late && tUs !== null && atOrBelowWatermark(tUs, state.lateEventsWatermarkMs)) {
           late[i] = 1;
-          dropped++;
+          lateInBatch++;
           continue;
         }
         const gid = gids[i]!;
@@ -78,10 +80,11 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
         decided[gid] = 1;
         const key = stateKey(keyCols.map((c) => getValue(c, i)));
         if (store.get(key) !== undefined) continue;
-        store.put(key, [within ? tMs + spec.withinWatermarkDelayMs! : tMs]);
+        store.put(key, [within ? (tUs ?? 0) + spec.withinWatermarkDelayMs! * 1000 : (tUs ?? 0)]);
         keep[i] = 1;
       }
-      if (late && state.lateRows && dropped > 0) state.lateRows(spec.operatorId, filterBatch(batch, late));
+      dropped += lateInBatch;
+      if (late && state.lateRows && lateInBatch > 0) state.lateRows(spec.operatorId, filterBatch(batch, late));
       yield filterBatch(batch, keep);
     }
     const updateMs = performance.now() - t0;
@@ -90,7 +93,7 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
     const evictable = useWatermark && (within || spec.keys.includes(spec.eventTimeIndex!));
     if (evictable) {
       const evict: string[] = [];
-      for await (const [k, v] of store.iterator()) if ((v[0] as number) <= state.evictionWatermarkMs) evict.push(k);
+      for await (const [k, v] of store.iterator()) if (atOrBelowWatermark(v[0] as number, state.evictionWatermarkMs)) evict.push(k);
       for (const k of evict) store.remove(k);
     }
     const removalMs = performance.now() - t1;

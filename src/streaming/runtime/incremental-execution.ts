@@ -5,7 +5,8 @@
  *   - each withWatermark node observing the batch's max event time,
  *   - each stateful node (streaming aggregation, deduplication) bound to its state store at
  *     version N with the batch's watermarks and output mode.
- * Operator ids follow plan order, so they are stable across restarts of the same query.
+ * Operator ids follow plan order (upstream first), so they are stable across restarts of the
+ * same query.
  */
 import { join } from "node:path";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
@@ -40,7 +41,7 @@ export interface PlannedBatch {
   readonly exec: ExecutionPlan;
   /** Max event time (ms) each watermark node saw, in node order; read after execution. */
   maxEventTimesMs(): (number | undefined)[];
-  /** State metrics reported by the stateful operators, in operator order. */
+  /** State metrics reported by the stateful operators, downstream first (as Spark). */
   stateOperators(): StateOperatorProgress[];
 }
 
@@ -49,6 +50,8 @@ export type StateProviderKind = "memory" | "leveldb";
 export class IncrementalExecution {
   readonly watermarkNodes: Extract<ResolvedPlan, { kind: "watermark" }>[] = [];
   readonly #statefulIds = new Map<ResolvedPlan, number>();
+  /** Stateful nodes top-down (downstream first): the order Spark lists them in progress. */
+  readonly #reportOrder: ResolvedPlan[] = [];
   readonly #providers = new Map<number, StateStoreProvider>();
 
   constructor(
@@ -59,6 +62,7 @@ export class IncrementalExecution {
     readonly lateRows?: (operatorId: number, rows: ColumnBatch) => void,
   ) {
     const walk = (p: ResolvedPlan): void => {
+      if (isStreamingPlan(p) && (p.kind === "aggregate" || p.kind === "dropDuplicates")) this.#reportOrder.push(p);
       for (const c of resolvedChildren(p)) walk(c);
       if (!isStreamingPlan(p)) return;
       if (p.kind === "watermark") this.watermarkNodes.push(p);
@@ -70,6 +74,14 @@ export class IncrementalExecution {
   get hasWatermark(): boolean {
     return this.watermarkNodes.length > 0;
   }
+  /**
+   * Whether a moved watermark warrants a batch without new data (Spark's shouldRunAnotherBatch):
+   * some stateful operator evicts by it — any deduplication, or an aggregation outside complete mode.
+   */
+  evictsOnWatermark(outputMode: OutputMode): boolean {
+    return this.hasWatermark && [...this.#statefulIds.keys()].some((p) => p.kind === "dropDuplicates" || outputMode !== "complete");
+  }
+
   get delaysMs(): number[] {
     return this.watermarkNodes.map((w) => w.delayMs);
   }
@@ -121,7 +133,7 @@ export class IncrementalExecution {
         const us = observers.get(n)?.maxEventTimeUs;
         return us === undefined ? undefined : Math.floor(us / 1000);
       }),
-      stateOperators: () => [...reports.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r),
+      stateOperators: () => this.#reportOrder.map((n) => reports.get(this.#statefulIds.get(n)!)).filter((r) => r !== undefined),
     };
   }
 

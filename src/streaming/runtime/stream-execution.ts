@@ -294,12 +294,13 @@ export class StreamExecution {
     const latestOffsetMs = clock.now() - t0;
     // A batch without new data still runs when the watermark moved past what the last batch
     // evicted with, so that windows close and state is dropped (Spark's no-data micro-batches).
+    // availableNow runs them too before it stops; once runs exactly one batch.
     const noDataBatch =
       !moved &&
       this.opts.noDataMicroBatches &&
-      this.opts.trigger.kind === "processingTime" &&
+      this.opts.trigger.kind !== "once" &&
       this.#nextBatchId > 0 &&
-      this.opts.incremental.hasWatermark &&
+      this.opts.incremental.evictsOnWatermark(this.opts.outputMode) &&
       this.#watermarkMs > this.#lastEvictionWatermarkMs;
     if (!moved && !noDataBatch) return false;
 
