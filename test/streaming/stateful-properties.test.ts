@@ -3,7 +3,8 @@
  *  - complete mode equals the batch aggregation over the same rows, however the rows are split
  *    into micro-batches and wherever the query restarts;
  *  - append mode with a watermark, once the watermark has passed all data (a sentinel event far in
- *    the future), emits exactly the batch aggregation's windows.
+ *    the future), emits exactly the batch aggregation's windows — for one aggregation and for an
+ *    aggregation over an aggregation (chained stateful operators).
  */
 import fc from "fast-check";
 import { mkdtempSync } from "node:fs";
@@ -78,6 +79,27 @@ describe("stateful streaming invariants (property tests)", () => {
         // sorted by event time so nothing is late: the answer then cannot depend on the split
         const sorted = [...rows].sort((a, b) => a.ts.getTime() - b.ts.getTime());
         const q = (df: DataFrame) => df.withWatermark("ts", "30 seconds").groupBy(F.window(col("ts"), "1 minute"), col("k")).agg(...aggs());
+        const sentinel = { k: "z", v: 0, ts: new Date(BASE + 86_400_000) };
+        const chunks = [...split(sorted, cuts), [sentinel]];
+        const emitted = (await run(q, "append", chunks, new Set(restarts))).flat();
+        const expected = await q(spark.createDataFrame(sorted, SCHEMA)).collect();
+        expect(compareRows(emitted, expected)).toBeNull();
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("chained append-mode aggregations = the batch query once the watermark passes all data", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 30 }), fc.array(fc.nat({ max: 30 }), { maxLength: 4 }), fc.array(fc.nat({ max: 5 }), { maxLength: 2 }), async (rows, cuts, restarts) => {
+        const sorted = [...rows].sort((a, b) => a.ts.getTime() - b.ts.getTime());
+        const q = (df: DataFrame) =>
+          df
+            .withWatermark("ts", "20 seconds")
+            .groupBy(F.window(col("ts"), "10 seconds"), col("k"))
+            .agg(F.count("*").alias("n"), F.sum("v").alias("s"))
+            .groupBy(F.window(col("window"), "1 minute"))
+            .agg(F.sum("n").alias("n"), F.sum("s").alias("s"), F.count("*").alias("groups"));
         const sentinel = { k: "z", v: 0, ts: new Date(BASE + 86_400_000) };
         const chunks = [...split(sorted, cuts), [sentinel]];
         const emitted = (await run(q, "append", chunks, new Set(restarts))).flat();
