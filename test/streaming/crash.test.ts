@@ -1,9 +1,9 @@
 /**
- * Crash test (issues 4 and 5): a child process running file source → file sink, stateless or
- * through a windowed aggregation with a watermark, is killed with SIGKILL at random moments and
+ * Crash test (issues 4 and 5): a child process running file source → file sink, stateless,
+ * through a windowed aggregation with a watermark, or through chained stateful operators, is killed with SIGKILL at random moments and
  * restarted until it finishes; the committed output must equal an unbroken run — every row exactly
  * once. SLUICE_CRASH_TRIALS sets the number of stateless trials (default 30); a third as many
- * windowed trials run alongside.
+ * windowed and a sixth as many chained-operator trials run alongside.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,9 +32,9 @@ function writeInput(inDir: string): void {
 }
 
 const spark = Session.builder().getOrCreate();
-const outputSchema = { stateless: "id INT, v DOUBLE, ts TIMESTAMP, w DOUBLE", windowed: "start TIMESTAMP, n BIGINT, total DOUBLE" };
+const outputSchema = { stateless: "id INT, v DOUBLE, ts TIMESTAMP, w DOUBLE", windowed: "start TIMESTAMP, n BIGINT, total DOUBLE", chained: "start TIMESTAMP, n BIGINT, total DOUBLE" };
 
-async function trials(mode: "stateless" | "windowed", n: number, seed: number): Promise<void> {
+async function trials(mode: keyof typeof outputSchema, n: number, seed: number): Promise<void> {
   const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   // The unbroken run every crashed run must equal.
   const ref = mkdtempSync(join(tmpdir(), "sluice-crash-ref-"));
@@ -61,4 +61,6 @@ describe("crash test: SIGKILL at random moments", () => {
   it(`stateless file → file equals an unbroken run over ${TRIALS} trials`, { timeout: TRIALS * 60_000 }, () => trials("stateless", TRIALS, 12345));
   const windowed = Math.max(1, Math.round(TRIALS / 3));
   it(`windowed aggregation file → file equals an unbroken run over ${windowed} trials`, { timeout: windowed * 60_000 }, () => trials("windowed", windowed, 777));
+  const chained = Math.max(1, Math.round(TRIALS / 6));
+  it(`chained stateful operators file → file equals an unbroken run over ${chained} trials`, { timeout: chained * 60_000 }, () => trials("chained", chained, 4242));
 });
