@@ -241,6 +241,7 @@ export class DataFrame {
    * Event-time watermark: rows older than max(event time) − delay are late for stateful operators.
    * Beyond Spark, `lateRows` receives those rows per micro-batch (as a DataFrame) instead of
    * letting them disappear: write them anywhere, e.g. `df => df.write.mode("append").json("late/")`.
+   * With chained stateful operators it is called once per operator that dropped rows, upstream first.
    */
   withWatermark(eventTime: string, delayThreshold: string, options: { lateRows?: (rows: DataFrame, batchId: number) => unknown } = {}): DataFrame {
     const base = { kind: "withWatermark" as const, input: this.plan, eventTime, delay: delayThreshold };

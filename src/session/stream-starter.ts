@@ -69,7 +69,8 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
   const conf = session.conf;
   // Late rows (beyond Spark): buffered per batch, handed to the withWatermark callback.
   const lateRowsFn = findLateRowsCallback(df.plan);
-  const late: ColumnBatch[] = [];
+  // Per stateful operator (chained operators see rows of different shapes), upstream first.
+  const late = new Map<number, ColumnBatch[]>();
   const execution = new StreamExecution({
     name: spec.queryName,
     runId: randomUUID(),
@@ -87,13 +88,15 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     incremental: new IncrementalExecution(plan, checkpointDir, stateProviderKind(conf.get("spark.sql.streaming.stateStore.providerClass")), {
       minDeltasForSnapshot: Number(conf.get("spark.sql.streaming.stateStore.minDeltasForSnapshot", "10")),
       minVersionsToRetain: Number(conf.get("spark.sql.streaming.minBatchesToRetain", "100")),
-    }, lateRowsFn ? (_op, rows) => void late.push(rows) : undefined),
+    }, lateRowsFn ? (op, rows) => void late.set(op, [...(late.get(op) ?? []), rows]) : undefined),
     ...(lateRowsFn
       ? {
           afterBatch: async (batchId: number) => {
-            if (late.length === 0) return;
-            const batches = late.splice(0);
-            await lateRowsFn(session.batchDataFrame({ schema: batches[0]!.schema, batches, numRows: batches.reduce((n, b) => n + b.numRows, 0) }), batchId);
+            const perOperator = [...late.entries()].sort((a, b) => a[0] - b[0]).map(([, batches]) => batches);
+            late.clear();
+            for (const batches of perOperator) {
+              await lateRowsFn(session.batchDataFrame({ schema: batches[0]!.schema, batches, numRows: batches.reduce((n, b) => n + b.numRows, 0) }), batchId);
+            }
           },
         }
       : {}),
