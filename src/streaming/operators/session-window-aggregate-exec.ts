@@ -238,10 +238,12 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     const nk = this.spec.node.groupBy.length;
     const rows: StateValue[] = [];
     const keys: string[] = [];
-    for await (const [k, v] of store.iterator()) {
-      if (select(v)) {
-        rows.push(v);
-        keys.push(k);
+    for await (const chunk of store.scanChunks()) {
+      for (const [k, v] of chunk) {
+        if (select(v)) {
+          rows.push(v);
+          keys.push(k);
+        }
       }
     }
     if (remove) for (const k of keys) store.remove(k);

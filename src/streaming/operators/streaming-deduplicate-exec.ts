@@ -93,7 +93,7 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
     const evictable = useWatermark && (within || spec.keys.includes(spec.eventTimeIndex!));
     if (evictable) {
       const evict: string[] = [];
-      for await (const [k, v] of store.iterator()) if (atOrBelowWatermark(v[0] as number, state.evictionWatermarkMs)) evict.push(k);
+      for await (const chunk of store.scanChunks()) for (const [k, v] of chunk) if (atOrBelowWatermark(v[0] as number, state.evictionWatermarkMs)) evict.push(k);
       for (const k of evict) store.remove(k);
     }
     const removalMs = performance.now() - t1;

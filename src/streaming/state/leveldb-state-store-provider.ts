@@ -129,7 +129,7 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
     if (v <= 0) return;
     if (deltasSinceSnapshot(this.dir, v) >= this.conf.minDeltasForSnapshot) {
       const entries: [string, StateValue][] = [];
-      for await (const e of scan(db, "k", this.codec().dec)) entries.push(e);
+      for await (const chunk of scan(db, "k", this.codec().dec)) entries.push(...chunk);
       writeSnapshot(this.dir, v, entries, this.schema.valueSchema);
     }
     cleanupStateFiles(this.dir, v, this.conf);
@@ -141,14 +141,14 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
   }
 }
 
-/** Entries with keys starting with `prefix` (keys carry a one-letter namespace, stripped here). */
-async function* scan(db: Level, prefix: string, dec: (s: string) => StateValue): AsyncIterableIterator<[string, StateValue]> {
+/** Entries with keys starting with `prefix` (keys carry a one-letter namespace, stripped here), in chunks. */
+async function* scan(db: Level, prefix: string, dec: (s: string) => StateValue): AsyncIterable<[string, StateValue][]> {
   const it = db.iterator({ gte: prefix, lt: prefix + "\uffff" });
   try {
     for (;;) {
       const chunk = await it.nextv(1000);
       if (chunk.length === 0) return;
-      for (const [k, v] of chunk) yield [k.slice(1), dec(v)];
+      yield chunk.map(([k, v]) => [k.slice(1), dec(v)]);
     }
   } finally {
     await it.close();

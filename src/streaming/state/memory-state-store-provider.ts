@@ -13,6 +13,8 @@ import { type Pending, TOMBSTONE, cleanupStateFiles, deltasSinceSnapshot, replay
 import type { StateSchema, StateStore, StateStoreConf, StateStoreId, StateStoreMetrics, StateStoreProvider, StateValue } from "./state-store.js";
 import { OverlayStore } from "./overlay-store.js";
 
+const SCAN_CHUNK = 4096;
+
 export function storeDir(id: StateStoreId): string {
   const base = join(id.checkpointRoot, String(id.operatorId), String(id.partitionId));
   return id.storeName === "default" ? base : join(base, id.storeName);
@@ -45,8 +47,17 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
       get: (k) => map.get(k),
       has: (k) => map.has(k),
       size: () => map.size,
-      entries: async function* () {
-        yield* map.entries();
+      entries: async function* (prefix) {
+        let chunk: [string, StateValue][] = [];
+        for (const e of map) {
+          if (prefix !== undefined && !e[0].startsWith(prefix)) continue;
+          chunk.push(e);
+          if (chunk.length === SCAN_CHUNK) {
+            yield chunk;
+            chunk = [];
+          }
+        }
+        if (chunk.length > 0) yield chunk;
       },
       commit: async (pending) => this.commitVersion(version, pending),
       metrics: () => ({ commitTimeMs: this.#lastCommitTimeMs, numDeltaFilesSinceSnapshot: deltasSinceSnapshot(this.dir, this.#loadedVersion) }),

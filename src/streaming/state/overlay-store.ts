@@ -10,7 +10,8 @@ export interface StoreBase {
   get(key: string): StateValue | undefined;
   has(key: string): boolean;
   size(): number;
-  entries(prefix?: string): AsyncIterableIterator<[string, StateValue]>;
+  /** Committed entries (with keys starting with `prefix`), in chunks. */
+  entries(prefix?: string): AsyncIterable<readonly (readonly [string, StateValue])[]>;
   commit(pending: ReadonlyMap<string, Pending>): Promise<number>;
   metrics(): { commitTimeMs: number; numDeltaFilesSinceSnapshot: number };
 }
@@ -41,20 +42,28 @@ export class OverlayStore implements StateStore {
     this.#removed++;
   }
   iterator(): AsyncIterableIterator<[string, StateValue]> {
-    return this.scan(undefined);
+    return this.entries(undefined);
   }
   prefixScan(prefix: string): AsyncIterableIterator<[string, StateValue]> {
-    return this.scan(prefix);
+    return this.entries(prefix);
   }
-  private async *scan(prefix: string | undefined): AsyncIterableIterator<[string, StateValue]> {
-    const pending = new Map(this.#pending);
-    for await (const [k, v] of this.base.entries(prefix)) {
-      if (prefix !== undefined && !k.startsWith(prefix)) continue;
-      const p = pending.get(k);
-      if (p === undefined) yield [k, v];
-      else if (p !== TOMBSTONE) yield [k, p];
+  private async *entries(prefix: string | undefined): AsyncIterableIterator<[string, StateValue]> {
+    for await (const chunk of this.scanChunks(prefix)) for (const [k, v] of chunk) yield [k, v];
+  }
+  async *scanChunks(prefix?: string): AsyncIterable<readonly (readonly [string, StateValue])[]> {
+    const pending = this.#pending;
+    for await (const chunk of this.base.entries(prefix)) {
+      const out: (readonly [string, StateValue])[] = [];
+      for (const e of chunk) {
+        const p = pending.get(e[0]);
+        if (p === undefined) out.push(e);
+        else if (p !== TOMBSTONE) out.push([e[0], p]);
+      }
+      if (out.length > 0) yield out;
     }
-    for (const [k, p] of pending) if (p !== TOMBSTONE && !this.base.has(k) && (prefix === undefined || k.startsWith(prefix))) yield [k, p];
+    const added: (readonly [string, StateValue])[] = [];
+    for (const [k, p] of pending) if (p !== TOMBSTONE && !this.base.has(k) && (prefix === undefined || k.startsWith(prefix))) added.push([k, p]);
+    if (added.length > 0) yield added;
   }
   async commit(): Promise<number> {
     if (this.#done) throw new SluiceError("internal", "STATE_STORE_CLOSED", `State store version ${this.version} was already committed or aborted`);

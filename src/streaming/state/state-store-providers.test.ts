@@ -44,6 +44,25 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     expect((await toArray(v2.prefixScan("c")))).toEqual([["c", [3, null, null]]]);
   });
 
+  it("scans large states in chunks that see the batch's pending changes", async () => {
+    const p = make(newId(), schema, conf);
+    const s = await p.getStore(0);
+    for (let i = 0; i < 5000; i++) s.put(`k${i}`, [i, null, null]);
+    await s.commit();
+    const t = await p.getStore(1);
+    t.remove("k1");
+    t.put("k2", [-2, null, null]);
+    t.put("new", [7, null, null]);
+    const chunks = await toArray(t.scanChunks());
+    expect(chunks.length).toBeGreaterThan(1);
+    const all = new Map(chunks.flat());
+    expect(all.size).toBe(5000);
+    expect(all.has("k1")).toBe(false);
+    expect(all.get("k2")).toEqual([-2, null, null]);
+    expect(all.get("new")).toEqual([7, null, null]);
+    expect(new Map((await toArray(t.scanChunks("k49"))).flat()).size).toBe(111); // k49, k490-k499, k4900-k4999
+  });
+
   it("abort drops the batch's changes", async () => {
     const p = make(newId(), schema, conf);
     const s = await p.getStore(0);

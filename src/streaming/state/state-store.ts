@@ -37,6 +37,11 @@ export interface StateStore {
   iterator(): AsyncIterableIterator<[string, StateValue]>;
   /** Entries whose key starts with `prefix` (keys are built so that prefixes are meaningful). */
   prefixScan(prefix: string): AsyncIterableIterator<[string, StateValue]>;
+  /**
+   * The entries of iterator() / prefixScan() in chunks: one await per chunk instead of one per
+   * entry, for scans over the whole state (eviction, complete-mode output).
+   */
+  scanChunks(prefix?: string): AsyncIterable<readonly (readonly [string, StateValue])[]>;
   /** Persist the changes as version + 1 and return it. */
   commit(): Promise<number>;
   abort(): void;
