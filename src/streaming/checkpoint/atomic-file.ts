@@ -17,18 +17,22 @@ export function fsyncDir(dir: string): void {
 }
 
 /**
- * Write `data` to `path` atomically. With `createOnly`, returns false (and writes nothing) when
+ * Write `data` (a string, bytes, or string pieces in order) to `path` atomically. With `createOnly`, returns false (and writes nothing) when
  * the file already exists — the hard link is the atomic "create if absent".
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: { createOnly?: boolean } = {}): boolean {
+export function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>, options: { createOnly?: boolean } = {}): boolean {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
   const fd = openSync(tmp, "wx");
   try {
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    // An iterable of strings is written piece by piece, so a large file is never one string.
+    const pieces = typeof data === "string" || data instanceof Uint8Array ? [data] : data;
+    for (const piece of pieces) {
+      const buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    }
     fsyncSync(fd);
   } finally {
     closeSync(fd);

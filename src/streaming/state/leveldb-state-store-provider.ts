@@ -101,7 +101,7 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
     ]);
   }
 
-  private async commitVersion(db: Level, version: number, pending: ReadonlyMap<string, Pending>, enc: (v: StateValue) => string): Promise<number> {
+  private async commitVersion(db: Level, version: number, pending: Map<string, Pending>, enc: (v: StateValue) => string): Promise<number> {
     const t = performance.now();
     const next = version + 1;
     writeDelta(this.dir, next, pending, this.schema.valueSchema);

@@ -64,13 +64,19 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
     });
   }
 
-  private commitVersion(version: number, pending: ReadonlyMap<string, Pending>): number {
+  private commitVersion(version: number, pending: Map<string, Pending>): number {
     const t = performance.now();
     const next = version + 1;
     writeDelta(this.dir, next, pending, this.schema.valueSchema);
-    for (const [k, v] of pending) {
-      if (v === TOMBSTONE) this.#map.delete(k);
-      else this.#map.set(k, v);
+    if (this.#map.size === 0) {
+      // Nothing committed yet (a first batch): the batch's map becomes the state, no copy.
+      for (const [k, v] of pending) if (v === TOMBSTONE) pending.delete(k);
+      this.#map = pending as Map<string, StateValue>;
+    } else {
+      for (const [k, v] of pending) {
+        if (v === TOMBSTONE) this.#map.delete(k);
+        else this.#map.set(k, v);
+      }
     }
     this.#loadedVersion = next;
     this.#lastCommitTimeMs = performance.now() - t;

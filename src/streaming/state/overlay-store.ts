@@ -12,7 +12,8 @@ export interface StoreBase {
   size(): number;
   /** Committed entries (with keys starting with `prefix`), in chunks. */
   entries(prefix?: string): AsyncIterable<readonly (readonly [string, StateValue])[]>;
-  commit(pending: ReadonlyMap<string, Pending>): Promise<number>;
+  /** Persist `pending` as the next version. The base may keep the map itself (it is not used again). */
+  commit(pending: Map<string, Pending>): Promise<number>;
   metrics(): { commitTimeMs: number; numDeltaFilesSinceSnapshot: number };
 }
 
@@ -21,6 +22,8 @@ export class OverlayStore implements StateStore {
   #updated = 0;
   #removed = 0;
   #done = false;
+  /** numRowsTotal as of commit (the pending map belongs to the provider afterwards). */
+  #committedTotal: number | undefined;
 
   constructor(
     readonly version: number,
@@ -68,19 +71,25 @@ export class OverlayStore implements StateStore {
   async commit(): Promise<number> {
     if (this.#done) throw new SluiceError("internal", "STATE_STORE_CLOSED", `State store version ${this.version} was already committed or aborted`);
     this.#done = true;
+    this.#committedTotal = this.total();
     return this.base.commit(this.#pending);
   }
   abort(): void {
     this.#pending.clear();
     this.#done = true;
   }
-  metrics(): StateStoreMetrics {
+  /** Rows in the store with this batch's changes applied. */
+  private total(): number {
     let total = this.base.size();
     for (const [k, p] of this.#pending) {
       const inBase = this.base.has(k);
       if (p === TOMBSTONE && inBase) total--;
       else if (p !== TOMBSTONE && !inBase) total++;
     }
+    return total;
+  }
+  metrics(): StateStoreMetrics {
+    const total = this.#committedTotal ?? this.total();
     return {
       numRowsTotal: total,
       numRowsUpdated: this.#updated,

@@ -35,16 +35,27 @@ function readLines(file: string): string[] {
   return lines.slice(1).filter((l) => l !== "");
 }
 
+/** "v1" and the lines, in pieces of a few thousand lines (a big state never becomes one string). */
+function* linePieces<T>(items: Iterable<T>, line: (item: T) => string): Generator<string> {
+  let piece = ["v1"];
+  for (const item of items) {
+    piece.push(line(item));
+    if (piece.length === 8192) {
+      yield piece.join("\n") + "\n";
+      piece = [];
+    }
+  }
+  if (piece.length > 0) yield piece.join("\n");
+}
+
 export function writeDelta(dir: string, version: number, pending: ReadonlyMap<string, Pending>, valueSchema: StructType): void {
-  const lines = ["v1"];
-  for (const [k, v] of pending) lines.push(JSON.stringify(v === TOMBSTONE ? ["r", k] : ["p", k, encodeValue(valueSchema, v)]));
-  writeFileAtomic(join(dir, `${version}.delta`), lines.join("\n"));
+  const line = ([k, v]: [string, Pending]) => JSON.stringify(v === TOMBSTONE ? ["r", k] : ["p", k, encodeValue(valueSchema, v)]);
+  writeFileAtomic(join(dir, `${version}.delta`), linePieces(pending, line));
 }
 
 export function writeSnapshot(dir: string, version: number, entries: Iterable<readonly [string, StateValue]>, valueSchema: StructType): void {
-  const lines = ["v1"];
-  for (const [k, v] of entries) lines.push(JSON.stringify([k, encodeValue(valueSchema, v)]));
-  writeFileAtomic(join(dir, `${version}.snapshot`), lines.join("\n"));
+  const line = ([k, v]: readonly [string, StateValue]) => JSON.stringify([k, encodeValue(valueSchema, v)]);
+  writeFileAtomic(join(dir, `${version}.snapshot`), linePieces(entries, line));
 }
 
 /** Replay version `version` into `apply` (value undefined = remove). */

@@ -63,6 +63,25 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     expect(new Map((await toArray(t.scanChunks("k49"))).flat()).size).toBe(111); // k49, k490-k499, k4900-k4999
   });
 
+  it("writes and reloads state files larger than one write piece (8192 lines)", async () => {
+    const id = newId();
+    const p = make(id, schema, { minDeltasForSnapshot: 1, minVersionsToRetain: 2 });
+    const s = await p.getStore(0);
+    for (let i = 0; i < 20000; i++) s.put(`k${i}`, [i, null, null]);
+    await s.commit();
+    await p.doMaintenance(); // snapshot of version 1
+    const t = await p.getStore(1);
+    for (let i = 0; i < 16383; i++) t.remove(`k${i}`);
+    await t.commit();
+    await p.close();
+    const again = make(id, schema, conf);
+    const v1 = new Map((await toArray((await again.getStore(1)).scanChunks())).flat());
+    expect(v1.size).toBe(20000);
+    expect(v1.get("k19999")).toEqual([19999, null, null]);
+    const v2 = new Map((await toArray((await again.getStore(2)).scanChunks())).flat());
+    expect([...v2.keys()].sort()).toEqual(Array.from({ length: 3617 }, (_, i) => `k${i + 16383}`).sort());
+  });
+
   it("abort drops the batch's changes", async () => {
     const p = make(newId(), schema, conf);
     const s = await p.getStore(0);
