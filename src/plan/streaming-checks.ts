@@ -46,6 +46,11 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
         case "join":
           checkJoin(p);
           break;
+        case "dropDuplicates":
+          if (p.withinWatermark && !p.input.output.some((a) => a.watermarkDelayMs !== undefined)) {
+            fail("DEDUPLICATE_WITHIN_WATERMARK_WITHOUT_WATERMARK", "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark. Call withWatermark() on the event-time column before it.");
+          }
+          break;
       }
     }
     for (const c of resolvedChildren(p)) walk(c);

@@ -93,6 +93,23 @@ describe("chained stateful operators", () => {
     );
   });
 
+  it("two aggregations side by side (a union) keep separate state and close their windows independently", async () => {
+    const { input, df } = events();
+    const tens = df.groupBy(F.window(col("ts"), "10 seconds")).agg(F.count("*").alias("n"));
+    const twenties = df.groupBy(F.window(col("ts"), "20 seconds")).agg(F.count("*").alias("n"));
+    await testStream(
+      spark,
+      tens.union(twenties),
+      { outputMode: "append" },
+      AddData(input, { id: "a", ts: t(1) }, { id: "b", ts: t(12) }),
+      StopStream,
+      StartStream(),
+      AddData(input, { id: "c", ts: t(45) }),
+      CheckNewAnswer({ window: win(0, 10), n: 1 }, { window: win(10, 20), n: 1 }, { window: win(0, 20), n: 2 }),
+      AssertOnQuery("two operators with their own state", (q) => expect(progress(q).at(-1)!.stateOperators.map((o) => o.numRowsTotal)).toEqual([1, 1])),
+    );
+  });
+
   it("deduplication without event time before an update-mode aggregation is allowed", async () => {
     const input = spark.memoryStream("id STRING, v INT");
     const q = input.toDF().dropDuplicates(["id"]).groupBy("v").count();

@@ -153,7 +153,7 @@ describe("stateful streaming", () => {
     );
   });
 
-  it("rejects append-mode aggregation without a watermark and distinct aggregates, with the fix", async () => {
+  it("rejects append-mode aggregation without a watermark, distinct aggregates and dropDuplicatesWithinWatermark without a watermark, with the fix", async () => {
     const s = spark.memoryStream("k STRING, ts TIMESTAMP").toDF();
     await expect(s.groupBy("k").count().writeStream.format("memory").queryName("st_x1").start()).rejects.toMatchObject({
       code: "STREAMING_OUTPUT_MODE_INVALID",
@@ -161,6 +161,10 @@ describe("stateful streaming", () => {
     });
     await expect(s.groupBy("k").agg(F.countDistinct("ts")).writeStream.outputMode("update").format("memory").queryName("st_x2").start()).rejects.toMatchObject({
       code: "STREAMING_DISTINCT_AGGREGATION",
+    });
+    await expect(s.dropDuplicatesWithinWatermark(["k"]).writeStream.format("memory").queryName("st_x3").start()).rejects.toMatchObject({
+      code: "DEDUPLICATE_WITHIN_WATERMARK_WITHOUT_WATERMARK",
+      message: expect.stringContaining("withWatermark()"),
     });
   });
 });
