@@ -200,6 +200,10 @@ export const WINDOW_TYPE: DataType = {
   ],
 };
 
+/** A window struct<start: TIMESTAMP, end: TIMESTAMP> (the `window` column of a window aggregation). */
+export const isWindowStruct = (t: DataType): boolean =>
+  t.kind === "struct" && t.fields.length === 2 && t.fields.every((f, i) => f.name === ["start", "end"][i] && f.type.kind === "timestamp");
+
 function resolveWindow(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 2, 4);
   if (!["timestamp", "null"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "TIMESTAMP");

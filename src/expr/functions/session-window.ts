@@ -19,7 +19,7 @@ import { type DataType, StringType, sqlTypeName, TimestampType } from "../../typ
 import { type CalendarIntervalParts, parseCalendarIntervalParts } from "../datetime/interval.js";
 import { getTimeZone } from "../datetime/time-zone.js";
 import type { ScalarFunction } from "../function-types.js";
-import { datetimeFunctions } from "./datetime.js";
+import { datetimeFunctions, isWindowStruct } from "./datetime.js";
 import { addCalendarInterval } from "./interval-arith.js";
 import { checkArity, define, literalOf } from "./kernel.js";
 
@@ -71,8 +71,6 @@ export function parseIntervalCast(text: string): CalendarIntervalParts | null {
 
 const windowTime = datetimeFunctions.find((f) => f.name === "window_time")!;
 
-const isWindowStruct = (t: DataType): boolean =>
-  t.kind === "struct" && t.fields.length === 2 && t.fields.every((f, i) => f.name === ["start", "end"][i] && f.type.kind === "timestamp");
 
 const sessionTime = define(
   "__session_time",

@@ -15,6 +15,7 @@ import { type DataType, IntegerType, StringType, sameType, sqlTypeName } from ".
 import type { AnalyzerEnv } from "../analyzer-env.js";
 import { type NameHints, exprName } from "../expr-name.js";
 import type { Attribute } from "../resolved-plan.js";
+import { isWindowStruct } from "../../expr/functions/datetime.js";
 import { hofLambdaParams } from "./lambda-params.js";
 import { constantValue } from "./rexpr-utils.js";
 import { namesEqual, quoteParts, resolveColumn } from "./scope.js";
@@ -134,9 +135,7 @@ export class ExprResolver {
    * `window` column of an earlier window aggregation — stands for its window_time() (end − 1 µs).
    */
   eventTime(r: RExpr): RExpr {
-    const t = r.type;
-    const isWindow = t.kind === "struct" && t.fields.length === 2 && t.fields.every((f, i) => f.name === ["start", "end"][i] && f.type.kind === "timestamp");
-    return isWindow ? this.callFunction("window_time", [r]) : r;
+    return isWindowStruct(r.type) ? this.callFunction("window_time", [r]) : r;
   }
 
   unknownFunction(name: string): Error {
