@@ -15,6 +15,8 @@ export interface TaskContext {
   readonly batchSize: number;
   /** Cancellation: operators check it between batches. */
   readonly signal?: AbortSignal;
+  /** sluice.files.parallelRead.*: worker threads decoding JSON/CSV files, and the listed bytes below which a scan reads in-process. */
+  readonly parallelRead?: { readonly threads: number; readonly minBytes: number };
 }
 
 export interface ExecutionPlan {

@@ -44,7 +44,8 @@ export class EmbeddedExecutor implements QueryExecutor {
 
   /** Context for one execution; a micro-batch passes its batch timestamp for current_timestamp(). */
   taskContext(signal?: AbortSignal, currentTimestampUs?: number): TaskContext {
-    return { eval: this.evalContext(currentTimestampUs), batchSize: this.conf.getNumber("sluice.execution.batchSize"), ...(signal ? { signal } : {}) };
+    const parallelRead = { threads: this.conf.getNumber("sluice.files.parallelRead.threads"), minBytes: this.conf.getNumber("sluice.files.parallelRead.minBytes") };
+    return { eval: this.evalContext(currentTimestampUs), batchSize: this.conf.getNumber("sluice.execution.batchSize"), parallelRead, ...(signal ? { signal } : {}) };
   }
 
   analyzerEnv(): AnalyzerEnv {

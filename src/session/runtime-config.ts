@@ -12,6 +12,7 @@ interface Entry {
 
 let localTimeZone: string | undefined;
 const bool = (v: string): string | undefined => (v === "true" || v === "false" ? undefined : "expected true or false");
+const nonNegInt = (v: string): string | undefined => (/^(0|[1-9]\d*)$/.test(v) ? undefined : "expected a non-negative integer");
 const posInt = (v: string): string | undefined => (/^[1-9]\d*$/.test(v) ? undefined : "expected a positive integer");
 
 function validTimeZone(v: string): string | undefined {
@@ -34,6 +35,8 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "spark.sql.caseSensitive": { default: () => "false", validate: bool, doc: "Case-sensitive name resolution." },
   "spark.sql.shuffle.partitions": { default: () => "1", validate: posInt, doc: "Partitions for stateful operators." },
   "sluice.execution.batchSize": { default: () => "65536", validate: posInt, doc: "Rows per columnar batch." },
+  "sluice.files.parallelRead.threads": { default: () => "1", validate: nonNegInt, doc: "Worker threads decoding JSON/CSV files beside the query (0 reads in-process)." },
+  "sluice.files.parallelRead.minBytes": { default: () => String(32 * 1024 * 1024), validate: nonNegInt, doc: "Total bytes of the files a scan lists below which they are read in-process." },
 };
 
 const canonical = (key: string): string => (key.startsWith("sluice.") && !(key in CONFIG_ENTRIES) ? "spark." + key.slice(7) : key);

@@ -22,6 +22,7 @@ import { checkCsvType, inferCsvSchema, readCsvFile } from "./csv-format.js";
 import { compilePattern, parseTimestampLenient } from "./datetime-text.js";
 import { type InputFile, listInputFiles } from "./file-listing.js";
 import { inferJsonSchema, readJsonFile } from "./json-format.js";
+import { readFilesInOrder } from "./parallel-read.js";
 import { mergeJsonTypes } from "./json-scanner.js";
 import { type FileFormat, OptionReader, parseCsvReadOptions, parseJsonReadOptions, parseParquetReadOptions, parseTextReadOptions } from "./options.js";
 import { mergeParquetSchemas, readParquetFile, readParquetSchema } from "./parquet-format.js";
@@ -190,17 +191,16 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
         const kept = r.dataSchema.fields.filter((f) => requiredNames.has(f.name.toLowerCase()));
         readSchema = new StructType(kept.length > 0 || r.dataSchema.length === 0 ? kept : [r.dataSchema.fields[0]!]);
       }
-      for (const file of r.files) {
-        if (ctx.signal?.aborted) return;
-        for await (const b of readFileBatches(r.format, file.path, readSchema, spec.options, ctx)) {
-          const cols = outSchema.fields.map((f) => {
-            const p = pIndex(f.name);
-            if (p >= 0) return constantVector(f.type, partitionValue(file.partitionValues[p] ?? null, r.partitionSchema.fields[p]!.type, tz), b.numRows);
-            const d = b.schema.indexOf(f.name);
-            return d >= 0 ? b.columns[d]! : nullVector(f.type, b.numRows);
-          });
-          yield makeBatch(outSchema, cols, b.numRows);
-        }
+      // Files in order; JSON/CSV decoded in worker threads when large enough (parallel-read.ts).
+      for await (const { fileIndex, batch: b } of readFilesInOrder(r.format, r.files, readSchema, spec.options, ctx, readFileBatches)) {
+        const file = r.files[fileIndex]!;
+        const cols = outSchema.fields.map((f) => {
+          const p = pIndex(f.name);
+          if (p >= 0) return constantVector(f.type, partitionValue(file.partitionValues[p] ?? null, r.partitionSchema.fields[p]!.type, tz), b.numRows);
+          const d = b.schema.indexOf(f.name);
+          return d >= 0 ? b.columns[d]! : nullVector(f.type, b.numRows);
+        });
+        yield makeBatch(outSchema, cols, b.numRows);
       }
     },
   };

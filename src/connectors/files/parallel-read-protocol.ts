@@ -1,0 +1,40 @@
+/**
+ * Messages between the main thread (parallel-read.ts) and a read worker (read-worker.ts). Only
+ * plain data crosses: schemas in their JSON form, batches as value arrays (typed-array buffers are
+ * transferred), errors as name/message plus the SluiceError fields.
+ */
+import type { ErrorContext, ErrorKind } from "../../common/errors.js";
+import type { VectorValues } from "../../columnar/vector.js";
+
+export type MainToWorker =
+  | {
+      readonly t: "read";
+      readonly id: number;
+      readonly format: "json" | "csv";
+      readonly path: string;
+      /** `dataTypeToJson(schema)`. */
+      readonly schema: unknown;
+      readonly options: Readonly<Record<string, string>>;
+      readonly timeZone: string;
+      readonly batchSize: number;
+      /** Batches the worker may post ahead of the main thread's acks. */
+      readonly window: number;
+    }
+  | { readonly t: "ack"; readonly id: number }
+  | { readonly t: "cancel"; readonly id: number };
+
+export interface WireColumn {
+  readonly values: VectorValues;
+  readonly validity: Uint8Array | null;
+}
+
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly sluice?: { readonly kind: ErrorKind; readonly code: string; readonly context: ErrorContext };
+}
+
+export type WorkerToMain =
+  | { readonly t: "batch"; readonly id: number; readonly numRows: number; readonly columns: readonly WireColumn[] }
+  | { readonly t: "done"; readonly id: number }
+  | { readonly t: "error"; readonly id: number; readonly error: WireError };

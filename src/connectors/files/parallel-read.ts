@@ -1,0 +1,251 @@
+/**
+ * Ordered, prefetching reads of JSON/CSV files in worker threads, so decoding (JSON.parse, CSV
+ * tokenizing, value conversion) runs beside the operators on the main thread.
+ *   1. `readFilesInOrder` decides: json/csv, threads > 0 and listed bytes ≥ minBytes read in
+ *      workers; anything else reads in-process with the given per-file reader, as before.
+ *   2. Up to `threads + 1` files are in flight at once, each sent to the least-busy worker of a
+ *      small pool created lazily once per process; a worker runs its files one after another.
+ *   3. Batches are yielded in file order, then record order; a worker posts at most WINDOW batches
+ *      ahead of what the consumer took (acks), so buffered memory stays bounded.
+ *   4. A reader error arrives after the batches that preceded it and is thrown as the same
+ *      SluiceError; a worker that dies fails its files with PARALLEL_READ_WORKER_FAILED.
+ * Workers are unref()ed while idle, so they never keep the process alive.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { ColumnBatch } from "../../columnar/column-batch.js";
+import { makeBatch } from "../../columnar/column-batch.js";
+import { type ErrorContext, SluiceError, executionError, internalError } from "../../common/errors.js";
+import type { TaskContext } from "../../physical/execution-plan.js";
+import { dataTypeToJson } from "../../types/json-schema.js";
+import type { StructType } from "../../types/struct-type.js";
+import type { MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
+
+/** `sluice.files.parallelRead.*` as the scan sees them. */
+export interface ParallelReadConfig {
+  /** Worker threads decoding files; 0 reads in-process. */
+  readonly threads: number;
+  /** Listed bytes below which reading stays in-process (starting workers does not pay). */
+  readonly minBytes: number;
+}
+
+export const DEFAULT_PARALLEL_READ: ParallelReadConfig = { threads: 1, minBytes: 32 * 1024 * 1024 };
+
+/** Batches a worker may post ahead of the consumer, per file. */
+const WINDOW = 4;
+
+export interface FileToRead {
+  readonly path: string;
+  readonly sizeBytes: number;
+}
+
+/** The in-process reader of one file (file-source.ts `readFileBatches`). */
+export type ReadOneFile = (format: string, path: string, schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
+
+export interface FileBatch {
+  /** Index into the `files` given. */
+  readonly fileIndex: number;
+  readonly batch: ColumnBatch;
+}
+
+interface Task {
+  readonly id: number;
+  readonly path: string;
+  readonly worker: PoolWorker;
+  readonly batches: WireColumn[][];
+  readonly rows: number[];
+  done: boolean;
+  error: Error | undefined;
+  wake: (() => void) | undefined;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  /** Tasks sent and not yet finished on the worker side. */
+  active: number;
+  dead: boolean;
+}
+
+const pool: PoolWorker[] = [];
+const tasks = new Map<number, Task>();
+let nextId = 1;
+
+function wakeTask(t: Task): void {
+  const w = t.wake;
+  t.wake = undefined;
+  w?.();
+}
+
+/** file: URL of tsx's ESM API (its package exports `./esm/api`, `import` condition). */
+function tsxEsmApi(from: string): string {
+  const pkgPath = createRequire(from).resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, { import?: { default?: string } } | string> };
+  const api = pkg.exports?.["./esm/api"];
+  const rel = typeof api === "object" ? api.import?.default : undefined;
+  if (!rel) throw internalError("tsx is installed without its ./esm/api export; run from the compiled dist/ build instead");
+  return pathToFileURL(join(dirname(pkgPath), rel)).href;
+}
+
+/** The worker entry: compiled JS next to this file, or the .ts source run through tsx (tests, dev). */
+function spawn(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) {
+    // tsx registers its hooks on the main thread only (`--import tsx` does nothing in a worker), so
+    // the worker calls tsx's ESM register() itself, then imports the entry.
+    const entry = new URL("./read-worker.ts", here).href;
+    return new Worker(`import(${JSON.stringify(tsxEsmApi(here))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+  }
+  return new Worker(new URL("./read-worker.js", here));
+}
+
+function setActive(p: PoolWorker, delta: number): void {
+  const before = p.active;
+  p.active += delta;
+  if (before === 0 && p.active > 0) p.worker.ref();
+  else if (before > 0 && p.active === 0) p.worker.unref();
+}
+
+function fromWire(e: WireError): Error {
+  if (e.sluice) return new SluiceError(e.sluice.kind, e.sluice.code, e.message, e.sluice.context);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+function workerFailed(p: PoolWorker, why: string): void {
+  if (p.dead) return;
+  p.dead = true;
+  const k = pool.indexOf(p);
+  if (k >= 0) pool.splice(k, 1);
+  for (const t of tasks.values()) {
+    if (t.worker !== p || t.done || t.error) continue;
+    const context: ErrorContext = { file: t.path };
+    t.error = executionError("PARALLEL_READ_WORKER_FAILED", `The file reader thread failed while reading ${t.path}: ${why}. Retry, or read in-process with sluice.files.parallelRead.threads=0.`, context);
+    wakeTask(t);
+  }
+  p.active = 0;
+  p.worker.unref();
+}
+
+function startWorker(): PoolWorker {
+  const p: PoolWorker = { worker: spawn(), active: 0, dead: false };
+  p.worker.unref();
+  p.worker.on("message", (m: WorkerToMain) => {
+    const t = tasks.get(m.id);
+    if (!t) return; // cancelled
+    if (m.t === "batch") {
+      t.batches.push(m.columns as WireColumn[]);
+      t.rows.push(m.numRows);
+    } else {
+      if (m.t === "done") t.done = true;
+      else t.error = fromWire(m.error);
+      setActive(p, -1);
+    }
+    wakeTask(t);
+  });
+  p.worker.on("error", (e: Error) => workerFailed(p, e.message));
+  p.worker.on("exit", (code) => workerFailed(p, `the thread exited with code ${code}`));
+  return p;
+}
+
+/** The pool grown to `threads` workers; a task goes to the least busy one. */
+function pickWorker(threads: number): PoolWorker {
+  while (pool.length < threads) pool.push(startWorker());
+  let best = pool[0]!;
+  for (let i = 1; i < threads; i++) if (pool[i]!.active < best.active) best = pool[i]!;
+  return best;
+}
+
+function send(p: PoolWorker, m: MainToWorker): void {
+  if (!p.dead) p.worker.postMessage(m);
+}
+
+/** Whether `files` should be read in workers under `conf`. */
+export function useParallelRead(format: string, files: readonly FileToRead[], conf: ParallelReadConfig): boolean {
+  const f = format.toLowerCase();
+  if ((f !== "json" && f !== "csv") || conf.threads <= 0 || files.length === 0) return false;
+  let bytes = 0;
+  for (const x of files) bytes += x.sizeBytes;
+  return bytes >= conf.minBytes;
+}
+
+/**
+ * The batches of `files` in file order, then record order, each tagged with its file's index:
+ * the same rows and errors as reading file after file with `readOne`. Stopping early (a LIMIT,
+ * cancellation) cancels what is still in flight.
+ */
+export async function* readFilesInOrder(
+  format: string,
+  files: readonly FileToRead[],
+  schema: StructType,
+  options: Readonly<Record<string, string>>,
+  ctx: TaskContext,
+  readOne: ReadOneFile,
+): AsyncGenerator<FileBatch> {
+  const conf = ctx.parallelRead ?? DEFAULT_PARALLEL_READ;
+  if (!useParallelRead(format, files, conf)) {
+    for (let i = 0; i < files.length; i++) {
+      if (ctx.signal?.aborted) return;
+      for await (const batch of readOne(format, files[i]!.path, schema, options, ctx)) yield { fileIndex: i, batch };
+    }
+    return;
+  }
+  const threads = Math.floor(conf.threads);
+  const depth = threads + 1;
+  const fmt = format.toLowerCase() as "json" | "csv";
+  const wireSchema = dataTypeToJson(schema);
+  const timeZone = options.timeZone ?? ctx.eval.timeZone;
+  const started: Task[] = [];
+  const dispatch = (i: number): void => {
+    const path = files[i]!.path;
+    const worker = pickWorker(threads);
+    const t: Task = { id: nextId++, path, worker, batches: [], rows: [], done: false, error: undefined, wake: undefined };
+    tasks.set(t.id, t);
+    started.push(t);
+    setActive(worker, 1);
+    send(worker, { t: "read", id: t.id, format: fmt, path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW });
+  };
+  try {
+    for (let i = 0; i < files.length; i++) {
+      while (started.length < files.length && started.length - i < depth) dispatch(started.length);
+      if (ctx.signal?.aborted) return;
+      const t = started[i]!;
+      for (;;) {
+        const cols = t.batches.shift();
+        if (cols) {
+          const n = t.rows.shift()!;
+          send(t.worker, { t: "ack", id: t.id });
+          const columns = schema.fields.map((f, k) => ({ type: f.type, length: n, values: cols[k]!.values, validity: cols[k]!.validity }));
+          yield { fileIndex: i, batch: makeBatch(schema, columns, n) };
+          continue;
+        }
+        if (t.error) throw t.error;
+        if (t.done) break;
+        await new Promise<void>((res) => (t.wake = res));
+      }
+      tasks.delete(t.id);
+    }
+  } finally {
+    for (const t of started) {
+      if (!tasks.has(t.id)) continue;
+      tasks.delete(t.id);
+      if (!t.done && !t.error) {
+        send(t.worker, { t: "cancel", id: t.id });
+        setActive(t.worker, -1);
+      }
+    }
+  }
+}
+
+/** Workers started so far and how many files each is reading (for tests and diagnostics). */
+export function parallelReadPoolState(): { workers: number; active: number } {
+  return { workers: pool.length, active: pool.reduce((s, p) => s + p.active, 0) };
+}
+
+/** Stop every pool worker (files they are reading fail with PARALLEL_READ_WORKER_FAILED); the next read starts new ones. */
+export async function terminateParallelReadWorkers(): Promise<void> {
+  await Promise.all([...pool].map((p) => p.worker.terminate()));
+}
