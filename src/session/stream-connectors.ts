@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { analysisError } from "../common/errors.js";
-import { readFileBatches, writeDataFiles } from "../connectors/files/index.js";
+import { readFileBatches, readFilesBatches, writeDataFiles } from "../connectors/files/index.js";
 import { FileStreamSink } from "../connectors/file-stream/file-stream-sink.js";
 import { FileStreamSource, parseFileStreamOptions } from "../connectors/file-stream/file-stream-source.js";
 import { RATE_SCHEMA, RateSource, parseRateOptions } from "../connectors/rate/rate-source.js";
@@ -40,7 +40,7 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
       if (scan.source.paths.length !== 1 || !path) {
         throw configError("INVALID_OPTION", `A streaming ${format} source reads exactly one path or glob; got ${scan.source.paths.length}`);
       }
-      return new FileStreamSource(scan.dataSchema, format, path, scan.source.options, parseFileStreamOptions(scan.source.options), dir, readFileBatches);
+      return new FileStreamSource(scan.dataSchema, format, path, scan.source.options, parseFileStreamOptions(scan.source.options), dir, readFileBatches, readFilesBatches);
     });
     session.streamSinks.set(format, (spec, options) => {
       if (!spec.path && !options.path) throw configError("PATH_REQUIRED", `The ${format} sink needs an output path: start("out/") or option("path", ...)`);

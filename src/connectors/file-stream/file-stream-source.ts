@@ -21,6 +21,8 @@ import { FileStreamSourceLog, type FileEntry } from "./file-stream-source-log.js
 import { listFiles } from "./list-files.js";
 
 export type ReadFileBatches = (format: string, path: string, schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
+/** Reads several files as one stream, in file order then record order (e.g. decoding ahead in worker threads). */
+export type ReadFilesBatches = (format: string, files: readonly { readonly path: string; readonly sizeBytes: number }[], schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
 
 export interface FileStreamSourceOptions {
   readonly maxFilesPerTrigger?: number;
@@ -86,6 +88,8 @@ export class FileStreamSource implements StreamSource {
     private readonly opts: FileStreamSourceOptions,
     logDir: string,
     private readonly readFile: ReadFileBatches,
+    /** When given, getBatch reads all its files through it instead of file after file with readFile. */
+    private readonly readFiles?: ReadFilesBatches,
   ) {
     this.#log = new FileStreamSourceLog(logDir);
     for (const id of this.#log.listBatchIds()) {
@@ -167,14 +171,15 @@ export class FileStreamSource implements StreamSource {
       if (!entry) throw inputError("SOURCE_LOG_MISSING", `The file source log entry ${this.#log.pathOf(id)} is missing; the checkpoint is damaged`, { file: this.#log.pathOf(id) });
       files.push(...entry);
     }
-    const { format, readerOptions, readFile, schema } = this;
+    const { format, readerOptions, readFile, readFiles, schema } = this;
     return {
       name: "FileStreamScanExec",
       schema,
       children: [],
       describe: () => `FileStreamScanExec: ${format} ${files.length} files (${String(start)}, ${String(end)}]`,
       async *execute(ctx) {
-        for (const f of files) yield* readFile(format, f.path, schema, readerOptions, ctx);
+        if (readFiles) yield* readFiles(format, files, schema, readerOptions, ctx);
+        else for (const f of files) yield* readFile(format, f.path, schema, readerOptions, ctx);
       },
     };
   }

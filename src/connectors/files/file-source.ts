@@ -22,7 +22,7 @@ import { checkCsvType, inferCsvSchema, readCsvFile } from "./csv-format.js";
 import { compilePattern, parseTimestampLenient } from "./datetime-text.js";
 import { type InputFile, listInputFiles } from "./file-listing.js";
 import { inferJsonSchema, readJsonFile } from "./json-format.js";
-import { readFilesInOrder } from "./parallel-read.js";
+import { type FileToRead, readFilesInOrder } from "./parallel-read.js";
 import { mergeJsonTypes } from "./json-scanner.js";
 import { type FileFormat, OptionReader, parseCsvReadOptions, parseJsonReadOptions, parseParquetReadOptions, parseTextReadOptions } from "./options.js";
 import { mergeParquetSchemas, readParquetFile, readParquetSchema } from "./parquet-format.js";
@@ -135,6 +135,11 @@ export function readFileBatches(format: string, path: string, schema: StructType
     case "text":
       return readTextFile(path, schema, parseTextReadOptions(options), ctx.batchSize);
   }
+}
+
+/** Read several files of `format` in file order, then record order (JSON/CSV decoded ahead in worker threads when large enough). */
+export async function* readFilesBatches(format: string, files: readonly FileToRead[], schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext): AsyncGenerator<ColumnBatch> {
+  for await (const x of readFilesInOrder(format, files, schema, options, ctx, readFileBatches)) yield x.batch;
 }
 
 /** A partition value as the engine value of its column type (null when it does not parse). */

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { Session } from "../../session/session.js";
 import type { TaskContext } from "../../physical/execution-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import { readFileBatches } from "./file-source.js";
@@ -153,5 +154,37 @@ describe("parallel JSON/CSV reads", () => {
       execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
     });
     expect(out.trim()).toBe("rows 60");
+  });
+
+  it("a session's batch and streaming JSON reads go through the workers with its sluice.files.parallelRead.* conf", async () => {
+    const d = jsonDir();
+    const rowsOf = async (threads: number) => {
+      const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").config("sluice.files.parallelRead.threads", threads).config("sluice.files.parallelRead.minBytes", 0).getOrCreate();
+      const batch = await spark.read.schema("id INT, name STRING, ts TIMESTAMP").json(d + "/part=1").collect();
+      const seen: unknown[] = [];
+      const q = await spark.readStream
+        .schema("id INT, name STRING, ts TIMESTAMP")
+        .json(d + "/part=*")
+        .writeStream.foreachBatch(async (df) => void seen.push(...(await df.collect())))
+        .option("checkpointLocation", join(tempDir(), "chk"))
+        .trigger({ availableNow: true })
+        .start();
+      await q.awaitTermination();
+      await spark.stop();
+      return { batch, seen };
+    };
+    await terminateParallelReadWorkers();
+    const base = await rowsOf(0);
+    expect(base.batch.length).toBe(24);
+    expect(base.seen.length).toBe(60);
+    expect(parallelReadPoolState().workers).toBe(0);
+    expect(await rowsOf(2)).toEqual(base);
+    expect(parallelReadPoolState()).toEqual({ workers: 2, active: 0 });
+  });
+
+  it("validates the conf values", () => {
+    const spark = Session.builder().getOrCreate();
+    expect(() => spark.conf.set("sluice.files.parallelRead.threads", -1)).toThrow(expect.objectContaining({ code: "INVALID_CONF_VALUE" }));
+    expect(() => spark.conf.set("sluice.files.parallelRead.minBytes", "1MB")).toThrow(expect.objectContaining({ code: "INVALID_CONF_VALUE" }));
   });
 });

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -32,7 +33,7 @@ export interface ParallelReadConfig {
   readonly minBytes: number;
 }
 
-export const DEFAULT_PARALLEL_READ: ParallelReadConfig = { threads: 1, minBytes: 32 * 1024 * 1024 };
+export const DEFAULT_PARALLEL_READ: ParallelReadConfig = { threads: Math.min(2, availableParallelism()), minBytes: 32 * 1024 * 1024 };
 
 /** Batches a worker may post ahead of the consumer, per file. */
 const WINDOW = 4;
@@ -247,5 +248,5 @@ export function parallelReadPoolState(): { workers: number; active: number } {
 
 /** Stop every pool worker (files they are reading fail with PARALLEL_READ_WORKER_FAILED); the next read starts new ones. */
 export async function terminateParallelReadWorkers(): Promise<void> {
-  await Promise.all([...pool].map((p) => p.worker.terminate()));
+  await Promise.all(pool.splice(0).map((p) => p.worker.terminate()));
 }
