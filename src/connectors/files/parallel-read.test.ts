@@ -131,6 +131,21 @@ describe("parallel JSON/CSV reads", () => {
     expect(n).toBe(600);
   });
 
+  it("a second scan while every worker is held by the first reads in-process instead of waiting", async () => {
+    const d = tempDir();
+    for (const f of ["a", "b"]) writeFileSync(join(d, `${f}.json`), Array.from({ length: 100 }, (_, i) => `{"a":${i}}`).join("\n"));
+    const schema = StructType.fromDDL("a INT");
+    const files = ["a", "b"].map((f) => ({ path: join(d, `${f}.json`), sizeBytes: 1 }));
+    const first = readFilesInOrder("json", files, schema, {}, ctxWith(1, 5), readFileBatches);
+    expect((await first.next()).value?.batch.numRows).toBe(5); // the only worker now waits for acks
+    let n = 0;
+    for await (const x of readFilesInOrder("json", files, schema, {}, ctxWith(1, 5), readFileBatches)) n += x.batch.numRows;
+    expect(n).toBe(200);
+    for (let r = await first.next(); !r.done; r = await first.next()) n += r.value.batch.numRows;
+    expect(n).toBe(395);
+    expect(parallelReadPoolState().active).toBe(0);
+  });
+
   it("reads in-process below minBytes, for other formats and with 0 threads", () => {
     const files = [{ path: "x", sizeBytes: 100 }];
     expect(useParallelRead("json", files, { threads: 1, minBytes: 100 })).toBe(true);

@@ -60,6 +60,11 @@ interface Task {
   readonly rows: number[];
   done: boolean;
   error: Error | undefined;
+  /** The reading generator, woken by every message of its tasks. */
+  readonly reader: Reader;
+}
+
+interface Reader {
   wake: (() => void) | undefined;
 }
 
@@ -75,8 +80,8 @@ const tasks = new Map<number, Task>();
 let nextId = 1;
 
 function wakeTask(t: Task): void {
-  const w = t.wake;
-  t.wake = undefined;
+  const w = t.reader.wake;
+  t.reader.wake = undefined;
   w?.();
 }
 
@@ -152,12 +157,14 @@ function startWorker(): PoolWorker {
   return p;
 }
 
-/** The pool grown to `threads` workers; a task goes to the least busy one. */
-function pickWorker(threads: number): PoolWorker {
+/**
+ * An idle worker among the first `threads` (the pool grows to that size), or undefined. Files go
+ * only to idle workers: a file queued behind a busy one would wait while another worker idles.
+ */
+function idleWorker(threads: number): PoolWorker | undefined {
   while (pool.length < threads) pool.push(startWorker());
-  let best = pool[0]!;
-  for (let i = 1; i < threads; i++) if (pool[i]!.active < best.active) best = pool[i]!;
-  return best;
+  for (let i = 0; i < threads; i++) if (pool[i]!.active === 0) return pool[i];
+  return undefined;
 }
 
 function send(p: PoolWorker, m: MainToWorker): void {
@@ -195,26 +202,41 @@ export async function* readFilesInOrder(
     return;
   }
   const threads = Math.floor(conf.threads);
-  const depth = threads + 1;
+  /** Files dispatched and not yet consumed, the current one included: bounds buffered memory. */
+  const depth = 2 * threads;
   const fmt = format.toLowerCase() as "json" | "csv";
   const wireSchema = dataTypeToJson(schema);
   const timeZone = options.timeZone ?? ctx.eval.timeZone;
-  const started: Task[] = [];
-  const dispatch = (i: number): void => {
-    const path = files[i]!.path;
-    const worker = pickWorker(threads);
-    const t: Task = { id: nextId++, path, worker, batches: [], rows: [], done: false, error: undefined, wake: undefined };
-    tasks.set(t.id, t);
-    started.push(t);
-    setActive(worker, 1);
-    send(worker, { t: "read", id: t.id, format: fmt, path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW });
+  const reader: Reader = { wake: undefined };
+  /** Per file: its worker task, or undefined when it was read in-process. */
+  const started: (Task | undefined)[] = [];
+  /** Send the next files to idle workers, at most `depth` ahead of file `i`. */
+  const fill = (i: number): void => {
+    while (started.length < files.length && started.length - i < depth) {
+      const worker = idleWorker(threads);
+      if (!worker) return;
+      const path = files[started.length]!.path;
+      const t: Task = { id: nextId++, path, worker, batches: [], rows: [], done: false, error: undefined, reader };
+      tasks.set(t.id, t);
+      started.push(t);
+      setActive(worker, 1);
+      send(worker, { t: "read", id: t.id, format: fmt, path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW });
+    }
   };
   try {
     for (let i = 0; i < files.length; i++) {
-      while (started.length < files.length && started.length - i < depth) dispatch(started.length);
       if (ctx.signal?.aborted) return;
-      const t = started[i]!;
+      fill(i);
+      const t = started[i];
+      if (started.length === i) {
+        // Every worker is busy with another scan's files: read this one here rather than wait.
+        started.push(undefined);
+        for await (const batch of readOne(format, files[i]!.path, schema, options, ctx)) yield { fileIndex: i, batch };
+        continue;
+      }
+      if (!t) continue;
       for (;;) {
+        fill(i);
         const cols = t.batches.shift();
         if (cols) {
           const n = t.rows.shift()!;
@@ -225,13 +247,13 @@ export async function* readFilesInOrder(
         }
         if (t.error) throw t.error;
         if (t.done) break;
-        await new Promise<void>((res) => (t.wake = res));
+        await new Promise<void>((res) => (reader.wake = res));
       }
       tasks.delete(t.id);
     }
   } finally {
     for (const t of started) {
-      if (!tasks.has(t.id)) continue;
+      if (!t || !tasks.has(t.id)) continue;
       tasks.delete(t.id);
       if (!t.done && !t.error) {
         send(t.worker, { t: "cancel", id: t.id });
