@@ -23,8 +23,17 @@ export type MainToWorker =
   | { readonly t: "ack"; readonly id: number }
   | { readonly t: "cancel"; readonly id: number };
 
+/**
+ * A string column travels as one string plus each value's length: cloning one long string is a
+ * copy, while cloning 65,536 short ones costs ~60 ns each on the (busier) receiving side.
+ */
+export interface JoinedStrings {
+  readonly joined: string;
+  readonly lengths: Int32Array;
+}
+
 export interface WireColumn {
-  readonly values: VectorValues;
+  readonly values: VectorValues | JoinedStrings;
   readonly validity: Uint8Array | null;
 }
 

@@ -23,7 +23,8 @@ import { type ErrorContext, SluiceError, executionError, internalError } from ".
 import type { TaskContext } from "../../physical/execution-plan.js";
 import { dataTypeToJson } from "../../types/json-schema.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
+import type { VectorValues } from "../../columnar/vector.js";
+import type { JoinedStrings, MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
 
 /** `sluice.files.parallelRead.*` as the scan sees them. */
 export interface ParallelReadConfig {
@@ -114,6 +115,19 @@ function setActive(p: PoolWorker, delta: number): void {
   else if (before > 0 && p.active === 0) p.worker.unref();
 }
 
+function fromWireValues(v: VectorValues | JoinedStrings): VectorValues {
+  if (!("joined" in v)) return v;
+  const { joined, lengths } = v;
+  const out = new Array<string>(lengths.length);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const end = at + lengths[i]!;
+    out[i] = joined.slice(at, end);
+    at = end;
+  }
+  return out;
+}
+
 function fromWire(e: WireError): Error {
   if (e.sluice) return new SluiceError(e.sluice.kind, e.sluice.code, e.message, e.sluice.context);
   const err = new Error(e.message);
@@ -138,7 +152,6 @@ function workerFailed(p: PoolWorker, why: string): void {
 
 function startWorker(): PoolWorker {
   const p: PoolWorker = { worker: spawn(), active: 0, dead: false };
-  p.worker.unref();
   p.worker.on("message", (m: WorkerToMain) => {
     const t = tasks.get(m.id);
     if (!t) return; // cancelled
@@ -154,6 +167,7 @@ function startWorker(): PoolWorker {
   });
   p.worker.on("error", (e: Error) => workerFailed(p, e.message));
   p.worker.on("exit", (code) => workerFailed(p, `the thread exited with code ${code}`));
+  p.worker.unref(); // after the listeners: adding a "message" listener refs the worker's port again
   return p;
 }
 
@@ -241,7 +255,7 @@ export async function* readFilesInOrder(
         if (cols) {
           const n = t.rows.shift()!;
           send(t.worker, { t: "ack", id: t.id });
-          const columns = schema.fields.map((f, k) => ({ type: f.type, length: n, values: cols[k]!.values, validity: cols[k]!.validity }));
+          const columns = schema.fields.map((f, k) => ({ type: f.type, length: n, values: fromWireValues(cols[k]!.values), validity: cols[k]!.validity }));
           yield { fileIndex: i, batch: makeBatch(schema, columns, n) };
           continue;
         }

@@ -11,6 +11,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
+import { storageOf } from "../../columnar/vector.js";
 import { SluiceError } from "../../common/errors.js";
 import { dataTypeFromJson } from "../../types/json-schema.js";
 import { StructType } from "../../types/struct-type.js";
@@ -44,11 +45,19 @@ export function toWireError(e: unknown): WireError {
 /** A batch as plain data plus the distinct buffers to transfer. */
 function toWire(b: ColumnBatch): { columns: WireColumn[]; transfer: ArrayBuffer[] } {
   const buffers = new Set<ArrayBuffer>();
-  const columns = b.columns.map((c) => {
+  const columns = b.columns.map((c): WireColumn => {
     const v = c.values;
-    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) buffers.add(v.buffer);
     if (c.validity && c.validity.buffer instanceof ArrayBuffer) buffers.add(c.validity.buffer);
-    return { values: v, validity: c.validity };
+    if (ArrayBuffer.isView(v)) {
+      if (v.buffer instanceof ArrayBuffer) buffers.add(v.buffer);
+      return { values: v, validity: c.validity };
+    }
+    if (storageOf(c.type) !== "str") return { values: v, validity: c.validity };
+    const strs = v as string[];
+    const lengths = new Int32Array(strs.length);
+    for (let i = 0; i < strs.length; i++) lengths[i] = strs[i]?.length ?? 0;
+    buffers.add(lengths.buffer);
+    return { values: { joined: strs.join(""), lengths }, validity: c.validity };
   });
   return { columns, transfer: [...buffers] };
 }
