@@ -16,7 +16,7 @@ export interface TaskContext {
   /** Cancellation: operators check it between batches. */
   readonly signal?: AbortSignal;
   /** sluice.files.parallelRead.*: worker threads decoding JSON/CSV files, and the listed bytes below which a scan reads in-process. */
-  readonly parallelRead?: { readonly threads: number; readonly minBytes: number };
+  readonly parallelRead?: { readonly threads: number; readonly minBytes: number; readonly pieceBytes?: number };
 }
 
 export interface ExecutionPlan {

@@ -25,7 +25,7 @@ import { toDecimal } from "./value-text.js";
 
 const readFileAsync = promisify(readFile);
 
-interface JsonRecord {
+export interface JsonRecord {
   readonly text: string;
   readonly line: number;
 }
@@ -217,7 +217,12 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
 }
 
 /** Read one JSON file into batches of `schema` (plus the corrupt-record column if present). */
-export async function* readJsonFile(path: string, schema: StructType, o: JsonReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
+export function readJsonFile(path: string, schema: StructType, o: JsonReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
+  return readJsonRecords(jsonFileRecords(path, o), path, schema, o, timeZone, batchSize);
+}
+
+/** Decode `records` (of the file `path`, named in errors) into batches, as readJsonFile does; parallel-read splits a file into byte ranges with it. */
+export async function* readJsonRecords(records: AsyncIterable<JsonRecord>, path: string, schema: StructType, o: JsonReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
   const zone = getTimeZone(timeZone);
   const corrupt = schema.fields.findIndex((f) => f.name === o.columnNameOfCorruptRecord && f.type.kind === "string");
   const cols = schema.fields.map((_, i) => i).filter((i) => i !== corrupt);
@@ -239,7 +244,7 @@ export async function* readJsonFile(path: string, schema: StructType, o: JsonRea
       else asm.set(cols[k]!, y);
     }
   };
-  for await (const rec of jsonFileRecords(path, o)) {
+  for await (const rec of records) {
     let value: unknown;
     let ok = true;
     try {

@@ -19,6 +19,8 @@ export type MainToWorker =
       readonly batchSize: number;
       /** Batches the worker may post ahead of the main thread's acks. */
       readonly window: number;
+      /** Read only the JSON lines starting in this byte range (file-pieces.ts). */
+      readonly range?: { readonly start: number; readonly end: number };
     }
   | { readonly t: "ack"; readonly id: number }
   | { readonly t: "cancel"; readonly id: number };
@@ -45,5 +47,6 @@ export interface WireError {
 
 export type WorkerToMain =
   | { readonly t: "batch"; readonly id: number; readonly numRows: number; readonly columns: readonly WireColumn[] }
-  | { readonly t: "done"; readonly id: number }
+  /** `lines`: lines the task read (for a range: what later ranges add to their error lines). */
+  | { readonly t: "done"; readonly id: number; readonly lines: number }
   | { readonly t: "error"; readonly id: number; readonly error: WireError };

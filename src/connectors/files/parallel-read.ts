@@ -24,6 +24,7 @@ import type { TaskContext } from "../../physical/execution-plan.js";
 import { dataTypeToJson } from "../../types/json-schema.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { VectorValues } from "../../columnar/vector.js";
+import { type ByteRange, PIECE_BYTES, planPieces, readJsonRange, shiftErrorLine, splittable } from "./file-pieces.js";
 import type { JoinedStrings, MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
 
 /** `sluice.files.parallelRead.*` as the scan sees them. */
@@ -32,6 +33,8 @@ export interface ParallelReadConfig {
   readonly threads: number;
   /** Listed bytes below which reading stays in-process (starting workers does not pay). */
   readonly minBytes: number;
+  /** Size of the byte-range pieces a large JSON lines file is cut into (default PIECE_BYTES). */
+  readonly pieceBytes?: number;
 }
 
 export const DEFAULT_PARALLEL_READ: ParallelReadConfig = { threads: Math.min(2, availableParallelism()), minBytes: 32 * 1024 * 1024 };
@@ -60,6 +63,8 @@ interface Task {
   readonly batches: WireColumn[][];
   readonly rows: number[];
   done: boolean;
+  /** Lines the worker read (set when done). */
+  lines: number;
   error: Error | undefined;
   /** The reading generator, woken by every message of its tasks. */
   readonly reader: Reader;
@@ -159,7 +164,10 @@ function startWorker(): PoolWorker {
       t.batches.push(m.columns as WireColumn[]);
       t.rows.push(m.numRows);
     } else {
-      if (m.t === "done") t.done = true;
+      if (m.t === "done") {
+        t.done = true;
+        t.lines = m.lines;
+      }
       else t.error = fromWire(m.error);
       setActive(p, -1);
     }
@@ -216,36 +224,48 @@ export async function* readFilesInOrder(
     return;
   }
   const threads = Math.floor(conf.threads);
-  /** Files dispatched and not yet consumed, the current one included: bounds buffered memory. */
+  /** Units (files or pieces) dispatched and not yet consumed, the current one included: bounds buffered memory. */
   const depth = 2 * threads;
   const fmt = format.toLowerCase() as "json" | "csv";
   const wireSchema = dataTypeToJson(schema);
   const timeZone = options.timeZone ?? ctx.eval.timeZone;
+  const units = readUnits(files, threads > 1 && splittable(fmt, options) ? (conf.pieceBytes ?? PIECE_BYTES) : 0);
   const reader: Reader = { wake: undefined };
-  /** Per file: its worker task, or undefined when it was read in-process. */
+  /** Per unit: its worker task, or undefined when it was read in-process. */
   const started: (Task | undefined)[] = [];
-  /** Send the next files to idle workers, at most `depth` ahead of file `i`. */
+  /** Send the next units to idle workers, at most `depth` ahead of unit `i`. */
   const fill = (i: number): void => {
-    while (started.length < files.length && started.length - i < depth) {
+    while (started.length < units.length && started.length - i < depth) {
       const worker = idleWorker(threads);
       if (!worker) return;
-      const path = files[started.length]!.path;
-      const t: Task = { id: nextId++, path, worker, batches: [], rows: [], done: false, error: undefined, reader };
+      const u = units[started.length]!;
+      const t: Task = { id: nextId++, path: u.path, worker, batches: [], rows: [], done: false, lines: 0, error: undefined, reader };
       tasks.set(t.id, t);
       started.push(t);
       setActive(worker, 1);
-      send(worker, { t: "read", id: t.id, format: fmt, path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW });
+      send(worker, { t: "read", id: t.id, format: fmt, path: u.path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW, ...(u.range ? { range: u.range } : {}) });
     }
   };
+  /** Lines in the earlier pieces of the current file (added to a piece's error lines). */
+  let linesBefore = 0;
   try {
-    for (let i = 0; i < files.length; i++) {
+    for (let i = 0; i < units.length; i++) {
       if (ctx.signal?.aborted) return;
+      const u = units[i]!;
+      if (!u.range || u.range.start === 0) linesBefore = 0;
       fill(i);
       const t = started[i];
       if (started.length === i) {
         // Every worker is busy with another scan's files: read this one here rather than wait.
         started.push(undefined);
-        for await (const batch of readOne(format, files[i]!.path, schema, options, ctx)) yield { fileIndex: i, batch };
+        const out = { lines: 0 };
+        const batches = u.range ? readJsonRange(u.path, u.range, schema, options, timeZone, ctx.batchSize, out) : readOne(format, u.path, schema, options, ctx);
+        try {
+          for await (const batch of batches) yield { fileIndex: u.fileIndex, batch };
+        } catch (e) {
+          throw shiftErrorLine(e as Error, u.path, linesBefore);
+        }
+        linesBefore += out.lines;
         continue;
       }
       if (!t) continue;
@@ -256,13 +276,14 @@ export async function* readFilesInOrder(
           const n = t.rows.shift()!;
           send(t.worker, { t: "ack", id: t.id });
           const columns = schema.fields.map((f, k) => ({ type: f.type, length: n, values: fromWireValues(cols[k]!.values), validity: cols[k]!.validity }));
-          yield { fileIndex: i, batch: makeBatch(schema, columns, n) };
+          yield { fileIndex: u.fileIndex, batch: makeBatch(schema, columns, n) };
           continue;
         }
-        if (t.error) throw t.error;
+        if (t.error) throw shiftErrorLine(t.error, u.path, linesBefore);
         if (t.done) break;
         await new Promise<void>((res) => (reader.wake = res));
       }
+      linesBefore += t.lines;
       tasks.delete(t.id);
     }
   } finally {
@@ -275,6 +296,23 @@ export async function* readFilesInOrder(
       }
     }
   }
+}
+
+interface ReadUnit {
+  readonly fileIndex: number;
+  readonly path: string;
+  readonly range?: ByteRange;
+}
+
+/** Files, the large ones cut into byte-range pieces of about `pieceBytes` (0: none). */
+function readUnits(files: readonly FileToRead[], pieceBytes: number): ReadUnit[] {
+  const out: ReadUnit[] = [];
+  files.forEach((f, fileIndex) => {
+    const pieces = pieceBytes > 0 ? planPieces(f.sizeBytes, pieceBytes) : undefined;
+    if (!pieces) out.push({ fileIndex, path: f.path });
+    else for (const range of pieces) out.push({ fileIndex, path: f.path, range });
+  });
+  return out;
 }
 
 /** Workers started so far and how many files each is reading (for tests and diagnostics). */

@@ -16,6 +16,7 @@ import { SluiceError } from "../../common/errors.js";
 import { dataTypeFromJson } from "../../types/json-schema.js";
 import { StructType } from "../../types/struct-type.js";
 import { readCsvFile } from "./csv-format.js";
+import { readJsonRange } from "./file-pieces.js";
 import { readJsonFile } from "./json-format.js";
 import { parseCsvReadOptions, parseJsonReadOptions } from "./options.js";
 import type { MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
@@ -62,8 +63,9 @@ function toWire(b: ColumnBatch): { columns: WireColumn[]; transfer: ArrayBuffer[
   return { columns, transfer: [...buffers] };
 }
 
-function readerFor(m: Extract<MainToWorker, { t: "read" }>): AsyncIterable<ColumnBatch> {
+function readerFor(m: Extract<MainToWorker, { t: "read" }>, out: { lines: number }): AsyncIterable<ColumnBatch> {
   const schema = new StructType((dataTypeFromJson(m.schema) as StructType).fields);
+  if (m.range) return readJsonRange(m.path, m.range, schema, m.options, m.timeZone, m.batchSize, out);
   if (m.format === "json") return readJsonFile(m.path, schema, parseJsonReadOptions(m.options), m.timeZone, m.batchSize);
   return readCsvFile(m.path, schema, parseCsvReadOptions(m.options), m.timeZone, m.batchSize);
 }
@@ -71,8 +73,9 @@ function readerFor(m: Extract<MainToWorker, { t: "read" }>): AsyncIterable<Colum
 async function run(m: Extract<MainToWorker, { t: "read" }>): Promise<void> {
   const r: Running = { id: m.id, outstanding: 0, cancelled: false, wake: undefined };
   running.set(m.id, r);
+  const out = { lines: 0 };
   try {
-    for await (const b of readerFor(m)) {
+    for await (const b of readerFor(m, out)) {
       if (r.cancelled) return;
       const { columns, transfer } = toWire(b);
       post({ t: "batch", id: m.id, numRows: b.numRows, columns }, transfer);
@@ -80,7 +83,7 @@ async function run(m: Extract<MainToWorker, { t: "read" }>): Promise<void> {
       while (r.outstanding >= m.window && !r.cancelled) await new Promise<void>((res) => (r.wake = res));
       if (r.cancelled) return;
     }
-    post({ t: "done", id: m.id });
+    post({ t: "done", id: m.id, lines: out.lines });
   } catch (e) {
     if (!r.cancelled) post({ t: "error", id: m.id, error: toWireError(e) });
   } finally {
