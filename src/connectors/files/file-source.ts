@@ -5,7 +5,8 @@
  *      infer it (JSON/CSV records, Parquet footers, text's `value STRING`). The result is the data
  *      columns followed by the partition columns, as in Spark.
  *   2. createFileScanExec: a scan reading file after file into batches of ≤ ctx.batchSize rows,
- *      partition columns filled in as constants.
+ *      partition columns filled in as constants; large JSON/CSV reads are decoded ahead in worker
+ *      threads, in the same order (parallel-read.ts).
  *   3. readFileBatches: the per-file reader the streaming file source calls.
  */
 import type { ColumnBatch } from "../../columnar/column-batch.js";

@@ -184,10 +184,18 @@ function startWorker(): PoolWorker {
  * only to idle workers: a file queued behind a busy one would wait while another worker idles.
  */
 function idleWorker(threads: number): PoolWorker | undefined {
-  while (pool.length < threads) pool.push(startWorker());
-  for (let i = 0; i < threads; i++) if (pool[i]!.active === 0) return pool[i];
+  if (cannotSpawn) return undefined;
+  try {
+    while (pool.length < threads) pool.push(startWorker());
+  } catch {
+    // No way to start the entry here (e.g. TypeScript sources run without tsx): read in-process.
+    cannotSpawn = true;
+  }
+  for (let i = 0; i < pool.length && i < threads; i++) if (pool[i]!.active === 0) return pool[i];
   return undefined;
 }
+
+let cannotSpawn = false;
 
 function send(p: PoolWorker, m: MainToWorker): void {
   if (!p.dead) p.worker.postMessage(m);
