@@ -3,8 +3,9 @@
  * tokenizing, value conversion) runs beside the operators on the main thread.
  *   1. `readFilesInOrder` decides: json/csv, threads > 0 and listed bytes ≥ minBytes read in
  *      workers; anything else reads in-process with the given per-file reader, as before.
- *   2. Up to `threads + 1` files are in flight at once, each sent to the least-busy worker of a
- *      small pool created lazily once per process; a worker runs its files one after another.
+ *   2. Files (or byte-range pieces of a large JSON lines file) go to idle workers of a small pool
+ *      created lazily once per process, at most 2 × threads ahead of the one being consumed; a
+ *      unit that finds no idle worker (another scan holds them) is read in-process.
  *   3. Batches are yielded in file order, then record order; a worker posts at most WINDOW batches
  *      ahead of what the consumer took (acks), so buffered memory stays bounded.
  *   4. A reader error arrives after the batches that preceded it and is thrown as the same
