@@ -383,7 +383,6 @@ function offsetsOf(d: arrow.Data): (i: number) => number {
   return (i) => o[d.offset + i]!;
 }
 
-const utf8 = new TextDecoder();
 
 /** One Arrow Data (a chunk of a column) as a Sluice vector of `type` (from arrowTypeToSpark). */
 export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpark(d.type)): Vector {

@@ -28,7 +28,6 @@ const INT_MAX = 2147483647;
 const LONG_MAX = 9223372036854775807;
 
 const isNumericKind = (t: DataType) => t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
-const isDatetime = (t: DataType) => t.kind === "date" || t.kind === "timestamp";
 
 /** Whether Spark allows CAST(from AS to) (ANSI rules; try_cast allows the same pairs). */
 export function canCast(from: DataType, to: DataType): boolean {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { Session, col, functions as F } from "../../src/index.js";
 import { AddData, CheckAnswer, CheckNewAnswer, ExpectFailure, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
 

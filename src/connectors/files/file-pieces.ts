@@ -10,9 +10,9 @@
  */
 import { open } from "node:fs/promises";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
-import { SluiceError, inputError } from "../../common/errors.js";
+import { SluiceError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
-import { type JsonRecord, jsonRecords, readJsonRecords } from "./json-format.js";
+import { type JsonRecord, chunkRecords, readJsonRecords } from "./json-format.js";
 import type { TextChunk } from "./line-chunks.js";
 import { parseJsonReadOptions } from "./options.js";
 
@@ -110,19 +110,8 @@ export async function* readLineRange(path: string, range: ByteRange, out: { line
   }
 }
 
-async function* rangeRecords(path: string, range: ByteRange, out: { lines: number }): AsyncGenerator<JsonRecord> {
-  const chunks = readLineRange(path, range, out);
-  for (;;) {
-    let next: IteratorResult<TextChunk>;
-    try {
-      next = await chunks.next();
-    } catch (e) {
-      throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
-    }
-    if (next.done) return;
-    const c = next.value;
-    for (const r of jsonRecords(c.text, { multiLine: false })) yield { text: r.text, line: r.line + c.firstLine - 1 };
-  }
+function rangeRecords(path: string, range: ByteRange, out: { lines: number }): AsyncGenerator<JsonRecord> {
+  return chunkRecords(path, readLineRange(path, range, out), { multiLine: false });
 }
 
 /** Batches of the JSON lines owned by `range` (lines in errors relative to the range; see `shiftErrorLine`). */

@@ -64,7 +64,15 @@ async function* jsonFileRecords(path: string, o: Pick<JsonReadOptions, "multiLin
     yield* jsonRecords(await readFileAsync(path, "utf8"), o);
     return;
   }
-  const chunks = readLineChunks(path);
+  yield* chunkRecords(path, readLineChunks(path), o);
+}
+
+/** The JSON records of line chunks of `path`, numbered by file line; a read error names the file. */
+export async function* chunkRecords(
+  path: string,
+  chunks: AsyncIterator<{ text: string; firstLine: number }>,
+  o: Pick<JsonReadOptions, "multiLine" | "lineSep">,
+): AsyncGenerator<JsonRecord> {
   for (;;) {
     let next: IteratorResult<{ text: string; firstLine: number }>;
     try {

@@ -34,7 +34,6 @@ class PercentileAccumulator implements GroupAccumulator {
   private summaries: (QuantileSummary | undefined)[] = [];
 
   constructor(
-    private readonly valueType: DataType,
     private readonly returnType: DataType,
     private readonly percentages: readonly number[],
     private readonly isArray: boolean,
@@ -124,7 +123,7 @@ const percentileApprox = (name: string): AggregateFunction => ({
   create(argTypes, returnType, ctx, options) {
     const pct = percentagesOf(argTypes[1]!, options.literals[1]) ?? { list: [0.5], isArray: false };
     const accuracy = argTypes[2] ? (literalNumber(argTypes[2], options.literals[2]) ?? DEFAULT_ACCURACY) : DEFAULT_ACCURACY;
-    return new PercentileAccumulator(argTypes[0]!, returnType, pct.list, pct.isArray, 1 / accuracy);
+    return new PercentileAccumulator(returnType, pct.list, pct.isArray, 1 / accuracy);
   },
 });
 

@@ -11,7 +11,7 @@ import { executionError } from "../../common/errors.js";
 import { makeVector, type Vector } from "../../columnar/vector.js";
 import { type DataType, DecimalType, DoubleType, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
 import type { AggregateFunction, ArgInfo, EvalContext, GroupAccumulator } from "../function-types.js";
-import { checkArity, growF64, growU8, overflow, unexpectedType, validityOf } from "./common.js";
+import { checkArity, growF64, overflow, unexpectedType, validityOf } from "./common.js";
 
 const TWO_63 = 2 ** 63;
 

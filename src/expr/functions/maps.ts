@@ -5,7 +5,7 @@
  */
 import { executionError } from "../../common/errors.js";
 import { ArrayType, type DataType, MapType, StringType } from "../../types/data-type.js";
-import type { ArgInfo, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
+import type { ArgInfo, ScalarFunction } from "../function-types.js";
 import { checkArity, define, mapRows, typeMismatch } from "./kernel.js";
 import { getTimeZone } from "../datetime/time-zone.js";
 import { valueToText } from "./value-text.js";

@@ -15,7 +15,7 @@
  */
 import { analysisError } from "../../common/errors.js";
 import { makeVector } from "../../columnar/vector.js";
-import { type DataType, StringType, sqlTypeName, TimestampType } from "../../types/data-type.js";
+import { StringType, sqlTypeName, TimestampType } from "../../types/data-type.js";
 import { type CalendarIntervalParts, parseCalendarIntervalParts } from "../datetime/interval.js";
 import { getTimeZone } from "../datetime/time-zone.js";
 import type { ScalarFunction } from "../function-types.js";

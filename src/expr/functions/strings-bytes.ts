@@ -6,7 +6,7 @@
  */
 import { executionError } from "../../common/errors.js";
 import { BinaryType, type DataType, IntegerType, LongType, StringType } from "../../types/data-type.js";
-import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
+import type { ArgInfo, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import { checkArity, define, mapRows, typeMismatch } from "./kernel.js";
 import { substringSQL } from "./strings.js";
 
