@@ -3,6 +3,7 @@ import { vectorFromValues } from "../../columnar/column-batch.js";
 import { batchToRows, makeBatch } from "../../columnar/column-batch.js";
 import { ArrayType, DoubleType, IntegerType, LongType, StringType, BooleanType, BinaryType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
+import { WINDOW_TYPE } from "../../expr/functions/datetime.js";
 import { GroupKeyEncoder } from "./group-key-encoder.js";
 import { canonicalKey } from "./key-dictionary.js";
 
@@ -44,6 +45,24 @@ describe("GroupKeyEncoder", () => {
     expect(ids[n - 1]).toBe(n - 1);
     const again = enc.lookup([vectorFromValues(LongType, xs), vectorFromValues(IntegerType, ys)], n);
     expect(again).toEqual(ids);
+  });
+
+  it("groups window structs by (start, end), nulls included, past many windows", () => {
+    const W = WINDOW_TYPE;
+    const enc = new GroupKeyEncoder([W, StringType]);
+    const w = (start: number | null, end: number | null) => ({ start, end });
+    const ws = vectorFromValues(W, [w(0, 10), w(0, 10), w(0, 20), w(10, 20), null, w(null, 10), w(null, 10), w(0, 10)]);
+    const ks = vectorFromValues(StringType, ["a", "a", "a", "a", "a", "a", "a", "b"]);
+    expect([...enc.encode([ws, ks], 8)]).toEqual([0, 0, 1, 2, 3, 4, 4, 5]);
+    expect([...enc.lookup([vectorFromValues(W, [w(10, 20), w(20, 30)]), vectorFromValues(StringType, ["a", "a"])], 2)]).toEqual([2, -1]);
+    const keys = enc.keyVectors()[0]!;
+    expect(keys.values.slice(0, 3)).toEqual([w(0, 10), w(0, 20), w(10, 20)]);
+    const many = new GroupKeyEncoder([W], { keepKeys: false });
+    const n = 20_000;
+    const vs = vectorFromValues(W, Array.from({ length: n }, (_, i) => w(i * 1e7, i * 1e7 + 1e7)));
+    const ids = many.encode([vs], n);
+    expect(many.numGroups).toBe(n);
+    expect(many.lookup([vs], n)).toEqual(ids);
   });
 
   it("groups nested values by content, with no keys as one group", () => {

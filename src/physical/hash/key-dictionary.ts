@@ -5,10 +5,11 @@
  *
  * Normalisation follows Spark's NormalizeFloatingNumbers: -0.0 equals 0.0 and every NaN equals
  * every other NaN. Numbers hash through typed open-addressing tables (no boxing, no strings);
- * strings use one Map per column; nested values (arrays, structs, maps, binary) are keyed by a
- * canonical string, built only for those types.
+ * strings use one Map per column; window structs by their two timestamps; other nested values
+ * (arrays, structs, maps, binary) are keyed by a canonical string, built only for those types.
  */
 import type { Vector } from "../../columnar/vector.js";
+import { isWindowStruct } from "../../expr/functions/datetime.js";
 import type { DataType } from "../../types/data-type.js";
 
 export type DictionaryKind = "i32" | "f64" | "bool" | "str" | "obj";
@@ -53,7 +54,7 @@ export function createDictionary(kind: DictionaryKind, type: DataType): KeyDicti
     case "str":
       return new MapDictionary((v, i) => (v.values as string[])[i]!);
     case "obj":
-      return new MapDictionary((v, i) => canonicalKey(type, (v.values as unknown[])[i]));
+      return isWindowStruct(type) ? new WindowDictionary() : new MapDictionary((v, i) => canonicalKey(type, (v.values as unknown[])[i]));
   }
 }
 
@@ -138,6 +139,87 @@ class NumberDictionary implements KeyDictionary {
       let t = hashNumber(x) & this.mask;
       while (this.slots[t] !== 0) t = (t + 1) & this.mask;
       this.keys[t] = x;
+      this.slots[t] = id;
+    }
+  }
+}
+
+type WindowValue = { readonly start: number | null; readonly end: number | null } | null;
+
+/**
+ * Window structs {start, end} (the keys of every window aggregation) by their two timestamps in
+ * one open-addressing table: no string per row. A window with a null field (rare) is keyed by
+ * its canonical string instead, in the same id space.
+ */
+class WindowDictionary implements KeyDictionary {
+  private keys = new Float64Array(128); // start, end per slot
+  private slots = new Int32Array(64); // id + 1; 0 = empty
+  private mask = 63;
+  private count = 0;
+  private nullId = -1;
+  private readonly partial = new Map<string, number>();
+
+  get size(): number {
+    return this.count;
+  }
+
+  encode(v: Vector, n: number, out: Int32Array, insert: boolean): void {
+    const values = v.values as WindowValue[];
+    const validity = v.validity;
+    for (let i = 0; i < n; i++) {
+      const w = validity !== null && validity[i] === 0 ? null : values[i]!;
+      if (w === null) {
+        if (this.nullId < 0 && insert) this.nullId = this.count++;
+        out[i] = this.nullId;
+      } else if (w.start === null || w.end === null) {
+        const k = `${w.start}|${w.end}`;
+        let id = this.partial.get(k);
+        if (id === undefined && insert) this.partial.set(k, (id = this.count++));
+        out[i] = id ?? -1;
+      } else {
+        out[i] = this.find(w.start === 0 ? 0 : w.start, w.end === 0 ? 0 : w.end, insert);
+      }
+    }
+  }
+
+  private static hash(start: number, end: number): number {
+    return hashNumber(start) ^ Math.imul(hashNumber(end), 0x9e3779b1);
+  }
+
+  private find(start: number, end: number, insert: boolean): number {
+    const keys = this.keys;
+    let s = WindowDictionary.hash(start, end) & this.mask;
+    for (;;) {
+      const id = this.slots[s]!;
+      if (id === 0) break;
+      if (keys[2 * s] === start && keys[2 * s + 1] === end) return id - 1;
+      s = (s + 1) & this.mask;
+    }
+    if (!insert) return -1;
+    const id = this.count++;
+    keys[2 * s] = start;
+    keys[2 * s + 1] = end;
+    this.slots[s] = id + 1;
+    if (this.count * 2 > this.mask) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
+    const cap = oldSlots.length * 2;
+    this.keys = new Float64Array(2 * cap);
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let s = 0; s < oldSlots.length; s++) {
+      const id = oldSlots[s]!;
+      if (id === 0) continue;
+      const start = oldKeys[2 * s]!;
+      const end = oldKeys[2 * s + 1]!;
+      let t = WindowDictionary.hash(start, end) & this.mask;
+      while (this.slots[t] !== 0) t = (t + 1) & this.mask;
+      this.keys[2 * t] = start;
+      this.keys[2 * t + 1] = end;
       this.slots[t] = id;
     }
   }
