@@ -9,6 +9,8 @@ import { Session, col, functions as F } from "../../src/index.js";
 
 const [mode, inDir, outDir, chkDir] = process.argv.slice(2) as [string, string, string, string];
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+// The windowed mode decodes its files in worker threads (any size), so kills also land mid-hand-off.
+if (mode === "windowed") spark.conf.set("sluice.files.parallelRead.minBytes", "0");
 const input = spark.readStream.schema("id INT, v DOUBLE, ts TIMESTAMP").option("maxFilesPerTrigger", 2).json(inDir);
 const windowed = input
   .withWatermark("ts", "5 seconds")

@@ -3,7 +3,8 @@
  * through a windowed aggregation with a watermark, or through chained stateful operators, is killed with SIGKILL at random moments and
  * restarted until it finishes; the committed output must equal an unbroken run — every row exactly
  * once. SLUICE_CRASH_TRIALS sets the number of stateless trials (default 30); a third as many
- * windowed and a sixth as many chained-operator trials run alongside.
+ * windowed (their files decoded in worker threads) and a sixth as many chained-operator trials
+ * run alongside.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
