@@ -74,9 +74,10 @@ describe("__session_end: the end of a row's own session (values from PySpark 4.0
     ];
     expect(ends(rows)).toEqual([T0 + 3 * SEC, us("2024-02-01T00:00:09Z"), null, null, null, null, null, null, us("2024-02-02T00:00:00Z")]);
   });
-  it("a literal gap is read once, leniently, as Sluice reads interval literals", () => {
+  it("a literal gap is cast as strictly as a per-row one (as Spark: '10 secs' is no interval)", () => {
     expect(endWithLiteral(lit("5 minutes", S))).toBe(T0 + 300 * SEC);
-    expect(endWithLiteral(lit("10 secs", S))).toBe(T0 + 10 * SEC);
+    expect(endWithLiteral(lit("10 secs", S))).toBeNull();
+    expect(endWithLiteral(lit("1.5 seconds", S))).toBe(T0 + 1.5 * SEC);
     expect(endWithLiteral(lit("1 month", S))).toBe(us("2024-02-01T00:00:00Z"));
     expect(endWithLiteral(lit("abc", S))).toBeNull();
     expect(endWithLiteral(lit("0 seconds", S))).toBeNull();

@@ -7,16 +7,16 @@
  *   - `__session_end(ts, gap)`: the end of the row's own session, ts + gap, where the STRING gap is
  *     read as Spark casts a string to a calendar interval. NULL when ts or the gap is null, the gap
  *     does not parse, or the end is not after ts: Spark drops such rows from session windows.
- *     A literal gap is parsed once with the lenient reading of interval literals used across
- *     Sluice ("5 minutes", "10 secs"); a per-row gap follows Spark's cast strictly (full unit
- *     names, a fraction only on seconds), so the same rows are dropped as in Spark.
+ *     Literal or per-row, the gap follows Spark's cast strictly (full unit names, a fraction only
+ *     on seconds: "10 secs" is no interval), so the same rows are dropped as in Spark; a literal
+ *     is parsed once.
  * A gap of any other type is rejected as Spark rejects it (`_LEGACY_ERROR_TEMP_1040`, which asks
  * for a CalendarIntervalType; Sluice has no interval types, so an interval string is asked for).
  */
 import { analysisError } from "../../common/errors.js";
 import { makeVector } from "../../columnar/vector.js";
 import { StringType, sqlTypeName, TimestampType } from "../../types/data-type.js";
-import { type CalendarIntervalParts, parseCalendarIntervalParts } from "../datetime/interval.js";
+import type { CalendarIntervalParts } from "../datetime/interval.js";
 import { getTimeZone } from "../datetime/time-zone.js";
 import type { ScalarFunction } from "../function-types.js";
 import { datetimeFunctions, isWindowStruct } from "./datetime.js";
@@ -105,7 +105,7 @@ const sessionEnd = define(
   (args, argExprs, _rt, ctx) => {
     const zone = getTimeZone(ctx.timeZone);
     const lit = literalOf(argExprs[1]);
-    const fixed = typeof lit === "string" ? parseCalendarIntervalParts(lit) : null;
+    const fixed = typeof lit === "string" ? parseIntervalCast(lit) : null;
     const constant = argExprs[1]!.kind === "literal" || typeof lit === "string";
     const parsed = new Map<string, CalendarIntervalParts | null>();
     return (batch) => {
