@@ -73,16 +73,21 @@ export async function* chunkRecords(
   chunks: AsyncIterator<{ text: string; firstLine: number }>,
   o: Pick<JsonReadOptions, "multiLine" | "lineSep">,
 ): AsyncGenerator<JsonRecord> {
-  for (;;) {
-    let next: IteratorResult<{ text: string; firstLine: number }>;
-    try {
-      next = await chunks.next();
-    } catch (e) {
-      throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
+  try {
+    for (;;) {
+      let next: IteratorResult<{ text: string; firstLine: number }>;
+      try {
+        next = await chunks.next();
+      } catch (e) {
+        throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
+      }
+      if (next.done) return;
+      const c = next.value;
+      for (const r of jsonRecords(c.text, o)) yield { text: r.text, line: r.line + c.firstLine - 1 };
     }
-    if (next.done) return;
-    const c = next.value;
-    for (const r of jsonRecords(c.text, o)) yield { text: r.text, line: r.line + c.firstLine - 1 };
+  } finally {
+    // A consumer that stops early (LIMIT, a cancelled worker task) must still close the file.
+    await chunks.return?.();
   }
 }
 

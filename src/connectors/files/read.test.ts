@@ -2,8 +2,14 @@
  * Reading: parse modes, options and error cases. Expected rows are what PySpark 4.0.1 returned for
  * the same files (testdata/read/*), with UTC as the session time zone.
  */
+import { mkdtempSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { StructType } from "../../types/struct-type.js";
 import { resolveFileSource } from "./file-source.js";
+import { readJsonFile } from "./json-format.js";
+import { parseJsonReadOptions } from "./options.js";
 import { TESTDATA, read, spec, testCtx } from "./test-support.js";
 
 const R = TESTDATA + "read/";
@@ -219,5 +225,28 @@ describe("ISO timestamp fast path", async () => {
     expect(parseTimestampLenient("1969-12-31T23:59:59.123456Z", utc)).toBe(-876544);
     expect(parseTimestampLenient("2023-02-29T00:00:00Z", utc)).toBeNull();
     expect(parseTimestampLenient("2024-01-02T03:04:05+01:00", utc)).toBe(Date.parse("2024-01-02T02:04:05Z") * 1000);
+  });
+});
+
+describe("file handles", () => {
+  it("a JSON read stopped after its first batch closes the file", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sluice-fh-")), "rows.json");
+    writeFileSync(path, Array.from({ length: 100 }, (_, i) => JSON.stringify({ a: i })).join("\n"));
+    const openOnPath = () => readdirSync("/proc/self/fd").filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    }).length;
+    let batches = 0;
+    for await (const b of readJsonFile(path, StructType.fromDDL("a INT"), parseJsonReadOptions({}), "UTC", 10)) {
+      expect(b.numRows).toBe(10);
+      expect(openOnPath()).toBe(1);
+      batches++;
+      break;
+    }
+    expect(batches).toBe(1);
+    expect(openOnPath()).toBe(0);
   });
 });
