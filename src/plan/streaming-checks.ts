@@ -111,7 +111,7 @@ function checkGlobalWatermarkLimit(plan: ResolvedPlan, outputMode: OutputMode, o
   const stateful = (p: ResolvedPlan): boolean => {
     if (!isStreamingPlan(p)) return false;
     if (p.kind === "aggregate") return true;
-    return p.kind === "dropDuplicates" && (p.withinWatermark || p.keys.some((k) => p.input.output[k]?.watermarkDelayMs !== undefined));
+    return p.kind === "dropDuplicates" && (p.withinWatermark || dedupKeysCarryEventTime(p));
   };
   const below = (p: ResolvedPlan): boolean => resolvedChildren(p).some((c) => emitsLateRows(c) || below(c));
   const visit = (p: ResolvedPlan): void => {
@@ -137,7 +137,7 @@ export function unboundedStateOperators(plan: ResolvedPlan): string[] {
       if (p.kind === "aggregate" && p.groupBy.length > 0 && eventTimeGroupKey(p) === undefined) {
         out.push(`aggregation by [${p.output.slice(0, p.groupBy.length).map((a) => a.name).join(", ")}]: no watermarked event-time column among the grouping keys`);
       }
-      if (p.kind === "dropDuplicates" && !p.withinWatermark && !p.keys.some((k) => p.input.output[k]?.watermarkDelayMs !== undefined)) {
+      if (p.kind === "dropDuplicates" && !p.withinWatermark && !dedupKeysCarryEventTime(p)) {
         out.push(`dropDuplicates(${p.keys.map((k) => p.input.output[k]?.name).join(", ")}): no watermarked event-time column among the keys (use dropDuplicatesWithinWatermark, or add the event time to the keys)`);
       }
     }
@@ -145,6 +145,11 @@ export function unboundedStateOperators(plan: ResolvedPlan): string[] {
   };
   walk(plan);
   return out;
+}
+
+/** Whether a dropDuplicates has a watermarked event-time column among its keys (its state is then bounded). */
+function dedupKeysCarryEventTime(p: Extract<ResolvedPlan, { kind: "dropDuplicates" }>): boolean {
+  return p.keys.some((k) => p.input.output[k]?.watermarkDelayMs !== undefined);
 }
 
 function hasAggregateBelow(p: ResolvedPlan): boolean {

@@ -88,7 +88,13 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     incremental: new IncrementalExecution(plan, checkpointDir, stateProviderKind(conf.get("spark.sql.streaming.stateStore.providerClass")), {
       minDeltasForSnapshot: Number(conf.get("spark.sql.streaming.stateStore.minDeltasForSnapshot", "10")),
       minVersionsToRetain: Number(conf.get("spark.sql.streaming.minBatchesToRetain", "100")),
-    }, lateRowsFn ? (op, rows) => void late.set(op, [...(late.get(op) ?? []), rows]) : undefined),
+    }, lateRowsFn
+      ? (op, rows) => {
+          const list = late.get(op);
+          if (list) list.push(rows);
+          else late.set(op, [rows]);
+        }
+      : undefined),
     ...(lateRowsFn
       ? {
           afterBatch: async (batchId: number) => {

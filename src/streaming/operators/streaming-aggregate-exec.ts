@@ -13,13 +13,12 @@
 import { type ColumnBatch, filterBatch, getValue, makeBatch } from "../../columnar/column-batch.js";
 import type { Vector } from "../../columnar/vector.js";
 import { compileExpr } from "../../expr/compile.js";
-import type { CompiledExpr } from "../../expr/function-types.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
-import type { StateStore, StateValue } from "../state/state-store.js";
-import { aggregateOutputSchema, aggregateStateSchema, describeAggregate, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
+import type { StateValue } from "../state/state-store.js";
+import { aggregateOutputSchema, aggregateStateSchema, describeAggregate, emitStoredGroups, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
 import { atOrBelowWatermark, lateMask } from "./event-time.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 import { stateKey } from "./state-key.js";
@@ -135,37 +134,19 @@ export class StreamingAggregateExec implements ExecutionPlan {
     const t1 = performance.now();
     const mode = state.outputMode;
     if (mode === "update" && n > 0) yield evaluateGroups(node, this.schema, accs, keyRows, result);
-    if (mode === "complete") yield await this.emitStored(store, ctx, result, () => true, false);
+    if (mode === "complete") yield await emitStoredGroups(node, this.schema, store, ctx, result, () => true, false);
     if (state.hasWatermark && spec.eventTimeKey && mode !== "complete") {
       const wm = state.evictionWatermarkMs;
-      const expired = (k: readonly unknown[]): boolean => {
-        const t = this.eventTimeUs(k);
+      // A state value starts with the group's key values.
+      const expired = (v: StateValue): boolean => {
+        const t = this.eventTimeUs(v);
         return t !== undefined && atOrBelowWatermark(t, wm);
       };
-      const out = await this.emitStored(store, ctx, result, expired, true);
+      const out = await emitStoredGroups(node, this.schema, store, ctx, result, expired, true);
       if (mode === "append" && out.numRows > 0) yield out;
     }
     const removalMs = performance.now() - t1;
     await commitAndReport(state, spec.operatorId, provider, store, { operatorName: "stateStoreSave", numRowsUpdated: n, updateMs, removalMs, droppedByWatermark: dropped });
-  }
-
-  /** Evaluate stored groups matching `select` (optionally removing them) into one batch. */
-  private async emitStored(store: StateStore, ctx: TaskContext, result: CompiledExpr[], select: (keys: readonly unknown[]) => boolean, remove: boolean): Promise<ColumnBatch> {
-    const nk = this.spec.node.groupBy.length;
-    const rows: StateValue[] = [];
-    const keys: string[] = [];
-    for await (const chunk of store.scanChunks()) {
-      for (const [k, v] of chunk) {
-        if (select(v.slice(0, nk))) {
-          rows.push(v);
-          keys.push(k);
-        }
-      }
-    }
-    if (remove) for (const k of keys) store.remove(k);
-    const accs = newAccumulators(this.spec.node, ctx);
-    mergeStateRows(this.spec.node, accs, rows.map((_, i) => i), rows, rows.length);
-    return evaluateGroups(this.spec.node, this.schema, accs, rows.map((r) => r.slice(0, nk)), result);
   }
 }
 
