@@ -6,21 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { Session, col, functions as F } from "../../src/index.js";
+import { stateOps, stateOpsPerBatch, t, win } from "../support/stateful-progress.js";
 import { AddData, AssertOnQuery, CheckNewAnswer, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
-const t = (sec: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, sec));
-const win = (startSec: number, endSec: number) => ({ start: t(startSec), end: t(endSec) });
-
-interface StateOp {
-  operatorName: string;
-  numRowsTotal: number;
-  numRowsUpdated: number;
-  numRowsRemoved: number;
-  numRowsDroppedByWatermark: number;
-}
-type Progress = { stateOperators: StateOp[]; numInputRows: number };
-const progress = (q: { recentProgress: readonly unknown[] }): Progress[] => q.recentProgress as Progress[];
 
 function events() {
   const input = spark.memoryStream("id STRING, ts TIMESTAMP");
@@ -39,7 +28,7 @@ describe("chained stateful operators", () => {
       AddData(input, { id: "a", ts: t(5) }, { id: "b", ts: t(12) }, { id: "c", ts: t(25) }, { id: "d", ts: t(27) }),
       CheckNewAnswer(),
       AssertOnQuery("two operators, downstream first as in Spark; the first emitted [0, 10) to the second", (q) => {
-        const [perMinuteOp, perWindowOp] = progress(q).at(-1)!.stateOperators;
+        const [perMinuteOp, perWindowOp] = stateOpsPerBatch(q).at(-1)!;
         expect(perWindowOp).toMatchObject({ operatorName: "stateStoreSave", numRowsTotal: 2, numRowsRemoved: 1 });
         expect(perMinuteOp).toMatchObject({ operatorName: "stateStoreSave", numRowsTotal: 1, numRowsUpdated: 1 });
       }),
@@ -48,9 +37,9 @@ describe("chained stateful operators", () => {
       AddData(input, { id: "late", ts: t(3) }, { id: "e", ts: t(70) }),
       CheckNewAnswer({ window: win(0, 60), total: 4, windows: 3 }),
       AssertOnQuery("the late row was dropped by the first operator only", (q) => {
-        const dropped = progress(q).flatMap((p) => p.stateOperators.map((o) => o.numRowsDroppedByWatermark));
+        const dropped = stateOps(q).map((o) => o.numRowsDroppedByWatermark);
         expect(dropped.reduce((a, b) => a + b, 0)).toBe(1);
-        expect(progress(q).at(-1)!.stateOperators[0]).toMatchObject({ numRowsTotal: 0, numRowsRemoved: 1 });
+        expect(stateOpsPerBatch(q).at(-1)![0]).toMatchObject({ numRowsTotal: 0, numRowsRemoved: 1 });
       }),
       AddData(input, { id: "f", ts: t(200) }),
       CheckNewAnswer({ window: win(60, 120), total: 1, windows: 1 }),
@@ -86,7 +75,7 @@ describe("chained stateful operators", () => {
       AddData(input, { id: "a", ts: t(1) }, { id: "c", ts: t(30) }),
       CheckNewAnswer({ window: win(0, 10), n: 2 }),
       AssertOnQuery("three operators, dedup state bounded by the watermark", (q) => {
-        const ops = progress(q).at(-1)!.stateOperators;
+        const ops = stateOpsPerBatch(q).at(-1)!;
         expect(ops.map((o) => o.operatorName)).toEqual(["dedupe", "stateStoreSave", "dedupe"]);
         expect(ops[0]!.numRowsTotal).toBe(0);
       }),
@@ -106,7 +95,7 @@ describe("chained stateful operators", () => {
       StartStream(),
       AddData(input, { id: "c", ts: t(45) }),
       CheckNewAnswer({ window: win(0, 10), n: 1 }, { window: win(10, 20), n: 1 }, { window: win(0, 20), n: 2 }),
-      AssertOnQuery("two operators with their own state", (q) => expect(progress(q).at(-1)!.stateOperators.map((o) => o.numRowsTotal)).toEqual([1, 1])),
+      AssertOnQuery("two operators with their own state", (q) => expect(stateOpsPerBatch(q).at(-1)!.map((o) => o.numRowsTotal)).toEqual([1, 1])),
     );
   });
 

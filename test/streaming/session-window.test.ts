@@ -8,18 +8,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { Session, col, functions as F } from "../../src/index.js";
+import { stateOps, t, win as sw } from "../support/stateful-progress.js";
 import { AddData, AssertOnQuery, CheckLastBatch, CheckNewAnswer, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
-const t = (sec: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, sec));
-const sw = (startSec: number, endSec: number) => ({ start: t(startSec), end: t(endSec) });
-
-interface StateOp {
-  operatorName: string;
-  numRowsTotal: number;
-  numRowsDroppedByWatermark: number;
-}
-const stateOps = (q: { recentProgress: readonly unknown[] }): StateOp[] => q.recentProgress.flatMap((p) => (p as { stateOperators: StateOp[] }).stateOperators);
 
 const sessions = (watermark: boolean) => {
   const input = spark.memoryStream("id STRING, ts TIMESTAMP, v INT");

@@ -5,20 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { Session, col, functions as F } from "../../src/index.js";
+import { stateOps, t, win } from "../support/stateful-progress.js";
 import { AddData, AssertOnQuery, CheckAnswer, CheckLastBatch, CheckNewAnswer, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
-const t = (sec: number): Date => new Date(Date.UTC(2024, 0, 1, 0, 0, sec));
-const win = (startSec: number, endSec: number) => ({ start: t(startSec), end: t(endSec) });
-
-interface StateOp {
-  numRowsTotal: number;
-  numRowsUpdated: number;
-  numRowsRemoved: number;
-  numRowsDroppedByWatermark: number;
-}
-const stateOps = (q: { recentProgress: readonly unknown[] }): StateOp[] =>
-  q.recentProgress.flatMap((p) => (p as { stateOperators: StateOp[] }).stateOperators);
 
 describe("stateful streaming", () => {
   it("windowed count in append mode emits each window once the watermark passes its end", async () => {
