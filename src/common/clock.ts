@@ -8,8 +8,15 @@ export interface Clock {
   waitUntil(deadlineMs: number, signal?: AbortSignal): Promise<void>;
 }
 
-function abortable(signal: AbortSignal | undefined, onAbort: () => void): void {
-  signal?.addEventListener("abort", onAbort, { once: true });
+/**
+ * Run `onAbort` if `signal` aborts before the wait ends; returns the function that ends the wait
+ * and removes the listener (a wait that ends by time must not leave one behind: a processingTime
+ * trigger waits once per interval on the query's signal).
+ */
+function abortable(signal: AbortSignal | undefined, onAbort: () => void): () => void {
+  if (!signal) return () => undefined;
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
 }
 
 export class SystemClock implements Clock {
@@ -20,8 +27,11 @@ export class SystemClock implements Clock {
     const delay = deadlineMs - Date.now();
     if (delay <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = setTimeout(resolve, delay);
-      abortable(signal, () => {
+      const t = setTimeout(() => {
+        release();
+        resolve();
+      }, delay);
+      const release = abortable(signal, () => {
         clearTimeout(t);
         resolve();
       });
@@ -42,9 +52,15 @@ export class ManualClock implements Clock {
   waitUntil(deadlineMs: number, signal?: AbortSignal): Promise<void> {
     if (deadlineMs <= this.#now || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const w = { deadline: deadlineMs, resolve };
+      const w = {
+        deadline: deadlineMs,
+        resolve: () => {
+          release();
+          resolve();
+        },
+      };
       this.#waiters.push(w);
-      abortable(signal, () => {
+      const release = abortable(signal, () => {
         this.#waiters = this.#waiters.filter((x) => x !== w);
         resolve();
       });
