@@ -7,13 +7,14 @@
 import type { ColumnBatch } from "../columnar/column-batch.js";
 import type { EvalContext } from "../expr/function-types.js";
 import type { StructType } from "../types/struct-type.js";
+import { SluiceError } from "../common/errors.js";
 
 /** What an operator may use while running. */
 export interface TaskContext {
   readonly eval: EvalContext;
   /** Target rows per output batch for operators that build batches (scans, joins, generate). */
   readonly batchSize: number;
-  /** Cancellation: operators check it between batches. */
+  /** Cancellation: operators call `throwIfAborted(ctx)` between batches. */
   readonly signal?: AbortSignal;
   /** sluice.files.parallelRead.*: worker threads decoding JSON/CSV files, and the listed bytes below which a scan reads in-process. */
   readonly parallelRead?: { readonly threads: number; readonly minBytes: number; readonly pieceBytes?: number };
@@ -28,6 +29,18 @@ export interface ExecutionPlan {
   /** One line for explain: name plus its arguments, e.g. `FilterExec: (amount > 10)`. */
   describe(): string;
 }
+
+/**
+ * Operators call this between batches. An aborted task must end with this error, never by
+ * returning early: a parent would take the cut-short stream for the whole input (a stateful
+ * operator would commit partial state, a sink would commit a partial batch).
+ */
+export function throwIfAborted(ctx: TaskContext): void {
+  if (ctx.signal?.aborted) throw new SluiceError("execution", "TASK_INTERRUPTED", "The task was interrupted because its query is stopping; its output is incomplete and was discarded");
+}
+
+/** Whether `e` is the error of an interrupted task (see throwIfAborted). */
+export const isTaskInterrupted = (e: unknown): boolean => e instanceof SluiceError && e.code === "TASK_INTERRUPTED";
 
 /** Indented tree of `describe()` lines, as `explain()` prints the physical plan. */
 export function formatPhysicalPlan(plan: ExecutionPlan): string {

@@ -21,7 +21,7 @@ import { Worker } from "node:worker_threads";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
 import { type ErrorContext, SluiceError, executionError, internalError } from "../../common/errors.js";
-import type { TaskContext } from "../../physical/execution-plan.js";
+import { type TaskContext, throwIfAborted } from "../../physical/execution-plan.js";
 import { dataTypeToJson } from "../../types/json-schema.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { VectorValues } from "../../columnar/vector.js";
@@ -227,7 +227,7 @@ export async function* readFilesInOrder(
   const conf = ctx.parallelRead ?? DEFAULT_PARALLEL_READ;
   if (!useParallelRead(format, files, conf)) {
     for (let i = 0; i < files.length; i++) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       for await (const batch of readOne(format, files[i]!.path, schema, options, ctx)) yield { fileIndex: i, batch };
     }
     return;
@@ -259,7 +259,7 @@ export async function* readFilesInOrder(
   let linesBefore = 0;
   try {
     for (let i = 0; i < units.length; i++) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       const u = units[i]!;
       if (!u.range || u.range.start === 0) linesBefore = 0;
       fill(i);

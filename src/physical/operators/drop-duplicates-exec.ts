@@ -1,7 +1,7 @@
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { takeBatch } from "../../columnar/column-batch.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
 
 /**
@@ -27,7 +27,7 @@ export class DropDuplicatesExec implements ExecutionPlan {
     const types = this.keys.map((k) => this.schema.fields[k]!.type);
     const encoder = new GroupKeyEncoder(types, { keepKeys: false });
     for await (const batch of this.child.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       const n = batch.numRows;
       if (n === 0) continue;
       let next = encoder.numGroups;

@@ -4,7 +4,7 @@ import type { Vector } from "../../columnar/vector.js";
 import type { CompiledExpr } from "../../expr/function-types.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { type Compiler, exprToString } from "./describe.js";
 
 /** Keeps the rows where the condition is true (null counts as false, as in SQL). */
@@ -28,7 +28,7 @@ export class FilterExec implements ExecutionPlan {
 
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     for await (const batch of this.child.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       if (batch.numRows === 0) continue;
       const mask = trueMask(this.compiled(batch), batch.numRows);
       const out = filterBatch(batch, mask);

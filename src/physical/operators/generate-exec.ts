@@ -10,7 +10,7 @@ import { VectorBuilder, makeBatch, take } from "../../columnar/column-batch.js";
 import type { CompiledExpr } from "../../expr/function-types.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { type Compiler, exprToString } from "./describe.js";
 
 export type GeneratorKind = "explode" | "posexplode" | "inline";
@@ -40,7 +40,7 @@ export class GenerateExec implements ExecutionPlan {
     const el = this.arg.type.kind === "array" ? this.arg.type.elementType : null;
     const structNames = el !== null && el.kind === "struct" ? el.fields.map((f) => f.name) : genFields.map((f) => f.name);
     for await (const batch of this.child.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       const n = batch.numRows;
       if (n === 0) continue;
       const coll = this.compiled(batch);

@@ -20,7 +20,7 @@ import type { RExpr } from "../../expr/resolved-expr.js";
 import type { RAggCall } from "../../plan/resolved-plan.js";
 import { type DataType, IntegerType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
 import { type Compiler, exprToString, exprsToString } from "./describe.js";
 import { trueMask } from "./filter-exec.js";
@@ -80,7 +80,7 @@ export class HashAggregateExec implements ExecutionPlan {
     );
 
     for await (const batch of this.child.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       const n = batch.numRows;
       if (n === 0) continue;
       const keyVecs = this.keys.map((k) => k(batch));

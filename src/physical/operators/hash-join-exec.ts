@@ -16,7 +16,7 @@ import type { CompiledExpr } from "../../expr/function-types.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import type { JoinType } from "../../plan/logical-plan.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
 import { type DictionaryKind, dictionaryKindOf } from "../hash/key-dictionary.js";
 import { type Compiler, exprToString } from "./describe.js";
@@ -56,7 +56,7 @@ export class HashJoinExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const parts: ColumnBatch[] = [];
     for await (const b of this.right.execute(ctx)) if (b.numRows > 0) parts.push(b);
-    if (ctx.signal?.aborted) return;
+    throwIfAborted(ctx);
     const build = concatBatches(this.right.schema, parts);
     const encoder = new GroupKeyEncoder(
       this.keys.right.map((k) => k.type),
@@ -77,7 +77,7 @@ export class HashJoinExec implements ExecutionPlan {
     let li: Int32Array = new Int32Array(target);
     let ri: Int32Array = new Int32Array(target);
     for await (const batch of this.left.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       const n = batch.numRows;
       if (n === 0) continue;
       const ids = this.keyIds(encoder, this.leftKeys.map((k) => k(batch)), n, false);

@@ -1,7 +1,7 @@
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { sliceBatch } from "../../columnar/column-batch.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 
 /**
  * Skips `offset` rows, then passes at most `limit` rows, and stops pulling its child as soon as
@@ -28,7 +28,7 @@ export class LimitExec implements ExecutionPlan {
     let remaining = this.limit < 0 ? Number.POSITIVE_INFINITY : this.limit;
     if (remaining === 0) return;
     for await (const batch of this.child.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       let start = 0;
       if (toSkip > 0) {
         start = Math.min(toSkip, batch.numRows);

@@ -1,7 +1,7 @@
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 
 /** Rows held in memory (createDataFrame, memory streams): yields the given batches in order. */
 export class LocalRelationExec implements ExecutionPlan {
@@ -15,7 +15,7 @@ export class LocalRelationExec implements ExecutionPlan {
 
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     for (const b of this.batches) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       // Re-label with this node's schema (names and nullability are the plan's).
       yield b.schema === this.schema ? b : makeBatch(this.schema, b.columns, b.numRows);
     }

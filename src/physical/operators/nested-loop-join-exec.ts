@@ -10,7 +10,7 @@ import type { CompiledExpr } from "../../expr/function-types.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import type { JoinType } from "../../plan/logical-plan.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { type Compiler, exprToString } from "./describe.js";
 import { JoinEmitter } from "./join-emitter.js";
 
@@ -34,13 +34,13 @@ export class NestedLoopJoinExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const parts: ColumnBatch[] = [];
     for await (const b of this.right.execute(ctx)) if (b.numRows > 0) parts.push(b);
-    if (ctx.signal?.aborted) return;
+    throwIfAborted(ctx);
     const build = concatBatches(this.right.schema, parts);
     const r = build.numRows;
     const emitter = new JoinEmitter(this.joinType, this.schema, this.left.schema, build, this.cond);
     const rowsPerChunk = Math.max(1, Math.floor(Math.max(1, ctx.batchSize) / Math.max(1, r)));
     for await (const batch of this.left.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       for (let from = 0; from < batch.numRows; from += rowsPerChunk) {
         const to = Math.min(batch.numRows, from + rowsPerChunk);
         const count = (to - from) * r;

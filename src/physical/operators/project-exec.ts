@@ -13,7 +13,7 @@ import type { CompiledExpr } from "../../expr/function-types.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import { LongType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { type Compiler, exprsToString } from "./describe.js";
 
 const ROW_ID_FUNCTION = "monotonically_increasing_id";
@@ -47,7 +47,7 @@ export class ProjectExec implements ExecutionPlan {
     let rowId = 0;
     const withIdSchema = this.needsRowId ? new StructType([...this.child.schema.fields, { name: ROW_ID_FUNCTION, type: LongType, nullable: false }]) : null;
     for await (let batch of this.child.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       if (withIdSchema !== null) {
         const ids = new Float64Array(batch.numRows);
         for (let i = 0; i < ids.length; i++) ids[i] = rowId++;

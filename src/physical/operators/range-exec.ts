@@ -3,7 +3,7 @@ import { makeBatch } from "../../columnar/column-batch.js";
 import { makeVector } from "../../columnar/vector.js";
 import { SluiceError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 
 /** `spark.range(start, end, step)`: one BIGINT column `id`, produced `batchSize` rows at a time. */
 export class RangeExec implements ExecutionPlan {
@@ -33,7 +33,7 @@ export class RangeExec implements ExecutionPlan {
     const total = this.count;
     const size = Math.max(1, ctx.batchSize);
     for (let off = 0; off < total; off += size) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       const n = Math.min(size, total - off);
       const values = new Float64Array(n);
       let x = this.start + off * this.step;

@@ -3,7 +3,7 @@ import { concatBatches, sliceBatch, takeBatch } from "../../columnar/column-batc
 import type { CompiledExpr } from "../../expr/function-types.js";
 import type { RSortOrder } from "../../plan/resolved-plan.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { rowComparator, sortPermutation } from "../sort-compare.js";
 import { type Compiler, sortOrderToString } from "./describe.js";
 
@@ -32,7 +32,7 @@ export class SortExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const batches: ColumnBatch[] = [];
     for await (const b of this.child.execute(ctx)) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       if (b.numRows > 0) batches.push(b);
     }
     if (batches.length === 0) return;

@@ -21,7 +21,7 @@ import { allocValues, makeVector } from "../../columnar/vector.js";
 import type { CompiledExpr, EvalContext, GroupAccumulator } from "../../expr/function-types.js";
 import type { RWindowCall } from "../../plan/resolved-plan.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
+import { type ExecutionPlan, type TaskContext, throwIfAborted } from "../execution-plan.js";
 import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
 import { concatVectorParts, gatherFromParts, gatherVector, locateRows, referencedColumns, withoutAllValid } from "../gather.js";
 import { partitionedOrder, sortKeyWords } from "../radix-sort.js";
@@ -74,7 +74,8 @@ export class WindowExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const parts: ColumnBatch[] = [];
     for await (const b of this.child.execute(ctx)) if (b.numRows > 0) parts.push(b);
-    if (ctx.signal?.aborted || parts.length === 0) return;
+    throwIfAborted(ctx);
+    if (parts.length === 0) return;
     const numRows = parts.reduce((s, p) => s + p.numRows, 0);
     // Only the columns the window calls read are concatenated; the others are gathered straight
     // from the input parts when the output is built.
@@ -118,7 +119,7 @@ export class WindowExec implements ExecutionPlan {
     // whole-input copies.
     const size = Math.max(1, ctx.batchSize);
     for (let off = 0; off < n; off += size) {
-      if (ctx.signal?.aborted) return;
+      throwIfAborted(ctx);
       const end = Math.min(n, off + size);
       const rows = outputOrder!.subarray(off, end);
       const at = split ? locateRows(bases, rows) : null;

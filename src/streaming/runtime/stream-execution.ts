@@ -18,7 +18,7 @@ import type { Clock } from "../../common/clock.js";
 import { SluiceError, executionError } from "../../common/errors.js";
 import type { OutputMode, StreamSink } from "../../connectors/api/sink.js";
 import { type Offset, type ReadLimit, type StreamSource, offsetsEqual } from "../../connectors/api/source.js";
-import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import { type ExecutionPlan, type TaskContext, isTaskInterrupted } from "../../physical/execution-plan.js";
 import type { RScan, ResolvedPlan } from "../../plan/resolved-plan.js";
 import { outputSchema } from "../../plan/resolved-plan.js";
 import { CommitLog } from "../checkpoint/commit-log.js";
@@ -176,6 +176,9 @@ export class StreamExecution {
         await this.waitForNextTrigger(triggerStartMs, ran);
       }
     } catch (e) {
+      // stop() interrupts the running batch: its operators end with TASK_INTERRUPTED before the
+      // sink or the commit log saw anything, so the batch re-runs from offsets/N on restart.
+      if (this.#abort.signal.aborted && isTaskInterrupted(e)) return;
       this.exception =
         e instanceof SluiceError
           ? e
