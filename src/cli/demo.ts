@@ -7,7 +7,7 @@
  *      dropDuplicatesWithinWatermark(event_id) → 5-minute windows: events, sum(amount),
  *      approx distinct users, emitted in append mode once the watermark closes them;
  *   4. a Delta table with a checkpoint under the folder (default ./sluice-demo); a second run
- *      resumes from the checkpoint; Ctrl-C stops cleanly; --events N stops after N more events.
+ *      resumes from the checkpoint; Ctrl-C or SIGTERM stops cleanly; --events N stops after N more events.
  */
 import { join, resolve } from "node:path";
 import { inputError } from "../common/errors.js";
@@ -159,8 +159,11 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     await main.stop();
     await malformedQ.stop();
   };
-  const onSigint = () => void stop();
-  process.once("SIGINT", onSigint);
+  // Ctrl-C, and SIGTERM from docker, systemd, Kubernetes or `timeout`, stop the queries cleanly
+  // (the running batch is interrupted and re-runs next time); a second signal exits at once.
+  const onSignal = () => void stop();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     if (opts.events !== undefined) {
       await main.processAllAvailable();
@@ -175,7 +178,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     }
     if (main.exception) throw main.exception;
   } finally {
-    process.off("SIGINT", onSigint);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await stop();
     await spark.stop();
   }

@@ -29,6 +29,66 @@ function finalWatermarkMs(chk: string): number {
   return (JSON.parse(readFileSync(join(offsets, String(last)), "utf8").split("\n")[1]!) as { batchWatermarkMs: number }).batchWatermarkMs;
 }
 
+/** The main query's committed end offset: the number of events the table has seen. */
+function eventsCommitted(chk: string): number {
+  const commits = readdirSync(join(chk, "commits")).filter((f) => /^\d+$/.test(f)).map(Number);
+  const last = Math.max(...commits);
+  return Number(readFileSync(join(chk, "offsets", String(last)), "utf8").split("\n")[2]);
+}
+
+/** The Delta table, read with delta-rs, equals the generator's deduplicated on-time aggregates of its first `events` events, for the windows the final watermark closed. */
+function expectTableMatchesGenerator(dir: string, events: number): void {
+  const wm = finalWatermarkMs(join(dir, "checkpoints", "windows"));
+  const expected = new Map<number, { events: number; amount: number; users: Set<string> }>();
+  for (let i = 0; i < events; i++) {
+    const e = demoEvent(i);
+    if (e.kind !== "ok") continue; // malformed, late and re-delivered events are not counted
+    const start = Math.floor(e.fields!.tsMs / WINDOW_MS) * WINDOW_MS;
+    if (start + WINDOW_MS > wm) continue; // not closed by the final watermark
+    const w = expected.get(start) ?? { events: 0, amount: 0, users: new Set<string>() };
+    w.events++;
+    w.amount += e.fields!.amount;
+    w.users.add(e.fields!.user_id);
+    expected.set(start, w);
+  }
+
+  const script = `import deltalake, json, sys
+t = deltalake.DeltaTable(sys.argv[1]).to_pyarrow_table().to_pylist()
+print(json.dumps([{"start": int(r["window_start"].timestamp() * 1000), "events": r["events"], "amount": r["amount"], "users": r["users"]} for r in t]))
+sys.stdout.flush()
+import os; os._exit(0)  # skip delta-rs runtime teardown, which can abort under load`;
+  const py = spawnSync(python, ["-c", script, join(dir, "windows")], { encoding: "utf8" });
+  expect(py.status, py.stderr).toBe(0);
+  const rows = JSON.parse(py.stdout) as { start: number; events: number; amount: number; users: number }[];
+  expect(rows.map((r) => r.start).sort((a, b) => a - b)).toEqual([...expected.keys()].sort((a, b) => a - b));
+  for (const r of rows) {
+    const e = expected.get(r.start)!;
+    expect(r.events).toBe(e.events);
+    expect(r.amount).toBeCloseTo(e.amount, 6);
+    expect(Math.abs(r.users - e.users.size) / e.users.size).toBeLessThan(0.05);
+  }
+}
+
+/** Start `sluice demo` without --events; once it has reported a batch, wait `extraMs` and send `signal`. Resolves with the exit code and output. */
+async function demoUntilSignal(dir: string, signal: NodeJS.Signals, extraMs: number): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", "--dir", dir], { cwd: root });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((res) => child.on("exit", res));
+  await new Promise<void>((res) => {
+    const t = setInterval(() => {
+      if (/batch \d+/.test(out)) {
+        clearInterval(t);
+        setTimeout(res, extraMs);
+      }
+    }, 50);
+  });
+  child.kill(signal);
+  return { code: await exited, out, err };
+}
+
 describe.skipIf(!hasDeltaRs)("sluice demo (checked with delta-rs; skipped when .oracle/venv has no deltalake)", () => {
   it("two runs of --events N equal the generator's deduplicated on-time aggregates for closed windows", () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-demo-test-"));
@@ -37,55 +97,28 @@ describe.skipIf(!hasDeltaRs)("sluice demo (checked with delta-rs; skipped when .
     expect(out1).toMatch(/malformed/);
     const out2 = runDemo(dir);
     expect(out2).toContain("Read the table");
+    expect(eventsCommitted(join(dir, "checkpoints", "windows"))).toBe(2 * N);
+    expectTableMatchesGenerator(dir, 2 * N);
+  }, 300_000);
 
-    const wm = finalWatermarkMs(join(dir, "checkpoints", "windows"));
-    const expected = new Map<number, { events: number; amount: number; users: Set<string> }>();
-    for (let i = 0; i < 2 * N; i++) {
-      const e = demoEvent(i);
-      if (e.kind !== "ok") continue; // malformed, late and re-delivered events are not counted
-      const start = Math.floor(e.fields!.tsMs / WINDOW_MS) * WINDOW_MS;
-      if (start + WINDOW_MS > wm) continue; // not closed by the final watermark
-      const w = expected.get(start) ?? { events: 0, amount: 0, users: new Set<string>() };
-      w.events++;
-      w.amount += e.fields!.amount;
-      w.users.add(e.fields!.user_id);
-      expected.set(start, w);
+  it("SIGINT and SIGTERM at random moments each stop cleanly, and the resumed table equals the generator's aggregates", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-demo-signals-"));
+    let seed = 2024;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const signal of ["SIGTERM", "SIGINT", "SIGTERM", "SIGINT"] as const) {
+      const r = await demoUntilSignal(dir, signal, Math.floor(random() * 1500));
+      expect(r.code, `${signal}: ${r.err}`).toBe(0);
+      expect(r.out).toContain("Stopped cleanly");
     }
-
-    const script = `import deltalake, json, sys
-t = deltalake.DeltaTable(sys.argv[1]).to_pyarrow_table().to_pylist()
-print(json.dumps([{"start": int(r["window_start"].timestamp() * 1000), "events": r["events"], "amount": r["amount"], "users": r["users"]} for r in t]))
-sys.stdout.flush()
-import os; os._exit(0)  # skip delta-rs runtime teardown, which can abort under load`;
-    const py = spawnSync(python, ["-c", script, join(dir, "windows")], { encoding: "utf8" });
-    expect(py.status, py.stderr).toBe(0);
-    const rows = JSON.parse(py.stdout) as { start: number; events: number; amount: number; users: number }[];
-    expect(rows.map((r) => r.start).sort((a, b) => a - b)).toEqual([...expected.keys()].sort((a, b) => a - b));
-    for (const r of rows) {
-      const e = expected.get(r.start)!;
-      expect(r.events).toBe(e.events);
-      expect(r.amount).toBeCloseTo(e.amount, 6);
-      expect(Math.abs(r.users - e.users.size) / e.users.size).toBeLessThan(0.05);
-    }
+    expect(runDemo(dir)).toContain("Stopped cleanly");
+    expectTableMatchesGenerator(dir, eventsCommitted(join(dir, "checkpoints", "windows")));
   }, 300_000);
 });
 
 describe("sluice demo without --events", () => {
   it("runs until Ctrl-C, then stops cleanly and says how to read the table", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-demo-sigint-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", "--dir", dir], { cwd: root });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    await new Promise<void>((res) => {
-      const t = setInterval(() => {
-        if (/batch \d+/.test(out)) {
-          clearInterval(t);
-          res();
-        }
-      }, 100);
-    });
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((res) => child.on("exit", res));
+    const { code, out } = await demoUntilSignal(dir, "SIGINT", 0);
     expect(code).toBe(0);
     expect(out).toContain("Stopped cleanly");
     expect(out).toMatch(/rows\/s  watermark .* state rows \d+  late rows \d+  malformed \d+/);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Session, col, functions as F } from "../../src/index.js";
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
-import type { StreamingQuery } from "../../src/streaming/streaming-query.js";
+import type { StreamingQueryHandle as StreamingQuery } from "../../src/dataframe/executor.js";
 import { compareRows } from "../../src/testing/stream-test.js";
 
 const TRIALS = Number(process.env.SLUICE_STOP_TRIALS ?? 2);
