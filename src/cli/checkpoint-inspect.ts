@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { SluiceError } from "../common/errors.js";
 import { CommitLog } from "../streaming/checkpoint/commit-log.js";
 import { OffsetSeqLog } from "../streaming/checkpoint/offset-seq-log.js";
+import { readStreamMetadata } from "../streaming/checkpoint/stream-metadata-file.js";
 import { listStateFiles } from "../streaming/state/state-files.js";
-import { readFileSync } from "node:fs";
 
 export interface CheckpointReport {
   readonly queryId: string | null;
@@ -22,18 +22,9 @@ export interface CheckpointReport {
 export function inspectCheckpoint(dir: string): CheckpointReport {
   if (!existsSync(dir)) throw new SluiceError("io", "PATH_NOT_FOUND", `No checkpoint at ${dir}`, { path: dir });
   let queryId: string | null = null;
-  let sources: string[] = [];
+  let sources: readonly string[] = [];
   let sink: string | null = null;
-  const mdFile = join(dir, "metadata");
-  if (existsSync(mdFile)) {
-    const text = readFileSync(mdFile, "utf8");
-    try {
-      const md = JSON.parse(text.slice(text.indexOf("\n") + 1)) as { id: string; sources: string[]; sink: string };
-      ({ id: queryId, sources, sink } = md);
-    } catch {
-      throw new SluiceError("input", "CHECKPOINT_CORRUPT", `Checkpoint file ${mdFile} is corrupt`, { file: mdFile });
-    }
-  }
+  if (existsSync(join(dir, "metadata"))) ({ id: queryId, sources, sink } = readStreamMetadata(dir));
   const offsets = new OffsetSeqLog(join(dir, "offsets"));
   const commits = new CommitLog(join(dir, "commits"));
   const committed = new Set(commits.listBatchIds());

@@ -5,9 +5,8 @@
  * One commit per batch: append mode adds files; complete mode replaces the whole table.
  * Update mode is refused at creation (Delta has no update semantics for a plain sink).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { SluiceError, unsupported } from "../../common/errors.js";
+import { unsupported } from "../../common/errors.js";
+import { readStreamMetadata } from "../../streaming/checkpoint/stream-metadata-file.js";
 import type { BatchData, OutputMode, StreamSink } from "../api/sink.js";
 import { writeDelta } from "./delta-writer.js";
 
@@ -37,13 +36,7 @@ export class DeltaSink implements StreamSink {
 
   /** The query id from the checkpoint metadata (created by the engine before the first batch). */
   queryId(): string {
-    if (this.#queryId) return this.#queryId;
-    const file = join(this.options.checkpointDir, "metadata");
-    if (!existsSync(file)) throw new SluiceError("execution", "CHECKPOINT_CORRUPT", `The Delta sink needs the query id, but ${file} does not exist`, { file });
-    const text = readFileSync(file, "utf8");
-    const id = (JSON.parse(text.slice(text.indexOf("\n") + 1)) as { id?: unknown }).id;
-    if (typeof id !== "string") throw new SluiceError("execution", "CHECKPOINT_CORRUPT", `Checkpoint file ${file} has no query id`, { file });
-    return (this.#queryId = id);
+    return (this.#queryId ??= readStreamMetadata(this.options.checkpointDir).id);
   }
 
   async addBatch(batchId: number, data: BatchData, outputMode: OutputMode): Promise<void> {

@@ -3,9 +3,33 @@
  * A reader therefore sees either the old file or the complete new one, never a torn write.
  * `createOnly` refuses to replace an existing file (used by logs, where batch N is written once).
  */
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
+
+const TMP_SUFFIX = ".tmp";
+/** `.<name>.<uuid>.tmp`, the temp files writeFileAtomic makes. */
+const TMP_NAME = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Delete the temp files a killed writeFileAtomic left in `dir` (and, with `recursive`, in its
+ * sub-folders except those named in `skip`). Only safe where no other writer is active, e.g. in a
+ * checkpoint at query start: one run owns a checkpoint. Returns the paths removed.
+ */
+export function removeOrphanTempFiles(dir: string, options: { recursive?: boolean; skip?: readonly string[] } = {}): string[] {
+  const removed: string[] = [];
+  if (!existsSync(dir)) return removed;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isFile() && TMP_NAME.test(e.name)) {
+      rmSync(p, { force: true });
+      removed.push(p);
+    } else if (e.isDirectory() && options.recursive && !options.skip?.includes(e.name)) {
+      removed.push(...removeOrphanTempFiles(p, options));
+    }
+  }
+  return removed;
+}
 
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, "r");
@@ -17,16 +41,16 @@ export function fsyncDir(dir: string): void {
 }
 
 /**
- * Write `data` (a string, bytes, or string pieces in order) to `path` atomically. With `createOnly`, returns false (and writes nothing) when
+ * Write `data` (a string, bytes, or pieces in order) to `path` atomically. With `createOnly`, returns false (and writes nothing) when
  * the file already exists — the hard link is the atomic "create if absent".
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string>, options: { createOnly?: boolean } = {}): boolean {
+export function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string | Uint8Array>, options: { createOnly?: boolean } = {}): boolean {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${randomUUID()}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${randomUUID()}${TMP_SUFFIX}`);
   const fd = openSync(tmp, "wx");
   try {
-    // An iterable of strings is written piece by piece, so a large file is never one string.
+    // An iterable is written piece by piece, so a large file is never one string.
     const pieces = typeof data === "string" || data instanceof Uint8Array ? [data] : data;
     for (const piece of pieces) {
       const buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;

@@ -6,17 +6,21 @@ import { CommitLog } from "./commit-log.js";
 import { OffsetSeqLog } from "./offset-seq-log.js";
 import { readOrCreateStreamMetadata } from "./stream-metadata.js";
 import { writeFileAtomic } from "./atomic-file.js";
+import { crc32Table } from "./crc32.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "sluice-chk-"));
 
 describe("checkpoint logs", () => {
-  it("writes offsets entries once, with a version line, and reads them back", () => {
+  it("writes offsets entries once, with a version line and a checksum line, and reads them back", () => {
     const dir = tmp();
     const log = new OffsetSeqLog(join(dir, "offsets"));
     const entry = { offsets: ['{"logOffset":3}', null], metadata: { batchWatermarkMs: 5, batchTimestampMs: 1000, conf: { a: "1" } } };
     expect(log.add(0, entry)).toBe(true);
     expect(log.add(0, { ...entry, offsets: ["9"] })).toBe(false);
-    expect(readFileSync(join(dir, "offsets", "0"), "utf8")).toBe('v1\n{"batchWatermarkMs":5,"batchTimestampMs":1000,"conf":{"a":"1"}}\n{"logOffset":3}\n-');
+    const body = 'v2\n{"batchWatermarkMs":5,"batchTimestampMs":1000,"conf":{"a":"1"}}\n{"logOffset":3}\n-\n';
+    // The CRC-32 covers the file name, a NUL byte and everything before the checksum line.
+    const crc = crc32Table(Buffer.from(`0\u0000${body}`)).toString(16).padStart(8, "0");
+    expect(readFileSync(join(dir, "offsets", "0"), "utf8")).toBe(`${body}#crc32=${crc}`);
     expect(log.get(0)).toEqual(entry);
     expect(log.get(1)).toBeUndefined();
     expect(readdirSync(join(dir, "offsets"))).toEqual(["0"]);

@@ -1,18 +1,20 @@
 /**
  * A folder of versioned files `<dir>/<batchId>` (Spark's HDFSMetadataLog): each entry is written
- * once, atomically, and starts with a version line (`v1`). Corrupt or unreadable entries fail
- * with an error naming the file; entries older than a retention bound can be purged.
+ * once, atomically, as a checksummed file (checksummed-file.ts: `v2`, the entry's lines, a CRC
+ * trailer; `v1` files of older Sluice versions still load). Damaged, truncated or renamed entries
+ * and gaps in the ids fail with an error naming the file; entries older than a bound can be purged.
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
+import { CHECKPOINT_FILE, type FileKind, checksummedPieces, readChecksummed } from "./checksummed-file.js";
 
 export abstract class MetadataLog<T> {
   constructor(
     readonly dir: string,
-    /** Highest format version this code reads (`v1`). */
-    protected readonly version = 1,
+    /** How errors name this log's files and what they tell the user to do. */
+    protected readonly kind: FileKind = CHECKPOINT_FILE,
   ) {}
 
   protected abstract serialize(entry: T): string;
@@ -22,43 +24,30 @@ export abstract class MetadataLog<T> {
     return join(this.dir, String(batchId));
   }
 
-  /** Write entry `batchId`; returns false if it already exists (another run wrote it first). */
-  add(batchId: number, entry: T): boolean {
-    return writeFileAtomic(this.pathOf(batchId), `v${this.version}\n${this.serialize(entry)}`, { createOnly: true });
+  /** The bytes of entry `batchId` holding `body`. */
+  protected encode(batchId: number, body: string): Iterable<Uint8Array> {
+    return checksummedPieces(String(batchId), [body]);
   }
 
-  /** Overwrite entry `batchId` (only for logs whose entries may be rewritten, e.g. compaction). */
-  put(batchId: number, entry: T): void {
-    writeFileAtomic(this.pathOf(batchId), `v${this.version}\n${this.serialize(entry)}`);
+  /** The verified body of the entry file `file`. */
+  protected decode(file: string): string {
+    return readChecksummed(file, this.kind).body;
+  }
+
+  /** Write entry `batchId`; returns false if it already exists (another run wrote it first). */
+  add(batchId: number, entry: T): boolean {
+    return writeFileAtomic(this.pathOf(batchId), this.encode(batchId, this.serialize(entry)), { createOnly: true });
   }
 
   get(batchId: number): T | undefined {
     const file = this.pathOf(batchId);
     if (!existsSync(file)) return undefined;
-    return this.read(file);
-  }
-
-  private read(file: string): T {
-    let text: string;
+    const body = this.decode(file);
     try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw new SluiceError("io", "CHECKPOINT_READ_FAILED", `Cannot read checkpoint file ${file}`, { file }, { cause: e });
-    }
-    const nl = text.indexOf("\n");
-    const header = nl < 0 ? text : text.slice(0, nl);
-    const m = /^v(\d+)$/.exec(header.trim());
-    if (!m) {
-      throw new SluiceError("input", "CHECKPOINT_CORRUPT", `Checkpoint file ${file} is corrupt: it does not start with a version line (found ${JSON.stringify(header.slice(0, 40))})`, { file });
-    }
-    if (Number(m[1]) > this.version) {
-      throw new SluiceError("unsupported", "CHECKPOINT_VERSION_UNSUPPORTED", `Checkpoint file ${file} has format v${m[1]}, newer than the v${this.version} this Sluice reads`, { file });
-    }
-    try {
-      return this.deserialize(nl < 0 ? "" : text.slice(nl + 1), file);
+      return this.deserialize(body, file);
     } catch (e) {
       if (e instanceof SluiceError) throw e;
-      throw new SluiceError("input", "CHECKPOINT_CORRUPT", `Checkpoint file ${file} is corrupt or truncated: ${(e as Error).message}`, { file }, { cause: e });
+      throw new SluiceError("input", this.kind.corruptCode, `${this.kind.label} ${file} is corrupt or truncated: ${(e as Error).message}. ${this.kind.fix}`, { file }, { cause: e });
     }
   }
 
@@ -71,13 +60,31 @@ export abstract class MetadataLog<T> {
       .sort((a, b) => a - b);
   }
 
+  /**
+   * The batch ids, checked to have no gap: every id from `firstId` (default: the lowest present,
+   * for logs whose old entries are purged) to the highest must exist.
+   */
+  contiguousBatchIds(firstId?: number): number[] {
+    const ids = this.listBatchIds();
+    if (ids.length === 0) return ids;
+    let expect = firstId ?? ids[0]!;
+    for (const id of ids) {
+      if (id !== expect) {
+        const missing = this.pathOf(expect);
+        throw new SluiceError("input", "CHECKPOINT_LOG_GAP", `${this.kind.label} ${missing} is missing although ${this.pathOf(id)} exists: the log has a gap. ${this.kind.fix}`, { file: missing });
+      }
+      expect++;
+    }
+    return ids;
+  }
+
   getLatest(): { batchId: number; entry: T } | undefined {
     const ids = this.listBatchIds();
     const last = ids[ids.length - 1];
     return last === undefined ? undefined : { batchId: last, entry: this.get(last)! };
   }
 
-  /** Delete entries with batchId < thresholdBatchId. */
+  /** Delete entries with batchId < thresholdBatchId, oldest first (a cut-short purge leaves no gap). */
   purge(thresholdBatchId: number): void {
     for (const id of this.listBatchIds()) if (id < thresholdBatchId) rmSync(this.pathOf(id), { force: true });
   }

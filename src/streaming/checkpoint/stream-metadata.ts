@@ -2,36 +2,34 @@
  * `<checkpoint>/metadata`: the query id, stable across restarts of the same checkpoint.
  * Also records a fingerprint of the query's sources and sink so that restarting a different
  * query on the same checkpoint fails clearly instead of mixing offsets.
+ *
+ * The id also names the query to its sinks (the Delta sink's txn appId), so losing it would make
+ * a re-run batch look new. Each offsets entry therefore records it too (`queryId` in the metadata
+ * line): a lost `metadata` is rebuilt from the latest entry. A checkpoint whose entries predate
+ * that (no `queryId`) cannot be rebuilt and is refused.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { SluiceError } from "../../common/errors.js";
-import { writeFileAtomic } from "./atomic-file.js";
-import { parseJsonFrom } from "./metadata-log.js";
+import { OffsetSeqLog } from "./offset-seq-log.js";
+import { type StreamMetadata, createStreamMetadata, readStreamMetadata } from "./stream-metadata-file.js";
+import { prepareCheckpoint } from "./verify-checkpoint.js";
 
-export interface StreamMetadata {
-  readonly id: string;
-  /** e.g. ["memory:events", "json:/data/in"] — the sources in plan order. */
-  readonly sources: readonly string[];
-  readonly sink: string;
-}
+export type { StreamMetadata };
 
+/**
+ * At query start: clean up and check the checkpoint (verify-checkpoint.ts), then read its
+ * metadata, or create it (a new query, or a lost file rebuilt from the offsets log).
+ */
 export function readOrCreateStreamMetadata(checkpointDir: string, sources: readonly string[], sink: string): StreamMetadata {
+  prepareCheckpoint(checkpointDir);
   const file = join(checkpointDir, "metadata");
   if (!existsSync(file)) {
-    const md: StreamMetadata = { id: randomUUID(), sources, sink };
-    if (writeFileAtomic(file, `v1\n${JSON.stringify(md)}`, { createOnly: true })) return md;
+    const md: StreamMetadata = { id: idFromOffsetLog(checkpointDir, file) ?? randomUUID(), sources, sink };
+    if (createStreamMetadata(checkpointDir, md)) return md;
   }
-  const text = readFileSync(file, "utf8");
-  const nl = text.indexOf("\n");
-  if (nl < 0 || text.slice(0, nl).trim() !== "v1") {
-    throw new SluiceError("input", "CHECKPOINT_CORRUPT", `Checkpoint file ${file} is corrupt: expected a v1 header`, { file });
-  }
-  const md = parseJsonFrom(text.slice(nl + 1), file) as Partial<StreamMetadata>;
-  if (typeof md.id !== "string" || !Array.isArray(md.sources) || typeof md.sink !== "string") {
-    throw new SluiceError("input", "CHECKPOINT_CORRUPT", `Checkpoint file ${file} is corrupt: missing id, sources or sink`, { file });
-  }
+  const md = readStreamMetadata(checkpointDir);
   if (md.sources.length !== sources.length || md.sources.some((s, i) => s !== sources[i])) {
     throw new SluiceError(
       "analysis",
@@ -40,5 +38,21 @@ export function readOrCreateStreamMetadata(checkpointDir: string, sources: reado
       { file },
     );
   }
-  return md as StreamMetadata;
+  return md;
+}
+
+/** The query id the latest offsets entry records; undefined for a checkpoint that has run no batch. */
+function idFromOffsetLog(checkpointDir: string, file: string): string | undefined {
+  const latest = new OffsetSeqLog(join(checkpointDir, "offsets")).getLatest();
+  if (!latest) return undefined;
+  const id = latest.entry.metadata.queryId;
+  if (id === undefined) {
+    throw new SluiceError(
+      "input",
+      "CHECKPOINT_METADATA_MISSING",
+      `Checkpoint file ${file} is missing and the offsets log (written by an older Sluice) does not record the query id, so the query cannot resume as the same query (sinks such as Delta would write its batches again). Restore ${file} from a backup, or start the query with a new checkpointLocation.`,
+      { file },
+    );
+  }
+  return id;
 }

@@ -1,14 +1,17 @@
 /**
  * The checkpoint files shared by every state store provider, in `<store dir>/`:
- *   `N.delta`    — v1 header, then `["p", key, value]` / `["r", key]` lines: batch N-1 → N
- *   `N.snapshot` — v1 header, then `[key, value]` lines: the whole state at version N
- * Version V = newest snapshot S ≤ V plus deltas S+1..V. Files are written atomically.
+ *   `N.delta`    — `["p", key, value]` / `["r", key]` lines: batch N-1 → N
+ *   `N.snapshot` — `[key, value]` lines: the whole state at version N
+ * Version V = newest snapshot S ≤ V plus deltas S+1..V. Files are written atomically and framed
+ * by checksummed-file.ts (`v2` line, the lines, a CRC trailer computed while the pieces are
+ * written), so a cut or renamed file fails naming it; `v1` files of older Sluice versions load.
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
 import { writeFileAtomic } from "../checkpoint/atomic-file.js";
+import { type FileKind, checksummedPieces, readChecksummed } from "../checkpoint/checksummed-file.js";
 import { decodeValue, encodeValue } from "./state-codec.js";
 import type { StateStoreConf, StateValue } from "./state-store.js";
 
@@ -29,15 +32,19 @@ export function listStateFiles(dir: string): { deltas: Set<number>; snapshots: n
   return { deltas, snapshots };
 }
 
+export const STATE_FILE: FileKind = {
+  label: "State file",
+  corruptCode: "STATE_CORRUPT",
+  fix: "Restore the checkpoint folder from a backup, or start the query with a new checkpointLocation.",
+};
+
 function readLines(file: string): string[] {
-  const lines = readFileSync(file, "utf8").split("\n");
-  if (lines[0] !== "v1") throw new SluiceError("input", "STATE_CORRUPT", `State file ${file} is corrupt: no v1 header`, { file });
-  return lines.slice(1).filter((l) => l !== "");
+  return readChecksummed(file, STATE_FILE).body.split("\n").filter((l) => l !== "");
 }
 
-/** "v1" and the lines, in pieces of a few thousand lines (a big state never becomes one string). */
+/** The lines, in pieces of a few thousand lines (a big state never becomes one string). */
 function* linePieces<T>(items: Iterable<T>, line: (item: T) => string): Generator<string> {
-  let piece = ["v1"];
+  let piece: string[] = [];
   for (const item of items) {
     piece.push(line(item));
     if (piece.length === 8192) {
@@ -50,12 +57,12 @@ function* linePieces<T>(items: Iterable<T>, line: (item: T) => string): Generato
 
 export function writeDelta(dir: string, version: number, pending: ReadonlyMap<string, Pending>, valueSchema: StructType): void {
   const line = ([k, v]: [string, Pending]) => JSON.stringify(v === TOMBSTONE ? ["r", k] : ["p", k, encodeValue(valueSchema, v)]);
-  writeFileAtomic(join(dir, `${version}.delta`), linePieces(pending, line));
+  writeFileAtomic(join(dir, `${version}.delta`), checksummedPieces(`${version}.delta`, linePieces(pending, line)));
 }
 
 export function writeSnapshot(dir: string, version: number, entries: Iterable<readonly [string, StateValue]>, valueSchema: StructType): void {
   const line = ([k, v]: readonly [string, StateValue]) => JSON.stringify([k, encodeValue(valueSchema, v)]);
-  writeFileAtomic(join(dir, `${version}.snapshot`), linePieces(entries, line));
+  writeFileAtomic(join(dir, `${version}.snapshot`), checksummedPieces(`${version}.snapshot`, linePieces(entries, line)));
 }
 
 /** Replay version `version` into `apply` (value undefined = remove). */
@@ -75,7 +82,7 @@ export function replayVersion(dir: string, version: number, valueSchema: StructT
     for (let v = base + 1; v <= version; v++) {
       file = join(dir, `${v}.delta`);
       if (!deltas.has(v)) {
-        throw new SluiceError("input", "STATE_VERSION_MISSING", `Cannot load state version ${version}: ${file} is missing (the state checkpoint is incomplete)`, { file });
+        throw new SluiceError("input", "STATE_VERSION_MISSING", `Cannot load state version ${version}: ${file} is missing (the state checkpoint is incomplete). ${STATE_FILE.fix}`, { file });
       }
       for (const l of readLines(file)) {
         const e = JSON.parse(l) as ["p", string, unknown[]] | ["r", string];
@@ -84,7 +91,7 @@ export function replayVersion(dir: string, version: number, valueSchema: StructT
     }
   } catch (e) {
     if (e instanceof SluiceError) throw e;
-    throw new SluiceError("input", "STATE_CORRUPT", `State file ${file} is corrupt: ${(e as Error).message}`, { file }, { cause: e });
+    throw new SluiceError("input", "STATE_CORRUPT", `State file ${file} is corrupt: ${(e as Error).message}. ${STATE_FILE.fix}`, { file }, { cause: e });
   }
 }
 

@@ -3,27 +3,30 @@
  * and checked on every restart: a query change that alters the key or value layout would read
  * garbage, so it fails with an error naming both schemas and the fix.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
 import { StructType } from "../../types/struct-type.js";
 import { writeFileAtomic } from "../checkpoint/atomic-file.js";
+import { checksummedPieces, readChecksummed } from "../checkpoint/checksummed-file.js";
+import { STATE_FILE } from "./state-files.js";
 import type { StateSchema, StateStoreId } from "./state-store.js";
 
 export function checkStateSchema(dir: string, id: StateStoreId, schema: StateSchema): void {
   const file = join(dir, "_metadata", "schema");
   const current = { keySchema: schema.keySchema.json(), valueSchema: schema.valueSchema.json() };
   if (!existsSync(file)) {
-    writeFileAtomic(file, `v1\n${JSON.stringify(current)}`, { createOnly: true });
+    writeFileAtomic(file, checksummedPieces("schema", [JSON.stringify(current)]), { createOnly: true });
     return;
   }
-  const text = readFileSync(file, "utf8");
+  const kind = { ...STATE_FILE, label: "State schema file" };
+  const body = readChecksummed(file, kind).body;
   let stored: { keySchema: string; valueSchema: string };
   try {
-    if (!text.startsWith("v1\n")) throw new Error("no v1 header");
-    stored = JSON.parse(text.slice(3));
+    stored = JSON.parse(body);
+    if (typeof stored.keySchema !== "string" || typeof stored.valueSchema !== "string") throw new Error("no keySchema/valueSchema");
   } catch (e) {
-    throw new SluiceError("input", "STATE_CORRUPT", `State schema file ${file} is corrupt: ${(e as Error).message}`, { file });
+    throw new SluiceError("input", "STATE_CORRUPT", `State schema file ${file} is corrupt: ${(e as Error).message}. ${kind.fix}`, { file });
   }
   if (stored.keySchema !== current.keySchema || stored.valueSchema !== current.valueSchema) {
     const ddl = (j: string): string => StructType.fromJson(j).toDDL();

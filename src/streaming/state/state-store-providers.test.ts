@@ -122,7 +122,7 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     t.put("k5", [55, null, null]);
     await t.commit();
     const { readFileSync } = await import("node:fs");
-    expect(readFileSync(join(storeDir(id), "2.delta"), "utf8").split("\n").length).toBe(2);
+    expect(readFileSync(join(storeDir(id), "2.delta"), "utf8").split("\n").length).toBe(3); // v2 line, the change, checksum line
   });
 
   it("fails clearly on a missing delta file or an incompatible schema", async () => {

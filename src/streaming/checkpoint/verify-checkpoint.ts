@@ -1,0 +1,60 @@
+/**
+ * Checks a checkpoint's structure at query start, before anything is read or written, so that a
+ * lost log entry fails naming it instead of making the query re-run or skip batches:
+ *   - `offsets/` and `commits/` have no gaps (old entries are purged, so each runs from its
+ *     lowest id; a cut-short purge removes offsets before commits, never the reverse);
+ *   - the commit log ends at the last offsets entry or the one before it (that batch re-runs),
+ *     and a batch to re-run has the previous entry it starts from;
+ *   - state files exist only in a checkpoint that has run a batch.
+ * It also deletes temp files of writes a killed run left behind: one run owns a checkpoint, and
+ * the query is not running yet. (File contents are verified when read: checksummed-file.ts.)
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { SluiceError } from "../../common/errors.js";
+import { removeOrphanTempFiles } from "./atomic-file.js";
+import { CHECKPOINT_FILE } from "./checksummed-file.js";
+import { CommitLog } from "./commit-log.js";
+import { OffsetSeqLog } from "./offset-seq-log.js";
+
+/** Clean up and check the checkpoint at `checkpointDir`; throws CHECKPOINT_LOG_GAP naming a missing file. */
+export function prepareCheckpoint(checkpointDir: string): void {
+  removeOrphanTempFiles(checkpointDir);
+  for (const sub of ["offsets", "commits", "sources"]) removeOrphanTempFiles(join(checkpointDir, sub), { recursive: true });
+  // The LevelDB provider's own folder holds files it manages itself.
+  removeOrphanTempFiles(join(checkpointDir, "state"), { recursive: true, skip: ["_leveldb"] });
+
+  const offsets = new OffsetSeqLog(join(checkpointDir, "offsets"));
+  const commits = new CommitLog(join(checkpointDir, "commits"));
+  const offsetIds = offsets.contiguousBatchIds();
+  const commitIds = commits.contiguousBatchIds();
+  const lastOffset = offsetIds[offsetIds.length - 1] ?? -1;
+  const lastCommit = commitIds[commitIds.length - 1] ?? -1;
+  const missing = (file: string, why: string): SluiceError =>
+    new SluiceError("input", "CHECKPOINT_LOG_GAP", `Checkpoint file ${file} is missing, ${why}. ${CHECKPOINT_FILE.fix}`, { file });
+
+  if (lastCommit > lastOffset) throw missing(offsets.pathOf(lastCommit), `although ${commits.pathOf(lastCommit)} exists`);
+  if (lastCommit < lastOffset - 1) throw missing(commits.pathOf(lastOffset - 1), `although ${offsets.pathOf(lastOffset)} exists (batch ${lastOffset} starts only after batch ${lastOffset - 1} committed)`);
+  if (commitIds.length > 0 && commitIds[0]! > offsetIds[0]!) throw missing(commits.pathOf(offsetIds[0]!), `although ${commits.pathOf(commitIds[0]!)} exists`);
+  if (lastCommit < lastOffset && lastOffset > 0 && offsetIds[0] === lastOffset) {
+    throw missing(offsets.pathOf(lastOffset - 1), `but batch ${lastOffset} has to re-run from its end offsets`);
+  }
+  if (lastOffset < 0) {
+    const stateFile = findStateFile(join(checkpointDir, "state"));
+    if (stateFile) throw missing(offsets.pathOf(0), `although the state file ${stateFile} exists (the offsets log was lost)`);
+  }
+}
+
+/** Some delta or snapshot file under `dir`, if any. */
+function findStateFile(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isFile() && /^\d+\.(delta|snapshot)$/.test(e.name)) return p;
+    if (e.isDirectory() && !e.name.startsWith("_")) {
+      const found = findStateFile(p);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
