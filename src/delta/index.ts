@@ -9,5 +9,5 @@ export { computeStats, parseStats, statsToJson, type FileStats } from "./stats.j
 export { history, type HistoryEntry } from "./history.js";
 export { vacuum, type VacuumOptions, type VacuumResult } from "./vacuum.js";
 export { parsePartitionValue, formatPartitionValue } from "./partition-values.js";
-export { absoluteDataPath, relativeLogPath } from "./log-replay.js";
+export { dataFilePath, relativeLogPath, type LogLocation, type PathOrigin } from "./data-path.js";
 export { arrowToParquet, parquetToArrow, readParquetFile, arrowRows } from "./parquet-io.js";

@@ -8,10 +8,9 @@
  *      domains are dropped).
  * commitInfo and cdc actions do not change table state.
  */
-import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Action, AddFile, DomainMetadata, Metadata, Protocol, RemoveFile, Txn } from "./actions.js";
 import { dvId } from "./actions.js";
+import { type LogLocation, type PathOrigin, dataFilePath } from "./data-path.js";
 
 export class LogReplay {
   protocol: Protocol | null = null;
@@ -23,8 +22,11 @@ export class LogReplay {
 
   constructor(readonly tablePath: string) {}
 
-  /** Apply one commit's (or a checkpoint's) actions. */
-  apply(actions: readonly Action[]): void {
+  /**
+   * Apply one commit's (or a checkpoint's) actions, read from `where`. Throws
+   * DELTA_PATH_OUTSIDE_TABLE for an add or remove whose path leaves the table (data-path.ts).
+   */
+  apply(actions: readonly Action[], where: LogLocation): void {
     for (const a of actions) {
       switch (a.kind) {
         case "protocol":
@@ -34,13 +36,13 @@ export class LogReplay {
           this.metadata = a.value;
           break;
         case "add": {
-          const key = fileKey(this.tablePath, a.value.path, a.value.deletionVector);
+          const key = fileKey(this.tablePath, a.value.path, a.value.deletionVector, { action: "add", ...where });
           this.files.set(key, a.value);
           this.tombstones.delete(key);
           break;
         }
         case "remove": {
-          const key = fileKey(this.tablePath, a.value.path, a.value.deletionVector);
+          const key = fileKey(this.tablePath, a.value.path, a.value.deletionVector, { action: "remove", ...where });
           this.files.delete(key);
           this.tombstones.set(key, a.value);
           break;
@@ -60,42 +62,9 @@ export class LogReplay {
   }
 }
 
-/** The reconciliation key of a file action. */
-export function fileKey(tablePath: string, path: string, dv: AddFile["deletionVector"]): string {
+/** The reconciliation key of a file action (its resolved path, checked to be inside the table). */
+export function fileKey(tablePath: string, path: string, dv: AddFile["deletionVector"], origin?: PathOrigin): string {
   const id = dvId(dv);
-  const abs = absoluteDataPath(tablePath, path);
+  const abs = dataFilePath(tablePath, path, origin);
   return id ? `${abs}\u0000${id}` : abs;
-}
-
-/**
- * The file-system path of a data file: the log path is a URI (RFC 2396), relative to the table
- * root or absolute (`/a/b`, `file:/a/b`, `file:///a/b`), URI-decoded once.
- */
-export function absoluteDataPath(tablePath: string, path: string): string {
-  if (path.startsWith("file:")) {
-    const rest = path.slice(5).replace(/^\/\/(?=\/)/, "");
-    try {
-      return fileURLToPath(`file://${rest.startsWith("/") ? rest : `/${rest}`}`);
-    } catch {
-      return safeDecode(rest);
-    }
-  }
-  const decoded = safeDecode(path);
-  return isAbsolute(decoded) ? resolve(decoded) : resolve(tablePath, decoded);
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/** The log path for a file written under the table root: relative, URI-encoded per segment. */
-export function relativeLogPath(relative: string): string {
-  return relative
-    .split("/")
-    .map((seg) => encodeURIComponent(seg).replace(/%3D/g, "="))
-    .join("/");
 }

@@ -13,7 +13,8 @@ import { SluiceError, inputError } from "../common/errors.js";
 import { StructType } from "../types/struct-type.js";
 import type { AddFile, Metadata, Protocol, RemoveFile } from "./actions.js";
 import { readCheckpoint } from "./checkpoint-reader.js";
-import { LogReplay, absoluteDataPath } from "./log-replay.js";
+import { dataFilePath } from "./data-path.js";
+import { LogReplay } from "./log-replay.js";
 import { type CheckpointRef, type CommitFileRef, type LogListing, LogStore } from "./log-store.js";
 import { parsePartitionValue } from "./partition-values.js";
 import { checkReadSupported } from "./protocol.js";
@@ -77,7 +78,7 @@ export async function loadSnapshot(tablePath: string, options: SnapshotOptions =
   for (const cp of checkpointCandidates(listing, target)) {
     const replay = new LogReplay(tablePath);
     try {
-      replay.apply(readCheckpoint(cp));
+      replay.apply(readCheckpoint(cp), { file: cp.paths.join(", "), version: cp.version });
     } catch (e) {
       if (e instanceof SluiceError && e.code === "PARQUET_READ_FAILED") continue; // try an older one
       throw e;
@@ -108,8 +109,9 @@ async function finish(
       );
     }
   }
-  const commits = await Promise.all(range(fromVersion + 1, target).map((v) => store.readCommit(v)));
-  for (const c of commits) replay.apply(c);
+  const versions = range(fromVersion + 1, target);
+  const commits = await Promise.all(versions.map((v) => store.readCommit(v)));
+  commits.forEach((c, i) => replay.apply(c, { file: byVersion.get(versions[i]!)!.path, version: versions[i]! }));
   const { protocol, metadata } = replay;
   if (!protocol || !metadata) {
     throw inputError(
@@ -134,7 +136,7 @@ async function finish(
   for (const add of replay.files.values()) {
     const partitionData: Record<string, unknown> = {};
     for (const f of partTypes) partitionData[f.name] = parsePartitionValue(lookup(add.partitionValues, f.name), f.type, f.name);
-    files.push({ ...add, absolutePath: absoluteDataPath(table, add.path), parsedStats: parseStats(add.stats, add.path), partitionData });
+    files.push({ ...add, absolutePath: dataFilePath(table, add.path), parsedStats: parseStats(add.stats, add.path), partitionData });
   }
   const txnVersions = new Map<string, number>();
   for (const [appId, t] of replay.txns) txnVersions.set(appId, t.version);

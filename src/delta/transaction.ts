@@ -12,12 +12,13 @@
  *   5. after success, a checkpoint is written when the version is a multiple of the interval.
  */
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { SluiceError, analysisError, executionError, unsupported } from "../common/errors.js";
 import type { StructType } from "../types/struct-type.js";
 import { type Action, type AddFile, type CommitInfo, type Metadata, type Protocol, type RemoveFile, action } from "./actions.js";
 import { maybeCheckpoint } from "./checkpoint.js";
 import { fileKey } from "./log-replay.js";
-import { LogStore } from "./log-store.js";
+import { LOG_DIR, LogStore, commitFileName } from "./log-store.js";
 import { DEFAULT_PROTOCOL, checkWriteSupported, isAppendOnly } from "./protocol.js";
 import { type Snapshot, loadSnapshot } from "./snapshot.js";
 
@@ -268,7 +269,7 @@ export class OptimisticTransaction {
           }
           break;
         case "remove": {
-          const key = fileKey(this.tablePath, a.value.path, a.value.deletionVector);
+          const key = fileKey(this.tablePath, a.value.path, a.value.deletionVector, { action: "remove", file: join(this.tablePath, LOG_DIR, commitFileName(version)), version });
           if (this.removes.has(key)) throw fail("DELTA_CONCURRENT_DELETE_DELETE", `file ${a.value.path} was removed by another writer`);
           if (this.readKeys.has(key) || (this.readAll && a.value.dataChange)) {
             throw fail("DELTA_CONCURRENT_DELETE_READ", `file ${a.value.path}, which this transaction read, was removed`);

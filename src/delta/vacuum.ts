@@ -13,7 +13,7 @@ import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { configError } from "../common/errors.js";
 import { retention } from "./checkpoint.js";
-import { absoluteDataPath } from "./log-replay.js";
+import { dataFilePath } from "./data-path.js";
 import { checkWriteSupported } from "./protocol.js";
 import { loadSnapshot } from "./snapshot.js";
 
@@ -55,7 +55,7 @@ export async function vacuum(tablePath: string, options: VacuumOptions = {}): Pr
   const keep = new Set<string>();
   for (const f of snapshot.files) keep.add(f.absolutePath);
   for (const t of snapshot.tombstones) {
-    if ((t.deletionTimestamp ?? 0) >= now - Math.min(tombstoneMs, hours * 3_600_000)) keep.add(absoluteDataPath(tablePath, t.path));
+    if ((t.deletionTimestamp ?? 0) >= now - Math.min(tombstoneMs, hours * 3_600_000)) keep.add(dataFilePath(tablePath, t.path));
   }
   const cutoff = now - hours * 3_600_000;
   const deleted: string[] = [];

@@ -12,10 +12,11 @@
  * (DELTA_SOURCE_TABLE_IGNORE_CHANGES) unless `skipChangeCommits` (skip the whole commit) or,
  * for commits that only delete, `ignoreDeletes`. Adds with dataChange=false (compaction) are skipped.
  */
+import { join } from "node:path";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
 import type { AddFile } from "../../delta/actions.js";
-import { absoluteDataPath } from "../../delta/log-replay.js";
-import { LogStore } from "../../delta/log-store.js";
+import { type LogLocation, dataFilePath } from "../../delta/data-path.js";
+import { LogStore, commitFileName } from "../../delta/log-store.js";
 import { parsePartitionValue } from "../../delta/partition-values.js";
 import { type ActiveFile, loadSnapshot } from "../../delta/snapshot.js";
 import { commitTimestamps, toEpochMs } from "../../delta/time-travel.js";
@@ -195,6 +196,7 @@ export class DeltaSource implements StreamSource {
     const cached = this.#commitCache.get(version);
     if (cached) return cached;
     const actions = await this.#store.readCommit(version);
+    const where: LogLocation = { file: join(this.#store.logPath, commitFileName(version)), version };
     const adds: AddFile[] = [];
     let removes = 0;
     for (const a of actions) {
@@ -207,10 +209,12 @@ export class DeltaSource implements StreamSource {
           { table: this.tablePath, version },
         );
       }
+      // Every file action must name a file of this table, even one the stream skips.
+      if (a.kind === "add" || a.kind === "remove") dataFilePath(this.tablePath, a.value.path, { action: a.kind, ...where });
       if (a.kind === "add" && a.value.dataChange) adds.push(a.value);
       else if (a.kind === "remove" && a.value.dataChange) removes++;
     }
-    let out: ActiveFile[] = adds.map((a) => this.toActive(a));
+    let out: ActiveFile[] = adds.map((a) => this.toActive(a, where));
     if (removes > 0) {
       if (this.options.skipChangeCommits) out = [];
       else if (!(this.options.ignoreDeletes && adds.length === 0)) {
@@ -228,14 +232,14 @@ export class DeltaSource implements StreamSource {
     return out;
   }
 
-  private toActive(a: AddFile): ActiveFile {
+  private toActive(a: AddFile, where: LogLocation): ActiveFile {
     const partitionData: Record<string, unknown> = {};
     for (const c of this.partitionColumns) {
       const f = this.schema.fields[this.schema.indexOf(c)]!;
       const key = Object.keys(a.partitionValues).find((k) => k.toLowerCase() === c.toLowerCase());
       partitionData[c] = parsePartitionValue(key === undefined ? null : a.partitionValues[key], f.type, c);
     }
-    return { ...a, absolutePath: absoluteDataPath(this.tablePath, a.path), parsedStats: null, partitionData };
+    return { ...a, absolutePath: dataFilePath(this.tablePath, a.path, { action: "add", ...where }), parsedStats: null, partitionData };
   }
 
   getBatch(start: Offset, end: Offset): ExecutionPlan {

@@ -18,7 +18,7 @@ import { getValue } from "../../columnar/column-batch.js";
 import { analysisError } from "../../common/errors.js";
 import type { AddFile } from "../../delta/actions.js";
 import { formatPartitionValue } from "../../delta/partition-values.js";
-import { relativeLogPath } from "../../delta/log-replay.js";
+import { relativeLogPath } from "../../delta/data-path.js";
 import { computeStats, statsToJson } from "../../delta/stats.js";
 import { txnVersion } from "../../delta/snapshot.js";
 import { OptimisticTransaction } from "../../delta/transaction.js";
