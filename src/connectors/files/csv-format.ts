@@ -17,9 +17,9 @@ import { StructType } from "../../types/struct-type.js";
 import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, timestampParser } from "./datetime-text.js";
 import { mergeJsonTypes } from "./json-scanner.js";
 import type { CsvReadOptions } from "./options.js";
-import { RowAssembler } from "./row-assembler.js";
+import { type MalformedCounts, RowAssembler } from "./row-assembler.js";
 import { type CsvRecord, tokenizeCsv } from "./csv-tokenizer.js";
-import { readLineChunks, readLineChunksSync } from "./line-chunks.js";
+import { type TextChunk, readLineChunks, readLineChunksSync } from "./line-chunks.js";
 import { parseDecimalText, parseDoubleText, parseIntText, parseLongText, toDecimal } from "./value-text.js";
 
 const readFileAsync = promisify(readFile);
@@ -38,24 +38,32 @@ function tokenizerOptions(o: CsvReadOptions) {
   };
 }
 
+/** Text without its leading byte order mark (Spark's line reader skips one at the start of a file). */
+const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+/** The records of line chunks of a file, numbered by file line. */
+function* chunkRecords(chunks: Iterable<TextChunk>, o: CsvReadOptions): Generator<CsvRecord> {
+  for (const c of chunks) for (const r of tokenizeCsv(c.firstLine === 1 ? withoutBom(c.text) : c.text, tokenizerOptions(o))) yield { ...r, line: r.line + c.firstLine - 1 };
+}
+
 /**
  * Records of a file. Without multiLine a record never spans lines, so the file is tokenized in
  * chunks of whole lines (files larger than a JS string work); with multiLine it is read whole.
  */
 function* csvFileRecordsSync(path: string, o: CsvReadOptions): Generator<CsvRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    yield* tokenizeCsv(readFileSync(path, "utf8"), tokenizerOptions(o));
+    yield* tokenizeCsv(withoutBom(readFileSync(path, "utf8")), tokenizerOptions(o));
     return;
   }
-  for (const c of readLineChunksSync(path)) for (const r of tokenizeCsv(c.text, tokenizerOptions(o))) yield { ...r, line: r.line + c.firstLine - 1 };
+  yield* chunkRecords(readLineChunksSync(path), o);
 }
 
 async function* csvFileRecords(path: string, o: CsvReadOptions): AsyncGenerator<CsvRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    yield* tokenizeCsv(await readFileAsync(path, "utf8"), tokenizerOptions(o));
+    yield* tokenizeCsv(withoutBom(await readFileAsync(path, "utf8")), tokenizerOptions(o));
     return;
   }
-  for await (const c of readLineChunks(path)) for (const r of tokenizeCsv(c.text, tokenizerOptions(o))) yield { ...r, line: r.line + c.firstLine - 1 };
+  for await (const c of readLineChunks(path)) yield* chunkRecords([c], o);
 }
 
 /** Spark's header-name cleanup: blanks → `_c<i>`, case-insensitive duplicates → name + index. */
@@ -173,8 +181,8 @@ export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "
   }
 }
 
-/** Read one CSV file into batches of `schema` (data columns plus the corrupt-record column if present). */
-export async function* readCsvFile(path: string, schema: StructType, o: CsvReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
+/** Read one CSV file into batches of `schema` (data columns plus the corrupt-record column if present); malformed records are counted into `counts`. */
+export async function* readCsvFile(path: string, schema: StructType, o: CsvReadOptions, timeZone: string, batchSize: number, counts?: MalformedCounts): AsyncGenerator<ColumnBatch> {
   try {
     await access(path, constants.R_OK);
   } catch (e) {
@@ -184,7 +192,7 @@ export async function* readCsvFile(path: string, schema: StructType, o: CsvReadO
   const corrupt = schema.fields.findIndex((f) => f.name === o.columnNameOfCorruptRecord && f.type.kind === "string");
   const dataCols = schema.fields.map((_, i) => i).filter((i) => i !== corrupt);
   const conv = dataCols.map((i) => csvConverter(schema.fields[i]!.type, o, zone));
-  const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize);
+  const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize, counts);
   let first = true;
   for await (const rec of csvFileRecords(path, o)) {
     if (first && o.header) {

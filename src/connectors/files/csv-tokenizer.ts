@@ -30,12 +30,11 @@ export interface CsvRecord {
 
 const isWs = (c: string | undefined): boolean => c === " " || c === "\t";
 
-/** Iterate the records of one file's text. */
+/** Iterate the records of one file's text (a byte order mark already removed: see csv-format.ts). */
 export function* tokenizeCsv(text: string, o: CsvTokenizerOptions): Generator<CsvRecord> {
   let pos = 0;
   let line = 1;
   const n = text.length;
-  if (text.charCodeAt(0) === 0xfeff) pos = 1;
   const atLineEnd = (p: number): number => {
     // Length of the line separator at p, or 0.
     if (o.lineSep !== undefined) return text.startsWith(o.lineSep, p) ? o.lineSep.length : 0;

@@ -13,8 +13,9 @@ import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { SluiceError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
 import { type JsonRecord, chunkRecords, readJsonRecords } from "./json-format.js";
-import type { TextChunk } from "./line-chunks.js";
+import { type TextChunk, countLineEnds, decodeUtf8 } from "./line-chunks.js";
 import { parseJsonReadOptions } from "./options.js";
+import type { MalformedCounts } from "./row-assembler.js";
 
 /** Nominal piece size; files up to 1.5× this stay whole. */
 export const PIECE_BYTES = 64 * 1024 * 1024;
@@ -41,12 +42,6 @@ export function planPieces(sizeBytes: number, pieceBytes = PIECE_BYTES): ByteRan
   // The last piece reads to the end of the file, as a whole-file read does, even if it grew since listing.
   for (let k = 0; k < n; k++) out.push({ start: Math.floor((sizeBytes * k) / n), end: k === n - 1 ? Number.MAX_SAFE_INTEGER : Math.floor((sizeBytes * (k + 1)) / n) });
   return out;
-}
-
-function countNewlines(b: Buffer, end: number): number {
-  let n = 0;
-  for (let i = b.indexOf(NL); i >= 0 && i < end; i = b.indexOf(NL, i + 1)) n++;
-  return n;
 }
 
 /**
@@ -94,15 +89,16 @@ export async function* readLineRange(path: string, range: ByteRange, out: { line
         carry = Buffer.from(all);
         continue;
       }
-      const text = all.toString("utf8", 0, last + 1);
-      const n = countNewlines(all, last + 1);
+      // Pieces are cut at \n only; the lines inside end at \n, \r\n or a lone \r, as when read whole.
+      const n = countLineEnds(all, last + 1);
+      const chunk = { ...decodeUtf8(all.subarray(0, last + 1)), firstLine: line };
       carry = Buffer.from(all.subarray(last + 1));
-      yield { text, firstLine: line };
+      yield chunk;
       line += n;
     }
     if (carry.length > 0) {
-      yield { text: carry.toString("utf8"), firstLine: line };
-      line++;
+      yield { ...decodeUtf8(carry), firstLine: line };
+      line += countLineEnds(carry, carry.length) + (carry[carry.length - 1] === NL || carry[carry.length - 1] === 13 ? 0 : 1);
     }
     out.lines = line - 1;
   } finally {
@@ -115,8 +111,17 @@ function rangeRecords(path: string, range: ByteRange, out: { lines: number }): A
 }
 
 /** Batches of the JSON lines owned by `range` (lines in errors relative to the range; see `shiftErrorLine`). */
-export function readJsonRange(path: string, range: ByteRange, schema: StructType, options: Readonly<Record<string, string>>, timeZone: string, batchSize: number, out: { lines: number }): AsyncGenerator<ColumnBatch> {
-  return readJsonRecords(rangeRecords(path, range, out), path, schema, parseJsonReadOptions(options), timeZone, batchSize);
+export function readJsonRange(
+  path: string,
+  range: ByteRange,
+  schema: StructType,
+  options: Readonly<Record<string, string>>,
+  timeZone: string,
+  batchSize: number,
+  out: { lines: number },
+  counts?: MalformedCounts,
+): AsyncGenerator<ColumnBatch> {
+  return readJsonRecords(rangeRecords(path, range, out), path, schema, parseJsonReadOptions(options), timeZone, batchSize, counts);
 }
 
 /** An error of a piece with its line made absolute by the `linesBefore` of the earlier pieces. */

@@ -10,7 +10,7 @@
  */
 import { readFile, readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { readLineChunks, readLineChunksSync } from "./line-chunks.js";
+import { type TextChunk, decodeUtf8, readLineChunks, readLineChunksSync } from "./line-chunks.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
@@ -18,9 +18,9 @@ import { type DataType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { BAD } from "./csv-format.js";
 import { dateParser, timestampParser } from "./datetime-text.js";
-import { inferJsonText, mergeJsonTypes, parseJsonLenient } from "./json-scanner.js";
+import { JsonNumberText, inferJsonText, jsonText, mergeJsonTypes, parseJsonRecord } from "./json-scanner.js";
 import type { JsonReadOptions } from "./options.js";
-import { RowAssembler } from "./row-assembler.js";
+import { type MalformedCounts, RowAssembler } from "./row-assembler.js";
 import { toDecimal } from "./value-text.js";
 
 const readFileAsync = promisify(readFile);
@@ -28,54 +28,90 @@ const readFileAsync = promisify(readFile);
 export interface JsonRecord {
   readonly text: string;
   readonly line: number;
+  /** The record held bytes that are not valid UTF-8 (a malformed record, as in Spark). */
+  readonly invalidUtf8?: boolean;
 }
 
-/** Split one file's text into records. */
-export function* jsonRecords(text: string, o: Pick<JsonReadOptions, "multiLine" | "lineSep">): Generator<JsonRecord> {
+type RecordOptions = Pick<JsonReadOptions, "multiLine" | "lineSep">;
+
+/**
+ * Split one file's text into records: one per line (`\n`, `\r\n` or a lone `\r`, or `lineSep`),
+ * blank ones skipped, a leading byte order mark dropped (Spark's readers skip it); with multiLine
+ * the whole text. `validUtf8` false: records holding U+FFFD are taken for invalid bytes (a genuine
+ * U+FFFD in the same chunk as an invalid byte is taken for one too).
+ */
+export function* jsonRecords(text: string, o: RecordOptions, validUtf8 = true): Generator<JsonRecord> {
+  const record = (t: string, line: number): JsonRecord => {
+    const rec = t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
+    return !validUtf8 && rec.includes("\ufffd") ? { text: rec, line, invalidUtf8: true } : { text: rec, line };
+  };
   if (o.multiLine) {
-    if (text.trim() !== "") yield { text, line: 1 };
+    if (text.trim() !== "") yield record(text, 1);
     return;
   }
   let pos = 0;
   let line = 1;
   const sep = o.lineSep;
+  /** The next \r at or after pos (-1: none left); cached so LF-only text is searched once. */
+  let cr = sep === undefined ? text.indexOf("\r") : -1;
   while (pos <= text.length) {
-    let end = sep !== undefined ? text.indexOf(sep, pos) : text.indexOf("\n", pos);
-    if (end < 0) end = text.length;
-    let rec = text.slice(pos, end);
-    if (sep === undefined && rec.endsWith("\r")) rec = rec.slice(0, -1);
-    if (rec.trim() !== "") yield { text: rec, line };
+    let end: number;
+    let next: number;
+    if (sep !== undefined) {
+      end = text.indexOf(sep, pos);
+      next = end + sep.length;
+    } else {
+      if (cr >= 0 && cr < pos) cr = text.indexOf("\r", pos);
+      const lf = text.indexOf("\n", pos);
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        end = cr;
+        next = lf === cr + 1 ? cr + 2 : cr + 1;
+      } else {
+        end = lf;
+        next = lf + 1;
+      }
+    }
+    if (end < 0) {
+      end = text.length;
+      next = text.length + 1;
+    }
+    const rec = text.slice(pos, end);
+    if (rec.trim() !== "") yield record(rec, line);
     line++;
-    pos = end + (sep !== undefined ? sep.length : 1);
+    pos = next;
   }
 }
 
 /** Records of a file; JSON lines are read in chunks so files of any size work. */
-function* jsonFileRecordsSync(path: string, o: Pick<JsonReadOptions, "multiLine" | "lineSep">): Generator<JsonRecord> {
+function* jsonFileRecordsSync(path: string, o: RecordOptions): Generator<JsonRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    yield* jsonRecords(readFileSync(path, "utf8"), o);
+    const { text, validUtf8 } = decodeUtf8(readFileSync(path));
+    yield* jsonRecords(text, o, validUtf8);
     return;
   }
-  for (const c of readLineChunksSync(path)) for (const r of jsonRecords(c.text, o)) yield { text: r.text, line: r.line + c.firstLine - 1 };
+  for (const c of readLineChunksSync(path)) for (const r of jsonRecords(c.text, o, c.validUtf8)) yield { ...r, line: r.line + c.firstLine - 1 };
 }
 
-async function* jsonFileRecords(path: string, o: Pick<JsonReadOptions, "multiLine" | "lineSep">): AsyncGenerator<JsonRecord> {
+async function* jsonFileRecords(path: string, o: RecordOptions): AsyncGenerator<JsonRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    yield* jsonRecords(await readFileAsync(path, "utf8"), o);
+    let bytes: Buffer;
+    try {
+      bytes = await readFileAsync(path);
+    } catch (e) {
+      throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
+    }
+    const { text, validUtf8 } = decodeUtf8(bytes);
+    yield* jsonRecords(text, o, validUtf8);
     return;
   }
   yield* chunkRecords(path, readLineChunks(path), o);
 }
 
 /** The JSON records of line chunks of `path`, numbered by file line; a read error names the file. */
-export async function* chunkRecords(
-  path: string,
-  chunks: AsyncIterator<{ text: string; firstLine: number }>,
-  o: Pick<JsonReadOptions, "multiLine" | "lineSep">,
-): AsyncGenerator<JsonRecord> {
+export async function* chunkRecords(path: string, chunks: AsyncIterator<TextChunk>, o: RecordOptions): AsyncGenerator<JsonRecord> {
   try {
     for (;;) {
-      let next: IteratorResult<{ text: string; firstLine: number }>;
+      let next: IteratorResult<TextChunk>;
       try {
         next = await chunks.next();
       } catch (e) {
@@ -83,13 +119,15 @@ export async function* chunkRecords(
       }
       if (next.done) return;
       const c = next.value;
-      for (const r of jsonRecords(c.text, o)) yield { text: r.text, line: r.line + c.firstLine - 1 };
+      for (const r of jsonRecords(c.text, o, c.validUtf8)) yield { ...r, line: r.line + c.firstLine - 1 };
     }
   } finally {
     // A consumer that stops early (LIMIT, a cancelled worker task) must still close the file.
     await chunks.return?.();
   }
 }
+
+const INVALID_UTF8 = "the record is not valid UTF-8";
 
 function malformed(file: string, line: number, why: string): Error {
   return inputError("MALFORMED_RECORD_IN_PARSING", `Malformed JSON record in ${file} at line ${line}: ${why}. Fix the input, or read with mode PERMISSIVE (nulls) or DROPMALFORMED (skip).`, { file, line });
@@ -106,6 +144,7 @@ export function inferJsonSchema(files: readonly string[], o: JsonReadOptions, ti
     for (const rec of jsonFileRecordsSync(file, o)) {
       let t: DataType;
       try {
+        if (rec.invalidUtf8) throw new Error(INVALID_UTF8);
         t = inferJsonText(rec.text, opts);
       } catch (e) {
         if (o.mode === "FAILFAST") throw malformed(file, rec.line, (e as Error).message);
@@ -154,27 +193,82 @@ type JsonConverter = (v: unknown) => unknown;
 
 const NON_NUMERIC: Record<string, number> = { NaN: NaN, Infinity: Infinity, "+Infinity": Infinity, "-Infinity": -Infinity, INF: Infinity, "+INF": Infinity, "-INF": -Infinity };
 
-/** JSON value → engine value of `t`, or BAD. */
+/** Whether reading `t` needs number literals as written (see parseJsonRecord's exactNumbers). */
+export function needsExactNumbers(t: DataType): boolean {
+  switch (t.kind) {
+    case "int":
+    case "bigint":
+    case "decimal":
+    case "timestamp":
+      return true;
+    case "array":
+      return needsExactNumbers(t.elementType);
+    case "map":
+      return needsExactNumbers(t.valueType);
+    case "struct":
+      return t.fields.some((f) => needsExactNumbers(f.type));
+    default:
+      return false;
+  }
+}
+
+const INTEGER_LITERAL = /^-?\d+$/;
+const LONG_MIN_DIGITS = "9223372036854775808";
+const LONG_MAX_DIGITS = "9223372036854775807";
+
+/**
+ * A JSON integer literal that fits a Java long, as a number; else BAD. Spark's JSON parser takes
+ * only integer tokens for integral types: `1.0` and `1e3` are malformed, as is 2^63 (Jackson's
+ * getLongValue overflows). A plain number comes from JSON.parse only for literals of at most 18
+ * digits without fraction or exponent (parseJsonRecord), so it is already exact and in range.
+ */
+function longValue(v: unknown): number | typeof BAD {
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? v : BAD;
+  if (!(v instanceof JsonNumberText) || !INTEGER_LITERAL.test(v.text)) return BAD;
+  const neg = v.text.startsWith("-");
+  const digits = v.text.replace(/^-?0*/, "");
+  if (digits.length > 19 || (digits.length === 19 && digits > (neg ? LONG_MIN_DIGITS : LONG_MAX_DIGITS))) return BAD;
+  return v.value === 0 ? 0 : v.value;
+}
+
+/** Seconds since the epoch a Date can hold (±8.64e15 ms); beyond it a TIMESTAMP value is malformed. */
+const MAX_TIMESTAMP_SECONDS = 8.64e12;
+
+const numberValue = (v: unknown): number | undefined => (typeof v === "number" ? v : v instanceof JsonNumberText ? v.value : undefined);
+
+/** JSON value → engine value of `t`, or BAD. Numbers arrive as JS numbers or JsonNumberText. */
 export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFormat" | "dateFormat">, zone: TimeZone): JsonConverter {
   switch (t.kind) {
     case "string":
-      return (v) => (typeof v === "string" ? v : JSON.stringify(v));
+      // Spark copies the value's JSON text; literals are as written when the record kept them.
+      return (v) => (typeof v === "string" ? v : typeof v === "object" && v !== null ? jsonText(v) : JSON.stringify(v));
     case "boolean":
       return (v) => (typeof v === "boolean" ? v : BAD);
     case "int":
-      return (v) => (typeof v === "number" && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : BAD);
+      return (v) => {
+        const x = longValue(v);
+        return x !== BAD && x >= -2147483648 && x <= 2147483647 ? x : BAD;
+      };
     case "bigint":
-      return (v) => (typeof v === "number" && Number.isInteger(v) ? v : BAD);
+      return longValue;
     case "float":
     case "double": {
       const round = t.kind === "float" ? Math.fround : (x: number) => x;
-      return (v) => (typeof v === "number" ? round(v) : typeof v === "string" && v in NON_NUMERIC ? NON_NUMERIC[v] : BAD);
+      return (v) => {
+        const x = numberValue(v);
+        return x !== undefined ? round(x) : typeof v === "string" && v in NON_NUMERIC ? NON_NUMERIC[v] : BAD;
+      };
     }
     case "decimal":
-      return (v) => (typeof v === "number" || typeof v === "string" ? (toDecimal(String(v), t.precision, t.scale) ?? BAD) : BAD);
+      return (v) => (typeof v === "number" || typeof v === "string" ? (toDecimal(String(v), t.precision, t.scale) ?? BAD) : v instanceof JsonNumberText ? (toDecimal(v.text, t.precision, t.scale) ?? BAD) : BAD);
     case "timestamp": {
+      // Integer literals are seconds since the epoch (Spark: getLongValue × 10^6); other numbers are malformed.
       const p = timestampParser(o.timestampFormat, zone);
-      return (v) => (typeof v === "string" ? (p(v) ?? BAD) : typeof v === "number" && Number.isFinite(v) ? Math.round(v * 1_000_000) : BAD);
+      return (v) => {
+        if (typeof v === "string") return p(v) ?? BAD;
+        const s = longValue(v);
+        return s !== BAD && Math.abs(s) <= MAX_TIMESTAMP_SECONDS ? s * 1_000_000 : BAD;
+      };
     }
     case "date": {
       const p = dateParser(o.dateFormat);
@@ -198,7 +292,7 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
     case "map": {
       const val = jsonConverter(t.valueType, o, zone);
       return (v) => {
-        if (typeof v !== "object" || v === null || Array.isArray(v)) return BAD;
+        if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof JsonNumberText) return BAD;
         const m = new Map<unknown, unknown>();
         for (const [k, x] of Object.entries(v)) {
           const y = x === null ? null : val(x);
@@ -211,7 +305,7 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
     case "struct": {
       const convs = t.fields.map((f) => jsonConverter(f.type, o, zone));
       return (v) => {
-        if (typeof v !== "object" || v === null || Array.isArray(v)) return BAD;
+        if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof JsonNumberText) return BAD;
         const src = v as Record<string, unknown>;
         const out: Record<string, unknown> = {};
         for (let i = 0; i < t.fields.length; i++) {
@@ -229,55 +323,77 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
   }
 }
 
-/** Read one JSON file into batches of `schema` (plus the corrupt-record column if present). */
-export function readJsonFile(path: string, schema: StructType, o: JsonReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
-  return readJsonRecords(jsonFileRecords(path, o), path, schema, o, timeZone, batchSize);
+/** Read one JSON file into batches of `schema` (plus the corrupt-record column if present); malformed records are counted into `counts`. */
+export function readJsonFile(path: string, schema: StructType, o: JsonReadOptions, timeZone: string, batchSize: number, counts?: MalformedCounts): AsyncGenerator<ColumnBatch> {
+  return readJsonRecords(jsonFileRecords(path, o), path, schema, o, timeZone, batchSize, counts);
 }
 
-/** Decode `records` (of the file `path`, named in errors) into batches, as readJsonFile does; parallel-read splits a file into byte ranges with it. */
-export async function* readJsonRecords(records: AsyncIterable<JsonRecord>, path: string, schema: StructType, o: JsonReadOptions, timeZone: string, batchSize: number): AsyncGenerator<ColumnBatch> {
+/**
+ * Decode `records` (of the file `path`, named in errors) into batches, as readJsonFile does;
+ * parallel-read splits a file into byte ranges with it. A record that is an array gives one row
+ * per element and is malformed as a whole when any element is (Spark marks every row of it).
+ */
+export async function* readJsonRecords(
+  records: AsyncIterable<JsonRecord>,
+  path: string,
+  schema: StructType,
+  o: JsonReadOptions,
+  timeZone: string,
+  batchSize: number,
+  counts?: MalformedCounts,
+): AsyncGenerator<ColumnBatch> {
   const zone = getTimeZone(timeZone);
   const corrupt = schema.fields.findIndex((f) => f.name === o.columnNameOfCorruptRecord && f.type.kind === "string");
   const cols = schema.fields.map((_, i) => i).filter((i) => i !== corrupt);
   const convs = cols.map((i) => jsonConverter(schema.fields[i]!.type, o, zone));
-  const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize);
-  const lenient = { allowComments: o.allowComments, allowSingleQuotes: o.allowSingleQuotes };
-  const emit = (obj: unknown): void => {
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-      asm.markBad("the record is not a JSON object");
-      return;
-    }
+  const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize, counts);
+  const parse = { allowComments: o.allowComments, allowSingleQuotes: o.allowSingleQuotes, exactNumbers: cols.some((i) => needsExactNumbers(schema.fields[i]!.type)) };
+  /** Convert one object into the assembler's current row; returns why it is malformed, or undefined. */
+  const convert = (obj: unknown): string | undefined => {
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj) || obj instanceof JsonNumberText) return "the record is not a JSON object";
     const src = obj as Record<string, unknown>;
+    let bad: string | undefined;
     for (let k = 0; k < cols.length; k++) {
       const f = schema.fields[cols[k]!]!;
       const x = src[f.name];
       if (x === null || x === undefined) continue;
       const y = convs[k]!(x);
-      if (y === BAD) asm.markBad(`value ${JSON.stringify(x)} of field \`${f.name}\` is not a valid ${simpleString(f.type).toUpperCase()}`);
+      if (y === BAD) bad ??= `value ${jsonText(x)} of field \`${f.name}\` is not a valid ${simpleString(f.type).toUpperCase()}`;
       else asm.set(cols[k]!, y);
     }
+    return bad;
   };
   for await (const rec of records) {
     let value: unknown;
-    let ok = true;
-    try {
-      value = JSON.parse(rec.text);
-    } catch {
+    let why: string | undefined = rec.invalidUtf8 ? INVALID_UTF8 : undefined;
+    if (why === undefined) {
       try {
-        value = parseJsonLenient(rec.text, lenient);
+        value = parseJsonRecord(rec.text, parse);
       } catch (e) {
-        ok = false;
-        asm.begin();
-        asm.markBad((e as Error).message);
-        const b = asm.end(rec.text, rec.line);
-        if (b) yield b;
+        why = (e as Error).message;
       }
     }
-    if (!ok) continue;
-    const objs = Array.isArray(value) ? value : [value];
-    for (const obj of objs) {
+    if (why !== undefined) {
       asm.begin();
-      emit(obj);
+      asm.markBad(why);
+      const b = asm.end(rec.text, rec.line);
+      if (b) yield b;
+      continue;
+    }
+    if (!Array.isArray(value)) {
+      asm.begin();
+      const bad = convert(value);
+      if (bad !== undefined) asm.markBad(bad);
+      const b = asm.end(rec.text, rec.line);
+      if (b) yield b;
+      continue;
+    }
+    // An array record: the first malformed element makes every row of it malformed.
+    const firstBad = value.map((obj) => (asm.begin(), convert(obj))).find((x) => x !== undefined);
+    for (const obj of value) {
+      asm.begin();
+      convert(obj);
+      if (firstBad !== undefined) asm.markBad(firstBad);
       const b = asm.end(rec.text, rec.line);
       if (b) yield b;
     }

@@ -5,7 +5,12 @@
  *   creating values;
  * - Spark's lenient forms (single quotes, comments, NaN/Infinity) when reading with the options
  *   that allow them (`parseJsonLenient`).
- * Both throw a plain Error on malformed text; callers turn it into a parse-mode decision.
+ * - records whose number literals JSON.parse would change (`1.0` → 1, 2^63 → 2^63 rounded) when the
+ *   column type cares (`parseJsonRecord`): there every number keeps its literal as JsonNumberText.
+ * Nesting deeper than MAX_JSON_DEPTH is malformed, as in Spark, whose Jackson parser enforces
+ * StreamReadConstraints' default maximum nesting depth of 1000 (checked on PySpark 4.0.1: a record
+ * 1000 levels deep reads, 1001 levels is a corrupt record); this also keeps recursion bounded.
+ * All of them throw a plain Error on malformed text; callers turn it into a parse-mode decision.
  */
 import { type DataType, DecimalType, StringType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
@@ -24,8 +29,20 @@ export interface InferOptions extends ScanOptions {
 
 const LONG_MAX = "9223372036854775807";
 
+/** Deepest nesting of arrays and objects a JSON record may have (Jackson's default maxNestingDepth). */
+export const MAX_JSON_DEPTH = 1000;
+
+/** A JSON number with its literal text, for columns where `1.0` and `1`, or 2^63 and 2^63-1, differ. */
+export class JsonNumberText {
+  readonly value: number;
+  constructor(readonly text: string) {
+    this.value = text === "NaN" ? NaN : /Inf/.test(text) ? (text.startsWith("-") ? -Infinity : Infinity) : Number(text);
+  }
+}
+
 class Scanner {
   pos = 0;
+  depth = 0;
   constructor(
     readonly text: string,
     readonly opts: ScanOptions,
@@ -103,6 +120,12 @@ class Scanner {
     this.pos += w.length;
   }
 
+  /** Enter an array or object (the caller leaves with `this.depth--`). */
+  enter(): void {
+    if (++this.depth > MAX_JSON_DEPTH) this.fail(`Nesting deeper than ${MAX_JSON_DEPTH} levels`);
+    this.pos++;
+  }
+
   end(): void {
     this.ws();
     if (this.pos < this.text.length) this.fail("Unexpected trailing characters");
@@ -113,10 +136,10 @@ class Scanner {
     this.ws();
     const c = this.text[this.pos];
     if (c === "{") {
-      this.pos++;
+      this.enter();
       const o: Record<string, unknown> = {};
       this.ws();
-      if (this.text[this.pos] === "}") return (this.pos++, o);
+      if (this.text[this.pos] === "}") return (this.pos++, this.depth--, o);
       for (;;) {
         this.ws();
         const k = this.str();
@@ -126,20 +149,20 @@ class Scanner {
         o[k] = this.value();
         this.ws();
         const d = this.text[this.pos++];
-        if (d === "}") return o;
+        if (d === "}") return (this.depth--, o);
         if (d !== ",") this.fail("Expected ',' or '}'");
       }
     }
     if (c === "[") {
-      this.pos++;
+      this.enter();
       const a: unknown[] = [];
       this.ws();
-      if (this.text[this.pos] === "]") return (this.pos++, a);
+      if (this.text[this.pos] === "]") return (this.pos++, this.depth--, a);
       for (;;) {
         a.push(this.value());
         this.ws();
         const d = this.text[this.pos++];
-        if (d === "]") return a;
+        if (d === "]") return (this.depth--, a);
         if (d !== ",") this.fail("Expected ',' or ']'");
       }
     }
@@ -147,8 +170,7 @@ class Scanner {
     if (c === "t") return (this.word("true"), true);
     if (c === "f") return (this.word("false"), false);
     if (c === "n") return (this.word("null"), null);
-    const t = this.num();
-    return t === "NaN" ? NaN : /Inf/.test(t) ? (t.startsWith("-") ? -Infinity : Infinity) : Number(t);
+    return new JsonNumberText(this.num());
   }
 
   /** Infer the Spark type of one value, as Spark's JSON schema inference does. */
@@ -156,10 +178,10 @@ class Scanner {
     this.ws();
     const c = this.text[this.pos];
     if (c === "{") {
-      this.pos++;
+      this.enter();
       const fields = new Map<string, DataType>();
       this.ws();
-      if (this.text[this.pos] === "}") return (this.pos++, new StructType([]));
+      if (this.text[this.pos] === "}") return (this.pos++, this.depth--, new StructType([]));
       for (;;) {
         this.ws();
         const k = this.str();
@@ -174,19 +196,20 @@ class Scanner {
         if (d === "}") break;
         if (d !== ",") this.fail("Expected ',' or '}'");
       }
+      this.depth--;
       const names = [...fields.keys()].sort();
       return new StructType(names.map((name) => ({ name, type: fields.get(name)!, nullable: true })));
     }
     if (c === "[") {
-      this.pos++;
+      this.enter();
       let el: DataType = { kind: "null" };
       this.ws();
-      if (this.text[this.pos] === "]") return (this.pos++, { kind: "array", elementType: el, containsNull: true });
+      if (this.text[this.pos] === "]") return (this.pos++, this.depth--, { kind: "array", elementType: el, containsNull: true });
       for (;;) {
         el = mergeJsonTypes(el, this.type(o));
         this.ws();
         const d = this.text[this.pos++];
-        if (d === "]") return { kind: "array", elementType: el, containsNull: true };
+        if (d === "]") return (this.depth--, { kind: "array", elementType: el, containsNull: true });
         if (d !== ",") this.fail("Expected ',' or ']'");
       }
     }
@@ -268,10 +291,63 @@ export function inferJsonText(text: string, o: InferOptions): DataType {
   return t;
 }
 
-/** Parse JSON text with Spark's lenient options (comments, single quotes, NaN/Infinity). */
+/** Parse JSON text with Spark's lenient options (comments, single quotes, NaN/Infinity); numbers come back as JsonNumberText. */
 export function parseJsonLenient(text: string, o: ScanOptions): unknown {
   const s = new Scanner(text, o);
   const v = s.value();
   s.end();
   return v;
+}
+
+/**
+ * A number literal JSON.parse would not return exactly as written, outside a string as far as a
+ * cheap test can tell: a fraction or exponent (`1.0`, `1e3`), 19 or more digits (beyond what is
+ * surely inside BIGINT), or `-0`. A string that merely looks like one only costs the slow path.
+ */
+const INEXACT_NUMBER = /[:,[]\s*(?:-?\d+(?:\.\d*)?[eE][+-]?\d+|-?\d+\.\d*|-?\d{19,}|-0)\s*[,}\]]/;
+
+/** Depth of the deepest array/object in valid JSON text (strings skipped). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip the string, honouring backslash escapes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
+/**
+ * One JSON record as JS values: JSON.parse when it suffices, the scanner for Spark's lenient forms
+ * and, with `exactNumbers`, for records holding number literals JSON.parse would change (numbers
+ * then come back as JsonNumberText). Throws on malformed text or nesting deeper than MAX_JSON_DEPTH.
+ */
+export function parseJsonRecord(text: string, o: ScanOptions & { readonly exactNumbers: boolean }): unknown {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return parseJsonLenient(text, o);
+  }
+  // Deeper than MAX_JSON_DEPTH needs more than 2 × MAX_JSON_DEPTH brackets.
+  if (text.length > 2 * MAX_JSON_DEPTH && typeof v === "object" && nestingDepth(text) > MAX_JSON_DEPTH) throw new Error(`Nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  if (o.exactNumbers && INEXACT_NUMBER.test(text)) return parseJsonLenient(text, o);
+  return v;
+}
+
+/** JSON text of a parsed value, number literals as written (Spark copies a value's text into a STRING column). */
+export function jsonText(v: unknown): string {
+  if (v instanceof JsonNumberText) return v.text;
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(",")}]`;
+  if (typeof v === "object" && v !== null) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(",")}}`;
+  return JSON.stringify(v);
 }

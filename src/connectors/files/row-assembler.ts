@@ -5,11 +5,21 @@
  *     corrupt-record column when the schema has it;
  *   DROPMALFORMED — a record with any bad field is dropped;
  *   FAILFAST — the first bad record fails the read with MALFORMED_RECORD_IN_PARSING naming file and line.
+ * Beyond Spark, the malformed records kept (PERMISSIVE) and dropped (DROPMALFORMED) are counted
+ * into MalformedCounts, which scans report (streaming progress, a batch read's warning).
  */
 import { type ColumnBatch, VectorBuilder, makeBatch } from "../../columnar/column-batch.js";
 import { inputError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { ParseMode } from "./options.js";
+
+/** Malformed records a read met: `malformed` in all, of which `dropped` were dropped by DROPMALFORMED. */
+export interface MalformedCounts {
+  malformed: number;
+  dropped: number;
+}
+
+export const noMalformedRecords = (): MalformedCounts => ({ malformed: 0, dropped: 0 });
 
 export class RowAssembler {
   readonly #builders: VectorBuilder[];
@@ -25,6 +35,8 @@ export class RowAssembler {
     readonly mode: ParseMode,
     readonly file: string,
     readonly batchSize: number,
+    /** Where malformed records are counted (optional). */
+    readonly counts?: MalformedCounts,
   ) {
     this.#builders = schema.fields.map((f) => new VectorBuilder(f.type, Math.min(batchSize, 1024)));
     this.#row = new Array<unknown>(schema.length).fill(null);
@@ -56,6 +68,7 @@ export class RowAssembler {
    */
   end(raw: string, line: number): ColumnBatch | undefined {
     if (this.#bad) {
+      if (this.counts && this.mode !== "FAILFAST") this.counts.malformed++;
       if (this.mode === "FAILFAST") {
         throw inputError(
           "MALFORMED_RECORD_IN_PARSING",
@@ -63,7 +76,10 @@ export class RowAssembler {
           { file: this.file, line },
         );
       }
-      if (this.mode === "DROPMALFORMED") return undefined;
+      if (this.mode === "DROPMALFORMED") {
+        if (this.counts) this.counts.dropped++;
+        return undefined;
+      }
       if (this.corruptIndex >= 0) this.#row[this.corruptIndex] = raw;
     }
     for (let c = 0; c < this.#builders.length; c++) this.#builders[c]!.append(this.#row[c]);
