@@ -46,7 +46,12 @@ export class DataStreamWriter {
   partitionBy(...cols: (string | string[])[]): DataStreamWriter {
     return this.with({ partitionBy: cols.flat() });
   }
+  /** The query's name: unique among active queries; names the memory sink's table and the checkpoint folder. */
   queryName(name: string): DataStreamWriter {
+    if (typeof name !== "string" || name.trim() === "") {
+      // PySpark's check (VALUE_NOT_NON_EMPTY_STR), recorded in session/query-checkpoint.golden.json
+      throw configError("VALUE_NOT_NON_EMPTY_STR", `Value for \`queryName\` must be a non-empty string, got ${JSON.stringify(name)}.`, { option: "queryName" });
+    }
     return this.with({ queryName: name });
   }
   trigger(trigger: TriggerSpec): DataStreamWriter {

@@ -27,6 +27,7 @@ import { parseWatermarkPolicy } from "../streaming/runtime/watermark-tracker.js"
 import { StreamExecution } from "../streaming/runtime/stream-execution.js";
 import { parseTrigger } from "../streaming/runtime/trigger.js";
 import { StreamingQuery } from "../streaming/streaming-query.js";
+import { queryCheckpointDir } from "./query-checkpoint.js";
 import type { Session } from "./session.js";
 
 /** Creates the source for one streaming scan; registered per format by the session. */
@@ -144,7 +145,7 @@ function stateProviderKind(v: string | undefined): StateProviderKind {
 function chooseCheckpoint(session: Session, spec: StreamWriteSpec, option: string | undefined): string {
   if (option) return resolve(option);
   const root = session.conf.get("spark.sql.streaming.checkpointLocation");
-  if (root && spec.queryName) return resolve(root, spec.queryName);
+  if (root && spec.queryName) return queryCheckpointDir(root, spec.queryName);
   if (TEMP_CHECKPOINT_SINKS.has(spec.format)) return mkdtempSync(join(tmpdir(), "sluice-temporary-"));
   throw configError(
     "CHECKPOINT_LOCATION_REQUIRED",

@@ -44,7 +44,7 @@ let queryNo = 0;
 async function streamError(table: string, options: Record<string, string> = {}): Promise<SluiceError | null> {
   const q = await spark.readStream.format("delta").options(options).load(table).writeStream.format("memory").queryName(`escape_${queryNo++}`).start();
   await q.awaitTermination(20_000).catch(() => undefined);
-  const e = q.exception;
+  const e = q.exception as SluiceError | null;
   if (q.isActive) await q.stop();
   return e;
 }
