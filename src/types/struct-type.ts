@@ -7,7 +7,7 @@ import {
   simpleString,
   sqlTypeName,
 } from "./data-type.js";
-import { parseDDLSchema } from "./ddl.js";
+import { parseDDLSchema, parseDataType } from "./ddl.js";
 import { dataTypeFromJson, dataTypeToJson } from "./json-schema.js";
 
 export type StructField = StructFieldT;
@@ -45,8 +45,18 @@ export class StructType implements StructTypeLike {
     return t instanceof StructType ? t : new StructType(t.fields);
   }
 
-  add(name: string, type: DataType, nullable = true): StructType {
-    return new StructType([...this.fields, StructField(name, type, nullable)]);
+  /**
+   * A new StructType with one more field, as PySpark's `add(field, data_type, nullable)`: the type
+   * is a DataType or a type name parsed as in DDL (`"string"`, `"array<int>"`, `"decimal(10,2)"`),
+   * or the first argument is a whole StructField.
+   */
+  add(field: string | StructField, type?: DataType | string, nullable = true, metadata?: Record<string, unknown>): StructType {
+    if (typeof field !== "string") return new StructType([...this.fields, field]);
+    if (type === undefined) {
+      throw analysisError("INVALID_SCHEMA", `StructType.add("${field}") needs a data type: a DataType or a type name such as "string"`, { field });
+    }
+    const t = typeof type === "string" ? parseDataType(type) : type;
+    return new StructType([...this.fields, StructField(field, t, nullable, metadata)]);
   }
 
   get fieldNames(): string[] {
