@@ -9,6 +9,7 @@ import type { ExecutionPlan } from "../../physical/execution-plan.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { OutputMode } from "../api/sink.js";
+import { checkDeltaOptions, parseDeltaWriteOptions } from "./delta-options.js";
 import { DeltaScanExec, peekDeltaTable, timeTravelOptions } from "./delta-scan.js";
 import { DeltaSink } from "./delta-sink.js";
 import { DeltaSource, parseDeltaSourceOptions } from "./delta-source.js";
@@ -16,6 +17,7 @@ import { type DeltaSaveMode, type DeltaWriteResult, writeDelta } from "./delta-w
 
 export { DeltaScanExec, peekDeltaTable, readDeltaFiles, timeTravelOptions } from "./delta-scan.js";
 export { DeltaSink } from "./delta-sink.js";
+export { checkDeltaOptions, parseDeltaWriteOptions, type DeltaOptionUse, type DeltaWriteOptionValues } from "./delta-options.js";
 export { DeltaSource, parseDeltaSourceOptions, type DeltaSourceOffset, type DeltaSourceOptions } from "./delta-source.js";
 export { writeDelta, writeDataFiles, type DeltaWriteOptions, type DeltaWriteResult, type DeltaSaveMode } from "./delta-writer.js";
 
@@ -27,8 +29,9 @@ export function deltaPath(paths: readonly string[], options: Readonly<Record<str
   return all[0]!;
 }
 
-/** Schema of a batch or streaming delta read (time travel applies to batch reads). */
+/** Schema of a batch or streaming delta read (time travel applies to batch reads); refuses options it does not implement. */
 export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): StructType {
+  checkDeltaOptions(spec.options, streaming ? "streaming read" : "batch read");
   const path = deltaPath(spec.paths, spec.options);
   return peekDeltaTable(path, streaming ? {} : timeTravelOptions(spec.options)).schema;
 }
@@ -40,20 +43,19 @@ export function deltaScanExec(spec: DataSourceSpec, schema: StructType): Executi
   return new DeltaScanExec(path, () => loadSnapshot(path, { version }), schema);
 }
 
-const optionFlag = (options: Readonly<Record<string, string>>, key: string): boolean =>
-  Object.entries(options).some(([k, v]) => k.toLowerCase() === key.toLowerCase() && v.trim().toLowerCase() === "true");
-
 /** `df.write.format("delta")...save(path)`. */
 export function saveDelta(
   schema: StructType,
   batches: readonly ColumnBatch[],
   spec: { readonly path: string; readonly mode: DeltaSaveMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
 ): Promise<DeltaWriteResult> {
+  const o = parseDeltaWriteOptions(spec.options, "batch write");
   return writeDelta(spec.path, schema, batches, {
     mode: spec.mode,
     partitionBy: spec.partitionBy,
-    mergeSchema: optionFlag(spec.options, "mergeSchema"),
-    overwriteSchema: optionFlag(spec.options, "overwriteSchema"),
+    mergeSchema: o.mergeSchema,
+    overwriteSchema: o.overwriteSchema,
+    ...(o.txn ? { txn: o.txn, operation: "WRITE" } : {}),
   });
 }
 
@@ -64,7 +66,8 @@ export function createDeltaSink(
   spec: { readonly outputMode: OutputMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
 ): DeltaSink {
   if (!path) throw configError("PATH_REQUIRED", `The delta sink needs a table path: start("path/to/table") or option("path", ...)`, { format: "delta" });
-  return new DeltaSink({ path, checkpointDir, partitionBy: spec.partitionBy, mergeSchema: optionFlag(spec.options, "mergeSchema"), outputMode: spec.outputMode });
+  const { mergeSchema } = parseDeltaWriteOptions(spec.options, "streaming write");
+  return new DeltaSink({ path, checkpointDir, partitionBy: spec.partitionBy, mergeSchema, outputMode: spec.outputMode });
 }
 
 /** The streaming source for `readStream.format("delta").load(path)`. */

@@ -1,0 +1,88 @@
+/**
+ * Delta options through the DataFrame API: an option Sluice does not implement fails the read,
+ * write or query start naming the option (nothing is written), and the options it implements
+ * keep working, including idempotent batch writes with txnAppId/txnVersion.
+ */
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { DeltaTable, Session } from "../../src/index.js";
+import { errorOf } from "../../src/delta/test-helpers.js";
+
+const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+afterAll(() => spark.stop());
+const dir = () => mkdtempSync(join(tmpdir(), "sluice-delta-options-"));
+const rows = (ids: number[]) => spark.createDataFrame(ids.map((id) => ({ id })), "id BIGINT");
+const ids = async (table: string) => (await spark.read.format("delta").load(table).collect()).map((r) => Number(r.id)).sort((a, b) => a - b);
+
+async function seeded(): Promise<string> {
+  const table = join(dir(), "t");
+  await rows([1]).write.format("delta").save(table);
+  return table;
+}
+
+describe("unsupported Delta options fail, naming the option", () => {
+  it("readChangeFeed on a batch read and on a streaming read", async () => {
+    const table = await seeded();
+    for (const reader of [spark.read, spark.readStream]) {
+      const e = await errorOf(() => reader.format("delta").option("readChangeFeed", "true").load(table));
+      expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: "readChangeFeed" } });
+      expect(e.message).toContain("change data feed is not supported");
+    }
+  });
+
+  it("a streaming-only option on a batch read, time travel on a stream", async () => {
+    const table = await seeded();
+    expect(await errorOf(() => spark.read.format("delta").option("maxFilesPerTrigger", 1).load(table))).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: "maxFilesPerTrigger" } });
+    expect(await errorOf(() => spark.readStream.format("delta").option("versionAsOf", 0).load(table))).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: "versionAsOf" } });
+  });
+
+  it("a batch write option Sluice lacks writes nothing", async () => {
+    const table = await seeded();
+    for (const [key, value] of [["replaceWhere", "id = 1"], ["partitionOverwriteMode", "dynamic"], ["userMetadata", "note"], ["maxRecordsPerFile", "10"]] as const) {
+      const e = await errorOf(() => rows([2]).write.format("delta").mode("overwrite").option(key, value).save(table));
+      expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: key } });
+    }
+    expect(readdirSync(join(table, "_delta_log")).filter((n) => n.endsWith(".json"))).toHaveLength(1);
+    expect(await ids(table)).toEqual([1]);
+  });
+
+  it("a streaming write option Sluice lacks fails start()", async () => {
+    const d = dir();
+    const mem = spark.memoryStream("id BIGINT");
+    const e = await errorOf(() => mem.toDF().writeStream.format("delta").option("checkpointLocation", join(d, "chk")).option("txnAppId", "a").option("txnVersion", 1).start(join(d, "t")));
+    expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: "txnAppId", options: "txnAppId, txnVersion" } });
+    expect(existsSync(join(d, "t", "_delta_log"))).toBe(false);
+  });
+
+  it("a misspelt option is INVALID_OPTION with a suggestion", async () => {
+    const table = await seeded();
+    const e = await errorOf(() => rows([2]).write.format("delta").mode("append").option("mergeSchemaa", "true").save(table));
+    expect(e).toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("did you mean mergeSchema?") });
+  });
+});
+
+describe("Delta options Sluice implements keep working", () => {
+  it("txnAppId/txnVersion make a batch write idempotent", async () => {
+    const table = await seeded();
+    const write = (id: number, version: number) => rows([id]).write.format("delta").mode("append").option("txnAppId", "nightly").option("txnVersion", version).save(table);
+    await write(2, 0);
+    await write(3, 0); // same (appId, version): already applied, skipped
+    await write(4, 1);
+    expect(await ids(table)).toEqual([1, 2, 4]);
+    const history = await (await DeltaTable.forPath(spark, table).history()).collect();
+    expect(history.map((h) => h.operation)).toEqual(["WRITE", "WRITE", "WRITE"]);
+    expect(await errorOf(() => rows([5]).write.format("delta").mode("append").option("txnAppId", "nightly").save(table))).toMatchObject({ code: "INVALID_OPTION" });
+  });
+
+  it("mergeSchema, versionAsOf and streaming maxFilesPerTrigger", async () => {
+    const table = await seeded();
+    await spark.createDataFrame([{ id: 2, v: "x" }], "id BIGINT, v STRING").write.format("delta").mode("append").option("mergeSchema", "true").save(table);
+    expect(await spark.read.format("delta").option("versionAsOf", 0).load(table).collect()).toEqual([{ id: 1 }]);
+    const q = await spark.readStream.format("delta").option("maxFilesPerTrigger", 1).load(table).writeStream.format("memory").queryName("delta_opts").start();
+    await q.processAllAvailable();
+    await q.stop();
+    expect(q.recentProgress.filter((p) => p.numInputRows > 0)).toHaveLength(2);
+  });
+});
