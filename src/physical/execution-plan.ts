@@ -18,6 +18,11 @@ export interface TaskContext {
   readonly signal?: AbortSignal;
   /** sluice.files.parallelRead.*: worker threads decoding JSON/CSV files, and the listed bytes below which a scan reads in-process. */
   readonly parallelRead?: { readonly threads: number; readonly minBytes: number; readonly pieceBytes?: number };
+  /**
+   * Where file scans count the malformed records they met (kept as corrupt rows in PERMISSIVE,
+   * `dropped` by DROPMALFORMED). A scan that reports them sets its own counter for its readers.
+   */
+  readonly malformedRecords?: { malformed: number; dropped: number };
 }
 
 export interface ExecutionPlan {

@@ -1,6 +1,7 @@
 /**
  * A Delta log whose add (or remove) action names a file outside the table is refused on every
- * read path — batch, time travel, streaming from the snapshot and streaming from a version — with
+ * read path — batch, time travel, streaming from the snapshot and streaming from a version, and
+ * from a checkpoint — with
  * an error naming the table, the commit file, the version and the path. The outside file exists
  * and holds a readable row, so a reader that followed the path would return an extra row.
  */
@@ -9,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Session, type SluiceError } from "../../src/index.js";
+import { writeCheckpoint } from "../../src/delta/checkpoint.js";
+import { loadSnapshot } from "../../src/delta/snapshot.js";
 import { errorOf } from "../../src/delta/test-helpers.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
@@ -73,5 +76,19 @@ describe("Delta remove paths that leave the table", () => {
     const { table, logPath } = await tableWithCommit1("remove", () => "../outside.parquet");
     expectEscapeError(await errorOf(() => spark.read.format("delta").load(table).collect()), table, logPath, "remove");
     expectEscapeError(await streamError(table, { startingVersion: "1" }), table, logPath, "remove");
+  });
+});
+
+describe("Delta checkpoint paths that leave the table", () => {
+  it("are refused naming the checkpoint file", async () => {
+    const d = mkdtempSync(join(tmpdir(), "sluice-delta-escape-"));
+    const table = join(d, "t");
+    await spark.createDataFrame([{ id: 1 }], "id BIGINT").write.format("delta").save(table);
+    const snap = await loadSnapshot(table);
+    writeCheckpoint({ ...snap, files: snap.files.map((f) => ({ ...f, path: "../outside.parquet" })) });
+    const checkpoint = join(table, "_delta_log", "00000000000000000000.checkpoint.parquet");
+    const e = await errorOf(() => spark.read.format("delta").load(table).collect());
+    expect(e).toMatchObject({ code: "DELTA_PATH_OUTSIDE_TABLE", context: { file: checkpoint, version: 0, action: "add", path: "../outside.parquet" } });
+    expect(e.message).toContain(checkpoint);
   });
 });

@@ -79,6 +79,8 @@ export class FileStreamSource implements StreamSource {
   #newestTimestamp = 0;
   #availableNowTarget: number | undefined;
   #lastCleaned = -1;
+  /** Malformed records of the batch read in the current trigger (reset by latestOffset). */
+  #malformed = { malformed: 0, dropped: 0 };
 
   constructor(
     readonly schema: StructType,
@@ -126,6 +128,7 @@ export class FileStreamSource implements StreamSource {
   }
 
   async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
+    this.#malformed = { malformed: 0, dropped: 0 };
     if (this.#availableNowTarget !== undefined) {
       // Hand out the logged entries one at a time so each batch respects the read limit.
       const s = start as number;
@@ -172,14 +175,17 @@ export class FileStreamSource implements StreamSource {
       files.push(...entry);
     }
     const { format, readerOptions, readFile, readFiles, schema } = this;
+    const setCounts = (c: { malformed: number; dropped: number }) => (this.#malformed = c);
     return {
       name: "FileStreamScanExec",
       schema,
       children: [],
       describe: () => `FileStreamScanExec: ${format} ${files.length} files (${String(start)}, ${String(end)}]`,
       async *execute(ctx) {
-        if (readFiles) yield* readFiles(format, files, schema, readerOptions, ctx);
-        else for (const f of files) yield* readFile(format, f.path, schema, readerOptions, ctx);
+        const c = setCounts({ malformed: 0, dropped: 0 });
+        const task = { ...ctx, malformedRecords: c };
+        if (readFiles) yield* readFiles(format, files, schema, readerOptions, task);
+        else for (const f of files) yield* readFile(format, f.path, schema, readerOptions, task);
       },
     };
   }
@@ -216,8 +222,13 @@ export class FileStreamSource implements StreamSource {
     }
   }
 
+  /**
+   * Progress `sources[].metrics`. Beyond Spark: the malformed records of this trigger's batch
+   * (numMalformedRecords: all of them; numDroppedMalformedRecords: those DROPMALFORMED dropped).
+   */
   metrics(): Record<string, string> {
-    return { numFilesSeen: String(this.#seen.size) };
+    const m = this.#malformed;
+    return { numFilesSeen: String(this.#seen.size), numMalformedRecords: String(m.malformed), numDroppedMalformedRecords: String(m.dropped) };
   }
 
   async stop(): Promise<void> {}

@@ -8,6 +8,7 @@
  *      partition columns filled in as constants; large JSON/CSV reads are decoded ahead in worker
  *      threads, in the same order (parallel-read.ts).
  *   3. readFileBatches: the per-file reader the streaming file source calls.
+ *   4. A batch scan that met malformed records writes one warning when done (malformedWarning).
  */
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
@@ -128,9 +129,9 @@ export function readFileBatches(format: string, path: string, schema: StructType
   const tz = options.timeZone ?? ctx.eval.timeZone;
   switch (f) {
     case "json":
-      return readJsonFile(path, schema, parseJsonReadOptions(options), tz, ctx.batchSize);
+      return readJsonFile(path, schema, parseJsonReadOptions(options), tz, ctx.batchSize, ctx.malformedRecords);
     case "csv":
-      return readCsvFile(path, schema, parseCsvReadOptions(options), tz, ctx.batchSize);
+      return readCsvFile(path, schema, parseCsvReadOptions(options), tz, ctx.batchSize, ctx.malformedRecords);
     case "parquet":
       return readParquetFile(path, schema, ctx.batchSize);
     case "text":
@@ -198,7 +199,8 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
         readSchema = new StructType(kept.length > 0 || r.dataSchema.length === 0 ? kept : [r.dataSchema.fields[0]!]);
       }
       // Files in order; JSON/CSV decoded in worker threads when large enough (parallel-read.ts).
-      for await (const { fileIndex, batch: b } of readFilesInOrder(r.format, r.files, readSchema, spec.options, ctx, readFileBatches)) {
+      const counts = { malformed: 0, dropped: 0 };
+      for await (const { fileIndex, batch: b } of readFilesInOrder(r.format, r.files, readSchema, spec.options, { ...ctx, malformedRecords: counts }, readFileBatches)) {
         const file = r.files[fileIndex]!;
         const cols = outSchema.fields.map((f) => {
           const p = pIndex(f.name);
@@ -208,6 +210,16 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
         });
         yield makeBatch(outSchema, cols, b.numRows);
       }
+      if (counts.malformed > 0) process.stderr.write(`sluice: warning: ${malformedWarning(spec, counts)}\n`);
     },
   };
+}
+
+/**
+ * Beyond Spark, a batch read that met malformed records says so once it is done (streaming
+ * reports them in progress instead: FileStreamSource metrics), so bad input is never lost unseen.
+ */
+export function malformedWarning(spec: DataSourceSpec, counts: { readonly malformed: number; readonly dropped: number }): string {
+  const what = counts.dropped > 0 ? `${counts.dropped} dropped (mode DROPMALFORMED)` : "read as rows of nulls (mode PERMISSIVE; the raw text is in the columnNameOfCorruptRecord column when the schema has it)";
+  return `${spec.format.toUpperCase()} read of ${spec.paths.join(", ")} met ${counts.malformed} malformed record${counts.malformed === 1 ? "" : "s"}, ${what}. Read with mode FAILFAST to fail on the first one, naming its file and line.`;
 }

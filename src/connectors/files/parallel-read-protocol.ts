@@ -47,6 +47,9 @@ export interface WireError {
 
 export type WorkerToMain =
   | { readonly t: "batch"; readonly id: number; readonly numRows: number; readonly columns: readonly WireColumn[] }
-  /** `lines`: lines the task read (for a range: what later ranges add to their error lines). */
-  | { readonly t: "done"; readonly id: number; readonly lines: number }
+  /**
+   * `lines`: lines the task read (for a range: what later ranges add to their error lines);
+   * `malformed`/`dropped`: its malformed records (see row-assembler.ts MalformedCounts).
+   */
+  | { readonly t: "done"; readonly id: number; readonly lines: number; readonly malformed: number; readonly dropped: number }
   | { readonly t: "error"; readonly id: number; readonly error: WireError };

@@ -10,6 +10,7 @@
  *      ahead of what the consumer took (acks), so buffered memory stays bounded.
  *   4. A reader error arrives after the batches that preceded it and is thrown as the same
  *      SluiceError; a worker that dies fails its files with PARALLEL_READ_WORKER_FAILED.
+ *   5. A unit's malformed-record counts are added to ctx.malformedRecords when it is done.
  * Workers are unref()ed while idle, so they never keep the process alive.
  */
 import { readFileSync } from "node:fs";
@@ -64,8 +65,10 @@ interface Task {
   readonly batches: WireColumn[][];
   readonly rows: number[];
   done: boolean;
-  /** Lines the worker read (set when done). */
+  /** Lines the worker read, and its malformed records (set when done). */
   lines: number;
+  malformed: number;
+  dropped: number;
   error: Error | undefined;
   /** The reading generator, woken by every message of its tasks. */
   readonly reader: Reader;
@@ -168,6 +171,8 @@ function startWorker(): PoolWorker {
       if (m.t === "done") {
         t.done = true;
         t.lines = m.lines;
+        t.malformed = m.malformed;
+        t.dropped = m.dropped;
       }
       else t.error = fromWire(m.error);
       setActive(p, -1);
@@ -248,7 +253,7 @@ export async function* readFilesInOrder(
       const worker = idleWorker(threads);
       if (!worker) return;
       const u = units[started.length]!;
-      const t: Task = { id: nextId++, path: u.path, worker, batches: [], rows: [], done: false, lines: 0, error: undefined, reader };
+      const t: Task = { id: nextId++, path: u.path, worker, batches: [], rows: [], done: false, lines: 0, malformed: 0, dropped: 0, error: undefined, reader };
       tasks.set(t.id, t);
       started.push(t);
       setActive(worker, 1);
@@ -268,7 +273,7 @@ export async function* readFilesInOrder(
         // Every worker is busy with another scan's files: read this one here rather than wait.
         started.push(undefined);
         const out = { lines: 0 };
-        const batches = u.range ? readJsonRange(u.path, u.range, schema, options, timeZone, ctx.batchSize, out) : readOne(format, u.path, schema, options, ctx);
+        const batches = u.range ? readJsonRange(u.path, u.range, schema, options, timeZone, ctx.batchSize, out, ctx.malformedRecords) : readOne(format, u.path, schema, options, ctx);
         try {
           for await (const batch of batches) yield { fileIndex: u.fileIndex, batch };
         } catch (e) {
@@ -293,6 +298,10 @@ export async function* readFilesInOrder(
         await new Promise<void>((res) => (reader.wake = res));
       }
       linesBefore += t.lines;
+      if (ctx.malformedRecords) {
+        ctx.malformedRecords.malformed += t.malformed;
+        ctx.malformedRecords.dropped += t.dropped;
+      }
       tasks.delete(t.id);
     }
   } finally {

@@ -8,6 +8,7 @@
  *      thread consumed), so memory stays bounded however slow the consumer is.
  *   3. `cancel` stops a task between batches (closing its file); errors are posted as plain data
  *      and re-created on the main side as the same SluiceError (kind, code, message, context).
+ *   4. `done` carries the lines read and the malformed records counted.
  */
 import { parentPort } from "node:worker_threads";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
@@ -20,6 +21,7 @@ import { readJsonRange } from "./file-pieces.js";
 import { readJsonFile } from "./json-format.js";
 import { parseCsvReadOptions, parseJsonReadOptions } from "./options.js";
 import type { MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
+import { type MalformedCounts, noMalformedRecords } from "./row-assembler.js";
 
 interface Running {
   readonly id: number;
@@ -63,19 +65,20 @@ function toWire(b: ColumnBatch): { columns: WireColumn[]; transfer: ArrayBuffer[
   return { columns, transfer: [...buffers] };
 }
 
-function readerFor(m: Extract<MainToWorker, { t: "read" }>, out: { lines: number }): AsyncIterable<ColumnBatch> {
+function readerFor(m: Extract<MainToWorker, { t: "read" }>, out: { lines: number }, counts: MalformedCounts): AsyncIterable<ColumnBatch> {
   const schema = new StructType((dataTypeFromJson(m.schema) as StructType).fields);
-  if (m.range) return readJsonRange(m.path, m.range, schema, m.options, m.timeZone, m.batchSize, out);
-  if (m.format === "json") return readJsonFile(m.path, schema, parseJsonReadOptions(m.options), m.timeZone, m.batchSize);
-  return readCsvFile(m.path, schema, parseCsvReadOptions(m.options), m.timeZone, m.batchSize);
+  if (m.range) return readJsonRange(m.path, m.range, schema, m.options, m.timeZone, m.batchSize, out, counts);
+  if (m.format === "json") return readJsonFile(m.path, schema, parseJsonReadOptions(m.options), m.timeZone, m.batchSize, counts);
+  return readCsvFile(m.path, schema, parseCsvReadOptions(m.options), m.timeZone, m.batchSize, counts);
 }
 
 async function run(m: Extract<MainToWorker, { t: "read" }>): Promise<void> {
   const r: Running = { id: m.id, outstanding: 0, cancelled: false, wake: undefined };
   running.set(m.id, r);
   const out = { lines: 0 };
+  const counts = noMalformedRecords();
   try {
-    for await (const b of readerFor(m, out)) {
+    for await (const b of readerFor(m, out, counts)) {
       if (r.cancelled) return;
       const { columns, transfer } = toWire(b);
       post({ t: "batch", id: m.id, numRows: b.numRows, columns }, transfer);
@@ -83,7 +86,7 @@ async function run(m: Extract<MainToWorker, { t: "read" }>): Promise<void> {
       while (r.outstanding >= m.window && !r.cancelled) await new Promise<void>((res) => (r.wake = res));
       if (r.cancelled) return;
     }
-    post({ t: "done", id: m.id, lines: out.lines });
+    post({ t: "done", id: m.id, lines: out.lines, ...counts });
   } catch (e) {
     if (!r.cancelled) post({ t: "error", id: m.id, error: toWireError(e) });
   } finally {
