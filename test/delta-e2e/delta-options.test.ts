@@ -85,4 +85,15 @@ describe("Delta options Sluice implements keep working", () => {
     await q.stop();
     expect(q.recentProgress.filter((p) => p.numInputRows > 0)).toHaveLength(2);
   });
+
+  it("ignoreChanges streams the files an overwrite adds instead of failing", async () => {
+    const table = await seeded();
+    const q = await spark.readStream.format("delta").option("ignoreChanges", "true").load(table).writeStream.format("memory").queryName("delta_ignore_changes").start();
+    await q.processAllAvailable();
+    await rows([7, 8]).write.format("delta").mode("overwrite").save(table);
+    await q.processAllAvailable();
+    await q.stop();
+    expect(q.exception).toBeNull();
+    expect((await spark.table("delta_ignore_changes").collect()).map((r) => Number(r.id)).sort()).toEqual([1, 7, 8]);
+  });
 });

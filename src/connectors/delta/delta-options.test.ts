@@ -9,7 +9,7 @@ describe("checkDeltaOptions: options Sluice implements pass", () => {
   it.each<[DeltaOptionUse, Record<string, string>]>([
     ["batch read", { path: "/t", versionAsOf: "3" }],
     ["batch read", { TIMESTAMPASOF: "2024-01-01" }],
-    ["streaming read", { maxFilesPerTrigger: "5", maxBytesPerTrigger: "1m", startingVersion: "2", ignoreDeletes: "true", skipChangeCommits: "true", failOnDataLoss: "true" }],
+    ["streaming read", { maxFilesPerTrigger: "5", maxBytesPerTrigger: "1m", startingVersion: "2", ignoreDeletes: "true", ignoreChanges: "false", skipChangeCommits: "true", failOnDataLoss: "true" }],
     ["streaming read", { startingTimestamp: "2024-01-01" }],
     ["batch write", { mergeSchema: "true", overwriteSchema: "true", txnAppId: "job", txnVersion: "7", partitionOverwriteMode: "STATIC", dataChange: "true" }],
     ["batch write", { compression: "snappy", optimizeWrite: "false", writePartitionColumns: "false" }],
@@ -37,7 +37,7 @@ describe("checkDeltaOptions: options Sluice does not implement are errors, never
     ["streaming read", "versionAsOf", "1", "startingVersion"],
     ["streaming read", "timestampAsOf", "2024-01-01", "startingTimestamp"],
     // streaming read options Sluice lacks
-    ["streaming read", "ignoreChanges", "true", "skipChangeCommits"],
+    ["batch read", "ignoreChanges", "true", "streaming reads"],
     ["streaming read", "ignoreFileDeletion", "true", "ignoreDeletes"],
     ["streaming read", "failOnDataLoss", "false", "always fails"],
     ["streaming read", "excludeRegex", "x.*", "filtering files"],

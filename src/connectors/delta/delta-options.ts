@@ -46,7 +46,7 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   startingTimestamp: { uses: ["streaming read"], why: `on a batch read it bounds a change data feed read, and ${CDF} (use timestampAsOf to time travel)` },
   ignoreDeletes: { uses: ["streaming read"], why: STREAM_READ },
   skipChangeCommits: { uses: ["streaming read"], why: STREAM_READ },
-  ignoreChanges: { uses: [], why: "re-emitting rewritten files is not supported; use skipChangeCommits (Delta's replacement) or ignoreDeletes" },
+  ignoreChanges: { uses: ["streaming read"], why: STREAM_READ },
   ignoreFileDeletion: { uses: [], why: "it is deprecated in Delta; use ignoreDeletes" },
   failOnDataLoss: { uses: ["streaming read"], values: ["true"], why: "a stream whose log files are gone always fails (failOnDataLoss=true)" },
   excludeRegex: { uses: [], why: "filtering files by name is not supported" },

@@ -9,8 +9,9 @@
  * before the version's first file). A batch holds at most maxFilesPerTrigger (default 1000)
  * files and, softly, maxBytesPerTrigger bytes (always at least one file).
  * Commits that remove data (UPDATE, DELETE, MERGE, OVERWRITE) fail the query naming the version
- * (DELTA_SOURCE_TABLE_IGNORE_CHANGES) unless `skipChangeCommits` (skip the whole commit) or,
- * for commits that only delete, `ignoreDeletes`. Adds with dataChange=false (compaction) are skipped.
+ * (DELTA_SOURCE_TABLE_IGNORE_CHANGES) unless `skipChangeCommits` (skip the whole commit),
+ * `ignoreChanges` (emit the files the commit adds, so rewritten rows come again) or, for commits
+ * that only delete, `ignoreDeletes`. Adds with dataChange=false (compaction) are skipped.
  */
 import { join } from "node:path";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
@@ -37,6 +38,7 @@ export interface DeltaSourceOptions {
   readonly startingVersion?: number | "latest";
   readonly startingTimestamp?: string;
   readonly ignoreDeletes: boolean;
+  readonly ignoreChanges: boolean;
   readonly skipChangeCommits: boolean;
 }
 
@@ -70,6 +72,7 @@ export function parseDeltaSourceOptions(raw: Readonly<Record<string, string>>): 
     ...(startingVersion !== undefined ? { startingVersion } : {}),
     ...(o.startingtimestamp !== undefined ? { startingTimestamp: o.startingtimestamp } : {}),
     ignoreDeletes: bool("ignoredeletes"),
+    ignoreChanges: bool("ignorechanges"),
     skipChangeCommits: bool("skipchangecommits"),
   };
   if (bad.length > 0) throw configError("INVALID_OPTION", `Invalid Delta source options: ${bad.join("; ")}`, { format: "delta" });
@@ -217,7 +220,7 @@ export class DeltaSource implements StreamSource {
     let out: ActiveFile[] = adds.map((a) => this.toActive(a, where));
     if (removes > 0) {
       if (this.options.skipChangeCommits) out = [];
-      else if (!(this.options.ignoreDeletes && adds.length === 0)) {
+      else if (!this.options.ignoreChanges && !(this.options.ignoreDeletes && adds.length === 0)) {
         throw new SluiceError(
           "execution",
           "DELTA_SOURCE_TABLE_IGNORE_CHANGES",
