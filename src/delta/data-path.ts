@@ -9,10 +9,12 @@
  *      resolved against the table root when relative, lexically (`.` and `..` segments applied);
  *   3. the result must lie strictly inside the table root; otherwise DELTA_PATH_OUTSIDE_TABLE.
  *
- * Step 3 goes beyond Spark, which reads `../x` or an absolute path wherever it points (absolute
- * paths are how shallow clones name their source table's files). delta-rs 1.6 never leaves the
- * root either: it joins every path under the root as literal segments, so such files are not found
- * (checked with the `deltalake` package; see docs/differences.md).
+ * Step 3 goes beyond Spark, which reads `../x` or an absolute path wherever it points (delta-spark
+ * DeltaFileOperations.absolutePath keeps an absolute path and merges a relative one under the
+ * root; absolute paths are how shallow clones name their source table's files). delta-rs 1.6 never
+ * leaves the root either: it joins every path under the root as literal segments, so such files
+ * are not found (checked with the `deltalake` package; see docs/differences.md). The check is
+ * lexical: a symbolic link inside the table is followed, as by every reader.
  */
 import { isAbsolute, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
