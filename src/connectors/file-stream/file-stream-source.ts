@@ -196,6 +196,7 @@ export class FileStreamSource implements StreamSource {
   deserializeOffset(json: string): Offset {
     const o = JSON.parse(json) as { logOffset?: unknown };
     if (typeof o.logOffset !== "number") throw inputError("INVALID_OFFSET", `Invalid file source offset ${json}`);
+    if (o.logOffset > this.#currentLogOffset) this.#log.checkHas(o.logOffset); // a logged offset beyond the source log: entries were lost
     return o.logOffset;
   }
 

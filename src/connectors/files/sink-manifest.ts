@@ -1,9 +1,22 @@
 /**
  * The manifest a streaming file sink keeps in `<output>/_spark_metadata/N` (Spark's
- * FileStreamSinkLog): one JSON line per file the batch committed. Batch readers of the folder
- * trust only these files.
+ * FileStreamSinkLog): one JSON line per file the batch committed. Readers of the folder (batch
+ * reads and streaming file sources) trust only these files.
+ *
+ * Spark reads this folder too, so entries keep Spark's `v1` layout; their checksum is where
+ * Spark's file system layer (Hadoop's ChecksumFileSystem) keeps one on a local disk: a hidden
+ * `.N.crc` file beside the entry — `crc\0`, the chunk size (512) as a big-endian int, then the
+ * big-endian CRC-32 of each 512-byte chunk (the layout of the `.crc` files PySpark 4.0.1 writes,
+ * see test/checkpoint-damage/golden). It is written after the entry; an entry without one (older
+ * Sluice, or a run killed between the two writes) is read unverified. Entries are never purged,
+ * so the ids run from 0 without a gap; a missing entry fails naming it.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
+import { writeFileAtomic } from "../../streaming/checkpoint/atomic-file.js";
+import { corrupt, readChecksummed } from "../../streaming/checkpoint/checksummed-file.js";
+import { crc32 } from "../../streaming/checkpoint/crc32.js";
 import { MetadataLog, parseJsonFrom } from "../../streaming/checkpoint/metadata-log.js";
 
 export interface SinkFileStatus {
@@ -16,7 +29,54 @@ export interface SinkFileStatus {
   readonly action: "add" | "delete";
 }
 
+const BYTES_PER_CHECKSUM = 512;
+
+/** The bytes of Hadoop's `.crc` file for `data`. */
+export function hadoopCrc(data: Uint8Array): Buffer {
+  const chunks = Math.ceil(data.length / BYTES_PER_CHECKSUM);
+  const out = Buffer.alloc(8 + 4 * chunks);
+  out.write("crc\u0000", 0, "latin1");
+  out.writeInt32BE(BYTES_PER_CHECKSUM, 4);
+  for (let i = 0; i < chunks; i++) out.writeUInt32BE(crc32(data.subarray(i * BYTES_PER_CHECKSUM, (i + 1) * BYTES_PER_CHECKSUM)), 8 + 4 * i);
+  return out;
+}
+
+/** `<dir>/.<name>.crc`, where Hadoop keeps the checksum of `<dir>/<name>`. */
+export const crcFileOf = (file: string): string => join(dirname(file), `.${basename(file)}.crc`);
+
 export class FileStreamSinkLog extends MetadataLog<readonly SinkFileStatus[]> {
+  protected override readonly firstBatchId = 0;
+
+  constructor(dir: string) {
+    super(dir, {
+      label: "Manifest file",
+      corruptCode: "CHECKPOINT_CORRUPT",
+      fix: "Restore the output folder's _spark_metadata from a backup, or write the query's output to a new folder with a new checkpointLocation.",
+    });
+  }
+
+  protected override encode(_batchId: number, body: string): Iterable<Uint8Array> {
+    return [Buffer.from(`v1\n${body}`, "utf8")];
+  }
+
+  override add(batchId: number, entry: readonly SinkFileStatus[]): boolean {
+    const bytes = Buffer.concat([...this.encode(batchId, this.serialize(entry))]);
+    if (!writeFileAtomic(this.pathOf(batchId), bytes, { createOnly: true })) return false;
+    writeFileAtomic(crcFileOf(this.pathOf(batchId)), hadoopCrc(bytes));
+    return true;
+  }
+
+  protected override decode(file: string): string {
+    const sidecar = crcFileOf(file);
+    if (existsSync(sidecar)) {
+      const expected = readFileSync(sidecar);
+      if (!hadoopCrc(readFileSync(file)).equals(expected)) {
+        throw corrupt(this.kind, file, `damaged or truncated: its content does not match its checksum file ${sidecar}`);
+      }
+    }
+    return readChecksummed(file, this.kind).body;
+  }
+
   protected serialize(entries: readonly SinkFileStatus[]): string {
     return entries.map((e) => JSON.stringify(e)).join("\n");
   }

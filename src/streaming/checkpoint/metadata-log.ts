@@ -51,8 +51,30 @@ export abstract class MetadataLog<T> {
     }
   }
 
-  /** Batch ids present, ascending. Temp files and other names are ignored. */
+  /**
+   * For a log whose entries are never purged (file source and sink logs): the id of its first
+   * entry. Then listBatchIds() itself refuses a gap.
+   */
+  protected readonly firstBatchId: number | undefined = undefined;
+
+  /** Batch ids present, ascending (checked for gaps when the log has a firstBatchId). Temp files and other names are ignored. */
   listBatchIds(): number[] {
+    const ids = this.presentBatchIds();
+    if (this.firstBatchId !== undefined) this.checkNoGap(ids, this.firstBatchId);
+    return ids;
+  }
+
+  /**
+   * The batch ids, checked to have no gap from the lowest present to the highest (for logs whose
+   * old entries are purged).
+   */
+  contiguousBatchIds(): number[] {
+    const ids = this.presentBatchIds();
+    this.checkNoGap(ids, ids[0] ?? 0);
+    return ids;
+  }
+
+  private presentBatchIds(): number[] {
     if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
       .filter((n) => /^\d+$/.test(n))
@@ -60,14 +82,8 @@ export abstract class MetadataLog<T> {
       .sort((a, b) => a - b);
   }
 
-  /**
-   * The batch ids, checked to have no gap: every id from `firstId` (default: the lowest present,
-   * for logs whose old entries are purged) to the highest must exist.
-   */
-  contiguousBatchIds(firstId?: number): number[] {
-    const ids = this.listBatchIds();
-    if (ids.length === 0) return ids;
-    let expect = firstId ?? ids[0]!;
+  private checkNoGap(ids: readonly number[], first: number): void {
+    let expect = first;
     for (const id of ids) {
       if (id !== expect) {
         const missing = this.pathOf(expect);
@@ -75,7 +91,6 @@ export abstract class MetadataLog<T> {
       }
       expect++;
     }
-    return ids;
   }
 
   getLatest(): { batchId: number; entry: T } | undefined {
@@ -86,7 +101,7 @@ export abstract class MetadataLog<T> {
 
   /** Delete entries with batchId < thresholdBatchId, oldest first (a cut-short purge leaves no gap). */
   purge(thresholdBatchId: number): void {
-    for (const id of this.listBatchIds()) if (id < thresholdBatchId) rmSync(this.pathOf(id), { force: true });
+    for (const id of this.presentBatchIds()) if (id < thresholdBatchId) rmSync(this.pathOf(id), { force: true });
   }
 }
 
