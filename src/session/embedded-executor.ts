@@ -136,9 +136,9 @@ export class EmbeddedExecutor implements QueryExecutor {
 
   async write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
     if (spec.format === "delta") {
-      // Delta (connectors/delta): run the query, then one optimistic commit.
+      // Delta (connectors/delta): stream the query's rows into data files, then one optimistic commit.
       const exec = this.physicalPlan(this.analyze(plan));
-      await saveDelta(exec.schema, await collectBatches(exec, this.taskContext()), spec);
+      await saveDelta(exec.schema, exec.execute(this.taskContext()), spec);
       return;
     }
     if (!FILE_FORMATS.has(spec.format)) {

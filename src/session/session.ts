@@ -17,7 +17,9 @@ import { StructType, toStructType } from "../types/struct-type.js";
 import { EmbeddedExecutor } from "./embedded-executor.js";
 import { registerStreamConnectors } from "./stream-connectors.js";
 import { resolveFileSource } from "../connectors/files/index.js";
-import type { BatchData, StreamSink } from "../connectors/api/sink.js";
+import type { StreamSink } from "../connectors/api/sink.js";
+import type { ColumnBatch } from "../columnar/column-batch.js";
+import type { MicroBatchRelation } from "../connectors/foreach/micro-batch-relation.js";
 import { MemoryStream, MemoryStreamSource } from "../connectors/memory/memory-stream.js";
 import type { MemorySink } from "../connectors/memory/memory-sink.js";
 import type { StreamWriteSpec } from "../dataframe/executor.js";
@@ -71,6 +73,8 @@ export class Session {
   /** Memory-sink tables by lower-case query name, readable with `spark.table(name)`. */
   readonly memoryTables = new Map<string, MemorySink>();
   readonly #memoryStreams = new Map<string, MemoryStream>();
+  /** foreachBatch relations while their function runs, by id. */
+  readonly #microBatches = new Map<string, MicroBatchRelation>();
   /** The clock streaming queries use; tests swap in a ManualClock. */
   clock: Clock | undefined;
   stopped = false;
@@ -86,6 +90,7 @@ export class Session {
       schema: (spec) => this.memoryStreamOf(spec.options.id).schema,
     });
     this.streamSources.set("memory", (scan) => new MemoryStreamSource(this.memoryStreamOf(scan.source.options.id)));
+    this.executor.registerSource("microBatch", { schema: (spec) => this.microBatchOf(spec.options.id).schema, scan: (n) => this.microBatchOf(n.source.options.id).scan() });
     registerStreamConnectors(this, (spec) => resolveFileSource(spec));
     this.executor.registerRelationResolver((parts) => {
       const sink = parts.length === 1 ? this.memoryTables.get(parts[0]!.toLowerCase()) : undefined;
@@ -97,6 +102,12 @@ export class Session {
     const s = id === undefined ? undefined : this.#memoryStreams.get(id);
     if (!s) throw analysisError("MEMORY_STREAM_NOT_FOUND", `No memory stream with id ${id} in this session`);
     return s;
+  }
+
+  private microBatchOf(id: string | undefined): MicroBatchRelation {
+    const r = id === undefined ? undefined : this.#microBatches.get(id);
+    if (!r) throw analysisError("MICRO_BATCH_CLOSED", "A foreachBatch DataFrame can be used only while its function runs");
+    return r;
   }
 
   /** `spark.readStream`: the same reader, producing streaming DataFrames. */
@@ -120,9 +131,16 @@ export class Session {
     };
   }
 
-  /** A batch DataFrame over one micro-batch's rows (foreachBatch, console sink). */
-  batchDataFrame(data: BatchData): DataFrame {
-    return new DataFrame(this.dfContext, batchPlan(data));
+  /** A batch DataFrame over rows in memory (console sink, late rows). */
+  batchDataFrame(schema: StructType, batches: readonly ColumnBatch[]): DataFrame {
+    return new DataFrame(this.dfContext, batchPlan(schema, batches));
+  }
+
+  /** foreachBatch's DataFrame: reads the micro-batch as it streams (usable until the relation closes). */
+  microBatchDataFrame(relation: MicroBatchRelation): DataFrame {
+    this.#microBatches.set(relation.id, relation);
+    relation.onClose(() => this.#microBatches.delete(relation.id));
+    return new DataFrame(this.dfContext, node({ kind: "read", source: { format: "microBatch", paths: [], options: { id: relation.id } }, streaming: false }));
   }
 
   get version(): string {

@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
 import { type Clock, SystemClock } from "../common/clock.js";
 import { configError, unsupported } from "../common/errors.js";
-import type { BatchData, StreamSink } from "../connectors/api/sink.js";
+import type { StreamSink } from "../connectors/api/sink.js";
 import type { StreamSource } from "../connectors/api/source.js";
 import { ConsoleSink, parseConsoleOptions } from "../connectors/console/console-sink.js";
 import { ForeachBatchSink, ForeachSink } from "../connectors/foreach/foreach-sinks.js";
@@ -20,6 +20,7 @@ import type { DataFrame } from "../dataframe/dataframe.js";
 import type { StreamWriteSpec } from "../dataframe/executor.js";
 import { type LogicalPlan, children, node } from "../plan/logical-plan.js";
 import type { ColumnBatch } from "../columnar/column-batch.js";
+import type { StructType } from "../types/struct-type.js";
 import { type RScan, type ResolvedPlan, outputSchema, resolvedChildren } from "../plan/resolved-plan.js";
 import { checkStreamingPlan, unboundedStateOperators } from "../plan/streaming-checks.js";
 import { IncrementalExecution, type StateProviderKind } from "../streaming/runtime/incremental-execution.js";
@@ -102,7 +103,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
             const perOperator = [...late.entries()].sort((a, b) => a[0] - b[0]).map(([, batches]) => batches);
             late.clear();
             for (const batches of perOperator) {
-              await lateRowsFn(session.batchDataFrame({ schema: batches[0]!.schema, batches, numRows: batches.reduce((n, b) => n + b.numRows, 0) }), batchId);
+              await lateRowsFn(session.batchDataFrame(batches[0]!.schema, batches), batchId);
             }
           },
         }
@@ -163,9 +164,9 @@ function createSink(session: Session, df: DataFrame, spec: StreamWriteSpec, opti
       return sink;
     }
     case "console":
-      return new ConsoleSink(parseConsoleOptions(spec.options), (data, n, truncate) => session.batchDataFrame(data).showString(n, truncate));
+      return new ConsoleSink(parseConsoleOptions(spec.options), (schema, batches, n, truncate) => session.batchDataFrame(schema, batches).showString(n, truncate));
     case "foreachBatch":
-      return new ForeachBatchSink<DataFrame>(spec.foreachBatch as (df: DataFrame, id: number) => unknown, (data: BatchData) => session.batchDataFrame(data));
+      return new ForeachBatchSink<DataFrame>(spec.foreachBatch as (df: DataFrame, id: number) => unknown, (relation) => session.microBatchDataFrame(relation));
     case "foreach":
       return new ForeachSink(spec.foreach!);
     default: {
@@ -178,7 +179,7 @@ function createSink(session: Session, df: DataFrame, spec: StreamWriteSpec, opti
   }
 }
 
-/** Builds a batch DataFrame over one micro-batch's rows (foreachBatch, console). */
-export function batchPlan(data: BatchData) {
-  return node({ kind: "localRelation", schema: data.schema, batches: data.batches });
+/** A batch plan over rows in memory (console sink, late rows). */
+export function batchPlan(schema: StructType, batches: readonly ColumnBatch[]) {
+  return node({ kind: "localRelation", schema, batches });
 }

@@ -1,9 +1,12 @@
 /**
  * Console sink (`format("console")`): prints each batch as Spark does —
- * a "Batch: N" banner, then the rows as `show(numRows, truncate)`.
+ * a "Batch: N" banner, then the rows as `show(numRows, truncate)`. It reads the whole batch into
+ * memory first (it is for debugging small outputs); nothing is printed for a batch that fails.
  */
 import { configError } from "../../common/errors.js";
-import type { BatchData, StreamSink } from "../api/sink.js";
+import type { ColumnBatch } from "../../columnar/column-batch.js";
+import type { StructType } from "../../types/struct-type.js";
+import { type BatchData, type StreamSink, materializeBatch } from "../api/sink.js";
 
 export interface ConsoleSinkOptions {
   readonly numRows: number;
@@ -26,12 +29,13 @@ export class ConsoleSink implements StreamSink {
   constructor(
     private readonly options: ConsoleSinkOptions,
     /** Renders rows as `show()` would; provided by the session (it owns casting to strings). */
-    private readonly render: (data: BatchData, numRows: number, truncate: boolean) => Promise<string>,
+    private readonly render: (schema: StructType, batches: readonly ColumnBatch[], numRows: number, truncate: boolean) => Promise<string>,
     private readonly out: (text: string) => void = (t) => process.stdout.write(t),
   ) {}
 
   async addBatch(batchId: number, data: BatchData): Promise<void> {
     const banner = "-------------------------------------------\n";
-    this.out(`${banner}Batch: ${batchId}\n${banner}${await this.render(data, this.options.numRows, this.options.truncate)}\n`);
+    const text = await this.render(data.schema, await materializeBatch(data), this.options.numRows, this.options.truncate);
+    this.out(`${banner}Batch: ${batchId}\n${banner}${text}\n`);
   }
 }

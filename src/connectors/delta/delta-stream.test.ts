@@ -9,13 +9,14 @@ import { loadSnapshot } from "../../delta/snapshot.js";
 import { OptimisticTransaction } from "../../delta/transaction.js";
 import { collectBatches } from "../../physical/execution-plan.js";
 import { StructType } from "../../types/struct-type.js";
+import { batchDataOf } from "../api/batch-stream.js";
 import type { Offset, ReadLimit } from "../api/source.js";
 import { DeltaSink, DeltaSource, parseDeltaSourceOptions, writeDelta } from "./index.js";
 
 const ctx = { eval: { timeZone: "UTC", ansi: true, currentTimestampUs: 0 }, batchSize: 4096 };
 const S = StructType.fromDDL("id BIGINT, p STRING");
 const append = (t: string, ids: number[], p = "a") => writeDelta(t, S, [batchFromRows(S, ids.map((id) => ({ id, p })))], { mode: "append", partitionBy: ["p"] });
-const data = (ids: number[]) => ({ schema: S, batches: [batchFromRows(S, ids.map((id) => ({ id, p: "a" })))], numRows: ids.length });
+const data = (ids: number[]) => batchDataOf(S, [batchFromRows(S, ids.map((id) => ({ id, p: "a" })))]);
 
 function checkpoint(id = "query-1"): string {
   const dir = mkdtempSync(join(tmpdir(), "sluice-chk-"));

@@ -5,25 +5,29 @@
  *   3. with a txn (streaming sink, foreachBatch): skip when the table already holds this
  *      (appId, version) — idempotent writes;
  *   4. reconcile the schema (schema-enforcement.ts): create, enforce, mergeSchema, overwriteSchema;
- *   5. split the rows by partition values, write one Parquet file per partition (Hive-style
- *      `col=value/` folders) with per-file stats, stage the adds (and, for overwrite, removes of
- *      every live file);
- *   6. commit once; returns the new version, or null when nothing was committed.
+ *   5. stream the rows into one open Parquet file per partition (Hive-style `col=value/`
+ *      folders), written as they arrive with per-file stats, so memory does not grow with the
+ *      input; stage the adds (and, for overwrite, removes of every live file);
+ *   6. commit once, after every file is complete; returns the new version, or null when nothing
+ *      was committed. A failed or interrupted input commits nothing (its partial files are
+ *      removed; a crash may leave some behind, unlisted in the log, for VACUUM).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { type ColumnBatch, concatBatches, makeBatch, takeBatch } from "../../columnar/column-batch.js";
+import { type ColumnBatch, makeBatch, takeBatch } from "../../columnar/column-batch.js";
 import { getValue } from "../../columnar/column-batch.js";
 import { analysisError } from "../../common/errors.js";
 import type { AddFile } from "../../delta/actions.js";
 import { formatPartitionValue } from "../../delta/partition-values.js";
 import { relativeLogPath } from "../../delta/data-path.js";
-import { computeStats, statsToJson } from "../../delta/stats.js";
+import { type FileStats, computeStats, statsToJson } from "../../delta/stats.js";
 import { txnVersion } from "../../delta/snapshot.js";
 import { OptimisticTransaction } from "../../delta/transaction.js";
 import { StructType } from "../../types/struct-type.js";
 import { encodeParquet } from "../files/parquet-format.js";
+import { ParquetFileWriter } from "../files/parquet-writer.js";
+import { mergeStats } from "./merge-stats.js";
 import { conformBatch, reconcileSchema } from "./schema-enforcement.js";
 
 export type DeltaSaveMode = "append" | "overwrite" | "errorifexists" | "ignore";
@@ -47,8 +51,12 @@ export interface DeltaWriteResult {
   readonly numFiles: number;
 }
 
-/** Write `batches` (all of `schema`) to the Delta table at `tablePath`. */
-export async function writeDelta(tablePath: string, schema: StructType, batches: readonly ColumnBatch[], options: DeltaWriteOptions): Promise<DeltaWriteResult> {
+/**
+ * Write `batches` (all of `schema`) to the Delta table at `tablePath`, consuming them as they
+ * arrive. A skipped write (ignore mode, txn already applied) does not read them. If they throw,
+ * nothing is committed.
+ */
+export async function writeDelta(tablePath: string, schema: StructType, batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[], options: DeltaWriteOptions): Promise<DeltaWriteResult> {
   const txn = await OptimisticTransaction.start(tablePath);
   const snap = txn.snapshot;
   const skipped = { version: null, numOutputRows: 0, numFiles: 0 };
@@ -78,33 +86,35 @@ export async function writeDelta(tablePath: string, schema: StructType, batches:
       txn.remove({ path: f.path, deletionTimestamp: now, dataChange: true, extendedFileMetadata: true, partitionValues: f.partitionValues, size: f.size });
     }
   }
-  const data = concatBatches(schema, batches.filter((b) => b.numRows > 0));
-  const conformed = conformBatch(data, target.schema, tablePath);
-  const adds = writeDataFiles(tablePath, conformed, target.partitionColumns);
+  const { adds, numRows } = await streamDataFiles(tablePath, batches, schema, target.schema, target.partitionColumns);
   for (const a of adds) txn.add(a);
   const bytes = adds.reduce((s, a) => s + a.size, 0);
   const version = await txn.commit({
     operation: options.operation ?? (options.txn ? "STREAMING UPDATE" : "WRITE"),
     operationParameters: options.operationParameters ?? { mode: saveModeName(options.mode), partitionBy: JSON.stringify(target.partitionColumns) },
-    operationMetrics: { numFiles: String(adds.length), numOutputRows: String(conformed.numRows), numOutputBytes: String(bytes) },
+    operationMetrics: { numFiles: String(adds.length), numOutputRows: String(numRows), numOutputBytes: String(bytes) },
   });
-  return { version, numOutputRows: conformed.numRows, numFiles: adds.length };
+  return { version, numOutputRows: numRows, numFiles: adds.length };
 }
 
 const saveModeName = (m: DeltaSaveMode): string => (m === "errorifexists" ? "ErrorIfExists" : m[0]!.toUpperCase() + m.slice(1));
 
-/**
- * Write one batch (of the table schema) as data files: one file per distinct combination of
- * partition values, partition columns left out of the files. Returns the add actions.
- */
-export function writeDataFiles(tablePath: string, batch: ColumnBatch, partitionColumns: readonly string[]): AddFile[] {
-  if (batch.numRows === 0) return [];
+interface PartitionGroup {
+  /** Partition column name → its value as the log stores it. */
+  readonly values: Record<string, string | null>;
+  readonly key: string;
+  /** The group's rows, partition columns left out. */
+  readonly data: ColumnBatch;
+}
+
+/** Split a batch of the table schema by partition values (one group when unpartitioned). */
+function partitionGroups(batch: ColumnBatch, partitionColumns: readonly string[]): PartitionGroup[] {
   const schema = batch.schema;
   const partIdx = partitionColumns.map((c) => schema.indexOf(c));
   const dataIdx = schema.fields.map((_, i) => i).filter((i) => !partIdx.includes(i));
   const dataSchema = new StructType(dataIdx.map((i) => schema.fields[i]!));
   const groups = new Map<string, { values: Record<string, string | null>; rows: number[] }>();
-  if (partIdx.length === 0) groups.set("", { values: {}, rows: Array.from({ length: batch.numRows }, (_, i) => i) });
+  if (partIdx.length === 0) groups.set("", { values: {}, rows: [] });
   else {
     for (let r = 0; r < batch.numRows; r++) {
       const values: Record<string, string | null> = {};
@@ -118,26 +128,86 @@ export function writeDataFiles(tablePath: string, batch: ColumnBatch, partitionC
       g.rows.push(r);
     }
   }
-  const adds: AddFile[] = [];
-  for (const g of groups.values()) {
-    const picked = g.rows.length === batch.numRows ? batch : takeBatch(batch, g.rows);
-    const dataBatch = makeBatch(dataSchema, dataIdx.map((i) => picked.columns[i]!), picked.numRows);
-    const dir = partitionColumns.map((c) => `${escapePathName(c)}=${escapePathName(g.values[c] ?? "__HIVE_DEFAULT_PARTITION__")}`).join("/");
-    const rel = `${dir ? `${dir}/` : ""}part-00000-${randomUUID()}.c000.snappy.parquet`;
-    const abs = join(tablePath, rel);
-    mkdirSync(dirname(abs), { recursive: true });
-    const bytes = encodeParquet(dataSchema, [dataBatch], "snappy");
-    writeFileSync(abs, bytes);
-    adds.push({
-      path: relativeLogPath(rel),
-      partitionValues: g.values,
-      size: bytes.length,
-      modificationTime: Date.now(),
-      dataChange: true,
-      stats: statsToJson(computeStats(dataBatch)),
-    });
+  return [...groups].map(([key, g]) => {
+    const picked = partIdx.length === 0 || g.rows.length === batch.numRows ? batch : takeBatch(batch, g.rows);
+    return { key, values: g.values, data: makeBatch(dataSchema, dataIdx.map((i) => picked.columns[i]!), picked.numRows) };
+  });
+}
+
+/** Where a new data file of a partition goes: its path relative to the table, and absolute. */
+function newDataFile(tablePath: string, partitionColumns: readonly string[], values: Record<string, string | null>): { rel: string; abs: string } {
+  const dir = partitionColumns.map((c) => `${escapePathName(c)}=${escapePathName(values[c] ?? "__HIVE_DEFAULT_PARTITION__")}`).join("/");
+  const rel = `${dir ? `${dir}/` : ""}part-00000-${randomUUID()}.c000.snappy.parquet`;
+  const abs = join(tablePath, rel);
+  mkdirSync(dirname(abs), { recursive: true });
+  return { rel, abs };
+}
+
+interface OpenDataFile {
+  readonly rel: string;
+  readonly values: Record<string, string | null>;
+  readonly writer: ParquetFileWriter;
+  stats: FileStats | undefined;
+}
+
+/**
+ * Write rows as they arrive: one Parquet file per distinct combination of partition values, open
+ * until the input ends, each batch encoded as it comes (parquet-writer.ts) and its stats merged
+ * into the file's. Returns the add actions once every file is complete. If the input throws, the
+ * partial files are removed (they were never in the log) and the error is rethrown.
+ */
+async function streamDataFiles(
+  tablePath: string,
+  batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[],
+  schema: StructType,
+  target: StructType,
+  partitionColumns: readonly string[],
+): Promise<{ adds: AddFile[]; numRows: number }> {
+  const files = new Map<string, OpenDataFile>();
+  let numRows = 0;
+  try {
+    for await (const b of batches) {
+      if (b.numRows === 0) continue;
+      const conformed = conformBatch(b.schema === schema ? b : makeBatch(schema, b.columns, b.numRows), target, tablePath);
+      for (const g of partitionGroups(conformed, partitionColumns)) {
+        let f = files.get(g.key);
+        if (!f) {
+          const { rel, abs } = newDataFile(tablePath, partitionColumns, g.values);
+          files.set(g.key, (f = { rel, values: g.values, writer: new ParquetFileWriter(abs, g.data.schema, "snappy"), stats: undefined }));
+        }
+        await f.writer.write(g.data);
+        const st = computeStats(g.data);
+        f.stats = f.stats ? mergeStats(g.data.schema, f.stats, st) : st;
+        numRows += g.data.numRows;
+      }
+    }
+    const adds: AddFile[] = [];
+    for (const f of files.values()) {
+      const size = await f.writer.close();
+      adds.push({ path: relativeLogPath(f.rel), partitionValues: f.values, size, modificationTime: Date.now(), dataChange: true, stats: statsToJson(f.stats!) });
+    }
+    return { adds, numRows };
+  } catch (e) {
+    for (const f of files.values()) {
+      await f.writer.abort(e);
+      rmSync(f.writer.path, { force: true });
+    }
+    throw e;
   }
-  return adds;
+}
+
+/**
+ * Write one batch (of the table schema) as data files: one file per distinct combination of
+ * partition values, partition columns left out of the files. Returns the add actions.
+ */
+export function writeDataFiles(tablePath: string, batch: ColumnBatch, partitionColumns: readonly string[]): AddFile[] {
+  if (batch.numRows === 0) return [];
+  return partitionGroups(batch, partitionColumns).map((g) => {
+    const { rel, abs } = newDataFile(tablePath, partitionColumns, g.values);
+    const bytes = encodeParquet(g.data.schema, [g.data], "snappy");
+    writeFileSync(abs, bytes);
+    return { path: relativeLogPath(rel), partitionValues: g.values, size: bytes.length, modificationTime: Date.now(), dataChange: true, stats: statsToJson(computeStats(g.data)) };
+  });
 }
 
 /** Hive-style escaping of a partition folder name (Spark's escapePathName). */

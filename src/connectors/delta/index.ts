@@ -46,7 +46,7 @@ export function deltaScanExec(spec: DataSourceSpec, schema: StructType): Executi
 /** `df.write.format("delta")...save(path)`. */
 export function saveDelta(
   schema: StructType,
-  batches: readonly ColumnBatch[],
+  batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[],
   spec: { readonly path: string; readonly mode: DeltaSaveMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
 ): Promise<DeltaWriteResult> {
   const o = parseDeltaWriteOptions(spec.options, "batch write");

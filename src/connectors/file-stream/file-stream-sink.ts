@@ -1,8 +1,9 @@
 /**
- * Streaming file sink (Spark's FileStreamSink): data files for batch N are written first, then the
- * manifest `<path>/_spark_metadata/N` lists them. Readers of the folder trust only the manifest,
- * so files of a batch that crashed before its manifest are invisible, and a re-run batch whose
- * manifest exists is skipped — output is exactly-once per batchId.
+ * Streaming file sink (Spark's FileStreamSink): data files for batch N are written first, as the
+ * batch's rows stream in, then — only once every file is complete — the manifest
+ * `<path>/_spark_metadata/N` lists them. Readers of the folder trust only the manifest, so files
+ * of a batch that crashed or was stopped before its manifest are invisible, and a re-run batch
+ * whose manifest exists is skipped without reading its rows — output is exactly-once per batchId.
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,7 +13,10 @@ import { FileStreamSinkLog, type SinkFileStatus } from "../files/sink-manifest.j
 
 export const manifestDir = (outputPath: string): string => join(resolve(outputPath), "_spark_metadata");
 
-/** Writes one batch's rows as data files under `dir` and returns their paths. */
+/**
+ * Writes one batch's rows as data files under `dir` as they stream in and returns their paths
+ * (none for a batch without rows); rethrows an error of the stream without listing anything.
+ */
 export type DataFileWriter = (data: BatchData, dir: string, batchId: number) => Promise<string[]>;
 
 export class FileStreamSink implements StreamSink {
@@ -36,7 +40,7 @@ export class FileStreamSink implements StreamSink {
     }
     const latest = this.#log.getLatest()?.batchId ?? -1;
     if (batchId <= latest) return; // already committed by an earlier run
-    const files = data.numRows === 0 ? [] : await this.write(data, resolve(this.path), batchId);
+    const files = await this.write(data, resolve(this.path), batchId);
     const entries: SinkFileStatus[] = files.map((f) => {
       const st = statSync(f);
       return { path: f, size: st.size, isDir: false, modificationTime: Math.floor(st.mtimeMs), blockReplication: 1, blockSize: 33554432, action: "add" };

@@ -133,10 +133,13 @@ export function parquetCodec(raw: string | undefined): ParquetCodec {
   throw configError("INVALID_OPTION", `Invalid parquet options: compression=${JSON.stringify(raw)} (expected one of none, uncompressed, snappy, gzip, zstd, lz4, brotli)`, { format: "parquet" });
 }
 
+/** The parquet-wasm writer settings for `codec` (one-shot and streaming writes alike). */
+export const parquetWriterProperties = (codec: ParquetCodec): pw.WriterProperties =>
+  new pw.WriterPropertiesBuilder().setCompression(CODECS[codec]).setCreatedBy("sluice").build();
+
 /** Encode batches of one schema as a Parquet file's bytes. */
 export function encodeParquet(schema: StructType, batches: readonly ColumnBatch[], codec: ParquetCodec): Uint8Array {
   const ipc = arrow.tableToIPC(batchesToArrow(schema, batches), "stream");
   const table = pw.Table.fromIPCStream(ipc);
-  const props = new pw.WriterPropertiesBuilder().setCompression(CODECS[codec]).setCreatedBy("sluice").build();
-  return pw.writeParquet(table, props);
+  return pw.writeParquet(table, parquetWriterProperties(codec));
 }

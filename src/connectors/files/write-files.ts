@@ -1,17 +1,21 @@
 /**
  * Writing DataFrames as files, in Spark's folder layout:
  *   1. apply the save mode to the output folder (errorifexists → PATH_ALREADY_EXISTS, ignore → no-op);
- *   2. drain the input, routing rows to one writer per partition folder `col=value/...`
+ *   2. stream the input, routing rows to one open file per partition folder `col=value/...`
  *      (partition columns are not stored in the files; null or "" → __HIVE_DEFAULT_PARTITION__);
- *   3. each writer writes `part-00000-<uuid>-c000.<ext>` under `_temporary/` and the files are
- *      renamed into place only after all input succeeded (overwrite removes the old files then);
+ *      each batch is encoded and written as it arrives (JSON/CSV/text appended through a file
+ *      stream, Parquet as row groups: parquet-writer.ts), so memory does not grow with the input;
+ *   3. each file is `part-00000-<uuid>-c000.<ext>` under `_temporary/`, renamed into place only
+ *      after all input succeeded (overwrite removes the old files then);
  *   4. `_SUCCESS` marks the finished job.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { appendFile, writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { gzipSync } from "node:zlib";
+import type { Writable } from "node:stream";
+import { finished, pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 import { type ColumnBatch, makeBatch, takeBatch } from "../../columnar/column-batch.js";
 import { analysisError, unsupported } from "../../common/errors.js";
 import { civilFromDays, floorDiv } from "../../expr/datetime/calendar.js";
@@ -23,7 +27,8 @@ import { checkCsvType } from "./csv-format.js";
 import { DEFAULT_PARTITION_NAME, escapePartitionValue } from "./file-listing.js";
 import { asFileFormat } from "./file-source.js";
 import { OptionReader, type FileFormat } from "./options.js";
-import { encodeParquet, parquetCodec } from "./parquet-format.js";
+import { type ParquetCodec, parquetCodec } from "./parquet-format.js";
+import { ParquetFileWriter } from "./parquet-writer.js";
 import { type CsvWriteOptions, type JsonWriteOptions, csvHeader, encodeCsv, encodeJsonLines, parseCsvWriteOptions, parseJsonWriteOptions } from "./row-encoders.js";
 import { checkTextSchema, textLines } from "./text-format.js";
 import { formatDecimal, formatDouble, formatFloat } from "./value-text.js";
@@ -36,9 +41,9 @@ export interface WriteFilesSpec {
   readonly partitionBy: readonly string[];
 }
 
-type Encoder = { ext: string; header: (schema: StructType) => string; body: (b: ColumnBatch) => string | ColumnBatch; gzip: boolean };
+type Encoder = { ext: string; header: (schema: StructType) => string; body: (b: ColumnBatch) => string | ColumnBatch; gzip: boolean; parquetCodec?: ParquetCodec };
 
-function makeEncoder(format: FileFormat, options: Readonly<Record<string, string>>, timeZone: string, dataSchema: StructType): Encoder & { parquetCodec?: ReturnType<typeof parquetCodec> } {
+function makeEncoder(format: FileFormat, options: Readonly<Record<string, string>>, timeZone: string, dataSchema: StructType): Encoder {
   switch (format) {
     case "json": {
       const o: JsonWriteOptions = parseJsonWriteOptions(options, timeZone);
@@ -100,25 +105,62 @@ export function partitionText(t: DataType, v: unknown, timeZone: string): string
   }
 }
 
-interface PartWriter {
-  readonly dir: string;
+/** One open output file of a write: rows go in as they arrive; nothing is kept in memory. */
+interface PartFile {
   readonly tmpFile: string;
-  readonly finalName: string;
-  rows: number;
-  batches: ColumnBatch[];
-  started: boolean;
+  readonly finalFile: string;
+  write(b: ColumnBatch): Promise<void>;
+  close(): Promise<void>;
+  abort(reason: unknown): Promise<void>;
+}
+
+/** A JSON/CSV/text file (optionally gzip-compressed) written through a stream, with back-pressure. */
+function openTextFile(tmpFile: string, finalFile: string, enc: Encoder, dataSchema: StructType): PartFile {
+  const file = createWriteStream(tmpFile);
+  const gz = enc.gzip ? createGzip() : undefined;
+  const out: Writable = gz ?? file;
+  const done = gz ? pipeline(gz, file) : finished(file);
+  done.catch(() => undefined); // observed by send/close; an abort must not leave it unhandled
+  const send = async (text: string): Promise<void> => {
+    if (text === "" || out.write(text)) return;
+    await Promise.race([once(out, "drain"), done]);
+  };
+  let header = enc.header(dataSchema);
+  return {
+    tmpFile,
+    finalFile,
+    async write(b) {
+      await send(header + (enc.body(b) as string));
+      header = "";
+    },
+    async close() {
+      await send(header);
+      out.end();
+      await done;
+    },
+    async abort(reason) {
+      out.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+function openParquetFile(tmpFile: string, finalFile: string, codec: ParquetCodec, dataSchema: StructType): PartFile {
+  const w = new ParquetFileWriter(tmpFile, dataSchema, codec);
+  return { tmpFile, finalFile, write: (b) => w.write(b), close: async () => void (await w.close()), abort: (r) => w.abort(r) };
 }
 
 /**
- * Write batches of `schema` under `dir` (partition folders below it) and return the final file
- * paths. Files are written to `stagingDir` first and renamed into `dir` at the end.
+ * Write batches of `schema` under `dir` (partition folders below it) as they arrive and return the
+ * files: written to `stagingDir` first (`staged`), to be renamed to `finals` by the caller. With
+ * `emptyFile`, a write without rows still produces one file (Spark keeps the schema that way).
  */
 async function writePartitioned(
   batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[],
   schema: StructType,
   dir: string,
   stagingDir: string,
-  spec: { format: FileFormat; options: Readonly<Record<string, string>>; partitionBy: readonly string[]; timeZone: string },
+  spec: { format: FileFormat; options: Readonly<Record<string, string>>; partitionBy: readonly string[]; timeZone: string; emptyFile: boolean },
 ): Promise<{ staged: string[]; finals: string[] }> {
   const pIdx = spec.partitionBy.map((p) => {
     const i = schema.indexOf(p);
@@ -132,68 +174,51 @@ async function writePartitioned(
   const dataSchema = new StructType(dataIdx.map((i) => schema.fields[i]!));
   const enc = makeEncoder(spec.format, spec.options, spec.timeZone, dataSchema);
   const uuid = randomUUID();
-  const writers = new Map<string, PartWriter>();
-  const writerFor = (rel: string): PartWriter => {
-    let w = writers.get(rel);
-    if (!w) {
+  const files = new Map<string, PartFile>();
+  const fileFor = (rel: string): PartFile => {
+    let f = files.get(rel);
+    if (!f) {
       const name = rel === "" ? `part-00000-${uuid}-c000${enc.ext}${enc.gzip ? ".gz" : ""}` : `part-00000-${uuid}.c000${enc.ext}${enc.gzip ? ".gz" : ""}`;
-      w = { dir: join(dir, rel), tmpFile: join(stagingDir, rel, name), finalName: name, rows: 0, batches: [], started: false };
-      writers.set(rel, w);
+      const tmpFile = join(stagingDir, rel, name);
+      mkdirSync(dirname(tmpFile), { recursive: true });
+      const finalFile = join(dir, rel, name);
+      f = enc.parquetCodec ? openParquetFile(tmpFile, finalFile, enc.parquetCodec, dataSchema) : openTextFile(tmpFile, finalFile, enc, dataSchema);
+      files.set(rel, f);
     }
-    return w;
+    return f;
   };
-  const flushText = async (w: PartWriter, b: ColumnBatch): Promise<void> => {
-    const text = (w.started ? "" : enc.header(dataSchema)) + (enc.body(b) as string);
-    if (!w.started) mkdirSync(dirname(w.tmpFile), { recursive: true });
-    if (enc.gzip) w.batches.push(b);
-    else if (!w.started) await writeFile(w.tmpFile, text);
-    else await appendFile(w.tmpFile, text);
-    w.started = true;
-  };
-  const add = async (w: PartWriter, b: ColumnBatch): Promise<void> => {
-    w.rows += b.numRows;
-    if (spec.format === "parquet") w.batches.push(b);
-    else await flushText(w, b);
-  };
-  for await (const batch of batches as AsyncIterable<ColumnBatch>) {
-    if (batch.numRows === 0) continue;
-    const data = makeBatch(dataSchema, dataIdx.map((i) => batch.columns[i]!), batch.numRows);
-    if (pIdx.length === 0) {
-      await add(writerFor(""), data);
-      continue;
-    }
-    const groups = new Map<string, number[]>();
-    for (let r = 0; r < batch.numRows; r++) {
-      let rel = "";
-      for (const i of pIdx) {
-        const f = schema.fields[i]!;
-        const col = batch.columns[i]!;
-        const v = col.validity && col.validity[r] === 0 ? null : (col.values as unknown[])[r];
-        const text = partitionText(f.type, f.type.kind === "boolean" ? v === 1 : v, spec.timeZone);
-        rel += (rel === "" ? "" : "/") + `${escapePartitionValue(f.name)}=${text === null ? DEFAULT_PARTITION_NAME : escapePartitionValue(text)}`;
+  try {
+    for await (const batch of batches) {
+      if (batch.numRows === 0) continue;
+      const data = makeBatch(dataSchema, dataIdx.map((i) => batch.columns[i]!), batch.numRows);
+      if (pIdx.length === 0) {
+        await fileFor("").write(data);
+        continue;
       }
-      let g = groups.get(rel);
-      if (!g) groups.set(rel, (g = []));
-      g.push(r);
+      const groups = new Map<string, number[]>();
+      for (let r = 0; r < batch.numRows; r++) {
+        let rel = "";
+        for (const i of pIdx) {
+          const f = schema.fields[i]!;
+          const col = batch.columns[i]!;
+          const v = col.validity && col.validity[r] === 0 ? null : (col.values as unknown[])[r];
+          const text = partitionText(f.type, f.type.kind === "boolean" ? v === 1 : v, spec.timeZone);
+          rel += (rel === "" ? "" : "/") + `${escapePartitionValue(f.name)}=${text === null ? DEFAULT_PARTITION_NAME : escapePartitionValue(text)}`;
+        }
+        let g = groups.get(rel);
+        if (!g) groups.set(rel, (g = []));
+        g.push(r);
+      }
+      for (const [rel, rows] of groups) await fileFor(rel).write(takeBatch(data, rows));
     }
-    for (const [rel, rows] of groups) await add(writerFor(rel), takeBatch(data, rows));
+    if (files.size === 0 && pIdx.length === 0 && spec.emptyFile) fileFor("");
+    for (const f of files.values()) await f.close();
+  } catch (e) {
+    for (const f of files.values()) await f.abort(e);
+    throw e;
   }
-  // An empty unpartitioned write still produces one file (Spark keeps the schema that way).
-  if (writers.size === 0 && pIdx.length === 0) {
-    const w = writerFor("");
-    mkdirSync(dirname(w.tmpFile), { recursive: true });
-    if (spec.format !== "parquet") writeFileSync(w.tmpFile, enc.header(dataSchema));
-  }
-  const staged: string[] = [];
-  const finals: string[] = [];
-  for (const w of writers.values()) {
-    mkdirSync(dirname(w.tmpFile), { recursive: true });
-    if (spec.format === "parquet") await writeFile(w.tmpFile, encodeParquet(dataSchema, w.batches, enc.parquetCodec!));
-    else if (enc.gzip) await writeFile(w.tmpFile, gzipSync(enc.header(dataSchema) + w.batches.map((b) => enc.body(b) as string).join("")));
-    staged.push(w.tmpFile);
-    finals.push(join(w.dir, w.finalName));
-  }
-  return { staged, finals };
+  const all = [...files.values()];
+  return { staged: all.map((f) => f.tmpFile), finals: all.map((f) => f.finalFile) };
 }
 
 function moveIntoPlace(staged: readonly string[], finals: readonly string[]): void {
@@ -219,7 +244,7 @@ export async function writeFiles(input: ExecutionPlan, ctx: TaskContext, spec: W
   mkdirSync(staging, { recursive: true });
   try {
     const tz = spec.options.timeZone ?? ctx.eval.timeZone;
-    const { staged, finals } = await writePartitioned(input.execute(ctx), input.schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz });
+    const { staged, finals } = await writePartitioned(input.execute(ctx), input.schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz, emptyFile: true });
     if (spec.mode === "overwrite") {
       for (const name of readdirSync(out)) if (name !== "_temporary") rmSync(join(out, name), { recursive: true, force: true });
     }
@@ -232,12 +257,14 @@ export async function writeFiles(input: ExecutionPlan, ctx: TaskContext, spec: W
 }
 
 /**
- * Write one micro-batch's rows as data files under `dir` (the streaming file sink's writer).
- * Files appear atomically (written under a hidden name, then renamed) and are returned.
+ * Write one micro-batch's rows as data files under `dir` (the streaming file sink's writer),
+ * consuming `batches` as they arrive. Files appear atomically (written under a hidden staging
+ * folder, then renamed) and are returned; a batch without rows writes no file. If `batches`
+ * throws (a failed or interrupted batch), nothing is renamed and the error is rethrown.
  */
 export async function writeDataFiles(
   schema: StructType,
-  batches: readonly ColumnBatch[],
+  batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[],
   dir: string,
   spec: { format: string; options: Readonly<Record<string, string>>; partitionBy: readonly string[]; batchId?: number; timeZone?: string },
 ): Promise<string[]> {
@@ -246,12 +273,10 @@ export async function writeDataFiles(
   const staging = join(out, `.sluice-staging-${randomUUID()}`);
   try {
     const tz = spec.options.timeZone ?? spec.timeZone ?? "UTC";
-    const { staged, finals } = await writePartitioned(batches, schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz });
-    const nonEmpty = staged.map((s, i) => ({ s, f: finals[i]! })).filter(({ s }) => existsSync(s));
-    moveIntoPlace(nonEmpty.map((x) => x.s), nonEmpty.map((x) => x.f));
-    return nonEmpty.map((x) => x.f);
+    const { staged, finals } = await writePartitioned(batches, schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz, emptyFile: false });
+    moveIntoPlace(staged, finals);
+    return finals;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
-

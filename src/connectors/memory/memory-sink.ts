@@ -1,11 +1,12 @@
 /**
  * Memory sink (`format("memory")`, `queryName` → `spark.table(name)`): keeps every batch's rows in
- * process. Idempotent per batchId: a re-run batch replaces what that batch wrote. In complete
- * mode each batch replaces the whole table.
+ * process, so it is for tests and small data (its memory grows with the output, as in Spark).
+ * Idempotent per batchId: a re-run batch replaces what that batch wrote. In complete mode each
+ * batch replaces the whole table. A batch that fails while being read changes nothing.
  */
 import { type ColumnBatch, concatBatches } from "../../columnar/column-batch.js";
 import type { StructType } from "../../types/struct-type.js";
-import type { BatchData, OutputMode, StreamSink } from "../api/sink.js";
+import { type BatchData, type OutputMode, type StreamSink, materializeBatch } from "../api/sink.js";
 
 export class MemorySink implements StreamSink {
   readonly #byBatch = new Map<number, readonly ColumnBatch[]>();
@@ -20,8 +21,9 @@ export class MemorySink implements StreamSink {
   }
 
   async addBatch(batchId: number, data: BatchData, outputMode: OutputMode): Promise<void> {
+    const batches = await materializeBatch(data);
     if (outputMode === "complete") this.#byBatch.clear();
-    this.#byBatch.set(batchId, data.batches);
+    this.#byBatch.set(batchId, batches);
   }
 
   /** All rows currently in the table, in batch order. */

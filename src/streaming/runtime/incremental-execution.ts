@@ -71,6 +71,11 @@ export class IncrementalExecution {
     walk(plan);
   }
 
+  /** Whether the query keeps state (a batch must then run exactly once). */
+  get isStateful(): boolean {
+    return this.#statefulIds.size > 0;
+  }
+
   get hasWatermark(): boolean {
     return this.watermarkNodes.length > 0;
   }

@@ -13,9 +13,9 @@
  *      sources may release data of batch N and old log entries are purged (as Spark does).
  */
 import { join } from "node:path";
-import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { Clock } from "../../common/clock.js";
 import { SluiceError, executionError } from "../../common/errors.js";
+import { BatchStream } from "../../connectors/api/batch-stream.js";
 import type { OutputMode, StreamSink } from "../../connectors/api/sink.js";
 import { type Offset, type ReadLimit, type StreamSource, offsetsEqual } from "../../connectors/api/source.js";
 import { type ExecutionPlan, type TaskContext, isTaskInterrupted } from "../../physical/execution-plan.js";
@@ -176,8 +176,9 @@ export class StreamExecution {
         await this.waitForNextTrigger(triggerStartMs, ran);
       }
     } catch (e) {
-      // stop() interrupts the running batch: its operators end with TASK_INTERRUPTED before the
-      // sink or the commit log saw anything, so the batch re-runs from offsets/N on restart.
+      // stop() interrupts the running batch: its operators end with TASK_INTERRUPTED, which reaches
+      // the sink mid-stream (it commits nothing) before the commit log saw anything, so the batch
+      // re-runs from offsets/N on restart.
       if (this.#abort.signal.aborted && isTaskInterrupted(e)) return;
       this.exception =
         e instanceof SluiceError
@@ -347,6 +348,8 @@ export class StreamExecution {
   ): Promise<void> {
     const { scans, clock, planner, sink } = this.opts;
     const rowsPerSource = new Array<number>(scans.length).fill(0);
+    // Input rows count in the batch's own run, not in replays (see BatchData.replay).
+    let liveCtx: TaskContext | undefined;
     const tPlan = clock.now();
     let getBatchMs = 0;
     const planned = this.opts.incremental.planBatch(
@@ -360,18 +363,27 @@ export class StreamExecution {
         const g0 = clock.now();
         const exec = scans[i]!.source.getBatch(start[i], end[i]);
         getBatchMs += clock.now() - g0;
-        return countRows(exec, (n) => (rowsPerSource[i]! += n));
+        return countRows(exec, (n, c) => {
+          if (c === liveCtx) rowsPerSource[i]! += n;
+        });
       },
     );
     const physical = planned.exec;
     const queryPlanningMs = clock.now() - tPlan - getBatchMs;
 
     const tExec = clock.now();
-    const ctx = planner.taskContext(metadata.batchTimestampMs, this.#abort.signal);
-    const batches: ColumnBatch[] = [];
-    for await (const b of physical.execute(ctx)) if (b.numRows > 0) batches.push(b);
-    const numOutputRows = batches.reduce((n, b) => n + b.numRows, 0);
-    await sink.addBatch(batchId, { schema: outputSchema(this.opts.plan), batches, numRows: numOutputRows }, this.opts.outputMode);
+    const ctx = (liveCtx = planner.taskContext(metadata.batchTimestampMs, this.#abort.signal));
+    // The rows stream into the sink as they are computed; what it leaves unread is drained so
+    // stateful operators reach their end. A failure or interruption leaves nothing committed.
+    const replay = this.opts.incremental.isStateful ? undefined : () => physical.execute(planner.taskContext(metadata.batchTimestampMs, this.#abort.signal));
+    const output = new BatchStream(outputSchema(this.opts.plan), physical.execute(ctx), replay);
+    try {
+      await sink.addBatch(batchId, output, this.opts.outputMode);
+      await output.drain();
+    } finally {
+      await output.close();
+    }
+    const numOutputRows = output.numRows;
     await this.opts.afterBatch?.(batchId);
     const addBatchMs = clock.now() - tExec;
 
@@ -448,8 +460,8 @@ export class StreamExecution {
   }
 }
 
-/** Wrap a source's batch plan so the loop can count the rows it produced. */
-function countRows(exec: ExecutionPlan, add: (n: number) => void): ExecutionPlan {
+/** Wrap a source's batch plan so the loop can count the rows it produced (in which run). */
+function countRows(exec: ExecutionPlan, add: (n: number, ctx: TaskContext) => void): ExecutionPlan {
   return {
     name: exec.name,
     schema: exec.schema,
@@ -457,7 +469,7 @@ function countRows(exec: ExecutionPlan, add: (n: number) => void): ExecutionPlan
     describe: () => exec.describe(),
     async *execute(ctx) {
       for await (const b of exec.execute(ctx)) {
-        add(b.numRows);
+        add(b.numRows, ctx);
         yield b;
       }
     },
