@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -81,5 +82,24 @@ describe("dataFilePath: paths that leave the table are refused", () => {
     expect(() => dataFilePath(root, "../x.parquet")).toThrow(
       expect.objectContaining({ code: "DELTA_PATH_OUTSIDE_TABLE", message: expect.stringContaining("a staged file action names the data file \"../x.parquet\"") }),
     );
+  });
+});
+
+describe("dataFilePath on the forms recorded from delta-rs (scripts/oracle/delta_escaping_paths.py)", () => {
+  const recorded = JSON.parse(readFileSync(join(import.meta.dirname, "../../test/delta-e2e/escaping-paths.delta-rs.json"), "utf8")) as {
+    cases: { form: string; path: string; rows?: number[]; error?: string }[];
+  };
+  const base = join(tmpdir(), "sluice-data-path-rs");
+  recorded.cases.forEach((c, i) => {
+    const table = join(base, `t${i}`);
+    const logPath = c.path.replaceAll("<base>", base);
+    it(`${c.form}: delta-rs ${c.rows ? "reads it" : "fails"}; Sluice ${c.form.includes("outside") ? "refuses it" : "reads it, as Spark does"}`, () => {
+      if (c.form.includes("outside")) {
+        expect(c.error).toBeDefined(); // delta-rs never reads outside the table either
+        expect(() => dataFilePath(table, logPath)).toThrow(expect.objectContaining({ code: "DELTA_PATH_OUTSIDE_TABLE" }));
+      } else {
+        expect(dataFilePath(table, logPath)).toBe(join(table, "inside.parquet"));
+      }
+    });
   });
 });

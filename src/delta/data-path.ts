@@ -13,7 +13,8 @@
  * DeltaFileOperations.absolutePath keeps an absolute path and merges a relative one under the
  * root; absolute paths are how shallow clones name their source table's files). delta-rs 1.6 never
  * leaves the root either: it joins every path under the root as literal segments, so such files
- * are not found (checked with the `deltalake` package; see docs/differences.md). The check is
+ * are not found (recorded from `deltalake` 1.6.6 by scripts/oracle/delta_escaping_paths.py into
+ * test/delta-e2e/escaping-paths.delta-rs.json; see docs/differences.md). The check is
  * lexical: a symbolic link inside the table is followed, as by every reader.
  */
 import { isAbsolute, resolve, sep } from "node:path";
