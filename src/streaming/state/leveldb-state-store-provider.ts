@@ -4,8 +4,11 @@
  * `<store dir>/_leveldb`, while the checkpoint files are the same delta/snapshot files as the
  * in-memory provider — so the files stay the source of truth and both providers read each
  * other's checkpoints. The DB records which version it holds; opening another version rebuilds
- * it from the files.
+ * it from the files. The DB is a working copy for one run: a new provider (a query start) deletes
+ * whatever an earlier run left there, so across restarts only the checksummed files are trusted
+ * (LevelDB does not verify its table blocks by default, and a damaged DB may not open at all).
  */
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { checkStateSchema } from "./state-schema.js";
 import { type Pending, TOMBSTONE, cleanupStateFiles, deltasSinceSnapshot, replayVersion, writeDelta, writeSnapshot } from "./state-files.js";
@@ -43,7 +46,9 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
   private async db(): Promise<Level> {
     if (!this.#db) {
       const { ClassicLevel } = await import("classic-level");
-      const db = new ClassicLevel<string, string>(join(this.dir, "_leveldb")) as unknown as Level;
+      const dir = join(this.dir, "_leveldb");
+      rmSync(dir, { recursive: true, force: true });
+      const db = new ClassicLevel<string, string>(dir) as unknown as Level;
       await db.open();
       this.#db = db;
     }

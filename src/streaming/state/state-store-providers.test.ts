@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -82,6 +82,41 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     expect([...v2.keys()].sort()).toEqual(Array.from({ length: 3617 }, (_, i) => `k${i + 16383}`).sort());
   });
 
+  it("refuses a state file that was cut short, lost a line or was renamed, naming it", async () => {
+    const id = newId();
+    const p = make(id, schema, { minDeltasForSnapshot: 1, minVersionsToRetain: 10 });
+    for (let v = 0; v < 2; v++) {
+      const s = await p.getStore(v);
+      for (let i = 0; i < 3; i++) s.put(`k${v}-${i}`, [i, null, null]);
+      await s.commit();
+      await p.doMaintenance();
+    }
+    await p.close();
+    const dir = storeDir(id);
+    const reopen = async (version: number) => {
+      const q = make(id, schema, conf);
+      try {
+        return (await toArray((await q.getStore(version)).iterator())).length;
+      } finally {
+        await q.close();
+      }
+    };
+    expect(await reopen(2)).toBe(6);
+    const delta = join(dir, "2.delta");
+    const text = readFileSync(delta, "utf8");
+    const lines = text.split("\n");
+    for (const damaged of [text.slice(0, text.lastIndexOf("\n")), [...lines.slice(0, 2), ...lines.slice(3)].join("\n")]) {
+      writeFileSync(delta, damaged);
+      renameSync(join(dir, "2.snapshot"), join(dir, "x")); // make version 2 load through the delta
+      await expect(reopen(2)).rejects.toMatchObject({ code: "STATE_CORRUPT", context: { file: delta } });
+      renameSync(join(dir, "x"), join(dir, "2.snapshot"));
+    }
+    writeFileSync(delta, text);
+    // a snapshot renamed to a later version would pass for that version's state
+    renameSync(join(dir, "1.snapshot"), join(dir, "3.snapshot"));
+    await expect(reopen(3)).rejects.toMatchObject({ code: "STATE_CORRUPT", message: expect.stringContaining("renamed") });
+  });
+
   it("abort drops the batch's changes", async () => {
     const p = make(newId(), schema, conf);
     const s = await p.getStore(0);
@@ -145,5 +180,23 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const q2 = make(id, schema, conf);
     await expect(q2.getStore(1)).rejects.toMatchObject({ code: "STATE_CORRUPT", message: expect.stringContaining("1.delta") });
     await q2.close();
+  });
+});
+
+describe("leveldb state store provider across restarts", () => {
+  it("trusts only the checkpoint files: a damaged DB left by an earlier run is rebuilt from them", async () => {
+    const id = newId();
+    const p = new LevelDbStateStoreProvider(id, schema, conf);
+    const s = await p.getStore(0);
+    s.put("a", [1, null, null]);
+    s.put("b", [2, null, null]);
+    await s.commit();
+    await p.close();
+    const current = join(storeDir(id), "_leveldb", "CURRENT");
+    expect(existsSync(current)).toBe(true);
+    writeFileSync(current, "garbage");
+    const q = new LevelDbStateStoreProvider(id, schema, conf);
+    expect((await toArray((await q.getStore(1)).iterator())).map(([k]) => k).sort()).toEqual(["a", "b"]);
+    await q.close();
   });
 });
