@@ -83,7 +83,7 @@ describe("Delta options Sluice implements keep working", () => {
     const q = await spark.readStream.format("delta").option("maxFilesPerTrigger", 1).load(table).writeStream.format("memory").queryName("delta_opts").start();
     await q.processAllAvailable();
     await q.stop();
-    expect(q.recentProgress.filter((p) => p.numInputRows > 0)).toHaveLength(2);
+    expect(q.recentProgress.filter((p) => (p as { numInputRows: number }).numInputRows > 0)).toHaveLength(2);
   });
 
   it("ignoreChanges streams the files an overwrite adds instead of failing", async () => {
