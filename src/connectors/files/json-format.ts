@@ -18,7 +18,7 @@ import { type DataType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { BAD } from "./csv-format.js";
 import { dateParser, timestampParser } from "./datetime-text.js";
-import { JsonNumberText, inferJsonText, jsonText, mergeJsonTypes, parseJsonRecord } from "./json-scanner.js";
+import { INEXACT_NUMBER, JsonNumberText, inferJsonText, jsonText, mergeJsonTypes, parseJsonRecord } from "./json-scanner.js";
 import type { JsonReadOptions } from "./options.js";
 import { type MalformedCounts, RowAssembler } from "./row-assembler.js";
 import { toDecimal } from "./value-text.js";
@@ -193,23 +193,36 @@ type JsonConverter = (v: unknown) => unknown;
 
 const NON_NUMERIC: Record<string, number> = { NaN: NaN, Infinity: Infinity, "+Infinity": Infinity, "-Infinity": -Infinity, INF: Infinity, "+INF": Infinity, "-INF": -Infinity };
 
-/** Whether reading `t` needs number literals as written (see parseJsonRecord's exactNumbers). */
-export function needsExactNumbers(t: DataType): boolean {
-  switch (t.kind) {
-    case "int":
-    case "bigint":
-    case "decimal":
-    case "timestamp":
-      return true;
-    case "array":
-      return needsExactNumbers(t.elementType);
-    case "map":
-      return needsExactNumbers(t.valueType);
-    case "struct":
-      return t.fields.some((f) => needsExactNumbers(f.type));
-    default:
-      return false;
-  }
+/** Whether `t` holds an integral, TIMESTAMP or DECIMAL type inside an array, map or struct. */
+function nestsExactType(t: DataType): boolean {
+  const exact = (x: DataType): boolean => x.kind === "int" || x.kind === "bigint" || x.kind === "timestamp" || x.kind === "decimal" || nestsExactType(x);
+  if (t.kind === "array") return exact(t.elementType);
+  if (t.kind === "map") return exact(t.valueType);
+  if (t.kind === "struct") return t.fields.some((f) => exact(f.type));
+  return false;
+}
+
+/**
+ * A test for records whose number literals must be read as written (parseJsonRecord), or none
+ * when JSON.parse's numbers always suffice. For top-level columns it looks only at their own
+ * values, so a record with doubles elsewhere keeps the fast path: an INT, BIGINT or TIMESTAMP
+ * value with a fraction, exponent or 19+ digits; a DECIMAL value of 16+ digits (beyond a double's
+ * exact digits); a STRING column's number with a fraction, exponent, 16+ digits or `-0`, or its
+ * array or object. A nested integral/DECIMAL/TIMESTAMP type falls back to any inexact literal.
+ */
+export function exactNumbersTest(fields: readonly { readonly name: string; readonly type: DataType }[]): RegExp | undefined {
+  if (fields.some((f) => nestsExactType(f.type))) return INEXACT_NUMBER;
+  const key = (f: { name: string }) => JSON.stringify(f.name).slice(1, -1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const integral = fields.filter((f) => f.type.kind === "int" || f.type.kind === "bigint" || f.type.kind === "timestamp").map(key);
+  const decimal = fields.filter((f) => f.type.kind === "decimal").map(key);
+  const text = fields.filter((f) => f.type.kind === "string").map(key);
+  const alternatives = [
+    ...(integral.length > 0 ? [`"(?:${integral.join("|")})"\\s*:\\s*-?(?:\\d+[.eE]|\\d{19})`] : []),
+    ...(decimal.length > 0 ? [`"(?:${decimal.join("|")})"\\s*:\\s*-?[\\d.]{17}`] : []),
+    // A STRING column takes a number or nested value as its JSON text: `1.0`, not `1`.
+    ...(text.length > 0 ? [`"(?:${text.join("|")})"\\s*:\\s*(?:-?(?:\\d+[.eE]|\\d{16})|-0\\s*[,}\\]]|[[{])`] : []),
+  ];
+  return alternatives.length > 0 ? new RegExp(alternatives.join("|")) : undefined;
 }
 
 const INTEGER_LITERAL = /^-?\d+$/;
@@ -223,7 +236,7 @@ const LONG_MAX_DIGITS = "9223372036854775807";
  * digits without fraction or exponent (parseJsonRecord), so it is already exact and in range.
  */
 function longValue(v: unknown): number | typeof BAD {
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? v : BAD;
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? v + 0 : BAD; // + 0: -0 is 0
   if (!(v instanceof JsonNumberText) || !INTEGER_LITERAL.test(v.text)) return BAD;
   const neg = v.text.startsWith("-");
   const digits = v.text.replace(/^-?0*/, "");
@@ -347,7 +360,8 @@ export async function* readJsonRecords(
   const cols = schema.fields.map((_, i) => i).filter((i) => i !== corrupt);
   const convs = cols.map((i) => jsonConverter(schema.fields[i]!.type, o, zone));
   const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize, counts);
-  const parse = { allowComments: o.allowComments, allowSingleQuotes: o.allowSingleQuotes, exactNumbers: cols.some((i) => needsExactNumbers(schema.fields[i]!.type)) };
+  const exactNumbers = exactNumbersTest(cols.map((i) => schema.fields[i]!));
+  const parse = { allowComments: o.allowComments, allowSingleQuotes: o.allowSingleQuotes, ...(exactNumbers ? { exactNumbers } : {}) };
   /** Convert one object into the assembler's current row; returns why it is malformed, or undefined. */
   const convert = (obj: unknown): string | undefined => {
     if (typeof obj !== "object" || obj === null || Array.isArray(obj) || obj instanceof JsonNumberText) return "the record is not a JSON object";

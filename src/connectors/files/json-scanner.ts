@@ -304,7 +304,7 @@ export function parseJsonLenient(text: string, o: ScanOptions): unknown {
  * cheap test can tell: a fraction or exponent (`1.0`, `1e3`), 19 or more digits (beyond what is
  * surely inside BIGINT), or `-0`. A string that merely looks like one only costs the slow path.
  */
-const INEXACT_NUMBER = /[:,[]\s*(?:-?\d+(?:\.\d*)?[eE][+-]?\d+|-?\d+\.\d*|-?\d{19,}|-0)\s*[,}\]]/;
+export const INEXACT_NUMBER = /[:,[]\s*(?:-?\d+(?:\.\d*)?[eE][+-]?\d+|-?\d+\.\d*|-?\d{19,}|-0)\s*[,}\]]/;
 
 /** Depth of the deepest array/object in valid JSON text (strings skipped). */
 function nestingDepth(text: string): number {
@@ -328,10 +328,11 @@ function nestingDepth(text: string): number {
 
 /**
  * One JSON record as JS values: JSON.parse when it suffices, the scanner for Spark's lenient forms
- * and, with `exactNumbers`, for records holding number literals JSON.parse would change (numbers
- * then come back as JsonNumberText). Throws on malformed text or nesting deeper than MAX_JSON_DEPTH.
+ * and for records matching `exactNumbers` (a test for number literals JSON.parse would change
+ * where the schema cares; numbers then come back as JsonNumberText). Throws on malformed text or
+ * nesting deeper than MAX_JSON_DEPTH.
  */
-export function parseJsonRecord(text: string, o: ScanOptions & { readonly exactNumbers: boolean }): unknown {
+export function parseJsonRecord(text: string, o: ScanOptions & { readonly exactNumbers?: RegExp }): unknown {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -340,7 +341,7 @@ export function parseJsonRecord(text: string, o: ScanOptions & { readonly exactN
   }
   // Deeper than MAX_JSON_DEPTH needs more than 2 × MAX_JSON_DEPTH brackets.
   if (text.length > 2 * MAX_JSON_DEPTH && typeof v === "object" && nestingDepth(text) > MAX_JSON_DEPTH) throw new Error(`Nesting deeper than ${MAX_JSON_DEPTH} levels`);
-  if (o.exactNumbers && INEXACT_NUMBER.test(text)) return parseJsonLenient(text, o);
+  if (o.exactNumbers?.test(text)) return parseJsonLenient(text, o);
   return v;
 }
 

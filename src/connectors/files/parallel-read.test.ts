@@ -97,6 +97,35 @@ describe("parallel JSON/CSV reads", () => {
     expect((await read(spec("json", d, { mode: "DROPMALFORMED" }, "a INT"), ctxWith(1))).rows).toEqual([{ a: 1 }, { a: 2 }]);
   });
 
+  it("counts malformed records read in workers and in byte-range pieces as the in-process path does", async () => {
+    const d = tempDir();
+    // Lines end in \n, \r\n and lone \r: pieces are cut at \n only but number lines as a whole-file read.
+    const lines = Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? `{"a":${i}.5}` : `{"a":${i}}`));
+    writeFileSync(join(d, "a.json"), lines.map((l, i) => l + ["\n", "\r\n", "\r"][i % 3]).join(""));
+    writeFileSync(join(d, "b.json"), '{"a":1}\n{"a":\n');
+    const files = ["a.json", "b.json"].map((f) => ({ path: join(d, f), sizeBytes: 1000 }));
+    const run = async (threads: number, mode: string) => {
+      const counts = { malformed: 0, dropped: 0 };
+      const ctx: TaskContext = { ...testCtx(4), parallelRead: { threads, minBytes: 0, pieceBytes: 100 }, malformedRecords: counts };
+      let rows = 0;
+      for await (const x of readFilesInOrder("json", files, StructType.fromDDL("a INT"), { mode }, ctx, readFileBatches)) rows += x.batch.numRows;
+      return { rows, ...counts };
+    };
+    expect(await run(0, "PERMISSIVE")).toEqual({ rows: 62, malformed: 10, dropped: 0 });
+    expect(await run(0, "DROPMALFORMED")).toEqual({ rows: 52, malformed: 10, dropped: 10 });
+    for (const threads of [1, 2]) {
+      expect(await run(threads, "PERMISSIVE")).toEqual({ rows: 62, malformed: 10, dropped: 0 });
+      expect(await run(threads, "DROPMALFORMED")).toEqual({ rows: 52, malformed: 10, dropped: 10 });
+    }
+    // A FAILFAST error in a later piece names the line of the whole file (line ends of all three kinds).
+    const late = join(tempDir(), "late.json");
+    writeFileSync(late, Array.from({ length: 60 }, (_, i) => (i === 49 ? '{"a":1e3}' : `{"a":${i}}`) + ["\n", "\r\n", "\r"][i % 3]).join(""));
+    for (const threads of [0, 2]) {
+      const ctx = { ...ctxWith(threads), parallelRead: { threads, minBytes: 0, pieceBytes: 100 } };
+      await expect(read(spec("json", late, { mode: "FAILFAST" }, "a INT"), ctx)).rejects.toMatchObject({ code: "MALFORMED_RECORD_IN_PARSING", context: { line: 50 } });
+    }
+  });
+
   it("an unreadable file fails with the in-process error", async () => {
     const d = tempDir();
     const schema = StructType.fromDDL("a INT");
