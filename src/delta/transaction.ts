@@ -42,6 +42,8 @@ export interface CommitOptions {
   readonly maxAttempts?: number;
   /** Write checkpoints every `delta.checkpointInterval` versions (default true). */
   readonly checkpoint?: boolean;
+  /** commitInfo.userMetadata (Delta's `userMetadata` write option). */
+  readonly userMetadata?: string;
 }
 
 export class OptimisticTransaction {
@@ -210,6 +212,7 @@ export class OptimisticTransaction {
       operationMetrics: options.operationMetrics ?? { numFiles: String(this.adds.size), numOutputBytes: String(bytes) },
       engineInfo: ENGINE_INFO,
       txnId: randomUUID(),
+      ...(options.userMetadata !== undefined ? { userMetadata: options.userMetadata } : {}),
     };
     const out: Action[] = [action("commitInfo", info)];
     if (this.newProtocol) out.push(action("protocol", this.newProtocol));

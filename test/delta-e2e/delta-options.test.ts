@@ -40,7 +40,7 @@ describe("unsupported Delta options fail, naming the option", () => {
 
   it("a batch write option Sluice lacks writes nothing", async () => {
     const table = await seeded();
-    for (const [key, value] of [["replaceWhere", "id = 1"], ["partitionOverwriteMode", "dynamic"], ["userMetadata", "note"], ["maxRecordsPerFile", "10"]] as const) {
+    for (const [key, value] of [["replaceWhere", "id = 1"], ["partitionOverwriteMode", "dynamic"], ["maxRecordsPerFile", "10"]] as const) {
       const e = await errorOf(() => rows([2]).write.format("delta").mode("overwrite").option(key, value).save(table));
       expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: key } });
     }
@@ -95,5 +95,23 @@ describe("Delta options Sluice implements keep working", () => {
     await q.stop();
     expect(q.exception).toBeNull();
     expect((await spark.table("delta_ignore_changes").collect()).map((r) => Number(r.id)).sort()).toEqual([1, 7, 8]);
+  });
+});
+
+describe("userMetadata", () => {
+  it("is recorded in the commit of a batch write and of each streaming batch, and shown by history()", async () => {
+    const table = join(dir(), "t");
+    await rows([1]).write.format("delta").option("userMetadata", "backfill 2024-01").save(table);
+    const mem = spark.memoryStream("id BIGINT");
+    const q = await mem.toDF().writeStream.format("delta").option("checkpointLocation", join(dir(), "chk")).option("userMetadata", "stream run").start(table);
+    mem.addData([{ id: 2 }]);
+    await q.processAllAvailable();
+    await q.stop();
+    const history = await (await DeltaTable.forPath(spark, table).history()).collect();
+    expect(history.map((h) => [h.operation, h.userMetadata])).toEqual([
+      ["STREAMING UPDATE", "stream run"],
+      ["WRITE", "backfill 2024-01"],
+    ]);
+    expect(await ids(table)).toEqual([1, 2]);
   });
 });

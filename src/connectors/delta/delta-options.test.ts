@@ -64,8 +64,7 @@ describe("checkDeltaOptions: options Sluice does not implement are errors, never
     ["batch write", "targetAlias", "t", "selective overwrite"],
     ["batch write", "useNullIntolerantEqualityWithDPO", "true", "selective overwrite"],
     ["batch write", "partitionOverwriteMode", "dynamic", "dynamic partition overwrite"],
-    ["batch write", "userMetadata", "note", "userMetadata"],
-    ["streaming write", "userMetadata", "note", "userMetadata"],
+    ["batch read", "userMetadata", "note", "writes only"],
     ["batch write", "dataChange", "false", "rearrange-only"],
     ["streaming write", "optimizeWrite", "true", "optimized writes"],
     ["batch write", "compression", "gzip", "snappy"],
@@ -116,6 +115,7 @@ describe("parseDeltaWriteOptions", () => {
       txn: { appId: "job-1", version: 4 },
     });
     expect(parseDeltaWriteOptions({}, "streaming write")).toEqual({ mergeSchema: false, overwriteSchema: false });
+    expect(parseDeltaWriteOptions({ userMetadata: " run 42 " }, "streaming write")).toEqual({ mergeSchema: false, overwriteSchema: false, userMetadata: " run 42 " });
   });
 
   it.each<[Record<string, string>, string]>([

@@ -63,7 +63,7 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   // writes
   mergeSchema: { uses: WRITES, why: WRITE_ONLY },
   overwriteSchema: { uses: ["batch write"], why: "it applies to batch overwrites only" },
-  userMetadata: { uses: [], why: "writing commitInfo.userMetadata is not supported yet" },
+  userMetadata: { uses: WRITES, why: WRITE_ONLY },
   txnAppId: { uses: ["batch write"], why: "idempotent writes by txnAppId/txnVersion apply to batch writes (foreachBatch); a streaming write is idempotent per batch already" },
   txnVersion: { uses: ["batch write"], why: "idempotent writes by txnAppId/txnVersion apply to batch writes (foreachBatch); a streaming write is idempotent per batch already" },
   partitionOverwriteMode: { uses: ["batch write"], values: ["static"], why: "dynamic partition overwrite is not supported: an overwrite replaces the whole table (static)" },
@@ -119,6 +119,8 @@ export function checkDeltaOptions(options: Readonly<Record<string, string>>, use
 export interface DeltaWriteOptionValues {
   readonly mergeSchema: boolean;
   readonly overwriteSchema: boolean;
+  /** commitInfo.userMetadata of the commit. */
+  readonly userMetadata?: string;
   /** Idempotent batch write (Delta's txnAppId/txnVersion): skipped when the table holds this version. */
   readonly txn?: { readonly appId: string; readonly version: number };
 }
@@ -142,9 +144,11 @@ export function parseDeltaWriteOptions(options: Readonly<Record<string, string>>
   if ((appId === undefined) !== (version === undefined)) bad.push("txnAppId and txnVersion (both must be given for an idempotent write, or neither)");
   if (appId === "") bad.push("txnAppId (must not be empty)");
   if (bad.length > 0) throw configError("INVALID_OPTION", `Invalid Delta ${use} options: ${bad.join("; ")}`, { format: "delta", use });
+  const userMetadata = o.get("usermetadata");
   return {
     mergeSchema,
     overwriteSchema,
+    ...(userMetadata !== undefined ? { userMetadata } : {}),
     ...(appId !== undefined && version !== undefined ? { txn: { appId, version: Number(version) } } : {}),
   };
 }

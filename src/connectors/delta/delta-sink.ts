@@ -17,6 +17,8 @@ export interface DeltaSinkOptions {
   readonly partitionBy: readonly string[];
   readonly mergeSchema: boolean;
   readonly outputMode: OutputMode;
+  /** commitInfo.userMetadata of every batch's commit. */
+  readonly userMetadata?: string;
 }
 
 export class DeltaSink implements StreamSink {
@@ -50,6 +52,7 @@ export class DeltaSink implements StreamSink {
       txn: { appId: queryId, version: batchId },
       operation: "STREAMING UPDATE",
       operationParameters: { outputMode: complete ? "Complete" : "Append", queryId, epochId: String(batchId) },
+      ...(this.options.userMetadata !== undefined ? { userMetadata: this.options.userMetadata } : {}),
     });
     this.lastOutputRows = res.version === null ? -1 : res.numOutputRows;
   }

@@ -42,6 +42,8 @@ export interface DeltaWriteOptions {
   /** commitInfo.operation (default WRITE, or STREAMING UPDATE when a txn is given). */
   readonly operation?: string;
   readonly operationParameters?: Readonly<Record<string, unknown>>;
+  /** commitInfo.userMetadata. */
+  readonly userMetadata?: string;
 }
 
 export interface DeltaWriteResult {
@@ -93,6 +95,7 @@ export async function writeDelta(tablePath: string, schema: StructType, batches:
     operation: options.operation ?? (options.txn ? "STREAMING UPDATE" : "WRITE"),
     operationParameters: options.operationParameters ?? { mode: saveModeName(options.mode), partitionBy: JSON.stringify(target.partitionColumns) },
     operationMetrics: { numFiles: String(adds.length), numOutputRows: String(numRows), numOutputBytes: String(bytes) },
+    ...(options.userMetadata !== undefined ? { userMetadata: options.userMetadata } : {}),
   });
   return { version, numOutputRows: numRows, numFiles: adds.length };
 }

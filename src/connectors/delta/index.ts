@@ -56,6 +56,7 @@ export function saveDelta(
     mergeSchema: o.mergeSchema,
     overwriteSchema: o.overwriteSchema,
     ...(o.txn ? { txn: o.txn, operation: "WRITE" } : {}),
+    ...(o.userMetadata !== undefined ? { userMetadata: o.userMetadata } : {}),
   });
 }
 
@@ -66,8 +67,8 @@ export function createDeltaSink(
   spec: { readonly outputMode: OutputMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
 ): DeltaSink {
   if (!path) throw configError("PATH_REQUIRED", `The delta sink needs a table path: start("path/to/table") or option("path", ...)`, { format: "delta" });
-  const { mergeSchema } = parseDeltaWriteOptions(spec.options, "streaming write");
-  return new DeltaSink({ path, checkpointDir, partitionBy: spec.partitionBy, mergeSchema, outputMode: spec.outputMode });
+  const { mergeSchema, userMetadata } = parseDeltaWriteOptions(spec.options, "streaming write");
+  return new DeltaSink({ path, checkpointDir, partitionBy: spec.partitionBy, mergeSchema, outputMode: spec.outputMode, ...(userMetadata !== undefined ? { userMetadata } : {}) });
 }
 
 /** The streaming source for `readStream.format("delta").load(path)`. */
