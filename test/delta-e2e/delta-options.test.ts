@@ -115,3 +115,15 @@ describe("userMetadata", () => {
     expect(await ids(table)).toEqual([1, 2]);
   });
 });
+
+describe("a user schema on a delta read", () => {
+  it("is refused unless it is the table's schema, on batch and streaming reads", async () => {
+    const table = await seeded();
+    for (const reader of [spark.read, spark.readStream]) {
+      const e = await errorOf(() => reader.format("delta").schema("id BIGINT, extra STRING").load(table));
+      expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_SCHEMA_DURING_READ", context: { table } });
+      expect(e.message).toContain("extra");
+    }
+    expect(await spark.read.format("delta").schema("id BIGINT NOT NULL").load(table).collect()).toEqual([{ id: 1 }]);
+  });
+});

@@ -3,10 +3,11 @@
  * and sink. The session wires these in (session/stream-connectors.ts, embedded-executor.ts).
  */
 import type { ColumnBatch } from "../../columnar/column-batch.js";
-import { configError } from "../../common/errors.js";
+import { configError, unsupported } from "../../common/errors.js";
 import { loadSnapshot } from "../../delta/snapshot.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
+import { sameType } from "../../types/data-type.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { OutputMode } from "../api/sink.js";
 import { checkDeltaOptions, parseDeltaWriteOptions } from "./delta-options.js";
@@ -29,11 +30,23 @@ export function deltaPath(paths: readonly string[], options: Readonly<Record<str
   return all[0]!;
 }
 
-/** Schema of a batch or streaming delta read (time travel applies to batch reads); refuses options it does not implement. */
+/**
+ * Schema of a batch or streaming delta read (time travel applies to batch reads). Refuses options
+ * it does not implement, and a `.schema(...)` other than the table's (nullability aside): Delta
+ * takes the schema from the log (DELTA_UNSUPPORTED_SCHEMA_DURING_READ in delta-spark).
+ */
 export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): StructType {
   checkDeltaOptions(spec.options, streaming ? "streaming read" : "batch read");
   const path = deltaPath(spec.paths, spec.options);
-  return peekDeltaTable(path, streaming ? {} : timeTravelOptions(spec.options)).schema;
+  const schema = peekDeltaTable(path, streaming ? {} : timeTravelOptions(spec.options)).schema;
+  if (spec.userSchema && !sameType(spec.userSchema, schema)) {
+    throw unsupported(
+      "DELTA_UNSUPPORTED_SCHEMA_DURING_READ",
+      `Delta does not support specifying the schema at read time: .schema(${spec.userSchema.simpleString()}) differs from the schema of Delta table ${path}, ${schema.simpleString()}. Remove .schema(...).`,
+      { table: path, format: "delta" },
+    );
+  }
+  return schema;
 }
 
 /** The batch scan of a delta read, pinned to the version resolved now. */
