@@ -13,7 +13,7 @@ describe("checkDeltaOptions: options Sluice implements pass", () => {
     ["streaming read", { startingTimestamp: "2024-01-01" }],
     ["batch write", { mergeSchema: "true", overwriteSchema: "true", txnAppId: "job", txnVersion: "7", partitionOverwriteMode: "STATIC", dataChange: "true" }],
     ["batch write", { compression: "snappy", optimizeWrite: "false", writePartitionColumns: "false" }],
-    ["streaming write", { checkpointLocation: "/c", path: "/t", queryName: "q", mergeSchema: "false" }],
+    ["streaming write", { checkpointLocation: "/c", path: "/t", mergeSchema: "false" }],
   ])("%s %j", (use, options) => {
     expect(check(use, options)).not.toThrow();
   });
@@ -51,7 +51,8 @@ describe("checkDeltaOptions: options Sluice does not implement are errors, never
     ["batch read", "mergeSchema", "true", "writes only"],
     ["streaming read", "overwriteSchema", "true", "batch overwrites"],
     ["batch read", "checkpointLocation", "/c", "streaming write"],
-    ["batch write", "queryName", "q", "streaming query"],
+    ["batch write", "queryName", "q", "writeStream.queryName"],
+    ["streaming write", "queryName", "q", "writeStream.queryName"],
     ["streaming write", "overwriteSchema", "true", "batch overwrites"],
     ["streaming write", "txnAppId", "a", "idempotent per batch"],
     ["streaming write", "txnVersion", "1", "idempotent per batch"],

@@ -35,7 +35,7 @@ const SELECTIVE = "selective overwrite is not supported: overwrite the whole tab
 const RULES: Readonly<Record<string, OptionRule>> = {
   path: { uses: ALL, why: "" },
   checkpointLocation: { uses: ["streaming write"], why: "it is the checkpoint of a streaming write" },
-  queryName: { uses: ["streaming write"], why: "it names a streaming query; use writeStream.queryName()" },
+  queryName: { uses: [], why: "name the query with writeStream.queryName(...)" },
   // batch reads: time travel
   versionAsOf: { uses: ["batch read"], why: "time travel applies to batch reads; a stream starts at startingVersion or startingTimestamp" },
   timestampAsOf: { uses: ["batch read"], why: "time travel applies to batch reads; a stream starts at startingVersion or startingTimestamp" },
