@@ -1,0 +1,116 @@
+/**
+ * Damaged checkpoints (issue 10): a stopped stateful query (file source → watermark → windowed
+ * count → file sink, and file source → dedup → file sink) leaves a checkpoint with committed
+ * batches, state deltas and snapshots, and a sink manifest. Each persisted file is damaged in
+ * every way damage-cases.ts generates, more input arrives, and the query restarts. Every case
+ * must either give the sink content of an undamaged restart or fail with an error naming the
+ * damaged file — never different output. The base checkpoint is made once per scenario and
+ * copied back before each case.
+ *
+ * By default the newest file of each kind (the one a restart reads) gets every damage and each
+ * other file one, rotating through the damages; SLUICE_DAMAGE_ALL=1 runs every damage on every file.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type DataFrame, Session, col, functions as F } from "../../src/index.js";
+import { DAMAGE_KINDS, damageCases, listFiles, renumbered } from "./damage-cases.js";
+
+const ALL = process.env.SLUICE_DAMAGE_ALL === "1";
+
+const spark = Session.builder()
+  .config("spark.sql.session.timeZone", "UTC")
+  // a snapshot every two versions, so the base state has deltas and snapshots
+  .config("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2")
+  .getOrCreate();
+
+const T0 = Date.UTC(2024, 0, 1);
+
+/** Input file `i`: four rows 3 s apart starting at 12 s × i; ids repeat across files. */
+function putInput(inDir: string, i: number): void {
+  const rows = Array.from({ length: 4 }, (_, j) => JSON.stringify({ id: (i * 3 + j) % 7, ts: new Date(T0 + i * 12_000 + j * 3000).toISOString() }));
+  const file = join(inDir, `f${i}.json`);
+  writeFileSync(file, rows.join("\n") + "\n");
+  utimesSync(file, 1_000_000 + i, 1_000_000 + i);
+}
+
+const scenarios: Record<string, { outputSchema: string; query: (input: DataFrame) => DataFrame }> = {
+  windowed: {
+    outputSchema: "start TIMESTAMP, n BIGINT",
+    query: (input) =>
+      input
+        .withWatermark("ts", "5 seconds")
+        .groupBy(F.window(col("ts"), "10 seconds"))
+        .agg(F.count("*").alias("n"))
+        .select(col("window.start").alias("start"), col("n")),
+  },
+  dedup: { outputSchema: "id INT, ts TIMESTAMP", query: (input) => input.withWatermark("ts", "30 seconds").dropDuplicatesWithinWatermark(["id"]) },
+};
+
+describe.each(Object.entries(scenarios))("a damaged checkpoint of a %s query", (_name, scenario) => {
+  it("restarts to the undamaged output or fails naming the damaged file, for every file and damage", { timeout: 600_000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), "sluice-damage-"));
+    const [inDir, out, chk, base] = ["in", "out", "chk", "base"].map((d) => join(root, d)) as [string, string, string, string];
+    mkdirSync(inDir);
+    for (let i = 0; i < 3; i++) putInput(inDir, i);
+
+    const run = async (): Promise<string[]> => {
+      const q = await scenario
+        .query(spark.readStream.schema("id INT, ts TIMESTAMP").option("maxFilesPerTrigger", 1).json(inDir))
+        .writeStream.format("json")
+        .option("checkpointLocation", chk)
+        .trigger({ availableNow: true })
+        .start(out);
+      await q.awaitTermination();
+      const rows = await spark.read.schema(scenario.outputSchema).json(out).collect();
+      return rows.map((r) => JSON.stringify(r)).sort();
+    };
+    await run();
+    cpSync(chk, join(base, "chk"), { recursive: true });
+    cpSync(out, join(base, "out"), { recursive: true });
+    const restore = () => {
+      rmSync(chk, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+      cpSync(join(base, "chk"), chk, { recursive: true });
+      cpSync(join(base, "out"), out, { recursive: true });
+    };
+    // More input after the stop, so the restart has batches to run on top of the damaged state.
+    putInput(inDir, 3);
+    const expected = await run();
+    expect(expected.length).toBeGreaterThan(2);
+
+    // The files of the stopped query (named by where the restart finds them).
+    const files = [...listFiles(join(base, "chk"), () => false), ...listFiles(join(base, "out"), (p) => /part-\d+/.test(p))].map((f) => f.replace(base, root));
+    const inBase = (f: string) => f.replace(root, base);
+    const newest = (f: string) => !existsSync(inBase(renumbered(f) ?? f));
+    const cases = damageCases(root, files, (f) => readFileSync(inBase(f))).filter(
+      (c) => ALL || newest(c.file) || DAMAGE_KINDS.indexOf(c.kind) === files.indexOf(c.file) % DAMAGE_KINDS.length,
+    );
+    const outcomes: string[] = [];
+    for (const c of cases) {
+      restore();
+      c.apply();
+      let rows: string[] | undefined;
+      let error: unknown;
+      try {
+        rows = await run();
+      } catch (e) {
+        error = e;
+      }
+      if (error === undefined) {
+        outcomes.push(`${c.name}: ${JSON.stringify(rows) === JSON.stringify(expected) ? "recovered" : `WRONG OUTPUT ${JSON.stringify(rows)}`}`);
+      } else {
+        const message = (error as Error).message;
+        outcomes.push(`${c.name}: ${c.names.some((n) => message.includes(n)) ? "failed naming it" : `FAILED WITHOUT NAMING IT: ${message}`}`);
+      }
+    }
+    // Every damage was applied (to the newest file of each kind at least).
+    expect(new Set(cases.map((c) => c.kind)).size).toBe(DAMAGE_KINDS.length);
+    expect(cases.length).toBeGreaterThan(ALL ? 100 : 40);
+    expect(outcomes.filter((o) => /WRONG|WITHOUT/.test(o))).toEqual([]);
+    // Both outcomes occur: damage the query can recover from, and damage it must refuse.
+    expect(outcomes.some((o) => o.endsWith("recovered"))).toBe(true);
+    expect(outcomes.some((o) => o.endsWith("failed naming it"))).toBe(true);
+  });
+});
