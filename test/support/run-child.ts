@@ -1,23 +1,37 @@
 /**
- * Crash tests: run a TypeScript child (via tsx) that prints DONE when its query finished, and
- * optionally SIGKILL it after `killAfterMs`. Resolves "done" or "killed"; any other exit rejects
- * with the child's stderr.
+ * Crash and signal tests: run a TypeScript child (via tsx) that prints DONE when its query
+ * finished (or STOPPED when a signal handler stopped it cleanly), and optionally send it `signal`
+ * (default SIGKILL) `killAfterMs` after it started — or, with `afterOutput`, after it printed that
+ * text (so the signal lands while its query runs, not during start-up). Resolves "done", "stopped" or "killed" (ended by the
+ * signal); any other exit rejects with the child's stderr.
  */
 import { spawn } from "node:child_process";
 
-export function runChild(script: string, args: readonly string[], killAfterMs: number | null): Promise<"done" | "killed"> {
+export function runChild(
+  script: string,
+  args: readonly string[],
+  killAfterMs: number | null,
+  signal: NodeJS.Signals = "SIGKILL",
+  afterOutput?: string,
+): Promise<"done" | "stopped" | "killed"> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
-    p.stdout.on("data", (d) => (out += d));
+    let timer: NodeJS.Timeout | null = null;
+    const arm = (): void => void (timer = killAfterMs === null ? null : setTimeout(() => p.kill(signal), killAfterMs));
+    p.stdout.on("data", (d) => {
+      out += d;
+      if (afterOutput !== undefined && timer === null && out.includes(afterOutput)) arm();
+    });
     p.stderr.on("data", (d) => (err += d));
-    const timer = killAfterMs === null ? null : setTimeout(() => p.kill("SIGKILL"), killAfterMs);
-    p.on("exit", (code, signal) => {
+    if (afterOutput === undefined) arm();
+    p.on("exit", (code, sig) => {
       if (timer) clearTimeout(timer);
-      if (signal === "SIGKILL") resolve("killed");
+      if (sig === signal) resolve("killed");
       else if (code === 0 && out.includes("DONE")) resolve("done");
-      else reject(new Error(`child exited with ${code}: ${err}`));
+      else if (code === 0 && out.includes("STOPPED")) resolve("stopped");
+      else reject(new Error(`child exited with ${code ?? sig}: ${err}`));
     });
   });
 }
