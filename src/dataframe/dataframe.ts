@@ -7,7 +7,7 @@ import { type ColumnBatch, batchToRows } from "../columnar/column-batch.js";
 import { analysisError, configError, unsupported } from "../common/errors.js";
 import { Column, type ColumnLike, toColumnExpr, toSortOrder } from "../expr/column.js";
 import type { Expr } from "../expr/expr.js";
-import { type JoinType, type LogicalPlan, node } from "../plan/logical-plan.js";
+import { type CachedRelation, type JoinType, type LogicalPlan, node } from "../plan/logical-plan.js";
 import { type ResolvedPlan, isStreamingPlan, outputSchema } from "../plan/resolved-plan.js";
 import { parseExpression } from "../sql/parse-expression.js";
 import { StringType, simpleString } from "../types/data-type.js";
@@ -16,6 +16,8 @@ import { DataFrameWriter } from "./dataframe-writer.js";
 import { DataStreamWriter, type StreamStarter } from "./data-stream-writer.js";
 import type { ExplainMode, QueryExecutor } from "./executor.js";
 import { GroupedData } from "./grouped-data.js";
+import { DataFrameNaFunctions, type FillValue, type ReplaceValue } from "./na-functions.js";
+import { StorageLevel } from "./storage-level.js";
 import { showString } from "./show.js";
 
 export type Row = Record<string, unknown>;
@@ -52,12 +54,22 @@ const JOIN_TYPES: Record<string, JoinType> = {
 export class DataFrame {
   /** The analyzed plan; computed once, here, so errors point at the call that caused them. */
   readonly resolved: ResolvedPlan;
+  readonly #plan: LogicalPlan;
+  /** Set by the first persist(): the plan that reads through this DataFrame's cache. */
+  #cached: CachedRelation | null = null;
+  #storageLevel: StorageLevel = StorageLevel.NONE;
 
   constructor(
     readonly ctx: DataFrameContext,
-    readonly plan: LogicalPlan,
+    plan: LogicalPlan,
   ) {
+    this.#plan = plan;
     this.resolved = ctx.executor.analyze(plan);
+  }
+
+  /** The logical plan; while persisted, one that reads the cached rows (DataFrames derived from it then do too). */
+  get plan(): LogicalPlan {
+    return this.#cached !== null && this.#cached.slot.level !== null ? this.#cached : this.#plan;
   }
 
   private with(plan: LogicalPlan): DataFrame {
@@ -237,6 +249,101 @@ export class DataFrame {
   offset(n: number): DataFrame {
     return this.with(node({ kind: "limit", input: this.plan, limit: Number.MAX_SAFE_INTEGER, offset: n }));
   }
+
+  // ---- set operations by position (Spark's Intersect / Except; SQL INTERSECT, EXCEPT) ----
+  private setOp(other: DataFrame, setOp: "intersect" | "except", distinct: boolean): DataFrame {
+    return this.with(
+      node({ kind: "union", inputs: [this.plan, other.plan], byName: false, allowMissingColumns: false, ...(distinct ? { distinct } : {}), setOp }),
+    );
+  }
+  /** Distinct rows found in both (INTERSECT; NULL matches NULL). */
+  intersect(other: DataFrame): DataFrame {
+    return this.setOp(other, "intersect", true);
+  }
+  /** Rows found in both, keeping min(left, right) copies of each (INTERSECT ALL). */
+  intersectAll(other: DataFrame): DataFrame {
+    return this.setOp(other, "intersect", false);
+  }
+  /** Distinct rows not found in `other` (EXCEPT DISTINCT). */
+  subtract(other: DataFrame): DataFrame {
+    return this.setOp(other, "except", true);
+  }
+  /** Rows not found in `other`, keeping left − right copies of each (EXCEPT ALL). */
+  exceptAll(other: DataFrame): DataFrame {
+    return this.setOp(other, "except", false);
+  }
+
+  // ---- partitioning: Sluice runs one partition (docs/differences.md), so these keep rows and order ----
+  private partitions(n: number, method: string): void {
+    if (!Number.isInteger(n) || n <= 0) {
+      throw analysisError("INVALID_NUM_PARTITIONS", `Number of partitions (${n}) must be positive in ${method}().`, { numPartitions: n });
+    }
+  }
+  /** `coalesce(n)`: at most n partitions without a shuffle; rows keep their order (as in Spark). */
+  coalesce(numPartitions: number): DataFrame {
+    this.partitions(numPartitions, "coalesce");
+    return this.with(this.plan);
+  }
+  /** `repartition(n)`, `repartition(n, ...cols)` or `repartition(...cols)`; the columns must resolve. */
+  repartition(numPartitions: number | ColumnLike, ...cols: ColumnLike[]): DataFrame {
+    if (typeof numPartitions === "number") this.partitions(numPartitions, "repartition");
+    else cols = [numPartitions, ...cols];
+    if (cols.length > 0) this.select(...cols);
+    return this.with(this.plan);
+  }
+  /** `repartitionByRange(n, ...cols)` or `repartitionByRange(...cols)`: cols are sort orders, at least one. */
+  repartitionByRange(numPartitions: number | ColumnLike, ...cols: ColumnLike[]): DataFrame {
+    if (typeof numPartitions === "number") this.partitions(numPartitions, "repartitionByRange");
+    else cols = [numPartitions, ...cols];
+    if (cols.length === 0) throw analysisError("CANNOT_BE_EMPTY", "At least one partition-by expression must be specified.");
+    this.orderBy(...cols);
+    return this.with(this.plan);
+  }
+
+  /**
+   * A random sample, PySpark's overloads: `sample(fraction, seed?)` or
+   * `sample(withReplacement, fraction, seed?)`. Without replacement each row is kept with
+   * probability `fraction` by Spark's sampler, so a seed picks the same rows as PySpark on one
+   * partition; without a seed one is drawn now, so this DataFrame gives the same sample each time.
+   */
+  sample(fraction: number, seed?: number): DataFrame;
+  sample(withReplacement: boolean | null | undefined, fraction: number, seed?: number): DataFrame;
+  sample(a: number | boolean | null | undefined, b?: number, c?: number): DataFrame {
+    const [withReplacement, fraction, seed] = typeof a === "number" ? [false, a, b] : [a ?? false, b, c];
+    if (typeof withReplacement !== "boolean" || typeof fraction !== "number" || (seed !== undefined && typeof seed !== "number")) {
+      throw analysisError(
+        "NOT_BOOL_OR_FLOAT_OR_INT",
+        `sample() takes (withReplacement?: boolean, fraction: number, seed?: number), got (${[a, b, c].map((x) => JSON.stringify(x) ?? "undefined").join(", ")}).`,
+      );
+    }
+    if (seed !== undefined && !Number.isSafeInteger(Math.trunc(seed))) {
+      throw analysisError("INVALID_SAMPLING_SEED", `The sample() seed must be an integer within ±(2^53 − 1), got ${seed}.`, { seed });
+    }
+    const s = seed === undefined ? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER) : Math.trunc(seed);
+    return this.with(node({ kind: "sample", input: this.plan, fraction, withReplacement, seed: s }));
+  }
+
+  // ---- missing values (DataFrameNaFunctions) ----
+  /** `df.na.fill(...)`, `df.na.drop(...)`, `df.na.replace(...)`. */
+  get na(): DataFrameNaFunctions {
+    return new DataFrameNaFunctions(this);
+  }
+  /** See DataFrameNaFunctions.fill. */
+  fillna(value: FillValue | Readonly<Record<string, FillValue>>, subset?: string | readonly string[] | null): DataFrame {
+    return this.na.fill(value, subset);
+  }
+  /** See DataFrameNaFunctions.drop. */
+  dropna(how: "any" | "all" = "any", thresh?: number | null, subset?: string | readonly string[] | null): DataFrame {
+    return this.na.drop(how, thresh, subset);
+  }
+  /** See DataFrameNaFunctions.replace. */
+  replace(
+    toReplace: Parameters<DataFrameNaFunctions["replace"]>[0],
+    value?: ReplaceValue | readonly ReplaceValue[],
+    subset?: string | readonly string[] | null,
+  ): DataFrame {
+    return this.na.replace(toReplace, value, subset);
+  }
   /**
    * Event-time watermark: rows older than max(event time) − delay are late for stateful operators.
    * Beyond Spark, `lateRows` receives those rows per micro-batch (as a DataFrame) instead of
@@ -253,6 +360,45 @@ export class DataFrame {
   }
   createTempView(name: string): void {
     this.ctx.executor.registerTempView(name, this.plan, false);
+  }
+
+  // ---- caching ----
+  /**
+   * Keep this DataFrame's rows once computed: the next action computes them completely, later
+   * actions (on this DataFrame and on DataFrames derived from it afterwards) read them instead of
+   * running the plan again. Lazy, as in Spark. Persisting an already persisted DataFrame keeps its
+   * level (Spark: "Asked to cache already cached data"). Every level keeps the rows in memory.
+   */
+  persist(storageLevel: StorageLevel | string = StorageLevel.MEMORY_AND_DISK_DESER): DataFrame {
+    if (this.isStreaming) {
+      throw unsupported("STREAMING_BATCH_ACTION", "Queries with streaming sources must be executed with writeStream.start(); a streaming DataFrame cannot be cached", { action: "persist" });
+    }
+    const level = typeof storageLevel === "string" ? StorageLevel.fromName(storageLevel) : storageLevel;
+    if (this.is_cached) return this;
+    if (level.equals(StorageLevel.NONE)) return this;
+    this.#cached ??= node({ kind: "cache", input: this.#plan, slot: { level: null, batches: null } });
+    this.#cached.slot.level = `StorageLevel(${level.toString()})`;
+    this.#storageLevel = level;
+    return this;
+  }
+  /** persist() with PySpark's default level, MEMORY_AND_DISK_DESER. */
+  cache(): DataFrame {
+    return this.persist();
+  }
+  /** Forget the cached rows; later actions run the plan again. */
+  unpersist(_blocking = false): DataFrame {
+    if (this.#cached !== null) {
+      this.#cached.slot.level = null;
+      this.#cached.slot.batches = null;
+    }
+    this.#storageLevel = StorageLevel.NONE;
+    return this;
+  }
+  get storageLevel(): StorageLevel {
+    return this.#storageLevel;
+  }
+  get is_cached(): boolean {
+    return !this.#storageLevel.equals(StorageLevel.NONE);
   }
 
   explain(mode: ExplainMode | boolean = "simple"): void {

@@ -97,6 +97,10 @@ export function requiredScanColumns(plan: ResolvedPlan): Map<RScan, Set<number>>
         return visit(p.input, new Set([...need, ...p.keys]));
       case "watermark":
         return visit(p.input, new Set([...need, p.eventTimeIndex]));
+      case "sample":
+        return visit(p.input, need);
+      case "cached": // the cached rows serve every reader: keep all their columns
+        return visit(p.input, all(p.input.output.length));
     }
   };
   visit(plan, all(plan.output.length));

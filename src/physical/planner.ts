@@ -18,11 +18,13 @@ import { FilterExec } from "./operators/filter-exec.js";
 import { GenerateExec } from "./operators/generate-exec.js";
 import { HashAggregateExec } from "./operators/hash-aggregate-exec.js";
 import { HashJoinExec } from "./operators/hash-join-exec.js";
+import { InMemoryRelationExec } from "./operators/in-memory-relation-exec.js";
 import { LimitExec } from "./operators/limit-exec.js";
 import { LocalRelationExec } from "./operators/local-relation-exec.js";
 import { NestedLoopJoinExec } from "./operators/nested-loop-join-exec.js";
 import { ProjectExec } from "./operators/project-exec.js";
 import { RangeExec } from "./operators/range-exec.js";
+import { SampleExec } from "./operators/sample-exec.js";
 import { SortExec } from "./operators/sort-exec.js";
 import { UnionExec } from "./operators/union-exec.js";
 import { WatermarkExec } from "./operators/watermark-exec.js";
@@ -61,6 +63,8 @@ const handlers: Handlers = {
   union: (n, _env, _compile, plan) => new UnionExec(n.inputs.map(plan), outputSchema(n)),
   dropDuplicates: (n, _env, _compile, plan) => new DropDuplicatesExec(plan(n.input), n.keys),
   watermark: (n, _env, _compile, plan) => new WatermarkExec(plan(n.input), n.eventTimeIndex, n.delayMs),
+  sample: (n, _env, _compile, plan) => new SampleExec(plan(n.input), n.fraction, n.withReplacement, n.seed),
+  cached: (n, _env, _compile, plan) => new InMemoryRelationExec(plan(n.input), n.slot),
 };
 
 /** Plans a resolved plan into an executable operator tree. */

@@ -166,6 +166,24 @@ const handlers: Handlers = {
     const output = input.output.map((a, i) => newAttribute(p.columnNames![i]!, a.type, a.nullable, { qualifiers: [p.alias] }));
     return { kind: "project", input, exprs: input.output.map((_, i) => r.ref(i)), output };
   },
+  sample: (p, ctx) => {
+    const input = ctx.analyze(p.input);
+    // Spark's Sample requirements (IllegalArgumentException "requirement failed: ...").
+    if (p.withReplacement ? !(p.fraction >= 0) : !(p.fraction >= 0 && p.fraction <= 1)) {
+      throw analysisError(
+        "INVALID_SAMPLING_FRACTION",
+        p.withReplacement
+          ? `Sampling fraction (${p.fraction}) must be nonnegative with replacement`
+          : `Sampling fraction (${p.fraction}) must be on interval [0, 1] without replacement`,
+        { fraction: p.fraction },
+      );
+    }
+    return { kind: "sample", input, fraction: p.fraction, withReplacement: p.withReplacement, seed: p.seed, output: input.output };
+  },
+  cache: (p, ctx) => {
+    const input = ctx.analyze(p.input);
+    return { kind: "cached", input, slot: p.slot, output: input.output };
+  },
   withWatermark: (p, ctx) => {
     const input = ctx.analyze(p.input);
     const m = resolveColumn(input.output, parseColumnName(p.eventTime), ctx.env.caseSensitive);

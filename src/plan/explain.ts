@@ -109,6 +109,10 @@ function describe(p: ResolvedPlan): string {
       return `${p.withinWatermark ? "DeduplicateWithinWatermark" : "Deduplicate"} ${list(p.keys.map((k) => attrText(p.input.output[k]!)))}`;
     case "watermark":
       return `EventTimeWatermark ${attrText(p.input.output[p.eventTimeIndex]!)}: ${p.delayMs} ms`;
+    case "sample":
+      return `Sample 0.0, ${p.fraction}, ${p.withReplacement}, ${p.seed}`;
+    case "cached":
+      return `InMemoryRelation ${list(p.output.map(attrText))}, ${p.slot.level ?? "not persisted"}`;
   }
 }
 

@@ -38,6 +38,8 @@ export type LogicalPlan =
   | DropDuplicates
   | SubqueryAlias
   | WithWatermark
+  | Sample
+  | CachedRelation
   | ResolvedLeaf;
 
 interface Node {
@@ -168,6 +170,34 @@ export interface WithWatermark extends Node {
    * instead of discarding them (called with a batch DataFrame and the batch id).
    */
   readonly lateRows?: (rows: never, batchId: number) => unknown;
+}
+/**
+ * `df.sample`: Spark's Sample(0, fraction, withReplacement, seed). Without replacement each row is
+ * kept when a draw of XORShiftRandom(seed + partition index) is below `fraction` (Bernoulli cell
+ * sampling); with replacement each row is repeated a Poisson(fraction) number of times.
+ */
+export interface Sample extends Node {
+  readonly kind: "sample";
+  readonly input: LogicalPlan;
+  readonly fraction: number;
+  readonly withReplacement: boolean;
+  readonly seed: number;
+}
+/**
+ * Where a persisted DataFrame keeps its rows. The one mutable object a plan refers to: the
+ * DataFrame sets `level` on persist() and clears it (and `batches`) on unpersist(); the first
+ * action that runs the plan while `level` is set fills `batches`, later ones read them.
+ */
+export interface CacheSlot {
+  /** Spark's StorageLevel description, e.g. "Disk Memory Deserialized 1x Replicated"; null = not persisted. */
+  level: string | null;
+  batches: Promise<readonly ColumnBatch[]> | null;
+}
+/** `df.cache()` / `persist()`: the input, computed once into `slot` while persisted. */
+export interface CachedRelation extends Node {
+  readonly kind: "cache";
+  readonly input: LogicalPlan;
+  readonly slot: CacheSlot;
 }
 /** An already-resolved plan embedded in a new tree (used by internal rewrites). */
 export interface ResolvedLeaf extends Node {

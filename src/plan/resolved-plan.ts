@@ -8,7 +8,7 @@ import type { RExpr } from "../expr/resolved-expr.js";
 import type { AggregateFunction, WindowFunction } from "../expr/function-types.js";
 import type { DataType } from "../types/data-type.js";
 import { StructType } from "../types/struct-type.js";
-import type { DataSourceSpec, JoinType } from "./logical-plan.js";
+import type { CacheSlot, DataSourceSpec, JoinType } from "./logical-plan.js";
 import type { WindowFrame } from "../expr/expr.js";
 
 /** One output column: name, type, and a unique id that survives pass-through operators. */
@@ -73,7 +73,9 @@ export type ResolvedPlan =
   | RLimit
   | RUnion
   | RDropDuplicates
-  | RWatermark;
+  | RWatermark
+  | RSample
+  | RCached;
 
 interface RNode {
   readonly output: readonly Attribute[];
@@ -180,6 +182,21 @@ export interface RWatermark extends RNode {
   readonly input: ResolvedPlan;
   readonly eventTimeIndex: number;
   readonly delayMs: number;
+}
+
+/** See logical-plan.ts Sample. */
+export interface RSample extends RNode {
+  readonly kind: "sample";
+  readonly input: ResolvedPlan;
+  readonly fraction: number;
+  readonly withReplacement: boolean;
+  readonly seed: number;
+}
+/** See logical-plan.ts CachedRelation; output = the input's columns. */
+export interface RCached extends RNode {
+  readonly kind: "cached";
+  readonly input: ResolvedPlan;
+  readonly slot: CacheSlot;
 }
 
 export function outputSchema(p: ResolvedPlan): StructType {

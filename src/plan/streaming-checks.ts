@@ -40,6 +40,14 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
         case "limit":
           fail("STREAMING_LIMIT_NOT_SUPPORTED", "Limits are not supported on streaming DataFrames/Datasets. Remove limit(), or apply it per batch in foreachBatch.");
           break;
+        case "sample":
+          fail("STREAMING_SAMPLE_NOT_SUPPORTED", "Sampling is not supported on streaming DataFrames/Datasets. Remove sample(), or sample each micro-batch in foreachBatch.");
+          break;
+        case "project":
+          if (p.exprs.some(usesRowId)) {
+            fail("STREAMING_ROW_ID_NOT_SUPPORTED", "Expression(s): monotonically_increasing_id() is not supported with streaming DataFrames/Datasets. Number the rows of each micro-batch in foreachBatch instead.");
+          }
+          break;
         case "window":
           fail("NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING", "Non-time-based windows are not supported on streaming DataFrames/Datasets. Use window() on an event-time column in groupBy instead of OVER (...).");
           break;
@@ -79,6 +87,22 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
         "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark. Add withWatermark() on the event-time column and group by it (or by window() over it), or use update/complete mode.",
       );
     }
+  }
+}
+
+/** Whether an expression calls monotonically_increasing_id() (Spark refuses it on streams). */
+function usesRowId(e: RExpr): boolean {
+  switch (e.kind) {
+    case "call":
+      return e.fn.name === "monotonically_increasing_id" || e.args.some(usesRowId);
+    case "cast":
+      return usesRowId(e.child);
+    case "case":
+      return e.branches.some(([w, t]) => usesRowId(w) || usesRowId(t)) || (e.otherwise !== null && usesRowId(e.otherwise));
+    case "lambda":
+      return usesRowId(e.body);
+    default:
+      return false;
   }
 }
 

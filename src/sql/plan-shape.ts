@@ -86,6 +86,8 @@ export function planShape(p: LogicalPlan): string {
     case "withColumns":
     case "withColumnsRenamed":
     case "dropDuplicates":
+    case "sample":
+    case "cache":
       return `${p.kind}(${planShape(p.input)})`;
   }
 }

@@ -1,6 +1,12 @@
-/** typeof(x): Spark's simple type string of the argument ('array<int>', 'void' for an untyped NULL). */
+/**
+ * typeof(x): Spark's simple type string of the argument ('array<int>', 'void' for an untyped NULL).
+ * monotonically_increasing_id(): BIGINT, partition index << 33 plus the row's position in its
+ * partition (Spark); physical, so ProjectExec numbers the rows (one partition: 0, 1, 2, ...) and
+ * any other placement is refused with a hint.
+ */
+import { unsupported } from "../../common/errors.js";
 import { makeVector } from "../../columnar/vector.js";
-import { StringType, simpleString } from "../../types/data-type.js";
+import { LongType, StringType, simpleString } from "../../types/data-type.js";
 import type { ScalarFunction } from "../function-types.js";
 import { checkArity, define } from "./kernel.js";
 
@@ -10,4 +16,15 @@ export const miscFunctions: ScalarFunction[] = [
     const text = t.kind === "null" ? "void" : simpleString(t);
     return (batch) => makeVector(StringType, new Array<string>(batch.numRows).fill(text), null);
   }),
+  ...define(
+    "monotonically_increasing_id",
+    (args, _c, name) => (checkArity(name, args, 0), { argTypes: [], returnType: LongType, nullable: false }),
+    () => {
+      throw unsupported(
+        "ROW_ID_OUTSIDE_PROJECTION",
+        "monotonically_increasing_id() is computed by a projection in Sluice: add it with select() or withColumn() first, then filter, group or sort on that column.",
+      );
+    },
+    { deterministic: false },
+  ),
 ];

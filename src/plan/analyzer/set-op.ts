@@ -7,11 +7,16 @@
  *      ALL forms: each side numbers its duplicates (row_number over all columns), and the
  *      number joins too: INTERSECT ALL keeps min(l, r) copies of a row, EXCEPT ALL l - r;
  *   4. the result takes the first input's column names and exprIds.
+ * Streaming inputs are checked here, before the rewrite hides the operation, with Spark's
+ * UnsupportedOperationChecker rules: no INTERSECT with a stream, no stream on the right of EXCEPT.
+ * EXCEPT ALL with a streaming left side (which Spark's checker lets through) is refused too:
+ * its duplicate numbering is a non-time window, which Sluice cannot run on a stream.
  */
+import { analysisError } from "../../common/errors.js";
 import type { Expr } from "../../expr/expr.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
 import { type LogicalPlan, type Union, node } from "../logical-plan.js";
-import type { ResolvedPlan } from "../resolved-plan.js";
+import { type ResolvedPlan, isStreamingPlan } from "../resolved-plan.js";
 import type { AnalyzeContext } from "./context.js";
 import { resolveUnion } from "./union.js";
 import { newAttribute } from "./scope.js";
@@ -45,6 +50,7 @@ function numbered(input: LogicalPlan, prefix: string, n: number, name: string): 
 export function resolveSetOp(ctx: AnalyzeContext, p: Union & { setOp: "intersect" | "except" }): ResolvedPlan {
   const union = resolveUnion(ctx, { ...p, setOp: undefined, distinct: false });
   if (union.kind !== "union" || union.inputs.length !== 2) throw new Error(`${p.setOp} needs exactly two inputs`);
+  checkStreaming(p.setOp, p.distinct === true, union.inputs[0]!, union.inputs[1]!);
   const n = union.output.length;
   let left = renamed(union.inputs[0]!, "__sluice_l");
   let right = renamed(union.inputs[1]!, "__sluice_r");
@@ -64,4 +70,18 @@ export function resolveSetOp(ctx: AnalyzeContext, p: Union & { setOp: "intersect
     exprs: union.output.map((_, i) => ref(i, resolved)),
     output: union.output.map((a, i) => ({ ...a, nullable: resolved.output[i]!.nullable })),
   };
+}
+
+function checkStreaming(op: "intersect" | "except", distinct: boolean, left: ResolvedPlan, right: ResolvedPlan): void {
+  const l = isStreamingPlan(left);
+  const r = isStreamingPlan(right);
+  if (op === "intersect" && (l || r)) {
+    throw analysisError("STREAMING_INTERSECT_NOT_SUPPORTED", "Intersect of streaming DataFrames/Datasets is not supported. Use an inner join of the stream with the static DataFrame (and dropDuplicates()) instead.");
+  }
+  if (op === "except" && r) {
+    throw analysisError("STREAMING_EXCEPT_NOT_SUPPORTED", "Except on a streaming DataFrame/Dataset on the right is not supported. Put the stream on the left, or use a left anti join.");
+  }
+  if (op === "except" && l && !distinct) {
+    throw analysisError("STREAMING_EXCEPT_ALL_NOT_SUPPORTED", "exceptAll() (EXCEPT ALL) with a streaming DataFrame is not supported by Sluice: use subtract() (EXCEPT DISTINCT) or a left anti join with the static DataFrame.");
+  }
 }
