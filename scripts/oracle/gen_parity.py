@@ -110,6 +110,10 @@ def apply_step(df, grouped, step, frames):
         return df.orderBy(*[sort_column(a) for a in args]), None
     if op == "limit":
         return df.limit(int(args[0])), None
+    if op in ("intersect", "intersectAll", "subtract", "exceptAll"):
+        return getattr(df, op)(frames[args[0]]), None
+    if op in ("coalesce", "repartition", "repartitionByRange", "sample", "fillna", "dropna", "replace", "cache"):
+        return getattr(df, op)(*args), None
     raise ValueError(f"unknown step op {op!r}")
 
 

@@ -32,6 +32,19 @@ function str(step: Step, i: number): string {
   return v;
 }
 const strs = (step: Step): string[] => (step.args ?? []).map((_, i) => str(step, i));
+function num(step: Step, i: number): number {
+  const v = step.args?.[i];
+  if (typeof v !== "number") throw new Error(`step ${step.op}: argument ${i} must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+/** A subset argument: absent or null, a column name or a list of names. */
+function subset(step: Step, i: number): string | string[] | null {
+  const v = step.args?.[i];
+  if (v === undefined || v === null) return null;
+  if (typeof v === "string") return v;
+  if (Array.isArray(v) && v.every((x): x is string => typeof x === "string")) return v;
+  throw new Error(`step ${step.op}: argument ${i} must be a column name or a list of names, got ${JSON.stringify(v)}`);
+}
 
 function frame(frames: ReadonlyMap<string, DataFrame>, name: Json | undefined): DataFrame {
   const df = typeof name === "string" ? frames.get(name) : undefined;
@@ -98,6 +111,33 @@ function applyStep(api: QueryApi, s: State, step: Step, frames: ReadonlyMap<stri
       if (typeof n !== "number") throw new Error(`step limit: argument must be a number, got ${JSON.stringify(n)}`);
       return done(df.limit(n));
     }
+    case "intersect":
+    case "intersectAll":
+    case "subtract":
+    case "exceptAll":
+      return done(df[step.op](frame(frames, step.args?.[0])));
+    case "coalesce":
+      return done(df.coalesce(num(step, 0)));
+    case "repartition":
+    case "repartitionByRange": {
+      const [first, ...rest] = step.args ?? [];
+      const cols = rest.map((_, i) => str(step, i + 1));
+      return done(typeof first === "number" ? df[step.op](first, ...cols) : df[step.op](str(step, 0), ...cols));
+    }
+    case "sample": {
+      const a = step.args ?? [];
+      return done(typeof a[0] === "boolean" ? df.sample(a[0], num(step, 1), a[2] === undefined ? undefined : num(step, 2)) : df.sample(num(step, 0), a[1] === undefined ? undefined : num(step, 1)));
+    }
+    case "fillna":
+      return done(df.fillna(step.args?.[0] as never, subset(step, 1)));
+    case "dropna": {
+      const [how, thresh] = step.args ?? [];
+      return done(df.dropna((how ?? "any") as "any", (thresh ?? null) as number | null, subset(step, 2)));
+    }
+    case "replace":
+      return done(step.args && step.args.length > 1 ? df.replace(step.args[0] as never, step.args[1] as never, subset(step, 2)) : df.replace(step.args?.[0] as never));
+    case "cache":
+      return done(df.cache());
     default:
       throw new Error(`unknown step op "${step.op}"`);
   }
