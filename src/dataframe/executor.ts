@@ -37,7 +37,8 @@ export interface StreamingQueryHandle {
   readonly lastProgress: unknown;
   readonly recentProgress: readonly unknown[];
   readonly status: { message: string; isDataAvailable: boolean; isTriggerActive: boolean };
-  awaitTermination(timeoutMs?: number): Promise<boolean>;
+  /** Seconds (as PySpark) or a duration string; with a timeout, resolves to whether the query ended in time. */
+  awaitTermination(timeout?: number | string): Promise<boolean>;
   processAllAvailable(): Promise<void>;
   stop(): Promise<void>;
   explain(): void;

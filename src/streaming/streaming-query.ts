@@ -2,7 +2,8 @@
  * StreamingQuery: the handle returned by `writeStream.start()` (Spark's names).
  * `id` is stable across restarts of the same checkpoint; `runId` is new for every start.
  */
-import { SluiceError } from "../common/errors.js";
+import { SluiceError, inputError } from "../common/errors.js";
+import { parseIntervalMs } from "../common/duration.js";
 import type { StreamingQueryProgress } from "./progress/progress.js";
 import type { StreamExecution } from "./runtime/stream-execution.js";
 
@@ -39,19 +40,22 @@ export class StreamingQuery {
   }
 
   /**
-   * Wait for the query to end. Rejects with the query's error if it failed. With a timeout,
-   * resolves to whether it ended within `timeoutMs`.
+   * Wait for the query to end; rejects with the query's error if it failed. `timeout` is in
+   * seconds, as PySpark's (or a duration string such as "30 seconds"), and must be positive
+   * (PySpark's VALUE_NOT_POSITIVE); with it, resolves to whether the query ended within it
+   * (PySpark returns True/False). Without it, resolves (true) once the query has ended.
    */
-  async awaitTermination(timeoutMs?: number): Promise<boolean> {
+  async awaitTermination(timeout?: number | string): Promise<boolean> {
+    const timeoutMs = timeout === undefined ? undefined : timeoutToMs(timeout);
     const ended = this.execution.terminated.then(() => {
       if (this.execution.exception) throw this.execution.exception;
       return true;
     });
     if (timeoutMs === undefined) return ended;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     try {
-      return await Promise.race([ended, timeout]);
+      return await Promise.race([ended, timedOut]);
     } finally {
       clearTimeout(timer);
     }
@@ -73,4 +77,13 @@ export class StreamingQuery {
   explainString(): string {
     return this.explainText();
   }
+}
+
+/** awaitTermination's timeout: seconds (a positive number) or a duration string, in ms. */
+function timeoutToMs(timeout: number | string): number {
+  const ms = typeof timeout === "number" ? timeout * 1000 : parseIntervalMs(timeout);
+  if (!(ms > 0) || !Number.isFinite(ms)) {
+    throw inputError("VALUE_NOT_POSITIVE", `Value for \`timeout\` must be positive, got ${JSON.stringify(timeout)}: give seconds (e.g. 10) or a duration string (e.g. "10 seconds").`, { argument: "timeout" });
+  }
+  return ms;
 }

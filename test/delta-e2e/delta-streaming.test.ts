@@ -69,7 +69,7 @@ describe("readStream.format('delta')", () => {
     const q = await spark.readStream.format("delta").load(table).writeStream.format("memory").queryName("delta_src2").start();
     await q.processAllAvailable();
     await spark.createDataFrame([{ id: 2 }], "id BIGINT").write.format("delta").mode("overwrite").save(table);
-    await expect(q.awaitTermination(20_000)).rejects.toThrow(/version 1/);
+    await expect(q.awaitTermination(20)).rejects.toThrow(/version 1/);
     expect((q.exception as { code?: string } | null)?.code).toBe("DELTA_SOURCE_TABLE_IGNORE_CHANGES");
   });
 });

@@ -46,7 +46,7 @@ function expectEscapeError(e: SluiceError | null, table: string, logPath: string
 let queryNo = 0;
 async function streamError(table: string, options: Record<string, string> = {}): Promise<SluiceError | null> {
   const q = await spark.readStream.format("delta").options(options).load(table).writeStream.format("memory").queryName(`escape_${queryNo++}`).start();
-  await q.awaitTermination(20_000).catch(() => undefined);
+  await q.awaitTermination(20).catch(() => undefined);
   const e = q.exception as SluiceError | null;
   if (q.isActive) await q.stop();
   return e;

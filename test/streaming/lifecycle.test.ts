@@ -138,11 +138,25 @@ describe("streaming query lifecycle", () => {
 
   it("awaitTermination with a timeout resolves false while running", async () => {
     const q = await spark.memoryStream("v INT").toDF().writeStream.format("memory").queryName("life_timeout").start();
-    expect(await q.awaitTermination(30)).toBe(false);
+    // Seconds, as PySpark's awaitTermination(timeout), or a duration string.
+    expect(await q.awaitTermination(0.03)).toBe(false);
+    expect(await q.awaitTermination("30 milliseconds")).toBe(false);
     expect(spark.streams.active.map((x) => x.id)).toContain(q.id);
     expect(spark.streams.get(q.id)).toBe(q);
     await q.stop();
-    expect(await q.awaitTermination(1000)).toBe(true);
+    expect(await q.awaitTermination(1)).toBe(true);
+  });
+
+  it("awaitTermination refuses a timeout that is not positive (PySpark's VALUE_NOT_POSITIVE)", async () => {
+    const q = await spark.memoryStream("v INT").toDF().writeStream.format("memory").queryName("life_bad_timeout").start();
+    try {
+      for (const bad of [0, -1, Number.NaN, "-5 seconds"]) {
+        await expect(q.awaitTermination(bad)).rejects.toMatchObject({ code: "VALUE_NOT_POSITIVE" });
+      }
+      await expect(q.awaitTermination("soon")).rejects.toMatchObject({ code: "INVALID_INTERVAL" });
+    } finally {
+      await q.stop();
+    }
   });
 
   it("rejects unsupported operations at start() with a message that says what to change", async () => {
