@@ -6,6 +6,8 @@ export { Session, SessionBuilder } from "./session/session.js";
 export { RuntimeConfig } from "./session/runtime-config.js";
 export { DataFrame, type Row } from "./dataframe/dataframe.js";
 export { GroupedData } from "./dataframe/grouped-data.js";
+export { DataFrameNaFunctions } from "./dataframe/na-functions.js";
+export { StorageLevel } from "./dataframe/storage-level.js";
 export { DataFrameReader } from "./dataframe/dataframe-reader.js";
 export { DataFrameWriter } from "./dataframe/dataframe-writer.js";
 export { Column } from "./expr/column.js";

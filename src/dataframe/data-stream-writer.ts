@@ -19,7 +19,8 @@ export class DataStreamWriter {
   constructor(df: DataFrame, start: StreamStarter, spec?: StreamWriteSpec) {
     this.#df = df;
     this.#start = start;
-    this.#s = spec ?? { format: "memory", outputMode: "append", options: {}, partitionBy: [], queryName: null, trigger: {} };
+    // Without format(), Spark writes spark.sql.sources.default: parquet.
+    this.#s = spec ?? { format: "parquet", outputMode: "append", options: {}, partitionBy: [], queryName: null, trigger: {} };
   }
 
   private with(patch: Partial<StreamWriteSpec>): DataStreamWriter {
