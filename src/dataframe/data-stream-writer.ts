@@ -69,8 +69,11 @@ export class DataStreamWriter {
   start(path?: string): Promise<StreamingQueryHandle> {
     return this.#start(this.#df, path === undefined ? this.#s : { ...this.#s, path });
   }
-  /** Start writing into a memory table or temp view name (Spark's toTable for the memory sink). */
+  /**
+   * Start writing into an in-memory table queryable as `spark.table(name)` (Sluice has no table
+   * catalog, so this is the memory sink under that name whatever format() said).
+   */
   toTable(name: string): Promise<StreamingQueryHandle> {
-    return this.queryName(name).start();
+    return this.format("memory").queryName(name).start();
   }
 }
