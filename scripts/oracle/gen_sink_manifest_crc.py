@@ -52,4 +52,23 @@ except Exception as e:  # noqa: BLE001 - recording which error Spark raises
 with open(os.path.join(OUT, "spark-read.json"), "w") as h:
     json.dump({"pyspark": pyspark.__version__, "intactRows": intact, "damagedEntry": damaged}, h, indent=2)
     h.write("\n")
+
+# A sink log Spark has compacted (every 10th batch, spark.sql.streaming.fileSink.log.compactInterval):
+# eleven one-file batches leave entries 0-8, 9.compact (all files of batches 0-9) and 10, each
+# with its .crc. The older entries are deleted only later (cleanupDelay); the test deletes them.
+inp2, out2, chk2 = (os.path.join(work, n) for n in ("in2", "out2", "chk2"))
+os.makedirs(inp2)
+for i in range(11):
+    path = os.path.join(inp2, f"{i:02d}.json")
+    with open(path, "w") as h:
+        h.write(json.dumps({"v": i}) + "\n")
+    os.utime(path, (1_000_000 + i, 1_000_000 + i))
+q = (
+    spark.readStream.schema("v INT").option("maxFilesPerTrigger", 1).json(inp2)
+    .writeStream.format("json").option("checkpointLocation", chk2).trigger(availableNow=True).start(out2)
+)
+q.awaitTermination()
+compacted = os.path.join(ROOT, "test", "checkpoint-damage", "golden", "spark-compacted-manifest")
+shutil.rmtree(compacted, ignore_errors=True)
+shutil.copytree(os.path.join(out2, "_spark_metadata"), compacted)
 shutil.rmtree(work)

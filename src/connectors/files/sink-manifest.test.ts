@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,6 +47,27 @@ describe("file sink manifest", () => {
     rmSync(join(dir, "1"));
     expect(() => log.listBatchIds()).toThrowError(expect.objectContaining({ code: "CHECKPOINT_LOG_GAP", context: { file: join(dir, "1") } }));
     rmSync(join(dir, "0"));
+    expect(() => log.listBatchIds()).toThrowError(expect.objectContaining({ code: "CHECKPOINT_LOG_GAP", context: { file: join(dir, "0") } }));
+  });
+});
+
+describe("a sink log Spark compacted", () => {
+  const compacted = join(golden, "../spark-compacted-manifest");
+
+  it("runs from the newest N.compact (verified by its .crc) and the entries after it, with or without the older ones", () => {
+    const dir = tmp();
+    cpSync(compacted, dir, { recursive: true });
+    const log = new FileStreamSinkLog(dir);
+    const files = () => log.listBatchIds().flatMap((id) => log.get(id)!.map((e) => e.path));
+    expect(log.listBatchIds()).toEqual([9, 10]);
+    expect(new Set(files()).size).toBe(11);
+    for (let i = 0; i < 9; i++) rmSync(join(dir, String(i))); // Spark's cleanup after the delay
+    expect(new Set(files()).size).toBe(11);
+    expect(log.add(9, [entry("/o/x.json")])).toBe(false);
+    const compact = join(dir, "9.compact");
+    writeFileSync(compact, readFileSync(compact, "utf8").replace(/\n[^\n]*$/, ""));
+    expect(() => log.get(9)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT", context: { file: compact } }));
+    rmSync(compact);
     expect(() => log.listBatchIds()).toThrowError(expect.objectContaining({ code: "CHECKPOINT_LOG_GAP", context: { file: join(dir, "0") } }));
   });
 });

@@ -8,10 +8,14 @@
  * `.N.crc` file beside the entry — `crc\0`, the chunk size (512) as a big-endian int, then the
  * big-endian CRC-32 of each 512-byte chunk (the layout of the `.crc` files PySpark 4.0.1 writes,
  * see test/checkpoint-damage/golden). It is written after the entry; an entry without one (older
- * Sluice, or a run killed between the two writes) is read unverified. Entries are never purged,
- * so the ids run from 0 without a gap; a missing entry fails naming it.
+ * Sluice, or a run killed between the two writes) is read unverified. Sluice never purges
+ * entries, so the ids run from 0 without a gap; a missing entry fails naming it.
+ *
+ * Spark compacts its sink log (spark.sql.streaming.fileSink.log.compactInterval, 10): entry N of
+ * every 10th batch is written as `N.compact` holding the files of batches 0..N, and older entries
+ * are deleted later. Such a log runs from its newest compact file (test/checkpoint-damage/golden).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
 import { writeFileAtomic } from "../../streaming/checkpoint/atomic-file.js";
@@ -45,14 +49,27 @@ export function hadoopCrc(data: Uint8Array): Buffer {
 export const crcFileOf = (file: string): string => join(dirname(file), `.${basename(file)}.crc`);
 
 export class FileStreamSinkLog extends MetadataLog<readonly SinkFileStatus[]> {
-  protected override readonly firstBatchId = 0;
-
   constructor(dir: string) {
     super(dir, {
       label: "Manifest file",
       corruptCode: "CHECKPOINT_CORRUPT",
       fix: "Restore the output folder's _spark_metadata from a backup, or write the query's output to a new folder with a new checkpointLocation.",
     });
+  }
+
+  /** `<dir>/N.compact` where Spark compacted the log at batch N, else `<dir>/N`. */
+  override pathOf(batchId: number): string {
+    const compact = join(this.dir, `${batchId}.compact`);
+    return existsSync(compact) ? compact : super.pathOf(batchId);
+  }
+
+  /** The newest compacted batch and the entries after it, or every entry from 0; refuses a gap. */
+  override listBatchIds(): number[] {
+    const compacts = existsSync(this.dir) ? readdirSync(this.dir).flatMap((n) => /^(\d+)\.compact$/.exec(n)?.[1] ?? []).map(Number) : [];
+    const from = compacts.length > 0 ? Math.max(...compacts) : 0;
+    const ids = [...(compacts.length > 0 ? [from] : []), ...this.presentBatchIds().filter((id) => id > from || (compacts.length === 0 && id === from))];
+    this.checkNoGap(ids, from);
+    return ids;
   }
 
   protected override encode(_batchId: number, body: string): Iterable<Uint8Array> {

@@ -74,7 +74,8 @@ export abstract class MetadataLog<T> {
     return ids;
   }
 
-  private presentBatchIds(): number[] {
+  /** The ids of the `<dir>/<number>` files, ascending, unchecked. */
+  protected presentBatchIds(): number[] {
     if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
       .filter((n) => /^\d+$/.test(n))
@@ -82,7 +83,8 @@ export abstract class MetadataLog<T> {
       .sort((a, b) => a - b);
   }
 
-  private checkNoGap(ids: readonly number[], first: number): void {
+  /** Throws CHECKPOINT_LOG_GAP naming the first id from `first` on that `ids` lacks below its last. */
+  protected checkNoGap(ids: readonly number[], first: number): void {
     let expect = first;
     for (const id of ids) {
       if (id !== expect) {
