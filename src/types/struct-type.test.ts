@@ -13,6 +13,9 @@ describe("StructType.add", () => {
     expect(s.simpleString()).toBe("struct<a:string,b:int,c:array<decimal(10,2)>,d:string>");
     expect(s.fields.map((f) => f.nullable)).toEqual([true, false, true, false]);
   });
+  it("takes PySpark's JSON type names too", () => {
+    expect(new StructType().add("a", "integer").add("b", "long").add("c", "double").simpleString()).toBe("struct<a:int,b:bigint,c:double>");
+  });
   it("refuses an unknown type name and a missing type", () => {
     expect(() => new StructType().add("a", "strin")).toThrow(/strin/i);
     expect(() => new StructType().add("a")).toThrow(expect.objectContaining({ code: "INVALID_SCHEMA" }));
