@@ -85,9 +85,9 @@ describe("dataFilePath: paths that leave the table are refused", () => {
   });
 });
 
-describe("dataFilePath on the forms recorded from delta-rs (scripts/oracle/delta_escaping_paths.py)", () => {
-  const recorded = JSON.parse(readFileSync(join(import.meta.dirname, "../../test/delta-e2e/escaping-paths.delta-rs.json"), "utf8")) as {
-    cases: { form: string; path: string; rows?: number[]; error?: string }[];
+describe("dataFilePath on the forms recorded from delta-rs and Delta-Spark (scripts/oracle/delta_escaping_paths.py)", () => {
+  const recorded = JSON.parse(readFileSync(join(import.meta.dirname, "../../test/delta-e2e/escaping-paths.golden.json"), "utf8")) as {
+    cases: { form: string; path: string; rows?: number[]; error?: string; deltaSparkRows?: number[] }[];
   };
   const base = join(tmpdir(), "sluice-data-path-rs");
   recorded.cases.forEach((c, i) => {
@@ -96,8 +96,10 @@ describe("dataFilePath on the forms recorded from delta-rs (scripts/oracle/delta
     it(`${c.form}: delta-rs ${c.rows ? "reads it" : "fails"}; Sluice ${c.form.includes("outside") ? "refuses it" : "reads it, as Spark does"}`, () => {
       if (c.form.includes("outside")) {
         expect(c.error).toBeDefined(); // delta-rs never reads outside the table either
+        expect(c.deltaSparkRows).toContain(99); // Delta-Spark does: the documented difference
         expect(() => dataFilePath(table, logPath)).toThrow(expect.objectContaining({ code: "DELTA_PATH_OUTSIDE_TABLE" }));
       } else {
+        expect(c.deltaSparkRows).toContain(7); // Delta-Spark reads the file inside the table, and so does Sluice
         expect(dataFilePath(table, logPath)).toBe(join(table, "inside.parquet"));
       }
     });
