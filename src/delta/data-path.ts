@@ -13,10 +13,10 @@
  * DeltaFileOperations.absolutePath keeps an absolute path and merges a relative one under the
  * root; absolute paths are how shallow clones name their source table's files). delta-rs 1.6 never
  * leaves the root either: it joins every path under the root as literal segments, so such files
- * are not found. Both recorded (delta-spark 4.0.0 reads every form, inside or out; deltalake 1.6.6
- * reads none) by scripts/oracle/delta_escaping_paths.py into test/delta-e2e/escaping-paths.golden.json;
- * see docs/differences.md. The check is
- * lexical: a symbolic link inside the table is followed, as by every reader.
+ * are not found. Both are recorded (delta-spark 4.0.0 reads every form, inside or out; deltalake
+ * 1.6.6 reads only plain relative paths) by scripts/oracle/delta_escaping_paths.py into
+ * test/delta-e2e/escaping-paths.golden.json; see docs/differences.md. The check is lexical: a
+ * symbolic link inside the table is followed, as by every reader.
  */
 import { isAbsolute, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
