@@ -186,6 +186,8 @@ export const lead = (x: ColumnLike, offset = 1, defaultValue: unknown = null): C
 
 // ---- misc ----
 export const monotonically_increasing_id = (): Column => call("monotonically_increasing_id");
+/** The row's partition: always 0 on Sluice's one partition. */
+export const spark_partition_id = (): Column => call("spark_partition_id");
 export const rand = (seed?: number): Column => (seed === undefined ? call("rand") : call("rand", l(seed)));
 export const uuid = (): Column => call("uuid");
 export const typedLit = (value: unknown, type: DataType): Column => new Column(typedLiteral(value, type));

@@ -121,6 +121,7 @@ describe("monotonically_increasing_id", () => {
     const df = spark.range(0, 5000, 1).select(F.monotonically_increasing_id().alias("m"), col("id"));
     const rows = await df.collect();
     expect(rows.every((r, i) => r.m === i && r.id === i)).toBe(true);
+    expect(new Set(await ids(spark.range(10).repartition(3).select(F.spark_partition_id().alias("p")), "p"))).toEqual(new Set([0]));
   });
 
   it("outside a projection says to add it as a column first", async () => {
@@ -145,6 +146,9 @@ describe("missing values: argument errors", () => {
     expect(await d.na.replace(new Map([[1, 10]])).collect()).toEqual([{ a: 10, s: null }, { a: 2, s: "x" }]);
     expect(await d.na.fill("?").collect()).toEqual(await d.fillna("?").collect());
     expect(await d.na.drop().collect()).toEqual([{ a: 2, s: "x" }]);
+    // PySpark 4.0.1: df.replace(float("nan"), 0.0) turns NaN into 0.0 (NaN = NaN in Spark SQL).
+    const n = spark.createDataFrame([{ f: Number.NaN }, { f: 1.5 }, { f: null }], "f DOUBLE");
+    expect(await ids(n.replace(Number.NaN, 0), "f")).toEqual([0, 1.5, null]);
   });
 });
 

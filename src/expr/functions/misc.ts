@@ -3,10 +3,11 @@
  * monotonically_increasing_id(): BIGINT, partition index << 33 plus the row's position in its
  * partition (Spark); physical, so ProjectExec numbers the rows (one partition: 0, 1, 2, ...) and
  * any other placement is refused with a hint.
+ * spark_partition_id(): INT, the partition a row is in: 0 for every row on Sluice's one partition.
  */
 import { unsupported } from "../../common/errors.js";
-import { makeVector } from "../../columnar/vector.js";
-import { LongType, StringType, simpleString } from "../../types/data-type.js";
+import { constantVector, makeVector } from "../../columnar/vector.js";
+import { IntegerType, LongType, StringType, simpleString } from "../../types/data-type.js";
 import type { ScalarFunction } from "../function-types.js";
 import { checkArity, define } from "./kernel.js";
 
@@ -25,6 +26,12 @@ export const miscFunctions: ScalarFunction[] = [
         "monotonically_increasing_id() is computed by a projection in Sluice: add it with select() or withColumn() first, then filter, group or sort on that column.",
       );
     },
+    { deterministic: false },
+  ),
+  ...define(
+    "spark_partition_id",
+    (args, _c, name) => (checkArity(name, args, 0), { argTypes: [], returnType: IntegerType, nullable: false }),
+    () => (batch) => constantVector(IntegerType, 0, batch.numRows),
     { deterministic: false },
   ),
 ];
