@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,8 @@ import { loadSnapshot } from "../../delta/snapshot.js";
 import { OptimisticTransaction } from "../../delta/transaction.js";
 import { collectBatches } from "../../physical/execution-plan.js";
 import { StructType } from "../../types/struct-type.js";
-import { batchDataOf } from "../api/batch-stream.js";
+import { SluiceError } from "../../common/errors.js";
+import { BatchStream, batchDataOf } from "../api/batch-stream.js";
 import type { Offset, ReadLimit } from "../api/source.js";
 import { DeltaSink, DeltaSource, parseDeltaSourceOptions, writeDelta } from "./index.js";
 
@@ -65,6 +66,27 @@ describe("DeltaSink", () => {
     expect(rows).toEqual([1, 2, 3]);
     const e = await errorOf(() => new DeltaSink({ path: t, checkpointDir: checkpoint(), partitionBy: [], mergeSchema: false, outputMode: "update" }));
     expect(e.code).toBe("DELTA_UNSUPPORTED_OUTPUT_MODE");
+  });
+
+  it("a batch interrupted mid-stream commits nothing and leaves no data file; its re-run commits once", async () => {
+    const t = tempTable();
+    const sink = new DeltaSink({ path: t, checkpointDir: checkpoint(), partitionBy: ["p"], mergeSchema: false, outputMode: "append" });
+    await sink.addBatch(0, data([1]), "append");
+    const interrupted = new BatchStream(
+      S,
+      (async function* () {
+        yield batchFromRows(S, [{ id: 2, p: "a" }, { id: 3, p: "b" }]);
+        throw new SluiceError("execution", "TASK_INTERRUPTED", "stopped");
+      })(),
+    );
+    await expect(sink.addBatch(1, interrupted, "append")).rejects.toMatchObject({ code: "TASK_INTERRUPTED" });
+    expect((await loadSnapshot(t)).version).toBe(0);
+    expect(readdirSync(join(t, "p=b"))).toEqual([]);
+    await sink.addBatch(1, data([2, 3]), "append");
+    const snap = await loadSnapshot(t);
+    expect(snap.version).toBe(1);
+    expect(snap.txnVersions.get("query-1")).toBe(1);
+    expect(await ids(source(t), source(t).initialOffset(), await source(t).latestOffset(source(t).initialOffset(), { kind: "all" }))).toEqual([1, 2, 3]);
   });
 
   it("fails clearly without the checkpoint metadata", async () => {

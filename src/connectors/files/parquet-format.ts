@@ -133,9 +133,15 @@ export function parquetCodec(raw: string | undefined): ParquetCodec {
   throw configError("INVALID_OPTION", `Invalid parquet options: compression=${JSON.stringify(raw)} (expected one of none, uncompressed, snappy, gzip, zstd, lz4, brotli)`, { format: "parquet" });
 }
 
+/**
+ * Rows per row group. A file being written holds its open row group in WebAssembly memory, so
+ * this bounds that memory per open file (a partitioned write has one per partition).
+ */
+const ROW_GROUP_ROWS = 128 * 1024;
+
 /** The parquet-wasm writer settings for `codec` (one-shot and streaming writes alike). */
 export const parquetWriterProperties = (codec: ParquetCodec): pw.WriterProperties =>
-  new pw.WriterPropertiesBuilder().setCompression(CODECS[codec]).setCreatedBy("sluice").build();
+  new pw.WriterPropertiesBuilder().setCompression(CODECS[codec]).setCreatedBy("sluice").setMaxRowGroupSize(ROW_GROUP_ROWS).build();
 
 /** Encode batches of one schema as a Parquet file's bytes. */
 export function encodeParquet(schema: StructType, batches: readonly ColumnBatch[], codec: ParquetCodec): Uint8Array {

@@ -1,22 +1,22 @@
 /**
  * A Parquet file written as its rows arrive, so a write's memory does not grow with its input.
  *   1. `write(batch)` collects batches until COALESCE_ROWS rows, then hands them to parquet-wasm's
- *      streaming encoder as one Arrow record batch; it waits while the encoder is busy
- *      (back-pressure), so at most one chunk is in flight.
- *   2. The encoder groups the rows into row groups (parquet-rs's default size), encodes and
- *      compresses each in WebAssembly memory and streams the bytes to the file as each finishes.
- *   3. `close()` encodes what is left and writes the footer; a file with no rows still gets the
- *      schema (one empty record batch). `abort()` ends the encoder and leaves a partial file that
- *      the caller removes or never lists.
+ *      streaming encoder (started with the first rows) as Arrow record batches; it waits while
+ *      the encoder is busy (back-pressure), so at most one chunk is in flight.
+ *   2. The encoder groups the rows into row groups (ROW_GROUP_ROWS in parquet-format.ts), encodes
+ *      and compresses each in WebAssembly memory and streams the bytes to the file as each ends.
+ *   3. `close()` encodes what is left and writes the footer; a file with no rows is written in
+ *      one go with just the schema. `abort()` ends the encoder and may leave a partial file,
+ *      which the caller removes or never lists.
  */
-import { createWriteStream, statSync } from "node:fs";
+import { createWriteStream, statSync, writeFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import { batchesToArrow } from "../../columnar/arrow.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { StructType } from "../../types/struct-type.js";
-import { type ParquetCodec, parquetWriterProperties } from "./parquet-format.js";
+import { type ParquetCodec, encodeParquet, parquetWriterProperties } from "./parquet-format.js";
 
 /** Rows gathered before one hand-off to the encoder (the engine's default batch size). */
 const COALESCE_ROWS = 65536;
@@ -25,29 +25,17 @@ export class ParquetFileWriter {
   #pending: ColumnBatch[] = [];
   #pendingRows = 0;
   #rows = 0;
-  #ctrl!: ReadableStreamDefaultController<pw.RecordBatch>;
+  /** The encoder's input, opened with the first rows. */
+  #ctrl: ReadableStreamDefaultController<pw.RecordBatch> | undefined;
+  #finished: Promise<void> | undefined;
   #wantMore: (() => void) | undefined;
   #failure: { error: unknown } | undefined;
-  readonly #finished: Promise<void>;
 
   constructor(
     readonly path: string,
     readonly schema: StructType,
-    codec: ParquetCodec,
-  ) {
-    const input = new ReadableStream<pw.RecordBatch>(
-      {
-        start: (c) => void (this.#ctrl = c),
-        pull: () => this.#wake(),
-      },
-      { highWaterMark: 1 },
-    );
-    this.#finished = pw.transformParquetStream(input, parquetWriterProperties(codec)).then((bytes) => bytes.pipeTo(Writable.toWeb(createWriteStream(path))));
-    this.#finished.catch((error: unknown) => {
-      this.#failure ??= { error };
-      this.#wake();
-    });
-  }
+    readonly codec: ParquetCodec,
+  ) {}
 
   /** Rows written so far. */
   get numRows(): number {
@@ -65,30 +53,45 @@ export class ParquetFileWriter {
 
   /** Finish the file (footer included); returns its size in bytes. */
   async close(): Promise<number> {
-    if (this.#pending.length > 0 || this.#rows === 0) await this.#flush();
     this.#throwIfFailed();
-    this.#ctrl.close();
+    if (this.#rows === 0) {
+      writeFileSync(this.path, encodeParquet(this.schema, [], this.codec));
+      return statSync(this.path).size;
+    }
+    if (this.#pending.length > 0) await this.#flush();
+    this.#ctrl!.close();
     await this.#finished;
     return statSync(this.path).size;
   }
 
-  /** Stop encoding after a failure elsewhere; the partial file is the caller's to remove. */
+  /** Stop encoding after a failure elsewhere; a partial file is the caller's to remove. */
   async abort(reason: unknown): Promise<void> {
     if (!this.#failure) {
       this.#failure = { error: reason };
-      this.#ctrl.error(reason);
+      this.#ctrl?.error(reason);
     }
-    await this.#finished.catch(() => undefined);
+    await this.#finished?.catch(() => undefined);
+  }
+
+  #open(): ReadableStreamDefaultController<pw.RecordBatch> {
+    let ctrl!: ReadableStreamDefaultController<pw.RecordBatch>;
+    const input = new ReadableStream<pw.RecordBatch>({ start: (c) => void (ctrl = c), pull: () => this.#wake() }, { highWaterMark: 1 });
+    this.#finished = pw.transformParquetStream(input, parquetWriterProperties(this.codec)).then((bytes) => bytes.pipeTo(Writable.toWeb(createWriteStream(this.path))));
+    this.#finished.catch((error: unknown) => {
+      this.#failure ??= { error };
+      this.#wake();
+    });
+    return (this.#ctrl = ctrl);
   }
 
   async #flush(): Promise<void> {
+    const ctrl = this.#ctrl ?? this.#open();
     const ipc = arrow.tableToIPC(batchesToArrow(this.schema, this.#pending), "stream");
     this.#pending = [];
     this.#pendingRows = 0;
-    const table = pw.Table.fromIPCStream(ipc);
-    for (const rb of table.recordBatches()) {
-      this.#ctrl.enqueue(rb);
-      while ((this.#ctrl.desiredSize ?? 1) <= 0 && !this.#failure) await new Promise<void>((resolve) => (this.#wantMore = resolve));
+    for (const rb of pw.Table.fromIPCStream(ipc).recordBatches()) {
+      ctrl.enqueue(rb);
+      while ((ctrl.desiredSize ?? 1) <= 0 && !this.#failure) await new Promise<void>((resolve) => (this.#wantMore = resolve));
       this.#throwIfFailed();
     }
   }

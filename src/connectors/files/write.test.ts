@@ -5,7 +5,13 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TESTDATA, read, spec, tempDir, write } from "./test-support.js";
+import { gunzipSync } from "node:zlib";
+import { batchFromRows } from "../../columnar/column-batch.js";
+import { SluiceError } from "../../common/errors.js";
+import type { ExecutionPlan } from "../../physical/execution-plan.js";
+import { StructType } from "../../types/struct-type.js";
+import { TESTDATA, read, spec, tempDir, testCtx, write } from "./test-support.js";
+import { writeDataFiles, writeFiles } from "./write-files.js";
 
 const DDL =
   "id INT, name STRING, amount DECIMAL(10,2), ts TIMESTAMP, d DATE, score DOUBLE, big BIGINT, flag BOOLEAN, tags ARRAY<STRING>, attrs MAP<STRING, INT>, point STRUCT<x: DOUBLE, y: DOUBLE>, f FLOAT";
@@ -133,6 +139,54 @@ describe("save modes", () => {
   it("rejects bad write options", async () => {
     await expect(write("v INT", [{ v: 1 }], { format: "parquet", path: join(tempDir(), "o"), options: { compression: "lzma" } })).rejects.toMatchObject({ code: "INVALID_OPTION" });
     await expect(write("v INT", [{ v: 1 }], { format: "csv", path: join(tempDir(), "o"), options: { header: "maybe" } })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+  });
+});
+
+describe("streamed writes", () => {
+  /** An input that yields `good` rows over several batches, then fails as an interrupted task does. */
+  const failingPlan = (good: number): ExecutionPlan => ({
+    name: "FailingExec",
+    schema: StructType.fromDDL("v INT, p STRING"),
+    children: [],
+    describe: () => "FailingExec",
+    async *execute() {
+      for (let i = 0; i < good; i += 10) yield batchFromRows(StructType.fromDDL("v INT, p STRING"), Array.from({ length: 10 }, (_, k) => ({ v: i + k, p: String((i + k) % 3) })));
+      throw new SluiceError("execution", "TASK_INTERRUPTED", "stopped");
+    },
+  });
+
+  it.each(["parquet", "json", "csv"])("%s: input failing mid-write leaves no files and no _SUCCESS", async (format) => {
+    const dir = join(tempDir(), "out");
+    await expect(writeFiles(failingPlan(50), testCtx(), { format, path: dir, mode: "errorifexists", options: {}, partitionBy: ["p"] })).rejects.toMatchObject({ code: "TASK_INTERRUPTED" });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("the streaming sink's writer renames nothing when its input fails, and writes no file for no rows", async () => {
+    const dir = tempDir();
+    const S = StructType.fromDDL("v INT, p STRING");
+    await expect(writeDataFiles(S, failingPlan(30).execute(testCtx()), dir, { format: "json", options: {}, partitionBy: [] })).rejects.toMatchObject({ code: "TASK_INTERRUPTED" });
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await writeDataFiles(S, [], dir, { format: "parquet", options: {}, partitionBy: [] })).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("an empty write keeps the schema: a Parquet file, a CSV header, a gzip member", async () => {
+    const pq = join(tempDir(), "pq");
+    await write("id INT, name STRING", [], { format: "parquet", path: pq });
+    expect((await read(spec("parquet", pq))).ddl).toBe("id INT, name STRING");
+    const csv = join(tempDir(), "csv");
+    await write("id INT, name STRING", [], { format: "csv", path: csv, options: { header: "true" } });
+    expect(readFileSync(dataFile(csv), "utf8")).toBe("id,name\n");
+    const gz = join(tempDir(), "gz");
+    await write("id INT", [], { format: "json", path: gz, options: { compression: "gzip" } });
+    expect(gunzipSync(readFileSync(dataFile(gz))).toString()).toBe("");
+  });
+
+  it("gzip JSON written batch by batch decompresses to every line", async () => {
+    const dir = join(tempDir(), "out");
+    const rows = Array.from({ length: 2500 }, (_, v) => ({ v }));
+    await write("v INT", rows, { format: "json", path: dir, options: { compression: "gzip" } });
+    expect(gunzipSync(readFileSync(dataFile(dir))).toString()).toBe(rows.map((r) => JSON.stringify(r) + "\n").join(""));
   });
 });
 
