@@ -4,7 +4,7 @@
  */
 import { SluiceError } from "../common/errors.js";
 import { ListenerBus, type StreamingQueryListener } from "./progress/listener-bus.js";
-import type { StreamingQuery } from "./streaming-query.js";
+import { type StreamingQuery, timeoutToMs } from "./streaming-query.js";
 
 export class StreamingQueryManager {
   readonly bus = new ListenerBus();
@@ -41,8 +41,12 @@ export class StreamingQueryManager {
     });
   }
 
-  /** Wait until any query has terminated since the last resetTerminated(); rejects if it failed. */
-  async awaitAnyTermination(timeoutMs?: number): Promise<boolean> {
+  /**
+   * Wait until any query has terminated since the last resetTerminated(); rejects if it failed.
+   * `timeout` as awaitTermination's: seconds (PySpark) or a duration string; resolves to whether one ended in time.
+   */
+  async awaitAnyTermination(timeout?: number | string): Promise<boolean> {
+    const timeoutMs = timeout === undefined ? undefined : timeoutToMs(timeout);
     const check = (): boolean => {
       const failed = this.#terminated.find((q) => q.exception);
       if (failed) throw failed.exception;

@@ -79,8 +79,8 @@ export class StreamingQuery {
   }
 }
 
-/** awaitTermination's timeout: seconds (a positive number) or a duration string, in ms. */
-function timeoutToMs(timeout: number | string): number {
+/** An await timeout: seconds (a positive number, as PySpark) or a duration string, in ms. */
+export function timeoutToMs(timeout: number | string): number {
   const ms = typeof timeout === "number" ? timeout * 1000 : parseIntervalMs(timeout);
   if (!(ms > 0) || !Number.isFinite(ms)) {
     throw inputError("VALUE_NOT_POSITIVE", `Value for \`timeout\` must be positive, got ${JSON.stringify(timeout)}: give seconds (e.g. 10) or a duration string (e.g. "10 seconds").`, { argument: "timeout" });

@@ -163,7 +163,7 @@ describe("triggers, sources and sinks", () => {
     expect(await spark.streams.awaitAnyTermination()).toBe(true);
     await q.awaitTermination();
     spark.streams.resetTerminated();
-    expect(await spark.streams.awaitAnyTermination(20)).toBe(false);
+    expect(await spark.streams.awaitAnyTermination(0.02)).toBe(false);
     const bad = spark.memoryStream("a INT, b INT");
     bad.addData([{ a: 1, b: 0 }]);
     await bad.toDF().select(col("a").divide(col("b")).alias("q")).writeStream.format("memory").queryName("any_2").trigger({ once: true }).start();
