@@ -7,12 +7,14 @@
  * damaged file — never different output. The base checkpoint is made once per scenario and
  * copied back before each case.
  *
+ * Temp files left by killed writes must be cleaned up by the restart.
+ *
  * By default the newest file of each kind (the one a restart reads) gets every damage and each
  * other file one, rotating through the damages; SLUICE_DAMAGE_ALL=1 runs every damage on every file.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DataFrame, Session, col, functions as F } from "../../src/index.js";
 import { DAMAGE_KINDS, damageCases, listFiles, renumbered } from "./damage-cases.js";
@@ -125,6 +127,13 @@ describe.each(Object.entries(scenarios))("a damaged checkpoint of a %s query", (
         outcomes.push(`${c.name}: ${c.names.some((n) => message.includes(n)) ? "failed naming it" : `FAILED WITHOUT NAMING IT: ${message}`}`);
       }
     }
+    // Temp files of writes a killed run left in the checkpoint are removed at the restart.
+    restore();
+    const leftovers = ["metadata", "offsets/9", "commits/9", "sources/0/9", "state/0/0/9.delta"].map((f) => join(chk, dirname(f), `.${basename(f)}.7d1f0c52-3b9e-4a61-9c1e-2f4b8d6a0e13.tmp`));
+    for (const f of leftovers) writeFileSync(f, "half a fi");
+    expect(await run()).toEqual(expected);
+    expect(leftovers.filter((f) => existsSync(f))).toEqual([]);
+
     // Every damage was applied (to the newest file of each kind at least).
     expect(new Set(cases.map((c) => c.kind)).size).toBe(DAMAGE_KINDS.length);
     expect(new Set(cases.map((c) => c.file)).size).toBe(files.length);
