@@ -4,13 +4,11 @@
  * object is a row; an array of objects gives one row per element; anything else is malformed.
  * Inference merges record types (fields sorted by name), turns NULL into STRING and drops empty
  * structs; malformed records add the corrupt-record column in PERMISSIVE mode.
+ * Records come from json-records.ts.
  * Reading converts values as Spark's JacksonParser does: any JSON value fits a STRING column (as
  * its JSON text), numbers must fit the column's type, strings parse as dates/timestamps/decimals,
  * integral numbers in a TIMESTAMP column are seconds since the epoch.
  */
-import { readFile, readFileSync } from "node:fs";
-import { promisify } from "node:util";
-import { type TextChunk, decodeUtf8, readLineChunks, readLineChunksSync } from "./line-chunks.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
@@ -18,114 +16,11 @@ import { type DataType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { BAD } from "./csv-format.js";
 import { dateParser, timestampParser } from "./datetime-text.js";
+import { type JsonRecord, jsonFileRecords, jsonFileRecordsSync } from "./json-records.js";
 import { INEXACT_NUMBER, JsonNumberText, inferJsonText, jsonText, mergeJsonTypes, parseJsonRecord } from "./json-scanner.js";
 import type { JsonReadOptions } from "./options.js";
 import { type MalformedCounts, RowAssembler } from "./row-assembler.js";
 import { toDecimal } from "./value-text.js";
-
-const readFileAsync = promisify(readFile);
-
-export interface JsonRecord {
-  readonly text: string;
-  readonly line: number;
-  /** The record held bytes that are not valid UTF-8 (a malformed record, as in Spark). */
-  readonly invalidUtf8?: boolean;
-}
-
-type RecordOptions = Pick<JsonReadOptions, "multiLine" | "lineSep">;
-
-/**
- * Split one file's text into records: one per line (`\n`, `\r\n` or a lone `\r`, or `lineSep`),
- * blank ones skipped, a leading byte order mark dropped (Spark's readers skip it); with multiLine
- * the whole text. `validUtf8` false: records holding U+FFFD are taken for invalid bytes (a genuine
- * U+FFFD in the same chunk as an invalid byte is taken for one too).
- */
-export function* jsonRecords(text: string, o: RecordOptions, validUtf8 = true): Generator<JsonRecord> {
-  const record = (t: string, line: number): JsonRecord => {
-    const rec = t.charCodeAt(0) === 0xfeff ? t.slice(1) : t;
-    return !validUtf8 && rec.includes("\ufffd") ? { text: rec, line, invalidUtf8: true } : { text: rec, line };
-  };
-  if (o.multiLine) {
-    if (text.trim() !== "") yield record(text, 1);
-    return;
-  }
-  let pos = 0;
-  let line = 1;
-  const sep = o.lineSep;
-  /** The next \r at or after pos (-1: none left); cached so LF-only text is searched once. */
-  let cr = sep === undefined ? text.indexOf("\r") : -1;
-  while (pos <= text.length) {
-    let end: number;
-    let next: number;
-    if (sep !== undefined) {
-      end = text.indexOf(sep, pos);
-      next = end + sep.length;
-    } else {
-      if (cr >= 0 && cr < pos) cr = text.indexOf("\r", pos);
-      const lf = text.indexOf("\n", pos);
-      if (cr >= 0 && (lf < 0 || cr < lf)) {
-        end = cr;
-        next = lf === cr + 1 ? cr + 2 : cr + 1;
-      } else {
-        end = lf;
-        next = lf + 1;
-      }
-    }
-    if (end < 0) {
-      end = text.length;
-      next = text.length + 1;
-    }
-    const rec = text.slice(pos, end);
-    if (rec.trim() !== "") yield record(rec, line);
-    line++;
-    pos = next;
-  }
-}
-
-/** Records of a file; JSON lines are read in chunks so files of any size work. */
-function* jsonFileRecordsSync(path: string, o: RecordOptions): Generator<JsonRecord> {
-  if (o.multiLine || o.lineSep !== undefined) {
-    const { text, validUtf8 } = decodeUtf8(readFileSync(path));
-    yield* jsonRecords(text, o, validUtf8);
-    return;
-  }
-  for (const c of readLineChunksSync(path)) for (const r of jsonRecords(c.text, o, c.validUtf8)) yield { ...r, line: r.line + c.firstLine - 1 };
-}
-
-async function* jsonFileRecords(path: string, o: RecordOptions): AsyncGenerator<JsonRecord> {
-  if (o.multiLine || o.lineSep !== undefined) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFileAsync(path);
-    } catch (e) {
-      throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
-    }
-    const { text, validUtf8 } = decodeUtf8(bytes);
-    yield* jsonRecords(text, o, validUtf8);
-    return;
-  }
-  yield* chunkRecords(path, readLineChunks(path), o);
-}
-
-/** The JSON records of line chunks of `path`, numbered by file line; a read error names the file. */
-export async function* chunkRecords(path: string, chunks: AsyncIterator<TextChunk>, o: RecordOptions): AsyncGenerator<JsonRecord> {
-  try {
-    for (;;) {
-      let next: IteratorResult<TextChunk>;
-      try {
-        next = await chunks.next();
-      } catch (e) {
-        throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
-      }
-      if (next.done) return;
-      const c = next.value;
-      for (const r of jsonRecords(c.text, o, c.validUtf8)) yield { ...r, line: r.line + c.firstLine - 1 };
-    }
-  } finally {
-    // A consumer that stops early (LIMIT, a cancelled worker task) must still close the file.
-    await chunks.return?.();
-  }
-}
 
 const INVALID_UTF8 = "the record is not valid UTF-8";
 
