@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { analysisError } from "../common/errors.js";
-import { readFileBatches, readFilesBatches, writeDataFiles } from "../connectors/files/index.js";
+import { readFileBatches, readFilesBatches, streamingSourcePath, writeDataFiles } from "../connectors/files/index.js";
 import { FileStreamSink } from "../connectors/file-stream/file-stream-sink.js";
 import { FileStreamSource, parseFileStreamOptions } from "../connectors/file-stream/file-stream-source.js";
 import { RATE_SCHEMA, RateSource, parseRateOptions } from "../connectors/rate/rate-source.js";
@@ -34,12 +34,9 @@ function streamingFileSchema(session: Session, spec: DataSourceSpec, batchSchema
 export function registerStreamConnectors(session: Session, resolveBatchSchema: (spec: DataSourceSpec) => StructType): void {
   const ex = session.executor;
   for (const format of FILE_FORMATS) {
-    ex.registerStreamingSchema(format, (spec) => streamingFileSchema(session, spec, () => resolveBatchSchema(spec)));
+    ex.registerStreamingSchema(format, (spec) => (streamingSourcePath(spec), streamingFileSchema(session, spec, () => resolveBatchSchema(spec))));
     session.streamSources.set(format, (scan, dir) => {
-      const path = scan.source.paths[0];
-      if (scan.source.paths.length !== 1 || !path) {
-        throw configError("INVALID_OPTION", `A streaming ${format} source reads exactly one path or glob; got ${scan.source.paths.length}`);
-      }
+      const path = streamingSourcePath(scan.source);
       return new FileStreamSource(scan.dataSchema, format, path, scan.source.options, parseFileStreamOptions(scan.source.options), dir, readFileBatches, readFilesBatches);
     });
     session.streamSinks.set(format, (spec, options) => {

@@ -1,11 +1,13 @@
 /**
  * Streaming file source (Spark's FileStreamSource): each new file is read exactly once across
  * restarts.
- *   1. latestOffset lists the path, keeps files not seen before (and not older than maxFileAge
- *      relative to the newest file seen), orders them by modification time (newest first with
- *      latestFirst), takes what the read limit allows, and logs them as source log entry N+1
- *      BEFORE returning offset N+1.
- *   2. getBatch(start, end) reads the files of entries start+1..end.
+ *   1. latestOffset lists the path as the batch reader does (list-files.ts), keeps files not
+ *      seen before (by path, or by name with fileNameOnly; not older than maxFileAge relative to
+ *      the newest file seen), orders them by modification time (newest first with latestFirst),
+ *      takes what the read limit allows, and logs them as source log entry N+1 BEFORE returning
+ *      offset N+1.
+ *   2. getBatch(start, end) reads the files of entries start+1..end; a file deleted since it was
+ *      logged fails the batch naming it, or is skipped with ignoreMissingFiles (tolerant-read.ts).
  *   3. On restart, the seen set is rebuilt from the source log.
  *   4. commit(end) applies cleanSource (archive or delete) to files of committed entries.
  */
@@ -19,6 +21,8 @@ import type { StructType } from "../../types/struct-type.js";
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { FileStreamSourceLog, type FileEntry } from "./file-stream-source-log.js";
 import { listFiles } from "./list-files.js";
+import { asFileFormat } from "../files/file-source.js";
+import { type FileListingOptions, parseFileReadOptions } from "../files/options.js";
 
 export type ReadFileBatches = (format: string, path: string, schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
 /** Reads several files as one stream, in file order then record order (e.g. decoding ahead in worker threads). */
@@ -31,6 +35,8 @@ export interface FileStreamSourceOptions {
   readonly maxFileAgeMs: number;
   readonly cleanSource: "off" | "archive" | "delete";
   readonly sourceArchiveDir?: string;
+  /** Tell files apart by name only, not by full path (Spark's fileNameOnly). */
+  readonly fileNameOnly: boolean;
 }
 
 /** Parse and validate the source options, reporting every bad key at once. */
@@ -46,8 +52,13 @@ export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): F
   };
   const maxFilesPerTrigger = posInt("maxFilesPerTrigger");
   const maxBytesPerTrigger = posInt("maxBytesPerTrigger");
-  const latestFirst = (o.latestfirst ?? "false").toLowerCase();
-  if (latestFirst !== "true" && latestFirst !== "false") bad.push(`latestFirst=${o.latestfirst} (expected true or false)`);
+  const bool = (key: string): boolean => {
+    const v = (o[key.toLowerCase()] ?? "false").toLowerCase();
+    if (v !== "true" && v !== "false") bad.push(`${key}=${o[key.toLowerCase()]} (expected true or false)`);
+    return v === "true";
+  };
+  const latestFirst = bool("latestFirst") ? "true" : "false";
+  const fileNameOnly = bool("fileNameOnly");
   let maxFileAgeMs = 7 * 86_400_000;
   if (o.maxfileage !== undefined) {
     try {
@@ -69,12 +80,15 @@ export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): F
     maxFileAgeMs: latestFirst === "true" && maxFilesPerTrigger !== undefined ? Infinity : maxFileAgeMs,
     cleanSource: cleanSource as FileStreamSourceOptions["cleanSource"],
     ...(o.sourcearchivedir ? { sourceArchiveDir: resolve(o.sourcearchivedir) } : {}),
+    fileNameOnly,
   };
 }
 
 export class FileStreamSource implements StreamSource {
   readonly #log: FileStreamSourceLog;
+  /** Files logged so far, by path (or by name with fileNameOnly), with their modification times. */
   readonly #seen = new Map<string, number>();
+  readonly #listing: FileListingOptions;
   #currentLogOffset = -1;
   #newestTimestamp = 0;
   #availableNowTarget: number | undefined;
@@ -93,6 +107,7 @@ export class FileStreamSource implements StreamSource {
     /** When given, getBatch reads all its files through it instead of file after file with readFile. */
     private readonly readFiles?: ReadFilesBatches,
   ) {
+    this.#listing = parseFileReadOptions(asFileFormat(format), readerOptions, { streaming: true, sessionTimeZone: "UTC" }).listing;
     this.#log = new FileStreamSourceLog(logDir);
     for (const id of this.#log.listBatchIds()) {
       for (const f of this.#log.get(id)!) this.remember(f.path, f.timestamp);
@@ -104,8 +119,12 @@ export class FileStreamSource implements StreamSource {
     return `FileStreamSource[${resolve(this.path)}]`;
   }
 
+  private seenKey(path: string): string {
+    return this.opts.fileNameOnly ? basename(path) : path;
+  }
+
   private remember(path: string, ts: number): void {
-    this.#seen.set(path, ts);
+    this.#seen.set(this.seenKey(path), ts);
     if (ts > this.#newestTimestamp) this.#newestTimestamp = ts;
   }
 
@@ -143,8 +162,8 @@ export class FileStreamSource implements StreamSource {
   /** Step 1: log the next files under `limit` as a new entry; false when none are new. */
   private logNewFiles(limit: ReadLimit): boolean {
     const cutoff = this.#newestTimestamp - this.opts.maxFileAgeMs;
-    const fresh = listFiles(this.path)
-      .filter((f) => !this.#seen.has(f.path) && f.mtimeMs >= cutoff)
+    const fresh = listFiles(this.path, this.#listing)
+      .filter((f) => !this.#seen.has(this.seenKey(f.path)) && f.mtimeMs >= cutoff)
       .sort((a, b) => (this.opts.latestFirst ? b.mtimeMs - a.mtimeMs : a.mtimeMs - b.mtimeMs) || a.path.localeCompare(b.path));
     let take = fresh;
     if (limit.kind === "maxFiles") take = fresh.slice(0, limit.files);

@@ -1,28 +1,14 @@
 /**
- * File discovery for the streaming file source: a folder (recursively, skipping hidden names) or
- * a glob, with modification times and sizes. A path that does not exist yet yields no files: the
- * folder may appear later. Uses the batch reader's glob and walk so both list files alike.
+ * File discovery for the streaming file source, the batch reader's listing (file-listing.ts
+ * `findFiles`) without its existence check: a folder, a glob or a sink's output folder, with
+ * modification times and sizes, symbolic links followed, pathGlobFilter and recursiveFileLookup
+ * applied. A glob that matches nothing yet yields no files: matching files may appear later.
  */
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import { expandGlob, isGlob, walk } from "../files/file-listing.js";
+import { type FoundFile, findFiles } from "../files/file-listing.js";
+import type { FileListingOptions } from "../files/options.js";
 
-export interface ListedFile {
-  readonly path: string;
-  readonly mtimeMs: number;
-  readonly sizeBytes: number;
-}
+export type ListedFile = FoundFile;
 
-export function listFiles(pathOrGlob: string): ListedFile[] {
-  const abs = resolve(pathOrGlob);
-  const roots = isGlob(abs) ? expandGlob(abs) : existsSync(abs) ? [abs] : [];
-  const paths: string[] = [];
-  for (const r of roots) {
-    if (statSync(r).isFile()) paths.push(r);
-    else walk(r, paths);
-  }
-  return paths.map((p) => {
-    const st = statSync(p);
-    return { path: p, mtimeMs: st.mtimeMs, sizeBytes: st.size };
-  });
+export function listFiles(pathOrGlob: string, opts: Partial<FileListingOptions> = {}): ListedFile[] {
+  return findFiles(pathOrGlob, opts).map((f) => f.file);
 }

@@ -7,13 +7,16 @@
  *   2. createFileScanExec: a scan reading file after file into batches of ≤ ctx.batchSize rows,
  *      partition columns filled in as constants; large JSON/CSV reads are decoded ahead in worker
  *      threads, in the same order (parallel-read.ts).
- *   3. readFileBatches: the per-file reader the streaming file source calls.
+ *   3. readFileBatches / readFilesBatches: the readers the streaming file source calls;
+ *      streamingSourcePath checks a streaming read at DataFrame creation.
  *   4. A batch scan that met malformed records writes one warning when done (malformedWarning).
  */
+import { existsSync } from "node:fs";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
 import { constantVector, nullVector } from "../../columnar/vector.js";
-import { configError, unsupported } from "../../common/errors.js";
+import { join, resolve } from "node:path";
+import { analysisError, configError, unsupported } from "../../common/errors.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import type { RScan } from "../../plan/resolved-plan.js";
@@ -22,13 +25,14 @@ import { type DataType, StringType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { checkCsvType, inferCsvSchema, readCsvFile } from "./csv-format.js";
 import { compilePattern, parseTimestampLenient } from "./datetime-text.js";
-import { type InputFile, listInputFiles } from "./file-listing.js";
+import { type FileListing, type InputFile, isGlob, listInputFiles } from "./file-listing.js";
 import { inferJsonSchema, readJsonFile } from "./json-format.js";
-import { type FileToRead, readFilesInOrder } from "./parallel-read.js";
+import type { FileToRead } from "./parallel-read.js";
 import { mergeJsonTypes } from "./json-scanner.js";
-import { type FileFormat, OptionReader, parseCsvReadOptions, parseJsonReadOptions, parseParquetReadOptions, parseTextReadOptions } from "./options.js";
+import { type FileFormat, type FileListingOptions, OptionReader, type ReadTolerance, parseCsvReadOptions, parseFileReadOptions, parseJsonReadOptions, parseParquetReadOptions, parseTextReadOptions } from "./options.js";
 import { mergeParquetSchemas, readParquetFile, readParquetSchema } from "./parquet-format.js";
 import { TEXT_SCHEMA, readTextFile } from "./text-format.js";
+import { readFilesTolerantly, toleratedOrError } from "./tolerant-read.js";
 import { parseDecimalText, parseDoubleText, parseIntText, parseLongText } from "./value-text.js";
 
 const FORMATS: readonly FileFormat[] = ["json", "csv", "parquet", "text"];
@@ -73,20 +77,78 @@ interface ResolvedFiles {
   readonly partitionColumns: readonly string[];
   readonly dataSchema: StructType;
   readonly partitionSchema: StructType;
+  readonly tolerance: FileListingOptions;
 }
 
-function listingOptions(options: Readonly<Record<string, string>>) {
+/** File name endings of the compression codecs Hadoop chooses by name (Spark decompresses such JSON/CSV/text files). */
+const COMPRESSED = /\.(gz|bz2|deflate|lz4|snappy|zst|zstd|br|xz)$/i;
+
+/**
+ * Sluice does not decode compressed JSON/CSV/text input yet: such a file is refused naming it
+ * (UNSUPPORTED_COMPRESSION) rather than read as garbage (docs/differences.md).
+ */
+export function checkUncompressed(format: FileFormat, path: string): void {
+  const m = format === "parquet" ? null : COMPRESSED.exec(path);
+  if (m) {
+    throw unsupported("UNSUPPORTED_COMPRESSION", `Cannot read ${path}: Sluice does not decompress ${m[0]} ${format.toUpperCase()} files (Spark does). Decompress it first (e.g. with gunzip), or leave it out with pathGlobFilter.`, { file: path });
+  }
+}
+
+/**
+ * The paths a file source reads: option("path", ...) or the load(...) paths, not both (Spark
+ * 4.0.1 refuses both: test/file-options/expected/path-option-and-load-path-*.json).
+ */
+export function sourcePaths(spec: DataSourceSpec): readonly string[] {
+  const key = Object.keys(spec.options).find((k) => k.toLowerCase() === "path");
+  if (key === undefined) return spec.paths;
+  if (spec.paths.length > 0) {
+    throw configError("PATH_OPTION_CONFLICT", `Both option("path", ...) and load(...) paths are given (${[spec.options[key]!, ...spec.paths].join(", ")}). Remove the path option, or call load() without paths; to read several paths pass them all to load(...).`, { path: spec.options[key]! });
+  }
+  return [spec.options[key]!];
+}
+
+/** ignoreMissingFiles / ignoreCorruptFiles of an option map already validated (at DataFrame creation or stream start). */
+export function readTolerance(options: Readonly<Record<string, string>>): ReadTolerance {
   const o = new OptionReader("file", options);
-  const base = o.optStr("basePath");
-  const glob = o.optStr("pathGlobFilter");
-  return { ...(base ? { basePath: base } : {}), ...(glob ? { pathGlobFilter: glob } : {}), recursiveFileLookup: o.bool("recursiveFileLookup", false) };
+  return { ignoreMissingFiles: o.bool("ignoreMissingFiles", false), ignoreCorruptFiles: o.bool("ignoreCorruptFiles", false) };
 }
 
-function resolveFiles(spec: DataSourceSpec): ResolvedFiles {
+/**
+ * The schema in the Parquet footers: the first file's, or with mergeSchema all of them merged.
+ * A footer the tolerance options skip is left out; with none left, UNABLE_TO_INFER_SCHEMA, as
+ * Spark 4.0.1 fails (test/file-options/expected/parquet-first-corrupt-infer-ignore-true.json).
+ */
+function parquetFooterSchema(paths: readonly string[], mergeSchema: boolean, tol: ReadTolerance, where: string): StructType {
+  const schemas: { file: string; schema: StructType }[] = [];
+  for (const file of mergeSchema ? paths : paths.slice(0, 1)) {
+    try {
+      schemas.push({ file, schema: readParquetSchema(file) });
+    } catch (e) {
+      const verdict = toleratedOrError(e, file, tol);
+      if (verdict !== "skip") throw verdict;
+    }
+  }
+  if (schemas.length === 0) {
+    throw configError("UNABLE_TO_INFER_SCHEMA", `Unable to infer schema for PARQUET at ${where}: the footers that would give it were skipped (ignoreCorruptFiles/ignoreMissingFiles). It must be specified manually with .schema(...).`, { path: where });
+  }
+  return mergeSchema ? mergeParquetSchemas(schemas) : schemas[0]!.schema;
+}
+
+/**
+ * The listing of each source, made when it is first resolved (at load()) and kept, as Spark's
+ * InMemoryFileIndex keeps it: every action of that DataFrame reads those files, so a file deleted
+ * since fails with FILE_NOT_EXIST unless ignoreMissingFiles (deleted-after-load-*.json), and
+ * files added since are read by the next load().
+ */
+const listings = new WeakMap<DataSourceSpec, FileListing>();
+
+function resolveFiles(spec: DataSourceSpec, sessionTimeZone = defaultTimeZone(spec.options), listingOf: DataSourceSpec = spec): ResolvedFiles {
   const format = asFileFormat(spec.format);
-  const readOpts = { json: parseJsonReadOptions, csv: parseCsvReadOptions, parquet: parseParquetReadOptions, text: parseTextReadOptions }[format](spec.options);
-  const listing = listInputFiles(spec.paths, listingOptions(spec.options));
+  const { format: readOpts, listing: listOpts } = parseFileReadOptions(format, spec.options, { streaming: false, sessionTimeZone });
+  const listing = listings.get(listingOf) ?? listInputFiles(sourcePaths(spec), listOpts);
+  listings.set(listingOf, listing);
   const files = listing.files;
+  for (const f of files) checkUncompressed(format, f.path);
   const pTypes = inferPartitionTypes(files, listing.partitionColumns);
   const user = spec.userSchema;
   const partitionSchema = new StructType(
@@ -98,14 +160,14 @@ function resolveFiles(spec: DataSourceSpec): ResolvedFiles {
   const isPartition = (n: string) => listing.partitionColumns.some((p) => p.toLowerCase() === n.toLowerCase());
   let data: StructType;
   const tz = defaultTimeZone(spec.options);
-  const paths = files.map((f) => f.path);
+  // Files deleted since listing are left out of inference when ignoreMissingFiles (their read is skipped too).
+  const paths = files.map((f) => f.path).filter((p) => !listOpts.ignoreMissingFiles || existsSync(p));
   if (user) data = new StructType(user.fields.filter((f) => !isPartition(f.name)));
   else if (format === "text") data = TEXT_SCHEMA;
   else if (format === "json") data = inferJsonSchema(paths, readOpts as ReturnType<typeof parseJsonReadOptions>, tz);
   else if (format === "csv") data = inferCsvSchema(paths, readOpts as ReturnType<typeof parseCsvReadOptions>, tz);
   else if (paths.length === 0) data = new StructType([]);
-  else if ((readOpts as ReturnType<typeof parseParquetReadOptions>).mergeSchema) data = mergeParquetSchemas(paths.map((file) => ({ file, schema: readParquetSchema(file) })));
-  else data = readParquetSchema(paths[0]!);
+  else data = parquetFooterSchema(paths, (readOpts as ReturnType<typeof parseParquetReadOptions>).mergeSchema, listOpts, sourcePaths(spec).join(", "));
   data = new StructType(data.fields.filter((f) => !isPartition(f.name)).map((f) => ({ ...f, nullable: true })));
   if (format === "csv") for (const f of data.fields) checkCsvType(f.name, f.type);
   if (format === "text" && user && (data.length !== 1 || data.fields[0]!.type.kind !== "string")) {
@@ -114,7 +176,26 @@ function resolveFiles(spec: DataSourceSpec): ResolvedFiles {
   if (data.length === 0 && partitionSchema.length === 0 && format !== "parquet") {
     throw configError("UNABLE_TO_INFER_SCHEMA", `Unable to infer schema for ${format.toUpperCase()} at ${spec.paths.join(", ")}: no data found. It must be specified manually with .schema(...).`, { path: spec.paths.join(", ") });
   }
-  return { format, files, partitionColumns: listing.partitionColumns, dataSchema: data, partitionSchema };
+  return { format, files, partitionColumns: listing.partitionColumns, dataSchema: data, partitionSchema, tolerance: listOpts };
+}
+
+/**
+ * The one path or glob a streaming file source reads, after checking its options: a path that is
+ * not a glob must exist (Spark 4.0.1 fails at load() with PATH_NOT_FOUND; a glob may match nothing
+ * yet: test/file-options/expected/glob-nothing-stream.json).
+ */
+export function streamingSourcePath(spec: DataSourceSpec): string {
+  const format = asFileFormat(spec.format);
+  parseFileReadOptions(format, spec.options, { streaming: true, sessionTimeZone: defaultTimeZone(spec.options) });
+  const paths = sourcePaths(spec);
+  const path = paths[0];
+  if (paths.length !== 1 || path === undefined) {
+    throw configError("INVALID_OPTION", `A streaming ${format} source reads exactly one path or glob; got ${paths.length}`, { format });
+  }
+  if (!isGlob(path) && !existsSync(resolve(path))) {
+    throw analysisError("PATH_NOT_FOUND", `Path does not exist: ${resolve(path)}. Create the folder before starting the stream, or read a glob such as ${join(path, "*")} whose matches may appear later.`, { path: resolve(path) });
+  }
+  return path;
 }
 
 /** The schema of a file source: data columns, then partition columns. Synchronous. */
@@ -139,9 +220,13 @@ export function readFileBatches(format: string, path: string, schema: StructType
   }
 }
 
-/** Read several files of `format` in file order, then record order (JSON/CSV decoded ahead in worker threads when large enough). */
+/**
+ * Read several files of `format` in file order, then record order (JSON/CSV decoded ahead in
+ * worker threads when large enough), skipping missing or corrupt files as the options say.
+ */
 export async function* readFilesBatches(format: string, files: readonly FileToRead[], schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext): AsyncGenerator<ColumnBatch> {
-  for await (const x of readFilesInOrder(format, files, schema, options, ctx, readFileBatches)) yield x.batch;
+  for (const f of files) checkUncompressed(asFileFormat(format), f.path);
+  for await (const x of readFilesTolerantly(format, files, schema, options, ctx, readFileBatches, readTolerance(options))) yield x.batch;
 }
 
 /** A partition value as the engine value of its column type (null when it does not parse). */
@@ -188,8 +273,7 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
     children: [],
     describe: () => `FileScan ${spec.format} [${outSchema.fieldNames.join(",")}] ${spec.paths.join(", ")}`,
     async *execute(ctx: TaskContext) {
-      // Listing happens again at execution so files added since analysis are read (as Spark does per action).
-      resolved ??= resolveFiles(spec.userSchema ? spec : { ...spec, userSchema: StructType.of(node.dataSchema) });
+      resolved ??= resolveFiles(spec.userSchema ? spec : { ...spec, userSchema: StructType.of(node.dataSchema) }, spec.options.timeZone ?? ctx.eval.timeZone, spec);
       const r = resolved;
       const tz = spec.options.timeZone ?? ctx.eval.timeZone;
       const pIndex = (name: string) => r.partitionSchema.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
@@ -198,9 +282,10 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
         const kept = r.dataSchema.fields.filter((f) => requiredNames.has(f.name.toLowerCase()));
         readSchema = new StructType(kept.length > 0 || r.dataSchema.length === 0 ? kept : [r.dataSchema.fields[0]!]);
       }
-      // Files in order; JSON/CSV decoded in worker threads when large enough (parallel-read.ts).
+      // Files in order; JSON/CSV decoded in worker threads when large enough (parallel-read.ts);
+      // missing or corrupt files fail or are skipped as the options say (tolerant-read.ts).
       const counts = { malformed: 0, dropped: 0 };
-      for await (const { fileIndex, batch: b } of readFilesInOrder(r.format, r.files, readSchema, spec.options, { ...ctx, malformedRecords: counts }, readFileBatches)) {
+      for await (const { fileIndex, batch: b } of readFilesTolerantly(r.format, r.files, readSchema, spec.options, { ...ctx, malformedRecords: counts }, readFileBatches, r.tolerance)) {
         const file = r.files[fileIndex]!;
         const cols = outSchema.fields.map((f) => {
           const p = pIndex(f.name);

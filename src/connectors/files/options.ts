@@ -1,18 +1,30 @@
 /**
  * Option maps of the file formats, with Spark's names and defaults. Keys match case-insensitively.
  * Parsing collects every problem and throws one `INVALID_OPTION` config error listing them all.
- * Unknown keys are ignored as Spark ignores them, except near-misses of a known key (edit distance
- * ≤ 2, e.g. `heder`), which are rejected with the suggestion: a silent typo changes results.
+ * Every key Sluice accepts does something (or is one Spark itself ignores in that place, such as
+ * `maxFilesPerTrigger` on a batch read); any other key is an error naming it, with the closest
+ * known key when one is near (edit distance ≤ 2, e.g. `heder` → `header`).
+ *
+ * Echo rule: an error quotes a value only for options with a closed domain (booleans, numbers,
+ * enumerations, characters, separators, timestamps), cut to 64 characters; values of unknown
+ * keys are never quoted, since a misspelt key may carry a secret.
  */
 import { configError, editDistance } from "../../common/errors.js";
+import { getTimeZone } from "../../expr/datetime/time-zone.js";
+import { parseTimestampLenient } from "./datetime-text.js";
 
 export type ParseMode = "PERMISSIVE" | "DROPMALFORMED" | "FAILFAST";
 export type FileFormat = "json" | "csv" | "parquet" | "text";
 
-/** Options every file source or sink understands (or that the streaming layer reads). */
+/**
+ * Options every file source or sink accepts: listing and tolerance options (file-listing.ts,
+ * tolerant-read.ts), the streaming source's (file-stream-source.ts) and the query's
+ * (checkpointLocation, queryName), which Spark ignores on a batch read, and write options Spark
+ * ignores on a read (compression, maxRecordsPerFile). Options that only make sense for some
+ * formats or modes are checked where they apply (`checkReadOptionPlace`).
+ */
 const COMMON_KEYS = [
   "path",
-  "paths",
   "basePath",
   "pathGlobFilter",
   "recursiveFileLookup",
@@ -23,7 +35,6 @@ const COMMON_KEYS = [
   "timeZone",
   "locale",
   "compression",
-  "codec",
   "encoding",
   "charset",
   "samplingRatio",
@@ -68,8 +79,20 @@ export class OptionReader {
     return this.#raw.get(key.toLowerCase())?.value;
   }
 
+  /** Record a bad value of a closed-domain option (the value is quoted, cut to 64 characters). */
   problem(key: string, value: string, expected: string): void {
-    this.#problems.push(`${key}=${JSON.stringify(value)} (expected ${expected})`);
+    const shown = value.length > 64 ? `${value.slice(0, 64)}…` : value;
+    this.#problems.push(`${key}=${JSON.stringify(shown)} (expected ${expected})`);
+  }
+
+  /** Record a problem with `key` that does not quote its value. */
+  refuse(key: string, why: string): void {
+    this.#problems.push(`${key} (${why})`);
+  }
+
+  /** Whether the user gave `key` (any case). */
+  has(key: string): boolean {
+    return this.#raw.has(key.toLowerCase());
   }
 
   str(key: string, def: string): string {
@@ -124,6 +147,18 @@ export class OptionReader {
     return this.oneOf("mode", ["PERMISSIVE", "DROPMALFORMED", "FAILFAST"] as const, "PERMISSIVE");
   }
 
+  /**
+   * `locale` (Spark's default en-US, used for month and day names) and `samplingRatio` (schema
+   * inference over a sample): Sluice parses with en-US names and infers from every record, so
+   * other values, which change results in Spark, are refused.
+   */
+  private checkLocaleAndSampling(): void {
+    const locale = this.#raw.get("locale")?.value;
+    if (locale !== undefined && !/^en([-_]US)?$/i.test(locale.trim())) this.problem("locale", locale, "en-US (the only locale Sluice parses and formats dates with)");
+    const ratio = this.#raw.get("samplingratio")?.value;
+    if (ratio !== undefined && Number(ratio) !== 1) this.problem("samplingRatio", ratio, "1.0: Sluice infers schemas from every record; give a schema with .schema(...) to skip inference");
+  }
+
   /** encoding/charset: Sluice reads and writes UTF-8 only. */
   utf8Only(): void {
     for (const key of ["encoding", "charset"]) {
@@ -132,24 +167,82 @@ export class OptionReader {
     }
   }
 
-  /** Throw one INVALID_OPTION error naming every bad key, including near-miss typos. */
+  /** Throw one INVALID_OPTION error naming every bad key, unknown keys included (values unquoted). */
   finish(): void {
     const typos: string[] = [];
     for (const [lower, { key }] of this.#raw) {
-      if (this.#known.has(lower) || lower.length < 4) continue;
+      if (this.#known.has(lower)) continue;
       let best: string | undefined;
       let bestD = 3;
       for (const k of this.#known) {
         const d = editDistance(lower, k);
         if (d < bestD) (bestD = d), (best = k);
       }
-      if (best !== undefined) typos.push(`${key} (unknown option; did you mean ${this.#knownNames.get(best)}?)`);
+      const hint = UNSUPPORTED_HINTS[lower] ?? (best !== undefined ? `did you mean ${this.#knownNames.get(best)}?` : "not an option of this source or sink");
+      typos.push(`${key} (unknown option; ${hint})`);
     }
+    this.checkLocaleAndSampling();
     const all = [...this.#problems, ...typos];
     if (all.length > 0) {
       throw configError("INVALID_OPTION", `Invalid ${this.format} options: ${all.join("; ")}`, { format: this.format, options: all.join("; ") });
     }
   }
+}
+
+/** Keys Sluice does not take although Spark does, with what to use instead. */
+const UNSUPPORTED_HINTS: Readonly<Record<string, string>> = {
+  codec: "Sluice does not take Spark's `codec` alias; use compression",
+  paths: "pass the paths to load(...)",
+};
+
+/** How files are found and which problems while reading them are tolerated (Spark's generic file source options). */
+export interface FileListingOptions {
+  readonly basePath?: string;
+  /** A glob on file names (not folders), e.g. `*.json` or `part-{0,1}*`. */
+  readonly pathGlobFilter?: string;
+  /** Walk folders without inferring partition columns from `col=value` names. */
+  readonly recursiveFileLookup: boolean;
+  /** Keep only files whose modification time is before / after this instant (epoch µs, compared as Spark does). */
+  readonly modifiedBeforeUs?: number;
+  readonly modifiedAfterUs?: number;
+  readonly timeZone: string;
+  /** Skip files deleted after listing instead of failing. */
+  readonly ignoreMissingFiles: boolean;
+  /** Skip the rest of a file that cannot be read (truncated or not of the format) instead of failing. */
+  readonly ignoreCorruptFiles: boolean;
+}
+
+/** Whether a file read tolerates missing or corrupt files (the `ignore*Files` options). */
+export type ReadTolerance = Pick<FileListingOptions, "ignoreMissingFiles" | "ignoreCorruptFiles">;
+
+/** `modifiedBefore`/`modifiedAfter`: a timestamp such as 2021-01-01T00:00:00 in the `timeZone` option's zone (else `sessionTimeZone`). */
+function modifiedOption(o: OptionReader, key: string, streaming: boolean, timeZone: string): number | undefined {
+  const v = o.raw(key);
+  if (v === undefined) return undefined;
+  // Spark 4.0.1 refuses these options on streaming file sources (test/file-options/expected/modified-after-stream.json).
+  if (streaming) return void o.refuse(key, "not allowed on a streaming file source: Spark reads every new file; filter on the file's arrival instead");
+  const us = parseTimestampLenient(v.trim(), getTimeZone(timeZone));
+  if (us === null) o.problem(key, v, "a timestamp such as 2021-01-01T00:00:00");
+  return us ?? undefined;
+}
+
+/** The listing and tolerance options of a read, recorded on `o` (which reports their problems). */
+export function fileListingOptions(o: OptionReader, opts: { streaming: boolean; sessionTimeZone: string }): FileListingOptions {
+  const timeZone = o.raw("timeZone") ?? opts.sessionTimeZone;
+  const basePath = o.optStr("basePath");
+  const pathGlobFilter = o.optStr("pathGlobFilter");
+  const before = modifiedOption(o, "modifiedBefore", opts.streaming, timeZone);
+  const after = modifiedOption(o, "modifiedAfter", opts.streaming, timeZone);
+  return {
+    ...optional("basePath", basePath),
+    ...optional("pathGlobFilter", pathGlobFilter),
+    recursiveFileLookup: o.bool("recursiveFileLookup", false),
+    ...optional("modifiedBeforeUs", before),
+    ...optional("modifiedAfterUs", after),
+    timeZone,
+    ignoreMissingFiles: o.bool("ignoreMissingFiles", false),
+    ignoreCorruptFiles: o.bool("ignoreCorruptFiles", false),
+  };
 }
 
 /** A lineSep value: any non-empty string; undefined means "\n", "\r\n" or "\r" when reading. */
@@ -175,8 +268,13 @@ export interface JsonReadOptions {
   readonly lineSep?: string;
 }
 
+const JSON_READ_KEYS = ["allowUnquotedFieldNames", "allowNumericLeadingZeros", "allowBackslashEscapingAnyCharacter", "allowNonNumericNumbers", "allowUnquotedControlChars", "ignoreNullFields", "timestampNTZFormat", "enableDateTimeParsingFallback"];
+
 export function parseJsonReadOptions(raw: Readonly<Record<string, string>>): JsonReadOptions {
-  const o = new OptionReader("json", raw, ["allowUnquotedFieldNames", "allowNumericLeadingZeros", "allowBackslashEscapingAnyCharacter", "allowNonNumericNumbers", "allowUnquotedControlChars", "ignoreNullFields", "timestampNTZFormat", "enableDateTimeParsingFallback"]);
+  return finished(new OptionReader("json", raw, JSON_READ_KEYS), jsonReadOptions);
+}
+
+function jsonReadOptions(o: OptionReader): JsonReadOptions {
   o.utf8Only();
   const r: JsonReadOptions = {
     multiLine: o.bool("multiLine", false),
@@ -192,7 +290,6 @@ export function parseJsonReadOptions(raw: Readonly<Record<string, string>>): Jso
     dropFieldIfAllNull: o.bool("dropFieldIfAllNull", false),
     ...optional("lineSep", lineSepOption(o)),
   };
-  o.finish();
   return r;
 }
 
@@ -233,8 +330,13 @@ function sepOption(o: OptionReader): string {
   return v === "\\t" ? "\t" : v;
 }
 
+const CSV_READ_KEYS = ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping", "maxColumns", "maxCharsPerColumn", "unescapedQuoteHandling", "timestampNTZFormat", "enableDateTimeParsingFallback"];
+
 export function parseCsvReadOptions(raw: Readonly<Record<string, string>>): CsvReadOptions {
-  const o = new OptionReader("csv", raw, ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping", "maxColumns", "maxCharsPerColumn", "unescapedQuoteHandling", "timestampNTZFormat", "enableDateTimeParsingFallback"]);
+  return finished(new OptionReader("csv", raw, CSV_READ_KEYS), csvReadOptions);
+}
+
+function csvReadOptions(o: OptionReader): CsvReadOptions {
   o.utf8Only();
   const r: CsvReadOptions = {
     header: o.bool("header", false),
@@ -260,7 +362,6 @@ export function parseCsvReadOptions(raw: Readonly<Record<string, string>>): CsvR
     enforceSchema: o.bool("enforceSchema", true),
   };
   if (r.lineSep !== undefined && r.lineSep.length > 2) o.problem("lineSep", r.lineSep, "at most 2 characters for CSV");
-  o.finish();
   return r;
 }
 
@@ -270,36 +371,50 @@ export interface TextReadOptions {
 }
 
 export function parseTextReadOptions(raw: Readonly<Record<string, string>>): TextReadOptions {
-  const o = new OptionReader("text", raw);
+  return finished(new OptionReader("text", raw), textReadOptions);
+}
+
+function textReadOptions(o: OptionReader): TextReadOptions {
   o.utf8Only();
-  const r = { wholetext: o.bool("wholetext", false), ...optional("lineSep", lineSepOption(o)) };
-  o.finish();
-  return r;
+  return { wholetext: o.bool("wholetext", false), ...optional("lineSep", lineSepOption(o)) };
 }
 
 export interface ParquetReadOptions {
   readonly mergeSchema: boolean;
 }
 
+const PARQUET_READ_KEYS = ["datetimeRebaseMode", "int96RebaseMode"];
+
 export function parseParquetReadOptions(raw: Readonly<Record<string, string>>): ParquetReadOptions {
-  const o = new OptionReader("parquet", raw, ["datetimeRebaseMode", "int96RebaseMode"]);
-  const r = { mergeSchema: o.bool("mergeSchema", false) };
+  return finished(new OptionReader("parquet", raw, PARQUET_READ_KEYS), parquetReadOptions);
+}
+
+const parquetReadOptions = (o: OptionReader): ParquetReadOptions => ({ mergeSchema: o.bool("mergeSchema", false) });
+
+function finished<T>(o: OptionReader, read: (o: OptionReader) => T): T {
+  const r = read(o);
   o.finish();
   return r;
 }
 
-/** Validate the read options of any file format (used at DataFrame creation). */
-export function parseReadOptions(format: FileFormat, raw: Readonly<Record<string, string>>): JsonReadOptions | CsvReadOptions | TextReadOptions | ParquetReadOptions {
-  switch (format) {
-    case "json":
-      return parseJsonReadOptions(raw);
-    case "csv":
-      return parseCsvReadOptions(raw);
-    case "text":
-      return parseTextReadOptions(raw);
-    case "parquet":
-      return parseParquetReadOptions(raw);
-  }
+export type FormatReadOptions = JsonReadOptions | CsvReadOptions | TextReadOptions | ParquetReadOptions;
+
+const FORMAT_READERS: Record<FileFormat, { keys: readonly string[]; read: (o: OptionReader) => FormatReadOptions }> = {
+  json: { keys: JSON_READ_KEYS, read: jsonReadOptions },
+  csv: { keys: CSV_READ_KEYS, read: csvReadOptions },
+  text: { keys: [], read: textReadOptions },
+  parquet: { keys: PARQUET_READ_KEYS, read: parquetReadOptions },
+};
+
+/**
+ * Every read option of a file source, checked at once (one INVALID_OPTION error for all the
+ * problems): the format's options and the listing and tolerance options.
+ */
+export function parseFileReadOptions(format: FileFormat, raw: Readonly<Record<string, string>>, mode: { streaming: boolean; sessionTimeZone: string }): { format: FormatReadOptions; listing: FileListingOptions } {
+  const { keys, read } = FORMAT_READERS[format];
+  const o = new OptionReader(format, raw, keys);
+  const listing = fileListingOptions(o, mode);
+  return { listing, format: finished(o, read) };
 }
 
 export function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {

@@ -198,9 +198,9 @@ describe("errors", () => {
     const msg = (err as Error).message;
     for (const k of ["mode", "sep", "header", "encoding"]) expect(msg).toContain(k);
   });
-  it("near-miss option typos are rejected with a suggestion; unknown keys are ignored", () => {
+  it("near-miss option typos are rejected with a suggestion; other unknown keys are rejected by name", () => {
     expect(() => resolveFileSource(spec("csv", R + "c1.csv", { heder: "true" }))).toThrow(expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringContaining("did you mean header") }));
-    expect(() => resolveFileSource(spec("json", R + "j1.json", { multiline: "true", somethingElse: "1" }))).not.toThrow();
+    expect(() => resolveFileSource(spec("json", R + "j1.json", { multiline: "true", somethingElse: "1" }))).toThrow(expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringContaining("somethingElse (unknown option") }));
   });
   it("nested types in CSV are rejected", () => {
     expect(() => resolveFileSource(spec("csv", R + "c1.csv", {}, "a ARRAY<INT>"))).toThrow(expect.objectContaining({ code: "UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE" }));

@@ -110,16 +110,15 @@ export class FileStreamSinkLog extends MetadataLog<readonly SinkFileStatus[]> {
       });
   }
 
-  /** The files committed by all manifest entries (adds minus deletes). */
-  committedFiles(): string[] {
-    const files = new Set<string>();
+  /** The files committed by all manifest entries (adds minus deletes), as the manifest records them; they may since have been deleted. */
+  committedFileStatuses(): SinkFileStatus[] {
+    const files = new Map<string, SinkFileStatus>();
     for (const id of this.listBatchIds()) {
       for (const e of this.get(id)!) {
-        if (e.action === "add") files.add(e.path);
+        if (e.action === "add") files.set(e.path, e);
         else files.delete(e.path);
       }
     }
-    return [...files];
+    return [...files.values()];
   }
 }
-

@@ -5,8 +5,9 @@
  *      (partition columns are not stored in the files; null or "" → __HIVE_DEFAULT_PARTITION__);
  *      each batch is encoded and written as it arrives (JSON/CSV/text appended through a file
  *      stream, Parquet as row groups: parquet-writer.ts), so memory does not grow with the input;
- *   3. each file is `part-00000-<uuid>-c000.<ext>` under `_temporary/`, renamed into place only
- *      after all input succeeded (overwrite removes the old files then);
+ *   3. each file is `part-00000-<uuid>-c000.<ext>` under `_temporary/` (with maxRecordsPerFile,
+ *      a folder's next file after that many rows is `-c001`, `-c002`, … as in Spark), renamed into
+ *      place only after all input succeeded (overwrite removes the old files then);
  *   4. `_SUCCESS` marks the finished job.
  */
 import { randomUUID } from "node:crypto";
@@ -17,7 +18,7 @@ import type { Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { type ColumnBatch, makeBatch, takeBatch } from "../../columnar/column-batch.js";
-import { analysisError, unsupported } from "../../common/errors.js";
+import { analysisError, configError, unsupported } from "../../common/errors.js";
 import { civilFromDays, floorDiv } from "../../expr/datetime/calendar.js";
 import { getTimeZone, toLocalUs } from "../../expr/datetime/time-zone.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
@@ -70,6 +71,17 @@ function makeEncoder(format: FileFormat, options: Readonly<Record<string, string
       return { ext: `${ext}.parquet`, header: () => "", body: (b) => b, gzip: false, parquetCodec: codec };
     }
   }
+}
+
+/** Spark's maxRecordsPerFile write option: rows per file at most; 0 or less (the default) means no limit. */
+function maxRecordsPerFile(options: Readonly<Record<string, string>>): number {
+  const key = Object.keys(options).find((k) => k.toLowerCase() === "maxrecordsperfile");
+  if (key === undefined) return 0;
+  const n = Number(options[key]);
+  if (!Number.isSafeInteger(n)) {
+    throw configError("INVALID_OPTION", `Invalid write options: maxRecordsPerFile=${JSON.stringify(options[key]!.slice(0, 64))} (expected an integer; 0 or less means no limit)`, { option: "maxRecordsPerFile" });
+  }
+  return n;
 }
 
 /** A partition value as Spark casts it to a string for the folder name (before escaping). */
@@ -174,11 +186,17 @@ async function writePartitioned(
   const dataSchema = new StructType(dataIdx.map((i) => schema.fields[i]!));
   const enc = makeEncoder(spec.format, spec.options, spec.timeZone, dataSchema);
   const uuid = randomUUID();
+  const maxRecords = maxRecordsPerFile(spec.options);
+  /** The open file of each folder, the rows in it, how many files the folder had before it, and the files already full. */
   const files = new Map<string, PartFile>();
+  const rowsIn = new Map<string, number>();
+  const filesBefore = new Map<string, number>();
+  const full: PartFile[] = [];
   const fileFor = (rel: string): PartFile => {
     let f = files.get(rel);
     if (!f) {
-      const name = rel === "" ? `part-00000-${uuid}-c000${enc.ext}${enc.gzip ? ".gz" : ""}` : `part-00000-${uuid}.c000${enc.ext}${enc.gzip ? ".gz" : ""}`;
+      const c = `c${String(filesBefore.get(rel) ?? 0).padStart(3, "0")}`;
+      const name = rel === "" ? `part-00000-${uuid}-${c}${enc.ext}${enc.gzip ? ".gz" : ""}` : `part-00000-${uuid}.${c}${enc.ext}${enc.gzip ? ".gz" : ""}`;
       const tmpFile = join(stagingDir, rel, name);
       mkdirSync(dirname(tmpFile), { recursive: true });
       const finalFile = join(dir, rel, name);
@@ -187,12 +205,30 @@ async function writePartitioned(
     }
     return f;
   };
+  /** Write `data` into folder `rel`, closing its file and starting the next one each maxRecords rows. */
+  const writeTo = async (rel: string, data: ColumnBatch): Promise<void> => {
+    for (let off = 0; off < data.numRows; ) {
+      const f = fileFor(rel);
+      const used = rowsIn.get(rel) ?? 0;
+      const n = maxRecords > 0 ? Math.min(maxRecords - used, data.numRows - off) : data.numRows - off;
+      await f.write(n === data.numRows ? data : takeBatch(data, Array.from({ length: n }, (_, i) => off + i)));
+      off += n;
+      rowsIn.set(rel, used + n);
+      if (maxRecords > 0 && used + n >= maxRecords) {
+        await f.close();
+        full.push(f);
+        files.delete(rel);
+        rowsIn.set(rel, 0);
+        filesBefore.set(rel, (filesBefore.get(rel) ?? 0) + 1);
+      }
+    }
+  };
   try {
     for await (const batch of batches) {
       if (batch.numRows === 0) continue;
       const data = makeBatch(dataSchema, dataIdx.map((i) => batch.columns[i]!), batch.numRows);
       if (pIdx.length === 0) {
-        await fileFor("").write(data);
+        await writeTo("", data);
         continue;
       }
       const groups = new Map<string, number[]>();
@@ -209,15 +245,15 @@ async function writePartitioned(
         if (!g) groups.set(rel, (g = []));
         g.push(r);
       }
-      for (const [rel, rows] of groups) await fileFor(rel).write(takeBatch(data, rows));
+      for (const [rel, rows] of groups) await writeTo(rel, takeBatch(data, rows));
     }
-    if (files.size === 0 && pIdx.length === 0 && spec.emptyFile) fileFor("");
+    if (files.size === 0 && full.length === 0 && pIdx.length === 0 && spec.emptyFile) fileFor("");
     for (const f of files.values()) await f.close();
   } catch (e) {
     for (const f of files.values()) await f.abort(e);
     throw e;
   }
-  const all = [...files.values()];
+  const all = [...full, ...files.values()];
   return { staged: all.map((f) => f.tmpFile), finals: all.map((f) => f.finalFile) };
 }
 

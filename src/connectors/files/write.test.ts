@@ -204,3 +204,27 @@ describe("files written by PySpark", () => {
     expect(r.ddl).toBe(DDL);
   });
 });
+
+describe("maxRecordsPerFile", () => {
+  const rows = [1, 2, 3, 4, 5].map((id) => ({ id, p: id % 2 }));
+  it("starts a folder's next file (-c001, -c002, …) every N rows, as Spark names them", async () => {
+    const dir = join(tempDir(), "out");
+    await write("id INT, p INT", rows, { format: "json", path: dir, options: { maxRecordsPerFile: "2" } });
+    const names = readdirSync(dir).filter((n) => n.startsWith("part-")).sort();
+    expect(names.map((n) => n.replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/, "U"))).toEqual(["part-00000-U-c000.json", "part-00000-U-c001.json", "part-00000-U-c002.json"]);
+    expect(names.map((n) => readFileSync(join(dir, n), "utf8").trim().split("\n").length)).toEqual([2, 2, 1]);
+    expect((await read(spec("json", dir, {}, "id INT, p INT"))).rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+  it("counts per partition folder; 0 means no limit", async () => {
+    const dir = join(tempDir(), "out");
+    await write("id INT, p INT", rows, { format: "parquet", path: dir, options: { maxRecordsPerFile: "2" }, partitionBy: ["p"] });
+    expect(readdirSync(join(dir, "p=1")).filter((n) => n.startsWith("part-")).length).toBe(2); // ids 1, 3, 5
+    expect(readdirSync(join(dir, "p=0")).filter((n) => n.startsWith("part-")).length).toBe(1); // ids 2, 4
+    const one = join(tempDir(), "out");
+    await write("id INT, p INT", rows, { format: "csv", path: one, options: { maxRecordsPerFile: "0" } });
+    expect(readdirSync(one).filter((n) => n.startsWith("part-")).length).toBe(1);
+  });
+  it("a value that is not an integer is INVALID_OPTION", async () => {
+    await expect(write("id INT, p INT", rows, { format: "json", path: join(tempDir(), "out"), options: { maxRecordsPerFile: "many" } })).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("maxRecordsPerFile") });
+  });
+});

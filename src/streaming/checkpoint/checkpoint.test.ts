@@ -47,6 +47,10 @@ describe("checkpoint logs", () => {
     const commits = new CommitLog(dir);
     writeFileSync(join(dir, "3"), "v1\n{}");
     expect(() => commits.get(3)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT" }));
+    // a damaged commit entry can be deleted: its batch then runs again
+    commits.add(4, { nextBatchWatermarkMs: 0 });
+    writeFileSync(join(dir, "4"), readFileSync(join(dir, "4"), "utf8").slice(0, -2));
+    expect(() => commits.get(4)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT", message: expect.stringContaining("Delete it to run that batch again") }));
   });
 
   it("keeps the query id stable and rejects a different query on the same checkpoint", () => {

@@ -30,6 +30,8 @@ export interface FileKind {
   readonly corruptCode: string;
   /** What the user can do, appended to every error. */
   readonly fix: string;
+  /** What the user can do about a damaged file, when it differs from `fix` (which is for missing ones). */
+  readonly damagedFix?: string;
 }
 
 export const CHECKPOINT_FILE: FileKind = {
@@ -60,7 +62,7 @@ export function* checksummedPieces(name: string, body: Iterable<string>): Genera
 }
 
 export function corrupt(kind: FileKind, file: string, problem: string, cause?: unknown): SluiceError {
-  return new SluiceError("input", kind.corruptCode, `${kind.label} ${file} is ${problem}. ${kind.fix}`, { file }, cause === undefined ? undefined : { cause });
+  return new SluiceError("input", kind.corruptCode, `${kind.label} ${file} is ${problem}. ${kind.damagedFix ?? kind.fix}`, { file }, cause === undefined ? undefined : { cause });
 }
 
 /**

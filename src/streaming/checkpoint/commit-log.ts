@@ -3,6 +3,7 @@
  * offsets entry but no commit entry is re-run on restart. Holds the watermark for batch N+1.
  */
 import { SluiceError } from "../../common/errors.js";
+import { CHECKPOINT_FILE } from "./checksummed-file.js";
 import { MetadataLog, parseJsonFrom } from "./metadata-log.js";
 
 export interface CommitMetadata {
@@ -10,6 +11,11 @@ export interface CommitMetadata {
 }
 
 export class CommitLog extends MetadataLog<CommitMetadata> {
+  constructor(dir: string) {
+    // Only the last entry is read; without it its batch runs again, as after a crash before the commit.
+    super(dir, { ...CHECKPOINT_FILE, damagedFix: "Delete it to run that batch again (sinks skip what they already hold), or restore the checkpoint folder from a backup." });
+  }
+
   protected serialize(e: CommitMetadata): string {
     return JSON.stringify(e);
   }

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
-import { CHECKPOINT_FILE, type FileKind, checksummedPieces, readChecksummed } from "./checksummed-file.js";
+import { CHECKPOINT_FILE, type FileKind, checksummedPieces, corrupt, readChecksummed } from "./checksummed-file.js";
 
 export abstract class MetadataLog<T> {
   constructor(
@@ -47,7 +47,7 @@ export abstract class MetadataLog<T> {
       return this.deserialize(body, file);
     } catch (e) {
       if (e instanceof SluiceError) throw e;
-      throw new SluiceError("input", this.kind.corruptCode, `${this.kind.label} ${file} is corrupt or truncated: ${(e as Error).message}. ${this.kind.fix}`, { file }, { cause: e });
+      throw corrupt(this.kind, file, `corrupt or truncated: ${(e as Error).message}`, e);
     }
   }
 

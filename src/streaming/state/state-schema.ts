@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
 import { StructType } from "../../types/struct-type.js";
 import { writeFileAtomic } from "../checkpoint/atomic-file.js";
-import { checksummedPieces, readChecksummed } from "../checkpoint/checksummed-file.js";
+import { checksummedPieces, corrupt, readChecksummed } from "../checkpoint/checksummed-file.js";
 import { STATE_FILE } from "./state-files.js";
 import type { StateSchema, StateStoreId } from "./state-store.js";
 
@@ -19,14 +19,14 @@ export function checkStateSchema(dir: string, id: StateStoreId, schema: StateSch
     writeFileAtomic(file, checksummedPieces("schema", [JSON.stringify(current)]), { createOnly: true });
     return;
   }
-  const kind = { ...STATE_FILE, label: "State schema file" };
+  const kind = { ...STATE_FILE, label: "State schema file", damagedFix: "If the query's stateful operators have not changed, delete it: it is written again from the query." };
   const body = readChecksummed(file, kind).body;
   let stored: { keySchema: string; valueSchema: string };
   try {
     stored = JSON.parse(body);
     if (typeof stored.keySchema !== "string" || typeof stored.valueSchema !== "string") throw new Error("no keySchema/valueSchema");
   } catch (e) {
-    throw new SluiceError("input", "STATE_CORRUPT", `State schema file ${file} is corrupt: ${(e as Error).message}. ${kind.fix}`, { file });
+    throw corrupt(kind, file, `corrupt: ${(e as Error).message}`);
   }
   if (stored.keySchema !== current.keySchema || stored.valueSchema !== current.valueSchema) {
     const ddl = (j: string): string => StructType.fromJson(j).toDDL();

@@ -115,6 +115,9 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     // a snapshot renamed to a later version would pass for that version's state
     renameSync(join(dir, "1.snapshot"), join(dir, "3.snapshot"));
     await expect(reopen(3)).rejects.toMatchObject({ code: "STATE_CORRUPT", message: expect.stringContaining("renamed") });
+    const schemaFile = join(dir, "_metadata", "schema");
+    writeFileSync(schemaFile, readFileSync(schemaFile, "utf8").slice(0, 20));
+    expect(() => make(id, schema, conf)).toThrowError(expect.objectContaining({ code: "STATE_CORRUPT", context: { file: schemaFile }, message: expect.stringContaining("delete it") }));
   });
 
   it("abort drops the batch's changes", async () => {

@@ -1,0 +1,119 @@
+/**
+ * File options end to end where no PySpark answer is recorded (file-options.test.ts has those):
+ * Sluice's own refusals (symbolic link loops, compressed input, unknown keys on reads and
+ * writes), recovery of a stream that failed on a deleted file, fileNameOnly, and the load-time
+ * listing shared by every action of a DataFrame.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { Session } from "../../src/index.js";
+import type { DataFrame } from "../../src/dataframe/dataframe.js";
+
+const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+const tmp = (): string => mkdtempSync(join(tmpdir(), "sluice-file-options-"));
+
+function put(path: string, body: string | Uint8Array, mtimeSec?: number): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, body);
+  if (mtimeSec !== undefined) utimesSync(path, mtimeSec, mtimeSec);
+}
+
+const ids = async (df: DataFrame): Promise<number[]> => (await df.collect()).map((r) => r.id as number).sort((a, b) => a - b);
+
+/** Run `df` with availableNow into foreachBatch; the ids read. */
+async function runStream(df: DataFrame, chk: string): Promise<number[]> {
+  const got: number[] = [];
+  const q = await df.writeStream
+    .foreachBatch(async (b) => void got.push(...(await b.collect()).map((r) => r.id as number)))
+    .option("checkpointLocation", chk)
+    .trigger({ availableNow: true })
+    .start();
+  await q.awaitTermination();
+  return got.sort((a, b) => a - b);
+}
+
+describe("file listing refusals", () => {
+  it("a symbolic link to a folder being walked fails naming it instead of listing forever", () => {
+    const root = tmp();
+    put(join(root, "in/a.json"), '{"id":1}\n');
+    symlinkSync("..", join(root, "in/loop"));
+    expect(() => spark.read.schema("id INT").option("recursiveFileLookup", true).json(join(root, "in"))).toThrow(
+      expect.objectContaining({ code: "SYMLINK_LOOP", message: expect.stringContaining(join(root, "in/loop")) }),
+    );
+  });
+
+  it("compressed JSON/CSV/text input is refused naming the file, not read as garbage; pathGlobFilter can leave it out", async () => {
+    const root = tmp();
+    put(join(root, "in/a.json"), '{"id":1}\n');
+    put(join(root, "in/b.json.gz"), gzipSync('{"id":2}\n'));
+    expect(() => spark.read.schema("id INT").json(join(root, "in"))).toThrow(expect.objectContaining({ code: "UNSUPPORTED_COMPRESSION", message: expect.stringContaining("b.json.gz") }));
+    expect(await ids(spark.read.schema("id INT").option("pathGlobFilter", "*.json").json(join(root, "in")))).toEqual([1]);
+    const q = await spark.readStream.schema("id INT").json(join(root, "in")).writeStream.foreachBatch(async () => {}).option("checkpointLocation", join(root, "chk")).trigger({ availableNow: true }).start();
+    await expect(q.awaitTermination()).rejects.toSatisfy((e: unknown) => JSON.stringify(e, Object.getOwnPropertyNames(e)).includes("UNSUPPORTED_COMPRESSION"));
+  });
+
+  it("an invalid pathGlobFilter fails naming the pattern", () => {
+    const root = tmp();
+    put(join(root, "in/a.json"), '{"id":1}\n');
+    expect(() => spark.read.schema("id INT").option("pathGlobFilter", "[a.json").json(join(root, "in"))).toThrow(expect.objectContaining({ code: "INVALID_GLOB", message: expect.stringContaining('"[a.json"') }));
+  });
+});
+
+describe("unknown option keys", () => {
+  it("are errors naming the key on batch and streaming reads and on writes; the value is not shown", async () => {
+    const root = tmp();
+    put(join(root, "in/a.json"), '{"id":1}\n');
+    const named = expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringContaining("apiKey (unknown option") });
+    expect(() => spark.read.schema("id INT").option("apiKey", "s3cr3t").json(join(root, "in"))).toThrow(named);
+    expect(() => spark.readStream.schema("id INT").option("apiKey", "s3cr3t").json(join(root, "in"))).toThrow(named);
+    const df = spark.read.schema("id INT").json(join(root, "in"));
+    await expect(df.write.format("json").option("apiKey", "s3cr3t").save(join(root, "out"))).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.not.stringContaining("s3cr3t") });
+    await expect(df.write.format("csv").option("codec", "gzip").save(join(root, "out2"))).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining("use compression") });
+  });
+});
+
+describe("missing files in a stream", () => {
+  it("a file logged for a batch and deleted before its re-run fails naming it; restarting with ignoreMissingFiles skips it", async () => {
+    const root = tmp();
+    const [inDir, chk] = [join(root, "in"), join(root, "chk")];
+    put(join(inDir, "a.json"), '{"id":1}\n', 1000);
+    put(join(inDir, "b.json"), '{"id":2}\n', 1001);
+    const read = (o: Record<string, string> = {}) => spark.readStream.schema("id INT").options(o).json(inDir);
+    expect(await runStream(read(), chk)).toEqual([1, 2]);
+    rmSync(join(chk, "commits", "0"));
+    rmSync(join(inDir, "b.json"));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(runStream(read(), chk)).rejects.toSatisfy((e: unknown) => JSON.stringify(e, Object.getOwnPropertyNames(e)).includes(join(inDir, "b.json")));
+    }
+    expect(await runStream(read({ ignoreMissingFiles: "true" }), chk)).toEqual([1]);
+    put(join(inDir, "c.json"), '{"id":3}\n', 1002);
+    expect(await runStream(read({ ignoreMissingFiles: "true" }), chk)).toEqual([3]);
+  });
+
+  it("fileNameOnly tells files apart by name: a file of the same name in another folder is not read again", async () => {
+    const root = tmp();
+    const inDir = join(root, "in");
+    put(join(inDir, "x/a.json"), '{"id":1}\n', 1000);
+    const read = (o: Record<string, string>) => spark.readStream.schema("id INT").options({ recursiveFileLookup: "true", ...o }).json(inDir);
+    expect(await runStream(read({ fileNameOnly: "true" }), join(root, "chk1"))).toEqual([1]);
+    put(join(inDir, "y/a.json"), '{"id":2}\n', 1001);
+    put(join(inDir, "y/b.json"), '{"id":3}\n', 1001);
+    expect(await runStream(read({ fileNameOnly: "true" }), join(root, "chk1"))).toEqual([3]);
+    expect(await runStream(read({}), join(root, "chk2"))).toEqual([1, 2, 3]);
+  });
+});
+
+describe("a DataFrame's listing", () => {
+  it("is made at load(): every action reads those files (a new load() sees new ones)", async () => {
+    const root = tmp();
+    put(join(root, "in/a.json"), '{"id":1}\n');
+    const df = spark.read.schema("id INT").json(join(root, "in"));
+    expect(await ids(df)).toEqual([1]);
+    put(join(root, "in/b.json"), '{"id":2}\n');
+    expect(await ids(df)).toEqual([1]);
+    expect(await ids(spark.read.schema("id INT").json(join(root, "in")))).toEqual([1, 2]);
+  });
+});
