@@ -144,7 +144,8 @@ export class DataFrame {
         `toDF() got ${names.length} names for ${current.length} columns (${current.join(", ")})`,
       );
     }
-    return this.select(...current.map((c, i) => this.col(c).alias(names[i]!)));
+    // By exprId, so same-named columns (after a join) each keep their own values.
+    return this.select(...this.resolved.output.map((a, i) => new Column({ kind: "column", nameParts: [a.name], exprId: a.exprId }).alias(names[i]!)));
   }
   alias(name: string): DataFrame {
     return this.with(node({ kind: "subqueryAlias", input: this.plan, alias: name }));

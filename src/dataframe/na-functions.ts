@@ -16,6 +16,7 @@ import { Column } from "../expr/column.js";
 import type { Expr } from "../expr/expr.js";
 import { literalExpr, typedLiteral } from "../expr/literal.js";
 import { type DataType, DoubleType, isNumeric } from "../types/data-type.js";
+import type { Attribute } from "../plan/resolved-plan.js";
 import type { DataFrame } from "./dataframe.js";
 
 export type FillValue = number | string | boolean;
@@ -23,12 +24,16 @@ export type ReplaceValue = number | string | boolean | null;
 type Subset = string | readonly string[] | null | undefined;
 
 interface Target {
+  /** Position among the DataFrame's columns. */
+  readonly index: number;
   readonly name: string;
   readonly type: DataType;
   readonly ref: Expr;
 }
 
 const call = (name: string, ...args: Expr[]): Expr => ({ kind: "call", name, args });
+/** A reference by exprId, so same-named columns (after a join) stay apart. */
+const attrRef = (a: Attribute): Expr => ({ kind: "column", nameParts: [a.name], exprId: a.exprId });
 const isFloating = (t: DataType): boolean => t.kind === "double" || t.kind === "float";
 const kindOf = (v: unknown): "number" | "string" | "boolean" | null =>
   typeof v === "number" ? "number" : typeof v === "string" ? "string" : typeof v === "boolean" ? "boolean" : null;
@@ -40,7 +45,7 @@ export class DataFrameNaFunctions {
 
   /** The DataFrame's columns, or those named in `subset` (which must all resolve). */
   private targets(subset: Subset, method: string): Target[] {
-    const all = this.df.resolved.output.map((a) => ({ name: a.name, type: a.type, ref: this.df.col(a.name).expr }));
+    const all = this.df.resolved.output.map((a, index) => ({ index, name: a.name, type: a.type, ref: attrRef(a) }));
     if (subset === undefined || subset === null) return all;
     const names = typeof subset === "string" ? [subset] : subset;
     if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) {
@@ -53,12 +58,11 @@ export class DataFrameNaFunctions {
 
   /** Replace each target column by `f(column)` (same name, same position); others pass through. */
   private rewrite(targets: readonly Target[], f: (t: Target) => Expr): DataFrame {
-    const changed = new Map(targets.map((t) => [t.name, t]));
-    if (changed.size === 0) return this.df.select("*");
+    if (targets.length === 0) return this.df.select("*");
     return this.df.select(
-      ...this.df.resolved.output.map((a) => {
-        const t = changed.get(a.name);
-        return new Column(t ? { kind: "alias", child: f(t), name: t.name } : this.df.col(a.name).expr);
+      ...this.df.resolved.output.map((a, i) => {
+        const t = targets.find((x) => x.index === i);
+        return new Column(t ? { kind: "alias", child: f(t), name: t.name } : attrRef(a));
       }),
     );
   }

@@ -195,3 +195,14 @@ describe("streaming DataFrames", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("missing values after a join", () => {
+  it("fill and replace keep same-named columns apart", async () => {
+    const l = spark.createDataFrame([{ k: 1, v: null }], "k INT, v INT");
+    const r = spark.createDataFrame([{ k: 1, v: 5 }], "k INT, v INT");
+    const j = l.join(r, l.col("k").eq(r.col("k"))).fillna(0).replace(5, 6);
+    expect((await j.collect()).length).toBe(1);
+    expect(j.dtypes).toEqual([["k", "int"], ["v", "int"], ["k", "int"], ["v", "int"]]);
+    expect(await j.toDF("lk", "lv", "rk", "rv").collect()).toEqual([{ lk: 1, lv: 0, rk: 1, rv: 6 }]);
+  });
+});
