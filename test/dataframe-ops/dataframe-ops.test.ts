@@ -183,6 +183,23 @@ describe("streaming DataFrames", () => {
     expect((await ids(spark.table("s_allowed"), "value")).sort()).toEqual([5, 7]);
   });
 
+  it("read a cached static side once across micro-batches of a stream-static join", async () => {
+    const dir = tmp();
+    const file = join(dir, "dim.json");
+    writeFileSync(file, '{"value":1,"name":"one"}\n{"value":2,"name":"two"}\n');
+    const dim = spark.read.schema("value BIGINT, name STRING").json(file).cache();
+    const input = stream();
+    const q = await start(input.toDF().join(dim, "value"), "s_cached_dim");
+    input.addData([{ value: 1 }]);
+    await q.processAllAvailable();
+    rmSync(file); // later batches still join: the static side comes from the cache
+    input.addData([{ value: 2 }, { value: 3 }]);
+    await q.processAllAvailable();
+    await q.stop();
+    expect((await ids(spark.table("s_cached_dim"), "name")).sort()).toEqual(["one", "two"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("write parquet when start(path) is called without format(), as spark.sql.sources.default", async () => {
     const dir = tmp();
     const input = stream();
