@@ -80,4 +80,21 @@ describe("writeStream.queryName with spark.sql.streaming.checkpointLocation", ()
     await q2.stop();
     expect(existsSync(join(own, "metadata"))).toBe(true);
   });
+
+  it("an unnamed query checkpoints in <root>/<random uuid>, as PySpark does; a Delta sink reads its query id there", async () => {
+    expect(golden.cases.find((c) => c.queryName === null)!.checkpointRelativeToRoot).toBe("<uuid>");
+    const base = mkdtempSync(join(tmpdir(), "sluice-qname-"));
+    spark.conf.set("spark.sql.streaming.checkpointLocation", join(base, "root"));
+    const mem = spark.memoryStream("id BIGINT");
+    mem.addData([{ id: 1n }]);
+    const q = await mem.toDF().writeStream.format("delta").start(join(base, "table"));
+    await q.processAllAvailable();
+    await q.stop();
+    const dirs = readdirSync(join(base, "root"));
+    expect(dirs).toHaveLength(1);
+    expect(dirs[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(existsSync(join(base, "root", dirs[0]!, "commits", "0"))).toBe(true);
+    const log = readFileSync(join(base, "table", "_delta_log", "00000000000000000000.json"), "utf8");
+    expect(log).toContain(`"appId":"${q.id}"`);
+  });
 });

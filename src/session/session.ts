@@ -69,7 +69,8 @@ export class Session {
   /** Streaming source factories by format; connectors register here. */
   readonly streamSources = new Map<string, StreamSourceFactory>();
   /** Streaming sink factories by format (files, delta, kafka, ...). */
-  readonly streamSinks = new Map<string, (spec: StreamWriteSpec, options: Record<string, string>, schema: StructType) => StreamSink>();
+  /** Streaming sink factories by format; `checkpointDir` is the query's checkpoint folder (the Delta sink reads the query id there). */
+  readonly streamSinks = new Map<string, (spec: StreamWriteSpec, options: Record<string, string>, schema: StructType, checkpointDir: string) => StreamSink>();
   /** Memory-sink tables by lower-case query name, readable with `spark.table(name)`. */
   readonly memoryTables = new Map<string, MemorySink>();
   readonly #memoryStreams = new Map<string, MemoryStream>();

@@ -14,7 +14,6 @@ import { configError } from "../common/errors.js";
 import type { DataSourceSpec } from "../plan/logical-plan.js";
 import type { StructType } from "../types/struct-type.js";
 import type { Session } from "./session.js";
-import { resolve as resolvePath } from "node:path";
 import { createDeltaSink, createDeltaSource, deltaReadSchema, deltaScanExec } from "../connectors/delta/index.js";
 
 export const FILE_FORMATS = ["json", "csv", "parquet", "text"] as const;
@@ -52,12 +51,8 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
   // Delta (connectors/delta): batch read with time travel, streaming source and sink.
   ex.registerSource("delta", { schema: (spec, streaming) => deltaReadSchema(spec, streaming), scan: (node) => deltaScanExec(node.source, node.dataSchema) });
   session.streamSources.set("delta", (scan) => createDeltaSource(scan.source, scan.dataSchema));
-  session.streamSinks.set("delta", (spec, options) => {
-    // The sink reads the query id (its txn appId) from the checkpoint chosen as stream-starter does.
-    const root = session.conf.get("spark.sql.streaming.checkpointLocation");
-    const chk = options.checkpointlocation ?? (root && spec.queryName ? resolvePath(root, spec.queryName) : "");
-    return createDeltaSink(spec.path ?? options.path, resolvePath(chk), spec);
-  });
+  // The sink reads the query id (its txn appId) from the query's checkpoint.
+  session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => createDeltaSink(spec.path ?? options.path, checkpointDir, spec));
 
   ex.registerSource("rate", { schema: (spec, streaming) => (streaming ? (parseRateOptions(spec.options), RATE_SCHEMA) : notBatch("rate")) });
   session.streamSources.set("rate", (scan, dir, clock) => new RateSource(parseRateOptions(scan.source.options), clock, dir));

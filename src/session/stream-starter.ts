@@ -66,7 +66,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     }
     return { node, source: factory(node, join(checkpointDir, "sources", String(i)), clock) };
   });
-  const sink = createSink(session, df, spec, options);
+  const sink = createSink(session, df, spec, options, checkpointDir);
 
   const conf = session.conf;
   // Late rows (beyond Spark): buffered per batch, handed to the withWatermark callback.
@@ -146,7 +146,8 @@ function stateProviderKind(v: string | undefined): StateProviderKind {
 function chooseCheckpoint(session: Session, spec: StreamWriteSpec, option: string | undefined): string {
   if (option) return resolve(option);
   const root = session.conf.get("spark.sql.streaming.checkpointLocation");
-  if (root && spec.queryName) return queryCheckpointDir(root, spec.queryName);
+  // Spark: <root>/<queryName>, or <root>/<random UUID> for an unnamed query.
+  if (root) return queryCheckpointDir(root, spec.queryName ?? randomUUID());
   if (TEMP_CHECKPOINT_SINKS.has(spec.format)) return mkdtempSync(join(tmpdir(), "sluice-temporary-"));
   throw configError(
     "CHECKPOINT_LOCATION_REQUIRED",
@@ -154,7 +155,7 @@ function chooseCheckpoint(session: Session, spec: StreamWriteSpec, option: strin
   );
 }
 
-function createSink(session: Session, df: DataFrame, spec: StreamWriteSpec, options: Record<string, string>): StreamSink {
+function createSink(session: Session, df: DataFrame, spec: StreamWriteSpec, options: Record<string, string>, checkpointDir: string): StreamSink {
   const schema = outputSchema(df.resolved);
   switch (spec.format) {
     case "memory": {
@@ -174,7 +175,7 @@ function createSink(session: Session, df: DataFrame, spec: StreamWriteSpec, opti
       if (!factory) {
         throw unsupported("DATA_SOURCE_NOT_FOUND", `Streaming sink '${spec.format}' is not available. Known: memory, console, foreachBatch, foreach, ${[...session.streamSinks.keys()].join(", ")}`, { format: spec.format });
       }
-      return factory(spec, options, schema);
+      return factory(spec, options, schema, checkpointDir);
     }
   }
 }
