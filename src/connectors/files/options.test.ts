@@ -46,6 +46,13 @@ describe("file option maps", () => {
     expect(() => parseJsonReadOptions({ locale: "en-US", samplingRatio: "1.0" })).not.toThrow();
   });
 
+  it("parser options Sluice implements only at Spark's default refuse other values", () => {
+    expect(message(() => parseJsonReadOptions({ allowUnquotedFieldNames: "true" }))).toContain('allowUnquotedFieldNames="true" (expected false');
+    expect(message(() => parseJsonReadOptions({ allowNonNumericNumbers: "false" }))).toContain("allowNonNumericNumbers=");
+    expect(message(() => parseCsvReadOptions({ maxCharsPerColumn: "10" }))).toContain("maxCharsPerColumn=");
+    expect(() => parseJsonReadOptions({ allowUnquotedFieldNames: "FALSE", allowBackslashEscapingAnyCharacter: "false", allowNonNumericNumbers: "true" })).not.toThrow();
+  });
+
   it("listing options parse with Spark's names and defaults", () => {
     expect(parseFileReadOptions("json", {}, batch).listing).toEqual({ recursiveFileLookup: false, timeZone: "UTC", ignoreMissingFiles: false, ignoreCorruptFiles: false });
     const l = parseFileReadOptions("parquet", { modifiedAfter: "2021-01-01T00:00:00", modifiedBefore: "2021-01-02", timeZone: "America/New_York", pathGlobFilter: "*.parquet", IGNOREMISSINGFILES: "TRUE" }, batch).listing;

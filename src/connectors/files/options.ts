@@ -90,6 +90,15 @@ export class OptionReader {
     this.#problems.push(`${key} (${why})`);
   }
 
+  /**
+   * An option Sluice implements only at Spark's default `def` (its parser behaves that way): any
+   * other value, which would change results in Spark, is refused.
+   */
+  onlyDefault(key: string, def: string): void {
+    const v = this.raw(key);
+    if (v !== undefined && v.trim().toLowerCase() !== def) this.problem(key, v, `${def}: Sluice's parser supports only Spark's default`);
+  }
+
   /** Whether the user gave `key` (any case). */
   has(key: string): boolean {
     return this.#raw.has(key.toLowerCase());
@@ -268,7 +277,7 @@ export interface JsonReadOptions {
   readonly lineSep?: string;
 }
 
-const JSON_READ_KEYS = ["allowUnquotedFieldNames", "allowNumericLeadingZeros", "allowBackslashEscapingAnyCharacter", "allowNonNumericNumbers", "allowUnquotedControlChars", "ignoreNullFields", "timestampNTZFormat", "enableDateTimeParsingFallback"];
+const JSON_READ_KEYS = ["allowNumericLeadingZeros", "allowUnquotedControlChars", "ignoreNullFields", "timestampNTZFormat", "enableDateTimeParsingFallback"];
 
 export function parseJsonReadOptions(raw: Readonly<Record<string, string>>): JsonReadOptions {
   return finished(new OptionReader("json", raw, JSON_READ_KEYS), jsonReadOptions);
@@ -276,6 +285,9 @@ export function parseJsonReadOptions(raw: Readonly<Record<string, string>>): Jso
 
 function jsonReadOptions(o: OptionReader): JsonReadOptions {
   o.utf8Only();
+  o.onlyDefault("allowUnquotedFieldNames", "false");
+  o.onlyDefault("allowBackslashEscapingAnyCharacter", "false");
+  o.onlyDefault("allowNonNumericNumbers", "true");
   const r: JsonReadOptions = {
     multiLine: o.bool("multiLine", false),
     mode: o.mode(),
@@ -330,7 +342,7 @@ function sepOption(o: OptionReader): string {
   return v === "\\t" ? "\t" : v;
 }
 
-const CSV_READ_KEYS = ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping", "maxColumns", "maxCharsPerColumn", "unescapedQuoteHandling", "timestampNTZFormat", "enableDateTimeParsingFallback"];
+const CSV_READ_KEYS = ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping", "maxColumns", "unescapedQuoteHandling", "timestampNTZFormat", "enableDateTimeParsingFallback"];
 
 export function parseCsvReadOptions(raw: Readonly<Record<string, string>>): CsvReadOptions {
   return finished(new OptionReader("csv", raw, CSV_READ_KEYS), csvReadOptions);
@@ -338,6 +350,7 @@ export function parseCsvReadOptions(raw: Readonly<Record<string, string>>): CsvR
 
 function csvReadOptions(o: OptionReader): CsvReadOptions {
   o.utf8Only();
+  o.onlyDefault("maxCharsPerColumn", "-1");
   const r: CsvReadOptions = {
     header: o.bool("header", false),
     sep: sepOption(o),
