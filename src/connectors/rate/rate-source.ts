@@ -2,10 +2,11 @@
  * Rate source (`format("rate")`): generates `timestamp TIMESTAMP, value BIGINT` rows at
  * `rowsPerSecond`, ramping up linearly over `rampUpTime`. The offset is the number of whole
  * seconds since the query first started; the start time is stored in the source's checkpoint
- * folder so a restarted query regenerates identical rows for the same offsets.
+ * folder (checksummed: `sources/<i>/startTime`) so a restarted query regenerates identical rows
+ * for the same offsets, and a restart that finds it damaged or lost fails naming it.
  * Value and timestamp layout follow Spark's RateStreamMicroBatchStream.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../common/clock.js";
 import { configError, inputError } from "../../common/errors.js";
@@ -15,6 +16,7 @@ import { makeVector } from "../../columnar/vector.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import { writeFileAtomic } from "../../streaming/checkpoint/atomic-file.js";
+import { CHECKPOINT_FILE, checksummedPieces, readChecksummed } from "../../streaming/checkpoint/checksummed-file.js";
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 
 export const RATE_SCHEMA = StructType.fromDDL("timestamp TIMESTAMP, value BIGINT");
@@ -55,6 +57,8 @@ export class RateSource implements StreamSource {
   readonly schema = RATE_SCHEMA;
   readonly description: string;
   readonly #startTimeMs: number;
+  readonly #startTimeFile: string;
+  #startTimeIsNew = false;
 
   constructor(
     private readonly opts: RateOptions,
@@ -63,13 +67,15 @@ export class RateSource implements StreamSource {
   ) {
     this.description = `RateStreamV2[rowsPerSecond=${opts.rowsPerSecond}, rampUpTimeSeconds=${opts.rampUpTimeSeconds}, numPartitions=${opts.numPartitions}]`;
     const file = join(checkpointDir, "startTime");
+    this.#startTimeFile = file;
     if (existsSync(file)) {
-      const v = Number(readFileSync(file, "utf8").split("\n")[1]);
+      const v = Number(readChecksummed(file, CHECKPOINT_FILE).body.split("\n")[0]);
       if (!Number.isFinite(v)) throw inputError("CHECKPOINT_CORRUPT", `Checkpoint file ${file} is corrupt`, { file });
       this.#startTimeMs = v;
     } else {
       this.#startTimeMs = clock.now();
-      writeFileAtomic(file, `v1\n${this.#startTimeMs}`, { createOnly: true });
+      this.#startTimeIsNew = true;
+      writeFileAtomic(file, checksummedPieces("startTime", [String(this.#startTimeMs)]), { createOnly: true });
     }
   }
 
@@ -117,6 +123,11 @@ export class RateSource implements StreamSource {
   deserializeOffset(json: string): Offset {
     const n = Number(json);
     if (!Number.isInteger(n)) throw inputError("INVALID_OFFSET", `Invalid rate source offset ${json}`);
+    if (n > 0 && this.#startTimeIsNew) {
+      // The offsets count seconds from a start time this run did not find: the rows would differ.
+      const file = this.#startTimeFile;
+      throw inputError("CHECKPOINT_LOG_GAP", `Checkpoint file ${file} is missing although the offsets log holds offset ${n} of this rate source. ${CHECKPOINT_FILE.fix}`, { file });
+    }
     return n;
   }
   async commit(): Promise<void> {}
