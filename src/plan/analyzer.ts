@@ -170,11 +170,12 @@ const handlers: Handlers = {
     const input = ctx.analyze(p.input);
     // Spark's Sample requirements (IllegalArgumentException "requirement failed: ...").
     if (p.withReplacement ? !(p.fraction >= 0) : !(p.fraction >= 0 && p.fraction <= 1)) {
+      const shown = Number.isInteger(p.fraction) ? p.fraction.toFixed(1) : String(p.fraction); // a Java double: -1.0
       throw analysisError(
         "INVALID_SAMPLING_FRACTION",
         p.withReplacement
-          ? `Sampling fraction (${p.fraction}) must be nonnegative with replacement`
-          : `Sampling fraction (${p.fraction}) must be on interval [0, 1] without replacement`,
+          ? `Sampling fraction (${shown}) must be nonnegative with replacement`
+          : `Sampling fraction (${shown}) must be on interval [0, 1] without replacement`,
         { fraction: p.fraction },
       );
     }
