@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,8 @@ describe("sluice checkpoint inspect", () => {
     ]);
     expect(r.state).toEqual([{ store: "0/0", versions: [1], snapshots: [] }]);
     expect(formatCheckpointReport(r)).toContain("NO (re-run on restart)");
+    rmSync(join(dir, "metadata"));
+    expect(inspectCheckpoint(dir).queryId).toBe(md.id); // recorded in the offsets log
   });
 
   it("names a missing folder", () => {

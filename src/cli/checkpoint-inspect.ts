@@ -28,6 +28,8 @@ export function inspectCheckpoint(dir: string): CheckpointReport {
   const offsets = new OffsetSeqLog(join(dir, "offsets"));
   const commits = new CommitLog(join(dir, "commits"));
   const committed = new Set(commits.listBatchIds());
+  // Without metadata, the id the offsets log records is the one a restart rebuilds it with.
+  queryId ??= offsets.getLatest()?.entry.metadata.queryId ?? null;
   const batches = offsets.listBatchIds().map((id) => {
     const e = offsets.get(id)!;
     return {
