@@ -106,6 +106,18 @@ describe("missing files in a stream", () => {
   });
 });
 
+describe("partition folders in a stream", () => {
+  it("fill the schema's partition columns from the file's path, not from the file", async () => {
+    const root = tmp();
+    put(join(root, "in/x=1/a.json"), '{"id":1}\n');
+    put(join(root, "in/x=2/b.json"), '{"id":2,"x":7}\n');
+    const got: unknown[] = [];
+    const q = await spark.readStream.schema("id INT, x INT").json(join(root, "in")).writeStream.foreachBatch(async (b) => void got.push(...(await b.collect()))).option("checkpointLocation", join(root, "chk")).trigger({ availableNow: true }).start();
+    await q.awaitTermination();
+    expect(got).toEqual([{ id: 1, x: 1 }, { id: 2, x: 2 }]);
+  });
+});
+
 describe("a DataFrame's listing", () => {
   it("is made at load(): every action reads those files (a new load() sees new ones)", async () => {
     const root = tmp();

@@ -22,11 +22,20 @@ import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { FileStreamSourceLog, type FileEntry } from "./file-stream-source-log.js";
 import { listFiles } from "./list-files.js";
 import { asFileFormat } from "../files/file-source.js";
+import { isGlob } from "../files/file-listing.js";
 import { type FileListingOptions, parseFileReadOptions } from "../files/options.js";
 
 export type ReadFileBatches = (format: string, path: string, schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
 /** Reads several files as one stream, in file order then record order (e.g. decoding ahead in worker threads). */
-export type ReadFilesBatches = (format: string, files: readonly { readonly path: string; readonly sizeBytes: number }[], schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
+export type ReadFilesBatches = (
+  format: string,
+  files: readonly { readonly path: string; readonly sizeBytes: number }[],
+  schema: StructType,
+  options: Readonly<Record<string, string>>,
+  ctx: TaskContext,
+  /** Where `col=value` partition folders start: such columns of `schema` come from the file's path. */
+  partitionRoot?: string,
+) => AsyncIterable<ColumnBatch>;
 
 export interface FileStreamSourceOptions {
   readonly maxFilesPerTrigger?: number;
@@ -194,6 +203,7 @@ export class FileStreamSource implements StreamSource {
       files.push(...entry);
     }
     const { format, readerOptions, readFile, readFiles, schema } = this;
+    const partitionRoot = this.partitionRoot();
     const setCounts = (c: { malformed: number; dropped: number }) => (this.#malformed = c);
     return {
       name: "FileStreamScanExec",
@@ -203,10 +213,17 @@ export class FileStreamSource implements StreamSource {
       async *execute(ctx) {
         const c = setCounts({ malformed: 0, dropped: 0 });
         const task = { ...ctx, malformedRecords: c };
-        if (readFiles) yield* readFiles(format, files, schema, readerOptions, task);
+        if (readFiles) yield* readFiles(format, files, schema, readerOptions, task, partitionRoot);
         else for (const f of files) yield* readFile(format, f.path, schema, readerOptions, task);
       },
     };
+  }
+
+  /** basePath, else the source folder (none for a glob, or with recursiveFileLookup, which infers no partitions). */
+  private partitionRoot(): string | undefined {
+    if (this.#listing.recursiveFileLookup) return undefined;
+    if (this.#listing.basePath !== undefined) return resolve(this.#listing.basePath);
+    return isGlob(this.path) ? undefined : resolve(this.path);
   }
 
   serializeOffset(offset: Offset): string {

@@ -233,7 +233,8 @@ export function unescapePartitionValue(v: string): string {
   return v.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-function partitionsOf(root: string, file: string): { names: string[]; values: (string | null)[] } {
+/** The `col=value` folders between `root` and `file`: names and raw (unescaped) values, null for the default partition. */
+export function partitionsOf(root: string, file: string): { names: string[]; values: (string | null)[] } {
   const rel = relative(root, file).split(sep).slice(0, -1);
   const names: string[] = [];
   const values: (string | null)[] = [];

@@ -25,7 +25,7 @@ import { type DataType, StringType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { checkCsvType, inferCsvSchema, readCsvFile } from "./csv-format.js";
 import { compilePattern, parseTimestampLenient } from "./datetime-text.js";
-import { type FileListing, type InputFile, isGlob, listInputFiles } from "./file-listing.js";
+import { type FileListing, type InputFile, isGlob, listInputFiles, partitionsOf } from "./file-listing.js";
 import { inferJsonSchema, readJsonFile } from "./json-format.js";
 import type { FileToRead } from "./parallel-read.js";
 import { mergeJsonTypes } from "./json-scanner.js";
@@ -222,11 +222,25 @@ export function readFileBatches(format: string, path: string, schema: StructType
 
 /**
  * Read several files of `format` in file order, then record order (JSON/CSV decoded ahead in
- * worker threads when large enough), skipping missing or corrupt files as the options say.
+ * worker threads when large enough), skipping missing or corrupt files as the options say. With
+ * `partitionRoot`, columns of `schema` named by `col=value` folders between it and a file are
+ * that file's partition values (as Spark's streaming file source fills them), not read from it.
  */
-export async function* readFilesBatches(format: string, files: readonly FileToRead[], schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext): AsyncGenerator<ColumnBatch> {
+export async function* readFilesBatches(format: string, files: readonly FileToRead[], schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext, partitionRoot?: string): AsyncGenerator<ColumnBatch> {
   for (const f of files) checkUncompressed(asFileFormat(format), f.path);
-  for await (const x of readFilesTolerantly(format, files, schema, options, ctx, readFileBatches, readTolerance(options))) yield x.batch;
+  const parts = files.map((f) => (partitionRoot === undefined ? undefined : partitionsOf(partitionRoot, f.path)));
+  const lower = (n: string) => n.toLowerCase();
+  const partitionNames = new Set(parts.flatMap((p) => p?.names.map(lower) ?? []));
+  const dataSchema = new StructType(schema.fields.filter((f) => !partitionNames.has(lower(f.name))));
+  const tz = options.timeZone ?? ctx.eval.timeZone;
+  for await (const { fileIndex, batch } of readFilesTolerantly(format, files, dataSchema, options, ctx, readFileBatches, readTolerance(options))) {
+    if (dataSchema.length === schema.length) {
+      yield batch;
+      continue;
+    }
+    const p = parts[fileIndex]!;
+    yield assembleBatch(schema, batch, (name) => (partitionNames.has(lower(name)) ? (p.values[p.names.findIndex((n) => lower(n) === lower(name))] ?? null) : undefined), tz);
+  }
 }
 
 /** A partition value as the engine value of its column type (null when it does not parse). */
@@ -255,6 +269,21 @@ function partitionValue(raw: string | null, t: DataType, timeZone: string): unkn
     default:
       return null;
   }
+}
+
+/**
+ * A batch of `outSchema` from a file's read batch `b`: partition columns (those `partitionRaw`
+ * gives a raw value or null for) as constants of the column's type, the others from `b`, null
+ * where `b` lacks them.
+ */
+function assembleBatch(outSchema: StructType, b: ColumnBatch, partitionRaw: (name: string) => string | null | undefined, timeZone: string): ColumnBatch {
+  const cols = outSchema.fields.map((f) => {
+    const raw = partitionRaw(f.name);
+    if (raw !== undefined) return constantVector(f.type, partitionValue(raw, f.type, timeZone), b.numRows);
+    const d = b.schema.indexOf(f.name);
+    return d >= 0 ? b.columns[d]! : nullVector(f.type, b.numRows);
+  });
+  return makeBatch(outSchema, cols, b.numRows);
 }
 
 /** The scan ExecutionPlan for a resolved file relation; outputs `node.output` columns. */
@@ -287,13 +316,10 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
       const counts = { malformed: 0, dropped: 0 };
       for await (const { fileIndex, batch: b } of readFilesTolerantly(r.format, r.files, readSchema, spec.options, { ...ctx, malformedRecords: counts }, readFileBatches, r.tolerance)) {
         const file = r.files[fileIndex]!;
-        const cols = outSchema.fields.map((f) => {
-          const p = pIndex(f.name);
-          if (p >= 0) return constantVector(f.type, partitionValue(file.partitionValues[p] ?? null, r.partitionSchema.fields[p]!.type, tz), b.numRows);
-          const d = b.schema.indexOf(f.name);
-          return d >= 0 ? b.columns[d]! : nullVector(f.type, b.numRows);
-        });
-        yield makeBatch(outSchema, cols, b.numRows);
+        yield assembleBatch(outSchema, b, (name) => {
+          const p = pIndex(name);
+          return p >= 0 ? (file.partitionValues[p] ?? null) : undefined;
+        }, tz);
       }
       if (counts.malformed > 0) process.stderr.write(`sluice: warning: ${malformedWarning(spec, counts)}\n`);
     },
