@@ -8,9 +8,11 @@
    P (PERMISSIVE, schema plus _corrupt_record STRING), P0 (PERMISSIVE, schema only),
    D (DROPMALFORMED) and F (FAILFAST). TIMESTAMP columns are collected as unix_micros so that
    values outside Python's datetime range survive; integers beyond 2^53 are written as strings.
+   Schema inference too: I (PERMISSIVE) and IF (FAILFAST) read the file without a schema (CSV with
+   inferSchema=true) and record the inferred schema and the number of rows, or the error.
 4. Write test/bad-input/expected/<group>.json: per input its rows (in file order) or the chain of
    error conditions Spark raised. Output is deterministic: running it again rewrites identical files.
-Run: bash scripts/oracle/setup.sh && .oracle/venv/bin/python scripts/oracle/gen_bad_input.py
+Run: bash scripts/oracle/setup.sh && .oracle/venv/bin/python scripts/oracle/gen_bad_input.py [group-id ...]
 """
 import json
 import os
@@ -23,6 +25,7 @@ import time
 os.environ["TZ"] = "UTC"
 time.tzset()
 
+from pyspark.errors import PySparkValueError  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -57,15 +60,15 @@ def body_bytes(body):
 
 
 def expand(group):
-    """The inputs of a group: [(id, value or None, body)] in corpus order."""
+    """The inputs of a group: [(id, value or None, body, infer?)] in corpus order."""
     out = []
     for entry in group.get("values", []):
         for n, v in enumerate(entry["values"]):
             line = entry["template"].replace("$V", v)
             lines = [x.replace("$T", line) for x in group["valueFile"]]
-            out.append((f"{entry['id']}-{n:02d}", v, "\n".join(lines) + "\n"))
+            out.append((f"{entry['id']}-{n:02d}", v, "\n".join(lines) + "\n", True))
     for inp in group.get("inputs", []):
-        out.append((inp["id"], None, inp["body"]))
+        out.append((inp["id"], None, inp["body"], "noInference" not in inp))
     return out
 
 
@@ -80,6 +83,9 @@ def to_json_value(v):
 def error_chain(e):
     """Spark's error conditions from the outermost exception inwards (plus the root cause class)."""
     chain = []
+    condition = getattr(e, "getCondition", lambda: None)()
+    if condition and getattr(e, "java_exception", None) is None:
+        return [condition]
     j = getattr(e, "java_exception", None)
     while j is not None:
         msg = str(j.getMessage() or "")
@@ -104,6 +110,27 @@ def read(spark, group, path, mode):
     return {"rows": [[to_json_value(v) for v in r] for r in rows]}
 
 
+def infer(spark, group, path, spark_mode):
+    reader = spark.read.format(group["format"]).option("mode", spark_mode)
+    for k, v in group["options"].items():
+        reader = reader.option(k, v)
+    if group["format"] == "csv":
+        reader = reader.option("inferSchema", "true")
+    try:
+        df = reader.load(path)
+        schema = df.schema.simpleString()
+        try:
+            count = len(df.collect())
+        except (PySparkValueError, ValueError, RecursionError):
+            # Python cannot hold some values Spark read (years past 9999, 999-level nesting):
+            # count in the JVM instead. (CSV's count() parses no column, so it would not see a
+            # malformed row; the inputs that get here have none.)
+            count = df.count()
+        return {"schema": schema, "count": count}
+    except Exception as e:  # noqa: BLE001 - the error is the answer
+        return {"error": error_chain(e)}
+
+
 def main():
     with open(os.path.join(CORPUS, "cases.json")) as h:
         corpus = json.load(h)
@@ -119,16 +146,21 @@ def main():
     out_dir = os.path.join(CORPUS, "expected")
     os.makedirs(out_dir, exist_ok=True)
     try:
-        for group in corpus["groups"]:
+        only = sys.argv[1:]
+        for group in [g for g in corpus["groups"] if not only or g["id"] in only]:
             answers = {}
-            for input_id, value, body in expand(group):
+            for input_id, value, body, inferable in expand(group):
                 path = os.path.join(tmp, group["id"], f"{input_id}.{group['format']}")
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, "wb") as h:
                     h.write(body_bytes(body))
+                print(f"  {group['id']}/{input_id}", file=sys.stderr, flush=True)
                 answer = {} if value is None else {"value": value}
                 for mode in MODES:
                     answer[mode] = read(spark, group, path, mode)
+                if inferable:
+                    answer["I"] = infer(spark, group, path, "PERMISSIVE")
+                    answer["IF"] = infer(spark, group, path, "FAILFAST")
                 answers[input_id] = answer
             with open(os.path.join(out_dir, group["id"] + ".json"), "w") as h:
                 json.dump({"spark": spark.version, "group": group["id"], "inputs": answers}, h, indent=1, sort_keys=True, ensure_ascii=False)

@@ -6,7 +6,9 @@
  *   2. Batch: each file on its own, per mode: Spark's rows, or for FAILFAST an error naming the
  *      file and the line of the first malformed record; the warning's counts add up: rows +
  *      dropped = input records, and the malformed count is the rows Spark marks corrupt.
- *   3. Streaming: one availableNow query per group and mode over all its files; per micro-batch
+ *   3. Inference: each file read without a schema (CSV with inferSchema=true) in PERMISSIVE and
+ *      FAILFAST gives Spark's schema and row count, or fails as Spark does (naming the file).
+ *   4. Streaming: one availableNow query per group and mode over all its files; per micro-batch
  *      its files' rows, and `sources[0].metrics` numMalformedRecords / numDroppedMalformedRecords
  *      adding up as in batch.
  *      FAILFAST: a query over the files Spark reads cleanly gives their rows; one over each other
@@ -17,16 +19,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Session } from "../../src/index.js";
-import { type Answer, type Group, type Input, MODES, type Mode, answers, expand, groups, lineOf } from "./corpus.js";
+import { type Answer, type Group, INFER_MODES, type InferMode, type Input, MODES, type Mode, answers, expand, groups, lineOf } from "./corpus.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const root = mkdtempSync(join(tmpdir(), "sluice-bad-input-"));
+
+const BOM_ONLY = "a file holding only a byte order mark has no records, so inference fails as for any file without records (Spark 4.0.1 infers struct<>)";
+const DEEP_TYPE = "PySpark 4.0.1 cannot return a 998-level nested type it inferred (CANNOT_PARSE_DATATYPE); Sluice infers it";
+const CORRUPT_ONLY = "Spark refuses a query of only the corrupt-record column of a raw file (UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN); Sluice reads it";
+/** The schema Sluice infers for `{"k":1,"z":<[n]>}`: z as n nested arrays of STRING. */
+const deepArrays = (n: number) => `struct<k:bigint,z:${"array<".repeat(n)}string${">".repeat(n)}>`;
 
 /**
  * Inputs where Sluice deliberately answers differently from Spark (listed in README.md): the
  * reason, and Sluice's answer for the modes that differ (the others must equal Spark's).
  */
-const DIFFERENCES: Record<string, { readonly why: string; readonly answers: Partial<Record<Mode, Answer>> }> = {
+const DIFFERENCES: Record<string, { readonly why: string; readonly answers: Partial<Record<Mode | InferMode, Answer>> }> = {
   "json/utf8-truncated-at-end": {
     why: "a record with invalid UTF-8 is malformed as a whole (Spark keeps the fields Jackson decoded before the bad bytes, here k)",
     answers: {
@@ -34,6 +42,13 @@ const DIFFERENCES: Record<string, { readonly why: string; readonly answers: Part
       P0: { rows: [[1, null, null, null, null], [null, null, null, null, null]] },
     },
   },
+  "json/bom-only": { why: BOM_ONLY, answers: { I: { error: ["UNABLE_TO_INFER_SCHEMA"] }, IF: { error: ["UNABLE_TO_INFER_SCHEMA"] } } },
+  "csv/bom-only": { why: BOM_ONLY, answers: { I: { error: ["UNABLE_TO_INFER_SCHEMA"] }, IF: { error: ["UNABLE_TO_INFER_SCHEMA"] } } },
+  "json/deep-999": { why: DEEP_TYPE, answers: { I: { schema: deepArrays(998), count: 2 }, IF: { schema: deepArrays(998), count: 2 } } },
+  "json/deep-1000": { why: DEEP_TYPE, answers: { I: { schema: deepArrays(999), count: 2 }, IF: { schema: deepArrays(999), count: 2 } } },
+  "json-multiline/deep-999": { why: DEEP_TYPE, answers: { I: { schema: deepArrays(998), count: 1 }, IF: { schema: deepArrays(998), count: 1 } } },
+  "json-multiline/utf8-invalid": { why: CORRUPT_ONLY, answers: { I: { schema: "struct<_corrupt_record:string>", count: 1 } } },
+  "json-multiline/deep-1001": { why: CORRUPT_ONLY, answers: { I: { schema: "struct<_corrupt_record:string>", count: 1 } } },
   "csv-linesep-lf/crlf-last-bigint": {
     why: "the corrupt-record text is the record as read, up to lineSep (Spark drops the \\r before it there, yet keeps it in the last value)",
     answers: { P: { rows: [[1, null, "5\r", "1,a,5\r"], [2, null, "6", "2,b,6"]] } },
@@ -88,7 +103,7 @@ function captureWarnings(): { counts: (path: string) => { malformed: number; dro
 }
 
 /** Spark's answers, with DIFFERENCES applied. */
-function expectedAnswers(g: Group): Record<string, Record<Mode, Answer>> {
+function expectedAnswers(g: Group): Record<string, Record<Mode | InferMode, Answer>> {
   const a = answers(g.id);
   for (const [key, d] of Object.entries(DIFFERENCES)) {
     const [group, input] = key.split("/") as [string, string];
@@ -133,6 +148,33 @@ describe.each(corpus)("batch: $g.id", ({ g, inputs, spark: expected }) => {
     const c = warnings.counts(path);
     const records = p.rows!.length;
     expect({ rows: rows.length + c.dropped, malformed: c.malformed }).toEqual({ rows: records, malformed: mode === "F" ? 0 : corruptRows(p).length });
+  });
+});
+
+/** A SluiceError's code matches Spark's error chain: one of its conditions or their main class. */
+const sparkCodes = (chain: readonly string[]) => chain.flatMap((c) => [c, c.split(".")[0]!]);
+
+describe.each(corpus)("inference: $g.id", ({ g, inputs, spark: expected }) => {
+  const cases = inputs.filter((i) => i.inferable).flatMap((i) => (Object.keys(INFER_MODES) as InferMode[]).map((mode) => ({ i, mode, name: `${i.id} ${mode}` })));
+  it.each(cases)("$name", async ({ i, mode }) => {
+    const a = expected[i.id]![mode];
+    const path = pathOf(g, i);
+    const options = { ...g.options, mode: INFER_MODES[mode], ...(g.format === "csv" ? { inferSchema: "true" } : {}) };
+    const run = async () => {
+      const df = spark.read.format(g.format).options(options).load(path);
+      return { schema: df.schema.simpleString(), count: (await df.collect()).length };
+    };
+    if (a.error) {
+      const e = (await run().then(
+        () => null,
+        (x: unknown) => x,
+      )) as { code?: string; context?: { file?: string } } | null;
+      expect(e, "Spark fails").not.toBeNull();
+      expect(sparkCodes(a.error)).toContain(e!.code);
+      if (e!.code === "MALFORMED_RECORD_IN_PARSING") expect(e!.context?.file).toBe(path);
+      return;
+    }
+    expect(await run()).toEqual({ schema: a.schema, count: a.count });
   });
 });
 

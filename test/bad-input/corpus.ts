@@ -14,7 +14,7 @@ export interface Group {
   /** Each value becomes one file: `valueFile`'s lines with `$T` = template, `$V` = the value. */
   readonly values?: readonly { readonly id: string; readonly template: string; readonly values: readonly string[] }[];
   readonly valueFile?: readonly string[];
-  readonly inputs?: readonly { readonly id: string; readonly body: string }[];
+  readonly inputs?: readonly { readonly id: string; readonly body: string; readonly noInference?: string }[];
 }
 
 export interface Input {
@@ -22,14 +22,23 @@ export interface Input {
   /** The value a value case put into its template. */
   readonly value?: string;
   readonly bytes: Buffer;
+  /** Whether the inference variants (I, IF) run: false with the corpus' reason in cases.json. */
+  readonly inferable: boolean;
 }
 
 /** Parse-mode variants: P = PERMISSIVE with the corrupt-record column, P0 = without it. */
 export const MODES = { P: "PERMISSIVE", P0: "PERMISSIVE", D: "DROPMALFORMED", F: "FAILFAST" } as const;
 export type Mode = keyof typeof MODES;
 
+/** Schema-inference variants: I = PERMISSIVE, IF = FAILFAST (CSV with inferSchema=true). */
+export const INFER_MODES = { I: "PERMISSIVE", IF: "FAILFAST" } as const;
+export type InferMode = keyof typeof INFER_MODES;
+
 export interface Answer {
   readonly rows?: readonly (readonly unknown[])[];
+  /** Inference variants: the inferred schema (simpleString) and the number of rows read with it. */
+  readonly schema?: string;
+  readonly count?: number;
   /** Spark's error conditions, outermost first. */
   readonly error?: readonly string[];
 }
@@ -58,10 +67,10 @@ export function expand(g: Group): Input[] {
     e.values.forEach((v, n) => {
       const line = e.template.replace("$V", v);
       const body = (g.valueFile ?? []).map((x) => x.replace("$T", line)).join("\n") + "\n";
-      out.push({ id: `${e.id}-${String(n).padStart(2, "0")}`, value: v, bytes: bodyBytes(body) });
+      out.push({ id: `${e.id}-${String(n).padStart(2, "0")}`, value: v, bytes: bodyBytes(body), inferable: true });
     });
   }
-  for (const i of g.inputs ?? []) out.push({ id: i.id, bytes: bodyBytes(i.body) });
+  for (const i of g.inputs ?? []) out.push({ id: i.id, bytes: bodyBytes(i.body), inferable: i.noInference === undefined });
   return out;
 }
 
@@ -70,8 +79,8 @@ const here = new URL(".", import.meta.url).pathname;
 export const groups = (): Group[] => (JSON.parse(readFileSync(here + "cases.json", "utf8")) as { groups: Group[] }).groups;
 
 /** PySpark's answers for a group's inputs, per mode. */
-export function answers(groupId: string): Record<string, Record<Mode, Answer>> {
-  return (JSON.parse(readFileSync(`${here}expected/${groupId}.json`, "utf8")) as { inputs: Record<string, Record<Mode, Answer>> }).inputs;
+export function answers(groupId: string): Record<string, Record<Mode | InferMode, Answer>> {
+  return (JSON.parse(readFileSync(`${here}expected/${groupId}.json`, "utf8")) as { inputs: Record<string, Record<Mode | InferMode, Answer>> }).inputs;
 }
 
 /**

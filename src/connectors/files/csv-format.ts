@@ -88,8 +88,9 @@ function inferValue(soFar: DataType, v: string, o: CsvReadOptions, parseTs: (s: 
   const tryDouble = (): DataType =>
     parseDoubleText(v) !== null || v === o.nanValue || v === o.positiveInf || v === o.negativeInf ? { kind: "double" } : o.preferDate ? tryDate() : tryTimestamp();
   const tryDecimal = (): DataType => {
+    // Spark takes a value whose BigDecimal has scale 0 (`5`, `0.5e1`); `1e3` (scale -3) and `1.5` are doubles.
     const d = parseDecimalText(v);
-    if (d && d.scale <= 0 && /^[+-]?\d+$/.test(v)) return d.precision <= 38 ? { kind: "decimal", precision: d.precision, scale: 0 } : tryDouble();
+    if (d && d.scale === 0 && !/^\s|\s$/.test(v)) return d.precision <= 38 ? { kind: "decimal", precision: d.precision, scale: 0 } : tryDouble();
     return tryDouble();
   };
   const tryLong = (): DataType => (parseLongText(v) !== null ? { kind: "bigint" } : tryDecimal());

@@ -202,8 +202,12 @@ function parseToks(toks: Tok[], s: string, pos: number, out: Parts): number {
       // Numeric fields: fixed width when the pattern has ≥ 2 letters (year: 4+ digits), else 1+.
       const min = L === "S" ? t.width : t.width >= 2 ? t.width : 1;
       const max = L === "S" ? t.width : L === "y" || L === "u" ? (t.width === 2 ? 2 : 9) : Math.max(t.width, 2);
-      const m = new RegExp(`^\\d{${min},${max}}`).exec(s.slice(pos));
+      const year = L === "y" || L === "u";
+      const m = new RegExp(`^${year && t.width >= 4 ? "\\+?" : ""}\\d{${min},${max}}`).exec(s.slice(pos));
       if (!m) return -1;
+      // Java's strict parsing of a 4+ letter year (SignStyle.EXCEEDS_PAD): more digits than the
+      // letters only with a leading '+', and '+' only then (`99999-01-01` is no yyyy-MM-dd date).
+      if (year && t.width >= 4 && (m[0].startsWith("+") ? m[0].length - 1 <= t.width : m[0].length > t.width)) return -1;
       const n = Number(m[0]);
       pos += m[0].length;
       if (L === "y" || L === "u") out.y = t.width === 2 ? 2000 + n : n;

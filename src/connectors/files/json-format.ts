@@ -50,7 +50,10 @@ export function inferJsonSchema(files: readonly string[], o: JsonReadOptions, ti
       for (const r of rows) {
         if (r.kind === "struct") merged = mergeJsonTypes(merged, r);
         else if (r.kind !== "null") {
-          if (o.mode === "FAILFAST") throw malformed(file, rec.line, "the record is not a JSON object");
+          if (o.mode === "FAILFAST") {
+            // Spark 4.0.1 fails inference so, naming the type (test/bad-input, json/not-an-object IF).
+            throw inputError("INVALID_JSON_RECORD_TYPE", `Detected an invalid type of a JSON record in ${file} at line ${rec.line} while inferring a common schema in the mode FAILFAST: expected a STRUCT type, but found ${simpleString(r).toUpperCase()}. Fix the input, or infer with mode PERMISSIVE (the record goes to the corrupt-record column) or DROPMALFORMED.`, { file, line: rec.line });
+          }
           if (o.mode === "PERMISSIVE") sawCorrupt = true;
         }
       }

@@ -28,6 +28,8 @@ export interface InferOptions extends ScanOptions {
 }
 
 const LONG_MAX = "9223372036854775807";
+/** The digits of Long.MIN_VALUE (-9223372036854775808 is a BIGINT). */
+const LONG_MIN_DIGITS = "9223372036854775808";
 
 /** Deepest nesting of arrays and objects a JSON record may have (Jackson's default maxNestingDepth). */
 export const MAX_JSON_DEPTH = 1000;
@@ -229,7 +231,7 @@ class Scanner {
     if (o.primitivesAsString) return StringType;
     if (/^-?\d+$/.test(t)) {
       const digits = t.replace(/^-0*|^0+/, "") || "0";
-      if (digits.length < 19 || (digits.length === 19 && digits <= LONG_MAX)) return { kind: "bigint" };
+      if (digits.length < 19 || (digits.length === 19 && digits <= (t.startsWith("-") ? LONG_MIN_DIGITS : LONG_MAX))) return { kind: "bigint" };
       return digits.length <= 38 ? DecimalType(digits.length, 0) : { kind: "double" };
     }
     if (o.prefersDecimal) return decimalOfLiteral(t) ?? { kind: "double" };
