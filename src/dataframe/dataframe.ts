@@ -303,9 +303,9 @@ export class DataFrame {
 
   /**
    * A random sample, PySpark's overloads: `sample(fraction, seed?)` or
-   * `sample(withReplacement, fraction, seed?)`. Without replacement each row is kept with
-   * probability `fraction` by Spark's sampler, so a seed picks the same rows as PySpark on one
-   * partition; without a seed one is drawn now, so this DataFrame gives the same sample each time.
+   * `sample(withReplacement, fraction, seed?)`. Spark's samplers (Bernoulli; Poisson with
+   * replacement), so a seed picks the same rows as PySpark on one partition; without a seed one
+   * is drawn now, so this DataFrame gives the same sample each time.
    */
   sample(fraction: number, seed?: number): DataFrame;
   sample(withReplacement: boolean | null | undefined, fraction: number, seed?: number): DataFrame;

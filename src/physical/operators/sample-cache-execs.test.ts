@@ -21,10 +21,13 @@ describe("SampleExec", () => {
     expect(exec.describe()).toBe("SampleExec: 0.0, 0.3, false, 42");
   });
 
-  it("with replacement repeats rows in input order", async () => {
-    const out = (await tuples(new SampleExec(relation("id BIGINT", ...ids(30, 4)), 2, true, 1))).map((r) => r[0] as number);
-    expect(out.length).toBeGreaterThan(30);
-    expect([...out].sort((a, b) => a - b)).toEqual(out);
+  it("with replacement repeats rows in input order, as Spark's PoissonSampler draws them", async () => {
+    // PySpark 4.0.1, local[1]: [r.id for r in spark.range(20).sample(True, 0.5, 7).collect()]
+    const out = (await tuples(new SampleExec(relation("id BIGINT", ...ids(20, 3)), 0.5, true, 7))).map((r) => r[0] as number);
+    expect(out).toEqual([0, 3, 7, 7, 9, 10, 11, 11, 15, 17]);
+    const many = (await tuples(new SampleExec(relation("id BIGINT", ...ids(30, 4)), 50, true, 1))).map((r) => r[0] as number);
+    expect(many.length).toBeGreaterThan(30 * 40); // mean 50: steps of 40, still about 50 copies a row
+    expect([...many].sort((a, b) => a - b)).toEqual(many);
   });
 });
 
