@@ -7,12 +7,12 @@
  *   that allow them (`parseJsonLenient`).
  * - records whose number literals JSON.parse would change (`1.0` → 1, 2^63 → 2^63 rounded) when the
  *   column type cares (`parseJsonRecord`): there every number keeps its literal as JsonNumberText.
- * Nesting deeper than MAX_JSON_DEPTH is malformed, as in Spark, whose Jackson parser enforces
- * StreamReadConstraints' default maximum nesting depth of 1000 (checked on PySpark 4.0.1: a record
- * 1000 levels deep reads, 1001 levels is a corrupt record); this also keeps recursion bounded.
+ * Nesting deeper than MAX_JSON_DEPTH (1000, Spark's bound: see expr/functions/json-depth.ts) is
+ * malformed; this also keeps the scanner's recursion bounded.
  * All of them throw a plain Error on malformed text; callers turn it into a parse-mode decision.
  */
 import { type DataType, DecimalType, StringType } from "../../types/data-type.js";
+import { MAX_JSON_DEPTH, tooDeepJson } from "../../expr/functions/json-depth.js";
 import { StructType } from "../../types/struct-type.js";
 
 export interface ScanOptions {
@@ -31,8 +31,6 @@ const LONG_MAX = "9223372036854775807";
 /** The digits of Long.MIN_VALUE (-9223372036854775808 is a BIGINT). */
 const LONG_MIN_DIGITS = "9223372036854775808";
 
-/** Deepest nesting of arrays and objects a JSON record may have (Jackson's default maxNestingDepth). */
-export const MAX_JSON_DEPTH = 1000;
 
 /** A JSON number with its literal text, for columns where `1.0` and `1`, or 2^63 and 2^63-1, differ. */
 export class JsonNumberText {
@@ -308,26 +306,6 @@ export function parseJsonLenient(text: string, o: ScanOptions): unknown {
  */
 export const INEXACT_NUMBER = /[:,[]\s*(?:-?\d+(?:\.\d*)?[eE][+-]?\d+|-?\d+\.\d*|-?\d{19,}|-0)\s*[,}\]]/;
 
-/** Depth of the deepest array/object in valid JSON text (strings skipped). */
-function nestingDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      // Skip the string, honouring backslash escapes.
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-    } else if (c === 91 || c === 123) {
-      if (++depth > max) max = depth;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  return max;
-}
-
 /**
  * One JSON record as JS values: JSON.parse when it suffices, the scanner for Spark's lenient forms
  * and for records matching `exactNumbers` (a test for number literals JSON.parse would change
@@ -341,8 +319,7 @@ export function parseJsonRecord(text: string, o: ScanOptions & { readonly exactN
   } catch {
     return parseJsonLenient(text, o);
   }
-  // Deeper than MAX_JSON_DEPTH needs more than 2 × MAX_JSON_DEPTH brackets.
-  if (text.length > 2 * MAX_JSON_DEPTH && typeof v === "object" && nestingDepth(text) > MAX_JSON_DEPTH) throw new Error(`Nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  if (typeof v === "object" && tooDeepJson(text)) throw new Error(`Nesting deeper than ${MAX_JSON_DEPTH} levels`);
   if (o.exactNumbers?.test(text)) return parseJsonLenient(text, o);
   return v;
 }

@@ -49,6 +49,16 @@ describe("from_json (PySpark 4.0.1)", () => {
   });
 });
 
+describe("from_json nesting bound", () => {
+  const deep = (n: number) => `{"k":1,"z":${"[".repeat(n)}${"]".repeat(n)}}`;
+  it("takes 1000 levels; deeper is malformed, never a stack overflow (PySpark 4.0.1 fails FAILFAST there too)", () => {
+    expect(fromJson(deep(999), "k INT, z ARRAY<STRING>")).toMatchObject({ k: 1 });
+    expect(fromJson(deep(4999), "k INT, z STRING")).toEqual({ k: null, z: null });
+    expect(fromJson(deep(1000), "k INT, z ARRAY<STRING>, _corrupt_record STRING")).toEqual({ k: null, z: null, _corrupt_record: deep(1000) });
+    expect(() => fromJson(deep(4999), "k INT", { mode: "FAILFAST" })).toThrow(expect.objectContaining({ code: "MALFORMED_RECORD_IN_PARSING" }));
+  });
+});
+
 describe("to_json (PySpark 4.0.1)", () => {
   it("formats like Spark", () => {
     // to_json(named_struct('a', 1, 'b', null, 'c', array(1,2), 'd', 1.5D, 'e', map('k','v'))) → '{"a":1,"c":[1,2],"d":1.5,"e":{"k":"v"}}'

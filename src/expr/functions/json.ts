@@ -2,7 +2,7 @@
  * JSON functions: from_json (schema as DDL text; modes PERMISSIVE — the default, bad input gives an
  * all-null struct with the raw text in `columnNameOfCorruptRecord` (default `_corrupt_record`) when
  * the schema has that field —, DROPMALFORMED treated as PERMISSIVE as Spark does in from_json, and
- * FAILFAST), to_json (Spark's format: no spaces, null fields omitted, timestamps
+ * FAILFAST; nesting deeper than Spark's 1000 levels is malformed, json-depth.ts), to_json (Spark's format: no spaces, null fields omitted, timestamps
  * `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` in the session zone), and get_json_object with `$.a.b[0]`,
  * `$['a b']` and `[*]` paths.
  */
@@ -14,6 +14,7 @@ import { formatDateDays, parseDateText, parseTimestampText } from "../datetime/t
 import { getTimeZone, type TimeZone } from "../datetime/time-zone.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
+import { tooDeepJson } from "./json-depth.js";
 import { checkArity, define, literalOf, mapRows, typeMismatch } from "./kernel.js";
 import { formatDecimal, formatDouble, formatFloat, formatLong } from "./value-text.js";
 
@@ -149,6 +150,7 @@ function compileFromJson(args: readonly CompiledExpr[], argExprs: readonly RExpr
     } catch {
       return malformed(text);
     }
+    if (typeof j === "object" && tooDeepJson(text)) return malformed(text);
     if (fields) {
       if (typeof j !== "object" || j === null) return malformed(text);
       if (Array.isArray(j)) return j.length > 0 && typeof j[0] === "object" && j[0] !== null ? structOf(fields, j[0] as Record<string, unknown>, zone, corrupt) : malformed(text);
