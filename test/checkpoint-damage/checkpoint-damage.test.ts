@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DataFrame, Session, col, functions as F } from "../../src/index.js";
+import { ORPHAN_TEMP_MIN_AGE_MS } from "../../src/streaming/checkpoint/atomic-file.js";
 import { DAMAGE_KINDS, damageCases, listFiles, renumbered } from "./damage-cases.js";
 
 const ALL = process.env.SLUICE_DAMAGE_ALL === "1";
@@ -130,7 +131,11 @@ describe.each(Object.entries(scenarios))("a damaged checkpoint of a %s query", (
     // Temp files of writes a killed run left in the checkpoint are removed at the restart.
     restore();
     const leftovers = ["metadata", "offsets/9", "commits/9", "sources/0/9", "state/0/0/9.delta"].map((f) => join(chk, dirname(f), `.${basename(f)}.7d1f0c52-3b9e-4a61-9c1e-2f4b8d6a0e13.tmp`));
-    for (const f of leftovers) writeFileSync(f, "half a fi");
+    const old = new Date(Date.now() - ORPHAN_TEMP_MIN_AGE_MS - 1000);
+    for (const f of leftovers) {
+      writeFileSync(f, "half a fi");
+      utimesSync(f, old, old);
+    }
     expect(await run()).toEqual(expected);
     expect(leftovers.filter((f) => existsSync(f))).toEqual([]);
 

@@ -3,7 +3,7 @@
  * A reader therefore sees either the old file or the complete new one, never a torn write.
  * `createOnly` refuses to replace an existing file (used by logs, where batch N is written once).
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 
@@ -12,16 +12,23 @@ const TMP_SUFFIX = ".tmp";
 const TMP_NAME = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
 
 /**
+ * A temp file younger than this may belong to a write in flight (another run wrongly started on
+ * the same checkpoint is refused later, when it writes its first log entry): it is left alone.
+ */
+export const ORPHAN_TEMP_MIN_AGE_MS = 60_000;
+
+/**
  * Delete the temp files a killed writeFileAtomic left in `dir` (and, with `recursive`, in its
- * sub-folders except those named in `skip`). Only safe where no other writer is active, e.g. in a
+ * sub-folders except those named in `skip`) that are older than ORPHAN_TEMP_MIN_AGE_MS, e.g. in a
  * checkpoint at query start: one run owns a checkpoint. Returns the paths removed.
  */
 export function removeOrphanTempFiles(dir: string, options: { recursive?: boolean; skip?: readonly string[] } = {}): string[] {
   const removed: string[] = [];
   if (!existsSync(dir)) return removed;
+  const before = Date.now() - ORPHAN_TEMP_MIN_AGE_MS;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isFile() && TMP_NAME.test(e.name)) {
+    if (e.isFile() && TMP_NAME.test(e.name) && (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < before) {
       rmSync(p, { force: true });
       removed.push(p);
     } else if (e.isDirectory() && options.recursive && !options.skip?.includes(e.name)) {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeFileAtomic } from "./atomic-file.js";
+import { ORPHAN_TEMP_MIN_AGE_MS, writeFileAtomic } from "./atomic-file.js";
 import { CommitLog } from "./commit-log.js";
 import { OffsetSeqLog } from "./offset-seq-log.js";
 import { readOrCreateStreamMetadata } from "./stream-metadata.js";
@@ -73,10 +73,15 @@ describe("checkpoint structure at start", () => {
     const tmpName = (n: string) => `.${n}.0b9f6c1e-9a52-4c1d-8f43-5a4f2a0f7d11.tmp`;
     const leftovers = [join(dir, tmpName("metadata")), join(dir, "offsets", tmpName("2")), join(dir, "sources", "0", tmpName("4")), join(dir, "state", "0", "0", tmpName("3.delta"))];
     const kept = [join(dir, "state", "0", "0", "_leveldb", tmpName("x")), join(dir, "offsets", ".notes.tmp"), join(dir, "sources", "0", "0")];
-    for (const f of [...leftovers, ...kept]) writeFileAtomic(f, "x");
+    const inFlight = join(dir, "commits", tmpName("1"));
+    for (const f of [...leftovers, ...kept, inFlight]) writeFileAtomic(f, "x");
+    const old = new Date(Date.now() - ORPHAN_TEMP_MIN_AGE_MS - 1000);
+    for (const f of [...leftovers, ...kept]) utimesSync(f, old, old);
     prepareCheckpoint(dir);
     expect(leftovers.filter(existsSync)).toEqual([]);
     expect(kept.filter(existsSync)).toEqual(kept);
+    // A fresh one may be another run's write in flight.
+    expect(existsSync(inFlight)).toBe(true);
   });
 });
 
