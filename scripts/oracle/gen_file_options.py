@@ -5,7 +5,7 @@
 2. For each case, build its files under a fresh temporary root: "text" bodies (with $ROOT
    replaced by the root's absolute path), "copy" of a fixture (cut to "truncate" bytes), or a
    "symlink" to a relative target; set "mtime" (epoch seconds) where given.
-   "pathOption" is given as option("path", <root>/<pathOption>).
+   "pathOption" is given as option("path", <root>/<pathOption>); $ROOT in option values is the root.
 3. Delete "deleteBeforeLoad", call load() (batch: spark.read, stream: spark.readStream), delete
    "deleteAfterLoad", then collect (batch) or run the stream with Trigger.AvailableNow
    into foreachBatch, collecting every batch's rows. "rerunDeleting": after a first run, remove commits/0 from the checkpoint
@@ -88,7 +88,7 @@ def reader(spark, case, root):
     if case.get("schema"):
         r = r.schema(case["schema"])
     for k, v in case["options"].items():
-        r = r.option(k, v)
+        r = r.option(k, v.replace("$ROOT", root))
     if "pathOption" in case:
         r = r.option("path", os.path.join(root, case["pathOption"]))
     return r
