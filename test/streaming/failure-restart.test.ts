@@ -4,13 +4,14 @@
  * running: once the cause is fixed, a restart gives exactly the sink content of an unbroken run,
  * for a stateless and a windowed pipeline into Parquet, Delta and foreachBatch.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Session, col, functions as F } from "../../src/index.js";
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
 import { compareRows } from "../../src/testing/stream-test.js";
+import { type SinkKind as AnySink, sinkRows as readSink, writeBatchFile } from "../support/sink-rows.js";
 
 const FILES = 8;
 const ROWS = 500;
@@ -33,7 +34,7 @@ function writeInput(dir: string, withBadFile: boolean): void {
 }
 
 type Pipeline = "stateless" | "windowed";
-type SinkKind = "parquet" | "delta" | "foreachBatch";
+type SinkKind = Exclude<AnySink, "json">;
 
 function query(pipeline: Pipeline, inDir: string): DataFrame {
   const input = spark.readStream.schema("id INT, s STRING, ts TIMESTAMP").option("maxFilesPerTrigger", 2).json(inDir).withColumn("n", col("s").cast("int"));
@@ -50,12 +51,11 @@ async function runOnce(pipeline: Pipeline, sink: SinkKind, root: string, failBat
   const w = query(pipeline, join(root, "in")).writeStream.outputMode("append").option("checkpointLocation", join(root, "chk")).trigger({ availableNow: true });
   let q;
   if (sink === "foreachBatch") {
-    mkdirSync(join(root, "out"), { recursive: true });
     q = await w
       .foreachBatch(async (df, batchId) => {
         const rows = await df.collect();
         if (batchId === failBatch) throw new Error(`sink failure in batch ${batchId}`);
-        writeFileSync(join(root, "out", `batch-${batchId}.json`), rows.map((r) => JSON.stringify(r)).join("\n"));
+        writeBatchFile(join(root, "out"), batchId, rows);
       })
       .start();
   } else {
@@ -67,18 +67,7 @@ async function runOnce(pipeline: Pipeline, sink: SinkKind, root: string, failBat
   );
 }
 
-async function sinkRows(sink: SinkKind, root: string): Promise<Record<string, unknown>[]> {
-  const rows =
-    sink === "parquet"
-      ? await spark.read.parquet(join(root, "out")).collect()
-      : sink === "delta"
-        ? await spark.read.format("delta").load(join(root, "out")).collect()
-        : readdirSync(join(root, "out")).flatMap((f) => {
-            const text = readFileSync(join(root, "out", f), "utf8");
-            return text === "" ? [] : text.split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-          });
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === "bigint" ? Number(v) : v])));
-}
+const sinkRows = (sink: SinkKind, root: string) => readSink(spark, sink, join(root, "out"));
 
 async function unbroken(pipeline: Pipeline, sink: SinkKind): Promise<Record<string, unknown>[]> {
   const ref = mkdtempSync(join(tmpdir(), "sluice-fail-ref-"));

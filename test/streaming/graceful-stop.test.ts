@@ -6,7 +6,7 @@
  * An interrupted batch is never handed to a sink as complete, and never committed.
  * SLUICE_STOP_TRIALS sets the trials per pipeline × sink (default 2).
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { Session, col, functions as F } from "../../src/index.js";
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
 import type { StreamingQueryHandle as StreamingQuery } from "../../src/dataframe/executor.js";
 import { compareRows } from "../../src/testing/stream-test.js";
+import { type SinkKind as AnySink, sinkRows, writeBatchFile } from "../support/sink-rows.js";
 
 const TRIALS = Number(process.env.SLUICE_STOP_TRIALS ?? 2);
 const FILES = 16;
@@ -35,7 +36,7 @@ function writeInput(dir: string): void {
 }
 
 type Pipeline = "stateless" | "windowed" | "dedup";
-type SinkKind = "parquet" | "delta" | "foreachBatch";
+type SinkKind = Exclude<AnySink, "json">;
 
 function query(pipeline: Pipeline, inDir: string): DataFrame {
   const input = spark.readStream.schema("id INT, key INT, v INT, ts TIMESTAMP").option("maxFilesPerTrigger", 3).json(inDir);
@@ -54,32 +55,10 @@ function start(pipeline: Pipeline, sink: SinkKind, root: string, availableNow: b
   let w = query(pipeline, join(root, "in")).writeStream.outputMode("append").option("checkpointLocation", join(root, "chk"));
   if (availableNow) w = w.trigger({ availableNow: true });
   if (sink === "foreachBatch") {
-    // Idempotent per batchId, as a foreachBatch writer must be: a re-run batch replaces its file.
-    mkdirSync(join(root, "out"), { recursive: true });
-    return w
-      .foreachBatch(async (df, batchId) => {
-        const rows = await df.collect();
-        writeFileSync(join(root, "out", `batch-${batchId}.json`), rows.map((r) => JSON.stringify(r)).join("\n"));
-      })
-      .start();
+    return w.foreachBatch(async (df, batchId) => writeBatchFile(join(root, "out"), batchId, await df.collect())).start();
   }
   return w.format(sink).start(join(root, "out"));
 }
-
-async function sinkRows(sink: SinkKind, root: string): Promise<Record<string, unknown>[]> {
-  if (sink === "parquet") return spark.read.parquet(join(root, "out")).collect();
-  if (sink === "delta") return spark.read.format("delta").load(join(root, "out")).collect();
-  const out: Record<string, unknown>[] = [];
-  for (const f of readdirSync(join(root, "out"))) {
-    const text = readFileSync(join(root, "out", f), "utf8");
-    if (text !== "") for (const l of text.split("\n")) out.push(JSON.parse(l) as Record<string, unknown>);
-  }
-  return out;
-}
-
-/** Comparable form: timestamps as ISO strings (foreachBatch rows went through JSON). */
-const normal = (rows: Record<string, unknown>[]) =>
-  rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === "bigint" ? Number(v) : v])));
 
 async function run(pipeline: Pipeline, sink: SinkKind, seed: number): Promise<void> {
   const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -87,7 +66,7 @@ async function run(pipeline: Pipeline, sink: SinkKind, seed: number): Promise<vo
   writeInput(join(ref, "in"));
   const unbroken = await start(pipeline, sink, ref, true);
   await unbroken.awaitTermination();
-  const expected = normal(await sinkRows(sink, ref));
+  const expected = await sinkRows(spark, sink, join(ref, "out"));
   expect(expected.length).toBeGreaterThan(0);
   for (let t = 0; t < TRIALS; t++) {
     const root = mkdtempSync(join(tmpdir(), "sluice-stop-"));
@@ -102,7 +81,7 @@ async function run(pipeline: Pipeline, sink: SinkKind, seed: number): Promise<vo
     }
     const last = await start(pipeline, sink, root, true);
     await last.awaitTermination();
-    const actual = normal(await sinkRows(sink, root));
+    const actual = await sinkRows(spark, sink, join(root, "out"));
     expect(compareRows(actual, expected), `${pipeline} → ${sink}, trial ${t}`).toBeNull();
   }
 }

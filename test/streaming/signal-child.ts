@@ -6,9 +6,8 @@
  * Prints STARTED once the query runs (the parent times its signal from then).
  * Usage: signal-child.ts PIPELINE SINK IN OUT CHECKPOINT handle|default
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { Session, col, functions as F } from "../../src/index.js";
+import { writeBatchFile } from "../support/sink-rows.js";
 
 const [pipeline, sink, inDir, outDir, chkDir, handling] = process.argv.slice(2) as [string, string, string, string, string, string];
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
@@ -26,13 +25,7 @@ const df =
 const writer = df.writeStream.outputMode("append").option("checkpointLocation", chkDir).trigger({ availableNow: true });
 const q =
   sink === "foreachBatch"
-    ? await writer
-        .foreachBatch(async (batch, batchId) => {
-          const rows = await batch.collect();
-          mkdirSync(outDir, { recursive: true });
-          writeFileSync(join(outDir, `batch-${batchId}.json`), rows.map((r) => JSON.stringify(r)).join("\n"));
-        })
-        .start()
+    ? await writer.foreachBatch(async (batch, batchId) => writeBatchFile(outDir, batchId, await batch.collect())).start()
     : await writer.format(sink).start(outDir);
 let stopping = false;
 if (handling === "handle") {

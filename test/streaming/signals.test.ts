@@ -6,13 +6,14 @@
  * exactly what an unbroken run wrote. SLUICE_CRASH_TRIALS / 10 trials per case (at least 1); the
  * default run covers each pipeline and each sink once, SLUICE_CRASH_TRIALS ≥ 20 every pairing below.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
 import { compareRows } from "../../src/testing/stream-test.js";
 import { runChild } from "../support/run-child.js";
+import { type SinkKind, sinkRows as readSink } from "../support/sink-rows.js";
 
 const TRIALS = Math.max(1, Math.round(Number(process.env.SLUICE_CRASH_TRIALS ?? 10) / 10));
 const child = join(import.meta.dirname, "signal-child.ts");
@@ -34,15 +35,7 @@ function writeInput(inDir: string): void {
   }
 }
 
-async function sinkRows(pipeline: string, sink: string, out: string): Promise<Record<string, unknown>[]> {
-  if (sink === "json") return spark.read.schema(SCHEMA[pipeline]!).json(out).collect();
-  if (sink === "delta") return spark.read.format("delta").load(out).collect();
-  const rows = readdirSync(out).flatMap((f) => {
-    const text = readFileSync(join(out, f), "utf8");
-    return text === "" ? [] : text.split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-  });
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "start" || k === "ts" ? new Date(v as string) : v])));
-}
+const sinkRows = (pipeline: string, sink: string, out: string) => readSink(spark, sink as SinkKind, out, SCHEMA[pipeline]);
 
 const SIGNALS = [
   ["SIGINT", "handle"],
