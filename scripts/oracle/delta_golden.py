@@ -14,7 +14,7 @@ from deltalake import DeltaTable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-GOLDEN = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/delta-golden"
+GOLDEN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(ROOT), "shared", "delta-golden")
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "test", "delta", "golden")
 
 
