@@ -13,6 +13,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, openAsBlob, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as pw from "parquet-wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileStreamSinkLog } from "../../src/connectors/files/sink-manifest.js";
@@ -72,7 +73,7 @@ describe(`a ${INPUT_BYTES / 1024 ** 2} MB JSON file through a stateless pipeline
     const out = join(root, "stream-parquet");
     const stdout = await runChild("stream-parquet", out);
     const manifest = new FileStreamSinkLog(join(out, "_spark_metadata"));
-    const files = manifest.get(0)!.map((e) => e.path);
+    const files = manifest.get(0)!.map((e) => fileURLToPath(e.path)); // file:// URIs, as Spark records them
     expect(manifest.getLatest()?.batchId).toBe(0);
     expect(files.length).toBeGreaterThan(0);
     expect(files.every((f) => existsSync(f))).toBe(true);

@@ -7,6 +7,7 @@
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { SluiceError } from "../../common/errors.js";
 import type { BatchData, OutputMode, StreamSink } from "../api/sink.js";
 import { FileStreamSinkLog, type SinkFileStatus } from "../files/sink-manifest.js";
@@ -43,7 +44,9 @@ export class FileStreamSink implements StreamSink {
     const files = await this.write(data, resolve(this.path), batchId);
     const entries: SinkFileStatus[] = files.map((f) => {
       const st = statSync(f);
-      return { path: f, size: st.size, isDir: false, modificationTime: Math.floor(st.mtimeMs), blockReplication: 1, blockSize: 33554432, action: "add" };
+      // Spark records each file as a `file://` URI (test/checkpoint-damage/golden/spark-sink-manifest);
+      // given a plain path, Spark's reader of the folder finds none of the files and reads 0 rows.
+      return { path: pathToFileURL(f).href, size: st.size, isDir: false, modificationTime: Math.floor(st.mtimeMs), blockReplication: 1, blockSize: 33554432, action: "add" };
     });
     this.#log.add(batchId, entries);
   }

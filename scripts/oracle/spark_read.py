@@ -1,0 +1,58 @@
+"""Read folders and tables that Sluice wrote with real PySpark (and Delta-Spark); print JSON rows.
+
+Used by test/interop/spark-reads.test.ts: one Spark session reads every job given, so the JVM
+starts once. Each argument is FORMAT=PATH (format json, csv, parquet or delta; csv is read with
+header=true and inferSchema=true). Prints one JSON object: {"PATH": {"rows": [...], "schema": "..."}
+or {"error": "..."}}, rows sorted by their JSON text, timestamps as ISO strings.
+Run: .oracle/venv/bin/python scripts/oracle/spark_read.py parquet=/tmp/out delta=/tmp/table
+Needs: pyspark 4.0.1 and delta-spark 4.0.0 (scripts/oracle/setup.sh); the Delta jars come from
+Maven Central on first use.
+"""
+import datetime
+import decimal
+import json
+import sys
+
+import delta
+from pyspark.sql import SparkSession
+
+
+def plain(v):
+    if isinstance(v, (datetime.datetime, datetime.date)):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return str(v)
+    if isinstance(v, (bytes, bytearray)):
+        return list(v)
+    return v
+
+
+def main():
+    builder = (
+        SparkSession.builder.master("local[1]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+    )
+    spark = delta.configure_spark_with_delta_pip(builder).getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    out = {}
+    for job in sys.argv[1:]:
+        fmt, path = job.split("=", 1)
+        try:
+            reader = spark.read.format(fmt)
+            if fmt == "csv":
+                reader = reader.option("header", "true").option("inferSchema", "true")
+            df = reader.load(path)
+            rows = [json.dumps({k: plain(v) for k, v in r.asDict().items()}, sort_keys=True) for r in df.collect()]
+            out[path] = {"rows": [json.loads(r) for r in sorted(rows)], "schema": df.schema.simpleString()}
+        except Exception as e:  # noqa: BLE001 - the error is the answer
+            out[path] = {"error": str(e).strip().splitlines()[0]}
+    spark.stop()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
