@@ -49,6 +49,12 @@ def run(spark, sc):
                 df = df.dropDuplicates(args[0])
             elif op == "dropDuplicatesWithinWatermark":
                 df = df.dropDuplicatesWithinWatermark(args[0])
+            elif op == "selectExpr":
+                df = df.selectExpr(*args[0])
+            elif op == "limit":
+                df = df.limit(args[0])
+            elif op == "orderBy":
+                df = df.orderBy(F.col(args[0]).desc() if args[1] == "desc" else F.col(args[0]))
             elif op == "groupByAgg":
                 df = df.groupBy(*[F.expr(e) for e in args[0]]).agg(*[F.expr(e) for e in args[1]])
             else:

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Session, functions as F } from "../../src/index.js";
+import { type DataFrame, Session, functions as F } from "../../src/index.js";
 
 interface Scenario {
   name: string;
@@ -42,6 +42,10 @@ const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getO
 function pyJson(v: unknown, isDouble = false): string {
   if (v === null || v === undefined) return "null";
   if (v instanceof Date) return JSON.stringify(v.toISOString().replace("T", " ").replace(/\.000Z$/, "").replace("Z", ""));
+  if (typeof v === "string" && TS_STRING.test(v)) {
+    const [whole, frac] = v.split(".");
+    return JSON.stringify(frac === undefined ? whole : `${whole}.${frac.padEnd(6, "0")}`);
+  }
   if (typeof v === "number") return isDouble && Number.isInteger(v) ? `${v}.0` : String(v);
   if (Array.isArray(v)) return "[" + v.map((x) => pyJson(x)).join(", ") + "]";
   if (typeof v === "object") {
@@ -50,6 +54,15 @@ function pyJson(v: unknown, isDouble = false): string {
   }
   return JSON.stringify(v);
 }
+
+/**
+ * Rows carry timestamps as Date (ms), so top-level TIMESTAMP columns are read as Spark's string
+ * cast instead and printed as Python's str(datetime): a fraction, when present, has 6 digits.
+ */
+function withMicros(b: DataFrame): DataFrame {
+  return b.schema.fields.filter((f) => f.type.kind === "timestamp").reduce((df, f) => df.withColumn(f.name, F.col(f.name).cast("string")), b);
+}
+const TS_STRING = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/;
 
 function rowJson(row: Record<string, unknown>, doubles: ReadonlySet<string>): string {
   return "{" + Object.keys(row).sort().map((k) => `${JSON.stringify(k)}: ${pyJson(row[k], doubles.has(k))}`).join(", ") + "}";
@@ -71,6 +84,9 @@ describe("streaming matches PySpark", () => {
         if (op === "withWatermark") df = df.withWatermark(args[0] as string, args[1] as string);
         else if (op === "dropDuplicates") df = df.dropDuplicates(args[0] as string[]);
         else if (op === "dropDuplicatesWithinWatermark") df = df.dropDuplicatesWithinWatermark(args[0] as string[]);
+        else if (op === "selectExpr") df = df.selectExpr(...(args[0] as string[]));
+        else if (op === "limit") df = df.limit(args[0] as number);
+        else if (op === "orderBy") df = df.orderBy(args[1] === "desc" ? F.col(args[0] as string).desc() : F.col(args[0] as string));
         else if (op === "groupByAgg") df = df.groupBy(...(args[0] as string[]).map((e) => F.expr(e))).agg(...(args[1] as string[]).map((e) => F.expr(e)));
         else throw new Error(`unknown step ${op}`);
       }
@@ -81,7 +97,7 @@ describe("streaming matches PySpark", () => {
         .outputMode(sc.outputMode ?? "append")
         .foreachBatch(async (b) => {
           const doubles = new Set(b.schema.fields.filter((f) => f.type.kind === "double" || f.type.kind === "float").map((f) => f.name));
-          batches.push((await b.collect()).map((r) => rowJson(r, doubles)).sort());
+          batches.push((await withMicros(b).collect()).map((r) => rowJson(r, doubles)).sort());
         })
         .option("checkpointLocation", join(root, "chk"))
         .trigger(sc.trigger === "availableNow" ? { availableNow: true } : { once: true })

@@ -1,7 +1,12 @@
 /**
  * Streaming aggregation (Spark's StateStoreRestoreExec + StateStoreSaveExec in one operator).
  * State per group: the group key values followed by every aggregate's partial state. Per batch:
- *   1. drop late rows (event time ≤ the previous batch's watermark), counting them;
+ *   1. in append and update mode, drop the rows of late groups — groups whose event-time key (a
+ *      timestamp key, or a window key's end) is ≤ the previous batch's watermark — counting the
+ *      groups, as Spark's StateStoreSaveExec filters its merged per-group rows with the watermark
+ *      predicate on the grouping key. A row older than the watermark therefore still counts while
+ *      its window is open; an aggregation without an event-time key drops nothing, and complete
+ *      mode never drops (nor evicts) anything;
  *   2. group the batch's rows; a group seen for the first time in this batch first merges its
  *      stored partial state, then the batch's rows are folded in (so first/last keep order);
  *   3. write every touched group's partial state back;
@@ -26,8 +31,6 @@ import { stateKey } from "./state-key.js";
 export interface AggregateSpec {
   readonly operatorId: number;
   readonly node: RAggregate;
-  /** Input column holding the watermarked event time (µs), for dropping late rows. */
-  readonly eventTimeInputIndex: number | undefined;
   /** Which group key carries event time: a timestamp key, or a window struct (its end counts). */
   readonly eventTimeKey: { readonly index: number; readonly kind: "timestamp" | "window" } | undefined;
 }
@@ -72,21 +75,23 @@ export class StreamingAggregateExec implements ExecutionPlan {
     const encoder = new GroupKeyEncoder(node.groupBy.map((e) => e.type), { keepKeys: false });
     const keyRows: unknown[][] = [];
     const keyStrings: string[] = [];
-    let dropped = 0;
+    const lateGroups = new Set<string>();
+    const dropsLate = state.hasWatermark && spec.eventTimeKey !== undefined && state.outputMode !== "complete";
     const t0 = performance.now();
 
     for await (const input of this.child.execute(ctx)) {
       let batch = input;
-      if (state.hasWatermark && spec.eventTimeInputIndex !== undefined) {
-        const late = lateMask(batch.columns[spec.eventTimeInputIndex]!, batch.numRows, state.lateEventsWatermarkMs);
+      let keyVecs = groupExprs.map((g) => g(batch));
+      if (dropsLate) {
+        const late = lateMask(keyVecs[spec.eventTimeKey!.index]!, batch.numRows, state.lateEventsWatermarkMs);
         if (late.count > 0) {
-          dropped += late.count;
+          for (let i = 0; i < batch.numRows; i++) if (late.mask[i] === 1) lateGroups.add(stateKey(keyVecs.map((v) => getValue(v, i))));
           state.lateRows?.(spec.operatorId, filterBatch(batch, late.mask));
           batch = filterBatch(batch, late.mask.map((x) => 1 - x));
+          keyVecs = groupExprs.map((g) => g(batch));
         }
       }
       if (batch.numRows === 0) continue;
-      const keyVecs = groupExprs.map((g) => g(batch));
       // Dense group ids from typed hash tables; the state key string is built once per new group.
       const before = encoder.numGroups;
       const gids = encoder.encode(keyVecs, batch.numRows);
@@ -146,7 +151,7 @@ export class StreamingAggregateExec implements ExecutionPlan {
       if (mode === "append" && out.numRows > 0) yield out;
     }
     const removalMs = performance.now() - t1;
-    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: "stateStoreSave", numRowsUpdated: n, updateMs, removalMs, droppedByWatermark: dropped });
+    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: "stateStoreSave", numRowsUpdated: n, updateMs, removalMs, droppedByWatermark: lateGroups.size });
   }
 }
 

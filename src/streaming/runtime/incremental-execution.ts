@@ -127,7 +127,7 @@ export class IncrementalExecution {
         return new SessionWindowAggregateExec(planChild(node.input), { operatorId, node, sessionKey: node.sessionWindowKey }, ctx);
       }
       if (node.kind === "aggregate") {
-        return new StreamingAggregateExec(planChild(node.input), { operatorId, node, eventTimeInputIndex: watermarkIndex(node.input), eventTimeKey: eventTimeGroupKey(node) }, ctx);
+        return new StreamingAggregateExec(planChild(node.input), { operatorId, node, eventTimeKey: eventTimeGroupKey(node) }, ctx);
       }
       if (node.kind === "dropDuplicates") return this.dedup(node as RDropDuplicates, operatorId, planChild(node.input), ctx);
       return undefined;

@@ -16,7 +16,7 @@ describe("WatermarkTracker", () => {
   it("combines several inputs with the min policy by default, max when chosen", () => {
     const min = new WatermarkTracker("min", 2);
     min.update([20_000, undefined], [0, 0]);
-    expect(min.currentWatermarkMs).toBe(20_000); // an input without data does not hold it back
+    expect(min.currentWatermarkMs).toBe(0); // an input without data yet counts as 0 (as Spark)
     min.update([undefined, 30_000], [0, 10_000]);
     expect(min.currentWatermarkMs).toBe(20_000);
     min.update([40_000, 50_000], [0, 10_000]);

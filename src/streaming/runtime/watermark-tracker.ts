@@ -3,7 +3,9 @@
  * event time it saw in a batch; after the batch, each node's candidate is max(event time) − delay,
  * and the query's watermark for the NEXT batch is the min (default) or max of the candidates
  * (spark.sql.streaming.multipleWatermarkPolicy), never moving backwards. A node that has seen no
- * data yet does not hold the watermark back (as Spark).
+ * data yet counts as watermark 0 (Spark's WatermarkTracker.updateWatermark populates 0), so under
+ * the min policy the global watermark stays at 0 until every input has produced event times
+ * (EventTimeWatermarkSuite "watermark with 2 streams").
  */
 import { configError } from "../../common/errors.js";
 
@@ -44,9 +46,12 @@ export class WatermarkTracker {
   /** After a batch: fold each node's max event time (ms, or undefined when it saw no rows). */
   update(maxEventTimesMs: readonly (number | undefined)[], delaysMs: readonly number[]): void {
     maxEventTimesMs.forEach((t, i) => {
-      if (t === undefined) return;
-      const candidate = t - delaysMs[i]!;
       const prev = this.#operatorWatermarksMs[i];
+      if (t === undefined) {
+        if (prev === undefined) this.#operatorWatermarksMs[i] = 0;
+        return;
+      }
+      const candidate = t - delaysMs[i]!;
       if (prev === undefined || candidate > prev) this.#operatorWatermarksMs[i] = candidate;
     });
     const known = this.#operatorWatermarksMs.filter((w): w is number => w !== undefined);
