@@ -66,6 +66,20 @@ async function* csvFileRecords(path: string, o: CsvReadOptions): AsyncGenerator<
   for await (const c of readLineChunks(path)) yield* chunkRecords([c], o);
 }
 
+/**
+ * A record with more fields than `maxColumns` fails the read in every parse mode, as Spark's CSV
+ * parser does (univocity's column limit; PySpark 4.0.1 raised MALFORMED_CSV_RECORD in PERMISSIVE
+ * too: test/bad-input csv-max-columns and csv-format.test.ts).
+ */
+function checkMaxColumns(rec: CsvRecord, o: CsvReadOptions, path: string): void {
+  if (rec.fields.length <= o.maxColumns) return;
+  throw inputError(
+    "MALFORMED_CSV_RECORD",
+    `CSV record in ${path} at line ${rec.line} has ${rec.fields.length} fields, more than maxColumns=${o.maxColumns}. Raise the maxColumns option, or fix the input.`,
+    { file: path, line: rec.line },
+  );
+}
+
 /** Spark's header-name cleanup: blanks → `_c<i>`, case-insensitive duplicates → name + index. */
 export function headerNames(fields: readonly (string | null)[]): string[] {
   const raw = fields.map((f, i) => (f === null || f === "" ? `_c${i}` : f));
@@ -127,6 +141,7 @@ export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, time
   for (const file of files) {
     let first = true;
     for (const rec of csvFileRecordsSync(file, o)) {
+      checkMaxColumns(rec, o, file);
       if (first) {
         first = false;
         if (names === undefined) {
@@ -168,11 +183,11 @@ export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "
     case "decimal":
       return (s) => toDecimal(s, t.precision, t.scale) ?? BAD;
     case "date": {
-      const p = dateParser(o.dateFormat);
+      const p = dateParser(o.dateFormat, o.dateTimeParsingFallback);
       return (s) => p(s) ?? BAD;
     }
     case "timestamp": {
-      const p = timestampParser(o.timestampFormat, zone);
+      const p = timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback);
       return (s) => p(s) ?? BAD;
     }
     case "binary":
@@ -196,6 +211,7 @@ export async function* readCsvFile(path: string, schema: StructType, o: CsvReadO
   const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize, counts);
   let first = true;
   for await (const rec of csvFileRecords(path, o)) {
+    checkMaxColumns(rec, o, path);
     if (first && o.header) {
       first = false;
       continue;

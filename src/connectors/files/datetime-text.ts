@@ -336,16 +336,20 @@ export function compilePattern(pattern: string): DateTimePattern {
   return compiled;
 }
 
-/** A timestamp parser for an optional user format (lenient ISO forms when absent). */
-export function timestampParser(format: string | undefined, zone: TimeZone): (s: string) => number | null {
+/**
+ * A timestamp parser for an optional user format (lenient ISO forms when absent). With
+ * `fallback` (the reader option enableDateTimeParsingFallback), text the format does not match
+ * is tried in the lenient forms too, as Spark falls back to its default parser.
+ */
+export function timestampParser(format: string | undefined, zone: TimeZone, fallback = false): (s: string) => number | null {
   if (format === undefined) return (s) => parseTimestampLenient(s, zone);
   const p = compilePattern(format);
-  return (s) => p.parseTimestamp(s, zone);
+  return fallback ? (s) => p.parseTimestamp(s, zone) ?? parseTimestampLenient(s, zone) : (s) => p.parseTimestamp(s, zone);
 }
 
-/** A date parser for an optional user format (lenient forms when absent). */
-export function dateParser(format: string | undefined): (s: string) => number | null {
+/** A date parser for an optional user format (lenient forms when absent; `fallback` as for timestamps). */
+export function dateParser(format: string | undefined, fallback = false): (s: string) => number | null {
   if (format === undefined) return parseDateLenient;
   const p = compilePattern(format);
-  return (s) => p.parseDate(s);
+  return fallback ? (s) => p.parseDate(s) ?? parseDateLenient(s) : (s) => p.parseDate(s);
 }

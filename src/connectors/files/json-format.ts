@@ -174,7 +174,7 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
       return (v) => (typeof v === "number" || typeof v === "string" ? (toDecimal(String(v), t.precision, t.scale) ?? BAD) : v instanceof JsonNumberText ? (toDecimal(v.text, t.precision, t.scale) ?? BAD) : BAD);
     case "timestamp": {
       // Integer literals are seconds since the epoch (Spark: getLongValue × 10^6); other numbers are malformed.
-      const p = timestampParser(o.timestampFormat, zone);
+      const p = timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback);
       return (v) => {
         if (typeof v === "string") return p(v) ?? BAD;
         const s = longValue(v);
@@ -182,7 +182,7 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
       };
     }
     case "date": {
-      const p = dateParser(o.dateFormat);
+      const p = dateParser(o.dateFormat, o.dateTimeParsingFallback);
       return (v) => (typeof v === "string" ? (p(v) ?? BAD) : BAD);
     }
     case "binary":
@@ -259,7 +259,13 @@ export async function* readJsonRecords(
   const convs = cols.map((i) => jsonConverter(schema.fields[i]!.type, o, zone));
   const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize, counts);
   const exactNumbers = exactNumbersTest(cols.map((i) => schema.fields[i]!));
-  const parse = { allowComments: o.allowComments, allowSingleQuotes: o.allowSingleQuotes, ...(exactNumbers ? { exactNumbers } : {}) };
+  const parse = {
+    allowComments: o.allowComments,
+    allowSingleQuotes: o.allowSingleQuotes,
+    allowNumericLeadingZeros: o.allowNumericLeadingZeros,
+    allowUnquotedControlChars: o.allowUnquotedControlChars,
+    ...(exactNumbers ? { exactNumbers } : {}),
+  };
   /** Convert one object into the assembler's current row; returns why it is malformed, or undefined. */
   const convert = (obj: unknown): string | undefined => {
     if (typeof obj !== "object" || obj === null || Array.isArray(obj) || obj instanceof JsonNumberText) return "the record is not a JSON object";

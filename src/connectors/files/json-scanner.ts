@@ -18,7 +18,16 @@ import { StructType } from "../../types/struct-type.js";
 export interface ScanOptions {
   readonly allowComments: boolean;
   readonly allowSingleQuotes: boolean;
+  /** `01`, `-007`, `00.5` as numbers (Jackson's ALLOW_LEADING_ZEROS_FOR_NUMBERS); else malformed. */
+  readonly allowNumericLeadingZeros?: boolean;
+  /** Raw characters below U+0020 inside strings and field names (Jackson's ALLOW_UNQUOTED_CONTROL_CHARS); else malformed. */
+  readonly allowUnquotedControlChars?: boolean;
 }
+
+// Number literals as Jackson reads them: no leading zeros unless allowed; a fraction needs digits
+// after the point (`1.` is malformed, checked on PySpark 4.0.1: test/bad-input json-*-numbers).
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\d.])|^-?(?:Infinity|NaN)|^\+?(?:Infinity|INF)/;
+const NUMBER_LEADING_ZEROS = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\d.])|^-?(?:Infinity|NaN)|^\+?(?:Infinity|INF)/;
 
 export interface InferOptions extends ScanOptions {
   readonly primitivesAsString: boolean;
@@ -89,6 +98,7 @@ class Scanner {
         this.pos++;
         return out;
       }
+      if (ch < " " && !this.opts.allowUnquotedControlChars) this.fail(`Illegal unquoted character (code ${ch.charCodeAt(0)}): has to be escaped`);
       if (ch === "\\") {
         out += s.slice(start, this.pos);
         const e = s[this.pos + 1];
@@ -109,7 +119,7 @@ class Scanner {
 
   /** A number literal's text, or a non-numeric literal (NaN, Infinity). */
   num(): string {
-    const m = /^-?(?:\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|Infinity|NaN)|^\+?(?:Infinity|INF)/.exec(this.text.slice(this.pos, this.pos + 400));
+    const m = (this.opts.allowNumericLeadingZeros ? NUMBER_LEADING_ZEROS : NUMBER).exec(this.text.slice(this.pos, this.pos + 400));
     if (!m) this.fail("Unexpected character");
     this.pos += m[0].length;
     return m[0];

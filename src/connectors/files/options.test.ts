@@ -50,7 +50,19 @@ describe("file option maps", () => {
     expect(message(() => parseJsonReadOptions({ allowUnquotedFieldNames: "true" }))).toContain('allowUnquotedFieldNames="true" (expected false');
     expect(message(() => parseJsonReadOptions({ allowNonNumericNumbers: "false" }))).toContain("allowNonNumericNumbers=");
     expect(message(() => parseCsvReadOptions({ maxCharsPerColumn: "10" }))).toContain("maxCharsPerColumn=");
+    expect(message(() => parseCsvReadOptions({ unescapedQuoteHandling: "SKIP_VALUE" }))).toContain('unescapedQuoteHandling="SKIP_VALUE" (expected STOP_AT_DELIMITER');
+    expect(() => parseCsvReadOptions({ unescapedQuoteHandling: "stop_at_delimiter" })).not.toThrow();
     expect(() => parseJsonReadOptions({ allowUnquotedFieldNames: "FALSE", allowBackslashEscapingAnyCharacter: "false", allowNonNumericNumbers: "true" })).not.toThrow();
+  });
+
+  it("JSON parser switches and the date-time fallback are options with Spark's defaults, not ignored keys", () => {
+    const d = parseJsonReadOptions({});
+    expect([d.allowNumericLeadingZeros, d.allowUnquotedControlChars, d.dateTimeParsingFallback]).toEqual([false, false, false]);
+    const on = parseJsonReadOptions({ allowNumericLeadingZeros: "true", allowUnquotedControlChars: "TRUE", enableDateTimeParsingFallback: "true" });
+    expect([on.allowNumericLeadingZeros, on.allowUnquotedControlChars, on.dateTimeParsingFallback]).toEqual([true, true, true]);
+    expect(message(() => parseJsonReadOptions({ allowNumericLeadingZeros: "yes" }))).toContain('allowNumericLeadingZeros="yes" (expected true or false)');
+    expect(message(() => parseCsvReadOptions({ maxColumns: "0" }))).toContain("maxColumns=");
+    expect(parseCsvReadOptions({}).maxColumns).toBe(20480);
   });
 
   it("listing options parse with Spark's names and defaults", () => {

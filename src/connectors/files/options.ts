@@ -270,14 +270,19 @@ export interface JsonReadOptions {
   readonly dateFormat?: string;
   readonly allowComments: boolean;
   readonly allowSingleQuotes: boolean;
+  readonly allowNumericLeadingZeros: boolean;
+  readonly allowUnquotedControlChars: boolean;
   readonly primitivesAsString: boolean;
   readonly prefersDecimal: boolean;
   readonly inferTimestamp: boolean;
   readonly dropFieldIfAllNull: boolean;
   readonly lineSep?: string;
+  /** enableDateTimeParsingFallback: text a timestampFormat/dateFormat does not match is tried in the default forms. */
+  readonly dateTimeParsingFallback: boolean;
 }
 
-const JSON_READ_KEYS = ["allowNumericLeadingZeros", "allowUnquotedControlChars", "ignoreNullFields", "timestampNTZFormat", "enableDateTimeParsingFallback"];
+// A write option Spark accepts on a read and ignores there; timestampNTZFormat as for CSV_READ_KEYS.
+const JSON_READ_KEYS = ["ignoreNullFields", "timestampNTZFormat"];
 
 export function parseJsonReadOptions(raw: Readonly<Record<string, string>>): JsonReadOptions {
   return finished(new OptionReader("json", raw, JSON_READ_KEYS), jsonReadOptions);
@@ -296,11 +301,14 @@ function jsonReadOptions(o: OptionReader): JsonReadOptions {
     ...optional("dateFormat", o.optStr("dateFormat")),
     allowComments: o.bool("allowComments", false),
     allowSingleQuotes: o.bool("allowSingleQuotes", true),
+    allowNumericLeadingZeros: o.bool("allowNumericLeadingZeros", false),
+    allowUnquotedControlChars: o.bool("allowUnquotedControlChars", false),
     primitivesAsString: o.bool("primitivesAsString", false),
     prefersDecimal: o.bool("prefersDecimal", false),
     inferTimestamp: o.bool("inferTimestamp", false),
     dropFieldIfAllNull: o.bool("dropFieldIfAllNull", false),
     ...optional("lineSep", lineSepOption(o)),
+    dateTimeParsingFallback: o.bool("enableDateTimeParsingFallback", false),
   };
   return r;
 }
@@ -327,6 +335,10 @@ export interface CsvReadOptions {
   readonly multiLine: boolean;
   readonly lineSep?: string;
   readonly enforceSchema: boolean;
+  /** As JsonReadOptions.dateTimeParsingFallback. */
+  readonly dateTimeParsingFallback: boolean;
+  /** A record with more fields fails the read (Spark's default 20480). */
+  readonly maxColumns: number;
 }
 
 function sepOption(o: OptionReader): string {
@@ -342,7 +354,8 @@ function sepOption(o: OptionReader): string {
   return v === "\\t" ? "\t" : v;
 }
 
-const CSV_READ_KEYS = ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping", "maxColumns", "unescapedQuoteHandling", "timestampNTZFormat", "enableDateTimeParsingFallback"];
+// Write options Spark accepts on a read and ignores there; timestampNTZFormat applies to TIMESTAMP_NTZ columns, which Sluice does not have yet.
+const CSV_READ_KEYS = ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping", "timestampNTZFormat"];
 
 export function parseCsvReadOptions(raw: Readonly<Record<string, string>>): CsvReadOptions {
   return finished(new OptionReader("csv", raw, CSV_READ_KEYS), csvReadOptions);
@@ -351,6 +364,10 @@ export function parseCsvReadOptions(raw: Readonly<Record<string, string>>): CsvR
 function csvReadOptions(o: OptionReader): CsvReadOptions {
   o.utf8Only();
   o.onlyDefault("maxCharsPerColumn", "-1");
+  const quotes = o.raw("unescapedQuoteHandling");
+  if (quotes !== undefined && quotes.trim().toUpperCase() !== "STOP_AT_DELIMITER") {
+    o.problem("unescapedQuoteHandling", quotes, "STOP_AT_DELIMITER, Spark's default: Sluice's CSV parser does not implement STOP_AT_CLOSING_QUOTE, BACK_TO_DELIMITER, SKIP_VALUE or RAISE_ERROR");
+  }
   const r: CsvReadOptions = {
     header: o.bool("header", false),
     sep: sepOption(o),
@@ -373,6 +390,8 @@ function csvReadOptions(o: OptionReader): CsvReadOptions {
     multiLine: o.bool("multiLine", false),
     ...optional("lineSep", lineSepOption(o)),
     enforceSchema: o.bool("enforceSchema", true),
+    dateTimeParsingFallback: o.bool("enableDateTimeParsingFallback", false),
+    maxColumns: o.int("maxColumns", 20480),
   };
   if (r.lineSep !== undefined && r.lineSep.length > 2) o.problem("lineSep", r.lineSep, "at most 2 characters for CSV");
   return r;

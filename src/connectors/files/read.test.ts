@@ -46,6 +46,19 @@ describe("CSV parse modes", () => {
       context: { file: expect.stringContaining("c1.csv"), line: 4 },
     });
   });
+  it("a record wider than maxColumns fails the read in every mode, naming file and line (as Spark's parser)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-csv-"));
+    writeFileSync(join(dir, "wide.csv"), "1,x,y\n2,y,z,w\n3,a,b\n");
+    for (const mode of ["PERMISSIVE", "DROPMALFORMED", "FAILFAST"]) {
+      await expect(read(spec("csv", join(dir, "wide.csv"), { maxColumns: "3", mode }, schema))).rejects.toMatchObject({
+        code: "MALFORMED_CSV_RECORD",
+        message: expect.stringContaining("has 4 fields, more than maxColumns=3"),
+        context: { file: expect.stringContaining("wide.csv"), line: 2 },
+      });
+    }
+    expect(() => resolveFileSource(spec("csv", join(dir, "wide.csv"), { maxColumns: "3" }))).toThrow(/line 2 has 4 fields/);
+    expect((await read(spec("csv", join(dir, "wide.csv"), { maxColumns: "4" }, schema))).rows).toHaveLength(3);
+  });
   it("comment, whitespace trimming, nullValue and emptyValue", async () => {
     const c = await read(spec("csv", R + "c1.csv", { header: "true", comment: "#", ignoreLeadingWhiteSpace: "true", ignoreTrailingWhiteSpace: "true" }));
     expect(vals(c.rows)).toEqual([
