@@ -46,10 +46,12 @@ export class DataFrameReader {
   }
 
   load(...paths: (string | string[])[]): DataFrame {
+    const given = new Set(Object.keys(this.#s.options).map((k) => k.toLowerCase()));
+    const defaults = Object.entries(this.#ctx.readOptionDefaults?.(this.#s.format) ?? {}).filter(([k]) => !given.has(k.toLowerCase()));
     const source = {
       format: this.#s.format,
       paths: paths.flat(),
-      options: this.#s.options,
+      options: defaults.length === 0 ? this.#s.options : { ...Object.fromEntries(defaults), ...this.#s.options },
       ...(this.#s.schema ? { userSchema: this.#s.schema } : {}),
     };
     return new DataFrame(this.#ctx, node({ kind: "read", source, streaming: this.#streaming }));

@@ -28,6 +28,8 @@ export interface DataFrameContext {
   /** Starts streaming queries (provided by the session). */
   readonly startStream?: StreamStarter;
   readonly toArrow?: (schema: StructType, batches: readonly ColumnBatch[]) => unknown;
+  /** Options a reader of `format` gets from session configs unless it sets them itself (e.g. spark.sql.files.ignoreMissingFiles). */
+  readonly readOptionDefaults?: (format: string) => Readonly<Record<string, string>>;
 }
 
 const JOIN_TYPES: Record<string, JoinType> = {

@@ -35,6 +35,8 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "spark.sql.ansi.enabled": { default: () => "true", validate: bool, doc: "ANSI SQL mode (on by default, as in Spark 4)." },
   "spark.sql.caseSensitive": { default: () => "false", validate: bool, doc: "Case-sensitive name resolution." },
   "spark.sql.shuffle.partitions": { default: () => "1", validate: posInt, doc: "Partitions for stateful operators." },
+  "spark.sql.files.ignoreMissingFiles": { default: () => "false", validate: bool, doc: "Default of the file readers' ignoreMissingFiles option: skip listed files deleted before they are read." },
+  "spark.sql.files.ignoreCorruptFiles": { default: () => "false", validate: bool, doc: "Default of the file readers' ignoreCorruptFiles option: skip the rest of a file that cannot be read." },
   "sluice.execution.batchSize": { default: () => "65536", validate: posInt, doc: "Rows per columnar batch." },
   "sluice.files.parallelRead.threads": {
     // Measured on 2 cores (bench/): 2 workers beat 1 on every JSON case, the main thread being mostly idle while they parse.

@@ -27,6 +27,7 @@ import { StreamingQueryManager } from "../streaming/streaming-query-manager.js";
 import { type StreamSourceFactory, batchPlan, startStream } from "./stream-starter.js";
 import type { Clock } from "../common/clock.js";
 import { RuntimeConfig } from "./runtime-config.js";
+import { fileReadDefaults } from "./file-read-defaults.js";
 
 export class SessionBuilder {
   readonly #options: Record<string, string> = {};
@@ -86,6 +87,7 @@ export class Session {
       executor: this.executor,
       toArrow: (schema, batches) => batchesToArrow(schema, batches),
       startStream: (df, spec) => startStream(this, df, spec, this.clock),
+      readOptionDefaults: (format) => fileReadDefaults(format, this.conf),
     };
     this.executor.registerSource("memory", {
       schema: (spec) => this.memoryStreamOf(spec.options.id).schema,

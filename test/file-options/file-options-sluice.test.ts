@@ -106,6 +106,33 @@ describe("missing files in a stream", () => {
   });
 });
 
+describe("session configs as option defaults", () => {
+  it("spark.sql.files.ignoreMissingFiles / ignoreCorruptFiles apply to reads and streams that do not set the option", async () => {
+    const root = tmp();
+    put(join(root, "in/a.json"), '{"id":1}\n');
+    put(join(root, "in/b.parquet"), "not parquet");
+    put(join(root, "pq/a.parquet"), "not parquet either");
+    const bad = { code: expect.stringMatching(/CORRUPT|FAILED_READ|PARQUET/) };
+    await expect(spark.read.schema("id INT").parquet(join(root, "pq")).collect()).rejects.toMatchObject(bad);
+    try {
+      spark.conf.set("spark.sql.files.ignoreCorruptFiles", "true");
+      expect(await ids(spark.read.schema("id INT").parquet(join(root, "pq")))).toEqual([]);
+      // the option still wins over the config
+      await expect(spark.read.schema("id INT").option("ignoreCorruptFiles", "false").parquet(join(root, "pq")).collect()).rejects.toMatchObject(bad);
+      spark.conf.set("spark.sql.files.ignoreMissingFiles", "true");
+      const df = spark.read.schema("id INT").json(join(root, "in", "*.json"));
+      rmSync(join(root, "in/a.json"));
+      expect(await ids(df)).toEqual([]);
+      put(join(root, "s/a.json"), '{"id":5}\n');
+      expect(await runStream(spark.readStream.schema("id INT").json(join(root, "s")), join(root, "chk"))).toEqual([5]);
+    } finally {
+      spark.conf.set("spark.sql.files.ignoreCorruptFiles", "false");
+      spark.conf.set("spark.sql.files.ignoreMissingFiles", "false");
+    }
+    expect(() => spark.conf.set("spark.sql.files.ignoreMissingFiles", "yes")).toThrow(/expected true or false/);
+  });
+});
+
 describe("partition folders in a stream", () => {
   it("fill the schema's partition columns from the file's path, not from the file", async () => {
     const root = tmp();
