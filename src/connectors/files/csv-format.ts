@@ -165,7 +165,7 @@ export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, time
 export const BAD = Symbol("bad");
 export type TextConverter = (s: string) => unknown;
 
-export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "positiveInf" | "negativeInf" | "timestampFormat" | "dateFormat">, zone: TimeZone): TextConverter {
+export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "positiveInf" | "negativeInf" | "timestampFormat" | "dateFormat" | "dateTimeParsingFallback">, zone: TimeZone): TextConverter {
   switch (t.kind) {
     case "string":
       return (s) => s;

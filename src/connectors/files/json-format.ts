@@ -148,7 +148,7 @@ const MAX_TIMESTAMP_SECONDS = 8.64e12;
 const numberValue = (v: unknown): number | undefined => (typeof v === "number" ? v : v instanceof JsonNumberText ? v.value : undefined);
 
 /** JSON value → engine value of `t`, or BAD. Numbers arrive as JS numbers or JsonNumberText. */
-export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFormat" | "dateFormat">, zone: TimeZone): JsonConverter {
+export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFormat" | "dateFormat" | "dateTimeParsingFallback">, zone: TimeZone): JsonConverter {
   switch (t.kind) {
     case "string":
       // Spark copies the value's JSON text; literals are as written when the record kept them.
