@@ -38,7 +38,9 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
           }
           break;
         case "limit":
-          fail("STREAMING_LIMIT_NOT_SUPPORTED", "Limits are not supported on streaming DataFrames/Datasets. Remove limit(), or apply it per batch in foreachBatch.");
+          // Spark 4: a limit runs in append mode (stateful across batches) and complete mode.
+          if (p.offset > 0) fail("STREAMING_OFFSET_NOT_SUPPORTED", "Offset is not supported on streaming DataFrames/Datasets. Remove offset(), or apply it per batch in foreachBatch.");
+          if (outputMode === "update") fail("STREAMING_LIMIT_NOT_SUPPORTED", "Limits are not supported on streaming DataFrames/Datasets in Update output mode. Use append or complete mode, or apply the limit per batch in foreachBatch.");
           break;
         case "sample":
           fail("STREAMING_SAMPLE_NOT_SUPPORTED", "Sampling is not supported on streaming DataFrames/Datasets. Remove sample(), or sample each micro-batch in foreachBatch.");

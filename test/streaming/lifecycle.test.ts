@@ -162,7 +162,7 @@ describe("streaming query lifecycle", () => {
   it("rejects unsupported operations at start() with a message that says what to change", async () => {
     const s = spark.memoryStream("v INT").toDF();
     await expect(s.orderBy("v").writeStream.format("memory").queryName("x1").start()).rejects.toMatchObject({ code: "STREAMING_SORT_NOT_SUPPORTED" });
-    await expect(s.limit(3).writeStream.format("memory").queryName("x2").start()).rejects.toMatchObject({ code: "STREAMING_LIMIT_NOT_SUPPORTED" });
+    await expect(s.limit(3).writeStream.format("memory").queryName("x2").outputMode("update").start()).rejects.toMatchObject({ code: "STREAMING_LIMIT_NOT_SUPPORTED" });
     await expect(s.writeStream.format("memory").queryName("x3").outputMode("complete").start()).rejects.toMatchObject({
       code: "STREAMING_OUTPUT_MODE_INVALID",
       message: expect.stringContaining("no streaming aggregations"),

@@ -3,8 +3,8 @@
  * plans the resolved query with
  *   - each streaming scan replaced by its source's (start, end] data,
  *   - each withWatermark node observing the batch's max event time,
- *   - each stateful node (streaming aggregation, deduplication) bound to its state store at
- *     version N with the batch's watermarks and output mode.
+ *   - each stateful node (streaming aggregation, deduplication, limit) bound to its state store
+ *     at version N with the batch's watermarks and output mode.
  * Operator ids follow plan order (upstream first), so they are stable across restarts of the
  * same query.
  */
@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { OutputMode } from "../../connectors/api/sink.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
-import type { RDropDuplicates, RScan, ResolvedPlan } from "../../plan/resolved-plan.js";
+import type { RDropDuplicates, RLimit, RScan, ResolvedPlan } from "../../plan/resolved-plan.js";
 import { isStreamingPlan, resolvedChildren } from "../../plan/resolved-plan.js";
 import { eventTimeGroupKey } from "../../plan/streaming-checks.js";
 import type { StateOperatorProgress } from "../progress/progress.js";
@@ -23,6 +23,7 @@ import { EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.j
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
 import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
+import { StreamingLimitExec } from "../operators/streaming-limit-exec.js";
 import type { StatefulContext } from "../operators/stateful-context.js";
 
 /** Plans a resolved plan, letting the caller substitute nodes (see physical/planner.ts `override`). */
@@ -61,12 +62,14 @@ export class IncrementalExecution {
     readonly stateConf: StateStoreConf,
     readonly lateRows?: (operatorId: number, rows: ColumnBatch) => void,
   ) {
+    // A limit keeps state in append mode only; in complete mode its id stays unused.
+    const stateful = (p: ResolvedPlan): boolean => p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit";
     const walk = (p: ResolvedPlan): void => {
-      if (isStreamingPlan(p) && (p.kind === "aggregate" || p.kind === "dropDuplicates")) this.#reportOrder.push(p);
+      if (isStreamingPlan(p) && stateful(p)) this.#reportOrder.push(p);
       for (const c of resolvedChildren(p)) walk(c);
       if (!isStreamingPlan(p)) return;
       if (p.kind === "watermark") this.watermarkNodes.push(p);
-      if (p.kind === "aggregate" || p.kind === "dropDuplicates") this.#statefulIds.set(p, this.#statefulIds.size);
+      if (stateful(p)) this.#statefulIds.set(p, this.#statefulIds.size);
     };
     walk(plan);
   }
@@ -84,7 +87,7 @@ export class IncrementalExecution {
    * some stateful operator evicts by it — any deduplication, or an aggregation outside complete mode.
    */
   evictsOnWatermark(outputMode: OutputMode): boolean {
-    return this.hasWatermark && [...this.#statefulIds.keys()].some((p) => p.kind === "dropDuplicates" || outputMode !== "complete");
+    return this.hasWatermark && [...this.#statefulIds.keys()].some((p) => p.kind === "dropDuplicates" || (p.kind === "aggregate" && outputMode !== "complete"));
   }
 
   get delaysMs(): number[] {
@@ -130,6 +133,10 @@ export class IncrementalExecution {
         return new StreamingAggregateExec(planChild(node.input), { operatorId, node, eventTimeKey: eventTimeGroupKey(node) }, ctx);
       }
       if (node.kind === "dropDuplicates") return this.dedup(node as RDropDuplicates, operatorId, planChild(node.input), ctx);
+      if (node.kind === "limit") {
+        const limit = (node as RLimit).limit;
+        return new StreamingLimitExec(planChild(node.input), limit, outputMode === "append" ? { operatorId, state: ctx } : undefined);
+      }
       return undefined;
     });
     return {
