@@ -1,13 +1,13 @@
 /**
  * File options end to end where no PySpark answer is recorded (file-options.test.ts has those):
- * Sluice's own refusals (symbolic link loops, compressed input, unknown keys on reads and
+ * Sluice's own refusals (symbolic link loops, compressed input it cannot decode, unknown keys on reads and
  * writes), recovery of a stream that failed on a deleted file, fileNameOnly, and the load-time
  * listing shared by every action of a DataFrame.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { deflateSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
@@ -45,14 +45,44 @@ describe("file listing refusals", () => {
     );
   });
 
-  it("compressed JSON/CSV/text input is refused naming the file, not read as garbage; pathGlobFilter can leave it out", async () => {
+  it("gzip and deflate JSON/CSV/text input is decompressed; other codecs are refused naming the file; pathGlobFilter can leave it out", async () => {
     const root = tmp();
     put(join(root, "in/a.json"), '{"id":1}\n');
-    put(join(root, "in/b.json.gz"), gzipSync('{"id":2}\n'));
-    expect(() => spark.read.schema("id INT").json(join(root, "in"))).toThrow(expect.objectContaining({ code: "UNSUPPORTED_COMPRESSION", message: expect.stringContaining("b.json.gz") }));
-    expect(await ids(spark.read.schema("id INT").option("pathGlobFilter", "*.json").json(join(root, "in")))).toEqual([1]);
+    put(join(root, "in/b.json.gz"), gzipSync('{"id":2}\n{"id":3}\n'));
+    put(join(root, "in/c.json.deflate"), deflateSync('{"id":4}\n'));
+    expect(await ids(spark.read.schema("id INT").json(join(root, "in")))).toEqual([1, 2, 3, 4]);
+    expect(await runStream(spark.readStream.schema("id INT").json(join(root, "in")), join(root, "chk0"))).toEqual([1, 2, 3, 4]);
+    put(join(root, "in/d.json.bz2"), "BZh9");
+    expect(() => spark.read.schema("id INT").json(join(root, "in"))).toThrow(expect.objectContaining({ code: "UNSUPPORTED_COMPRESSION", message: expect.stringContaining("d.json.bz2") }));
+    expect(await ids(spark.read.schema("id INT").option("pathGlobFilter", "*.{json,gz}").json(join(root, "in")))).toEqual([1, 2, 3]);
     const q = await spark.readStream.schema("id INT").json(join(root, "in")).writeStream.foreachBatch(async () => {}).option("checkpointLocation", join(root, "chk")).trigger({ availableNow: true }).start();
     await expect(q.awaitTermination()).rejects.toSatisfy((e: unknown) => JSON.stringify(e, Object.getOwnPropertyNames(e)).includes("UNSUPPORTED_COMPRESSION"));
+  });
+
+  it("what Sluice writes with compression=gzip it reads back", async () => {
+    const root = tmp();
+    const df = spark.createDataFrame([{ id: 1, s: "a" }, { id: 2, s: "b,c" }], "id INT, s STRING");
+    for (const format of ["json", "csv"]) {
+      await df.write.format(format).option("compression", "gzip").save(join(root, format));
+      expect(await spark.read.schema("id INT, s STRING").format(format).load(join(root, format)).orderBy("id").collect()).toEqual([{ id: 1, s: "a" }, { id: 2, s: "b,c" }]);
+    }
+    await df.select("s").write.option("compression", "gzip").text(join(root, "text"));
+    expect((await spark.read.text(join(root, "text")).collect()).map((r) => r.value).sort()).toEqual(["a", "b,c"]);
+  });
+
+  it("a damaged .gz file fails naming it; with ignoreCorruptFiles the rows before the damage are kept", async () => {
+    const root = tmp();
+    const lines = Array.from({ length: 20000 }, (_, i) => JSON.stringify({ id: i })).join("\n") + "\n";
+    const gz = gzipSync(lines);
+    put(join(root, "in/cut.json.gz"), gz.subarray(0, Math.floor(gz.length * 0.6)));
+    await expect(spark.read.schema("id INT").json(join(root, "in")).collect()).rejects.toMatchObject({
+      code: "FAILED_READ_FILE",
+      message: expect.stringMatching(/cut\.json\.gz.*damaged or cut short/),
+    });
+    const kept = await ids(spark.read.schema("id INT").option("ignoreCorruptFiles", "true").json(join(root, "in")));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(20000);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => i));
   });
 
   it("an invalid pathGlobFilter fails naming the pattern", () => {

@@ -6,9 +6,8 @@
  * Without inferSchema every column is STRING. Names come from the header of the first file
  * (blank → `_c<i>`, case-insensitive duplicates get their index appended) or are `_c0.._cN`.
  */
-import { constants, readFile, readFileSync } from "node:fs";
+import { constants } from "node:fs";
 import { access } from "node:fs/promises";
-import { promisify } from "node:util";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError, unsupported } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
@@ -17,12 +16,12 @@ import { StructType } from "../../types/struct-type.js";
 import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, timestampParser } from "./datetime-text.js";
 import { mergeJsonTypes } from "./json-scanner.js";
 import type { CsvReadOptions } from "./options.js";
+import { readFileBytes, readFileBytesSync } from "./compression.js";
 import { type MalformedCounts, RowAssembler } from "./row-assembler.js";
 import { type CsvRecord, tokenizeCsv } from "./csv-tokenizer.js";
 import { type TextChunk, readLineChunks, readLineChunksSync } from "./line-chunks.js";
 import { parseDecimalText, parseDoubleText, parseIntText, parseLongText, toDecimal } from "./value-text.js";
 
-const readFileAsync = promisify(readFile);
 
 function tokenizerOptions(o: CsvReadOptions) {
   return {
@@ -52,7 +51,7 @@ function* chunkRecords(chunks: Iterable<TextChunk>, o: CsvReadOptions): Generato
  */
 function* csvFileRecordsSync(path: string, o: CsvReadOptions): Generator<CsvRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    yield* tokenizeCsv(withoutBom(readFileSync(path, "utf8")), tokenizerOptions(o));
+    yield* tokenizeCsv(withoutBom(readFileBytesSync(path).toString("utf8")), tokenizerOptions(o));
     return;
   }
   yield* chunkRecords(readLineChunksSync(path), o);
@@ -60,7 +59,7 @@ function* csvFileRecordsSync(path: string, o: CsvReadOptions): Generator<CsvReco
 
 async function* csvFileRecords(path: string, o: CsvReadOptions): AsyncGenerator<CsvRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    yield* tokenizeCsv(withoutBom(await readFileAsync(path, "utf8")), tokenizerOptions(o));
+    yield* tokenizeCsv(withoutBom((await readFileBytes(path)).toString("utf8")), tokenizerOptions(o));
     return;
   }
   for await (const c of readLineChunks(path)) yield* chunkRecords([c], o);
@@ -210,25 +209,32 @@ export async function* readCsvFile(path: string, schema: StructType, o: CsvReadO
   const conv = dataCols.map((i) => csvConverter(schema.fields[i]!.type, o, zone));
   const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize, counts);
   let first = true;
-  for await (const rec of csvFileRecords(path, o)) {
-    checkMaxColumns(rec, o, path);
-    if (first && o.header) {
+  // As readJsonRecords: rows read before a failure part-way through the file are handed over first.
+  try {
+    for await (const rec of csvFileRecords(path, o)) {
+      checkMaxColumns(rec, o, path);
+      if (first && o.header) {
+        first = false;
+        continue;
+      }
       first = false;
-      continue;
+      asm.begin();
+      const f = rec.fields;
+      if (f.length !== dataCols.length) asm.markBad(`expected ${dataCols.length} fields, found ${f.length}`);
+      for (let k = 0; k < dataCols.length && k < f.length; k++) {
+        const s = f[k];
+        if (s === null || s === undefined || s === o.nullValue) continue;
+        const v = conv[k]!(s);
+        if (v === BAD) asm.markBad(`value ${JSON.stringify(s)} of column \`${schema.fields[dataCols[k]!]!.name}\` is not a valid ${simpleString(schema.fields[dataCols[k]!]!.type).toUpperCase()}`);
+        else asm.set(dataCols[k]!, v);
+      }
+      const full = asm.end(rec.raw, rec.line);
+      if (full) yield full;
     }
-    first = false;
-    asm.begin();
-    const f = rec.fields;
-    if (f.length !== dataCols.length) asm.markBad(`expected ${dataCols.length} fields, found ${f.length}`);
-    for (let k = 0; k < dataCols.length && k < f.length; k++) {
-      const s = f[k];
-      if (s === null || s === undefined || s === o.nullValue) continue;
-      const v = conv[k]!(s);
-      if (v === BAD) asm.markBad(`value ${JSON.stringify(s)} of column \`${schema.fields[dataCols[k]!]!.name}\` is not a valid ${simpleString(schema.fields[dataCols[k]!]!.type).toUpperCase()}`);
-      else asm.set(dataCols[k]!, v);
-    }
-    const full = asm.end(rec.raw, rec.line);
-    if (full) yield full;
+  } catch (e) {
+    const partial = asm.flush();
+    if (partial) yield partial;
+    throw e;
   }
   const rest = asm.flush();
   if (rest) yield rest;

@@ -17,6 +17,7 @@ import { makeBatch } from "../../columnar/column-batch.js";
 import { constantVector, nullVector } from "../../columnar/vector.js";
 import { join, resolve } from "node:path";
 import { analysisError, configError, unsupported } from "../../common/errors.js";
+import { codecOf } from "./compression.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import type { RScan } from "../../plan/resolved-plan.js";
@@ -81,17 +82,9 @@ interface ResolvedFiles {
 }
 
 /** File name endings of the compression codecs Hadoop chooses by name (Spark decompresses such JSON/CSV/text files). */
-const COMPRESSED = /\.(gz|bz2|deflate|lz4|snappy|zst|zstd|br|xz)$/i;
-
-/**
- * Sluice does not decode compressed JSON/CSV/text input yet: such a file is refused naming it
- * (UNSUPPORTED_COMPRESSION) rather than read as garbage (docs/differences.md).
- */
-export function checkUncompressed(format: FileFormat, path: string): void {
-  const m = format === "parquet" ? null : COMPRESSED.exec(path);
-  if (m) {
-    throw unsupported("UNSUPPORTED_COMPRESSION", `Cannot read ${path}: Sluice does not decompress ${m[0]} ${format.toUpperCase()} files (Spark does). Decompress it first (e.g. with gunzip), or leave it out with pathGlobFilter.`, { file: path });
-  }
+/** Compressed input Sluice cannot decode is refused naming the file (compression.ts); `.gz` and `.deflate` are read. */
+export function checkCodec(format: FileFormat, path: string): void {
+  if (format !== "parquet") codecOf(path);
 }
 
 /**
@@ -148,7 +141,7 @@ function resolveFiles(spec: DataSourceSpec, sessionTimeZone = defaultTimeZone(sp
   const listing = listings.get(listingOf) ?? listInputFiles(sourcePaths(spec), listOpts);
   listings.set(listingOf, listing);
   const files = listing.files;
-  for (const f of files) checkUncompressed(format, f.path);
+  for (const f of files) checkCodec(format, f.path);
   const pTypes = inferPartitionTypes(files, listing.partitionColumns);
   const user = spec.userSchema;
   const partitionSchema = new StructType(
@@ -227,7 +220,7 @@ export function readFileBatches(format: string, path: string, schema: StructType
  * that file's partition values (as Spark's streaming file source fills them), not read from it.
  */
 export async function* readFilesBatches(format: string, files: readonly FileToRead[], schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext, partitionRoot?: string): AsyncGenerator<ColumnBatch> {
-  for (const f of files) checkUncompressed(asFileFormat(format), f.path);
+  for (const f of files) checkCodec(asFileFormat(format), f.path);
   const parts = files.map((f) => (partitionRoot === undefined ? undefined : partitionsOf(partitionRoot, f.path)));
   const lower = (n: string) => n.toLowerCase();
   const partitionNames = new Set(parts.flatMap((p) => p?.names.map(lower) ?? []));

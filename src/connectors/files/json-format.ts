@@ -281,40 +281,48 @@ export async function* readJsonRecords(
     }
     return bad;
   };
-  for await (const rec of records) {
-    let value: unknown;
-    let why: string | undefined = rec.invalidUtf8 ? INVALID_UTF8 : undefined;
-    if (why === undefined) {
-      try {
-        value = parseJsonRecord(rec.text, parse);
-      } catch (e) {
-        why = (e as Error).message;
+  // A file that fails part-way (a damaged .gz) first hands over the rows read before the damage:
+  // with ignoreCorruptFiles they are kept, as Spark keeps them (tolerant-read.ts).
+  try {
+    for await (const rec of records) {
+      let value: unknown;
+      let why: string | undefined = rec.invalidUtf8 ? INVALID_UTF8 : undefined;
+      if (why === undefined) {
+        try {
+          value = parseJsonRecord(rec.text, parse);
+        } catch (e) {
+          why = (e as Error).message;
+        }
+      }
+      if (why !== undefined) {
+        asm.begin();
+        asm.markBad(why);
+        const b = asm.end(rec.text, rec.line);
+        if (b) yield b;
+        continue;
+      }
+      if (!Array.isArray(value)) {
+        asm.begin();
+        const bad = convert(value);
+        if (bad !== undefined) asm.markBad(bad);
+        const b = asm.end(rec.text, rec.line);
+        if (b) yield b;
+        continue;
+      }
+      // An array record: the first malformed element makes every row of it malformed.
+      const firstBad = value.map((obj) => (asm.begin(), convert(obj))).find((x) => x !== undefined);
+      for (const obj of value) {
+        asm.begin();
+        convert(obj);
+        if (firstBad !== undefined) asm.markBad(firstBad);
+        const b = asm.end(rec.text, rec.line);
+        if (b) yield b;
       }
     }
-    if (why !== undefined) {
-      asm.begin();
-      asm.markBad(why);
-      const b = asm.end(rec.text, rec.line);
-      if (b) yield b;
-      continue;
-    }
-    if (!Array.isArray(value)) {
-      asm.begin();
-      const bad = convert(value);
-      if (bad !== undefined) asm.markBad(bad);
-      const b = asm.end(rec.text, rec.line);
-      if (b) yield b;
-      continue;
-    }
-    // An array record: the first malformed element makes every row of it malformed.
-    const firstBad = value.map((obj) => (asm.begin(), convert(obj))).find((x) => x !== undefined);
-    for (const obj of value) {
-      asm.begin();
-      convert(obj);
-      if (firstBad !== undefined) asm.markBad(firstBad);
-      const b = asm.end(rec.text, rec.line);
-      if (b) yield b;
-    }
+  } catch (e) {
+    const partial = asm.flush();
+    if (partial) yield partial;
+    throw e;
   }
   const rest = asm.flush();
   if (rest) yield rest;

@@ -5,13 +5,11 @@
  * skips it), and a record holding bytes that are not UTF-8 is flagged (Spark's byte-level parser
  * rejects it). JSON lines are read in chunks, so files of any size work.
  */
-import { readFile, readFileSync } from "node:fs";
-import { promisify } from "node:util";
-import { inputError } from "../../common/errors.js";
+import { SluiceError, inputError } from "../../common/errors.js";
+import { readFileBytes, readFileBytesSync } from "./compression.js";
 import { type TextChunk, decodeUtf8, readLineChunks, readLineChunksSync } from "./line-chunks.js";
 import type { JsonReadOptions } from "./options.js";
 
-const readFileAsync = promisify(readFile);
 
 export interface JsonRecord {
   readonly text: string;
@@ -73,7 +71,7 @@ export function* jsonRecords(text: string, o: RecordOptions, validUtf8 = true): 
 /** Records of a file; JSON lines are read in chunks so files of any size work. */
 export function* jsonFileRecordsSync(path: string, o: RecordOptions): Generator<JsonRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    const { text, validUtf8 } = decodeUtf8(readFileSync(path));
+    const { text, validUtf8 } = decodeUtf8(readFileBytesSync(path));
     yield* jsonRecords(text, o, validUtf8);
     return;
   }
@@ -82,13 +80,7 @@ export function* jsonFileRecordsSync(path: string, o: RecordOptions): Generator<
 
 export async function* jsonFileRecords(path: string, o: RecordOptions): AsyncGenerator<JsonRecord> {
   if (o.multiLine || o.lineSep !== undefined) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFileAsync(path);
-    } catch (e) {
-      throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
-    }
-    const { text, validUtf8 } = decodeUtf8(bytes);
+    const { text, validUtf8 } = decodeUtf8(await readFileBytes(path));
     yield* jsonRecords(text, o, validUtf8);
     return;
   }
@@ -103,6 +95,7 @@ export async function* chunkRecords(path: string, chunks: AsyncIterator<TextChun
       try {
         next = await chunks.next();
       } catch (e) {
+        if (e instanceof SluiceError) throw e; // already names the file (e.g. a damaged compressed file)
         throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
       }
       if (next.done) return;

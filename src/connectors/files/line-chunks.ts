@@ -9,6 +9,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { isUtf8 } from "node:buffer";
+import { codecOf, decompressedChunks, readFileBytesSync } from "./compression.js";
 
 export interface TextChunk {
   readonly text: string;
@@ -58,41 +59,66 @@ function cut(data: Buffer, line: number): { chunk?: TextChunk; carry: Buffer; li
   return { chunk, carry: Buffer.from(data.subarray(end)), line: line + countLineEnds(data, end) };
 }
 
+/** Whole-line chunks of a sequence of byte blocks (carrying a cut line into the next block). */
+function* linesOf(blocks: Iterable<Buffer>, state: { carry: Buffer; line: number }): Generator<TextChunk> {
+  for (const block of blocks) {
+    const r = cut(state.carry.length > 0 ? Buffer.concat([state.carry, block]) : block, state.line);
+    state.carry = r.carry;
+    state.line = r.line;
+    if (r.chunk) yield r.chunk;
+  }
+}
+
+/** The rest of a file once its blocks are done: a last line without a line end. */
+function* rest(state: { carry: Buffer; line: number }): Generator<TextChunk> {
+  if (state.carry.length > 0) yield { ...decodeUtf8(state.carry), firstLine: state.line };
+}
+
+/** `buf` in blocks of `size` bytes. */
+function* blocksOf(buf: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < buf.length; at += size) yield buf.subarray(at, at + size);
+}
+
+/** Chunks of whole lines of `path`; a `.gz` or `.deflate` file is decompressed as it is read (compression.ts). */
 export async function* readLineChunks(path: string, chunkBytes = CHUNK_BYTES): AsyncGenerator<TextChunk> {
+  const state = { carry: Buffer.alloc(0), line: 1 };
+  const codec = codecOf(path);
+  if (codec !== undefined) {
+    for await (const block of decompressedChunks(path, codec)) yield* linesOf([block], state);
+    yield* rest(state);
+    return;
+  }
   const fh = await open(path, "r");
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
-    let carry: Buffer = Buffer.alloc(0);
-    let line = 1;
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
       if (bytesRead === 0) break;
-      const r = cut(carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead), line);
-      carry = r.carry;
-      line = r.line;
-      if (r.chunk) yield r.chunk;
+      yield* linesOf([buf.subarray(0, bytesRead)], state);
     }
-    if (carry.length > 0) yield { ...decodeUtf8(carry), firstLine: line };
+    yield* rest(state);
   } finally {
     await fh.close();
   }
 }
 
+/** As readLineChunks, synchronously; a compressed file is decompressed whole first. */
 export function* readLineChunksSync(path: string, chunkBytes = CHUNK_BYTES): Generator<TextChunk> {
+  const state = { carry: Buffer.alloc(0), line: 1 };
+  if (codecOf(path) !== undefined) {
+    yield* linesOf(blocksOf(readFileBytesSync(path), chunkBytes), state);
+    yield* rest(state);
+    return;
+  }
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
-    let carry: Buffer = Buffer.alloc(0);
-    let line = 1;
     for (;;) {
       const bytesRead = readSync(fd, buf, 0, chunkBytes, null);
       if (bytesRead === 0) break;
-      const r = cut(carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead), line);
-      carry = r.carry;
-      line = r.line;
-      if (r.chunk) yield r.chunk;
+      yield* linesOf([buf.subarray(0, bytesRead)], state);
     }
-    if (carry.length > 0) yield { ...decodeUtf8(carry), firstLine: line };
+    yield* rest(state);
   } finally {
     closeSync(fd);
   }

@@ -26,6 +26,7 @@ import { type TaskContext, throwIfAborted } from "../../physical/execution-plan.
 import { dataTypeToJson } from "../../types/json-schema.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { VectorValues } from "../../columnar/vector.js";
+import { codecOf } from "./compression.js";
 import { type ByteRange, PIECE_BYTES, planPieces, readJsonRange, shiftErrorLine, splittable } from "./file-pieces.js";
 import type { JoinedStrings, MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
 
@@ -326,7 +327,7 @@ interface ReadUnit {
 function readUnits(files: readonly FileToRead[], pieceBytes: number): ReadUnit[] {
   const out: ReadUnit[] = [];
   files.forEach((f, fileIndex) => {
-    const pieces = pieceBytes > 0 ? planPieces(f.sizeBytes, pieceBytes) : undefined;
+    const pieces = pieceBytes > 0 && codecOf(f.path) === undefined ? planPieces(f.sizeBytes, pieceBytes) : undefined;
     if (!pieces) out.push({ fileIndex, path: f.path });
     else for (const range of pieces) out.push({ fileIndex, path: f.path, range });
   });

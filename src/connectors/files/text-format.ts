@@ -3,12 +3,12 @@
  * or `lineSep`; a final line break does not start another row), or one row per file with
  * `wholetext`. Writing needs exactly one STRING column; null rows are written as empty lines.
  */
-import { readFile } from "node:fs/promises";
 import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
 import { makeVector } from "../../columnar/vector.js";
-import { analysisError, inputError } from "../../common/errors.js";
+import { analysisError } from "../../common/errors.js";
 import { simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
+import { readFileBytes } from "./compression.js";
 import type { TextReadOptions } from "./options.js";
 
 export const TEXT_SCHEMA = new StructType([{ name: "value", type: { kind: "string" }, nullable: true }]);
@@ -23,12 +23,7 @@ export function splitLines(text: string, lineSep: string | undefined): string[] 
 
 /** Read one text file into batches of `schema` (its one column gets the text). */
 export async function* readTextFile(path: string, schema: StructType, o: TextReadOptions, batchSize: number): AsyncGenerator<ColumnBatch> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
-  }
+  const text = (await readFileBytes(path)).toString("utf8");
   const lines = o.wholetext ? [text] : splitLines(text, o.lineSep);
   for (let start = 0; start < lines.length; start += batchSize) {
     const chunk = lines.slice(start, start + batchSize);
