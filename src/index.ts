@@ -18,3 +18,24 @@ export { SluiceError, type ErrorKind } from "./common/errors.js";
 export * from "./types/index.js";
 // Delta Lake (src/delta/delta-table.ts)
 export { DeltaTable, DeltaMergeBuilder } from "./delta/delta-table.js";
+// Streaming: writers, queries, progress and listeners (src/dataframe/streaming-query-types.ts)
+export { DataStreamWriter } from "./dataframe/data-stream-writer.js";
+export type { StreamingQueryHandle as StreamingQuery, TriggerSpec as Trigger, ExplainMode, WriteSpec, StreamWriteSpec } from "./dataframe/executor.js";
+export type {
+  DurationMs,
+  EventTimeProgress,
+  JsonValue,
+  QueryIdleEvent,
+  QueryProgressEvent,
+  QueryStartedEvent,
+  QueryTerminatedEvent,
+  SinkProgress,
+  SourceProgress,
+  StateOperatorProgress,
+  StreamingQueryListener,
+  StreamingQueryProgress,
+  StreamingQueryProgressData,
+  StreamingQueryStatus,
+} from "./dataframe/streaming-query-types.js";
+export type { StreamingQueryManager } from "./streaming/streaming-query-manager.js";
+export type { OutputMode } from "./connectors/api/sink.js";

@@ -6,6 +6,7 @@
 import type { ColumnBatch } from "../columnar/column-batch.js";
 import type { LogicalPlan } from "../plan/logical-plan.js";
 import type { ResolvedPlan } from "../plan/resolved-plan.js";
+import type { StreamingQueryProgress, StreamingQueryStatus } from "./streaming-query-types.js";
 
 export type ExplainMode = "simple" | "extended" | "formatted";
 
@@ -27,21 +28,31 @@ export interface QueryExecutor {
   registerTempView(name: string, plan: LogicalPlan, replace: boolean): void;
 }
 
-/** A running streaming query as the DataFrame layer sees it (implemented by streaming/StreamingQuery). */
+/**
+ * A running streaming query (PySpark's StreamingQuery), exported as `StreamingQuery`: what
+ * `writeStream.start()` resolves to. `id` is stable across restarts of one checkpoint; `runId` is
+ * new for every start.
+ */
 export interface StreamingQueryHandle {
   readonly id: string;
   readonly runId: string;
   readonly name: string | null;
   readonly isActive: boolean;
+  /** The error that stopped the query, or null. */
   readonly exception: Error | null;
-  readonly lastProgress: unknown;
-  readonly recentProgress: readonly unknown[];
-  readonly status: { message: string; isDataAvailable: boolean; isTriggerActive: boolean };
+  /** The newest progress report, or null before the first batch completed. */
+  readonly lastProgress: StreamingQueryProgress | null;
+  /** The most recent progress reports, oldest first (`spark.sql.streaming.numRecentProgressUpdates` of them). */
+  readonly recentProgress: StreamingQueryProgress[];
+  readonly status: StreamingQueryStatus;
   /** Seconds (as PySpark) or a duration string; with a timeout, resolves to whether the query ended in time. */
   awaitTermination(timeout?: number | string): Promise<boolean>;
   processAllAvailable(): Promise<void>;
   stop(): Promise<void>;
+  /** Print the query's plan to stdout. */
   explain(): void;
+  /** The text `explain()` prints. */
+  explainString(): string;
 }
 
 export type TriggerSpec =

@@ -4,10 +4,12 @@
  */
 import { SluiceError, inputError } from "../common/errors.js";
 import { parseIntervalMs } from "../common/duration.js";
+import type { StreamingQueryHandle } from "../dataframe/executor.js";
+import type { StreamingQueryStatus } from "../dataframe/streaming-query-types.js";
 import type { StreamingQueryProgress } from "./progress/progress.js";
 import type { StreamExecution } from "./runtime/stream-execution.js";
 
-export class StreamingQuery {
+export class StreamingQuery implements StreamingQueryHandle {
   constructor(
     private readonly execution: StreamExecution,
     private readonly explainText: () => string,
@@ -25,7 +27,7 @@ export class StreamingQuery {
   get isActive(): boolean {
     return this.execution.isActive;
   }
-  get status(): { message: string; isDataAvailable: boolean; isTriggerActive: boolean } {
+  get status(): StreamingQueryStatus {
     return { ...this.execution.status };
   }
   get lastProgress(): StreamingQueryProgress | null {

@@ -199,7 +199,7 @@ async function runStream(g: Group, mode: Mode, dir: string, name: string) {
     () => null,
     (e: unknown) => e,
   );
-  return { batches, error: await done, progress: q.recentProgress.map((x) => (x as { sources: SourceProgress[] }).sources[0]!) };
+  return { batches, error: await done, progress: q.recentProgress.map((x) => (x as { sources: readonly SourceProgress[] }).sources[0]!) };
 }
 
 /** Files per micro-batch in the streaming runs (several, so the corpus stays quick to run). */

@@ -3,36 +3,9 @@
  * trigger, then terminated. Listeners are called asynchronously from the query loop (a slow or
  * failing listener never stalls or fails a query); errors are reported on stderr.
  */
-import type { StreamingQueryProgress } from "./progress.js";
+import type { StreamingQueryListener } from "../../dataframe/streaming-query-types.js";
 
-export interface QueryStartedEvent {
-  readonly id: string;
-  readonly runId: string;
-  readonly name: string | null;
-  readonly timestamp: string;
-}
-export interface QueryProgressEvent {
-  readonly progress: StreamingQueryProgress;
-}
-export interface QueryIdleEvent {
-  readonly id: string;
-  readonly runId: string;
-  readonly timestamp: string;
-}
-export interface QueryTerminatedEvent {
-  readonly id: string;
-  readonly runId: string;
-  /** The error message when the query failed, else null. */
-  readonly exception: string | null;
-  readonly errorClassOnException: string | null;
-}
-
-export interface StreamingQueryListener {
-  onQueryStarted?(event: QueryStartedEvent): void | Promise<void>;
-  onQueryProgress?(event: QueryProgressEvent): void | Promise<void>;
-  onQueryIdle?(event: QueryIdleEvent): void | Promise<void>;
-  onQueryTerminated?(event: QueryTerminatedEvent): void | Promise<void>;
-}
+export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from "../../dataframe/streaming-query-types.js";
 
 type EventName = keyof StreamingQueryListener;
 

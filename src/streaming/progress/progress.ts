@@ -3,57 +3,19 @@
  * StateOperatorProgress) so dashboards and docs written for Spark apply. `json` / `prettyJson`
  * render them as Spark does (timestamps ISO-8601 UTC).
  */
-export interface SourceProgress {
-  readonly description: string;
-  readonly startOffset: unknown;
-  readonly endOffset: unknown;
-  readonly latestOffset: unknown;
-  readonly numInputRows: number;
-  readonly inputRowsPerSecond: number;
-  readonly processedRowsPerSecond: number;
-  readonly metrics: Readonly<Record<string, string>>;
-}
+import type {
+  DurationMs,
+  EventTimeProgress,
+  SinkProgress,
+  SourceProgress,
+  StateOperatorProgress,
+  StreamingQueryProgress as StreamingQueryProgressShape,
+  StreamingQueryProgressData,
+} from "../../dataframe/streaming-query-types.js";
 
-export interface SinkProgress {
-  readonly description: string;
-  readonly numOutputRows: number;
-  readonly metrics: Readonly<Record<string, string>>;
-}
+export type { DurationMs, EventTimeProgress, SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgressData };
 
-export interface StateOperatorProgress {
-  readonly operatorName: string;
-  readonly numRowsTotal: number;
-  readonly numRowsUpdated: number;
-  readonly numRowsRemoved: number;
-  readonly allUpdatesTimeMs: number;
-  readonly allRemovalsTimeMs: number;
-  readonly commitTimeMs: number;
-  readonly memoryUsedBytes: number;
-  readonly numRowsDroppedByWatermark: number;
-  readonly numShufflePartitions: number;
-  readonly numStateStoreInstances: number;
-  readonly customMetrics: Readonly<Record<string, number>>;
-}
-
-export interface StreamingQueryProgressData {
-  readonly id: string;
-  readonly runId: string;
-  readonly name: string | null;
-  readonly timestamp: string;
-  readonly batchId: number;
-  readonly batchDuration: number;
-  readonly numInputRows: number;
-  readonly inputRowsPerSecond: number;
-  readonly processedRowsPerSecond: number;
-  readonly durationMs: Readonly<Record<string, number>>;
-  readonly eventTime: Readonly<Record<string, string>>;
-  readonly stateOperators: readonly StateOperatorProgress[];
-  readonly sources: readonly SourceProgress[];
-  readonly sink: SinkProgress;
-  readonly observedMetrics: Readonly<Record<string, unknown>>;
-}
-
-export class StreamingQueryProgress implements StreamingQueryProgressData {
+export class StreamingQueryProgress implements StreamingQueryProgressShape {
   readonly id!: string;
   readonly runId!: string;
   readonly name!: string | null;
@@ -63,12 +25,12 @@ export class StreamingQueryProgress implements StreamingQueryProgressData {
   readonly numInputRows!: number;
   readonly inputRowsPerSecond!: number;
   readonly processedRowsPerSecond!: number;
-  readonly durationMs!: Readonly<Record<string, number>>;
-  readonly eventTime!: Readonly<Record<string, string>>;
+  readonly durationMs!: DurationMs;
+  readonly eventTime!: EventTimeProgress;
   readonly stateOperators!: readonly StateOperatorProgress[];
   readonly sources!: readonly SourceProgress[];
   readonly sink!: SinkProgress;
-  readonly observedMetrics!: Readonly<Record<string, unknown>>;
+  readonly observedMetrics!: StreamingQueryProgressData["observedMetrics"];
 
   constructor(data: StreamingQueryProgressData) {
     Object.assign(this, data);
