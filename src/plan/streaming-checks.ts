@@ -7,6 +7,7 @@
 import { SluiceError } from "../common/errors.js";
 import type { RExpr } from "../expr/resolved-expr.js";
 import { watermarkOf } from "./analyzer/project.js";
+import { joinKeyWatermarkOrdinal, joinStatePredicate, stateValueWatermarkMs } from "./stream-join-watermark.js";
 import { type ResolvedPlan, isStreamingPlan, resolvedChildren } from "./resolved-plan.js";
 
 export type OutputMode = "append" | "update" | "complete";
@@ -54,9 +55,10 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
           fail("NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING", "Non-time-based windows are not supported on streaming DataFrames/Datasets. Use window() on an event-time column in groupBy instead of OVER (...).");
           break;
         case "join":
-          checkJoin(p);
+          checkJoin(p, outputMode);
           break;
         case "dropDuplicates":
+          checkSingleEventTime(p.input.output);
           if (p.withinWatermark && !p.input.output.some((a) => a.watermarkDelayMs !== undefined)) {
             fail("DEDUPLICATE_WITHIN_WATERMARK_WITHOUT_WATERMARK", "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark. Call withWatermark() on the event-time column before it.");
           }
@@ -126,17 +128,18 @@ export function eventTimeGroupKey(agg: Extract<ResolvedPlan, { kind: "aggregate"
 
 /**
  * Spark's global-watermark correctness rule for chained stateful operators: a stateful operator
- * (an aggregation; a deduplication whose keys carry event time, or within the watermark) must not
- * sit downstream of an operator that can emit rows older than the watermark — in Spark 4, an
- * aggregation in update or complete mode — because the downstream operator would drop them as
- * late. Append mode chains are fine: an aggregation emits a group only once the watermark passed it.
+ * (an aggregation; a stream–stream join; a deduplication whose keys carry event time, or within
+ * the watermark) must not sit downstream of an operator that can emit rows older than the
+ * watermark — in Spark 4, an aggregation in update or complete mode — because the downstream
+ * operator would drop them as late. Append-mode chains are fine (PySpark 4.0.1 also accepts a
+ * time-interval stream–stream join followed by an aggregation).
  */
 function checkGlobalWatermarkLimit(plan: ResolvedPlan, outputMode: OutputMode, opts: StreamingCheckOptions): void {
-  if (outputMode === "append") return;
-  const emitsLateRows = (p: ResolvedPlan): boolean => p.kind === "aggregate" && isStreamingPlan(p);
+  const streamJoin = (p: ResolvedPlan): p is Extract<ResolvedPlan, { kind: "join" }> => p.kind === "join" && isStreamingPlan(p.left) && isStreamingPlan(p.right);
+  const emitsLateRows = (p: ResolvedPlan): boolean => p.kind === "aggregate" && isStreamingPlan(p) && outputMode !== "append";
   const stateful = (p: ResolvedPlan): boolean => {
     if (!isStreamingPlan(p)) return false;
-    if (p.kind === "aggregate") return true;
+    if (p.kind === "aggregate" || streamJoin(p)) return true;
     return p.kind === "dropDuplicates" && (p.withinWatermark || dedupKeysCarryEventTime(p));
   };
   const below = (p: ResolvedPlan): boolean => resolvedChildren(p).some((c) => emitsLateRows(c) || below(c));
@@ -144,7 +147,7 @@ function checkGlobalWatermarkLimit(plan: ResolvedPlan, outputMode: OutputMode, o
     if (stateful(p) && below(p)) {
       const message =
         `A stateful operator runs downstream of a streaming aggregation in ${outputMode} mode, which can emit rows older than the watermark; the downstream operator would drop them as late (Spark's global watermark correctness check). ` +
-        "Use append output mode (each aggregation then needs withWatermark() on its event-time key), or set spark.sql.streaming.statefulOperator.checkCorrectness.enabled=false to run it anyway.";
+          "Use append output mode (each aggregation then needs withWatermark() on its event-time key), or set spark.sql.streaming.statefulOperator.checkCorrectness.enabled=false to run it anyway.";
       if (opts.checkCorrectness === false) opts.warn?.(message);
       else fail("STREAMING_STATEFUL_OPERATOR_CORRECTNESS", message);
       return;
@@ -163,6 +166,10 @@ export function unboundedStateOperators(plan: ResolvedPlan): string[] {
       if (p.kind === "aggregate" && p.groupBy.length > 0 && eventTimeGroupKey(p) === undefined) {
         out.push(`aggregation by [${p.output.slice(0, p.groupBy.length).map((a) => a.name).join(", ")}]: no watermarked event-time column among the grouping keys`);
       }
+      if (p.kind === "join" && isStreamingPlan(p.left) && isStreamingPlan(p.right)) {
+        const open = (["left", "right"] as const).filter((side) => joinStatePredicate(p, side, 0) === undefined);
+        if (open.length > 0) out.push(`stream-stream ${p.joinType} join: the ${open.join(" and ")} side's state is never evicted (add withWatermark() on both inputs and a time-range or equal-window condition)`);
+      }
       if (p.kind === "dropDuplicates" && !p.withinWatermark && !dedupKeysCarryEventTime(p)) {
         out.push(`dropDuplicates(${p.keys.map((k) => p.input.output[k]?.name).join(", ")}): no watermarked event-time column among the keys (use dropDuplicatesWithinWatermark, or add the event time to the keys)`);
       }
@@ -178,16 +185,58 @@ function dedupKeysCarryEventTime(p: Extract<ResolvedPlan, { kind: "dropDuplicate
   return p.keys.some((k) => p.input.output[k]?.watermarkDelayMs !== undefined);
 }
 
+/**
+ * Spark's rules for a join of two streams (UnsupportedOperationChecker and StreamingJoinStrategy):
+ * append mode only; at most one event-time column per side; an equality predicate; no left
+ * anti join; an outer or semi join needs a watermark in the join keys, or a watermark on the
+ * nullable side plus a range condition that bounds its state (one side for a full outer join).
+ */
+function checkStreamStreamJoin(p: Extract<ResolvedPlan, { kind: "join" }>, outputMode: OutputMode): void {
+  if (outputMode !== "append") {
+    const mode = outputMode === "update" ? "Update" : "Complete";
+    fail("STREAM_STREAM_JOIN_OUTPUT_MODE", `Join between two streaming DataFrames/Datasets is not supported in ${mode} output mode, only in Append output mode. Use outputMode("append").`);
+  }
+  if (p.joinType === "left_anti") {
+    fail("STREAM_STREAM_JOIN_NOT_SUPPORTED", "LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported. Make the right side static, or use a left outer join and keep the rows whose right side is null.");
+  }
+  for (const side of [p.left, p.right]) checkSingleEventTime(side.output);
+  if (p.joinType === "cross" || p.leftKeys.length === 0) {
+    fail("STREAM_STREAM_JOIN_NOT_SUPPORTED", "Stream-stream join without equality predicate is not supported. Add an equality between a column of each side to the join condition.");
+  }
+  if (p.joinType === "inner") return;
+  const bounded = (side: "left" | "right"): boolean => stateValueWatermarkMs(p, side, 1_000_000) !== undefined;
+  // PySpark 4.0.1 accepts a full outer join when either side's state is bounded by a range.
+  const range = p.joinType === "full" ? bounded("left") || bounded("right") : bounded(p.joinType === "right" ? "right" : "left");
+  if (joinKeyWatermarkOrdinal(p) === undefined && !range) {
+    const name = { left: "LeftOuter", right: "RightOuter", full: "FullOuter", left_semi: "LeftSemi" }[p.joinType as string];
+    fail(
+      "STREAM_STREAM_JOIN_WITHOUT_WATERMARK",
+      `Stream-stream ${name} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition. ` +
+        "Call withWatermark() on both inputs and join on an equal event-time window, or add a time-range condition such as `r.time BETWEEN l.time - INTERVAL 1 HOUR AND l.time + INTERVAL 1 HOUR`.",
+    );
+  }
+}
+
+/** Spark's WatermarkSupport.findEventTimeColumn(allowMultipleEventTimeColumns = false). */
+function checkSingleEventTime(attrs: readonly { readonly name: string; readonly watermarkDelayMs?: number }[]): void {
+  const ts = attrs.filter((a) => a.watermarkDelayMs !== undefined);
+  if (ts.length > 1) {
+    fail(
+      "MULTIPLE_EVENT_TIME_COLUMNS",
+      `More than one event time columns are available. Please ensure there is at most one event time column per stream. event time columns: (${ts.map((a) => a.name).join(",")}). ` +
+        "Drop or select away the extra watermarked columns (a window() over the event time is one too) before the join or deduplication.",
+    );
+  }
+}
+
 function hasAggregateBelow(p: ResolvedPlan): boolean {
   return resolvedChildren(p).some((c) => c.kind === "aggregate" || hasAggregateBelow(c));
 }
 
-function checkJoin(p: Extract<ResolvedPlan, { kind: "join" }>): void {
+function checkJoin(p: Extract<ResolvedPlan, { kind: "join" }>, outputMode: OutputMode): void {
   const left = isStreamingPlan(p.left);
   const right = isStreamingPlan(p.right);
-  if (left && right) {
-    fail("STREAM_STREAM_JOIN_NOT_SUPPORTED", "Stream-stream joins are not supported yet; join the stream with a static DataFrame, or combine the streams with union().");
-  }
+  if (left && right) return checkStreamStreamJoin(p, outputMode);
   const side = left ? "left" : "right";
   const ok: Record<string, readonly string[]> = {
     inner: ["left", "right"],

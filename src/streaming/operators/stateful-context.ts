@@ -17,8 +17,8 @@ export interface StatefulContext {
   readonly evictionWatermarkMs: number;
   /** Whether a watermark is defined at all (no watermark: nothing is late or evicted). */
   readonly hasWatermark: boolean;
-  /** The provider for this operator's store (kept open by the query across batches). */
-  provider(operatorId: number, schema: StateSchema): StateStoreProvider;
+  /** The provider for one of this operator's stores (kept open by the query across batches); `storeName` defaults to "default". */
+  provider(operatorId: number, schema: StateSchema, storeName?: string): StateStoreProvider;
   report(operatorId: number, progress: StateOperatorProgress): void;
   /** Rows dropped as late go here when the query routes them to a side output. */
   lateRows?(operatorId: number, rows: import("../../columnar/column-batch.js").ColumnBatch): void;

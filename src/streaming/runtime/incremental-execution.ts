@@ -24,6 +24,8 @@ import { SessionWindowAggregateExec } from "../operators/session-window-aggregat
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
 import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
 import { StreamingLimitExec } from "../operators/streaming-limit-exec.js";
+import { StreamingSymmetricHashJoinExec } from "../operators/streaming-symmetric-hash-join-exec.js";
+import { joinStatePredicate } from "../../plan/stream-join-watermark.js";
 import type { StatefulContext } from "../operators/stateful-context.js";
 
 /** Plans a resolved plan, letting the caller substitute nodes (see physical/planner.ts `override`). */
@@ -53,7 +55,7 @@ export class IncrementalExecution {
   readonly #statefulIds = new Map<ResolvedPlan, number>();
   /** Stateful nodes top-down (downstream first): the order Spark lists them in progress. */
   readonly #reportOrder: ResolvedPlan[] = [];
-  readonly #providers = new Map<number, StateStoreProvider>();
+  readonly #providers = new Map<string, StateStoreProvider>();
 
   constructor(
     readonly plan: ResolvedPlan,
@@ -63,7 +65,7 @@ export class IncrementalExecution {
     readonly lateRows?: (operatorId: number, rows: ColumnBatch) => void,
   ) {
     // A limit keeps state in append mode only; in complete mode its id stays unused.
-    const stateful = (p: ResolvedPlan): boolean => p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit";
+    const stateful = (p: ResolvedPlan): boolean => p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit" || isStreamStreamJoin(p);
     const walk = (p: ResolvedPlan): void => {
       if (isStreamingPlan(p) && stateful(p)) this.#reportOrder.push(p);
       for (const c of resolvedChildren(p)) walk(c);
@@ -87,19 +89,24 @@ export class IncrementalExecution {
    * some stateful operator evicts by it — any deduplication, or an aggregation outside complete mode.
    */
   evictsOnWatermark(outputMode: OutputMode): boolean {
-    return this.hasWatermark && [...this.#statefulIds.keys()].some((p) => p.kind === "dropDuplicates" || (p.kind === "aggregate" && outputMode !== "complete"));
+    return (
+      this.hasWatermark &&
+      [...this.#statefulIds.keys()].some(
+        (p) => p.kind === "dropDuplicates" || (p.kind === "aggregate" && outputMode !== "complete") || (p.kind === "join" && (joinStatePredicate(p, "left", 0) !== undefined || joinStatePredicate(p, "right", 0) !== undefined)),
+      )
+    );
   }
 
   get delaysMs(): number[] {
     return this.watermarkNodes.map((w) => w.delayMs);
   }
 
-  private provider(operatorId: number, schema: StateSchema): StateStoreProvider {
-    let p = this.#providers.get(operatorId);
+  private provider(operatorId: number, schema: StateSchema, storeName = "default"): StateStoreProvider {
+    let p = this.#providers.get(`${operatorId}/${storeName}`);
     if (!p) {
-      const id = { checkpointRoot: join(this.checkpointDir, "state"), operatorId, partitionId: 0, storeName: "default" };
+      const id = { checkpointRoot: join(this.checkpointDir, "state"), operatorId, partitionId: 0, storeName };
       p = this.providerKind === "leveldb" ? new LevelDbStateStoreProvider(id, schema, this.stateConf) : new MemoryStateStoreProvider(id, schema, this.stateConf);
-      this.#providers.set(operatorId, p);
+      this.#providers.set(`${operatorId}/${storeName}`, p);
     }
     return p;
   }
@@ -113,7 +120,7 @@ export class IncrementalExecution {
       lateEventsWatermarkMs: wm.lateEventsMs,
       evictionWatermarkMs: wm.evictionMs,
       hasWatermark: this.hasWatermark,
-      provider: (id, schema) => this.provider(id, schema),
+      provider: (id, schema, storeName) => this.provider(id, schema, storeName),
       report: (id, progress) => reports.set(id, progress),
       ...(this.lateRows ? { lateRows: this.lateRows } : {}),
     };
@@ -132,6 +139,7 @@ export class IncrementalExecution {
       if (node.kind === "aggregate") {
         return new StreamingAggregateExec(planChild(node.input), { operatorId, node, eventTimeKey: eventTimeGroupKey(node) }, ctx);
       }
+      if (node.kind === "join") return new StreamingSymmetricHashJoinExec(planChild(node.left), planChild(node.right), { operatorId, node }, ctx);
       if (node.kind === "dropDuplicates") return this.dedup(node as RDropDuplicates, operatorId, planChild(node.input), ctx);
       if (node.kind === "limit") {
         const limit = (node as RLimit).limit;
@@ -160,6 +168,8 @@ export class IncrementalExecution {
     this.#providers.clear();
   }
 }
+
+const isStreamStreamJoin = (p: ResolvedPlan): boolean => p.kind === "join" && isStreamingPlan(p.left) && isStreamingPlan(p.right);
 
 /** Index of the input column carrying a watermark, if any. */
 function watermarkIndex(p: ResolvedPlan): number | undefined {
