@@ -22,9 +22,11 @@ export { DeltaTable, DeltaMergeBuilder } from "./delta/delta-table.js";
 export { DataStreamWriter } from "./dataframe/data-stream-writer.js";
 export type { StreamingQueryHandle as StreamingQuery, TriggerSpec as Trigger, ExplainMode, WriteSpec, StreamWriteSpec } from "./dataframe/executor.js";
 export type {
+  AlertMetric,
   DurationMs,
   EventTimeProgress,
   JsonValue,
+  QueryAlertEvent,
   QueryIdleEvent,
   QueryProgressEvent,
   QueryStartedEvent,

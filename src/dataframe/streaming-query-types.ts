@@ -129,6 +129,29 @@ export interface QueryTerminatedEvent {
   readonly errorClassOnException: string | null;
 }
 
+/** What an alert watches (`sluice.streaming.alert.<metric>` sets its threshold). */
+export type AlertMetric = "batchDuration" | "watermarkDelay" | "sourceLag" | "stateRows" | "lateRowRatio";
+
+/**
+ * Beyond Spark: a batch whose metric exceeded its configured threshold (batch duration, watermark
+ * delay behind the wall clock and source lag in their units below, rows in state, late rows per input row).
+ */
+export interface QueryAlertEvent {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly batchId: number;
+  /** The batch's trigger start, ISO-8601 UTC. */
+  readonly timestamp: string;
+  readonly metric: AlertMetric;
+  /** The batch's value: ms for batchDuration and watermarkDelay, offsets for sourceLag, rows for stateRows, a ratio for lateRowRatio. */
+  readonly value: number;
+  readonly threshold: number;
+  /** For sourceLag: the source's description. */
+  readonly source: string | null;
+  readonly message: string;
+}
+
 /**
  * Receives the events of every query of a session (`spark.streams.addListener`). Every method is
  * optional; a method may return a Promise, and events are delivered one after another in order.
@@ -138,4 +161,6 @@ export interface StreamingQueryListener {
   onQueryProgress?(event: QueryProgressEvent): void | Promise<void>;
   onQueryIdle?(event: QueryIdleEvent): void | Promise<void>;
   onQueryTerminated?(event: QueryTerminatedEvent): void | Promise<void>;
+  /** Beyond Spark: a batch crossed an alert threshold (after that batch's progress event). */
+  onQueryAlert?(event: QueryAlertEvent): void | Promise<void>;
 }

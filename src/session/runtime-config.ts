@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { configError } from "../common/errors.js";
+import { ALERT_METRICS, alertConfKey, parseThreshold } from "../streaming/progress/alert-monitor.js";
 
 interface Entry {
   readonly default: () => string;
@@ -14,6 +15,7 @@ interface Entry {
 let localTimeZone: string | undefined;
 const bool = (v: string): string | undefined => (v === "true" || v === "false" ? undefined : "expected true or false");
 const nonNegInt = (v: string): string | undefined => (/^(0|[1-9]\d*)$/.test(v) ? undefined : "expected a non-negative integer");
+const port = (v: string): string | undefined => (/^\d+$/.test(v) && Number(v) <= 65535 ? undefined : "expected a port number from 0 to 65535");
 const posInt = (v: string): string | undefined => (/^[1-9]\d*$/.test(v) ? undefined : "expected a positive integer");
 
 function validTimeZone(v: string): string | undefined {
@@ -37,6 +39,26 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "spark.sql.shuffle.partitions": { default: () => "1", validate: posInt, doc: "Partitions for stateful operators." },
   "spark.sql.files.ignoreMissingFiles": { default: () => "false", validate: bool, doc: "Default of the file readers' ignoreMissingFiles option: skip listed files deleted before they are read." },
   "spark.sql.files.ignoreCorruptFiles": { default: () => "false", validate: bool, doc: "Default of the file readers' ignoreCorruptFiles option: skip the rest of a file that cannot be read." },
+  "spark.ui.enabled": { default: () => "true", validate: bool, doc: "Serve the web UI (src/ui) while the session runs (docs/ui.md)." },
+  "spark.ui.port": { default: () => "4040", validate: port, doc: "The web UI's port; when taken, the next ones up to spark.port.maxRetries more are tried (0: any free port)." },
+  "spark.driver.bindAddress": { default: () => "127.0.0.1", doc: "The address the web UI listens on (Spark listens on every interface; Sluice on loopback unless told)." },
+  "spark.port.maxRetries": { default: () => "16", validate: nonNegInt, doc: "How many ports after spark.ui.port to try." },
+  "spark.ui.prometheus.enabled": { default: () => "false", validate: bool, doc: "Serve Prometheus metrics of every query at /metrics on the web UI's port." },
+  "spark.sql.streaming.ui.retainedQueries": { default: () => "100", validate: nonNegInt, doc: "Finished queries the web UI keeps." },
+  "spark.sql.streaming.ui.retainedProgressUpdates": { default: () => "100", validate: posInt, doc: "Progress reports per query the web UI keeps (and charts)." },
+  ...Object.fromEntries(
+    ALERT_METRICS.map((m) => [
+      alertConfKey(m),
+      {
+        default: () => "",
+        validate: (v: string) => {
+          const t = parseThreshold(m, v);
+          return typeof t === "string" ? t : undefined;
+        },
+        doc: `Alert when a batch's ${m} exceeds this (unset: no alert; see streaming/progress/alert-monitor.ts).`,
+      },
+    ]),
+  ),
   "sluice.execution.batchSize": { default: () => "65536", validate: posInt, doc: "Rows per columnar batch." },
   "sluice.files.parallelRead.threads": {
     // Measured on 2 cores (bench/): 2 workers beat 1 on every JSON case, the main thread being mostly idle while they parse.

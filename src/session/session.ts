@@ -28,6 +28,8 @@ import { type StreamSourceFactory, batchPlan, startStream } from "./stream-start
 import type { Clock } from "../common/clock.js";
 import { RuntimeConfig } from "./runtime-config.js";
 import { fileReadDefaults } from "./file-read-defaults.js";
+import type { WebUi } from "../ui/web-ui.js";
+import { AlertMonitor, alertThresholds } from "../streaming/progress/alert-monitor.js";
 
 export class SessionBuilder {
   readonly #options: Record<string, string> = {};
@@ -47,8 +49,10 @@ export class SessionBuilder {
   }
   /** The active session if one exists (its conf updated with this builder's entries), else a new one. */
   getOrCreate(): Session {
-    const s = Session.active && !Session.active.stopped ? Session.active : new Session(new RuntimeConfig());
+    const reuse = Session.active && !Session.active.stopped ? Session.active : undefined;
+    const s = reuse ?? new Session(new RuntimeConfig());
     for (const [k, v] of Object.entries(this.#options)) s.conf.set(k, v);
+    if (!reuse) s.startWebUi();
     Session.active = s;
     return s;
   }
@@ -80,13 +84,20 @@ export class Session {
   /** The clock streaming queries use; tests swap in a ManualClock. */
   clock: Clock | undefined;
   stopped = false;
+  /** The web UI while it starts or runs (null when disabled or it could not start). */
+  #ui: Promise<WebUi | null> = Promise.resolve(null);
+  #uiUrl: string | null = null;
 
   constructor(readonly conf: RuntimeConfig) {
     this.executor = new EmbeddedExecutor(conf);
     this.dfContext = {
       executor: this.executor,
       toArrow: (schema, batches) => batchesToArrow(schema, batches),
-      startStream: (df, spec) => startStream(this, df, spec, this.clock),
+      startStream: async (df, spec) => {
+        const q = await startStream(this, df, spec, this.clock);
+        (await this.#ui)?.track(q);
+        return q;
+      },
       readOptionDefaults: (format) => fileReadDefaults(format, this.conf),
     };
     this.executor.registerSource("memory", {
@@ -95,6 +106,7 @@ export class Session {
     this.streamSources.set("memory", (scan) => new MemoryStreamSource(this.memoryStreamOf(scan.source.options.id)));
     this.executor.registerSource("microBatch", { schema: (spec) => this.microBatchOf(spec.options.id).schema, scan: (n) => this.microBatchOf(n.source.options.id).scan() });
     registerStreamConnectors(this, (spec) => resolveFileSource(spec));
+    this.streams.addListener(new AlertMonitor(this.streams.bus, () => alertThresholds((k) => this.conf.get(k))));
     this.executor.registerRelationResolver((parts) => {
       const sink = parts.length === 1 ? this.memoryTables.get(parts[0]!.toLowerCase()) : undefined;
       return sink ? node({ kind: "localRelation", schema: sink.schema, batches: sink.batches() }) : undefined;
@@ -210,8 +222,40 @@ export class Session {
     return { dropTempView: (n) => this.executor.dropTempView(n), listTables: () => this.executor.tempViewNames() };
   }
 
+  /**
+   * Start the web UI when `spark.ui.enabled` (as Spark's SparkContext does; getOrCreate calls it
+   * for a new session). Its module is loaded only then. A UI that cannot bind is a warning, not a
+   * failed session.
+   */
+  startWebUi(): void {
+    if (!this.conf.getBoolean("spark.ui.enabled")) return;
+    this.#ui = import("../ui/web-ui.js")
+      .then((m) => m.startWebUi(this))
+      .then((ui) => {
+        this.#uiUrl = ui.url;
+        process.stderr.write(`sluice: web UI at ${ui.url}\n`);
+        return ui;
+      })
+      .catch((e: unknown) => {
+        process.stderr.write(`sluice: warning: web UI not started: ${(e as Error).message}\n`);
+        return null;
+      });
+  }
+
+  /** The web UI's address (PySpark's `sparkContext.uiWebUrl`), null when disabled or not bound yet. */
+  get uiWebUrl(): string | null {
+    return this.#uiUrl;
+  }
+  /** Resolves to the web UI's address once it listens (null when disabled or it could not start). */
+  async uiReady(): Promise<string | null> {
+    return (await this.#ui)?.url ?? null;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.streams.active.map((q) => q.stop()));
+    await (await this.#ui)?.close();
+    this.#ui = Promise.resolve(null);
+    this.#uiUrl = null;
     this.stopped = true;
     if (Session.active === this) Session.active = undefined;
   }

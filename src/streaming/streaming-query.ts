@@ -24,6 +24,10 @@ export class StreamingQuery implements StreamingQueryHandle {
   get name(): string | null {
     return this.execution.opts.name;
   }
+  /** The query's checkpoint folder (Sluice's own; the web UI reports its health). */
+  get checkpointLocation(): string {
+    return this.execution.opts.checkpointDir;
+  }
   get isActive(): boolean {
     return this.execution.isActive;
   }

@@ -1,0 +1,172 @@
+/**
+ * What the web UI knows about queries: every query the session started (tracked when it starts,
+ * kept after it ends, up to `spark.sql.streaming.ui.retainedQueries` finished ones) with its recent
+ * progress (`spark.sql.streaming.ui.retainedProgressUpdates` per query, as Spark's UI), alerts, plan
+ * and checkpoint. `sluice ui` fills the same store from checkpoints and event logs.
+ */
+import type { QueryAlertEvent, QueryProgressEvent, QueryTerminatedEvent, StreamingQueryListener, StreamingQueryProgressData } from "../dataframe/streaming-query-types.js";
+import { type BatchMetrics, batchMetrics } from "../streaming/progress/batch-metrics.js";
+import { type CheckpointHealth, checkpointHealth } from "./checkpoint-health.js";
+
+/** The parts of a live StreamingQuery the UI reads. */
+export interface LiveQuery {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly isActive: boolean;
+  readonly status: { readonly message: string };
+  readonly exception: Error | null;
+  readonly checkpointLocation: string;
+  readonly recentProgress: readonly StreamingQueryProgressData[];
+  explainString(): string;
+}
+
+/** A query as recorded (a live one's fields are read from it while it runs). */
+export interface QueryRecord {
+  id: string;
+  runId: string;
+  name: string | null;
+  startedAtMs: number;
+  endedAtMs: number | null;
+  exception: string | null;
+  explain: string | null;
+  checkpointDir: string | null;
+  readonly progress: StreamingQueryProgressData[];
+  readonly alerts: QueryAlertEvent[];
+  /** Sums over every batch reported (not only the retained ones): the counters of /metrics. */
+  readonly totals: { batches: number; inputRows: number; outputRows: number; lateRows: number };
+  live?: LiveQuery;
+}
+
+export type QueryState = "RUNNING" | "FINISHED" | "FAILED";
+
+export interface QuerySummary {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly state: QueryState;
+  readonly statusMessage: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly lastBatchId: number | null;
+  readonly avgInputRowsPerSecond: number;
+  readonly avgProcessedRowsPerSecond: number;
+  readonly exception: string | null;
+  readonly alerts: number;
+}
+
+export interface QueryDetail extends QuerySummary {
+  readonly explain: string | null;
+  readonly checkpoint: CheckpointHealth | null;
+  readonly lastProgress: StreamingQueryProgressData | null;
+  readonly metrics: readonly BatchMetrics[];
+  readonly alertEvents: readonly QueryAlertEvent[];
+}
+
+export class UiQueryStore implements StreamingQueryListener {
+  readonly #byRun = new Map<string, QueryRecord>();
+
+  constructor(
+    private readonly retainedQueries = 100,
+    private readonly retainedProgress = 100,
+  ) {}
+
+  /** Record a query the session just started; seeds progress it may already have reported. */
+  track(q: LiveQuery, startedAtMs = Date.now()): void {
+    const r = this.#record(q.runId, q.id, q.name, startedAtMs);
+    r.live = q;
+    r.checkpointDir = q.checkpointLocation;
+    for (const p of q.recentProgress) if (!r.progress.some((x) => x.batchId === p.batchId)) this.#push(r, p);
+    this.#trim();
+  }
+
+  /** Record a query read back from a checkpoint or event log (`sluice ui`). */
+  add(record: QueryRecord): void {
+    this.#byRun.set(record.runId, record);
+  }
+
+  onQueryProgress(e: QueryProgressEvent): void {
+    const p = e.progress;
+    this.#push(this.#record(p.runId, p.id, p.name, Date.parse(p.timestamp)), p.toJSON());
+  }
+  onQueryTerminated(e: QueryTerminatedEvent): void {
+    const r = this.#byRun.get(e.runId);
+    if (!r) return;
+    r.endedAtMs = Date.now();
+    r.exception = e.exception;
+    if (r.live) r.explain = r.live.explainString();
+    this.#trim();
+  }
+  onQueryAlert(e: QueryAlertEvent): void {
+    this.#byRun.get(e.runId)?.alerts.push(e);
+  }
+
+  /** Active queries first (newest first), then finished ones (newest first). */
+  list(): QuerySummary[] {
+    return [...this.#byRun.values()].map((r) => summary(r)).sort((a, b) => Number(b.state === "RUNNING") - Number(a.state === "RUNNING") || b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** Every recorded run with its summary, newest progress and totals (for /metrics). */
+  runs(): { readonly summary: QuerySummary; readonly last: StreamingQueryProgressData | null; readonly totals: QueryRecord["totals"] }[] {
+    return [...this.#byRun.values()].map((r) => ({ summary: summary(r), last: r.progress[r.progress.length - 1] ?? null, totals: r.totals }));
+  }
+
+  /** By run id (as Spark's UI), or by query id for its newest run. */
+  detail(id: string): QueryDetail | null {
+    const r = this.#byRun.get(id) ?? [...this.#byRun.values()].filter((x) => x.id === id).sort((a, b) => b.startedAtMs - a.startedAtMs)[0];
+    if (!r) return null;
+    const s = summary(r);
+    return {
+      ...s,
+      explain: r.live?.isActive ? r.live.explainString() : r.explain,
+      checkpoint: r.checkpointDir ? checkpointHealth(r.checkpointDir, s.state === "RUNNING") : null,
+      lastProgress: r.progress[r.progress.length - 1] ?? null,
+      metrics: r.progress.map(batchMetrics),
+      alertEvents: r.alerts,
+    };
+  }
+
+  #record(runId: string, id: string, name: string | null, startedAtMs: number): QueryRecord {
+    let r = this.#byRun.get(runId);
+    if (!r) {
+      r = { id, runId, name, startedAtMs, endedAtMs: null, exception: null, explain: null, checkpointDir: null, progress: [], alerts: [], totals: { batches: 0, inputRows: 0, outputRows: 0, lateRows: 0 } };
+      this.#byRun.set(runId, r);
+    }
+    return r;
+  }
+
+  #push(r: QueryRecord, p: StreamingQueryProgressData): void {
+    r.progress.push(p);
+    r.totals.batches++;
+    r.totals.inputRows += p.numInputRows;
+    r.totals.outputRows += p.sink.numOutputRows;
+    r.totals.lateRows += p.stateOperators.reduce((n, o) => n + o.numRowsDroppedByWatermark, 0);
+    if (r.progress.length > this.retainedProgress) r.progress.shift();
+  }
+
+  /** Drop the oldest finished queries beyond the retained count. */
+  #trim(): void {
+    const finished = [...this.#byRun.values()].filter((r) => !(r.live?.isActive ?? r.endedAtMs === null)).sort((a, b) => a.startedAtMs - b.startedAtMs);
+    for (const r of finished.slice(0, Math.max(0, finished.length - this.retainedQueries))) this.#byRun.delete(r.runId);
+  }
+}
+
+function summary(r: QueryRecord): QuerySummary {
+  const running = r.live ? r.live.isActive : r.endedAtMs === null;
+  const exception = r.live?.exception?.message ?? r.exception;
+  const avg = (f: (p: StreamingQueryProgressData) => number): number => (r.progress.length ? r.progress.reduce((n, p) => n + f(p), 0) / r.progress.length : 0);
+  return {
+    id: r.id,
+    runId: r.runId,
+    name: r.name,
+    state: running ? "RUNNING" : exception ? "FAILED" : "FINISHED",
+    statusMessage: r.live?.status.message ?? (exception ? "Failed" : "Stopped"),
+    startedAt: new Date(r.startedAtMs).toISOString(),
+    endedAt: r.endedAtMs === null ? null : new Date(r.endedAtMs).toISOString(),
+    lastBatchId: r.progress[r.progress.length - 1]?.batchId ?? null,
+    avgInputRowsPerSecond: avg((p) => p.inputRowsPerSecond),
+    avgProcessedRowsPerSecond: avg((p) => p.processedRowsPerSecond),
+    exception,
+    alerts: r.alerts.length,
+  };
+}
