@@ -200,7 +200,7 @@ const handlers: Handlers = {
     }
     const delayMs = parseIntervalMs(p.delay);
     if (delayMs < 0) {
-      throw analysisError("INVALID_WATERMARK_DELAY", `The watermark delay threshold (${p.delay}) must not be negative.`, { delay: p.delay });
+      throw analysisError("INVALID_WATERMARK_DELAY", `The watermark delay threshold (${p.delay}) should not be negative.`, { delay: p.delay });
     }
     const output = input.output.map((a, i) => {
       if (i === m.index) return { ...a, watermarkDelayMs: delayMs };

@@ -57,6 +57,12 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
         case "join":
           checkJoin(p, outputMode);
           break;
+        case "watermark":
+          // Spark ≥ 3.4 (statefulOperator.allowMultiple=true): one watermark definition per input.
+          if (hasWatermarkBelow(p)) {
+            fail("STREAMING_REDEFINE_WATERMARK", "Redefining watermark is disallowed. You can set the config 'spark.sql.streaming.statefulOperator.allowMultiple' to 'false' to restore the previous behavior in Spark, which Sluice does not support; call withWatermark() once per input, before any union.");
+          }
+          break;
         case "dropDuplicates":
           checkSingleEventTime(p.input.output);
           if (p.withinWatermark && !p.input.output.some((a) => a.watermarkDelayMs !== undefined)) {
@@ -227,6 +233,10 @@ function checkSingleEventTime(attrs: readonly { readonly name: string; readonly 
         "Drop or select away the extra watermarked columns (a window() over the event time is one too) before the join or deduplication.",
     );
   }
+}
+
+function hasWatermarkBelow(p: ResolvedPlan): boolean {
+  return resolvedChildren(p).some((c) => c.kind === "watermark" || hasWatermarkBelow(c));
 }
 
 function hasAggregateBelow(p: ResolvedPlan): boolean {

@@ -19,7 +19,7 @@ import type { StateOperatorProgress } from "../progress/progress.js";
 import { LevelDbStateStoreProvider } from "../state/leveldb-state-store-provider.js";
 import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.js";
 import type { StateSchema, StateStoreConf, StateStoreProvider } from "../state/state-store.js";
-import { EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
+import { type EventTimeStats, EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
 import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
@@ -44,6 +44,8 @@ export interface PlannedBatch {
   readonly exec: ExecutionPlan;
   /** Max event time (ms) each watermark node saw, in node order; read after execution. */
   maxEventTimesMs(): (number | undefined)[];
+  /** The batch's event-time stats for progress: the first watermark node that saw rows (as Spark). */
+  eventTimeStats(): EventTimeStats | undefined;
   /** State metrics reported by the stateful operators, downstream first (as Spark). */
   stateOperators(): StateOperatorProgress[];
 }
@@ -153,6 +155,7 @@ export class IncrementalExecution {
         const us = observers.get(n)?.maxEventTimeUs;
         return us === undefined ? undefined : Math.floor(us / 1000);
       }),
+      eventTimeStats: () => this.watermarkNodes.map((n) => observers.get(n)?.stats).find((s) => s !== undefined),
       stateOperators: () => this.#reportOrder.map((n) => reports.get(this.#statefulIds.get(n)!)).filter((r) => r !== undefined),
     };
   }

@@ -27,6 +27,7 @@ import { readOrCreateStreamMetadata } from "../checkpoint/stream-metadata.js";
 import type { ListenerBus } from "../progress/listener-bus.js";
 import { type SourceProgress, type StateOperatorProgress, StreamingQueryProgress, perSecond } from "../progress/progress.js";
 import type { Trigger } from "./trigger.js";
+import type { EventTimeStats } from "../operators/event-time-watermark-exec.js";
 import type { IncrementalExecution, OverridablePlanner } from "./incremental-execution.js";
 import { WatermarkTracker, type WatermarkPolicy } from "./watermark-tracker.js";
 
@@ -398,7 +399,7 @@ export class StreamExecution {
     this.#nextBatchId = batchId + 1;
 
     const triggerExecutionMs = clock.now() - triggerStartMs;
-    this.report(batchId, triggerStartMs, start, end, rowsPerSource, numOutputRows, metadata.batchWatermarkMs, planned.stateOperators(), {
+    this.report(batchId, triggerStartMs, start, end, rowsPerSource, numOutputRows, eventTimeProgress(this.opts.incremental.hasWatermark, planned.eventTimeStats(), metadata.batchWatermarkMs), planned.stateOperators(), {
       addBatch: addBatchMs,
       commitOffsets: commitOffsetsMs,
       getBatch: getBatchMs,
@@ -418,7 +419,7 @@ export class StreamExecution {
     end: readonly Offset[],
     rowsPerSource: readonly number[],
     numOutputRows: number,
-    batchWatermarkMs: number,
+    eventTime: Record<string, string>,
     stateOperators: StateOperatorProgress[],
     durationMs: Record<string, number>,
   ): void {
@@ -448,7 +449,7 @@ export class StreamExecution {
       inputRowsPerSecond: perSecond(numInputRows, sinceLast),
       processedRowsPerSecond: perSecond(numInputRows, processingMs),
       durationMs,
-      eventTime: this.opts.incremental.hasWatermark ? { watermark: new Date(batchWatermarkMs).toISOString() } : {},
+      eventTime,
       stateOperators,
       sources,
       sink: { description: sink.description, numOutputRows, metrics: {} },
@@ -458,6 +459,18 @@ export class StreamExecution {
     if (this.recentProgress.length > this.opts.progressRetention) this.recentProgress.shift();
     this.opts.bus.post("onQueryProgress", { progress });
   }
+}
+
+/**
+ * Progress `eventTime` as Spark's ProgressReporter builds it: empty without a watermark in the
+ * plan; else avg, max, min (when some watermark node saw rows) and the batch's watermark, as
+ * ISO-8601 UTC timestamps.
+ */
+function eventTimeProgress(hasWatermark: boolean, stats: EventTimeStats | undefined, watermarkMs: number): Record<string, string> {
+  if (!hasWatermark) return {};
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const watermark = iso(watermarkMs);
+  return stats ? { avg: iso(Math.trunc(stats.avgMs)), max: iso(stats.maxMs), min: iso(stats.minMs), watermark } : { watermark };
 }
 
 /** Wrap a source's batch plan so the loop can count the rows it produced (in which run). */
