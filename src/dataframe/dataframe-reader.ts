@@ -68,6 +68,17 @@ export class DataFrameReader {
   text(...paths: (string | string[])[]): DataFrame {
     return this.format("text").load(...paths);
   }
+  /**
+   * PySpark's `read.jdbc`: the table (or `(subquery) alias`) at `url`; `properties` are JDBC
+   * options (user, password, fetchsize, ...). With a column and bounds, a partitioned read.
+   */
+  jdbc(url: string, table: string, properties?: Record<string, string | number | boolean>): DataFrame;
+  jdbc(url: string, table: string, column: string, lowerBound: number | string, upperBound: number | string, numPartitions: number, properties?: Record<string, string | number | boolean>): DataFrame;
+  jdbc(url: string, table: string, ...rest: unknown[]): DataFrame {
+    const props = (typeof rest[0] === "string" ? rest[4] : rest[0]) as Record<string, string | number | boolean> | undefined;
+    const parts: Record<string, string | number> = typeof rest[0] === "string" ? { partitionColumn: rest[0], lowerBound: String(rest[1]), upperBound: String(rest[2]), numPartitions: Number(rest[3]) } : {};
+    return this.format("jdbc").options({ ...props, url, dbtable: table, ...parts }).load();
+  }
   /** A temp view or table by name. */
   table(name: string): DataFrame {
     return new DataFrame(this.#ctx, node({ kind: "namedRelation", nameParts: name.split(".") }));

@@ -56,8 +56,15 @@ export class DataFrameWriter {
     return this.with({ partitionBy: cols.flat() });
   }
 
-  async save(path: string): Promise<void> {
-    await this.#df.ctx.executor.write(this.#df.plan, { ...this.#s, path });
+  /** Write to `path` (or option("path")); a table format (jdbc) takes no path. */
+  async save(path?: string): Promise<void> {
+    const fromOption = Object.entries(this.#s.options).find(([k]) => k.toLowerCase() === "path")?.[1];
+    await this.#df.ctx.executor.write(this.#df.plan, { ...this.#s, path: path ?? fromOption ?? "" });
+  }
+  /** PySpark's `write.jdbc(url, table, mode, properties)`: JDBC options as `properties`. */
+  jdbc(url: string, table: string, mode?: string, properties?: Record<string, string | number | boolean>): Promise<void> {
+    const w = mode === undefined ? this : this.mode(mode);
+    return w.format("jdbc").options({ ...properties, url, dbtable: table }).save();
   }
   json(path: string): Promise<void> {
     return this.format("json").save(path);

@@ -20,6 +20,16 @@ import { requiredScanColumns } from "../optimizer/scan-column-pruning.js";
 import type { StructType } from "../types/struct-type.js";
 import type { RuntimeConfig } from "./runtime-config.js";
 import { saveDelta } from "../connectors/delta/index.js";
+import { saveKafka } from "../connectors/kafka/index.js";
+import { saveJdbcTable } from "../connectors/jdbc/index.js";
+import { scanFilters } from "../optimizer/scan-filters.js";
+import type { RExpr } from "../expr/resolved-expr.js";
+
+/** What a custom source's scan may use: the columns the plan reads, the filters right above it. */
+export interface ScanHints {
+  readonly columns: ReadonlySet<number> | undefined;
+  readonly filters: readonly RExpr[];
+}
 
 const FILE_FORMATS = new Set(["json", "csv", "parquet", "text"]);
 
@@ -28,7 +38,7 @@ export class EmbeddedExecutor implements QueryExecutor {
   /** Extra relation resolvers (memory sink tables, streaming sources), consulted after temp views. */
   readonly #relations: ((nameParts: readonly string[]) => LogicalPlan | ResolvedPlan | undefined)[] = [];
   /** Extra source resolvers by format (streaming connectors register here). */
-  readonly #sources = new Map<string, { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan): ExecutionPlan }>();
+  readonly #sources = new Map<string, { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan, hints: ScanHints): ExecutionPlan }>();
 
   readonly #streamingSchemas = new Map<string, (spec: DataSourceSpec) => StructType>();
 
@@ -63,7 +73,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     this.#streamingSchemas.set(format, schema);
   }
 
-  registerSource(format: string, impl: { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan): ExecutionPlan }): void {
+  registerSource(format: string, impl: { schema(spec: DataSourceSpec, streaming: boolean): StructType; scan?(node: RScan, hints: ScanHints): ExecutionPlan }): void {
     this.#sources.set(format, impl);
   }
 
@@ -104,13 +114,14 @@ export class EmbeddedExecutor implements QueryExecutor {
     override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
   ): ExecutionPlan {
     const required = requiredScanColumns(resolved);
+    const filters = scanFilters(resolved);
     return createPhysicalPlan(resolved, {
       eval: this.evalContext(),
       ...(override ? { override } : {}),
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);
-        if (custom?.scan) return custom.scan(node);
+        if (custom?.scan) return custom.scan(node, { columns: required.get(node), filters: filters.get(node) ?? [] });
         return createFileScanExec(node, required.get(node));
       },
     });
@@ -135,6 +146,19 @@ export class EmbeddedExecutor implements QueryExecutor {
   }
 
   async write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
+    if (spec.format === "kafka") {
+      // Kafka (connectors/kafka): the rows stream to the brokers; no path.
+      const exec = this.physicalPlan(this.analyze(plan));
+      await saveKafka(exec.schema, exec.execute(this.taskContext()), spec.mode, spec.options);
+      return;
+    }
+    if (spec.format === "jdbc") {
+      // JDBC (connectors/jdbc): rows stream into batched INSERTs in one transaction.
+      const exec = this.physicalPlan(this.analyze(plan));
+      await saveJdbcTable(exec.schema, exec.execute(this.taskContext()), spec, this.conf.get("spark.sql.session.timeZone")!);
+      return;
+    }
+    if (spec.path === "") throw analysisError("PATH_REQUIRED", `A ${spec.format} write needs a path: save("path/to/output") or option("path", ...)`, { format: spec.format });
     if (spec.format === "delta") {
       // Delta (connectors/delta): stream the query's rows into data files, then one optimistic commit.
       const exec = this.physicalPlan(this.analyze(plan));

@@ -15,6 +15,8 @@ import type { DataSourceSpec } from "../plan/logical-plan.js";
 import type { StructType } from "../types/struct-type.js";
 import type { Session } from "./session.js";
 import { createDeltaSink, createDeltaSource, deltaReadSchema, deltaScanExec } from "../connectors/delta/index.js";
+import { createKafkaSink, createKafkaSource, kafkaBatchScan, kafkaReadSchema } from "../connectors/kafka/index.js";
+import { createPostgresSink, jdbcReadSchema, jdbcScanExec } from "../connectors/jdbc/index.js";
 
 export const FILE_FORMATS = ["json", "csv", "parquet", "text"] as const;
 
@@ -53,6 +55,16 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
   session.streamSources.set("delta", (scan) => createDeltaSource(scan.source, scan.dataSchema));
   // The sink reads the query id (its txn appId) from the query's checkpoint.
   session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => createDeltaSink(spec.path ?? options.path, checkpointDir, spec));
+
+  // JDBC (connectors/jdbc): PostgreSQL batch reads; the exactly-once postgres sink keys its progress by the query id.
+  const zone = () => session.conf.get("spark.sql.session.timeZone")!;
+  ex.registerSource("jdbc", { schema: jdbcReadSchema, scan: (node, hints) => jdbcScanExec(node, hints.columns, hints.filters, zone()) });
+  session.streamSinks.set("postgres", (spec, _options, schema, checkpointDir) => createPostgresSink(spec, schema, checkpointDir, zone()));
+
+  // Kafka (connectors/kafka): batch read, streaming source and sink; the client loads on first use.
+  ex.registerSource("kafka", { schema: kafkaReadSchema, scan: (node) => kafkaBatchScan(node.source) });
+  session.streamSources.set("kafka", (scan, dir, clock) => createKafkaSource(scan.source, dir, clock));
+  session.streamSinks.set("kafka", (spec, _options, schema, checkpointDir) => createKafkaSink(spec.options, schema, checkpointDir));
 
   ex.registerSource("rate", { schema: (spec, streaming) => (streaming ? (parseRateOptions(spec.options), RATE_SCHEMA) : notBatch("rate")) });
   session.streamSources.set("rate", (scan, dir, clock) => new RateSource(parseRateOptions(scan.source.options), clock, dir));
