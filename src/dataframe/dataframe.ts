@@ -16,6 +16,7 @@ import { DataFrameWriter } from "./dataframe-writer.js";
 import { DataStreamWriter, type StreamStarter } from "./data-stream-writer.js";
 import type { ExplainMode, QueryExecutor } from "./executor.js";
 import { GroupedData } from "./grouped-data.js";
+import { KeyValueGroupedDataset } from "./key-value-grouped-dataset.js";
 import { DataFrameNaFunctions, type FillValue, type ReplaceValue } from "./na-functions.js";
 import { StorageLevel } from "./storage-level.js";
 import { showString } from "./show.js";
@@ -151,6 +152,12 @@ export class DataFrame {
   }
   alias(name: string): DataFrame {
     return this.with(node({ kind: "subqueryAlias", input: this.plan, alias: name }));
+  }
+
+  /** `groupByKey(row => row.user)`: group by a JS key for mapGroupsWithState / flatMapGroupsWithState. */
+  groupByKey<K>(fn: (row: Record<string, unknown>) => K): KeyValueGroupedDataset<K> {
+    if (typeof fn !== "function") throw analysisError("INVALID_GROUP_BY_KEY", "groupByKey needs a function row => key");
+    return new KeyValueGroupedDataset(this, fn);
   }
 
   groupBy(...cols: (ColumnLike | ColumnLike[])[]): GroupedData {

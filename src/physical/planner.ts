@@ -16,6 +16,7 @@ import type { Compiler } from "./operators/describe.js";
 import { DropDuplicatesExec } from "./operators/drop-duplicates-exec.js";
 import { FilterExec } from "./operators/filter-exec.js";
 import { GenerateExec } from "./operators/generate-exec.js";
+import { GroupsWithStateExec } from "./operators/groups-with-state-exec.js";
 import { HashAggregateExec } from "./operators/hash-aggregate-exec.js";
 import { HashJoinExec } from "./operators/hash-join-exec.js";
 import { InMemoryRelationExec } from "./operators/in-memory-relation-exec.js";
@@ -65,6 +66,7 @@ const handlers: Handlers = {
   watermark: (n, _env, _compile, plan) => new WatermarkExec(plan(n.input), n.eventTimeIndex, n.delayMs),
   sample: (n, _env, _compile, plan) => new SampleExec(plan(n.input), n.fraction, n.withReplacement, n.seed),
   cached: (n, _env, _compile, plan) => new InMemoryRelationExec(plan(n.input), n.slot),
+  flatMapGroupsWithState: (n, _env, _compile, plan) => new GroupsWithStateExec(plan(n.input), n.spec),
 };
 
 /** Plans a resolved plan into an executable operator tree. */

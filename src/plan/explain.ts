@@ -111,6 +111,8 @@ function describe(p: ResolvedPlan): string {
       return `EventTimeWatermark ${attrText(p.input.output[p.eventTimeIndex]!)}: ${p.delayMs} ms`;
     case "sample":
       return `Sample 0.0, ${p.fraction}, ${p.withReplacement}, ${p.seed}`;
+    case "flatMapGroupsWithState":
+      return `${p.spec.isMap ? "MapGroupsWithState" : "FlatMapGroupsWithState"} ${p.spec.outputMode}, ${p.spec.timeout}, ${list(p.output.map(attrText))}`;
     case "cached":
       return `InMemoryRelation ${list(p.output.map(attrText))}, ${p.slot.level ?? "not persisted"}`;
   }

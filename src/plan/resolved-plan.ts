@@ -75,7 +75,8 @@ export type ResolvedPlan =
   | RDropDuplicates
   | RWatermark
   | RSample
-  | RCached;
+  | RCached
+  | RFlatMapGroupsWithState;
 
 interface RNode {
   readonly output: readonly Attribute[];
@@ -197,6 +198,16 @@ export interface RCached extends RNode {
   readonly kind: "cached";
   readonly input: ResolvedPlan;
   readonly slot: CacheSlot;
+}
+
+/**
+ * groupByKey(fn).flatMapGroupsWithState / mapGroupsWithState: output = the declared output
+ * schema's columns (fresh attributes); the key function and the per-key function run in JS.
+ */
+export interface RFlatMapGroupsWithState extends RNode {
+  readonly kind: "flatMapGroupsWithState";
+  readonly input: ResolvedPlan;
+  readonly spec: import("./groups-with-state.js").GroupsWithStateSpec;
 }
 
 export function outputSchema(p: ResolvedPlan): StructType {

@@ -57,12 +57,6 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
         case "join":
           checkJoin(p, outputMode);
           break;
-        case "watermark":
-          // Spark ≥ 3.4 (statefulOperator.allowMultiple=true): one watermark definition per input.
-          if (hasWatermarkBelow(p)) {
-            fail("STREAMING_REDEFINE_WATERMARK", "Redefining watermark is disallowed. You can set the config 'spark.sql.streaming.statefulOperator.allowMultiple' to 'false' to restore the previous behavior in Spark, which Sluice does not support; call withWatermark() once per input, before any union.");
-          }
-          break;
         case "dropDuplicates":
           checkSingleEventTime(p.input.output);
           if (p.withinWatermark && !p.input.output.some((a) => a.watermarkDelayMs !== undefined)) {
@@ -78,6 +72,7 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
   if (outputMode === "complete" && aggregates.length === 0) {
     fail("STREAMING_OUTPUT_MODE_INVALID", "Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets. Use append or update.");
   }
+  checkGroupsWithState(plan, outputMode, aggregates.length > 0);
   checkGlobalWatermarkLimit(plan, outputMode, opts);
   for (const agg of aggregates) {
     if (agg.kind !== "aggregate") continue;
@@ -145,7 +140,7 @@ function checkGlobalWatermarkLimit(plan: ResolvedPlan, outputMode: OutputMode, o
   const emitsLateRows = (p: ResolvedPlan): boolean => p.kind === "aggregate" && isStreamingPlan(p) && outputMode !== "append";
   const stateful = (p: ResolvedPlan): boolean => {
     if (!isStreamingPlan(p)) return false;
-    if (p.kind === "aggregate" || streamJoin(p)) return true;
+    if (p.kind === "aggregate" || streamJoin(p) || p.kind === "flatMapGroupsWithState") return true;
     return p.kind === "dropDuplicates" && (p.withinWatermark || dedupKeysCarryEventTime(p));
   };
   const below = (p: ResolvedPlan): boolean => resolvedChildren(p).some((c) => emitsLateRows(c) || below(c));
@@ -223,6 +218,44 @@ function checkStreamStreamJoin(p: Extract<ResolvedPlan, { kind: "join" }>, outpu
   }
 }
 
+/**
+ * Spark's rules for [flat]mapGroupsWithState on a stream: mapGroupsWithState runs in update mode
+ * without aggregations; flatMapGroupsWithState's mode must equal the query's, unless an
+ * aggregation follows it (then append, and never after an aggregation); EventTimeTimeout needs
+ * a watermark on the input.
+ */
+function checkGroupsWithState(plan: ResolvedPlan, outputMode: OutputMode, hasAggregation: boolean): void {
+  const mode = { append: "Append", update: "Update", complete: "Complete" }[outputMode];
+  const walk = (p: ResolvedPlan): void => {
+    if (p.kind === "flatMapGroupsWithState" && isStreamingPlan(p)) {
+      const { spec } = p;
+      if (spec.isMap) {
+        if (hasAggregation) fail("STREAMING_GROUPS_WITH_STATE_NOT_SUPPORTED", "mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset. Aggregate in the function instead, or in a separate query.");
+        if (outputMode !== "update") fail("STREAMING_GROUPS_WITH_STATE_NOT_SUPPORTED", `mapGroupsWithState is not supported with ${mode} output mode on a streaming DataFrame/Dataset. Use outputMode("update").`);
+      } else if (!hasAggregation) {
+        if (spec.outputMode !== outputMode) {
+          fail(
+            "STREAMING_GROUPS_WITH_STATE_NOT_SUPPORTED",
+            `flatMapGroupsWithState in ${spec.outputMode} mode is not supported with ${mode} output mode on a streaming DataFrame/Dataset. Give flatMapGroupsWithState and writeStream the same output mode.`,
+          );
+        }
+      } else if (spec.outputMode === "update") {
+        fail("STREAMING_GROUPS_WITH_STATE_NOT_SUPPORTED", "flatMapGroupsWithState in update mode is not supported with aggregation on a streaming DataFrame/Dataset. Use outputMode \"append\" in flatMapGroupsWithState.");
+      } else if (hasAggregateBelow(p)) {
+        fail("STREAMING_GROUPS_WITH_STATE_NOT_SUPPORTED", "flatMapGroupsWithState in append mode is not supported after aggregation on a streaming DataFrame/Dataset. Move the aggregation after it, or into the function.");
+      }
+      if (spec.timeout === "EventTimeTimeout" && !p.input.output.some((a) => a.watermarkDelayMs !== undefined)) {
+        fail(
+          "STREAMING_GROUPS_WITH_STATE_NOT_SUPPORTED",
+          "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not supported without watermark.",
+        );
+      }
+    }
+    for (const c of resolvedChildren(p)) walk(c);
+  };
+  walk(plan);
+}
+
 /** Spark's WatermarkSupport.findEventTimeColumn(allowMultipleEventTimeColumns = false). */
 function checkSingleEventTime(attrs: readonly { readonly name: string; readonly watermarkDelayMs?: number }[]): void {
   const ts = attrs.filter((a) => a.watermarkDelayMs !== undefined);
@@ -233,10 +266,6 @@ function checkSingleEventTime(attrs: readonly { readonly name: string; readonly 
         "Drop or select away the extra watermarked columns (a window() over the event time is one too) before the join or deduplication.",
     );
   }
-}
-
-function hasWatermarkBelow(p: ResolvedPlan): boolean {
-  return resolvedChildren(p).some((c) => c.kind === "watermark" || hasWatermarkBelow(c));
 }
 
 function hasAggregateBelow(p: ResolvedPlan): boolean {

@@ -20,6 +20,8 @@ export interface StatefulContext {
   /** The provider for one of this operator's stores (kept open by the query across batches); `storeName` defaults to "default". */
   provider(operatorId: number, schema: StateSchema, storeName?: string): StateStoreProvider;
   report(operatorId: number, progress: StateOperatorProgress): void;
+  /** [flat]mapGroupsWithState: the earliest timeout (ms) its state holds after this batch, if any. */
+  nextTimeout?(operatorId: number, ms: number | undefined): void;
   /** Rows dropped as late go here when the query routes them to a side output. */
   lateRows?(operatorId: number, rows: import("../../columnar/column-batch.js").ColumnBatch): void;
 }

@@ -19,11 +19,12 @@ import type { StateOperatorProgress } from "../progress/progress.js";
 import { LevelDbStateStoreProvider } from "../state/leveldb-state-store-provider.js";
 import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.js";
 import type { StateSchema, StateStoreConf, StateStoreProvider } from "../state/state-store.js";
-import { type EventTimeStats, EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
+import { EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
 import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
 import { StreamingLimitExec } from "../operators/streaming-limit-exec.js";
+import { FlatMapGroupsWithStateExec } from "../operators/flat-map-groups-with-state-exec.js";
 import { StreamingSymmetricHashJoinExec } from "../operators/streaming-symmetric-hash-join-exec.js";
 import { joinStatePredicate } from "../../plan/stream-join-watermark.js";
 import type { StatefulContext } from "../operators/stateful-context.js";
@@ -44,8 +45,6 @@ export interface PlannedBatch {
   readonly exec: ExecutionPlan;
   /** Max event time (ms) each watermark node saw, in node order; read after execution. */
   maxEventTimesMs(): (number | undefined)[];
-  /** The batch's event-time stats for progress: the first watermark node that saw rows (as Spark). */
-  eventTimeStats(): EventTimeStats | undefined;
   /** State metrics reported by the stateful operators, downstream first (as Spark). */
   stateOperators(): StateOperatorProgress[];
 }
@@ -58,6 +57,8 @@ export class IncrementalExecution {
   /** Stateful nodes top-down (downstream first): the order Spark lists them in progress. */
   readonly #reportOrder: ResolvedPlan[] = [];
   readonly #providers = new Map<string, StateStoreProvider>();
+  /** Per [flat]mapGroupsWithState operator: the earliest timeout its state holds after the last batch. */
+  readonly #nextTimeoutMs = new Map<number, number>();
 
   constructor(
     readonly plan: ResolvedPlan,
@@ -67,7 +68,8 @@ export class IncrementalExecution {
     readonly lateRows?: (operatorId: number, rows: ColumnBatch) => void,
   ) {
     // A limit keeps state in append mode only; in complete mode its id stays unused.
-    const stateful = (p: ResolvedPlan): boolean => p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit" || isStreamStreamJoin(p);
+    const stateful = (p: ResolvedPlan): boolean =>
+      p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit" || isStreamStreamJoin(p) || p.kind === "flatMapGroupsWithState";
     const walk = (p: ResolvedPlan): void => {
       if (isStreamingPlan(p) && stateful(p)) this.#reportOrder.push(p);
       for (const c of resolvedChildren(p)) walk(c);
@@ -94,9 +96,22 @@ export class IncrementalExecution {
     return (
       this.hasWatermark &&
       [...this.#statefulIds.keys()].some(
-        (p) => p.kind === "dropDuplicates" || (p.kind === "aggregate" && outputMode !== "complete") || (p.kind === "join" && (joinStatePredicate(p, "left", 0) !== undefined || joinStatePredicate(p, "right", 0) !== undefined)),
+        (p) =>
+          p.kind === "dropDuplicates" ||
+          (p.kind === "aggregate" && outputMode !== "complete") ||
+          (p.kind === "join" && (joinStatePredicate(p, "left", 0) !== undefined || joinStatePredicate(p, "right", 0) !== undefined)) ||
+          (p.kind === "flatMapGroupsWithState" && p.spec.timeout === "EventTimeTimeout"),
       )
     );
+  }
+
+  /**
+   * Whether a processing-time timeout of a [flat]mapGroupsWithState is due at `nowMs`, which
+   * warrants a batch without new data (Spark runs one on every trigger for ProcessingTimeTimeout;
+   * Sluice runs one when a stored timeout has passed — or once after start, before it knows).
+   */
+  processingTimeoutDue(nowMs: number): boolean {
+    return [...this.#statefulIds].some(([p, id]) => p.kind === "flatMapGroupsWithState" && p.spec.timeout === "ProcessingTimeTimeout" && (this.#nextTimeoutMs.get(id) ?? -Infinity) < nowMs);
   }
 
   get delaysMs(): number[] {
@@ -124,6 +139,7 @@ export class IncrementalExecution {
       hasWatermark: this.hasWatermark,
       provider: (id, schema, storeName) => this.provider(id, schema, storeName),
       report: (id, progress) => reports.set(id, progress),
+      nextTimeout: (id, ms) => this.#nextTimeoutMs.set(id, ms ?? Infinity),
       ...(this.lateRows ? { lateRows: this.lateRows } : {}),
     };
     const exec = planner(this.plan, scan, (node, planChild) => {
@@ -141,6 +157,9 @@ export class IncrementalExecution {
       if (node.kind === "aggregate") {
         return new StreamingAggregateExec(planChild(node.input), { operatorId, node, eventTimeKey: eventTimeGroupKey(node) }, ctx);
       }
+      if (node.kind === "flatMapGroupsWithState") {
+        return new FlatMapGroupsWithStateExec(planChild(node.input), { operatorId, spec: node.spec, eventTimeIndex: watermarkIndex(node.input) }, ctx);
+      }
       if (node.kind === "join") return new StreamingSymmetricHashJoinExec(planChild(node.left), planChild(node.right), { operatorId, node }, ctx);
       if (node.kind === "dropDuplicates") return this.dedup(node as RDropDuplicates, operatorId, planChild(node.input), ctx);
       if (node.kind === "limit") {
@@ -155,7 +174,6 @@ export class IncrementalExecution {
         const us = observers.get(n)?.maxEventTimeUs;
         return us === undefined ? undefined : Math.floor(us / 1000);
       }),
-      eventTimeStats: () => this.watermarkNodes.map((n) => observers.get(n)?.stats).find((s) => s !== undefined),
       stateOperators: () => this.#reportOrder.map((n) => reports.get(this.#statefulIds.get(n)!)).filter((r) => r !== undefined),
     };
   }

@@ -305,8 +305,7 @@ export class StreamExecution {
       this.opts.noDataMicroBatches &&
       this.opts.trigger.kind !== "once" &&
       this.#nextBatchId > 0 &&
-      this.opts.incremental.evictsOnWatermark(this.opts.outputMode) &&
-      this.#watermarkMs > this.#lastEvictionWatermarkMs;
+      ((this.opts.incremental.evictsOnWatermark(this.opts.outputMode) && this.#watermarkMs > this.#lastEvictionWatermarkMs) || this.opts.incremental.processingTimeoutDue(triggerStartMs));
     if (!moved && !noDataBatch) return false;
 
     const batchId = this.#nextBatchId;
