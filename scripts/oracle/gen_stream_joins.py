@@ -124,7 +124,8 @@ def refusal(spark, case):
             # One row per side, so that a micro-batch runs and planning-time refusals show too.
             with open(os.path.join(folder, "rows.json"), "w") as h:
                 h.write(json.dumps({schema.split(" ")[0]: 1, ts: iso(10), side[0] + "v": "a"}) + "\n")
-            df = spark.readStream.format("json").schema(schema).load(folder)
+            reader = spark.read if case.get("static") == side else spark.readStream
+            df = reader.format("json").schema(schema).load(folder)
             if side in case["watermarks"]:
                 df = df.withWatermark(ts, "10 seconds")
             if case.get("windows"):

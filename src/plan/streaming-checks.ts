@@ -287,12 +287,16 @@ function checkJoin(p: Extract<ResolvedPlan, { kind: "join" }>, outputMode: Outpu
     full: [],
   };
   if (!ok[p.joinType]!.includes(side)) {
-    const name = { left: "Left outer", right: "Right outer", full: "Full outer", left_semi: "LeftSemi", left_anti: "LeftAnti", inner: "Inner", cross: "Cross" }[p.joinType];
-    fail(
-      "STREAM_STATIC_JOIN_NOT_SUPPORTED",
-      p.joinType === "full"
-        ? "Full outer joins with a streaming DataFrame/Dataset are not supported. Use an inner or left outer join with the stream on the left."
-        : `${name} join with a streaming DataFrame/Dataset on the ${side} and a static DataFrame/Dataset on the ${side === "left" ? "right" : "left"} is not supported. Put the stream on the ${side === "left" ? "right" : "left"} side or use an inner join.`,
-    );
+    const other = side === "left" ? "right" : "left";
+    // Spark's UnsupportedOperationChecker words (PySpark 4.0.1, test/joins/golden), then the fix.
+    const spark = {
+      full: `FullOuter joins with streaming DataFrames/Datasets on the ${side} and a static DataFrame/Dataset on the ${other} is not supported.`,
+      left_anti: "LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported.",
+      right: "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported.",
+      left: "LeftOuter join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported.",
+      left_semi: "LeftSemi join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported.",
+    }[p.joinType as "full" | "left_anti" | "right" | "left" | "left_semi"];
+    const fix = p.joinType === "full" ? ` Use a ${side} outer join (the stream's rows are kept) or an inner join.` : ` Put the stream on the ${other} side, or use an inner join.`;
+    fail("STREAM_STATIC_JOIN_NOT_SUPPORTED", spark + fix);
   }
 }

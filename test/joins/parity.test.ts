@@ -44,6 +44,8 @@ interface Refusal {
   groupBy?: string[];
   dedup?: string[];
   windows?: boolean;
+  /** The side read as a static DataFrame (a stream–static join). */
+  static?: "left" | "right";
 }
 interface StepResult {
   batchId: number;
@@ -116,7 +118,7 @@ describe("stream-stream joins match PySpark 4.0.1", () => {
   }
 });
 
-describe("stream-stream join shapes Spark accepts and refuses at start()", () => {
+describe("stream-stream and stream-static join shapes Spark accepts and refuses at start()", () => {
   for (const c of refusals) {
     it(c.name, async () => {
       const root = mkdtempSync(join(tmpdir(), "sluice-joins-"));
@@ -124,7 +126,8 @@ describe("stream-stream join shapes Spark accepts and refuses at start()", () =>
         mkdirSync(join(root, name));
         // One row per side, so that a micro-batch runs (as in the oracle).
         writeFileSync(join(root, name, "rows.json"), JSON.stringify({ [schema.split(" ")[0]!]: 1, [ts]: new Date(BASE_MS + 10_000).toISOString(), [`${name[0]}v`]: "a" }) + "\n");
-        let df = spark.readStream.format("json").schema(schema).load(join(root, name));
+        const reader = c.static === name ? spark.read : spark.readStream;
+        let df = reader.format("json").schema(schema).load(join(root, name));
         if (c.watermarks.includes(name)) df = df.withWatermark(ts, "10 seconds");
         if (c.windows) df = df.selectExpr("*", `window(${ts}, '10 seconds') AS ${name[0]}w`);
         return df;

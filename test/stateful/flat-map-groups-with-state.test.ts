@@ -4,14 +4,12 @@
  * processing-time and event-time timeouts (including in batches without new data), generators,
  * failures that commit nothing, and the start() rules Spark applies.
  */
-import { readdirSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/common/clock.js";
-import { Session } from "../../src/index.js";
-import type { GroupState } from "../../src/plan/groups-with-state.js";
+import { type GroupState, Session } from "../../src/index.js";
 import { stateOps, t } from "../support/stateful-progress.js";
 import { AddData, AdvanceManualClock, AssertOnQuery, CheckAnswer, CheckNewAnswer, ExpectFailure, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
 
