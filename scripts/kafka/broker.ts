@@ -1,0 +1,208 @@
+/**
+ * A single-node Apache Kafka 4.x broker in KRaft mode (broker and controller in one JVM) on
+ * 127.0.0.1, for tests and local use. The jars come from `bash scripts/kafka/setup.sh` (.kafka/libs).
+ *
+ *   1. Pick two free loopback ports (client listener, controller listener).
+ *   2. Write server.properties: transactions and topic deletion on, every internal topic
+ *      (consumer offsets, transaction state log) with replication factor 1 and min.insync 1.
+ *   3. Format the storage folder with a fresh cluster id (kafka.tools.StorageTool).
+ *   4. Start kafka.Kafka detached, logging to <dataDir>/server.log; ready when the log says
+ *      "Kafka Server started".
+ *   5. With `ownerPid`, a detached watchdog kills the broker and removes its folder once that
+ *      process has gone, so a test run that dies never leaves a broker behind.
+ *
+ * CLI (package.json `kafka:start` / `kafka:stop`): `tsx scripts/kafka/broker.ts start|stop`;
+ * start prints `KAFKA_BOOTSTRAP=127.0.0.1:<port>` as its last line and returns, leaving the
+ * broker running; its state lives in .kafka/run/ until `stop`.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const KAFKA_LIBS = join(ROOT, ".kafka", "libs");
+const RUN_DIR = join(ROOT, ".kafka", "run");
+const READY_LINE = "Kafka Server started";
+
+export interface BrokerHandle {
+  readonly bootstrap: string;
+  readonly pid: number;
+  readonly dataDir: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+  return [
+    "process.roles=broker,controller",
+    "node.id=1",
+    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    "controller.listener.names=CONTROLLER",
+    "inter.broker.listener.name=PLAINTEXT",
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `log.dirs=${join(dataDir, "logs")}`,
+    "num.partitions=1",
+    "default.replication.factor=1",
+    "min.insync.replicas=1",
+    "offsets.topic.replication.factor=1",
+    "offsets.topic.num.partitions=4",
+    "transaction.state.log.replication.factor=1",
+    "transaction.state.log.min.isr=1",
+    "transaction.state.log.num.partitions=4",
+    "share.coordinator.state.topic.replication.factor=1",
+    "share.coordinator.state.topic.min.isr=1",
+    "delete.topic.enable=true",
+    // Topics are created on purpose (admin, tests): a read of a deleted topic must not revive it.
+    "auto.create.topics.enable=false",
+    "group.initial.rebalance.delay.ms=0",
+    // Retention checks every 5 s, so a test can age data out with retention.ms on its topic.
+    "log.retention.check.interval.ms=5000",
+    "log.initial.task.delay.ms=1000",
+    "",
+  ].join("\n");
+}
+
+const LOG4J = [
+  "<Configuration status=\"warn\">",
+  "  <Appenders><Console name=\"out\" target=\"SYSTEM_OUT\"><PatternLayout pattern=\"[%d] %p %m (%c)%n\"/></Console></Appenders>",
+  "  <Loggers>",
+  "    <Logger name=\"kafka.server.KafkaRaftServer\" level=\"info\"/>",
+  "    <Root level=\"warn\"><AppenderRef ref=\"out\"/></Root>",
+  "  </Loggers>",
+  "</Configuration>",
+  "",
+].join("\n");
+
+function javaArgs(dataDir: string): string[] {
+  return ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Dlog4j2.configurationFile=${join(dataDir, "log4j2.xml")}`, "-cp", `${KAFKA_LIBS}/*`];
+}
+
+/** Start a fresh broker whose files live in `dataDir` (created; must not hold another broker). */
+export async function startBroker(dataDir: string, opts: { ownerPid?: number; readyTimeoutMs?: number } = {}): Promise<BrokerHandle> {
+  if (!existsSync(join(KAFKA_LIBS, ".complete"))) {
+    throw new Error(`The Kafka broker's jars are missing from ${KAFKA_LIBS}: run bash scripts/kafka/setup.sh`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const port = await freePort();
+  const controllerPort = await freePort();
+  const props = join(dataDir, "server.properties");
+  writeFileSync(props, serverProperties(dataDir, port, controllerPort));
+  writeFileSync(join(dataDir, "log4j2.xml"), LOG4J);
+  const clusterId = randomBytes(16).toString("base64url");
+  const fmt = spawnSync("java", [...javaArgs(dataDir), "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props], { encoding: "utf8" });
+  if (fmt.status !== 0) throw new Error(`Formatting the Kafka storage in ${dataDir} failed: ${fmt.stderr || fmt.stdout}`);
+  const logFile = join(dataDir, "server.log");
+  return launch(dataDir, port, logFile, opts);
+}
+
+async function launch(dataDir: string, port: number, logFile: string, opts: { ownerPid?: number; readyTimeoutMs?: number }): Promise<BrokerHandle> {
+  const { openSync } = await import("node:fs");
+  const fd = openSync(logFile, "a");
+  const child = spawn("java", [...javaArgs(dataDir), "kafka.Kafka", join(dataDir, "server.properties")], { detached: true, stdio: ["ignore", fd, fd] });
+  child.unref();
+  const pid = child.pid!;
+  if (opts.ownerPid !== undefined) {
+    const watch = `while kill -0 ${opts.ownerPid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -9 ${pid} 2>/dev/null; sleep 1; rm -rf '${dataDir}'`;
+    spawn("sh", ["-c", watch], { detached: true, stdio: "ignore" }).unref();
+  }
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  let exited: number | null | undefined;
+  child.once("exit", (code) => (exited = code));
+  for (;;) {
+    const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+    if (log.includes(READY_LINE)) break;
+    if (exited !== undefined || Date.now() > deadline) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      throw new Error(`The Kafka broker in ${dataDir} did not start (${exited !== undefined ? `exit ${exited}` : "timed out"}): ${log.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { bootstrap: `127.0.0.1:${port}`, pid, dataDir };
+}
+
+/** Restart a stopped broker on its same folder and port (its topics and offsets kept). */
+export async function restartBroker(b: BrokerHandle, opts: { ownerPid?: number } = {}): Promise<BrokerHandle> {
+  const port = Number(b.bootstrap.split(":")[1]);
+  return launch(b.dataDir, port, join(b.dataDir, "server.log"), opts);
+}
+
+/** Stop a broker: SIGTERM (controlled shutdown), SIGKILL after `graceMs`. Resolves once it is gone. */
+export async function stopBroker(pid: number, graceMs = 15_000): Promise<void> {
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, graceMs > 0 ? "SIGTERM" : "SIGKILL");
+  const deadline = Date.now() + graceMs;
+  while (alive()) {
+    if (Date.now() > deadline) process.kill(pid, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function main(cmd: string | undefined): Promise<void> {
+  const stateFile = join(RUN_DIR, "broker.json");
+  if (cmd === "start") {
+    if (existsSync(stateFile)) {
+      const old = JSON.parse(readFileSync(stateFile, "utf8")) as BrokerHandle;
+      let running = true;
+      try {
+        process.kill(old.pid, 0);
+      } catch {
+        running = false;
+      }
+      if (running) {
+        console.log(`A broker is already running (pid ${old.pid}); npm run kafka:stop stops it`);
+        console.log(`KAFKA_BOOTSTRAP=${old.bootstrap}`);
+        return;
+      }
+    }
+    rmSync(RUN_DIR, { recursive: true, force: true });
+    const b = await startBroker(RUN_DIR);
+    writeFileSync(stateFile, JSON.stringify(b));
+    console.log(`Kafka broker started (pid ${b.pid}, files in .kafka/run, log .kafka/run/server.log)`);
+    console.log(`KAFKA_BOOTSTRAP=${b.bootstrap}`);
+  } else if (cmd === "stop") {
+    if (!existsSync(stateFile)) {
+      console.log("No Kafka broker started by npm run kafka:start is running");
+      return;
+    }
+    const b = JSON.parse(readFileSync(stateFile, "utf8")) as BrokerHandle;
+    await stopBroker(b.pid);
+    rmSync(RUN_DIR, { recursive: true, force: true });
+    console.log(`Kafka broker stopped (pid ${b.pid})`);
+  } else {
+    console.error("usage: tsx scripts/kafka/broker.ts start|stop");
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv[2]).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+}

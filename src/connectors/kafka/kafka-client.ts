@@ -1,0 +1,169 @@
+/**
+ * The Kafka client behind the source and sink: @platformatic/kafka (pure TypeScript, from the npm
+ * registry alone), imported on first use so a pipeline without Kafka never loads it.
+ *
+ * `KafkaAdminReader` answers what Spark's KafkaOffsetReaderAdmin answers: the partitions a topic
+ * strategy covers now, and their earliest, latest or by-timestamp offsets (latest respects
+ * kafka.isolation.level: read_committed gives the last stable offset).
+ */
+import { SluiceError, configError, executionError } from "../../common/errors.js";
+import type { KafkaClientConfig, OffsetSpec, TopicStrategy } from "./kafka-options.js";
+import { EARLIEST, LATEST, type PartitionOffsets, entries, fromEntries, offsetOf, tpKey } from "./kafka-offsets.js";
+
+export type KafkaLib = typeof import("@platformatic/kafka");
+export type KafkaConsumer = InstanceType<KafkaLib["Consumer"]>;
+export type KafkaProducer = InstanceType<KafkaLib["Producer"]>;
+export type KafkaAdmin = InstanceType<KafkaLib["Admin"]>;
+
+let lib: Promise<KafkaLib> | undefined;
+/** The client library, loaded once, on first use. */
+export const loadKafka = (): Promise<KafkaLib> => (lib ??= import("@platformatic/kafka"));
+
+/** Options every client of `config` shares. */
+export function baseOptions(config: KafkaClientConfig, role: string): { clientId: string; bootstrapBrokers: string[]; timeout?: number; retryDelay?: number } {
+  return {
+    clientId: config.clientId ?? `sluice-${role}`,
+    bootstrapBrokers: [...config.bootstrapServers],
+    ...(config.requestTimeoutMs !== undefined ? { timeout: config.requestTimeoutMs } : {}),
+    ...(config.retryBackoffMs !== undefined ? { retryDelay: config.retryBackoffMs } : {}),
+  };
+}
+
+/** A client error as a SluiceError naming the broker and what was asked. */
+export function kafkaError(what: string, config: KafkaClientConfig, e: unknown): SluiceError {
+  if (e instanceof SluiceError) return e;
+  const detail = e instanceof AggregateError && e.errors.length > 0 ? e.errors.map((x: unknown) => (x as Error).message).join("; ") : (e as Error)?.message;
+  return executionError("KAFKA_CLIENT_ERROR", `Kafka ${what} failed (bootstrap servers ${config.bootstrapServers.join(",")}): ${detail}`, { bootstrapServers: config.bootstrapServers.join(",") }, e);
+}
+
+/** Whether a client error carries the Kafka error code `id` (e.g. OFFSET_OUT_OF_RANGE). */
+export function hasKafkaError(e: unknown, id: string): boolean {
+  const x = e as { apiId?: string; findBy?: (k: string, v: unknown) => unknown } | undefined;
+  return x?.apiId === id || Boolean(x?.findBy?.("apiId", id));
+}
+
+/** Partition discovery and offset lookups for one source (Spark's KafkaOffsetReaderAdmin). */
+export class KafkaAdminReader {
+  #consumer: Promise<KafkaConsumer> | undefined;
+  #admin: Promise<KafkaAdmin> | undefined;
+
+  constructor(
+    readonly config: KafkaClientConfig,
+    readonly strategy: TopicStrategy,
+    readonly groupId: string,
+  ) {}
+
+  consumer(): Promise<KafkaConsumer> {
+    return (this.#consumer ??= loadKafka().then(
+      (k) =>
+        new k.Consumer({
+          ...baseOptions(this.config, "source"),
+          groupId: this.config.groupId ?? this.groupId,
+          autocommit: false,
+          isolationLevel: this.config.readCommitted ? k.FetchIsolationLevels.READ_COMMITTED : k.FetchIsolationLevels.READ_UNCOMMITTED,
+          metadataMaxAge: 1000,
+        }),
+    ));
+  }
+
+  admin(): Promise<KafkaAdmin> {
+    return (this.#admin ??= loadKafka().then((k) => new k.Admin(baseOptions(this.config, "source-admin"))));
+  }
+
+  /**
+   * The topic partitions the strategy covers now: subscribe and subscribePattern take every
+   * partition of the matching topics that exist; assign its listed partitions that exist.
+   */
+  async topicPartitions(): Promise<{ topic: string; partition: number }[]> {
+    const s = this.strategy;
+    try {
+      const existing = new Set(await (await this.admin()).listTopics());
+      const wanted = s.kind === "assign" ? [...new Set(s.partitions.map((p) => p.topic))] : s.kind === "subscribe" ? s.topics : [...existing].filter((t) => s.pattern.test(t));
+      const present = wanted.filter((t) => existing.has(t));
+      if (present.length === 0) return [];
+      const md = await (await this.consumer()).metadata({ topics: present, forceUpdate: true });
+      const count = (t: string): number => md.topics.get(t)?.partitionsCount ?? 0;
+      if (s.kind === "assign") return s.partitions.filter((p) => count(p.topic) > p.partition);
+      return present.flatMap((topic) => Array.from({ length: count(topic) }, (_, partition) => ({ topic, partition })));
+    } catch (e) {
+      throw kafkaError("partition discovery", this.config, e);
+    }
+  }
+
+  /**
+   * Offsets of `tps` at `timestamp`: -2 earliest, -1 latest, else the first offset whose record
+   * timestamp is at or after it (-1 when there is none).
+   */
+  async listOffsets(tps: readonly { topic: string; partition: number }[], timestamp: number): Promise<PartitionOffsets> {
+    if (tps.length === 0) return new Map();
+    const c = await this.consumer();
+    const byTopic: Record<string, number[]> = {};
+    for (const { topic, partition } of tps) (byTopic[topic] ??= []).push(partition);
+    try {
+      const res = await c.listOffsetsWithTimestamps({ topics: Object.keys(byTopic), partitions: byTopic, timestamp: BigInt(timestamp) });
+      return fromEntries(tps.map(({ topic, partition }) => ({ topic, partition, offset: Number(res.get(topic)?.get(partition)?.offset ?? -1n) })));
+    } catch (e) {
+      throw kafkaError("listing offsets", this.config, e);
+    }
+  }
+
+  /**
+   * Resolve a startingOffsets/endingOffsets spec for `tps` (Spark's fetchPartitionOffsets and
+   * fetchSpecificOffsets): specific offsets must name exactly the covered partitions, -2/-1 in
+   * them resolve to earliest/latest; a timestamp with no later record is an error for a start
+   * (unless startingOffsetsByTimestampStrategy=latest) and latest for an end.
+   */
+  async resolve(spec: OffsetSpec, tps: readonly { topic: string; partition: number }[], isStart: boolean, noMatchLatest: boolean): Promise<PartitionOffsets> {
+    const which = isStart ? "starting" : "ending";
+    if (spec.kind === "earliest") return this.listOffsets(tps, EARLIEST);
+    if (spec.kind === "latest") return this.listOffsets(tps, LATEST);
+    if (spec.kind === "globalTimestamp" || spec.kind === "timestamps") {
+      const given = spec.kind === "timestamps" ? spec.timestamps : undefined;
+      if (given) checkSamePartitions(given, tps, `${which}OffsetsByTimestamp`);
+      const out: { topic: string; partition: number; offset: number }[] = [];
+      for (const tp of tps) {
+        const ts = given ? offsetOf(given, tp.topic, tp.partition)! : (spec as { timestampMs: number }).timestampMs;
+        let offset = offsetOf(await this.listOffsets([tp], ts), tp.topic, tp.partition)!;
+        if (offset < 0) {
+          if (isStart && !noMatchLatest) throw configError("KAFKA_NO_OFFSET_FOR_TIMESTAMP", `No offset matched from request of topic-partition ${tpKey(tp.topic, tp.partition)} and timestamp ${ts}.`, { topic: tp.topic, partition: tp.partition, timestamp: ts });
+          offset = offsetOf(await this.listOffsets([tp], LATEST), tp.topic, tp.partition)!;
+        }
+        out.push({ ...tp, offset });
+      }
+      return fromEntries(out);
+    }
+    checkSamePartitions(spec.offsets, tps, `${which}Offsets`);
+    const list = entries(spec.offsets);
+    const earliest = await this.listOffsets(list.filter((e) => e.offset === EARLIEST), EARLIEST);
+    const latest = await this.listOffsets(list.filter((e) => e.offset === LATEST), LATEST);
+    return fromEntries(list.map((e) => ({ ...e, offset: e.offset === EARLIEST ? offsetOf(earliest, e.topic, e.partition)! : e.offset === LATEST ? offsetOf(latest, e.topic, e.partition)! : e.offset })));
+  }
+
+  async close(): Promise<void> {
+    const [c, a] = [this.#consumer, this.#admin];
+    this.#consumer = this.#admin = undefined;
+    await closeQuietly(c);
+    await closeQuietly(a);
+  }
+}
+
+function checkSamePartitions(given: PartitionOffsets, tps: readonly { topic: string; partition: number }[], option: string): void {
+  const want = tps.map((t) => tpKey(t.topic, t.partition)).sort();
+  const got = entries(given).map((e) => tpKey(e.topic, e.partition)).sort();
+  if (want.join(",") !== got.join(",")) {
+    throw configError(
+      "KAFKA_OFFSETS_PARTITION_MISMATCH",
+      `If ${option} contains specific offsets, you must specify all TopicPartitions. Use -1 for latest, -2 for earliest. Specified: ${got.join(", ")} Assigned: ${want.join(", ")}`,
+      { option },
+    );
+  }
+}
+
+/** Close a client that may never have connected; a failing close is not worth an error. */
+export async function closeQuietly(client: Promise<{ close(): unknown }> | undefined): Promise<void> {
+  try {
+    if (client) await (await client).close();
+  } catch {
+    // the client is gone either way
+  }
+}

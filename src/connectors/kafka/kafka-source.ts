@@ -1,0 +1,187 @@
+/**
+ * Streaming Kafka source (`readStream.format("kafka")`), after Spark's KafkaMicroBatchStream.
+ *
+ *   1. The first time a query runs, startingOffsets (or a timestamp) is resolved once and kept
+ *      in the source's checkpoint folder (`sources/<i>/initialOffsets`, as Spark's
+ *      KafkaSourceInitialOffsetWriter), so a restart before the first batch starts at the same place.
+ *   2. latestOffset: the latest offsets of the partitions the strategy covers now (new partitions
+ *      and topics appear, deleted ones drop out); minOffsetsPerTrigger delays a batch until enough
+ *      offsets are new or maxTriggerDelay passed; maxOffsetsPerTrigger caps it (rateLimit).
+ *      Trigger.AvailableNow fixes the latest offsets at its first call and never reads past them.
+ *   3. getBatch(start, end): a partition new since `start` is read from its earliest offset (not 0
+ *      is data loss), a partition gone since `start` is data loss, an end before its start is data
+ *      loss; then the ranges are split for minPartitions and read.
+ *
+ * Offsets are Spark's JSON (`{"events":{"0":42}}`). The start of the first batch has no offsets
+ * yet (null, as Spark shows it in progress) until step 1 ran.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Clock } from "../../common/clock.js";
+import type { ExecutionPlan } from "../../physical/execution-plan.js";
+import { writeFileAtomic } from "../../streaming/checkpoint/atomic-file.js";
+import { CHECKPOINT_FILE, checksummedPieces, readChecksummed } from "../../streaming/checkpoint/checksummed-file.js";
+import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
+import { KafkaAdminReader } from "./kafka-client.js";
+import type { KafkaSourceOptions } from "./kafka-options.js";
+import { EARLIEST, type OffsetRange, type PartitionOffsets, entries, offsetOf, offsetsToJson, parseOffsetsJson, rateLimit, splitRanges, tpKey } from "./kafka-offsets.js";
+import { reportDataLoss, warnDataLoss } from "./kafka-range-reader.js";
+import { kafkaScanExec, kafkaSchema } from "./kafka-scan.js";
+
+/** The offset of a query that has not resolved its starting offsets yet. */
+type KafkaOffset = PartitionOffsets | null;
+
+export class KafkaSource implements StreamSource {
+  readonly schema;
+  readonly description: string;
+  readonly #reader: KafkaAdminReader;
+  readonly #initialFile: string;
+  #initial: PartitionOffsets | undefined;
+  #latestAvailable: PartitionOffsets | undefined;
+  #availableNow = false;
+  #availableNowEnd: PartitionOffsets | undefined;
+  #lastTriggerMs = 0;
+
+  constructor(
+    private readonly opts: KafkaSourceOptions,
+    checkpointDir: string,
+    private readonly clock: Clock,
+  ) {
+    this.schema = kafkaSchema(opts.includeHeaders);
+    const s = opts.strategy;
+    const what = s.kind === "assign" ? `Assign[${s.partitions.map((p) => tpKey(p.topic, p.partition)).join(", ")}]` : s.kind === "subscribe" ? `Subscribe[${s.topics.join(", ")}]` : `SubscribePattern[${s.pattern.source.slice(4, -2)}]`;
+    this.description = `KafkaV2[${what}]`;
+    // Spark: a unique group id per query, so that no two queries share a consumer group.
+    const hash = createHash("sha256").update(checkpointDir).digest("hex").slice(0, 8);
+    this.#reader = new KafkaAdminReader(opts.client, s, `${opts.groupIdPrefix}-${randomUUID()}-${hash}-driver`);
+    this.#initialFile = join(checkpointDir, "initialOffsets");
+    if (existsSync(this.#initialFile)) {
+      const { body } = readChecksummed(this.#initialFile, CHECKPOINT_FILE);
+      this.#initial = parseOffsetsJson(body.split("\n")[0] ?? "", `Checkpoint file ${this.#initialFile}`, true);
+    }
+  }
+
+  initialOffset(): Offset {
+    return this.#initial ?? null;
+  }
+
+  defaultReadLimit(): ReadLimit {
+    // The engine's ReadLimit has no minimum; any limit other than "all" (Trigger.Once) lets
+    // latestOffset apply minOffsetsPerTrigger itself.
+    const max = this.opts.maxOffsetsPerTrigger;
+    if (max !== undefined) return { kind: "maxRows", rows: max };
+    return this.opts.minOffsetsPerTrigger !== undefined ? { kind: "maxRows", rows: Number.MAX_SAFE_INTEGER } : { kind: "all" };
+  }
+
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    this.#availableNow = true;
+  }
+
+  async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
+    const from = (start as KafkaOffset) ?? (await this.#initialOffsets());
+    let latest: PartitionOffsets;
+    if (this.#availableNow) latest = this.#availableNowEnd ??= await this.#fetchLatest();
+    else latest = await this.#fetchLatest();
+    this.#latestAvailable = latest;
+    if (limit.kind === "all") return latest;
+    if (this.opts.minOffsetsPerTrigger !== undefined && this.#delayBatch(this.opts.minOffsetsPerTrigger, from, latest)) return from;
+    if (limit.kind !== "maxRows" || limit.rows >= Number.MAX_SAFE_INTEGER) return latest;
+    const newTps = entries(latest).filter((e) => offsetOf(from, e.topic, e.partition) === undefined);
+    const fromNew = await this.#reader.listOffsets(newTps, EARLIEST);
+    const merged = new Map([...from].map(([t, m]) => [t, new Map(m)]));
+    for (const e of entries(fromNew)) (merged.get(e.topic) ?? merged.set(e.topic, new Map()).get(e.topic)!).set(e.partition, e.offset);
+    return rateLimit(limit.rows, merged, latest);
+  }
+
+  getBatch(start: Offset, end: Offset): ExecutionPlan {
+    const to = end as PartitionOffsets;
+    return kafkaScanExec(
+      "KafkaMicroBatchScanExec",
+      this.#reader,
+      this.opts,
+      `${start === null ? "initial" : offsetsToJson(start as PartitionOffsets)} to ${offsetsToJson(to)}`,
+      async () => this.#ranges((start as KafkaOffset) ?? (await this.#initialOffsets()), to),
+      warnDataLoss,
+    );
+  }
+
+  serializeOffset(offset: Offset): string {
+    return offset === null ? "null" : offsetsToJson(offset as PartitionOffsets);
+  }
+
+  deserializeOffset(json: string): Offset {
+    return parseOffsetsJson(json, "Kafka source offset in the offsets log", true);
+  }
+
+  async commit(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    await this.#reader.close();
+  }
+
+  /** Spark's lag figures: how far the latest available offsets are past the batch's end. */
+  metrics(latest: Offset | undefined): Record<string, string> {
+    if (!latest || !this.#latestAvailable) return {};
+    const behind = entries(this.#latestAvailable).flatMap((e) => {
+      const consumed = offsetOf(latest as PartitionOffsets, e.topic, e.partition);
+      return consumed === undefined ? [] : [e.offset - consumed];
+    });
+    if (behind.length === 0) return {};
+    const avg = behind.reduce((a, b) => a + b, 0) / behind.length;
+    return {
+      minOffsetsBehindLatest: String(Math.min(...behind)),
+      maxOffsetsBehindLatest: String(Math.max(...behind)),
+      // Scala's Double.toString: always with a fraction ("0.0", "2.5").
+      avgOffsetsBehindLatest: Number.isInteger(avg) ? avg.toFixed(1) : String(avg),
+    };
+  }
+
+  async #fetchLatest(): Promise<PartitionOffsets> {
+    return this.#reader.listOffsets(await this.#reader.topicPartitions(), -1);
+  }
+
+  async #initialOffsets(): Promise<PartitionOffsets> {
+    if (this.#initial) return this.#initial;
+    const tps = await this.#reader.topicPartitions();
+    const initial = await this.#reader.resolve(this.opts.starting, tps, true, this.opts.noMatchLatest);
+    writeFileAtomic(this.#initialFile, checksummedPieces("initialOffsets", [offsetsToJson(initial)]), { createOnly: true });
+    this.#initial = initial;
+    return initial;
+  }
+
+  /** Spark's delayBatch: wait for minOffsetsPerTrigger new offsets, at most maxTriggerDelay. */
+  #delayBatch(minOffsets: number, from: PartitionOffsets, latest: PartitionOffsets): boolean {
+    const now = this.clock.now();
+    if (now - this.#lastTriggerMs >= this.opts.maxTriggerDelayMs) {
+      this.#lastTriggerMs = now;
+      return false;
+    }
+    const fresh = entries(latest).reduce((a, e) => a + e.offset - (offsetOf(from, e.topic, e.partition) ?? 0), 0);
+    if (fresh < minOffsets) return true;
+    this.#lastTriggerMs = now;
+    return false;
+  }
+
+  /** Spark's getOffsetRangesFromResolvedOffsets, with its data-loss reports. */
+  async #ranges(from: PartitionOffsets, until: PartitionOffsets): Promise<OffsetRange[]> {
+    const lossOpts = { failOnDataLoss: this.opts.failOnDataLoss, onDataLoss: warnDataLoss };
+    const newTps = entries(until).filter((e) => offsetOf(from, e.topic, e.partition) === undefined);
+    const newStarts = await this.#reader.listOffsets(newTps, EARLIEST);
+    for (const e of entries(newStarts)) {
+      if (e.offset !== 0) reportDataLoss(lossOpts, `Added partition ${tpKey(e.topic, e.partition)} starts from ${e.offset} instead of 0. Some data may have been missed`, { topic: e.topic, partition: e.partition, offset: e.offset });
+    }
+    const gone = entries(from).filter((e) => offsetOf(until, e.topic, e.partition) === undefined);
+    if (gone.length > 0) {
+      reportDataLoss(lossOpts, `${gone.map((e) => `${tpKey(e.topic, e.partition)} (from offset ${e.offset})`).join(", ")} are gone. Some data may have been missed`, { topic: gone[0]!.topic, partition: gone[0]!.partition, offset: gone[0]!.offset });
+    }
+    const ranges = entries(until).map((e) => {
+      const fromOffset = offsetOf(from, e.topic, e.partition) ?? offsetOf(newStarts, e.topic, e.partition)!;
+      if (e.offset < fromOffset) {
+        reportDataLoss(lossOpts, `Partition ${tpKey(e.topic, e.partition)}'s offset was changed from ${fromOffset} to ${e.offset}, some data may have been missed`, { topic: e.topic, partition: e.partition, offset: fromOffset });
+      }
+      return { topic: e.topic, partition: e.partition, fromOffset, untilOffset: e.offset };
+    });
+    return splitRanges(ranges, this.opts.minPartitions);
+  }
+}
