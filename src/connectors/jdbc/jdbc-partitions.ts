@@ -20,15 +20,49 @@ import { type DataType, isNumeric, simpleString } from "../../types/data-type.js
 import type { StructType } from "../../types/struct-type.js";
 import { quoteIdent } from "./pg-client.js";
 
-const SCALE = 10n ** 18n;
+/**
+ * Scala BigDecimal arithmetic as Spark's stride code uses it: every `/` and `*` rounds to 34
+ * significant digits HALF_EVEN (MathContext.DECIMAL128). The rounding matters: it decides on
+ * which side of .5 the first bound's shift falls (JDBCSuite's SPARK-34843 case).
+ */
+interface Dec {
+  readonly u: bigint;
+  /** value = u / 10^s */
+  readonly s: number;
+}
+const pow10 = (n: number): bigint => 10n ** BigInt(n);
+const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 
 /** a / b rounded HALF_EVEN (b > 0). */
 function divHalfEven(a: bigint, b: bigint): bigint {
   const q = a / b;
   const r = a % b;
-  const twice = 2n * (r < 0n ? -r : r);
+  const twice = 2n * abs(r);
   if (twice < b || (twice === b && q % 2n === 0n)) return q;
   return a < 0n ? q - 1n : q + 1n;
+}
+
+function round34(d: Dec): Dec {
+  const len = abs(d.u).toString().length;
+  return len <= 34 ? d : { u: divHalfEven(d.u, pow10(len - 34)), s: d.s - (len - 34) };
+}
+const dec = (v: bigint): Dec => ({ u: v, s: 0 });
+const sub = (a: Dec, b: Dec): Dec => (a.s >= b.s ? { u: a.u - b.u * pow10(a.s - b.s), s: a.s } : sub({ u: a.u * pow10(b.s - a.s), s: b.s }, b));
+const mul = (a: Dec, b: Dec): Dec => round34({ u: a.u * b.u, s: a.s + b.s });
+/** a / b to 34 significant digits (40 guard digits, then one HALF_EVEN rounding). */
+function div(a: Dec, b: Dec): Dec {
+  const guard = 40 + abs(b.u).toString().length;
+  const num = a.u * pow10(guard);
+  const q = num / b.u;
+  return round34({ u: b.u < 0n ? -q : q, s: a.s - b.s + guard });
+}
+/** setScale(scale, mode) to an integer count of 10^-scale units. */
+function setScale(d: Dec, scale: number, mode: "HALF_EVEN" | "HALF_UP"): bigint {
+  if (d.s <= scale) return d.u * pow10(scale - d.s);
+  const f = pow10(d.s - scale);
+  if (mode === "HALF_EVEN") return divHalfEven(d.u, f);
+  const q = (abs(d.u) + f / 2n) / f;
+  return d.u < 0n ? -q : q;
 }
 
 /** The partition WHERE clauses (null: no WHERE) for integral bounds (epoch days or µs for dates and timestamps). */
@@ -39,13 +73,12 @@ export function columnPartition(column: string, lower: bigint, upper: bigint, re
   }
   const span = upper - lower;
   const n = span >= BigInt(requested) ? BigInt(requested) : span;
-  const precise = divHalfEven(upper * SCALE, n) - divHalfEven(lower * SCALE, n);
-  const stride = precise / SCALE; // BigDecimal.toLong truncates
-  // lostNumOfStrides = (preciseStride - stride) * n / stride; then lower + round_half_up(lost / 2 * stride)
-  const lostScaled = ((precise - stride * SCALE) * n) / stride;
-  const shiftScaled = (lostScaled * stride) / 2n;
-  const shift = shiftScaled >= 0n ? (shiftScaled + SCALE / 2n) / SCALE : -((-shiftScaled + SCALE / 2n) / SCALE);
-  let current = lower + shift;
+  const upperStride = setScale(div(dec(upper), dec(n)), 18, "HALF_EVEN");
+  const lowerStride = setScale(div(dec(lower), dec(n)), 18, "HALF_EVEN");
+  const precise: Dec = { u: upperStride - lowerStride, s: 18 };
+  const stride = precise.u / pow10(18); // BigDecimal.toLong truncates
+  const lost = div(mul(sub(precise, dec(stride)), dec(n)), dec(stride));
+  let current = lower + setScale(mul(div(lost, dec(2n)), dec(stride)), 0, "HALF_UP");
   const out: (string | null)[] = [];
   for (let i = 0n; i < n; i++) {
     const lBound = i !== 0n ? `${column} >= ${bound(current)}` : null;
