@@ -49,6 +49,18 @@ program
     process.stdout.write(await formatDeltaHistory(path, { ...(opts.limit ? { limit: Number(opts.limit) } : {}), json: opts.json === true }));
   });
 
+program
+  .command("ui")
+  .description("Serve the web UI's pages for stopped queries from their checkpoints (and progress event logs), for post-mortems")
+  .argument("<checkpointDirs...>", "checkpoint folders (the checkpointLocation of queries)")
+  .option("--port <n>", "port to listen on (the next free one when taken; 0: any free port)", "4040")
+  .option("--host <address>", "address to listen on", "127.0.0.1")
+  .option("--prometheus", "also serve Prometheus metrics at /metrics")
+  .action(async (dirs: string[], opts: { port: string; host: string; prometheus?: boolean }) => {
+    const { parsePort, runUiCommand } = await import("./ui-command.js");
+    await runUiCommand(dirs, { port: parsePort(opts.port), host: opts.host, prometheus: opts.prometheus === true });
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -46,6 +46,7 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "spark.ui.prometheus.enabled": { default: () => "false", validate: bool, doc: "Serve Prometheus metrics of every query at /metrics on the web UI's port." },
   "spark.sql.streaming.ui.retainedQueries": { default: () => "100", validate: nonNegInt, doc: "Finished queries the web UI keeps." },
   "spark.sql.streaming.ui.retainedProgressUpdates": { default: () => "100", validate: posInt, doc: "Progress reports per query the web UI keeps (and charts)." },
+  "sluice.streaming.eventLog.enabled": { default: () => "false", validate: bool, doc: "Log each query run's listener events beside its checkpoint (_events/<runId>.jsonl) for `sluice ui CHECKPOINT_DIR`." },
   ...Object.fromEntries(
     ALERT_METRICS.map((m) => [
       alertConfKey(m),

@@ -10,7 +10,7 @@ import { analysisError, configError, unsupported } from "../common/errors.js";
 import { DataFrame, type DataFrameContext } from "../dataframe/dataframe.js";
 import { DataFrameReader } from "../dataframe/dataframe-reader.js";
 import { literalType } from "../expr/literal.js";
-import { node } from "../plan/logical-plan.js";
+import { type LogicalPlan, node } from "../plan/logical-plan.js";
 import { parseStatement } from "../sql/parser.js";
 import { type DataType, type StructTypeLike, sameType } from "../types/data-type.js";
 import { StructType, toStructType } from "../types/struct-type.js";
@@ -28,7 +28,10 @@ import { type StreamSourceFactory, batchPlan, startStream } from "./stream-start
 import type { Clock } from "../common/clock.js";
 import { RuntimeConfig } from "./runtime-config.js";
 import { fileReadDefaults } from "./file-read-defaults.js";
+import { RemoteSessionBuilder } from "../connect/remote-session.js";
 import type { WebUi } from "../ui/web-ui.js";
+import type { EventLogWriter } from "../ui/event-log.js";
+import type { StreamingQuery } from "../streaming/streaming-query.js";
 import { AlertMonitor, alertThresholds } from "../streaming/progress/alert-monitor.js";
 
 export class SessionBuilder {
@@ -56,9 +59,14 @@ export class SessionBuilder {
     Session.active = s;
     return s;
   }
-  /** Spark Connect is planned: the same DataFrames will run on a remote cluster. */
-  remote(url: string): never {
-    throw configError("REMOTE_NOT_SUPPORTED", `Spark Connect (remote("${url}")) is not supported yet; use the embedded engine`);
+  /**
+   * A session on a Spark Connect server (docs/spark-connect.md): `remote("sc://host:15002/;token=...")`,
+   * or with no argument the SPARK_REMOTE environment variable, as PySpark reads it. This builder's
+   * app name and configs carry over.
+   */
+  remote(url: string | undefined = process.env.SPARK_REMOTE): RemoteSessionBuilder {
+    if (url === undefined || url === "") throw configError("CONNECT_NO_REMOTE", "remote() needs a connection string (sc://host:port) or the SPARK_REMOTE environment variable");
+    return new RemoteSessionBuilder(url, this.#options);
   }
 }
 
@@ -87,6 +95,7 @@ export class Session {
   /** The web UI while it starts or runs (null when disabled or it could not start). */
   #ui: Promise<WebUi | null> = Promise.resolve(null);
   #uiUrl: string | null = null;
+  #eventLog: Promise<EventLogWriter> | undefined;
 
   constructor(readonly conf: RuntimeConfig) {
     this.executor = new EmbeddedExecutor(conf);
@@ -95,7 +104,7 @@ export class Session {
       toArrow: (schema, batches) => batchesToArrow(schema, batches),
       startStream: async (df, spec) => {
         const q = await startStream(this, df, spec, this.clock);
-        (await this.#ui)?.track(q);
+        await this.trackQuery(q);
         return q;
       },
       readOptionDefaults: (format) => fileReadDefaults(format, this.conf),
@@ -171,18 +180,7 @@ export class Session {
    * a StructType, a list of column names, or inferred from the first non-null value per column.
    */
   createDataFrame(rows: readonly (Record<string, unknown> | readonly unknown[])[], schema?: string | StructTypeLike | string[]): DataFrame {
-    const names = Array.isArray(schema) ? schema : undefined;
-    const asObjects = rows.map((r, i) => {
-      if (!Array.isArray(r)) return r as Record<string, unknown>;
-      const cols = names ?? (schema !== undefined ? toStructType(schema as string | StructTypeLike).fieldNames : r.map((_, c) => `_${c + 1}`));
-      if (r.length !== cols.length) {
-        throw analysisError("AXIS_LENGTH_MISMATCH", `Row ${i} has ${r.length} values but the schema has ${cols.length} columns`, { row: i });
-      }
-      return Object.fromEntries(cols.map((c, j) => [c, r[j]]));
-    });
-    const struct = schema === undefined || names ? inferSchema(asObjects, names) : toStructType(schema as string | StructTypeLike);
-    const batch = batchFromRows(struct, asObjects);
-    return new DataFrame(this.dfContext, node({ kind: "localRelation", schema: struct, batches: [batch] }));
+    return new DataFrame(this.dfContext, localRowsPlan(rows, schema));
   }
 
   /** `range(end)` or `range(start, end, step)`: one BIGINT column `id`. */
@@ -242,6 +240,18 @@ export class Session {
       });
   }
 
+  /** Hand a started query to the web UI and, with sluice.streaming.eventLog.enabled, to the event log (src/ui/event-log.ts). */
+  private async trackQuery(q: StreamingQuery): Promise<void> {
+    (await this.#ui)?.track(q);
+    if (!this.conf.getBoolean("sluice.streaming.eventLog.enabled")) return;
+    this.#eventLog ??= import("../ui/event-log.js").then((m) => {
+      const writer = new m.EventLogWriter();
+      this.streams.addListener(writer);
+      return writer;
+    });
+    (await this.#eventLog).track(q);
+  }
+
   /** The web UI's address (PySpark's `sparkContext.uiWebUrl`), null when disabled or not bound yet. */
   get uiWebUrl(): string | null {
     return this.#uiUrl;
@@ -259,6 +269,22 @@ export class Session {
     this.stopped = true;
     if (Session.active === this) Session.active = undefined;
   }
+}
+
+/** The plan of createDataFrame(rows, schema): rows in memory, schema given (DDL, StructType, names) or inferred. Shared with the remote session. */
+export function localRowsPlan(rows: readonly (Record<string, unknown> | readonly unknown[])[], schema?: string | StructTypeLike | string[]): LogicalPlan {
+  const names = Array.isArray(schema) ? schema : undefined;
+  const asObjects = rows.map((r, i) => {
+    if (!Array.isArray(r)) return r as Record<string, unknown>;
+    const cols = names ?? (schema !== undefined ? toStructType(schema as string | StructTypeLike).fieldNames : r.map((_, c) => `_${c + 1}`));
+    if (r.length !== cols.length) {
+      throw analysisError("AXIS_LENGTH_MISMATCH", `Row ${i} has ${r.length} values but the schema has ${cols.length} columns`, { row: i });
+    }
+    return Object.fromEntries(cols.map((c, j) => [c, r[j]]));
+  });
+  const struct = schema === undefined || names ? inferSchema(asObjects, names) : toStructType(schema as string | StructTypeLike);
+  const batch = batchFromRows(struct, asObjects);
+  return node({ kind: "localRelation", schema: struct, batches: [batch] });
 }
 
 function inferSchema(rows: readonly Record<string, unknown>[], names?: readonly string[]): StructType {

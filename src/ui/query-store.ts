@@ -33,6 +33,8 @@ export interface QueryRecord {
   checkpointDir: string | null;
   readonly progress: StreamingQueryProgressData[];
   readonly alerts: QueryAlertEvent[];
+  /** Shown on the query's page (e.g. what `sluice ui` could not find). */
+  note: string | null;
   /** Sums over every batch reported (not only the retained ones): the counters of /metrics. */
   readonly totals: { batches: number; inputRows: number; outputRows: number; lateRows: number };
   live?: LiveQuery;
@@ -56,6 +58,7 @@ export interface QuerySummary {
 }
 
 export interface QueryDetail extends QuerySummary {
+  readonly note: string | null;
   readonly explain: string | null;
   readonly checkpoint: CheckpointHealth | null;
   readonly lastProgress: StreamingQueryProgressData | null;
@@ -76,7 +79,7 @@ export class UiQueryStore implements StreamingQueryListener {
     const r = this.#record(q.runId, q.id, q.name, startedAtMs);
     r.live = q;
     r.checkpointDir = q.checkpointLocation;
-    for (const p of q.recentProgress) if (!r.progress.some((x) => x.batchId === p.batchId)) this.#push(r, p);
+    for (const p of q.recentProgress) this.#push(r, p);
     this.#trim();
   }
 
@@ -118,6 +121,7 @@ export class UiQueryStore implements StreamingQueryListener {
     const s = summary(r);
     return {
       ...s,
+      note: r.note,
       explain: r.live?.isActive ? r.live.explainString() : r.explain,
       checkpoint: r.checkpointDir ? checkpointHealth(r.checkpointDir, s.state === "RUNNING") : null,
       lastProgress: r.progress[r.progress.length - 1] ?? null,
@@ -129,19 +133,16 @@ export class UiQueryStore implements StreamingQueryListener {
   #record(runId: string, id: string, name: string | null, startedAtMs: number): QueryRecord {
     let r = this.#byRun.get(runId);
     if (!r) {
-      r = { id, runId, name, startedAtMs, endedAtMs: null, exception: null, explain: null, checkpointDir: null, progress: [], alerts: [], totals: { batches: 0, inputRows: 0, outputRows: 0, lateRows: 0 } };
+      r = newRecord(id, runId, name, startedAtMs);
       this.#byRun.set(runId, r);
     }
     return r;
   }
 
+  /** Batch ids only grow within a run, so a report seen already (seeded by track) is skipped. */
   #push(r: QueryRecord, p: StreamingQueryProgressData): void {
-    r.progress.push(p);
-    r.totals.batches++;
-    r.totals.inputRows += p.numInputRows;
-    r.totals.outputRows += p.sink.numOutputRows;
-    r.totals.lateRows += p.stateOperators.reduce((n, o) => n + o.numRowsDroppedByWatermark, 0);
-    if (r.progress.length > this.retainedProgress) r.progress.shift();
+    const last = r.progress[r.progress.length - 1];
+    if (last === undefined || p.batchId > last.batchId) recordProgress(r, p, this.retainedProgress);
   }
 
   /** Drop the oldest finished queries beyond the retained count. */
@@ -149,6 +150,21 @@ export class UiQueryStore implements StreamingQueryListener {
     const finished = [...this.#byRun.values()].filter((r) => !(r.live?.isActive ?? r.endedAtMs === null)).sort((a, b) => a.startedAtMs - b.startedAtMs);
     for (const r of finished.slice(0, Math.max(0, finished.length - this.retainedQueries))) this.#byRun.delete(r.runId);
   }
+}
+
+/** A record with nothing reported yet. */
+export function newRecord(id: string, runId: string, name: string | null, startedAtMs: number): QueryRecord {
+  return { id, runId, name, startedAtMs, endedAtMs: null, exception: null, explain: null, checkpointDir: null, note: null, progress: [], alerts: [], totals: { batches: 0, inputRows: 0, outputRows: 0, lateRows: 0 } };
+}
+
+/** Add a report to a record's retained progress and its totals. */
+export function recordProgress(r: QueryRecord, p: StreamingQueryProgressData, retained = Number.POSITIVE_INFINITY): void {
+  r.progress.push(p);
+  r.totals.batches++;
+  r.totals.inputRows += p.numInputRows;
+  r.totals.outputRows += p.sink.numOutputRows;
+  r.totals.lateRows += p.stateOperators.reduce((n, o) => n + o.numRowsDroppedByWatermark, 0);
+  if (r.progress.length > retained) r.progress.shift();
 }
 
 function summary(r: QueryRecord): QuerySummary {

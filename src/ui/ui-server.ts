@@ -101,6 +101,10 @@ async function handle(opts: WebUiServerOptions, req: IncomingMessage, res: Serve
     if (!file) return notFound(res, path);
     return send(res, 200, file[1], await readFile(file[0]));
   }
+  if (path === "/favicon.ico") {
+    res.writeHead(204).end();
+    return;
+  }
   if (path === "/api/queries") return json(res, 200, opts.store.list());
   if (path.startsWith("/api/queries/")) {
     const detail = opts.store.detail(decodeURIComponent(path.slice("/api/queries/".length)));

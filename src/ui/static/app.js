@@ -10,6 +10,7 @@ const charts = (window.sluiceCharts = {});
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 2 });
 const num = (v, digits = 1) => (v === null || v === undefined ? "-" : Number(v).toLocaleString("en-US", { maximumFractionDigits: digits }));
 const when = (iso) => (iso ? iso.replace("T", " ").replace(/\.\d+Z$/, "Z") : "-");
 const duration = (ms) => {
@@ -104,7 +105,7 @@ function drawChart(def, metrics) {
       height: 220,
       scales: { x: { time: true } },
       series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: metrics.length < 60 }, spanGaps: false }))],
-      axes: [{}, { size: 70 }],
+      axes: [{}, { size: 60, values: (_, ticks) => ticks.map((v) => compact.format(v)) }],
     },
     data,
     plot,
@@ -125,6 +126,7 @@ function facts(q) {
     ["Watermark", esc(q.lastProgress?.eventTime?.watermark ?? "-")],
   ];
   if (q.exception) rows.push(["Error", `<span class="problem">${esc(q.exception)}</span>`]);
+  if (q.note) rows.push(["Note", `<span class="muted" id="note">${esc(q.note)}</span>`]);
   return `<dl class="facts" id="facts">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`;
 }
 
