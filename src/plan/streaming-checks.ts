@@ -57,6 +57,12 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
         case "join":
           checkJoin(p, outputMode);
           break;
+        case "watermark":
+          // Spark ≥ 3.4 (statefulOperator.allowMultiple=true): one watermark definition per input.
+          if (hasWatermarkBelow(p)) {
+            fail("STREAMING_REDEFINE_WATERMARK", "Redefining watermark is disallowed. You can set the config 'spark.sql.streaming.statefulOperator.allowMultiple' to 'false' to restore the previous behavior in Spark, which Sluice does not support; call withWatermark() once per input, before any union.");
+          }
+          break;
         case "dropDuplicates":
           checkSingleEventTime(p.input.output);
           if (p.withinWatermark && !p.input.output.some((a) => a.watermarkDelayMs !== undefined)) {
@@ -216,6 +222,10 @@ function checkStreamStreamJoin(p: Extract<ResolvedPlan, { kind: "join" }>, outpu
         "Call withWatermark() on both inputs and join on an equal event-time window, or add a time-range condition such as `r.time BETWEEN l.time - INTERVAL 1 HOUR AND l.time + INTERVAL 1 HOUR`.",
     );
   }
+}
+
+function hasWatermarkBelow(p: ResolvedPlan): boolean {
+  return resolvedChildren(p).some((c) => c.kind === "watermark" || hasWatermarkBelow(c));
 }
 
 /**

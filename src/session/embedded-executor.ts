@@ -107,16 +107,20 @@ export class EmbeddedExecutor implements QueryExecutor {
     return analyze(plan, this.analyzerEnv());
   }
 
-  /** Physical plan for a resolved plan; `scanOverride` supplies streaming scans per micro-batch. */
+  /**
+   * Physical plan for a resolved plan; `scanOverride` supplies streaming scans per micro-batch, and
+   * `currentTimestampUs` the micro-batch's timestamp that current_timestamp() and friends compile to.
+   */
   physicalPlan(
     resolved: ResolvedPlan,
     scanOverride?: (node: RScan) => ExecutionPlan,
     override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
+    currentTimestampUs?: number,
   ): ExecutionPlan {
     const required = requiredScanColumns(resolved);
     const filters = scanFilters(resolved);
     return createPhysicalPlan(resolved, {
-      eval: this.evalContext(),
+      eval: this.evalContext(currentTimestampUs),
       ...(override ? { override } : {}),
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);

@@ -84,7 +84,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     trigger: parseTrigger(spec.trigger),
     clock,
     planner: {
-      plan: (resolved, scan, override) => session.executor.physicalPlan(resolved, scan, override),
+      plan: (resolved, scan, override, currentTimestampUs) => session.executor.physicalPlan(resolved, scan, override, currentTimestampUs),
       taskContext: (batchTimestampMs, signal) => session.executor.taskContext(signal, batchTimestampMs * 1000),
     },
     incremental: new IncrementalExecution(plan, checkpointDir, stateProviderKind(conf.get("spark.sql.streaming.stateStore.providerClass")), {

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import type { DataFrame, Session } from "../../src/index.js";
 import { batchToRows } from "../../src/columnar/column-batch.js";
+import type { ManualClock } from "../../src/common/clock.js";
 import type { StreamingQueryHandle, TriggerSpec } from "../../src/dataframe/executor.js";
 import type { StateOp as BaseStateOp } from "../support/stateful-progress.js";
 
@@ -36,7 +37,8 @@ export type Action =
   | { kind: "add"; run: () => void | Promise<void> }
   | { kind: "check"; mode: "all" | "new" | "last"; rows: Row[] }
   | { kind: "stop" }
-  | { kind: "start"; trigger?: TriggerSpec }
+  | { kind: "start"; trigger?: TriggerSpec; clock?: ManualClock }
+  | { kind: "advance"; ms: number }
   | { kind: "fail"; code?: string; message?: string | RegExp }
   | { kind: "assert"; what: string; fn: (q: Query, ctx: { progress: Progress[] }) => void | Promise<void> };
 
@@ -50,7 +52,10 @@ export const checkNewAnswer = (...rows: Row[]): Action => ({ kind: "check", mode
 /** Process all available input, then compare the last batch's rows (complete/update modes). */
 export const checkLastBatch = (...rows: Row[]): Action => ({ kind: "check", mode: "last", rows });
 export const stopStream: Action = { kind: "stop" };
-export const startStream = (trigger?: TriggerSpec): Action => (trigger ? { kind: "start", trigger } : { kind: "start" });
+/** (Re)start the query; with a ManualClock, triggers fire as advanceClock moves it. */
+export const startStream = (trigger?: TriggerSpec, clock?: ManualClock): Action => ({ kind: "start", ...(trigger ? { trigger } : {}), ...(clock ? { clock } : {}) });
+/** Move the query's ManualClock and wait until the query waits for its next trigger. */
+export const advanceClock = (ms: number): Action => ({ kind: "advance", ms });
 /** The query must fail (error code and/or message). */
 export const expectFailure = (code?: string, message?: string | RegExp): Action => ({ kind: "fail", ...(code ? { code } : {}), ...(message ? { message } : {}) });
 export const assertOnQuery = (what: string, fn: (q: Query, ctx: { progress: Progress[] }) => void | Promise<void>): Action => ({ kind: "assert", what, fn });
@@ -96,6 +101,7 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
   const name = `spark_suite_${nextQuery++}`;
   const checkpoint = opts.checkpointLocation ?? mkdtempSync(join(tmpdir(), "sluice-suite-"));
   let q: Query | null = null;
+  let clock: ManualClock | undefined;
   let seen = 0;
   const archived: Row[] = [];
   const progress: Progress[] = [];
@@ -103,13 +109,26 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
   const fail = (msg: string): never => {
     throw new Error(`${msg}\n== actions so far ==\n${history.join("\n")}`);
   };
-  const start = async (trigger?: TriggerSpec): Promise<Query> => {
+  const start = async (trigger?: TriggerSpec, manual?: ManualClock): Promise<Query> => {
+    clock = manual;
     let w = df.writeStream.format("memory").queryName(name).outputMode(opts.outputMode ?? "append").option("checkpointLocation", checkpoint);
     for (const [k, v] of Object.entries(opts.options ?? {})) w = w.option(k, v);
     const t = trigger ?? opts.trigger;
     if (t) w = w.trigger(t);
-    q = await w.start();
+    spark.clock = manual;
+    try {
+      q = await w.start();
+    } finally {
+      spark.clock = undefined;
+    }
     return q;
+  };
+  /** With a manual clock: until the query waits for its next trigger (or ended). */
+  const untilWaiting = async (query: Query, c: ManualClock): Promise<void> => {
+    for (let i = 0; query.isActive && !c.isWaiting; i++) {
+      if (i > 5000) fail("the query did not reach its next trigger");
+      await new Promise((r) => setTimeout(r, 2));
+    }
   };
   const sinkBatches = (): Row[][] => (spark.memoryTables.get(name)?.batches() ?? []).map((b) => batchToRows(b));
   const stop = async (): Promise<void> => {
@@ -129,14 +148,20 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
           break;
         case "start":
           if (q) fail("startStream while the query runs");
-          await start(a.trigger);
+          await start(a.trigger, a.clock);
+          break;
+        case "advance":
+          if (!clock || !q) fail("advanceClock needs startStream(trigger, new ManualClock())");
+          clock!.advance(a.ms);
+          await untilWaiting(q!, clock!);
           break;
         case "stop":
           await stop();
           break;
         case "check": {
           const query = q ?? (await start());
-          if (query.isActive) await query.processAllAvailable().catch((e: Error) => fail(`query failed: ${e.message}`));
+          if (clock) await untilWaiting(query, clock);
+          else if (query.isActive) await query.processAllAvailable().catch((e: Error) => fail(`query failed: ${e.message}`));
           if (query.exception) fail(`query failed: ${query.exception.message}`);
           const batches = sinkBatches();
           const all = [...archived, ...batches.flat()];

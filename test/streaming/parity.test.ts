@@ -46,6 +46,7 @@ function pyJson(v: unknown, isDouble = false): string {
     const [whole, frac] = v.split(".");
     return JSON.stringify(frac === undefined ? whole : `${whole}.${frac.padEnd(6, "0")}`);
   }
+  if (typeof v === "bigint") return String(v);
   if (typeof v === "number") return isDouble && Number.isInteger(v) ? `${v}.0` : String(v);
   if (Array.isArray(v)) return "[" + v.map((x) => pyJson(x)).join(", ") + "]";
   if (typeof v === "object") {

@@ -19,7 +19,7 @@ import type { StateOperatorProgress } from "../progress/progress.js";
 import { LevelDbStateStoreProvider } from "../state/leveldb-state-store-provider.js";
 import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.js";
 import type { StateSchema, StateStoreConf, StateStoreProvider } from "../state/state-store.js";
-import { EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
+import { type EventTimeStats, EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
 import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
@@ -29,11 +29,15 @@ import { StreamingSymmetricHashJoinExec } from "../operators/streaming-symmetric
 import { joinStatePredicate } from "../../plan/stream-join-watermark.js";
 import type { StatefulContext } from "../operators/stateful-context.js";
 
-/** Plans a resolved plan, letting the caller substitute nodes (see physical/planner.ts `override`). */
+/**
+ * Plans a resolved plan, letting the caller substitute nodes (see physical/planner.ts `override`);
+ * expressions compile with `currentTimestampUs` as current_timestamp() (the batch timestamp).
+ */
 export type OverridablePlanner = (
   plan: ResolvedPlan,
   scan: (node: RScan) => ExecutionPlan,
   override: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
+  currentTimestampUs: number,
 ) => ExecutionPlan;
 
 export interface BatchWatermarks {
@@ -45,6 +49,8 @@ export interface PlannedBatch {
   readonly exec: ExecutionPlan;
   /** Max event time (ms) each watermark node saw, in node order; read after execution. */
   maxEventTimesMs(): (number | undefined)[];
+  /** The batch's event-time stats for progress: the first watermark node that saw rows (as Spark). */
+  eventTimeStats(): EventTimeStats | undefined;
   /** State metrics reported by the stateful operators, downstream first (as Spark). */
   stateOperators(): StateOperatorProgress[];
 }
@@ -128,7 +134,12 @@ export class IncrementalExecution {
     return p;
   }
 
-  planBatch(batchId: number, outputMode: OutputMode, wm: BatchWatermarks, planner: OverridablePlanner, scan: (node: RScan) => ExecutionPlan): PlannedBatch {
+  /**
+   * Plan batch `batchId`. `batchTimestampMs` is the one logged in offsets/N, so a batch re-run
+   * after a crash sees the same current_timestamp()/current_date()/now() (Spark's
+   * offsetSeqMetadata.batchTimestampMs).
+   */
+  planBatch(batchId: number, batchTimestampMs: number, outputMode: OutputMode, wm: BatchWatermarks, planner: OverridablePlanner, scan: (node: RScan) => ExecutionPlan): PlannedBatch {
     const observers = new Map<ResolvedPlan, EventTimeWatermarkExec>();
     const reports = new Map<number, StateOperatorProgress>();
     const ctx: StatefulContext = {
@@ -167,13 +178,14 @@ export class IncrementalExecution {
         return new StreamingLimitExec(planChild(node.input), limit, outputMode === "append" ? { operatorId, state: ctx } : undefined);
       }
       return undefined;
-    });
+    }, batchTimestampMs * 1000);
     return {
       exec,
       maxEventTimesMs: () => this.watermarkNodes.map((n) => {
         const us = observers.get(n)?.maxEventTimeUs;
         return us === undefined ? undefined : Math.floor(us / 1000);
       }),
+      eventTimeStats: () => this.watermarkNodes.map((n) => observers.get(n)?.stats).find((s) => s !== undefined),
       stateOperators: () => this.#reportOrder.map((n) => reports.get(this.#statefulIds.get(n)!)).filter((r) => r !== undefined),
     };
   }

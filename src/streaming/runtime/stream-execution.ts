@@ -354,6 +354,7 @@ export class StreamExecution {
     let getBatchMs = 0;
     const planned = this.opts.incremental.planBatch(
       batchId,
+      metadata.batchTimestampMs,
       this.opts.outputMode,
       { lateEventsMs: this.#prevBatchWatermarkMs, evictionMs: metadata.batchWatermarkMs },
       planner.plan,
