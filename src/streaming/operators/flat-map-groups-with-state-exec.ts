@@ -9,7 +9,7 @@
  *      (ProcessingTimeTimeout) or this batch's watermark (EventTimeTimeout) runs once more with
  *      no rows and hasTimedOut — also in batches without new data;
  *   4. after each call, as in Spark: a removed state without a timeout is deleted
- *      (numRowsRemoved); otherwise it is written when updated, removed or its timeout changed
+ *      (numRowsRemoved, counted even when the key had no state yet); otherwise it is written when updated, removed or its timeout changed
  *      (numRowsUpdated). The store commits with the batch; a failing call fails the batch and
  *      leaves nothing committed.
  */
@@ -87,6 +87,7 @@ export class FlatMapGroupsWithStateExec implements ExecutionPlan {
 
     const out: Row[] = [];
     let updated = 0;
+    let removed = 0;
     const run = async (k: string, key: unknown, rows: Row[], stored: StateValue | undefined, hasTimedOut: boolean): Promise<void> => {
       const gs = new GroupStateImpl(stored && stored[stateSchema.fields.length] === true ? decodeState(stateSchema, stored) : undefined, {
         timeout: spec.timeout,
@@ -99,7 +100,9 @@ export class FlatMapGroupsWithStateExec implements ExecutionPlan {
       const oldTimeout = (stored?.[stateSchema.fields.length + 1] as number | null | undefined) ?? null;
       const newTimeout = gs.timeoutTimestampMs ?? null;
       if (gs.isRemoved && newTimeout === null) {
+        // Spark counts the removal even when the key had no stored state (PySpark 4.0.1 golden).
         if (stored !== undefined) store.remove(k);
+        removed++;
       } else if (gs.isUpdated || gs.isRemoved || newTimeout !== oldTimeout) {
         store.put(k, [...(gs.exists ? encodeState(stateSchema, gs.get(), k) : stateSchema.fields.map(() => null)), gs.exists, newTimeout]);
         updated++;
@@ -118,6 +121,7 @@ export class FlatMapGroupsWithStateExec implements ExecutionPlan {
     await commitAndReport(state, this.op.operatorId, provider, store, {
       operatorName: "flatMapGroupsWithState",
       numRowsUpdated: updated,
+      numRowsRemoved: removed,
       updateMs,
       removalMs: 0,
       droppedByWatermark: dropped,

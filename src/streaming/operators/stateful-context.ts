@@ -39,6 +39,8 @@ export async function commitAndReport(
     readonly operatorName: string;
     /** Spark's count for the operator (touched groups); the store's put count when absent. */
     readonly numRowsUpdated?: number;
+    /** Spark's count of removals; the store's remove count when absent. */
+    readonly numRowsRemoved?: number;
     readonly updateMs: number;
     readonly removalMs: number;
     readonly droppedByWatermark: number;
@@ -52,7 +54,7 @@ export async function commitAndReport(
     operatorName: r.operatorName,
     numRowsTotal: m.numRowsTotal,
     numRowsUpdated: r.numRowsUpdated ?? m.numRowsUpdated,
-    numRowsRemoved: m.numRowsRemoved,
+    numRowsRemoved: r.numRowsRemoved ?? m.numRowsRemoved,
     allUpdatesTimeMs: Math.round(r.updateMs),
     allRemovalsTimeMs: Math.round(r.removalMs),
     commitTimeMs: Math.round(m.commitTimeMs),

@@ -1,0 +1,147 @@
+"""Record PySpark's applyInPandasWithState (Spark's flatMapGroupsWithState for Python) per batch.
+
+Scenarios: test/stateful/groups-with-state-scenarios.json. Each has one JSON file stream
+(user STRING, ts TIMESTAMP, v INT) and steps; each step drops one file and runs the query with
+trigger(availableNow) on the same checkpoint (so every step is a restart). The per-key function
+is chosen by the scenario's "function" (the Sluice test implements the same ones):
+  - "sessions": EventTimeTimeout; a key's state (first, last event time in ms, count) closes 30 s
+    after its last event, emitting one row; append mode.
+  - "running-count": NoTimeout; emits (user, count so far) on every call; update mode.
+  - "remove-at-10": NoTimeout; sums v, emits and removes the state once the sum reaches 10; append.
+Recorded per step and batch: output rows (sorted), watermark, state metrics.
+Output: test/stateful/golden/groups-with-state.json.
+Run from the repository root: .oracle/venv/bin/python scripts/oracle/gen_groups_with_state.py
+(needs pandas and pyarrow in the venv, which setup.sh does not install since the tests only read the
+golden: `.oracle/venv/bin/pip install pandas==2.2.3 pyarrow==18.1.0`; pandas 3 / pyarrow 26 fail
+inside PySpark 4.0.1's Arrow serializer).
+"""
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+os.environ["TZ"] = "UTC"
+os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers need this venv's pandas and pyarrow
+time.tzset()
+
+import pandas as pd  # noqa: E402
+import pyspark  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
+from pyspark.sql.streaming.state import GroupStateTimeout  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCENARIOS = os.path.join(ROOT, "test", "stateful", "groups-with-state-scenarios.json")
+OUT = os.path.join(ROOT, "test", "stateful", "golden", "groups-with-state.json")
+BASE_MS = 1704067200000  # 2024-01-01T00:00:00Z: event times in the scenarios are seconds after it
+
+
+def ms(ts):
+    return int(pd.Timestamp(ts).timestamp() * 1000)
+
+
+def sessions(key, pdfs, state):
+    if state.hasTimedOut:
+        first, last, n = state.get
+        state.remove()
+        yield pd.DataFrame({"user": [key[0]], "first_ms": [first], "last_ms": [last], "n": [n]})
+        return
+    times = [ms(t) for pdf in pdfs for t in pdf["ts"]]
+    old = state.getOption
+    first = min(times + ([old[0]] if old else []))
+    last = max(times + ([old[1]] if old else []))
+    n = len(times) + (old[2] if old else 0)
+    state.update((first, last, n))
+    state.setTimeoutTimestamp(last + 30000)
+
+
+def running_count(key, pdfs, state):
+    n = sum(len(pdf) for pdf in pdfs) + (state.get[0] if state.exists else 0)
+    state.update((n,))
+    yield pd.DataFrame({"user": [key[0]], "n": [n]})
+
+
+def remove_at_10(key, pdfs, state):
+    total = sum(int(v) for pdf in pdfs for v in pdf["v"]) + (state.get[0] if state.exists else 0)
+    if total >= 10:
+        state.remove()
+        yield pd.DataFrame({"user": [key[0]], "total": [total]})
+    else:
+        state.update((total,))
+
+
+FUNCTIONS = {
+    "sessions": (sessions, "user STRING, first_ms LONG, last_ms LONG, n INT", "first_ms LONG, last_ms LONG, n INT", "append", GroupStateTimeout.EventTimeTimeout),
+    "running-count": (running_count, "user STRING, n INT", "n INT", "update", GroupStateTimeout.NoTimeout),
+    "remove-at-10": (remove_at_10, "user STRING, total INT", "total INT", "append", GroupStateTimeout.NoTimeout),
+}
+
+
+def run(spark, sc):
+    tmp = tempfile.mkdtemp(prefix="sluice-oracle-gws-")
+    try:
+        folder = os.path.join(tmp, "in")
+        os.makedirs(folder)
+        fn, out_schema, state_schema, mode, timeout = FUNCTIONS[sc["function"]]
+        steps = []
+        for i, rows in enumerate(sc["steps"]):
+            with open(os.path.join(folder, "step%02d.json" % i), "w") as h:
+                for user, sec, v in rows:
+                    h.write(json.dumps({"user": user, "ts": pd.Timestamp(BASE_MS + sec * 1000, unit="ms", tz="UTC").isoformat().replace("+00:00", "Z"), "v": v}) + "\n")
+            df = spark.readStream.format("json").schema("user STRING, ts TIMESTAMP, v INT").load(folder)
+            if sc.get("watermark"):
+                df = df.withWatermark("ts", sc["watermark"])
+            batches = {}
+
+            def collect(bdf, bid):
+                batches[bid] = sorted(json.dumps(r.asDict(), sort_keys=True) for r in bdf.collect())
+
+            q = (
+                df.groupBy("user")
+                .applyInPandasWithState(fn, out_schema, state_schema, mode, timeout)
+                .writeStream.outputMode(mode)
+                .foreachBatch(collect)
+                .option("checkpointLocation", os.path.join(tmp, "chk"))
+                .trigger(availableNow=True)
+                .start()
+            )
+            q.awaitTermination()
+            steps.append(
+                [
+                    {
+                        "batchId": p["batchId"],
+                        "rows": batches.get(p["batchId"], []),
+                        "watermark": p["eventTime"].get("watermark"),
+                        "state": [[s["operatorName"], s["numRowsTotal"], s["numRowsUpdated"], s["numRowsRemoved"], s["numRowsDroppedByWatermark"]] for s in p["stateOperators"]],
+                    }
+                    for p in q.recentProgress
+                ]
+            )
+        return steps
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    spark = (
+        SparkSession.builder.master("local[1]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "1")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    out = {"pyspark": pyspark.__version__, "scenarios": {}}
+    with open(SCENARIOS) as h:
+        for sc in json.load(h):
+            out["scenarios"][sc["name"]] = run(spark, sc)
+            print(sc["name"], file=sys.stderr)
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w") as h:
+        json.dump(out, h, indent=1, sort_keys=True)
+        h.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+/**
+ * flatMapGroupsWithState against PySpark 4.0.1's applyInPandasWithState (the same operator for
+ * Python; scripts/oracle/gen_groups_with_state.py → golden/groups-with-state.json). Each step
+ * drops one JSON file and runs the query with trigger(availableNow) on the same checkpoint, so
+ * every step restarts the query; per micro-batch the rows, the watermark and the state metrics
+ * must be Spark's — including the batches without new data that event-time timeouts need.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type GroupState, Session } from "../../src/index.js";
+import type { DataFrame } from "../../src/dataframe/dataframe.js";
+
+const here = new URL(".", import.meta.url).pathname;
+const golden = JSON.parse(readFileSync(join(here, "golden", "groups-with-state.json"), "utf8")) as { scenarios: Record<string, unknown[][]> };
+const scenarios = JSON.parse(readFileSync(join(here, "groups-with-state-scenarios.json"), "utf8")) as { name: string; function: string; watermark?: string; steps: [string, number, number][][] }[];
+
+const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+const BASE_MS = Date.UTC(2024, 0, 1);
+type Row = Record<string, unknown>;
+
+/** The oracle's functions, written again with Sluice's API. */
+const FUNCTIONS: Record<string, (df: DataFrame) => DataFrame> = {
+  sessions: (df) =>
+    df.groupByKey((r) => r.user).flatMapGroupsWithState(
+      { outputMode: "append", timeout: "EventTimeTimeout", stateSchema: "first_ms DOUBLE, last_ms DOUBLE, n INT", outputSchema: "user STRING, first_ms DOUBLE, last_ms DOUBLE, n INT" },
+      (user, rows, state: GroupState<{ first_ms: number; last_ms: number; n: number }>) => {
+        if (state.hasTimedOut) {
+          const s = state.get();
+          state.remove();
+          return [{ user, ...s }];
+        }
+        const times = [...rows].map((r) => (r.ts as Date).getTime());
+        const old = state.getOption();
+        const first = Math.min(...times, ...(old ? [old.first_ms] : []));
+        const last = Math.max(...times, ...(old ? [old.last_ms] : []));
+        state.update({ first_ms: first, last_ms: last, n: times.length + (old?.n ?? 0) });
+        state.setTimeoutTimestamp(last + 30_000);
+        return [];
+      },
+    ),
+  "running-count": (df) =>
+    df.groupByKey((r) => r.user).flatMapGroupsWithState({ outputMode: "update", stateSchema: "n INT", outputSchema: "user STRING, n INT" }, (user, rows, state: GroupState<{ n: number }>) => {
+      const n = [...rows].length + (state.exists ? state.get().n : 0);
+      state.update({ n });
+      return [{ user, n }];
+    }),
+  "remove-at-10": (df) =>
+    df.groupByKey((r) => r.user).flatMapGroupsWithState({ outputMode: "append", stateSchema: "total INT", outputSchema: "user STRING, total INT" }, (user, rows, state: GroupState<{ total: number }>) => {
+      const total = [...rows].reduce((a, r) => a + (r.v as number), 0) + (state.exists ? state.get().total : 0);
+      if (total < 10) {
+        state.update({ total });
+        return [];
+      }
+      state.remove();
+      return [{ user, total }];
+    }),
+};
+
+const canonical = (r: Row): string =>
+  JSON.stringify(Object.fromEntries(Object.keys(r).sort().map((k) => [k, typeof r[k] === "bigint" ? Number(r[k]) : r[k]])))
+    .replace(/,"/g, ', "')
+    .replace(/":/g, '": ');
+
+describe("flatMapGroupsWithState matches PySpark 4.0.1's applyInPandasWithState", () => {
+  for (const sc of scenarios) {
+    it(sc.name, async () => {
+      const root = mkdtempSync(join(tmpdir(), "sluice-gws-"));
+      mkdirSync(join(root, "in"));
+      const actual: unknown[][] = [];
+      for (let i = 0; i < sc.steps.length; i++) {
+        const lines = sc.steps[i]!.map(([user, sec, v]) => JSON.stringify({ user, ts: new Date(BASE_MS + sec * 1000).toISOString(), v }) + "\n");
+        writeFileSync(join(root, "in", `step${String(i).padStart(2, "0")}.json`), lines.join(""));
+        let df = spark.readStream.format("json").schema("user STRING, ts TIMESTAMP, v INT").load(join(root, "in"));
+        if (sc.watermark) df = df.withWatermark("ts", sc.watermark);
+        const out = FUNCTIONS[sc.function]!(df);
+        const batches = new Map<number, string[]>();
+        const mode = sc.function === "running-count" ? "update" : "append";
+        const q = await out.writeStream
+          .outputMode(mode)
+          .foreachBatch(async (b, id) => void batches.set(id, (await b.collect()).map(canonical).sort()))
+          .option("checkpointLocation", join(root, "chk"))
+          .trigger({ availableNow: true })
+          .start();
+        await q.awaitTermination();
+        actual.push(
+          q.recentProgress.map((p) => ({
+            batchId: p.batchId,
+            rows: batches.get(p.batchId) ?? [],
+            watermark: (p.eventTime as { watermark?: string }).watermark ?? null,
+            // PySpark names the operator applyInPandasWithState; the Scala API's name is flatMapGroupsWithState.
+            state: p.stateOperators.map((s) => [s.operatorName === "flatMapGroupsWithState" ? "applyInPandasWithState" : s.operatorName, s.numRowsTotal, s.numRowsUpdated, s.numRowsRemoved, s.numRowsDroppedByWatermark]),
+          })),
+        );
+      }
+      expect(actual).toEqual(golden.scenarios[sc.name]);
+    });
+  }
+});
