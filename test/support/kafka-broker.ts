@@ -83,9 +83,9 @@ export interface TestRecord {
   readonly timestamp?: number;
 }
 
-/** Produce records (non-transactionally, acks=all). */
+/** Produce records (idempotent, so a retried send never duplicates a record; acks=all). */
 export async function produce(topic: string, records: readonly TestRecord[]): Promise<void> {
-  const p = new Producer({ clientId: "sluice-test-producer", bootstrapBrokers: [await kafkaBootstrap()], acks: -1 });
+  const p = new Producer({ clientId: "sluice-test-producer", bootstrapBrokers: [await kafkaBootstrap()], acks: -1, idempotent: true });
   try {
     await p.send({
       messages: records.map((r) => ({

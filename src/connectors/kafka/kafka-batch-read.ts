@@ -13,7 +13,7 @@ import { warnDataLoss } from "./kafka-range-reader.js";
 import { kafkaScanExec } from "./kafka-scan.js";
 
 export function kafkaBatchScanExec(opts: KafkaSourceOptions): ExecutionPlan {
-  const reader = new KafkaAdminReader(opts.client, opts.strategy, `${opts.groupIdPrefix}-${randomUUID()}`);
+  const reader = new KafkaAdminReader(opts.client, opts.strategy, `${opts.groupIdPrefix}-${randomUUID()}`, { attempts: opts.fetchOffsetRetries, intervalMs: opts.fetchOffsetRetryIntervalMs });
   const inner = kafkaScanExec(
     "KafkaBatchScanExec",
     reader,

@@ -51,7 +51,20 @@ export class KafkaAdminReader {
     readonly config: KafkaClientConfig,
     readonly strategy: TopicStrategy,
     readonly groupId: string,
+    /** fetchOffset.numRetries and fetchOffset.retryIntervalMs (Spark's withRetries). */
+    readonly retry: { readonly attempts: number; readonly intervalMs: number } = { attempts: 3, intervalMs: 1000 },
   ) {}
+
+  async #withRetries<T>(what: string, body: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await body();
+      } catch (e) {
+        if (attempt >= this.retry.attempts || (e instanceof SluiceError && e.kind === "config")) throw e instanceof SluiceError ? e : kafkaError(what, this.config, e);
+        await new Promise((r) => setTimeout(r, this.retry.intervalMs));
+      }
+    }
+  }
 
   consumer(): Promise<KafkaConsumer> {
     return (this.#consumer ??= loadKafka().then(
@@ -76,7 +89,7 @@ export class KafkaAdminReader {
    */
   async topicPartitions(): Promise<{ topic: string; partition: number }[]> {
     const s = this.strategy;
-    try {
+    return this.#withRetries("partition discovery", async () => {
       const existing = new Set(await (await this.admin()).listTopics());
       const wanted = s.kind === "assign" ? [...new Set(s.partitions.map((p) => p.topic))] : s.kind === "subscribe" ? s.topics : [...existing].filter((t) => s.pattern.test(t));
       const present = wanted.filter((t) => existing.has(t));
@@ -85,9 +98,7 @@ export class KafkaAdminReader {
       const count = (t: string): number => md.topics.get(t)?.partitionsCount ?? 0;
       if (s.kind === "assign") return s.partitions.filter((p) => count(p.topic) > p.partition);
       return present.flatMap((topic) => Array.from({ length: count(topic) }, (_, partition) => ({ topic, partition })));
-    } catch (e) {
-      throw kafkaError("partition discovery", this.config, e);
-    }
+    });
   }
 
   /**
@@ -99,12 +110,10 @@ export class KafkaAdminReader {
     const c = await this.consumer();
     const byTopic: Record<string, number[]> = {};
     for (const { topic, partition } of tps) (byTopic[topic] ??= []).push(partition);
-    try {
+    return this.#withRetries("listing offsets", async () => {
       const res = await c.listOffsetsWithTimestamps({ topics: Object.keys(byTopic), partitions: byTopic, timestamp: BigInt(timestamp) });
       return fromEntries(tps.map(({ topic, partition }) => ({ topic, partition, offset: Number(res.get(topic)?.get(partition)?.offset ?? -1n) })));
-    } catch (e) {
-      throw kafkaError("listing offsets", this.config, e);
-    }
+    });
   }
 
   /**

@@ -44,7 +44,8 @@ class KafkaWriter {
         new k.Producer({
           ...baseOptions(this.config, "sink"),
           acks: this.config.acks ?? -1,
-          idempotent: this.transactionalId !== undefined || (this.config.idempotent ?? false),
+          // Kafka's producer defaults (since 3.0): idempotent, acks=all.
+          idempotent: this.transactionalId !== undefined || (this.config.idempotent ?? true),
           ...(this.transactionalId !== undefined ? { transactionalId: this.transactionalId } : {}),
           ...(this.config.compression !== undefined ? { compression: this.config.compression } : {}),
         }),

@@ -54,7 +54,7 @@ export class KafkaSource implements StreamSource {
     this.description = `KafkaV2[${what}]`;
     // Spark: a unique group id per query, so that no two queries share a consumer group.
     const hash = createHash("sha256").update(checkpointDir).digest("hex").slice(0, 8);
-    this.#reader = new KafkaAdminReader(opts.client, s, `${opts.groupIdPrefix}-${randomUUID()}-${hash}-driver`);
+    this.#reader = new KafkaAdminReader(opts.client, s, `${opts.groupIdPrefix}-${randomUUID()}-${hash}-driver`, { attempts: opts.fetchOffsetRetries, intervalMs: opts.fetchOffsetRetryIntervalMs });
     this.#initialFile = join(checkpointDir, "initialOffsets");
     if (existsSync(this.#initialFile)) {
       const { body } = readChecksummed(this.#initialFile, CHECKPOINT_FILE);
