@@ -65,7 +65,8 @@ const CONNECTION_KEYS = ["user", "password", "ssl", "sslmode", "currentSchema", 
 const COMMON_KEYS = ["url", "driver", "dbtable", "sessionInitStatement", "queryTimeout", ...CONNECTION_KEYS];
 const READ_KEYS = [...COMMON_KEYS, "query", "partitionColumn", "lowerBound", "upperBound", "numPartitions", "fetchsize", "pushDownPredicate"];
 const WRITE_KEYS = [...COMMON_KEYS, "batchsize", "truncate", "cascadeTruncate", "createTableColumnTypes", "createTableOptions", "isolationLevel", "numPartitions"];
-const SINK_KEYS = [...COMMON_KEYS, "upsertKey", "batchsize", "progressTable"];
+/** The stream writer's own keys reach the sink's options too. */
+const SINK_KEYS = [...COMMON_KEYS, "upsertKey", "batchsize", "progressTable", "checkpointLocation"];
 /** Spark JDBC options Sluice does not implement: refused by name rather than ignored. */
 const SPARK_ONLY_KEYS = [
   "customSchema", "prepareQuery", "pushDownAggregate", "pushDownLimit", "pushDownOffset", "pushDownTableSample", "keytab", "principal",

@@ -58,8 +58,8 @@ export class PostgresSink implements StreamSink {
         this.lastOutputRows = -1;
         return;
       }
-      if (!(await tableExists(client, o.table))) await client.query(createTableSql(o.table, data.schema, new Map(), "", o.upsertKey));
-      else if (outputMode === "complete") await client.query(`DELETE FROM ${o.table}`);
+      const created = !(await tableExists(client, o.table)) && (await createOnce(client, createTableSql(o.table, data.schema, new Map(), "", o.upsertKey)));
+      if (!created && outputMode === "complete") await client.query(`DELETE FROM ${o.table}`);
       const columns = await targetColumns(client, o.table, data.schema);
       const keyIdx = o.upsertKey.map((k) => data.schema.fields.findIndex((f) => f.name === k));
       const others = columns.filter((_, i) => !keyIdx.includes(i));
@@ -86,7 +86,7 @@ export class PostgresSink implements StreamSink {
   /** Lock (creating when missing) this query's progress row; the last applied batch id or null. */
   async #lockProgress(client: Client): Promise<number | null> {
     const t = this.#o.progressTable;
-    await client.query(`CREATE TABLE IF NOT EXISTS ${t} (query_id TEXT NOT NULL, table_name TEXT NOT NULL, batch_id BIGINT, PRIMARY KEY (query_id, table_name))`);
+    if (!(await tableExists(client, t))) await createOnce(client, `CREATE TABLE ${t} (query_id TEXT NOT NULL, table_name TEXT NOT NULL, batch_id BIGINT, PRIMARY KEY (query_id, table_name))`);
     await client.query({ text: `INSERT INTO ${t} (query_id, table_name, batch_id) VALUES ($1, $2, NULL) ON CONFLICT DO NOTHING`, values: [this.#queryId, this.#o.table] });
     const r = await client.query({ text: `SELECT batch_id FROM ${t} WHERE query_id = $1 AND table_name = $2 FOR UPDATE`, values: [this.#queryId, this.#o.table], rowMode: "array", types: RAW_TEXT });
     const v = r.rows[0]?.[0] as string | null | undefined;
@@ -97,6 +97,26 @@ export class PostgresSink implements StreamSink {
     const c = this.#client;
     this.#client = undefined;
     await c?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Create `table` unless another session did first: concurrent creators can collide in
+ * PostgreSQL's catalog (42P07 duplicate table, or 23505 on pg_type) even with IF NOT EXISTS, so
+ * the CREATE runs under a savepoint and a collision counts as "exists". Returns whether this
+ * call created it.
+ */
+async function createOnce(client: Client, ddl: string): Promise<boolean> {
+  await client.query("SAVEPOINT sluice_create");
+  try {
+    await client.query(ddl);
+    await client.query("RELEASE SAVEPOINT sluice_create");
+    return true;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== "42P07" && code !== "23505") throw e;
+    await client.query("ROLLBACK TO SAVEPOINT sluice_create");
+    return false;
   }
 }
 
