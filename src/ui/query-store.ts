@@ -68,6 +68,8 @@ export interface QueryDetail extends QuerySummary {
 
 export class UiQueryStore implements StreamingQueryListener {
   readonly #byRun = new Map<string, QueryRecord>();
+  /** Checkpoint health per run, re-read when a batch committed, the state changed, or after 5 s (pages poll every second). */
+  readonly #health = new Map<string, { key: string; atMs: number; health: CheckpointHealth }>();
 
   constructor(
     private readonly retainedQueries = 100,
@@ -123,11 +125,21 @@ export class UiQueryStore implements StreamingQueryListener {
       ...s,
       note: r.note,
       explain: r.live?.isActive ? r.live.explainString() : r.explain,
-      checkpoint: r.checkpointDir ? checkpointHealth(r.checkpointDir, s.state === "RUNNING") : null,
+      checkpoint: this.#checkpoint(r, s),
       lastProgress: r.progress[r.progress.length - 1] ?? null,
       metrics: r.progress.map(batchMetrics),
       alertEvents: r.alerts,
     };
+  }
+
+  #checkpoint(r: QueryRecord, s: QuerySummary): CheckpointHealth | null {
+    if (!r.checkpointDir) return null;
+    const key = `${s.state}:${s.lastBatchId}`;
+    const cached = this.#health.get(r.runId);
+    if (cached && cached.key === key && Date.now() - cached.atMs < 5000) return cached.health;
+    const health = checkpointHealth(r.checkpointDir, s.state === "RUNNING");
+    this.#health.set(r.runId, { key, atMs: Date.now(), health });
+    return health;
   }
 
   #record(runId: string, id: string, name: string | null, startedAtMs: number): QueryRecord {
@@ -148,7 +160,10 @@ export class UiQueryStore implements StreamingQueryListener {
   /** Drop the oldest finished queries beyond the retained count. */
   #trim(): void {
     const finished = [...this.#byRun.values()].filter((r) => !(r.live?.isActive ?? r.endedAtMs === null)).sort((a, b) => a.startedAtMs - b.startedAtMs);
-    for (const r of finished.slice(0, Math.max(0, finished.length - this.retainedQueries))) this.#byRun.delete(r.runId);
+    for (const r of finished.slice(0, Math.max(0, finished.length - this.retainedQueries))) {
+      this.#byRun.delete(r.runId);
+      this.#health.delete(r.runId);
+    }
   }
 }
 

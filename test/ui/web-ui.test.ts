@@ -137,6 +137,21 @@ describe("web UI data", () => {
   });
 });
 
+describe("web UI retention", () => {
+  it("keeps spark.sql.streaming.ui.retainedQueries finished queries and retainedProgressUpdates reports each", async () => {
+    const s = session({ "spark.sql.streaming.ui.retainedQueries": 1, "spark.sql.streaming.ui.retainedProgressUpdates": 2 });
+    const url = await s.uiReady();
+    const first = await windowedQuery(s);
+    await first.stop();
+    const second = await windowedQuery(s);
+    await second.stop();
+    const list = await getJson(`${url}/api/queries`);
+    expect(list.map((q: { runId: string }) => q.runId)).toEqual([second.runId]);
+    const d = await getJson(`${url}/api/queries/${second.runId}`);
+    expect(d.metrics.map((m: { batchId: number }) => m.batchId)).toEqual(second.recentProgress.slice(-2).map((p) => p.batchId));
+  });
+});
+
 describe("Prometheus /metrics", () => {
   const value = (text: string, name: string, labels: Record<string, string> = {}): number | undefined => {
     const line = text.split("\n").find((l) => l.startsWith(name + "{") && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
