@@ -118,7 +118,7 @@ function sluiceDefinitions(): { messages: Map<string, Map<string, FieldFacts>>; 
             label: f.repeated ? "repeated" : synthetic ? "optional" : "singular",
             oneof: f.partOf !== null && !synthetic ? f.partOf.name : null,
           };
-          if (f.map) facts.map = { key: (f as protobuf.MapField).keyType, value: typeName };
+          if (f.map) facts.map = { key: (f as unknown as protobuf.MapField).keyType, value: typeName };
           fields.set(f.name, facts);
         }
         messages.set(full, fields);

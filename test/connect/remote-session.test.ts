@@ -1,0 +1,148 @@
+/**
+ * DataFrames on a real Spark Connect server (pip pyspark 4.0.1, started once per run by
+ * support/connect-server.ts): rows in the embedded engine's shapes, schemas and explain from
+ * AnalyzePlan, server errors as SluiceErrors with Spark's error class, temp views, writes, conf,
+ * and the refusals of what cannot run remotely.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Session, SluiceError, functions as F } from "../../src/index.js";
+import type { RemoteSession } from "../../src/connect/remote-session.js";
+import { sharedConnectServer } from "./support/connect-server.js";
+
+let spark: RemoteSession;
+
+beforeAll(async () => {
+  spark = Session.builder().remote(await sharedConnectServer()).config("spark.sql.session.timeZone", "UTC").getOrCreate();
+}, 240_000);
+afterAll(async () => spark?.stop());
+
+async function codeOf(f: () => unknown): Promise<string> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof SluiceError) return e.code;
+    throw e;
+  }
+  throw new Error("expected a SluiceError");
+}
+
+describe("remote session", { timeout: 180_000 }, () => {
+  it("talks to the server it was given", () => {
+    expect(spark.version).toBe("4.0.1");
+  });
+
+  it("collects rows with the embedded engine's value shapes (BIGINT as bigint, dates and timestamps as Date)", async () => {
+    const rows = await spark
+      .sql("SELECT CAST(9007199254740993 AS BIGINT) AS big, 7 AS i, 1.5D AS d, CAST('12.50' AS DECIMAL(4,2)) AS dec, 'x' AS s, DATE'2024-02-29' AS dt, TIMESTAMP'2024-01-02 03:04:05.678' AS ts, array(1, 2) AS a, map('k', 1) AS m, named_struct('f', 1) AS st, CAST(NULL AS INT) AS n")
+      .collect();
+    expect(rows).toEqual([
+      {
+        big: 9007199254740993n,
+        i: 7,
+        d: 1.5,
+        dec: 12.5,
+        s: "x",
+        dt: new Date("2024-02-29T00:00:00Z"),
+        ts: new Date("2024-01-02T03:04:05.678Z"),
+        a: [1, 2],
+        m: new Map([["k", 1]]),
+        st: { f: 1 },
+        n: null,
+      },
+    ]);
+  });
+
+  it("runs DataFrame operations on the server: createDataFrame, filter, withColumn, groupBy, join, orderBy", async () => {
+    const orders = spark.createDataFrame(
+      [
+        { id: 1, cust: "a", amount: 10 },
+        { id: 2, cust: "b", amount: 5 },
+        { id: 3, cust: "a", amount: 7 },
+      ],
+      "id INT, cust STRING, amount INT",
+    );
+    const custs = spark.createDataFrame([{ cust: "a", name: "Ann" }, { cust: "b", name: "Bob" }], "cust STRING, name STRING");
+    const df = orders
+      .filter(F.col("amount").gt(6))
+      .withColumn("double", F.col("amount").multiply(2))
+      .join(custs, "cust")
+      .groupBy("name")
+      .agg(F.sum("double").alias("total"), F.count("*").alias("n"))
+      .orderBy(F.col("total").desc());
+    expect(df.columns).toEqual(["name", "total", "n"]);
+    expect(await df.collect()).toEqual([{ name: "Ann", total: 34n, n: 2n }]);
+    expect(await orders.count()).toBe(3);
+  });
+
+  it("df.col() of a joined DataFrame resolves against that DataFrame (plan ids)", async () => {
+    const a = spark.range(3);
+    const b = spark.range(2).withColumn("x", F.lit("b"));
+    const rows = await a.join(b, a.col("id").eq(b.col("id"))).select(a.col("id"), b.col("x")).orderBy("id").collect();
+    expect(rows).toEqual([
+      { id: 0n, x: "b" },
+      { id: 1n, x: "b" },
+    ]);
+  });
+
+  it("schema and explain come from AnalyzePlan", () => {
+    const df = spark.range(5).selectExpr("id * 2 AS twice");
+    expect(df.schema.fields.map((f) => [f.name, f.type.kind, f.nullable])).toEqual([["twice", "bigint", false]]);
+    expect(df.explainString("simple")).toMatch(/== Physical Plan ==[\s\S]*Range \(0, 5/);
+  });
+
+  it("server errors are SluiceErrors with Spark's error class as the code and the server's message", async () => {
+    let err: unknown;
+    try {
+      spark.range(3).select("nope");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SluiceError);
+    expect((err as SluiceError).code).toBe("UNRESOLVED_COLUMN.WITH_SUGGESTION");
+    expect((err as SluiceError).kind).toBe("analysis");
+    expect((err as SluiceError).message).toContain("`nope`");
+    expect(await codeOf(() => spark.sql("SELECT 1/0 AS x").collect())).toBe("DIVIDE_BY_ZERO");
+    expect(await codeOf(() => spark.sql("SELEC 1"))).toBe("PARSE_SYNTAX_ERROR");
+  });
+
+  it("temp views and SQL commands run on the server", async () => {
+    spark.range(4).createOrReplaceTempView("four");
+    expect(await spark.sql("SELECT sum(id) AS s FROM four").collect()).toEqual([{ s: 6n }]);
+    expect(spark.catalog.listTables()).toContain("four");
+    expect(spark.catalog.dropTempView("four")).toBe(true);
+    expect(spark.catalog.dropTempView("four")).toBe(false);
+  });
+
+  it("writes and reads files and Delta tables on the server", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-connect-"));
+    await spark.range(5).write.mode("overwrite").parquet(join(dir, "p"));
+    expect(await spark.read.parquet(join(dir, "p")).count()).toBe(5);
+    await spark.range(3).write.format("delta").save(join(dir, "d"));
+    await spark.sql(`INSERT INTO delta.\`${join(dir, "d")}\` VALUES (10)`).collect();
+    expect((await spark.read.format("delta").load(join(dir, "d")).orderBy("id").collect()).map((r) => r.id)).toEqual([0n, 1n, 2n, 10n]);
+  });
+
+  it("conf lives on the server", async () => {
+    spark.conf.set("spark.sql.shuffle.partitions", "3");
+    expect(spark.conf.get("spark.sql.shuffle.partitions")).toBe("3");
+    spark.conf.unset("spark.sql.shuffle.partitions");
+  });
+
+  it("refuses up front what cannot run remotely", async () => {
+    expect(await codeOf(() => spark.memoryStream())).toBe("CONNECT_UNSUPPORTED_PLAN");
+    const stream = spark.readStream.format("rate").load();
+    expect(await codeOf(() => stream.writeStream.foreachBatch(() => undefined).start())).toBe("CONNECT_UNSUPPORTED_SINK");
+    expect(await codeOf(() => stream.writeStream.foreach({ process: () => undefined }).start())).toBe("CONNECT_UNSUPPORTED_SINK");
+    expect(await codeOf(() => stream.withWatermark("timestamp", "1 minute", { lateRows: () => undefined }))).toBe("CONNECT_UNSUPPORTED_PLAN");
+  });
+
+  it("a stopped session refuses new work", async () => {
+    const other = Session.builder().remote(`sc://${spark.client.spec.host}:${spark.client.spec.port}`).getOrCreate();
+    expect(await other.range(2).count()).toBe(2);
+    await other.stop();
+    expect(await codeOf(() => other.range(2).count())).toBe("CONNECT_SESSION_CLOSED");
+  });
+});
