@@ -3,7 +3,10 @@
  * draw from (equal to the queries' own progress), /metrics (equal to the progress objects) and
  * alerts. The pages themselves are tested in Chromium (web-ui-browser.test.ts).
  */
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Session, col, functions as F, type QueryAlertEvent, type StreamingQuery } from "../../src/index.js";
@@ -134,6 +137,27 @@ describe("web UI data", () => {
     expect(after[0]).toMatchObject({ runId: q.runId, state: "FINISHED", exception: null });
     expect(after[0].endedAt).not.toBeNull();
     expect((await getJson(`${url}/api/queries/${q.runId}`)).explain).toBe(q.explainString());
+  });
+});
+
+describe("web UI of a failed query", () => {
+  it("lists it as FAILED with its error", async () => {
+    const s = session();
+    const url = await s.uiReady();
+    const mem = s.memoryStream("k STRING");
+    const q = await mem
+      .toDF()
+      .writeStream.foreachBatch(() => {
+        throw new Error("sink exploded");
+      })
+      .option("checkpointLocation", mkdtempSync(join(tmpdir(), "sluice-ui-failed-")))
+      .start();
+    mem.addData([{ k: "a" }]);
+    await expect(q.awaitTermination()).rejects.toThrow(/sink exploded/);
+    await s.streams.bus.drain();
+    const [row] = await getJson(`${url}/api/queries`);
+    expect(row).toMatchObject({ runId: q.runId, state: "FAILED", exception: q.exception!.message });
+    expect(row.exception).toContain("sink exploded");
   });
 });
 
