@@ -3,10 +3,11 @@
  *   1. the first file to get here creates .connect/test-<runner pid>/ (mkdir is the lock), starts
  *      the server (scripts/connect/server.ts) and writes server.json;
  *   2. the others wait for server.json and reuse the server;
- *   3. the server's watchdog ends it once the test runner (the workers' parent) exits.
+ *   3. the server's watchdog ends it once the test runner (the workers' parent) exits; the next
+ *      run removes that run's folder.
  * Start-up takes ~20 s once; a file that needs the server gives its beforeAll that long.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startConnectServer } from "../../../scripts/connect/server.js";
@@ -18,6 +19,7 @@ export async function sharedConnectServer(): Promise<string> {
   const dir = join(ROOT, ".connect", `test-${process.ppid}`);
   const state = join(dir, "server.json");
   mkdirSync(dirname(dir), { recursive: true });
+  removeFinishedRuns(dirname(dir));
   let owner = false;
   try {
     mkdirSync(dir);
@@ -43,4 +45,17 @@ export async function sharedConnectServer(): Promise<string> {
   const s = JSON.parse(readFileSync(state, "utf8")) as { remote?: string; error?: string };
   if (s.error !== undefined) throw new Error(`The shared Spark Connect server failed to start: ${s.error}`);
   return s.remote!;
+}
+
+/** Folders of earlier runs whose runner has exited (their servers are gone with it). */
+function removeFinishedRuns(parent: string): void {
+  for (const name of readdirSync(parent)) {
+    const pid = /^test-(\d+)$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.ppid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch {
+      rmSync(join(parent, name), { recursive: true, force: true });
+    }
+  }
 }
