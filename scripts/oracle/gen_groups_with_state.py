@@ -28,8 +28,8 @@ time.tzset()
 
 import pandas as pd  # noqa: E402
 import pyspark  # noqa: E402
-from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql.streaming.state import GroupStateTimeout  # noqa: E402
+from stream_steps import local_session, run_step  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIOS = os.path.join(ROOT, "test", "stateful", "groups-with-state-scenarios.json")
@@ -92,46 +92,15 @@ def run(spark, sc):
             df = spark.readStream.format("json").schema("user STRING, ts TIMESTAMP, v INT").load(folder)
             if sc.get("watermark"):
                 df = df.withWatermark("ts", sc["watermark"])
-            batches = {}
-
-            def collect(bdf, bid):
-                batches[bid] = sorted(json.dumps(r.asDict(), sort_keys=True) for r in bdf.collect())
-
-            q = (
-                df.groupBy("user")
-                .applyInPandasWithState(fn, out_schema, state_schema, mode, timeout)
-                .writeStream.outputMode(mode)
-                .foreachBatch(collect)
-                .option("checkpointLocation", os.path.join(tmp, "chk"))
-                .trigger(availableNow=True)
-                .start()
-            )
-            q.awaitTermination()
-            steps.append(
-                [
-                    {
-                        "batchId": p["batchId"],
-                        "rows": batches.get(p["batchId"], []),
-                        "watermark": p["eventTime"].get("watermark"),
-                        "state": [[s["operatorName"], s["numRowsTotal"], s["numRowsUpdated"], s["numRowsRemoved"], s["numRowsDroppedByWatermark"]] for s in p["stateOperators"]],
-                    }
-                    for p in q.recentProgress
-                ]
-            )
+            out = df.groupBy("user").applyInPandasWithState(fn, out_schema, state_schema, mode, timeout)
+            steps.append(run_step(out, mode, os.path.join(tmp, "chk")))
         return steps
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():
-    spark = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "1")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = local_session()
     out = {"pyspark": pyspark.__version__, "scenarios": {}}
     with open(SCENARIOS) as h:
         for sc in json.load(h):

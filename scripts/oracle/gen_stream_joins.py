@@ -11,6 +11,7 @@ Run from the repository root: .oracle/venv/bin/python scripts/oracle/gen_stream_
 """
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -20,7 +21,8 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 
 import pyspark  # noqa: E402
-from pyspark.sql import SparkSession, functions as F  # noqa: E402
+from pyspark.sql import functions as F  # noqa: E402
+from stream_steps import local_session, run_step  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIOS = os.path.join(ROOT, "test", "joins", "join-scenarios.json")
@@ -31,14 +33,6 @@ BASE_SEC = 1704067200  # 2024-01-01T00:00:00Z: event times in the scenarios are 
 
 def iso(sec):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(BASE_SEC + sec)) + ".000Z"
-
-
-def plain(v):
-    if hasattr(v, "strftime"):
-        return v.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (v.microsecond // 1000)
-    if isinstance(v, dict):
-        return {k: plain(x) for k, x in v.items()}
-    return v
 
 
 def side_df(spark, folder, spec):
@@ -81,37 +75,17 @@ def run(spark, sc):
             write_step(tmp, sc, i, step)
             os.makedirs(os.path.join(tmp, "left"), exist_ok=True)
             os.makedirs(os.path.join(tmp, "right"), exist_ok=True)
-            batches = {}
-
-            def collect(bdf, bid):
-                batches[bid] = sorted(json.dumps(plain(r.asDict(recursive=True)), sort_keys=True) for r in bdf.collect())
-
-            q = (
-                query(spark, tmp, sc)
-                .writeStream.outputMode("append")
-                .foreachBatch(collect)
-                .option("checkpointLocation", os.path.join(tmp, "chk"))
-                .trigger(availableNow=True)
-                .start()
-            )
-            q.awaitTermination()
-            out = []
-            for p in q.recentProgress:
-                out.append(
-                    {
-                        "batchId": p["batchId"],
-                        "rows": batches.get(p["batchId"], []),
-                        "watermark": p["eventTime"].get("watermark"),
-                        "state": [
-                            [s["operatorName"], s["numRowsTotal"], s["numRowsUpdated"], s["numRowsRemoved"], s["numRowsDroppedByWatermark"]]
-                            for s in p["stateOperators"]
-                        ],
-                    }
-                )
+            out = run_step(query(spark, tmp, sc), "append", os.path.join(tmp, "chk"))
             steps.append(out)
         return steps
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def scrub(message):
+    """Drop what changes from run to run (query ids, expression ids), so the golden is stable."""
+    message = re.sub(r"\[id = [0-9a-f-]+, runId = [0-9a-f-]+\]", "[id = <id>, runId = <runId>]", message)
+    return re.sub(r"#\d+", "", message)
 
 
 def refusal(spark, case):
@@ -141,20 +115,13 @@ def refusal(spark, case):
             q.awaitTermination()
             return {"ok": True}
         except Exception as e:  # the refusal is the fact being recorded
-            return {"ok": False, "error": str(e).split("\n")[0][:400]}
+            return {"ok": False, "error": scrub(str(e).split("\n")[0][:400])}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():
-    spark = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "1")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = local_session()
     only = sys.argv[1:]
     old = {"scenarios": {}, "refusals": {}}
     if only and os.path.exists(OUT):

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Session, col, expr } from "../../src/index.js";
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
+import { type StepResult, runOracleStep } from "./oracle-steps.js";
 
 const here = new URL(".", import.meta.url).pathname;
 const golden = JSON.parse(readFileSync(join(here, "golden", "stream-joins.json"), "utf8")) as {
@@ -47,26 +48,9 @@ interface Refusal {
   /** The side read as a static DataFrame (a stream–static join). */
   static?: "left" | "right";
 }
-interface StepResult {
-  batchId: number;
-  rows: string[];
-  watermark: string | null;
-  state: unknown[][];
-}
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const BASE_MS = Date.UTC(2024, 0, 1);
-
-/** Rows as the oracle prints them: sorted JSON with sorted keys, timestamps as ISO text. */
-function canonical(r: Record<string, unknown>): string {
-  const plain = (v: unknown): unknown => {
-    if (v instanceof Date) return v.toISOString();
-    if (typeof v === "bigint") return Number(v);
-    if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, plain((v as Record<string, unknown>)[k])]));
-    return v;
-  };
-  return JSON.stringify(plain(r)).replace(/,"/g, ', "').replace(/":/g, '": ');
-}
 
 function sideDf(dir: string, spec: SideSpec): DataFrame {
   let df = spark.readStream.format("json").schema(spec.schema).load(dir);
@@ -96,22 +80,7 @@ describe("stream-stream joins match PySpark 4.0.1", () => {
         writeStep(root, sc, i);
         let df = sideDf(join(root, "left"), sc.left).join(sideDf(join(root, "right"), sc.right), expr(sc.on), sc.how);
         if (sc.groupBy) df = df.groupBy(...sc.groupBy.map((c) => col(c))).agg(...sc.agg!.map((a) => expr(a)));
-        const batches = new Map<number, string[]>();
-        const q = await df.writeStream
-          .outputMode("append")
-          .foreachBatch(async (b, id) => void batches.set(id, (await b.collect()).map(canonical).sort()))
-          .option("checkpointLocation", join(root, "chk"))
-          .trigger({ availableNow: true })
-          .start();
-        await q.awaitTermination();
-        actual.push(
-          q.recentProgress.map((p) => ({
-            batchId: p.batchId,
-            rows: batches.get(p.batchId) ?? [],
-            watermark: (p.eventTime as { watermark?: string }).watermark ?? null,
-            state: p.stateOperators.map((s) => [s.operatorName, s.numRowsTotal, s.numRowsUpdated, s.numRowsRemoved, s.numRowsDroppedByWatermark]),
-          })),
-        );
+        actual.push(await runOracleStep(df, join(root, "chk"), "append"));
       }
       expect(actual).toEqual(golden.scenarios[sc.name]);
     });

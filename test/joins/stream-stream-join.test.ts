@@ -100,6 +100,29 @@ describe("stream-stream joins", () => {
     );
   });
 
+  it("chains joins: three streams joined in one query keep one state operator per join", async () => {
+    const a = spark.memoryStream("ak INT, at TIMESTAMP");
+    const b = spark.memoryStream("bk INT, bt TIMESTAMP");
+    const c = spark.memoryStream("ck INT, ct TIMESTAMP");
+    const ab = a.toDF().withWatermark("at", "10 seconds").join(b.toDF().withWatermark("bt", "10 seconds"), expr("ak = bk AND bt BETWEEN at AND at + INTERVAL 5 SECONDS"));
+    // As in Spark, a join side may carry one event-time column: keep `at` only for the second join.
+    const abc = ab.select("ak", "at").join(c.toDF().withWatermark("ct", "10 seconds"), expr("ak = ck AND ct BETWEEN at AND at + INTERVAL 5 SECONDS"));
+    await testStream(
+      spark,
+      abc,
+      {},
+      AddData(a, { ak: 1, at: t(10) }, { ak: 2, at: t(10) }),
+      AddData(b, { bk: 1, bt: t(11) }, { bk: 2, bt: t(12) }),
+      AddData(c, { ck: 1, ct: t(14) }),
+      CheckNewAnswer({ ak: 1, at: t(10), ck: 1, ct: t(14) }),
+      StopStream,
+      StartStream(),
+      AddData(c, { ck: 2, ct: t(13) }, { ck: 2, ct: t(30) }),
+      CheckNewAnswer({ ak: 2, at: t(10), ck: 2, ct: t(13) }),
+      AssertOnQuery("two join operators in progress", (q) => expect(stateOps(q).slice(-2).map((o) => o.operatorName)).toEqual(["symmetricHashJoin", "symmetricHashJoin"])),
+    );
+  });
+
   it("explain() flags an inner join whose state is never evicted, and not a bounded one", () => {
     const l = spark.memoryStream("lk INT, lt TIMESTAMP");
     const r = spark.memoryStream("rk INT, rt TIMESTAMP");

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type GroupState, Session } from "../../src/index.js";
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
+import { runOracleStep } from "../joins/oracle-steps.js";
 
 const here = new URL(".", import.meta.url).pathname;
 const golden = JSON.parse(readFileSync(join(here, "golden", "groups-with-state.json"), "utf8")) as { scenarios: Record<string, unknown[][]> };
@@ -18,7 +19,6 @@ const scenarios = JSON.parse(readFileSync(join(here, "groups-with-state-scenario
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const BASE_MS = Date.UTC(2024, 0, 1);
-type Row = Record<string, unknown>;
 
 /** The oracle's functions, written again with Sluice's API. */
 const FUNCTIONS: Record<string, (df: DataFrame) => DataFrame> = {
@@ -58,11 +58,6 @@ const FUNCTIONS: Record<string, (df: DataFrame) => DataFrame> = {
     }),
 };
 
-const canonical = (r: Row): string =>
-  JSON.stringify(Object.fromEntries(Object.keys(r).sort().map((k) => [k, typeof r[k] === "bigint" ? Number(r[k]) : r[k]])))
-    .replace(/,"/g, ', "')
-    .replace(/":/g, '": ');
-
 describe("flatMapGroupsWithState matches PySpark 4.0.1's applyInPandasWithState", () => {
   for (const sc of scenarios) {
     it(sc.name, async () => {
@@ -75,24 +70,9 @@ describe("flatMapGroupsWithState matches PySpark 4.0.1's applyInPandasWithState"
         let df = spark.readStream.format("json").schema("user STRING, ts TIMESTAMP, v INT").load(join(root, "in"));
         if (sc.watermark) df = df.withWatermark("ts", sc.watermark);
         const out = FUNCTIONS[sc.function]!(df);
-        const batches = new Map<number, string[]>();
         const mode = sc.function === "running-count" ? "update" : "append";
-        const q = await out.writeStream
-          .outputMode(mode)
-          .foreachBatch(async (b, id) => void batches.set(id, (await b.collect()).map(canonical).sort()))
-          .option("checkpointLocation", join(root, "chk"))
-          .trigger({ availableNow: true })
-          .start();
-        await q.awaitTermination();
-        actual.push(
-          q.recentProgress.map((p) => ({
-            batchId: p.batchId,
-            rows: batches.get(p.batchId) ?? [],
-            watermark: (p.eventTime as { watermark?: string }).watermark ?? null,
-            // PySpark names the operator applyInPandasWithState; the Scala API's name is flatMapGroupsWithState.
-            state: p.stateOperators.map((s) => [s.operatorName === "flatMapGroupsWithState" ? "applyInPandasWithState" : s.operatorName, s.numRowsTotal, s.numRowsUpdated, s.numRowsRemoved, s.numRowsDroppedByWatermark]),
-          })),
-        );
+        // PySpark names the operator applyInPandasWithState; the Scala API's name is flatMapGroupsWithState.
+        actual.push(await runOracleStep(out, join(root, "chk"), mode, (n) => (n === "flatMapGroupsWithState" ? "applyInPandasWithState" : n)));
       }
       expect(actual).toEqual(golden.scenarios[sc.name]);
     });
