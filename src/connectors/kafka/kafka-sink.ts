@@ -46,7 +46,9 @@ class KafkaWriter {
           acks: this.config.acks ?? -1,
           // Kafka's producer defaults (since 3.0): idempotent, acks=all.
           idempotent: this.transactionalId !== undefined || (this.config.idempotent ?? true),
-          ...(this.transactionalId !== undefined ? { transactionalId: this.transactionalId } : {}),
+          // InitProducerId asks for a new producer id with -1/-1 (the client's default, 0/0, names
+          // an existing producer: Kafka refuses it as fenced once the id is in use).
+          ...(this.transactionalId !== undefined ? { transactionalId: this.transactionalId, producerId: -1n, producerEpoch: -1 } : {}),
           ...(this.config.compression !== undefined ? { compression: this.config.compression } : {}),
         }),
     ));
@@ -109,15 +111,7 @@ export class KafkaSink implements StreamSink {
       return;
     }
     const txId = `sluice-${readStreamMetadata(this.checkpointDir).id}`;
-    const w = (this.#writer ??= new KafkaWriter(this.opts.client, this.opts.topic, txId));
-    const p = await w.producer();
-    let tx;
-    try {
-      // The first begin initializes the producer id: this is what fences a previous run.
-      tx = await p.beginTransaction();
-    } catch (e) {
-      throw kafkaError(`starting transaction ${txId} for batch ${batchId}`, this.opts.client, e);
-    }
+    const { writer: w, tx } = await this.#begin(txId, batchId);
     try {
       this.#lastCommitted ??= await this.#readLastCommitted(txId);
       if (batchId <= this.#lastCommitted) {
@@ -133,6 +127,25 @@ export class KafkaSink implements StreamSink {
       // A fenced producer (another run took over) is closed: the next batch starts afresh.
       if (hasKafkaError(e, "PRODUCER_FENCED") || hasKafkaError(e, "INVALID_PRODUCER_EPOCH")) await this.stop();
       throw kafkaError(`writing batch ${batchId} in transaction ${txId}`, this.opts.client, e);
+    }
+  }
+
+  /**
+   * Begin batch `batchId`'s transaction. The first begin of a producer initializes its id, which
+   * fences an earlier run and makes Kafka abort what that run left open; until that abort is done
+   * Kafka answers CONCURRENT_TRANSACTIONS, so a fresh producer tries again (the client's own retry
+   * reuses the failed epoch and is refused as fenced).
+   */
+  async #begin(txId: string, batchId: number) {
+    for (let attempt = 1; ; attempt++) {
+      const writer = (this.#writer ??= new KafkaWriter(this.opts.client, this.opts.topic, txId));
+      try {
+        return { writer, tx: await (await writer.producer()).beginTransaction() };
+      } catch (e) {
+        await this.stop();
+        if (!hasKafkaError(e, "CONCURRENT_TRANSACTIONS") || attempt >= 40) throw kafkaError(`starting transaction ${txId} for batch ${batchId}`, this.opts.client, e);
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
   }
 
