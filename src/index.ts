@@ -2,6 +2,7 @@
  * Sluice: Spark's DataFrame and Structured Streaming model as an embedded TypeScript engine.
  * The public API follows PySpark's names (see API.md).
  */
+import type { Session } from "./session/session.js";
 export { Session, SessionBuilder } from "./session/session.js";
 export { RuntimeConfig } from "./session/runtime-config.js";
 export { DataFrame, type Row } from "./dataframe/dataframe.js";
@@ -23,7 +24,9 @@ export * from "./types/index.js";
 export { DeltaTable, DeltaMergeBuilder } from "./delta/delta-table.js";
 // Streaming: writers, queries, progress and listeners (src/dataframe/streaming-query-types.ts)
 export { DataStreamWriter } from "./dataframe/data-stream-writer.js";
-export type { StreamingQueryHandle as StreamingQuery, TriggerSpec as Trigger, ExplainMode, WriteSpec, StreamWriteSpec } from "./dataframe/executor.js";
+export type { StreamingQueryHandle as StreamingQuery, TriggerSpec as Trigger, ExplainMode, ForeachWriter, WriteSpec, StreamWriteSpec } from "./dataframe/executor.js";
+/** What `spark.memoryStream(schema)` returns: `addData(rows)` → offset, `toDF()` a streaming DataFrame. */
+export type MemoryStream = ReturnType<Session["memoryStream"]>;
 export type {
   AlertMetric,
   DurationMs,

@@ -72,9 +72,15 @@ export interface StreamWriteSpec {
   readonly trigger: TriggerSpec;
   readonly path?: string;
   readonly foreachBatch?: (df: never, batchId: number) => unknown;
-  readonly foreach?: {
-    open?(partitionId: number, epochId: number): boolean | Promise<boolean>;
-    process(row: Record<string, unknown>): void | Promise<void>;
-    close?(error: Error | null): void | Promise<void>;
-  };
+  readonly foreach?: ForeachWriter;
+}
+
+/**
+ * `writeStream.foreach(writer)` (PySpark's ForeachWriter): per partition and epoch (batch id),
+ * `open` (false skips the partition), `process` each row, then `close` with the error or null.
+ */
+export interface ForeachWriter {
+  open?(partitionId: number, epochId: number): boolean | Promise<boolean>;
+  process(row: Record<string, unknown>): void | Promise<void>;
+  close?(error: Error | null): void | Promise<void>;
 }

@@ -23,8 +23,28 @@ function tsBlocks(markdown: string): { line: number; code: string }[] {
   return out;
 }
 
-/** Strict diagnostics of each snippet file, formatted "file:line:col message". */
+/** Strict diagnostics of the given files, formatted "file:line:col message", from one program over all of them. */
 function typeCheck(files: readonly string[]): string[] {
+  program ??= createProgram([...written]);
+  return files.flatMap((f) =>
+    [...program!.getSyntacticDiagnostics(program!.getSourceFile(f)), ...program!.getSemanticDiagnostics(program!.getSourceFile(f))].map((d) => {
+      const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+      return `${d.file?.fileName ?? "?"}:${pos ? `${pos.line + 1}:${pos.character + 1}` : ""} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+    }),
+  );
+}
+
+let program: ts.Program | undefined;
+/** Every snippet file is written before the first check, so one program serves all tests. */
+const written = new Set<string>();
+function write(name: string, code: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, code);
+  written.add(f);
+  return f;
+}
+
+function createProgram(files: readonly string[]): ts.Program {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
@@ -39,36 +59,55 @@ function typeCheck(files: readonly string[]): string[] {
     baseUrl: root,
     paths: { sluice: ["src/index.ts"] },
   };
-  const program = ts.createProgram(files, options);
-  return files.flatMap((f) =>
-    [...program.getSyntacticDiagnostics(program.getSourceFile(f)), ...program.getSemanticDiagnostics(program.getSourceFile(f))].map((d) => {
-      const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-      return `${d.file?.fileName ?? "?"}:${pos ? `${pos.line + 1}:${pos.character + 1}` : ""} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
-    }),
-  );
+  return ts.createProgram(files, options);
 }
 
-describe("README TypeScript snippets", () => {
-  const blocks = tsBlocks(readFileSync(join(root, "README.md"), "utf8"));
+const blocks = tsBlocks(readFileSync(join(root, "README.md"), "utf8"));
+// .mts: an ES module whatever package.json is around it, so top-level await is allowed.
+const readmeFiles = blocks.map((b) => write(`readme-line-${b.line}.mts`, b.code));
+const publicTypes = write(
+  "public-types.mts",
+  `import { Session, type StreamingQuery, type StreamingQueryProgress, type StreamingQueryListener, type QueryAlertEvent, type MemoryStream, type ForeachWriter, type Trigger, type Row } from "sluice";
+const spark = Session.builder().getOrCreate();
+const mem: MemoryStream = spark.memoryStream("k STRING");
+const trigger: Trigger = { processingTime: "5 seconds" };
+const writer: ForeachWriter = { process: (row: Row) => void row };
+const q: StreamingQuery = await mem.toDF().writeStream.trigger(trigger).foreach(writer).start();
+const p: StreamingQueryProgress | null = q.lastProgress;
+if (p) {
+  const n: number = p.sources[0]!.numInputRows + p.sink.numOutputRows + p.stateOperators.reduce((a, o) => a + o.numRowsTotal, 0);
+  const phase: number | undefined = p.durationMs.addBatch;
+  const watermark: string | undefined = p.eventTime.watermark;
+  const text: string = p.prettyJson;
+  console.log(n, phase, watermark, text, p.toJSON().batchId);
+}
+const listener: StreamingQueryListener = {
+  onQueryProgress: (e) => console.log(e.progress.numInputRows.toFixed(0)),
+  onQueryAlert: (e: QueryAlertEvent) => console.log(e.metric, e.value.toFixed(1)),
+  onQueryTerminated: (e) => console.log(e.exception?.length),
+};
+spark.streams.addListener(listener);
+const status: boolean = q.status.isTriggerActive;
+console.log(status, q.recentProgress.map((x) => x.batchId), q.explainString());
+`,
+);
+const broken = write("broken.mts", 'import { Session } from "sluice";\nconst q = await Session.builder().getOrCreate().range(3).writeStream.start();\nconst n: string = q.lastProgress!.numInputRows;\nconsole.log(n);\n');
 
+describe("README TypeScript snippets", () => {
   it("the README has snippets to check", () => {
     expect(blocks.length).toBeGreaterThan(0);
   });
 
   it("every snippet type-checks under strict against the package's types", () => {
-    // .mts: an ES module whatever package.json is around it, so top-level await is allowed.
-    const files = blocks.map((b) => {
-      const f = join(dir, `readme-line-${b.line}.mts`);
-      writeFileSync(f, b.code);
-      return f;
-    });
-    expect(typeCheck(files)).toEqual([]);
+    expect(typeCheck(readmeFiles)).toEqual([]);
+  });
+
+  it("the exported types describe what a user handles, with no unknown where the shape is known", () => {
+    expect(typeCheck([publicTypes])).toEqual([]);
   });
 
   it("a snippet with a type error is reported (the check can fail)", () => {
-    const f = join(dir, "broken.mts");
-    writeFileSync(f, 'import { Session } from "sluice";\nconst q = await Session.builder().getOrCreate().range(3).writeStream.start();\nconst n: string = q.lastProgress!.numInputRows;\nconsole.log(n);\n');
-    const errors = typeCheck([f]);
+    const errors = typeCheck([broken]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/broken\.mts:3:7 Type 'number' is not assignable to type 'string'/);
   });
