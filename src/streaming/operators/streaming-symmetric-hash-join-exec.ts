@@ -16,8 +16,10 @@
  *      rows evicted by the cleanup pass only (inner/semi: both sides; left outer: the right side;
  *      right outer: the left side; full outer: none);
  *   4. both sides' stores commit; numRowsTotal counts the rows buffered on both sides.
- * A null join key never matches; such a row is kept only on the preserved side of an outer join
- * (Spark infers IS NOT NULL filters for the other sides).
+ * A row with a null join key is dropped on a side that an outer join does not preserve (Spark
+ * infers IS NOT NULL filters there), so it matches nothing — except in a full outer join, where
+ * both sides keep such rows and, as in Spark (whose state compares key rows byte for byte),
+ * null keys match each other (checked on PySpark 4.0.1).
  */
 import { type ColumnBatch, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
 import { compileExpr } from "../../expr/compile.js";
@@ -127,7 +129,7 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
             continue;
           }
           const key = stateKey(keyValues);
-          rows.push({ row, key, keyValues, candidates: nullKey ? [] : theirs.get(key) });
+          rows.push({ row, key, keyValues, candidates: theirs.get(key) });
         }
         // The predicates over both sides, evaluated once over every candidate pair of the batch.
         const pairs: [number, StoredRow][] = [];
