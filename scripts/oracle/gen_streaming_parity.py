@@ -94,7 +94,8 @@ def run(spark, sc):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def main():
+def local_spark():
+    """The oracle session: local[1], UTC, one shuffle partition (as Sluice's single partition)."""
     spark = (
         SparkSession.builder.master("local[1]")
         .config("spark.ui.enabled", "false")
@@ -103,6 +104,11 @@ def main():
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def main():
+    spark = local_spark()
     with open(SCENARIOS) as h:
         scenarios = json.load(h)
     # With scenario-name prefixes as arguments, only those are re-run; the others keep their

@@ -57,6 +57,9 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
         case "join":
           checkJoin(p, outputMode);
           break;
+        case "union":
+          if (p.inputs.some((c) => !isStreamingPlan(c))) fail("STREAMING_UNION_WITH_BATCH", "Union between streaming and batch DataFrames/Datasets is not supported. Join the stream with the static DataFrame instead, or read both as streams.");
+          break;
         case "watermark":
           // Spark ≥ 3.4 (statefulOperator.allowMultiple=true): one watermark definition per input.
           if (hasWatermarkBelow(p)) {
@@ -115,6 +118,14 @@ function usesRowId(e: RExpr): boolean {
     default:
       return false;
   }
+}
+
+/** Spark's checkForBatch: what a batch query (no streaming source) must not contain. */
+export function checkBatchPlan(plan: ResolvedPlan): void {
+  if (plan.kind === "dropDuplicates" && plan.withinWatermark) {
+    fail("DEDUPLICATE_WITHIN_WATERMARK_ON_BATCH", "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets. Use dropDuplicates() on a batch DataFrame.");
+  }
+  for (const c of resolvedChildren(plan)) checkBatchPlan(c);
 }
 
 /**

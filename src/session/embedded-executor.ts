@@ -11,7 +11,7 @@ import type { EvalContext } from "../expr/function-types.js";
 import { analyze } from "../plan/analyzer.js";
 import type { AnalyzerEnv } from "../plan/analyzer-env.js";
 import { formatLogicalPlan } from "../plan/explain.js";
-import { unboundedStateOperators } from "../plan/streaming-checks.js";
+import { checkBatchPlan, unboundedStateOperators } from "../plan/streaming-checks.js";
 import type { DataSourceSpec, LogicalPlan } from "../plan/logical-plan.js";
 import type { RScan, ResolvedPlan } from "../plan/resolved-plan.js";
 import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPlan } from "../physical/execution-plan.js";
@@ -117,6 +117,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
     currentTimestampUs?: number,
   ): ExecutionPlan {
+    if (!scanOverride) checkBatchPlan(resolved);
     const required = requiredScanColumns(resolved);
     const filters = scanFilters(resolved);
     return createPhysicalPlan(resolved, {

@@ -37,6 +37,11 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "spark.sql.ansi.enabled": { default: () => "true", validate: bool, doc: "ANSI SQL mode (on by default, as in Spark 4)." },
   "spark.sql.caseSensitive": { default: () => "false", validate: bool, doc: "Case-sensitive name resolution." },
   "spark.sql.shuffle.partitions": { default: () => "1", validate: posInt, doc: "Partitions for stateful operators." },
+  "spark.sql.streaming.multipleWatermarkPolicy": {
+    default: () => "min",
+    validate: (v) => (["min", "max"].includes(v.toLowerCase()) ? undefined : "Invalid value for 'spark.sql.streaming.multipleWatermarkPolicy'. Valid values are 'min' and 'max'"),
+    doc: "How the global watermark combines several inputs' watermarks: min (default) or max.",
+  },
   "spark.sql.files.ignoreMissingFiles": { default: () => "false", validate: bool, doc: "Default of the file readers' ignoreMissingFiles option: skip listed files deleted before they are read." },
   "spark.sql.files.ignoreCorruptFiles": { default: () => "false", validate: bool, doc: "Default of the file readers' ignoreCorruptFiles option: skip the rest of a file that cannot be read." },
   "spark.ui.enabled": { default: () => "true", validate: bool, doc: "Serve the web UI (src/ui) while the session runs (docs/ui.md)." },

@@ -30,6 +30,7 @@ describe("StreamSuite: streaming limit", () => {
       startStream(),
       addData(input, ...range(4, 6)),
       checkAnswer(...range(1, 4)),
+      assertNumStateRows([1], [1]),
       addData(input, ...range(7, 9)),
       checkAnswer(...range(1, 4)),
       assertNumStateRows([1], [0]),

@@ -5,7 +5,8 @@
  *   2. emit a row when its key is not in state, then remember the key — with its event time
  *      (dropDuplicates: the event time is one of the keys) or its expiry = event time + delay
  *      (withinWatermark: state lives until the watermark passes the expiry), both in µs;
- *   3. evict state whose event time / expiry ≤ this batch's watermark; commit the store.
+ *   3. evict state whose event time / expiry ≤ this batch's watermark; commit the store, reporting
+ *      the duplicates dropped as Spark's custom metric numDroppedDuplicateRows.
  * Without a watermark on a key, dedup state grows without bound (as in Spark; flagged at start).
  */
 import { type ColumnBatch, filterBatch, getValue } from "../../columnar/column-batch.js";
@@ -56,6 +57,7 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
     const store = await provider.getStore(state.batchId);
     const t0 = performance.now();
     let dropped = 0;
+    let duplicates = 0;
     const useWatermark = state.hasWatermark && spec.eventTimeIndex !== undefined;
     const encoder = new GroupKeyEncoder(spec.keys.map((k) => this.child.schema.fields[k]!.type), { keepKeys: false });
     let decided: Uint8Array = new Uint8Array(1024);
@@ -75,11 +77,17 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
           continue;
         }
         const gid = gids[i]!;
-        if (decided[gid] === 1) continue; // already kept or known duplicate in this batch
+        if (decided[gid] === 1) {
+          duplicates++; // its key was kept or found in state earlier in this batch
+          continue;
+        }
         decided = ensure(decided, gid);
         decided[gid] = 1;
         const key = stateKey(keyCols.map((c) => getValue(c, i)));
-        if (store.get(key) !== undefined) continue;
+        if (store.get(key) !== undefined) {
+          duplicates++;
+          continue;
+        }
         store.put(key, [within ? (tUs ?? 0) + spec.withinWatermarkDelayMs! * 1000 : (tUs ?? 0)]);
         keep[i] = 1;
       }
@@ -97,7 +105,7 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
       for (const k of evict) store.remove(k);
     }
     const removalMs = performance.now() - t1;
-    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: within ? "dedupeWithinWatermark" : "dedupe", updateMs, removalMs, droppedByWatermark: dropped, customMetrics: { numDroppedDuplicateRows: 0 } });
+    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: within ? "dedupeWithinWatermark" : "dedupe", updateMs, removalMs, droppedByWatermark: dropped, customMetrics: { numDroppedDuplicateRows: duplicates } });
   }
 }
 

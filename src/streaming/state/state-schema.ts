@@ -28,12 +28,15 @@ export function checkStateSchema(dir: string, id: StateStoreId, schema: StateSch
   } catch (e) {
     throw corrupt(kind, file, `corrupt: ${(e as Error).message}`);
   }
-  if (stored.keySchema !== current.keySchema || stored.valueSchema !== current.valueSchema) {
+  // Spark's error classes and words (StateSchemaCompatibilityChecker), then both layouts and the fix.
+  for (const part of ["key", "value"] as const) {
+    const [was, now] = part === "key" ? [stored.keySchema, current.keySchema] : [stored.valueSchema, current.valueSchema];
+    if (was === now) continue;
     const ddl = (j: string): string => StructType.fromJson(j).toDDL();
     throw new SluiceError(
       "analysis",
-      "STATE_SCHEMA_INCOMPATIBLE",
-      `The state of operator ${id.operatorId} was written with key (${ddl(stored.keySchema)}) and value (${ddl(stored.valueSchema)}), but the query now needs key (${ddl(current.keySchema)}) and value (${ddl(current.valueSchema)}). Revert the change to the stateful part of the query or start from a new checkpointLocation.`,
+      `STATE_STORE_${part.toUpperCase()}_SCHEMA_NOT_COMPATIBLE`,
+      `[STATE_STORE_${part.toUpperCase()}_SCHEMA_NOT_COMPATIBLE] Provided ${part} schema does not match existing state ${part} schema. The state of operator ${id.operatorId} was written with ${part} (${ddl(was)}), but the query now needs ${part} (${ddl(now)}). Revert the change to the stateful part of the query or start from a new checkpointLocation.`,
       { file },
     );
   }

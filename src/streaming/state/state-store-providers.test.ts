@@ -177,7 +177,7 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     await expect(q1.getStore(1)).rejects.toMatchObject({ code: "STATE_VERSION_MISSING" });
     await q1.close();
     expect(() => make(id, { ...schema, valueSchema: StructType.fromDDL("n INT") }, conf)).toThrowError(
-      expect.objectContaining({ code: "STATE_SCHEMA_INCOMPATIBLE", message: expect.stringContaining("n INT") }),
+      expect.objectContaining({ code: "STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE", message: expect.stringContaining("n INT") }),
     );
     writeFileSync(join(storeDir(id), "1.delta"), "garbage");
     const q2 = make(id, schema, conf);
