@@ -104,6 +104,11 @@ describe("kafka sink: exactly-once with kafka.transactional=true", () => {
     expect(committed.map((r) => r.value).sort()).toEqual(Array.from({ length: n }, (_, i) => `V${i}`).sort());
     // Uncommitted reads show what the killed runs left behind (aborted, so hidden above).
     expect((await readTopic(outTopic, false)).length).toBeGreaterThanOrEqual(n);
+    // Sluice's own source skips aborted transactions and markers the same way under read_committed.
+    const sluiceRead = async (isolation: string) =>
+      (await spark.read.format("kafka").options(await sinkOpts({ subscribe: outTopic, "kafka.isolation.level": isolation })).load().selectExpr("CAST(value AS STRING) AS v").collect()).map((r) => r.v as string);
+    expect((await sluiceRead("read_committed")).sort()).toEqual(committed.map((r) => r.value).sort());
+    expect((await sluiceRead("read_uncommitted")).length).toBe((await readTopic(outTopic, false)).length);
   }, 240_000);
 
   it("a restarted query fences a zombie producer of the same query and aborts what it left open", async () => {
