@@ -22,7 +22,7 @@ const rows = (sql: string): string[] => pg.psql(sql).trim().split("\n").filter(B
 
 beforeAll(async () => {
   pg = await startPostgres();
-});
+}, 120_000);
 afterAll(async () => {
   await spark.stop();
   await pg?.stop();

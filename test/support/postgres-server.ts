@@ -79,7 +79,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       psqlRun("SELECT 1");
       break;
     } catch (e) {
-      if (i > 200) throw new Error(`postgres did not accept connections: ${log}`, { cause: e });
+      if (i > 1200) throw new Error(`postgres did not accept connections: ${log}`, { cause: e });
       await sleep(50);
     }
   }

@@ -29,7 +29,8 @@ export interface JdbcRelation {
 /** Ask PostgreSQL for the relation's columns (`SELECT * FROM <table> WHERE 1=0`, as Spark's getSchemaQuery). */
 export function resolveJdbcRelation(options: JdbcReadOptions): JdbcRelation {
   const columns = describeSync(options.connection, `SELECT * FROM ${options.table} WHERE 1=0`, `resolving the schema of ${options.tableOrQuery}`);
-  const schema = new StructType(columns.map((c) => StructField(c.name, columnType(c), !c.notNull)));
+  // Every column is nullable, as in Spark (JdbcUtils.getSchema with alwaysNullable on reads).
+  const schema = new StructType(columns.map((c) => StructField(c.name, columnType(c), true)));
   return { options, schema, columns };
 }
 

@@ -12,7 +12,8 @@
  * Writing (PostgresDialect.getJDBCType, then JdbcUtils.getCommonJDBCType):
  *   STRING → TEXT · BINARY → BYTEA · BOOLEAN → BOOLEAN · FLOAT → FLOAT4 · DOUBLE → FLOAT8 ·
  *   INT → INTEGER · BIGINT → BIGINT · DECIMAL(p,s) → NUMERIC(p,s) · DATE → DATE ·
- *   TIMESTAMP → TIMESTAMP · ARRAY<atomic> → element type + "[]"; MAP and STRUCT are refused.
+ *   TIMESTAMP → TIMESTAMP WITH TIME ZONE (Spark 4) · ARRAY<atomic> → element type + "[]"; MAP and
+ *   STRUCT are refused. Every column reads as nullable (Spark's JDBC schema is always nullable).
  * Timestamps without a time zone are wall-clock times in the session time zone both ways, as the
  * JDBC driver reads and writes them in the JVM's zone (Spark's default session zone).
  */
@@ -113,7 +114,8 @@ export function pgTypeOf(t: DataType, column: string): string {
     case "date":
       return "DATE";
     case "timestamp":
-      return "TIMESTAMP";
+      // Spark 4's PostgresDialect (recorded on PySpark 4.0.1: test/jdbc/golden/jdbc_parity.json).
+      return "TIMESTAMP WITH TIME ZONE";
     case "array":
       if (t.elementType.kind !== "array" && t.elementType.kind !== "map" && t.elementType.kind !== "struct" && t.elementType.kind !== "null") return `${pgTypeOf(t.elementType, column)}[]`;
       break;

@@ -5,9 +5,8 @@
  * thread waits on an Atomics cell; the worker posts its answer on a MessageChannel that is read
  * with receiveMessageOnPort.
  *   1. start the worker with the driver's path, the connection config and the query;
- *   2. the worker connects, runs the query, looks its columns' types up in pg_type and their
- *      NOT NULL flags in pg_attribute, posts the columns (or the error's message and SQLSTATE),
- *      sets the cell and ends;
+ *   2. the worker connects, runs the query, looks its columns' types up in pg_type, posts the
+ *      columns (or the error's message and SQLSTATE), sets the cell and ends;
  *   3. this thread wakes, reads the message, and terminates the worker.
  */
 import { createRequire } from "node:module";
@@ -16,30 +15,23 @@ import { SluiceError } from "../../common/errors.js";
 import type { ConnectionConfig } from "./jdbc-options.js";
 import { clientConfig, pgError, sessionSetup } from "./pg-client.js";
 
-/** A column of a relation as PostgreSQL describes it: its type, and whether it is NOT NULL. */
+/** A column of a relation as PostgreSQL describes it: its name and type. */
 export interface DescribedColumn {
   readonly name: string;
   readonly dataTypeID: number;
   /** The type modifier (numeric precision and scale, varchar length); -1 when none. */
   readonly dataTypeModifier: number;
-  readonly tableID: number;
-  readonly columnID: number;
   /** pg_type.typname; for a domain, its base type's name (as the JDBC driver reports it). */
   readonly typeName: string;
   /** The element type's name when the column is an array, else "". */
   readonly elementTypeName: string;
-  /** pg_type.typtype of the (base) type: b base, e enum, c composite, r range, ... */
-  readonly typeType: string;
-  /** The column is a table column declared NOT NULL. */
-  readonly notNull: boolean;
 }
 
 // Plain JavaScript: runs in the worker without the TypeScript loader.
 const WORKER = `
 const { workerData } = require("node:worker_threads");
 const { pgPath, config, setup, sql, cell, port } = workerData;
-const TYPES = "SELECT t.oid::text, COALESCE(b.typname, t.typname), COALESCE(e.typname, ''), COALESCE(b.typtype, t.typtype)::text FROM pg_type t LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype LEFT JOIN pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem WHERE t.oid::text = ANY($1::text[])";
-const NOT_NULL = "SELECT attrelid::text, attnum::text FROM pg_attribute WHERE attrelid::text = ANY($1::text[]) AND attnum > 0 AND attnotnull";
+const TYPES = "SELECT t.oid::text, COALESCE(b.typname, t.typname), COALESCE(e.typname, '') FROM pg_type t LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype LEFT JOIN pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem WHERE t.oid::text = ANY($1::text[])";
 const pg = require(pgPath);
 const raw = { getTypeParser: () => (v) => v };
 (async () => {
@@ -52,13 +44,10 @@ const raw = { getTypeParser: () => (v) => v };
     const oids = [...new Set(r.fields.map((f) => String(f.dataTypeID)))];
     const types = await client.query({ text: TYPES, values: [oids], rowMode: "array", types: raw });
     const byOid = new Map(types.rows.map((t) => [t[0], t]));
-    const tables = [...new Set(r.fields.filter((f) => f.tableID).map((f) => String(f.tableID)))];
-    const nn = tables.length === 0 ? [] : (await client.query({ text: NOT_NULL, values: [tables], rowMode: "array", types: raw })).rows;
-    const notNull = new Set(nn.map((x) => x[0] + "." + x[1]));
     port.postMessage({ ok: r.fields.map((f) => {
       const t = byOid.get(String(f.dataTypeID)) ?? [];
-      return { name: f.name, dataTypeID: f.dataTypeID, dataTypeModifier: f.dataTypeModifier, tableID: f.tableID, columnID: f.columnID,
-        typeName: t[1] ?? "", elementTypeName: t[2] ?? "", typeType: t[3] ?? "", notNull: notNull.has(f.tableID + "." + f.columnID) };
+      return { name: f.name, dataTypeID: f.dataTypeID, dataTypeModifier: f.dataTypeModifier,
+        typeName: t[1] ?? "", elementTypeName: t[2] ?? "" };
     }) });
   } catch (e) {
     port.postMessage({ error: { message: String(e && e.message || e), code: e && e.code } });
