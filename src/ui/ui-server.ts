@@ -52,7 +52,10 @@ export async function startWebUiServer(opts: WebUiServerOptions): Promise<WebUiS
     handle(opts, req, res).catch((e: unknown) => send(res, 500, "text/plain; charset=utf-8", `Internal error: ${(e as Error).message}\n`));
   });
   const port = await listen(server, opts);
-  if (!opts.keepProcessAlive) server.unref();
+  if (!opts.keepProcessAlive) {
+    server.unref();
+    server.on("connection", (socket) => socket.unref()); // an open browser tab does not keep it alive either
+  }
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${host}:${port}`,
