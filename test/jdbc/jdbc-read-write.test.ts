@@ -73,6 +73,29 @@ describe("reading PostgreSQL types with Spark's mapping (PostgresDialect)", () =
   });
 });
 
+describe("time zones", () => {
+  it("a TIMESTAMP column is a wall clock in the session time zone, TIMESTAMPTZ an instant, both ways and in pushed filters", async () => {
+    pg.psql("CREATE TABLE tzt (id int, ts timestamp, tz timestamptz); INSERT INTO tzt VALUES (1, '2024-07-01 12:00:00', '2024-07-01 12:00:00+00'), (2, '2024-07-01 16:00:00', NULL)");
+    spark.conf.set("spark.sql.session.timeZone", "America/New_York");
+    try {
+      const df = read("tzt");
+      const r = byId(await df.collect())[0]!;
+      expect((r.ts as Date).toISOString()).toBe("2024-07-01T16:00:00.000Z");
+      expect((r.tz as Date).toISOString()).toBe("2024-07-01T12:00:00.000Z");
+      const at = new Date("2024-07-01T16:00:00Z");
+      const pushed = df.filter(col("ts").eq(at));
+      expect(pushed.explainString("simple")).toContain(`PushedFilters: ["ts" = '2024-07-01 12:00:00-04:00:00']`);
+      expect((await pushed.collect()).map((x) => x.id)).toEqual([1]);
+      await df.select("id", "ts").write.jdbc(pg.jdbcUrl, "tzw", "overwrite", creds());
+      expect(pg.psql("SELECT ts FROM tzw ORDER BY id").trim().split("\n")).toEqual(["2024-07-01 16:00:00+00", "2024-07-01 20:00:00+00"]);
+      await df.select("id", "ts").write.jdbc(pg.jdbcUrl, "tzt", "append", creds());
+      expect(pg.psql("SELECT ts FROM tzt WHERE tz IS NULL ORDER BY ts").trim().split("\n")).toEqual(["2024-07-01 12:00:00", "2024-07-01 16:00:00", "2024-07-01 16:00:00"]);
+    } finally {
+      spark.conf.set("spark.sql.session.timeZone", "UTC");
+    }
+  });
+});
+
 describe("partitioned reads (partitionColumn, lowerBound, upperBound, numPartitions)", () => {
   it("equal the unpartitioned read for any bounds, including NULL keys and rows outside the bounds", async () => {
     const all = await read("nums").collect();
