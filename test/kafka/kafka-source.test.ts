@@ -101,7 +101,7 @@ describe("kafka source: streaming, with a restart in the middle", () => {
     expect(loggedOffsets(r.chk)).toEqual({ [topic]: { "0": 3, "1": 4 } });
   });
 
-  it("subscribePattern picks up a matching topic created while running; new partitions too", async () => {
+  it("subscribePattern picks up a matching topic and new partitions created while the query was stopped", async () => {
     const base = topicName("pat");
     await createTopic(`${base}-a`);
     await produce(`${base}-a`, records("a", 1));
@@ -114,6 +114,20 @@ describe("kafka source: streaming, with a restart in the middle", () => {
     });
     expect(r.all).toEqual(["a0", "a1-0", "b0"]);
     expect(loggedOffsets(r.chk)).toEqual({ [`${base}-a`]: { "0": 1, "1": 1 }, [`${base}-b`]: { "0": 1 } });
+  });
+
+  it("picks up new partitions and newly matching topics while running", async () => {
+    const base = topicName("live");
+    await createTopic(`${base}-a`);
+    const { q, table } = await startQuery({ subscribePattern: `${base}-.*`, startingOffsets: "earliest" }, tmp());
+    await q.processAllAvailable();
+    await addPartitions(`${base}-a`, 2);
+    await produce(`${base}-a`, records("p1-", 2, 1));
+    await createTopic(`${base}-b`);
+    await produce(`${base}-b`, records("b", 1));
+    for (let i = 0; i < 50 && (await values(table)).length < 3; i++) await q.processAllAvailable();
+    expect(await values(table)).toEqual(["b0", "p1-0", "p1-1"]);
+    await q.stop();
   });
 
   it("maxOffsetsPerTrigger caps each batch; the cap holds after the restart", async () => {
