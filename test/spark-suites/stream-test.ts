@@ -179,7 +179,8 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
         case "fail": {
           // A plan Sluice refuses at start() fails here too (Spark fails it in its first batch).
           const err = await (q ? Promise.resolve(q) : start()).then(
-            (query) => query.awaitTermination().then(() => null),
+            // processAllAvailable rejects once the query failed; a query still running after it did not fail.
+            (query) => query.processAllAvailable().then(() => (query.isActive ? null : query.awaitTermination().then(() => null))),
             (e: unknown) => e,
           ).catch((e: unknown) => e) as (Error & { code?: string }) | null;
           if (!err) fail("expected the query to fail, it ended without error");
