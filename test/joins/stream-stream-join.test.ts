@@ -123,6 +123,34 @@ describe("stream-stream joins", () => {
     );
   });
 
+  it("a USING join shows the key once; aliases qualify columns across the join", async () => {
+    const l = spark.memoryStream("k INT, t TIMESTAMP, v STRING");
+    const r = spark.memoryStream("k INT, t TIMESTAMP, w STRING");
+    const a = l.toDF().withWatermark("t", "10 seconds").alias("a");
+    const b = r.toDF().withWatermark("t", "10 seconds").alias("b");
+    const using = a.join(b, "k").select("k", "v", "w");
+    await testStream(spark, using, {}, AddData(l, { k: 1, t: t(1), v: "x" }), AddData(r, { k: 1, t: t(2), w: "y" }, { k: 2, t: t(2), w: "z" }), CheckAnswer({ k: 1, v: "x", w: "y" }));
+    const l2 = spark.memoryStream("k INT, t TIMESTAMP, v STRING");
+    const r2 = spark.memoryStream("k INT, t TIMESTAMP, w STRING");
+    const qualified = l2
+      .toDF()
+      .withWatermark("t", "10 seconds")
+      .alias("a")
+      .join(r2.toDF().withWatermark("t", "10 seconds").alias("b"), expr("a.k = b.k AND b.t BETWEEN a.t AND a.t + INTERVAL 5 SECONDS"), "left_outer")
+      .selectExpr("a.k AS k", "a.t AS at", "b.w AS w");
+    await testStream(
+      spark,
+      qualified,
+      {},
+      AddData(l2, { k: 1, t: t(1), v: "x" }, { k: 2, t: t(1), v: "y" }),
+      AddData(r2, { k: 1, t: t(3), w: "m" }),
+      CheckNewAnswer({ k: 1, at: t(1), w: "m" }),
+      AddData(l2, { k: 9, t: t(40) }),
+      AddData(r2, { k: 9, t: t(40) }),
+      CheckNewAnswer({ k: 2, at: t(1), w: null }, { k: 9, at: t(40), w: null }),
+    );
+  });
+
   it("explain() flags an inner join whose state is never evicted, and not a bounded one", () => {
     const l = spark.memoryStream("lk INT, lt TIMESTAMP");
     const r = spark.memoryStream("rk INT, rt TIMESTAMP");
