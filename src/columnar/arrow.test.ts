@@ -13,7 +13,7 @@ const rows = [
     s: "héllo",
     b: true,
     i: -5,
-    l: -9007199254740991,
+    l: -9223372036854775808n,
     f: 1.5,
     d: 2.25,
     dec: -123.45,
@@ -25,7 +25,7 @@ const rows = [
     st: { x: 7, y: ["a", null] },
   },
   { s: null, b: null, i: null, l: null, f: null, d: null, dec: null, dt: null, ts: null, bin: null, arr: null, m: null, st: null },
-  { s: "", b: false, i: 2147483647, l: 3_000_000_000, f: -0.5, d: NaN, dec: 0.01, dt: new Date(0), ts: new Date("2024-01-01T10:00:00Z"), bin: new Uint8Array(), arr: [], m: new Map(), st: { x: null, y: null } },
+  { s: "", b: false, i: 2147483647, l: 3_000_000_000n, f: -0.5, d: NaN, dec: 0.01, dt: new Date(0), ts: new Date("2024-01-01T10:00:00Z"), bin: new Uint8Array(), arr: [], m: new Map(), st: { x: null, y: null } },
 ];
 
 describe("Arrow bridge", () => {
@@ -44,7 +44,7 @@ describe("Arrow bridge", () => {
     const table = batchesToArrow(schema, [batch, batch]);
     expect(table.numRows).toBe(6);
     // Arrow's own readers see the same values.
-    expect(table.getChild("l")!.get(0)).toBe(-9007199254740991n);
+    expect(table.getChild("l")!.get(0)).toBe(-9223372036854775808n);
     expect(table.getChild("ts")!.get(0)).toBe(-877) // arrow-js reads timestamps as epoch ms;
     expect(table.getChild("s")!.get(0)).toBe("héllo");
     const back = arrowToBatch(table);
@@ -76,8 +76,8 @@ describe("Arrow bridge", () => {
     const b = arrowToBatch(t);
     expect(b.schema.toDDL()).toBe("i8 INT NOT NULL, u32 BIGINT NOT NULL, i64 BIGINT NOT NULL, f32 FLOAT NOT NULL");
     expect(batchToRows(b)).toEqual([
-      { i8: 1, u32: 4294967295, i64: -5, f32: 1.5 },
-      { i8: -2, u32: 0, i64: 2 ** 40, f32: 2 },
+      { i8: 1, u32: 4294967295n, i64: -5n, f32: 1.5 },
+      { i8: -2, u32: 0n, i64: 2n ** 40n, f32: 2 },
     ]);
   });
 

@@ -8,8 +8,9 @@
  * Arrow → Spark: int8/int16/uint8/uint16/int32 → INT, uint32/int64 → BIGINT, uint64 → DECIMAL(20,0),
  * float16/float32 → FLOAT, large_utf8/utf8_view → STRING, timestamp of any unit or zone → µs UTC,
  * date64 → DATE, dictionary → its value type.
- * Numeric columns move as typed-array copies (no per-row objects); 64-bit integers go through
- * 32-bit word pairs so no BigInt is created per value; strings are hand-built Utf8 buffers.
+ * Numeric columns move as typed-array copies (no per-row objects): BIGINT is a BigInt64Array on
+ * both sides (exact); timestamps go through 32-bit word pairs so no BigInt is created per value;
+ * strings are hand-built Utf8 buffers.
  */
 import * as arrow from "apache-arrow";
 import { SluiceError } from "../common/errors.js";
@@ -257,6 +258,7 @@ export function vectorToArrowData(v: Vector): arrow.Data {
     case "double":
       return arrow.makeData({ ...base, type: type as arrow.Float64, data: v.values as Float64Array });
     case "bigint":
+      return arrow.makeData({ ...base, type: type as arrow.Int64, data: (v.values as BigInt64Array).subarray(0, n) });
     case "timestamp":
       return arrow.makeData({ ...base, type: type as arrow.Int64, data: toInt64Words(v.values as Float64Array, n) });
     case "decimal":
@@ -396,8 +398,14 @@ export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpa
     case arrow.Type.Int: {
       const it = t as arrow.Int;
       const vals = d.values as ArrayBufferView & ArrayLike<number>;
+      if (type.kind === "bigint") {
+        if (it.bitWidth === 64 && it.isSigned) return makeVector(type, (d.values as BigInt64Array).slice(off, off + n), validity);
+        const src = (d.values as ArrayLike<number>) as Int32Array;
+        const out = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) out[i] = BigInt(src[off + i]!);
+        return makeVector(type, out, validity);
+      }
       if (it.bitWidth === 64) return makeVector(type, int64ToNumbers(vals, off, n, it.isSigned), validity);
-      if (type.kind === "bigint") return makeVector(type, Float64Array.from((d.values as Uint32Array).subarray(off, off + n)), validity);
       return makeVector(type, Int32Array.from((d.values as Int32Array).subarray(off, off + n)), validity);
     }
     case arrow.Type.Float: {

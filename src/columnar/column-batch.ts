@@ -6,7 +6,7 @@ import { internalError } from "../common/errors.js";
 import type { DataType } from "../types/data-type.js";
 import { StructType } from "../types/struct-type.js";
 import { fromRowValue, toRowValue } from "./values.js";
-import { type Vector, allocValues, makeVector, storageOf } from "./vector.js";
+import { type Vector, allocValues, makeVector, storageOf, toInt64 } from "./vector.js";
 
 export interface ColumnBatch {
   readonly schema: StructType;
@@ -79,7 +79,7 @@ export class VectorBuilder {
       else if (this.storage === "obj") (this.values as unknown[])[this.n] = null;
     } else {
       this.validity[this.n] = 1;
-      (this.values as unknown[])[this.n] = this.storage === "bool" ? (x ? 1 : 0) : x;
+      (this.values as unknown[])[this.n] = this.storage === "bool" ? (x ? 1 : 0) : this.storage === "i64" ? toInt64(x) : x;
     }
     this.n++;
   }

@@ -1,11 +1,13 @@
 /**
  * Engine values vs row values.
- * Engine value of a type: boolean → boolean; int/bigint/float/double → number; decimal → unscaled
+ * Engine value of a type: boolean → boolean; int/float/double → number; bigint → bigint (exact
+ * int64); decimal → unscaled
  * number (value × 10^scale); date → days since 1970-01-01; timestamp → µs since the epoch (UTC);
  * string → string; binary → Uint8Array; array → engine value[]; struct → object keyed by field
  * name; map → Map. Null is `null` everywhere.
  * Row values (what users see, API.md "Rows are plain objects"): as above, except decimal → number,
- * date and timestamp → Date, BIGINT may arrive as bigint.
+ * date and timestamp → Date; BIGINT is a `bigint` both ways (input also accepts a safe-integer
+ * number; an unsafe one is refused, since it was already rounded before it reached us).
  */
 import { inputError } from "../common/errors.js";
 import { type DataType, simpleString } from "../types/data-type.js";
@@ -64,8 +66,14 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
       if (typeof v === "number" && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
       return bad(t, v, field);
     case "bigint":
-      if (typeof v === "bigint") return Number(v);
-      if (typeof v === "number" && Number.isInteger(v)) return v;
+      if (typeof v === "bigint") return v >= -(2n ** 63n) && v < 2n ** 63n ? v : bad(t, v, field);
+      if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
+      if (typeof v === "number" && Number.isInteger(v))
+        throw inputError(
+          "UNSAFE_BIGINT_NUMBER",
+          `Value ${v} of field \`${field ?? "?"}\` is a JS number beyond 2^53, so it may already have been rounded; pass BIGINT values past Number.MAX_SAFE_INTEGER as a bigint (e.g. ${BigInt(v)}n)`,
+          { field, value: String(v), type: "bigint" },
+        );
       return bad(t, v, field);
     case "float":
       return typeof v === "number" ? Math.fround(v) : bad(t, v, field);
@@ -109,4 +117,12 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
       return out;
     }
   }
+}
+
+/**
+ * JSON.stringify where a `bigint` becomes a JSON number of its exact digits (JSON.stringify alone
+ * throws on bigint; Number() would round past 2^53). Used for Delta stats and row comparisons.
+ */
+export function exactJson(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) => (typeof v === "bigint" ? `\u0000INT64:${v}` : v)).replace(/"\\u0000INT64:(-?\d+)"/g, "$1");
 }

@@ -3,13 +3,16 @@
  * when every row is valid). Values at invalid positions are unspecified (0, "" or null).
  *
  * Storage by type (see types/data-type.ts): boolean → Uint8Array; int, date → Int32Array;
- * bigint, double, timestamp (µs), decimal (unscaled) → Float64Array; float → Float32Array;
+ * bigint → BigInt64Array (engine value: a JS `bigint`, exact over the whole int64 range, as Spark's
+ * LongType; Arrow JS and Parquet INT64 use the same layout, so no value ever passes through a
+ * double); double, timestamp (µs), decimal (unscaled) → Float64Array; float → Float32Array;
  * string → string[]; binary, array, struct, map → unknown[] holding JS values
  * (Uint8Array, arrays, plain objects keyed by field name, Map).
  */
+import { internalError } from "../common/errors.js";
 import type { DataType } from "../types/data-type.js";
 
-export type VectorValues = Uint8Array | Int32Array | Float64Array | Float32Array | string[] | unknown[];
+export type VectorValues = Uint8Array | Int32Array | BigInt64Array | Float64Array | Float32Array | string[] | unknown[];
 
 export interface Vector {
   readonly type: DataType;
@@ -19,7 +22,7 @@ export interface Vector {
 }
 
 /** Which storage a type uses. */
-export type Storage = "bool" | "i32" | "f64" | "f32" | "str" | "obj";
+export type Storage = "bool" | "i32" | "i64" | "f64" | "f32" | "str" | "obj";
 
 export function storageOf(t: DataType): Storage {
   switch (t.kind) {
@@ -29,6 +32,7 @@ export function storageOf(t: DataType): Storage {
     case "date":
       return "i32";
     case "bigint":
+      return "i64";
     case "double":
     case "timestamp":
     case "decimal":
@@ -49,6 +53,8 @@ export function allocValues(t: DataType, n: number): VectorValues {
       return new Uint8Array(n);
     case "i32":
       return new Int32Array(n);
+    case "i64":
+      return new BigInt64Array(n);
     case "f64":
       return new Float64Array(n);
     case "f32":
@@ -60,8 +66,21 @@ export function allocValues(t: DataType, n: number): VectorValues {
   }
 }
 
+/**
+ * A vector over `values`. A BIGINT vector must hold a BigInt64Array; kernels that compute
+ * BIGINT results as (safe-integer) numbers, such as row ids or lengths, may hand in other
+ * storage and it is converted here exactly (a non-integer is an internal error, never rounded).
+ */
 export function makeVector(type: DataType, values: VectorValues, validity: Uint8Array | null = null): Vector {
+  if (type.kind === "bigint" && !(values instanceof BigInt64Array)) values = toInt64Array(values, validity);
   return { type, length: values.length, values, validity };
+}
+
+function toInt64Array(values: VectorValues, validity: Uint8Array | null): BigInt64Array {
+  const out = new BigInt64Array(values.length);
+  const src = values as ArrayLike<unknown>;
+  for (let i = 0; i < out.length; i++) if (validity === null || validity[i] === 1) out[i] = src[i] === null || src[i] === undefined ? 0n : toInt64(src[i]);
+  return out;
 }
 
 export const isValid = (v: Vector, i: number): boolean => v.validity === null || v.validity[i] === 1;
@@ -82,6 +101,18 @@ export function nullVector(type: DataType, n: number): Vector {
 export function constantVector(type: DataType, value: unknown, n: number): Vector {
   if (value === null || value === undefined) return nullVector(type, n);
   const values = allocValues(type, n);
-  (values as unknown[]).fill(value as never);
+  (values as unknown[]).fill((values instanceof BigInt64Array ? toInt64(value) : value) as never);
   return makeVector(type, values, null);
+}
+
+/**
+ * A BIGINT engine value from a kernel result: bigints pass through, integral numbers convert
+ * exactly (a number is only ever handed in for results that are safe integers, e.g. a length or
+ * a count); anything else is an internal error, never a silent rounding.
+ */
+export function toInt64(x: unknown): bigint {
+  if (typeof x === "bigint" && x >= -(2n ** 63n) && x < 2n ** 63n) return x;
+  if (typeof x === "number" && Number.isInteger(x) && x >= -(2 ** 63) && x < 2 ** 63) return BigInt(x);
+  if (typeof x === "boolean") return x ? 1n : 0n;
+  throw internalError(`BIGINT value expected, got ${typeof x} ${String(x)} (not an integer in the int64 range)`);
 }

@@ -442,11 +442,15 @@ export class DataFrame {
   async toArray(): Promise<Row[]> {
     return this.collect();
   }
-  /** Number of rows; planned as `groupBy().count()` as Spark does, so scans read no more than needed. */
+  /**
+   * Number of rows, as a JS number (a row count is far below 2^53; the `count` column of
+   * `groupBy().count()` is BIGINT and so a bigint). Planned as `groupBy().count()` as Spark does,
+   * so scans read no more than needed.
+   */
   async count(): Promise<number> {
     this.assertBatch("count");
     const [row] = await this.groupBy().count().collect();
-    return row!.count as number;
+    return Number(row!.count as bigint);
   }
   async take(n: number): Promise<Row[]> {
     this.assertBatch("take");

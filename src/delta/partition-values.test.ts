@@ -8,7 +8,8 @@ describe("partition values", () => {
     expect(parsePartitionValue("", StringType, "c")).toBeNull();
     expect(parsePartitionValue(null, IntegerType, "c")).toBeNull();
     expect(parsePartitionValue("42", IntegerType, "c")).toBe(42);
-    expect(parsePartitionValue("-7", LongType, "c")).toBe(-7);
+    expect(parsePartitionValue("-7", LongType, "c")).toBe(-7n);
+    expect(parsePartitionValue("9223372036854775807", LongType, "c")).toBe(9223372036854775807n);
     expect(parsePartitionValue("true", BooleanType, "c")).toBe(true);
     expect(parsePartitionValue("1.5", DoubleType, "c")).toBe(1.5);
     expect(parsePartitionValue("12.30", DecimalType(5, 2), "c")).toBe(1230);

@@ -27,11 +27,15 @@ export function parsePartitionValue(text: string | null | undefined, type: DataT
       const l = text.toLowerCase();
       return l === "true" ? true : l === "false" ? false : fail();
     }
-    case "int":
-    case "bigint": {
+    case "int": {
       if (!/^[+-]?\d+$/.test(text)) return fail();
       const n = Number(text);
-      return type.kind === "int" && (n < -2147483648 || n > 2147483647) ? fail() : n;
+      return n < -2147483648 || n > 2147483647 ? fail() : n;
+    }
+    case "bigint": {
+      if (!/^[+-]?\d+$/.test(text)) return fail();
+      const n = BigInt(text);
+      return n < -(2n ** 63n) || n >= 2n ** 63n ? fail() : n;
     }
     case "float":
     case "double": {

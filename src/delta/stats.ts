@@ -8,6 +8,7 @@
  * than 32 characters: min truncated, max left out); nullCount for every collected column
  * (arrays and maps count only whole-value nulls). NaN is ignored for min/max.
  */
+import { exactJson } from "../columnar/values.js";
 import { inputError } from "../common/errors.js";
 import type { ColumnBatch } from "../columnar/column-batch.js";
 import type { Vector } from "../columnar/vector.js";
@@ -55,8 +56,8 @@ export function computeStats(batch: ColumnBatch, numIndexedCols = DEFAULT_NUM_IN
   return { numRecords: batch.numRows, minValues, maxValues, nullCount };
 }
 
-/** Serialise stats for `add.stats`. */
-export const statsToJson = (s: FileStats): string => JSON.stringify(s);
+/** Serialise stats for `add.stats`; BIGINT bounds are written as exact JSON integers (never through a double). */
+export const statsToJson = (s: FileStats): string => exactJson(s);
 
 /** Values of a vector as an accessor (null for invalid rows). */
 type Getter = (i: number) => unknown;
@@ -105,8 +106,8 @@ function collect(
       continue;
     }
     if (!ordered || (typeof x === "number" && Number.isNaN(x))) continue;
-    if (lo === null || (x as number | string) < (lo as number | string)) lo = x;
-    if (hi === null || (x as number | string) > (hi as number | string)) hi = x;
+    if (lo === null || (x as number | bigint | string) < (lo as number | bigint | string)) lo = x;
+    if (hi === null || (x as number | bigint | string) > (hi as number | bigint | string)) hi = x;
   }
   nulls[f.name] = nullN;
   if (lo === null || hi === null) return;

@@ -25,7 +25,9 @@ type Converter = (x: unknown) => unknown;
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-const LONG_MAX = 9223372036854775807;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+const TWO63 = 2 ** 63;
 
 const isNumericKind = (t: DataType) => t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
 
@@ -97,7 +99,19 @@ function initValidity(src: Uint8Array | null, n: number): Uint8Array {
 
 function fastWiden(v: Vector, to: DataType): Vector | null {
   const f = v.type.kind;
-  if ((f === "int" && (to.kind === "bigint" || to.kind === "double")) || (f === "bigint" && to.kind === "double") || (f === "float" && to.kind === "double")) {
+  if (f === "int" && to.kind === "bigint") {
+    const src = v.values as Int32Array;
+    const out = new BigInt64Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = BigInt(src[i]!);
+    return makeVector(to, out, v.validity);
+  }
+  if (f === "bigint" && to.kind === "double") {
+    const src = v.values as BigInt64Array;
+    const out = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) out[i] = Number(src[i]!);
+    return makeVector(to, out, v.validity);
+  }
+  if ((f === "int" && to.kind === "double") || (f === "float" && to.kind === "double")) {
     return makeVector(to, Float64Array.from(v.values as Int32Array), v.validity);
   }
   return null;
@@ -109,7 +123,7 @@ function sqlLiteral(x: unknown, t: DataType): string {
     case "string":
       return `'${String(x)}'`;
     case "bigint":
-      return `${formatLong(x as number)}L`;
+      return `${formatLong(x as bigint)}L`;
     case "double":
       return `${formatDouble(x as number)}D`;
     case "float":
@@ -160,18 +174,32 @@ function parseDoubleText(s: string): number | Fail {
   return INVALID;
 }
 
-/** A number's integral part as INT/BIGINT (ANSI: overflow fails; legacy: Java's (int)/(long) conversion). */
-function toIntegral(x: number, to: "int" | "bigint", ansi: boolean, fromFloat: boolean): number | Fail {
+/** A number's integral part as INT (ANSI: overflow fails; legacy: Java's (int) conversion). */
+function toInt(x: number, ansi: boolean, fromFloat: boolean): number | Fail {
   if (Number.isNaN(x)) return ansi ? OVERFLOW : 0;
   const t = Math.trunc(x);
-  if (to === "int") {
-    if (t >= INT_MIN && t <= INT_MAX) return t;
-    if (ansi) return OVERFLOW;
-    return fromFloat ? (t > 0 ? INT_MAX : INT_MIN) : Number(BigInt.asIntN(32, BigInt(t)));
-  }
-  if (t >= -LONG_MAX - 1 && t < LONG_MAX) return t === 0 ? 0 : t;
+  if (t >= INT_MIN && t <= INT_MAX) return t;
   if (ansi) return OVERFLOW;
-  return t > 0 ? LONG_MAX : -LONG_MAX - 1;
+  return fromFloat ? (t > 0 ? INT_MAX : INT_MIN) : Number(BigInt.asIntN(32, BigInt(t)));
+}
+
+/** A double's integral part as BIGINT, exactly (ANSI: overflow fails; legacy: Java's saturating (long)). */
+function toLong(x: number, ansi: boolean): bigint | Fail {
+  if (Number.isNaN(x)) return ansi ? OVERFLOW : 0n;
+  const t = Math.trunc(x);
+  if (t >= -TWO63 && t < TWO63) return BigInt(t);
+  if (ansi) return OVERFLOW;
+  return t > 0 ? LONG_MAX : LONG_MIN;
+}
+
+/**
+ * Whole-number text as an exact BIGINT: out of range → null (legacy) or, under ANSI, malformed
+ * input (CAST_INVALID_INPUT, as Spark's UTF8String.toLong fails; checked on PySpark 4.0.1).
+ */
+function textToLong(digits: string, ansi: boolean): bigint | Fail | null {
+  const n = BigInt(digits);
+  if (n >= LONG_MIN && n <= LONG_MAX) return n;
+  return ansi ? INVALID : null;
 }
 
 /** Round a decimal number (unscaled at `fromScale`) HALF_UP to `to`'s scale; overflow past its precision. */
@@ -239,7 +267,13 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
   };
   // Numbers as doubles / unscaled decimals, seen as a plain JS number value.
   const asNumber: (x: unknown) => number =
-    from.kind === "decimal" ? ((s) => (x: unknown) => (x as number) / 10 ** s)(from.scale) : from.kind === "boolean" ? (x) => (x ? 1 : 0) : (x) => x as number;
+    from.kind === "decimal"
+      ? ((s) => (x: unknown) => (x as number) / 10 ** s)(from.scale)
+      : from.kind === "boolean"
+        ? (x) => (x ? 1 : 0)
+        : from.kind === "bigint"
+          ? (x) => Number(x as bigint)
+          : (x) => x as number;
   switch (to.kind) {
     case "boolean":
       if (from.kind === "string")
@@ -247,31 +281,52 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
           const t = (x as string).trim().toLowerCase();
           return BOOL_TRUE.has(t) ? true : BOOL_FALSE.has(t) ? false : INVALID;
         };
+      if (from.kind === "bigint") return (x) => (x as bigint) !== 0n;
       if (isNumericKind(from)) return (x) => (x as number) !== 0;
       return unsupported();
     case "int":
-    case "bigint": {
-      const k = to.kind;
       if (from.kind === "string")
         return (x) => {
           const t = (x as string).trim();
           if (INTEGRAL_RE.test(t)) {
             const n = Number(t);
-            return toIntegral(n, k, true, false) === OVERFLOW ? (ansi ? OVERFLOW : null) : n;
+            return toInt(n, true, false) === OVERFLOW ? (ansi ? OVERFLOW : null) : n;
           }
           if (!ansi) {
             const d = parseDoubleText(t);
-            if (typeof d === "number" && /^[+-]?\d*\.\d*$/.test(t)) return toIntegral(d, k, false, true);
+            if (typeof d === "number" && /^[+-]?\d*\.\d*$/.test(t)) return toInt(d, false, true);
           }
           return INVALID;
         };
-      if (from.kind === "timestamp") return (x) => toIntegral(floorDiv(x as number, US_PER_SECOND), k, ansi, false);
+      if (from.kind === "timestamp") return (x) => toInt(floorDiv(x as number, US_PER_SECOND), ansi, false);
+      if (from.kind === "bigint")
+        return (x) => {
+          const n = x as bigint;
+          if (n >= INT_MIN && n <= INT_MAX) return Number(n);
+          return ansi ? OVERFLOW : Number(BigInt.asIntN(32, n));
+        };
       if (isNumericKind(from) || from.kind === "boolean") {
         const fromFloat = from.kind === "float" || from.kind === "double" || from.kind === "decimal";
-        return (x) => toIntegral(asNumber(x), k, ansi, fromFloat);
+        return (x) => toInt(asNumber(x), ansi, fromFloat);
       }
       return unsupported();
-    }
+    case "bigint":
+      if (from.kind === "string")
+        return (x) => {
+          const t = (x as string).trim();
+          if (INTEGRAL_RE.test(t)) return textToLong(t, ansi);
+          if (!ansi && /^[+-]?\d*\.\d*$/.test(t) && /\d/.test(t)) {
+            // legacy mode truncates a plain fraction ("12.7" → 12), digit-exact
+            const whole = t.slice(0, t.indexOf("."));
+            return textToLong(/\d/.test(whole) ? whole : "0", false) ?? toLong(Number(t), false);
+          }
+          return INVALID;
+        };
+      if (from.kind === "timestamp") return (x) => BigInt(floorDiv(x as number, US_PER_SECOND));
+      if (from.kind === "int") return (x) => BigInt(x as number);
+      if (from.kind === "boolean") return (x) => (x ? 1n : 0n);
+      if (isNumericKind(from)) return (x) => toLong(asNumber(x), ansi);
+      return unsupported();
     case "float":
     case "double": {
       const round = to.kind === "float" ? Math.fround : (x: number) => x;
@@ -288,7 +343,8 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
       const dt = to;
       if (from.kind === "string") return (x) => stringToDecimal(x as string, dt);
       if (from.kind === "decimal") return (x) => rescale(x as number, from.scale, dt);
-      if (from.kind === "int" || from.kind === "bigint" || from.kind === "boolean") return (x) => rescale(asNumber(x), 0, dt);
+      if (from.kind === "bigint") return (x) => decimalFromParts((x as bigint) < 0n, String(x as bigint).replace("-", ""), "", 0, dt);
+      if (from.kind === "int" || from.kind === "boolean") return (x) => rescale(asNumber(x), 0, dt);
       if (from.kind === "float" || from.kind === "double") return (x) => doubleToDecimal(x as number, dt);
       return unsupported();
     }
@@ -299,6 +355,13 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
     case "timestamp":
       if (from.kind === "string") return (x) => parseTimestampText(x as string, zone) ?? INVALID;
       if (from.kind === "date") return (x) => fromLocalUs(zone, (x as number) * US_PER_DAY);
+      if (from.kind === "bigint")
+        return (x) => {
+          // Spark: seconds × 10^6 must fit a long (Math.multiplyExact) — legacy mode wraps
+          const us = (x as bigint) * 1_000_000n;
+          if (us < LONG_MIN || us > LONG_MAX) return ansi ? OVERFLOW : Number(BigInt.asIntN(64, us));
+          return Number(us);
+        };
       if (isNumericKind(from))
         return (x) => {
           const us = asNumber(x) * US_PER_SECOND;

@@ -1,7 +1,8 @@
 /**
  * JS values → literal expressions, choosing the Spark type a PySpark literal of the same value
- * gets: integers that fit → INT, other integers → BIGINT, other numbers → DOUBLE, string → STRING,
- * boolean, Date → TIMESTAMP, bigint → BIGINT, Uint8Array → BINARY, null → NULL (void).
+ * gets: integers that fit → INT, other safe integers → BIGINT, other numbers → DOUBLE (an integer
+ * past 2^53 is already rounded, so it is a DOUBLE, not a BIGINT that looks exact), string → STRING,
+ * boolean, Date → TIMESTAMP, bigint → BIGINT (exact), Uint8Array → BINARY, null → NULL (void).
  */
 import { inputError } from "../common/errors.js";
 import { ArrayType, type DataType } from "../types/data-type.js";
@@ -17,7 +18,7 @@ export function literalType(v: unknown): DataType {
     case "bigint":
       return { kind: "bigint" };
     case "number":
-      return Number.isInteger(v) ? (v >= -2147483648 && v <= 2147483647 ? { kind: "int" } : { kind: "bigint" }) : { kind: "double" };
+      return Number.isInteger(v) ? (v >= -2147483648 && v <= 2147483647 ? { kind: "int" } : Number.isSafeInteger(v) ? { kind: "bigint" } : { kind: "double" }) : { kind: "double" };
   }
   if (v instanceof Date) return { kind: "timestamp" };
   if (v instanceof Uint8Array) return { kind: "binary" };
@@ -31,7 +32,11 @@ export function literalType(v: unknown): DataType {
 /** Engine value of a JS literal (see columnar/values.ts). */
 function literalValue(v: unknown): unknown {
   if (v === undefined || v === null) return null;
-  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "bigint") {
+    if (v < -(2n ** 63n) || v >= 2n ** 63n) throw inputError("UNSUPPORTED_LITERAL", `${v}n does not fit a BIGINT (64-bit signed)`);
+    return v;
+  }
+  if (typeof v === "number" && Number.isInteger(v) && Number.isSafeInteger(v) && (v < -2147483648 || v > 2147483647)) return BigInt(v);
   if (v instanceof Date) return v.getTime() * 1000;
   if (Array.isArray(v)) return v.map(literalValue);
   return v;

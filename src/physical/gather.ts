@@ -22,6 +22,9 @@ export function gatherVector(v: Vector, rows: Int32Array): Vector {
     case "i32":
       values = gatherI32(v.values as Int32Array, rows);
       break;
+    case "i64":
+      values = gatherI64(v.values as BigInt64Array, rows);
+      break;
     case "f64":
       values = gatherF64(v.values as Float64Array, rows);
       break;
@@ -50,6 +53,11 @@ function gatherI32(src: Int32Array, rows: Int32Array): Int32Array {
 }
 function gatherF64(src: Float64Array, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = src[rows[j]!]!;
+  return out;
+}
+function gatherI64(src: BigInt64Array, rows: Int32Array): BigInt64Array {
+  const out = new BigInt64Array(rows.length);
   for (let j = 0; j < rows.length; j++) out[j] = src[rows[j]!]!;
   return out;
 }
@@ -94,7 +102,7 @@ export function concatVectorParts(type: DataType, parts: readonly Vector[]): Vec
     }
     return makeVector(type, out as VectorValues, validity);
   }
-  const out = storage === "f64" ? new Float64Array(n) : storage === "f32" ? new Float32Array(n) : storage === "i32" ? new Int32Array(n) : new Uint8Array(n);
+  const out = storage === "f64" ? new Float64Array(n) : storage === "i64" ? new BigInt64Array(n) : storage === "f32" ? new Float32Array(n) : storage === "i32" ? new Int32Array(n) : new Uint8Array(n);
   let off = 0;
   for (const p of parts) {
     (out as Float64Array).set((p.values as Float64Array).subarray(0, p.length), off);
@@ -173,7 +181,7 @@ export function gatherFromParts(type: DataType, parts: readonly Vector[], at: Pa
     return makeVector(type, out as VectorValues, validity);
   }
   const srcs = parts.map((p) => p.values as Float64Array);
-  const out = storage === "f64" ? new Float64Array(m) : storage === "f32" ? new Float32Array(m) : storage === "i32" ? new Int32Array(m) : new Uint8Array(m);
+  const out = storage === "f64" ? new Float64Array(m) : storage === "i64" ? new BigInt64Array(m) : storage === "f32" ? new Float32Array(m) : storage === "i32" ? new Int32Array(m) : new Uint8Array(m);
   for (let j = 0; j < m; j++) (out as Float64Array)[j] = srcs[partOf[j]!]![local[j]!]!;
   return makeVector(type, out, validity);
 }

@@ -82,7 +82,7 @@ describe("createPhysicalPlan", () => {
   it("plans range, union and distinct", async () => {
     const r = (a: number, b: number) => node({ kind: "range", start: a, end: b, step: 1 }) as LogicalPlan;
     const lp = node({ kind: "distinct", input: node({ kind: "union", inputs: [r(0, 3), r(2, 5)], byName: false, allowMissingColumns: false }) });
-    expect((await run(plan(lp as LogicalPlan))).map((x) => x.id)).toEqual([0, 1, 2, 3, 4]);
+    expect((await run(plan(lp as LogicalPlan))).map((x) => x.id)).toEqual([0n, 1n, 2n, 3n, 4n]);
   });
 
   it("plans aggregates with result expressions over the buffer", async () => {

@@ -8,7 +8,8 @@
  *    - a null-flag word (only when the key has nulls) places nulls first or last; null rows get
  *      zero value words, so they are peers of each other;
  *    - int/date/boolean: the value with its sign bit flipped;
- *    - double/float/bigint/timestamp/decimal: the IEEE-754 bits of the value, made unsigned-ordered
+ *    - bigint: its two's complement (high, low) words, the high word's sign bit flipped;
+ *    - double/float/timestamp/decimal: the IEEE-754 bits of the value, made unsigned-ordered
  *      (-0.0 folded onto 0.0, every NaN onto one NaN above +Infinity) as a (high, low) pair;
  *    - string and nested types: the dense rank of the value among the column's distinct values,
  *      found by one comparator sort of the non-null rows;
@@ -51,6 +52,18 @@ function valueWords(vector: Vector, n: number, validity: Uint8Array | null, flip
     const x = 0x80000000 ^ flip;
     for (let i = 0; i < n; i++) w[i] = v[i]! ^ x;
     return [w];
+  }
+  if (storage === "i64") {
+    // two's complement int64: high word with the sign bit flipped, then the low word
+    const v = vector.values as BigInt64Array;
+    const u = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      hi[i] = (u[2 * i + 1]! ^ 0x80000000 ^ flip) >>> 0;
+      lo[i] = (u[2 * i]! ^ flip) >>> 0;
+    }
+    return [hi, lo];
   }
   if (storage === "f64" || storage === "f32") {
     const v = vector.values as Float64Array | Float32Array;

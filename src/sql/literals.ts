@@ -49,7 +49,7 @@ export function numberLiteral(text: string): LiteralExpr {
       if (suffix === "L" && !inLongRange(sign + digits)) throw outOfRange(text, "BIGINT");
       if (suffix === "S" && (v > 32767 || v < -32768)) throw outOfRange(text, "SMALLINT");
       if (suffix === "Y" && (v > 127 || v < -128)) throw outOfRange(text, "TINYINT");
-      return lit(v, suffix === "L" ? { kind: "bigint" } : { kind: "int" });
+      return suffix === "L" ? lit(BigInt(sign + digits), { kind: "bigint" }) : lit(v, { kind: "int" });
     }
   }
   if (/[eE]/.test(digits)) {
@@ -60,7 +60,7 @@ export function numberLiteral(text: string): LiteralExpr {
   if (digits.includes(".")) return decimalLiteral(digits, negative);
   const v = Number(sign + digits);
   if (v >= INT_MIN && v <= INT_MAX) return lit(v, { kind: "int" });
-  if (inLongRange(sign + digits)) return lit(v, { kind: "bigint" });
+  if (inLongRange(sign + digits)) return lit(BigInt(sign + digits), { kind: "bigint" });
   return decimalLiteral(digits, negative);
 }
 

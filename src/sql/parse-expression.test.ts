@@ -113,9 +113,10 @@ describe("literals get Spark 4's types and engine values", () => {
   };
   it("integers: INT, then BIGINT, then DECIMAL(n,0)", () => {
     expect(lit("42")).toEqual({ value: 42, type: { kind: "int" } });
-    expect(lit("2147483648")).toEqual({ value: 2147483648, type: { kind: "bigint" } });
+    expect(lit("2147483648")).toEqual({ value: 2147483648n, type: { kind: "bigint" } });
     expect(lit("-2147483648")).toEqual({ value: -2147483648, type: { kind: "int" } });
-    expect(lit("10L")).toEqual({ value: 10, type: { kind: "bigint" } });
+    expect(lit("10L")).toEqual({ value: 10n, type: { kind: "bigint" } });
+    expect(lit("9007199254740993")).toEqual({ value: 9007199254740993n, type: { kind: "bigint" } });
     // 2^63 - 1 rounds to 2^63 as a double; the range check uses the exact digits.
     expect(lit("9223372036854775807L").type).toEqual({ kind: "bigint" });
     expect(lit("9223372036854775807").type).toEqual({ kind: "bigint" });

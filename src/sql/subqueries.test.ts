@@ -87,11 +87,11 @@ describe("scalar subqueries", () => {
   it("correlated count(*) gives 0 for rows without a match", async () => {
     const got = await rows("select y, (select count(*) from sq_kv t where t.k = c.y) n, (select sum(v) from sq_kv t where t.k = c.y) s from sq_b c");
     expect(got.sort((a, b) => Number((a as number[])[0] ?? -1) - Number((b as number[])[0] ?? -1))).toEqual([
-      [null, 0, null],
-      [1, 2, 30],
-      [1, 2, 30],
-      [2, 1, 5],
-      [4, 0, null],
+      [null, 0n, null],
+      [1, 2n, 30n],
+      [1, 2n, 30n],
+      [2, 1n, 5n],
+      [4, 0n, null],
     ]);
   });
 });

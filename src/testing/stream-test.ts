@@ -9,6 +9,7 @@
  * The query writes to a memory sink and keeps one checkpoint for the whole test, so StopStream /
  * StartStream exercise recovery exactly as a process restart would (minus the process).
  */
+import { exactJson } from "../columnar/values.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -158,7 +159,11 @@ async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-/** Canonical text of a row: keys sorted, Dates as ISO, Maps as sorted entries. */
+/**
+ * Canonical text of a row: keys sorted, Dates as ISO, Maps as sorted entries, a BIGINT (`bigint`)
+ * as its exact digits in a JSON number, so an expected safe-integer number matches it and a value
+ * past 2^53 is compared digit by digit (never rounded through a double).
+ */
 export function canonicalRow(r: Row): string {
   const norm = (v: unknown): unknown =>
     v instanceof Date
@@ -170,7 +175,7 @@ export function canonicalRow(r: Row): string {
           : v && typeof v === "object"
             ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm((v as Row)[k])]))
             : v;
-  return JSON.stringify(norm(r));
+  return exactJson(norm(r));
 }
 
 /** Multiset comparison; returns a readable diff or null when equal. */

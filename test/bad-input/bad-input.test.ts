@@ -67,10 +67,15 @@ function asAnswerRows(g: Group, mode: Mode, rows: readonly Record<string, unknow
   return rows.map((r) => cols.map(([name]) => (r[name] instanceof Date ? (r[name] as Date).getTime() * 1000 : r[name])));
 }
 
-/** Spark's rows with the integers it wrote as strings (beyond 2^53) as the numbers Sluice stores. */
+/**
+ * Spark's rows as Sluice presents them: a BIGINT (a JSON number, or digits in a string beyond
+ * 2^53) as the exact bigint, a TIMESTAMP written as a string of µs as a number.
+ */
 function expectedRows(g: Group, mode: Mode, a: Answer): unknown[][] {
   const cols = columns(g, mode);
-  return (a.rows ?? []).map((r) => r.map((v, k) => (typeof v === "string" && /^(BIGINT|TIMESTAMP)$/i.test(cols[k]![1]) ? Number(v) : v)));
+  return (a.rows ?? []).map((r) =>
+    r.map((v, k) => (v !== null && /^BIGINT$/i.test(cols[k]![1]) ? BigInt(v as string | number) : typeof v === "string" && /^TIMESTAMP$/i.test(cols[k]![1]) ? Number(v) : v)),
+  );
 }
 
 const readerOptions = (g: Group, mode: Mode) => ({ ...g.options, mode: MODES[mode] });

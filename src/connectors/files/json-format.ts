@@ -104,7 +104,8 @@ function nestsExactType(t: DataType): boolean {
  * A test for records whose number literals must be read as written (parseJsonRecord), or none
  * when JSON.parse's numbers always suffice. For top-level columns it looks only at their own
  * values, so a record with doubles elsewhere keeps the fast path: an INT, BIGINT or TIMESTAMP
- * value with a fraction, exponent or 19+ digits; a DECIMAL value of 16+ digits (beyond a double's
+ * value with a fraction, exponent or 16+ digits (2^53 has 16: a BIGINT past it must never be
+ * read through a double); a DECIMAL value of 16+ digits (beyond a double's
  * exact digits); a STRING column's number with a fraction, exponent, 16+ digits or `-0`, or its
  * array or object. A nested integral/DECIMAL/TIMESTAMP type falls back to any inexact literal.
  */
@@ -115,7 +116,7 @@ export function exactNumbersTest(fields: readonly { readonly name: string; reado
   const decimal = fields.filter((f) => f.type.kind === "decimal").map(key);
   const text = fields.filter((f) => f.type.kind === "string").map(key);
   const alternatives = [
-    ...(integral.length > 0 ? [`"(?:${integral.join("|")})"\\s*:\\s*-?(?:\\d+[.eE]|\\d{19})`] : []),
+    ...(integral.length > 0 ? [`"(?:${integral.join("|")})"\\s*:\\s*-?(?:\\d+[.eE]|\\d{16})`] : []),
     ...(decimal.length > 0 ? [`"(?:${decimal.join("|")})"\\s*:\\s*-?[\\d.]{17}`] : []),
     // A STRING column takes a number or nested value as its JSON text: `1.0`, not `1`.
     ...(text.length > 0 ? [`"(?:${text.join("|")})"\\s*:\\s*(?:-?(?:\\d+[.eE]|\\d{16})|-0\\s*[,}\\]]|[[{])`] : []),
@@ -128,22 +129,23 @@ const LONG_MIN_DIGITS = "9223372036854775808";
 const LONG_MAX_DIGITS = "9223372036854775807";
 
 /**
- * A JSON integer literal that fits a Java long, as a number; else BAD. Spark's JSON parser takes
- * only integer tokens for integral types: `1.0` and `1e3` are malformed, as is 2^63 (Jackson's
- * getLongValue overflows). A plain number comes from JSON.parse only for literals of at most 18
- * digits without fraction or exponent (parseJsonRecord), so it is already exact and in range.
+ * A JSON integer literal that fits a Java long, as an exact bigint; else BAD. Spark's JSON parser
+ * takes only integer tokens for integral types: `1.0` and `1e3` are malformed, as is 2^63
+ * (Jackson's getLongValue overflows). A plain number comes from JSON.parse only for literals of at
+ * most 15 digits without fraction or exponent (parseJsonRecord), so it is already exact; longer
+ * literals arrive as JsonNumberText and their digits become the bigint directly.
  */
-function longValue(v: unknown): number | typeof BAD {
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? v + 0 : BAD; // + 0: -0 is 0
+function longValue(v: unknown): bigint | typeof BAD {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? BigInt(v) : BAD;
   if (!(v instanceof JsonNumberText) || !INTEGER_LITERAL.test(v.text)) return BAD;
   const neg = v.text.startsWith("-");
   const digits = v.text.replace(/^-?0*/, "");
   if (digits.length > 19 || (digits.length === 19 && digits > (neg ? LONG_MIN_DIGITS : LONG_MAX_DIGITS))) return BAD;
-  return v.value === 0 ? 0 : v.value;
+  return BigInt(v.text);
 }
 
 /** Seconds since the epoch a Date can hold (±8.64e15 ms); beyond it a TIMESTAMP value is malformed. */
-const MAX_TIMESTAMP_SECONDS = 8.64e12;
+const MAX_TIMESTAMP_SECONDS = 8_640_000_000_000n;
 
 const numberValue = (v: unknown): number | undefined => (typeof v === "number" ? v : v instanceof JsonNumberText ? v.value : undefined);
 
@@ -158,7 +160,7 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
     case "int":
       return (v) => {
         const x = longValue(v);
-        return x !== BAD && x >= -2147483648 && x <= 2147483647 ? x : BAD;
+        return x !== BAD && x >= -2147483648n && x <= 2147483647n ? Number(x) : BAD;
       };
     case "bigint":
       return longValue;
@@ -178,7 +180,7 @@ export function jsonConverter(t: DataType, o: Pick<JsonReadOptions, "timestampFo
       return (v) => {
         if (typeof v === "string") return p(v) ?? BAD;
         const s = longValue(v);
-        return s !== BAD && Math.abs(s) <= MAX_TIMESTAMP_SECONDS ? s * 1_000_000 : BAD;
+        return s !== BAD && s <= MAX_TIMESTAMP_SECONDS && s >= -MAX_TIMESTAMP_SECONDS ? Number(s) * 1_000_000 : BAD;
       };
     }
     case "date": {

@@ -311,10 +311,10 @@ export function parseJsonLenient(text: string, o: ScanOptions): unknown {
 
 /**
  * A number literal JSON.parse would not return exactly as written, outside a string as far as a
- * cheap test can tell: a fraction or exponent (`1.0`, `1e3`), 19 or more digits (beyond what is
- * surely inside BIGINT), or `-0`. A string that merely looks like one only costs the slow path.
+ * cheap test can tell: a fraction or exponent (`1.0`, `1e3`), 16 or more digits (2^53 has 16, so
+ * a BIGINT beyond a double's exact range keeps its digits), or `-0`. A string that merely looks like one only costs the slow path.
  */
-export const INEXACT_NUMBER = /[:,[]\s*(?:-?\d+(?:\.\d*)?[eE][+-]?\d+|-?\d+\.\d*|-?\d{19,}|-0)\s*[,}\]]/;
+export const INEXACT_NUMBER = /[:,[]\s*(?:-?\d+(?:\.\d*)?[eE][+-]?\d+|-?\d+\.\d*|-?\d{16,}|-0)\s*[,}\]]/;
 
 /**
  * One JSON record as JS values: JSON.parse when it suffices, the scanner for Spark's lenient forms

@@ -76,10 +76,16 @@ function widen(a: DataType, b: DataType): DataType | undefined {
 function conform(v: Vector, want: DataType, file: string, name: string): Vector {
   if (sameType(v.type, want)) return v.type === want ? v : { ...v, type: want };
   const w = widen(v.type, want);
+  if (w && sameType(w, want) && want.kind === "bigint") {
+    const src = v.values as Int32Array;
+    const out = new BigInt64Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = BigInt(src[i]!);
+    return { type: want, length: v.length, values: out, validity: v.validity };
+  }
   if (w && sameType(w, want)) {
     const out = new Float64Array(v.length);
     for (let i = 0; i < v.length; i++) out[i] = (v.values as Int32Array | Float32Array)[i]!;
-    return { type: want, length: v.length, values: want.kind === "bigint" || want.kind === "double" ? out : Float32Array.from(out), validity: v.validity };
+    return { type: want, length: v.length, values: want.kind === "double" ? out : Float32Array.from(out), validity: v.validity };
   }
   throw inputError(
     "PARQUET_COLUMN_TYPE_MISMATCH",

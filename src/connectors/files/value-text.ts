@@ -71,12 +71,12 @@ export function parseIntText(s: string): number | null {
   return n >= -2147483648 && n <= 2147483647 ? n : null;
 }
 
-/** Java Long.parseLong semantics, exact only up to 2^53 (the engine's BIGINT storage). */
-export function parseLongText(s: string): number | null {
+/** Java Long.parseLong semantics, exact: the digits become the bigint directly. */
+export function parseLongText(s: string): bigint | null {
   if (!INT_RE.test(s)) return null;
   const digits = s.replace(/^[+-]?0*/, "");
   if (digits.length > 19 || (digits.length === 19 && digits > (s.startsWith("-") ? "9223372036854775808" : "9223372036854775807"))) return null;
-  return Number(s);
+  return BigInt(s);
 }
 
 const DOUBLE_RE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[dDfF]?$/;

@@ -31,25 +31,25 @@ describe("Spark's XXH64 (seed 42)", () => {
 //   approx_count_distinct(x, 0.5) -> error (HLL++ requires at least 4 bits for addressing)
 describe("approx_count_distinct", () => {
   it("equals Spark's answer exactly in the linear-counting range", () => {
-    expect(aggregateAll("approx_count_distinct", [col(LongType, range(100))])).toBe(103);
-    expect(aggregateAll("approx_count_distinct", [col(StringType, range(100).map(String))])).toBe(104);
-    expect(aggregateAll("approx_count_distinct", [col(DoubleType, range(100))])).toBe(97);
-    expect(aggregateAll("approx_count_distinct", [col(LongType, range(300))])).toBe(296);
-    expect(aggregateAll("approx_count_distinct", [col(IntegerType, range(300))])).toBe(295);
-    expect(aggregateAll("approx_count_distinct", [col(LongType, range(1000)), lit(DoubleType, 0.01, 1000)])).toBe(996);
-    expect(aggregateAll("approx_count_distinct", [col(DoubleType, [-0, 0, NaN])])).toBe(2);
+    expect(aggregateAll("approx_count_distinct", [col(LongType, range(100))])).toBe(103n);
+    expect(aggregateAll("approx_count_distinct", [col(StringType, range(100).map(String))])).toBe(104n);
+    expect(aggregateAll("approx_count_distinct", [col(DoubleType, range(100))])).toBe(97n);
+    expect(aggregateAll("approx_count_distinct", [col(LongType, range(300))])).toBe(296n);
+    expect(aggregateAll("approx_count_distinct", [col(IntegerType, range(300))])).toBe(295n);
+    expect(aggregateAll("approx_count_distinct", [col(LongType, range(1000)), lit(DoubleType, 0.01, 1000)])).toBe(996n);
+    expect(aggregateAll("approx_count_distinct", [col(DoubleType, [-0, 0, NaN])])).toBe(2n);
   });
   it("stays within Spark's error bound above it", () => {
-    const est = aggregateAll("approx_count_distinct", [col(LongType, range(100000))]) as number;
+    const est = Number(aggregateAll("approx_count_distinct", [col(LongType, range(100000))]));
     expect(Math.abs(est - 100000) / 100000).toBeLessThan(0.05 * 2);
-    const fine = aggregateAll("approx_count_distinct", [col(LongType, range(100000)), lit(DoubleType, 0.01, 100000)]) as number;
+    const fine = Number(aggregateAll("approx_count_distinct", [col(LongType, range(100000)), lit(DoubleType, 0.01, 100000)]));
     expect(Math.abs(fine - 100000) / 100000).toBeLessThan(0.02);
   });
   it("gives 0 for empty groups, ignores nulls and duplicates, and merges register states", () => {
-    expect(aggregate("approx_count_distinct", [col(IntegerType, [1, 1, null, 2, 3])], [0, 0, 0, 2, 2])).toEqual([1, 0, 2]);
+    expect(aggregate("approx_count_distinct", [col(IntegerType, [1, 1, null, 2, 3])], [0, 0, 0, 2, 2])).toEqual([1n, 0n, 2n]);
     const v = col(LongType, [...range(100), ...range(100)]);
     const g = v.values.map(() => 0);
-    expect(aggregateMerged("approx_count_distinct", [v], g, 60)).toEqual([103]);
+    expect(aggregateMerged("approx_count_distinct", [v], g, 60)).toEqual([103n]);
   });
   it("rejects a relative SD that leaves fewer than 4 index bits, or a non-literal one", () => {
     const x = col(LongType, [1]);

@@ -57,7 +57,8 @@ export const overflow = (what: string, fn: string): Error =>
   );
 
 /** A numeric literal's value (decimals arrive unscaled); undefined when not a finite number. */
-export function literalNumber(type: DataType | undefined, value: unknown): number | undefined {
+export function literalNumber(type: DataType | undefined, raw: unknown): number | undefined {
+  const value = typeof raw === "bigint" ? Number(raw) : raw;
   if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
   return type?.kind === "decimal" ? value / 10 ** type.scale : value;
 }

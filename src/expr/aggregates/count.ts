@@ -8,7 +8,7 @@ import { BooleanType, LongType } from "../../types/data-type.js";
 import type { AggregateFunction, GroupAccumulator } from "../function-types.js";
 import { checkArity, growF64, unexpectedType } from "./common.js";
 
-/** Per-group counters in a growable Float64Array (exact to 2^53). */
+/** Per-group counters in a growable Float64Array (exact to 2^53 rows), emitted as BIGINT. */
 class CountAccumulator implements GroupAccumulator {
   private counts = new Float64Array(16);
 
@@ -41,7 +41,9 @@ class CountAccumulator implements GroupAccumulator {
 
   evaluate(numGroups: number): Vector {
     this.counts = growF64(this.counts, numGroups);
-    return makeVector(LongType, this.counts.slice(0, numGroups), null);
+    const out = new BigInt64Array(numGroups);
+    for (let g = 0; g < numGroups; g++) out[g] = BigInt(this.counts[g]!);
+    return makeVector(LongType, out, null);
   }
 
   state(numGroups: number): Vector[] {
@@ -51,8 +53,8 @@ class CountAccumulator implements GroupAccumulator {
   merge(groupIds: Int32Array, states: readonly Vector[], numRows: number, numGroups: number): void {
     this.counts = growF64(this.counts, numGroups);
     const s = states[0]!;
-    const vals = s.values as Float64Array;
-    for (let i = 0; i < numRows; i++) if (s.validity === null || s.validity[i] === 1) this.counts[groupIds[i]!]! += vals[i]!;
+    const vals = s.values as BigInt64Array;
+    for (let i = 0; i < numRows; i++) if (s.validity === null || s.validity[i] === 1) this.counts[groupIds[i]!]! += Number(vals[i]!);
   }
 }
 

@@ -27,18 +27,18 @@ describe("evaluateOverFrames", () => {
   const o = [10, 20, 20, 30, 40];
   const v = ["a", null, "c", "d", null];
   it("computes growing RANGE frames incrementally, peers sharing a value", () => {
-    expect(over("sum", IntegerType, o, [0, 0, 0, 0, 0], [1, 3, 3, 4, 5])).toEqual([10, 50, 50, 80, 120]);
+    expect(over("sum", IntegerType, o, [0, 0, 0, 0, 0], [1, 3, 3, 4, 5])).toEqual([10n, 50n, 50n, 80n, 120n]);
     expect(over("collect_list", StringType, v, [0, 0, 0, 0, 0], [1, 2, 3, 4, 5])).toEqual([["a"], ["a"], ["a", "c"], ["a", "c", "d"], ["a", "c", "d"]]);
     expect(over("avg", IntegerType, o, [0, 0, 0, 0, 0], [5, 5, 5, 5, 5])).toEqual([24, 24, 24, 24, 24]);
   });
   it("recomputes sliding and shrinking frames", () => {
-    expect(over("sum", IntegerType, o, [0, 0, 1, 2, 3], [2, 3, 4, 5, 5])).toEqual([30, 50, 70, 90, 70]);
-    expect(over("count", StringType, v, [0, 1, 2, 3, 4], [5, 5, 5, 5, 5])).toEqual([3, 2, 2, 1, 0]);
+    expect(over("sum", IntegerType, o, [0, 0, 1, 2, 3], [2, 3, 4, 5, 5])).toEqual([30n, 50n, 70n, 90n, 70n]);
+    expect(over("count", StringType, v, [0, 1, 2, 3, 4], [5, 5, 5, 5, 5])).toEqual([3n, 2n, 2n, 1n, 0n]);
     expect(over("first", StringType, v, [0, 0, 1, 2, 3], [2, 3, 4, 5, 5], true)).toEqual(["a", "a", "c", "c", "d"]);
   });
   it("gives the empty aggregate for empty frames", () => {
-    expect(over("sum", IntegerType, o, [0, 0, 0, 0, 0], [0, 0, 1, 1, 2])).toEqual([null, null, 10, 10, 30]);
-    expect(over("count", IntegerType, o, [3, 4, 5, 5, 5], [2, 2, 5, 5, 5])).toEqual([0, 0, 0, 0, 0]);
+    expect(over("sum", IntegerType, o, [0, 0, 0, 0, 0], [0, 0, 1, 1, 2])).toEqual([null, null, 10n, 10n, 30n]);
+    expect(over("count", IntegerType, o, [3, 4, 5, 5, 5], [2, 2, 5, 5, 5])).toEqual([0n, 0n, 0n, 0n, 0n]);
     expect(over("max", IntegerType, [], [], [])).toEqual([]);
   });
   it("matches a brute-force recomputation on random frames", () => {
@@ -49,7 +49,7 @@ describe("evaluateOverFrames", () => {
     const got = over("sum", LongType, xs, start, end);
     const want = start.map((s, i) => {
       const part = xs.slice(s, end[i]).filter((x): x is number => x !== null);
-      return part.length === 0 ? null : part.reduce((a, b) => a + b, 0);
+      return part.length === 0 ? null : BigInt(part.reduce((a, b) => a + b, 0));
     });
     expect(got).toEqual(want);
     expect(over("collect_list", LongType, xs, start, end).map((a) => (a as unknown[]).length)).toEqual(

@@ -49,7 +49,8 @@ class PercentileAccumulator implements GroupAccumulator {
   update(groupIds: Int32Array, args: readonly Vector[], numRows: number, numGroups: number): void {
     if (this.summaries.length < numGroups) this.summaries.length = numGroups;
     const v = args[0]!;
-    const vals = v.values as ArrayLike<number>;
+    // the summary ranks doubles: a BIGINT past 2^53 is ranked (and answered) at double precision
+    const vals = v.values instanceof BigInt64Array ? Float64Array.from(v.values.subarray(0, numRows), Number) : (v.values as ArrayLike<number>);
     const valid = v.validity;
     for (let i = 0; i < numRows; i++) if (valid === null || valid[i] === 1) this.at(groupIds[i]!).insert(vals[i]!);
   }
@@ -60,7 +61,8 @@ class PercentileAccumulator implements GroupAccumulator {
     for (let g = 0; g < numGroups; g++) {
       const s = this.summaries[g];
       if (s === undefined || s.count === 0 || (this.isArray && this.percentages.length === 0)) continue;
-      const answers = this.percentages.map((p) => s.query(p)!);
+      const long = (this.isArray ? (this.returnType as { elementType: DataType }).elementType : this.returnType).kind === "bigint";
+      const answers = this.percentages.map((p) => (long ? BigInt(s.query(p)!) : s.query(p)!));
       out[g] = this.isArray ? answers : answers[0]!;
       valid[g] = 1;
     }

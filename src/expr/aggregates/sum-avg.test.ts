@@ -28,8 +28,8 @@ describe("sum", () => {
     expect(fn("sum").resolve(infos([col(IntegerType, [])]), ctx, true).returnType).toEqual(LongType);
   });
   it("skips nulls; all-null or empty groups give null", () => {
-    expect(aggregateAll("sum", [col(IntegerType, [1, 2, null])])).toBe(3);
-    expect(aggregateAll("sum", [col(IntegerType, [2147483647, 1])])).toBe(2147483648);
+    expect(aggregateAll("sum", [col(IntegerType, [1, 2, null])])).toBe(3n);
+    expect(aggregateAll("sum", [col(IntegerType, [2147483647, 1])])).toBe(2147483648n);
     expect(aggregateAll("sum", [col(DoubleType, [null, null])])).toBe(null);
     expect(aggregate("sum", [col(DoubleType, [1.5, null, 2, 4])], [0, 1, 0, 3])).toEqual([3.5, null, null, 4]);
   });
@@ -37,10 +37,11 @@ describe("sum", () => {
     expect(aggregateAll("sum", [col(DecimalType(5, 2), [150, 225])])).toBe(375);
   });
   it("raises ARITHMETIC_OVERFLOW for a BIGINT sum outside the long range under ANSI, wraps without", () => {
-    const big = col(LongType, [9223372036854775807, 9223372036854775807]);
+    const big = col(LongType, [9223372036854775807n, 9223372036854775807n]);
     expect(() => aggregateAll("sum", [big])).toThrow(expect.objectContaining({ code: "ARITHMETIC_OVERFLOW" }));
-    // float64 holds BIGINT exactly only to 2^53: wrap-around is checked with 2^62 + 2^62
-    expect(aggregateAll("sum", [col(LongType, [2 ** 62, 2 ** 62])], { ctx: legacyCtx })).toBe(-(2 ** 63));
+    // sums are exact int64: wrap-around as a Java long, checked on values past 2^53
+    expect(aggregateAll("sum", [col(LongType, [2n ** 62n, 2n ** 62n])], { ctx: legacyCtx })).toBe(-(2n ** 63n));
+    expect(aggregateAll("sum", [col(LongType, [9007199254740993n, 2n])])).toBe(9007199254740995n);
   });
   it("raises ARITHMETIC_OVERFLOW for a decimal sum beyond its precision under ANSI, null without", () => {
     const d = col(DecimalType(28, 0), [9e37, 9e37]);
@@ -54,8 +55,8 @@ describe("sum", () => {
   it("merges partial states", () => {
     const v = col(LongType, [1, null, 3, 4, 5, null, 7]);
     const g = [0, 1, 0, 1, 2, 2, 0];
-    expect(aggregateMerged("sum", [v], g, 4)).toEqual([11, 4, 5]);
-    expect(aggregateMerged("sum", [v], [0, 0, 0, 0, 0, 1, 0], 4)).toEqual([20, null]);
+    expect(aggregateMerged("sum", [v], g, 4)).toEqual([11n, 4n, 5n]);
+    expect(aggregateMerged("sum", [v], [0, 0, 0, 0, 0, 1, 0], 4)).toEqual([20n, null]);
   });
 });
 

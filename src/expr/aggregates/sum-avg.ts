@@ -5,15 +5,15 @@
  * Nulls are skipped; a group with no non-null input gives null. Under ANSI, a BIGINT sum outside
  * the long range raises ARITHMETIC_OVERFLOW and a decimal result beyond its precision raises
  * ARITHMETIC_OVERFLOW (sum) or NUMERIC_VALUE_OUT_OF_RANGE (avg); without ANSI, BIGINT wraps and
- * decimals become null. BIGINT and decimal sums accumulate in float64, exact up to 2^53.
+ * decimals become null. An INT/BIGINT sum accumulates exactly in int64 (each addition checked
+ * under ANSI, as Spark's Add; wrapping otherwise); avg of integral input sums in DOUBLE, as Spark's
+ * Average does; decimal sums accumulate in float64, exact up to 2^53.
  */
 import { executionError } from "../../common/errors.js";
 import { makeVector, type Vector } from "../../columnar/vector.js";
 import { type DataType, DecimalType, DoubleType, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
 import type { AggregateFunction, ArgInfo, EvalContext, GroupAccumulator } from "../function-types.js";
 import { checkArity, growF64, overflow, unexpectedType, validityOf } from "./common.js";
-
-const TWO_63 = 2 ** 63;
 
 /** The argument type sum/avg accumulate (strings are cast to DOUBLE), or a DATATYPE_MISMATCH. */
 function numericArg(name: string, args: readonly ArgInfo[]): DataType {
@@ -37,6 +37,9 @@ function numericArg(name: string, args: readonly ArgInfo[]): DataType {
 const sumTypeOf = (t: DataType): DataType =>
   t.kind === "decimal" ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 10), t.scale) : t.kind === "int" || t.kind === "bigint" ? LongType : DoubleType;
 
+/** Spark's Average sums integral input as DOUBLE (only decimals keep a decimal sum). */
+const avgSumTypeOf = (t: DataType): DataType => (t.kind === "decimal" ? sumTypeOf(t) : DoubleType);
+
 /** Running sums and non-null counts per group. */
 class SumCount {
   sums = new Float64Array(16);
@@ -48,7 +51,7 @@ class SumCount {
   }
 
   add(groupIds: Int32Array, v: Vector, numRows: number): void {
-    const vals = v.values as ArrayLike<number>;
+    const vals = v.values instanceof BigInt64Array ? Float64Array.from(v.values.subarray(0, numRows), Number) : (v.values as ArrayLike<number>);
     const valid = v.validity;
     const s = this.sums;
     const c = this.counts;
@@ -66,6 +69,60 @@ class SumCount {
         c[g]!++;
       }
     }
+  }
+}
+
+/** sum of INT/BIGINT: exact int64 sums per group (a BigInt64Array wraps mod 2^64 as Java's long). */
+class LongSumAccumulator implements GroupAccumulator {
+  private sums = new BigInt64Array(16);
+  private seen = new Uint8Array(16);
+
+  constructor(private readonly ansi: boolean) {}
+
+  private grow(n: number): void {
+    if (this.sums.length >= n) return;
+    const cap = Math.max(n, this.sums.length * 2);
+    const s = new BigInt64Array(cap);
+    s.set(this.sums);
+    this.sums = s;
+    const v = new Uint8Array(cap);
+    v.set(this.seen);
+    this.seen = v;
+  }
+
+  update(groupIds: Int32Array, args: readonly Vector[], numRows: number, numGroups: number): void {
+    this.grow(numGroups);
+    const v = args[0]!;
+    const valid = v.validity;
+    const sums = this.sums;
+    const seen = this.seen;
+    const ints = v.values instanceof BigInt64Array ? null : (v.values as Int32Array);
+    const longs = v.values as BigInt64Array;
+    for (let i = 0; i < numRows; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const g = groupIds[i]!;
+      const x = ints === null ? longs[i]! : BigInt(ints[i]!);
+      if (this.ansi) {
+        const r = sums[g]! + x;
+        if (r > 9223372036854775807n || r < -9223372036854775808n) throw overflow("long overflow", "add");
+        sums[g] = r;
+      } else sums[g]! += x;
+      seen[g] = 1;
+    }
+  }
+
+  evaluate(numGroups: number): Vector {
+    this.grow(numGroups);
+    return makeVector(LongType, this.sums.slice(0, numGroups), validityOf(this.seen, numGroups));
+  }
+
+  state(numGroups: number): Vector[] {
+    return [this.evaluate(numGroups)];
+  }
+
+  merge(groupIds: Int32Array, states: readonly Vector[], numRows: number, numGroups: number): void {
+    // A state row counts as one non-null input: only "has any input" matters for sum.
+    this.update(groupIds, states, numRows, numGroups);
   }
 }
 
@@ -87,14 +144,11 @@ class SumAccumulator implements GroupAccumulator {
     const out = new Float64Array(numGroups);
     const valid = new Uint8Array(numGroups);
     const t = this.resultType;
-    const limit = t.kind === "decimal" ? 10 ** t.precision : TWO_63;
+    const limit = t.kind === "decimal" ? 10 ** t.precision : Infinity;
     for (let g = 0; g < numGroups; g++) {
       if (this.acc.counts[g] === 0) continue;
-      let s = this.acc.sums[g]!;
-      if (t.kind === "bigint" && (s >= TWO_63 || s < -TWO_63)) {
-        if (this.ansi) throw overflow("long overflow", "add");
-        s = Number(BigInt.asIntN(64, BigInt(s)));
-      } else if (t.kind === "decimal" && Math.abs(s) >= limit) {
+      const s = this.acc.sums[g]!;
+      if (t.kind === "decimal" && Math.abs(s) >= limit) {
         if (this.ansi) throw overflow("Overflow in sum of decimals", "sum");
         continue;
       }
@@ -167,21 +221,21 @@ class AvgAccumulator implements GroupAccumulator {
   state(numGroups: number): Vector[] {
     this.acc.grow(numGroups);
     return [
-      makeVector(sumTypeOf(this.argType), this.acc.sums.slice(0, numGroups), null),
-      makeVector(LongType, this.acc.counts.slice(0, numGroups), null),
+      makeVector(avgSumTypeOf(this.argType), this.acc.sums.slice(0, numGroups), null),
+      makeVector(LongType, BigInt64Array.from(this.acc.counts.subarray(0, numGroups), BigInt), null),
     ];
   }
 
   merge(groupIds: Int32Array, states: readonly Vector[], numRows: number, numGroups: number): void {
     this.acc.grow(numGroups);
     const sums = states[0]!.values as Float64Array;
-    const counts = states[1]!.values as Float64Array;
+    const counts = states[1]!.values as BigInt64Array;
     const sv = states[0]!.validity;
     for (let i = 0; i < numRows; i++) {
       if (sv !== null && sv[i] === 0) continue;
       const g = groupIds[i]!;
       this.acc.sums[g]! += sums[i]!;
-      this.acc.counts[g]! += counts[i]!;
+      this.acc.counts[g]! += Number(counts[i]!);
     }
   }
 }
@@ -205,7 +259,7 @@ export const sum: AggregateFunction = {
     const rt = sumTypeOf(t);
     return { argTypes: [t], returnType: rt, stateTypes: [rt] };
   },
-  create: (argTypes, returnType, ctx: EvalContext) => new SumAccumulator(returnType, ctx.ansi),
+  create: (argTypes, returnType, ctx: EvalContext) => (returnType.kind === "bigint" ? new LongSumAccumulator(ctx.ansi) : new SumAccumulator(returnType, ctx.ansi)),
 };
 
 const avgOf = (name: string): AggregateFunction => ({
@@ -216,7 +270,7 @@ const avgOf = (name: string): AggregateFunction => ({
       t.kind === "decimal"
         ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 4), Math.min(MAX_DECIMAL_PRECISION, t.scale + 4))
         : DoubleType;
-    return { argTypes: [t], returnType: rt, stateTypes: [sumTypeOf(t), LongType] };
+    return { argTypes: [t], returnType: rt, stateTypes: [avgSumTypeOf(t), LongType] };
   },
   create: (argTypes, returnType, ctx) => new AvgAccumulator(argTypes[0]!, returnType, ctx.ansi),
 });

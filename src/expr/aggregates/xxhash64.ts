@@ -177,7 +177,10 @@ export function hashValue(t: DataType, v: unknown, seed: U64, out: U64): U64 {
       return hashInt(v as number, seed, out);
     case "boolean":
       return hashInt(v === true || v === 1 ? 1 : 0, seed, out);
-    case "bigint":
+    case "bigint": {
+      const x = BigInt(v as bigint | number);
+      return hashLong(Number(BigInt.asIntN(32, x >> 32n)), Number(x & 0xffffffffn), seed, out);
+    }
     case "timestamp":
     case "decimal":
       return hashNumberAsLong(v as number, seed, out);

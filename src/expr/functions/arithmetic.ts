@@ -16,8 +16,6 @@ import { compileIntervalArith, resolveIntervalArith } from "./interval-arith.js"
 import { checkArity, define, mergeValidity, typeMismatch } from "./kernel.js";
 import { asDecimal, decimalResult, isNumericType, widerNumeric } from "./numeric-types.js";
 
-const TWO63 = 9223372036854775808;
-
 export const divideByZero = () =>
   executionError(
     "DIVIDE_BY_ZERO",
@@ -77,7 +75,6 @@ function resolveBinary(op: BinOp) {
 /** Integer-typed binary loop with ANSI checks; `tryMode` turns overflow into null (try_add, ...). */
 function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (x: ArrayLike<number>, y: ArrayLike<number>, out: Int32Array | Float64Array | Float32Array, valid: Uint8Array | null, n: number) => Uint8Array | null {
   const isInt = type.kind === "int";
-  const isLong = type.kind === "bigint";
   const fl = type.kind === "float";
   return (x, y, out, valid, n) => {
     let extraNull: Uint8Array | null = null;
@@ -130,15 +127,6 @@ function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (
             r = r | 0;
           }
         }
-      } else if (isLong && (r >= TWO63 || r < -TWO63 || (op === "multiply" && !Number.isSafeInteger(r) && bigMulOverflows(a, b)))) {
-        if (tryMode) {
-          extraNull ??= valid ? valid.slice() : new Uint8Array(n).fill(1);
-          extraNull[i] = 0;
-          r = 0;
-        } else {
-          if (ansi && (valid === null || valid[i] === 1)) throw overflow("long", op);
-          r = Number(BigInt.asIntN(64, op === "multiply" ? BigInt(a) * BigInt(b) : BigInt(r)));
-        }
       }
       out[i] = fl ? Math.fround(r) : r;
     }
@@ -146,11 +134,61 @@ function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (
   };
 }
 
-/** A long product beyond 2^53 is inexact as a double; decide overflow exactly. */
-function bigMulOverflows(a: number, b: number): boolean {
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return Math.abs(a * b) >= TWO63;
-  const p = BigInt(a) * BigInt(b);
-  return p >= 9223372036854775808n || p < -9223372036854775808n;
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * BIGINT binary loop, exact in bigint arithmetic: a result outside int64 is ARITHMETIC_OVERFLOW
+ * under ANSI, null for try_*, and wraps as Java's long otherwise (Spark's Add/Multiply/... on
+ * LongType); `div` and `%` by zero as in intKernel.
+ */
+function longKernel(op: BinOp, ansi: boolean, tryMode: boolean): (x: BigInt64Array, y: BigInt64Array, out: BigInt64Array, valid: Uint8Array | null, n: number) => Uint8Array | null {
+  return (x, y, out, valid, n) => {
+    let extraNull: Uint8Array | null = null;
+    const setNull = (i: number) => {
+      extraNull ??= valid ? valid.slice() : new Uint8Array(n).fill(1);
+      extraNull[i] = 0;
+    };
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const a = x[i]!;
+      const b = y[i]!;
+      let r: bigint;
+      switch (op) {
+        case "add":
+          r = a + b;
+          break;
+        case "subtract":
+          r = a - b;
+          break;
+        case "multiply":
+          r = a * b;
+          break;
+        default: {
+          if (b === 0n) {
+            if (ansi) throw divideByZero();
+            setNull(i);
+            continue;
+          }
+          if (op === "mod" || op === "pmod") {
+            r = a % b;
+            if (op === "pmod" && r < 0n) r = (r + b) % b;
+          } else r = a / b; // div: truncates toward zero, as Java's long division
+          break;
+        }
+      }
+      if (r > LONG_MAX || r < LONG_MIN) {
+        if (tryMode) {
+          setNull(i);
+          continue;
+        }
+        if (ansi) throw overflow("long", op);
+        r = BigInt.asIntN(64, r);
+      }
+      out[i] = r;
+    }
+    return extraNull;
+  };
 }
 
 function compileBinary(op: BinOp, tryMode = false) {
@@ -170,6 +208,18 @@ function compileBinary(op: BinOp, tryMode = false) {
         const [d, k] = a.type.kind === "date" ? [a.values as Int32Array, b.values as Int32Array] : [b.values as Int32Array, a.values as Int32Array];
         for (let i = 0; i < n; i++) out[i] = d[i]! + sign * k[i]!;
         return makeVector(DateType, out, mergeValidity([a, b], n));
+      };
+    }
+    if (returnType.kind === "bigint") {
+      const lk = longKernel(op, ctx.ansi && !tryMode, tryMode);
+      return (batch) => {
+        const a = fa(batch);
+        const b = fb(batch);
+        const n = batch.numRows;
+        const out = new BigInt64Array(n);
+        const valid = mergeValidity([a, b], n);
+        const extra = lk(a.values as BigInt64Array, b.values as BigInt64Array, out, valid, n);
+        return makeVector(returnType, out, extra ?? valid);
       };
     }
     const k = intKernel(op, returnType, ctx.ansi && !tryMode, tryMode);
@@ -281,6 +331,17 @@ function resolveUnary(args: readonly ArgInfo[], _ctx: EvalContext, name: string)
 function compileNegative(args: readonly CompiledExpr[], _e: unknown, rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
   const f = args[0]!;
   if (name === "positive") return f;
+  if (rt.kind === "bigint")
+    return (batch) => {
+      const v = f(batch);
+      const x = v.values as BigInt64Array;
+      const out = new BigInt64Array(batch.numRows);
+      for (let i = 0; i < out.length; i++) {
+        if (x[i] === LONG_MIN && ctx.ansi && (v.validity === null || v.validity[i] === 1)) throw overflow("long", "negative");
+        out[i] = BigInt.asIntN(64, -x[i]!);
+      }
+      return makeVector(rt, out, v.validity);
+    };
   return (batch) => {
     const v = f(batch);
     const n = batch.numRows;
@@ -291,9 +352,6 @@ function compileNegative(args: readonly CompiledExpr[], _e: unknown, rt: DataTyp
       if (rt.kind === "int" && r === 2147483648) {
         if (ctx.ansi && (v.validity === null || v.validity[i] === 1)) throw overflow("integer", "negative");
         out[i] = -2147483648;
-      } else if (rt.kind === "bigint" && r >= TWO63) {
-        if (ctx.ansi && (v.validity === null || v.validity[i] === 1)) throw overflow("long", "negative");
-        out[i] = -TWO63;
       } else out[i] = r === 0 && rt.kind !== "double" && rt.kind !== "float" ? 0 : r;
     }
     return makeVector(rt, out, v.validity);

@@ -13,9 +13,9 @@ const arr = (v: unknown[], t: DataType = I): RExpr => lit(v, ArrayType(t, true))
 describe("array functions (values from PySpark 4.0.1)", () => {
   it("position, remove, append, prepend, compact, size, repeat", () => {
     // array_position(array(3,2,1,2), 2) → 2 (BIGINT), array_position(array(1), 5) → 0
-    expect(evalCall("array_position", [arr([3, 2, 1, 2]), i(2)])).toBe(2);
+    expect(evalCall("array_position", [arr([3, 2, 1, 2]), i(2)])).toBe(2n);
     expect(call("array_position", [arr([1]), i(1)]).type).toEqual(L);
-    expect(evalCall("array_position", [arr([1]), i(5)])).toBe(0);
+    expect(evalCall("array_position", [arr([1]), i(5)])).toBe(0n);
     // array_remove(array(1,2,NULL,2), 2) → [1, NULL]; array_append(array(1,2), 3) → [1,2,3]; array_prepend(array(1,2), 0) → [0,1,2]
     expect(evalCall("array_remove", [arr([1, 2, null, 2]), i(2)])).toEqual([1, null]);
     expect(evalCall("array_append", [arr([1, 2]), i(3)])).toEqual([1, 2, 3]);

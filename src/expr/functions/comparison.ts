@@ -31,7 +31,7 @@ export function resolveComparison(args: readonly ArgInfo[], _ctx: EvalContext, n
 const test = (op: Cmp, c: number): boolean =>
   op === "eq" || op === "eq_null_safe" ? c === 0 : op === "neq" ? c !== 0 : op === "lt" ? c < 0 : op === "lte" ? c <= 0 : op === "gt" ? c > 0 : c >= 0;
 
-function numericLoop(op: Cmp, x: ArrayLike<number>, y: ArrayLike<number>, out: Uint8Array, n: number, fractional: boolean): void {
+function numericLoop(op: Cmp, x: ArrayLike<number | bigint>, y: ArrayLike<number | bigint>, out: Uint8Array, n: number, fractional: boolean): void {
   if (!fractional) {
     switch (op) {
       case "eq":
@@ -55,7 +55,7 @@ function numericLoop(op: Cmp, x: ArrayLike<number>, y: ArrayLike<number>, out: U
         return;
     }
   }
-  for (let i = 0; i < n; i++) out[i] = test(op, compareDoubles(x[i]!, y[i]!)) ? 1 : 0;
+  for (let i = 0; i < n; i++) out[i] = test(op, compareDoubles(x[i] as number, y[i] as number)) ? 1 : 0;
 }
 
 function compileComparison(args: readonly CompiledExpr[], _e: unknown, _rt: DataType, _ctx: EvalContext, name: string): CompiledExpr {
@@ -68,7 +68,7 @@ function compileComparison(args: readonly CompiledExpr[], _e: unknown, _rt: Data
     const out = new Uint8Array(n);
     const t = a.type;
     const st = storageOf(t);
-    if (st === "i32" || st === "f64" || st === "f32" || st === "bool") {
+    if (st === "i32" || st === "i64" || st === "f64" || st === "f32" || st === "bool") {
       numericLoop(op, a.values as Float64Array, b.values as Float64Array, out, n, t.kind === "double" || t.kind === "float");
     } else if (st === "str") {
       const x = a.values as string[];

@@ -52,12 +52,12 @@ describe("calendar functions (values from PySpark 4.0.1, session zone UTC unless
   });
   it("epoch conversions floor toward negative infinity", () => {
     // unix_micros(timestamp'2024-01-01 00:00:00.123456') → 1704067200123456
-    expect(evalCall("unix_micros", [ts(2024, 1, 1, 0, 0, 0, 123456)])).toBe(1704067200123456);
+    expect(evalCall("unix_micros", [ts(2024, 1, 1, 0, 0, 0, 123456)])).toBe(1704067200123456n);
     // unix_millis(timestamp'1969-12-31 23:59:59.9995') → -1; unix_seconds(timestamp'1969-12-31 23:59:59.5') → -1
-    expect(evalCall("unix_millis", [lit(-500, TS)])).toBe(-1);
-    expect(evalCall("unix_seconds", [lit(-500_000, TS)])).toBe(-1);
+    expect(evalCall("unix_millis", [lit(-500, TS)])).toBe(-1n);
+    expect(evalCall("unix_seconds", [lit(-500_000, TS)])).toBe(-1n);
     // unix_millis(timestamp'2024-01-01') → 1704067200000; date_from_unix_date(19000) → 2022-01-08; unix_date(date'2024-01-01') → 19723
-    expect(evalCall("unix_millis", [ts(2024, 1, 1)])).toBe(1704067200000);
+    expect(evalCall("unix_millis", [ts(2024, 1, 1)])).toBe(1704067200000n);
     expect(evalCall("date_from_unix_date", [i(19000)])).toBe(dayOf(2022, 1, 8));
     expect(evalCall("unix_date", [date(2024, 1, 1)])).toBe(19723);
     expect(evalCall("unix_date", [date(1969, 12, 31)])).toBe(-1);

@@ -39,7 +39,7 @@ export const murmurInt = (x: number, seed: number): number => fmix32(mixH1(seed,
 function murmurLongParts(lo: number, hi: number, seed: number): number {
   return fmix32(mixH1(mixH1(seed, mixK1(lo)), mixK1(hi)), 8);
 }
-export function murmurLong(x: number, seed: number): number {
+export function murmurLong(x: number | bigint, seed: number): number {
   const b = BigInt.asUintN(64, BigInt(x));
   return murmurLongParts(Number(b & 0xffffffffn) | 0, Number(b >> 32n) | 0, seed);
 }
@@ -62,7 +62,7 @@ export function murmurValue(t: DataType, v: unknown, seed: number): number {
       return murmurInt(v as number, seed);
     case "bigint":
     case "timestamp":
-      return murmurLong(v as number, seed);
+      return murmurLong(v as number | bigint, seed);
     case "decimal":
       if (t.precision <= 18) return murmurLong(v as number, seed);
       return murmurBytes(bigIntBytes(BigInt(v as number)), seed);
@@ -184,7 +184,7 @@ export function xxValue(t: DataType, v: unknown, seed: bigint): bigint {
       return xxInt(v as number, seed);
     case "bigint":
     case "timestamp":
-      return xxLong(BigInt(v as number), seed);
+      return xxLong(BigInt(v as number | bigint), seed);
     case "decimal":
       return t.precision <= 18 ? xxLong(BigInt(v as number), seed) : xxBytes(bigIntBytes(BigInt(v as number)), seed);
     case "float":
@@ -244,11 +244,11 @@ function compileHash(args: readonly CompiledExpr[], argExprs: readonly import(".
       }
       return makeVector(rt, out, null);
     }
-    const out = new Float64Array(n);
+    const out = new BigInt64Array(n);
     for (let i = 0; i < n; i++) {
       let h = 42n;
       for (let k = 0; k < vs.length; k++) h = xxValue(types[k]!, valueAt(vs[k]!, i), h);
-      out[i] = Number(BigInt.asIntN(64, h));
+      out[i] = BigInt.asIntN(64, h);
     }
     return makeVector(rt, out, null);
   };

@@ -61,7 +61,7 @@ describe("try_add / try_subtract / try_multiply (PySpark 4.0.1)", () => {
     expect(evalCall("try_subtract", [i(-2147483648), i(1)])).toBe(null);
     expect(evalCall("try_multiply", [lit(3000000000, L), lit(4000000000, L)])).toBe(null);
     // try_multiply(10000000000L, 2000) → 20000000000000; try_add(7, 1) → 8; typeof(try_add(1, 2L)) → bigint
-    expect(evalCall("try_multiply", [lit(10000000000, L), i(2000)])).toBe(20000000000000);
+    expect(evalCall("try_multiply", [lit(10000000000, L), i(2000)])).toBe(20000000000000n);
     expect(evalCall("try_add", [i(7), i(1)])).toBe(8);
     expect(call("try_add", [i(1), lit(2, L)]).type).toEqual(L);
     // try_add(date'2024-01-01', 3) → 2024-01-04; try_subtract(date'2024-01-01', 3) → 2023-12-29

@@ -35,7 +35,7 @@ describe("from_json (PySpark 4.0.1)", () => {
     expect(fromJson(null, "a INT")).toBe(null);
     expect(fromJson('{"A": 1}', "a INT")).toEqual({ a: null });
     expect(fromJson('{"a": 10000000000}', "a INT")).toEqual({ a: null });
-    expect(fromJson('{"a": 10000000000}', "a BIGINT")).toEqual({ a: 10000000000 });
+    expect(fromJson('{"a": 10000000000}', "a BIGINT")).toEqual({ a: 10000000000n });
     // '{"a":1}' / '{bad' with 'a INT, _corrupt_record STRING' → (1, None) / (None, '{bad')
     expect(fromJson('{"a":1}', "a INT, _corrupt_record STRING")).toEqual({ a: 1, _corrupt_record: null });
     expect(fromJson("{bad", "a INT, _corrupt_record STRING")).toEqual({ a: null, _corrupt_record: "{bad" });

@@ -52,7 +52,8 @@ function convert(t: DataType, j: unknown, zone: TimeZone): unknown {
     case "bigint": {
       if (typeof j !== "number" || !Number.isInteger(j)) return BAD;
       const lim = t.kind === "int" ? 2147483648 : 9223372036854775808;
-      return j >= -lim && j < lim ? j : BAD;
+      if (j < -lim || j >= lim) return BAD;
+      return t.kind === "int" ? j : BigInt(j);
     }
     case "float":
     case "double":
@@ -172,7 +173,7 @@ export function toJsonText(t: DataType, v: unknown, zone: TimeZone, tsPattern: R
     case "int":
       return String(v);
     case "bigint":
-      return formatLong(v as number);
+      return formatLong(v as bigint);
     case "float":
     case "double": {
       const x = v as number;

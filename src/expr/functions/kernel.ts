@@ -6,7 +6,7 @@
 import { analysisError } from "../../common/errors.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch, take } from "../../columnar/column-batch.js";
-import { allocValues, makeVector, storageOf, type Vector } from "../../columnar/vector.js";
+import { allocValues, makeVector, storageOf, toInt64, type Vector } from "../../columnar/vector.js";
 import { type DataType, simpleString, sqlTypeName } from "../../types/data-type.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
@@ -129,7 +129,15 @@ export function finishOut(type: DataType, out: { values: unknown[]; validity: Ui
   return makeVector(type, out.values as Vector["values"], all ? null : out.validity);
 }
 
-/** Generic row-at-a-time kernel for non-hot functions: f gets engine values of valid rows. */
+const SAFE = 9007199254740991n;
+/** A BIGINT argument of a row-at-a-time kernel: a number while it is exact as one, else the bigint. */
+const longArg = (x: bigint): number | bigint => (x >= -SAFE && x <= SAFE ? Number(x) : x);
+
+/**
+ * Generic row-at-a-time kernel for non-hot functions: f gets engine values of valid rows, except
+ * that a BIGINT arrives as a number while it is a safe integer (these kernels compute in doubles;
+ * a BIGINT result they return is converted back exactly).
+ */
 export function mapRows(
   args: readonly CompiledExpr[],
   type: DataType,
@@ -142,6 +150,7 @@ export function mapRows(
     const out = allocValues(type, n) as unknown[];
     const validity = new Uint8Array(n);
     const bool = storageOf(type) === "bool";
+    const long = storageOf(type) === "i64";
     const vals: unknown[] = new Array(vs.length);
     let anyNull = false;
     row: for (let i = 0; i < n; i++) {
@@ -153,7 +162,7 @@ export function mapRows(
             continue row;
           }
           vals[k] = null;
-        } else vals[k] = storageOf(v.type) === "bool" ? v.values[i] === 1 : v.values[i];
+        } else vals[k] = storageOf(v.type) === "bool" ? v.values[i] === 1 : v.values instanceof BigInt64Array ? longArg(v.values[i]!) : v.values[i];
       }
       const r = f(vals, i);
       if (r === null || r === undefined) {
@@ -161,7 +170,7 @@ export function mapRows(
         if (storageOf(type) === "obj") out[i] = null;
         continue;
       }
-      out[i] = bool ? (r ? 1 : 0) : r;
+      out[i] = bool ? (r ? 1 : 0) : long ? toInt64(r) : r;
       validity[i] = 1;
     }
     return makeVector(type, out as Vector["values"], anyNull ? validity : null);

@@ -35,7 +35,7 @@ describe("math extras (values from PySpark 4.0.1)", () => {
   });
   it("factorial, shifts and bit_count", () => {
     // factorial(5) → 120 (BIGINT), factorial(21) → NULL; shiftleft(1, 3) → 8, shiftright(-16, 2) → -4, shiftrightunsigned(-16, 28) → 15
-    expect(evalCall("factorial", [i(5)])).toBe(120);
+    expect(evalCall("factorial", [i(5)])).toBe(120n);
     expect(call("factorial", [i(5)]).type).toEqual(L);
     expect(evalCall("factorial", [i(21)])).toBe(null);
     expect(evalCall("shiftleft", [i(1), i(3)])).toBe(8);
@@ -44,7 +44,7 @@ describe("math extras (values from PySpark 4.0.1)", () => {
     // shiftleft(2147483647, 1) → -2; typeof(shiftleft(1L, 3)) → bigint; bit_count(7) → 3
     expect(evalCall("shiftleft", [i(2147483647), i(1)])).toBe(-2);
     expect(call("shiftleft", [lit(1, L), i(3)]).type).toEqual(L);
-    expect(evalCall("shiftleft", [lit(1, L), i(40)])).toBe(2 ** 40);
+    expect(evalCall("shiftleft", [lit(1, L), i(40)])).toBe(2n ** 40n);
     expect(evalCall("bit_count", [i(7)])).toBe(3);
     expect(evalCall("bit_count", [i(-1)])).toBe(32);
   });

@@ -15,7 +15,7 @@ export function asDecimal(a: ArgInfo): DecimalType | null {
   if (t.kind === "decimal") return t;
   if (t.kind === "int" || t.kind === "bigint") {
     const v = a.literal?.value;
-    if (typeof v === "number") return Decimal(Math.max(1, String(Math.abs(v)).length), 0);
+    if (typeof v === "number" || typeof v === "bigint") return Decimal(Math.max(1, String(v).replace("-", "").length), 0);
     return Decimal(t.kind === "int" ? 10 : 20, 0);
   }
   if (t.kind === "null") return Decimal(1, 0);

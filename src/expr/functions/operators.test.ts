@@ -18,10 +18,10 @@ describe("arithmetic (PySpark 4.0.1, ANSI on)", () => {
     // select 7/2, 7 div 2, -7 % 3, -7 div 3, pmod(-7, 3) → 3.5, 3, -1, -2, 2 :: double, bigint, int, bigint, int
     expect(call("divide", [i(7), i(2)]).type).toEqual(D);
     expect(evalCall("divide", [i(7), i(2)])).toBe(3.5);
-    expect(evalCall("div", [i(7), i(2)])).toBe(3);
+    expect(evalCall("div", [i(7), i(2)])).toBe(3n);
     expect(call("div", [i(7), i(2)]).type).toEqual(L);
     expect(evalCall("mod", [i(-7), i(3)])).toBe(-1);
-    expect(evalCall("div", [i(-7), i(3)])).toBe(-2);
+    expect(evalCall("div", [i(-7), i(3)])).toBe(-2n);
     expect(evalCall("pmod", [i(-7), i(3)])).toBe(2);
     expect(call("add", [i(1), lit(2, L)]).type).toEqual(L);
   });

@@ -26,7 +26,7 @@ describe("CASE and conditional functions are lazy", () => {
     const x = ref(0, I);
     // select if(false, 1/0, 5), coalesce(1, 1/0) → 5.0, 1.0
     expect(evalRows(call("if", [call("eq", [x, i(0)]), lit(-1, D), call("divide", [i(1), x])]), { x: I }, [{ x: 0 }, { x: 4 }])).toEqual([-1, 0.25]);
-    expect(evalRows(call("coalesce", [x, call("div", [i(1), i(0)])]), { x: I }, [{ x: 3 }])).toEqual([3]);
+    expect(evalRows(call("coalesce", [x, call("div", [i(1), i(0)])]), { x: I }, [{ x: 3 }])).toEqual([3n]);
     expect(evalRows(call("coalesce", [x, i(7)]), { x: I }, [{ x: null }, { x: 1 }])).toEqual([7, 1]);
   });
   it("returns Spark's values", () => {
@@ -128,9 +128,9 @@ describe("math functions (PySpark 4.0.1)", () => {
   });
   it("floor/ceil return BIGINT (decimal stays decimal)", () => {
     // floor(-1.5D) → -2 :: bigint; ceil(1.2D) → 2; floor(cast(1.5 as decimal(3,1))) → 1 :: decimal(3,0)
-    expect(evalCall("floor", [lit(-1.5, D)])).toBe(-2);
+    expect(evalCall("floor", [lit(-1.5, D)])).toBe(-2n);
     expect(call("floor", [lit(-1.5, D)]).type).toEqual({ kind: "bigint" });
-    expect(evalCall("ceil", [lit(1.2, D)])).toBe(2);
+    expect(evalCall("ceil", [lit(1.2, D)])).toBe(2n);
     expect(call("floor", [lit(15, DecimalType(3, 1))]).type).toEqual(DecimalType(3, 0));
     expect(evalCall("floor", [lit(15, DecimalType(3, 1))])).toBe(1);
   });

@@ -58,8 +58,8 @@ export function formatDecimal(unscaled: number, scale: number): string {
   return (neg ? "-" : "") + digits.slice(0, digits.length - scale) + "." + digits.slice(digits.length - scale);
 }
 
-/** A BIGINT (stored as a double) as integer text. */
-export const formatLong = (x: number): string => (Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString());
+/** A BIGINT engine value as integer text (exact). */
+export const formatLong = (x: bigint): string => x.toString();
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -74,7 +74,7 @@ export function valueToText(t: DataType, v: unknown, zone: TimeZone): string {
     case "int":
       return String(v);
     case "bigint":
-      return formatLong(v as number);
+      return formatLong(v as bigint);
     case "float":
       return formatFloat(v as number);
     case "double":

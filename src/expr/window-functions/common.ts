@@ -14,7 +14,8 @@ export function checkArity(name: string, args: readonly ArgInfo[], min: number, 
 
 /** The integer value of a literal INT/BIGINT argument, or a DATATYPE_MISMATCH (NON_FOLDABLE_INPUT). */
 export function intLiteral(name: string, what: string, a: ArgInfo): number {
-  const v = a.literal?.value;
+  const raw = a.literal?.value;
+  const v = typeof raw === "bigint" ? Number(raw) : raw;
   if ((a.type.kind !== "int" && a.type.kind !== "bigint") || typeof v !== "number" || !Number.isInteger(v)) {
     throw analysisError(
       "DATATYPE_MISMATCH",

@@ -12,7 +12,7 @@ import type { Vector } from "../../columnar/vector.js";
 import { isWindowStruct } from "../../expr/functions/datetime.js";
 import type { DataType } from "../../types/data-type.js";
 
-export type DictionaryKind = "i32" | "f64" | "bool" | "str" | "obj";
+export type DictionaryKind = "i32" | "i64" | "f64" | "bool" | "str" | "obj";
 
 export interface KeyDictionary {
   readonly size: number;
@@ -29,6 +29,7 @@ export function dictionaryKindOf(t: DataType): DictionaryKind {
     case "date":
       return "i32";
     case "bigint":
+      return "i64";
     case "double":
     case "float":
     case "timestamp":
@@ -47,6 +48,8 @@ export function createDictionary(kind: DictionaryKind, type: DataType): KeyDicti
   switch (kind) {
     case "i32":
       return new NumberDictionary(true);
+    case "i64":
+      return new LongDictionary();
     case "f64":
       return new NumberDictionary(false);
     case "bool":
@@ -89,7 +92,8 @@ class NumberDictionary implements KeyDictionary {
   }
 
   encode(v: Vector, n: number, out: Int32Array, insert: boolean): void {
-    const values = v.values as Int32Array | Float64Array | Float32Array;
+    // a BIGINT column meets a DOUBLE key of a join as a double, as Spark's cast would
+    const values = v.values instanceof BigInt64Array ? Float64Array.from(v.values.subarray(0, n), Number) : (v.values as Int32Array | Float64Array | Float32Array);
     const validity = v.validity;
     for (let i = 0; i < n; i++) {
       if (validity !== null && validity[i] === 0) {
@@ -139,6 +143,86 @@ class NumberDictionary implements KeyDictionary {
       let t = hashNumber(x) & this.mask;
       while (this.slots[t] !== 0) t = (t + 1) & this.mask;
       this.keys[t] = x;
+      this.slots[t] = id;
+    }
+  }
+}
+
+/**
+ * Open addressing over exact int64 keys, read as (low, high) int32 words of the BigInt64Array
+ * (no bigint arithmetic per row). An INT column (a join's other side) is sign-extended.
+ */
+class LongDictionary implements KeyDictionary {
+  private keys = new Int32Array(128); // low, high per slot
+  private slots = new Int32Array(64); // id + 1; 0 = empty
+  private mask = 63;
+  private count = 0;
+  private nullId = -1;
+
+  get size(): number {
+    return this.count;
+  }
+
+  encode(v: Vector, n: number, out: Int32Array, insert: boolean): void {
+    const validity = v.validity;
+    let words: Int32Array;
+    if (v.values instanceof BigInt64Array) words = new Int32Array(v.values.buffer, v.values.byteOffset, 2 * n);
+    else {
+      const ints = v.values as Int32Array;
+      words = new Int32Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        words[2 * i] = ints[i]!;
+        words[2 * i + 1] = ints[i]! < 0 ? -1 : 0;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (validity !== null && validity[i] === 0) {
+        if (this.nullId < 0 && insert) this.nullId = this.count++;
+        out[i] = this.nullId;
+        continue;
+      }
+      out[i] = this.find(words[2 * i]!, words[2 * i + 1]!, insert);
+    }
+  }
+
+  private static hash(lo: number, hi: number): number {
+    return hashNumber(lo) ^ Math.imul(hashNumber(hi), 0x9e3779b1);
+  }
+
+  private find(lo: number, hi: number, insert: boolean): number {
+    const keys = this.keys;
+    let s = LongDictionary.hash(lo, hi) & this.mask;
+    for (;;) {
+      const id = this.slots[s]!;
+      if (id === 0) break;
+      if (keys[2 * s] === lo && keys[2 * s + 1] === hi) return id - 1;
+      s = (s + 1) & this.mask;
+    }
+    if (!insert) return -1;
+    const id = this.count++;
+    keys[2 * s] = lo;
+    keys[2 * s + 1] = hi;
+    this.slots[s] = id + 1;
+    if (this.count * 2 > this.mask) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
+    const cap = oldSlots.length * 2;
+    this.keys = new Int32Array(2 * cap);
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+    for (let s = 0; s < oldSlots.length; s++) {
+      const id = oldSlots[s]!;
+      if (id === 0) continue;
+      const lo = oldKeys[2 * s]!;
+      const hi = oldKeys[2 * s + 1]!;
+      let t = LongDictionary.hash(lo, hi) & this.mask;
+      while (this.slots[t] !== 0) t = (t + 1) & this.mask;
+      this.keys[2 * t] = lo;
+      this.keys[2 * t + 1] = hi;
       this.slots[t] = id;
     }
   }

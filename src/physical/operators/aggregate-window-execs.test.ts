@@ -31,7 +31,7 @@ describe("HashAggregateExec", () => {
   it("global aggregation over no rows yields one row; grouped aggregation yields none", async () => {
     const empty = relation("k STRING, v BIGINT");
     const global = new HashAggregateExec(empty, [], [aggCall(COUNT, [ref(1, LongType)]), aggCall(SUM, [ref(1, LongType)])], [ref(0, LongType), ref(1, LongType)], StructType.fromDDL("c BIGINT, s BIGINT"), shimCompile);
-    expect(await tuples(global)).toEqual([[0, null]]);
+    expect(await tuples(global)).toEqual([[0n, null]]);
     const grouped = new HashAggregateExec(empty, [ref(0, StringType)], [aggCall(COUNT, [ref(1, LongType)])], buffer(2), StructType.fromDDL("k STRING, c BIGINT"), shimCompile);
     expect(await tuples(grouped)).toEqual([]);
     const rollup = new HashAggregateExec(empty, [ref(0, StringType)], [aggCall(COUNT, [ref(1, LongType)])], buffer(2), StructType.fromDDL("k STRING, c BIGINT"), shimCompile, [[0], []]);
@@ -147,21 +147,22 @@ describe("WindowExec", () => {
     ]);
     return rows(new WindowExec(data(), calls, schema, shimCompile));
   };
+  // frame results by v, BIGINT results as numbers (the values here are small)
   const byV = (rs: Record<string, unknown>[], col: string): Record<number, unknown> =>
-    Object.fromEntries(rs.filter((r) => r.p === 1).map((r) => [r.v as number, r[col]]));
+    Object.fromEntries(rs.filter((r) => r.p === 1).map((r) => [Number(r.v), typeof r[col] === "bigint" ? Number(r[col]) : r[col]]));
 
   it("RANGE frames with offsets, nulls as their own peers (Spark: range -1..1 and desc -1..0)", async () => {
     const out = await run([aggOver(SUM, v, frame("range", off(-1), off(1))), aggOver(SUM, v, frame("range", off(-1), CR), 1, false)]);
     expect(byV(out, "w0")).toEqual({ 1: 3, 2: 3, 3: 7, 4: 7, 5: 11, 6: 11 });
     expect(byV(out, "w1")).toEqual({ 6: 6, 5: 11, 4: 4, 3: 7, 1: 3, 2: 3 });
-    expect(out.find((r) => r.p === 2)!.w0).toBe(100);
+    expect(out.find((r) => r.p === 2)!.w0).toBe(100n);
   });
 
   it("the default frame (RANGE UNBOUNDED PRECEDING..CURRENT ROW) includes peers; output is grouped by partition in order", async () => {
     const out = await run([aggOver(SUM, v, frame("range", UP, CR)), aggOver(SUM, v, frame("range", UP, off(1)))]);
     expect(byV(out, "w0")).toEqual({ 1: 3, 2: 3, 3: 6, 4: 10, 5: 15, 6: 21 });
     expect(byV(out, "w1")).toEqual({ 1: 3, 2: 3, 3: 10, 4: 10, 5: 21, 6: 21 });
-    expect(out.map((r) => r.v)).toEqual([1, 2, 3, 4, 5, 6, 100]);
+    expect(out.map((r) => r.v)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 100n]);
   });
 
   it("ROWS frames: sliding, shrinking, empty and whole-partition (Spark values)", async () => {
@@ -233,12 +234,12 @@ describe("WindowExec with the library's accumulators", () => {
     const schema = StructType.fromDDL("p INT, o INT, v BIGINT, s BIGINT, l ARRAY<BIGINT>");
     const out = await rows(new WindowExec(input, calls, schema, shimCompile));
     expect(out.map((r) => [r.v, r.s, r.l])).toEqual([
-      [1, 3, [1, 2]],
-      [2, 3, [1, 2]],
-      [3, 6, [1, 2, 3]],
-      [4, 10, [1, 2, 3, 4]],
-      [5, 15, [1, 2, 3, 4, 5]],
-      [6, 21, [1, 2, 3, 4, 5, 6]],
+      [1n, 3n, [1n, 2n]],
+      [2n, 3n, [1n, 2n]],
+      [3n, 6n, [1n, 2n, 3n]],
+      [4n, 10n, [1n, 2n, 3n, 4n]],
+      [5n, 15n, [1n, 2n, 3n, 4n, 5n]],
+      [6n, 21n, [1n, 2n, 3n, 4n, 5n, 6n]],
     ]);
   });
 });

@@ -18,8 +18,8 @@ const small: TaskContext = { ...ctx, batchSize: 3 };
 describe("RangeExec", () => {
   it("produces ids in batches of batchSize, with negative steps and empty ranges", async () => {
     const schema = StructType.fromDDL("id BIGINT NOT NULL");
-    expect((await tuples(new RangeExec(schema, 0, 7, 1), small)).flat()).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect((await tuples(new RangeExec(schema, 10, 0, -3), small)).flat()).toEqual([10, 7, 4, 1]);
+    expect((await tuples(new RangeExec(schema, 0, 7, 1), small)).flat()).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n]);
+    expect((await tuples(new RangeExec(schema, 10, 0, -3), small)).flat()).toEqual([10n, 7n, 4n, 1n]);
     expect(await tuples(new RangeExec(schema, 5, 5, 1))).toEqual([]);
     expect(new RangeExec(schema, 0, 10, 4).describe()).toBe("RangeExec: (0, 10, step=4)");
   });
@@ -38,12 +38,12 @@ describe("ProjectExec and FilterExec", () => {
   const input = () => relation("a BIGINT, b BIGINT", [{ a: 1, b: 10 }, { a: null, b: 20 }], [], [{ a: 5, b: 30 }]);
   it("evaluates expressions per batch", async () => {
     const p = new ProjectExec(input(), [call(ADD, [ref(0, LongType, "a"), ref(1, LongType, "b")])], StructType.fromDDL("s BIGINT"), shimCompile);
-    expect(await rows(p)).toEqual([{ s: 11 }, { s: null }, { s: 35 }]);
+    expect(await rows(p)).toEqual([{ s: 11n }, { s: null }, { s: 35n }]);
     expect(p.describe()).toBe("ProjectExec: [(a#0 + b#1)]");
   });
   it("treats a null condition as false and skips empty results", async () => {
     const f = new FilterExec(input(), call(GT, [ref(0, LongType, "a"), lit(1, LongType)]), shimCompile);
-    expect(await rows(f)).toEqual([{ a: 5, b: 30 }]);
+    expect(await rows(f)).toEqual([{ a: 5n, b: 30n }]);
     expect(f.describe()).toBe("FilterExec: (a#0 > 1)");
   });
   it("numbers rows with monotonically_increasing_id across batches", async () => {
@@ -61,9 +61,9 @@ describe("ProjectExec and FilterExec", () => {
       shimCompile,
     );
     expect(await tuples(p)).toEqual([
-      [10, 100],
-      [20, 101],
-      [30, 102],
+      [10n, 100n],
+      [20n, 101n],
+      [30n, 102n],
     ]);
   });
 });
@@ -72,9 +72,9 @@ describe("LimitExec", () => {
   it("applies offset and limit across batches", async () => {
     const schema = StructType.fromDDL("id BIGINT");
     const l = new LimitExec(new RangeExec(schema, 0, 10, 1), 4, 2);
-    expect((await tuples(l, small)).flat()).toEqual([2, 3, 4, 5]);
+    expect((await tuples(l, small)).flat()).toEqual([2n, 3n, 4n, 5n]);
     expect(l.describe()).toBe("LimitExec: limit=4, offset=2");
-    expect((await tuples(new LimitExec(new RangeExec(schema, 0, 5, 1), -1, 3), small)).flat()).toEqual([3, 4]);
+    expect((await tuples(new LimitExec(new RangeExec(schema, 0, 5, 1), -1, 3), small)).flat()).toEqual([3n, 4n]);
     expect(await tuples(new LimitExec(new RangeExec(schema, 0, 5, 1), 0))).toEqual([]);
   });
   it("stops pulling its child once the limit is reached", async () => {
@@ -93,7 +93,7 @@ describe("LimitExec", () => {
         }
       },
     };
-    expect((await tuples(new LimitExec(counting, 5), small)).flat()).toEqual([0, 1, 2, 3, 4]);
+    expect((await tuples(new LimitExec(counting, 5), small)).flat()).toEqual([0n, 1n, 2n, 3n, 4n]);
     expect(pulled).toBe(2);
   });
 });
@@ -102,7 +102,7 @@ describe("UnionExec, WatermarkExec, DropDuplicatesExec", () => {
   it("concatenates inputs under the union's schema", async () => {
     const schema = StructType.fromDDL("x BIGINT");
     const u = new UnionExec([relation("a BIGINT", [{ a: 1 }]), relation("b BIGINT", [{ b: 2 }])], schema);
-    expect(await rows(u)).toEqual([{ x: 1 }, { x: 2 }]);
+    expect(await rows(u)).toEqual([{ x: 1n }, { x: 2n }]);
   });
   it("passes rows through a batch watermark", async () => {
     const w = new WatermarkExec(relation("t TIMESTAMP", [{ t: new Date(0) }]), 0, 5000);

@@ -36,13 +36,13 @@ describe("GenerateExec", () => {
     const mref = ref(1, MapType(StringType, LongType), "m");
     const g = new GenerateExec(m, "explode", false, mref, StructType.fromDDL("id INT, m MAP<STRING, BIGINT>, key STRING, value BIGINT"), shimCompile);
     expect((await tuples(g)).map((r) => [r[0], r[2], r[3]])).toEqual([
-      [1, "a", 1],
-      [1, "b", 2],
+      [1, "a", 1n],
+      [1, "b", 2n],
     ]);
     const p = new GenerateExec(m, "posexplode", true, mref, StructType.fromDDL("id INT, m MAP<STRING, BIGINT>, pos INT, key STRING, value BIGINT"), shimCompile);
     expect((await tuples(p)).map((r) => [r[0], r[2], r[3], r[4]])).toEqual([
-      [1, 0, "a", 1],
-      [1, 1, "b", 2],
+      [1, 0, "a", 1n],
+      [1, 1, "b", 2n],
       [2, null, null, null],
     ]);
   });

@@ -128,10 +128,11 @@ export class HashJoinExec implements ExecutionPlan {
   }
 }
 
-/** Both sides of a key must share one dictionary kind: numbers meet as 64-bit floats. */
+/** Both sides of a key must share one dictionary kind: INT meets BIGINT exactly, other numbers as 64-bit floats. */
 function joinKind(l: DictionaryKind, r: DictionaryKind): DictionaryKind {
   if (l === r) return l;
-  if ((l === "i32" || l === "f64") && (r === "i32" || r === "f64")) return "f64";
+  if ((l === "i32" || l === "i64") && (r === "i32" || r === "i64")) return "i64";
+  if ((l === "i32" || l === "f64" || l === "i64") && (r === "i32" || r === "f64" || r === "i64")) return "f64";
   return "obj";
 }
 

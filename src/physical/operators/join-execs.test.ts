@@ -125,11 +125,11 @@ describe("NestedLoopJoinExec", () => {
     const cond = call(LT, [ref(0, LongType, "x"), ref(1, LongType, "y")]);
     const mk = (t: JoinType) =>
       new NestedLoopJoinExec(l(), r(), t, cond, t === "left_semi" || t === "left_anti" ? StructType.fromDDL("x BIGINT") : both, shimCompile);
-    expect(await tuples(mk("inner"))).toEqual([[1, 2]]);
+    expect(await tuples(mk("inner"))).toEqual([[1n, 2n]]);
     expect(sortedJson(await tuples(mk("left")))).toEqual(sortedJson([[1, 2], [2, null], [3, null]]));
     expect(sortedJson(await tuples(mk("right")))).toEqual(sortedJson([[1, 2], [null, null]]));
     expect((await tuples(mk("full"))).length).toBe(4);
-    expect(await tuples(mk("left_semi"))).toEqual([[1]]);
-    expect(await tuples(mk("left_anti"))).toEqual([[2], [3]]);
+    expect(await tuples(mk("left_semi"))).toEqual([[1n]]);
+    expect(await tuples(mk("left_anti"))).toEqual([[2n], [3n]]);
   });
 });

@@ -14,7 +14,7 @@ describe("SampleExec", () => {
   it("keeps row k when the k-th draw of XORShiftRandom(seed) is below the fraction, across batches", async () => {
     const input = relation("id BIGINT", ...ids(50, 7));
     const rng = xorShiftRandom(42);
-    const expected = Array.from({ length: 50 }, (_, i) => i).filter(() => rng.nextDouble() < 0.3);
+    const expected = Array.from({ length: 50 }, (_, i) => BigInt(i)).filter(() => rng.nextDouble() < 0.3);
     const exec = new SampleExec(input, 0.3, false, 42);
     expect((await tuples(exec)).map((r) => r[0])).toEqual(expected);
     expect((await tuples(exec)).map((r) => r[0])).toEqual(expected); // each execution restarts the generator
@@ -24,8 +24,8 @@ describe("SampleExec", () => {
   it("with replacement repeats rows in input order, as Spark's PoissonSampler draws them", async () => {
     // PySpark 4.0.1, local[1]: [r.id for r in spark.range(20).sample(True, 0.5, 7).collect()]
     const out = (await tuples(new SampleExec(relation("id BIGINT", ...ids(20, 3)), 0.5, true, 7))).map((r) => r[0] as number);
-    expect(out).toEqual([0, 3, 7, 7, 9, 10, 11, 11, 15, 17]);
-    const many = (await tuples(new SampleExec(relation("id BIGINT", ...ids(30, 4)), 50, true, 1))).map((r) => r[0] as number);
+    expect(out).toEqual([0n, 3n, 7n, 7n, 9n, 10n, 11n, 11n, 15n, 17n]);
+    const many = (await tuples(new SampleExec(relation("id BIGINT", ...ids(30, 4)), 50, true, 1))).map((r) => Number(r[0] as bigint));
     expect(many.length).toBeGreaterThan(30 * 40); // mean 50: steps of 40, still about 50 copies a row
     expect([...many].sort((a, b) => a - b)).toEqual(many);
   });
@@ -53,7 +53,7 @@ describe("InMemoryRelationExec", () => {
     const slot: CacheSlot = { level: "StorageLevel(Memory Deserialized 1x Replicated)", batches: null };
     const exec = new InMemoryRelationExec(child, slot);
     const [a, b] = await Promise.all([tuples(exec), tuples(exec)]); // concurrent first actions share one computation
-    expect(a).toEqual([[0], [1], [2], [3], [4]]);
+    expect(a).toEqual([[0n], [1n], [2n], [3n], [4n]]);
     expect(b).toEqual(a);
     expect(await tuples(exec)).toEqual(a);
     expect(child.runs).toBe(1);
@@ -81,6 +81,6 @@ describe("InMemoryRelationExec", () => {
     const exec = new InMemoryRelationExec(flaky, { level: "StorageLevel(Memory Deserialized 1x Replicated)", batches: null });
     await expect(tuples(exec)).rejects.toThrow("boom");
     fail = false;
-    expect(await tuples(exec)).toEqual([[1]]);
+    expect(await tuples(exec)).toEqual([[1n]]);
   });
 });

@@ -3,6 +3,7 @@
  * expr/compile.ts is used), a few scalar functions, simple aggregates and window functions, and
  * row helpers. Not imported by production code.
  */
+import { exactJson } from "../../columnar/values.js";
 import { type ColumnBatch, VectorBuilder, batchFromRows, batchToRows, getValue } from "../../columnar/column-batch.js";
 import { type Vector, constantVector, makeVector } from "../../columnar/vector.js";
 import type { AggregateFunction, CompiledExpr, GroupAccumulator, ScalarFunction, WindowFunction } from "../../expr/function-types.js";
@@ -51,7 +52,7 @@ function scalar(name: string, type: DataType, f: (a: unknown, b: unknown) => unk
 export const GT = scalar("gt", BooleanType, (a, b) => compareNumbers(a as number, b as number) > 0);
 export const LT = scalar("lt", BooleanType, (a, b) => compareNumbers(a as number, b as number) < 0);
 export const EQ = scalar("eq", BooleanType, (a, b) => a === b);
-export const ADD = scalar("add", LongType, (a, b) => (a as number) + (b as number));
+export const ADD = scalar("add", LongType, (a, b) => BigInt(a as bigint) + BigInt(b as bigint));
 
 export const ref = (index: number, type: DataType, name = `c${index}`, nullable = true): RExpr => ({ kind: "ref", index, type, nullable, name });
 export const lit = (value: unknown, type: DataType): RExpr => ({ kind: "literal", value, type });
@@ -80,7 +81,9 @@ export async function tuples(plan: ExecutionPlan, context: TaskContext = ctx): P
   return (await rows(plan, context)).map((r) => Object.values(r));
 }
 
-export const sortedJson = (xs: unknown[]): string[] => xs.map((x) => JSON.stringify(x)).sort();
+/** JSON texts sorted; a bigint is written as its exact digits (so 3n and 3 have the same text). */
+export const sortedJson = (xs: unknown[]): string[] =>
+  xs.map((x) => exactJson(x)).sort();
 
 /** A generic accumulator keeping per-group JS values (for tests only). */
 class ListAccumulator implements GroupAccumulator {
@@ -119,11 +122,11 @@ function testAgg(name: string, type: DataType, finish: (xs: unknown[]) => unknow
   };
 }
 
-const nonNull = (xs: unknown[]): number[] => xs.filter((x) => x !== null) as number[];
-export const SUM = testAgg("sum", LongType, (xs) => (nonNull(xs).length === 0 ? null : nonNull(xs).reduce((a, b) => a + b, 0)));
+const nonNull = <T = number>(xs: unknown[]): T[] => xs.filter((x) => x !== null) as T[];
+export const SUM = testAgg("sum", LongType, (xs) => (nonNull(xs).length === 0 ? null : nonNull(xs).reduce((a, b) => a + BigInt(b), 0n)));
 export const DSUM = testAgg("sum", DoubleType, (xs) => (nonNull(xs).length === 0 ? null : nonNull(xs).reduce((a, b) => a + b, 0)));
 export const COUNT = testAgg("count", LongType, (xs) => nonNull(xs).length);
-export const MAX = testAgg("max", LongType, (xs) => (nonNull(xs).length === 0 ? null : Math.max(...nonNull(xs))));
+export const MAX = testAgg("max", LongType, (xs) => (nonNull(xs).length === 0 ? null : nonNull<bigint>(xs).reduce((a, b) => (b > a ? b : a))));
 export const FIRST = testAgg("first", LongType, (xs) => (xs.length === 0 ? null : xs[0]));
 
 export function aggCall(fn: AggregateFunction, args: RExpr[], extra: Partial<RAggCall> = {}): RAggCall {

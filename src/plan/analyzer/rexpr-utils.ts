@@ -12,7 +12,7 @@ export function rexprKey(r: RExpr): string {
     case "ref":
       return `#${r.index}`;
     case "literal":
-      return `lit<${simpleString(r.type)}>${JSON.stringify(r.value, (_k, v: unknown) => (v instanceof Map ? [...v] : v instanceof Uint8Array ? [...v] : v))}`;
+      return `lit<${simpleString(r.type)}>${JSON.stringify(r.value, (_k, v: unknown) => (v instanceof Map ? [...v] : v instanceof Uint8Array ? [...v] : typeof v === "bigint" ? `${v}n` : v))}`;
     case "call":
       return `${r.fn.name}(${r.args.map(rexprKey).join(",")})`;
     case "cast":

@@ -1,6 +1,8 @@
 /**
  * JSON-safe encoding of state values by schema: binary → base64, maps → entry lists, nested
- * structs/arrays recursively; numbers, strings and booleans as they are. Used for delta and
+ * structs/arrays recursively; BIGINT as a JSON number while it is a safe integer (as files written
+ * before BIGINT became exact hold it) and as its exact digits in a string beyond; numbers, strings
+ * and booleans as they are. Used for delta and
  * snapshot files, so a value read back equals the value written.
  */
 import type { DataType } from "../../types/data-type.js";
@@ -20,6 +22,10 @@ function enc(t: DataType, v: unknown): unknown {
     case "double":
     case "float":
       return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+    case "bigint": {
+      const n = v as bigint;
+      return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n.toString();
+    }
     default:
       return v;
   }
@@ -42,6 +48,8 @@ function dec(t: DataType, v: unknown): unknown {
     case "double":
     case "float":
       return typeof v === "string" ? Number(v) : v;
+    case "bigint":
+      return typeof v === "bigint" ? v : BigInt(v as number | string);
     default:
       return v;
   }

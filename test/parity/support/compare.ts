@@ -5,7 +5,8 @@
  * - FLOAT/DOUBLE: equal, or within a relative tolerance of 1e-9 (|a − e| ≤ 1e-9 · max(|a|, |e|));
  *   "NaN"/"Infinity" must match exactly; 0.0 and −0.0 are equal.
  * - DECIMAL: the same digits, or within a relative 1e-12 (Sluice rows carry decimals as numbers).
- * - INT/BIGINT: equal; beyond 2^53 equal at double precision (Sluice rows carry BIGINT as number).
+ * - INT/BIGINT: exactly the same integer, compared by decimal digits (Sluice rows carry BIGINT as
+ *   bigint; typed JSON holds values past 2^53 as digit strings), never rounded through a double.
  * - TIMESTAMP: equal at millisecond precision, Spark's microseconds truncated (Sluice rows are Dates).
  * - everything else exactly; arrays, map entries (in order) and struct fields element by element.
  * - rows: in order when the case is ordered, else as multisets — both sides are sorted by a key
@@ -44,7 +45,7 @@ export function valueMatches(t: DataType, e: Json, a: Json): boolean {
     case "int":
     case "bigint":
       if (e === a) return true;
-      return (typeof e === "number" || typeof e === "string") && (typeof a === "number" || typeof a === "string") && Number(e) === Number(a);
+      return (typeof e === "number" || typeof e === "string") && (typeof a === "number" || typeof a === "string") && String(e) === String(a);
     case "array":
       return Array.isArray(e) && Array.isArray(a) && e.length === a.length && e.every((x, i) => valueMatches(t.elementType, x, a[i]!));
     case "map":
