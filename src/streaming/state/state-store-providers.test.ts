@@ -22,15 +22,15 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const id = newId();
     const p = make(id, schema, conf);
     const s0 = await p.getStore(0);
-    s0.put("a", [1, new Uint8Array([1, 2]), new Map([["x", 1.5]])]);
-    s0.put("b", [2, null, null]);
-    expect(s0.get("a")?.[0]).toBe(1);
+    s0.put("a", [1n, new Uint8Array([1, 2]), new Map([["x", 1.5]])]);
+    s0.put("b", [2n, null, null]);
+    expect(s0.get("a")?.[0]).toBe(1n);
     expect(s0.metrics()).toMatchObject({ numRowsTotal: 2, numRowsUpdated: 2, numRowsRemoved: 0 });
     expect(await s0.commit()).toBe(1);
 
     const s1 = await p.getStore(1);
     s1.remove("b");
-    s1.put("c", [3, null, null]);
+    s1.put("c", [3n, null, null]);
     expect((await toArray(s1.iterator())).map(([k]) => k).sort()).toEqual(["a", "c"]);
     expect(await s1.commit()).toBe(2);
 
@@ -39,15 +39,15 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const q = make(id, schema, conf);
     const v1 = await q.getStore(1);
     expect((await toArray(v1.iterator())).map(([k]) => k).sort()).toEqual(["a", "b"]);
-    expect(v1.get("a")).toEqual([1, new Uint8Array([1, 2]), new Map([["x", 1.5]])]);
+    expect(v1.get("a")).toEqual([1n, new Uint8Array([1, 2]), new Map([["x", 1.5]])]);
     const v2 = await q.getStore(2);
-    expect((await toArray(v2.prefixScan("c")))).toEqual([["c", [3, null, null]]]);
+    expect((await toArray(v2.prefixScan("c")))).toEqual([["c", [3n, null, null]]]);
   });
 
   it("scans large states in chunks that see the batch's pending changes", async () => {
     const p = make(newId(), schema, conf);
     const s = await p.getStore(0);
-    for (let i = 0; i < 5000; i++) s.put(`k${i}`, [i, null, null]);
+    for (let i = 0; i < 5000; i++) s.put(`k${i}`, [BigInt(i), null, null]);
     await s.commit();
     const t = await p.getStore(1);
     t.remove("k1");
@@ -67,7 +67,7 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const id = newId();
     const p = make(id, schema, { minDeltasForSnapshot: 1, minVersionsToRetain: 2 });
     const s = await p.getStore(0);
-    for (let i = 0; i < 20000; i++) s.put(`k${i}`, [i, null, null]);
+    for (let i = 0; i < 20000; i++) s.put(`k${i}`, [BigInt(i), null, null]);
     await s.commit();
     await p.doMaintenance(); // snapshot of version 1
     const t = await p.getStore(1);
@@ -77,7 +77,7 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const again = make(id, schema, conf);
     const v1 = new Map((await toArray((await again.getStore(1)).scanChunks())).flat());
     expect(v1.size).toBe(20000);
-    expect(v1.get("k19999")).toEqual([19999, null, null]);
+    expect(v1.get("k19999")).toEqual([19999n, null, null]);
     const v2 = new Map((await toArray((await again.getStore(2)).scanChunks())).flat());
     expect([...v2.keys()].sort()).toEqual(Array.from({ length: 3617 }, (_, i) => `k${i + 16383}`).sort());
   });
@@ -154,7 +154,7 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const id = newId();
     const p = make(id, schema, { minDeltasForSnapshot: 100, minVersionsToRetain: 100 });
     const s = await p.getStore(0);
-    for (let i = 0; i < 1000; i++) s.put(`k${i}`, [i, null, null]);
+    for (let i = 0; i < 1000; i++) s.put(`k${i}`, [BigInt(i), null, null]);
     await s.commit();
     const t = await p.getStore(1);
     t.put("k5", [55, null, null]);
