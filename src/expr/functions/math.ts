@@ -140,6 +140,12 @@ function resolveSame(args: readonly ArgInfo[], _ctx: EvalContext, name: string):
 
 function compileAbs(args: readonly CompiledExpr[], _e: unknown, rt: DataType, ctx: EvalContext): CompiledExpr {
   return mapRows(args, rt, ([x]) => {
+    if (typeof x === "bigint") {
+      // a BIGINT past 2^53 (mapRows hands smaller ones in as numbers): exact; abs(MIN) overflows as in Java
+      if (x !== -(2n ** 63n)) return x < 0n ? -x : x;
+      if (ctx.ansi) throw overflow("long", "abs");
+      return x;
+    }
     const v = Math.abs(x as number);
     if (rt.kind === "int" && v === 2147483648) {
       if (ctx.ansi) throw overflow("integer", "abs");

@@ -67,8 +67,9 @@ describe("comparison", () => {
     expect(valueMatches(D, -0, 0)).toBe(true);
     expect(valueMatches(D, null, 0)).toBe(false);
   });
-  it("compares BIGINT beyond 2^53 at double precision and decimals by digits", () => {
-    expect(valueMatches(L, "9007199254740993", "9007199254740992")).toBe(true);
+  it("compares BIGINT exactly by digits (also beyond 2^53) and decimals by digits", () => {
+    expect(valueMatches(L, "9007199254740993", "9007199254740992")).toBe(false);
+    expect(valueMatches(L, "9007199254740993", "9007199254740993")).toBe(true);
     expect(valueMatches(L, 5, 6)).toBe(false);
     const dec: DataType = { kind: "decimal", precision: 38, scale: 18 };
     expect(valueMatches(dec, "0.100000000000000000", "0.100000000000000006")).toBe(true);
