@@ -30,6 +30,8 @@ import { RuntimeConfig } from "./runtime-config.js";
 import { fileReadDefaults } from "./file-read-defaults.js";
 import { RemoteSessionBuilder } from "../connect/remote-session.js";
 import type { WebUi } from "../ui/web-ui.js";
+import type { EventLogWriter } from "../ui/event-log.js";
+import type { StreamingQuery } from "../streaming/streaming-query.js";
 import { AlertMonitor, alertThresholds } from "../streaming/progress/alert-monitor.js";
 
 export class SessionBuilder {
@@ -93,6 +95,7 @@ export class Session {
   /** The web UI while it starts or runs (null when disabled or it could not start). */
   #ui: Promise<WebUi | null> = Promise.resolve(null);
   #uiUrl: string | null = null;
+  #eventLog: Promise<EventLogWriter> | undefined;
 
   constructor(readonly conf: RuntimeConfig) {
     this.executor = new EmbeddedExecutor(conf);
@@ -101,7 +104,7 @@ export class Session {
       toArrow: (schema, batches) => batchesToArrow(schema, batches),
       startStream: async (df, spec) => {
         const q = await startStream(this, df, spec, this.clock);
-        (await this.#ui)?.track(q);
+        await this.trackQuery(q);
         return q;
       },
       readOptionDefaults: (format) => fileReadDefaults(format, this.conf),
@@ -235,6 +238,18 @@ export class Session {
         process.stderr.write(`sluice: warning: web UI not started: ${(e as Error).message}\n`);
         return null;
       });
+  }
+
+  /** Hand a started query to the web UI and, with sluice.streaming.eventLog.enabled, to the event log (src/ui/event-log.ts). */
+  private async trackQuery(q: StreamingQuery): Promise<void> {
+    (await this.#ui)?.track(q);
+    if (!this.conf.getBoolean("sluice.streaming.eventLog.enabled")) return;
+    this.#eventLog ??= import("../ui/event-log.js").then((m) => {
+      const writer = new m.EventLogWriter();
+      this.streams.addListener(writer);
+      return writer;
+    });
+    (await this.#eventLog).track(q);
   }
 
   /** The web UI's address (PySpark's `sparkContext.uiWebUrl`), null when disabled or not bound yet. */
