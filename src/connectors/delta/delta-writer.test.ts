@@ -21,16 +21,16 @@ async function readAll(path: string, options: Record<string, string> = {}): Prom
 describe("writeDelta", () => {
   it("creates a partitioned table, appends, reads back with partition values filled in", async () => {
     const t = tempTable();
-    await saveDelta(S, [batch(S, [{ id: 1, name: "a", day: "d1" }, { id: 2, name: "b", day: "d2" }])], { path: t, mode: "errorifexists", options: {}, partitionBy: ["day"] });
-    await saveDelta(S, [batch(S, [{ id: 3, name: "c", day: "d1" }])], { path: t, mode: "append", options: {}, partitionBy: [] });
+    await saveDelta(S, [batch(S, [{ id: 1n, name: "a", day: "d1" }, { id: 2n, name: "b", day: "d2" }])], { path: t, mode: "errorifexists", options: {}, partitionBy: ["day"] });
+    await saveDelta(S, [batch(S, [{ id: 3n, name: "c", day: "d1" }])], { path: t, mode: "append", options: {}, partitionBy: [] });
     const snap = await loadSnapshot(t);
     expect(snap.version).toBe(1);
     expect(snap.partitionColumns).toEqual(["day"]);
     expect(snap.files.every((f) => f.path.startsWith("day="))).toBe(true);
     expect(await readAll(t)).toEqual([
-      { id: 1, name: "a", day: "d1" },
-      { id: 2, name: "b", day: "d2" },
-      { id: 3, name: "c", day: "d1" },
+      { id: 1n, name: "a", day: "d1" },
+      { id: 2n, name: "b", day: "d2" },
+      { id: 3n, name: "c", day: "d1" },
     ]);
     const h = await history(t);
     expect(h[0]!.operation).toBe("WRITE");
@@ -39,20 +39,20 @@ describe("writeDelta", () => {
 
   it("errorifexists fails, ignore skips, overwrite replaces; time travel reads old versions", async () => {
     const t = tempTable();
-    await saveDelta(S, [batch(S, [{ id: 1, name: "a", day: "x" }])], { path: t, mode: "errorifexists", options: {}, partitionBy: [] });
+    await saveDelta(S, [batch(S, [{ id: 1n, name: "a", day: "x" }])], { path: t, mode: "errorifexists", options: {}, partitionBy: [] });
     const e = await errorOf(() => saveDelta(S, [], { path: t, mode: "errorifexists", options: {}, partitionBy: [] }));
     expect(e.code).toBe("DELTA_PATH_EXISTS");
     expect((await saveDelta(S, [batch(S, [{ id: 9 }])], { path: t, mode: "ignore", options: {}, partitionBy: [] })).version).toBeNull();
-    await saveDelta(S, [batch(S, [{ id: 2, name: "b", day: "y" }])], { path: t, mode: "overwrite", options: {}, partitionBy: [] });
-    expect(await readAll(t)).toEqual([{ id: 2, name: "b", day: "y" }]);
-    expect(await readAll(t, { versionAsOf: "0" })).toEqual([{ id: 1, name: "a", day: "x" }]);
+    await saveDelta(S, [batch(S, [{ id: 2n, name: "b", day: "y" }])], { path: t, mode: "overwrite", options: {}, partitionBy: [] });
+    expect(await readAll(t)).toEqual([{ id: 2n, name: "b", day: "y" }]);
+    expect(await readAll(t, { versionAsOf: "0" })).toEqual([{ id: 1n, name: "a", day: "x" }]);
   });
 
   it("enforces the schema: extra columns need mergeSchema, type changes fail, missing columns are null", async () => {
     const t = tempTable();
-    await saveDelta(S, [batch(S, [{ id: 1, name: "a", day: "x" }])], { path: t, mode: "append", options: {}, partitionBy: [] });
+    await saveDelta(S, [batch(S, [{ id: 1n, name: "a", day: "x" }])], { path: t, mode: "append", options: {}, partitionBy: [] });
     const wide = StructType.fromDDL("id BIGINT, name STRING, day STRING, score DOUBLE");
-    const rows = [batch(wide, [{ id: 2, name: "b", day: "y", score: 1.5 }])];
+    const rows = [batch(wide, [{ id: 2n, name: "b", day: "y", score: 1.5 }])];
     const e = await errorOf(() => saveDelta(wide, rows, { path: t, mode: "append", options: {}, partitionBy: [] }));
     expect(e.code).toBe("DELTA_METADATA_MISMATCH");
     expect(e.message).toContain("score DOUBLE");
@@ -61,9 +61,9 @@ describe("writeDelta", () => {
     const narrow = StructType.fromDDL("id INT");
     await saveDelta(narrow, [batch(narrow, [{ id: 3 }])], { path: t, mode: "append", options: {}, partitionBy: [] });
     expect(await readAll(t)).toEqual([
-      { id: 1, name: "a", day: "x", score: null },
-      { id: 2, name: "b", day: "y", score: 1.5 },
-      { id: 3, name: null, day: null, score: null },
+      { id: 1n, name: "a", day: "x", score: null },
+      { id: 2n, name: "b", day: "y", score: 1.5 },
+      { id: 3n, name: null, day: null, score: null },
     ]);
     const bad = StructType.fromDDL("id STRING");
     const e2 = await errorOf(() => saveDelta(bad, [batch(bad, [{ id: "x" }])], { path: t, mode: "append", options: {}, partitionBy: [] }));
@@ -72,7 +72,7 @@ describe("writeDelta", () => {
 
   it("overwriteSchema replaces schema and partitioning; partitionBy must match otherwise", async () => {
     const t = tempTable();
-    await saveDelta(S, [batch(S, [{ id: 1, name: "a", day: "x" }])], { path: t, mode: "append", options: {}, partitionBy: ["day"] });
+    await saveDelta(S, [batch(S, [{ id: 1n, name: "a", day: "x" }])], { path: t, mode: "append", options: {}, partitionBy: ["day"] });
     const e = await errorOf(() => saveDelta(S, [], { path: t, mode: "append", options: {}, partitionBy: ["name"] }));
     expect(e.code).toBe("DELTA_PARTITION_COLUMNS_MISMATCH");
     const other = StructType.fromDDL("k STRING");

@@ -120,10 +120,12 @@ export function conformBatch(batch: ColumnBatch, target: StructType, _tablePath:
     const v = batch.columns[i]!;
     if (sameType(v.type, f.type)) return v.type === f.type ? v : { ...v, type: f.type };
     if (v.type.kind === "null") return nullVector(f.type, batch.numRows);
-    const out = allocValues(f.type, v.length) as Float64Array | Float32Array;
-    const src = v.values as ArrayLike<number>;
-    for (let r = 0; r < v.length; r++) out[r] = src[r]!;
-    return makeVector(f.type, out, v.validity);
+    const out = allocValues(f.type, v.length) as unknown[];
+    const src = v.values as ArrayLike<number | bigint>;
+    // INT → BIGINT exactly as a bigint; INT/BIGINT → DOUBLE as the nearest double (Spark's widening)
+    const conv = f.type.kind === "bigint" ? (x: number | bigint) => BigInt(x) : (x: number | bigint) => Number(x);
+    for (let r = 0; r < v.length; r++) out[r] = conv(src[r]!);
+    return makeVector(f.type, out as Vector["values"], v.validity);
   });
   return makeBatch(target, cols, batch.numRows);
 }
