@@ -16,6 +16,7 @@ const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getO
 const creds = () => ({ user: pg.user, password: pg.password });
 const read = (table: string, extra: Record<string, string | number | boolean> = {}) => spark.read.format("jdbc").options({ url: pg.jdbcUrl, dbtable: table, ...creds(), ...extra }).load();
 type Row = Record<string, unknown>;
+const rows2 = (sql: string): string[] => pg.psql(sql).trim().split("\n").filter(Boolean);
 const byId = (rows: Row[]) => [...rows].sort((a, b) => Number(a.id ?? -1) - Number(b.id ?? -1));
 
 async function failure(p: Promise<unknown> | (() => unknown)): Promise<SluiceError> {
@@ -214,6 +215,22 @@ describe("save modes", () => {
     const e = await failure(w(bad).mode("overwrite").option("batchsize", 1).save());
     expect(e.code).toBe("JDBC_ERROR");
     expect(ids()).toEqual([1, 2, 3]);
+  });
+
+  it("beyond Spark: upsertKey upserts, and txnAppId/txnVersion write a version once (for foreachBatch)", async () => {
+    const up = (rows: Row[], extra: Record<string, string | number>) => spark.createDataFrame(rows, "id INT, v STRING").write.format("jdbc").mode("append").options({ url: pg.jdbcUrl, dbtable: "online", ...creds(), upsertKey: "id", ...extra }).save();
+    await up([{ id: 1, v: "a" }, { id: 2, v: "b" }, { id: 1, v: "a2" }], { txnAppId: "features", txnVersion: 0 });
+    expect(rows2("SELECT id, v FROM online ORDER BY id")).toEqual(["1|a2", "2|b"]);
+    // Version 0 again (a re-run foreachBatch): skipped. Version 1: applied.
+    await up([{ id: 1, v: "again" }], { txnAppId: "features", txnVersion: 0 });
+    await up([{ id: 2, v: "b1" }, { id: 3, v: "c" }], { txnAppId: "features", txnVersion: 1 });
+    expect(rows2("SELECT id, v FROM online ORDER BY id")).toEqual(["1|a2", "2|b1", "3|c"]);
+    expect(rows2("SELECT batch_id FROM sluice_stream_progress WHERE query_id = 'features' AND table_name = 'online'")).toEqual(["1"]);
+    await up([{ id: 3, v: "c2" }], {});
+    expect(rows2("SELECT v FROM online WHERE id = 3")).toEqual(["c2"]);
+    expect((await failure(spark.createDataFrame([{ id: 1, v: "x" }], "id INT, v STRING").write.format("jdbc").mode("overwrite").options({ url: pg.jdbcUrl, dbtable: "online", ...creds(), upsertKey: "id" }).save())).code).toBe("JDBC_OPTION_CONFLICT");
+    expect((await failure(up([{ id: 1, v: "x" }], { txnAppId: "features" }))).code).toBe("JDBC_OPTION_REQUIRED");
+    expect((await failure(up([{ id: 1, v: "x" }], { upsertKey: "nope" }))).code).toBe("JDBC_COLUMN_NOT_FOUND");
   });
 
   it("checks createTableColumnTypes against the DataFrame's columns", async () => {

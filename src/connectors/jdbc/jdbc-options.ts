@@ -50,6 +50,11 @@ export interface JdbcWriteOptions {
   readonly createTableColumnTypes?: string;
   readonly createTableOptions: string;
   readonly isolationLevel: IsolationLevel;
+  /** Beyond Spark: upsert by these columns (ON CONFLICT), append mode only. */
+  readonly upsertKey: readonly string[];
+  /** Beyond Spark (Delta's names): skip the write when this app already wrote this version. */
+  readonly txn?: { readonly appId: string; readonly version: number };
+  readonly progressTable: string;
 }
 
 export interface PostgresSinkOptions {
@@ -64,7 +69,7 @@ export interface PostgresSinkOptions {
 const CONNECTION_KEYS = ["user", "password", "ssl", "sslmode", "currentSchema", "ApplicationName", "connectTimeout"];
 const COMMON_KEYS = ["url", "driver", "dbtable", "sessionInitStatement", "queryTimeout", ...CONNECTION_KEYS];
 const READ_KEYS = [...COMMON_KEYS, "query", "partitionColumn", "lowerBound", "upperBound", "numPartitions", "fetchsize", "pushDownPredicate"];
-const WRITE_KEYS = [...COMMON_KEYS, "batchsize", "truncate", "cascadeTruncate", "createTableColumnTypes", "createTableOptions", "isolationLevel", "numPartitions"];
+const WRITE_KEYS = [...COMMON_KEYS, "batchsize", "truncate", "cascadeTruncate", "createTableColumnTypes", "createTableOptions", "isolationLevel", "numPartitions", "upsertKey", "txnAppId", "txnVersion", "progressTable"];
 /** The stream writer's own keys reach the sink's options too. */
 const SINK_KEYS = [...COMMON_KEYS, "upsertKey", "batchsize", "progressTable", "checkpointLocation"];
 /** Spark JDBC options Sluice does not implement: refused by name rather than ignored. */
@@ -220,21 +225,40 @@ export function parseJdbcWriteOptions(options: Readonly<Record<string, string>>)
     ...(o.has("createtablecolumntypes") ? { createTableColumnTypes: o.get("createtablecolumntypes")! } : {}),
     createTableOptions: o.get("createtableoptions") ?? "",
     isolationLevel: iso as IsolationLevel,
+    upsertKey: upsertKeyOf(o, f),
+    ...txnOf(o, f),
+    progressTable: progressTableOf(o),
   };
+}
+
+function upsertKeyOf(o: Map<string, string>, format: string): string[] {
+  if (!o.has("upsertkey")) return [];
+  const keys = o.get("upsertkey")!.split(",").map((k) => k.trim());
+  if (keys.some((k) => k === "")) throw bad("upsertKey", "expected comma-separated column names", format);
+  return keys;
+}
+
+const progressTableOf = (o: Map<string, string>): string => (o.get("progresstable") ?? "sluice_stream_progress").trim();
+
+/** txnAppId + txnVersion (both or neither), as Delta's idempotent writes name them. */
+function txnOf(o: Map<string, string>, format: string): { txn?: { appId: string; version: number } } {
+  if (!o.has("txnappid") && !o.has("txnversion")) return {};
+  if (!o.has("txnappid") || !o.has("txnversion")) throw configError("JDBC_OPTION_REQUIRED", `Options 'txnAppId' and 'txnVersion' go together: the app's id and the version (e.g. foreachBatch's batchId) to write once`, { format });
+  const appId = o.get("txnappid")!.trim();
+  if (appId === "") throw bad("txnAppId", "expected a non-empty id", format);
+  return { txn: { appId, version: integer(o, "txnVersion", 0, 0, format) } };
 }
 
 /** `writeStream.format("postgres")` options. */
 export function parsePostgresSinkOptions(options: Readonly<Record<string, string>>): PostgresSinkOptions {
   const f = "postgres";
   const o = checkKeys(options, "sink");
-  const keys = (o.get("upsertkey") ?? "").split(",").map((k) => k.trim());
-  if (o.has("upsertkey") && keys.some((k) => k === "")) throw bad("upsertKey", "expected comma-separated column names", f);
   return {
     connection: connectionOf(o, f),
     table: tableOf(o, f),
-    upsertKey: o.has("upsertkey") ? keys : [],
+    upsertKey: upsertKeyOf(o, f),
     batchSize: integer(o, "batchsize", 1000, 1, f),
-    progressTable: (o.get("progresstable") ?? "sluice_stream_progress").trim(),
+    progressTable: progressTableOf(o),
   };
 }
 
