@@ -72,7 +72,7 @@ describe("writeStream.queryName with spark.sql.streaming.checkpointLocation", ()
     await q.processAllAvailable();
     await q.stop();
     expect(existsSync(join(base, "root", "daily_ids", "metadata"))).toBe(true);
-    expect(await spark.table("daily_ids").collect()).toEqual([{ id: 1 }]);
+    expect(await spark.table("daily_ids").collect()).toEqual([{ id: 1n }]);
 
     const own = join(base, "own");
     const q2 = await mem.toDF().writeStream.format("memory").queryName("../..").option("checkpointLocation", own).start();

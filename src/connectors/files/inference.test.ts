@@ -56,14 +56,14 @@ describe("JSON schema inference (PySpark parity)", () => {
     ]);
     const n = await read(spec("json", TESTDATA + "infer/j_nested.json"));
     expect(n.rows).toEqual([
-      { arr: [{ p: null, q: 1 }, { p: 2, q: null }], s: { x: "a", y: 1, z: null } },
+      { arr: [{ p: null, q: 1n }, { p: 2n, q: null }], s: { x: "a", y: 1n, z: null } },
       { arr: [], s: { x: null, y: null, z: null } },
     ]);
     const c = await read(spec("json", TESTDATA + "infer/j_corrupt.json"));
     expect(c.rows).toEqual([
-      { _corrupt_record: null, a: 1 },
+      { _corrupt_record: null, a: 1n },
       { _corrupt_record: "{bad", a: null },
-      { _corrupt_record: null, a: 2 },
+      { _corrupt_record: null, a: 2n },
     ]);
     const s = await read(spec("json", TESTDATA + "infer/j_structstr.json"));
     expect(s.rows).toEqual([{ a: '{"k":1}' }, { a: "x" }]);
@@ -88,8 +88,8 @@ describe("CSV schema inference (PySpark parity)", () => {
   it("reads the values PySpark read", async () => {
     const r = await read(spec("csv", TESTDATA + "infer/c_basic.csv", { header: "true", inferSchema: "true" }));
     expect(r.rows).toEqual([
-      { a: 1, b: 3000000000, c: 1.5, d: true, e: new Date("2024-01-01T00:00:00Z"), f: new Date("2024-01-01T10:00:00Z"), g: "x" },
-      { a: 2, b: 4, c: 2, d: false, e: new Date("2024-01-02T00:00:00Z"), f: new Date("2024-01-01T10:00:00.123Z"), g: null },
+      { a: 1, b: 3000000000n, c: 1.5, d: true, e: new Date("2024-01-01T00:00:00Z"), f: new Date("2024-01-01T10:00:00Z"), g: "x" },
+      { a: 2, b: 4n, c: 2, d: false, e: new Date("2024-01-02T00:00:00Z"), f: new Date("2024-01-01T10:00:00.123Z"), g: null },
     ]);
     const q = await read(spec("csv", TESTDATA + "infer/c_quote.csv", { header: "true" }));
     expect(q.rows).toEqual([

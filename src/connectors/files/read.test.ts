@@ -173,13 +173,13 @@ describe("JSON parse modes and values", () => {
   it("allowComments and single quotes", async () => {
     const r = await read(spec("json", R + "j3.json", { allowComments: "true" }));
     expect(r.ddl).toBe("a BIGINT, b DOUBLE");
-    expect(r.rows).toEqual([{ a: 1, b: NaN }]);
+    expect(r.rows).toEqual([{ a: 1n, b: NaN }]);
     const no = await read(spec("json", R + "j3.json", { allowSingleQuotes: "false", allowComments: "true" }));
     expect(no.ddl).toBe("_corrupt_record STRING");
   });
   it("multiLine", async () => {
     const r = await read(spec("json", R + "m.json", { multiLine: "true" }));
-    expect(r.rows).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(r.rows).toEqual([{ a: 1n }, { a: 2n }]);
   });
   it("batches hold at most batchSize rows", async () => {
     const r = await read(spec("json", R + "j1.json", {}, schema), testCtx(2));
