@@ -16,9 +16,9 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
     // → [a, 10:00:00, 10:10:00, 2], [a, 10:10:01, 10:15:01, 1], [b, 10:00:00, 10:05:00, 1]; the null event time is dropped
     const sql = `SELECT k, session_window.start AS s, session_window.end AS e, count(*) AS n FROM ${EVENTS} GROUP BY k, session_window(ts, '5 minutes') ORDER BY k, s`;
     expect(await rows(sql)).toEqual([
-      ["a", "10:00:00", "10:10:00", 2],
-      ["a", "10:10:01", "10:15:01", 1],
-      ["b", "10:00:00", "10:05:00", 1],
+      ["a", "10:00:00", "10:10:00", 2n],
+      ["a", "10:10:01", "10:15:01", 1n],
+      ["b", "10:00:00", "10:05:00", 1n],
     ]);
   });
   it("groups without other keys and can select the struct itself", async () => {
@@ -29,8 +29,8 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
     expect(df.schema.fields.map((f) => f.name)).toEqual(["sw", "n"]);
     const out = (await df.collect()) as { sw: { start: Date; end: Date }; n: number }[];
     expect(out.map((r) => [iso(r.sw.start), iso(r.sw.end), r.n]).sort()).toEqual([
-      ["10:00:00", "10:09:00", 2],
-      ["10:20:00", "10:25:00", 1],
+      ["10:00:00", "10:09:00", 2n],
+      ["10:20:00", "10:25:00", 1n],
     ]);
   });
   it("a gap that is not a positive interval gives no sessions, as Spark", async () => {
@@ -44,8 +44,8 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
       .sql(`SELECT k, session_window.start AS s, session_window.end AS e, count(*) AS n FROM ${EVENTS} GROUP BY k, session_window(ts, '1 month') ORDER BY k`)
       .collect();
     expect(out.map((r) => Object.values(r as Record<string, unknown>).map((v) => (v instanceof Date ? v.toISOString() : v)))).toEqual([
-      ["a", "2024-01-01T10:00:00.000Z", "2024-02-01T10:10:01.000Z", 3],
-      ["b", "2024-01-01T10:00:00.000Z", "2024-02-01T10:00:00.000Z", 1],
+      ["a", "2024-01-01T10:00:00.000Z", "2024-02-01T10:10:01.000Z", 3n],
+      ["b", "2024-01-01T10:00:00.000Z", "2024-02-01T10:00:00.000Z", 1n],
     ]);
   });
   it("a gap computed per row: rows with a null, unparsable, zero or negative gap are dropped; a session ends at its latest end", async () => {
@@ -59,8 +59,8 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
     ].join(", ");
     const sql = `SELECT k, session_window.start AS s, session_window.end AS e, count(*) AS n FROM VALUES ${values} AS t(k, ts, g) GROUP BY k, session_window(ts, g) ORDER BY k`;
     expect(await rows(sql)).toEqual([
-      ["a", "10:00:00", "10:00:12", 3],
-      ["b", "10:00:00", "10:00:30", 3],
+      ["a", "10:00:00", "10:00:12", 3n],
+      ["b", "10:00:00", "10:00:30", 3n],
     ]);
   });
   it("a window struct as the time column stands for window_time(window)", async () => {
@@ -71,8 +71,8 @@ describe("session_window in batch aggregation (PySpark 4.0.1)", () => {
       "SELECT session_window.start AS s, session_window.end AS e, sum(n) AS n FROM (SELECT window, count(*) AS n FROM VALUES (TIMESTAMP'2024-01-01 10:00:00'), (TIMESTAMP'2024-01-01 10:00:02'), (TIMESTAMP'2024-01-01 10:00:07'), (TIMESTAMP'2024-01-01 10:00:30') AS t(ts) GROUP BY window(ts, '5 seconds')) GROUP BY session_window(window, '5 seconds') ORDER BY s";
     const out = (await session().sql(sql).collect()) as { s: Date; e: Date; n: number }[];
     expect(out.map((r) => [r.s.toISOString(), r.e.toISOString(), r.n])).toEqual([
-      ["2024-01-01T10:00:04.999Z", "2024-01-01T10:00:14.999Z", 3],
-      ["2024-01-01T10:00:34.999Z", "2024-01-01T10:00:39.999Z", 1],
+      ["2024-01-01T10:00:04.999Z", "2024-01-01T10:00:14.999Z", 3n],
+      ["2024-01-01T10:00:34.999Z", "2024-01-01T10:00:39.999Z", 1n],
     ]);
   });
   it("rejects a gap that is not a string, a time column that is not a timestamp or window, and a wrong number of arguments", async () => {

@@ -33,18 +33,18 @@ async function errorCode(sql: string): Promise<string> {
 describe("RANGE frames with INTERVAL bounds", () => {
   it("over a TIMESTAMP order key (microseconds)", async () => {
     expect(await byId("select id, sum(v) over (order by ts range between interval 5 minutes preceding and current row) from wt")).toEqual([
-      [1, 1],
-      [2, 3],
-      [3, 6],
-      [4, 8],
+      [1, 1n],
+      [2, 3n],
+      [3, 6n],
+      [4, 8n],
     ]);
   });
   it("over a DATE order key (days)", async () => {
     expect(await byId("select id, sum(v) over (order by d range between interval 1 day preceding and interval '1' day following) from wt")).toEqual([
-      [1, 3],
-      [2, 3],
-      [3, 4],
-      [4, 8],
+      [1, 3n],
+      [2, 3n],
+      [3, 4n],
+      [4, 8n],
     ]);
   });
   it("an INTERVAL bound needs RANGE and a TIMESTAMP or DATE key: DATATYPE_MISMATCH", async () => {
@@ -62,8 +62,8 @@ describe("window() in SQL GROUP BY", () => {
       r.n,
     ]);
     expect(got.sort()).toEqual([
-      ["10:00", "10:05", 2],
-      ["10:05", "10:10", 1],
+      ["10:00", "10:05", 2n],
+      ["10:05", "10:10", 1n],
     ]);
   });
 });
