@@ -84,7 +84,7 @@ describe("sample", () => {
     expect(a.length).toBeGreaterThan(200);
     expect(new Set(a).size).toBeLessThan(a.length);
     expect(a).toEqual(await ids(spark.range(100).sample(true, 3.0, 9)));
-    expect(a.every((v) => typeof v === "number" && v >= 0 && v < 100)).toBe(true);
+    expect(a.every((v) => typeof v === "bigint" && v >= 0n && v < 100n)).toBe(true);
   });
 
   it("refuses fractions Spark refuses and arguments of the wrong type", () => {
@@ -102,7 +102,7 @@ describe("coalesce / repartition / repartitionByRange", () => {
   it("keep rows and order on Sluice's one partition", async () => {
     const df = spark.range(10);
     for (const d of [df.coalesce(3), df.repartition(4), df.repartition(2, "id"), df.repartition(col("id")), df.repartitionByRange(3, col("id").desc())]) {
-      expect(await ids(d)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await ids(d)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n]);
     }
   });
 
@@ -120,7 +120,7 @@ describe("monotonically_increasing_id", () => {
   it("numbers rows 0, 1, 2, ... across input batches (Spark's partition 0)", async () => {
     const df = spark.range(0, 5000, 1).select(F.monotonically_increasing_id().alias("m"), col("id"));
     const rows = await df.collect();
-    expect(rows.every((r, i) => r.m === i && r.id === i)).toBe(true);
+    expect(rows.every((r, i) => r.m === BigInt(i) && r.id === BigInt(i))).toBe(true);
     expect(new Set(await ids(spark.range(10).repartition(3).select(F.spark_partition_id().alias("p")), "p"))).toEqual(new Set([0]));
   });
 
@@ -173,7 +173,7 @@ describe("streaming DataFrames", () => {
     input.addData([{ value: 1 }, { value: 5 }, { value: null }, { value: 5 }, { value: 7 }]);
     await q.processAllAvailable();
     await q.stop();
-    expect((await ids(spark.table("s_allowed"), "value")).sort()).toEqual([5, 7]);
+    expect((await ids(spark.table("s_allowed"), "value")).sort()).toEqual([5n, 7n]);
   });
 
   it("read a cached static side once across micro-batches of a stream-static join", async () => {
@@ -201,7 +201,7 @@ describe("streaming DataFrames", () => {
     await q.processAllAvailable();
     await q.stop();
     expect(readdirSync(join(dir, "out")).some((f) => f.endsWith(".parquet"))).toBe(true);
-    expect((await ids(spark.read.parquet(join(dir, "out")), "value")).sort()).toEqual([2, 4]);
+    expect((await ids(spark.read.parquet(join(dir, "out")), "value")).sort()).toEqual([2n, 4n]);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -79,7 +79,7 @@ describe("Delta options Sluice implements keep working", () => {
   it("mergeSchema, versionAsOf and streaming maxFilesPerTrigger", async () => {
     const table = await seeded();
     await spark.createDataFrame([{ id: 2, v: "x" }], "id BIGINT, v STRING").write.format("delta").mode("append").option("mergeSchema", "true").save(table);
-    expect(await spark.read.format("delta").option("versionAsOf", 0).load(table).collect()).toEqual([{ id: 1 }]);
+    expect(await spark.read.format("delta").option("versionAsOf", 0).load(table).collect()).toEqual([{ id: 1n }]);
     const q = await spark.readStream.format("delta").option("maxFilesPerTrigger", 1).load(table).writeStream.format("memory").queryName("delta_opts").start();
     await q.processAllAvailable();
     await q.stop();
@@ -124,6 +124,6 @@ describe("a user schema on a delta read", () => {
       expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_SCHEMA_DURING_READ", context: { table } });
       expect(e.message).toContain("extra");
     }
-    expect(await spark.read.format("delta").schema("id BIGINT NOT NULL").load(table).collect()).toEqual([{ id: 1 }]);
+    expect(await spark.read.format("delta").schema("id BIGINT NOT NULL").load(table).collect()).toEqual([{ id: 1n }]);
   });
 });

@@ -42,7 +42,7 @@ describe("writeStream.format('delta')", () => {
     await q.processAllAvailable();
     await q.stop();
     const rows = await spark.read.format("delta").load(table).orderBy("k").collect();
-    expect(rows).toEqual([{ k: "a", count: 2 }, { k: "b", count: 1 }]);
+    expect(rows).toEqual([{ k: "a", count: 2n }, { k: "b", count: 1n }]);
   });
 });
 

@@ -34,7 +34,7 @@ describe("DataFrame API with format delta", () => {
     await df.write.format("delta").mode("append").save(p);
     expect(await spark.read.format("delta").load(p).count()).toBe(4);
     await df.limit(1).write.format("delta").mode("overwrite").save(p);
-    expect(await spark.read.format("delta").load(p).collect()).toEqual([{ id: 1, day: "d1" }]);
+    expect(await spark.read.format("delta").load(p).collect()).toEqual([{ id: 1n, day: "d1" }]);
     expect(await spark.read.format("delta").option("versionAsOf", 0).load(p).count()).toBe(2);
     expect(await spark.read.format("delta").load(p).filter(col("day").eq("d1")).count()).toBe(1);
     expect(await codeOf(() => spark.read.format("delta").option("versionAsOf", 9).load(p))).toBe("DELTA_VERSION_NOT_FOUND");
@@ -46,7 +46,7 @@ describe("DataFrame API with format delta", () => {
     const wide = spark.createDataFrame([{ id: 2, extra: "x" }], "id BIGINT, extra STRING");
     expect(await codeOf(() => wide.write.format("delta").mode("append").save(p))).toBe("DELTA_METADATA_MISMATCH");
     await wide.write.format("delta").mode("append").option("mergeSchema", true).save(p);
-    expect(byId(await spark.read.format("delta").load(p).collect())).toEqual([{ id: 1, extra: null }, { id: 2, extra: "x" }]);
+    expect(byId(await spark.read.format("delta").load(p).collect())).toEqual([{ id: 1n, extra: null }, { id: 2n, extra: "x" }]);
   });
 });
 
@@ -57,7 +57,7 @@ describe("DeltaTable", () => {
     expect(await t.version()).toBe(0);
     expect(await t.toDF().count()).toBe(3);
     const h = await (await t.history()).collect();
-    expect(h[0]).toMatchObject({ version: 0, operation: "WRITE", readVersion: null });
+    expect(h[0n]).toMatchObject({ version: 0n, operation: "WRITE", readVersion: null });
     expect((await t.history()).columns).toContain("operationMetrics");
     expect(await codeOf(() => DeltaTable.forPath(spark, dir()))).toBe("DELTA_TABLE_NOT_FOUND");
     expect(DeltaTable.isDeltaTable(spark, p)).toBe(true);
@@ -76,9 +76,9 @@ describe("DeltaTable", () => {
       .execute();
     expect(m).toMatchObject({ numTargetRowsUpdated: 1, numTargetRowsDeleted: 1, numTargetRowsInserted: 1 });
     expect(byId(await t.toDF().collect())).toEqual([
-      { id: 1, v: "A", n: 21 },
-      { id: 3, v: "c", n: 30 },
-      { id: 4, v: "D", n: null },
+      { id: 1n, v: "A", n: 21 },
+      { id: 3n, v: "c", n: 30 },
+      { id: 4n, v: "D", n: null },
     ]);
     const h = await (await t.history(1)).collect();
     expect(h[0]!.operation).toBe("MERGE");

@@ -65,7 +65,7 @@ describe("Delta add paths that leave the table", () => {
     expectEscapeError(await errorOf(() => spark.read.format("delta").load(table).collect()), table, logPath, "add");
     expectEscapeError(await errorOf(() => spark.read.format("delta").option("versionAsOf", 1).load(table).collect()), table, logPath, "add");
     // the version before the bad commit is still readable
-    expect(await spark.read.format("delta").option("versionAsOf", 0).load(table).collect()).toEqual([{ id: 1 }]);
+    expect(await spark.read.format("delta").option("versionAsOf", 0).load(table).collect()).toEqual([{ id: 1n }]);
     expectEscapeError(await streamError(table), table, logPath, "add");
     expectEscapeError(await streamError(table, { startingVersion: "1" }), table, logPath, "add");
   });

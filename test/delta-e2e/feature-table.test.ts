@@ -34,13 +34,13 @@ describe("feature table: foreachBatch + DeltaTable.merge", () => {
 
     const rows = await spark.read.format("delta").load(table).orderBy("user_id").collect();
     expect(rows).toEqual([
-      { user_id: "a", events: 2, total_amount: 6, last_seen: new Date(t0 + 2000) },
-      { user_id: "b", events: 1, total_amount: 2, last_seen: new Date(t0 + 1000) },
+      { user_id: "a", events: 2n, total_amount: 6, last_seen: new Date(t0 + 2000) },
+      { user_id: "b", events: 1n, total_amount: 2, last_seen: new Date(t0 + 1000) },
     ]);
 
     // Calling the batch function again with an old batch id is a no-op too.
     const again = spark.createDataFrame([{ user_id: "a", amount: 100, ts: new Date(t0) }], "user_id STRING, amount DOUBLE, ts TIMESTAMP");
     await upsertFeatures(spark, table, "ft-test")(again, 0);
-    expect((await spark.read.format("delta").load(table).filter("user_id = 'a'").collect())[0]!.events).toBe(2);
+    expect((await spark.read.format("delta").load(table).filter("user_id = 'a'").collect())[0]!.events).toBe(2n);
   });
 });
