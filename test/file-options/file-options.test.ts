@@ -105,7 +105,9 @@ function load(c: Case, root: string): DataFrame {
   return r.load(...c.paths.map((p) => join(root, p)));
 }
 
-const sortRows = (rows: unknown[][]): unknown[][] => rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+/** A BIGINT as the goldens hold it: a number while safe, its exact digits in a string beyond (never rounded). */
+const goldenValue = (x: unknown): unknown => (typeof x === "bigint" ? (x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : x.toString()) : x);
+const sortRows = (rows: unknown[][]): unknown[][] => rows.map((r) => r.map(goldenValue)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
 async function runStream(df: DataFrame, chk: string): Promise<unknown[][]> {
   const got: unknown[][] = [];

@@ -9,6 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { exactJson } from "../../src/columnar/values.js";
 import { Session, col } from "../../src/index.js";
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
 import type { StreamingQueryHandle as StreamingQuery } from "../../src/dataframe/executor.js";
@@ -16,7 +17,7 @@ import type { StreamingQueryProgress } from "../../src/streaming/progress/progre
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const chk = () => mkdtempSync(join(tmpdir(), "sluice-fb-"));
-const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
+const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => exactJson(r)).sort();
 const progress = (q: { recentProgress: readonly unknown[] }) => q.recentProgress as readonly StreamingQueryProgress[];
 
 /** Start `w`, run one batch per block of rows, stop. */
