@@ -18,6 +18,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type DataFrame, Session, col, functions as F } from "../../src/index.js";
 import { ORPHAN_TEMP_MIN_AGE_MS } from "../../src/streaming/checkpoint/atomic-file.js";
+import { exactJson } from "../../src/columnar/values.js";
 import { DAMAGE_KINDS, damageCases, listFiles, renumbered } from "./damage-cases.js";
 
 const ALL = process.env.SLUICE_DAMAGE_ALL === "1";
@@ -83,7 +84,7 @@ describe.each(Object.entries(scenarios))("a damaged checkpoint of a %s query", (
         .start(out);
       await q.awaitTermination();
       const rows = await spark.read.schema(scenario.outputSchema).json(out).collect();
-      return rows.map((r) => JSON.stringify(r)).sort();
+      return rows.map((r) => exactJson(r)).sort();
     };
     await run();
     cpSync(chk, join(base, "chk"), { recursive: true });

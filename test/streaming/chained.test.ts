@@ -146,7 +146,7 @@ describe("chained stateful operators", () => {
       const q = await chain.writeStream.format("memory").queryName("chain_nocheck").outputMode("complete").start();
       input.addData([{ k: "a", v: 1 }, { k: "b", v: 1 }]);
       await q.processAllAvailable();
-      expect(await session.table("chain_nocheck").collect()).toEqual([{ s: 1, count: 2 }]);
+      expect(await session.table("chain_nocheck").collect()).toEqual([{ s: 1n, count: 2n }]);
       await q.stop();
     } finally {
       process.stderr.write = write;

@@ -52,7 +52,7 @@ describe("triggers, sources and sinks", () => {
     clock.advance(2_000);
     await q.processAllAvailable();
     await q.stop();
-    const rows = (await spark.table("rate_rows").orderBy("value").collect()).map((r) => [(r.timestamp as Date).getTime(), r.value]);
+    const rows = (await spark.table("rate_rows").orderBy("value").collect()).map((r) => [(r.timestamp as Date).getTime(), Number(r.value)]);
     expect(rows).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((v) => [1_000_000 + v * 250, v]));
   });
 

@@ -8,13 +8,14 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Session } from "../../src/index.js";
+import { exactJson } from "../../src/columnar/values.js";
 
 export type SinkKind = "parquet" | "json" | "delta" | "foreachBatch";
 
 /** foreachBatch's writer: batch `batchId`'s rows as JSON lines in `dir/batch-<id>.json`. */
 export function writeBatchFile(dir: string, batchId: number, rows: readonly Record<string, unknown>[]): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `batch-${batchId}.json`), rows.map((r) => JSON.stringify(r)).join("\n"));
+  writeFileSync(join(dir, `batch-${batchId}.json`), rows.map((r) => exactJson(r)).join("\n"));
 }
 
 /** The rows in `dir`, written by a `sink` sink; `schema` (DDL) reads a JSON file sink's folder. */
