@@ -57,7 +57,7 @@ describe("DeltaTable", () => {
     expect(await t.version()).toBe(0);
     expect(await t.toDF().count()).toBe(3);
     const h = await (await t.history()).collect();
-    expect(h[0n]).toMatchObject({ version: 0n, operation: "WRITE", readVersion: null });
+    expect(h[0]).toMatchObject({ version: 0n, operation: "WRITE", readVersion: null });
     expect((await t.history()).columns).toContain("operationMetrics");
     expect(await codeOf(() => DeltaTable.forPath(spark, dir()))).toBe("DELTA_TABLE_NOT_FOUND");
     expect(DeltaTable.isDeltaTable(spark, p)).toBe(true);
