@@ -56,7 +56,8 @@ describe("BIGINT round trips and relational results are exact (property)", () =>
         };
         for (const [format, r] of Object.entries(reads)) {
           const rows = await r.orderBy("i").collect();
-          expect(ids(rows), format).toEqual(values);
+          // JSON drops null fields, so when every id is null an inferred schema has no id column (as Spark's)
+          expect(ids(rows).map((v) => v ?? null), format).toEqual(values);
         }
       }),
       { numRuns: 6 },
