@@ -9,7 +9,7 @@ import { ParquetFileWriter } from "./parquet-writer.js";
 import { tempDir } from "./test-support.js";
 
 const S = StructType.fromDDL("id BIGINT, name STRING, tags ARRAY<STRING>");
-const row = (id: number) => ({ id, name: id % 7 === 0 ? null : `n${id}`, tags: [`t${id % 3}`] });
+const row = (id: number) => ({ id: BigInt(id), name: id % 7 === 0 ? null : `n${id}`, tags: [`t${id % 3}`] });
 const rows = (from: number, n: number) => Array.from({ length: n }, (_, k) => row(from + k));
 
 async function readAll(file: string): Promise<Record<string, unknown>[]> {
