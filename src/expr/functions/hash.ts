@@ -36,19 +36,20 @@ function fmix32(h: number, len: number): number {
   return h ^ (h >>> 16);
 }
 export const murmurInt = (x: number, seed: number): number => fmix32(mixH1(seed, mixK1(x | 0)), 4);
-function murmurLongParts(lo: number, hi: number, seed: number): number {
+export function murmurLongParts(lo: number, hi: number, seed: number): number {
   return fmix32(mixH1(mixH1(seed, mixK1(lo)), mixK1(hi)), 8);
 }
 export function murmurLong(x: number | bigint, seed: number): number {
   const b = BigInt.asUintN(64, BigInt(x));
   return murmurLongParts(Number(b & 0xffffffffn) | 0, Number(b >> 32n) | 0, seed);
 }
-export function murmurBytes(b: Uint8Array, seed: number): number {
+/** Over the first `length` bytes of `b` (all of them by default; lets a caller reuse one buffer). */
+export function murmurBytes(b: Uint8Array, seed: number, length = b.length): number {
   let h = seed;
-  const aligned = b.length - (b.length % 4);
+  const aligned = length - (length % 4);
   for (let i = 0; i < aligned; i += 4) h = mixH1(h, mixK1(b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)));
-  for (let i = aligned; i < b.length; i++) h = mixH1(h, mixK1((b[i]! << 24) >> 24));
-  return fmix32(h, b.length);
+  for (let i = aligned; i < length; i++) h = mixH1(h, mixK1((b[i]! << 24) >> 24));
+  return fmix32(h, length);
 }
 
 /** Spark's Murmur3 hash of one engine value, continuing from `seed`. */
