@@ -200,6 +200,9 @@ export class Session {
         if (st.ifNotExists && this.executor.tempViewNames().includes(st.name.toLowerCase())) return this.emptyDataFrame();
         this.executor.registerTempView(st.name, st.plan, st.replace);
         return this.emptyDataFrame();
+      case "set":
+        this.conf.set(st.key, st.value);
+        return this.emptyDataFrame();
       case "insertInto":
         throw unsupported(
           "INSERT_INTO_NOT_SUPPORTED",

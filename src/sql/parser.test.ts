@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SluiceError } from "../common/errors.js";
 import type { LogicalPlan } from "../plan/logical-plan.js";
-import { parseMultipartIdentifier, parseStatement } from "./parser.js";
+import { parseMultipartIdentifier, parseScript, parseStatement } from "./parser.js";
 import { planShape } from "./plan-shape.js";
 
 function plan(text: string): LogicalPlan {
@@ -266,6 +266,24 @@ describe("statements", () => {
     expect(st.kind === "insertInto" && [st.nameParts, st.overwrite, planShape(st.plan)]).toEqual([["db", "sink"], false, "project[*](table[src])"]);
     const st2 = parseStatement("insert overwrite sink (select 1)");
     expect(st2.kind === "insertInto" && st2.overwrite).toBe(true);
+  });
+  it("INSERT INTO a path table WITH options (Spark 4's write options)", () => {
+    const st = parseStatement("INSERT INTO delta.`/tmp/out` WITH ('queryName' = 'w', checkpointLocation = './c', 'n' = 3) WITH c AS (SELECT 1) SELECT * FROM c");
+    expect(st.kind === "insertInto" && [st.nameParts, st.options, planShape(st.plan)]).toEqual([["delta", "/tmp/out"], { queryName: "w", checkpointLocation: "./c", n: "3" }, "project[*](alias[c](project[1:int](range[0, 1, 1])))"]);
+    expect(errorOf(() => parseStatement("insert into t with ('a' = 'b', 'A' = 'c') select 1")).message).toContain("option 'A' is given more than once");
+    expect(errorOf(() => parseStatement("insert into t with ('a' = x) select 1")).message).toContain("expected a literal value for option 'a'");
+  });
+  it("SET key = value keeps the raw text, as Spark's SET does", () => {
+    expect(parseStatement("SET spark.sql.shuffle.partitions = 3")).toEqual({ kind: "set", key: "spark.sql.shuffle.partitions", value: "3", line: 1 });
+    expect(parseStatement("set x.y='a b'")).toMatchObject({ key: "x.y", value: "'a b'" });
+    expect(parseStatement("set a.b = ./c=d")).toMatchObject({ key: "a.b", value: "./c=d" });
+    expect(errorOf(() => parseStatement("SET spark.ui.enabled")).code).toBe("PARSE_SYNTAX_ERROR");
+  });
+  it("parseScript splits statements on ';' and names the line of a bad one", () => {
+    const sts = parseScript("-- pipeline\nSET a = 1;\n;\nCREATE TEMP VIEW v AS SELECT 1;\nINSERT INTO json.`o` SELECT * FROM v;");
+    expect(sts.map((s) => s.kind)).toEqual(["set", "createView", "insertInto"]);
+    expect(sts[2]).toMatchObject({ line: 5 });
+    expect(errorOf(() => parseScript("SET a = 1;\nSELECT 1 SELECT 2")).message).toContain("2:10");
   });
   it("parseMultipartIdentifier", () => {
     expect(parseMultipartIdentifier("a.b.c")).toEqual(["a", "b", "c"]);

@@ -1,11 +1,13 @@
 /**
  * Spark SQL statements → `Statement`s of unresolved plans:
  *   query · CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW [IF NOT EXISTS] name AS query
- *   · INSERT INTO|OVERWRITE [TABLE] name query.
+ *   · INSERT INTO|OVERWRITE [TABLE] name [WITH ('key' = 'value', ...)] query · SET key = value.
+ * `parseScript` splits a file of such statements on top-level `;`.
  * Syntax errors are PARSE_SYNTAX_ERROR (kind "parse") with 1-based line:column in message and context.
  */
 import type { LogicalPlan } from "../plan/logical-plan.js";
 import { QueryParser } from "./query-parser.js";
+import type { Token } from "./lexer.js";
 import { TokenStream } from "./token-stream.js";
 
 export interface QueryStatement {
@@ -31,9 +33,20 @@ export interface InsertIntoStatement {
   readonly plan: LogicalPlan;
   /** INSERT OVERWRITE */
   readonly overwrite: boolean;
+  /** `WITH ('key' = 'value', ...)` after the table name (Spark 4's write options), keys as written. */
+  readonly options: Readonly<Record<string, string>>;
+  /** 1-based line of the INSERT keyword (error messages of `sluice run`). */
+  readonly line: number;
+}
+/** `SET key = value`: key and value are the source text around the first `=`, trimmed (Spark keeps quotes in the value). */
+export interface SetStatement {
+  readonly kind: "set";
+  readonly key: string;
+  readonly value: string;
+  readonly line: number;
 }
 
-export type Statement = QueryStatement | CreateViewStatement | InsertIntoStatement;
+export type Statement = QueryStatement | CreateViewStatement | InsertIntoStatement | SetStatement;
 
 /** Parse one statement (an optional trailing `;` is allowed). */
 export function parseStatement(text: string): Statement {
@@ -43,8 +56,21 @@ export function parseStatement(text: string): Statement {
   return st;
 }
 
+/** Parse a script: statements separated by `;` (empty statements are skipped). */
+export function parseScript(text: string): Statement[] {
+  const p = new QueryParser(text);
+  const out: Statement[] = [];
+  for (;;) {
+    while (p.acceptOp(";"));
+    if (p.atEnd()) return out;
+    out.push(statement(p));
+    if (!p.atEnd() && !p.isOp(";")) throw p.fail(p.peek(), "expected ';' between statements");
+  }
+}
+
 function statement(p: QueryParser): Statement {
   const start = p.peek();
+  if (p.acceptKeyword("SET")) return setStatement(p, start);
   if (p.acceptKeyword("CREATE")) {
     const replace = p.acceptKeyword("OR", "REPLACE");
     const global = p.acceptKeyword("GLOBAL");
@@ -63,12 +89,47 @@ function statement(p: QueryParser): Statement {
     if (!overwrite) p.expectKeyword("INTO");
     p.acceptKeyword("TABLE");
     const nameParts = p.multipartIdentifier("a table name");
+    const options = p.isKeyword("WITH") && p.isOp("(", 1) ? optionsClause(p) : {};
     if (p.isOp("(") && !(p.isKeyword("SELECT", 1) || p.isKeyword("WITH", 1))) throw p.unsupportedAt(p.peek(), "Column lists in INSERT");
-    return { kind: "insertInto", nameParts, plan: p.query(), overwrite };
+    return { kind: "insertInto", nameParts, plan: p.query(), overwrite, options, line: start.line };
   }
   const kw = p.keywordAt();
   if (kw === "SELECT" || kw === "WITH" || kw === "VALUES" || kw === "TABLE" || p.isOp("(")) return { kind: "query", plan: p.query() };
   throw p.fail(start);
+}
+
+/** `SET key = value` up to the next top-level `;`: the raw text on either side of the first `=`. */
+function setStatement(p: QueryParser, start: Token): SetStatement {
+  const first = p.peek();
+  let eq: Token | undefined;
+  let last: Token | undefined;
+  while (!p.atEnd() && !p.isOp(";")) {
+    const t = p.next();
+    if (!eq && t.kind === "op" && t.value === "=") eq = t;
+    else last = t;
+  }
+  if (!eq || eq === first) throw p.fail(eq ?? p.peek(), "expected SET key = value");
+  const key = p.text.slice(first.offset, eq.offset).trim();
+  const value = last && last.offset > eq.offset ? p.text.slice(eq.end, last.end).trim() : "";
+  return { kind: "set", key, value, line: start.line };
+}
+
+/** `WITH ('key' = 'value', ...)`: string keys (or dotted names) and literal values. */
+function optionsClause(p: QueryParser): Record<string, string> {
+  p.expectKeyword("WITH");
+  p.expectOp("(");
+  const out: Record<string, string> = {};
+  do {
+    const k = p.peek();
+    const key = k.kind === "string" ? (p.next(), k.value) : p.multipartIdentifier("an option name").join(".");
+    p.acceptOp("=");
+    const v = p.next();
+    if (v.kind !== "string" && v.kind !== "number" && !(v.kind === "ident" && /^(true|false)$/i.test(v.value))) throw p.fail(v, `expected a literal value for option '${key}'`);
+    if (Object.keys(out).some((x) => x.toLowerCase() === key.toLowerCase())) throw p.fail(k, `option '${key}' is given more than once`);
+    out[key] = v.value;
+  } while (p.acceptOp(","));
+  p.expectOp(")");
+  return out;
 }
 
 /** `a.b.c` / `` `a.b`.c `` → parts; throws PARSE_SYNTAX_ERROR on anything else. */
