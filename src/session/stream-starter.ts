@@ -26,9 +26,10 @@ import { checkStreamingPlan, unboundedStateOperators } from "../plan/streaming-c
 import { IncrementalExecution, type StateProviderKind } from "../streaming/runtime/incremental-execution.js";
 import { parseWatermarkPolicy } from "../streaming/runtime/watermark-tracker.js";
 import { StreamExecution } from "../streaming/runtime/stream-execution.js";
-import { parseTrigger } from "../streaming/runtime/trigger.js";
+import { parseTimeConfMs, parseTrigger } from "../streaming/runtime/trigger.js";
 import { StreamingQuery } from "../streaming/streaming-query.js";
 import { queryCheckpointDir } from "./query-checkpoint.js";
+import { parseMaster } from "./runtime-config.js";
 import type { Session } from "./session.js";
 
 /** Creates the source for one streaming scan; registered per format by the session. */
@@ -73,6 +74,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
   const lateRowsFn = findLateRowsCallback(df.plan);
   // Per stateful operator (chained operators see rows of different shapes), upstream first.
   const late = new Map<number, ColumnBatch[]>();
+  await session.streams.stopActiveRunOf(checkpointDir, conf.get("spark.sql.streaming.stopActiveRunOnRestart", "true") !== "false");
   const execution = new StreamExecution({
     name: spec.queryName,
     runId: randomUUID(),
@@ -96,7 +98,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
           if (list) list.push(rows);
           else late.set(op, [rows]);
         }
-      : undefined),
+      : undefined, { workerThreads: parseMaster(conf.get("spark.master")!) ?? 1 }),
     ...(lateRowsFn
       ? {
           afterBatch: async (batchId: number) => {
@@ -119,6 +121,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     },
     pollingDelayMs: Number(conf.get("spark.sql.streaming.pollingDelay", "10")),
     progressRetention: Number(conf.get("spark.sql.streaming.numRecentProgressUpdates", "100")),
+    noDataProgressEventIntervalMs: parseTimeConfMs("spark.sql.streaming.noDataProgressEventInterval", conf.get("spark.sql.streaming.noDataProgressEventInterval", "10000")!),
   });
   await execution.start();
   const query = new StreamingQuery(execution, () => session.executor.explainResolved(plan));

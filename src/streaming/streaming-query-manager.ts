@@ -2,6 +2,7 @@
  * `spark.streams`: the active queries of a session, listeners, and waiting for any query to end.
  * A name may be used by one active query at a time; so may a checkpoint location (id).
  */
+import { resolve } from "node:path";
 import { SluiceError } from "../common/errors.js";
 import { ListenerBus, type StreamingQueryListener } from "./progress/listener-bus.js";
 import { type StreamingQuery, timeoutToMs } from "./streaming-query.js";
@@ -27,10 +28,21 @@ export class StreamingQueryManager {
     }
   }
 
+  /**
+   * Called by the session before a run of `checkpointDir` starts (Spark's
+   * spark.sql.streaming.stopActiveRunOnRestart): an active run of the same checkpoint is stopped
+   * first when `stopActiveRun` (the default), else the new run is refused.
+   */
+  async stopActiveRunOf(checkpointDir: string, stopActiveRun: boolean): Promise<void> {
+    const old = this.active.find((q) => resolve(q.checkpointLocation) === resolve(checkpointDir));
+    if (!old) return;
+    if (!stopActiveRun) throw concurrentRun(old.id);
+    process.stderr.write(`sluice: warning: stopping the active run ${old.runId} of query ${old.id} before starting a new run of its checkpoint (spark.sql.streaming.stopActiveRunOnRestart)\n`);
+    await old.stop();
+  }
+
   register(q: StreamingQuery, terminated: Promise<void>): void {
-    if (this.#active.has(q.id)) {
-      throw new SluiceError("analysis", "CONCURRENT_QUERY", `Cannot start query with id ${q.id} as another query with the same id is already active. Perhaps you are attempting to restart a query from a checkpoint that is already active.`, { query: q.id });
-    }
+    if (this.#active.has(q.id)) throw concurrentRun(q.id);
     this.#active.set(q.id, q);
     void terminated.then(() => {
       this.#active.delete(q.id);
@@ -82,3 +94,11 @@ export class StreamingQueryManager {
     this.bus.remove(l);
   }
 }
+
+const concurrentRun = (id: string): SluiceError =>
+  new SluiceError(
+    "analysis",
+    "CONCURRENT_QUERY",
+    `Cannot start query with id ${id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint that is already active. You may stop the old query by setting the SQL configuration: spark.conf.set("spark.sql.streaming.stopActiveRunOnRestart", true) and retry.`,
+    { query: id },
+  );

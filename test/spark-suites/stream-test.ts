@@ -31,6 +31,7 @@ export interface Progress {
   stateOperators: StateOp[];
   sources: { description: string; startOffset: unknown; endOffset: unknown; numInputRows: number }[];
   sink: { numOutputRows: number };
+  durationMs: Record<string, number>;
 }
 
 export type Action =
@@ -61,9 +62,16 @@ export const advanceClock = (ms: number): Action => ({ kind: "advance", ms });
 export const expectFailure = (code?: string, message?: string | RegExp): Action => ({ kind: "fail", ...(code ? { code } : {}), ...(message ? { message } : {}) });
 export const assertOnQuery = (what: string, fn: (q: Query, ctx: { progress: Progress[] }) => void | Promise<void>): Action => ({ kind: "assert", what, fn });
 
+/** A progress report's fields (every key, as PySpark's object; its `json` leaves empty maps out, as Spark's). */
+const asProgress = (p: unknown): Progress => (p as { toJSON(): Progress }).toJSON();
+/**
+ * The progress of batches that ran: an idle trigger's report (no batch ran; Spark's
+ * finishNoExecutionTrigger, durations without addBatch) is left out, as the checks are per batch.
+ */
+const ranBatches = (ps: readonly unknown[]): Progress[] => ps.map(asProgress).filter((p) => p.durationMs.addBatch !== undefined);
 /** The last progress, or the last one of a batch that read input (as Spark's suites pick). */
 const lastProgress = (q: Query, withInput = false): Progress => {
-  const all = q.recentProgress.map((p) => JSON.parse((p as { json: string }).json) as Progress);
+  const all = ranBatches(q.recentProgress);
   const p = withInput ? all.filter((x) => x.numInputRows > 0).at(-1) : all.at(-1);
   if (!p) throw new Error("no progress yet");
   return p;
@@ -107,7 +115,7 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
   const archived: Row[] = [];
   const progress: Progress[] = [];
   let stateChecked = 0;
-  const allProgress = (): Progress[] => [...progress, ...(q?.recentProgress ?? []).map((p) => JSON.parse((p as { json: string }).json) as Progress)];
+  const allProgress = (): Progress[] => [...progress, ...ranBatches(q?.recentProgress ?? [])];
   const history: string[] = [];
   const fail = (msg: string): never => {
     throw new Error(`${msg}\n== actions so far ==\n${history.join("\n")}`);
@@ -137,7 +145,7 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
   const stop = async (): Promise<void> => {
     if (!q) return;
     await q.stop().catch(() => undefined);
-    progress.push(...q.recentProgress.map((p) => JSON.parse((p as { json: string }).json) as Progress));
+    progress.push(...ranBatches(q.recentProgress));
     archived.push(...sinkBatches().flat());
     spark.memoryTables.delete(name);
     q = null;
@@ -205,7 +213,7 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
         }
         case "assert": {
           const query = q ?? (await start());
-          const all = [...progress, ...query.recentProgress.map((p) => JSON.parse((p as { json: string }).json) as Progress)];
+          const all = [...progress, ...ranBatches(query.recentProgress)];
           try {
             await a.fn(query, { progress: all });
           } catch (e) {

@@ -104,7 +104,8 @@ describe("streaming matches PySpark", () => {
         .trigger(sc.trigger === "availableNow" ? { availableNow: true } : { once: true })
         .start();
       await q.awaitTermination();
-      const progress = q.recentProgress.map((p) => JSON.parse((p as { json: string }).json));
+      // The progress objects (every key, as PySpark's objects); their `json` leaves empty maps out, as Spark's JVM does.
+      const progress = q.recentProgress.map((p) => JSON.parse(JSON.stringify(p.toJSON())));
       expect(progress.map((p) => p.numInputRows)).toEqual(g.numInputRows);
       expect(batches).toEqual(g.batches);
       expect(Object.keys(progress[0]).sort()).toEqual(g.progressKeys);

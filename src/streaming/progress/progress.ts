@@ -1,8 +1,10 @@
 /**
  * Progress reports with Spark's field names (StreamingQueryProgress, SourceProgress, SinkProgress,
- * StateOperatorProgress) so dashboards and docs written for Spark apply. `json` / `prettyJson`
- * render them as Spark does (timestamps ISO-8601 UTC).
+ * StateOperatorProgress) so dashboards and docs written for Spark apply. The object has every
+ * field (as PySpark's); `json` / `prettyJson` / `toString()` render Spark's JSON: its key order and
+ * omission rules (progress-json.ts), timestamps ISO-8601 UTC.
  */
+import { progressJson, progressPrettyJson } from "./progress-json.js";
 import type {
   DurationMs,
   EventTimeProgress,
@@ -39,10 +41,14 @@ export class StreamingQueryProgress implements StreamingQueryProgressShape {
 
   /** Compact JSON, as Spark's `progress.json`. */
   get json(): string {
-    return JSON.stringify(this.toJSON());
+    return progressJson(this);
   }
   get prettyJson(): string {
-    return JSON.stringify(this.toJSON(), null, 2);
+    return progressPrettyJson(this);
+  }
+  /** The pretty JSON, as Spark's `toString`. */
+  toString(): string {
+    return this.prettyJson;
   }
   toJSON(): StreamingQueryProgressData {
     const { id, runId, name, timestamp, batchId, batchDuration, numInputRows, inputRowsPerSecond, processedRowsPerSecond } = this;
@@ -66,5 +72,11 @@ export class StreamingQueryProgress implements StreamingQueryProgressShape {
   }
 }
 
-/** Rows per second, 0 when the interval is empty (Spark reports 0.0, never NaN/Infinity). */
-export const perSecond = (rows: number, ms: number): number => (ms > 0 ? (rows * 1000) / ms : 0);
+/**
+ * Spark's ProgressReporter rates. Input rows per second over the time since the previous
+ * trigger started: 0 for the first trigger (Spark divides by infinity), NaN or infinite (left out
+ * of the JSON) when no time passed. Processed rows per second over the trigger's duration, at
+ * least 1 ms (SPARK-29973).
+ */
+export const inputPerSecond = (rows: number, sinceLastTriggerMs: number | null): number => (sinceLastTriggerMs === null ? 0 : (rows * 1000) / sinceLastTriggerMs);
+export const processedPerSecond = (rows: number, durationMs: number): number => (rows * 1000) / Math.max(1, durationMs);

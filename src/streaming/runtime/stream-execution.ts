@@ -25,11 +25,12 @@ import { CommitLog } from "../checkpoint/commit-log.js";
 import { OffsetSeqLog, type OffsetSeqMetadata } from "../checkpoint/offset-seq-log.js";
 import { readOrCreateStreamMetadata } from "../checkpoint/stream-metadata.js";
 import type { ListenerBus } from "../progress/listener-bus.js";
-import { type SourceProgress, type StateOperatorProgress, StreamingQueryProgress, perSecond } from "../progress/progress.js";
+import { type SourceProgress, type StateOperatorProgress, StreamingQueryProgress, inputPerSecond, processedPerSecond } from "../progress/progress.js";
+import { idleStateOperators, queryErrorWithOffsets, terminatedException } from "../progress/query-events.js";
 import type { Trigger } from "./trigger.js";
 import type { EventTimeStats } from "../operators/event-time-watermark-exec.js";
-import type { IncrementalExecution, OverridablePlanner } from "./incremental-execution.js";
-import { WatermarkTracker, type WatermarkPolicy } from "./watermark-tracker.js";
+import { type IncrementalExecution, type OverridablePlanner, WATERMARK_POLICY, restorePinnedConf } from "./incremental-execution.js";
+import { WatermarkTracker, type WatermarkPolicy, parseWatermarkPolicy } from "./watermark-tracker.js";
 
 /** How the loop turns a resolved plan into a physical plan for one batch. */
 export interface BatchPlanner {
@@ -55,13 +56,15 @@ export interface StreamExecutionOptions {
   readonly noDataMicroBatches: boolean;
   readonly bus: ListenerBus;
   readonly minBatchesToRetain: number;
-  /** Conf values pinned in offsets/N metadata. */
+  /** The session's values of the confs pinned in offsets/N metadata (a restart uses the logged ones). */
   readonly pinnedConf: Readonly<Record<string, string>>;
   /** Called after the sink wrote batch N and before it commits (late-row side output). */
   readonly afterBatch?: (batchId: number) => Promise<void>;
   /** How long an idle default trigger waits before polling the sources again. */
   readonly pollingDelayMs: number;
   readonly progressRetention: number;
+  /** Spark's noDataProgressEventInterval: the least time between two idle progress reports / onQueryIdle events. */
+  readonly noDataProgressEventIntervalMs: number;
 }
 
 export type QueryState = "INITIALIZING" | "ACTIVE" | "TERMINATED";
@@ -84,10 +87,17 @@ export class StreamExecution {
   #prevBatchWatermarkMs = 0;
   #tracker!: WatermarkTracker;
   #lastEvictionWatermarkMs = 0;
+  /** The pinned confs this run uses: the session's on a new checkpoint, the checkpoint's on a restart. */
+  #pinnedConf: Readonly<Record<string, string>> = {};
+  #policy: WatermarkPolicy = "min";
   #latest: (Offset | undefined)[] = [];
   #idleWaiters: (() => void)[] = [];
   #wake: (() => void) | null = null;
   #done: Promise<void> | null = null;
+  /** When the last idle progress was reported, or a batch ran (Spark starts it at Long.MinValue). */
+  #lastNoExecutionProgressMs = Number.NEGATIVE_INFINITY;
+  /** The offsets the trigger in flight reads up to (the query exception's endOffset). */
+  #available: readonly Offset[] | null = null;
 
   constructor(readonly opts: StreamExecutionOptions) {
     this.offsetLog = new OffsetSeqLog(join(opts.checkpointDir, "offsets"));
@@ -165,11 +175,18 @@ export class StreamExecution {
       }
       while (!this.#abort.signal.aborted) {
         const triggerStartMs = clock.now();
-        this.status = { ...this.status, isTriggerActive: true, message: "Processing new data" };
+        this.status = { ...this.status, isTriggerActive: true };
         const ran = await this.runTrigger(triggerStartMs);
-        this.status = { message: ran ? "Waiting for next trigger" : "Waiting for data to arrive", isDataAvailable: ran, isTriggerActive: false };
-        if (!ran) {
-          bus.post("onQueryIdle", { id: this.id, runId: this.opts.runId, timestamp: new Date(clock.now()).toISOString() });
+        // Spark's messages: a processing-time trigger always waits for the next trigger; the
+        // default trigger polls again when it found nothing.
+        const interval = this.opts.trigger.kind === "processingTime" ? this.opts.trigger.intervalMs : 0;
+        this.status = { message: ran || interval > 0 ? "Waiting for next trigger" : "Waiting for data to arrive", isDataAvailable: ran, isTriggerActive: false };
+        if (ran) this.#lastNoExecutionProgressMs = clock.now();
+        else {
+          if (clock.now() - this.opts.noDataProgressEventIntervalMs >= this.#lastNoExecutionProgressMs) {
+            this.#lastNoExecutionProgressMs = clock.now();
+            this.reportIdle(triggerStartMs);
+          }
           this.notifyIdle();
         }
         if (this.opts.trigger.kind === "once") break;
@@ -181,21 +198,21 @@ export class StreamExecution {
       // the sink mid-stream (it commits nothing) before the commit log saw anything, so the batch
       // re-runs from offsets/N on restart.
       if (this.#abort.signal.aborted && isTaskInterrupted(e)) return;
-      this.exception =
+      const error =
         e instanceof SluiceError
           ? e
           : executionError("STREAM_FAILED", `Query ${this.opts.name ?? this.id} [id = ${this.id}, runId = ${this.opts.runId}] terminated with exception: ${(e as Error).message}`, { query: this.id }, e);
+      this.exception = queryErrorWithOffsets(error, this.offsetSeqText(this.#nextBatchId === 0 ? null : this.#committed), this.offsetSeqText(this.#available ?? this.#committed));
     } finally {
       this.state = "TERMINATED";
-      this.status = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
+      this.status = { message: this.exception ? `Terminated with exception: ${this.exception.message}` : "Stopped", isDataAvailable: false, isTriggerActive: false };
       for (const { source } of this.opts.scans) await source.stop().catch(() => undefined);
       await this.opts.incremental.close().catch(() => undefined);
       await this.opts.sink.stop?.().catch(() => undefined);
       bus.post("onQueryTerminated", {
         id: this.id,
         runId: this.opts.runId,
-        exception: this.exception ? this.exception.message : null,
-        errorClassOnException: this.exception ? this.exception.code : null,
+        ...terminatedException(this.exception),
       });
       this.notifyIdle();
     }
@@ -234,7 +251,12 @@ export class StreamExecution {
     const { scans } = this.opts;
     const latest = this.offsetLog.getLatest();
     const n = this.opts.incremental.watermarkNodes.length;
-    this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n);
+    this.#pinnedConf = latest
+      ? restorePinnedConf(latest.entry.metadata.conf, this.opts.pinnedConf, this.offsetLog.pathOf(latest.batchId), (m) => process.stderr.write(`sluice: warning: ${m}\n`))
+      : this.opts.pinnedConf;
+    this.opts.incremental.usePinnedConf(this.#pinnedConf);
+    this.#policy = WATERMARK_POLICY in this.#pinnedConf ? parseWatermarkPolicy(this.#pinnedConf[WATERMARK_POLICY]) : this.opts.watermarkPolicy;
+    this.#tracker = new WatermarkTracker(this.#policy, n);
     if (!latest) {
       this.#committed = scans.map((s) => s.source.initialOffset());
       this.#nextBatchId = 0;
@@ -244,7 +266,6 @@ export class StreamExecution {
     if (entry.offsets.length !== scans.length) {
       throw new SluiceError("analysis", "CHECKPOINT_INCOMPATIBLE_QUERY", `Checkpoint file ${this.offsetLog.pathOf(batchId)} has ${entry.offsets.length} sources but the query has ${scans.length}; use a new checkpointLocation`, { file: this.offsetLog.pathOf(batchId) });
     }
-    this.checkPinnedConf(entry.metadata, this.offsetLog.pathOf(batchId));
     const end = this.deserialize(entry.offsets);
     const commit = this.commitLog.get(batchId);
     if (commit) {
@@ -252,7 +273,7 @@ export class StreamExecution {
       this.#prevBatchWatermarkMs = entry.metadata.batchWatermarkMs;
       this.#lastEvictionWatermarkMs = entry.metadata.batchWatermarkMs;
       this.#watermarkMs = commit.nextBatchWatermarkMs;
-      this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n, this.#watermarkMs);
+      this.#tracker = new WatermarkTracker(this.#policy, n, this.#watermarkMs);
       this.#nextBatchId = batchId + 1;
       return;
     }
@@ -260,17 +281,8 @@ export class StreamExecution {
     const start = prev ? this.deserialize(prev.offsets) : scans.map((s) => s.source.initialOffset());
     this.#prevBatchWatermarkMs = prev?.metadata.batchWatermarkMs ?? 0;
     this.#watermarkMs = entry.metadata.batchWatermarkMs;
-    this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n, this.#watermarkMs);
+    this.#tracker = new WatermarkTracker(this.#policy, n, this.#watermarkMs);
     await this.runBatch(batchId, start, end, entry.metadata, this.opts.clock.now(), { latestOffset: 0, walCommit: 0 });
-  }
-
-  private checkPinnedConf(md: OffsetSeqMetadata, file: string): void {
-    for (const [k, v] of Object.entries(this.opts.pinnedConf)) {
-      const logged = md.conf[k];
-      if (logged !== undefined && logged !== v) {
-        throw new SluiceError("config", "CHECKPOINT_CONF_CHANGED", `${k} was ${logged} when the checkpoint was created (see ${file}) and cannot change to ${v} for the same checkpoint`, { file, key: k });
-      }
-    }
   }
 
   private deserialize(offsets: readonly (string | null)[]): Offset[] {
@@ -291,6 +303,7 @@ export class StreamExecution {
     let moved = false;
     for (let i = 0; i < scans.length; i++) {
       const s = scans[i]!.source;
+      this.status = { ...this.status, message: `Getting offsets from ${s.description}` };
       const end = await s.latestOffset(this.#committed[i], this.readLimit(s));
       this.#latest[i] = end;
       ends.push(end);
@@ -306,10 +319,15 @@ export class StreamExecution {
       this.opts.trigger.kind !== "once" &&
       this.#nextBatchId > 0 &&
       ((this.opts.incremental.evictsOnWatermark(this.opts.outputMode) && this.#watermarkMs > this.#lastEvictionWatermarkMs) || this.opts.incremental.processingTimeoutDue(triggerStartMs));
-    if (!moved && !noDataBatch) return false;
+    if (!moved && !noDataBatch) {
+      this.#idleLatestOffsetMs = latestOffsetMs;
+      return false;
+    }
+    this.status = { message: "Processing new data", isDataAvailable: true, isTriggerActive: true };
+    this.#available = ends;
 
     const batchId = this.#nextBatchId;
-    const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.opts.pinnedConf };
+    const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.#pinnedConf };
     const t1 = clock.now();
     const serialized = ends.map((e, i) => scans[i]!.source.serializeOffset(e));
     if (!this.offsetLog.add(batchId, { offsets: serialized, metadata })) {
@@ -396,6 +414,7 @@ export class StreamExecution {
     this.commitLog.add(batchId, { nextBatchWatermarkMs: this.#watermarkMs });
     const commitOffsetsMs = clock.now() - tCommit;
     this.#committed = [...end];
+    this.#available = null;
     this.#nextBatchId = batchId + 1;
 
     const triggerExecutionMs = clock.now() - triggerStartMs;
@@ -411,6 +430,25 @@ export class StreamExecution {
   }
 
   #lastTriggerStartMs: number | null = null;
+  #idleLatestOffsetMs = 0;
+
+  /** Spark's offset-sequence text, `[o1, o2]` with `-` for a source without one (exception offsets). */
+  private offsetSeqText(offsets: readonly Offset[] | null): string {
+    return `[${this.opts.scans.map((s, i) => (offsets ? s.source.serializeOffset(offsets[i]) : "-")).join(", ")}]`;
+  }
+
+  /**
+   * A trigger that ran no batch (Spark's finishNoExecutionTrigger): a progress for the next batch
+   * id with no input, the state operators' totals of the last batch and the current watermark,
+   * kept in recentProgress and announced by onQueryIdle (not onQueryProgress).
+   */
+  private reportIdle(triggerStartMs: number): void {
+    const last = this.lastProgress;
+    const watermark: Record<string, string> = this.opts.incremental.hasWatermark ? { watermark: new Date(this.#watermarkMs).toISOString() } : {};
+    const zeros = new Array<number>(this.opts.scans.length).fill(0);
+    const durationMs = { latestOffset: this.#idleLatestOffsetMs, triggerExecution: this.opts.clock.now() - triggerStartMs };
+    this.report(this.#nextBatchId, triggerStartMs, this.#committed, this.#committed, zeros, 0, watermark, idleStateOperators(last?.stateOperators ?? []), durationMs, true);
+  }
 
   private report(
     batchId: number,
@@ -422,19 +460,20 @@ export class StreamExecution {
     eventTime: Record<string, string>,
     stateOperators: StateOperatorProgress[],
     durationMs: Record<string, number>,
+    idle = false,
   ): void {
     const { scans, sink } = this.opts;
-    const sinceLast = this.#lastTriggerStartMs === null ? 0 : triggerStartMs - this.#lastTriggerStartMs;
+    const sinceLast = this.#lastTriggerStartMs === null ? null : triggerStartMs - this.#lastTriggerStartMs;
     this.#lastTriggerStartMs = triggerStartMs;
     const processingMs = durationMs.triggerExecution!;
     const sources: SourceProgress[] = scans.map(({ source }, i) => ({
       description: source.description,
-      startOffset: JSON.parse(source.serializeOffset(start[i])),
+      startOffset: batchId === 0 ? null : JSON.parse(source.serializeOffset(start[i])),
       endOffset: JSON.parse(source.serializeOffset(end[i])),
       latestOffset: this.#latest[i] === undefined ? null : JSON.parse(source.serializeOffset(this.#latest[i])),
       numInputRows: rowsPerSource[i]!,
-      inputRowsPerSecond: perSecond(rowsPerSource[i]!, sinceLast),
-      processedRowsPerSecond: perSecond(rowsPerSource[i]!, processingMs),
+      inputRowsPerSecond: inputPerSecond(rowsPerSource[i]!, sinceLast),
+      processedRowsPerSecond: processedPerSecond(rowsPerSource[i]!, processingMs),
       metrics: source.metrics?.(this.#latest[i]) ?? {},
     }));
     const numInputRows = rowsPerSource.reduce((a, b) => a + b, 0);
@@ -446,8 +485,8 @@ export class StreamExecution {
       batchId,
       batchDuration: processingMs,
       numInputRows,
-      inputRowsPerSecond: perSecond(numInputRows, sinceLast),
-      processedRowsPerSecond: perSecond(numInputRows, processingMs),
+      inputRowsPerSecond: inputPerSecond(numInputRows, sinceLast),
+      processedRowsPerSecond: processedPerSecond(numInputRows, processingMs),
       durationMs,
       eventTime,
       stateOperators,
@@ -457,7 +496,8 @@ export class StreamExecution {
     });
     this.recentProgress.push(progress);
     if (this.recentProgress.length > this.opts.progressRetention) this.recentProgress.shift();
-    this.opts.bus.post("onQueryProgress", { progress });
+    if (idle) this.opts.bus.post("onQueryIdle", { id: this.id, runId: this.opts.runId, timestamp: progress.timestamp });
+    else this.opts.bus.post("onQueryProgress", { progress });
   }
 }
 

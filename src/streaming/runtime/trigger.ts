@@ -29,3 +29,19 @@ export function parseTrigger(spec: TriggerSpec): Trigger {
   }
   throw configError("INVALID_TRIGGER", `Unknown trigger ${JSON.stringify(spec)}; use {}, {processingTime}, {once: true} or {availableNow: true}`);
 }
+
+/**
+ * A Spark time conf in milliseconds: a bare number is milliseconds (Spark's default unit for
+ * these confs), else an interval such as "10s" or "200 milliseconds". Bad text names the key.
+ */
+export function parseTimeConfMs(key: string, value: string): number {
+  const ms = /^\s*\d+\s*$/.test(value) ? Number(value) : (() => {
+    try {
+      return parseIntervalMs(value);
+    } catch {
+      return Number.NaN;
+    }
+  })();
+  if (!(ms >= 0)) throw configError("INVALID_CONF_VALUE", `${key} must be a non-negative time (milliseconds, or an interval such as "10s"), got ${JSON.stringify(value)}`, { key });
+  return ms;
+}
