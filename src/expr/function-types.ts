@@ -15,6 +15,8 @@ export interface EvalContext {
   readonly timeZone: string;
   /** spark.sql.ansi.enabled (true by default, as in Spark 4). */
   readonly ansi: boolean;
+  /** spark.sql.decimalOperations.allowPrecisionLoss (absent = true, Spark's default). */
+  readonly decimalAllowPrecisionLoss?: boolean;
   /** The batch's logical time in µs, for current_timestamp() (fixed per query / micro-batch). */
   readonly currentTimestampUs: number;
 }

@@ -224,11 +224,12 @@ interface EnvKey {
   readonly functions: unknown;
   readonly caseSensitive: boolean;
   readonly ansi: boolean;
+  readonly decimalAllowPrecisionLoss: boolean | undefined;
   readonly timeZone: string;
 }
 const cache = new WeakMap<LogicalPlan, CacheEntry>();
 const sameEnv = (a: EnvKey, b: AnalyzerEnv): boolean =>
-  a.functions === b.functions && a.caseSensitive === b.caseSensitive && a.ansi === b.eval.ansi && a.timeZone === b.eval.timeZone;
+  a.functions === b.functions && a.caseSensitive === b.caseSensitive && a.ansi === b.eval.ansi && a.decimalAllowPrecisionLoss === b.eval.decimalAllowPrecisionLoss && a.timeZone === b.eval.timeZone;
 
 /**
  * Resolve a logical plan. Throws analysis SluiceErrors (UNRESOLVED_COLUMN, AMBIGUOUS_REFERENCE,
@@ -242,7 +243,7 @@ export function analyze(plan: LogicalPlan, env: AnalyzerEnv): ResolvedPlan {
   const handler = handlers[plan.kind] as Handler<LogicalPlan["kind"]>;
   const resolved = handler(plan as never, ctx);
   cache.set(plan, {
-    env: { functions: env.functions, caseSensitive: env.caseSensitive, ansi: env.eval.ansi, timeZone: env.eval.timeZone },
+    env: { functions: env.functions, caseSensitive: env.caseSensitive, ansi: env.eval.ansi, decimalAllowPrecisionLoss: env.eval.decimalAllowPrecisionLoss, timeZone: env.eval.timeZone },
     plan: resolved,
   });
   return resolved;

@@ -48,6 +48,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     return {
       timeZone: this.conf.get("spark.sql.session.timeZone")!,
       ansi: this.conf.getBoolean("spark.sql.ansi.enabled"),
+      decimalAllowPrecisionLoss: this.conf.getBoolean("spark.sql.decimalOperations.allowPrecisionLoss"),
       currentTimestampUs,
     };
   }

@@ -36,6 +36,11 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   },
   "spark.sql.ansi.enabled": { default: () => "true", validate: bool, doc: "ANSI SQL mode (on by default, as in Spark 4)." },
   "spark.sql.caseSensitive": { default: () => "false", validate: bool, doc: "Case-sensitive name resolution." },
+  "spark.sql.decimalOperations.allowPrecisionLoss": {
+    default: () => "true",
+    validate: bool,
+    doc: "Decimal + - * / % past 38 digits round away fraction digits (true, Spark's default) or overflow to null / an error (false).",
+  },
   "spark.sql.shuffle.partitions": { default: () => "1", validate: posInt, doc: "Partitions for stateful operators." },
   "spark.sql.streaming.multipleWatermarkPolicy": {
     default: () => "min",
