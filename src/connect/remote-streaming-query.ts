@@ -14,6 +14,7 @@ import type { StreamWriteSpec, StreamingQueryHandle } from "../dataframe/executo
 import type { ConnectClient } from "./connect-client.js";
 import type { Msg } from "./connect-proto.js";
 import type { RemoteExecutor } from "./remote-executor.js";
+import { progressFromJson } from "./progress-from-json.js";
 
 type Progress = NonNullable<StreamingQueryHandle["lastProgress"]>;
 type Status = StreamingQueryHandle["status"];
@@ -23,11 +24,14 @@ interface QueryId {
   readonly run_id: string;
 }
 
-/** A progress report from Spark's JSON, with the embedded engine's json/prettyJson/toJSON. */
-export function progressFromJson(text: string): Progress {
-  const data = JSON.parse(text) as Record<string, unknown>;
-  const json = JSON.stringify(data);
-  return Object.freeze({ ...data, json, prettyJson: JSON.stringify(data, null, 2), toJSON: () => data }) as unknown as Progress;
+/**
+ * The error class of a failed query's cause, as the embedded engine's exception carries it: the
+ * one the message starts with (`org.apache.spark.sql.streaming.StreamingQueryException:
+ * [DIVIDE_BY_ZERO] ...`), else the server's error_class (STREAM_FAILED, the wrapper's).
+ */
+function errorClassOf(r: Msg): string {
+  const cause = /^(?:[\w.$]+: )?\[([A-Z][A-Z0-9_.]*)\]/.exec(r.exception_message as string)?.[1];
+  return cause ?? (typeof r.error_class === "string" && r.error_class !== "" ? r.error_class : "STREAM_FAILED");
 }
 
 function commandResult(responses: readonly Msg[], member: string): Msg {
@@ -99,12 +103,22 @@ export class RemoteStreamingQuery implements StreamingQueryHandle {
   get exception(): Error | null {
     const r = this.#sync({ exception: true }, "exception");
     if (r.exception_message === undefined) return null;
-    return new SluiceError("execution", (r.error_class as string | undefined) ?? "STREAM_FAILED", r.exception_message as string, { queryId: this.id, runId: this.runId });
+    return new SluiceError("execution", errorClassOf(r), r.exception_message as string, { queryId: this.id, runId: this.runId });
+  }
+
+  /** Run a command that waits on the query; when the server reports the query failed, reject with its exception. */
+  async #awaiting(cmd: Msg, member: string): Promise<Msg> {
+    try {
+      return await this.#async(cmd, member);
+    } catch (e) {
+      if (e instanceof SluiceError && e.code === "STREAM_FAILED") throw this.exception ?? e;
+      throw e;
+    }
   }
 
   /** Resolves when the query ends (true), or after `timeout` with whether it ended; rejects with the query's error. */
   async awaitTermination(timeout?: number | string): Promise<boolean> {
-    const r = await this.#async({ await_termination: timeout === undefined ? {} : { timeout_ms: String(timeoutMs(timeout)) } }, "await_termination");
+    const r = await this.#awaiting({ await_termination: timeout === undefined ? {} : { timeout_ms: String(timeoutMs(timeout)) } }, "await_termination");
     const terminated = r.terminated === true;
     if (terminated) {
       const e = this.exception;
@@ -114,7 +128,7 @@ export class RemoteStreamingQuery implements StreamingQueryHandle {
   }
 
   async processAllAvailable(): Promise<void> {
-    await this.#async({ process_all_available: true }, "status");
+    await this.#awaiting({ process_all_available: true }, "status");
     const e = this.exception;
     if (e) throw e;
   }

@@ -6,6 +6,8 @@
  *   3. the server's watchdog ends it once the test runner (the workers' parent) exits; the next
  *      run removes that run's folder.
  * Start-up takes ~20 s once; a file that needs the server gives its beforeAll that long.
+ * With SLUICE_CONNECT_REMOTE=sc://host:port the tests use that server instead of starting one
+ * (e.g. the one `npm run connect:start` leaves running, while iterating on one test file).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -16,6 +18,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** The `sc://` address of this run's server, started on first call. */
 export async function sharedConnectServer(): Promise<string> {
+  const given = process.env.SLUICE_CONNECT_REMOTE;
+  if (given !== undefined && given !== "") return given;
   const dir = join(ROOT, ".connect", `test-${process.ppid}`);
   const state = join(dir, "server.json");
   mkdirSync(dirname(dir), { recursive: true });
