@@ -3,7 +3,7 @@
  * plain data crosses: schemas in their JSON form, batches as value arrays (typed-array buffers are
  * transferred), errors as name/message plus the SluiceError fields.
  */
-import type { ErrorContext, ErrorKind } from "../../common/errors.js";
+import type { WireError } from "../../common/worker-thread.js";
 import type { VectorValues } from "../../columnar/vector.js";
 
 export type MainToWorker =
@@ -37,12 +37,6 @@ export interface JoinedStrings {
 export interface WireColumn {
   readonly values: VectorValues | JoinedStrings;
   readonly validity: Uint8Array | null;
-}
-
-export interface WireError {
-  readonly name: string;
-  readonly message: string;
-  readonly sluice?: { readonly kind: ErrorKind; readonly code: string; readonly context: ErrorContext };
 }
 
 export type WorkerToMain =

@@ -13,22 +13,19 @@
  *   5. A unit's malformed-record counts are added to ctx.malformedRecords when it is done.
  * Workers are unref()ed while idle, so they never keep the process alive.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
-import { type ErrorContext, SluiceError, executionError, internalError } from "../../common/errors.js";
+import { type ErrorContext, executionError } from "../../common/errors.js";
 import { type TaskContext, throwIfAborted } from "../../physical/execution-plan.js";
 import { dataTypeToJson } from "../../types/json-schema.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { VectorValues } from "../../columnar/vector.js";
 import { codecOf } from "./compression.js";
 import { type ByteRange, PIECE_BYTES, planPieces, readJsonRange, shiftErrorLine, splittable } from "./file-pieces.js";
-import type { JoinedStrings, MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
+import type { JoinedStrings, MainToWorker, WireColumn, WorkerToMain } from "./parallel-read-protocol.js";
+import { fromWireError, spawnWorkerEntry } from "../../common/worker-thread.js";
 
 /** `sluice.files.parallelRead.*` as the scan sees them. */
 export interface ParallelReadConfig {
@@ -96,28 +93,6 @@ function wakeTask(t: Task): void {
   w?.();
 }
 
-/** file: URL of tsx's ESM API (its package exports `./esm/api`, `import` condition). */
-function tsxEsmApi(from: string): string {
-  const pkgPath = createRequire(from).resolve("tsx/package.json");
-  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, { import?: { default?: string } } | string> };
-  const api = pkg.exports?.["./esm/api"];
-  const rel = typeof api === "object" ? api.import?.default : undefined;
-  if (!rel) throw internalError("tsx is installed without its ./esm/api export; run from the compiled dist/ build instead");
-  return pathToFileURL(join(dirname(pkgPath), rel)).href;
-}
-
-/** The worker entry: compiled JS next to this file, or the .ts source run through tsx (tests, dev). */
-function spawn(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith(".ts")) {
-    // tsx registers its hooks on the main thread only (`--import tsx` does nothing in a worker), so
-    // the worker calls tsx's ESM register() itself, then imports the entry.
-    const entry = new URL("./read-worker.ts", here).href;
-    return new Worker(`import(${JSON.stringify(tsxEsmApi(here))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
-  }
-  return new Worker(new URL("./read-worker.js", here));
-}
-
 function setActive(p: PoolWorker, delta: number): void {
   const before = p.active;
   p.active += delta;
@@ -138,13 +113,6 @@ function fromWireValues(v: VectorValues | JoinedStrings): VectorValues {
   return out;
 }
 
-function fromWire(e: WireError): Error {
-  if (e.sluice) return new SluiceError(e.sluice.kind, e.sluice.code, e.message, e.sluice.context);
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
-}
-
 function workerFailed(p: PoolWorker, why: string): void {
   if (p.dead) return;
   p.dead = true;
@@ -161,7 +129,7 @@ function workerFailed(p: PoolWorker, why: string): void {
 }
 
 function startWorker(): PoolWorker {
-  const p: PoolWorker = { worker: spawn(), active: 0, dead: false };
+  const p: PoolWorker = { worker: spawnWorkerEntry(import.meta.url, "read-worker"), active: 0, dead: false };
   p.worker.on("message", (m: WorkerToMain) => {
     const t = tasks.get(m.id);
     if (!t) return; // cancelled
@@ -175,7 +143,7 @@ function startWorker(): PoolWorker {
         t.malformed = m.malformed;
         t.dropped = m.dropped;
       }
-      else t.error = fromWire(m.error);
+      else t.error = fromWireError(m.error);
       setActive(p, -1);
     }
     wakeTask(t);

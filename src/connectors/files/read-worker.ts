@@ -13,14 +13,14 @@
 import { parentPort } from "node:worker_threads";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { storageOf } from "../../columnar/vector.js";
-import { SluiceError } from "../../common/errors.js";
 import { dataTypeFromJson } from "../../types/json-schema.js";
 import { StructType } from "../../types/struct-type.js";
 import { readCsvFile } from "./csv-format.js";
 import { readJsonRange } from "./file-pieces.js";
 import { readJsonFile } from "./json-format.js";
 import { parseCsvReadOptions, parseJsonReadOptions } from "./options.js";
-import type { MainToWorker, WireColumn, WireError, WorkerToMain } from "./parallel-read-protocol.js";
+import type { MainToWorker, WireColumn, WorkerToMain } from "./parallel-read-protocol.js";
+import { toWireError } from "../../common/worker-thread.js";
 import { type MalformedCounts, noMalformedRecords } from "./row-assembler.js";
 
 interface Running {
@@ -38,12 +38,6 @@ const running = new Map<number, Running>();
 let busy = false;
 
 const post = (m: WorkerToMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
-
-export function toWireError(e: unknown): WireError {
-  if (e instanceof SluiceError) return { name: e.name, message: e.message, sluice: { kind: e.kind, code: e.code, context: { ...e.context } } };
-  if (e instanceof Error) return { name: e.name, message: e.message };
-  return { name: "Error", message: String(e) };
-}
 
 /** A batch as plain data plus the distinct buffers to transfer. */
 function toWire(b: ColumnBatch): { columns: WireColumn[]; transfer: ArrayBuffer[] } {
