@@ -7,6 +7,7 @@ import { parseIntervalMs } from "../common/duration.js";
 import type { StreamingQueryHandle } from "../dataframe/executor.js";
 import type { StreamingQueryStatus } from "../dataframe/streaming-query-types.js";
 import type { StreamingQueryProgress } from "./progress/progress.js";
+import { statusJson, statusPrettyJson } from "./progress/progress-json.js";
 import type { StreamExecution } from "./runtime/stream-execution.js";
 
 export class StreamingQuery implements StreamingQueryHandle {
@@ -31,8 +32,10 @@ export class StreamingQuery implements StreamingQueryHandle {
   get isActive(): boolean {
     return this.execution.isActive;
   }
-  get status(): StreamingQueryStatus {
-    return { ...this.execution.status };
+  /** What the query is doing now (Spark's StreamingQueryStatus: message, isDataAvailable, isTriggerActive). */
+  get status(): QueryStatus {
+    const { message, isDataAvailable, isTriggerActive } = this.execution.status;
+    return new QueryStatus(message, isDataAvailable, isTriggerActive);
   }
   get lastProgress(): StreamingQueryProgress | null {
     return this.execution.lastProgress;
@@ -82,6 +85,26 @@ export class StreamingQuery implements StreamingQueryHandle {
   }
   explainString(): string {
     return this.explainText();
+  }
+}
+
+/** A status snapshot, with Spark's `json` / `prettyJson` / `toString()` renderings. */
+export class QueryStatus implements StreamingQueryStatus {
+  constructor(
+    readonly message: string,
+    readonly isDataAvailable: boolean,
+    readonly isTriggerActive: boolean,
+  ) {
+    Object.freeze(this);
+  }
+  get json(): string {
+    return statusJson(this);
+  }
+  get prettyJson(): string {
+    return statusPrettyJson(this);
+  }
+  toString(): string {
+    return this.prettyJson;
   }
 }
 
