@@ -9,16 +9,18 @@
  *   4. Start kafka.Kafka detached, logging to <dataDir>/server.log; ready when the log says
  *      "Kafka Server started".
  *   5. With `ownerPid`, a detached watchdog kills the broker and removes its folder once that
- *      process has gone, so a test run that dies never leaves a broker behind.
+ *      process has gone, so a test run that dies never leaves a broker behind
+ *      (scripts/support/server-process.ts, shared with the other test servers).
  *
  * CLI (package.json `kafka:start` / `kafka:stop`): `tsx scripts/kafka/broker.ts start|stop`;
  * start prints `KAFKA_BOOTSTRAP=127.0.0.1:<port>` as its last line and returns, leaving the
  * broker running; its state lives in .kafka/run/ until `stop`.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { freePort } from "../support/free-port.js";
+import { launchServer, stopServer } from "../support/server-process.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -100,31 +102,16 @@ export async function startBroker(dataDir: string, opts: { ownerPid?: number; re
 }
 
 async function launch(dataDir: string, port: number, logFile: string, opts: { ownerPid?: number; readyTimeoutMs?: number }): Promise<BrokerHandle> {
-  const { openSync } = await import("node:fs");
-  const fd = openSync(logFile, "a");
-  const child = spawn("java", [...javaArgs(dataDir), "kafka.Kafka", join(dataDir, "server.properties")], { detached: true, stdio: ["ignore", fd, fd] });
-  child.unref();
-  const pid = child.pid!;
-  if (opts.ownerPid !== undefined) {
-    const watch = `while kill -0 ${opts.ownerPid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -9 ${pid} 2>/dev/null; sleep 1; rm -rf '${dataDir}'`;
-    spawn("sh", ["-c", watch], { detached: true, stdio: "ignore" }).unref();
-  }
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
-  let exited: number | null | undefined;
-  child.once("exit", (code) => (exited = code));
-  for (;;) {
-    const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
-    if (log.includes(READY_LINE)) break;
-    if (exited !== undefined || Date.now() > deadline) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-      throw new Error(`The Kafka broker in ${dataDir} did not start (${exited !== undefined ? `exit ${exited}` : "timed out"}): ${log.slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const pid = await launchServer({
+    name: `Kafka broker in ${dataDir}`,
+    command: "java",
+    args: [...javaArgs(dataDir), "kafka.Kafka", join(dataDir, "server.properties")],
+    logFile,
+    readyLine: READY_LINE,
+    removeOnExit: dataDir,
+    ...(opts.ownerPid !== undefined ? { ownerPid: opts.ownerPid } : {}),
+    ...(opts.readyTimeoutMs !== undefined ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
+  });
   return { bootstrap: `127.0.0.1:${port}`, pid, dataDir };
 }
 
@@ -135,23 +122,7 @@ export async function restartBroker(b: BrokerHandle, opts: { ownerPid?: number }
 }
 
 /** Stop a broker: SIGTERM (controlled shutdown), SIGKILL after `graceMs`. Resolves once it is gone. */
-export async function stopBroker(pid: number, graceMs = 15_000): Promise<void> {
-  const alive = (): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!alive()) return;
-  process.kill(pid, graceMs > 0 ? "SIGTERM" : "SIGKILL");
-  const deadline = Date.now() + graceMs;
-  while (alive()) {
-    if (Date.now() > deadline) process.kill(pid, "SIGKILL");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export const stopBroker = (pid: number, graceMs = 15_000): Promise<void> => stopServer(pid, graceMs);
 
 async function main(cmd: string | undefined): Promise<void> {
   const stateFile = join(RUN_DIR, "broker.json");
