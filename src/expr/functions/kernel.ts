@@ -136,7 +136,7 @@ const longArg = (x: bigint): number | bigint => (x >= -SAFE && x <= SAFE ? Numbe
 /**
  * Generic row-at-a-time kernel for non-hot functions: f gets engine values of valid rows, except
  * that a BIGINT arrives as a number while it is a safe integer (these kernels compute in doubles;
- * a BIGINT result they return is converted back exactly).
+ * a BIGINT result they return is converted back exactly). A DECIMAL arrives as its unscaled bigint.
  */
 export function mapRows(
   args: readonly CompiledExpr[],
@@ -162,7 +162,7 @@ export function mapRows(
             continue row;
           }
           vals[k] = null;
-        } else vals[k] = storageOf(v.type) === "bool" ? v.values[i] === 1 : v.values instanceof BigInt64Array ? longArg(v.values[i]!) : v.values[i];
+        } else vals[k] = storageOf(v.type) === "bool" ? v.values[i] === 1 : v.values instanceof BigInt64Array && v.type.kind === "bigint" ? longArg(v.values[i]!) : v.values[i];
       }
       const r = f(vals, i);
       if (r === null || r === undefined) {

@@ -30,10 +30,11 @@ export function dictionaryKindOf(t: DataType): DictionaryKind {
       return "i32";
     case "bigint":
       return "i64";
+    case "decimal": // exact unscaled values: int64 words up to 18 digits, digit strings beyond
+      return t.precision <= 18 ? "i64" : "obj";
     case "double":
     case "float":
     case "timestamp":
-    case "decimal":
       return "f64";
     case "boolean":
       return "bool";

@@ -1,7 +1,8 @@
 /**
  * JSON-safe encoding of state values by schema: binary → base64, maps → entry lists, nested
- * structs/arrays recursively; BIGINT as a JSON number while it is a safe integer (as files written
- * before BIGINT became exact hold it) and as its exact digits in a string beyond; numbers, strings
+ * structs/arrays recursively; BIGINT and DECIMAL (its unscaled integer) as a JSON number while it
+ * is a safe integer (as files written before they became exact hold it) and as its exact digits in
+ * a string beyond; numbers, strings
  * and booleans as they are. Used for delta and
  * snapshot files, so a value read back equals the value written.
  */
@@ -22,7 +23,8 @@ function enc(t: DataType, v: unknown): unknown {
     case "double":
     case "float":
       return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
-    case "bigint": {
+    case "bigint":
+    case "decimal": {
       const n = v as bigint;
       return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n.toString();
     }
@@ -49,6 +51,7 @@ function dec(t: DataType, v: unknown): unknown {
     case "float":
       return typeof v === "string" ? Number(v) : v;
     case "bigint":
+    case "decimal":
       return typeof v === "bigint" ? v : BigInt(v as number | string);
     default:
       return v;
