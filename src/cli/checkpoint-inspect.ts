@@ -19,8 +19,16 @@ export interface CheckpointReport {
   readonly state: readonly { store: string; versions: readonly number[]; snapshots: readonly number[] }[];
 }
 
+/** Throws PATH_NOT_FOUND or NOT_A_CHECKPOINT (naming the folder) unless `dir` is a streaming checkpoint. */
+export function assertCheckpoint(dir: string): void {
+  if (!existsSync(dir)) throw new SluiceError("io", "PATH_NOT_FOUND", `No checkpoint at ${dir}: the folder does not exist`, { path: dir });
+  if (!existsSync(join(dir, "metadata")) && !existsSync(join(dir, "offsets"))) {
+    throw new SluiceError("input", "NOT_A_CHECKPOINT", `${dir} is not a streaming checkpoint: it has neither a metadata file nor an offsets/ folder`, { path: dir });
+  }
+}
+
 export function inspectCheckpoint(dir: string): CheckpointReport {
-  if (!existsSync(dir)) throw new SluiceError("io", "PATH_NOT_FOUND", `No checkpoint at ${dir}`, { path: dir });
+  assertCheckpoint(dir);
   let queryId: string | null = null;
   let sources: readonly string[] = [];
   let sink: string | null = null;
@@ -53,8 +61,15 @@ export function inspectCheckpoint(dir: string): CheckpointReport {
   return { queryId, sources, sink, batches, state };
 }
 
-export function formatCheckpointReport(r: CheckpointReport): string {
+/** The newest `limit` batches (all when undefined). */
+export function lastBatches(r: CheckpointReport, limit: number | undefined): CheckpointReport {
+  return limit === undefined || r.batches.length <= limit ? r : { ...r, batches: r.batches.slice(r.batches.length - limit) };
+}
+
+/** The report as text; `shownOf` is the batch count before `lastBatches` cut the list. */
+export function formatCheckpointReport(r: CheckpointReport, shownOf = r.batches.length): string {
   const lines = [`query id: ${r.queryId ?? "(no metadata)"}`, `sources:  ${r.sources.join(", ") || "-"}`, `sink:     ${r.sink ?? "-"}`, "", "batch  committed  watermark                 timestamp                 offsets"];
+  if (shownOf > r.batches.length) lines.push(`(${shownOf - r.batches.length} earlier batches not shown; --limit N shows more)`);
   for (const b of r.batches) {
     lines.push(`${String(b.batchId).padEnd(6)} ${(b.committed ? "yes" : "NO (re-run on restart)").padEnd(10)} ${new Date(b.watermarkMs).toISOString().padEnd(25)} ${b.timestamp.padEnd(25)} ${b.offsets.map((o) => o ?? "-").join(" | ")}`);
   }

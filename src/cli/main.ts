@@ -1,64 +1,75 @@
 #!/usr/bin/env node
 /**
- * The `sluice` command line. Each subcommand documents itself with --help.
+ * The `sluice` command line (docs/cli.md). Each subcommand documents itself with --help and loads
+ * the engine only when it runs, so `sluice --help` starts fast. Values are checked by src/cli/args.ts:
+ * a bad one is a usage error naming the option; a SluiceError prints `sluice: [CODE] message`; both exit 1.
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { SluiceError } from "../common/errors.js";
-import { formatCheckpointReport, inspectCheckpoint } from "./checkpoint-inspect.js";
-import { runDemo } from "./demo.js";
-import { formatDeltaHistory } from "./delta-history.js";
+import { choiceArg, confArg, integerArg, portArg, secondsArg } from "./args.js";
 
 const program = new Command();
 program.name("sluice").description("Structured Streaming for TypeScript").version("0.1.0");
 
+program
+  .command("run")
+  .description("Run a pipeline until stopped: a .sql file (SET, CREATE TEMP VIEW, INSERT INTO <format>.`<path>` ... FROM STREAM ...) or a .ts/.js module whose default export starts queries")
+  .argument("<pipeline>", "pipeline.sql, pipeline.ts, pipeline.mjs or pipeline.js")
+  .addOption(new Option("--progress <mode>", "how progress is shown: auto (status line on a terminal, plain lines otherwise), tty, plain, or json (one progress report per line)").default("auto").argParser(choiceArg(["auto", "tty", "plain", "json"] as const)))
+  .addOption(new Option("--interval <seconds>", "plain mode: at most one line per query this often").default(10).argParser(secondsArg))
+  .addOption(new Option("--conf <key=value>", "a session configuration entry (repeatable), before the file's SET statements").argParser(confArg))
+  .action(async (file: string, opts: { progress: "auto" | "tty" | "plain" | "json"; interval: number; conf?: [string, string][] }) => {
+    const { runPipeline } = await import("./run-command.js");
+    // exit even if a connector left a handle open: the queries are stopped and the summary printed
+    process.exit(await runPipeline({ file, progress: opts.progress, intervalMs: opts.interval * 1000, conf: opts.conf ?? [] }));
+  });
+
 const checkpoint = program.command("checkpoint").description("Work with streaming checkpoints");
 checkpoint
   .command("inspect")
-  .description("Show a checkpoint's query id, batches (committed or pending re-run), offsets, watermarks and state stores")
+  .description("Summarise a checkpoint: query id, sources, sink, the newest batches (committed or pending re-run), state stores, and a health verdict")
   .argument("<dir>", "checkpoint folder (the checkpointLocation of a query)")
+  .addOption(new Option("--limit <n>", "list at most the newest n batches").default(20).argParser(integerArg(0)))
   .option("--json", "print the report as JSON")
-  .action((dir: string, opts: { json?: boolean }) => {
-    const report = inspectCheckpoint(dir);
-    process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatCheckpointReport(report));
+  .action(async (dir: string, opts: { limit: number; json?: boolean }) => {
+    const { inspectCommand } = await import("./inspect-command.js");
+    process.exitCode = inspectCommand(dir, { limit: opts.limit, json: opts.json === true });
   });
 
-// `sluice demo` and `sluice delta history` (src/cli/demo.ts, src/cli/delta-history.ts)
 program
   .command("demo")
   .description("Run the reference pipeline: generated events → JSON → watermark → dedup → 5-minute windows → a local Delta table (resumes on re-run)")
   .option("--dir <folder>", "where the Delta table and checkpoints go", "./sluice-demo")
-  .option("--events <n>", "stop after this many more events (default: run until Ctrl-C)")
-  .option("--rate <n>", "events per micro-batch (at most half the 20k on-time warm-up, so late events meet a watermark)", "10000")
-  .action(async (opts: { dir: string; events?: string; rate: string }) => {
-    const positive = (v: string, what: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) throw new SluiceError("config", "INVALID_OPTION", `${what} must be a positive integer, got ${JSON.stringify(v)}`);
-      return n;
-    };
-    await runDemo({ dir: opts.dir, rate: positive(opts.rate, "--rate"), ...(opts.events !== undefined ? { events: positive(opts.events, "--events") } : {}) });
+  .addOption(new Option("--events <n>", "stop after this many more events (default: run until Ctrl-C)").argParser(integerArg(1)))
+  .addOption(new Option("--rate <n>", "events per micro-batch (at most half the 20k on-time warm-up, so late events meet a watermark)").default(10000).argParser(integerArg(1)))
+  .action(async (opts: { dir: string; events?: number; rate: number }) => {
+    const { runDemo } = await import("./demo.js");
+    await runDemo({ dir: opts.dir, rate: opts.rate, ...(opts.events !== undefined ? { events: opts.events } : {}) });
   });
+
 program
   .command("delta")
   .description("Work with Delta tables")
   .command("history")
   .description("Show a Delta table's commits, newest first: version, time, operation, parameters and metrics")
   .argument("<path>", "the table folder")
-  .option("--limit <n>", "show at most this many commits")
+  .addOption(new Option("--limit <n>", "show at most this many commits").argParser(integerArg(1)))
   .option("--json", "print the history as JSON")
-  .action(async (path: string, opts: { limit?: string; json?: boolean }) => {
-    process.stdout.write(await formatDeltaHistory(path, { ...(opts.limit ? { limit: Number(opts.limit) } : {}), json: opts.json === true }));
+  .action(async (path: string, opts: { limit?: number; json?: boolean }) => {
+    const { formatDeltaHistory } = await import("./delta-history.js");
+    process.stdout.write(await formatDeltaHistory(path, { ...(opts.limit !== undefined ? { limit: opts.limit } : {}), json: opts.json === true }));
   });
 
 program
   .command("ui")
   .description("Serve the web UI's pages for stopped queries from their checkpoints (and progress event logs), for post-mortems")
   .argument("<checkpointDirs...>", "checkpoint folders (the checkpointLocation of queries)")
-  .option("--port <n>", "port to listen on (the next free one when taken; 0: any free port)", "4040")
+  .addOption(new Option("--port <n>", "port to listen on (the next free one when taken; 0: any free port)").default(4040).argParser(portArg))
   .option("--host <address>", "address to listen on", "127.0.0.1")
   .option("--prometheus", "also serve Prometheus metrics at /metrics")
-  .action(async (dirs: string[], opts: { port: string; host: string; prometheus?: boolean }) => {
-    const { parsePort, runUiCommand } = await import("./ui-command.js");
-    await runUiCommand(dirs, { port: parsePort(opts.port), host: opts.host, prometheus: opts.prometheus === true });
+  .action(async (dirs: string[], opts: { port: number; host: string; prometheus?: boolean }) => {
+    const { runUiCommand } = await import("./ui-command.js");
+    await runUiCommand(dirs, { port: opts.port, host: opts.host, prometheus: opts.prometheus === true });
   });
 
 try {

@@ -6,13 +6,11 @@
  *      query with its health and batches, and a note saying how to record progress;
  *   3. serve until SIGINT/SIGTERM on --port (next free one when taken, as the session's UI).
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { SluiceError } from "../common/errors.js";
+import { resolve } from "node:path";
 import { readEventLog } from "../ui/event-log.js";
 import { type QueryRecord, UiQueryStore, newRecord } from "../ui/query-store.js";
 import { type WebUiServer, startWebUiServer } from "../ui/ui-server.js";
-import { inspectCheckpoint } from "./checkpoint-inspect.js";
+import { assertCheckpoint, inspectCheckpoint } from "./checkpoint-inspect.js";
 
 export interface UiCommandOptions {
   readonly port: number;
@@ -24,10 +22,7 @@ export interface UiCommandOptions {
 export function recordsFromCheckpoints(dirs: readonly string[]): QueryRecord[] {
   return dirs.flatMap((d) => {
     const dir = resolve(d);
-    if (!existsSync(dir)) throw new SluiceError("io", "PATH_NOT_FOUND", `No checkpoint at ${d}: the folder does not exist`, { path: d });
-    if (!existsSync(join(dir, "metadata")) && !existsSync(join(dir, "offsets"))) {
-      throw new SluiceError("input", "NOT_A_CHECKPOINT", `${d} is not a streaming checkpoint: it has neither a metadata file nor an offsets/ folder`, { path: d });
-    }
+    assertCheckpoint(dir);
     const logged = readEventLog(dir);
     if (logged.length > 0) return logged;
     const report = inspectCheckpoint(dir);
@@ -40,13 +35,6 @@ export function recordsFromCheckpoints(dirs: readonly string[]): QueryRecord[] {
     r.note = "No progress event log in this checkpoint (run the query with sluice.streaming.eventLog.enabled=true to chart it here); the checkpoint section comes from its logs.";
     return [r];
   });
-}
-
-/** `--port`'s value; INVALID_OPTION unless 0..65535. */
-export function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new SluiceError("config", "INVALID_OPTION", `--port must be a port number from 0 to 65535, got ${JSON.stringify(text)}`, { option: "--port" });
-  return port;
 }
 
 /** Read the checkpoints and start serving them. */

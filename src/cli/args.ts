@@ -1,0 +1,43 @@
+/**
+ * Parsers of command-line values for commander's `argParser`: a bad value is a usage error
+ * naming the option and what it takes (`--limit abc` → "must be a non-negative integer"), exit 1.
+ */
+import { InvalidArgumentError } from "commander";
+
+/** An integer >= `min`. */
+export const integerArg =
+  (min: number) =>
+  (text: string): number => {
+    if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+      throw new InvalidArgumentError(min === 0 ? "it must be a non-negative integer." : `it must be an integer of at least ${min}.`);
+    }
+    return Number(text);
+  };
+
+/** A port number 0..65535. */
+export function portArg(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError("it must be a port number from 0 to 65535.");
+  return Number(text);
+}
+
+/** Seconds, fractions allowed, more than 0. */
+export function secondsArg(text: string): number {
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0)) throw new InvalidArgumentError("it must be a number of seconds greater than 0.");
+  return n;
+}
+
+/** One of `values`. */
+export const choiceArg =
+  <T extends string>(values: readonly T[]) =>
+  (text: string): T => {
+    if (!(values as readonly string[]).includes(text)) throw new InvalidArgumentError(`it must be one of ${values.join(", ")}.`);
+    return text as T;
+  };
+
+/** `key=value`, collected into a list (repeatable option). */
+export function confArg(text: string, previous: [string, string][] = []): [string, string][] {
+  const eq = text.indexOf("=");
+  if (eq <= 0) throw new InvalidArgumentError("it must be key=value, e.g. --conf spark.sql.shuffle.partitions=4.");
+  return [...previous, [text.slice(0, eq).trim(), text.slice(eq + 1)]];
+}
