@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { configError } from "../common/errors.js";
+import { setSessionHadoopConf } from "../fs/file-systems.js";
 import { ALERT_METRICS, alertConfKey, parseThreshold } from "../streaming/progress/alert-monitor.js";
 
 interface Entry {
@@ -95,6 +96,8 @@ export class RuntimeConfig {
     const problem = CONFIG_ENTRIES[k]?.validate?.(v);
     if (problem) throw configError("INVALID_CONF_VALUE", `Invalid value '${v}' for ${key}: ${problem}`, { key, value: v });
     this.#values.set(k, v);
+    // spark.hadoop.fs.s3a.* / fs.azure.*: the object stores' settings (src/fs/object-store-conf.ts)
+    if (k.startsWith("spark.hadoop.")) setSessionHadoopConf(k, v);
   }
 
   get(key: string, fallback?: string): string | undefined {
@@ -112,6 +115,7 @@ export class RuntimeConfig {
 
   unset(key: string): void {
     this.#values.delete(canonical(key));
+    setSessionHadoopConf(canonical(key), undefined);
   }
 
   getAll(): Record<string, string> {
