@@ -10,6 +10,7 @@ Facts for StreamingQueryStatusAndProgressSuite, StreamingQueryListenerSuite and 
 4. Status (message, isDataAvailable, isTriggerActive) before data, after a batch, between
    processing-time triggers, and after stop.
 5. A failing query: the terminated event's exception text and error class.
+6. A self-union of one file stream: how many sources its progress lists, and its input rows.
 Values that differ per run (ids, times, durations, paths) are replaced by their JSON type.
 Writes test/spark-suites/golden/progress.json.
 Run: bash scripts/oracle/setup.sh && .oracle/venv/bin/python scripts/oracle/gen_spark_suite_progress.py
@@ -155,6 +156,13 @@ def main():
     time.sleep(0.5)
     out["failure-events"] = [dict((k, v) for k, v in e.items() if k != "id") for e in rec.events if e["id"] == str(q.id)]
     spark.streams.removeListener(rec)
+
+    # 6. self-union
+    q = df3.union(df3).writeStream.format("memory").queryName("p6").option("checkpointLocation", os.path.join(tmp, "c6")).start()
+    q.processAllAvailable()
+    p = [x for x in jvm_progress(q) if x["numInputRows"] > 0][0]
+    out["self-union"] = {"sources": len(p["sources"]), "numInputRows": p["numInputRows"], "sourceRows": [s["numInputRows"] for s in p["sources"]], "sinkRows": spark.table("p6").count()}
+    q.stop()
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as h:

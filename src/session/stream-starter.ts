@@ -5,6 +5,7 @@
  *   3. pick the checkpoint (option, session conf + query name, or a temp folder for memory/console);
  *   4. start the loop and register the query with `spark.streams`.
  */
+import { log } from "../common/logger.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -37,10 +38,15 @@ export type StreamSourceFactory = (node: RScan, checkpointDir: string, clock: Cl
 
 const TEMP_CHECKPOINT_SINKS = new Set(["memory", "console"]);
 
+/**
+ * The streaming scans of a plan, one per source: a DataFrame read twice in one plan (a
+ * self-union or self-join) is one source with one offset, as in Spark; the loop reads its batch for
+ * each scan of it.
+ */
 export function streamingScans(plan: ResolvedPlan): RScan[] {
   const out: RScan[] = [];
   const walk = (p: ResolvedPlan): void => {
-    if (p.kind === "scan" && p.streaming) out.push(p);
+    if (p.kind === "scan" && p.streaming && !out.some((s) => s.source === p.source)) out.push(p);
     for (const c of resolvedChildren(p)) walk(c);
   };
   walk(plan);
@@ -51,10 +57,10 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
   const plan = df.resolved;
   checkStreamingPlan(plan, spec.outputMode, {
     checkCorrectness: session.conf.get("spark.sql.streaming.statefulOperator.checkCorrectness.enabled", "true") !== "false",
-    warn: (message) => process.stderr.write(`sluice: warning: ${message}\n`),
+    warn: (message) => log.warnOnce(`${spec.queryName}|${spec.options.checkpointLocation}|${message}`, message),
   });
   for (const warning of unboundedStateOperators(plan)) {
-    process.stderr.write(`sluice: warning: state of ${warning} grows without bound\n`);
+    log.warnOnce(`${spec.queryName}|${spec.options.checkpointLocation}|${warning}`, `state of ${warning} grows without bound`);
   }
   session.streams.assertCanStart(spec.queryName);
   const options = Object.fromEntries(Object.entries(spec.options).map(([k, v]) => [k.toLowerCase(), v]));

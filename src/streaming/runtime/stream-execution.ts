@@ -95,6 +95,8 @@ export class StreamExecution {
   #lastNoExecutionProgressMs = Number.NEGATIVE_INFINITY;
   /** The offsets the trigger in flight reads up to (the query exception's endOffset). */
   #available: readonly Offset[] | null = null;
+  /** Per source without its own available-now support: the offset it had at start (AvailableNow). */
+  #availableNowEnd: (Offset | undefined)[] = [];
 
   constructor(readonly opts: StreamExecutionOptions) {
     this.offsetLog = new OffsetSeqLog(join(opts.checkpointDir, "offsets"));
@@ -167,9 +169,7 @@ export class StreamExecution {
     try {
       await this.recover();
       this.state = "ACTIVE";
-      if (this.opts.trigger.kind === "availableNow") {
-        for (const { source } of this.opts.scans) await source.prepareForTriggerAvailableNow?.();
-      }
+      if (this.opts.trigger.kind === "availableNow") await this.prepareForTriggerAvailableNow();
       while (!this.#abort.signal.aborted) {
         const triggerStartMs = clock.now();
         this.status = { ...this.status, isTriggerActive: true };
@@ -243,6 +243,20 @@ export class StreamExecution {
     this.#wake = null;
   }
 
+  /**
+   * Trigger.AvailableNow reads what was there at start, for every source: a source with the
+   * capability fixes its own target (honouring its read limit); for any other, the loop asks for
+   * its latest offset once and never reads past it (Spark's AvailableNowDataStreamWrapper).
+   */
+  private async prepareForTriggerAvailableNow(): Promise<void> {
+    const { scans } = this.opts;
+    for (let i = 0; i < scans.length; i++) {
+      const source = scans[i]!.source;
+      if (source.prepareForTriggerAvailableNow) await source.prepareForTriggerAvailableNow();
+      else this.#availableNowEnd[i] = await source.latestOffset(this.#committed[i], { kind: "all" });
+    }
+  }
+
   /** Steps 1–2: find where to resume, re-running an uncommitted batch with its logged offsets. */
   private async recover(): Promise<void> {
     const { scans } = this.opts;
@@ -293,7 +307,6 @@ export class StreamExecution {
 
   private readLimit(source: StreamSource): ReadLimit {
     if (this.opts.trigger.kind === "once") return { kind: "all" };
-    if (this.opts.trigger.kind === "availableNow" && !source.prepareForTriggerAvailableNow) return { kind: "all" };
     return source.defaultReadLimit();
   }
 
@@ -306,7 +319,7 @@ export class StreamExecution {
     for (let i = 0; i < scans.length; i++) {
       const s = scans[i]!.source;
       this.status = { ...this.status, message: `Getting offsets from ${s.description}` };
-      const end = await s.latestOffset(this.#committed[i], this.readLimit(s));
+      const end = this.#availableNowEnd[i] ?? (await s.latestOffset(this.#committed[i], this.readLimit(s)));
       this.#latest[i] = end;
       ends.push(end);
       if (!offsetsEqual(s, end, this.#committed[i])) moved = true;
@@ -379,7 +392,7 @@ export class StreamExecution {
       { lateEventsMs: this.#prevBatchWatermarkMs, evictionMs: metadata.batchWatermarkMs },
       planner.plan,
       (node) => {
-        const i = scans.findIndex((s) => s.node === node);
+        const i = scans.findIndex((s) => s.node.source === node.source);
         if (i < 0) throw executionError("INTERNAL_ERROR", "A streaming scan has no source");
         const g0 = clock.now();
         const exec = scans[i]!.source.getBatch(start[i], end[i]);
