@@ -9,7 +9,7 @@ import type { FileSystem } from "./file-system.js";
 import { LocalFileSystem } from "./local-file-system.js";
 import { type HadoopConf, azureSettings, checkHadoopKeys, hadoopConfOf, s3Settings } from "./object-store-conf.js";
 import { ObjectStoreFileSystem } from "./object-store-file-system.js";
-import { parseUri, schemeOf } from "./path.js";
+import { parseUri, pathName, schemeOf } from "./path.js";
 
 export const SUPPORTED_SCHEMES = ["file", "s3", "s3a", "abfss", "abfs", "wasbs", "wasb"] as const;
 
@@ -42,4 +42,11 @@ export function fileSystemFor(path: string, options?: Readonly<Record<string, un
   if (scheme === "s3" || scheme === "s3a") return new ObjectStoreFileSystem(scheme, uri.authority, s3Settings(uri, conf, process.env));
   if (scheme === "abfss" || scheme === "abfs" || scheme === "wasbs" || scheme === "wasb") return new ObjectStoreFileSystem(scheme, uri.authority, azureSettings(uri, conf, process.env));
   throw configError("FS_SCHEME_UNSUPPORTED", `No file system for scheme "${scheme}" (path ${path}); supported schemes: ${SUPPORTED_SCHEMES.join(", ")} and plain local paths`, { file: path });
+}
+
+/** The names of the files and folders directly inside `dir`, sorted; [] when it is absent. */
+export function childNames(dir: string, options?: Readonly<Record<string, unknown>>): string[] {
+  return fileSystemFor(dir, options)
+    .listStatus(dir)
+    .map((s) => pathName(s.path));
 }

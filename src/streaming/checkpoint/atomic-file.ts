@@ -1,15 +1,17 @@
 /**
- * Atomic, durable file writes: temp file in the same folder → write → fsync → rename → fsync(dir).
- * A reader therefore sees either the old file or the complete new one, never a torn write.
- * `createOnly` refuses to replace an existing file (used by logs, where batch N is written once).
+ * Atomic, durable file writes on any file system (src/fs): a reader sees either the old file or
+ * the complete new one, never a torn write — locally temp file → fsync → rename → fsync(dir), on
+ * object stores one PUT. `createOnly` refuses to replace an existing file (used by logs, where
+ * batch N is written once): a hard link locally, `If-None-Match: *` on S3 and Azure.
  */
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { randomUUID } from "node:crypto";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { FileData } from "../../fs/file-system.js";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { LOCAL_TEMP_NAME } from "../../fs/local-file-system.js";
+import { isLocalPath, localPathOf } from "../../fs/path.js";
 
-const TMP_SUFFIX = ".tmp";
-/** `.<name>.<uuid>.tmp`, the temp files writeFileAtomic makes. */
-const TMP_NAME = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+export { fsyncDir } from "../../fs/local-file-system.js";
 
 /**
  * A temp file younger than this may belong to a write in flight (another run wrongly started on
@@ -20,15 +22,18 @@ export const ORPHAN_TEMP_MIN_AGE_MS = 60_000;
 /**
  * Delete the temp files a killed writeFileAtomic left in `dir` (and, with `recursive`, in its
  * sub-folders except those named in `skip`) that are older than ORPHAN_TEMP_MIN_AGE_MS, e.g. in a
- * checkpoint at query start: one run owns a checkpoint. Returns the paths removed.
+ * checkpoint at query start: one run owns a checkpoint. Returns the paths removed. Object stores
+ * have no temp files (a PUT is whole or absent): nothing to do there.
  */
 export function removeOrphanTempFiles(dir: string, options: { recursive?: boolean; skip?: readonly string[] } = {}): string[] {
   const removed: string[] = [];
-  if (!existsSync(dir)) return removed;
+  if (!isLocalPath(dir)) return removed;
+  const local = localPathOf(dir);
+  if (!statSync(local, { throwIfNoEntry: false })?.isDirectory()) return removed;
   const before = Date.now() - ORPHAN_TEMP_MIN_AGE_MS;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isFile() && TMP_NAME.test(e.name) && (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < before) {
+  for (const e of readdirSync(local, { withFileTypes: true })) {
+    const p = join(local, e.name);
+    if (e.isFile() && LOCAL_TEMP_NAME.test(e.name) && (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < before) {
       rmSync(p, { force: true });
       removed.push(p);
     } else if (e.isDirectory() && options.recursive && !options.skip?.includes(e.name)) {
@@ -38,56 +43,10 @@ export function removeOrphanTempFiles(dir: string, options: { recursive?: boolea
   return removed;
 }
 
-export function fsyncDir(dir: string): void {
-  const fd = openSync(dir, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Write `data` (a string, bytes, or pieces in order) to `path` atomically. With `createOnly`, returns false (and writes nothing) when
- * the file already exists — the hard link is the atomic "create if absent".
+ * the file already exists.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array | Iterable<string | Uint8Array>, options: { createOnly?: boolean } = {}): boolean {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${randomUUID()}${TMP_SUFFIX}`);
-  const fd = openSync(tmp, "wx");
-  try {
-    // An iterable is written piece by piece, so a large file is never one string.
-    const pieces = typeof data === "string" || data instanceof Uint8Array ? [data] : data;
-    for (const piece of pieces) {
-      const buf = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    if (options.createOnly) {
-      try {
-        linkSync(tmp, path);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-        throw e;
-      }
-    } else {
-      renameSync(tmp, path);
-    }
-  } finally {
-    if (options.createOnly) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* already gone */
-      }
-    }
-  }
-  fsyncDir(dir);
-  return true;
+export function writeFileAtomic(path: string, data: FileData, options: { createOnly?: boolean } = {}): boolean {
+  return fileSystemFor(path).create(path, data, { overwrite: !options.createOnly });
 }

@@ -1,18 +1,23 @@
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { childNames, fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath as join } from "../../fs/path.js";
+import { STORES, storeRoot, stopObjectStores } from "../../../test/support/object-stores.js";
 import { CommitLog } from "./commit-log.js";
 import { OffsetSeqLog } from "./offset-seq-log.js";
 import { readOrCreateStreamMetadata } from "./stream-metadata.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { crc32Table } from "./crc32.js";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "sluice-chk-"));
+// The same cases on the local disk, the S3 test server and Azurite (test/support/object-stores.ts).
+afterAll(stopObjectStores);
+const readFileSync = (f: string, _enc: "utf8"): string => fileSystemFor(f).open(f).toString("utf8");
+const writeFileSync = (f: string, data: string): void => void fileSystemFor(f).create(f, data, { overwrite: true });
 
-describe("checkpoint logs", () => {
-  it("writes offsets entries once, with a version line and a checksum line, and reads them back", () => {
-    const dir = tmp();
+describe.each(STORES)("checkpoint logs on %s", (store) => {
+  const tmp = (): Promise<string> => storeRoot(store);
+
+  it("writes offsets entries once, with a version line and a checksum line, and reads them back", async () => {
+    const dir = await tmp();
     const log = new OffsetSeqLog(join(dir, "offsets"));
     const entry = { offsets: ['{"logOffset":3}', null], metadata: { batchWatermarkMs: 5, batchTimestampMs: 1000, conf: { a: "1" } } };
     expect(log.add(0, entry)).toBe(true);
@@ -23,11 +28,11 @@ describe("checkpoint logs", () => {
     expect(readFileSync(join(dir, "offsets", "0"), "utf8")).toBe(`${body}#crc32=${crc}`);
     expect(log.get(0)).toEqual(entry);
     expect(log.get(1)).toBeUndefined();
-    expect(readdirSync(join(dir, "offsets"))).toEqual(["0"]);
+    expect(childNames(join(dir, "offsets"))).toEqual(["0"]);
   });
 
-  it("lists, finds the latest and purges old entries", () => {
-    const log = new CommitLog(join(tmp(), "commits"));
+  it("lists, finds the latest and purges old entries", async () => {
+    const log = new CommitLog(join(await tmp(), "commits"));
     for (const i of [0, 1, 2, 10]) log.add(i, { nextBatchWatermarkMs: i });
     expect(log.listBatchIds()).toEqual([0, 1, 2, 10]);
     expect(log.getLatest()).toEqual({ batchId: 10, entry: { nextBatchWatermarkMs: 10 } });
@@ -35,8 +40,8 @@ describe("checkpoint logs", () => {
     expect(log.listBatchIds()).toEqual([2, 10]);
   });
 
-  it("refuses a truncated or corrupt entry, naming the file", () => {
-    const dir = tmp();
+  it("refuses a truncated or corrupt entry, naming the file", async () => {
+    const dir = await tmp();
     const log = new OffsetSeqLog(dir);
     writeFileSync(join(dir, "0"), 'v1\n{"batchWatermarkMs":0,"batchTi');
     expect(() => log.get(0)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT", message: expect.stringContaining(join(dir, "0")) }));
@@ -53,8 +58,8 @@ describe("checkpoint logs", () => {
     expect(() => commits.get(4)).toThrowError(expect.objectContaining({ code: "CHECKPOINT_CORRUPT", message: expect.stringContaining("Delete it to run that batch again") }));
   });
 
-  it("keeps the query id stable and rejects a different query on the same checkpoint", () => {
-    const dir = tmp();
+  it("keeps the query id stable and rejects a different query on the same checkpoint", async () => {
+    const dir = await tmp();
     const a = readOrCreateStreamMetadata(dir, ["memory:0"], "memory");
     const b = readOrCreateStreamMetadata(dir, ["memory:0"], "memory");
     expect(b.id).toBe(a.id);
@@ -63,8 +68,8 @@ describe("checkpoint logs", () => {
     );
   });
 
-  it("atomic writes replace whole files and createOnly never overwrites", () => {
-    const f = join(tmp(), "x", "f");
+  it("atomic writes replace whole files and createOnly never overwrites", async () => {
+    const f = join(await tmp(), "x", "f");
     expect(writeFileAtomic(f, "one")).toBe(true);
     expect(writeFileAtomic(f, "two")).toBe(true);
     expect(readFileSync(f, "utf8")).toBe("two");

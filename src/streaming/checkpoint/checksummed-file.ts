@@ -13,8 +13,8 @@
  * (unverified). A v2 file that is cut keeps its `v2` line, so it cannot pass for a v1 file — only
  * a cut inside the first three bytes could, and that leaves no version line at all, which fails.
  */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { pathName } from "../../fs/path.js";
 import { SluiceError } from "../../common/errors.js";
 import { crc32 } from "./crc32.js";
 
@@ -72,7 +72,7 @@ export function corrupt(kind: FileKind, file: string, problem: string, cause?: u
 export function readChecksummed(file: string, kind: FileKind): { version: number; body: string } {
   let buf: Buffer;
   try {
-    buf = readFileSync(file);
+    buf = fileSystemFor(file).open(file);
   } catch (e) {
     throw new SluiceError("io", "CHECKPOINT_READ_FAILED", `Cannot read ${kind.label.toLowerCase()} ${file}: ${(e as Error).message}`, { file }, { cause: e });
   }
@@ -88,7 +88,7 @@ export function readChecksummed(file: string, kind: FileKind): { version: number
   const last = buf.lastIndexOf(0x0a);
   const trailer = TRAILER.exec(last <= nl ? "" : buf.subarray(last + 1).toString("latin1"));
   if (!trailer) throw corrupt(kind, file, "truncated or damaged: its checksum line (#crc32=…) is missing");
-  const actual = crc32(buf.subarray(0, last + 1), seed(basename(file)));
+  const actual = crc32(buf.subarray(0, last + 1), seed(pathName(file)));
   if (actual !== parseInt(trailer[1]!, 16)) {
     throw corrupt(kind, file, `damaged, truncated or renamed: its content does not match its checksum (${trailer[1]}, computed ${actual.toString(16).padStart(8, "0")})`);
   }

@@ -4,8 +4,8 @@
  * trailer; `v1` files of older Sluice versions still load). Damaged, truncated or renamed entries
  * and gaps in the ids fail with an error naming the file; entries older than a bound can be purged.
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { childNames, fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath } from "../../fs/path.js";
 import { SluiceError } from "../../common/errors.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { CHECKPOINT_FILE, type FileKind, checksummedPieces, corrupt, readChecksummed } from "./checksummed-file.js";
@@ -21,7 +21,7 @@ export abstract class MetadataLog<T> {
   protected abstract deserialize(body: string, file: string): T;
 
   pathOf(batchId: number): string {
-    return join(this.dir, String(batchId));
+    return joinPath(this.dir, String(batchId));
   }
 
   /** The bytes of entry `batchId` holding `body`. */
@@ -41,7 +41,7 @@ export abstract class MetadataLog<T> {
 
   get(batchId: number): T | undefined {
     const file = this.pathOf(batchId);
-    if (!existsSync(file)) return undefined;
+    if (!fileSystemFor(file).exists(file)) return undefined;
     const body = this.decode(file);
     try {
       return this.deserialize(body, file);
@@ -76,8 +76,7 @@ export abstract class MetadataLog<T> {
 
   /** The ids of the `<dir>/<number>` files, ascending, unchecked. */
   protected presentBatchIds(): number[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
+    return childNames(this.dir)
       .filter((n) => /^\d+$/.test(n))
       .map(Number)
       .sort((a, b) => a - b);
@@ -103,7 +102,8 @@ export abstract class MetadataLog<T> {
 
   /** Delete entries with batchId < thresholdBatchId, oldest first (a cut-short purge leaves no gap). */
   purge(thresholdBatchId: number): void {
-    for (const id of this.presentBatchIds()) if (id < thresholdBatchId) rmSync(this.pathOf(id), { force: true });
+    const fs = fileSystemFor(this.dir);
+    for (const id of this.presentBatchIds()) if (id < thresholdBatchId) fs.delete(this.pathOf(id), false);
   }
 }
 

@@ -9,8 +9,8 @@
  * `<checkpoint>/metadata` when there is one, so that a lost `metadata` can be rebuilt
  * (stream-metadata.ts). Entries without it (older Sluice) still load.
  */
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath, parentPath } from "../../fs/path.js";
 import { SluiceError } from "../../common/errors.js";
 import { MetadataLog, parseJsonFrom } from "./metadata-log.js";
 import { readStreamMetadata } from "./stream-metadata-file.js";
@@ -39,8 +39,9 @@ export class OffsetSeqLog extends MetadataLog<OffsetSeq> {
   /** The id in `<checkpoint>/metadata`, null when there is none (e.g. a log used on its own). */
   private queryId(): string | null {
     if (this.#queryId === undefined) {
-      const checkpointDir = dirname(this.dir);
-      this.#queryId = existsSync(join(checkpointDir, "metadata")) ? readStreamMetadata(checkpointDir).id : null;
+      const checkpointDir = parentPath(this.dir);
+      const metadata = joinPath(checkpointDir, "metadata");
+      this.#queryId = fileSystemFor(metadata).exists(metadata) ? readStreamMetadata(checkpointDir).id : null;
     }
     return this.#queryId;
   }

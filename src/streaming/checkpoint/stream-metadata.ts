@@ -8,8 +8,8 @@
  * line): a lost `metadata` is rebuilt from the latest entry. A checkpoint whose entries predate
  * that (no `queryId`) cannot be rebuilt and is refused.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath } from "../../fs/path.js";
 import { randomUUID } from "node:crypto";
 import { SluiceError } from "../../common/errors.js";
 import { OffsetSeqLog } from "./offset-seq-log.js";
@@ -24,8 +24,8 @@ export type { StreamMetadata };
  */
 export function readOrCreateStreamMetadata(checkpointDir: string, sources: readonly string[], sink: string): StreamMetadata {
   prepareCheckpoint(checkpointDir);
-  const file = join(checkpointDir, "metadata");
-  if (!existsSync(file)) {
+  const file = joinPath(checkpointDir, "metadata");
+  if (!fileSystemFor(file).exists(file)) {
     const md: StreamMetadata = { id: idFromOffsetLog(checkpointDir, file) ?? randomUUID(), sources, sink };
     if (createStreamMetadata(checkpointDir, md)) return md;
   }
@@ -43,7 +43,7 @@ export function readOrCreateStreamMetadata(checkpointDir: string, sources: reado
 
 /** The query id the latest offsets entry records; undefined for a checkpoint that has run no batch. */
 function idFromOffsetLog(checkpointDir: string, file: string): string | undefined {
-  const latest = new OffsetSeqLog(join(checkpointDir, "offsets")).getLatest();
+  const latest = new OffsetSeqLog(joinPath(checkpointDir, "offsets")).getLatest();
   if (!latest) return undefined;
   const id = latest.entry.metadata.queryId;
   if (id === undefined) {

@@ -9,8 +9,8 @@
  * It also deletes temp files of writes a killed run left behind: one run owns a checkpoint, and
  * the query is not running yet. (File contents are verified when read: checksummed-file.ts.)
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath, pathName } from "../../fs/path.js";
 import { SluiceError } from "../../common/errors.js";
 import { removeOrphanTempFiles } from "./atomic-file.js";
 import { CHECKPOINT_FILE } from "./checksummed-file.js";
@@ -20,12 +20,12 @@ import { OffsetSeqLog } from "./offset-seq-log.js";
 /** Clean up and check the checkpoint at `checkpointDir`; throws CHECKPOINT_LOG_GAP naming a missing file. */
 export function prepareCheckpoint(checkpointDir: string): void {
   removeOrphanTempFiles(checkpointDir);
-  for (const sub of ["offsets", "commits", "sources"]) removeOrphanTempFiles(join(checkpointDir, sub), { recursive: true });
+  for (const sub of ["offsets", "commits", "sources"]) removeOrphanTempFiles(joinPath(checkpointDir, sub), { recursive: true });
   // The LevelDB provider's own folder holds files it manages itself.
-  removeOrphanTempFiles(join(checkpointDir, "state"), { recursive: true, skip: ["_leveldb"] });
+  removeOrphanTempFiles(joinPath(checkpointDir, "state"), { recursive: true, skip: ["_leveldb"] });
 
-  const offsets = new OffsetSeqLog(join(checkpointDir, "offsets"));
-  const commits = new CommitLog(join(checkpointDir, "commits"));
+  const offsets = new OffsetSeqLog(joinPath(checkpointDir, "offsets"));
+  const commits = new CommitLog(joinPath(checkpointDir, "commits"));
   const offsetIds = offsets.contiguousBatchIds();
   const commitIds = commits.contiguousBatchIds();
   const lastOffset = offsetIds[offsetIds.length - 1] ?? -1;
@@ -40,19 +40,18 @@ export function prepareCheckpoint(checkpointDir: string): void {
     throw missing(offsets.pathOf(lastOffset - 1), `but batch ${lastOffset} has to re-run from its end offsets`);
   }
   if (lastOffset < 0) {
-    const stateFile = findStateFile(join(checkpointDir, "state"));
+    const stateFile = findStateFile(joinPath(checkpointDir, "state"));
     if (stateFile) throw missing(offsets.pathOf(0), `although the state file ${stateFile} exists (the offsets log was lost)`);
   }
 }
 
 /** Some delta or snapshot file under `dir`, if any. */
 function findStateFile(dir: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isFile() && /^\d+\.(delta|snapshot)$/.test(e.name)) return p;
-    if (e.isDirectory() && !e.name.startsWith("_")) {
-      const found = findStateFile(p);
+  for (const e of fileSystemFor(dir).listStatus(dir)) {
+    const name = pathName(e.path);
+    if (!e.isDirectory && /^\d+\.(delta|snapshot)$/.test(name)) return e.path;
+    if (e.isDirectory && !name.startsWith("_")) {
+      const found = findStateFile(e.path);
       if (found) return found;
     }
   }
