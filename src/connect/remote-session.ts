@@ -151,6 +151,11 @@ export class RemoteSession {
     return names;
   }
 
+  /** Interrupt every operation this session runs on the server (PySpark's `spark.interruptAll()`); returns their ids. */
+  interruptAll(): Promise<string[]> {
+    return this.client.interrupt();
+  }
+
   /** Stop every query this client started and release the server session. Idempotent. */
   async stop(): Promise<void> {
     if (this.stopped) return;
