@@ -9,9 +9,8 @@
  *   4. delete every file that no live add or unexpired tombstone references and whose
  *      modification time is older than now − retention (unless `dryRun`).
  */
-import type { FileStatus } from "../fs/file-system.js";
-import { fileSystemFor } from "../fs/file-systems.js";
-import { pathName } from "../fs/path.js";
+import { readdir, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
 import { configError } from "../common/errors.js";
 import { retention } from "./checkpoint.js";
 import { dataFilePath } from "./data-path.js";
@@ -60,22 +59,21 @@ export async function vacuum(tablePath: string, options: VacuumOptions = {}): Pr
   }
   const cutoff = now - hours * 3_600_000;
   const deleted: string[] = [];
-  const fs = fileSystemFor(tablePath);
-  for (const file of walk(tablePath)) {
-    if (keep.has(file.path)) continue;
-    if (file.modificationTime >= cutoff) continue;
-    if (!options.dryRun) fs.delete(file.path, false);
-    deleted.push(file.path);
+  for await (const path of walk(tablePath)) {
+    if (keep.has(path)) continue;
+    if ((await stat(path)).mtimeMs >= cutoff) continue;
+    if (!options.dryRun) await unlink(path);
+    deleted.push(path);
   }
   return { deleted: deleted.sort() };
 }
 
-function* walk(dir: string): Generator<FileStatus> {
-  for (const e of fileSystemFor(dir).listStatus(dir)) {
-    const name = pathName(e.path);
-    const hidden = (name.startsWith("_") || name.startsWith(".")) && !name.includes("=");
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const hidden = (e.name.startsWith("_") || e.name.startsWith(".")) && !e.name.includes("=");
     if (hidden) continue;
-    if (e.isDirectory) yield* walk(e.path);
-    else yield e;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) yield* walk(path);
+    else if (e.isFile()) yield path;
   }
 }

@@ -14,7 +14,7 @@ import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
 import { type DataType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, timestampParser } from "./datetime-text.js";
-import { mergeJsonTypes } from "./json-scanner.js";
+import { mergeJsonTypes } from "../../expr/functions/json-scanner.js";
 import type { CsvReadOptions } from "./options.js";
 import { readFileBytes, readFileBytesSync } from "./compression.js";
 import { type MalformedCounts, RowAssembler } from "./row-assembler.js";

@@ -29,7 +29,7 @@ import { compilePattern, parseTimestampLenient } from "./datetime-text.js";
 import { type FileListing, type InputFile, isGlob, listInputFiles, partitionsOf } from "./file-listing.js";
 import { inferJsonSchema, readJsonFile } from "./json-format.js";
 import type { FileToRead } from "./parallel-read.js";
-import { mergeJsonTypes } from "./json-scanner.js";
+import { mergeJsonTypes } from "../../expr/functions/json-scanner.js";
 import { type FileFormat, type FileListingOptions, OptionReader, type ReadTolerance, parseCsvReadOptions, parseFileReadOptions, parseJsonReadOptions, parseParquetReadOptions, parseTextReadOptions } from "./options.js";
 import { mergeParquetSchemas, readParquetFile, readParquetSchema } from "./parquet-format.js";
 import { TEXT_SCHEMA, readTextFile } from "./text-format.js";

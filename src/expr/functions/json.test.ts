@@ -40,12 +40,50 @@ describe("from_json (PySpark 4.0.1)", () => {
     expect(fromJson('{"a":1}', "a INT, _corrupt_record STRING")).toEqual({ a: 1, _corrupt_record: null });
     expect(fromJson("{bad", "a INT, _corrupt_record STRING")).toEqual({ a: null, _corrupt_record: "{bad" });
     expect(fromJson("{bad", "a INT, bad_row STRING", { columnNameOfCorruptRecord: "bad_row" })).toEqual({ a: null, bad_row: "{bad" });
-    expect(fromJson("{bad", "a INT", { mode: "DROPMALFORMED" })).toEqual({ a: null });
+    // Spark 4.0.1: PARSE_MODE_UNSUPPORTED (test/parity/cases/from_json/010)
+    expect(() => fromJson("{bad", "a INT", { mode: "DROPMALFORMED" })).toThrow(expect.objectContaining({ code: "PARSE_MODE_UNSUPPORTED" }));
   });
   it("FAILFAST raises MALFORMED_RECORD_IN_PARSING naming the text", () => {
     expect(() => fromJson("{bad", "a INT", { mode: "FAILFAST" })).toThrow(/Malformed records are detected in record parsing: "\{bad"/);
     expect(() => fromJson("{}", "a INT", { mode: "WHATEVER" })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
     expect(() => call("from_json", [s("{}"), s("a INTEGRE")])).toThrow();
+  });
+});
+
+describe("from_json decoding and options", () => {
+  it("decodes as the JSON file reader does: exact BIGINT, integer literals only for integral types", () => {
+    expect(fromJson('{"a": 9007199254740993, "b": -9223372036854775808}', "a BIGINT, b BIGINT")).toEqual({ a: 9007199254740993n, b: -9223372036854775808n });
+    expect(fromJson('{"a": 1.0, "b": 2}', "a INT, b INT, _corrupt_record STRING")).toEqual({ a: null, b: 2, _corrupt_record: '{"a": 1.0, "b": 2}' });
+    expect(fromJson('{"a": 7} trailing', "a INT", { mode: "FAILFAST" })).toEqual({ a: 7 });
+    expect(fromJson("null", "a INT, _corrupt_record STRING")).toEqual({ a: null, _corrupt_record: "null" });
+  });
+  it("FAILFAST names the field that does not fit", () => {
+    expect(() => fromJson('{"a": 1.5}', "a INT", { mode: "failfast" })).toThrow(/field `a` as INT/);
+  });
+  it("reads timestampFormat, dateFormat and timeZone", () => {
+    expect(fromJson('{"t": "02/12/2026 10:11"}', "t TIMESTAMP", { timestampFormat: "dd/MM/yyyy HH:mm" })).toEqual({ t: Date.UTC(2026, 11, 2, 10, 11) * 1000 });
+    expect(fromJson('{"d": "02/12/2026"}', "d DATE", { dateFormat: "dd/MM/yyyy" })).toEqual({ d: Date.UTC(2026, 11, 2) / 86_400_000 });
+    expect(fromJson('{"t": "2026-12-02 10:11"}', "t TIMESTAMP", { timeZone: "America/New_York" })).toEqual({ t: Date.UTC(2026, 11, 2, 15, 11) * 1000 });
+  });
+  it("refuses options it does not support, every bad key at once", () => {
+    const err = (o: Record<string, string>) => {
+      try {
+        fromJson("{}", "a INT", o);
+      } catch (e) {
+        return e as Error & { code: string };
+      }
+      throw new Error("no error");
+    };
+    const e = err({ bogus: "1", multiLine: "true", allowUnquotedFieldNames: "true", allowComments: "yes", mode: "SOMETIMES" });
+    expect(e.code).toBe("INVALID_OPTION");
+    for (const part of ["'bogus' is not a from_json option", "'multiLine' applies to reading JSON files", "'allowUnquotedFieldNames' = 'true' is not supported", "'allowComments' must be true or false", "'mode' must be PERMISSIVE or FAILFAST"]) expect(e.message).toContain(part);
+    // Default values of switches Sluice does not implement are fine.
+    expect(fromJson('{"a": 1}', "a INT", { allowUnquotedFieldNames: "false", locale: "en-US" })).toEqual({ a: 1 });
+    expect(err({ timeZone: "Mars/Olympus" }).message).toMatch(/Mars\/Olympus/);
+  });
+  it("refuses a corrupt-record field that is not a STRING, and a schema that is not complex", () => {
+    expect(() => call("from_json", [s("{}"), s("a INT, _corrupt_record INT")])).toThrow(expect.objectContaining({ code: "INVALID_CORRUPT_RECORD_TYPE" }));
+    expect(() => call("from_json", [s("1"), s("INT")])).toThrow(expect.objectContaining({ code: "DATATYPE_MISMATCH" }));
   });
 });
 

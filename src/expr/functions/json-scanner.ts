@@ -12,7 +12,8 @@
  * All of them throw a plain Error on malformed text; callers turn it into a parse-mode decision.
  */
 import { type DataType, DecimalType, StringType } from "../../types/data-type.js";
-import { MAX_JSON_DEPTH, tooDeepJson } from "../../expr/functions/json-depth.js";
+import { MAX_JSON_DEPTH, tooDeepJson } from "./json-depth.js";
+import { formatDouble } from "./value-text.js";
 import { StructType } from "../../types/struct-type.js";
 
 export interface ScanOptions {
@@ -22,6 +23,8 @@ export interface ScanOptions {
   readonly allowNumericLeadingZeros?: boolean;
   /** Raw characters below U+0020 inside strings and field names (Jackson's ALLOW_UNQUOTED_CONTROL_CHARS); else malformed. */
   readonly allowUnquotedControlChars?: boolean;
+  /** Read the first value and ignore what follows it, as from_json does (Jackson reads one root value); else trailing text is malformed. */
+  readonly ignoreTrailing?: boolean;
 }
 
 // Number literals as Jackson reads them: no leading zeros unless allowed; a fraction needs digits
@@ -305,7 +308,7 @@ export function inferJsonText(text: string, o: InferOptions): DataType {
 export function parseJsonLenient(text: string, o: ScanOptions): unknown {
   const s = new Scanner(text, o);
   const v = s.value();
-  s.end();
+  if (!o.ignoreTrailing) s.end();
   return v;
 }
 
@@ -334,9 +337,13 @@ export function parseJsonRecord(text: string, o: ScanOptions & { readonly exactN
   return v;
 }
 
-/** JSON text of a parsed value, number literals as written (Spark copies a value's text into a STRING column). */
+/**
+ * JSON text of a parsed value, as Spark copies a value into a STRING column (Jackson's
+ * copyCurrentStructure): integers as their digits (`-0` → `0`), other numbers as Java's Double.toString
+ * (`1.50` → `1.5`, `3e2` → `300.0`; PySpark 4.0.1, test/parity/cases/from_json/019).
+ */
 export function jsonText(v: unknown): string {
-  if (v instanceof JsonNumberText) return v.text;
+  if (v instanceof JsonNumberText) return /^-?\d+$/.test(v.text) ? BigInt(v.text).toString() : /[.eE]/.test(v.text) ? formatDouble(v.value) : v.text;
   if (Array.isArray(v)) return `[${v.map(jsonText).join(",")}]`;
   if (typeof v === "object" && v !== null) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(",")}}`;
   return JSON.stringify(v);
