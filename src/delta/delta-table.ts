@@ -34,8 +34,14 @@ export class DeltaTable {
     private readonly aliasName?: string,
   ) {}
 
-  /** A handle on the Delta table at `path`; fails with DELTA_TABLE_NOT_FOUND when there is none. */
-  static forPath(spark: Session, path: string): DeltaTable {
+  /**
+   * A handle on the Delta table at `path`; fails with DELTA_TABLE_NOT_FOUND when there is none.
+   * A session that runs Delta elsewhere (a Spark Connect session) hands out its own handle.
+   */
+  static forPath<T>(spark: { deltaTableForPath(path: string): T }, path: string): T;
+  static forPath(spark: Session, path: string): DeltaTable;
+  static forPath(spark: Session | { deltaTableForPath(path: string): unknown }, path: string): unknown {
+    if ("deltaTableForPath" in spark) return spark.deltaTableForPath(path);
     peekDeltaTable(path);
     return new DeltaTable(spark, path);
   }
