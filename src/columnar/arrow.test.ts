@@ -16,7 +16,7 @@ const rows = [
     l: -9223372036854775808n,
     f: 1.5,
     d: 2.25,
-    dec: -123.45,
+    dec: "-123.45",
     dt: new Date("2024-02-29T00:00:00Z"),
     ts: new Date("1969-12-31T23:59:59.123Z"),
     bin: new Uint8Array([1, 2, 3]),
@@ -25,7 +25,7 @@ const rows = [
     st: { x: 7, y: ["a", null] },
   },
   { s: null, b: null, i: null, l: null, f: null, d: null, dec: null, dt: null, ts: null, bin: null, arr: null, m: null, st: null },
-  { s: "", b: false, i: 2147483647, l: 3_000_000_000n, f: -0.5, d: NaN, dec: 0.01, dt: new Date(0), ts: new Date("2024-01-01T10:00:00Z"), bin: new Uint8Array(), arr: [], m: new Map(), st: { x: null, y: null } },
+  { s: "", b: false, i: 2147483647, l: 3_000_000_000n, f: -0.5, d: NaN, dec: "0.01", dt: new Date(0), ts: new Date("2024-01-01T10:00:00Z"), bin: new Uint8Array(), arr: [], m: new Map(), st: { x: null, y: null } },
 ];
 
 describe("Arrow bridge", () => {

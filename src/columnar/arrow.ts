@@ -9,7 +9,8 @@
  * float16/float32 → FLOAT, large_utf8/utf8_view → STRING, timestamp of any unit or zone → µs UTC,
  * date64 → DATE, dictionary → its value type.
  * Numeric columns move as typed-array copies (no per-row objects): BIGINT is a BigInt64Array on
- * both sides (exact); timestamps go through 32-bit word pairs so no BigInt is created per value;
+ * both sides (exact); DECIMAL(p ≤ 18) moves between BigInt64Array and Decimal128 words without a
+ * BigInt per value, wider decimals as exact bigints; timestamps go through 32-bit word pairs so no BigInt is created per value;
  * strings are hand-built Utf8 buffers.
  */
 import * as arrow from "apache-arrow";
@@ -150,29 +151,31 @@ function toInt64Words(values: Float64Array | readonly number[], n: number): BigI
   return new BigInt64Array(words.buffer);
 }
 
-/** Unscaled decimals held in doubles → 128-bit two's-complement words. */
-function toDecimalWords(values: Float64Array, n: number): Uint32Array {
-  const words = new Uint32Array(n * 4);
-  for (let i = 0; i < n; i++) {
-    const x = Math.round(values[i]!);
-    const neg = x < 0;
-    let a = Math.abs(x);
-    const w = [0, 0, 0, 0];
-    for (let k = 0; k < 4 && a > 0; k++) {
-      w[k] = a % TWO32;
-      a = Math.floor(a / TWO32);
+/**
+ * Unscaled decimals → little-endian 128-bit two's-complement words: a BigInt64Array column
+ * (DECIMAL(p ≤ 18)) by its int32 words plus sign extension, with no BigInt per value; a bigint[]
+ * column by its low and high 64-bit halves.
+ */
+function toDecimalWords(v: Vector, n: number): Uint32Array {
+  const out = new BigInt64Array(2 * n);
+  if (v.values instanceof BigInt64Array) {
+    const src = new Int32Array(v.values.buffer, v.values.byteOffset, 2 * n);
+    const w = new Int32Array(out.buffer);
+    for (let i = 0; i < n; i++) {
+      const hi = src[2 * i + 1]!;
+      w[4 * i] = src[2 * i]!;
+      w[4 * i + 1] = hi;
+      w[4 * i + 2] = w[4 * i + 3] = hi >> 31;
     }
-    if (neg) {
-      let carry = 1;
-      for (let k = 0; k < 4; k++) {
-        const inv = (~w[k]! >>> 0) + carry;
-        w[k] = inv >>> 0;
-        carry = inv > 0xffffffff ? 1 : 0;
-      }
+  } else {
+    const src = v.values as unknown[];
+    for (let i = 0; i < n; i++) {
+      const x = typeof src[i] === "bigint" ? (src[i] as bigint) : 0n;
+      out[2 * i] = x; // BigInt64Array stores x mod 2^64: the low half
+      out[2 * i + 1] = x >> 64n;
     }
-    words.set(w, 4 * i);
   }
-  return words;
+  return new Uint32Array(out.buffer);
 }
 
 /** Hand-built Utf8 buffers: one byte buffer plus Int32 offsets. */
@@ -262,7 +265,7 @@ export function vectorToArrowData(v: Vector): arrow.Data {
     case "timestamp":
       return arrow.makeData({ ...base, type: type as arrow.Int64, data: toInt64Words(v.values as Float64Array, n) });
     case "decimal":
-      return arrow.makeData({ ...base, type: type as arrow.Decimal, data: toDecimalWords(v.values as Float64Array, n) });
+      return arrow.makeData({ ...base, type: type as arrow.Decimal, data: toDecimalWords(v, n) });
     case "string":
       return arrow.makeData({ ...base, type: type as arrow.Utf8, ...encodeStrings(v.values as string[], v.validity, n) });
     case "binary":
@@ -354,24 +357,27 @@ function int64ToNumbers(values: ArrayBufferView, offset: number, n: number, sign
   return out;
 }
 
-function decimalToNumbers(values: Uint32Array, offset: number, n: number, stride: number): Float64Array {
-  const out = new Float64Array(n);
-  const w = new Array<number>(stride);
-  for (let i = 0; i < n; i++) {
-    const at = (offset + i) * stride;
-    for (let k = 0; k < stride; k++) w[k] = values[at + k]!;
-    const neg = (w[stride - 1]! & 0x80000000) !== 0;
-    if (neg) {
-      let carry = 1;
-      for (let k = 0; k < stride; k++) {
-        const inv = (~w[k]! >>> 0) + carry;
-        w[k] = inv >>> 0;
-        carry = inv > 0xffffffff ? 1 : 0;
-      }
+/** Arrow Decimal128/256 words (`stride` uint32 per value) → the unscaled values of `type` (see columnar/vector.ts). */
+function decimalFromWords(type: DataType, values: Uint32Array, offset: number, n: number, stride: number): BigInt64Array | bigint[] {
+  if (storageOf(type) === "i64") {
+    // the value has ≤ 18 digits, so its low 64 bits are the whole two's-complement value
+    const out = new BigInt64Array(n);
+    const w = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) {
+      w[2 * i] = values[(offset + i) * stride]!;
+      w[2 * i + 1] = values[(offset + i) * stride + 1]!;
     }
-    let x = 0;
-    for (let k = stride - 1; k >= 0; k--) x = x * TWO32 + w[k]!;
-    out[i] = neg ? -x : x;
+    return out;
+  }
+  const aligned = values.byteOffset % 8 === 0 ? values : values.slice();
+  const words = new BigUint64Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+  const half = stride / 2;
+  const out = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) {
+    const at = (offset + i) * half;
+    let x = BigInt.asIntN(64, words[at + half - 1]!);
+    for (let k = half - 2; k >= 0; k--) x = (x << 64n) | words[at + k]!;
+    out[i] = x;
   }
   return out;
 }
@@ -404,6 +410,11 @@ export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpa
         const out = new BigInt64Array(n);
         for (let i = 0; i < n; i++) out[i] = BigInt(src[off + i]!);
         return makeVector(type, out, validity);
+      }
+      if (type.kind === "decimal") {
+        // uint64 → DECIMAL(20,0), exactly
+        const src = d.values as BigUint64Array;
+        return makeVector(type, Array.from({ length: n }, (_, i) => src[off + i]!), validity);
       }
       if (it.bitWidth === 64) return makeVector(type, int64ToNumbers(vals, off, n, it.isSigned), validity);
       return makeVector(type, Int32Array.from((d.values as Int32Array).subarray(off, off + n)), validity);
@@ -444,7 +455,7 @@ export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpa
     }
     case arrow.Type.Decimal: {
       const dt = t as arrow.Decimal;
-      return makeVector(type, decimalToNumbers(d.values as Uint32Array, off, n, dt.bitWidth / 32), validity);
+      return makeVector(type, decimalFromWords(type, d.values as Uint32Array, off, n, dt.bitWidth / 32), validity);
     }
     case arrow.Type.Date: {
       if ((t as arrow.Date_).unit === arrow.DateUnit.DAY) return makeVector(type, Int32Array.from((d.values as Int32Array).subarray(off, off + n)), validity);

@@ -1,16 +1,20 @@
 /**
  * Engine values vs row values.
  * Engine value of a type: boolean → boolean; int/float/double → number; bigint → bigint (exact
- * int64); decimal → unscaled
- * number (value × 10^scale); date → days since 1970-01-01; timestamp → µs since the epoch (UTC);
+ * int64); decimal → unscaled bigint (value × 10^scale, types/decimal-value.ts); date → days since 1970-01-01; timestamp → µs since the epoch (UTC);
  * string → string; binary → Uint8Array; array → engine value[]; struct → object keyed by field
  * name; map → Map. Null is `null` everywhere.
- * Row values (what users see, API.md "Rows are plain objects"): as above, except decimal → number,
- * date and timestamp → Date; BIGINT is a `bigint` both ways (input also accepts a safe-integer
+ * Row values (what users see, API.md "Rows are plain objects"): as above, except date and
+ * timestamp → Date, and DECIMAL → a string of its exact plain digits with exactly `scale`
+ * fraction digits (`"1.50"` for DECIMAL(3,2), as Spark's CAST(d AS STRING) and node-postgres'
+ * NUMERIC). Decimal input accepts such a string (any BigDecimal text; more fraction digits round
+ * HALF_UP), a bigint (an integer) or a JS number (read through its shortest decimal text, the
+ * digits the user wrote). BIGINT is a `bigint` both ways (input also accepts a safe-integer
  * number; an unsafe one is refused, since it was already rounded before it reached us).
  */
 import { inputError } from "../common/errors.js";
 import { type DataType, simpleString } from "../types/data-type.js";
+import { formatDecimal, toDecimal } from "../types/decimal-value.js";
 
 const MS_PER_DAY = 86_400_000;
 
@@ -18,7 +22,7 @@ export function toRowValue(t: DataType, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   switch (t.kind) {
     case "decimal":
-      return (v as number) / 10 ** t.scale;
+      return formatDecimal(v as bigint, t.scale);
     case "date":
       return new Date((v as number) * MS_PER_DAY);
     case "timestamp":
@@ -80,11 +84,8 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
     case "double":
       return typeof v === "number" ? v : bad(t, v, field);
     case "decimal": {
-      const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-      if (!Number.isFinite(n)) return bad(t, v, field);
-      const unscaled = Math.round(n * 10 ** t.scale);
-      if (Math.abs(unscaled) >= 10 ** t.precision) return bad(t, v, field);
-      return unscaled;
+      const text = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : typeof v === "string" ? v : typeof v === "bigint" ? v.toString() : "";
+      return toDecimal(text, t.precision, t.scale) ?? bad(t, v, field);
     }
     case "date":
       if (v instanceof Date) return Math.floor(v.getTime() / MS_PER_DAY);
@@ -119,10 +120,19 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
   }
 }
 
+/** A number that `exactJson` writes as these exact digits (a DECIMAL bound such as `12.50`). */
+export class JsonNumberDigits {
+  constructor(readonly digits: string) {}
+}
+
 /**
- * JSON.stringify where a `bigint` becomes a JSON number of its exact digits (JSON.stringify alone
- * throws on bigint; Number() would round past 2^53). Used for Delta stats and row comparisons.
+ * JSON.stringify where a `bigint` (or a JsonNumberDigits) becomes a JSON number of its exact
+ * digits (JSON.stringify alone throws on bigint; Number() would round past 2^53). Used for Delta
+ * stats and row comparisons.
  */
 export function exactJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => (typeof v === "bigint" ? `\u0000INT64:${v}` : v)).replace(/"\\u0000INT64:(-?\d+)"/g, "$1");
+  return JSON.stringify(x, (_k, v: unknown) => (typeof v === "bigint" ? `\u0000INT64:${v}` : v instanceof JsonNumberDigits ? `\u0000INT64:${v.digits}` : v)).replace(
+    /"\\u0000INT64:(-?[\d.]+)"/g,
+    "$1",
+  );
 }

@@ -5,12 +5,18 @@
  * Storage by type (see types/data-type.ts): boolean → Uint8Array; int, date → Int32Array;
  * bigint → BigInt64Array (engine value: a JS `bigint`, exact over the whole int64 range, as Spark's
  * LongType; Arrow JS and Parquet INT64 use the same layout, so no value ever passes through a
- * double); double, timestamp (µs), decimal (unscaled) → Float64Array; float → Float32Array;
+ * double); double, timestamp (µs) → Float64Array; float → Float32Array; decimal → its unscaled
+ * integer (value × 10^scale) as a `bigint`: DECIMAL(p ≤ 18) in a BigInt64Array (10^18 < 2^63, so
+ * it always fits; sums, compares, hashing and radix sort then run on the same typed int64 paths as
+ * BIGINT, and Parquet INT64 / Arrow move it without boxing), DECIMAL(19..38) in a `bigint[]`
+ * (JS has no 128-bit typed array, and a hand-rolled two-word layout would make every kernel do
+ * 128-bit carries; bigint arithmetic is exact at any size and these wide values are rarer);
  * string → string[]; binary, array, struct, map → unknown[] holding JS values
  * (Uint8Array, arrays, plain objects keyed by field name, Map).
  */
 import { internalError } from "../common/errors.js";
 import type { DataType } from "../types/data-type.js";
+import { MAX_INT64_DECIMAL_DIGITS } from "../types/decimal-value.js";
 
 export type VectorValues = Uint8Array | Int32Array | BigInt64Array | Float64Array | Float32Array | string[] | unknown[];
 
@@ -33,9 +39,10 @@ export function storageOf(t: DataType): Storage {
       return "i32";
     case "bigint":
       return "i64";
+    case "decimal":
+      return t.precision <= MAX_INT64_DECIMAL_DIGITS ? "i64" : "obj";
     case "double":
     case "timestamp":
-    case "decimal":
       return "f64";
     case "float":
       return "f32";
@@ -67,12 +74,12 @@ export function allocValues(t: DataType, n: number): VectorValues {
 }
 
 /**
- * A vector over `values`. A BIGINT vector must hold a BigInt64Array; kernels that compute
+ * A vector over `values`. A BIGINT (or DECIMAL(p ≤ 18)) vector must hold a BigInt64Array; kernels that compute
  * BIGINT results as (safe-integer) numbers, such as row ids or lengths, may hand in other
  * storage and it is converted here exactly (a non-integer is an internal error, never rounded).
  */
 export function makeVector(type: DataType, values: VectorValues, validity: Uint8Array | null = null): Vector {
-  if (type.kind === "bigint" && !(values instanceof BigInt64Array)) values = toInt64Array(values, validity);
+  if (storageOf(type) === "i64" && !(values instanceof BigInt64Array)) values = toInt64Array(values, validity);
   return { type, length: values.length, values, validity };
 }
 

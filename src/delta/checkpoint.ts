@@ -8,8 +8,8 @@
  * Writers call `maybeCheckpoint` after each commit: a checkpoint every
  * `delta.checkpointInterval` (default 10) versions.
  */
-import { statSync } from "node:fs";
-import { join } from "node:path";
+import { fileSystemFor } from "../fs/file-systems.js";
+import { joinPath } from "../fs/path.js";
 import { Bool, type DataType as ArrowType, Field, Int32, Int64, List, Map_, Struct, Table, Utf8, type Vector, vectorFromArray } from "apache-arrow";
 import { writeFileAtomic } from "../streaming/checkpoint/atomic-file.js";
 import { LogStore, padVersion } from "./log-store.js";
@@ -144,12 +144,12 @@ export function writeCheckpoint(snapshot: Snapshot, nowMs = Date.now()): number 
   }
   const bytes = arrowToParquet(new Table(columns));
   const store = new LogStore(snapshot.tablePath);
-  const path = join(store.logPath, `${padVersion(snapshot.version)}.checkpoint.parquet`);
+  const path = joinPath(store.logPath, `${padVersion(snapshot.version)}.checkpoint.parquet`);
   writeFileAtomic(path, bytes, { createOnly: true });
   store.writeLastCheckpoint({
     version: snapshot.version,
     size: rows.length,
-    sizeInBytes: statSync(path).size,
+    sizeInBytes: fileSystemFor(path).getFileStatus(path)?.length ?? bytes.length,
     numOfAddFiles: snapshot.files.length,
   });
   return rows.length;

@@ -105,3 +105,16 @@ describe("dataFilePath on the forms recorded from delta-rs and Delta-Spark (scri
     });
   });
 });
+
+describe("dataFilePath on an object store", () => {
+  const root = "s3a://bucket/tables/t";
+  it("joins relative paths under the root and accepts absolute URIs of the same store inside it", () => {
+    expect(dataFilePath(root, "date=2024-01-01/part%20a.parquet")).toBe("s3a://bucket/tables/t/date=2024-01-01/part a.parquet");
+    expect(dataFilePath(root, "s3://bucket/tables/t/x.parquet")).toBe("s3a://bucket/tables/t/x.parquet");
+  });
+  it("refuses '..', another bucket or scheme, and a path outside the root", () => {
+    for (const p of ["../u/x.parquet", "a/%2E%2E/%2E%2E/x.parquet", "s3a://other/tables/t/x.parquet", "abfss://c@a.dfs.core.windows.net/tables/t/x", "s3a://bucket/tables/u/x.parquet"]) {
+      expect(() => dataFilePath(root, p)).toThrowError(expect.objectContaining({ code: "DELTA_PATH_OUTSIDE_TABLE" }));
+    }
+  });
+});

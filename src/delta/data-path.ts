@@ -8,6 +8,9 @@
  *   2. anything else is URI-decoded once (`a%20b.parquet` → `a b.parquet`, `..%2Fx` → `../x`) and
  *      resolved against the table root when relative, lexically (`.` and `..` segments applied);
  *   3. the result must lie strictly inside the table root; otherwise DELTA_PATH_OUTSIDE_TABLE.
+ * A table on an object store (`s3a://bucket/t`, `abfss://…`, src/fs) resolves the same way with
+ * `/`-separated keys: a relative path joins under the root (a `..` segment is refused), an absolute
+ * URI must name the same store (`s3` and `s3a` alike) inside the root.
  *
  * Step 3 goes beyond Spark, which reads `../x` or an absolute path wherever it points (delta-spark
  * DeltaFileOperations.absolutePath keeps an absolute path and merges a relative one under the
@@ -21,6 +24,7 @@
 import { isAbsolute, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inputError } from "../common/errors.js";
+import { isLocalPath, parseUri, qualifyPath } from "../fs/path.js";
 
 /** A commit or checkpoint file of the log and its version, named in errors. */
 export interface LogLocation {
@@ -41,11 +45,15 @@ const SCHEME_RE = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
  * when the path resolves outside the table root, names another file system, or holds a NUL.
  */
 export function dataFilePath(tablePath: string, path: string, origin?: PathOrigin): string {
-  const root = resolve(tablePath);
+  const remote = !isLocalPath(tablePath);
+  const root = remote ? qualifyPath(tablePath) : resolve(tablePath);
   const scheme = SCHEME_RE.exec(path)?.[1]?.toLowerCase();
   let abs: string | undefined;
   let why: string;
-  if (scheme === undefined) {
+  if (remote) {
+    ({ abs, why } = objectStorePath(root, path, scheme));
+    if (abs !== undefined && abs.startsWith(root + "/")) return abs;
+  } else if (scheme === undefined) {
     const decoded = safeDecode(path);
     abs = decoded.includes("\0") ? undefined : isAbsolute(decoded) ? resolve(decoded) : resolve(root, decoded);
     why = abs === undefined ? "holds a NUL character" : `resolves to ${abs}`;
@@ -63,6 +71,27 @@ export function dataFilePath(tablePath: string, path: string, origin?: PathOrigi
       `Sluice reads and tracks only data files inside the table root; the log is damaged or hand-edited, or the table is a shallow clone (not supported).`,
     { table: root, path, ...(origin ? { file: origin.file, version: origin.version, action: origin.action } : {}) },
   );
+}
+
+/** `path` of a table rooted at the URI `root`, by the rules above (the caller checks it is inside). */
+function objectStorePath(root: string, path: string, scheme: string | undefined): { abs: string | undefined; why: string } {
+  const r = parseUri(root);
+  if (scheme === undefined) {
+    const decoded = safeDecode(path);
+    const segments = decoded.split("/");
+    if (decoded.includes("\0") || segments.includes("..") || decoded.startsWith("/")) return { abs: undefined, why: "is absolute, holds '..' or a NUL character" };
+    const key = segments.filter((seg) => seg !== "" && seg !== ".").join("/");
+    return { abs: `${root}/${key}`, why: `resolves to ${root}/${key}` };
+  }
+  const alias = (s: string): string => (s === "s3" ? "s3a" : s === "wasb" ? "wasbs" : s === "abfs" ? "abfss" : s);
+  const decoded = safeDecode(path);
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(decoded)) return { abs: undefined, why: `is not a URI of this table's store (${scheme}:)` };
+  const u = parseUri(decoded);
+  if (alias(u.scheme) !== alias(r.scheme) || u.authority !== r.authority || u.key.split("/").includes("..")) {
+    return { abs: undefined, why: `names a file on another file system or outside the table (${u.scheme}://${u.authority})` };
+  }
+  const abs = `${r.scheme}://${r.authority}/${u.key}`;
+  return { abs, why: `resolves to ${abs}` };
 }
 
 /** The local path of a `file:` URI (`file:/a`, `file:///a`, `file://localhost/a`), or undefined. */

@@ -1,10 +1,12 @@
 /**
- * The `_delta_log` folder of one table on the local file system: listing commits and
- * checkpoints, reading a commit, and publishing a new commit only if its version is absent
- * (temp file + hard link: the atomic put-if-absent the protocol's mutual exclusion needs).
+ * The `_delta_log` folder of one table on any file system (src/fs): listing commits and
+ * checkpoints, reading a commit, and publishing a new commit only if its version is absent — the
+ * atomic put-if-absent the protocol's mutual exclusion needs (locally temp file + hard link; on
+ * S3 and Azure a PUT with `If-None-Match: *`, so concurrent writers need no external lock).
  */
-import { readFile, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import type { FileSystem } from "../fs/file-system.js";
+import { fileSystemFor } from "../fs/file-systems.js";
+import { joinPath, pathName } from "../fs/path.js";
 import { inputError } from "../common/errors.js";
 import { writeFileAtomic } from "../streaming/checkpoint/atomic-file.js";
 import { type Action, parseCommit, serializeCommit } from "./actions.js";
@@ -54,47 +56,43 @@ const V2_RE = /^(\d{20})\.checkpoint\.[0-9a-fA-F-]{36}\.(json|parquet)$/;
 
 export class LogStore {
   readonly logPath: string;
+  readonly #fs: FileSystem;
 
   constructor(readonly tablePath: string) {
-    this.logPath = join(tablePath, LOG_DIR);
+    this.logPath = joinPath(tablePath, LOG_DIR);
+    this.#fs = fileSystemFor(this.logPath);
   }
 
   /** True when `_delta_log` exists and is a folder. */
   async exists(): Promise<boolean> {
-    try {
-      return (await stat(this.logPath)).isDirectory();
-    } catch {
-      return false;
-    }
+    return this.#fs.getFileStatus(this.logPath)?.isDirectory === true;
   }
 
-  /** List commits and checkpoints (with commit mtimes, used for timestamp time travel). */
+  /** List commits and checkpoints (with commit mtimes, used for timestamp time travel); empty when the log is absent. */
   async list(): Promise<LogListing> {
-    const names = await readdir(this.logPath);
+    const entries = this.#fs.listStatus(this.logPath);
     const commits: CommitFileRef[] = [];
     const multi = new Map<string, { version: number; total: number; parts: Map<number, string> }>();
     const checkpoints: CheckpointRef[] = [];
     const v2: number[] = [];
-    await Promise.all(
-      names.map(async (name) => {
-        let m = COMMIT_RE.exec(name);
-        if (m) {
-          const path = join(this.logPath, name);
-          commits.push({ version: Number(m[1]), path, mtimeMs: Math.floor((await stat(path)).mtimeMs) });
-          return;
-        }
-        if ((m = CLASSIC_RE.exec(name))) {
-          checkpoints.push({ version: Number(m[1]), parts: 1, paths: [join(this.logPath, name)], complete: true });
-        } else if ((m = MULTI_RE.exec(name))) {
-          const key = `${m[1]}/${Number(m[3])}`;
-          const g = multi.get(key) ?? { version: Number(m[1]), total: Number(m[3]), parts: new Map<number, string>() };
-          g.parts.set(Number(m[2]), join(this.logPath, name));
-          multi.set(key, g);
-        } else if ((m = V2_RE.exec(name))) {
-          v2.push(Number(m[1]));
-        }
-      }),
-    );
+    for (const entry of entries) {
+      const name = pathName(entry.path);
+      let m = COMMIT_RE.exec(name);
+      if (m) {
+        commits.push({ version: Number(m[1]), path: joinPath(this.logPath, name), mtimeMs: entry.modificationTime });
+        continue;
+      }
+      if ((m = CLASSIC_RE.exec(name))) {
+        checkpoints.push({ version: Number(m[1]), parts: 1, paths: [joinPath(this.logPath, name)], complete: true });
+      } else if ((m = MULTI_RE.exec(name))) {
+        const key = `${m[1]}/${Number(m[3])}`;
+        const g = multi.get(key) ?? { version: Number(m[1]), total: Number(m[3]), parts: new Map<number, string>() };
+        g.parts.set(Number(m[2]), joinPath(this.logPath, name));
+        multi.set(key, g);
+      } else if ((m = V2_RE.exec(name))) {
+        v2.push(Number(m[1]));
+      }
+    }
     for (const g of multi.values()) {
       const paths: string[] = [];
       for (let p = 1; p <= g.total; p++) {
@@ -110,10 +108,10 @@ export class LogStore {
 
   /** Read and parse the commit file of `version`. */
   async readCommit(version: number): Promise<Action[]> {
-    const path = join(this.logPath, commitFileName(version));
+    const path = joinPath(this.logPath, commitFileName(version));
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      text = this.#fs.open(path).toString("utf8");
     } catch (e) {
       throw inputError(
         "DELTA_LOG_FILE_NOT_FOUND",
@@ -130,14 +128,14 @@ export class LogStore {
    * Returns false (writing nothing) when another writer already holds the version.
    */
   writeCommit(version: number, actions: readonly Action[]): boolean {
-    return writeFileAtomic(join(this.logPath, commitFileName(version)), serializeCommit(actions), { createOnly: true });
+    return writeFileAtomic(joinPath(this.logPath, commitFileName(version)), serializeCommit(actions), { createOnly: true });
   }
 
   /** The `_last_checkpoint` hint, or null when it is missing or unreadable (then readers list). */
   async readLastCheckpoint(): Promise<LastCheckpoint | null> {
     let text: string;
     try {
-      text = await readFile(join(this.logPath, "_last_checkpoint"), "utf8");
+      text = this.#fs.open(joinPath(this.logPath, "_last_checkpoint")).toString("utf8");
     } catch {
       return null;
     }
@@ -158,6 +156,6 @@ export class LogStore {
 
   /** Replace `_last_checkpoint` atomically. */
   writeLastCheckpoint(lc: LastCheckpoint): void {
-    writeFileAtomic(join(this.logPath, "_last_checkpoint"), JSON.stringify(lc));
+    writeFileAtomic(joinPath(this.logPath, "_last_checkpoint"), JSON.stringify(lc));
   }
 }

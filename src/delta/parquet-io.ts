@@ -3,7 +3,7 @@
  * checkpoints and reusable by the data path: bytes ⇄ Arrow tables, and Arrow values → plain
  * JSON-like values (structs → objects, maps → objects, lists → arrays, int64 → number).
  */
-import { readFileSync } from "node:fs";
+import { fileSystemFor } from "../fs/file-systems.js";
 import { type Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import * as pq from "parquet-wasm/node";
 import { inputError } from "../common/errors.js";
@@ -18,11 +18,11 @@ export function parquetToArrow(bytes: Uint8Array, file = "<bytes>"): Table {
   }
 }
 
-/** Read a Parquet file from disk into an Arrow table. */
+/** Read a Parquet file (on any file system, src/fs) into an Arrow table. */
 export function readParquetFile(path: string): Table {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = fileSystemFor(path).open(path);
   } catch (e) {
     throw inputError("PARQUET_READ_FAILED", `Cannot read Parquet file ${path}: ${errText(e)}`, { file: path }, e);
   }

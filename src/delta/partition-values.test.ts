@@ -12,8 +12,8 @@ describe("partition values", () => {
     expect(parsePartitionValue("9223372036854775807", LongType, "c")).toBe(9223372036854775807n);
     expect(parsePartitionValue("true", BooleanType, "c")).toBe(true);
     expect(parsePartitionValue("1.5", DoubleType, "c")).toBe(1.5);
-    expect(parsePartitionValue("12.30", DecimalType(5, 2), "c")).toBe(1230);
-    expect(parsePartitionValue("-0.5", DecimalType(5, 2), "c")).toBe(-50);
+    expect(parsePartitionValue("12.30", DecimalType(5, 2), "c")).toBe(1230n);
+    expect(parsePartitionValue("-0.5", DecimalType(5, 2), "c")).toBe(-50n);
     expect(parsePartitionValue("2021-09-08", DateType, "c")).toBe(18878);
     expect(parsePartitionValue("2021-09-08 11:11:11", TimestampType, "c")).toBe(Date.UTC(2021, 8, 8, 11, 11, 11) * 1000);
     expect(parsePartitionValue("2021-09-08T11:11:11.000001Z", TimestampType, "c")).toBe(Date.UTC(2021, 8, 8, 11, 11, 11) * 1000 + 1);
@@ -24,14 +24,14 @@ describe("partition values", () => {
     const cases: [unknown, Parameters<typeof formatPartitionValue>[1]][] = [
       [42, IntegerType],
       [true, BooleanType],
-      [1230, DecimalType(5, 2)],
-      [-5, DecimalType(5, 2)],
+      [1230n, DecimalType(5, 2)],
+      [-5n, DecimalType(5, 2)],
       [18878, DateType],
       [Date.UTC(2021, 8, 8, 11, 11, 11) * 1000 + 5, TimestampType],
       ["a/b=c", StringType],
     ];
     for (const [v, t] of cases) expect(parsePartitionValue(formatPartitionValue(v, t, "c"), t, "c")).toEqual(v);
-    expect(formatPartitionValue(-5, DecimalType(5, 2), "c")).toBe("-0.05");
+    expect(formatPartitionValue(-5n, DecimalType(5, 2), "c")).toBe("-0.05");
     expect(formatPartitionValue(null, IntegerType, "c")).toBeNull();
   });
 

@@ -6,6 +6,7 @@
  */
 import { inputError, unsupported } from "../common/errors.js";
 import { type DataType, simpleString } from "../types/data-type.js";
+import { formatDecimal, parseDecimalText, toDecimal } from "../types/decimal-value.js";
 
 const MS_PER_DAY = 86_400_000;
 const TS_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -43,12 +44,11 @@ export function parsePartitionValue(text: string | null | undefined, type: DataT
       return Number.isNaN(n) && text !== "NaN" ? fail() : type.kind === "float" ? Math.fround(n) : n;
     }
     case "decimal": {
-      const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
-      if (!m || (m[2] === "" && !m[3])) return fail();
-      const frac = (m[3] ?? "").padEnd(type.scale, "0");
-      if (frac.length > type.scale && /[1-9]/.test(frac.slice(type.scale))) return fail();
-      const unscaled = Number(`${m[2] || "0"}${frac.slice(0, type.scale)}`);
-      return m[1] === "-" ? -unscaled : unscaled;
+      // exact: the digits must fit DECIMAL(p, s) without rounding
+      const d = parseDecimalText(text);
+      if (!d || (d.scale > type.scale && d.unscaled % 10n ** BigInt(d.scale - type.scale) !== 0n)) return fail();
+      const u = toDecimal(text, type.precision, type.scale);
+      return u === null ? fail() : u;
     }
     case "date": {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return fail();
@@ -91,12 +91,8 @@ export function formatPartitionValue(value: unknown, type: DataType, column: str
     case "float":
     case "double":
       return String(value);
-    case "decimal": {
-      const n = value as number;
-      if (type.scale === 0) return String(n);
-      const s = String(Math.abs(n)).padStart(type.scale + 1, "0");
-      return `${n < 0 ? "-" : ""}${s.slice(0, -type.scale)}.${s.slice(-type.scale)}`;
-    }
+    case "decimal":
+      return formatDecimal(value as bigint, type.scale);
     case "date":
       return new Date((value as number) * MS_PER_DAY).toISOString().slice(0, 10);
     case "timestamp": {

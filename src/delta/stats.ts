@@ -8,11 +8,12 @@
  * than 32 characters: min truncated, max left out); nullCount for every collected column
  * (arrays and maps count only whole-value nulls). NaN is ignored for min/max.
  */
-import { exactJson } from "../columnar/values.js";
+import { exactJson, JsonNumberDigits } from "../columnar/values.js";
 import { inputError } from "../common/errors.js";
 import type { ColumnBatch } from "../columnar/column-batch.js";
 import type { Vector } from "../columnar/vector.js";
 import type { DataType, StructField } from "../types/data-type.js";
+import { formatDecimal } from "../types/decimal-value.js";
 
 export interface FileStats {
   readonly numRecords: number;
@@ -56,7 +57,7 @@ export function computeStats(batch: ColumnBatch, numIndexedCols = DEFAULT_NUM_IN
   return { numRecords: batch.numRows, minValues, maxValues, nullCount };
 }
 
-/** Serialise stats for `add.stats`; BIGINT bounds are written as exact JSON integers (never through a double). */
+/** Serialise stats for `add.stats`; BIGINT and DECIMAL bounds are written as exact JSON numbers (never through a double). */
 export const statsToJson = (s: FileStats): string => exactJson(s);
 
 /** Values of a vector as an accessor (null for invalid rows). */
@@ -129,7 +130,8 @@ const hasMinMax = (t: DataType): boolean =>
 function statValue(t: DataType, v: number): unknown {
   switch (t.kind) {
     case "decimal":
-      return v / 10 ** t.scale;
+      // the exact digits as a JSON number, as Delta writes decimal bounds
+      return new JsonNumberDigits(formatDecimal(v as unknown as bigint, t.scale));
     case "date":
       return new Date(v * MS_PER_DAY).toISOString().slice(0, 10);
     case "timestamp":

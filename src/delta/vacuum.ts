@@ -9,8 +9,9 @@
  *   4. delete every file that no live add or unexpired tombstone references and whose
  *      modification time is older than now − retention (unless `dryRun`).
  */
-import { readdir, stat, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import type { FileStatus } from "../fs/file-system.js";
+import { fileSystemFor } from "../fs/file-systems.js";
+import { pathName } from "../fs/path.js";
 import { configError } from "../common/errors.js";
 import { retention } from "./checkpoint.js";
 import { dataFilePath } from "./data-path.js";
@@ -59,21 +60,22 @@ export async function vacuum(tablePath: string, options: VacuumOptions = {}): Pr
   }
   const cutoff = now - hours * 3_600_000;
   const deleted: string[] = [];
-  for await (const path of walk(tablePath)) {
-    if (keep.has(path)) continue;
-    if ((await stat(path)).mtimeMs >= cutoff) continue;
-    if (!options.dryRun) await unlink(path);
-    deleted.push(path);
+  const fs = fileSystemFor(tablePath);
+  for (const file of walk(tablePath)) {
+    if (keep.has(file.path)) continue;
+    if (file.modificationTime >= cutoff) continue;
+    if (!options.dryRun) fs.delete(file.path, false);
+    deleted.push(file.path);
   }
   return { deleted: deleted.sort() };
 }
 
-async function* walk(dir: string): AsyncGenerator<string> {
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const hidden = (e.name.startsWith("_") || e.name.startsWith(".")) && !e.name.includes("=");
+function* walk(dir: string): Generator<FileStatus> {
+  for (const e of fileSystemFor(dir).listStatus(dir)) {
+    const name = pathName(e.path);
+    const hidden = (name.startsWith("_") || name.startsWith(".")) && !name.includes("=");
     if (hidden) continue;
-    const path = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(path);
-    else if (e.isFile()) yield path;
+    if (e.isDirectory) yield* walk(e.path);
+    else yield e;
   }
 }

@@ -53,7 +53,7 @@ describe("cast from string", () => {
   it("parses numbers, trimming spaces", () => {
     expect(cast([" 12 ", "-3", null], S, I)).toEqual([12, -3, null]);
     expect(cast(["1e3", " 1.5 ", "NaN", "-Infinity", "2d"], S, D)).toEqual([1000, 1.5, NaN, -Infinity, 2]);
-    expect(cast(["  1.5e3 ", "1.005", "-0.125"], S, DecimalType(10, 2))).toEqual([150000, 101, -13]);
+    expect(cast(["  1.5e3 ", "1.005", "-0.125"], S, DecimalType(10, 2))).toEqual([150000n, 101n, -13n]);
     expect(cast(["yes", "F", "0"], S, { kind: "boolean" })).toEqual([true, false, false]);
   });
   it("ANSI: malformed input raises CAST_INVALID_INPUT; try_cast and legacy give null", () => {
@@ -102,9 +102,9 @@ describe("numeric casts", () => {
   });
   it("truncates fractions toward zero and rounds decimals HALF_UP", () => {
     expect(cast([1.9, -1.9, NaN].slice(0, 2), D, I)).toEqual([1, -1]);
-    expect(cast([1.005, 2.5, -2.5], D, DecimalType(5, 0))).toEqual([1, 3, -3]);
-    expect(cast([12345], DecimalType(10, 3), DecimalType(10, 1))).toEqual([123]);
-    expect(cast([150], DecimalType(10, 2), D)).toEqual([1.5]);
+    expect(cast([1.005, 2.5, -2.5], D, DecimalType(5, 0))).toEqual([1n, 3n, -3n]);
+    expect(cast([12345n], DecimalType(10, 3), DecimalType(10, 1))).toEqual([123n]);
+    expect(cast([150n], DecimalType(10, 2), D)).toEqual([1.5]);
     expect(cast([1, 0], I, { kind: "boolean" })).toEqual([true, false]);
     expect(cast([true], { kind: "boolean" }, I)).toEqual([1]);
   });

@@ -10,6 +10,7 @@
 import { executionError } from "../common/errors.js";
 import { allocValues, makeVector, nullVector, storageOf, type Vector } from "../columnar/vector.js";
 import { type DataType, type DecimalType, sameType, sqlTypeName } from "../types/data-type.js";
+import { decimalFromDouble, decimalToDouble, fitsPrecision, parseDecimalText, POW10, rescale, toDecimal } from "../types/decimal-value.js";
 import { US_PER_DAY, US_PER_SECOND, floorDiv } from "./datetime/calendar.js";
 import { formatDateDays, parseDateText, parseTimestampText } from "./datetime/timestamp-text.js";
 import { fromLocalUs, getTimeZone, toLocalUs } from "./datetime/time-zone.js";
@@ -129,7 +130,7 @@ function sqlLiteral(x: unknown, t: DataType): string {
     case "float":
       return `${formatDouble(x as number)}F`;
     case "decimal":
-      return `${formatDecimal(x as number, t.scale)}BD`;
+      return `${formatDecimal(x as bigint, t.scale)}BD`;
     case "date":
       return `DATE '${formatDateDays(x as number)}'`;
     default:
@@ -140,7 +141,7 @@ function sqlLiteral(x: unknown, t: DataType): string {
 function castError(f: Fail, x: unknown, from: DataType, to: DataType) {
   const value = sqlLiteral(x, from);
   if (f === OVERFLOW && to.kind === "decimal") {
-    const plain = from.kind === "decimal" ? formatDecimal(x as number, from.scale) : from.kind === "string" ? String(x).trim() : String(x);
+    const plain = from.kind === "decimal" ? formatDecimal(x as bigint, from.scale) : from.kind === "string" ? String(x).trim() : String(x);
     return executionError(
       "NUMERIC_VALUE_OUT_OF_RANGE",
       `${plain} cannot be represented as Decimal(${to.precision}, ${to.scale}). Cast to a DECIMAL with more integer digits, or use \`try_cast\` to return NULL instead.`,
@@ -202,51 +203,24 @@ function textToLong(digits: string, ansi: boolean): bigint | Fail | null {
   return ansi ? INVALID : null;
 }
 
-/** Round a decimal number (unscaled at `fromScale`) HALF_UP to `to`'s scale; overflow past its precision. */
-function rescale(unscaled: number, fromScale: number, to: DecimalType): number | Fail {
-  let r: number;
-  if (to.scale >= fromScale) r = unscaled * 10 ** (to.scale - fromScale);
-  else {
-    const f = 10 ** (fromScale - to.scale);
-    const rem = Math.abs(unscaled % f);
-    r = Math.trunc(unscaled / f) + (rem * 2 >= f ? Math.sign(unscaled) : 0);
-  }
-  if (Math.abs(r) >= 10 ** to.precision) return OVERFLOW;
-  return r === 0 ? 0 : r;
+/** DECIMAL text → unscaled at `to`'s scale (HALF_UP, exact); malformed text fails as INVALID, too many digits as OVERFLOW. */
+function stringToDecimal(s: string, to: DecimalType): bigint | Fail {
+  const d = parseDecimalText(s);
+  if (!d) return INVALID;
+  return toDecimal(s, to.precision, to.scale) ?? OVERFLOW;
 }
 
-/** A double → decimal unscaled (HALF_UP), via its shortest decimal text to avoid binary noise. */
-function doubleToDecimal(x: number, to: DecimalType): number | Fail {
-  if (!Number.isFinite(x)) return OVERFLOW;
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
-  if (!m) return INVALID;
-  return decimalFromParts(m[1] === "-", m[2]!, m[3] ?? "", Number(m[4] ?? 0), to);
-}
+/** An exact unscaled value rescaled to `to` (HALF_UP), or OVERFLOW past its precision. */
+const fitDecimal = (unscaled: bigint, fromScale: number, to: DecimalType): bigint | Fail => {
+  const r = rescale(unscaled, fromScale, to.scale);
+  return fitsPrecision(r, to.precision) ? r : OVERFLOW;
+};
 
-function decimalFromParts(neg: boolean, intPart: string, frac: string, exp: number, to: DecimalType): number | Fail {
-  // digits × 10^(exp - frac.length) → unscaled at to.scale
-  const digits = (intPart + frac).replace(/^0+(?=\d)/, "");
-  const shift = exp - frac.length + to.scale;
-  let unscaled: number;
-  if (shift >= 0) unscaled = Number(digits + "0".repeat(Math.min(shift, 400)));
-  else {
-    const keep = digits.length + shift;
-    if (keep <= 0) {
-      const first = keep === 0 ? Number(digits[0] ?? 0) : 0;
-      unscaled = first >= 5 ? 1 : 0;
-    } else {
-      const head = Number(digits.slice(0, keep));
-      unscaled = head + (Number(digits[keep]) >= 5 ? 1 : 0);
-    }
-  }
-  if (unscaled >= 10 ** to.precision) return OVERFLOW;
-  return neg && unscaled !== 0 ? -unscaled : unscaled;
-}
-
-function stringToDecimal(s: string, to: DecimalType): number | Fail {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s.trim());
-  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return INVALID;
-  return decimalFromParts(m[1] === "-", m[2] || "0", m[3] ?? "", Number(m[4] ?? 0), to);
+/** A decimal's integral part (truncated toward zero, exactly) as a `bits`-wide integer; ANSI overflow fails, legacy wraps as Java's longValue. */
+function decimalToIntegral(unscaled: bigint, scale: number, bits: 32 | 64, ansi: boolean): bigint | Fail {
+  const t = scale > 0 ? unscaled / POW10[scale]! : unscaled * POW10[-scale]!;
+  if (BigInt.asIntN(bits, t) === t) return t;
+  return ansi ? OVERFLOW : BigInt.asIntN(bits, t);
 }
 
 const BOOL_TRUE = new Set(["t", "true", "y", "yes", "1"]);
@@ -268,7 +242,7 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
   // Numbers as doubles / unscaled decimals, seen as a plain JS number value.
   const asNumber: (x: unknown) => number =
     from.kind === "decimal"
-      ? ((s) => (x: unknown) => (x as number) / 10 ** s)(from.scale)
+      ? ((s) => (x: unknown) => decimalToDouble(x as bigint, s))(from.scale)
       : from.kind === "boolean"
         ? (x) => (x ? 1 : 0)
         : from.kind === "bigint"
@@ -281,7 +255,7 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
           const t = (x as string).trim().toLowerCase();
           return BOOL_TRUE.has(t) ? true : BOOL_FALSE.has(t) ? false : INVALID;
         };
-      if (from.kind === "bigint") return (x) => (x as bigint) !== 0n;
+      if (from.kind === "bigint" || from.kind === "decimal") return (x) => (x as bigint) !== 0n;
       if (isNumericKind(from)) return (x) => (x as number) !== 0;
       return unsupported();
     case "int":
@@ -305,8 +279,13 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
           if (n >= INT_MIN && n <= INT_MAX) return Number(n);
           return ansi ? OVERFLOW : Number(BigInt.asIntN(32, n));
         };
+      if (from.kind === "decimal")
+        return (x) => {
+          const r = decimalToIntegral(x as bigint, from.scale, 32, ansi);
+          return typeof r === "bigint" ? Number(r) : r;
+        };
       if (isNumericKind(from) || from.kind === "boolean") {
-        const fromFloat = from.kind === "float" || from.kind === "double" || from.kind === "decimal";
+        const fromFloat = from.kind === "float" || from.kind === "double";
         return (x) => toInt(asNumber(x), ansi, fromFloat);
       }
       return unsupported();
@@ -325,6 +304,7 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
       if (from.kind === "timestamp") return (x) => BigInt(floorDiv(x as number, US_PER_SECOND));
       if (from.kind === "int") return (x) => BigInt(x as number);
       if (from.kind === "boolean") return (x) => (x ? 1n : 0n);
+      if (from.kind === "decimal") return (x) => decimalToIntegral(x as bigint, from.scale, 64, ansi);
       if (isNumericKind(from)) return (x) => toLong(asNumber(x), ansi);
       return unsupported();
     case "float":
@@ -342,10 +322,12 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
     case "decimal": {
       const dt = to;
       if (from.kind === "string") return (x) => stringToDecimal(x as string, dt);
-      if (from.kind === "decimal") return (x) => rescale(x as number, from.scale, dt);
-      if (from.kind === "bigint") return (x) => decimalFromParts((x as bigint) < 0n, String(x as bigint).replace("-", ""), "", 0, dt);
-      if (from.kind === "int" || from.kind === "boolean") return (x) => rescale(asNumber(x), 0, dt);
-      if (from.kind === "float" || from.kind === "double") return (x) => doubleToDecimal(x as number, dt);
+      if (from.kind === "decimal") return (x) => fitDecimal(x as bigint, from.scale, dt);
+      if (from.kind === "bigint") return (x) => fitDecimal(x as bigint, 0, dt);
+      if (from.kind === "int") return (x) => fitDecimal(BigInt(x as number), 0, dt);
+      if (from.kind === "boolean") return (x) => fitDecimal(x ? 1n : 0n, 0, dt);
+      // Spark's Decimal(Double): the shortest decimal text of the double, so 0.1 is 0.1, not its binary expansion
+      if (from.kind === "float" || from.kind === "double") return (x) => (Number.isFinite(x as number) ? (decimalFromDouble(x as number, dt.precision, dt.scale) ?? OVERFLOW) : OVERFLOW);
       return unsupported();
     }
     case "date":
@@ -362,6 +344,7 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
           if (us < LONG_MIN || us > LONG_MAX) return ansi ? OVERFLOW : Number(BigInt.asIntN(64, us));
           return Number(us);
         };
+      if (from.kind === "decimal") return (x) => Number(decimalToIntegral(rescale(x as bigint, 0, 6), from.scale, 64, false));
       if (isNumericKind(from))
         return (x) => {
           const us = asNumber(x) * US_PER_SECOND;

@@ -8,6 +8,7 @@
  */
 import type { Expr, FrameBoundary, WindowFrame, WindowExpr } from "../expr/expr.js";
 import { type DataType, sqlTypeName } from "../types/data-type.js";
+import { formatDecimal } from "../types/decimal-value.js";
 
 /** What naming needs to know beyond the syntax (provided by the analyzer). */
 export interface NameHints {
@@ -118,12 +119,8 @@ export function formatLiteral(value: unknown, type: DataType, timeZone = "UTC"):
     case "double":
     case "float":
       return javaDoubleString(value as number);
-    case "decimal": {
-      if (type.scale === 0) return String(value);
-      const neg = (value as number) < 0;
-      const digits = String(Math.abs(value as number)).padStart(type.scale + 1, "0");
-      return `${neg ? "-" : ""}${digits.slice(0, -type.scale)}.${digits.slice(-type.scale)}`;
-    }
+    case "decimal":
+      return formatDecimal(value as bigint, type.scale);
     case "date": {
       const d = new Date((value as number) * 86_400_000);
       return `DATE '${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}'`;

@@ -91,8 +91,7 @@ function decimalLiteral(digits: string, negative: boolean): LiteralExpr {
       `Decimal precision ${precision} of literal ${negative ? "-" : ""}${digits} exceeds max precision ${MAX_DECIMAL_PRECISION}; write it as a DOUBLE (e.g. ${digits}D)`,
     );
   }
-  const value = Number(unscaled) * (negative ? -1 : 1);
-  return lit(value === 0 ? 0 : value, { kind: "decimal", precision, scale });
+  return lit(negative ? -BigInt(unscaled) : BigInt(unscaled), { kind: "decimal", precision, scale });
 }
 
 const US_PER_DAY = 86_400_000_000;

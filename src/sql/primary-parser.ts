@@ -22,6 +22,7 @@ import {
 } from "./literals.js";
 import { EXISTS, SCALAR } from "./subqueries.js";
 import { TokenStream } from "./token-stream.js";
+import { decimalToDouble } from "../types/decimal-value.js";
 
 const call = (name: string, ...args: Expr[]): Expr => ({ kind: "call", name, args });
 
@@ -454,8 +455,8 @@ export abstract class PrimaryParser extends TokenStream {
       const us = this.literalAt(at, () => Math.round(parseIntervalMs(v.value as string) * 1000));
       return us === 0 ? { kind: "currentRow" } : { kind: "offset", value: sign * us, unit: "microsecond" };
     }
-    if (v.kind !== "literal" || typeof v.value !== "number") throw this.unsupportedAt(at, "Window frame boundaries other than numeric literals and INTERVALs");
-    const n = v.type.kind === "decimal" ? v.value / 10 ** v.type.scale : v.value;
+    if (v.kind !== "literal" || (typeof v.value !== "number" && v.type.kind !== "decimal")) throw this.unsupportedAt(at, "Window frame boundaries other than numeric literals and INTERVALs");
+    const n = v.type.kind === "decimal" ? decimalToDouble(v.value as bigint, v.type.scale) : (v.value as number);
     return n === 0 ? { kind: "currentRow" } : { kind: "offset", value: sign * n };
   }
 

@@ -2,7 +2,8 @@
  * Spark's SQL data types as a readonly discriminated union on `kind`.
  * Physical representation in a column (see columnar/vector.ts):
  *   boolean → Uint8Array (0/1) · int, date (days since epoch) → Int32Array
- *   bigint, double, timestamp (µs since epoch, UTC), decimal (unscaled value) → Float64Array
+ *   bigint, decimal(p ≤ 18) (unscaled) → BigInt64Array · decimal(19..38) → bigint[] (unscaled)
+ *   double, timestamp (µs since epoch, UTC) → Float64Array
  *   float → Float32Array · string → string[] · binary → Uint8Array[] · array/struct/map → JS values
  */
 export type DataType =
@@ -73,7 +74,7 @@ export const MapType = (keyType: DataType, valueType: DataType, valueContainsNul
   valueContainsNull,
 });
 
-/** Largest precision Spark allows for DECIMAL. Sluice keeps unscaled values exact up to 2^53. */
+/** Largest precision Spark allows for DECIMAL; unscaled values are exact bigints (types/decimal-value.ts). */
 export const MAX_DECIMAL_PRECISION = 38;
 
 export const isNumeric = (t: DataType): boolean =>

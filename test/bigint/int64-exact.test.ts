@@ -11,6 +11,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { Session, col } from "../../src/index.js";
+import { writeEveryFormat } from "../support/format-round-trip.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const root = mkdtempSync(join(tmpdir(), "sluice-int64-"));
@@ -43,17 +44,7 @@ describe("BIGINT round trips and relational results are exact (property)", () =>
         expect(ids(back)).toEqual(values);
         for (const v of ids(back)) if (v !== null) expect(typeof v).toBe("bigint");
         const dir = join(root, `rt-${run++}`);
-        await df.write.json(join(dir, "json"));
-        await df.write.option("header", "true").csv(join(dir, "csv"));
-        await df.write.parquet(join(dir, "parquet"));
-        await df.write.format("delta").save(join(dir, "delta"));
-        const reads = {
-          json: spark.read.schema("i INT, id BIGINT").json(join(dir, "json")),
-          jsonInferred: spark.read.json(join(dir, "json")),
-          csv: spark.read.schema("i INT, id BIGINT").option("header", "true").csv(join(dir, "csv")),
-          parquet: spark.read.parquet(join(dir, "parquet")),
-          delta: spark.read.format("delta").load(join(dir, "delta")),
-        };
+        const reads = { ...(await writeEveryFormat(spark, df, dir, "i INT, id BIGINT")), jsonInferred: spark.read.json(join(dir, "json")) };
         for (const [format, r] of Object.entries(reads)) {
           const rows = await r.orderBy("i").collect();
           // JSON drops null fields, so when every id is null an inferred schema has no id column (as Spark's)

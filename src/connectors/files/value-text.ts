@@ -51,17 +51,6 @@ function javaStyle(x: number, absText: string): string {
   return `${sign}${digits[0]}.${frac}E${exp}`;
 }
 
-/** An unscaled decimal as plain text with `scale` fraction digits (`1250`, 2 → `12.50`). */
-export function formatDecimal(unscaled: number, scale: number): string {
-  const neg = unscaled < 0;
-  let s = BigInt(Math.round(Math.abs(unscaled))).toString();
-  if (scale > 0) {
-    s = s.padStart(scale + 1, "0");
-    s = `${s.slice(0, s.length - scale)}.${s.slice(s.length - scale)}`;
-  }
-  return neg ? `-${s}` : s;
-}
-
 const INT_RE = /^[+-]?\d+$/;
 
 /** Java Integer.parseInt semantics (no spaces, no fraction); null when not an int. */
@@ -91,26 +80,5 @@ export function parseDoubleText(s: string): number | null {
   return Number(core);
 }
 
-/** A decimal literal as (precision, scale, unscaled) — Java BigDecimal rules; null if not one. */
-export function parseDecimalText(s: string): { precision: number; scale: number; unscaled: number } | null {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s.trim());
-  if (!m || (m[2] === "" && (m[3] ?? "") === "")) return null;
-  const intPart = m[2]!;
-  const frac = m[3] ?? "";
-  let scale = frac.length - (m[4] ? Number(m[4]) : 0);
-  const digits = (intPart + frac).replace(/^0+/, "") || "0";
-  let precision = digits.length;
-  if (scale > precision) precision = scale;
-  const unscaled = Number(`${m[1]}${digits}`);
-  if (scale < 0 && precision < -scale) precision = digits.length;
-  if (scale < 0) scale = Math.max(scale, scale);
-  return { precision, scale, unscaled };
-}
-
-/** Rescale a decimal to DECIMAL(p,s): the unscaled value, or null when it overflows p. */
-export function toDecimal(text: string, precision: number, scale: number): number | null {
-  const d = parseDecimalText(text);
-  if (!d) return null;
-  const v = Math.round(d.unscaled * 10 ** (scale - d.scale));
-  return Math.abs(v) < 10 ** precision ? v : null;
-}
+/** Decimal text helpers live with the DECIMAL value rules (exact, bigint unscaled values). */
+export { formatDecimal, parseDecimalText, toDecimal } from "../../types/decimal-value.js";

@@ -7,6 +7,7 @@ import { analysisError, executionError } from "../../common/errors.js";
 import { type Vector, type VectorValues, allocValues, makeVector, storageOf } from "../../columnar/vector.js";
 import { type DataType, simpleString, sqlTypeName } from "../../types/data-type.js";
 import type { AggregateFunction, ArgInfo, EvalContext, ResolvedSignature } from "../function-types.js";
+import { decimalToDouble } from "../../types/decimal-value.js";
 
 export type AggSignature = ResolvedSignature & { readonly stateTypes: readonly DataType[] };
 
@@ -58,9 +59,10 @@ export const overflow = (what: string, fn: string): Error =>
 
 /** A numeric literal's value (decimals arrive unscaled); undefined when not a finite number. */
 export function literalNumber(type: DataType | undefined, raw: unknown): number | undefined {
+  if (type?.kind === "decimal" && (typeof raw === "bigint" || typeof raw === "number")) return decimalToDouble(raw, type.scale);
   const value = typeof raw === "bigint" ? Number(raw) : raw;
   if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
-  return type?.kind === "decimal" ? value / 10 ** type.scale : value;
+  return value;
 }
 
 /** Is `t` a type whose values can be ordered (Spark: every atomic type, arrays and structs of them). */

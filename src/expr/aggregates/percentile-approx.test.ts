@@ -22,7 +22,7 @@ describe("percentile_approx", () => {
     expect(aggregateAll("approx_percentile", pa(col(DoubleType, [1.5, 2.5, 3]), lit(DoubleType, 0.5, 3)))).toBe(2.5);
     expect(aggregateAll("percentile_approx", pa(col(IntegerType, range(11).slice(1)), lit(DoubleType, 0.5, 10)))).toBe(5);
     expect(aggregateAll("percentile_approx", pa(col(DateType, [18262, 18264]), lit(DoubleType, 0.5, 2)))).toBe(18262);
-    expect(aggregateAll("percentile_approx", pa(col(DecimalType(5, 2), [150, 225]), lit(DecimalType(1, 1), 5, 2)))).toBe(150);
+    expect(aggregateAll("percentile_approx", pa(col(DecimalType(5, 2), [150n, 225n]), lit(DecimalType(1, 1), 5n, 2)))).toBe(150n);
   });
   it("gives null for empty groups and an empty percentage array", () => {
     expect(aggregate("percentile_approx", pa(col(LongType, [5, null, 7]), lit(DoubleType, 0.5, 3)), [0, 1, 0])).toEqual([5n, null]);

@@ -50,7 +50,9 @@ class PercentileAccumulator implements GroupAccumulator {
     if (this.summaries.length < numGroups) this.summaries.length = numGroups;
     const v = args[0]!;
     // the summary ranks doubles: a BIGINT past 2^53 is ranked (and answered) at double precision
-    const vals = v.values instanceof BigInt64Array ? Float64Array.from(v.values.subarray(0, numRows), Number) : (v.values as ArrayLike<number>);
+    // (a DECIMAL by its unscaled value: exact up to 2^53)
+    const vals =
+      v.values instanceof BigInt64Array ? Float64Array.from(v.values.subarray(0, numRows), Number) : v.type.kind === "decimal" ? Float64Array.from((v.values as unknown[]).slice(0, numRows), (x) => Number(x ?? 0)) : (v.values as ArrayLike<number>);
     const valid = v.validity;
     for (let i = 0; i < numRows; i++) if (valid === null || valid[i] === 1) this.at(groupIds[i]!).insert(vals[i]!);
   }
@@ -61,7 +63,8 @@ class PercentileAccumulator implements GroupAccumulator {
     for (let g = 0; g < numGroups; g++) {
       const s = this.summaries[g];
       if (s === undefined || s.count === 0 || (this.isArray && this.percentages.length === 0)) continue;
-      const long = (this.isArray ? (this.returnType as { elementType: DataType }).elementType : this.returnType).kind === "bigint";
+      const kind = (this.isArray ? (this.returnType as { elementType: DataType }).elementType : this.returnType).kind;
+      const long = kind === "bigint" || kind === "decimal";
       const answers = this.percentages.map((p) => (long ? BigInt(s.query(p)!) : s.query(p)!));
       out[g] = this.isArray ? answers : answers[0]!;
       valid[g] = 1;

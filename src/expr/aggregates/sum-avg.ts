@@ -7,11 +7,14 @@
  * ARITHMETIC_OVERFLOW (sum) or NUMERIC_VALUE_OUT_OF_RANGE (avg); without ANSI, BIGINT wraps and
  * decimals become null. An INT/BIGINT sum accumulates exactly in int64 (each addition checked
  * under ANSI, as Spark's Add; wrapping otherwise); avg of integral input sums in DOUBLE, as Spark's
- * Average does; decimal sums accumulate in float64, exact up to 2^53.
+ * Average does; decimal sums are exact bigints (DecimalSums), and a decimal avg is Spark's
+ * Divide(sum, count) at the divide result type, then rounded HALF_UP to the avg type.
  */
-import { executionError } from "../../common/errors.js";
-import { makeVector, type Vector } from "../../columnar/vector.js";
+import { allocValues, makeVector, type Vector } from "../../columnar/vector.js";
 import { type DataType, DecimalType, DoubleType, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
+import { fitsPrecision, formatDecimal, rescale } from "../../types/decimal-value.js";
+import { decimalOp, decimalOverflow } from "../functions/decimal-arith.js";
+import { decimalResult } from "../functions/numeric-types.js";
 import type { AggregateFunction, ArgInfo, EvalContext, GroupAccumulator } from "../function-types.js";
 import { checkArity, growF64, overflow, unexpectedType, validityOf } from "./common.js";
 
@@ -129,10 +132,7 @@ class LongSumAccumulator implements GroupAccumulator {
 class SumAccumulator implements GroupAccumulator {
   private readonly acc = new SumCount();
 
-  constructor(
-    private readonly resultType: DataType,
-    private readonly ansi: boolean,
-  ) {}
+  constructor(private readonly resultType: DataType) {}
 
   update(groupIds: Int32Array, args: readonly Vector[], numRows: number, numGroups: number): void {
     this.acc.grow(numGroups);
@@ -141,28 +141,13 @@ class SumAccumulator implements GroupAccumulator {
 
   evaluate(numGroups: number): Vector {
     this.acc.grow(numGroups);
-    const out = new Float64Array(numGroups);
     const valid = new Uint8Array(numGroups);
-    const t = this.resultType;
-    const limit = t.kind === "decimal" ? 10 ** t.precision : Infinity;
-    for (let g = 0; g < numGroups; g++) {
-      if (this.acc.counts[g] === 0) continue;
-      const s = this.acc.sums[g]!;
-      if (t.kind === "decimal" && Math.abs(s) >= limit) {
-        if (this.ansi) throw overflow("Overflow in sum of decimals", "sum");
-        continue;
-      }
-      out[g] = s;
-      valid[g] = 1;
-    }
-    return makeVector(t, out, validityOf(valid, numGroups));
+    for (let g = 0; g < numGroups; g++) valid[g] = this.acc.counts[g]! > 0 ? 1 : 0;
+    return makeVector(this.resultType, this.acc.sums.slice(0, numGroups), validityOf(valid, numGroups));
   }
 
   state(numGroups: number): Vector[] {
-    this.acc.grow(numGroups);
-    const valid = new Uint8Array(numGroups);
-    for (let g = 0; g < numGroups; g++) valid[g] = this.acc.counts[g]! > 0 ? 1 : 0;
-    return [makeVector(this.resultType, this.acc.sums.slice(0, numGroups), validityOf(valid, numGroups))];
+    return [this.evaluate(numGroups)];
   }
 
   merge(groupIds: Int32Array, states: readonly Vector[], numRows: number, numGroups: number): void {
@@ -172,14 +157,126 @@ class SumAccumulator implements GroupAccumulator {
   }
 }
 
+const TWO53 = 2 ** 53;
+
+/**
+ * Exact per-group sums of decimal unscaled values (bigint) and non-null counts. Inputs of at most
+ * 15 digits (below 2^53) first add up in a float64 partial per group, exactly (flushed to the
+ * bigint before it could pass 2^53), read straight from the BigInt64Array's int32 words, so the
+ * common DECIMAL(10..15, s) sum allocates no bigint per row.
+ */
+class DecimalSums {
+  big: bigint[] = [];
+  partial = new Float64Array(16);
+  pending = new Float64Array(16);
+  counts = new Float64Array(16);
+
+  grow(n: number): void {
+    while (this.big.length < n) this.big.push(0n);
+    this.partial = growF64(this.partial, n);
+    this.pending = growF64(this.pending, n);
+    this.counts = growF64(this.counts, n);
+  }
+
+  /** Adds the valid rows of `v` (a decimal vector at the sum's scale); `counts` (from a state) or 1 per row. */
+  add(groupIds: Int32Array, v: Vector, numRows: number, counts?: BigInt64Array): void {
+    const valid = v.validity;
+    const c = this.counts;
+    const precision = (v.type as DecimalType).precision;
+    if (v.values instanceof BigInt64Array && precision <= 15) {
+      const words = new Int32Array(v.values.buffer, v.values.byteOffset, 2 * numRows);
+      const flushAt = Math.max(1, Math.floor(TWO53 / 10 ** precision) - 1);
+      const part = this.partial;
+      const pend = this.pending;
+      for (let i = 0; i < numRows; i++) {
+        if (valid !== null && valid[i] === 0) continue;
+        const g = groupIds[i]!;
+        part[g]! += words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0);
+        if (++pend[g]! >= flushAt) this.flush(g);
+        c[g]! += counts === undefined ? 1 : Number(counts[i]!);
+      }
+      return;
+    }
+    const vals = v.values as ArrayLike<bigint>;
+    const big = this.big;
+    for (let i = 0; i < numRows; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const g = groupIds[i]!;
+      big[g]! += vals[i]!;
+      c[g]! += counts === undefined ? 1 : Number(counts[i]!);
+    }
+  }
+
+  private flush(g: number): void {
+    this.big[g]! += BigInt(this.partial[g]!);
+    this.partial[g] = 0;
+    this.pending[g] = 0;
+  }
+
+  /** The exact sum of group g. */
+  sum(g: number): bigint {
+    if (this.pending[g] !== 0) this.flush(g);
+    return this.big[g]!;
+  }
+}
+
+/** The update and result loop both decimal accumulators share. */
+abstract class DecimalSumBase {
+  protected readonly acc = new DecimalSums();
+
+  update(groupIds: Int32Array, args: readonly Vector[], numRows: number, numGroups: number): void {
+    this.acc.grow(numGroups);
+    this.acc.add(groupIds, args[0]!, numRows);
+  }
+
+  /** A `type` vector of `result(sum, count)` for every group with input; a null result is a null row. */
+  protected results(numGroups: number, type: DecimalType, result: (sum: bigint, count: number) => bigint | null): Vector {
+    this.acc.grow(numGroups);
+    const out = allocValues(type, numGroups) as bigint[];
+    const valid = new Uint8Array(numGroups);
+    for (let g = 0; g < numGroups; g++) {
+      out[g] = 0n;
+      const n = this.acc.counts[g]!;
+      if (n === 0) continue;
+      const r = result(this.acc.sum(g), n);
+      if (r === null) continue;
+      out[g] = r;
+      valid[g] = 1;
+    }
+    return makeVector(type, out, validityOf(valid, numGroups));
+  }
+}
+
+/** sum of a decimal: exact; a sum past the result precision is null, or an error under ANSI. */
+class DecimalSumAccumulator extends DecimalSumBase implements GroupAccumulator {
+  constructor(
+    private readonly resultType: DecimalType,
+    private readonly ansi: boolean,
+  ) {
+    super();
+  }
+
+  evaluate(numGroups: number): Vector {
+    return this.results(numGroups, this.resultType, (s) => {
+      if (fitsPrecision(s, this.resultType.precision)) return s;
+      if (this.ansi) throw overflow("Overflow in sum of decimals", "sum");
+      return null;
+    });
+  }
+
+  state(numGroups: number): Vector[] {
+    return [this.evaluate(numGroups)];
+  }
+
+  merge(groupIds: Int32Array, states: readonly Vector[], numRows: number, numGroups: number): void {
+    this.update(groupIds, states, numRows, numGroups);
+  }
+}
+
 class AvgAccumulator implements GroupAccumulator {
   private readonly acc = new SumCount();
 
-  constructor(
-    private readonly argType: DataType,
-    private readonly resultType: DataType,
-    private readonly ansi: boolean,
-  ) {}
+  constructor(private readonly resultType: DataType) {}
 
   update(groupIds: Int32Array, args: readonly Vector[], numRows: number, numGroups: number): void {
     this.acc.grow(numGroups);
@@ -190,38 +287,19 @@ class AvgAccumulator implements GroupAccumulator {
     this.acc.grow(numGroups);
     const out = new Float64Array(numGroups);
     const valid = new Uint8Array(numGroups);
-    const rt = this.resultType;
-    const at = this.argType;
     for (let g = 0; g < numGroups; g++) {
       const n = this.acc.counts[g]!;
       if (n === 0) continue;
-      const s = this.acc.sums[g]!;
-      if (rt.kind !== "decimal" || at.kind !== "decimal") {
-        out[g] = s / n;
-        valid[g] = 1;
-        continue;
-      }
-      const q = divideHalfUp(s * 10 ** (rt.scale - at.scale), n);
-      if (Math.abs(q) >= 10 ** rt.precision) {
-        if (this.ansi) {
-          throw executionError(
-            "NUMERIC_VALUE_OUT_OF_RANGE",
-            `The average ${s / 10 ** at.scale / n} cannot be represented as Decimal(${rt.precision}, ${rt.scale}). If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error, and return NULL instead.`,
-            { function: "avg" },
-          );
-        }
-        continue;
-      }
-      out[g] = q;
+      out[g] = this.acc.sums[g]! / n;
       valid[g] = 1;
     }
-    return makeVector(rt, out, validityOf(valid, numGroups));
+    return makeVector(this.resultType, out, validityOf(valid, numGroups));
   }
 
   state(numGroups: number): Vector[] {
     this.acc.grow(numGroups);
     return [
-      makeVector(avgSumTypeOf(this.argType), this.acc.sums.slice(0, numGroups), null),
+      makeVector(DoubleType, this.acc.sums.slice(0, numGroups), null),
       makeVector(LongType, BigInt64Array.from(this.acc.counts.subarray(0, numGroups), BigInt), null),
     ];
   }
@@ -240,16 +318,48 @@ class AvgAccumulator implements GroupAccumulator {
   }
 }
 
-/** a / n rounded half away from zero, exactly while a is a safe integer. */
-export function divideHalfUp(a: number, n: number): number {
-  if (!Number.isSafeInteger(a)) {
-    const q = a / n;
-    return Math.sign(q) * Math.round(Math.abs(q));
+/**
+ * avg of a decimal, as Spark's Average: the exact sum (at DECIMAL(p+10, s)) divided by the count
+ * (a DECIMAL(20,0)) at Divide's result type, then rounded HALF_UP to DECIMAL(p+4, s+4).
+ */
+class DecimalAvgAccumulator extends DecimalSumBase implements GroupAccumulator {
+  private readonly sumType: DecimalType;
+  private readonly divideType: DecimalType;
+
+  constructor(
+    argType: DecimalType,
+    private readonly resultType: DecimalType,
+    private readonly ansi: boolean,
+  ) {
+    super();
+    this.sumType = sumTypeOf(argType) as DecimalType;
+    this.divideType = decimalResult("divide", this.sumType, DecimalType(20, 0));
   }
-  let q = Math.trunc(a / n);
-  const rem = a - q * n;
-  if (2 * Math.abs(rem) >= n) q += Math.sign(a);
-  return q;
+
+  evaluate(numGroups: number): Vector {
+    const rt = this.resultType;
+    return this.results(numGroups, rt, (s, n) => {
+      const q = fitsPrecision(s, this.sumType.precision) ? decimalOp("divide", s, this.sumType.scale, BigInt(n), 0, this.divideType) : null;
+      const r = q === null || !fitsPrecision(q, this.divideType.precision) ? null : rescale(q, this.divideType.scale, rt.scale);
+      if (r !== null && fitsPrecision(r, rt.precision)) return r;
+      if (this.ansi) throw decimalOverflow(rt, `The average of ${formatDecimal(s, this.sumType.scale)} over ${n} rows`);
+      return null;
+    });
+  }
+
+  state(numGroups: number): Vector[] {
+    const sums = this.results(numGroups, this.sumType, (s) => {
+      if (fitsPrecision(s, this.sumType.precision)) return s;
+      if (this.ansi) throw decimalOverflow(this.sumType);
+      return null;
+    });
+    return [sums, makeVector(LongType, BigInt64Array.from(this.acc.counts.subarray(0, numGroups), BigInt), null)];
+  }
+
+  merge(groupIds: Int32Array, states: readonly Vector[], numRows: number, numGroups: number): void {
+    this.acc.grow(numGroups);
+    this.acc.add(groupIds, states[0]!, numRows, states[1]!.values as BigInt64Array);
+  }
 }
 
 export const sum: AggregateFunction = {
@@ -259,7 +369,12 @@ export const sum: AggregateFunction = {
     const rt = sumTypeOf(t);
     return { argTypes: [t], returnType: rt, stateTypes: [rt] };
   },
-  create: (argTypes, returnType, ctx: EvalContext) => (returnType.kind === "bigint" ? new LongSumAccumulator(ctx.ansi) : new SumAccumulator(returnType, ctx.ansi)),
+  create: (argTypes, returnType, ctx: EvalContext) =>
+    returnType.kind === "bigint"
+      ? new LongSumAccumulator(ctx.ansi)
+      : returnType.kind === "decimal"
+        ? new DecimalSumAccumulator(returnType, ctx.ansi)
+        : new SumAccumulator(returnType),
 };
 
 const avgOf = (name: string): AggregateFunction => ({
@@ -272,7 +387,8 @@ const avgOf = (name: string): AggregateFunction => ({
         : DoubleType;
     return { argTypes: [t], returnType: rt, stateTypes: [avgSumTypeOf(t), LongType] };
   },
-  create: (argTypes, returnType, ctx) => new AvgAccumulator(argTypes[0]!, returnType, ctx.ansi),
+  create: (argTypes, returnType, ctx) =>
+    returnType.kind === "decimal" ? new DecimalAvgAccumulator(argTypes[0] as DecimalType, returnType, ctx.ansi) : new AvgAccumulator(returnType),
 });
 
 export const sumAvgFunctions: readonly AggregateFunction[] = [sum, avgOf("avg"), avgOf("mean")];

@@ -182,8 +182,18 @@ export function hashValue(t: DataType, v: unknown, seed: U64, out: U64): U64 {
       return hashLong(Number(BigInt.asIntN(32, x >> 32n)), Number(x & 0xffffffffn), seed, out);
     }
     case "timestamp":
-    case "decimal":
       return hashNumberAsLong(v as number, seed, out);
+    case "decimal": {
+      // the unscaled bigint: one long when it fits (every DECIMAL(p ≤ 18)), else its 64-bit words chained
+      let x = BigInt(v as bigint);
+      let h = seed;
+      while (x < -(2n ** 63n) || x >= 2n ** 63n) {
+        const lo = BigInt.asIntN(64, x);
+        h = hashLong(Number(BigInt.asIntN(32, lo >> 32n)), Number(lo & 0xffffffffn), h, out);
+        x >>= 64n;
+      }
+      return hashLong(Number(BigInt.asIntN(32, x >> 32n)), Number(x & 0xffffffffn), h, out);
+    }
     case "double": {
       const d = v as number;
       f64[0] = d === 0 ? 0 : d;

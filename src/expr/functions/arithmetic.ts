@@ -3,35 +3,28 @@
  * Result types as Spark: the wider numeric type; `divide` is DOUBLE unless a decimal is involved;
  * `div` is BIGINT; decimals follow Spark's precision/scale rules (numeric-types.ts).
  * ANSI: integer/long overflow → ARITHMETIC_OVERFLOW, x / 0, x div 0, x % 0 → DIVIDE_BY_ZERO,
- * decimal overflow → NUMERIC_VALUE_OUT_OF_RANGE; legacy mode wraps or yields null.
+ * decimal overflow → NUMERIC_VALUE_OUT_OF_RANGE; legacy mode wraps or yields null. Decimals are
+ * exact (decimal-arith.ts).
  * Kernels are loops over typed arrays; validity is merged separately and errors are raised only for
  * valid rows.
  */
 import { executionError } from "../../common/errors.js";
-import { makeVector, type Vector } from "../../columnar/vector.js";
-import { type DataType, DateType, type DecimalType, DoubleType, LongType, sqlTypeName } from "../../types/data-type.js";
+import { allocValues, makeVector, type Vector } from "../../columnar/vector.js";
+import { type DataType, DateType, DoubleType, LongType } from "../../types/data-type.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
 import { compileIntervalArith, resolveIntervalArith } from "./interval-arith.js";
+import { decimalKernel, divideByZero } from "./decimal-arith.js";
 import { checkArity, define, mergeValidity, typeMismatch } from "./kernel.js";
 import { asDecimal, decimalResult, isNumericType, widerNumeric } from "./numeric-types.js";
 
-export const divideByZero = () =>
-  executionError(
-    "DIVIDE_BY_ZERO",
-    'Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.',
-  );
 export const overflow = (kind: string, fn: string) =>
   executionError(
     "ARITHMETIC_OVERFLOW",
     `${kind} overflow in ${fn}. Use 'try_${fn}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`,
     { function: fn },
   );
-const decimalOverflow = (t: DecimalType) =>
-  executionError(
-    "NUMERIC_VALUE_OUT_OF_RANGE",
-    `The result does not fit ${sqlTypeName(t)}. Cast the operands to a wider DECIMAL or to DOUBLE, or set "spark.sql.ansi.enabled" to "false" to return NULL instead.`,
-  );
+export { divideByZero };
 
 type BinOp = "add" | "subtract" | "multiply" | "divide" | "mod" | "pmod" | "div";
 
@@ -61,7 +54,7 @@ function resolveBinary(op: BinOp) {
     if (wide.kind === "decimal") {
       const da = asDecimal({ ...a, type: ta })!;
       const db = asDecimal({ ...b, type: tb })!;
-      return { argTypes: [da, db], returnType: decimalResult(op === "pmod" ? "mod" : op, da, db) };
+      return { argTypes: [da, db], returnType: decimalResult(op === "pmod" ? "mod" : op, da, db, ctx.decimalAllowPrecisionLoss ?? true) };
     }
     if (op === "divide") return { argTypes: [DoubleType, DoubleType], returnType: DoubleType };
     // ANSI coercion widens FLOAT with an integral operand to DOUBLE (an INT does not fit a FLOAT exactly).
@@ -197,7 +190,7 @@ function compileBinary(op: BinOp, tryMode = false) {
     if ((op === "add" || op === "subtract") && argExprs.some((e) => e.type.kind === "string") && (returnType.kind === "timestamp" || returnType.kind === "date")) {
       return compileIntervalArith(op, args, argExprs, returnType, ctx);
     }
-    if (returnType.kind === "decimal") return decimalKernel(op, fa, fb, returnType, ctx.ansi && !tryMode);
+    if (returnType.kind === "decimal" && op !== "div") return decimalKernel(op, fa, fb, returnType, ctx.ansi && !tryMode);
     if (returnType.kind === "date") {
       const sign = op === "subtract" ? -1 : 1;
       return (batch) => {
@@ -235,92 +228,6 @@ function compileBinary(op: BinOp, tryMode = false) {
   };
 }
 
-function decimalKernel(op: BinOp, fa: CompiledExpr, fb: CompiledExpr, rt: DecimalType, ansi: boolean): CompiledExpr {
-  const limit = 10 ** rt.precision;
-  return (batch) => {
-    const a = fa(batch);
-    const b = fb(batch);
-    const sa = (a.type as DecimalType).scale;
-    const sb = (b.type as DecimalType).scale;
-    const n = batch.numRows;
-    const x = a.values as Float64Array;
-    const y = b.values as Float64Array;
-    const out = new Float64Array(n);
-    const valid = mergeValidity([a, b], n);
-    let validity = valid;
-    const setNull = (i: number) => {
-      validity ??= new Uint8Array(n).fill(1);
-      if (validity === valid) validity = valid!.slice();
-      validity[i] = 0;
-    };
-    for (let i = 0; i < n; i++) {
-      if (valid !== null && valid[i] === 0) continue;
-      let r: number;
-      const av = x[i]!;
-      const bv = y[i]!;
-      switch (op) {
-        case "add":
-        case "subtract": {
-          const s = rt.scale;
-          const l = av * 10 ** (s - sa);
-          const rr = bv * 10 ** (s - sb);
-          r = op === "add" ? l + rr : l - rr;
-          break;
-        }
-        case "multiply":
-          r = roundHalfUp(av * bv, sa + sb - rt.scale);
-          break;
-        case "divide": {
-          if (bv === 0) {
-            if (ansi) throw divideByZero();
-            setNull(i);
-            continue;
-          }
-          // (av / 10^sa) / (bv / 10^sb) × 10^rs
-          r = divHalfUp(av * 10 ** (rt.scale - sa + sb), bv);
-          break;
-        }
-        default: {
-          if (bv === 0) {
-            if (ansi) throw divideByZero();
-            setNull(i);
-            continue;
-          }
-          const s = rt.scale;
-          const l = av * 10 ** (s - sa);
-          const rr = bv * 10 ** (s - sb);
-          r = l % rr;
-          if (op === "pmod" && r < 0) r = (r + rr) % rr;
-          break;
-        }
-      }
-      if (Math.abs(r) >= limit) {
-        if (ansi) throw decimalOverflow(rt);
-        setNull(i);
-        continue;
-      }
-      out[i] = r === 0 ? 0 : r;
-    }
-    return makeVector(rt, out, validity);
-  };
-}
-
-/** Drop `digits` decimal digits of an integer-valued number, rounding HALF_UP. */
-export function roundHalfUp(x: number, digits: number): number {
-  if (digits <= 0) return x * 10 ** -digits;
-  return divHalfUp(x, 10 ** digits);
-}
-
-function divHalfUp(num: number, den: number): number {
-  if (Number.isInteger(num) && Math.abs(num) < 9007199254740992 && Number.isInteger(den)) {
-    const q = Math.trunc(num / den);
-    const rem = Math.abs(num - q * den);
-    return q + (rem * 2 >= Math.abs(den) ? Math.sign(num) * Math.sign(den) : 0);
-  }
-  const q = num / den;
-  return Math.sign(q) * Math.floor(Math.abs(q) + 0.5);
-}
-
 function resolveUnary(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 1);
   numericArgs(name, args);
@@ -331,6 +238,14 @@ function resolveUnary(args: readonly ArgInfo[], _ctx: EvalContext, name: string)
 function compileNegative(args: readonly CompiledExpr[], _e: unknown, rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
   const f = args[0]!;
   if (name === "positive") return f;
+  if (rt.kind === "decimal")
+    return (batch) => {
+      const v = f(batch);
+      const x = v.values as ArrayLike<bigint>;
+      const out = allocValues(rt, batch.numRows) as bigint[];
+      for (let i = 0; i < out.length; i++) out[i] = -x[i]!; // DECIMAL(p) is symmetric: never overflows
+      return makeVector(rt, out, v.validity);
+    };
   if (rt.kind === "bigint")
     return (batch) => {
       const v = f(batch);

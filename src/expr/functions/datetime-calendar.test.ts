@@ -110,11 +110,11 @@ describe("calendar functions (values from PySpark 4.0.1, session zone UTC unless
     const t = ts(2024, 3, 5, 10, 11, 12, 500000);
     const ex = (f: string, x: RExpr) => evalCall("extract", [s(f), x]);
     expect([ex("YEAR", t), ex("month", t), ex("DAY", t), ex("HOUR", t), ex("MINUTE", t)]).toEqual([2024, 3, 5, 10, 11]);
-    expect(ex("SECOND", t)).toBe(12_500_000);
+    expect(ex("SECOND", t)).toBe(12_500_000n);
     expect(call("extract", [s("SECOND"), t]).type).toEqual({ kind: "decimal", precision: 8, scale: 6 });
     // on date'2024-03-05': DOW → 3, DOW_ISO → 2, DOY → 65, WEEK → 10, QUARTER → 1, HOUR → 0, SECOND → 0.000000; date_part('year', …) → 2024
     const d = date(2024, 3, 5);
-    expect([ex("DOW", d), ex("DOW_ISO", d), ex("DOY", d), ex("WEEK", d), ex("QUARTER", d), ex("HOUR", d), ex("SECOND", d)]).toEqual([3, 2, 65, 10, 1, 0, 0]);
+    expect([ex("DOW", d), ex("DOW_ISO", d), ex("DOY", d), ex("WEEK", d), ex("QUARTER", d), ex("HOUR", d), ex("SECOND", d)]).toEqual([3, 2, 65, 10, 1, 0, 0n]);
     expect(evalCall("date_part", [s("year"), d])).toBe(2024);
     // extract(FOO FROM …) → [INVALID_EXTRACT_FIELD]
     expect(() => call("extract", [s("FOO"), d])).toThrow(expect.objectContaining({ code: "INVALID_EXTRACT_FIELD" }));

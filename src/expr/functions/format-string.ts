@@ -7,6 +7,7 @@ import type { DataType } from "../../types/data-type.js";
 import { getTimeZone } from "../datetime/time-zone.js";
 import type { EvalContext } from "../function-types.js";
 import { valueToText } from "./value-text.js";
+import { decimalToDouble } from "../../types/decimal-value.js";
 
 const SPEC = /%(?:(\d+)\$)?([-#+ 0,(]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g;
 
@@ -57,7 +58,7 @@ export function formatString(fmt: string, args: readonly unknown[], types: reado
           break;
         }
         let x = v as number;
-        if (t?.kind === "decimal") x = x / 10 ** t.scale;
+        if (t?.kind === "decimal") x = decimalToDouble(v as bigint, t.scale);
         if (typeof x !== "number" || (t && (t.kind === "int" || t.kind === "bigint"))) throw badConversion(conv, t);
         const p = prec === undefined ? 6 : Number(prec);
         if (!Number.isFinite(x)) body = Number.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";

@@ -69,7 +69,7 @@ describe("try_add / try_subtract / try_multiply (PySpark 4.0.1)", () => {
     expect(evalCall("try_subtract", [date(2024, 1, 1), i(3)])).toBe(dayOf(2023, 12, 29));
     // try_add(cast(99.9 as decimal(3,1)), cast(1 as decimal(3,1))) → 100.9 (DECIMAL(4,1))
     const d31 = (v: number): RExpr => lit(v, DecimalType(3, 1));
-    expect(evalCall("try_add", [d31(999), d31(10)])).toBe(1009);
+    expect(evalCall("try_add", [d31(999), d31(10)])).toBe(1009n);
     // ANSI add still fails
     expect(() => evalCall("add", [i(2147483647), i(1)])).toThrow(expect.objectContaining({ code: "ARITHMETIC_OVERFLOW" }));
     expect(() => evalCall("multiply", [lit(3000000000, L), lit(4000000000, L)])).toThrow(expect.objectContaining({ code: "ARITHMETIC_OVERFLOW" }));
@@ -98,8 +98,8 @@ describe("round with a negative scale (PySpark 4.0.1)", () => {
     // round(1234.5678, -2) → 1200 as DECIMAL(5,0); round(-1250.5, -1) → -1250; round(1250, -2) → 1300 (INT); bround(1250, -2) → 1200
     const r = call("round", [lit(12345678, DecimalType(8, 4)), i(-2)]);
     expect(r.type).toEqual(DecimalType(5, 0));
-    expect(evalCall("round", [lit(12345678, DecimalType(8, 4)), i(-2)])).toBe(1200);
-    expect(evalCall("round", [lit(-12505, DecimalType(5, 1)), i(-1)])).toBe(-1250);
+    expect(evalCall("round", [lit(12345678, DecimalType(8, 4)), i(-2)])).toBe(1200n);
+    expect(evalCall("round", [lit(-12505, DecimalType(5, 1)), i(-1)])).toBe(-1250n);
     expect(evalCall("round", [i(1250), i(-2)])).toBe(1300);
     expect(evalCall("bround", [i(1250), i(-2)])).toBe(1200);
   });

@@ -9,6 +9,7 @@ import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunct
 import { overflow } from "./arithmetic.js";
 import { checkArity, define, literalOf, mapRows, typeMismatch } from "./kernel.js";
 import { xorShiftRandom } from "./rand.js";
+import { floorUnscaled, roundUnscaled } from "../../types/decimal-value.js";
 
 const numeric = (t: DataType) => ["int", "bigint", "float", "double", "decimal", "null", "string"].includes(t.kind);
 
@@ -85,17 +86,13 @@ function compileRound(args: readonly CompiledExpr[], argExprs: readonly import("
   const inT = argExprs[0]!.type;
   return mapRows(args, rt, ([x, dd]) => {
     const d = dd === undefined ? 0 : (dd as number);
-    const v = x as number;
     if (rt.kind === "decimal" && inT.kind === "decimal") {
-      // A negative scale rounds left of the point: round(1234.5678, -2) = 1200 (result scale 0).
-      if (d < 0) {
-        const r = roundDouble(v / 10 ** inT.scale, d, halfEven);
-        return r === 0 ? 0 : r;
-      }
-      const drop = inT.scale - rt.scale;
-      const r = roundDouble(v / 10 ** drop, 0, halfEven);
-      return r === 0 ? 0 : r;
+      // exact on the unscaled value; a negative scale rounds left of the point: round(1234.5678, -2) = 1200 (result scale 0)
+      const u = x as bigint;
+      if (d < 0) return roundUnscaled(u, inT.scale - d, halfEven) * 10n ** BigInt(-d);
+      return roundUnscaled(u, inT.scale - rt.scale, halfEven);
     }
+    const v = x as number;
     if (rt.kind === "double" || rt.kind === "float") return roundDouble(v, d, halfEven);
     if (d >= 0) return v;
     const r = roundDouble(v, d, halfEven);
@@ -120,8 +117,8 @@ function compileFloorCeil(args: readonly CompiledExpr[], argExprs: readonly impo
   const f = name === "floor" ? Math.floor : Math.ceil;
   const inT = argExprs[0]!.type;
   return mapRows(args, rt, ([x]) => {
+    if (inT.kind === "decimal") return floorUnscaled(x as bigint, inT.scale, name !== "floor");
     let v = x as number;
-    if (inT.kind === "decimal") return f(v / 10 ** inT.scale) || 0;
     v = f(v);
     if (Number.isNaN(v)) return 0;
     if (v >= 9223372036854775807) return 9223372036854775807;
@@ -140,6 +137,7 @@ function resolveSame(args: readonly ArgInfo[], _ctx: EvalContext, name: string):
 
 function compileAbs(args: readonly CompiledExpr[], _e: unknown, rt: DataType, ctx: EvalContext): CompiledExpr {
   return mapRows(args, rt, ([x]) => {
+    if (rt.kind === "decimal") return (x as bigint) < 0n ? -(x as bigint) : x;
     if (typeof x === "bigint") {
       // a BIGINT past 2^53 (mapRows hands smaller ones in as numbers): exact; abs(MIN) overflows as in Java
       if (x !== -(2n ** 63n)) return x < 0n ? -x : x;

@@ -9,10 +9,10 @@ import { checkArity, define, mapRows, typeMismatch } from "./kernel.js";
 const NUMERIC = ["int", "bigint", "double", "float", "decimal", "null"];
 
 /** The exact decimal digits of a decimal (unscaled at `scale`) or a double rounded HALF_EVEN to `d` places. */
-function roundedText(x: number, t: DataType, d: number): string {
+function roundedText(x: number | bigint, t: DataType, d: number): string {
   if (t.kind === "decimal") {
     const neg = x < 0;
-    let digits = BigInt(Math.round(Math.abs(x)));
+    let digits = typeof x === "bigint" ? (x < 0n ? -x : x) : BigInt(Math.round(Math.abs(x)));
     let scale = t.scale;
     if (scale > d) {
       const div = 10n ** BigInt(scale - d);
@@ -27,6 +27,7 @@ function roundedText(x: number, t: DataType, d: number): string {
     const padded = scale < d ? (scale === 0 ? `${whole}.` : whole) + "0".repeat(d - scale) : whole;
     return neg && /[1-9]/.test(padded) ? "-" + padded : padded;
   }
+  x = x as number;
   const m = x * 10 ** d;
   if (Number.isFinite(m) && Math.abs(m) < 2 ** 52 && Number.isInteger(m * 2) && !Number.isInteger(m)) {
     const f = Math.floor(m);
@@ -83,11 +84,11 @@ export const numberFormatFunctions: ScalarFunction[] = [
       if (typeof f === "string") {
         // a DecimalFormat pattern: use its fraction digits and whether it groups
         const frac = f.includes(".") ? f.length - f.indexOf(".") - 1 : 0;
-        const text = roundedText(x as number, t, frac);
+        const text = roundedText(x as number | bigint, t, frac);
         return f.includes(",") ? group(text) : text;
       }
       const d = f as number;
-      return d < 0 ? null : group(roundedText(x as number, t, d));
+      return d < 0 ? null : group(roundedText(x as number | bigint, t, d));
     });
   }),
   ...define("conv", (args, _c, name) => {

@@ -1,7 +1,7 @@
 /**
  * Type rules shared by operators: numeric widening (int < bigint < decimal < float < double,
  * decimal with float/double → double), Spark's decimal result precision/scale for + - * / %
- * (with allowPrecisionLoss, Spark's default), and the common type of comparison operands.
+ * (allowPrecisionLoss on or off), and the common type of comparison operands.
  */
 import { type DataType, DecimalType as Decimal, type DecimalType, DoubleType, FloatType, LongType, IntegerType, MAX_DECIMAL_PRECISION, sameType } from "../../types/data-type.js";
 import type { ArgInfo } from "../function-types.js";
@@ -50,23 +50,41 @@ export function adjustDecimal(precision: number, scale: number): DecimalType {
 
 export const boundedDecimal = (p: number, s: number): DecimalType => Decimal(Math.min(p, MAX_DECIMAL_PRECISION), Math.min(s, MAX_DECIMAL_PRECISION));
 
-export function decimalResult(op: string, a: DecimalType, b: DecimalType): DecimalType {
+/**
+ * Spark's result type of a decimal `+ - * / %` (DecimalPrecision / Arithmetic.resultDecimalType).
+ * With spark.sql.decimalOperations.allowPrecisionLoss (default true) a precision past 38 gives up
+ * fraction digits (adjustDecimal); without it the type is only capped (DecimalType.bounded), so a
+ * result needing the lost digits overflows to null / NUMERIC_VALUE_OUT_OF_RANGE instead of rounding.
+ */
+export function decimalResult(op: string, a: DecimalType, b: DecimalType, allowPrecisionLoss = true): DecimalType {
   const [p1, s1, p2, s2] = [a.precision, a.scale, b.precision, b.scale];
+  const fit = allowPrecisionLoss ? adjustDecimal : boundedDecimal;
   switch (op) {
     case "add":
     case "subtract": {
       const s = Math.max(s1, s2);
-      return adjustDecimal(Math.max(p1 - s1, p2 - s2) + s + 1, s);
+      return fit(Math.max(p1 - s1, p2 - s2) + s + 1, s);
     }
     case "multiply":
-      return adjustDecimal(p1 + p2 + 1, s1 + s2);
+      return fit(p1 + p2 + 1, s1 + s2);
     case "divide": {
-      const s = Math.max(6, s1 + p2 + 1);
-      return adjustDecimal(p1 - s1 + s2 + s, s);
+      if (allowPrecisionLoss) {
+        const s = Math.max(6, s1 + p2 + 1);
+        return adjustDecimal(p1 - s1 + s2 + s, s);
+      }
+      // Spark without precision loss: keep integer and fraction digits in proportion within 38
+      let intDigits = Math.min(MAX_DECIMAL_PRECISION, p1 - s1 + s2);
+      let fracDigits = Math.min(MAX_DECIMAL_PRECISION, Math.max(6, s1 + p2 + 1));
+      const diff = intDigits + fracDigits - MAX_DECIMAL_PRECISION;
+      if (diff > 0) {
+        fracDigits -= Math.floor(diff / 2) + 1;
+        intDigits = MAX_DECIMAL_PRECISION - fracDigits;
+      }
+      return boundedDecimal(intDigits + fracDigits, fracDigits);
     }
     default: {
       const s = Math.max(s1, s2);
-      return adjustDecimal(Math.min(p1 - s1, p2 - s2) + s, s);
+      return fit(Math.min(p1 - s1, p2 - s2) + s, s);
     }
   }
 }

@@ -31,13 +31,13 @@ describe("arithmetic (PySpark 4.0.1, ANSI on)", () => {
     // cast(1 as decimal(10,2)) / cast(3 as decimal(5,1)) → 0.33333333 :: decimal(17,8)
     const q = call("divide", [d102, d51]);
     expect(q.type).toEqual(DecimalType(17, 8));
-    expect(evalRows(q)).toEqual([33333333]);
+    expect(evalRows(q)).toEqual([33333333n]);
     // + → decimal(11,2) 4.00 ; * → decimal(16,3) 3.000 ; 10 % 3 → decimal(6,2) 1.00
     expect(call("add", [d102, d51]).type).toEqual(DecimalType(11, 2));
-    expect(evalRows(call("add", [d102, d51]))).toEqual([400]);
+    expect(evalRows(call("add", [d102, d51]))).toEqual([400n]);
     expect(call("multiply", [d102, d51]).type).toEqual(DecimalType(16, 3));
-    expect(evalRows(call("multiply", [d102, d51]))).toEqual([3000]);
-    expect(evalRows(call("mod", [lit(1000, DecimalType(10, 2)), d51]))).toEqual([100]);
+    expect(evalRows(call("multiply", [d102, d51]))).toEqual([3000n]);
+    expect(evalRows(call("mod", [lit(1000, DecimalType(10, 2)), d51]))).toEqual([100n]);
     // 1 + 1.5 → decimal(3,1)
     expect(call("add", [i(1), lit(15, DecimalType(2, 1))]).type).toEqual(DecimalType(3, 1));
     // 1L * 2.5D → double

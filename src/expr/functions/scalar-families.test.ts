@@ -33,7 +33,7 @@ describe("CASE and conditional functions are lazy", () => {
     // select greatest(1, null, 3), least(1.5, 2), coalesce(null, 2), nvl(null, 'x'), nullif(1, 1), if(true, 1, 2), nanvl(NaN, 1.0D), ifnull(null, 3)
     expect(evalCall("greatest", [i(1), lit(null, N), i(3)])).toBe(3);
     expect(call("least", [lit(15, DecimalType(2, 1)), i(2)]).type).toEqual(DecimalType(11, 1));
-    expect(evalCall("least", [lit(15, DecimalType(2, 1)), i(2)])).toBe(15);
+    expect(evalCall("least", [lit(15, DecimalType(2, 1)), i(2)])).toBe(15n);
     expect(evalCall("coalesce", [lit(null, N), i(2)])).toBe(2);
     expect(evalCall("nvl", [lit(null, N), s("x")])).toBe("x");
     expect(evalCall("nullif", [i(1), i(1)])).toBe(null);
@@ -115,10 +115,10 @@ describe("math functions (PySpark 4.0.1)", () => {
     // round(2.5) → 3 :: decimal(2,0); round(-2.5) → -3; bround(2.5) → 2; bround(3.5) → 4
     const d21 = (v: number) => lit(v, DecimalType(2, 1));
     expect(call("round", [d21(25), i(0)]).type).toEqual(DecimalType(2, 0));
-    expect(evalCall("round", [d21(25), i(0)])).toBe(3);
-    expect(evalCall("round", [d21(-25), i(0)])).toBe(-3);
-    expect(evalCall("bround", [d21(25), i(0)])).toBe(2);
-    expect(evalCall("bround", [d21(35), i(0)])).toBe(4);
+    expect(evalCall("round", [d21(25), i(0)])).toBe(3n);
+    expect(evalCall("round", [d21(-25), i(0)])).toBe(-3n);
+    expect(evalCall("bround", [d21(25), i(0)])).toBe(2n);
+    expect(evalCall("bround", [d21(35), i(0)])).toBe(4n);
     // round(2.345D, 2) → 2.35; round(1.005D, 2) → 1.01; round(125, -1) → 130 :: int
     expect(evalCall("round", [lit(2.345, D), i(2)])).toBe(2.35);
     expect(evalCall("round", [lit(1.005, D), i(2)])).toBe(1.01);
@@ -132,7 +132,7 @@ describe("math functions (PySpark 4.0.1)", () => {
     expect(call("floor", [lit(-1.5, D)]).type).toEqual({ kind: "bigint" });
     expect(evalCall("ceil", [lit(1.2, D)])).toBe(2n);
     expect(call("floor", [lit(15, DecimalType(3, 1))]).type).toEqual(DecimalType(3, 0));
-    expect(evalCall("floor", [lit(15, DecimalType(3, 1))])).toBe(1);
+    expect(evalCall("floor", [lit(15, DecimalType(3, 1))])).toBe(1n);
   });
   it("sqrt, logs, power, exp, signum, abs", () => {
     expect(evalCall("sqrt", [i(-1)])).toBeNaN();

@@ -8,6 +8,9 @@
 import type { DataType } from "../../types/data-type.js";
 import { formatDateDays, formatTimestampUs } from "../datetime/timestamp-text.js";
 import type { TimeZone } from "../datetime/time-zone.js";
+import { formatDecimal } from "../../types/decimal-value.js";
+
+export { formatDecimal };
 
 /** Java-style rendering of shortest round-trip digits `digits` with decimal exponent `exp` (value = 0.d1d2… × 10^exp). */
 function javaStyle(negative: boolean, digits: string, pointPos: number): string {
@@ -49,15 +52,6 @@ export function formatFloat(x: number): string {
   return formatDouble(x);
 }
 
-/** A decimal's unscaled value rendered with `scale` fraction digits. */
-export function formatDecimal(unscaled: number, scale: number): string {
-  const neg = unscaled < 0;
-  let digits = Math.abs(unscaled) < 1e21 ? String(Math.abs(unscaled)) : BigInt(Math.abs(unscaled)).toString();
-  if (scale <= 0) return (neg ? "-" : "") + digits + (scale < 0 ? "0".repeat(-scale) : "");
-  if (digits.length <= scale) digits = "0".repeat(scale - digits.length + 1) + digits;
-  return (neg ? "-" : "") + digits.slice(0, digits.length - scale) + "." + digits.slice(digits.length - scale);
-}
-
 /** A BIGINT engine value as integer text (exact). */
 export const formatLong = (x: bigint): string => x.toString();
 
@@ -80,7 +74,7 @@ export function valueToText(t: DataType, v: unknown, zone: TimeZone): string {
     case "double":
       return formatDouble(v as number);
     case "decimal":
-      return formatDecimal(v as number, t.scale);
+      return formatDecimal(v as bigint, t.scale);
     case "date":
       return formatDateDays(v as number);
     case "timestamp":
