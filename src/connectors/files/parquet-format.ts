@@ -5,8 +5,7 @@
  * of ≤ batchSize rows. Writing builds Arrow buffers by hand (columnar/arrow.ts) and encodes with
  * the requested codec; timestamps are INT64 TIMESTAMP(MICROS, UTC), which Spark reads natively.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { fileSystemFor } from "../../fs/file-systems.js";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import { arrowDataToVector, arrowSchemaToSpark, batchesToArrow } from "../../columnar/arrow.js";
@@ -21,26 +20,24 @@ const corrupt = (file: string, e: unknown): SluiceError =>
 
 /** The Spark schema in a Parquet file's footer. */
 export function readParquetSchema(file: string): StructType {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, "r");
-    const size = fstatSync(fd).size;
+    // the footer by two ranged reads: its length and magic, then the footer itself
+    const fs = fileSystemFor(file);
+    const size = fs.getFileStatus(file)?.length;
+    if (size === undefined) throw new Error("no such file");
     if (size < 12) throw new Error("file is too small to be Parquet");
-    const tail = Buffer.alloc(8);
-    readSync(fd, tail, 0, 8, size - 8);
+    const tail = fs.open(file, { offset: size - 8, length: 8 });
     if (tail.toString("latin1", 4, 8) !== "PAR1") throw new Error("missing the PAR1 magic bytes at the end");
     const len = tail.readUInt32LE(0);
     if (len + 12 > size) throw new Error("footer length is larger than the file");
     const buf = Buffer.alloc(len + 12);
     buf.write("PAR1", 0, "latin1");
-    readSync(fd, buf, 4, len + 8, size - 8 - len);
+    fs.open(file, { offset: size - 8 - len, length: len + 8 }).copy(buf, 4);
     const schema = pw.readSchema(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
     return arrowSchemaToSpark(arrow.tableFromIPC(schema.intoIPCStream()).schema);
   } catch (e) {
     if (e instanceof SluiceError) throw e;
     throw corrupt(file, e);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -98,7 +95,7 @@ function conform(v: Vector, want: DataType, file: string, name: string): Vector 
 export async function* readParquetFile(path: string, schema: StructType, batchSize: number): AsyncGenerator<ColumnBatch> {
   let table: arrow.Table;
   try {
-    const bytes = await readFile(path);
+    const bytes = fileSystemFor(path).open(path);
     const fileSchema = readParquetSchema(path);
     const wanted = schema.fields.map((f) => f.name).filter((n) => fileSchema.indexOf(n) >= 0).map((n) => fileSchema.fields[fileSchema.indexOf(n)]!.name);
     const wasm = pw.readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { batchSize, columns: wanted });

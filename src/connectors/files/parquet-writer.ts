@@ -9,7 +9,8 @@
  *      one go with just the schema. `abort()` ends the encoder and may leave a partial file,
  *      which the caller removes or never lists.
  */
-import { createWriteStream, statSync, writeFileSync } from "node:fs";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { openWriteStream } from "../../fs/write-stream.js";
 import { Writable } from "node:stream";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
@@ -30,6 +31,8 @@ export class ParquetFileWriter {
   #finished: Promise<void> | undefined;
   #wantMore: (() => void) | undefined;
   #failure: { error: unknown } | undefined;
+  /** Bytes the encoder has produced (the file's size once closed). */
+  #bytes = 0;
 
   constructor(
     readonly path: string,
@@ -55,13 +58,14 @@ export class ParquetFileWriter {
   async close(): Promise<number> {
     this.#throwIfFailed();
     if (this.#rows === 0) {
-      writeFileSync(this.path, encodeParquet(this.schema, [], this.codec));
-      return statSync(this.path).size;
+      const bytes = encodeParquet(this.schema, [], this.codec);
+      fileSystemFor(this.path).create(this.path, bytes, { overwrite: true });
+      return bytes.length;
     }
     if (this.#pending.length > 0) await this.#flush();
     this.#ctrl!.close();
     await this.#finished;
-    return statSync(this.path).size;
+    return this.#bytes;
   }
 
   /** Stop encoding after a failure elsewhere; a partial file is the caller's to remove. */
@@ -76,7 +80,7 @@ export class ParquetFileWriter {
   #open(): ReadableStreamDefaultController<pw.RecordBatch> {
     let ctrl!: ReadableStreamDefaultController<pw.RecordBatch>;
     const input = new ReadableStream<pw.RecordBatch>({ start: (c) => void (ctrl = c), pull: () => this.#wake() }, { highWaterMark: 1 });
-    this.#finished = pw.transformParquetStream(input, parquetWriterProperties(this.codec)).then((bytes) => bytes.pipeTo(Writable.toWeb(createWriteStream(this.path))));
+    this.#finished = pw.transformParquetStream(input, parquetWriterProperties(this.codec)).then((bytes) => bytes.pipeThrough(this.#counter()).pipeTo(Writable.toWeb(openWriteStream(this.path))));
     this.#finished.catch((error: unknown) => {
       this.#failure ??= { error };
       this.#wake();
@@ -94,6 +98,10 @@ export class ParquetFileWriter {
       while ((ctrl.desiredSize ?? 1) <= 0 && !this.#failure) await new Promise<void>((resolve) => (this.#wantMore = resolve));
       this.#throwIfFailed();
     }
+  }
+
+  #counter(): TransformStream<Uint8Array, Uint8Array> {
+    return new TransformStream({ transform: (chunk, c) => void ((this.#bytes += chunk.byteLength), c.enqueue(chunk)) });
   }
 
   #wake(): void {
