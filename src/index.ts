@@ -47,3 +47,4 @@ export type {
 } from "./dataframe/streaming-query-types.js";
 export type { StreamingQueryManager } from "./streaming/streaming-query-manager.js";
 export type { OutputMode } from "./connectors/api/sink.js";
+export type { LogLevel, Logger } from "./common/logger.js";

@@ -3,6 +3,8 @@
  * `message` is for humans and may change. `context` names where the problem is
  * (column, file, line, offset, query, batch, operator).
  */
+import { redactText } from "./redaction.js";
+
 export type ErrorKind =
   | "analysis" // the query refers to something that does not exist or does not type-check
   | "parse" // SQL, DDL, interval or option text could not be parsed
@@ -22,7 +24,7 @@ export class SluiceError extends Error {
   readonly context: ErrorContext;
 
   constructor(kind: ErrorKind, code: string, message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    super(redactText(message), options);
     this.kind = kind;
     this.code = code;
     this.context = context;

@@ -3,6 +3,7 @@
  * Immutable builder; `start()` hands the collected spec to the engine and resolves to the running
  * query once its id is known (checkpoint metadata read or created).
  */
+import { noteOptions } from "../common/redaction.js";
 import { configError } from "../common/errors.js";
 import type { DataFrame } from "./dataframe.js";
 import type { StreamWriteSpec, StreamingQueryHandle, TriggerSpec } from "./executor.js";
@@ -24,6 +25,7 @@ export class DataStreamWriter {
   }
 
   private with(patch: Partial<StreamWriteSpec>): DataStreamWriter {
+    if (patch.options) noteOptions(patch.options);
     return new DataStreamWriter(this.#df, this.#start, { ...this.#s, ...patch });
   }
 

@@ -3,6 +3,7 @@
  * pure; load() creates the DataFrame, which resolves the source (listing files, reading footers
  * or inferring a schema) during analysis.
  */
+import { noteOptions } from "../common/redaction.js";
 import { node } from "../plan/logical-plan.js";
 import type { StructTypeLike } from "../types/data-type.js";
 import { type StructType, toStructType } from "../types/struct-type.js";
@@ -26,6 +27,7 @@ export class DataFrameReader {
   }
 
   private with(patch: Partial<ReaderState>): DataFrameReader {
+    if (patch.options) noteOptions(patch.options);
     return new DataFrameReader(this.#ctx, this.#streaming, { ...this.#s, ...patch });
   }
 

@@ -2,6 +2,7 @@
  * `df.write`: format, mode, options, partitionBy, then save(path) or a format shorthand.
  * Immutable like every builder: each call returns a new writer.
  */
+import { noteOptions } from "../common/redaction.js";
 import { configError } from "../common/errors.js";
 import type { DataFrame } from "./dataframe.js";
 import type { WriteSpec } from "./executor.js";
@@ -32,6 +33,7 @@ export class DataFrameWriter {
   }
 
   private with(patch: Partial<WriterState>): DataFrameWriter {
+    if (patch.options) noteOptions(patch.options);
     return new DataFrameWriter(this.#df, { ...this.#s, ...patch });
   }
 

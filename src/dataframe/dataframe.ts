@@ -3,6 +3,7 @@
  * Every transformation is a short call building one plan node (DESIGN.md §6 "Builders");
  * analysis errors surface at the call that caused them, as in PySpark.
  */
+import { redactText } from "../common/redaction.js";
 import { type ColumnBatch, batchToRows } from "../columnar/column-batch.js";
 import { analysisError, configError, unsupported } from "../common/errors.js";
 import { Column, type ColumnLike, toColumnExpr, toSortOrder } from "../expr/column.js";
@@ -416,7 +417,7 @@ export class DataFrame {
   }
   explainString(mode: ExplainMode | boolean = "simple"): string {
     const m: ExplainMode = mode === true ? "extended" : mode === false ? "simple" : mode;
-    return this.ctx.executor.explain(this.plan, m);
+    return redactText(this.ctx.executor.explain(this.plan, m));
   }
 
   // ---- actions ----

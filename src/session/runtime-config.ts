@@ -2,6 +2,7 @@
  * Session configuration. Keys are Spark's (`spark.sql.session.timeZone`); `sluice.` is accepted as
  * a synonym for `spark.` so both spellings reach the same entry. Values are kept as strings.
  */
+import { noteOption } from "../common/redaction.js";
 import { availableParallelism } from "node:os";
 import { configError } from "../common/errors.js";
 import { setSessionHadoopConf } from "../fs/file-systems.js";
@@ -92,7 +93,7 @@ export class RuntimeConfig {
 
   set(key: string, value: string | number | boolean): void {
     const k = canonical(key);
-    const v = String(value);
+    const v = noteOption(k, String(value));
     const problem = CONFIG_ENTRIES[k]?.validate?.(v);
     if (problem) throw configError("INVALID_CONF_VALUE", `Invalid value '${v}' for ${key}: ${problem}`, { key, value: v });
     this.#values.set(k, v);

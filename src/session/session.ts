@@ -5,6 +5,7 @@
  *   const spark = Session.builder().appName("orders").config("spark.sql.session.timeZone", "UTC").getOrCreate();
  */
 import { batchFromRows } from "../columnar/column-batch.js";
+import { type Logger, log, setLogLevel, setLogger } from "../common/logger.js";
 import { batchesToArrow } from "../columnar/arrow.js";
 import { analysisError, configError, unsupported } from "../common/errors.js";
 import { DataFrame, type DataFrameContext } from "../dataframe/dataframe.js";
@@ -44,6 +45,11 @@ export class SessionBuilder {
   /** Accepted for PySpark compatibility; the embedded engine always runs in-process. */
   master(url: string): this {
     this.#options["spark.master"] = url;
+    return this;
+  }
+  /** Send Sluice's log lines to `logger` (console, pino, winston: anything with info/warn/error(message)); process-wide, docs/operations.md. */
+  logger(logger: Logger): this {
+    setLogger(logger);
     return this;
   }
   config(key: string, value: string | number | boolean): this {
@@ -238,7 +244,7 @@ export class Session {
         return ui;
       })
       .catch((e: unknown) => {
-        process.stderr.write(`sluice: warning: web UI not started: ${(e as Error).message}\n`);
+        log.warn(`web UI not started: ${(e as Error).message}`);
         return null;
       });
   }
@@ -253,6 +259,11 @@ export class Session {
       return writer;
     });
     (await this.#eventLog).track(q);
+  }
+
+  /** PySpark's `spark.sparkContext`: `setLogLevel("INFO")` (ALL, DEBUG, INFO, WARN, ERROR, FATAL, OFF; process-wide) and `uiWebUrl`. */
+  get sparkContext(): { setLogLevel(level: string): void; readonly uiWebUrl: string | null } {
+    return { setLogLevel, uiWebUrl: this.#uiUrl };
   }
 
   /** The web UI's address (PySpark's `sparkContext.uiWebUrl`), null when disabled or not bound yet. */

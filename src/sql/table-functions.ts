@@ -3,6 +3,7 @@
  * `read_kafka(bootstrapServers => ..., subscribe => ...)` (Databricks' streaming SQL forms, with
  * `STREAM` in front for a streaming read), and inline `VALUES` tables.
  */
+import { noteOption } from "../common/redaction.js";
 import { SluiceError } from "../common/errors.js";
 import type { Expr } from "../expr/expr.js";
 import { type LogicalPlan, node } from "../plan/logical-plan.js";
@@ -67,7 +68,7 @@ function namedOptions(t: Token, fa: FunctionArgs): Map<string, string> {
     if ([...out.keys()].some((x) => x.toLowerCase() === k.toLowerCase())) {
       throw tvfError("DUPLICATE_ROUTINE_PARAMETER_ASSIGNMENT", t, `The argument ${k} is given more than once.`);
     }
-    out.set(k, optionValue(v, k, t));
+    out.set(k, noteOption(k, optionValue(v, k, t)));
   }
   return out;
 }

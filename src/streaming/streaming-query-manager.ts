@@ -2,6 +2,7 @@
  * `spark.streams`: the active queries of a session, listeners, and waiting for any query to end.
  * A name may be used by one active query at a time; so may a checkpoint location (id).
  */
+import { log } from "../common/logger.js";
 import { resolve } from "node:path";
 import { SluiceError } from "../common/errors.js";
 import { ListenerBus, type StreamingQueryListener } from "./progress/listener-bus.js";
@@ -37,7 +38,7 @@ export class StreamingQueryManager {
     const old = this.active.find((q) => resolve(q.checkpointLocation) === resolve(checkpointDir));
     if (!old) return;
     if (!stopActiveRun) throw concurrentRun(old.id);
-    process.stderr.write(`sluice: warning: stopping the active run ${old.runId} of query ${old.id} before starting a new run of its checkpoint (spark.sql.streaming.stopActiveRunOnRestart)\n`);
+    log.warn(`stopping the active run ${old.runId} of query ${old.id} before starting a new run of its checkpoint (spark.sql.streaming.stopActiveRunOnRestart)`);
     await old.stop();
   }
 

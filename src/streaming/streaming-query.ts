@@ -2,6 +2,7 @@
  * StreamingQuery: the handle returned by `writeStream.start()` (Spark's names).
  * `id` is stable across restarts of the same checkpoint; `runId` is new for every start.
  */
+import { redactText } from "../common/redaction.js";
 import { SluiceError, inputError } from "../common/errors.js";
 import { parseIntervalMs } from "../common/duration.js";
 import type { StreamingQueryHandle } from "../dataframe/executor.js";
@@ -81,10 +82,10 @@ export class StreamingQuery implements StreamingQueryHandle {
   }
 
   explain(): void {
-    process.stdout.write(this.explainText() + "\n");
+    process.stdout.write(this.explainString() + "\n");
   }
   explainString(): string {
-    return this.explainText();
+    return redactText(this.explainText());
   }
 }
 

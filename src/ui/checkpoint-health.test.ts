@@ -51,6 +51,6 @@ describe("checkpointHealth", () => {
   });
 
   it("reports a folder that is not there", () => {
-    expect(checkpointHealth(join(root, "gone"), false).problems).toEqual([`No checkpoint at ${join(root, "gone")}`]);
+    expect(checkpointHealth(join(root, "gone"), false).problems).toEqual([`No checkpoint at ${join(root, "gone")}: the folder does not exist`]);
   });
 });

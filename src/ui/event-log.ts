@@ -6,6 +6,8 @@
  * chart a stopped query. Each run starts a new file and only the newest `retainedRuns` files are
  * kept; a run's file grows by one line per batch (about 1.5 KiB).
  */
+import { log } from "../common/logger.js";
+import { redactText } from "../common/redaction.js";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { QueryAlertEvent, QueryProgressEvent, QueryTerminatedEvent, StreamingQueryListener, StreamingQueryProgressData } from "../dataframe/streaming-query-types.js";
@@ -64,14 +66,14 @@ export class EventLogWriter implements StreamingQueryListener {
     const file = this.#files.get(runId);
     if (!file) return;
     try {
-      appendFileSync(file, JSON.stringify(ev) + "\n");
+      appendFileSync(file, redactText(JSON.stringify(ev)) + "\n");
     } catch (e) {
       this.#fail(runId, e);
     }
   }
   #fail(runId: string, e: unknown): void {
     this.#files.delete(runId);
-    process.stderr.write(`sluice: warning: progress event log of run ${runId} stopped: ${(e as Error).message}\n`);
+    log.warn(`progress event log of run ${runId} stopped: ${(e as Error).message}`);
   }
 }
 

@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { redactText } from "../common/redaction.js";
 import { SluiceError } from "../common/errors.js";
 import type { UiQueryStore } from "./query-store.js";
 
@@ -124,7 +125,8 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
   res.end(body);
 }
-const json = (res: ServerResponse, status: number, value: unknown): void => send(res, status, "application/json; charset=utf-8", JSON.stringify(value));
+// Every API answer passes the redaction of secret option values (common/redaction.ts) as a last guard.
+const json = (res: ServerResponse, status: number, value: unknown): void => send(res, status, "application/json; charset=utf-8", redactText(JSON.stringify(value)));
 const notFound = (res: ServerResponse, path: string): void => send(res, 404, "text/plain; charset=utf-8", `Not found: ${path}\n`);
 function redirect(res: ServerResponse, to: string): void {
   res.writeHead(302, { location: to });

@@ -11,6 +11,7 @@
  *   3. On restart, the seen set is rebuilt from the source log.
  *   4. commit(end) applies cleanSource (archive or delete) to files of committed entries.
  */
+import { log } from "../../common/logger.js";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { configError, inputError } from "../../common/errors.js";
@@ -255,7 +256,7 @@ export class FileStreamSource implements StreamSource {
         renameSync(path, target);
       }
     } catch (e) {
-      process.stderr.write(`sluice: cleanSource could not ${this.opts.cleanSource} ${path}: ${(e as Error).message}\n`);
+      log.warn(`cleanSource could not ${this.opts.cleanSource} ${path}: ${(e as Error).message}`);
     }
   }
 

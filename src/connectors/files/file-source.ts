@@ -11,6 +11,7 @@
  *      streamingSourcePath checks a streaming read at DataFrame creation.
  *   4. A batch scan that met malformed records writes one warning when done (malformedWarning).
  */
+import { log } from "../../common/logger.js";
 import { existsSync } from "node:fs";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
@@ -314,7 +315,7 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
           return p >= 0 ? (file.partitionValues[p] ?? null) : undefined;
         }, tz);
       }
-      if (counts.malformed > 0) process.stderr.write(`sluice: warning: ${malformedWarning(spec, counts)}\n`);
+      if (counts.malformed > 0) log.warn(malformedWarning(spec, counts));
     },
   };
 }

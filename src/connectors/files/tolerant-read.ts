@@ -12,6 +12,7 @@
  *   5. after a skipped file, reading resumes with the next one; each skip is reported on stderr
  *      (Spark logs a warning).
  */
+import { log } from "../../common/logger.js";
 import { existsSync } from "node:fs";
 import { SluiceError, inputError } from "../../common/errors.js";
 import type { TaskContext } from "../../physical/execution-plan.js";
@@ -55,7 +56,7 @@ function failedFile(e: unknown, files: readonly FileToRead[], from: number): num
 
 function warnSkipped(path: string, e: unknown): void {
   const missing = !existsSync(path);
-  process.stderr.write(`sluice: warning: ${missing ? "skipped the missing file" : "skipped the rest of the corrupt file"} ${path} (${missing ? "ignoreMissingFiles" : "ignoreCorruptFiles"}): ${e instanceof Error ? e.message : String(e)}\n`);
+  log.warn(`${missing ? "skipped the missing file" : "skipped the rest of the corrupt file"} ${path} (${missing ? "ignoreMissingFiles" : "ignoreCorruptFiles"}): ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /** `readFilesInOrder` under the tolerance options (steps 1–5); batches keep their index into `files`. */

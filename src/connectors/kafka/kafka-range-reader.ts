@@ -12,6 +12,7 @@
  *      fails naming topic, partition and offsets (Spark's KafkaDataConsumer); without, the range
  *      is read from what is left and the loss is counted.
  */
+import { log } from "../../common/logger.js";
 import { type ColumnBatch, VectorBuilder, makeBatch } from "../../columnar/column-batch.js";
 import { executionError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
@@ -43,7 +44,7 @@ const CONTINUED_HINT =
   "Some data may have been lost because they are not available in Kafka any more; either the data was aged out by Kafka or the topic may have been deleted before all the data in the topic was processed. If you want your streaming query to fail on such cases, set the source option \"failOnDataLoss\" to \"true\".";
 
 /** failOnDataLoss=false: the loss is logged as a warning, as Spark logs it, and reading goes on. */
-export const warnDataLoss = (message: string): void => void process.stderr.write(`sluice: warning: ${message}. ${CONTINUED_HINT}\n`);
+export const warnDataLoss = (message: string): void => log.warn(`${message}. ${CONTINUED_HINT}`);
 
 /** Report data loss: an error when failOnDataLoss, else a note through onDataLoss. */
 export function reportDataLoss(o: Pick<RangeReadOptions, "failOnDataLoss" | "onDataLoss">, message: string, context: Record<string, string | number>): void {

@@ -4,6 +4,7 @@
  * restart are gone), so starting one prints a warning. Schema `value STRING`, plus
  * `timestamp TIMESTAMP` with includeTimestamp=true. Offsets count received lines.
  */
+import { log } from "../../common/logger.js";
 import { type Socket, connect } from "node:net";
 import { configError, inputError } from "../../common/errors.js";
 import { vectorFromValues, makeBatch } from "../../columnar/column-batch.js";
@@ -36,7 +37,7 @@ export class SocketSource implements StreamSource {
   constructor(opts: { host: string; port: number; includeTimestamp: boolean }, now: () => number) {
     this.schema = socketSchema(opts.includeTimestamp);
     this.description = `TextSocketV2[host: ${opts.host}, port: ${opts.port}]`;
-    process.stderr.write("sluice: the socket source is for testing only and does not provide fault tolerance\n");
+    log.warn("the socket source is for testing only and does not provide fault tolerance");
     this.#socket = connect({ host: opts.host, port: opts.port });
     this.#socket.setEncoding("utf8");
     this.#socket.on("data", (chunk: string) => {

@@ -8,6 +8,7 @@
  *   sluice.streaming.alert.stateRows       rows in state, summed over stateful operators
  *   sluice.streaming.alert.lateRowRatio    rows dropped as late per input row (0..1)
  */
+import { log as engineLog } from "../../common/logger.js";
 import { parseIntervalMs } from "../../common/duration.js";
 import type { AlertMetric, QueryAlertEvent, QueryProgressEvent, StreamingQueryListener } from "../../dataframe/streaming-query-types.js";
 import { batchMetrics } from "./batch-metrics.js";
@@ -47,7 +48,7 @@ export class AlertMonitor implements StreamingQueryListener {
   constructor(
     private readonly bus: ListenerBus,
     private readonly thresholds: () => AlertThresholds,
-    private readonly log: (line: string) => void = (line) => process.stderr.write(line + "\n"),
+    private readonly log: (line: string) => void = (line) => engineLog.warn(line),
   ) {}
 
   onQueryProgress({ progress: p }: QueryProgressEvent): void {

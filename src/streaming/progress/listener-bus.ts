@@ -3,6 +3,7 @@
  * trigger, then terminated. Listeners are called asynchronously from the query loop (a slow or
  * failing listener never stalls or fails a query); errors are reported on stderr.
  */
+import { log } from "../../common/logger.js";
 import type { StreamingQueryListener } from "../../dataframe/streaming-query-types.js";
 
 export type { QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from "../../dataframe/streaming-query-types.js";
@@ -30,7 +31,7 @@ export class ListenerBus {
         try {
           await fn.call(l, event);
         } catch (e) {
-          process.stderr.write(`sluice: streaming listener ${name} failed: ${(e as Error).message}\n`);
+          log.error(`streaming listener ${name} failed: ${(e as Error).message}`);
         }
       }
     });

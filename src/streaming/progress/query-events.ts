@@ -3,6 +3,7 @@
  * idle trigger, the query exception's offsets, and the exception text of the terminated event.
  */
 import { SluiceError } from "../../common/errors.js";
+import { redactText } from "../../common/redaction.js";
 import type { QueryTerminatedEvent, StateOperatorProgress } from "../../dataframe/streaming-query-types.js";
 
 /**
@@ -31,5 +32,5 @@ export function queryErrorWithOffsets(e: SluiceError, startOffset: string, endOf
 export function terminatedException(e: SluiceError | null): Pick<QueryTerminatedEvent, "exception" | "errorClassOnException"> {
   if (!e) return { exception: null, errorClassOnException: null };
   const cause = e.code === "STREAM_FAILED" && e.cause instanceof Error ? e.cause : e;
-  return { exception: cause.message, errorClassOnException: cause instanceof SluiceError ? cause.code : null };
+  return { exception: redactText(cause.message), errorClassOnException: cause instanceof SluiceError ? cause.code : null };
 }

@@ -13,6 +13,7 @@
  *      sources may release data of batch N and old log entries are purged (as Spark does).
  */
 import { join } from "node:path";
+import { redactText } from "../../common/redaction.js";
 import type { Clock } from "../../common/clock.js";
 import { SluiceError, executionError } from "../../common/errors.js";
 import { BatchStream } from "../../connectors/api/batch-stream.js";
@@ -114,8 +115,8 @@ export class StreamExecution {
   start(): Promise<void> {
     const md = readOrCreateStreamMetadata(
       this.opts.checkpointDir,
-      this.opts.scans.map((s) => s.source.description),
-      this.opts.sink.description,
+      this.opts.scans.map((s) => redactText(s.source.description)),
+      redactText(this.opts.sink.description),
     );
     this.id = md.id;
     this.#done = this.run();
@@ -482,7 +483,7 @@ export class StreamExecution {
     this.#lastTriggerStartMs = triggerStartMs;
     const processingMs = durationMs.triggerExecution!;
     const sources: SourceProgress[] = scans.map(({ source }, i) => ({
-      description: source.description,
+      description: redactText(source.description),
       startOffset: batchId === 0 ? null : JSON.parse(source.serializeOffset(start[i])),
       endOffset: JSON.parse(source.serializeOffset(end[i])),
       latestOffset: this.#latest[i] === undefined ? null : JSON.parse(source.serializeOffset(this.#latest[i])),
@@ -506,7 +507,7 @@ export class StreamExecution {
       eventTime,
       stateOperators,
       sources,
-      sink: { description: sink.description, numOutputRows, metrics: {} },
+      sink: { description: redactText(sink.description), numOutputRows, metrics: {} },
       observedMetrics: {},
     });
     this.recentProgress.push(progress);
