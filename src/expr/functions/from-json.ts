@@ -20,6 +20,7 @@
 import { analysisError, executionError } from "../../common/errors.js";
 import { type DataType, simpleString, StringType, type StructField } from "../../types/data-type.js";
 import { parseDataType, parseDDLSchema } from "../../types/ddl.js";
+import { toDecimal } from "../../types/decimal-value.js";
 import { compilePattern, parsePattern } from "../datetime/pattern.js";
 import { getTimeZone } from "../datetime/time-zone.js";
 import { parseDateText, parseTimestampText } from "../datetime/timestamp-text.js";
@@ -162,16 +163,8 @@ function textParsers(o: FromJsonOptions, ctx: EvalContext): JsonTextParsers {
   return {
     timestamp: ts ? (s) => parsePattern(ts, s, zone) : (s) => parseTimestampText(s, zone),
     date: date ? (s) => ((us) => (us === null ? null : Math.floor(us / US_PER_DAY)))(parsePattern(date, s, utc)) : parseDateText,
-    decimal: decimalOf,
+    decimal: toDecimal,
   };
-}
-
-/** DECIMAL(p,s) text → the engine's unscaled value (HALF_UP), or null past the precision. */
-function decimalOf(text: string, precision: number, scale: number): number | null {
-  const x = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(x)) return null;
-  const u = Math.round(x * 10 ** scale);
-  return Math.abs(u) < 10 ** precision ? u : null;
 }
 
 function failFastError(text: string, why: string): Error {
