@@ -43,7 +43,20 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
     validate: bool,
     doc: "Decimal + - * / % past 38 digits round away fraction digits (true, Spark's default) or overflow to null / an error (false).",
   },
-  "spark.sql.shuffle.partitions": { default: () => "1", validate: posInt, doc: "Partitions for stateful operators." },
+  "spark.sql.shuffle.partitions": {
+    // Pinned in the checkpoint at its first batch (a restart keeps it), so the default must not
+    // follow the cores of the machine that starts the query: 32 lets a checkpoint begun on a 2-core
+    // laptop use every core of a 32-core server after a restart, while each batch writes one state
+    // file per partition, not Spark's 200 (docs/parallelism.md).
+    default: () => "32",
+    validate: posInt,
+    doc: "Partitions of every stateful operator's keys and state stores (state/<operator>/<partition>/); pinned in the checkpoint.",
+  },
+  "spark.master": {
+    default: () => "local[*]",
+    validate: (v) => (parseMaster(v) === undefined ? "expected local, local[N] or local[*] (a cluster is reached with remote(\"sc://...\"))" : undefined),
+    doc: "local[N]: N worker threads run a batch's partitions (local: 1, local[*]: every core, the default).",
+  },
   "spark.sql.streaming.multipleWatermarkPolicy": {
     default: () => "min",
     validate: (v) => (["min", "max"].includes(v.toLowerCase()) ? undefined : "Invalid value for 'spark.sql.streaming.multipleWatermarkPolicy'. Valid values are 'min' and 'max'"),
@@ -81,6 +94,13 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   },
   "sluice.files.parallelRead.minBytes": { default: () => String(32 * 1024 * 1024), validate: nonNegInt, doc: "Total bytes of the files a scan lists below which they are read in-process." },
 };
+
+/** The worker threads `spark.master` asks for (local = 1, local[*] = every core), or undefined if it is not a local master. */
+export function parseMaster(master: string): number | undefined {
+  const m = /^local(?:\[(\*|[1-9]\d*)\])?$/.exec(master.trim());
+  if (!m) return undefined;
+  return m[1] === undefined ? 1 : m[1] === "*" ? availableParallelism() : Number(m[1]);
+}
 
 const canonical = (key: string): string => (key.startsWith("sluice.") && !(key in CONFIG_ENTRIES) ? "spark." + key.slice(7) : key);
 

@@ -42,7 +42,7 @@ export class SessionBuilder {
     this.#options["spark.app.name"] = name;
     return this;
   }
-  /** Accepted for PySpark compatibility; the embedded engine always runs in-process. */
+  /** `local[N]` (N worker threads), `local` (1) or `local[*]` (every core, the default): see docs/parallelism.md. */
   master(url: string): this {
     this.#options["spark.master"] = url;
     return this;

@@ -196,8 +196,8 @@ describe("state store providers in a query", () => {
     }
   });
 
-  it("refuses to switch provider on an existing checkpoint", async () => {
-    const { mkdtempSync } = await import("node:fs");
+  it("keeps the checkpoint's provider when a restart's session names another, as Spark does", async () => {
+    const { existsSync, mkdtempSync, readdirSync } = await import("node:fs");
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
     const chk = mkdtempSync(join(tmpdir(), "sluice-prov-"));
@@ -209,11 +209,18 @@ describe("state store providers in a query", () => {
     await q.stop();
     spark.conf.set("spark.sql.streaming.stateStore.providerClass", "leveldb");
     try {
-      input.addData([{ k: "b" }]);
+      input.addData([{ k: "b" }, { k: "a" }]);
       const q2 = await start();
-      await expect(q2.awaitTermination()).rejects.toMatchObject({ code: "CHECKPOINT_CONF_CHANGED" });
+      await q2.processAllAvailable();
+      await q2.stop();
+      expect((await spark.table("prov_q").collect()).map((r) => [r.k, Number(r.count)]).sort()).toEqual([["a", 2], ["b", 1]]);
+      // the in-memory provider ran (LevelDB keeps a _leveldb folder in each store it opens)
+      const partitions = readdirSync(join(chk, "state", "0"));
+      expect(partitions.length).toBeGreaterThan(0);
+      for (const p of partitions) expect(existsSync(join(chk, "state", "0", p, "_leveldb"))).toBe(false);
     } finally {
       spark.conf.unset("spark.sql.streaming.stateStore.providerClass");
     }
   });
+
 });

@@ -8,7 +8,8 @@ import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.j
 import type { TaskContext } from "../../physical/execution-plan.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
-import type { StateSchema, StateStore, StateValue } from "../state/state-store.js";
+import type { PartitionedStateStore } from "../state/partitioned-state-store.js";
+import type { StateSchema, StateValue } from "../state/state-store.js";
 
 export function aggregateStateSchema(node: RAggregate): StateSchema {
   const keyFields = node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true }));
@@ -53,13 +54,14 @@ export function evaluateGroups(node: RAggregate, schema: StructType, accs: Group
 }
 
 /**
- * Evaluate the stored groups whose state value matches `select` into one batch, removing them
- * from the store when `remove` (eviction). State values start with the group key values.
+ * Evaluate the stored groups whose state value matches `select` into one batch (partition by
+ * partition), removing them from their partition's store when `remove` (eviction). State values
+ * start with the group key values.
  */
 export async function emitStoredGroups(
   node: RAggregate,
   schema: StructType,
-  store: StateStore,
+  store: PartitionedStateStore,
   ctx: TaskContext,
   result: readonly CompiledExpr[],
   select: (v: StateValue) => boolean,
@@ -67,16 +69,18 @@ export async function emitStoredGroups(
 ): Promise<ColumnBatch> {
   const nk = node.groupBy.length;
   const rows: StateValue[] = [];
-  const keys: string[] = [];
-  for await (const chunk of store.scanChunks()) {
-    for (const [k, v] of chunk) {
-      if (select(v)) {
-        rows.push(v);
-        keys.push(k);
+  for (const part of store.partitions) {
+    const keys: string[] = [];
+    for await (const chunk of part.scanChunks()) {
+      for (const [k, v] of chunk) {
+        if (select(v)) {
+          rows.push(v);
+          keys.push(k);
+        }
       }
     }
+    if (remove) for (const k of keys) part.remove(k);
   }
-  if (remove) for (const k of keys) store.remove(k);
   const accs = newAccumulators(node, ctx);
   mergeStateRows(node, accs, rows.map((_, i) => i), rows, rows.length);
   return evaluateGroups(node, schema, accs, rows.map((r) => r.slice(0, nk)), result);

@@ -6,7 +6,10 @@
  */
 import type { OutputMode } from "../../connectors/api/sink.js";
 import type { StateOperatorProgress } from "../progress/progress.js";
-import type { StateSchema, StateStoreProvider } from "../state/state-store.js";
+import type { KeyRouting, PartitionedStateStore, PartitionedStateStoreProvider } from "../state/partitioned-state-store.js";
+import type { StateSchema } from "../state/state-store.js";
+import type { PartitionWorkers } from "../../parallel/partition-workers.js";
+import type { StoreSpec } from "../../parallel/partition-protocol.js";
 
 export interface StatefulContext {
   readonly batchId: number;
@@ -15,10 +18,25 @@ export interface StatefulContext {
   readonly lateEventsWatermarkMs: number;
   /** Watermark of this batch (ms): state with event time ≤ it is evicted (and emitted in append). */
   readonly evictionWatermarkMs: number;
+  /** spark.sql.shuffle.partitions as pinned in the checkpoint: the partitions of every keyed state. */
+  readonly numPartitions: number;
+  /**
+   * local[N] with N > 1: the partition workers, and what they need to open this query's stores
+   * (a partition's store is then opened in the worker owning it, never on the main thread).
+   */
+  readonly parallel?: {
+    readonly workers: PartitionWorkers;
+    storeSpec(operatorId: number, schema: StateSchema): Omit<StoreSpec, "partitions">;
+  };
   /** Whether a watermark is defined at all (no watermark: nothing is late or evicted). */
   readonly hasWatermark: boolean;
-  /** The provider for one of this operator's stores (kept open by the query across batches); `storeName` defaults to "default". */
-  provider(operatorId: number, schema: StateSchema, storeName?: string): StateStoreProvider;
+  /**
+   * The provider for one of this operator's stores, over the query's shuffle partitions (kept
+   * open by the query across batches); `storeName` defaults to "default". `routing` places a key
+   * string in a partition (default: stringPartitionOf); null when the operator addresses
+   * partitions itself (by hashPartitionIds of its key columns).
+   */
+  provider(operatorId: number, schema: StateSchema, storeName?: string, routing?: KeyRouting): PartitionedStateStoreProvider;
   report(operatorId: number, progress: StateOperatorProgress): void;
   /** [flat]mapGroupsWithState: the earliest timeout (ms) its state holds after this batch, if any. */
   nextTimeout?(operatorId: number, ms: number | undefined): void;
@@ -33,8 +51,8 @@ export interface StatefulContext {
 export async function commitAndReport(
   state: StatefulContext,
   operatorId: number,
-  provider: import("../state/state-store.js").StateStoreProvider,
-  store: import("../state/state-store.js").StateStore,
+  provider: PartitionedStateStoreProvider,
+  store: PartitionedStateStore,
   r: {
     readonly operatorName: string;
     /** Spark's count for the operator (touched groups); the store's put count when absent. */
@@ -60,8 +78,8 @@ export async function commitAndReport(
     commitTimeMs: Math.round(m.commitTimeMs),
     memoryUsedBytes: m.memoryUsedBytes,
     numRowsDroppedByWatermark: r.droppedByWatermark,
-    numShufflePartitions: 1,
-    numStateStoreInstances: 1,
+    numShufflePartitions: store.numPartitions,
+    numStateStoreInstances: store.numPartitions,
     customMetrics: r.customMetrics ?? {},
   });
 }

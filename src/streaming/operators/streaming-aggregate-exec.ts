@@ -13,13 +13,15 @@
  *   4. output by mode — complete: every group; update: the groups touched in this batch;
  *      append: the groups whose event-time key (a window's end, or a timestamp) is ≤ this batch's
  *      watermark, which are final — then evict groups at or below the watermark (not in complete);
- *   5. commit the store and report state metrics.
+ *   5. commit the stores and report state metrics.
+ * A group's state lives in the shuffle partition Spark's hash of the group key columns picks.
  */
 import { type ColumnBatch, filterBatch, getValue, makeBatch } from "../../columnar/column-batch.js";
 import type { Vector } from "../../columnar/vector.js";
 import { compileExpr } from "../../expr/compile.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
+import { hashPartitionOf } from "../../physical/hash/hash-partitioning.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateValue } from "../state/state-store.js";
@@ -65,16 +67,18 @@ export class StreamingAggregateExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const { spec, state } = this;
     const node = spec.node;
-    const provider = state.provider(spec.operatorId, aggregateStateSchema(node));
+    const provider = state.provider(spec.operatorId, aggregateStateSchema(node), "default", null);
     const store = await provider.getStore(state.batchId);
     const groupExprs = node.groupBy.map((e) => compileExpr(e, ctx.eval));
     const argExprs = node.aggs.map((a) => a.args.map((e) => compileExpr(e, ctx.eval)));
     const filters = node.aggs.map((a) => (a.filter ? compileExpr(a.filter, ctx.eval) : null));
     const result = node.resultExprs.map((e) => compileExpr(e, ctx.eval));
     const accs = newAccumulators(this.spec.node, ctx);
-    const encoder = new GroupKeyEncoder(node.groupBy.map((e) => e.type), { keepKeys: false });
+    const keyTypes = node.groupBy.map((e) => e.type);
+    const encoder = new GroupKeyEncoder(keyTypes, { keepKeys: false });
     const keyRows: unknown[][] = [];
     const keyStrings: string[] = [];
+    const keyPartitions: number[] = [];
     const lateGroups = new Set<string>();
     const dropsLate = state.hasWatermark && spec.eventTimeKey !== undefined && state.outputMode !== "complete";
     const t0 = performance.now();
@@ -104,7 +108,9 @@ export class StreamingAggregateExec implements ExecutionPlan {
         const key = stateKey(values);
         keyRows.push(values);
         keyStrings.push(key);
-        const stored = store.get(key);
+        const part = hashPartitionOf(keyTypes, values, store.numPartitions);
+        keyPartitions.push(part);
+        const stored = store.partition(part).get(key);
         if (stored) {
           newGids.push(gid);
           newRows.push(stored);
@@ -131,7 +137,7 @@ export class StreamingAggregateExec implements ExecutionPlan {
     for (let g = 0; g < n; g++) {
       const row: unknown[] = [...keyRows[g]!];
       for (const vs of states) for (const v of vs) row.push(getValue(v, g));
-      store.put(keyStrings[g]!, row);
+      store.partition(keyPartitions[g]!).put(keyStrings[g]!, row);
     }
     const updateMs = performance.now() - t0;
 

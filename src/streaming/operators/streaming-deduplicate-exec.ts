@@ -5,17 +5,28 @@
  *   2. emit a row when its key is not in state, then remember the key — with its event time
  *      (dropDuplicates: the event time is one of the keys) or its expiry = event time + delay
  *      (withinWatermark: state lives until the watermark passes the expiry), both in µs;
- *   3. evict state whose event time / expiry ≤ this batch's watermark; commit the store, reporting
+ *   3. evict state whose event time / expiry ≤ this batch's watermark; commit the stores, reporting
  *      the duplicates dropped as Spark's custom metric numDroppedDuplicateRows.
  * Without a watermark on a key, dedup state grows without bound (as in Spark; flagged at start).
+ * A key's state lives in the shuffle partition Spark's hash of the key columns picks; with
+ * local[N] (N > 1) the partitions' work runs in the worker threads owning them.
  */
-import { type ColumnBatch, filterBatch, getValue } from "../../columnar/column-batch.js";
+import { type ColumnBatch, filterBatch, take } from "../../columnar/column-batch.js";
+import type { Vector } from "../../columnar/vector.js";
+import type { PartitionWorkers } from "../../parallel/partition-workers.js";
+import type { DedupProcessed, TaskFinished } from "../../parallel/partition-protocol.js";
+import { toWire } from "../../parallel/vector-wire.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
-import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
+import { hashPartitionIds } from "../../physical/hash/hash-partitioning.js";
+import type { DataType } from "../../types/data-type.js";
+import { dataTypeToJson } from "../../types/json-schema.js";
 import { StructType } from "../../types/struct-type.js";
-import { atOrBelowWatermark, eventTimeUs } from "./event-time.js";
-import { type StatefulContext, commitAndReport } from "./stateful-context.js";
-import { stateKey } from "./state-key.js";
+import type { PartitionedStateStore, PartitionedStateStoreProvider } from "../state/partitioned-state-store.js";
+import { sumStoreMetrics } from "../state/partitioned-state-store.js";
+import type { StateSchema, StateStoreMetrics } from "../state/state-store.js";
+import { DeduplicateKernel } from "./deduplicate-kernel.js";
+import { eventTimeUs, lateMask } from "./event-time.js";
+import type { StatefulContext } from "./stateful-context.js";
 
 export interface DeduplicateSpec {
   readonly operatorId: number;
@@ -52,67 +63,140 @@ export class StreamingDeduplicateExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const { spec, state } = this;
     const within = spec.withinWatermarkDelayMs !== undefined;
-    const keySchema = new StructType(spec.keys.map((k) => this.child.schema.fields[k]!));
-    const provider = state.provider(spec.operatorId, { keySchema, valueSchema: VALUE_SCHEMA });
-    const store = await provider.getStore(state.batchId);
-    const t0 = performance.now();
-    let dropped = 0;
-    let duplicates = 0;
+    const keyTypes = spec.keys.map((k) => this.child.schema.fields[k]!.type);
+    const schema = { keySchema: new StructType(spec.keys.map((k) => this.child.schema.fields[k]!)), valueSchema: VALUE_SCHEMA };
     const useWatermark = state.hasWatermark && spec.eventTimeIndex !== undefined;
-    const encoder = new GroupKeyEncoder(spec.keys.map((k) => this.child.schema.fields[k]!.type), { keepKeys: false });
-    let decided: Uint8Array = new Uint8Array(1024);
-    for await (const batch of this.child.execute(ctx)) {
-      const keep = new Uint8Array(batch.numRows);
-      const late = useWatermark ? new Uint8Array(batch.numRows) : null;
-      let lateInBatch = 0;
-      const keyCols = spec.keys.map((k) => batch.columns[k]!);
-      const et = spec.eventTimeIndex === undefined ? null : batch.columns[spec.eventTimeIndex]!;
-      // Typed hash tables find each distinct key of the batch; the state is consulted once per key.
-      const gids = encoder.encode(keyCols, batch.numRows);
-      for (let i = 0; i < batch.numRows; i++) {
-        const tUs = et ? eventTimeUs(et, i) : null;
-        if (late && tUs !== null && atOrBelowWatermark(tUs, state.lateEventsWatermarkMs)) {
-          late[i] = 1;
-          lateInBatch++;
-          continue;
-        }
-        const gid = gids[i]!;
-        if (decided[gid] === 1) {
-          duplicates++; // its key was kept or found in state earlier in this batch
-          continue;
-        }
-        decided = ensure(decided, gid);
-        decided[gid] = 1;
-        const key = stateKey(keyCols.map((c) => getValue(c, i)));
-        if (store.get(key) !== undefined) {
-          duplicates++;
-          continue;
-        }
-        store.put(key, [within ? (tUs ?? 0) + spec.withinWatermarkDelayMs! * 1000 : (tUs ?? 0)]);
-        keep[i] = 1;
-      }
-      dropped += lateInBatch;
-      if (late && state.lateRows && lateInBatch > 0) state.lateRows(spec.operatorId, filterBatch(batch, late));
-      yield filterBatch(batch, keep);
-    }
-    const updateMs = performance.now() - t0;
-    const t1 = performance.now();
     // State is bounded only when the event time is a key (or for withinWatermark), as in Spark.
     const evictable = useWatermark && (within || spec.keys.includes(spec.eventTimeIndex!));
-    if (evictable) {
-      const evict: string[] = [];
-      for await (const chunk of store.scanChunks()) for (const [k, v] of chunk) if (atOrBelowWatermark(v[0] as number, state.evictionWatermarkMs)) evict.push(k);
-      for (const k of evict) store.remove(k);
+    const delayUs = within ? spec.withinWatermarkDelayMs! * 1000 : 0;
+    const partitions: DedupPartitions =
+      state.parallel && state.numPartitions > 1
+        ? await WorkerDedupPartitions.open(state, spec.operatorId, schema, keyTypes, delayUs)
+        : await LocalDedupPartitions.open(state, spec.operatorId, schema, keyTypes, delayUs);
+    const t0 = performance.now();
+    let dropped = 0;
+    // One batch in flight: the partitions decide on batch i while batch i+1 is read and routed.
+    let inFlight: { batch: ColumnBatch; keep: Promise<Uint8Array> } | null = null;
+    for await (const batch of this.child.execute(ctx)) {
+      const keyCols = spec.keys.map((k) => batch.columns[k]!);
+      const et = spec.eventTimeIndex === undefined ? null : batch.columns[spec.eventTimeIndex]!;
+      const late = useWatermark ? lateMask(et!, batch.numRows, state.lateEventsWatermarkMs) : null;
+      const keep = partitions.process(keyCols, batch.numRows, et, late !== null && late.count > 0 ? late.mask : null);
+      keep.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+      if (late && late.count > 0) {
+        dropped += late.count;
+        state.lateRows?.(spec.operatorId, filterBatch(batch, late.mask));
+      }
+      if (inFlight) yield filterBatch(inFlight.batch, await inFlight.keep);
+      inFlight = { batch, keep };
     }
+    if (inFlight) yield filterBatch(inFlight.batch, await inFlight.keep);
+    const updateMs = performance.now() - t0;
+    const t1 = performance.now();
+    const { duplicates, metrics } = await partitions.finish(evictable ? state.evictionWatermarkMs : null);
     const removalMs = performance.now() - t1;
-    await commitAndReport(state, spec.operatorId, provider, store, { operatorName: within ? "dedupeWithinWatermark" : "dedupe", updateMs, removalMs, droppedByWatermark: dropped, customMetrics: { numDroppedDuplicateRows: duplicates } });
+    state.report(spec.operatorId, {
+      operatorName: within ? "dedupeWithinWatermark" : "dedupe",
+      numRowsTotal: metrics.numRowsTotal,
+      numRowsUpdated: metrics.numRowsUpdated,
+      numRowsRemoved: metrics.numRowsRemoved,
+      allUpdatesTimeMs: Math.round(updateMs),
+      allRemovalsTimeMs: Math.round(removalMs),
+      commitTimeMs: Math.round(metrics.commitTimeMs),
+      memoryUsedBytes: metrics.memoryUsedBytes,
+      numRowsDroppedByWatermark: dropped,
+      numShufflePartitions: state.numPartitions,
+      numStateStoreInstances: state.numPartitions,
+      customMetrics: { numDroppedDuplicateRows: duplicates },
+    });
   }
 }
 
-/** Grow a per-group flag array to hold index `i`. */
-function ensure(a: Uint8Array, i: number): Uint8Array {
-  if (i < a.length) return a;
-  const b = new Uint8Array(Math.max(i + 1, a.length * 2));
-  b.set(a);
-  return b;
+/** One batch's dedup state over every partition: in this thread, or in the partition workers. */
+interface DedupPartitions {
+  /** keep[i] = 1 for the rows of the batch to emit; rows with skip[i] = 1 (late) are not looked at. */
+  process(keyCols: readonly Vector[], numRows: number, eventTime: Vector | null, skip: Uint8Array | null): Promise<Uint8Array>;
+  /** Evict at or below the watermark (null: no eviction), commit every partition, and sum their metrics. */
+  finish(evictAtOrBelowMs: number | null): Promise<{ duplicates: number; metrics: StateStoreMetrics }>;
+}
+
+class LocalDedupPartitions implements DedupPartitions {
+  private constructor(
+    private readonly provider: PartitionedStateStoreProvider,
+    private readonly store: PartitionedStateStore,
+    private readonly kernel: DeduplicateKernel,
+  ) {}
+
+  static async open(state: StatefulContext, operatorId: number, schema: StateSchema, keyTypes: readonly DataType[], delayUs: number): Promise<LocalDedupPartitions> {
+    const provider = state.provider(operatorId, schema, "default", null);
+    const store = await provider.getStore(state.batchId);
+    return new LocalDedupPartitions(provider, store, new DeduplicateKernel(keyTypes, store.numPartitions, (p) => store.partition(p), delayUs));
+  }
+
+  async process(keyCols: readonly Vector[], numRows: number, eventTime: Vector | null, skip: Uint8Array | null): Promise<Uint8Array> {
+    return this.kernel.process(keyCols, numRows, eventTime === null ? () => null : (i) => eventTimeUs(eventTime, i), skip);
+  }
+
+  async finish(evictAtOrBelowMs: number | null): Promise<{ duplicates: number; metrics: StateStoreMetrics }> {
+    if (evictAtOrBelowMs !== null) await DeduplicateKernel.evict(this.store.partitions, evictAtOrBelowMs);
+    await this.store.commit();
+    await this.provider.doMaintenance();
+    return { duplicates: this.kernel.duplicates, metrics: this.store.metrics() };
+  }
+}
+
+/**
+ * The partitions in the workers that own them (parallel/partition-workers.ts): each input batch
+ * is split by the rows' partitions, each worker gets its rows' key columns and event times
+ * (transferred) and answers which to keep, all workers at once; the batch's end commits every
+ * worker's partitions, and any worker failing fails the batch.
+ */
+class WorkerDedupPartitions implements DedupPartitions {
+  private constructor(
+    private readonly workers: PartitionWorkers,
+    private readonly task: string,
+    private readonly numPartitions: number,
+  ) {}
+
+  static async open(state: StatefulContext, operatorId: number, schema: StateSchema, keyTypes: readonly DataType[], delayUs: number): Promise<WorkerDedupPartitions> {
+    const { workers, storeSpec } = state.parallel!;
+    const base = storeSpec(operatorId, schema);
+    const task = `${base.run}/${operatorId}/${state.batchId}`;
+    const keyJson = keyTypes.map((t) => dataTypeToJson(t));
+    await Promise.all(
+      Array.from({ length: workers.threads }, (_, w) =>
+        workers.request(w, { t: "dedup.open", task, store: { ...base, partitions: workers.partitionsOf(w, state.numPartitions) }, keyTypes: keyJson, expiryDelayUs: delayUs }),
+      ),
+    );
+    return new WorkerDedupPartitions(workers, task, state.numPartitions);
+  }
+
+  async process(keyCols: readonly Vector[], numRows: number, eventTime: Vector | null, skip: Uint8Array | null): Promise<Uint8Array> {
+    const { workers } = this;
+    const parts = hashPartitionIds(keyCols, numRows, this.numPartitions);
+    const rows: number[][] = Array.from({ length: workers.threads }, () => []);
+    for (let i = 0; i < numRows; i++) if (skip === null || skip[i] === 0) rows[workers.ownerOf(parts[i]!)]!.push(i);
+    const keep = new Uint8Array(numRows);
+    await Promise.all(
+      rows.map(async (ix, w) => {
+        if (ix.length === 0) return;
+        const indices = Int32Array.from(ix);
+        const { columns, transfer } = toWire(keyCols.map((c) => take(c, indices)));
+        let et: Float64Array | null = null;
+        if (eventTime !== null) {
+          et = new Float64Array(indices.length);
+          for (let j = 0; j < indices.length; j++) et[j] = eventTimeUs(eventTime, indices[j]!) ?? NaN;
+          transfer.push(et.buffer as ArrayBuffer);
+        }
+        const r = await workers.request<DedupProcessed>(w, { t: "dedup.process", task: this.task, numRows: indices.length, keys: columns, eventTimeUs: et }, transfer);
+        for (let j = 0; j < indices.length; j++) keep[indices[j]!] = r.keep[j]!;
+      }),
+    );
+    return keep;
+  }
+
+  async finish(evictAtOrBelowMs: number | null): Promise<{ duplicates: number; metrics: StateStoreMetrics }> {
+    const done = await Promise.all(Array.from({ length: this.workers.threads }, (_, w) => this.workers.request<TaskFinished>(w, { t: "dedup.finish", task: this.task, evictAtOrBelowMs })));
+    return { duplicates: done.reduce((a, d) => a + d.duplicates, 0), metrics: sumStoreMetrics(done.map((d) => d.metrics)) };
+  }
 }

@@ -188,8 +188,8 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
       commitTimeMs: Math.round(ml.commitTimeMs + mr.commitTimeMs),
       memoryUsedBytes: ml.memoryUsedBytes + mr.memoryUsedBytes,
       numRowsDroppedByWatermark: dropped,
-      numShufflePartitions: 1,
-      numStateStoreInstances: 4,
+      numShufflePartitions: this.state.numPartitions,
+      numStateStoreInstances: 4 * this.state.numPartitions,
       customMetrics: {},
     });
   }

@@ -6,9 +6,14 @@
  *   - each stateful node (streaming aggregation, deduplication, limit) bound to its state store
  *     at version N with the batch's watermarks and output mode.
  * Operator ids follow plan order (upstream first), so they are stable across restarts of the
- * same query.
+ * same query. Keyed state is split into `spark.sql.shuffle.partitions` partitions, one store each
+ * (state/<operatorId>/<partitionId>/); that count and the provider are the checkpoint's, not the
+ * session's, once the checkpoint has a batch (restorePinnedConf, as Spark's
+ * OffsetSeqMetadata.setSessionConf).
  */
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { type PartitionWorkers, partitionWorkers } from "../../parallel/partition-workers.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { OutputMode } from "../../connectors/api/sink.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
@@ -18,7 +23,11 @@ import { eventTimeGroupKey } from "../../plan/streaming-checks.js";
 import type { StateOperatorProgress } from "../progress/progress.js";
 import { LevelDbStateStoreProvider } from "../state/leveldb-state-store-provider.js";
 import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.js";
-import type { StateSchema, StateStoreConf, StateStoreProvider } from "../state/state-store.js";
+import { type KeyRouting, PartitionedStateStoreProvider } from "../state/partitioned-state-store.js";
+import type { StateSchema, StateStoreConf } from "../state/state-store.js";
+import { stringPartitionOf } from "../../physical/hash/hash-partitioning.js";
+import { configError } from "../../common/errors.js";
+import { dataTypeToJson } from "../../types/json-schema.js";
 import { type EventTimeStats, EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
@@ -57,22 +66,61 @@ export interface PlannedBatch {
 
 export type StateProviderKind = "memory" | "leveldb";
 
+export const SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+export const STATE_PROVIDER = "spark.sql.streaming.stateStore.providerClass";
+export const WATERMARK_POLICY = "spark.sql.streaming.multipleWatermarkPolicy";
+
+/**
+ * The values a checkpoint written before a conf was pinned implies (Spark's
+ * relevantSQLConfDefaultValues): Sluice ran every operator as one partition in memory then, and
+ * Spark's watermark policy for old checkpoints is min.
+ */
+const PINNED_CONF_FOR_OLD_CHECKPOINTS: Readonly<Record<string, string>> = { [SHUFFLE_PARTITIONS]: "1", [STATE_PROVIDER]: "memory", [WATERMARK_POLICY]: "min" };
+
+/**
+ * The confs a restarted query runs with (Spark's OffsetSeqMetadata.setSessionConf): for each
+ * pinned key the value logged in the checkpoint's offsets/N wins over the session's (with a
+ * warning when they differ); a key the log lacks takes the value older checkpoints imply.
+ */
+export function restorePinnedConf(
+  logged: Readonly<Record<string, string>>,
+  session: Readonly<Record<string, string>>,
+  file: string,
+  warn: (message: string) => void,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(session)) {
+    const pinned = logged[k] ?? PINNED_CONF_FOR_OLD_CHECKPOINTS[k] ?? v;
+    if (pinned !== v) warn(`${k} is ${pinned} in the checkpoint (${file}); the session's value ${v} is ignored for this query, as Spark does. Use a new checkpointLocation to change it.`);
+    out[k] = pinned;
+  }
+  return out;
+}
+
 export class IncrementalExecution {
   readonly watermarkNodes: Extract<ResolvedPlan, { kind: "watermark" }>[] = [];
   readonly #statefulIds = new Map<ResolvedPlan, number>();
   /** Stateful nodes top-down (downstream first): the order Spark lists them in progress. */
   readonly #reportOrder: ResolvedPlan[] = [];
-  readonly #providers = new Map<string, StateStoreProvider>();
+  readonly #providers = new Map<string, PartitionedStateStoreProvider>();
+  #numPartitions = 1;
+  readonly #workers: PartitionWorkers | undefined;
+  /** Names this run's stores in the partition workers. */
+  readonly #run = randomUUID();
   /** Per [flat]mapGroupsWithState operator: the earliest timeout its state holds after the last batch. */
   readonly #nextTimeoutMs = new Map<number, number>();
 
   constructor(
     readonly plan: ResolvedPlan,
     readonly checkpointDir: string,
-    readonly providerKind: StateProviderKind,
+    private providerKind: StateProviderKind,
     readonly stateConf: StateStoreConf,
     readonly lateRows?: (operatorId: number, rows: ColumnBatch) => void,
+    /** local[N]: with N > 1, partitions' state and work live in N worker threads. */
+    options: { readonly workerThreads?: number } = {},
   ) {
+    const threads = options.workerThreads ?? 1;
+    this.#workers = threads > 1 ? partitionWorkers(threads) : undefined;
     // A limit keeps state in append mode only; in complete mode its id stays unused.
     const stateful = (p: ResolvedPlan): boolean =>
       p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit" || isStreamStreamJoin(p) || p.kind === "flatMapGroupsWithState";
@@ -84,6 +132,24 @@ export class IncrementalExecution {
       if (stateful(p)) this.#statefulIds.set(p, this.#statefulIds.size);
     };
     walk(plan);
+  }
+
+  /**
+   * Take the query's pinned confs (the session's on a new checkpoint, restorePinnedConf's on a
+   * restart) before the first batch is planned.
+   */
+  usePinnedConf(conf: Readonly<Record<string, string>>): void {
+    const n = conf[SHUFFLE_PARTITIONS];
+    if (n !== undefined) {
+      if (!/^[1-9]\d*$/.test(n)) throw configError("INVALID_CONF_VALUE", `${SHUFFLE_PARTITIONS} must be a positive integer, got '${n}'`, { key: SHUFFLE_PARTITIONS, value: n });
+      this.#numPartitions = Number(n);
+    }
+    const kind = conf[STATE_PROVIDER];
+    if (kind === "memory" || kind === "leveldb") this.providerKind = kind;
+  }
+
+  get numPartitions(): number {
+    return this.#numPartitions;
   }
 
   /** Whether the query keeps state (a batch must then run exactly once). */
@@ -124,11 +190,18 @@ export class IncrementalExecution {
     return this.watermarkNodes.map((w) => w.delayMs);
   }
 
-  private provider(operatorId: number, schema: StateSchema, storeName = "default"): StateStoreProvider {
+  /**
+   * The partitioned provider of one store, opened on first use. A streaming limit is global, so
+   * its state is one partition whatever the count (Spark's StreamingGlobalLimitExec).
+   */
+  private provider(operatorId: number, schema: StateSchema, storeName = "default", routing: KeyRouting = stringPartitionOf): PartitionedStateStoreProvider {
     let p = this.#providers.get(`${operatorId}/${storeName}`);
     if (!p) {
-      const id = { checkpointRoot: join(this.checkpointDir, "state"), operatorId, partitionId: 0, storeName };
-      p = this.providerKind === "leveldb" ? new LevelDbStateStoreProvider(id, schema, this.stateConf) : new MemoryStateStoreProvider(id, schema, this.stateConf);
+      const global = [...this.#statefulIds].some(([node, id]) => id === operatorId && node.kind === "limit");
+      p = new PartitionedStateStoreProvider(global ? 1 : this.#numPartitions, (partitionId) => {
+        const id = { checkpointRoot: join(this.checkpointDir, "state"), operatorId, partitionId, storeName };
+        return this.providerKind === "leveldb" ? new LevelDbStateStoreProvider(id, schema, this.stateConf) : new MemoryStateStoreProvider(id, schema, this.stateConf);
+      }, routing);
       this.#providers.set(`${operatorId}/${storeName}`, p);
     }
     return p;
@@ -148,7 +221,26 @@ export class IncrementalExecution {
       lateEventsWatermarkMs: wm.lateEventsMs,
       evictionWatermarkMs: wm.evictionMs,
       hasWatermark: this.hasWatermark,
-      provider: (id, schema, storeName) => this.provider(id, schema, storeName),
+      numPartitions: this.#numPartitions,
+      ...(this.#workers
+        ? {
+            parallel: {
+              workers: this.#workers,
+              storeSpec: (operatorId: number, schema: StateSchema) => ({
+                run: this.#run,
+                checkpointRoot: join(this.checkpointDir, "state"),
+                operatorId,
+                numPartitions: this.#numPartitions,
+                keySchema: dataTypeToJson(schema.keySchema),
+                valueSchema: dataTypeToJson(schema.valueSchema),
+                providerKind: this.providerKind,
+                conf: this.stateConf,
+                batchId,
+              }),
+            },
+          }
+        : {}),
+      provider: (id, schema, storeName, routing) => this.provider(id, schema, storeName, routing),
       report: (id, progress) => reports.set(id, progress),
       nextTimeout: (id, ms) => this.#nextTimeoutMs.set(id, ms ?? Infinity),
       ...(this.lateRows ? { lateRows: this.lateRows } : {}),
@@ -199,6 +291,7 @@ export class IncrementalExecution {
   async close(): Promise<void> {
     for (const p of this.#providers.values()) await p.close();
     this.#providers.clear();
+    await this.#workers?.release(this.#run);
   }
 }
 

@@ -30,8 +30,8 @@ import { type SourceProgress, type StateOperatorProgress, StreamingQueryProgress
 import { idleStateOperators, queryErrorWithOffsets, terminatedException } from "../progress/query-events.js";
 import type { Trigger } from "./trigger.js";
 import type { EventTimeStats } from "../operators/event-time-watermark-exec.js";
-import type { IncrementalExecution, OverridablePlanner } from "./incremental-execution.js";
-import { WatermarkTracker, type WatermarkPolicy } from "./watermark-tracker.js";
+import { type IncrementalExecution, type OverridablePlanner, WATERMARK_POLICY, restorePinnedConf } from "./incremental-execution.js";
+import { WatermarkTracker, type WatermarkPolicy, parseWatermarkPolicy } from "./watermark-tracker.js";
 
 /** How the loop turns a resolved plan into a physical plan for one batch. */
 export interface BatchPlanner {
@@ -57,7 +57,7 @@ export interface StreamExecutionOptions {
   readonly noDataMicroBatches: boolean;
   readonly bus: ListenerBus;
   readonly minBatchesToRetain: number;
-  /** Conf values pinned in offsets/N metadata. */
+  /** The session's values of the confs pinned in offsets/N metadata (a restart uses the logged ones). */
   readonly pinnedConf: Readonly<Record<string, string>>;
   /** Called after the sink wrote batch N and before it commits (late-row side output). */
   readonly afterBatch?: (batchId: number) => Promise<void>;
@@ -88,6 +88,9 @@ export class StreamExecution {
   #prevBatchWatermarkMs = 0;
   #tracker!: WatermarkTracker;
   #lastEvictionWatermarkMs = 0;
+  /** The pinned confs this run uses: the session's on a new checkpoint, the checkpoint's on a restart. */
+  #pinnedConf: Readonly<Record<string, string>> = {};
+  #policy: WatermarkPolicy = "min";
   #latest: (Offset | undefined)[] = [];
   #idleWaiters: (() => void)[] = [];
   #wake: (() => void) | null = null;
@@ -263,7 +266,12 @@ export class StreamExecution {
     const { scans } = this.opts;
     const latest = this.offsetLog.getLatest();
     const n = this.opts.incremental.watermarkNodes.length;
-    this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n);
+    this.#pinnedConf = latest
+      ? restorePinnedConf(latest.entry.metadata.conf, this.opts.pinnedConf, this.offsetLog.pathOf(latest.batchId), (m) => process.stderr.write(`sluice: warning: ${m}\n`))
+      : this.opts.pinnedConf;
+    this.opts.incremental.usePinnedConf(this.#pinnedConf);
+    this.#policy = WATERMARK_POLICY in this.#pinnedConf ? parseWatermarkPolicy(this.#pinnedConf[WATERMARK_POLICY]) : this.opts.watermarkPolicy;
+    this.#tracker = new WatermarkTracker(this.#policy, n);
     if (!latest) {
       this.#committed = scans.map((s) => s.source.initialOffset());
       this.#nextBatchId = 0;
@@ -273,7 +281,6 @@ export class StreamExecution {
     if (entry.offsets.length !== scans.length) {
       throw new SluiceError("analysis", "CHECKPOINT_INCOMPATIBLE_QUERY", `Checkpoint file ${this.offsetLog.pathOf(batchId)} has ${entry.offsets.length} sources but the query has ${scans.length}; use a new checkpointLocation`, { file: this.offsetLog.pathOf(batchId) });
     }
-    this.checkPinnedConf(entry.metadata, this.offsetLog.pathOf(batchId));
     const end = this.deserialize(entry.offsets);
     const commit = this.commitLog.get(batchId);
     if (commit) {
@@ -281,7 +288,7 @@ export class StreamExecution {
       this.#prevBatchWatermarkMs = entry.metadata.batchWatermarkMs;
       this.#lastEvictionWatermarkMs = entry.metadata.batchWatermarkMs;
       this.#watermarkMs = commit.nextBatchWatermarkMs;
-      this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n, this.#watermarkMs);
+      this.#tracker = new WatermarkTracker(this.#policy, n, this.#watermarkMs);
       this.#nextBatchId = batchId + 1;
       return;
     }
@@ -289,17 +296,8 @@ export class StreamExecution {
     const start = prev ? this.deserialize(prev.offsets) : scans.map((s) => s.source.initialOffset());
     this.#prevBatchWatermarkMs = prev?.metadata.batchWatermarkMs ?? 0;
     this.#watermarkMs = entry.metadata.batchWatermarkMs;
-    this.#tracker = new WatermarkTracker(this.opts.watermarkPolicy, n, this.#watermarkMs);
+    this.#tracker = new WatermarkTracker(this.#policy, n, this.#watermarkMs);
     await this.runBatch(batchId, start, end, entry.metadata, this.opts.clock.now(), { latestOffset: 0, walCommit: 0 });
-  }
-
-  private checkPinnedConf(md: OffsetSeqMetadata, file: string): void {
-    for (const [k, v] of Object.entries(this.opts.pinnedConf)) {
-      const logged = md.conf[k];
-      if (logged !== undefined && logged !== v) {
-        throw new SluiceError("config", "CHECKPOINT_CONF_CHANGED", `${k} was ${logged} when the checkpoint was created (see ${file}) and cannot change to ${v} for the same checkpoint`, { file, key: k });
-      }
-    }
   }
 
   private deserialize(offsets: readonly (string | null)[]): Offset[] {
@@ -343,7 +341,7 @@ export class StreamExecution {
     this.#available = ends;
 
     const batchId = this.#nextBatchId;
-    const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.opts.pinnedConf };
+    const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.#pinnedConf };
     const t1 = clock.now();
     const serialized = ends.map((e, i) => scans[i]!.source.serializeOffset(e));
     if (!this.offsetLog.add(batchId, { offsets: serialized, metadata })) {

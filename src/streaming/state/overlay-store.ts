@@ -4,7 +4,7 @@
  */
 import { SluiceError } from "../../common/errors.js";
 import { type Pending, TOMBSTONE } from "./state-files.js";
-import type { StateStore, StateStoreMetrics, StateValue } from "./state-store.js";
+import { type StateStore, type StateStoreMetrics, type StateValue, entriesOf } from "./state-store.js";
 
 export interface StoreBase {
   get(key: string): StateValue | undefined;
@@ -45,13 +45,10 @@ export class OverlayStore implements StateStore {
     this.#removed++;
   }
   iterator(): AsyncIterableIterator<[string, StateValue]> {
-    return this.entries(undefined);
+    return entriesOf(this.scanChunks());
   }
   prefixScan(prefix: string): AsyncIterableIterator<[string, StateValue]> {
-    return this.entries(prefix);
-  }
-  private async *entries(prefix: string | undefined): AsyncIterableIterator<[string, StateValue]> {
-    for await (const chunk of this.scanChunks(prefix)) for (const [k, v] of chunk) yield [k, v];
+    return entriesOf(this.scanChunks(prefix));
   }
   async *scanChunks(prefix?: string): AsyncIterable<readonly (readonly [string, StateValue])[]> {
     const pending = this.#pending;

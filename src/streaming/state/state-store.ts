@@ -48,6 +48,11 @@ export interface StateStore {
   metrics(): StateStoreMetrics;
 }
 
+/** The entries of `scanChunks` one by one (a store's iterator() and prefixScan()). */
+export async function* entriesOf(chunks: AsyncIterable<readonly (readonly [string, StateValue])[]>): AsyncIterableIterator<[string, StateValue]> {
+  for await (const chunk of chunks) for (const [k, v] of chunk) yield [k, v];
+}
+
 export interface StateSchema {
   readonly keySchema: StructType;
   readonly valueSchema: StructType;

@@ -1,0 +1,53 @@
+/**
+ * Messages between the main thread (partition-workers.ts) and a partition worker
+ * (partition-worker.ts). Only plain data crosses: types as their JSON form, columns as
+ * WireVectors (typed buffers transferred), errors as name/message plus the SluiceError fields.
+ *
+ * A stateful task is one operator's work for one batch in one worker, named by `task`
+ * (`<run>/<operator>/<batch>`): `*.open` opens the stores of the partitions the worker owns at
+ * the batch's version, `*.process` runs input rows through them, `*.finish` evicts, commits each
+ * store (version batch + 1) and returns their metrics. `release` drops a query run's stores.
+ */
+import type { WireError } from "../common/worker-thread.js";
+import type { StateStoreConf, StateStoreMetrics } from "../streaming/state/state-store.js";
+import type { WireVector } from "./vector-wire.js";
+
+export interface StoreSpec {
+  /** The query run the stores belong to (they stay open in the worker between its batches). */
+  readonly run: string;
+  readonly checkpointRoot: string;
+  readonly operatorId: number;
+  readonly numPartitions: number;
+  /** The partitions this worker owns. */
+  readonly partitions: readonly number[];
+  readonly keySchema: unknown;
+  readonly valueSchema: unknown;
+  readonly providerKind: "memory" | "leveldb";
+  readonly conf: StateStoreConf;
+  readonly batchId: number;
+}
+
+export type ToWorker =
+  | { readonly t: "dedup.open"; readonly id: number; readonly task: string; readonly store: StoreSpec; readonly keyTypes: readonly unknown[]; readonly expiryDelayUs: number }
+  | {
+      readonly t: "dedup.process";
+      readonly id: number;
+      readonly task: string;
+      readonly numRows: number;
+      readonly keys: readonly WireVector[];
+      /** Event time (µs) per row, NaN for none; null when the operator has no event time. */
+      readonly eventTimeUs: Float64Array | null;
+    }
+  | { readonly t: "dedup.finish"; readonly id: number; readonly task: string; readonly evictAtOrBelowMs: number | null }
+  | { readonly t: "release"; readonly id: number; readonly run: string };
+
+export interface DedupProcessed {
+  readonly keep: Uint8Array;
+}
+
+export interface TaskFinished {
+  readonly duplicates: number;
+  readonly metrics: StateStoreMetrics;
+}
+
+export type FromWorker = { readonly t: "ok"; readonly id: number; readonly result: unknown } | { readonly t: "error"; readonly id: number; readonly error: WireError };

@@ -1,0 +1,111 @@
+/**
+ * A partition worker (worker_threads): it owns the state stores of the shuffle partitions the
+ * pool gives it (partition % threads), keeps them open between batches of a query run, and runs
+ * the stateful kernels over the rows the main thread routes to those partitions. Messages:
+ * partition-protocol.ts. Every request gets one reply, `ok` with its result or `error`.
+ */
+import { parentPort } from "node:worker_threads";
+import { SluiceError } from "../common/errors.js";
+import { DeduplicateKernel } from "../streaming/operators/deduplicate-kernel.js";
+import { LevelDbStateStoreProvider } from "../streaming/state/leveldb-state-store-provider.js";
+import { MemoryStateStoreProvider } from "../streaming/state/memory-state-store-provider.js";
+import { sumStoreMetrics } from "../streaming/state/partitioned-state-store.js";
+import type { StateStore, StateStoreProvider } from "../streaming/state/state-store.js";
+import type { DataType } from "../types/data-type.js";
+import { dataTypeFromJson } from "../types/json-schema.js";
+import { StructType } from "../types/struct-type.js";
+import { toWireError } from "../common/worker-thread.js";
+import type { FromWorker, StoreSpec, ToWorker } from "./partition-protocol.js";
+import { fromWire } from "./vector-wire.js";
+
+const port = parentPort;
+if (!port) throw new Error("partition-worker.ts must run in a worker thread");
+
+/** Open providers by `<run>/<operator>/<partition>`. */
+const providers = new Map<string, StateStoreProvider>();
+
+interface OpenTask {
+  readonly stores: Map<number, StateStore>;
+  readonly providers: StateStoreProvider[];
+  readonly kernel: DeduplicateKernel;
+}
+const tasks = new Map<string, OpenTask>();
+
+async function openStores(s: StoreSpec): Promise<{ stores: Map<number, StateStore>; providers: StateStoreProvider[] }> {
+  const struct = (j: unknown): StructType => new StructType((dataTypeFromJson(j) as StructType).fields);
+  const schema = { keySchema: struct(s.keySchema), valueSchema: struct(s.valueSchema) };
+  const stores = new Map<number, StateStore>();
+  const opened: StateStoreProvider[] = [];
+  for (const partitionId of s.partitions) {
+    const key = `${s.run}/${s.operatorId}/${partitionId}`;
+    let p = providers.get(key);
+    if (!p) {
+      const id = { checkpointRoot: s.checkpointRoot, operatorId: s.operatorId, partitionId, storeName: "default" };
+      p = s.providerKind === "leveldb" ? new LevelDbStateStoreProvider(id, schema, s.conf) : new MemoryStateStoreProvider(id, schema, s.conf);
+      providers.set(key, p);
+    }
+    opened.push(p);
+    stores.set(partitionId, await p.getStore(s.batchId));
+  }
+  return { stores, providers: opened };
+}
+
+function task(name: string): OpenTask {
+  const t = tasks.get(name);
+  if (!t) throw new SluiceError("internal", "PARTITION_TASK_UNKNOWN", `Partition task ${name} is not open in this worker`);
+  return t;
+}
+
+async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
+  switch (m.t) {
+    case "dedup.open": {
+      const { stores, providers: opened } = await openStores(m.store);
+      const keyTypes = m.keyTypes.map((j) => dataTypeFromJson(j) as DataType);
+      const kernel = new DeduplicateKernel(keyTypes, m.store.numPartitions, (p) => stores.get(p)!, m.expiryDelayUs);
+      tasks.set(m.task, { stores, providers: opened, kernel });
+      return { result: null };
+    }
+    case "dedup.process": {
+      const t = task(m.task);
+      const keys = fromWire(m.keys, t.kernel.keyTypes);
+      const et = m.eventTimeUs;
+      const keep = t.kernel.process(keys, m.numRows, et === null ? () => null : (i) => (Number.isNaN(et[i]!) ? null : et[i]!), null);
+      return { result: { keep }, transfer: [keep.buffer as ArrayBuffer] };
+    }
+    case "dedup.finish": {
+      const t = task(m.task);
+      tasks.delete(m.task);
+      const stores = [...t.stores.values()];
+      if (m.evictAtOrBelowMs !== null) await DeduplicateKernel.evict(stores, m.evictAtOrBelowMs);
+      for (const s of stores) await s.commit();
+      for (const p of t.providers) await p.doMaintenance();
+      return { result: { duplicates: t.kernel.duplicates, metrics: sumStoreMetrics(stores.map((s) => s.metrics())) } };
+    }
+    case "release": {
+      for (const name of [...tasks.keys()]) if (name.startsWith(`${m.run}/`)) tasks.delete(name);
+      for (const [key, p] of [...providers]) {
+        if (!key.startsWith(`${m.run}/`)) continue;
+        providers.delete(key);
+        await p.close();
+      }
+      return { result: null };
+    }
+  }
+}
+
+// One request at a time, in arrival order: a batch's process messages precede its finish.
+let queue = Promise.resolve();
+port.on("message", (m: ToWorker) => {
+  queue = queue.then(async () => {
+    let reply: FromWorker;
+    let transfer: ArrayBuffer[] = [];
+    try {
+      const r = await handle(m);
+      reply = { t: "ok", id: m.id, result: r.result };
+      transfer = r.transfer ?? [];
+    } catch (e) {
+      reply = { t: "error", id: m.id, error: toWireError(e) };
+    }
+    port.postMessage(reply, transfer);
+  });
+});
