@@ -48,3 +48,6 @@ export type {
 export type { StreamingQueryManager } from "./streaming/streaming-query-manager.js";
 export type { OutputMode } from "./connectors/api/sink.js";
 export type { LogLevel, Logger } from "./common/logger.js";
+export { streamFromAsyncIterable } from "./connectors/node-streams/async-iterable-source.js";
+export type { AsyncIterableSourceOptions, AsyncIterableStream } from "./connectors/node-streams/async-iterable-source.js";
+export { writeStreamToWritable } from "./connectors/node-streams/writable-sink.js";
