@@ -7,7 +7,7 @@
  * name to be one folder name, so every query's checkpoint is its own folder inside the root:
  * not empty, not `.` or `..`, no `/` or `\`, no NUL (see docs/differences.md).
  */
-import { resolve } from "node:path";
+import { joinPath, qualifyPath } from "../fs/path.js";
 import { configError } from "../common/errors.js";
 
 /** Why `name` cannot be a folder name under a root, or null when it can. */
@@ -28,10 +28,10 @@ export function queryCheckpointDir(root: string, queryName: string): string {
   if (why !== null) {
     throw configError(
       "INVALID_QUERY_NAME",
-      `Query name ${JSON.stringify(queryName)} cannot name a checkpoint folder under spark.sql.streaming.checkpointLocation (${resolve(root)}): ${why}. ` +
+      `Query name ${JSON.stringify(queryName)} cannot name a checkpoint folder under spark.sql.streaming.checkpointLocation (${qualifyPath(root)}): ${why}. ` +
         `Use a single folder name (no / or \\, not . or ..), or give the query its own option("checkpointLocation", ...).`,
-      { queryName, root: resolve(root) },
+      { queryName, root: qualifyPath(root) },
     );
   }
-  return resolve(root, queryName);
+  return joinPath(qualifyPath(root), queryName);
 }

@@ -8,7 +8,8 @@
 import { log } from "../common/logger.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { qualifyPath } from "../fs/path.js";
 import { randomUUID } from "node:crypto";
 import { type Clock, SystemClock } from "../common/clock.js";
 import { configError, unsupported } from "../common/errors.js";
@@ -153,7 +154,7 @@ function stateProviderKind(v: string | undefined): StateProviderKind {
 }
 
 function chooseCheckpoint(session: Session, spec: StreamWriteSpec, option: string | undefined): string {
-  if (option) return resolve(option);
+  if (option) return qualifyPath(option);
   const root = session.conf.get("spark.sql.streaming.checkpointLocation");
   // Spark: <root>/<queryName>, or <root>/<random UUID> for an unnamed query.
   if (root) return queryCheckpointDir(root, spec.queryName ?? randomUUID());

@@ -6,8 +6,8 @@
  * `peekDeltaTable` finds the version (latest, `versionAsOf` or `timestampAsOf`) and its metaData
  * by reading commits backwards from that version down to the newest checkpoint at or below it.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath, pathName } from "../../fs/path.js";
 import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
 import { constantVector } from "../../columnar/vector.js";
 import { SluiceError, configError } from "../../common/errors.js";
@@ -46,9 +46,12 @@ const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
 
 /** Version, schema and partitioning of the table at `tablePath` (synchronously). */
 export function peekDeltaTable(tablePath: string, at: { version?: number; timestamp?: string } = {}): DeltaTableInfo {
-  const logPath = join(tablePath, LOG_DIR);
-  if (!existsSync(logPath)) throw notDelta(tablePath, "it has no _delta_log folder");
-  const names = readdirSync(logPath);
+  const logPath = joinPath(tablePath, LOG_DIR);
+  const fs = fileSystemFor(logPath);
+  const listed = fs.listStatus(logPath);
+  if (listed.length === 0 && !fs.exists(logPath)) throw notDelta(tablePath, "it has no _delta_log folder");
+  const names = listed.map((s) => pathName(s.path));
+  const mtimes = new Map(listed.map((s) => [pathName(s.path), s.modificationTime]));
   const commits = names.map((n) => COMMIT_RE.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
   const checkpoints = names.map((n) => CHECKPOINT_RE.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
   const latest = Math.max(commits.at(-1) ?? -1, checkpoints.at(-1) ?? -1);
@@ -64,20 +67,21 @@ export function peekDeltaTable(tablePath: string, at: { version?: number; timest
     target = at.version;
   } else if (at.timestamp !== undefined) {
     const refs = commits.map((v) => {
-      const path = join(logPath, `${String(v).padStart(20, "0")}.json`);
-      return { version: v, path, mtimeMs: Math.floor(statSync(path).mtimeMs) };
+      const name = `${String(v).padStart(20, "0")}.json`;
+      return { version: v, path: joinPath(logPath, name), mtimeMs: Math.floor(mtimes.get(name) ?? 0) };
     });
     target = versionAtTimestamp(tablePath, commitTimestamps(refs), at.timestamp, checkpoints[0] !== undefined && commits[0] !== 0 ? checkpoints[0] : 0);
   }
   const cp = checkpoints.filter((v) => v <= target).at(-1) ?? -1;
   let md: Metadata | undefined;
   for (let v = target; v > cp && !md; v--) {
-    const file = join(logPath, `${String(v).padStart(20, "0")}.json`);
-    if (!existsSync(file)) continue;
-    for (const a of parseCommit(readFileSync(file, "utf8"), file)) if (a.kind === "metaData") md = a.value;
+    const name = `${String(v).padStart(20, "0")}.json`;
+    if (!mtimes.has(name)) continue;
+    const file = joinPath(logPath, name);
+    for (const a of parseCommit(fs.open(file).toString("utf8"), file)) if (a.kind === "metaData") md = a.value;
   }
   if (!md && cp >= 0) {
-    const path = join(logPath, `${String(cp).padStart(20, "0")}.checkpoint.parquet`);
+    const path = joinPath(logPath, `${String(cp).padStart(20, "0")}.checkpoint.parquet`);
     for (const a of readCheckpoint({ version: cp, parts: 1, paths: [path], complete: true })) if (a.kind === "metaData") md = a.value;
   }
   if (!md) throw new SluiceError("input", "DELTA_STATE_RECOVER_ERROR", `Cannot read Delta table ${tablePath} at version ${target}: the log holds no metaData action`, { table: tablePath });

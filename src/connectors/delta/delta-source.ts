@@ -13,7 +13,7 @@
  * `ignoreChanges` (emit the files the commit adds, so rewritten rows come again) or, for commits
  * that only delete, `ignoreDeletes`. Adds with dataChange=false (compaction) are skipped.
  */
-import { join } from "node:path";
+import { joinPath } from "../../fs/path.js";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
 import type { AddFile } from "../../delta/actions.js";
 import { type LogLocation, dataFilePath } from "../../delta/data-path.js";
@@ -199,7 +199,7 @@ export class DeltaSource implements StreamSource {
     const cached = this.#commitCache.get(version);
     if (cached) return cached;
     const actions = await this.#store.readCommit(version);
-    const where: LogLocation = { file: join(this.#store.logPath, commitFileName(version)), version };
+    const where: LogLocation = { file: joinPath(this.#store.logPath, commitFileName(version)), version };
     const adds: AddFile[] = [];
     let removes = 0;
     for (const a of actions) {

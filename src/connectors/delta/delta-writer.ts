@@ -12,8 +12,8 @@
  *      was committed. A failed or interrupted input commits nothing (its partial files are
  *      removed; a crash may leave some behind, unlisted in the log, for VACUUM).
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath, parentPath } from "../../fs/path.js";
 import { randomUUID } from "node:crypto";
 import { type ColumnBatch, makeBatch, takeBatch } from "../../columnar/column-batch.js";
 import { getValue } from "../../columnar/column-batch.js";
@@ -141,8 +141,8 @@ function partitionGroups(batch: ColumnBatch, partitionColumns: readonly string[]
 function newDataFile(tablePath: string, partitionColumns: readonly string[], values: Record<string, string | null>): { rel: string; abs: string } {
   const dir = partitionColumns.map((c) => `${escapePathName(c)}=${escapePathName(values[c] ?? "__HIVE_DEFAULT_PARTITION__")}`).join("/");
   const rel = `${dir ? `${dir}/` : ""}part-00000-${randomUUID()}.c000.snappy.parquet`;
-  const abs = join(tablePath, rel);
-  mkdirSync(dirname(abs), { recursive: true });
+  const abs = joinPath(tablePath, rel);
+  fileSystemFor(abs).mkdirs(parentPath(abs));
   return { rel, abs };
 }
 
@@ -193,7 +193,7 @@ async function streamDataFiles(
   } catch (e) {
     for (const f of files.values()) {
       await f.writer.abort(e);
-      rmSync(f.writer.path, { force: true });
+      fileSystemFor(f.writer.path).delete(f.writer.path, false);
     }
     throw e;
   }
@@ -208,7 +208,7 @@ export function writeDataFiles(tablePath: string, batch: ColumnBatch, partitionC
   return partitionGroups(batch, partitionColumns).map((g) => {
     const { rel, abs } = newDataFile(tablePath, partitionColumns, g.values);
     const bytes = encodeParquet(g.data.schema, [g.data], "snappy");
-    writeFileSync(abs, bytes);
+    fileSystemFor(abs).create(abs, bytes, { overwrite: true });
     return { path: relativeLogPath(rel), partitionValues: g.values, size: bytes.length, modificationTime: Date.now(), dataChange: true, stats: statsToJson(computeStats(g.data)) };
   });
 }
