@@ -25,7 +25,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming.listener import StreamingQueryListener
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_streaming_parity import local_spark  # noqa: E402
+from gen_streaming_parity import local_spark, write_golden  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "spark-suites", "golden", "progress.json")
@@ -164,11 +164,7 @@ def main():
     out["self-union"] = {"sources": len(p["sources"]), "numInputRows": p["numInputRows"], "sourceRows": [s["numInputRows"] for s in p["sources"]], "sinkRows": spark.table("p6").count()}
     q.stop()
 
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as h:
-        json.dump(out, h, indent=1)
-        h.write("\n")
-    print(json.dumps(out, indent=1))
+    write_golden(OUT, out)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,15 @@ def run(spark, sc):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def write_golden(path, out):
+    """Write a golden JSON file (indent 1, trailing newline) and echo it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as h:
+        json.dump(out, h, indent=1)
+        h.write("\n")
+    print(json.dumps(out, indent=1))
+
+
 def local_spark():
     """The oracle session: local[1], UTC, one shuffle partition (as Sluice's single partition)."""
     spark = (

@@ -8,6 +8,7 @@ import { analysisError } from "../common/errors.js";
 import { readFileBatches, readFilesBatches, streamingSourcePath, writeDataFiles } from "../connectors/files/index.js";
 import { FileStreamSink } from "../connectors/file-stream/file-stream-sink.js";
 import { FileStreamSource, parseFileStreamOptions } from "../connectors/file-stream/file-stream-source.js";
+import { asNullable } from "../connectors/file-stream/as-nullable.js";
 import { RATE_SCHEMA, RateSource, parseRateOptions } from "../connectors/rate/rate-source.js";
 import { SocketSource, parseSocketOptions, socketSchema } from "../connectors/socket/socket-source.js";
 import { configError } from "../common/errors.js";
@@ -23,7 +24,8 @@ export const FILE_FORMATS = ["json", "csv", "parquet", "text"] as const;
 /** Streaming file sources need a schema unless spark.sql.streaming.schemaInference is on (Spark's rule). */
 function streamingFileSchema(session: Session, spec: DataSourceSpec, batchSchema: () => StructType): StructType {
   if (spec.format === "text") return spec.userSchema ?? batchSchema();
-  if (spec.userSchema) return spec.userSchema;
+  // Spark's spark.sql.streaming.fileSource.schema.forceNullable (default true): files may hold nulls whatever the schema says.
+  if (spec.userSchema) return session.conf.get("spark.sql.streaming.fileSource.schema.forceNullable", "true") === "false" ? spec.userSchema : asNullable(spec.userSchema);
   if (session.conf.get("spark.sql.streaming.schemaInference") === "true") return batchSchema();
   throw analysisError(
     "STREAMING_SCHEMA_REQUIRED",
@@ -46,6 +48,7 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
       mkdirSync(out, { recursive: true });
       return new FileStreamSink(out, format, (data, dir, batchId) =>
         writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId, timeZone: session.conf.get("spark.sql.session.timeZone")! }),
+        Number(session.conf.get("spark.sql.streaming.fileSink.log.compactInterval", "10")),
       );
     });
   }

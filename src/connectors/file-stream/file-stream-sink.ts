@@ -4,8 +4,15 @@
  * `<path>/_spark_metadata/N` lists them. Readers of the folder trust only the manifest, so files
  * of a batch that crashed or was stopped before its manifest are invisible, and a re-run batch
  * whose manifest exists is skipped without reading its rows — output is exactly-once per batchId.
+ *
+ * As Spark's CompactibleFileStreamLog, every `compactInterval`-th entry (batch N with
+ * (N + 1) % interval == 0; spark.sql.streaming.fileSink.log.compactInterval, 10) is written as
+ * `N.compact` holding every file committed up to N, so a reader starts from the newest compact
+ * file instead of reading every entry. The entries it replaces stay (Spark deletes them after
+ * spark.sql.streaming.fileSink.log.cleanupDelay; Sluice keeps them).
  */
 import { statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SluiceError } from "../../common/errors.js";
@@ -20,15 +27,37 @@ export const manifestDir = (outputPath: string): string => join(resolve(outputPa
  */
 export type DataFileWriter = (data: BatchData, dir: string, batchId: number) => Promise<string[]>;
 
+/** The sink log, writing compaction batches as `N.compact`. */
+class CompactingSinkLog extends FileStreamSinkLog {
+  constructor(
+    dir: string,
+    readonly compactInterval: number,
+  ) {
+    super(dir);
+  }
+  isCompactionBatch(batchId: number): boolean {
+    return (batchId + 1) % this.compactInterval === 0;
+  }
+  /** A compaction batch's entry is `N.compact`, unless an older writer left it as plain `N`. */
+  override pathOf(batchId: number): string {
+    const plain = super.pathOf(batchId);
+    return this.isCompactionBatch(batchId) && !existsSync(plain) ? join(this.dir, `${batchId}.compact`) : plain;
+  }
+}
+
 export class FileStreamSink implements StreamSink {
-  readonly #log: FileStreamSinkLog;
+  readonly #log: CompactingSinkLog;
 
   constructor(
     private readonly path: string,
     private readonly format: string,
     private readonly write: DataFileWriter,
+    compactInterval = 10,
   ) {
-    this.#log = new FileStreamSinkLog(manifestDir(path));
+    if (!Number.isInteger(compactInterval) || compactInterval <= 0) {
+      throw new SluiceError("config", "INVALID_CONF_VALUE", `spark.sql.streaming.fileSink.log.compactInterval must be a positive integer, got ${compactInterval}`, { key: "spark.sql.streaming.fileSink.log.compactInterval" });
+    }
+    this.#log = new CompactingSinkLog(manifestDir(path), compactInterval);
   }
 
   get description(): string {
@@ -48,6 +77,7 @@ export class FileStreamSink implements StreamSink {
       // given a plain path, Spark's reader of the folder finds none of the files and reads 0 rows.
       return { path: pathToFileURL(f).href, size: st.size, isDir: false, modificationTime: Math.floor(st.mtimeMs), blockReplication: 1, blockSize: 33554432, action: "add" };
     });
-    this.#log.add(batchId, entries);
+    // A compaction entry holds every file committed so far (deletes applied), then this batch's.
+    this.#log.add(batchId, this.#log.isCompactionBatch(batchId) ? [...this.#log.committedFileStatuses(), ...entries] : entries);
   }
 }

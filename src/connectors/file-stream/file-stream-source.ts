@@ -13,7 +13,7 @@
  */
 import { log } from "../../common/logger.js";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { configError, inputError } from "../../common/errors.js";
 import { parseIntervalMs } from "../../common/duration.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
@@ -23,7 +23,7 @@ import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { FileStreamSourceLog, type FileEntry } from "./file-stream-source-log.js";
 import { listFiles } from "./list-files.js";
 import { asFileFormat } from "../files/file-source.js";
-import { isGlob } from "../files/file-listing.js";
+import { globRegExp, isGlob } from "../files/file-listing.js";
 import { type FileListingOptions, parseFileReadOptions } from "../files/options.js";
 
 export type ReadFileBatches = (format: string, path: string, schema: StructType, options: Readonly<Record<string, string>>, ctx: TaskContext) => AsyncIterable<ColumnBatch>;
@@ -94,6 +94,26 @@ export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): F
   };
 }
 
+/**
+ * Spark's SourceFileArchiver check: an archived file lands at `<archive>/<its full path>`, so the
+ * archive folder must not match the source path (glob) at the depth both share, or archived
+ * files could be read again. Refused at start, with Spark's words.
+ */
+export function checkArchiveDir(sourcePath: string, archiveDir: string): void {
+  const parts = (p: string): string[] => resolve(p).split("/").filter((x) => x !== "");
+  const source = parts(sourcePath);
+  const archive = parts(archiveDir);
+  const depth = Math.min(source.length, archive.length);
+  const matches = source.slice(0, depth).every((pattern, i) => globRegExp(pattern).test(archive[i]!));
+  if (matches) {
+    throw configError(
+      "INVALID_OPTION",
+      `Base archive path cannot be set to the path where archived path can possibly match with source pattern. Ensure the base archive path doesn't match with source pattern in depth, where the depth is minimum of depth on both paths (sourceArchiveDir=${archiveDir}, source path ${sourcePath}).`,
+      { option: "sourceArchiveDir" },
+    );
+  }
+}
+
 export class FileStreamSource implements StreamSource {
   readonly #log: FileStreamSourceLog;
   /** Files logged so far, by path (or by name with fileNameOnly), with their modification times. */
@@ -118,6 +138,7 @@ export class FileStreamSource implements StreamSource {
     private readonly readFiles?: ReadFilesBatches,
   ) {
     this.#listing = parseFileReadOptions(asFileFormat(format), readerOptions, { streaming: true, sessionTimeZone: "UTC" }).listing;
+    if (opts.cleanSource === "archive") checkArchiveDir(path, opts.sourceArchiveDir!);
     this.#log = new FileStreamSourceLog(logDir);
     for (const id of this.#log.listBatchIds()) {
       for (const f of this.#log.get(id)!) this.remember(f.path, f.timestamp);
@@ -249,9 +270,8 @@ export class FileStreamSource implements StreamSource {
     try {
       if (this.opts.cleanSource === "delete") rmSync(path, { force: true });
       else {
-        // Keep the file's path below the source folder inside the archive folder, as Spark does.
-        const rel = relative(resolve(this.path), path);
-        const target = join(this.opts.sourceArchiveDir!, rel.startsWith("..") ? basename(path) : rel);
+        // The file's full original path below the archive folder, as Spark's SourceFileArchiver.
+        const target = join(this.opts.sourceArchiveDir!, resolve(path));
         mkdirSync(dirname(target), { recursive: true });
         renameSync(path, target);
       }
