@@ -100,6 +100,7 @@ export function requiredScanColumns(plan: ResolvedPlan): Map<RScan, Set<number>>
       case "sample":
         return visit(p.input, need);
       case "flatMapGroupsWithState": // the JS functions may read any column
+      case "transformWithState":
       case "cached": // the cached rows serve every reader: keep all their columns
         return visit(p.input, all(p.input.output.length));
     }

@@ -6,6 +6,7 @@
  * Joins: equi keys from the analyzer (plus `<=>` conjuncts of the residual condition, which
  * become null-safe keys) go to HashJoinExec; joins without keys go to NestedLoopJoinExec.
  */
+import { internalError } from "../common/errors.js";
 import { compileExpr } from "../expr/compile.js";
 import type { EvalContext } from "../expr/function-types.js";
 import type { RExpr } from "../expr/resolved-expr.js";
@@ -67,6 +68,10 @@ const handlers: Handlers = {
   sample: (n, _env, _compile, plan) => new SampleExec(plan(n.input), n.fraction, n.withReplacement, n.seed),
   cached: (n, _env, _compile, plan) => new InMemoryRelationExec(plan(n.input), n.slot),
   flatMapGroupsWithState: (n, _env, _compile, plan) => new GroupsWithStateExec(plan(n.input), n.spec),
+  // Refused on batch DataFrames at the call (key-value-grouped-dataset.ts); a stream plans it in IncrementalExecution.
+  transformWithState: () => {
+    throw internalError("transformWithState reached the batch planner");
+  },
 };
 
 /** Plans a resolved plan into an executable operator tree. */

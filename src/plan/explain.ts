@@ -113,6 +113,8 @@ function describe(p: ResolvedPlan): string {
       return `Sample 0.0, ${p.fraction}, ${p.withReplacement}, ${p.seed}`;
     case "flatMapGroupsWithState":
       return `${p.spec.isMap ? "MapGroupsWithState" : "FlatMapGroupsWithState"} ${p.spec.outputMode}, ${p.spec.timeout}, ${list(p.output.map(attrText))}`;
+    case "transformWithState":
+      return `TransformWithState ${p.spec.outputMode}, ${p.spec.timeMode}, ${list(p.output.map(attrText))}`;
     case "cached":
       return `InMemoryRelation ${list(p.output.map(attrText))}, ${p.slot.level ?? "not persisted"}`;
   }

@@ -56,4 +56,16 @@ export interface GroupsWithStateSpec {
   readonly outputSchema: StructType;
   readonly keyFn: (row: Row) => unknown;
   readonly fn: GroupsWithStateFunction<unknown, Row>;
+  /** Spark 3.2+'s initialState: the state of keys before the query's first batch. */
+  readonly initialState?: InitialState;
+}
+
+/**
+ * An initial state (of [flat]mapGroupsWithState or transformWithState): a batch DataFrame's rows
+ * grouped by `keyFn`, read once, in the query's first batch (batch 0), as Spark does.
+ */
+export interface InitialState {
+  readonly keyFn: (row: Row) => unknown;
+  /** Runs the batch query of the initial-state DataFrame. */
+  readonly rows: () => Promise<readonly Row[]>;
 }

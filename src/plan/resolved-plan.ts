@@ -76,7 +76,8 @@ export type ResolvedPlan =
   | RWatermark
   | RSample
   | RCached
-  | RFlatMapGroupsWithState;
+  | RFlatMapGroupsWithState
+  | RTransformWithState;
 
 interface RNode {
   readonly output: readonly Attribute[];
@@ -208,6 +209,13 @@ export interface RFlatMapGroupsWithState extends RNode {
   readonly kind: "flatMapGroupsWithState";
   readonly input: ResolvedPlan;
   readonly spec: import("./groups-with-state.js").GroupsWithStateSpec;
+}
+
+/** groupByKey(fn).transformWithState / groupBy(cols).transformWithState: output = the declared output schema's columns. */
+export interface RTransformWithState extends RNode {
+  readonly kind: "transformWithState";
+  readonly input: ResolvedPlan;
+  readonly spec: import("./transform-with-state.js").TransformWithStateSpec;
 }
 
 export function outputSchema(p: ResolvedPlan): StructType {

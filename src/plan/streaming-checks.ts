@@ -157,7 +157,7 @@ function checkGlobalWatermarkLimit(plan: ResolvedPlan, outputMode: OutputMode, o
   const emitsLateRows = (p: ResolvedPlan): boolean => p.kind === "aggregate" && isStreamingPlan(p) && outputMode !== "append";
   const stateful = (p: ResolvedPlan): boolean => {
     if (!isStreamingPlan(p)) return false;
-    if (p.kind === "aggregate" || streamJoin(p) || p.kind === "flatMapGroupsWithState") return true;
+    if (p.kind === "aggregate" || streamJoin(p) || p.kind === "flatMapGroupsWithState" || p.kind === "transformWithState") return true;
     return p.kind === "dropDuplicates" && (p.withinWatermark || dedupKeysCarryEventTime(p));
   };
   const below = (p: ResolvedPlan): boolean => resolvedChildren(p).some((c) => emitsLateRows(c) || below(c));

@@ -13,7 +13,8 @@ import type { AnalyzerEnv } from "../plan/analyzer-env.js";
 import { formatLogicalPlan } from "../plan/explain.js";
 import { checkBatchPlan, unboundedStateOperators } from "../plan/streaming-checks.js";
 import type { DataSourceSpec, LogicalPlan } from "../plan/logical-plan.js";
-import type { RScan, ResolvedPlan } from "../plan/resolved-plan.js";
+import { type RScan, type ResolvedPlan, isStreamingPlan } from "../plan/resolved-plan.js";
+import { streamingExplainPlan } from "../streaming/runtime/streaming-explain.js";
 import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPlan } from "../physical/execution-plan.js";
 import { createPhysicalPlan } from "../physical/planner.js";
 import { requiredScanColumns } from "../optimizer/scan-column-pruning.js";
@@ -143,7 +144,11 @@ export class EmbeddedExecutor implements QueryExecutor {
   }
 
   explainResolved(resolved: ResolvedPlan, mode: ExplainMode = "extended"): string {
-    const physical = formatPhysicalPlan(this.physicalPlan(resolved));
+    const physical = formatPhysicalPlan(
+      isStreamingPlan(resolved)
+        ? streamingExplainPlan(resolved, (r, override) => this.physicalPlan(r, undefined, override))
+        : this.physicalPlan(resolved),
+    );
     // Beyond Spark: a streaming plan names every stateful operator whose state is unbounded.
     const unbounded = unboundedStateOperators(resolved);
     const warning = unbounded.length === 0 ? "" : `\n== Unbounded state ==\n${unbounded.map((u) => `${u}: its state grows without bound`).join("\n")}\n`;

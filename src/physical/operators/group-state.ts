@@ -7,9 +7,11 @@
  *     setTimeoutTimestamp needs EventTimeTimeout and must not be earlier than the watermark.
  *   - A timeout must be set again on every call: one that is not set is cleared (as in Spark).
  */
+import { batchFromRows, batchToRows, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
 import { parseIntervalMs } from "../../common/duration.js";
 import { SluiceError } from "../../common/errors.js";
 import type { GroupState, GroupStateTimeout, GroupsWithStateSpec, Row } from "../../plan/groups-with-state.js";
+import type { StructType } from "../../types/struct-type.js";
 
 export interface GroupStateContext {
   readonly timeout: GroupStateTimeout;
@@ -158,13 +160,7 @@ export async function callGroupFunction(spec: GroupsWithStateSpec, key: unknown,
       out.push(result as Row);
       return;
     }
-    if (result !== null && typeof result === "object" && Symbol.asyncIterator in result) {
-      for await (const r of result as AsyncIterable<Row>) out.push(r);
-    } else if (result !== null && typeof result === "object" && Symbol.iterator in result) {
-      for (const r of result as Iterable<Row>) out.push(r);
-    } else {
-      throw new TypeError(`flatMapGroupsWithState's function must return an iterable of rows (an array or a generator), got ${result === null ? "null" : typeof result}`);
-    }
+    await collectRows(result, out, `${op}'s function`);
   } catch (e) {
     if (e instanceof SluiceError && e.code.startsWith("GROUP_STATE_")) {
       throw new SluiceError("execution", e.code, `${e.message} (in ${op}, key ${encodeGroupKey(key)})`, { key: encodeGroupKey(key) }, { cause: e });
@@ -172,4 +168,52 @@ export async function callGroupFunction(spec: GroupsWithStateSpec, key: unknown,
     const message = e instanceof Error ? e.message : String(e);
     throw new SluiceError("execution", "GROUPS_WITH_STATE_FUNCTION_FAILED", `The function of ${op} failed for key ${encodeGroupKey(key)}: ${message}`, { key: encodeGroupKey(key) }, { cause: e });
   }
+}
+
+/**
+ * Append what a stateful function returned to `out`: an array or other iterable (consumed
+ * lazily, so state changes made while it runs are kept), an async iterable, or a promise of
+ * either; anything else is a TypeError naming `what`.
+ */
+export async function collectRows(result: unknown, out: Row[], what: string): Promise<void> {
+  const r = await result;
+  if (r !== null && typeof r === "object" && Symbol.asyncIterator in r) {
+    for await (const x of r as AsyncIterable<Row>) out.push(x);
+  } else if (r !== null && typeof r === "object" && Symbol.iterator in r) {
+    for (const x of r as Iterable<Row>) out.push(x);
+  } else {
+    throw new TypeError(`${what} must return an iterable of rows (an array or a generator), got ${r === null ? "null" : typeof r}`);
+  }
+}
+
+/** A state object (as the user sees rows) → engine values in `schema`'s field order; `what` names it in errors. */
+export function rowToStateValue(schema: StructType, value: Row, what: string): unknown[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError(`${what} must be an object with the fields of its schema (${schema.simpleString()}), got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);
+  }
+  const b = batchFromRows(schema, [value]);
+  return b.columns.map((c) => getValue(c, 0));
+}
+
+/** Engine values in `schema`'s field order → the object the user sees. */
+export function stateValueToRow(schema: StructType, values: readonly unknown[]): Row {
+  return batchToRows(makeBatch(schema, schema.fields.map((f, i) => vectorFromValues(f.type, [values[i] ?? null])), 1))[0]!;
+}
+
+/**
+ * The rows of an initial state by encoded key, each projected onto the state schema. Two rows
+ * for one key fail, as in Spark (the state of a key must be unambiguous).
+ */
+export async function loadInitialState(spec: GroupsWithStateSpec): Promise<Map<string, { key: unknown; state: Row }>> {
+  const out = new Map<string, { key: unknown; state: Row }>();
+  const op = spec.isMap ? "mapGroupsWithState" : "flatMapGroupsWithState";
+  for (const row of await spec.initialState!.rows()) {
+    const key = spec.initialState!.keyFn(row);
+    const k = encodeGroupKey(key);
+    if (out.has(k)) {
+      throw new SluiceError("execution", "GROUP_STATE_INITIAL_STATE_DUPLICATE_KEY", `The initial state of ${op} has more than one row for key ${k}; de-duplicate the initial state before passing it`, { key: k });
+    }
+    out.set(k, { key, state: Object.fromEntries(spec.stateSchema.fields.map((f) => [f.name, row[f.name] ?? null])) });
+  }
+  return out;
 }

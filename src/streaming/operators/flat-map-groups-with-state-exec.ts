@@ -4,7 +4,8 @@
  * under the text of the key. Per micro-batch:
  *   1. with EventTimeTimeout and a watermark, input rows whose event time is ≤ the previous
  *      batch's watermark are dropped as late (numRowsDroppedByWatermark);
- *   2. the batch's rows are grouped by key; the function runs once per key with its rows and state;
+ *   2. the batch's rows are grouped by key; the function runs once per key with its rows and state
+ *      (in batch 0 with an initial state, its keys start with that state and are all called);
  *   3. with a timeout, every stored key whose timeout is earlier than the batch time
  *      (ProcessingTimeTimeout) or this batch's watermark (EventTimeTimeout) runs once more with
  *      no rows and hasTimedOut — also in batches without new data;
@@ -13,13 +14,13 @@
  *      (numRowsUpdated). The store commits with the batch; a failing call fails the batch and
  *      leaves nothing committed.
  */
-import { type ColumnBatch, batchFromRows, batchToRows, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
+import { type ColumnBatch, batchFromRows } from "../../columnar/column-batch.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
-import { GroupStateImpl, callGroupFunction, decodeGroupKey, encodeGroupKey } from "../../physical/operators/group-state.js";
+import { GroupStateImpl, callGroupFunction, decodeGroupKey, loadInitialState, rowToStateValue, stateValueToRow } from "../../physical/operators/group-state.js";
 import type { GroupsWithStateSpec, Row } from "../../plan/groups-with-state.js";
 import { StructType } from "../../types/struct-type.js";
 import type { StateStore, StateValue } from "../state/state-store.js";
-import { atOrBelowWatermark, eventTimeUs } from "./event-time.js";
+import { groupRowsByKey } from "./group-rows-by-key.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
 
 export interface GroupsWithStateExecSpec {
@@ -64,32 +65,14 @@ export class FlatMapGroupsWithStateExec implements ExecutionPlan {
     const t0 = performance.now();
 
     // 1–2. Group the batch's rows by key (first-seen order), dropping late rows.
-    const groups = new Map<string, { key: unknown; rows: Row[] }>();
-    let dropped = 0;
     const dropLate = spec.timeout === "EventTimeTimeout" && state.hasWatermark && this.op.eventTimeIndex !== undefined;
-    for await (const batch of this.child.execute(ctx)) {
-      const rows = batchToRows(batch);
-      for (let i = 0; i < rows.length; i++) {
-        if (dropLate) {
-          const t = eventTimeUs(batch.columns[this.op.eventTimeIndex!]!, i);
-          if (t !== null && atOrBelowWatermark(t, state.lateEventsWatermarkMs)) {
-            dropped++;
-            continue;
-          }
-        }
-        const key = spec.keyFn(rows[i]!);
-        const k = encodeGroupKey(key);
-        const g = groups.get(k);
-        if (g) g.rows.push(rows[i]!);
-        else groups.set(k, { key, rows: [rows[i]!] });
-      }
-    }
+    const { groups, dropped } = await groupRowsByKey(this.child.execute(ctx), spec.keyFn, dropLate ? { eventTimeIndex: this.op.eventTimeIndex!, watermarkMs: state.lateEventsWatermarkMs } : undefined);
 
     const out: Row[] = [];
     let updated = 0;
     let removed = 0;
     const run = async (k: string, key: unknown, rows: Row[], stored: StateValue | undefined, hasTimedOut: boolean): Promise<void> => {
-      const gs = new GroupStateImpl(stored && stored[stateSchema.fields.length] === true ? decodeState(stateSchema, stored) : undefined, {
+      const gs = new GroupStateImpl(stored && stored[stateSchema.fields.length] === true ? stateValueToRow(stateSchema, stored) : undefined, {
         timeout: spec.timeout,
         batchTimestampMs,
         watermarkMs,
@@ -104,10 +87,18 @@ export class FlatMapGroupsWithStateExec implements ExecutionPlan {
         if (stored !== undefined) store.remove(k);
         removed++;
       } else if (gs.isUpdated || gs.isRemoved || newTimeout !== oldTimeout) {
-        store.put(k, [...(gs.exists ? encodeState(stateSchema, gs.get(), k) : stateSchema.fields.map(() => null)), gs.exists, newTimeout]);
+        store.put(k, [...(gs.exists ? rowToStateValue(stateSchema, gs.get(), `The state of key ${k}`) : stateSchema.fields.map(() => null)), gs.exists, newTimeout]);
         updated++;
       }
     };
+    // Spark 3.2+'s initial state, in the query's first batch: it becomes the keys' state, and every
+    // key in it is called in this batch, with or without rows.
+    if (spec.initialState && state.batchId === 0) {
+      for (const [k, init] of await loadInitialState(spec)) {
+        store.put(k, [...rowToStateValue(stateSchema, init.state, `The initial state of key ${k}`), true, null]);
+        if (!groups.has(k)) groups.set(k, { key: init.key, rows: [] });
+      }
+    }
     for (const [k, g] of groups) await run(k, g.key, g.rows, store.get(k), false);
 
     // 3. Timeouts, in batches with and without data.
@@ -140,17 +131,4 @@ async function earliestTimeout(store: StateStore, index: number): Promise<number
   let min: number | undefined;
   for await (const chunk of store.scanChunks()) for (const [, v] of chunk) if (typeof v[index] === "number" && (min === undefined || (v[index] as number) < min)) min = v[index] as number;
   return min;
-}
-
-/** A state object (as the user sees rows) → engine values in the state schema. */
-function encodeState(schema: StructType, value: Row, key: string): unknown[] {
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(`The state of key ${key} must be an object with the fields of the state schema (${schema.simpleString()}), got ${Array.isArray(value) ? "an array" : typeof value}`);
-  }
-  const b = batchFromRows(schema, [value]);
-  return b.columns.map((c) => getValue(c, 0));
-}
-
-function decodeState(schema: StructType, stored: StateValue): Row {
-  return batchToRows(makeBatch(schema, schema.fields.map((f, i) => vectorFromValues(f.type, [stored[i]])), 1))[0]!;
 }

@@ -31,6 +31,7 @@ import { dataTypeToJson } from "../../types/json-schema.js";
 import { type EventTimeStats, EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
 import { StreamingAggregateExec } from "../operators/streaming-aggregate-exec.js";
+import { TransformWithStateExec } from "../operators/transform-with-state-exec.js";
 import { StreamingDeduplicateExec } from "../operators/streaming-deduplicate-exec.js";
 import { StreamingLimitExec } from "../operators/streaming-limit-exec.js";
 import { FlatMapGroupsWithStateExec } from "../operators/flat-map-groups-with-state-exec.js";
@@ -123,7 +124,7 @@ export class IncrementalExecution {
     this.#workers = threads > 1 ? partitionWorkers(threads) : undefined;
     // A limit keeps state in append mode only; in complete mode its id stays unused.
     const stateful = (p: ResolvedPlan): boolean =>
-      p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit" || isStreamStreamJoin(p) || p.kind === "flatMapGroupsWithState";
+      p.kind === "aggregate" || p.kind === "dropDuplicates" || p.kind === "limit" || isStreamStreamJoin(p) || p.kind === "flatMapGroupsWithState" || p.kind === "transformWithState";
     const walk = (p: ResolvedPlan): void => {
       if (isStreamingPlan(p) && stateful(p)) this.#reportOrder.push(p);
       for (const c of resolvedChildren(p)) walk(c);
@@ -172,7 +173,8 @@ export class IncrementalExecution {
           p.kind === "dropDuplicates" ||
           (p.kind === "aggregate" && outputMode !== "complete") ||
           (p.kind === "join" && (joinStatePredicate(p, "left", 0) !== undefined || joinStatePredicate(p, "right", 0) !== undefined)) ||
-          (p.kind === "flatMapGroupsWithState" && p.spec.timeout === "EventTimeTimeout"),
+          (p.kind === "flatMapGroupsWithState" && p.spec.timeout === "EventTimeTimeout") ||
+          (p.kind === "transformWithState" && p.spec.timeMode === "EventTime"),
       )
     );
   }
@@ -183,7 +185,9 @@ export class IncrementalExecution {
    * Sluice runs one when a stored timeout has passed — or once after start, before it knows).
    */
   processingTimeoutDue(nowMs: number): boolean {
-    return [...this.#statefulIds].some(([p, id]) => p.kind === "flatMapGroupsWithState" && p.spec.timeout === "ProcessingTimeTimeout" && (this.#nextTimeoutMs.get(id) ?? -Infinity) < nowMs);
+    const processingTime = (p: ResolvedPlan): boolean =>
+      (p.kind === "flatMapGroupsWithState" && p.spec.timeout === "ProcessingTimeTimeout") || (p.kind === "transformWithState" && p.spec.timeMode === "ProcessingTime");
+    return [...this.#statefulIds].some(([p, id]) => processingTime(p) && (this.#nextTimeoutMs.get(id) ?? -Infinity) < nowMs);
   }
 
   get delaysMs(): number[] {
@@ -262,6 +266,9 @@ export class IncrementalExecution {
       }
       if (node.kind === "flatMapGroupsWithState") {
         return new FlatMapGroupsWithStateExec(planChild(node.input), { operatorId, spec: node.spec, eventTimeIndex: watermarkIndex(node.input) }, ctx);
+      }
+      if (node.kind === "transformWithState") {
+        return new TransformWithStateExec(planChild(node.input), { operatorId, spec: node.spec, eventTimeIndex: watermarkIndex(node.input) }, ctx);
       }
       if (node.kind === "join") return new StreamingSymmetricHashJoinExec(planChild(node.left), planChild(node.right), { operatorId, node }, ctx);
       if (node.kind === "dropDuplicates") return this.dedup(node as RDropDuplicates, operatorId, planChild(node.input), ctx);
