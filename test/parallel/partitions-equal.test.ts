@@ -60,6 +60,9 @@ const QUERIES: Record<string, { mode: "update" | "complete" | "append"; build: (
   "session windows (complete)": { mode: "complete", build: (df) => df.groupBy(F.session_window(col("ts"), "15 seconds"), col("k")).agg(F.count("*").alias("c")).select(col("session_window.start").alias("start"), col("k"), col("c")) },
 };
 
+/** Whether a partition folder holds version 1 of its store (a join's four stores sit in sub-folders). */
+const hasDelta = (dir: string): boolean => existsSync(join(dir, "1.delta")) || readdirSync(dir).some((d) => existsSync(join(dir, d, "1.delta")));
+
 /** Run the batches through the query with this many partitions and threads, restarting after `restartAfter` batches. */
 async function run(name: string, batches: Row[][], partitions: number, master: string, restartAfter: number): Promise<{ rows: Record<string, unknown>[]; chk: string }> {
   const q = QUERIES[name]!;
@@ -96,9 +99,9 @@ describe("results do not depend on shuffle partitions or worker threads", () => 
         for (const [partitions, master] of [[3, "local[2]"], [8, "local[1]"], [8, "local[2]"]] as const) {
           const { rows, chk } = await run(name, batches, partitions, master, restartAfter);
           expect(compareRows(rows, expected), `${name}, seed ${seed}, ${partitions} partitions, ${master}`).toBeNull();
-          // one store per partition: state/0/<p>/ with a delta file per committed batch
+          // one folder per partition: state/0/<p>/ with a delta file per committed batch
           expect(readdirSync(join(chk, "state", "0")).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: partitions }, (_, p) => String(p)));
-          for (let p = 0; p < partitions; p++) expect(existsSync(join(chk, "state", "0", String(p), "1.delta")), `partition ${p}`).toBe(true);
+          for (let p = 0; p < partitions; p++) expect(hasDelta(join(chk, "state", "0", String(p))), `partition ${p}`).toBe(true);
         }
       }
     });
