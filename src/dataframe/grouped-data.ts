@@ -6,7 +6,9 @@ import { analysisError } from "../common/errors.js";
 import { Column } from "../expr/column.js";
 import type { Expr } from "../expr/expr.js";
 import { isNumeric } from "../types/data-type.js";
+import type { StatefulProcessor } from "../plan/transform-with-state.js";
 import type { DataFrame } from "./dataframe.js";
+import type { TransformWithStateOptions } from "./key-value-grouped-dataset.js";
 
 const call = (name: string, arg: Expr): Expr => ({ kind: "call", name, args: [arg] });
 
@@ -46,6 +48,22 @@ export class GroupedData {
   }
   max(...cols: string[]): DataFrame {
     return this.numeric("max", cols);
+  }
+
+  /**
+   * PySpark's transformWithStateInPandas shape: `groupBy("user").transformWithState(processor, …)`
+   * runs the processor per group with the key as an array of the grouping values (PySpark's
+   * tuple); the same as `groupByKey(row => [row.user])`. Grouping by plain columns only.
+   */
+  transformWithState(processor: StatefulProcessor<unknown[]>, options: TransformWithStateOptions): DataFrame {
+    if (this.grouping !== "groupBy") throw analysisError("INVALID_TRANSFORM_WITH_STATE_GROUPING", `transformWithState needs groupBy(...) columns, not ${this.grouping}(...)`);
+    const columns = new Set(this.df.columns);
+    const names = this.keys.map((k) => {
+      const name = k.kind === "column" ? k.nameParts.at(-1)! : undefined;
+      if (name === undefined || !columns.has(name)) throw analysisError("INVALID_TRANSFORM_WITH_STATE_GROUPING", "transformWithState groups by plain columns (groupBy(\"user\")); use groupByKey(row => key) for computed keys");
+      return name;
+    });
+    return this.df.groupByKey((row) => names.map((n) => row[n])).transformWithState(processor, options);
   }
 
   private ref(name: string): Expr {
