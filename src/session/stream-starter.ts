@@ -9,7 +9,7 @@ import { log } from "../common/logger.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { qualifyPath } from "../fs/path.js";
+import { joinPath, qualifyPath } from "../fs/path.js";
 import { randomUUID } from "node:crypto";
 import { type Clock, SystemClock } from "../common/clock.js";
 import { configError, unsupported } from "../common/errors.js";
@@ -72,7 +72,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     if (!factory) {
       throw unsupported("DATA_SOURCE_NOT_FOUND", `Streaming source '${node.source.format}' is not available. Known: ${[...session.streamSources.keys()].join(", ")}`, { format: node.source.format });
     }
-    return { node, source: factory(node, join(checkpointDir, "sources", String(i)), clock) };
+    return { node, source: factory(node, joinPath(checkpointDir, "sources", String(i)), clock) };
   });
   const sink = createSink(session, df, spec, options, checkpointDir);
 

@@ -13,9 +13,10 @@ export function runChild(
   killAfterMs: number | null,
   signal: NodeJS.Signals = "SIGKILL",
   afterOutput?: string,
+  env?: NodeJS.ProcessEnv,
 ): Promise<"done" | "stopped" | "killed"> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "pipe"], ...(env ? { env } : {}) });
     let out = "";
     let err = "";
     let timer: NodeJS.Timeout | null = null;

@@ -26,7 +26,8 @@ import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.j
 import { type KeyRouting, PartitionedStateStoreProvider } from "../state/partitioned-state-store.js";
 import type { StateSchema, StateStoreConf } from "../state/state-store.js";
 import { stringPartitionOf } from "../../physical/hash/hash-partitioning.js";
-import { configError } from "../../common/errors.js";
+import { configError, unsupported } from "../../common/errors.js";
+import { isLocalPath } from "../../fs/path.js";
 import { dataTypeToJson } from "../../types/json-schema.js";
 import { type EventTimeStats, EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
@@ -194,6 +195,18 @@ export class IncrementalExecution {
     return this.watermarkNodes.map((w) => w.delayMs);
   }
 
+  /** `<checkpoint>/state`; state stores write the local disk only, so an object-store checkpoint is refused here. */
+  #stateRoot(): string {
+    if (!isLocalPath(this.checkpointDir)) {
+      throw unsupported(
+        "STATE_STORE_OBJECT_STORE_UNSUPPORTED",
+        `The checkpoint ${this.checkpointDir} is on an object store, where Sluice cannot keep the state of stateful operators yet (docs/object-stores.md). Put the checkpointLocation of a stateful query on a local or mounted disk.`,
+        { file: this.checkpointDir },
+      );
+    }
+    return join(this.checkpointDir, "state");
+  }
+
   /**
    * The partitioned provider of one store, opened on first use. A streaming limit is global, so
    * its state is one partition whatever the count (Spark's StreamingGlobalLimitExec).
@@ -203,7 +216,7 @@ export class IncrementalExecution {
     if (!p) {
       const global = [...this.#statefulIds].some(([node, id]) => id === operatorId && node.kind === "limit");
       p = new PartitionedStateStoreProvider(global ? 1 : this.#numPartitions, (partitionId) => {
-        const id = { checkpointRoot: join(this.checkpointDir, "state"), operatorId, partitionId, storeName };
+        const id = { checkpointRoot: this.#stateRoot(), operatorId, partitionId, storeName };
         return this.providerKind === "leveldb" ? new LevelDbStateStoreProvider(id, schema, this.stateConf) : new MemoryStateStoreProvider(id, schema, this.stateConf);
       }, routing);
       this.#providers.set(`${operatorId}/${storeName}`, p);
@@ -232,7 +245,7 @@ export class IncrementalExecution {
               workers: this.#workers,
               storeSpec: (operatorId: number, schema: StateSchema) => ({
                 run: this.#run,
-                checkpointRoot: join(this.checkpointDir, "state"),
+                checkpointRoot: this.#stateRoot(),
                 operatorId,
                 numPartitions: this.#numPartitions,
                 keySchema: dataTypeToJson(schema.keySchema),

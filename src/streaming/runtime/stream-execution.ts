@@ -12,7 +12,7 @@
  *   5. commit: write `commits/N` and report progress. When batch N+1's offsets are durable,
  *      sources may release data of batch N and old log entries are purged (as Spark does).
  */
-import { join } from "node:path";
+import { joinPath } from "../../fs/path.js";
 import { redactText } from "../../common/redaction.js";
 import type { Clock } from "../../common/clock.js";
 import { SluiceError, executionError } from "../../common/errors.js";
@@ -103,8 +103,8 @@ export class StreamExecution {
   #availableNowEnd: (Offset | undefined)[] = [];
 
   constructor(readonly opts: StreamExecutionOptions) {
-    this.offsetLog = new OffsetSeqLog(join(opts.checkpointDir, "offsets"));
-    this.commitLog = new CommitLog(join(opts.checkpointDir, "commits"));
+    this.offsetLog = new OffsetSeqLog(joinPath(opts.checkpointDir, "offsets"));
+    this.commitLog = new CommitLog(joinPath(opts.checkpointDir, "commits"));
   }
 
   get lastProgress(): StreamingQueryProgress | null {
