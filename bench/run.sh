@@ -9,7 +9,7 @@ P=${BENCH_PARQUET_ROWS:-10000000}
 J=${BENCH_JSON_ROWS:-5000000}
 DATA=bench/data/p${P}-j${J}
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(groupby-count-parquet groupby-bigint-parquet window-rank-parquet json-filter-groupby stream-json-to-parquet stream-startup stream-window-count stream-dedup delta-sink)
+[ ${#CASES[@]} -gt 0 ] || CASES=(groupby-count-parquet groupby-bigint-parquet groupby-decimal-parquet window-rank-parquet json-filter-groupby stream-json-to-parquet stream-startup stream-window-count stream-dedup delta-sink)
 bash scripts/oracle/setup.sh >/dev/null
 [ -f "$DATA/events.parquet" ] || .oracle/venv/bin/python bench/gen_data.py "$DATA" "$P" "$J"
 # a 1000-event stream for the start-up case (process start → first committed batch)

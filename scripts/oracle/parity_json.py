@@ -18,6 +18,8 @@ import re
 
 from pyspark.sql import types as T
 
+EXACT = decimal.Context(prec=100)
+
 MAX_SAFE = 2**53 - 1
 PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SIMPLE = {
@@ -87,7 +89,8 @@ def encode(t, v):
             return "Infinity" if v > 0 else "-Infinity"
         return float(v)
     if isinstance(t, T.DecimalType):
-        return format(v.quantize(decimal.Decimal(1).scaleb(-t.scale)), "f")
+        # a DECIMAL(38) has more digits than Python's default 28-digit context: quantize exactly
+        return format(v.quantize(decimal.Decimal(1).scaleb(-t.scale), context=EXACT), "f")
     if isinstance(t, T.StringType):
         return str(v)
     if isinstance(t, T.BinaryType):

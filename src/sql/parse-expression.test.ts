@@ -126,15 +126,15 @@ describe("literals get Spark 4's types and engine values", () => {
     expect(lit("10Y").type).toEqual({ kind: "int" });
   });
   it("decimals keep written precision and scale, value unscaled", () => {
-    expect(lit("1.5")).toEqual({ value: 15, type: { kind: "decimal", precision: 2, scale: 1 } });
-    expect(lit("0.05")).toEqual({ value: 5, type: { kind: "decimal", precision: 2, scale: 2 } });
-    expect(lit(".5")).toEqual({ value: 5, type: { kind: "decimal", precision: 1, scale: 1 } });
-    expect(lit("1.")).toEqual({ value: 1, type: { kind: "decimal", precision: 1, scale: 0 } });
-    expect(lit("00.100")).toEqual({ value: 100, type: { kind: "decimal", precision: 3, scale: 3 } });
-    expect(lit("-1.25")).toEqual({ value: -125, type: { kind: "decimal", precision: 3, scale: 2 } });
-    expect(lit("1.5BD")).toEqual({ value: 15, type: { kind: "decimal", precision: 2, scale: 1 } });
-    expect(lit("1E-2BD")).toEqual({ value: 1, type: { kind: "decimal", precision: 2, scale: 2 } });
-    expect(lit("1E2BD")).toEqual({ value: 100, type: { kind: "decimal", precision: 3, scale: 0 } });
+    expect(lit("1.5")).toEqual({ value: 15n, type: { kind: "decimal", precision: 2, scale: 1 } });
+    expect(lit("0.05")).toEqual({ value: 5n, type: { kind: "decimal", precision: 2, scale: 2 } });
+    expect(lit(".5")).toEqual({ value: 5n, type: { kind: "decimal", precision: 1, scale: 1 } });
+    expect(lit("1.")).toEqual({ value: 1n, type: { kind: "decimal", precision: 1, scale: 0 } });
+    expect(lit("00.100")).toEqual({ value: 100n, type: { kind: "decimal", precision: 3, scale: 3 } });
+    expect(lit("-1.25")).toEqual({ value: -125n, type: { kind: "decimal", precision: 3, scale: 2 } });
+    expect(lit("1.5BD")).toEqual({ value: 15n, type: { kind: "decimal", precision: 2, scale: 1 } });
+    expect(lit("1E-2BD")).toEqual({ value: 1n, type: { kind: "decimal", precision: 2, scale: 2 } });
+    expect(lit("1E2BD")).toEqual({ value: 100n, type: { kind: "decimal", precision: 3, scale: 0 } });
   });
   it("doubles and floats", () => {
     expect(lit("1e3")).toEqual({ value: 1000, type: { kind: "double" } });

@@ -10,6 +10,7 @@ import { type LogicalPlan, node } from "../plan/logical-plan.js";
 import { toStructType } from "../types/struct-type.js";
 import type { Token } from "./lexer.js";
 import type { FunctionArgs } from "./primary-parser.js";
+import { formatDecimal } from "../types/decimal-value.js";
 
 const at = (t: Token) => `(line ${t.line}:${t.column})`;
 
@@ -20,7 +21,7 @@ function tvfError(code: string, t: Token, message: string): SluiceError {
 /** The string form of a literal option value (strings, numbers, booleans). */
 function optionValue(e: Expr, name: string, t: Token): string {
   if (e.kind === "literal" && e.value !== null) {
-    if (typeof e.value === "number" && e.type.kind === "decimal") return String(e.value / 10 ** e.type.scale);
+    if (e.type.kind === "decimal") return formatDecimal(e.value as bigint, e.type.scale);
     if (typeof e.value === "string" || typeof e.value === "number" || typeof e.value === "boolean") return String(e.value);
   }
   throw tvfError("INVALID_SQL_ARG", t, `The argument ${name} must be a literal string, number or boolean.`);

@@ -43,7 +43,7 @@ describe("remote session", { timeout: 180_000 }, () => {
         big: 9007199254740993n,
         i: 7,
         d: 1.5,
-        dec: 12.5,
+        dec: "12.50",
         s: "x",
         dt: new Date("2024-02-29T00:00:00Z"),
         ts: new Date("2024-01-02T03:04:05.678Z"),

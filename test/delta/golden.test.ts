@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SluiceError } from "../../src/common/errors.js";
 import type { DataType } from "../../src/types/data-type.js";
 import { type Snapshot, loadSnapshot } from "../../src/delta/snapshot.js";
+import { formatDecimal } from "../../src/types/decimal-value.js";
 
 /** Spark-written tables in ../shared/delta-golden, beside the repository (a missing folder fails). */
 const GOLDEN_TABLES = join(import.meta.dirname, "..", "..", "..", "shared", "delta-golden");
@@ -86,10 +87,8 @@ function canon(v: unknown, t: DataType): string | null {
   switch (t.kind) {
     case "date":
       return new Date((v as number) * 86_400_000).toISOString().slice(0, 10);
-    case "decimal": {
-      const s = ((v as number) / 10 ** t.scale).toFixed(t.scale);
-      return s;
-    }
+    case "decimal":
+      return formatDecimal(v as bigint, t.scale);
     case "float":
     case "double":
       return Number.isInteger(v) ? (v as number).toFixed(1) : String(v);

@@ -35,7 +35,7 @@ import { type FileFormat, type FileListingOptions, OptionReader, type ReadTolera
 import { mergeParquetSchemas, readParquetFile, readParquetSchema } from "./parquet-format.js";
 import { TEXT_SCHEMA, readTextFile } from "./text-format.js";
 import { readFilesTolerantly, toleratedOrError } from "./tolerant-read.js";
-import { parseDecimalText, parseDoubleText, parseIntText, parseLongText } from "./value-text.js";
+import { parseDecimalText, parseDoubleText, parseIntText, parseLongText, toDecimal } from "./value-text.js";
 
 const FORMATS: readonly FileFormat[] = ["json", "csv", "parquet", "text"];
 
@@ -250,10 +250,8 @@ function partitionValue(raw: string | null, t: DataType, timeZone: string): unkn
     case "double":
     case "float":
       return parseDoubleText(raw);
-    case "decimal": {
-      const d = parseDecimalText(raw);
-      return d ? Math.round(d.unscaled * 10 ** (t.scale - d.scale)) : null;
-    }
+    case "decimal":
+      return toDecimal(raw, t.precision, t.scale);
     case "date":
       return compilePattern("yyyy-MM-dd").parseDate(raw);
     case "timestamp":

@@ -159,7 +159,7 @@ describe("JSON parse modes and values", () => {
       u: new Date("2024-01-01T08:00:00Z"),
       d: new Date("2024-01-01T00:00:00Z"),
       n: new Date("2023-11-14T22:13:20Z"),
-      dec: 12.35,
+      dec: "12.35",
       f: NaN,
     });
     expect(r.rows[1]).toEqual({ t: null, u: null, d: new Date("2024-01-05T00:00:00Z"), n: null, dec: null, f: null });

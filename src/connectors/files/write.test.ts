@@ -17,9 +17,9 @@ const DDL =
   "id INT, name STRING, amount DECIMAL(10,2), ts TIMESTAMP, d DATE, score DOUBLE, big BIGINT, flag BOOLEAN, tags ARRAY<STRING>, attrs MAP<STRING, INT>, point STRUCT<x: DOUBLE, y: DOUBLE>, f FLOAT";
 const FLAT = "id INT, name STRING, amount DECIMAL(10,2), ts TIMESTAMP, d DATE, score DOUBLE, big BIGINT, flag BOOLEAN, f FLOAT";
 const ROWS = [
-  { id: 1, name: "alice", amount: 12.5, ts: new Date("2024-01-01T10:00:00Z"), d: new Date("2024-01-01T00:00:00Z"), score: 1.5, big: 3000000000n, flag: true, tags: ["a", "b"], attrs: new Map([["k", 1]]), point: { x: 1, y: 2 }, f: 1.25 },
+  { id: 1, name: "alice", amount: "12.50", ts: new Date("2024-01-01T10:00:00Z"), d: new Date("2024-01-01T00:00:00Z"), score: 1.5, big: 3000000000n, flag: true, tags: ["a", "b"], attrs: new Map([["k", 1]]), point: { x: 1, y: 2 }, f: 1.25 },
   { id: 2, name: 'bob, "the" builder', amount: null, ts: new Date("2024-01-01T10:00:00.123Z"), d: null, score: NaN, big: null, flag: false, tags: [], attrs: new Map(), point: null, f: null },
-  { id: 3, name: null, amount: -0.01, ts: null, d: new Date("1969-12-31T00:00:00Z"), score: 1e20, big: -1n, flag: null, tags: null, attrs: null, point: { x: null, y: 3 }, f: Infinity },
+  { id: 3, name: null, amount: "-0.01", ts: null, d: new Date("1969-12-31T00:00:00Z"), score: 1e20, big: -1n, flag: null, tags: null, attrs: null, point: { x: null, y: 3 }, f: Infinity },
 ];
 const flat = (r: Record<string, unknown>) => {
   const { tags: _t, attrs: _a, point: _p, ...rest } = r;

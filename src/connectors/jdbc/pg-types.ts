@@ -220,13 +220,8 @@ export function decoderFor(t: DataType, c: DescribedColumn, sessionZone: string)
       case "double":
         return (s) => Number(s);
       case "decimal":
-        return (s) => {
-          const u = unscaled(s, t.scale) ?? fail(s);
-          // The engine keeps unscaled values as doubles: refuse one a double cannot hold exactly.
-          const x = Number(u);
-          if (BigInt(x) !== u) throw inputError("JDBC_DECIMAL_NOT_EXACT", `The value ${s} of column ${c.name} cannot be held exactly as ${simpleString(t)} in Sluice (its unscaled value ${u} is not exact as a double)`, { column: c.name });
-          return x;
-        };
+        // the engine keeps the unscaled value as an exact bigint
+        return (s) => unscaled(s, t.scale) ?? fail(s);
       case "binary":
         return typeName === "bytea" ? (s) => hexBytes(s) ?? fail(s) : (s) => new TextEncoder().encode(s);
       case "date":

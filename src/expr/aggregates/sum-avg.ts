@@ -7,14 +7,13 @@
  * ARITHMETIC_OVERFLOW (sum) or NUMERIC_VALUE_OUT_OF_RANGE (avg); without ANSI, BIGINT wraps and
  * decimals become null. An INT/BIGINT sum accumulates exactly in int64 (each addition checked
  * under ANSI, as Spark's Add; wrapping otherwise); avg of integral input sums in DOUBLE, as Spark's
- * Average does; decimal sums are exact bigints (DecimalSums), and a decimal avg is Spark's
- * Divide(sum, count) at the divide result type, then rounded HALF_UP to the avg type.
+ * Average does; decimal sums are exact bigints (DecimalSums), and a decimal avg is the sum divided
+ * by the count as Spark's Decimal divides, rounded HALF_UP to the avg type.
  */
 import { allocValues, makeVector, type Vector } from "../../columnar/vector.js";
 import { type DataType, DecimalType, DoubleType, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
-import { fitsPrecision, formatDecimal, rescale } from "../../types/decimal-value.js";
+import { fitsPrecision, formatDecimal } from "../../types/decimal-value.js";
 import { decimalOp, decimalOverflow } from "../functions/decimal-arith.js";
-import { decimalResult } from "../functions/numeric-types.js";
 import type { AggregateFunction, ArgInfo, EvalContext, GroupAccumulator } from "../function-types.js";
 import { checkArity, growF64, overflow, unexpectedType, validityOf } from "./common.js";
 
@@ -319,12 +318,12 @@ class AvgAccumulator implements GroupAccumulator {
 }
 
 /**
- * avg of a decimal, as Spark's Average: the exact sum (at DECIMAL(p+10, s)) divided by the count
- * (a DECIMAL(20,0)) at Divide's result type, then rounded HALF_UP to DECIMAL(p+4, s+4).
+ * avg of a decimal, as Spark's Average (DecimalDivideWithOverflowCheck): the exact sum (at
+ * DECIMAL(p+10, s)) divided by the count to 38 significant digits, then rounded HALF_UP to
+ * DECIMAL(p+4, s+4) (checked on PySpark 4.0.1: avg of DECIMAL(38,18) keeps 22 fraction digits).
  */
 class DecimalAvgAccumulator extends DecimalSumBase implements GroupAccumulator {
   private readonly sumType: DecimalType;
-  private readonly divideType: DecimalType;
 
   constructor(
     argType: DecimalType,
@@ -333,14 +332,12 @@ class DecimalAvgAccumulator extends DecimalSumBase implements GroupAccumulator {
   ) {
     super();
     this.sumType = sumTypeOf(argType) as DecimalType;
-    this.divideType = decimalResult("divide", this.sumType, DecimalType(20, 0));
   }
 
   evaluate(numGroups: number): Vector {
     const rt = this.resultType;
     return this.results(numGroups, rt, (s, n) => {
-      const q = fitsPrecision(s, this.sumType.precision) ? decimalOp("divide", s, this.sumType.scale, BigInt(n), 0, this.divideType) : null;
-      const r = q === null || !fitsPrecision(q, this.divideType.precision) ? null : rescale(q, this.divideType.scale, rt.scale);
+      const r = fitsPrecision(s, this.sumType.precision) ? decimalOp("divide", s, this.sumType.scale, BigInt(n), 0, rt) : null;
       if (r !== null && fitsPrecision(r, rt.precision)) return r;
       if (this.ansi) throw decimalOverflow(rt, `The average of ${formatDecimal(s, this.sumType.scale)} over ${n} rows`);
       return null;

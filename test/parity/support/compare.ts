@@ -4,7 +4,7 @@
  * Rules (documented in test/parity/README.md):
  * - FLOAT/DOUBLE: equal, or within a relative tolerance of 1e-9 (|a − e| ≤ 1e-9 · max(|a|, |e|));
  *   "NaN"/"Infinity" must match exactly; 0.0 and −0.0 are equal.
- * - DECIMAL: the same digits, or within a relative 1e-12 (Sluice rows carry decimals as numbers).
+ * - DECIMAL: exactly the same digits (Sluice rows carry decimals as their exact plain digits).
  * - INT/BIGINT: exactly the same integer, compared by decimal digits (Sluice rows carry BIGINT as
  *   bigint; typed JSON holds values past 2^53 as digit strings), never rounded through a double.
  * - TIMESTAMP: equal at millisecond precision, Spark's microseconds truncated (Sluice rows are Dates).
@@ -16,7 +16,6 @@ import type { DataType } from "../../../src/types/data-type.js";
 import type { Json } from "./typed-json.js";
 
 export const DOUBLE_RELATIVE_TOLERANCE = 1e-9;
-export const DECIMAL_RELATIVE_TOLERANCE = 1e-12;
 
 const close = (a: number, e: number, tol: number): boolean =>
   a === e || Math.abs(a - e) <= tol * Math.max(Math.abs(a), Math.abs(e));
@@ -38,8 +37,7 @@ export function valueMatches(t: DataType, e: Json, a: Json): boolean {
       if (typeof e === "number" && typeof a === "number") return close(a, e, DOUBLE_RELATIVE_TOLERANCE);
       return e === a;
     case "decimal":
-      if (e === a) return true;
-      return typeof e === "string" && typeof a === "string" && close(Number(a), Number(e), DECIMAL_RELATIVE_TOLERANCE);
+      return e === a;
     case "timestamp":
       return typeof e === "string" && typeof a === "string" && toMillisecondText(e) === toMillisecondText(a);
     case "int":

@@ -72,7 +72,8 @@ describe("comparison", () => {
     expect(valueMatches(L, "9007199254740993", "9007199254740993")).toBe(true);
     expect(valueMatches(L, 5, 6)).toBe(false);
     const dec: DataType = { kind: "decimal", precision: 38, scale: 18 };
-    expect(valueMatches(dec, "0.100000000000000000", "0.100000000000000006")).toBe(true);
+    expect(valueMatches(dec, "0.100000000000000000", "0.100000000000000001")).toBe(false);
+    expect(valueMatches(dec, "12345678901234567890.123456789012345678", "12345678901234567890.123456789012345678")).toBe(true);
     expect(valueMatches({ kind: "decimal", precision: 5, scale: 2 }, "2.35", "2.34")).toBe(false);
   });
   it("compares timestamps at millisecond precision", () => {
