@@ -28,7 +28,9 @@ export async function launchServer(l: ServerLaunch): Promise<number> {
   child.unref();
   const pid = child.pid!;
   if (l.ownerPid !== undefined) {
-    const cleanup = l.removeOnExit !== undefined ? `; sleep 1; rm -rf '${l.removeOnExit}'` : "";
+    // The folder goes only with its owner: a server stopped while the owner lives may be
+    // restarted on the same folder (the Kafka broker restart of test/kafka/reference-crash.test.ts).
+    const cleanup = l.removeOnExit !== undefined ? `; sleep 1; kill -0 ${l.ownerPid} 2>/dev/null || rm -rf '${l.removeOnExit}'` : "";
     const watch = `while kill -0 ${l.ownerPid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -9 ${pid} 2>/dev/null${cleanup}`;
     spawn("sh", ["-c", watch], { detached: true, stdio: "ignore" }).unref();
   }
