@@ -18,7 +18,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { freePort } from "../support/free-port.js";
 import { launchServer, stopServer } from "../support/server-process.js";
 import { dirname, join, resolve } from "node:path";
@@ -118,7 +118,11 @@ async function launch(dataDir: string, port: number, logFile: string, opts: { ow
 /** Restart a stopped broker on its same folder and port (its topics and offsets kept). */
 export async function restartBroker(b: BrokerHandle, opts: { ownerPid?: number } = {}): Promise<BrokerHandle> {
   const port = Number(b.bootstrap.split(":")[1]);
-  return launch(b.dataDir, port, join(b.dataDir, "server.log"), opts);
+  // The previous run's log already holds the ready line: start a new log, or the restart would
+  // count as ready before the broker listens.
+  const log = join(b.dataDir, "server.log");
+  if (existsSync(log)) renameSync(log, join(b.dataDir, `server.${Date.now()}.log`));
+  return launch(b.dataDir, port, log, opts);
 }
 
 /** Stop a broker: SIGTERM (controlled shutdown), SIGKILL after `graceMs`. Resolves once it is gone. */
