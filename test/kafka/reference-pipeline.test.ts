@@ -5,11 +5,9 @@
  * Delta tables they wrote: the aggregates equal the expected windows exactly, the dead-letter
  * table holds each malformed record once, and progress carries Spark's Kafka lag metrics.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { referenceEvents } from "../../examples/reference-pipeline/events.js";
 import { startReferencePipeline } from "../../examples/reference-pipeline/pipeline.js";
@@ -17,29 +15,7 @@ import { produceEvents } from "../../examples/reference-pipeline/producer.js";
 import { startSqlReferencePipeline } from "../../examples/reference-pipeline/sql.js";
 import { Session } from "../../src/index.js";
 import { kafkaBootstrap, topicName } from "../support/kafka-broker.js";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const PY = join(ROOT, ".oracle/venv/bin/python");
-
-/** The rows of a Delta table as delta-rs reads them, timestamps as ISO text. */
-export function deltaRsRows(path: string): Record<string, unknown>[] {
-  const script = [
-    "import json, sys, os",
-    "from deltalake import DeltaTable",
-    "rows = DeltaTable(sys.argv[1]).to_pyarrow_table().to_pylist()",
-    "print(json.dumps(rows, default=lambda v: v.isoformat().replace('+00:00', 'Z')))",
-    "sys.stdout.flush(); os._exit(0)",
-  ].join("\n");
-  const r = spawnSync(PY, ["-c", script, path], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`delta-rs could not read ${path}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>[];
-}
-
-/** Aggregate rows as [window_start, events, amount], sorted; delta-rs gives naive UTC instants. */
-export const aggregateRows = (rows: Record<string, unknown>[]): [string, number, number][] =>
-  rows
-    .map((r) => [new Date(`${String(r.window_start).replace(/Z?$/, "Z")}`).toISOString(), Number(r.events), Number(r.amount)] as [string, number, number])
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+import { aggregateRows, deltaRsRows, hasDeltaRs } from "./delta-rs-rows.js";
 
 const ev = referenceEvents();
 const expectedRows = ev.expected.map((w) => [w.window_start, w.events, w.amount]);
@@ -54,7 +30,7 @@ const ready = () =>
     return { bootstrap, topic };
   })());
 
-describe.skipIf(!existsSync(PY))("Kafka reference pipeline on the real broker", () => {
+describe.skipIf(!hasDeltaRs)("Kafka reference pipeline on the real broker", () => {
   it("TypeScript: exact window aggregates, dead letters once, Kafka lag in progress", async () => {
     const { bootstrap, topic } = await ready();
     const root = mkdtempSync(join(tmpdir(), "sluice-ref-ts-"));

@@ -1,0 +1,16 @@
+/**
+ * Child process for the reference pipeline's crash test: runs both queries of
+ * examples/reference-pipeline on the topic with Trigger.AvailableNow, prints STARTED once they
+ * run and DONE when both finished. The parent kills it with SIGKILL at random moments.
+ * Usage: reference-child.ts BOOTSTRAP TOPIC ROOT
+ */
+import { startReferencePipeline } from "../../examples/reference-pipeline/pipeline.js";
+import { Session } from "../../src/index.js";
+
+const [bootstrap, topic, root] = process.argv.slice(2) as [string, string, string];
+const spark = Session.builder().config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC").getOrCreate();
+const queries = await startReferencePipeline(spark, { bootstrap, topic, root, trigger: { availableNow: true } });
+process.stdout.write("STARTED\n");
+await Promise.all(queries.map((q) => q.awaitTermination()));
+process.stdout.write("DONE\n");
+process.exit(0);

@@ -1,0 +1,57 @@
+/**
+ * Crash test of the Kafka → Delta reference pipeline (examples/reference-pipeline): its process
+ * is killed with SIGKILL at random moments while it works through the event set, and its private
+ * broker is stopped and started again once while a run reads; then a last run finishes. delta-rs
+ * must read exactly the expected windows and each malformed record once in the dead-letter table.
+ * SLUICE_KAFKA_REFERENCE_KILLS sets the number of kills (default 3; the soak uses 200).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { expect, it } from "vitest";
+import { referenceEvents } from "../../examples/reference-pipeline/events.js";
+import { produceEvents } from "../../examples/reference-pipeline/producer.js";
+import { restartBroker, startBroker, stopBroker } from "../../scripts/kafka/broker.js";
+import { runChild } from "../support/run-child.js";
+import { aggregateRows, deltaRsRows, hasDeltaRs } from "./delta-rs-rows.js";
+
+const KILLS = Number(process.env.SLUICE_KAFKA_REFERENCE_KILLS ?? 3);
+const ev = referenceEvents();
+
+it.skipIf(!hasDeltaRs)(`the reference pipeline ends with the exact aggregates after ${KILLS} SIGKILLs and a broker restart`, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-ref-crash-"));
+  let broker = await startBroker(join(dir, "broker"), { ownerPid: process.pid });
+  try {
+    const topic = "reference-crash";
+    await produceEvents(broker.bootstrap, topic, ev.records);
+    const root = join(dir, "out");
+    const child = join(import.meta.dirname, "reference-child.ts");
+    let seed = 13;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const outcomes: string[] = [];
+    const restartAt = Math.floor(KILLS / 2);
+    for (let i = 0; ; i++) {
+      const args = [broker.bootstrap, topic, root];
+      if (i === restartAt) {
+        // The broker goes away under a running pipeline and comes back on the same port: the run
+        // either rides it out or fails; either way the next run resumes from the checkpoint.
+        const run = runChild(child, args, null, "SIGKILL").catch(() => "failed");
+        await sleep(1000 + Math.floor(random() * 2000));
+        await stopBroker(broker.pid);
+        broker = await restartBroker(broker, { ownerPid: process.pid });
+        outcomes.push(await run);
+        continue;
+      }
+      const outcome = await runChild(child, args, i < KILLS ? Math.floor(random() * 2500) : null, "SIGKILL", "STARTED");
+      outcomes.push(outcome);
+      if (outcome === "done" && i >= KILLS) break;
+    }
+    expect(outcomes.filter((o) => o === "killed").length).toBeGreaterThan(0);
+    expect(aggregateRows(deltaRsRows(join(root, "aggregates")))).toEqual(ev.expected.map((w) => [w.window_start, w.events, w.amount]));
+    expect(deltaRsRows(join(root, "dead_letter")).map((r) => r.value).sort()).toEqual([...ev.malformed].sort());
+  } finally {
+    await stopBroker(broker.pid);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 600_000 + KILLS * 30_000);
