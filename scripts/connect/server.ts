@@ -56,6 +56,10 @@ export async function startConnectServer(dataDir: string, opts: { ownerPid?: num
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.shuffle.partitions": "2",
+    // Delta replays its log over 50 partitions by default: too many tasks for a 2-core test machine
+    "spark.databricks.delta.snapshotPartitions": "2",
+    // and VACUUM lists files in up to 10,000 tasks (Spark's parallelPartitionDiscovery default)
+    "spark.sql.sources.parallelPartitionDiscovery.parallelism": "2",
     "spark.sql.warehouse.dir": join(dataDir, "warehouse"),
     "spark.driver.host": "127.0.0.1",
     "spark.driver.bindAddress": "127.0.0.1",

@@ -17,12 +17,15 @@ interface ErrorInfo {
   metadata?: Record<string, string>;
 }
 
-/** The ErrorInfo a failed call carried, if any. */
-function errorInfo(e: RpcError): ErrorInfo | undefined {
-  if (!e.info.statusDetails) return undefined;
-  const status = decodeMessage<{ details?: { type_url: string; value: Buffer }[] }>("google.rpc.Status", e.info.statusDetails);
+/**
+ * The ErrorInfo a failed call carried, if any, and the status message: the server's whole
+ * message, also when the grpc-message header lost it (a multi-line message arrives there empty).
+ */
+function statusOf(e: RpcError): { info?: ErrorInfo; message?: string } {
+  if (!e.info.statusDetails) return {};
+  const status = decodeMessage<{ message?: string; details?: { type_url: string; value: Buffer }[] }>("google.rpc.Status", e.info.statusDetails);
   const any = status.details?.find((d) => d.type_url.endsWith("google.rpc.ErrorInfo"));
-  return any ? decodeMessage<ErrorInfo>("google.rpc.ErrorInfo", any.value) : undefined;
+  return { ...(any ? { info: decodeMessage<ErrorInfo>("google.rpc.ErrorInfo", any.value) } : {}), ...(status.message ? { message: status.message.trim() } : {}) };
 }
 
 /** Which kind of SluiceError a JVM exception class is. */
@@ -38,9 +41,9 @@ function kindOf(reason: string | undefined, grpcCode: number): ErrorKind {
 export function toSluiceError(e: unknown, context: Readonly<Record<string, string>> = {}): SluiceError {
   if (e instanceof SluiceError) return e;
   if (!(e instanceof RpcError)) return new SluiceError("internal", "CONNECT_CLIENT_ERROR", e instanceof Error ? e.message : String(e), context, { cause: e });
-  const info = errorInfo(e);
+  const { info, message } = statusOf(e);
   const errorClass = info?.metadata?.errorClass;
   const code = errorClass ?? `CONNECT_${GRPC_CODES[e.info.code] ?? e.info.code}`;
   const ctx = { ...context, grpcStatus: GRPC_CODES[e.info.code] ?? String(e.info.code), ...(info?.reason ? { exception: info.reason } : {}), ...(info?.metadata?.sqlState ? { sqlState: info.metadata.sqlState } : {}) };
-  return new SluiceError(kindOf(info?.reason, e.info.code), code, e.info.details, ctx, { cause: e });
+  return new SluiceError(kindOf(info?.reason, e.info.code), code, message ?? e.info.details, ctx, { cause: e });
 }

@@ -17,6 +17,7 @@ import { parseConnectionString } from "./connection-string.js";
 import { ConnectClient } from "./connect-client.js";
 import type { Msg } from "./connect-proto.js";
 import { decodeArrowBatch } from "./connect-types.js";
+import { RemoteDeltaTable } from "./remote-delta-table.js";
 import { RemoteExecutor } from "./remote-executor.js";
 import { RemoteStreamingQueryManager, startRemoteStream } from "./remote-streaming-query.js";
 import { batchToRows } from "../columnar/column-batch.js";
@@ -149,6 +150,13 @@ export class RemoteSession {
     const names: string[] = [];
     for (const b of decodeArrowBatch(local.data as Uint8Array, schema)) for (const r of batchToRows(b)) if (r.isTemporary === true) names.push(String(r.viewName));
     return names;
+  }
+
+  /** The Delta table at `path` on the server (`DeltaTable.forPath(spark, path)` lands here); fails when there is none. */
+  deltaTableForPath(path: string): RemoteDeltaTable {
+    const table = new RemoteDeltaTable(this, path);
+    this.sql(`DESCRIBE DETAIL ${table.identifier}`);
+    return table;
   }
 
   /** Interrupt every operation this session runs on the server (PySpark's `spark.interruptAll()`); returns their ids. */
