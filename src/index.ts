@@ -51,3 +51,5 @@ export type { LogLevel, Logger } from "./common/logger.js";
 export { streamFromAsyncIterable } from "./connectors/node-streams/async-iterable-source.js";
 export type { AsyncIterableSourceOptions, AsyncIterableStream } from "./connectors/node-streams/async-iterable-source.js";
 export { writeStreamToWritable } from "./connectors/node-streams/writable-sink.js";
+export { registerStreamSink, registerStreamSource } from "./connectors/api/user-connectors.js";
+export type { JsonOffset, UserRow, UserStreamSink, UserStreamSource } from "./connectors/api/user-connectors.js";
