@@ -141,4 +141,18 @@ describe("DECIMAL input, casts and arithmetic", () => {
       spark.conf.set("spark.sql.ansi.enabled", "true");
     }
   });
+
+  it("orders RANGE window frames and window aggregates by decimal keys", async () => {
+    const rows = await spark
+      .sql(
+        `SELECT d, sum(d) OVER (ORDER BY d RANGE BETWEEN 1.0 PRECEDING AND CURRENT ROW) AS s, sum(x) OVER (ORDER BY x RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) AS b
+         FROM VALUES (CAST('1.50' AS DECIMAL(10,2)), 10L), (CAST('2.25' AS DECIMAL(10,2)), 11L), (CAST('3.00' AS DECIMAL(10,2)), 13L) t(d, x) ORDER BY d`,
+      )
+      .collect();
+    expect(rows).toEqual([
+      { d: "1.50", s: "1.50", b: 10n },
+      { d: "2.25", s: "3.75", b: 21n },
+      { d: "3.00", s: "5.25", b: 24n },
+    ]);
+  });
 });

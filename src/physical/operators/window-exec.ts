@@ -200,7 +200,7 @@ function evaluateCall(c: CompiledCall, args: readonly Vector[], s: SortedSpec, e
     frame,
     partStarts,
     peerStart,
-    key === undefined ? null : { values: key.values as ArrayLike<number>, validity: key.validity, ascending: call.orderBy[0]!.ascending, scale: c.rangeScale },
+    key === undefined ? null : { values: rangeValues(key), validity: key.validity, ascending: call.orderBy[0]!.ascending, scale: c.rangeScale },
   );
   if (frame.start.kind === "unboundedPreceding") return growingFrames(create, args, partStarts, bounds.end, call.type);
   return slidingFrames(create, args, bounds.start, bounds.end, call.type);
@@ -282,3 +282,7 @@ function memo<T>(f: () => T): () => T {
     return value as T;
   };
 }
+
+/** A RANGE frame's order key as numbers: BIGINT and unscaled DECIMAL keys as doubles (exact to 2^53). */
+const rangeValues = (key: Vector): ArrayLike<number> =>
+  key.values instanceof BigInt64Array ? Float64Array.from(key.values, Number) : key.type.kind === "decimal" ? Float64Array.from(key.values as unknown[], (x) => Number(x ?? 0)) : (key.values as ArrayLike<number>);
