@@ -81,7 +81,8 @@ export class UiQueryStore implements StreamingQueryListener {
     const r = this.#record(q.runId, q.id, q.name, startedAtMs);
     r.live = q;
     r.checkpointDir = q.checkpointLocation;
-    for (const p of q.recentProgress) this.#push(r, p);
+    // Batches only, as onQueryProgress delivers them: an idle trigger's report (no addBatch phase) is not a batch.
+    for (const p of q.recentProgress) if (p.durationMs.addBatch !== undefined) this.#push(r, p);
     this.#trim();
   }
 
