@@ -57,12 +57,6 @@ class PartitionWorker {
       w.postMessage({ ...m, id }, transfer);
     });
   }
-
-  async terminate(): Promise<void> {
-    const w = this.#worker;
-    this.#worker = null;
-    if (w) await w.terminate();
-  }
 }
 
 export class PartitionWorkers {
@@ -90,10 +84,6 @@ export class PartitionWorkers {
   /** Drop a query run's stores in every worker (its checkpoint files stay). */
   async release(run: string): Promise<void> {
     await Promise.all(this.#workers.map((w) => w.request({ t: "release", run }).catch(() => undefined)));
-  }
-
-  async terminate(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 }
 
