@@ -155,4 +155,11 @@ describe("DECIMAL input, casts and arithmetic", () => {
       { d: "3.00", s: "5.25", b: 24n },
     ]);
   });
+
+  it("IN lists compare after the cast to the common type", async () => {
+    const df = spark.createDataFrame([{ a: "1.50" }, { a: "3.00" }, { a: "2.25" }], "a DECIMAL(10,2)");
+    expect(await df.filter("a IN (1.5, 3)").collect()).toEqual([{ a: "1.50" }, { a: "3.00" }]);
+    const ids = spark.createDataFrame([{ x: 3n }, { x: 2n ** 60n }], "x BIGINT");
+    expect(await ids.filter("x IN (1, 3, 1152921504606846976)").collect()).toEqual([{ x: 3n }, { x: 2n ** 60n }]);
+  });
 });

@@ -115,12 +115,18 @@ function compileIn(args: readonly CompiledExpr[], argExprs: readonly RExpr[]): C
   const allLiteral = argExprs.slice(1).every((e) => isLiteral(e));
   const simple = t.kind !== "array" && t.kind !== "struct" && t.kind !== "map" && t.kind !== "binary";
   if (allLiteral && simple) {
-    const values = argExprs.slice(1).map((e) => literalOf(e));
-    const hasNull = values.some((x) => x === null);
-    const set = new Set<unknown>(values.filter((x) => x !== null).map((x) => (typeof x === "boolean" ? (x ? 1 : 0) : x)));
+    // the list's values after the casts to the common type (a literal 1.5 in a DECIMAL(12,2) list
+    // is 150, 3 in a BIGINT list is 3n): evaluated once, on the first row
+    let set: Set<unknown> | undefined;
+    let hasNull = false;
     return (batch) => {
       const v = fv!(batch);
       const n = batch.numRows;
+      if (set === undefined && n > 0) {
+        const values = list.map((f) => valueAt(f(batch), 0));
+        hasNull = values.some((x) => x === null);
+        set = new Set<unknown>(values.filter((x) => x !== null).map((x) => (typeof x === "boolean" ? (x ? 1 : 0) : x)));
+      }
       const x = v.values as ArrayLike<unknown>;
       const out = new Uint8Array(n);
       const validity = new Uint8Array(n);
@@ -130,7 +136,7 @@ function compileIn(args: readonly CompiledExpr[], argExprs: readonly RExpr[]): C
           anyNull = true;
           continue;
         }
-        if (set.has(x[i])) {
+        if (set!.has(x[i])) {
           out[i] = 1;
           validity[i] = 1;
         } else if (hasNull) anyNull = true;
