@@ -5,9 +5,11 @@
  * refuses the others by name (UNSUPPORTED_COMPRESSION) rather than read them as garbage.
  * A compressed file cannot be split, so it is read whole, from its start, as a stream.
  */
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { Transform } from "node:stream";
+import { Readable, type Transform } from "node:stream";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { isLocalPath, localPathOf } from "../../fs/path.js";
 import { createGunzip, createInflate, gunzipSync, inflateSync } from "node:zlib";
 import { inputError, unsupported } from "../../common/errors.js";
 
@@ -39,7 +41,7 @@ export async function readFileBytes(path: string): Promise<Buffer> {
   const codec = codecOf(path);
   let raw: Buffer;
   try {
-    raw = await readFile(path);
+    raw = isLocalPath(path) ? await readFile(localPathOf(path)) : fileSystemFor(path).open(path);
   } catch (e) {
     throw readError(path, e);
   }
@@ -51,7 +53,7 @@ export function readFileBytesSync(path: string): Buffer {
   const codec = codecOf(path);
   let raw: Buffer;
   try {
-    raw = readFileSync(path);
+    raw = fileSystemFor(path).open(path);
   } catch (e) {
     throw readError(path, e);
   }
@@ -69,8 +71,8 @@ function decompressSync(path: string, raw: Buffer, codec: InputCodec): Buffer {
 /** The decompressed bytes of a compressed file as they are decoded; a damaged file fails naming it. */
 export async function* decompressedChunks(path: string, codec: InputCodec): AsyncGenerator<Buffer> {
   const decoder: Transform = codec === "gzip" ? createGunzip() : createInflate();
-  const source = createReadStream(path);
-  source.on("error", (e) => decoder.destroy(e));
+  const source = isLocalPath(path) ? createReadStream(localPathOf(path)) : Readable.from([fileSystemFor(path).open(path)]);
+  source.on("error", (e: Error) => decoder.destroy(e));
   try {
     for await (const chunk of source.pipe(decoder)) yield chunk as Buffer;
   } catch (e) {

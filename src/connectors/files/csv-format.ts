@@ -8,6 +8,8 @@
  */
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { isLocalPath, localPathOf } from "../../fs/path.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError, unsupported } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
@@ -199,7 +201,8 @@ export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "
 /** Read one CSV file into batches of `schema` (data columns plus the corrupt-record column if present); malformed records are counted into `counts`. */
 export async function* readCsvFile(path: string, schema: StructType, o: CsvReadOptions, timeZone: string, batchSize: number, counts?: MalformedCounts): AsyncGenerator<ColumnBatch> {
   try {
-    await access(path, constants.R_OK);
+    if (isLocalPath(path)) await access(localPathOf(path), constants.R_OK);
+    else if (!fileSystemFor(path).exists(path)) throw Object.assign(new Error("no such object"), { code: "ENOENT" });
   } catch (e) {
     throw inputError("FAILED_READ_FILE", `Cannot read ${path}: ${(e as Error).message}`, { file: path }, e);
   }

@@ -14,10 +14,14 @@
  *   5. without partition columns and without recursiveFileLookup, only the files directly in each
  *      listed folder are read, as Spark's PartitioningAwareFileIndex.allFiles does: files in plain
  *      subfolders are not (test/file-options/expected/nested-plain-folder-batch.json).
+ * Paths on an object store (`s3a://bucket/in/`, src/fs) are listed through the FileSystem layer
+ * by the same rules: a "folder" is a key prefix, and there are no symbolic links.
  */
-import { type Stats, existsSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { isLocalPath, joinPath, parentPath, parseUri, pathName, qualifyPath } from "../../fs/path.js";
 import { SluiceError, analysisError, configError } from "../../common/errors.js";
 import { getTimeZone, toLocalUs } from "../../expr/datetime/time-zone.js";
 import type { FileListingOptions } from "./options.js";
@@ -89,18 +93,52 @@ export function globRegExp(pattern: string): RegExp {
   }
 }
 
-/** Stat following symbolic links; undefined when the entry is gone or a dangling link. */
-function statFollowing(p: string): Stats | undefined {
+/** What a listing needs to know of a file or folder. */
+interface Entry {
+  readonly isFile: boolean;
+  readonly isDirectory: boolean;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Stat following symbolic links (or an object store's status); undefined when the entry is gone or a dangling link. */
+function statFollowing(p: string): Entry | undefined {
+  if (!isLocalPath(p)) {
+    const st = fileSystemFor(p).getFileStatus(p);
+    return st ? { isFile: !st.isDirectory, isDirectory: st.isDirectory, size: st.length, mtimeMs: st.modificationTime } : undefined;
+  }
   try {
-    return statSync(p);
+    const st = statSync(p);
+    return { isFile: st.isFile(), isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
   }
 }
 
+/** Paths (files or folders) a glob on an object store matches, sorted: globs apply to key segments. */
+function expandGlobUri(uri: string): string[] {
+  const u = parseUri(uri);
+  const parts = u.key.split("/").filter((s) => s !== "");
+  const first = parts.findIndex(isGlob);
+  const out: string[] = [];
+  const expand = (dir: string, rest: string[]): void => {
+    const [seg, ...more] = rest;
+    if (seg === undefined) return void out.push(dir);
+    if (!isGlob(seg)) return void expand(joinPath(dir, seg), more);
+    const re = globRegExp(seg);
+    for (const e of fileSystemFor(dir).listStatus(dir)) {
+      const name = pathName(e.path);
+      if (!hidden(name) && re.test(name)) expand(e.path, more);
+    }
+  };
+  expand(`${u.scheme}://${u.authority}/${parts.slice(0, first).join("/")}`, parts.slice(first));
+  return out.filter((p) => statFollowing(p) !== undefined);
+}
+
 /** Paths (files or folders) a glob matches, sorted. */
 export function expandGlob(abs: string): string[] {
+  if (!isLocalPath(abs)) return expandGlobUri(abs);
   const parts = abs.split(sep);
   const first = parts.findIndex(isGlob);
   const out: string[] = [];
@@ -112,7 +150,7 @@ export function expandGlob(abs: string): string[] {
       if (existsSync(next)) expand(next, more);
       return;
     }
-    if (!statFollowing(dir)?.isDirectory()) return;
+    if (!statFollowing(dir)?.isDirectory) return;
     const re = globRegExp(seg);
     for (const name of readdirSync(dir).sort()) if (!hidden(name) && re.test(name)) expand(join(dir, name), more);
   };
@@ -122,8 +160,8 @@ export function expandGlob(abs: string): string[] {
 
 /** Files committed by a streaming file sink under `dir` (as its manifest records them), or undefined when there is no manifest. */
 export function sinkManifestFiles(dir: string): FoundFile[] | undefined {
-  const meta = join(dir, "_spark_metadata");
-  if (!statFollowing(meta)?.isDirectory()) return undefined;
+  const meta = joinPath(dir, "_spark_metadata");
+  if (!statFollowing(meta)?.isDirectory) return undefined;
   return new FileStreamSinkLog(meta)
     .committedFileStatuses()
     .map((e) => ({ path: e.path.startsWith("file:") ? fileURLToPath(e.path) : e.path, sizeBytes: e.size, mtimeMs: e.modificationTime }))
@@ -134,7 +172,9 @@ export function sinkManifestFiles(dir: string): FoundFile[] | undefined {
  * Every file under `dir`, recursively, skipping hidden names; sorted within each folder.
  * Symbolic links are followed; a link back to a folder being walked fails with SYMLINK_LOOP.
  */
-export function walk(dir: string, out: FoundFile[], ancestors: Set<string> = new Set([realpathSync(dir)])): void {
+export function walk(dir: string, out: FoundFile[], ancestors?: Set<string>): void {
+  if (!isLocalPath(dir)) return walkUri(dir, out);
+  ancestors ??= new Set([realpathSync(dir)]);
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -146,8 +186,8 @@ export function walk(dir: string, out: FoundFile[], ancestors: Set<string> = new
     if (hidden(name)) continue;
     const p = join(dir, name);
     const st = statFollowing(p);
-    if (st?.isFile()) out.push({ path: p, sizeBytes: st.size, mtimeMs: st.mtimeMs });
-    if (!st?.isDirectory()) continue;
+    if (st?.isFile) out.push({ path: p, sizeBytes: st.size, mtimeMs: st.mtimeMs });
+    if (!st?.isDirectory) continue;
     const real = realpathSync(p);
     if (ancestors.has(real)) {
       throw analysisError("SYMLINK_LOOP", `Cannot list ${p}: it is a symbolic link to ${real}, a folder that contains it, so the listing would never end. Remove the link or read a folder below it.`, { path: p });
@@ -155,6 +195,15 @@ export function walk(dir: string, out: FoundFile[], ancestors: Set<string> = new
     ancestors.add(real);
     walk(p, out, ancestors);
     ancestors.delete(real);
+  }
+}
+
+/** `walk` on an object store: one listing per folder (key prefix), no links to follow. */
+function walkUri(dir: string, out: FoundFile[]): void {
+  for (const e of fileSystemFor(dir).listStatus(dir)) {
+    if (hidden(pathName(e.path))) continue;
+    if (e.isDirectory) walkUri(e.path, out);
+    else out.push({ path: e.path, sizeBytes: e.length, mtimeMs: e.modificationTime });
   }
 }
 
@@ -174,8 +223,8 @@ export function modifiedFilter(opts: Partial<FileListingOptions>): ((mtimeMs: nu
 }
 
 /** The files of one path (a file, a folder or, with `useManifest`, a sink output folder); the path must exist. */
-function filesOf(p: string, st: Stats, useManifest: boolean): FoundFile[] {
-  if (st.isFile()) return [{ path: p, sizeBytes: st.size, mtimeMs: st.mtimeMs }];
+function filesOf(p: string, st: Entry, useManifest: boolean): FoundFile[] {
+  if (st.isFile) return [{ path: p, sizeBytes: st.size, mtimeMs: st.mtimeMs }];
   const manifest = useManifest ? sinkManifestFiles(p) : undefined;
   if (manifest) return manifest;
   const out: FoundFile[] = [];
@@ -199,23 +248,23 @@ export interface FoundUnder {
  * FileStreamSink.hasMetadata rule).
  */
 export function findFiles(path: string, opts: Partial<FileListingOptions> = {}, onlyPath = true): FoundUnder[] {
-  const abs = resolve(path);
+  const abs = qualifyPath(path);
   const keepName = opts.pathGlobFilter !== undefined ? globRegExp(opts.pathGlobFilter) : undefined;
   const keepTime = modifiedFilter(opts);
   const out: FoundUnder[] = [];
   for (const m of isGlob(path) ? expandGlob(abs) : [abs]) {
     const st = statFollowing(m);
     if (!st) continue;
-    const root = opts.basePath ? resolve(opts.basePath) : st.isFile() ? join(m, "..") : m;
+    const root = opts.basePath ? qualifyPath(opts.basePath) : st.isFile ? parentPath(m) : m;
     for (const file of filesOf(m, st, onlyPath && !isGlob(path))) {
-      if (keepName && !keepName.test(file.path.slice(file.path.lastIndexOf(sep) + 1))) continue;
+      if (keepName && !keepName.test(pathName(file.path))) continue;
       if (keepTime && !keepTime(file.mtimeMs)) continue;
       const partition = opts.recursiveFileLookup ? { names: [], values: [] } : partitionsOf(root, file.path);
-      out.push({ root, ...(st.isFile() ? {} : { listed: m }), file, partition });
+      out.push({ root, ...(st.isFile ? {} : { listed: m }), file, partition });
     }
   }
   if (opts.recursiveFileLookup || out.some((f) => f.partition.names.length > 0)) return out;
-  return out.filter((f) => f.listed === undefined || dirname(f.file.path) === f.listed);
+  return out.filter((f) => f.listed === undefined || parentPath(f.file.path) === f.listed);
 }
 
 /** Spark's escapePathName: `%XX` for characters unsafe in a path segment. */
@@ -235,7 +284,7 @@ export function unescapePartitionValue(v: string): string {
 
 /** The `col=value` folders between `root` and `file`: names and raw (unescaped) values, null for the default partition. */
 export function partitionsOf(root: string, file: string): { names: string[]; values: (string | null)[] } {
-  const rel = relative(root, file).split(sep).slice(0, -1);
+  const rel = (isLocalPath(root) ? relative(root, file).split(sep) : file.slice(root.length + 1).split("/")).slice(0, -1);
   const names: string[] = [];
   const values: (string | null)[] = [];
   for (const seg of rel) {
@@ -253,7 +302,7 @@ export function listInputFiles(paths: readonly string[], opts: Partial<FileListi
   if (paths.length === 0) throw analysisError("PATH_NOT_FOUND", "No input path given: pass a file, folder or glob to load(), or set option(\"path\", ...)");
   const found: FoundUnder[] = [];
   for (const p of paths) {
-    const abs = resolve(p);
+    const abs = qualifyPath(p);
     const exists = isGlob(p) ? expandGlob(abs).length > 0 : statFollowing(abs) !== undefined;
     if (!exists) throw analysisError("PATH_NOT_FOUND", `Path does not exist: ${abs}. Check the path, or create it before reading.`, { path: abs });
     found.push(...findFiles(p, opts, paths.length === 1));

@@ -8,7 +8,7 @@
  *   3. Line numbers inside a piece start at 1; the piece reports how many lines it holds, and the
  *      consumer, reading pieces in order, adds the lines of the earlier pieces to any error's line.
  */
-import { open } from "node:fs/promises";
+import { openPositionedReader } from "../../fs/positioned-reader.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { SluiceError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
@@ -50,7 +50,7 @@ export function planPieces(sizeBytes: number, pieceBytes = PIECE_BYTES): ByteRan
  * `out.lines` holds the number of lines read.
  */
 export async function* readLineRange(path: string, range: ByteRange, out: { lines: number }, chunkBytes = CHUNK_BYTES): AsyncGenerator<TextChunk> {
-  const fh = await open(path, "r");
+  const fh = await openPositionedReader(path);
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
     let pos = range.start;

@@ -12,11 +12,11 @@
  *   4. A batch scan that met malformed records writes one warning when done (malformedWarning).
  */
 import { log } from "../../common/logger.js";
-import { existsSync } from "node:fs";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath, qualifyPath } from "../../fs/path.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { makeBatch } from "../../columnar/column-batch.js";
 import { constantVector, nullVector } from "../../columnar/vector.js";
-import { join, resolve } from "node:path";
 import { analysisError, configError, unsupported } from "../../common/errors.js";
 import { codecOf } from "./compression.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
@@ -155,7 +155,7 @@ function resolveFiles(spec: DataSourceSpec, sessionTimeZone = defaultTimeZone(sp
   let data: StructType;
   const tz = defaultTimeZone(spec.options);
   // Files deleted since listing are left out of inference when ignoreMissingFiles (their read is skipped too).
-  const paths = files.map((f) => f.path).filter((p) => !listOpts.ignoreMissingFiles || existsSync(p));
+  const paths = files.map((f) => f.path).filter((p) => !listOpts.ignoreMissingFiles || fileSystemFor(p).exists(p));
   if (user) data = new StructType(user.fields.filter((f) => !isPartition(f.name)));
   else if (format === "text") data = TEXT_SCHEMA;
   else if (format === "json") data = inferJsonSchema(paths, readOpts as ReturnType<typeof parseJsonReadOptions>, tz);
@@ -186,8 +186,8 @@ export function streamingSourcePath(spec: DataSourceSpec): string {
   if (paths.length !== 1 || path === undefined) {
     throw configError("INVALID_OPTION", `A streaming ${format} source reads exactly one path or glob; got ${paths.length}`, { format });
   }
-  if (!isGlob(path) && !existsSync(resolve(path))) {
-    throw analysisError("PATH_NOT_FOUND", `Path does not exist: ${resolve(path)}. Create the folder before starting the stream, or read a glob such as ${join(path, "*")} whose matches may appear later.`, { path: resolve(path) });
+  if (!isGlob(path) && !fileSystemFor(path, spec.options).exists(path)) {
+    throw analysisError("PATH_NOT_FOUND", `Path does not exist: ${qualifyPath(path)}. Create the folder before starting the stream, or read a glob such as ${joinPath(path, "*")} whose matches may appear later.`, { path: qualifyPath(path) });
   }
   return path;
 }

@@ -7,7 +7,8 @@
  * treat the records holding them as malformed, as Spark's byte-level JSON parser does).
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { openPositionedReader } from "../../fs/positioned-reader.js";
+import { isLocalPath } from "../../fs/path.js";
 import { isUtf8 } from "node:buffer";
 import { codecOf, decompressedChunks, readFileBytesSync } from "./compression.js";
 
@@ -88,7 +89,7 @@ export async function* readLineChunks(path: string, chunkBytes = CHUNK_BYTES): A
     yield* rest(state);
     return;
   }
-  const fh = await open(path, "r");
+  const fh = await openPositionedReader(path);
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
@@ -102,10 +103,10 @@ export async function* readLineChunks(path: string, chunkBytes = CHUNK_BYTES): A
   }
 }
 
-/** As readLineChunks, synchronously; a compressed file is decompressed whole first. */
+/** As readLineChunks, synchronously; a compressed file (or one on an object store) is read whole first. */
 export function* readLineChunksSync(path: string, chunkBytes = CHUNK_BYTES): Generator<TextChunk> {
   const state = { carry: Buffer.alloc(0), line: 1 };
-  if (codecOf(path) !== undefined) {
+  if (codecOf(path) !== undefined || !isLocalPath(path)) {
     yield* linesOf(blocksOf(readFileBytesSync(path), chunkBytes), state);
     yield* rest(state);
     return;
