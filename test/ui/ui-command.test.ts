@@ -25,7 +25,8 @@ async function runTwice(checkpoint: string, eventLog: boolean): Promise<void> {
   const input = `${checkpoint}-input`;
   mkdirSync(input, { recursive: true });
   for (let run = 0; run < 2; run++) {
-    const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", false).config("sluice.streaming.eventLog.enabled", eventLog).getOrCreate();
+    // one state partition keeps the setup short (32 by default; the pages do not depend on it)
+    const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", false).config("spark.sql.shuffle.partitions", 1).config("sluice.streaming.eventLog.enabled", eventLog).getOrCreate();
     const q = await spark.readStream
       .schema("k STRING, ts TIMESTAMP")
       .json(input)
