@@ -9,6 +9,7 @@ import { unsupported } from "../common/errors.js";
 import type { Expr, FrameBoundary, SortOrderExpr, WindowSpecDef } from "../expr/expr.js";
 import { type DataType, quoteIdent, sqlTypeName } from "../types/data-type.js";
 import type { Msg } from "./connect-proto.js";
+import { formatDecimal } from "../types/decimal-value.js";
 
 /** Spark's registered name for each of Sluice's internal operator names. */
 const OPERATORS: Readonly<Record<string, string>> = {
@@ -160,7 +161,7 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
     case "double":
       return { double: v as number };
     case "decimal":
-      return { decimal: { value: unscaledToString(v as number | bigint, t.scale), precision: t.precision, scale: t.scale } };
+      return { decimal: { value: formatDecimal(v as bigint, t.scale), precision: t.precision, scale: t.scale } };
     case "string":
       return { string: v as string };
     case "binary":
@@ -180,13 +181,4 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
       return { struct: { struct_type: toConnectType(t), elements: t.fields.map((f) => toConnectLiteral(o[f.name], f.type)) } };
     }
   }
-}
-
-/** An unscaled decimal engine value as its decimal digits (`1250`, scale 2 → `12.50`). */
-function unscaledToString(unscaled: number | bigint, scale: number): string {
-  const big = typeof unscaled === "bigint" ? unscaled : BigInt(Math.round(unscaled));
-  const neg = big < 0n;
-  const digits = (neg ? -big : big).toString().padStart(scale + 1, "0");
-  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-  return neg ? `-${text}` : text;
 }

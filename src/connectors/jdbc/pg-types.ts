@@ -23,6 +23,7 @@ import { fromLocalUs, getTimeZone, type TimeZone } from "../../expr/datetime/tim
 import { formatDateDays, formatTimestampUs } from "../../expr/datetime/timestamp-text.js";
 import { type DataType, ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, LongType, StringType, TimestampType, simpleString } from "../../types/data-type.js";
 import type { DescribedColumn } from "./sync-query.js";
+import { formatDecimal } from "../../types/decimal-value.js";
 
 /** Spark's DecimalType.SYSTEM_DEFAULT, for numeric without precision (SPARK-26538). */
 const SYSTEM_DEFAULT_DECIMAL = DecimalType(38, 18);
@@ -257,14 +258,6 @@ export function offsetText(ms: number): string {
 
 const floatText = (x: number): string => (Number.isNaN(x) ? "NaN" : x === Infinity ? "Infinity" : x === -Infinity ? "-Infinity" : String(x));
 
-/** Text of an unscaled decimal at `scale`. */
-function decimalText(v: unknown, scale: number): string {
-  const u = typeof v === "bigint" ? v : BigInt(Math.round(v as number));
-  const neg = u < 0n;
-  const digits = (neg ? -u : u).toString().padStart(scale + 1, "0");
-  return (neg ? "-" : "") + (scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
-}
-
 function arrayElementText(s: string): string {
   return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
@@ -279,7 +272,7 @@ export function encoderFor(t: DataType, sessionZone: string): Encoder {
     case "double":
       return (v) => floatText(v as number);
     case "decimal":
-      return (v) => decimalText(v, t.scale);
+      return (v) => formatDecimal(v as bigint, t.scale);
     case "binary":
       return (v) => "\\x" + Buffer.from(v as Uint8Array).toString("hex");
     case "date":
