@@ -15,6 +15,7 @@
 import { joinPath } from "../../fs/path.js";
 import { redactText } from "../../common/redaction.js";
 import type { Clock } from "../../common/clock.js";
+import { log } from "../../common/logger.js";
 import { SluiceError, executionError } from "../../common/errors.js";
 import { BatchStream } from "../../connectors/api/batch-stream.js";
 import type { OutputMode, StreamSink } from "../../connectors/api/sink.js";
@@ -267,7 +268,7 @@ export class StreamExecution {
     const latest = this.offsetLog.getLatest();
     const n = this.opts.incremental.watermarkNodes.length;
     this.#pinnedConf = latest
-      ? restorePinnedConf(latest.entry.metadata.conf, this.opts.pinnedConf, this.offsetLog.pathOf(latest.batchId), (m) => process.stderr.write(`sluice: warning: ${m}\n`))
+      ? restorePinnedConf(latest.entry.metadata.conf, this.opts.pinnedConf, this.offsetLog.pathOf(latest.batchId), log.warn)
       : this.opts.pinnedConf;
     this.opts.incremental.usePinnedConf(this.#pinnedConf);
     this.#policy = WATERMARK_POLICY in this.#pinnedConf ? parseWatermarkPolicy(this.#pinnedConf[WATERMARK_POLICY]) : this.opts.watermarkPolicy;
