@@ -33,19 +33,60 @@ export interface BrokerHandle {
   readonly bootstrap: string;
   readonly pid: number;
   readonly dataDir: string;
+  /** The SASL_SSL listener (PLAIN over TLS, self-signed certificate), when started with `saslSsl`. */
+  readonly saslSsl?: SaslSslListener;
+}
+
+/** A SASL/PLAIN-over-TLS listener, as Azure Event Hubs' Kafka endpoint is reached. */
+export interface SaslSslListener {
+  readonly bootstrap: string;
+  /** PEM certificate the broker presents (self-signed for 127.0.0.1 and localhost): a client's trust store. */
+  readonly caFile: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+const SASL_USER = "sluice";
+const SASL_PASSWORD = "sluice-secret";
+
+/**
+ * A self-signed certificate and key for 127.0.0.1/localhost (openssl), as one PEM file the
+ * broker reads as its key store (ssl.keystore.type=PEM) and the certificate alone for clients.
+ */
+function selfSignedPem(dataDir: string): { keystore: string; cert: string } {
+  const key = join(dataDir, "tls-key.pem");
+  const cert = join(dataDir, "tls-cert.pem");
+  const r = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "7", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`Creating the broker's TLS certificate with openssl failed: ${r.stderr || r.error?.message}`);
+  const keystore = join(dataDir, "tls-keystore.pem");
+  writeFileSync(keystore, readFileSync(key, "utf8") + readFileSync(cert, "utf8"));
+  return { keystore, cert };
+}
+
+/** server.properties lines of the SASL_SSL listener on `port`. */
+function saslSslProperties(keystore: string): string[] {
+  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${SASL_USER}" password="${SASL_PASSWORD}" user_${SASL_USER}="${SASL_PASSWORD}";`;
+  return [
+    "sasl.enabled.mechanisms=PLAIN",
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=${jaas}`,
+    "listener.name.sasl_ssl.ssl.keystore.type=PEM",
+    `listener.name.sasl_ssl.ssl.keystore.location=${keystore}`,
+  ];
 }
 
 
-function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+function serverProperties(dataDir: string, port: number, controllerPort: number, sasl?: { port: number; keystore: string }): string {
+  const saslListener = sasl ? `,SASL_SSL://127.0.0.1:${sasl.port}` : "";
   return [
     "process.roles=broker,controller",
     "node.id=1",
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${saslListener}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${saslListener}`,
     "controller.listener.names=CONTROLLER",
     "inter.broker.listener.name=PLAINTEXT",
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${sasl ? ",SASL_SSL:SASL_SSL" : ""}`,
+    ...(sasl ? saslSslProperties(sasl.keystore) : []),
     `log.dirs=${join(dataDir, "logs")}`,
     "num.partitions=1",
     "default.replication.factor=1",
@@ -83,26 +124,36 @@ function javaArgs(dataDir: string): string[] {
   return ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Dlog4j2.configurationFile=${join(dataDir, "log4j2.xml")}`, "-cp", `${KAFKA_LIBS}/*`];
 }
 
-/** Start a fresh broker whose files live in `dataDir` (created; must not hold another broker). */
-export async function startBroker(dataDir: string, opts: { ownerPid?: number; readyTimeoutMs?: number } = {}): Promise<BrokerHandle> {
+/**
+ * Start a fresh broker whose files live in `dataDir` (created; must not hold another broker).
+ * `saslSsl` adds a second listener with SASL/PLAIN over TLS (a self-signed certificate).
+ */
+export async function startBroker(dataDir: string, opts: { ownerPid?: number; readyTimeoutMs?: number; saslSsl?: boolean } = {}): Promise<BrokerHandle> {
   if (!existsSync(join(KAFKA_LIBS, ".complete"))) {
     throw new Error(`The Kafka broker's jars are missing from ${KAFKA_LIBS}: run bash scripts/kafka/setup.sh`);
   }
   mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
   const controllerPort = await freePort();
+  let saslSsl: SaslSslListener | undefined;
+  let sasl: { port: number; keystore: string } | undefined;
+  if (opts.saslSsl) {
+    const pem = selfSignedPem(dataDir);
+    sasl = { port: await freePort(), keystore: pem.keystore };
+    saslSsl = { bootstrap: `127.0.0.1:${sasl.port}`, caFile: pem.cert, username: SASL_USER, password: SASL_PASSWORD };
+  }
   const props = join(dataDir, "server.properties");
-  writeFileSync(props, serverProperties(dataDir, port, controllerPort));
+  writeFileSync(props, serverProperties(dataDir, port, controllerPort, sasl));
   writeFileSync(join(dataDir, "log4j2.xml"), LOG4J);
   const clusterId = randomBytes(16).toString("base64url");
   const fmt = spawnSync("java", [...javaArgs(dataDir), "kafka.tools.StorageTool", "format", `--cluster-id=${clusterId}`, "-c", props], { encoding: "utf8" });
   if (fmt.status !== 0) throw new Error(`Formatting the Kafka storage in ${dataDir} failed: ${fmt.stderr || fmt.stdout}`);
-  const logFile = join(dataDir, "server.log");
-  return launch(dataDir, port, logFile, opts);
+  const pid = await launch(dataDir, join(dataDir, "server.log"), opts);
+  return { bootstrap: `127.0.0.1:${port}`, pid, dataDir, ...(saslSsl ? { saslSsl } : {}) };
 }
 
-async function launch(dataDir: string, port: number, logFile: string, opts: { ownerPid?: number; readyTimeoutMs?: number }): Promise<BrokerHandle> {
-  const pid = await launchServer({
+async function launch(dataDir: string, logFile: string, opts: { ownerPid?: number; readyTimeoutMs?: number }): Promise<number> {
+  return launchServer({
     name: `Kafka broker in ${dataDir}`,
     command: "java",
     args: [...javaArgs(dataDir), "kafka.Kafka", join(dataDir, "server.properties")],
@@ -112,17 +163,15 @@ async function launch(dataDir: string, port: number, logFile: string, opts: { ow
     ...(opts.ownerPid !== undefined ? { ownerPid: opts.ownerPid } : {}),
     ...(opts.readyTimeoutMs !== undefined ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
   });
-  return { bootstrap: `127.0.0.1:${port}`, pid, dataDir };
 }
 
-/** Restart a stopped broker on its same folder and port (its topics and offsets kept). */
+/** Restart a stopped broker on its same folder and ports (its topics and offsets kept). */
 export async function restartBroker(b: BrokerHandle, opts: { ownerPid?: number } = {}): Promise<BrokerHandle> {
-  const port = Number(b.bootstrap.split(":")[1]);
   // The previous run's log already holds the ready line: start a new log, or the restart would
   // count as ready before the broker listens.
   const log = join(b.dataDir, "server.log");
   if (existsSync(log)) renameSync(log, join(b.dataDir, `server.${Date.now()}.log`));
-  return launch(b.dataDir, port, log, opts);
+  return { ...b, pid: await launch(b.dataDir, log, opts) };
 }
 
 /** Stop a broker: SIGTERM (controlled shutdown), SIGKILL after `graceMs`. Resolves once it is gone. */

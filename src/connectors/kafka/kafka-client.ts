@@ -8,6 +8,7 @@
  */
 import { SluiceError, configError, executionError } from "../../common/errors.js";
 import type { KafkaClientConfig, OffsetSpec, TopicStrategy } from "./kafka-options.js";
+import type { KafkaSecurity } from "./kafka-security.js";
 import { EARLIEST, LATEST, type PartitionOffsets, entries, fromEntries, offsetOf, tpKey } from "./kafka-offsets.js";
 
 export type KafkaLib = typeof import("@platformatic/kafka");
@@ -19,21 +20,34 @@ let lib: Promise<KafkaLib> | undefined;
 /** The client library, loaded once, on first use. */
 export const loadKafka = (): Promise<KafkaLib> => (lib ??= import("@platformatic/kafka"));
 
-/** Options every client of `config` shares. */
-export function baseOptions(config: KafkaClientConfig, role: string): { clientId: string; bootstrapBrokers: string[]; timeout?: number; retryDelay?: number } {
+/** Options every client of `config` shares (TLS and SASL/PLAIN from kafka-security.ts). */
+export function baseOptions(config: KafkaClientConfig, role: string): { clientId: string; bootstrapBrokers: string[]; timeout?: number; retryDelay?: number; tls?: KafkaSecurity["tls"]; sasl?: KafkaSecurity["sasl"] } {
   return {
     clientId: config.clientId ?? `sluice-${role}`,
     bootstrapBrokers: [...config.bootstrapServers],
     ...(config.requestTimeoutMs !== undefined ? { timeout: config.requestTimeoutMs } : {}),
     ...(config.retryBackoffMs !== undefined ? { retryDelay: config.retryBackoffMs } : {}),
+    ...(config.security?.tls ? { tls: config.security.tls } : {}),
+    ...(config.security?.sasl ? { sasl: config.security.sasl } : {}),
   };
 }
 
 /** A client error as a SluiceError naming the broker and what was asked. */
 export function kafkaError(what: string, config: KafkaClientConfig, e: unknown): SluiceError {
   if (e instanceof SluiceError) return e;
-  const detail = e instanceof AggregateError && e.errors.length > 0 ? e.errors.map((x: unknown) => (x as Error).message).join("; ") : (e as Error)?.message;
+  const detail = [...new Set(rootMessages(e))].join("; ");
   return executionError("KAFKA_CLIENT_ERROR", `Kafka ${what} failed (bootstrap servers ${config.bootstrapServers.join(",")}): ${detail}`, { bootstrapServers: config.bootstrapServers.join(",") }, e);
+}
+
+/**
+ * The innermost messages of a client error: the client wraps the reason (a failed SASL
+ * authentication, an untrusted certificate) in layers of "Cannot connect to any broker".
+ */
+function rootMessages(e: unknown, depth = 0): string[] {
+  const x = e as { errors?: unknown[]; cause?: unknown; message?: string } | undefined;
+  if (depth < 8 && Array.isArray(x?.errors) && x.errors.length > 0) return x.errors.flatMap((c) => rootMessages(c, depth + 1));
+  if (depth < 8 && x?.cause instanceof Error) return rootMessages(x.cause, depth + 1);
+  return [x?.message ?? String(e)];
 }
 
 /** Whether a client error carries the Kafka error code `id` (e.g. OFFSET_OUT_OF_RANGE). */

@@ -20,7 +20,7 @@ describe("kafka options (Spark's KafkaSourceProvider rules)", () => {
     expect(source({ subscribe: "a", "kafka.auto.offset.reset": "earliest" })).toThrow(/Kafka option 'auto.offset.reset' is not supported. Instead set the source option 'startingOffsets'/);
     expect(source({ subscribe: "a", "kafka.value.deserializer": "x" })).toThrow(/deserialized as byte arrays with ByteArrayDeserializer/);
     expect(source({ subscribe: "a", "kafka.linger.ms": "5" })).toThrow(/Kafka option 'linger.ms' is not supported by Sluice's Kafka client/);
-    expect(source({ subscribe: "a", "kafka.security.protocol": "SASL_SSL" })).toThrow(/SASL_SSL is not supported yet/);
+    expect(source({ subscribe: "a", "kafka.security.protocol": "SASL_SSL" })).toThrow(/SASL_SSL needs kafka.sasl.jaas.config/);
     const both = source({ subscribe: "a", bogus: "1", minPartitions: "0" });
     expect(both).toThrow(/Invalid kafka source options: .*bogus.*; minPartitions must be positive, got 0/);
     expect(() => parseKafkaSinkOptions({ ...base, "kafka.transactional.id": "x" })).toThrow(/set option kafka.transactional=true/);

@@ -7,6 +7,7 @@
 import { parseIntervalMs } from "../../common/duration.js";
 import { configError } from "../../common/errors.js";
 import { EARLIEST, LATEST, type PartitionOffsets, entries, parseAssign, parseOffsetsJson } from "./kafka-offsets.js";
+import { type KafkaSecurity, SECURITY_CONFIGS, kafkaSecurity } from "./kafka-security.js";
 
 /** Which partitions to read: Spark's AssignStrategy / SubscribeStrategy / SubscribePatternStrategy. */
 export type TopicStrategy =
@@ -36,6 +37,8 @@ export interface KafkaClientConfig {
   readonly acks?: number;
   readonly idempotent?: boolean;
   readonly compression?: "none" | "gzip" | "snappy" | "lz4" | "zstd";
+  /** TLS and SASL settings (kafka-security.ts); absent for PLAINTEXT. */
+  readonly security?: KafkaSecurity;
 }
 
 export interface KafkaSourceOptions {
@@ -89,8 +92,8 @@ const SOURCE_KEYS = [
 const SINK_KEYS = ["topic", "checkpointLocation", "path"];
 
 // Kafka configs (after `kafka.`) and what they set. Spark refuses some with its own reasons.
-const CONSUMER_CONFIGS = new Set(["bootstrap.servers", "client.id", "group.id", "isolation.level", "request.timeout.ms", "retry.backoff.ms", "fetch.max.wait.ms", "fetch.max.bytes", "max.partition.fetch.bytes", "security.protocol"]);
-const PRODUCER_CONFIGS = new Set(["bootstrap.servers", "client.id", "acks", "enable.idempotence", "compression.type", "request.timeout.ms", "retry.backoff.ms", "security.protocol", "transactional"]);
+const CONSUMER_CONFIGS = new Set(["bootstrap.servers", "client.id", "group.id", "isolation.level", "request.timeout.ms", "retry.backoff.ms", "fetch.max.wait.ms", "fetch.max.bytes", "max.partition.fetch.bytes", ...SECURITY_CONFIGS]);
+const PRODUCER_CONFIGS = new Set(["bootstrap.servers", "client.id", "acks", "enable.idempotence", "compression.type", "request.timeout.ms", "retry.backoff.ms", "transactional", ...SECURITY_CONFIGS]);
 const SPARK_REFUSED: Record<string, string> = {
   "auto.offset.reset":
     "Kafka option 'auto.offset.reset' is not supported. Instead set the source option 'startingOffsets' to 'earliest' or 'latest' to specify where to start. Structured Streaming manages which offsets are consumed internally; 'startingOffsets' only applies when a new streaming query is started, and resuming always picks up from where the query left off.",
@@ -155,8 +158,7 @@ function clientConfig(o: Lower, p: Problems, forWhat: "consumer" | "producer"): 
   if (servers === undefined || servers.trim() === "") p.add(`Option 'kafka.bootstrap.servers' must be specified for configuring Kafka ${forWhat}`);
   const iso = (o["kafka.isolation.level"] ?? "read_uncommitted").toLowerCase();
   if (iso !== "read_committed" && iso !== "read_uncommitted") p.add(`kafka.isolation.level must be read_committed or read_uncommitted, got ${o["kafka.isolation.level"]}`);
-  const proto = o["kafka.security.protocol"];
-  if (proto !== undefined && proto.toUpperCase() !== "PLAINTEXT") p.add(`kafka.security.protocol=${proto} is not supported yet (PLAINTEXT only)`);
+  const security = kafkaSecurity(o, (x) => p.add(x));
   const acksRaw = o["kafka.acks"];
   let acks: number | undefined;
   if (acksRaw !== undefined) {
@@ -180,6 +182,7 @@ function clientConfig(o: Lower, p: Problems, forWhat: "consumer" | "producer"): 
     ...opt("acks", acks),
     ...opt("idempotent", idem),
     ...(comp !== undefined ? { compression: comp as KafkaClientConfig["compression"] } : {}),
+    ...(security.tls || security.sasl ? { security } : {}),
   };
 }
 
