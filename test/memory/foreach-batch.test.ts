@@ -18,7 +18,8 @@ import type { StreamingQueryProgress } from "../../src/streaming/progress/progre
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const chk = () => mkdtempSync(join(tmpdir(), "sluice-fb-"));
 const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => exactJson(r)).sort();
-const progress = (q: { recentProgress: readonly unknown[] }) => q.recentProgress as readonly StreamingQueryProgress[];
+/** The reports of batches that ran (an idle trigger's report, as Spark's, has no addBatch phase). */
+const progress = (q: { recentProgress: readonly unknown[] }) => (q.recentProgress as readonly StreamingQueryProgress[]).filter((p) => p.durationMs.addBatch !== undefined);
 
 /** Start `w`, run one batch per block of rows, stop. */
 async function runBatches(w: { start(): Promise<StreamingQuery> }, input: { addData(rows: Record<string, unknown>[]): unknown }, ...blocks: Record<string, unknown>[][]): Promise<StreamingQuery> {
