@@ -19,6 +19,7 @@ import type { ExecutionPlan } from "../physical/execution-plan.js";
 import { Session } from "../session/session.js";
 import type { StreamingQueryProgress } from "../streaming/progress/progress.js";
 import { StructType } from "../types/struct-type.js";
+import { Terminal, stdoutTerminal } from "./terminal.js";
 
 export const DEMO_FORMAT = "sluice-demo";
 const LINE_SCHEMA = StructType.fromDDL("value STRING");
@@ -137,12 +138,20 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   let stopping = false;
   const started = Date.now();
   let rowsSeen = 0;
-  const render = (p: StreamingQueryProgress | null) => {
-    if (!p) return;
-    rowsSeen += p.numInputRows;
+  // A status line redrawn in place on a terminal; plain lines (at most every 2 s, and the last one) when piped.
+  const term = new Terminal(process.stdout, stdoutTerminal());
+  let lastLineMs = 0;
+  const render = (p: StreamingQueryProgress | null, final = false) => {
+    if (!p || opts.quiet) return;
+    if (!final) rowsSeen += p.numInputRows;
     const state = p.stateOperators.reduce((n, s) => n + s.numRowsTotal, 0);
     const rate = Math.round(rowsSeen / Math.max(0.001, (Date.now() - started) / 1000));
-    say(`\rbatch ${p.batchId}  ${rate.toLocaleString("en-US")} rows/s  watermark ${p.eventTime.watermark ?? "-"}  state rows ${state}  late rows ${lateRows}  malformed ${malformed}   `);
+    const text = `batch ${p.batchId}  ${rate.toLocaleString("en-US")} rows/s  watermark ${p.eventTime.watermark ?? "-"}  state rows ${state}  late rows ${lateRows}  malformed ${malformed}`;
+    if (term.opts.isTTY) return final ? (term.status(text), term.endStatus()) : term.status(text);
+    if (final || Date.now() - lastLineMs >= 2000) {
+      lastLineMs = Date.now();
+      term.line(text);
+    }
   };
   spark.streams.addListener({
     onQueryProgress: (ev) => {
@@ -183,8 +192,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     await stop();
     await spark.stop();
   }
-  render(main.lastProgress as StreamingQueryProgress | null);
-  say(`\n\nStopped cleanly. ${malformed} malformed lines, ${lateRows} late rows dropped (this run).\n`);
+  render(main.lastProgress, true);
+  say(`\nStopped cleanly. ${malformed} malformed lines, ${lateRows} late rows dropped (this run).\n`);
   say(`Read the table:\n  npx sluice delta history ${table}\n  spark.read.format("delta").load("${table}").orderBy("window_start").show()\n`);
   say(`  python: deltalake.DeltaTable("${table}").to_pandas()\n`);
 }

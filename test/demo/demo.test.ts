@@ -128,6 +128,6 @@ describe("sluice demo without --events", () => {
   it("rejects a bad --events value", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", "--events", "0"], { cwd: root, encoding: "utf8" });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("INVALID_OPTION");
+    expect(r.stderr).toContain("option '--events <n>' argument '0' is invalid. it must be an integer of at least 1.");
   });
 });
