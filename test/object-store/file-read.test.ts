@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { exactJson } from "../../src/columnar/values.js";
-import { fileSystemFor } from "../../src/fs/file-systems.js";
+import { childNames, fileSystemFor } from "../../src/fs/file-systems.js";
 import { joinPath } from "../../src/fs/path.js";
 import { planPieces, readLineRange } from "../../src/connectors/files/file-pieces.js";
 import { Session } from "../../src/index.js";
@@ -57,5 +57,18 @@ describe.each(STORES)("file reads on %s", (store) => {
     expect(df.columns).toEqual(["id", "name"]);
     expect(norm(await df.collect())).toEqual(norm([{ id: 7, name: "p" }]));
     expect(() => spark.read.parquet(joinPath(root, "nope"))).toThrowError(expect.objectContaining({ code: "PATH_NOT_FOUND", message: expect.stringContaining(joinPath(root, "nope")) }));
+  });
+});
+
+describe.each(STORES)("streaming file source on %s", (store) => {
+  it("readStream.json over a folder on the store reads every file once, one file per batch", async () => {
+    const root = await storeRoot(store);
+    put(joinPath(root, "in", "day=d1", "a.json"), '{"id":1}\n');
+    put(joinPath(root, "in", "day=d2", "b.json"), '{"id":2}\n{"id":3}\n');
+    const name = `stream_${store}`;
+    const q = await spark.readStream.schema("id INT").option("maxFilesPerTrigger", 1).json(joinPath(root, "in")).writeStream.format("memory").queryName(name).option("checkpointLocation", joinPath(root, "chk")).trigger({ availableNow: true }).start();
+    await q.awaitTermination();
+    expect(norm(await spark.table(name).collect())).toEqual(norm([{ id: 1 }, { id: 2 }, { id: 3 }]));
+    expect(childNames(joinPath(root, "chk", "commits"))).toEqual(["0", "1"]);
   });
 });

@@ -14,6 +14,7 @@
 import { log } from "../../common/logger.js";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { qualifyPath } from "../../fs/path.js";
 import { configError, inputError } from "../../common/errors.js";
 import { parseIntervalMs } from "../../common/duration.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
@@ -244,8 +245,8 @@ export class FileStreamSource implements StreamSource {
   /** basePath, else the source folder (none for a glob, or with recursiveFileLookup, which infers no partitions). */
   private partitionRoot(): string | undefined {
     if (this.#listing.recursiveFileLookup) return undefined;
-    if (this.#listing.basePath !== undefined) return resolve(this.#listing.basePath);
-    return isGlob(this.path) ? undefined : resolve(this.path);
+    if (this.#listing.basePath !== undefined) return qualifyPath(this.#listing.basePath);
+    return isGlob(this.path) ? undefined : qualifyPath(this.path);
   }
 
   serializeOffset(offset: Offset): string {
