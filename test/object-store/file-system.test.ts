@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { fileSystemFor } from "../../src/fs/file-systems.js";
 import { joinPath } from "../../src/fs/path.js";
-import { STORES, storeRoot, stopObjectStores } from "../support/object-stores.js";
+import { BUCKET, STORES, azuriteServer, storeRoot, stopObjectStores } from "../support/object-stores.js";
 
 afterAll(stopObjectStores);
 
@@ -52,5 +52,22 @@ describe.each(STORES)("FileSystem on %s", (store) => {
     expect(fs.delete(missing, false)).toBe(false);
     expect(fs.delete(joinPath(root, "d"), true)).toBe(true);
     expect(fs.listStatus(root)).toEqual([]);
+  });
+});
+
+describe("object-store errors", () => {
+  it("a wrong Azure account key fails with FS_ACCESS_DENIED naming the path, never the key", async () => {
+    const azurite = await azuriteServer();
+    const key = Buffer.from("not-the-account-key-".repeat(3)).toString("base64");
+    const path = `abfss://${BUCKET}@devstoreaccount1.dfs.core.windows.net/x`;
+    const fs = fileSystemFor(path, { "fs.azure.account.key.devstoreaccount1.dfs.core.windows.net": key, "fs.azure.blob.endpoint": azurite.blobEndpoint });
+    let err: unknown;
+    try {
+      fs.listStatus(path);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: "FS_ACCESS_DENIED", message: expect.stringContaining(path) });
+    expect(JSON.stringify({ m: (err as Error).message, c: (err as { context: unknown }).context })).not.toContain(key);
   });
 });
