@@ -18,7 +18,7 @@ import type { Session } from "./session.js";
 import { createDeltaSink, createDeltaSource, deltaReadSchema, deltaScanExec } from "../connectors/delta/index.js";
 import { createKafkaSink, createKafkaSource, kafkaBatchScan, kafkaReadSchema } from "../connectors/kafka/index.js";
 import { createPostgresSink, jdbcReadSchema, jdbcScanExec } from "../connectors/jdbc/index.js";
-import { stateStoreReadSchema, stateStoreScanExec } from "../connectors/state/index.js";
+import { stateMetadataReadSchema, stateMetadataScanExec, stateStoreReadSchema, stateStoreScanExec } from "../connectors/state/index.js";
 
 export const FILE_FORMATS = ["json", "csv", "parquet", "text"] as const;
 
@@ -72,6 +72,7 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
 
   // State data source (connectors/state): a checkpoint's state as a batch table.
   ex.registerSource("statestore", { schema: stateStoreReadSchema, scan: stateStoreScanExec });
+  ex.registerSource("state-metadata", { schema: stateMetadataReadSchema, scan: stateMetadataScanExec });
 
   ex.registerSource("rate", { schema: (spec, streaming) => (streaming ? (parseRateOptions(spec.options), RATE_SCHEMA) : notBatch("rate")) });
   session.streamSources.set("rate", (scan, dir, clock) => new RateSource(parseRateOptions(scan.source.options), clock, dir));

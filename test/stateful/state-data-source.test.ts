@@ -3,7 +3,8 @@
  * real queries: a streaming aggregation (key and partial-state value per group, per partition,
  * at the last and at an earlier batch), a deduplication, both sides of a stream–stream join
  * (joinSide), a flatMapGroupsWithState and a transformWithState variable (stateVarName), and the
- * errors for bad options and for a checkpoint or store that does not exist.
+ * errors for bad options and for a checkpoint or store that does not exist; and the
+ * `state-metadata` format listing each operator's stores.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,5 +119,22 @@ describe("state data source (statestore)", () => {
     expect(() => read(tmp())).toThrow(/has no committed batch/);
     expect(() => spark.read.format("statestore").schema("a INT").load(chk)).toThrow(/remove \.schema/);
     expect(() => spark.readStream.format("statestore").load(chk)).toThrow(/spark.read/);
+  });
+
+  it("state-metadata lists every operator and store with its partitions and batch range", async () => {
+    const l = spark.memoryStream("lk INT");
+    const r = spark.memoryStream("rk INT");
+    const joined = l.toDF().join(r.toDF(), expr("lk = rk"));
+    const chk = await run(joined, "append", [() => (l.addData([{ lk: 1 }]), r.addData([{ rk: 1 }])), () => l.addData([{ lk: 2 }])]);
+    const rows = await spark.read.format("state-metadata").load(chk).collect();
+    const seen = sortRows(rows).map((x) => `${x.operatorId} ${x.operatorName} ${x.stateStoreName} ${x.numPartitions} ${x.minBatchId}..${x.maxBatchId}`);
+    expect(seen).toEqual([
+      "0 symmetricHashJoin left-keyToNumValues 4 0..1",
+      "0 symmetricHashJoin left-keyWithIndexToValue 4 0..1",
+      "0 symmetricHashJoin right-keyToNumValues 4 0..1",
+      "0 symmetricHashJoin right-keyWithIndexToValue 4 0..1",
+    ]);
+    expect(() => spark.read.format("state-metadata").option("batchId", 1).load(chk)).toThrow(/takes no options; got batchId/);
+    expect(() => spark.read.format("state-metadata").load(tmp())).toThrow(/is not a streaming checkpoint/);
   });
 });

@@ -10,8 +10,9 @@
  *     (key = the join key, value = the row), "none" (default) the store named by storeName;
  *   - stateVarName: a transformWithState state variable (Sluice keeps each in the store of that name).
  * The stores are read through the state store provider (streaming/state/state-store-reader.ts),
- * across the checkpoint's pinned `spark.sql.shuffle.partitions`. The session registers this
- * descriptor (session/stream-connectors.ts).
+ * across the checkpoint's pinned `spark.sql.shuffle.partitions`. The `state-metadata` format
+ * (state-metadata.ts) lists the operators and stores. The session registers both
+ * (session/stream-connectors.ts).
  */
 import { type ColumnBatch, batchFromRows } from "../../columnar/column-batch.js";
 import { SluiceError, configError } from "../../common/errors.js";
@@ -27,6 +28,8 @@ import type { StateSchema, StateStoreId } from "../../streaming/state/state-stor
 import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { join } from "node:path";
+
+export { stateMetadataReadSchema, stateMetadataScanExec } from "./state-metadata.js";
 
 const OPTIONS = ["path", "batchId", "operatorId", "storeName", "joinSide", "stateVarName"] as const;
 type Option = (typeof OPTIONS)[number];

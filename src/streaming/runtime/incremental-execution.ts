@@ -23,6 +23,7 @@ import { eventTimeGroupKey } from "../../plan/streaming-checks.js";
 import type { StateOperatorProgress } from "../progress/progress.js";
 import { LevelDbStateStoreProvider } from "../state/leveldb-state-store-provider.js";
 import { MemoryStateStoreProvider } from "../state/memory-state-store-provider.js";
+import { recordOperatorMetadata } from "../state/operator-metadata.js";
 import { type KeyRouting, PartitionedStateStoreProvider } from "../state/partitioned-state-store.js";
 import type { StateSchema, StateStoreConf } from "../state/state-store.js";
 import { stringPartitionOf } from "../../physical/hash/hash-partitioning.js";
@@ -111,6 +112,8 @@ export class IncrementalExecution {
   readonly #run = randomUUID();
   /** Per [flat]mapGroupsWithState operator: the earliest timeout its state holds after the last batch. */
   readonly #nextTimeoutMs = new Map<number, number>();
+  /** What recordMetadata last wrote per operator. */
+  readonly #recordedMetadata = new Map<number, string>();
 
   constructor(
     readonly plan: ResolvedPlan,
@@ -258,7 +261,10 @@ export class IncrementalExecution {
           }
         : {}),
       provider: (id, schema, storeName, routing) => this.provider(id, schema, storeName, routing),
-      report: (id, progress) => reports.set(id, progress),
+      report: (id, progress) => {
+        reports.set(id, progress);
+        this.recordMetadata(id, progress.operatorName);
+      },
       nextTimeout: (id, ms) => this.#nextTimeoutMs.set(id, ms ?? Infinity),
       ...(this.lateRows ? { lateRows: this.lateRows } : {}),
     };
@@ -300,6 +306,16 @@ export class IncrementalExecution {
       eventTimeStats: () => this.watermarkNodes.map((n) => observers.get(n)?.stats).find((s) => s !== undefined),
       stateOperators: () => this.#reportOrder.map((n) => reports.get(this.#statefulIds.get(n)!)).filter((r) => r !== undefined),
     };
+  }
+
+  /** state/<id>/_metadata/metadata (for the state-metadata format), once per run and when the stores change. */
+  private recordMetadata(operatorId: number, operatorName: string): void {
+    const stores = [...this.#providers.keys()].filter((k) => k.startsWith(`${operatorId}/`)).map((k) => k.slice(k.indexOf("/") + 1));
+    const key = `${operatorName}|${stores.join(",")}`;
+    if (this.#recordedMetadata.get(operatorId) === key) return;
+    const global = [...this.#statefulIds].some(([node, id]) => id === operatorId && node.kind === "limit");
+    recordOperatorMetadata(join(this.checkpointDir, "state"), { operatorId, operatorName, stateStoreNames: stores, numPartitions: global ? 1 : this.#numPartitions });
+    this.#recordedMetadata.set(operatorId, key);
   }
 
   private dedup(node: RDropDuplicates, operatorId: number, child: ExecutionPlan, ctx: StatefulContext): ExecutionPlan {

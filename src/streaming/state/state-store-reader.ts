@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { StructType } from "../../types/struct-type.js";
 import { readChecksummed } from "../checkpoint/checksummed-file.js";
 import { MemoryStateStoreProvider, storeDir } from "./memory-state-store-provider.js";
-import { STATE_FILE } from "./state-files.js";
+import { STATE_FILE, listStateFiles } from "./state-files.js";
 import type { StateSchema, StateStoreId, StateValue } from "./state-store.js";
 
 /** The key and value schema the store recorded (`<store>/_metadata/schema`), or undefined when it has none. */
@@ -28,4 +28,17 @@ export async function* readStateEntries(id: StateStoreId, schema: StateSchema, v
   yield* store.scanChunks();
   store.abort();
   await provider.close();
+}
+
+/**
+ * The earliest version of a store that can still be read (a snapshot, or a version every delta
+ * up to which is kept), or undefined when it has none.
+ */
+export function earliestReadableVersion(id: StateStoreId): number | undefined {
+  const { deltas, snapshots } = listStateFiles(storeDir(id));
+  let v = 1;
+  while (deltas.has(v)) v++;
+  const fromStart = v > 1 ? 1 : undefined;
+  const candidates = [fromStart, snapshots[0]].filter((x): x is number => x !== undefined);
+  return candidates.length === 0 ? undefined : Math.min(...candidates);
 }
