@@ -14,7 +14,7 @@ import { type DataType, DateType, DoubleType, LongType } from "../../types/data-
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
 import { compileIntervalArith, resolveIntervalArith } from "./interval-arith.js";
-import { decimalKernel, divideByZero } from "./decimal-arith.js";
+import { decimalIntegralDivide, decimalKernel, divideByZero } from "./decimal-arith.js";
 import { checkArity, define, mergeValidity, typeMismatch } from "./kernel.js";
 import { asDecimal, decimalResult, isNumericType, widerNumeric } from "./numeric-types.js";
 
@@ -49,11 +49,13 @@ function resolveBinary(op: BinOp) {
     numericArgs(name, args);
     const ta = a.type.kind === "string" ? DoubleType : a.type;
     const tb = b.type.kind === "string" ? DoubleType : b.type;
-    if (op === "div") return { argTypes: [LongType, LongType], returnType: LongType };
     const wide = widerNumeric(ta, tb);
+    if (op === "div" && wide.kind !== "decimal") return { argTypes: [LongType, LongType], returnType: LongType };
     if (wide.kind === "decimal") {
       const da = asDecimal({ ...a, type: ta })!;
       const db = asDecimal({ ...b, type: tb })!;
+      // Spark's IntegralDivide of decimals: the exact quotient truncated toward zero, as a BIGINT
+      if (op === "div") return { argTypes: [da, db], returnType: LongType };
       return { argTypes: [da, db], returnType: decimalResult(op === "pmod" ? "mod" : op, da, db, ctx.decimalAllowPrecisionLoss ?? true) };
     }
     if (op === "divide") return { argTypes: [DoubleType, DoubleType], returnType: DoubleType };
@@ -191,6 +193,7 @@ function compileBinary(op: BinOp, tryMode = false) {
       return compileIntervalArith(op, args, argExprs, returnType, ctx);
     }
     if (returnType.kind === "decimal" && op !== "div") return decimalKernel(op, fa, fb, returnType, ctx.ansi && !tryMode);
+    if (op === "div" && argExprs.some((e) => e.type.kind === "decimal")) return decimalIntegralDivide(fa, fb, ctx.ansi && !tryMode);
     if (returnType.kind === "date") {
       const sign = op === "subtract" ? -1 : 1;
       return (batch) => {

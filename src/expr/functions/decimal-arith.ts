@@ -6,11 +6,11 @@
  * 3. a result with more digits than the result precision overflows: NUMERIC_VALUE_OUT_OF_RANGE
  *    under ANSI, null otherwise (and always null for try_*). x / 0 and x % 0 are DIVIDE_BY_ZERO
  *    under ANSI, null otherwise.
- * The result type comes from numeric-types.ts `decimalResult`.
+ * The result type comes from numeric-types.ts `decimalResult`; `div` (a BIGINT) is decimalIntegralDivide.
  */
 import { executionError } from "../../common/errors.js";
 import { allocValues, makeVector } from "../../columnar/vector.js";
-import { type DecimalType, sqlTypeName } from "../../types/data-type.js";
+import { type DecimalType, LongType, sqlTypeName } from "../../types/data-type.js";
 import { digitCount, divideHalfUp, fitsPrecision, formatDecimal, POW10, rescale } from "../../types/decimal-value.js";
 import type { CompiledExpr } from "../function-types.js";
 import { mergeValidity } from "./kernel.js";
@@ -130,3 +130,39 @@ export function decimalKernel(op: DecimalOp, fa: CompiledExpr, fb: CompiledExpr,
     return makeVector(rt, out, validity);
   };
 }
+
+/**
+ * `div` of decimals (Spark's IntegralDivide): the exact quotient truncated toward zero as a BIGINT;
+ * x div 0 is DIVIDE_BY_ZERO under ANSI and null otherwise, a quotient past int64 is
+ * ARITHMETIC_OVERFLOW under ANSI and wraps otherwise.
+ */
+export function decimalIntegralDivide(fa: CompiledExpr, fb: CompiledExpr, ansi: boolean): CompiledExpr {
+  return (batch) => {
+    const a = fa(batch);
+    const b = fb(batch);
+    const sa = (a.type as DecimalType).scale;
+    const sb = (b.type as DecimalType).scale;
+    const s = Math.max(sa, sb);
+    const n = batch.numRows;
+    const x = a.values as ArrayLike<bigint>;
+    const y = b.values as ArrayLike<bigint>;
+    const out = new BigInt64Array(n);
+    const valid = mergeValidity([a, b], n);
+    let validity = valid;
+    for (let i = 0; i < n; i++) {
+      if (valid !== null && valid[i] === 0) continue;
+      const d = rescale(y[i]!, sb, s);
+      if (d === 0n) {
+        if (ansi) throw divideByZero();
+        if (validity === valid) validity = valid === null ? new Uint8Array(n).fill(1) : valid.slice();
+        validity![i] = 0;
+        continue;
+      }
+      const q = rescale(x[i]!, sa, s) / d;
+      if (ansi && BigInt.asIntN(64, q) !== q) throw executionError("ARITHMETIC_OVERFLOW", `long overflow in div. Use 'try_divide' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`, { function: "div" });
+      out[i] = q;
+    }
+    return makeVector(LongType, out, validity);
+  };
+}
+
