@@ -27,6 +27,8 @@ const spark = Session.builder()
   .config("spark.sql.session.timeZone", "UTC")
   // a snapshot every two versions, so the base state has deltas and snapshots
   .config("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2")
+  // two state partitions (the default is 32): every file gets a damage case, and one restart each
+  .config("spark.sql.shuffle.partitions", "2")
   .getOrCreate();
 
 const T0 = Date.UTC(2024, 0, 1);
