@@ -138,7 +138,8 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
           cols[4]!.append(off);
           cols[5]!.append(Number(tsMs) * 1000);
           cols[6]!.append(logAppend ? 1 : 0);
-          if (o.includeHeaders) cols[7]!.append(r.headers.map(([hk, hv]) => ({ key: hk?.toString("utf8") ?? null, value: hv })));
+          // A record without headers has NULL headers, as in Spark (test/kafka/parity, "headers").
+          if (o.includeHeaders) cols[7]!.append(r.headers.length === 0 ? null : r.headers.map(([hk, hv]) => ({ key: hk?.toString("utf8") ?? null, value: hv })));
           if (cols[0]!.length >= o.batchSize) yield flush();
         }
       }
