@@ -12,7 +12,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statS
 import { join } from "node:path";
 import type { QueryAlertEvent, QueryProgressEvent, QueryTerminatedEvent, StreamingQueryListener, StreamingQueryProgressData } from "../dataframe/streaming-query-types.js";
 import { SluiceError } from "../common/errors.js";
-import { type LiveQuery, type QueryRecord, newRecord, recordProgress } from "./query-store.js";
+import { type LiveQuery, type QueryRecord, newRecord, ranBatch, recordProgress } from "./query-store.js";
 
 export const EVENTS_DIR = "_events";
 
@@ -37,7 +37,7 @@ export class EventLogWriter implements StreamingQueryListener {
       mkdirSync(dir, { recursive: true });
       this.#files.set(q.runId, file);
       this.#append(q.runId, { event: "started", id: q.id, runId: q.runId, name: q.name, timestamp: new Date().toISOString(), explain: q.explainString() });
-      for (const p of q.recentProgress) this.#progress(p);
+      for (const p of q.recentProgress) if (ranBatch(p)) this.#progress(p);
       const runs = readdirSync(dir).filter((f) => f.endsWith(".jsonl")).map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
       for (const old of runs.slice(this.retainedRuns)) unlinkSync(join(dir, old.f));
     } catch (e) {

@@ -81,8 +81,7 @@ export class UiQueryStore implements StreamingQueryListener {
     const r = this.#record(q.runId, q.id, q.name, startedAtMs);
     r.live = q;
     r.checkpointDir = q.checkpointLocation;
-    // Batches only, as onQueryProgress delivers them: an idle trigger's report (no addBatch phase) is not a batch.
-    for (const p of q.recentProgress) if (p.durationMs.addBatch !== undefined) this.#push(r, p);
+    for (const p of q.recentProgress) if (ranBatch(p)) this.#push(r, p);
     this.#trim();
   }
 
@@ -174,6 +173,12 @@ export function newRecord(id: string, runId: string, name: string | null, starte
 }
 
 /** Add a report to a record's retained progress and its totals. */
+/**
+ * A report of a batch that ran, as onQueryProgress delivers them. recentProgress also holds idle
+ * triggers' reports (no addBatch phase, the next batch's id), which the UI does not chart.
+ */
+export const ranBatch = (p: StreamingQueryProgressData): boolean => p.durationMs.addBatch !== undefined;
+
 export function recordProgress(r: QueryRecord, p: StreamingQueryProgressData, retained = Number.POSITIVE_INFINITY): void {
   r.progress.push(p);
   r.totals.batches++;

@@ -240,7 +240,7 @@ describe("alerts", () => {
     expect(byMetric("watermarkDelay").length).toBe(ranBatches(q).length);
     const lateBatch = ranBatches(q).find((p) => p.stateOperators[0]!.numRowsDroppedByWatermark > 0)!;
     expect(byMetric("lateRowRatio")).toEqual([expect.objectContaining({ batchId: lateBatch.batchId, value: lateBatch.stateOperators[0]!.numRowsDroppedByWatermark / lateBatch.numInputRows })]);
-    const lines = stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith("sluice: alert: "));
+    const lines = stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith("sluice: warning: alert: "));
     expect(lines).toHaveLength(alerts.length);
     expect(lines[0]).toContain(`query counts [id = ${q.id}]`);
     expect(lines.some((l) => /rows in state \d+ rows exceeds the threshold 2 rows \(sluice\.streaming\.alert\.stateRows\)/.test(l))).toBe(true);

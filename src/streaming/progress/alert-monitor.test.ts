@@ -43,7 +43,7 @@ describe("AlertMonitor", () => {
       expect.objectContaining({ metric: "batchDuration", value: 31_250, threshold: 30_000, batchId: 7, source: null }),
       expect.objectContaining({ metric: "sourceLag", value: 490, threshold: 100, source: "Kafka[t]" }),
     ]);
-    expect(lines[0]).toBe("sluice: alert: query orders [id = q] batch 7: batch duration 31250 ms exceeds the threshold 30000 ms (sluice.streaming.alert.batchDuration)");
+    expect(lines[0]).toBe("alert: query orders [id = q] batch 7: batch duration 31250 ms exceeds the threshold 30000 ms (sluice.streaming.alert.batchDuration)");
     expect(lines[1]).toContain("lag of source Kafka[t] 490 offsets exceeds the threshold 100 offsets");
   });
 

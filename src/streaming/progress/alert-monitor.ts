@@ -60,7 +60,7 @@ export class AlertMonitor implements StreamingQueryListener {
       const threshold = t[metric];
       if (threshold === undefined || !(value > threshold)) return;
       const message = `${who}: ${what} ${fmt(value)}${unit} exceeds the threshold ${fmt(threshold)}${unit} (${alertConfKey(metric)})`;
-      this.log(`sluice: alert: ${message}`);
+      this.log(`alert: ${message}`);
       const event: QueryAlertEvent = { id: p.id, runId: p.runId, name: p.name, batchId: p.batchId, timestamp: p.timestamp, metric, value, threshold, source, message };
       this.bus.post("onQueryAlert", event);
     };
