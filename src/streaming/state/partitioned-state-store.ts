@@ -27,7 +27,7 @@ export class PartitionedStateStoreProvider implements StateStoreProvider {
   }
 
   async getStore(version: number): Promise<PartitionedStateStore> {
-    const stores = await Promise.all(this.partitions.map((p) => p.getStore(version)));
+    const stores = await settled(this.partitions.map((p) => p.getStore(version)));
     return new PartitionedStateStore(version, stores, this.routing);
   }
 
@@ -81,7 +81,7 @@ export class PartitionedStateStore implements StateStore {
   }
   /** Commit every partition (version + 1 each); the batch may commit only when this resolved. */
   async commit(): Promise<number> {
-    const versions = await Promise.all(this.partitions.map((s) => s.commit()));
+    const versions = await settled(this.partitions.map((s) => s.commit()));
     return versions[0]!;
   }
   abort(): void {
@@ -103,4 +103,16 @@ export function sumStoreMetrics(ms: readonly StateStoreMetrics[]): StateStoreMet
     commitTimeMs: sum((m) => m.commitTimeMs),
     numDeltaFilesSinceSnapshot: Math.max(0, ...ms.map((m) => m.numDeltaFilesSinceSnapshot)),
   };
+}
+
+/**
+ * Promise.all that waits for every partition before failing with the first error: a partition
+ * still opening (a LevelDB database, say) when another fails must have finished, so that close()
+ * releases it — otherwise its lock outlives the query and the restart cannot open it.
+ */
+async function settled<T>(work: readonly Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
