@@ -119,7 +119,8 @@ export class EmbeddedExecutor implements QueryExecutor {
     override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
     currentTimestampUs?: number,
   ): ExecutionPlan {
-    if (!scanOverride) checkBatchPlan(resolved);
+    // override comes only from streaming planning (a micro-batch, or explain() of a stream): no batch checks then
+    if (!scanOverride && !override) checkBatchPlan(resolved);
     const required = requiredScanColumns(resolved);
     const filters = scanFilters(resolved);
     return createPhysicalPlan(resolved, {

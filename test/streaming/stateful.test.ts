@@ -173,6 +173,18 @@ describe("unbounded state warnings", () => {
     expect(unboundedStateOperators(s.groupBy().count().resolved)).toEqual([]);
     expect(s.groupBy("k").count().explainString()).toContain("== Unbounded state ==\naggregation by [k]");
   });
+
+  it("explain of a stream deduplicating within its watermark shows the streaming operator, before and after the query ran", async () => {
+    const s = spark.memoryStream("k STRING, ts TIMESTAMP");
+    const d = s.toDF().withWatermark("ts", "1 minute").dropDuplicatesWithinWatermark(["k"]);
+    expect(d.explainString()).toContain("StreamingDeduplicateWithinWatermarkExec: [k]");
+    const q = await d.writeStream.format("memory").queryName("dedup_explain").start();
+    s.addData([{ k: "a", ts: new Date(0) }]);
+    await q.processAllAvailable();
+    expect(q.explainString()).toContain("StreamingDeduplicateWithinWatermarkExec: [k]");
+    await q.stop();
+    expect(q.explainString()).toContain("StreamingDeduplicateWithinWatermarkExec: [k]");
+  });
 });
 
 describe("state store providers in a query", () => {
