@@ -63,7 +63,8 @@ describe("DECIMAL(38, s) round trips and relational results are exact (property)
           expect(rows.map((x) => x.d), format).toEqual(texts);
         }
       }),
-      { numRuns: 6 },
+      // 2^53 + 1 at scale 0 has 16 digits: JSON once read it through a double (…993 → …992)
+      { numRuns: 6, examples: [[0, [2n ** 53n + 1n, -(2n ** 53n + 1n), null]]] },
     );
   });
 

@@ -88,7 +88,7 @@ function canonical(t: DataType, dropAllNull: boolean): DataType | undefined {
 
 /** The reader's text parsers for dates, timestamps and decimals. */
 function jsonTextParsers(o: JsonReadOptions, zone: TimeZone): JsonTextParsers {
-  return { timestamp: timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback), date: dateParser(o.dateFormat, o.dateTimeParsingFallback), decimal: toDecimal };
+  return { timestamp: timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback), date: dateParser(o.dateFormat, o.dateTimeParsingFallback), decimal: toDecimal, exactStringParsing: true };
 }
 
 /** Read one JSON file into batches of `schema` (plus the corrupt-record column if present); malformed records are counted into `counts`. */
@@ -134,7 +134,7 @@ export async function* readJsonRecords(
       const x = src[f.name];
       if (x === null || x === undefined) continue;
       const y = convs[k]!(x);
-      if (y === BAD) bad ??= `value ${jsonText(x)} of field \`${f.name}\` is not a valid ${simpleString(f.type).toUpperCase()}`;
+      if (y === BAD) bad ??= `value ${jsonText(x, true)} of field \`${f.name}\` is not a valid ${simpleString(f.type).toUpperCase()}`;
       else asm.set(cols[k]!, y);
     }
     return bad;

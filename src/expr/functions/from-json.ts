@@ -164,6 +164,7 @@ function textParsers(o: FromJsonOptions, ctx: EvalContext): JsonTextParsers {
     timestamp: ts ? (s) => parsePattern(ts, s, zone) : (s) => parseTimestampText(s, zone),
     date: date ? (s) => ((us) => (us === null ? null : Math.floor(us / US_PER_DAY)))(parsePattern(date, s, utc)) : parseDateText,
     decimal: toDecimal,
+    exactStringParsing: false,
   };
 }
 

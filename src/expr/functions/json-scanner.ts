@@ -338,13 +338,15 @@ export function parseJsonRecord(text: string, o: ScanOptions & { readonly exactN
 }
 
 /**
- * JSON text of a parsed value, as Spark copies a value into a STRING column (Jackson's
- * copyCurrentStructure): integers as their digits (`-0` → `0`), other numbers as Java's Double.toString
- * (`1.50` → `1.5`, `3e2` → `300.0`; PySpark 4.0.1, test/parity/cases/from_json/019).
+ * JSON text of a parsed value, as Spark copies a value into a STRING column. With `asWritten`
+ * (the file reader's exact string parsing) number literals keep their text; otherwise as Jackson's
+ * copyCurrentStructure writes them (from_json): integers as their digits (`-0` → `0`), other
+ * numbers as Java's Double.toString (`1.50` → `1.5`, `3e2` → `300.0`; PySpark 4.0.1,
+ * test/parity/cases/from_json/019).
  */
-export function jsonText(v: unknown): string {
-  if (v instanceof JsonNumberText) return /^-?\d+$/.test(v.text) ? BigInt(v.text).toString() : /[.eE]/.test(v.text) ? formatDouble(v.value) : v.text;
-  if (Array.isArray(v)) return `[${v.map(jsonText).join(",")}]`;
-  if (typeof v === "object" && v !== null) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(",")}}`;
+export function jsonText(v: unknown, asWritten = false): string {
+  if (v instanceof JsonNumberText) return asWritten ? v.text : /^-?\d+$/.test(v.text) ? BigInt(v.text).toString() : /[.eE]/.test(v.text) ? formatDouble(v.value) : v.text;
+  if (Array.isArray(v)) return `[${v.map((x) => jsonText(x, asWritten)).join(",")}]`;
+  if (typeof v === "object" && v !== null) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x, asWritten)}`).join(",")}}`;
   return JSON.stringify(v);
 }
