@@ -50,6 +50,43 @@ export function tokenize(text: string): Token[] {
   const push = (kind: TokenKind, value: string, start: number, startLine: number, startCol: number, quoted = false): void => {
     out.push({ kind, value, quoted, offset: start, end: pos, line: startLine, column: startCol });
   };
+  // Spark's `SET key = value` takes the text as written (a path such as /tmp/x-1a/chk is no
+  // expression): the key and the value become one ident token each, split at the first `=` and
+  // ended by the next `;` outside quotes or a `--` comment.
+  const pushRawSetOperands = (): void => {
+    let end = pos;
+    let eq = -1;
+    while (end < text.length && text[end] !== ";" && !text.startsWith("--", end)) {
+      const q = text[end]!;
+      if (q === "'" || q === '"' || q === "`") {
+        const close = text.indexOf(q, end + 1);
+        end = close < 0 ? text.length : close + 1;
+        continue;
+      }
+      if (q === "=" && eq < 0) eq = end;
+      end++;
+    }
+    const operand = (from: number, to: number): void => {
+      const lead = text.slice(from, to).search(/\S/);
+      if (lead < 0) return;
+      advanceTo(from + lead);
+      const s = pos;
+      const l = line;
+      const col = pos - lineStart + 1;
+      advanceTo(from + text.slice(from, to).trimEnd().length);
+      push("ident", text.slice(s, pos), s, l, col);
+    };
+    if (eq < 0) return operand(pos, end);
+    operand(pos, eq);
+    advanceTo(eq);
+    const s = pos;
+    const l = line;
+    const col = pos - lineStart + 1;
+    advanceTo(eq + 1);
+    push("op", "=", s, l, col);
+    operand(pos, end);
+    advanceTo(end);
+  };
   while (pos < text.length) {
     const c = text[pos]!;
     if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f") {
@@ -140,6 +177,10 @@ export function tokenize(text: string): Token[] {
       while (isWordPart(text[i])) i++;
       advanceTo(i);
       push("ident", text.slice(start, i), start, sl, sc);
+      const prev = out[out.length - 2];
+      if (text.slice(start, i).toUpperCase() === "SET" && (prev === undefined || (prev.kind === "op" && prev.value === ";"))) {
+        pushRawSetOperands();
+      }
       continue;
     }
     const op = OPS.find((o) => text.startsWith(o, pos));

@@ -278,6 +278,12 @@ describe("statements", () => {
     expect(parseStatement("set x.y='a b'")).toMatchObject({ key: "x.y", value: "'a b'" });
     expect(parseStatement("set a.b = ./c=d")).toMatchObject({ key: "a.b", value: "./c=d" });
     expect(errorOf(() => parseStatement("SET spark.ui.enabled")).code).toBe("PARSE_SYNTAX_ERROR");
+    // a path whose part starts with a digit, or holds characters no expression has, is still a value
+    expect(parseStatement("SET spark.sql.streaming.checkpointLocation = /tmp/sluice-1OFroE/$chk@2 -- where")).toMatchObject({ value: "/tmp/sluice-1OFroE/$chk@2" });
+    const sts = parseScript("SET a = 'x;y';\nset b=1a;SELECT 1");
+    expect(sts.map((s) => (s.kind === "set" ? s.value : s.kind))).toEqual(["'x;y'", "1a", "query"]);
+    // only a statement's first word opens a raw SET: elsewhere the lexer's checks stand
+    expect(errorOf(() => parseStatement("SELECT 1a")).message).toContain("Invalid number or name '1a'");
   });
   it("parseScript splits statements on ';' and names the line of a bad one", () => {
     const sts = parseScript("-- pipeline\nSET a = 1;\n;\nCREATE TEMP VIEW v AS SELECT 1;\nINSERT INTO json.`o` SELECT * FROM v;");
