@@ -11,15 +11,14 @@
  * file instead of reading every entry. The entries it replaces stay (Spark deletes them after
  * spark.sql.streaming.fileSink.log.cleanupDelay; Sluice keeps them).
  */
-import { statSync } from "node:fs";
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SluiceError } from "../../common/errors.js";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { isLocalPath, joinPath, qualifyPath } from "../../fs/path.js";
 import type { BatchData, OutputMode, StreamSink } from "../api/sink.js";
 import { FileStreamSinkLog, type SinkFileStatus } from "../files/sink-manifest.js";
 
-export const manifestDir = (outputPath: string): string => join(resolve(outputPath), "_spark_metadata");
+export const manifestDir = (outputPath: string): string => joinPath(qualifyPath(outputPath), "_spark_metadata");
 
 /**
  * Writes one batch's rows as data files under `dir` as they stream in and returns their paths
@@ -41,7 +40,7 @@ class CompactingSinkLog extends FileStreamSinkLog {
   /** A compaction batch's entry is `N.compact`, unless an older writer left it as plain `N`. */
   override pathOf(batchId: number): string {
     const plain = super.pathOf(batchId);
-    return this.isCompactionBatch(batchId) && !existsSync(plain) ? join(this.dir, `${batchId}.compact`) : plain;
+    return this.isCompactionBatch(batchId) && !fileSystemFor(plain).exists(plain) ? joinPath(this.dir, `${batchId}.compact`) : plain;
   }
 }
 
@@ -57,11 +56,12 @@ export class FileStreamSink implements StreamSink {
     if (!Number.isInteger(compactInterval) || compactInterval <= 0) {
       throw new SluiceError("config", "INVALID_CONF_VALUE", `spark.sql.streaming.fileSink.log.compactInterval must be a positive integer, got ${compactInterval}`, { key: "spark.sql.streaming.fileSink.log.compactInterval" });
     }
+    fileSystemFor(path).mkdirs(qualifyPath(path));
     this.#log = new CompactingSinkLog(manifestDir(path), compactInterval);
   }
 
   get description(): string {
-    return `FileSink[${resolve(this.path)}]`;
+    return `FileSink[${qualifyPath(this.path)}]`;
   }
 
   async addBatch(batchId: number, data: BatchData, outputMode: OutputMode): Promise<void> {
@@ -70,12 +70,12 @@ export class FileStreamSink implements StreamSink {
     }
     const latest = this.#log.getLatest()?.batchId ?? -1;
     if (batchId <= latest) return; // already committed by an earlier run
-    const files = await this.write(data, resolve(this.path), batchId);
+    const files = await this.write(data, qualifyPath(this.path), batchId);
     const entries: SinkFileStatus[] = files.map((f) => {
-      const st = statSync(f);
-      // Spark records each file as a `file://` URI (test/checkpoint-damage/golden/spark-sink-manifest);
-      // given a plain path, Spark's reader of the folder finds none of the files and reads 0 rows.
-      return { path: pathToFileURL(f).href, size: st.size, isDir: false, modificationTime: Math.floor(st.mtimeMs), blockReplication: 1, blockSize: 33554432, action: "add" };
+      const st = fileSystemFor(f).getFileStatus(f)!;
+      // Spark records each file as a URI: `file://` locally (test/checkpoint-damage/golden/spark-sink-manifest),
+      // `s3a://…` on a store; given a plain path, Spark's reader of the folder finds none of the files and reads 0 rows.
+      return { path: isLocalPath(f) ? pathToFileURL(f).href : f, size: st.length, isDir: false, modificationTime: st.modificationTime, blockReplication: 1, blockSize: 33554432, action: "add" };
     });
     // A compaction entry holds every file committed so far (deletes applied), then this batch's.
     this.#log.add(batchId, this.#log.isCompactionBatch(batchId) ? [...this.#log.committedFileStatuses(), ...entries] : entries);

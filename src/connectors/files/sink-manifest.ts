@@ -15,9 +15,9 @@
  * every 10th batch is written as `N.compact` holding the files of batches 0..N, and older entries
  * are deleted later. Such a log runs from its newest compact file (test/checkpoint-damage/golden).
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
+import { childNames, fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath, parentPath, pathName } from "../../fs/path.js";
 import { writeFileAtomic } from "../../streaming/checkpoint/atomic-file.js";
 import { corrupt, readChecksummed } from "../../streaming/checkpoint/checksummed-file.js";
 import { crc32 } from "../../streaming/checkpoint/crc32.js";
@@ -46,7 +46,7 @@ export function hadoopCrc(data: Uint8Array): Buffer {
 }
 
 /** `<dir>/.<name>.crc`, where Hadoop keeps the checksum of `<dir>/<name>`. */
-export const crcFileOf = (file: string): string => join(dirname(file), `.${basename(file)}.crc`);
+export const crcFileOf = (file: string): string => joinPath(parentPath(file), `.${pathName(file)}.crc`);
 
 export class FileStreamSinkLog extends MetadataLog<readonly SinkFileStatus[]> {
   constructor(dir: string) {
@@ -59,13 +59,13 @@ export class FileStreamSinkLog extends MetadataLog<readonly SinkFileStatus[]> {
 
   /** `<dir>/N.compact` where Spark compacted the log at batch N, else `<dir>/N`. */
   override pathOf(batchId: number): string {
-    const compact = join(this.dir, `${batchId}.compact`);
-    return existsSync(compact) ? compact : super.pathOf(batchId);
+    const compact = joinPath(this.dir, `${batchId}.compact`);
+    return fileSystemFor(compact).exists(compact) ? compact : super.pathOf(batchId);
   }
 
   /** The newest compacted batch and the entries after it, or every entry from 0; refuses a gap. */
   override listBatchIds(): number[] {
-    const compacts = existsSync(this.dir) ? readdirSync(this.dir).flatMap((n) => /^(\d+)\.compact$/.exec(n)?.[1] ?? []).map(Number) : [];
+    const compacts = childNames(this.dir).flatMap((n) => /^(\d+)\.compact$/.exec(n)?.[1] ?? []).map(Number);
     const from = compacts.length > 0 ? Math.max(...compacts) : 0;
     const ids = [...(compacts.length > 0 ? [from] : []), ...this.presentBatchIds().filter((id) => id > from || (compacts.length === 0 && id === from))];
     this.checkNoGap(ids, from);
@@ -85,9 +85,10 @@ export class FileStreamSinkLog extends MetadataLog<readonly SinkFileStatus[]> {
 
   protected override decode(file: string): string {
     const sidecar = crcFileOf(file);
-    if (existsSync(sidecar)) {
-      const expected = readFileSync(sidecar);
-      if (!hadoopCrc(readFileSync(file)).equals(expected)) {
+    const fs = fileSystemFor(file);
+    if (fs.exists(sidecar)) {
+      const expected = fs.open(sidecar);
+      if (!hadoopCrc(fs.open(file)).equals(expected)) {
         throw corrupt(this.kind, file, `damaged or truncated: its content does not match its checksum file ${sidecar}`);
       }
     }

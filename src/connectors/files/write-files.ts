@@ -9,11 +9,15 @@
  *      a folder's next file after that many rows is `-c001`, `-c002`, … as in Spark), renamed into
  *      place only after all input succeeded (overwrite removes the old files then);
  *   4. `_SUCCESS` marks the finished job.
+ * On an object store (src/fs) the files are staged in a local temp folder instead and uploaded,
+ * one whole-object PUT each, once all input succeeded: object stores have no rename, and a file
+ * is never visible in part.
  */
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -21,6 +25,8 @@ import { type ColumnBatch, makeBatch, takeBatch } from "../../columnar/column-ba
 import { analysisError, configError, unsupported } from "../../common/errors.js";
 import { civilFromDays, floorDiv } from "../../expr/datetime/calendar.js";
 import { getTimeZone, toLocalUs } from "../../expr/datetime/time-zone.js";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { isLocalPath, joinPath, pathName, qualifyPath } from "../../fs/path.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
@@ -199,7 +205,7 @@ async function writePartitioned(
       const name = rel === "" ? `part-00000-${uuid}-${c}${enc.ext}${enc.gzip ? ".gz" : ""}` : `part-00000-${uuid}.${c}${enc.ext}${enc.gzip ? ".gz" : ""}`;
       const tmpFile = join(stagingDir, rel, name);
       mkdirSync(dirname(tmpFile), { recursive: true });
-      const finalFile = join(dir, rel, name);
+      const finalFile = rel === "" ? joinPath(dir, name) : joinPath(dir, ...rel.split("/"), name);
       f = enc.parquetCodec ? openParquetFile(tmpFile, finalFile, enc.parquetCodec, dataSchema) : openTextFile(tmpFile, finalFile, enc, dataSchema);
       files.set(rel, f);
     }
@@ -257,46 +263,69 @@ async function writePartitioned(
   return { staged: all.map((f) => f.tmpFile), finals: all.map((f) => f.finalFile) };
 }
 
+/**
+ * The local folder a write stages its files in, and the folder to remove afterwards: `<out>/<name…>`
+ * beside a local output (its first part removed), else a local temp folder (see the file comment).
+ */
+function stagingFolder(out: string, ...name: [string, ...string[]]): { dir: string; remove: string } {
+  if (!isLocalPath(out)) {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-write-"));
+    return { dir, remove: dir };
+  }
+  const dir = join(out, ...name);
+  mkdirSync(dir, { recursive: true });
+  return { dir, remove: join(out, name[0]) };
+}
+
+/** Put the staged files in place: a rename on the local disk, an upload (one PUT) to an object store. */
 function moveIntoPlace(staged: readonly string[], finals: readonly string[]): void {
   staged.forEach((s, i) => {
-    mkdirSync(dirname(finals[i]!), { recursive: true });
-    renameSync(s, finals[i]!);
+    const f = finals[i]!;
+    if (isLocalPath(f)) {
+      mkdirSync(dirname(f), { recursive: true });
+      renameSync(s, f);
+    } else {
+      fileSystemFor(f).create(f, readFileSync(s), { overwrite: true });
+    }
   });
 }
 
 /** Run `input` and write its rows under `spec.path` with the save mode; returns the data files written. */
 export async function writeFiles(input: ExecutionPlan, ctx: TaskContext, spec: WriteFilesSpec): Promise<{ files: string[] }> {
   const format = asFileFormat(spec.format);
-  const out = resolve(spec.path);
-  const exists = existsSync(out) && (readdirSync(out).length > 0 || spec.mode !== "errorifexists");
+  const out = qualifyPath(spec.path);
+  const fs = fileSystemFor(out);
+  const status = fs.getFileStatus(out);
+  const children = status?.isDirectory ? fs.listStatus(out) : [];
+  const exists = status !== null && (children.length > 0 || spec.mode !== "errorifexists");
   if (exists && spec.mode === "errorifexists") {
     throw analysisError("PATH_ALREADY_EXISTS", `Path ${out} already exists. Set mode as "overwrite" to replace it, "append" to add to it, or "ignore" to skip the write.`, { path: out });
   }
   if (exists && spec.mode === "ignore") return { files: [] };
-  if (existsSync(out) && !statSync(out).isDirectory()) {
+  if (status !== null && !status.isDirectory) {
     throw unsupported("PATH_NOT_A_DIRECTORY", `Cannot write to ${out}: it is a file, not a folder`, { path: out });
   }
-  const staging = join(out, "_temporary", randomUUID());
-  mkdirSync(staging, { recursive: true });
+  const staging = stagingFolder(out, "_temporary", randomUUID());
   try {
     const tz = spec.options.timeZone ?? ctx.eval.timeZone;
-    const { staged, finals } = await writePartitioned(input.execute(ctx), input.schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz, emptyFile: true });
+    const { staged, finals } = await writePartitioned(input.execute(ctx), input.schema, out, staging.dir, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz, emptyFile: true });
     if (spec.mode === "overwrite") {
-      for (const name of readdirSync(out)) if (name !== "_temporary") rmSync(join(out, name), { recursive: true, force: true });
+      for (const c of children) if (pathName(c.path) !== "_temporary") fs.delete(c.path, true);
     }
     moveIntoPlace(staged, finals);
-    writeFileSync(join(out, "_SUCCESS"), "");
+    fs.create(joinPath(out, "_SUCCESS"), "", { overwrite: true });
     return { files: finals };
   } finally {
-    rmSync(join(out, "_temporary"), { recursive: true, force: true });
+    rmSync(staging.remove, { recursive: true, force: true });
   }
 }
 
 /**
  * Write one micro-batch's rows as data files under `dir` (the streaming file sink's writer),
  * consuming `batches` as they arrive. Files appear atomically (written under a hidden staging
- * folder, then renamed) and are returned; a batch without rows writes no file. If `batches`
- * throws (a failed or interrupted batch), nothing is renamed and the error is rethrown.
+ * folder, then renamed; on an object store uploaded whole) and are returned; a batch without rows
+ * writes no file. If `batches` throws (a failed or interrupted batch), nothing is put in place and
+ * the error is rethrown.
  */
 export async function writeDataFiles(
   schema: StructType,
@@ -305,14 +334,14 @@ export async function writeDataFiles(
   spec: { format: string; options: Readonly<Record<string, string>>; partitionBy: readonly string[]; batchId?: number; timeZone?: string },
 ): Promise<string[]> {
   const format = asFileFormat(spec.format);
-  const out = resolve(dir);
-  const staging = join(out, `.sluice-staging-${randomUUID()}`);
+  const out = qualifyPath(dir);
+  const staging = stagingFolder(out, `.sluice-staging-${randomUUID()}`);
   try {
     const tz = spec.options.timeZone ?? spec.timeZone ?? "UTC";
-    const { staged, finals } = await writePartitioned(batches, schema, out, staging, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz, emptyFile: false });
+    const { staged, finals } = await writePartitioned(batches, schema, out, staging.dir, { format, options: spec.options, partitionBy: spec.partitionBy, timeZone: tz, emptyFile: false });
     moveIntoPlace(staged, finals);
     return finals;
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(staging.remove, { recursive: true, force: true });
   }
 }
