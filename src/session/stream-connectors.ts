@@ -3,7 +3,6 @@
  * session itself; files, rate, socket here) and file sinks. Heavy clients load lazily elsewhere;
  * these are all light.
  */
-import { mkdirSync } from "node:fs";
 import { analysisError } from "../common/errors.js";
 import { readFileBatches, readFilesBatches, streamingSourcePath, writeDataFiles } from "../connectors/files/index.js";
 import { FileStreamSink } from "../connectors/file-stream/file-stream-sink.js";
@@ -46,7 +45,6 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
     session.streamSinks.set(format, (spec, options) => {
       if (!spec.path && !options.path) throw configError("PATH_REQUIRED", `The ${format} sink needs an output path: start("out/") or option("path", ...)`);
       const out = spec.path ?? options.path!;
-      mkdirSync(out, { recursive: true });
       return new FileStreamSink(out, format, (data, dir, batchId) =>
         writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId, timeZone: session.conf.get("spark.sql.session.timeZone")! }),
         Number(session.conf.get("spark.sql.streaming.fileSink.log.compactInterval", "10")),
