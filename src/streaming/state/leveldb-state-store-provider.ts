@@ -3,13 +3,16 @@
  * working state lives in an embedded LevelDB (classic-level, loaded only when chosen) under
  * `<store dir>/_leveldb`, while the checkpoint files are the same delta/snapshot files as the
  * in-memory provider — so the files stay the source of truth and both providers read each
- * other's checkpoints. The DB records which version it holds; opening another version rebuilds
- * it from the files. The DB is a working copy for one run: a new provider (a query start) deletes
+ * other's checkpoints. When the checkpoint is on an object store, the DB lives in a local temp
+ * folder instead (removed on close) and only the files go to the store. The DB records which
+ * version it holds; opening another version rebuilds it from the files. The DB is a working copy for one run: a new provider (a query start) deletes
  * whatever an earlier run left there, so across restarts only the checksummed files are trusted
  * (LevelDB does not verify its table blocks by default, and a damaged DB may not open at all).
  */
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isLocalPath, localPathOf } from "../../fs/path.js";
 import { checkStateSchema } from "./state-schema.js";
 import { type Pending, TOMBSTONE, cleanupStateFiles, deltasSinceSnapshot, replayVersion, writeDelta, writeSnapshot } from "./state-files.js";
 import { storeDir } from "./memory-state-store-provider.js";
@@ -32,6 +35,8 @@ interface Level {
 export class LevelDbStateStoreProvider implements StateStoreProvider {
   readonly dir: string;
   #db: Level | null = null;
+  /** The DB's folder, while it is open. */
+  #dbDir: string | null = null;
   #lastCommitTimeMs = 0;
 
   constructor(
@@ -46,8 +51,9 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
   private async db(): Promise<Level> {
     if (!this.#db) {
       const { ClassicLevel } = await import("classic-level");
-      const dir = join(this.dir, "_leveldb");
+      const dir = isLocalPath(this.dir) ? join(localPathOf(this.dir), "_leveldb") : mkdtempSync(join(tmpdir(), "sluice-leveldb-"));
       rmSync(dir, { recursive: true, force: true });
+      this.#dbDir = dir;
       const db = new ClassicLevel<string, string>(dir) as unknown as Level;
       await db.open();
       this.#db = db;
@@ -143,6 +149,8 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
   async close(): Promise<void> {
     await this.#db?.close();
     this.#db = null;
+    if (this.#dbDir !== null && !isLocalPath(this.dir)) rmSync(this.#dbDir, { recursive: true, force: true });
+    this.#dbDir = null;
   }
 }
 

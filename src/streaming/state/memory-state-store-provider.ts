@@ -7,7 +7,7 @@
  * reading files; a batch's writes go to an overlay applied on commit — commit costs what the
  * batch changed. Opening any other version (a re-run after a crash) rebuilds it from the files.
  */
-import { join } from "node:path";
+import { joinPath } from "../../fs/path.js";
 import { checkStateSchema } from "./state-schema.js";
 import { type Pending, TOMBSTONE, cleanupStateFiles, deltasSinceSnapshot, replayVersion, writeDelta, writeSnapshot } from "./state-files.js";
 import type { StateSchema, StateStore, StateStoreConf, StateStoreId, StateStoreMetrics, StateStoreProvider, StateValue } from "./state-store.js";
@@ -16,8 +16,8 @@ import { OverlayStore } from "./overlay-store.js";
 const SCAN_CHUNK = 4096;
 
 export function storeDir(id: StateStoreId): string {
-  const base = join(id.checkpointRoot, String(id.operatorId), String(id.partitionId));
-  return id.storeName === "default" ? base : join(base, id.storeName);
+  const base = joinPath(id.checkpointRoot, String(id.operatorId), String(id.partitionId));
+  return id.storeName === "default" ? base : joinPath(base, id.storeName);
 }
 
 export class MemoryStateStoreProvider implements StateStoreProvider {

@@ -5,8 +5,8 @@
  * `state/<operatorId>/_metadata/metadata`; Sluice at `state/_metadata/operator-<operatorId>`, so
  * that `state/<operatorId>/` holds only partition folders.
  */
-import { existsSync } from "node:fs";
-import { basename, join } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath, pathName } from "../../fs/path.js";
 import { writeFileAtomic } from "../checkpoint/atomic-file.js";
 import { checksummedPieces, corrupt, readChecksummed } from "../checkpoint/checksummed-file.js";
 import { STATE_FILE } from "./state-files.js";
@@ -19,11 +19,11 @@ export interface OperatorMetadata {
 }
 
 const KIND = { ...STATE_FILE, label: "Operator metadata file", damagedFix: "Delete it: the query writes it again after its next batch." };
-const fileOf = (stateRoot: string, operatorId: number): string => join(stateRoot, "_metadata", `operator-${operatorId}`);
+const fileOf = (stateRoot: string, operatorId: number): string => joinPath(stateRoot, "_metadata", `operator-${operatorId}`);
 
 export function readOperatorMetadata(stateRoot: string, operatorId: number): OperatorMetadata | undefined {
   const file = fileOf(stateRoot, operatorId);
-  if (!existsSync(file)) return undefined;
+  if (!fileSystemFor(file).exists(file)) return undefined;
   const body = readChecksummed(file, KIND).body;
   try {
     const m = JSON.parse(body) as OperatorMetadata;
@@ -38,6 +38,6 @@ export function readOperatorMetadata(stateRoot: string, operatorId: number): Ope
 export function recordOperatorMetadata(stateRoot: string, m: OperatorMetadata): void {
   const text = JSON.stringify({ ...m, stateStoreNames: [...m.stateStoreNames].sort() });
   const file = fileOf(stateRoot, m.operatorId);
-  if (existsSync(file) && readChecksummed(file, KIND).body === text) return;
-  writeFileAtomic(file, checksummedPieces(basename(file), [text]));
+  if (fileSystemFor(file).exists(file) && readChecksummed(file, KIND).body === text) return;
+  writeFileAtomic(file, checksummedPieces(pathName(file), [text]));
 }

@@ -2,13 +2,14 @@
  * The checkpoint files shared by every state store provider, in `<store dir>/`:
  *   `N.delta`    — `["p", key, value]` / `["r", key]` lines: batch N-1 → N
  *   `N.snapshot` — `[key, value]` lines: the whole state at version N
- * Version V = newest snapshot S ≤ V plus deltas S+1..V. Files are written atomically and framed
+ * Version V = newest snapshot S ≤ V plus deltas S+1..V. The folder may be local or on an object
+ * store (src/fs: one whole-object PUT per file there). Files are written atomically and framed
  * by checksummed-file.ts (`v2` line, the lines, a CRC trailer computed while the pieces are
  * written), so a cut or renamed file fails naming it; `v1` files of older Sluice versions load.
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
+import { childNames, fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath } from "../../fs/path.js";
 import type { StructType } from "../../types/struct-type.js";
 import { writeFileAtomic } from "../checkpoint/atomic-file.js";
 import { type FileKind, checksummedPieces, readChecksummed } from "../checkpoint/checksummed-file.js";
@@ -21,8 +22,7 @@ export type Pending = StateValue | typeof TOMBSTONE;
 export function listStateFiles(dir: string): { deltas: Set<number>; snapshots: number[] } {
   const deltas = new Set<number>();
   const snapshots: number[] = [];
-  if (!existsSync(dir)) return { deltas, snapshots };
-  for (const f of readdirSync(dir)) {
+  for (const f of childNames(dir)) {
     const m = /^(\d+)\.(delta|snapshot)$/.exec(f);
     if (!m) continue;
     if (m[2] === "delta") deltas.add(Number(m[1]));
@@ -57,12 +57,12 @@ function* linePieces<T>(items: Iterable<T>, line: (item: T) => string): Generato
 
 export function writeDelta(dir: string, version: number, pending: ReadonlyMap<string, Pending>, valueSchema: StructType): void {
   const line = ([k, v]: [string, Pending]) => JSON.stringify(v === TOMBSTONE ? ["r", k] : ["p", k, encodeValue(valueSchema, v)]);
-  writeFileAtomic(join(dir, `${version}.delta`), checksummedPieces(`${version}.delta`, linePieces(pending, line)));
+  writeFileAtomic(joinPath(dir, `${version}.delta`), checksummedPieces(`${version}.delta`, linePieces(pending, line)));
 }
 
 export function writeSnapshot(dir: string, version: number, entries: Iterable<readonly [string, StateValue]>, valueSchema: StructType): void {
   const line = ([k, v]: readonly [string, StateValue]) => JSON.stringify([k, encodeValue(valueSchema, v)]);
-  writeFileAtomic(join(dir, `${version}.snapshot`), checksummedPieces(`${version}.snapshot`, linePieces(entries, line)));
+  writeFileAtomic(joinPath(dir, `${version}.snapshot`), checksummedPieces(`${version}.snapshot`, linePieces(entries, line)));
 }
 
 /** Replay version `version` into `apply` (value undefined = remove). */
@@ -73,14 +73,14 @@ export function replayVersion(dir: string, version: number, valueSchema: StructT
   let file = dir;
   try {
     if (base > 0) {
-      file = join(dir, `${base}.snapshot`);
+      file = joinPath(dir, `${base}.snapshot`);
       for (const l of readLines(file)) {
         const [k, v] = JSON.parse(l) as [string, unknown[]];
         apply(k, decodeValue(valueSchema, v));
       }
     }
     for (let v = base + 1; v <= version; v++) {
-      file = join(dir, `${v}.delta`);
+      file = joinPath(dir, `${v}.delta`);
       if (!deltas.has(v)) {
         throw new SluiceError("input", "STATE_VERSION_MISSING", `Cannot load state version ${version}: ${file} is missing (the state checkpoint is incomplete). ${STATE_FILE.fix}`, { file });
       }
@@ -107,6 +107,7 @@ export function cleanupStateFiles(dir: string, version: number, conf: StateStore
   const { deltas, snapshots } = listStateFiles(dir);
   const keepFrom = snapshots.filter((s) => s <= oldest).pop();
   if (keepFrom === undefined) return;
-  for (const d of deltas) if (d <= keepFrom) rmSync(join(dir, `${d}.delta`), { force: true });
-  for (const s of snapshots) if (s < keepFrom) rmSync(join(dir, `${s}.snapshot`), { force: true });
+  const fs = fileSystemFor(dir);
+  for (const d of deltas) if (d <= keepFrom) fs.delete(joinPath(dir, `${d}.delta`), false);
+  for (const s of snapshots) if (s < keepFrom) fs.delete(joinPath(dir, `${s}.snapshot`), false);
 }

@@ -3,9 +3,9 @@
  * and checked on every restart: a query change that alters the key or value layout would read
  * garbage, so it fails with an error naming both schemas and the fix.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { SluiceError } from "../../common/errors.js";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath } from "../../fs/path.js";
 import { StructType } from "../../types/struct-type.js";
 import { writeFileAtomic } from "../checkpoint/atomic-file.js";
 import { checksummedPieces, corrupt, readChecksummed } from "../checkpoint/checksummed-file.js";
@@ -13,9 +13,9 @@ import { STATE_FILE } from "./state-files.js";
 import type { StateSchema, StateStoreId } from "./state-store.js";
 
 export function checkStateSchema(dir: string, id: StateStoreId, schema: StateSchema): void {
-  const file = join(dir, "_metadata", "schema");
+  const file = joinPath(dir, "_metadata", "schema");
   const current = { keySchema: schema.keySchema.json(), valueSchema: schema.valueSchema.json() };
-  if (!existsSync(file)) {
+  if (!fileSystemFor(file).exists(file)) {
     writeFileAtomic(file, checksummedPieces("schema", [JSON.stringify(current)]), { createOnly: true });
     return;
   }

@@ -4,8 +4,8 @@
  * of one store at one version, replayed by the state store provider from its delta and snapshot
  * files. Read-only: nothing in the checkpoint is written.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath } from "../../fs/path.js";
 import { StructType } from "../../types/struct-type.js";
 import { readChecksummed } from "../checkpoint/checksummed-file.js";
 import { MemoryStateStoreProvider, storeDir } from "./memory-state-store-provider.js";
@@ -14,15 +14,15 @@ import type { StateSchema, StateStoreId, StateValue } from "./state-store.js";
 
 /** The key and value schema the store recorded (`<store>/_metadata/schema`), or undefined when it has none. */
 export function recordedStateSchema(id: StateStoreId): StateSchema | undefined {
-  const file = join(storeDir(id), "_metadata", "schema");
-  if (!existsSync(file)) return undefined;
+  const file = joinPath(storeDir(id), "_metadata", "schema");
+  if (!fileSystemFor(file).exists(file)) return undefined;
   const body = JSON.parse(readChecksummed(file, { ...STATE_FILE, label: "State schema file" }).body) as { keySchema: string; valueSchema: string };
   return { keySchema: StructType.fromJson(body.keySchema), valueSchema: StructType.fromJson(body.valueSchema) };
 }
 
 /** The entries of partition `partitionId` of a store at `version` (the state after batch version-1). */
 export async function* readStateEntries(id: StateStoreId, schema: StateSchema, version: number): AsyncIterable<readonly (readonly [string, StateValue])[]> {
-  if (!existsSync(storeDir(id))) return;
+  if (!fileSystemFor(storeDir(id)).exists(storeDir(id))) return;
   const provider = new MemoryStateStoreProvider(id, schema, { minDeltasForSnapshot: Number.MAX_SAFE_INTEGER, minVersionsToRetain: Number.MAX_SAFE_INTEGER });
   const store = await provider.getStore(version);
   yield* store.scanChunks();
