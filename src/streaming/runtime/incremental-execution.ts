@@ -12,7 +12,6 @@
  * OffsetSeqMetadata.setSessionConf).
  */
 import { randomUUID } from "node:crypto";
-import { join } from "node:path";
 import { type PartitionWorkers, partitionWorkers } from "../../parallel/partition-workers.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { OutputMode } from "../../connectors/api/sink.js";
@@ -27,8 +26,8 @@ import { recordOperatorMetadata } from "../state/operator-metadata.js";
 import { type KeyRouting, PartitionedStateStoreProvider } from "../state/partitioned-state-store.js";
 import type { StateSchema, StateStoreConf } from "../state/state-store.js";
 import { stringPartitionOf } from "../../physical/hash/hash-partitioning.js";
-import { configError, unsupported } from "../../common/errors.js";
-import { isLocalPath } from "../../fs/path.js";
+import { configError } from "../../common/errors.js";
+import { joinPath } from "../../fs/path.js";
 import { dataTypeToJson } from "../../types/json-schema.js";
 import { type EventTimeStats, EventTimeWatermarkExec } from "../operators/event-time-watermark-exec.js";
 import { SessionWindowAggregateExec } from "../operators/session-window-aggregate-exec.js";
@@ -198,16 +197,9 @@ export class IncrementalExecution {
     return this.watermarkNodes.map((w) => w.delayMs);
   }
 
-  /** `<checkpoint>/state`; state stores write the local disk only, so an object-store checkpoint is refused here. */
+  /** `<checkpoint>/state`, on the local disk or an object store (src/fs). */
   #stateRoot(): string {
-    if (!isLocalPath(this.checkpointDir)) {
-      throw unsupported(
-        "STATE_STORE_OBJECT_STORE_UNSUPPORTED",
-        `The checkpoint ${this.checkpointDir} is on an object store, where Sluice cannot keep the state of stateful operators yet (docs/object-stores.md). Put the checkpointLocation of a stateful query on a local or mounted disk.`,
-        { file: this.checkpointDir },
-      );
-    }
-    return join(this.checkpointDir, "state");
+    return joinPath(this.checkpointDir, "state");
   }
 
   /**
@@ -314,7 +306,7 @@ export class IncrementalExecution {
     const key = `${operatorName}|${stores.join(",")}`;
     if (this.#recordedMetadata.get(operatorId) === key) return;
     const global = [...this.#statefulIds].some(([node, id]) => id === operatorId && node.kind === "limit");
-    recordOperatorMetadata(join(this.checkpointDir, "state"), { operatorId, operatorName, stateStoreNames: stores, numPartitions: global ? 1 : this.#numPartitions });
+    recordOperatorMetadata(this.#stateRoot(), { operatorId, operatorName, stateStoreNames: stores, numPartitions: global ? 1 : this.#numPartitions });
     this.#recordedMetadata.set(operatorId, key);
   }
 
