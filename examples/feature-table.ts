@@ -1,24 +1,46 @@
 /**
- * The feature-table pattern: a stream of events keeps a Delta table of per-user features
- * (event count, total amount, last seen) up to date by upserting each micro-batch with
- * `foreachBatch` + `DeltaTable.merge` on the primary key.
+ * The feature-table pattern: a stream of purchase events keeps per-user features up to date in
+ * two places, an offline Delta table (for training) and an online PostgreSQL table (for serving).
  *
- * The merge adds to the stored counts, so running it twice for one batch would double count.
- * It is made exactly-once by the Delta `txn` action: each merge carries (appId, batchId), and a
- * batch the table already holds for this appId is skipped — e.g. when the query crashed after
- * the merge committed but before the checkpoint recorded the batch, and the batch re-runs.
+ *   events (JSON files arriving in <folder>/events/)
+ *     → stateless features: is_large = amount >= 100
+ *     → stream–static join with the users table (<folder>/users.json: user_id, segment)
+ *     → foreachBatch:
+ *         1. aggregate the batch per user and MERGE it into the Delta table <folder>/features,
+ *            adding to the stored counts;
+ *         2. upsert the merged rows of the batch's users into PostgreSQL (`online_features`).
  *
- *   npx tsx examples/feature-table.ts [folder]
+ * Both steps add to or overwrite state, so a batch applied twice would double count. Each is made
+ * exactly-once with the batch id as the idempotence key: the Delta merge carries the txn
+ * (appId, batchId) and the PostgreSQL write `txnAppId`/`txnVersion`, recorded in the same
+ * transaction as the rows. A batch that re-runs after a crash (its work committed, the checkpoint
+ * not yet) is skipped by whichever side already holds it. The upsert writes the rows as the Delta
+ * table holds them after this batch, so the online table equals the offline one.
+ *
+ *   npx tsx examples/feature-table.ts <folder> <jdbc-url>      (PGUSER, PGPASSWORD from the environment)
+ *
+ * Without `<folder>/events/`, a small sample (events and users) is written there first. The query
+ * runs with trigger availableNow, one file per batch, and stops when every file is in.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DeltaTable, type DataFrame, Session, functions as F } from "../src/index.js";
+import { type DataFrame, DeltaTable, Session, col, functions as F } from "../src/index.js";
 
-export const FEATURE_SCHEMA = "user_id STRING, events BIGINT, total_amount DOUBLE, last_seen TIMESTAMP";
+export const EVENT_SCHEMA = "user_id STRING, amount DOUBLE, ts TIMESTAMP";
+export const USER_SCHEMA = "user_id STRING, segment STRING";
+export const FEATURE_SCHEMA = "user_id STRING, segment STRING, events BIGINT, large_events BIGINT, total_amount DOUBLE, last_seen TIMESTAMP";
+/** The online table and the app id both sides record their batch ids under. */
+export const ONLINE_TABLE = "online_features";
+export const APP_ID = "feature-table-example";
 
-/** Create the (empty) features table when it does not exist yet. */
+export interface OnlineStore {
+  readonly url: string;
+  readonly user: string;
+  readonly password: string;
+}
+
+/** Create the (empty) Delta feature table when it does not exist yet. */
 export async function ensureFeatureTable(spark: Session, tablePath: string): Promise<DeltaTable> {
   if (!DeltaTable.isDeltaTable(spark, tablePath)) {
     await spark.createDataFrame([], FEATURE_SCHEMA).write.format("delta").mode("ignore").save(tablePath);
@@ -26,48 +48,82 @@ export async function ensureFeatureTable(spark: Session, tablePath: string): Pro
   return DeltaTable.forPath(spark, tablePath);
 }
 
+/** The stream's rows with their stateless features and the user's segment (stream–static join). */
+export function enrichedEvents(spark: Session, eventsDir: string, usersFile: string): DataFrame {
+  const users = spark.read.schema(USER_SCHEMA).json(usersFile);
+  return spark.readStream
+    .schema(EVENT_SCHEMA)
+    .option("maxFilesPerTrigger", 1)
+    .json(eventsDir)
+    .withColumn("is_large", col("amount").geq(100))
+    .join(users, ["user_id"], "left");
+}
+
 /**
- * The foreachBatch function: aggregate the batch per user, then merge into the table with the
- * txn (appId, batchId) so a re-run batch changes nothing.
+ * The foreachBatch function: merge the batch's per-user aggregates into the Delta table (txn
+ * appId/batchId), then upsert those users' merged rows into PostgreSQL (txnAppId/txnVersion).
  */
-export function upsertFeatures(spark: Session, tablePath: string, appId: string): (batch: DataFrame, batchId: number) => Promise<void> {
+export function upsertFeatures(spark: Session, tablePath: string, online: OnlineStore): (batch: DataFrame, batchId: number) => Promise<void> {
   return async (batch, batchId) => {
     const table = await ensureFeatureTable(spark, tablePath);
     const updates = batch
       .groupBy("user_id")
-      .agg(F.count("*").alias("events"), F.sum("amount").alias("total_amount"), F.max("ts").alias("last_seen"));
+      .agg(
+        F.max("segment").alias("segment"),
+        F.count("*").alias("events"),
+        F.sum(F.when(col("is_large"), 1).otherwise(0)).cast("bigint").alias("large_events"),
+        F.sum("amount").alias("total_amount"),
+        F.max("ts").alias("last_seen"),
+      );
     await table
       .alias("t")
       .merge(updates.alias("s"), "t.user_id = s.user_id")
       .whenMatchedUpdate({
+        segment: "coalesce(s.segment, t.segment)",
         events: "t.events + s.events",
+        large_events: "t.large_events + s.large_events",
         total_amount: "t.total_amount + s.total_amount",
         last_seen: "greatest(t.last_seen, s.last_seen)",
       })
       .whenNotMatchedInsertAll()
-      .execute({ txnAppId: appId, txnVersion: batchId });
+      .execute({ txnAppId: APP_ID, txnVersion: batchId });
+    const merged = spark.read.format("delta").load(tablePath).join(updates.select("user_id"), ["user_id"], "leftsemi");
+    await merged.write
+      .format("jdbc")
+      .mode("append")
+      .options({ ...online, dbtable: ONLINE_TABLE, upsertKey: "user_id", txnAppId: APP_ID, txnVersion: batchId })
+      .save();
   };
 }
 
-async function main(): Promise<void> {
-  const dir = process.argv[2] ?? mkdtempSync(join(tmpdir(), "sluice-features-"));
-  const spark = Session.builder().appName("feature-table").config("spark.sql.session.timeZone", "UTC").getOrCreate();
-  const events = spark.memoryStream("user_id STRING, amount DOUBLE, ts TIMESTAMP");
-  const table = join(dir, "features");
-  const query = await events
-    .toDF()
-    .writeStream.foreachBatch(upsertFeatures(spark, table, "feature-table-example"))
-    .option("checkpointLocation", join(dir, "checkpoint"))
-    .start();
+/** A small sample: 6 files of events for 4 users (one not in users.json), and the users table. */
+export function writeSample(folder: string): void {
+  mkdirSync(join(folder, "events"), { recursive: true });
+  writeFileSync(join(folder, "users.json"), ["u0:gold", "u1:silver", "u2:gold"].map((s) => JSON.stringify({ user_id: s.split(":")[0], segment: s.split(":")[1] })).join("\n") + "\n");
   const t0 = Date.UTC(2025, 0, 1);
-  for (let b = 0; b < 3; b++) {
-    events.addData(Array.from({ length: 5 }, (_, i) => ({ user_id: `u${i % 3}`, amount: 10 * b + i, ts: new Date(t0 + (b * 5 + i) * 1000) })));
-    await query.processAllAvailable();
+  for (let f = 0; f < 6; f++) {
+    const rows = Array.from({ length: 5 }, (_, i) => ({ user_id: `u${(f + i) % 4}`, amount: 40 * i + f, ts: new Date(t0 + (f * 5 + i) * 1000).toISOString() }));
+    writeFileSync(join(folder, "events", `e${f}.json`), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
   }
-  await query.stop();
-  console.log(`Features in ${table}:`);
+}
+
+async function main(): Promise<void> {
+  const [folder, url] = process.argv.slice(2);
+  if (!folder || !url) throw new Error("usage: npx tsx examples/feature-table.ts <folder> <jdbc-url>   (PGUSER, PGPASSWORD from the environment)");
+  if (!existsSync(join(folder, "events"))) writeSample(folder);
+  const online = { url, user: process.env.PGUSER ?? "", password: process.env.PGPASSWORD ?? "" };
+  const spark = Session.builder().appName("feature-table").config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", 2).getOrCreate();
+  spark.streams.addListener({ onQueryProgress: (e) => void process.stdout.write(`PROGRESS batch ${e.progress.batchId}\n`) });
+  const table = join(folder, "features");
+  const query = await enrichedEvents(spark, join(folder, "events"), join(folder, "users.json"))
+    .writeStream.foreachBatch(upsertFeatures(spark, table, online))
+    .option("checkpointLocation", join(folder, "checkpoint"))
+    .trigger({ availableNow: true })
+    .start();
+  await query.awaitTermination();
   await spark.read.format("delta").load(table).orderBy("user_id").show();
   await spark.stop();
+  process.stdout.write("DONE\n");
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
