@@ -25,6 +25,17 @@ export function setSessionHadoopConf(key: string, value: string | undefined): vo
   }
 }
 
+/** The session's Hadoop keys (without the `spark.hadoop.` prefix), to hand to a worker thread. */
+export function sessionHadoopConf(): [string, string][] {
+  return [...sessionConf];
+}
+
+/** Make `entries` (another thread's sessionHadoopConf) this thread's session configs. */
+export function adoptSessionHadoopConf(entries: readonly (readonly [string, string])[]): void {
+  sessionConf.clear();
+  for (const [k, v] of entries) sessionConf.set(k, v);
+}
+
 /** Options (read/write options, plain or `spark.hadoop.`-prefixed Hadoop keys) over the session's. */
 function confWith(options: Readonly<Record<string, unknown>> | undefined): HadoopConf {
   if (!options) return sessionConf;

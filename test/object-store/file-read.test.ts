@@ -1,7 +1,7 @@
 /**
  * Batch file reads on the local disk, the S3 test server and Azurite (one parameterised suite):
  * folder listing with partition folders and globs, JSON split into byte-range pieces, CSV,
- * gzip, and Parquet footers read by ranged reads.
+ * gzip, files decoded in worker threads, and Parquet footers read by ranged reads.
  */
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -46,6 +46,19 @@ describe.each(STORES)("file reads on %s", (store) => {
     const got: string[] = [];
     for (const r of ranges) for await (const chunk of readLineRange(path, r, { lines: 0 }, 1000)) got.push(...chunk.text.split("\n").filter((l) => l !== ""));
     expect(got).toEqual(lines);
+  });
+
+  it("JSON and CSV files decoded in worker threads (parallelRead) reach the store with the session's configs", async () => {
+    const root = await storeRoot(store);
+    for (let f = 0; f < 3; f++) put(joinPath(root, "w", `f${f}.json`), Array.from({ length: 100 }, (_, i) => JSON.stringify({ id: f * 100 + i })).join("\n") + "\n");
+    put(joinPath(root, "wc", "a.csv"), "id\n1\n2\n");
+    spark.conf.set("sluice.files.parallelRead.minBytes", "0");
+    try {
+      expect((await spark.read.schema("id INT").json(joinPath(root, "w")).collect()).map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 300 }, (_, i) => i));
+      expect(norm(await spark.read.option("header", true).schema("id INT").csv(joinPath(root, "wc")).collect())).toEqual(norm([{ id: 1 }, { id: 2 }]));
+    } finally {
+      spark.conf.unset("sluice.files.parallelRead.minBytes");
+    }
   });
 
   it("Parquet: schema from the footer, rows from the file; a missing path fails naming it", async () => {

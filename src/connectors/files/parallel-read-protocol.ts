@@ -19,6 +19,8 @@ export type MainToWorker =
       readonly batchSize: number;
       /** Batches the worker may post ahead of the main thread's acks. */
       readonly window: number;
+      /** The session's Hadoop configs (a worker thread has none of its own): how to reach an object store. */
+      readonly hadoopConf: readonly (readonly [string, string])[];
       /** Read only the JSON lines starting in this byte range (file-pieces.ts). */
       readonly range?: { readonly start: number; readonly end: number };
     }

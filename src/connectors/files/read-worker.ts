@@ -1,8 +1,9 @@
 /**
  * Worker-thread entry for parallel file reads (see parallel-read.ts). It owns no state beyond the
  * tasks the main thread sends, and runs them one after another:
- *   1. `read` {id, format, path, schema (JSON form), options, timeZone, batchSize, window}: read the
- *      file with the same in-process reader (json or csv) and post each batch as plain data, its
+ *   1. `read` {id, format, path, schema (JSON form), options, timeZone, batchSize, window, hadoopConf}:
+ *      adopt the session's Hadoop configs (how to reach an object store), read the file with the
+ *      same in-process reader (json or csv) and post each batch as plain data, its
  *      typed-array buffers transferred (never copied); strings and objects are structured-cloned.
  *   2. After `window` batches not yet acknowledged it waits for an `ack` (one per batch the main
  *      thread consumed), so memory stays bounded however slow the consumer is.
@@ -21,6 +22,7 @@ import { readJsonFile } from "./json-format.js";
 import { parseCsvReadOptions, parseJsonReadOptions } from "./options.js";
 import type { MainToWorker, WireColumn, WorkerToMain } from "./parallel-read-protocol.js";
 import { toWireError } from "../../common/worker-thread.js";
+import { adoptSessionHadoopConf } from "../../fs/file-systems.js";
 import { type MalformedCounts, noMalformedRecords } from "./row-assembler.js";
 
 interface Running {
@@ -71,6 +73,7 @@ async function run(m: Extract<MainToWorker, { t: "read" }>): Promise<void> {
   running.set(m.id, r);
   const out = { lines: 0 };
   const counts = noMalformedRecords();
+  adoptSessionHadoopConf(m.hadoopConf);
   try {
     for await (const b of readerFor(m, out, counts)) {
       if (r.cancelled) return;
