@@ -5,14 +5,31 @@
  * link in a Markdown file points at a file or folder that exists.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
-const tracked = execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8" })
-  .split("\n")
-  .filter((f) => f !== "" && existsSync(join(root, f)));
+
+/** The files git tracks; in a copy without `.git`, the tree minus what .gitignore leaves out. */
+function repositoryFiles(): string[] {
+  try {
+    return execFileSync("git", ["ls-files"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")
+      .filter((f) => f !== "" && existsSync(join(root, f)));
+  } catch {
+    const ignored = new Set(["node_modules", "dist", "sluice-demo", "tmp", "spark-warehouse", join("bench", "data")]);
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const path = join(dir, e.name);
+        if (e.name.startsWith(".") || ignored.has(relative(root, path))) return [];
+        if (e.isDirectory()) return walk(path);
+        return e.isFile() && !e.name.endsWith(".log") ? [relative(root, path)] : [];
+      });
+    return walk(root);
+  }
+}
+const tracked = repositoryFiles();
 
 /** Web addresses in `text` whose host is a real outside name (a dotted name, not 127.0.0.1). */
 export function outsideAddresses(text: string): string[] {
