@@ -205,7 +205,7 @@ async function writePartitioned(
       const name = rel === "" ? `part-00000-${uuid}-${c}${enc.ext}${enc.gzip ? ".gz" : ""}` : `part-00000-${uuid}.${c}${enc.ext}${enc.gzip ? ".gz" : ""}`;
       const tmpFile = join(stagingDir, rel, name);
       mkdirSync(dirname(tmpFile), { recursive: true });
-      const finalFile = rel === "" ? joinPath(dir, name) : joinPath(dir, ...rel.split("/"), name);
+      const finalFile = joinPath(dir, rel, name);
       f = enc.parquetCodec ? openParquetFile(tmpFile, finalFile, enc.parquetCodec, dataSchema) : openTextFile(tmpFile, finalFile, enc, dataSchema);
       files.set(rel, f);
     }

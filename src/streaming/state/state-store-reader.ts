@@ -22,7 +22,8 @@ export function recordedStateSchema(id: StateStoreId): StateSchema | undefined {
 
 /** The entries of partition `partitionId` of a store at `version` (the state after batch version-1). */
 export async function* readStateEntries(id: StateStoreId, schema: StateSchema, version: number): AsyncIterable<readonly (readonly [string, StateValue])[]> {
-  if (!fileSystemFor(storeDir(id)).exists(storeDir(id))) return;
+  const dir = storeDir(id);
+  if (!fileSystemFor(dir).exists(dir)) return;
   const provider = new MemoryStateStoreProvider(id, schema, { minDeltasForSnapshot: Number.MAX_SAFE_INTEGER, minVersionsToRetain: Number.MAX_SAFE_INTEGER });
   const store = await provider.getStore(version);
   yield* store.scanChunks();
