@@ -2,13 +2,17 @@
  * What ExecutePlan survives (connect-client.ts): a result stream cut part-way by a TCP proxy
  * (support/cutting-proxy.ts) is resumed with ReattachExecute from the last response seen, with
  * no row lost or repeated; connections refused at first are retried with backoff (UNAVAILABLE);
- * interruptAll() cancels a running query on the server.
+ * interruptAll() cancels a running query on the server; a finished result is released
+ * (ReleaseExecute), so the server no longer holds it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Session, SluiceError } from "../../src/index.js";
 import type { RemoteSession } from "../../src/connect/remote-session.js";
 import { type CuttingProxy, cuttingProxy } from "./support/cutting-proxy.js";
 import { sharedConnectServer } from "./support/connect-server.js";
+import { type Msg, decodeMessage, encodeMessage } from "../../src/connect/connect-proto.js";
+import { toSluiceError } from "../../src/connect/connect-errors.js";
+import { GrpcTransport } from "../../src/connect/grpc-transport.js";
 
 let server: string;
 const open: { spark: RemoteSession; proxy: CuttingProxy }[] = [];
@@ -78,5 +82,40 @@ describe("ExecutePlan recovery", { timeout: 180_000 }, () => {
     const err = await outcome;
     expect(err).toBeInstanceOf(SluiceError);
     expect((err as SluiceError).code).toBe("OPERATION_CANCELED");
+  });
+
+  it("a finished result is released on the server (ReleaseExecute): its operation can no longer be reattached", async () => {
+    const { spark } = await through({});
+    const plan: Msg = { root: { range: { start: "0", end: "10", step: "1" } } };
+    const base = { session_id: spark.client.sessionId, user_context: { user_id: spark.client.spec.userId } };
+    const raw = new GrpcTransport(spark.client.spec);
+    /** ReattachExecute on a finished operation: "held" while the server keeps it, else its error class. */
+    const reattach = async (operationId: string): Promise<string> => {
+      try {
+        for await (const _ of raw.stream("ReattachExecute", encodeMessage("ReattachExecuteRequest", { ...base, operation_id: operationId }))) void _;
+        return "held";
+      } catch (e) {
+        return toSluiceError(e).code;
+      }
+    };
+    try {
+      // the peer: a reattachable execution run to its end and never released stays on the server
+      const unreleased = "00000000-0000-4000-8000-" + String(Date.now()).padStart(12, "0").slice(-12);
+      const req = encodeMessage("ExecutePlanRequest", { ...base, plan, operation_id: unreleased, request_options: [{ reattach_options: { reattachable: true } }] });
+      for await (const b of raw.stream("ExecutePlan", req)) void decodeMessage("ExecutePlanResponse", b);
+      expect(await reattach(unreleased)).toBe("held");
+      // Sluice's client releases what it has read to the end (sent right after ResultComplete)
+      let operationId = "";
+      for await (const res of spark.client.execute(plan)) operationId = res.operation_id as string;
+      expect(operationId).not.toBe("");
+      let outcome = await reattach(operationId);
+      for (let i = 0; i < 50 && outcome === "held"; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        outcome = await reattach(operationId);
+      }
+      expect(outcome).toBe("INVALID_HANDLE.OPERATION_NOT_FOUND");
+    } finally {
+      raw.close();
+    }
   });
 });
