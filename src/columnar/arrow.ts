@@ -15,7 +15,7 @@
  */
 import * as arrow from "apache-arrow";
 import { SluiceError } from "../common/errors.js";
-import { type DataType, DecimalType, type StructField, simpleString } from "../types/data-type.js";
+import { type DataType, DayTimeIntervalType, DecimalType, type StructField, simpleString, YearMonthIntervalType } from "../types/data-type.js";
 import { StructType } from "../types/struct-type.js";
 import { type ColumnBatch, emptyBatch, getValue, makeBatch } from "./column-batch.js";
 import { type Vector, allocValues, makeVector, storageOf } from "./vector.js";
@@ -49,6 +49,10 @@ export function sparkTypeToArrow(t: DataType): arrow.DataType {
       return new arrow.TimestampMicrosecond("UTC");
     case "binary":
       return new arrow.Binary();
+    case "year_month_interval":
+      return new arrow.IntervalYearMonth(); // Spark's ArrowUtils: months as int32
+    case "day_time_interval":
+      return new arrow.DurationMicrosecond(); // Spark's ArrowUtils: µs as int64
     case "array":
       return new arrow.List(new arrow.Field("element", sparkTypeToArrow(t.elementType), t.containsNull));
     case "map": {
@@ -100,6 +104,12 @@ export function arrowTypeToSpark(t: arrow.DataType): DataType {
       return { kind: "date" };
     case arrow.Type.Timestamp:
       return { kind: "timestamp" };
+    case arrow.Type.Interval:
+      if ((t as arrow.Interval).unit !== arrow.IntervalUnit.YEAR_MONTH) throw unsupportedArrow(t);
+      return YearMonthIntervalType();
+    case arrow.Type.Duration:
+      if ((t as arrow.Duration).unit !== arrow.TimeUnit.MICROSECOND) throw unsupportedArrow(t);
+      return DayTimeIntervalType();
     case arrow.Type.List:
     case arrow.Type.LargeList:
     case arrow.Type.FixedSizeList: {
@@ -256,6 +266,10 @@ export function vectorToArrowData(v: Vector): arrow.Data {
     case "int":
     case "date":
       return arrow.makeData({ ...base, type: type as arrow.Int32, data: v.values as Int32Array });
+    case "year_month_interval":
+      return arrow.makeData({ ...base, type: type as arrow.IntervalYearMonth, data: v.values as Int32Array });
+    case "day_time_interval":
+      return arrow.makeData({ ...base, type: type as arrow.DurationMicrosecond, data: (v.values as BigInt64Array).subarray(0, n) });
     case "float":
       return arrow.makeData({ ...base, type: type as arrow.Float32, data: v.values as Float32Array });
     case "double":
@@ -395,6 +409,8 @@ function offsetsOf(d: arrow.Data): (i: number) => number {
 /** One Arrow Data (a chunk of a column) as a Sluice vector of `type` (from arrowTypeToSpark). */
 export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpark(d.type)): Vector {
   const n = d.length;
+  // an empty chunk may come without its child data (a Parquet file of 0 rows with a list column)
+  if (n === 0) return makeVector(type, allocValues(type, 0));
   const off = d.offset;
   const validity = readValidity(d);
   const t = d.type;
@@ -464,6 +480,10 @@ export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpa
       for (let i = 0; i < n; i++) out[i] = Math.floor(ms[i]! / 86_400_000);
       return makeVector(type, out, validity);
     }
+    case arrow.Type.Interval:
+      return makeVector(type, Int32Array.from((d.values as Int32Array).subarray(off, off + n)), validity);
+    case arrow.Type.Duration:
+      return makeVector(type, (d.values as BigInt64Array).slice(off, off + n), validity);
     case arrow.Type.Timestamp: {
       const unit = (t as arrow.Timestamp).unit;
       const vals = d.values as BigInt64Array;
