@@ -5,6 +5,7 @@
  */
 import { redactText } from "./redaction.js";
 
+/** The class of a {@link SluiceError}: what went wrong, in the words of Spark's error classes. */
 export type ErrorKind =
   | "analysis" // the query refers to something that does not exist or does not type-check
   | "parse" // SQL, DDL, interval or option text could not be parsed
@@ -17,6 +18,7 @@ export type ErrorKind =
 
 export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
 
+/** Every error Sluice raises for bad input, an unsupported option or a failed query: `kind` classifies it, and its message names the problem. */
 export class SluiceError extends Error {
   override readonly name = "SluiceError";
   readonly kind: ErrorKind;

@@ -10,6 +10,7 @@ import { configError } from "./errors.js";
 import { redactText } from "./redaction.js";
 
 export const LOG_LEVELS = ["ALL", "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF"] as const;
+/** The levels of `spark.sparkContext.setLogLevel` and `spark.log.level`, as in Spark (`ALL`, `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR`, `FATAL`, `OFF`). */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The subset of console / pino / winston a Sluice logger needs. */

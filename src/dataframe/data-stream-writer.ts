@@ -12,6 +12,7 @@ const OUTPUT_MODES = new Set(["append", "update", "complete"]);
 
 export type StreamStarter = (df: DataFrame, spec: StreamWriteSpec) => Promise<StreamingQueryHandle>;
 
+/** What `df.writeStream` returns for a streaming DataFrame: `format`, `outputMode`, `trigger`, `option(s)` (`checkpointLocation`), `foreach`/`foreachBatch`, then `start` or `toTable` to run a {@link StreamingQuery}. */
 export class DataStreamWriter {
   readonly #df: DataFrame;
   readonly #start: StreamStarter;

@@ -15,6 +15,7 @@ interface ReaderState {
   readonly options: Readonly<Record<string, string>>;
 }
 
+/** What `spark.read` returns: `format`, `schema`, `option(s)`, then `load` or a format shortcut (`json`, `csv`, `parquet`, `text`, `table`, `jdbc`, …) to make a batch DataFrame. */
 export class DataFrameReader {
   readonly #ctx: DataFrameContext;
   readonly #streaming: boolean;

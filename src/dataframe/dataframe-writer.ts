@@ -23,6 +23,7 @@ interface WriterState {
   readonly partitionBy: readonly string[];
 }
 
+/** What `df.write` returns: `format`, `mode`, `partitionBy`, `option(s)`, then `save`, `saveAsTable`, `insertInto` or a format shortcut to write a batch DataFrame. */
 export class DataFrameWriter {
   readonly #df: DataFrame;
   readonly #s: WriterState;

@@ -22,6 +22,7 @@ import { DataFrameNaFunctions, type FillValue, type ReplaceValue } from "./na-fu
 import { StorageLevel } from "./storage-level.js";
 import { showString } from "./show.js";
 
+/** A row as `collect()` returns it: column name to value (a LONG is a bigint, a TIMESTAMP a Date, a struct a nested Row). */
 export type Row = Record<string, unknown>;
 
 /** Hooks a DataFrame needs beyond batch execution (streaming writers, Arrow export). */
@@ -55,6 +56,7 @@ const JOIN_TYPES: Record<string, JoinType> = {
   cross: "cross",
 };
 
+/** A distributed collection of rows with a schema, as PySpark's `DataFrame`: transformations build a plan, actions (`collect`, `show`, `count`, `write`) run it, and a streaming DataFrame runs through `writeStream`. */
 export class DataFrame {
   /** The analyzed plan; computed once, here, so errors point at the call that caused them. */
   readonly resolved: ResolvedPlan;

@@ -8,8 +8,10 @@ import type { LogicalPlan } from "../plan/logical-plan.js";
 import type { ResolvedPlan } from "../plan/resolved-plan.js";
 import type { StreamingQueryProgress, StreamingQueryStatus } from "./streaming-query-types.js";
 
+/** The modes of `df.explain(mode)`, as in PySpark. */
 export type ExplainMode = "simple" | "extended" | "formatted";
 
+/** What a batch write asks of the executor: the DataFrame, the format, save mode, partition columns and options. */
 export interface WriteSpec {
   readonly format: string;
   readonly path: string;
@@ -55,6 +57,7 @@ export interface StreamingQueryHandle {
   explainString(): string;
 }
 
+/** The trigger of `writeStream.trigger(...)`: `processingTime`, `once`, `availableNow` or `continuous`, as in PySpark. */
 export type TriggerSpec =
   | Record<string, never>
   | { readonly processingTime: string | number }

@@ -12,6 +12,7 @@ import type { TransformWithStateOptions } from "./key-value-grouped-dataset.js";
 
 const call = (name: string, arg: Expr): Expr => ({ kind: "call", name, args: [arg] });
 
+/** What `df.groupBy(...)` returns: `agg`, `count`, `sum`, `avg`, `min`, `max`, as PySpark's `GroupedData`. */
 export class GroupedData {
   constructor(
     private readonly df: DataFrame,

@@ -14,6 +14,7 @@ import type { RFlatMapGroupsWithState, RTransformWithState } from "../plan/resol
 import { StructType } from "../types/struct-type.js";
 import { DataFrame } from "./dataframe.js";
 
+/** Options of `mapGroupsWithState`: the output and state schemas and the {@link GroupStateTimeout}. */
 export interface GroupsWithStateOptions {
   /** "NoTimeout" (default), "ProcessingTimeTimeout" or "EventTimeTimeout". */
   readonly timeout?: GroupStateTimeout;
@@ -29,6 +30,7 @@ export interface GroupsWithStateOptions {
   readonly initialState?: KeyValueGroupedDataset<unknown>;
 }
 
+/** Options of `flatMapGroupsWithState`: those of `mapGroupsWithState` plus the output mode (`append` or `update`). */
 export interface FlatMapGroupsWithStateOptions extends GroupsWithStateOptions {
   /** "update" or "append"; it must match the query's output mode unless an aggregation follows (append). */
   readonly outputMode: "update" | "append";
@@ -36,6 +38,7 @@ export interface FlatMapGroupsWithStateOptions extends GroupsWithStateOptions {
 
 const KNOWN = new Set(["timeout", "stateSchema", "outputSchema", "outputMode", "initialState"]);
 
+/** Options of `transformWithState`: the output schema, the {@link TimeMode}, the output mode and an optional initial state. */
 export interface TransformWithStateOptions {
   /** "append" or "update" (Spark's transformWithState supports these two). */
   readonly outputMode: "append" | "update";
@@ -49,6 +52,7 @@ export interface TransformWithStateOptions {
 
 const TWS_KNOWN = new Set(["outputMode", "timeMode", "outputSchema", "initialState"]);
 
+/** What `df.groupByKey(fn)` returns: rows grouped by a key computed in TypeScript, for `mapGroupsWithState`, `flatMapGroupsWithState` and `transformWithState`. */
 export class KeyValueGroupedDataset<K> {
   constructor(
     /** The grouped rows (internal: initialState reads them). */

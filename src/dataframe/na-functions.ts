@@ -40,6 +40,7 @@ const kindOf = (v: unknown): "number" | "string" | "boolean" | null =>
 const matchesKind = (kind: "number" | "string" | "boolean", t: DataType): boolean =>
   kind === "number" ? isNumeric(t) : t.kind === kind;
 
+/** What `df.na` returns: `drop`, `fill` and `replace` for null and NaN values, as PySpark's `DataFrameNaFunctions`. */
 export class DataFrameNaFunctions {
   constructor(private readonly df: DataFrame) {}
 

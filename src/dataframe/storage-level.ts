@@ -5,6 +5,7 @@
  */
 import { inputError } from "../common/errors.js";
 
+/** The storage levels `df.persist(level)` accepts, named as in PySpark (`MEMORY_ONLY`, `MEMORY_AND_DISK`, …); the rows stay in memory whatever the level. */
 export class StorageLevel {
   constructor(
     readonly useDisk: boolean,

@@ -9,6 +9,7 @@
 /** A JSON value, as offsets appear in progress (each source's own offset format). */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
+/** One source's part of a {@link StreamingQueryProgress}: its offsets before and after the batch, rows read and rates. */
 export interface SourceProgress {
   readonly description: string;
   /** The offset the batch started after (null before the first batch), in the source's JSON form. */
@@ -23,12 +24,14 @@ export interface SourceProgress {
   readonly metrics: Readonly<Record<string, string>>;
 }
 
+/** The sink's part of a {@link StreamingQueryProgress}: its description and rows written. */
 export interface SinkProgress {
   readonly description: string;
   readonly numOutputRows: number;
   readonly metrics: Readonly<Record<string, string>>;
 }
 
+/** One stateful operator's part of a {@link StreamingQueryProgress}: state rows, memory, rows dropped by the watermark. */
 export interface StateOperatorProgress {
   readonly operatorName: string;
   readonly numRowsTotal: number;
@@ -107,20 +110,24 @@ export interface StreamingQueryStatus {
   readonly isTriggerActive: boolean;
 }
 
+/** The event of `StreamingQueryListener.onQueryStarted`: the query's id, run id and name. */
 export interface QueryStartedEvent {
   readonly id: string;
   readonly runId: string;
   readonly name: string | null;
   readonly timestamp: string;
 }
+/** The event of `StreamingQueryListener.onQueryProgress`: the batch's {@link StreamingQueryProgress}. */
 export interface QueryProgressEvent {
   readonly progress: StreamingQueryProgress;
 }
+/** The event of `StreamingQueryListener.onQueryIdle`: a trigger found no new data. */
 export interface QueryIdleEvent {
   readonly id: string;
   readonly runId: string;
   readonly timestamp: string;
 }
+/** The event of `StreamingQueryListener.onQueryTerminated`: the query stopped, with the exception text when it failed. */
 export interface QueryTerminatedEvent {
   readonly id: string;
   readonly runId: string;

@@ -10,6 +10,7 @@ import { literalExpr } from "./literal.js";
 
 export type ColumnLike = Column | string;
 
+/** An expression over a DataFrame's columns, as in PySpark: built with `col`, `lit`, `expr` or `functions`, combined with its methods (`plus`, `gt`, `alias`, `cast`, …) and resolved when the DataFrame runs. */
 export class Column {
   constructor(readonly expr: Expr) {}
 

@@ -2,6 +2,8 @@
  * `functions` (imported as `F`): PySpark's names and argument order. Each builds an unresolved
  * call; the analyzer checks the arguments and the function library implements it.
  * String arguments name columns, except where Spark takes a literal (patterns, formats, units).
+ *
+ * @packageDocumentation
  */
 import { parseExpression } from "../sql/parse-expression.js";
 import type { DataType } from "../types/data-type.js";
@@ -14,8 +16,11 @@ const c = (x: ColumnLike): Expr => toColumnExpr(x);
 const l = (x: unknown): Expr => literalExpr(x);
 const call = (name: string, ...args: Expr[]): Column => new Column({ kind: "call", name, args });
 
+/** A column by name, as PySpark's `col("name")`; `"t.name"` names a column of an aliased DataFrame. */
 export const col = (name: string): Column => new Column(toColumnExpr(name));
+/** The same as {@link col}. */
 export const column = col;
+/** A literal value as a column (a Column is returned as it is), as PySpark's `lit`. */
 export const lit = (v: unknown): Column => (v instanceof Column ? v : new Column(literalExpr(v)));
 /** Parse a Spark SQL expression: `expr("amount * 2 AS doubled")`. */
 export const expr = (text: string): Column => new Column(parseExpression(text));

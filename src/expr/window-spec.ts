@@ -14,6 +14,7 @@ function boundary(v: number): FrameBoundary {
   return { kind: "offset", value: v };
 }
 
+/** A window specification for `Column.over`: partitioning, ordering and a frame, built from {@link Window}. */
 export class WindowSpec {
   constructor(readonly spec: WindowSpecDef) {}
 
@@ -31,6 +32,7 @@ export class WindowSpec {
   }
 }
 
+/** Builds a {@link WindowSpec}: `Window.partitionBy(...).orderBy(...).rowsBetween(start, end)`, as PySpark's `Window`. */
 export const Window = {
   unboundedPreceding: -UNBOUNDED,
   unboundedFollowing: UNBOUNDED,

@@ -104,6 +104,7 @@ export function parseMaster(master: string): number | undefined {
 
 const canonical = (key: string): string => (key.startsWith("sluice.") && !(key in CONFIG_ENTRIES) ? "spark." + key.slice(7) : key);
 
+/** What `spark.conf` returns: `get`, `set`, `unset` and `getAll` of the session's `spark.*` settings, checked by name and value. */
 export class RuntimeConfig {
   readonly #values = new Map<string, string>();
 

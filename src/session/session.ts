@@ -35,6 +35,7 @@ import type { EventLogWriter } from "../ui/event-log.js";
 import type { StreamingQuery } from "../streaming/streaming-query.js";
 import { AlertMonitor, alertThresholds } from "../streaming/progress/alert-monitor.js";
 
+/** What `Session.builder()` returns: `appName`, `master` (`local[N]`), `config(key, value)`, then `getOrCreate()`; `remote(url)` for Spark Connect. */
 export class SessionBuilder {
   readonly #options: Record<string, string> = {};
 
@@ -76,6 +77,7 @@ export class SessionBuilder {
   }
 }
 
+/** The entry point, PySpark's `SparkSession`: `read`/`readStream`, `sql`, `table`, `range`, `createDataFrame`, `conf`, `streams`, `catalog`, and `stop()`. */
 export class Session {
   static active: Session | undefined;
   static builder(): SessionBuilder {

@@ -8,6 +8,7 @@ import { SluiceError } from "../common/errors.js";
 import { ListenerBus, type StreamingQueryListener } from "./progress/listener-bus.js";
 import { type StreamingQuery, timeoutToMs } from "./streaming-query.js";
 
+/** What `spark.streams` returns: the active queries (`active`, `get`), `awaitAnyTermination`, `resetTerminated`, and the listeners (`addListener`, `removeListener`). */
 export class StreamingQueryManager {
   readonly bus = new ListenerBus();
   readonly #active = new Map<string, StreamingQuery>();

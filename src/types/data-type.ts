@@ -22,16 +22,19 @@ export type DataType =
   | MapType
   | StructTypeLike;
 
+/** `DECIMAL(precision, scale)`; make one with `DecimalType(precision, scale)`. */
 export interface DecimalType {
   readonly kind: "decimal";
   readonly precision: number;
   readonly scale: number;
 }
+/** `ARRAY<element>`; make one with `ArrayType(elementType, containsNull)`. */
 export interface ArrayType {
   readonly kind: "array";
   readonly elementType: DataType;
   readonly containsNull: boolean;
 }
+/** `MAP<key, value>`; make one with `MapType(keyType, valueType, valueContainsNull)`. */
 export interface MapType {
   readonly kind: "map";
   readonly keyType: DataType;
@@ -44,29 +47,44 @@ export interface StructField {
   readonly nullable: boolean;
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
+/** The shape every struct type has (a {@link StructType} is one): its fields in order. */
 export interface StructTypeLike {
   readonly kind: "struct";
   readonly fields: readonly StructField[];
 }
 
+/** The `kind` names of {@link DataType}. */
 export type DataTypeKind = DataType["kind"];
 
+/** Spark's `NullType` (`VOID`). */
 export const NullType: DataType = { kind: "null" };
+/** Spark's `StringType` (`STRING`). */
 export const StringType: DataType = { kind: "string" };
+/** Spark's `BooleanType` (`BOOLEAN`). */
 export const BooleanType: DataType = { kind: "boolean" };
+/** Spark's `IntegerType` (`INT`, 32 bits). */
 export const IntegerType: DataType = { kind: "int" };
+/** Spark's `LongType` (`BIGINT`, 64 bits, a JavaScript bigint). */
 export const LongType: DataType = { kind: "bigint" };
+/** Spark's `FloatType` (`FLOAT`, 32 bits). */
 export const FloatType: DataType = { kind: "float" };
+/** Spark's `DoubleType` (`DOUBLE`). */
 export const DoubleType: DataType = { kind: "double" };
+/** Spark's `DateType` (`DATE`, days since 1970-01-01). */
 export const DateType: DataType = { kind: "date" };
+/** Spark's `TimestampType` (`TIMESTAMP`, microseconds since the epoch, shown in the session time zone). */
 export const TimestampType: DataType = { kind: "timestamp" };
+/** Spark's `BinaryType` (`BINARY`, a Uint8Array). */
 export const BinaryType: DataType = { kind: "binary" };
+/** `DecimalType(precision = 10, scale = 0)`, as PySpark's `DecimalType`. */
 export const DecimalType = (precision = 10, scale = 0): DecimalType => ({ kind: "decimal", precision, scale });
+/** `ArrayType(elementType, containsNull = true)`, as PySpark's `ArrayType`. */
 export const ArrayType = (elementType: DataType, containsNull = true): ArrayType => ({
   kind: "array",
   elementType,
   containsNull,
 });
+/** `MapType(keyType, valueType, valueContainsNull = true)`, as PySpark's `MapType`. */
 export const MapType = (keyType: DataType, valueType: DataType, valueContainsNull = true): MapType => ({
   kind: "map",
   keyType,
@@ -77,10 +95,14 @@ export const MapType = (keyType: DataType, valueType: DataType, valueContainsNul
 /** Largest precision Spark allows for DECIMAL; unscaled values are exact bigints (types/decimal-value.ts). */
 export const MAX_DECIMAL_PRECISION = 38;
 
+/** Whether the type is a number type (integral, fractional or decimal). */
 export const isNumeric = (t: DataType): boolean =>
   t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
+/** Whether the type is `INT` or `BIGINT`. */
 export const isIntegral = (t: DataType): boolean => t.kind === "int" || t.kind === "bigint";
+/** Whether the type is `FLOAT` or `DOUBLE`. */
 export const isFractional = (t: DataType): boolean => t.kind === "float" || t.kind === "double";
+/** Whether the type is neither an array, a map nor a struct. */
 export const isAtomic = (t: DataType): boolean => t.kind !== "array" && t.kind !== "map" && t.kind !== "struct";
 
 /** Structural equality of types (field names compared exactly; nullability ignored unless `strict`). */

@@ -18,6 +18,7 @@ const ATOMIC_TO_JSON: Record<string, string> = {
   binary: "binary",
 };
 
+/** A data type as Spark's JSON schema form (what `df.schema.json()` and a checkpoint's metadata hold). */
 export function dataTypeToJson(t: DataType): unknown {
   switch (t.kind) {
     case "decimal":
@@ -59,6 +60,7 @@ const JSON_TO_ATOMIC: Record<string, DataType> = {
   binary: { kind: "binary" },
 };
 
+/** A data type from Spark's JSON schema form; an unknown type is a SluiceError. */
 export function dataTypeFromJson(j: unknown): DataType {
   if (typeof j === "string") {
     const atomic = JSON_TO_ATOMIC[j];

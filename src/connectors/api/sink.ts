@@ -16,6 +16,7 @@
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { StructType } from "../../types/struct-type.js";
 
+/** The output modes of a streaming query, as in Spark: which rows of the result table a trigger writes. */
 export type OutputMode = "append" | "update" | "complete";
 
 export interface BatchData {

@@ -22,6 +22,7 @@ import type { StreamSource } from "./source.js";
 
 /** A JSON value: what offsets are made of. */
 export type JsonOffset = string | number | boolean | null | readonly JsonOffset[] | { readonly [key: string]: JsonOffset };
+/** A row handed to or by a user connector: column name to value. */
 export type UserRow = Record<string, unknown>;
 
 /** A streaming source written by a user. Re-reading `(start, end]` must give the same rows. */

@@ -19,6 +19,7 @@ export interface MemoryStreamFactory {
   memoryStream(schema: string | StructTypeLike): { addData(rows: readonly Record<string, unknown>[]): number; toDF(): DataFrame };
 }
 
+/** Options of {@link streamFromAsyncIterable}: how many rows make a block at most, and how long a partial block waits. */
 export interface AsyncIterableSourceOptions {
   /** Rows per block (default 10,000). */
   readonly maxRowsPerBlock?: number;
@@ -26,6 +27,7 @@ export interface AsyncIterableSourceOptions {
   readonly flushIntervalMs?: number;
 }
 
+/** What {@link streamFromAsyncIterable} returns: the streaming DataFrame over the iterable's rows, and a promise of the iterable's end. */
 export interface AsyncIterableStream {
   /** The streaming DataFrame over the rows. */
   readonly df: DataFrame;
