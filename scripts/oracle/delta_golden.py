@@ -4,10 +4,14 @@ Usage: .oracle/venv/bin/python scripts/oracle/delta_golden.py [GOLDEN_DIR] [OUT_
 Needs: deltalake (delta-rs Python, tested with 1.6.x) and pyarrow.
 Each table is copied (with mtimes) to a temp dir first; the shared folder is never written.
 For each table: the latest version, and every version from 0 up to it, as
-{version, schema, protocol, partitionColumns, configuration, files: [{path, size, partitionValues, numRecords}]}
+{version, schema, protocol, partitionColumns, configuration, files: [{path, size, partitionValues, numRecords}], rows}
 or {error: "<ExceptionClass>: message"} when delta-rs refuses it.
+Rows are read through delta-rs's DataFusion reader (QueryBuilder), which applies deletion vectors
+and reads column-mapped and v2-checkpoint tables; each row is canonical JSON text (see row_text), the
+list sorted. Above MAX_ROWS rows only {count, sha256} of the sorted texts joined by newlines is kept.
+When delta-rs's metadata view works but its data read fails, rows is {"error": ...}.
 """
-import json, os, shutil, sys, tempfile, urllib.parse
+import base64, datetime, decimal, hashlib, json, math, os, shutil, struct, sys, tempfile, urllib.parse
 
 import deltalake
 from deltalake import DeltaTable
@@ -45,6 +49,53 @@ def canon(v):
     return str(v)
 
 
+MAX_ROWS = 300
+
+
+def cell(v):
+    """A value's canonical form: ints and decimals as plain digits, floats as the hex of their
+    IEEE-754 double bits (NaN as "NaN"), dates ISO, timestamps as µs since the epoch (naive = UTC),
+    binary as hex, structs as objects, lists as lists, maps as [key, value] pairs sorted by text."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return "NaN" if math.isnan(v) else struct.pack(">d", v).hex()
+    if isinstance(v, decimal.Decimal):
+        return format(v, "f")
+    if isinstance(v, datetime.datetime):
+        return canon(v)
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v).hex()
+    if isinstance(v, dict):
+        return {k: cell(x) for k, x in v.items()}
+    if isinstance(v, list) and all(isinstance(e, tuple) and len(e) == 2 for e in v) and v:
+        return sorted(([cell(k), cell(x)] for k, x in v), key=lambda kv: json.dumps(kv, sort_keys=True))
+    if isinstance(v, (list, tuple)):
+        return [cell(x) for x in v]
+    raise TypeError(f"no canonical form for {type(v).__name__}")
+
+
+def row_text(r):
+    return json.dumps({k: cell(v) for k, v in r.items()}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def rows_of(dt):
+    import pyarrow as pa
+    from deltalake import QueryBuilder
+    try:
+        got = pa.table(QueryBuilder().register("t", dt).execute("SELECT * FROM t").read_all())
+    except Exception as e:  # delta-rs reads the log but not the data
+        return {"error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"}
+    texts = sorted(row_text(r) for r in got.to_pylist())
+    if len(texts) > MAX_ROWS:
+        return {"count": len(texts), "sha256": hashlib.sha256("\n".join(texts).encode()).hexdigest()}
+    return texts
+
+
 def view(root, version=None):
     try:
         dt = DeltaTable(root, version=version)
@@ -80,6 +131,7 @@ def view(root, version=None):
             "partitionColumns": list(md.partition_columns),
             "configuration": dict(md.configuration),
             "files": files,
+            "rows": rows_of(dt),
         }
     except Exception as e:  # delta-rs refuses the table: record why
         return {"error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"}
