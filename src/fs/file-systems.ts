@@ -1,9 +1,14 @@
 /**
  * The file system of a path, by its scheme (Hadoop's FileSystem.get): local paths and `file://`,
  * `s3://` / `s3a://`, `abfss://` / `abfs://` / `wasbs://` / `wasb://`. Object-store settings come from
- * the call's options over the session's `spark.hadoop.*` configs over the environment
- * (object-store-conf.ts). Any other scheme is refused, naming it and the supported ones.
+ * the call's options over the options in scope over the session's `spark.hadoop.*` configs over the
+ * environment (object-store-conf.ts). Any other scheme is refused, naming it and the supported ones.
+ *
+ * The options in scope are a data source's or sink's own read/write options (Spark merges them into
+ * the Hadoop configuration of that one read or write): a connector runs its work inside
+ * withFileSystemOptions, so every fileSystemFor below it, synchronous or after an await, sees them.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { configError } from "../common/errors.js";
 import type { FileSystem } from "./file-system.js";
 import { LocalFileSystem } from "./local-file-system.js";
@@ -25,9 +30,12 @@ export function setSessionHadoopConf(key: string, value: string | undefined): vo
   }
 }
 
-/** The session's Hadoop keys (without the `spark.hadoop.` prefix), to hand to a worker thread. */
-export function sessionHadoopConf(): [string, string][] {
-  return [...sessionConf];
+/** The Hadoop keys of one read or write's options, while its work runs (withFileSystemOptions). */
+const scoped = new AsyncLocalStorage<HadoopConf>();
+
+/** The Hadoop keys in effect here (session configs, then the options in scope), to hand to a worker thread. */
+export function hadoopConfInEffect(): [string, string][] {
+  return [...confWith(undefined)];
 }
 
 /** Make `entries` (another thread's sessionHadoopConf) this thread's session configs. */
@@ -36,11 +44,45 @@ export function adoptSessionHadoopConf(entries: readonly (readonly [string, stri
   for (const [k, v] of entries) sessionConf.set(k, v);
 }
 
-/** Options (read/write options, plain or `spark.hadoop.`-prefixed Hadoop keys) over the session's. */
+/** Options (read/write options, plain or `spark.hadoop.`-prefixed Hadoop keys) over those in scope over the session's. */
 function confWith(options: Readonly<Record<string, unknown>> | undefined): HadoopConf {
-  if (!options) return sessionConf;
-  const own = hadoopConfOf(Object.entries(options), false);
-  return own.size === 0 ? sessionConf : new Map([...sessionConf, ...own]);
+  const inScope = scoped.getStore();
+  const own = options ? hadoopConfOf(Object.entries(options), false) : undefined;
+  if (!inScope && !own?.size) return sessionConf;
+  return new Map([...sessionConf, ...(inScope ?? []), ...(own ?? [])]);
+}
+
+/**
+ * The fs.s3a.* / fs.azure.* keys among a source's or sink's options, checked (FS_OPTION_UNSUPPORTED
+ * names every key Sluice does not implement), so an option parser can accept them as known.
+ */
+export function fileSystemOptionKeys(options: Readonly<Record<string, unknown>>): string[] {
+  const keys = Object.keys(options).filter((k) => hadoopConfOf([[k, ""]], false).size > 0);
+  checkHadoopKeys(hadoopConfOf(keys.map((k) => [k, options[k]]), false));
+  return keys;
+}
+
+/**
+ * Run `fn` with the Hadoop keys of `options` (a read's or write's options) in scope: every
+ * fileSystemFor inside it, also after its awaits, uses them over the session configs. A nested
+ * scope replaces the outer one, so one source's keys never reach another's files.
+ */
+export function withFileSystemOptions<T>(options: Readonly<Record<string, unknown>>, fn: () => T): T {
+  return scoped.run(hadoopConfOf(Object.entries(options), false), fn);
+}
+
+/** `iterable` pulled with `options` in scope at each step (withFileSystemOptions), whoever pulls it. */
+export function withFileSystemOptionsIterable<T>(options: Readonly<Record<string, unknown>>, iterable: AsyncIterable<T>): AsyncIterable<T> {
+  const conf = hadoopConfOf(Object.entries(options), false);
+  return {
+    [Symbol.asyncIterator]() {
+      const it = scoped.run(conf, () => iterable[Symbol.asyncIterator]());
+      return {
+        next: () => scoped.run(conf, () => it.next()),
+        return: (value?: unknown) => scoped.run(conf, () => it.return?.(value) ?? Promise.resolve({ done: true as const, value: value as T })),
+      };
+    },
+  };
 }
 
 /** The file system that holds `path`; `options` may carry fs.s3a.* / fs.azure.* keys. */

@@ -10,6 +10,7 @@
  * keys are never quoted, since a misspelt key may carry a secret.
  */
 import { configError, editDistance } from "../../common/errors.js";
+import { fileSystemOptionKeys } from "../../fs/file-systems.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import { parseTimestampLenient } from "./datetime-text.js";
 
@@ -176,11 +177,15 @@ export class OptionReader {
     }
   }
 
-  /** Throw one INVALID_OPTION error naming every bad key, unknown keys included (values unquoted). */
+  /**
+   * Throw one INVALID_OPTION error naming every bad key, unknown keys included (values unquoted).
+   * fs.s3a.* / fs.azure.* keys are the file system's (src/fs), which refuses those it lacks.
+   */
   finish(): void {
     const typos: string[] = [];
+    const fsKeys = new Set(fileSystemOptionKeys(Object.fromEntries([...this.#raw.values()].map(({ key, value }) => [key, value]))));
     for (const [lower, { key }] of this.#raw) {
-      if (this.#known.has(lower)) continue;
+      if (this.#known.has(lower) || fsKeys.has(key)) continue;
       let best: string | undefined;
       let bestD = 3;
       for (const k of this.#known) {

@@ -26,7 +26,7 @@ import { codecOf } from "./compression.js";
 import { type ByteRange, PIECE_BYTES, planPieces, readJsonRange, shiftErrorLine, splittable } from "./file-pieces.js";
 import type { JoinedStrings, MainToWorker, WireColumn, WorkerToMain } from "./parallel-read-protocol.js";
 import { fromWireError, spawnWorkerEntry } from "../../common/worker-thread.js";
-import { sessionHadoopConf } from "../../fs/file-systems.js";
+import { hadoopConfInEffect } from "../../fs/file-systems.js";
 
 /** `sluice.files.parallelRead.*` as the scan sees them. */
 export interface ParallelReadConfig {
@@ -227,7 +227,7 @@ export async function* readFilesInOrder(
       tasks.set(t.id, t);
       started.push(t);
       setActive(worker, 1);
-      send(worker, { t: "read", id: t.id, format: fmt, path: u.path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW, hadoopConf: sessionHadoopConf(), ...(u.range ? { range: u.range } : {}) });
+      send(worker, { t: "read", id: t.id, format: fmt, path: u.path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW, hadoopConf: hadoopConfInEffect(), ...(u.range ? { range: u.range } : {}) });
     }
   };
   /** Lines in the earlier pieces of the current file (added to a piece's error lines). */

@@ -1,0 +1,57 @@
+/**
+ * A connector's work with its own options' fs.s3a.* / fs.azure.* keys in scope, as Spark merges a
+ * data source's options into the Hadoop configuration of that read or write
+ * (fs/file-systems.ts withFileSystemOptions): the session wraps the file and Delta sources and
+ * sinks it creates, so `spark.read.option("fs.s3a.endpoint", ...)` reaches every file the read
+ * lists and opens, in this thread or a read worker's. The checkpoint is not the sink's: it uses
+ * the session configs, as in Spark.
+ */
+import { withFileSystemOptions, withFileSystemOptionsIterable } from "../../fs/file-systems.js";
+import type { ExecutionPlan } from "../../physical/execution-plan.js";
+import type { StreamSink } from "./sink.js";
+import type { StreamSource } from "./source.js";
+
+type Options = Readonly<Record<string, string>>;
+
+/** `plan` whose execution runs with `options` in scope; its own children are its inputs, unchanged. */
+export function planWithFileSystemOptions(options: Options, plan: ExecutionPlan): ExecutionPlan {
+  return {
+    name: plan.name,
+    schema: plan.schema,
+    children: plan.children,
+    describe: () => plan.describe(),
+    execute: (ctx) => withFileSystemOptionsIterable(options, plan.execute(ctx)),
+  };
+}
+
+/** `source` with every call, and the execution of its batches, under `options`. */
+export function sourceWithFileSystemOptions(options: Options, source: StreamSource): StreamSource {
+  const run = <T>(fn: () => T): T => withFileSystemOptions(options, fn);
+  return {
+    schema: source.schema,
+    get description() {
+      return source.description;
+    },
+    initialOffset: () => run(() => source.initialOffset()),
+    latestOffset: (start, limit) => run(() => source.latestOffset(start, limit)),
+    getBatch: (start, end) => planWithFileSystemOptions(options, run(() => source.getBatch(start, end))),
+    serializeOffset: (o) => source.serializeOffset(o),
+    deserializeOffset: (json) => source.deserializeOffset(json),
+    commit: (end) => run(() => source.commit(end)),
+    stop: () => run(() => source.stop()),
+    defaultReadLimit: () => source.defaultReadLimit(),
+    ...(source.prepareForTriggerAvailableNow ? { prepareForTriggerAvailableNow: () => run(() => source.prepareForTriggerAvailableNow!()) } : {}),
+    ...(source.metrics ? { metrics: (latest: unknown) => source.metrics!(latest) } : {}),
+  };
+}
+
+/** `sink` writing with `options` in scope (its input is pulled under its sources' own options). */
+export function sinkWithFileSystemOptions(options: Options, sink: StreamSink): StreamSink {
+  return {
+    get description() {
+      return sink.description;
+    },
+    addBatch: (batchId, data, mode) => withFileSystemOptions(options, () => sink.addBatch(batchId, data, mode)),
+    ...(sink.stop ? { stop: () => withFileSystemOptions(options, () => sink.stop!()) } : {}),
+  };
+}
