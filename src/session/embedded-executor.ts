@@ -21,6 +21,8 @@ import { requiredScanColumns } from "../optimizer/scan-column-pruning.js";
 import type { StructType } from "../types/struct-type.js";
 import type { RuntimeConfig } from "./runtime-config.js";
 import { saveDelta } from "../connectors/delta/index.js";
+import { planWithFileSystemOptions } from "../connectors/api/file-system-scope.js";
+import { withFileSystemOptions } from "../fs/file-systems.js";
 import { saveKafka } from "../connectors/kafka/index.js";
 import { saveJdbcTable } from "../connectors/jdbc/index.js";
 import { scanFilters } from "../optimizer/scan-filters.js";
@@ -94,7 +96,12 @@ export class EmbeddedExecutor implements QueryExecutor {
     return undefined;
   }
 
+  /** A source's schema, with its own fs.s3a.* / fs.azure.* options in scope for its listing and inference. */
   private resolveSource(spec: DataSourceSpec, streaming: boolean): StructType {
+    return withFileSystemOptions(spec.options, () => this.resolveSourceSchema(spec, streaming));
+  }
+
+  private resolveSourceSchema(spec: DataSourceSpec, streaming: boolean): StructType {
     const streamingSchema = streaming ? this.#streamingSchemas.get(spec.format) : undefined;
     if (streamingSchema) return streamingSchema(spec);
     const custom = this.#sources.get(spec.format);
@@ -129,8 +136,8 @@ export class EmbeddedExecutor implements QueryExecutor {
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);
-        if (custom?.scan) return custom.scan(node, { columns: required.get(node), filters: filters.get(node) ?? [] });
-        return createFileScanExec(node, required.get(node));
+        const plan = withFileSystemOptions(node.source.options, () => (custom?.scan ? custom.scan(node, { columns: required.get(node), filters: filters.get(node) ?? [] }) : createFileScanExec(node, required.get(node))));
+        return planWithFileSystemOptions(node.source.options, plan);
       },
     });
   }
@@ -157,7 +164,12 @@ export class EmbeddedExecutor implements QueryExecutor {
     return `== Analyzed Logical Plan ==\n${formatLogicalPlan(resolved)}\n\n== Physical Plan ==\n${physical}\n${warning}`;
   }
 
-  async write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
+  /** Run a batch write; file and Delta writes see their own fs.s3a.* / fs.azure.* options. */
+  write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
+    return withFileSystemOptions(spec.options, () => this.runWrite(plan, spec));
+  }
+
+  private async runWrite(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
     if (spec.format === "kafka") {
       // Kafka (connectors/kafka): the rows stream to the brokers; no path.
       const exec = this.physicalPlan(this.analyze(plan));
