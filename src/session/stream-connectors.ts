@@ -8,6 +8,8 @@ import { readFileBatches, readFilesBatches, streamingSourcePath, writeDataFiles 
 import { FileStreamSink } from "../connectors/file-stream/file-stream-sink.js";
 import { FileStreamSource, parseFileStreamOptions } from "../connectors/file-stream/file-stream-source.js";
 import { asNullable } from "../connectors/file-stream/as-nullable.js";
+import { sinkWithFileSystemOptions, sourceWithFileSystemOptions } from "../connectors/api/file-system-scope.js";
+import { withFileSystemOptions } from "../fs/file-systems.js";
 import { RATE_SCHEMA, RateSource, parseRateOptions } from "../connectors/rate/rate-source.js";
 import { SocketSource, parseSocketOptions, socketSchema } from "../connectors/socket/socket-source.js";
 import { configError } from "../common/errors.js";
@@ -38,25 +40,30 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
   const ex = session.executor;
   for (const format of FILE_FORMATS) {
     ex.registerStreamingSchema(format, (spec) => (streamingSourcePath(spec), streamingFileSchema(session, spec, () => resolveBatchSchema(spec))));
+    // File and Delta sources and sinks work with their own fs.s3a.* / fs.azure.* options in scope (connectors/api/file-system-scope.ts).
     session.streamSources.set(format, (scan, dir) => {
+      const o = scan.source.options;
       const path = streamingSourcePath(scan.source);
-      return new FileStreamSource(scan.dataSchema, format, path, scan.source.options, parseFileStreamOptions(scan.source.options), dir, readFileBatches, readFilesBatches);
+      return sourceWithFileSystemOptions(o, withFileSystemOptions(o, () => new FileStreamSource(scan.dataSchema, format, path, o, parseFileStreamOptions(o), dir, readFileBatches, readFilesBatches)));
     });
     session.streamSinks.set(format, (spec, options) => {
       if (!spec.path && !options.path) throw configError("PATH_REQUIRED", `The ${format} sink needs an output path: start("out/") or option("path", ...)`);
       const out = spec.path ?? options.path!;
-      return new FileStreamSink(out, format, (data, dir, batchId) =>
-        writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId, timeZone: session.conf.get("spark.sql.session.timeZone")! }),
-        Number(session.conf.get("spark.sql.streaming.fileSink.log.compactInterval", "10")),
+      const sink = withFileSystemOptions(spec.options, () =>
+        new FileStreamSink(out, format, (data, dir, batchId) =>
+          writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId, timeZone: session.conf.get("spark.sql.session.timeZone")! }),
+          Number(session.conf.get("spark.sql.streaming.fileSink.log.compactInterval", "10")),
+        ),
       );
+      return sinkWithFileSystemOptions(spec.options, sink);
     });
   }
 
   // Delta (connectors/delta): batch read with time travel, streaming source and sink.
   ex.registerSource("delta", { schema: (spec, streaming) => deltaReadSchema(spec, streaming), scan: (node) => deltaScanExec(node.source, node.dataSchema) });
-  session.streamSources.set("delta", (scan) => createDeltaSource(scan.source, scan.dataSchema));
+  session.streamSources.set("delta", (scan) => sourceWithFileSystemOptions(scan.source.options, withFileSystemOptions(scan.source.options, () => createDeltaSource(scan.source, scan.dataSchema))));
   // The sink reads the query id (its txn appId) from the query's checkpoint.
-  session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => createDeltaSink(spec.path ?? options.path, checkpointDir, spec));
+  session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => sinkWithFileSystemOptions(spec.options, withFileSystemOptions(spec.options, () => createDeltaSink(spec.path ?? options.path, checkpointDir, spec))));
 
   // JDBC (connectors/jdbc): PostgreSQL batch reads; the exactly-once postgres sink keys its progress by the query id.
   const zone = () => session.conf.get("spark.sql.session.timeZone")!;
