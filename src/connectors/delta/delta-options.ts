@@ -10,6 +10,7 @@
  * apply (e.g. maxFilesPerTrigger on a batch read); Sluice refuses both (docs/differences.md).
  */
 import { SluiceError, closestNames, configError, editDistance } from "../../common/errors.js";
+import { fileSystemOptionKeys } from "../../fs/file-systems.js";
 
 export type DeltaOptionUse = "batch read" | "streaming read" | "batch write" | "streaming write";
 
@@ -90,7 +91,9 @@ export function checkDeltaOptions(options: Readonly<Record<string, string>>, use
   const problems: string[] = [];
   const bad: string[] = [];
   let unknown = false;
+  const fsKeys = new Set(fileSystemOptionKeys(options)); // the file system's (src/fs), which refuses those it lacks
   for (const [key, value] of Object.entries(options)) {
+    if (fsKeys.has(key)) continue;
     const name = KEYS.get(key.toLowerCase());
     if (name === undefined) {
       unknown = true;
