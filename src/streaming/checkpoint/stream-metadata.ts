@@ -22,8 +22,8 @@ export type { StreamMetadata };
  * At query start: clean up and check the checkpoint (verify-checkpoint.ts), then read its
  * metadata, or create it (a new query, or a lost file rebuilt from the offsets log).
  */
-export function readOrCreateStreamMetadata(checkpointDir: string, sources: readonly string[], sink: string): StreamMetadata {
-  prepareCheckpoint(checkpointDir);
+export function readOrCreateStreamMetadata(checkpointDir: string, sources: readonly string[], sink: string, asyncProgress = false): StreamMetadata {
+  prepareCheckpoint(checkpointDir, asyncProgress);
   const file = joinPath(checkpointDir, "metadata");
   if (!fileSystemFor(file).exists(file)) {
     const md: StreamMetadata = { id: idFromOffsetLog(checkpointDir, file) ?? randomUUID(), sources, sink };
