@@ -89,7 +89,8 @@ const SOURCE_KEYS = [
   "fetchOffset.retryIntervalMs",
   "kafkaConsumer.pollTimeoutMs",
 ];
-const SINK_KEYS = ["topic", "checkpointLocation", "path"];
+// The async progress tracking options are the query's (streaming/runtime/async-progress-tracking.ts).
+const SINK_KEYS = ["topic", "checkpointLocation", "path", "asyncProgressTrackingEnabled", "asyncProgressTrackingCheckpointIntervalMs"];
 
 // Kafka configs (after `kafka.`) and what they set. Spark refuses some with its own reasons.
 const CONSUMER_CONFIGS = new Set(["bootstrap.servers", "client.id", "group.id", "isolation.level", "request.timeout.ms", "retry.backoff.ms", "fetch.max.wait.ms", "fetch.max.bytes", "max.partition.fetch.bytes", ...SECURITY_CONFIGS]);
@@ -323,6 +324,9 @@ export function parseKafkaSinkOptions(raw: Readonly<Record<string, string>>): Ka
   const transactional = bool(o, "kafka.transactional", false, p);
   if (transactional && client.idempotent === false) p.add("kafka.transactional=true needs an idempotent producer: remove kafka.enable.idempotence=false");
   if (transactional && client.acks !== undefined && client.acks !== -1) p.add("kafka.transactional=true needs kafka.acks=all");
+  if (transactional && /^\s*true\s*$/i.test(o.asyncprogresstrackingenabled ?? "")) {
+    p.add("kafka.transactional=true cannot be used with asyncProgressTrackingEnabled=true: after a crash, async progress tracking re-runs the batches since its last written offsets under new batch ids and ranges, so the sink could not tell a re-run batch from a new one; it is at-least-once, as in Spark");
+  }
   p.throwIfAny("kafka sink");
   const topic = o.topic?.trim();
   return { transactional, client, ...(topic !== undefined && topic !== "" ? { topic } : {}) };

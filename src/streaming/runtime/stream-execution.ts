@@ -11,12 +11,14 @@
  *   4. runBatch: plan the query over each source's (start, end], execute, `sink.addBatch(N, rows)`.
  *   5. commit: write `commits/N` and report progress. When batch N+1's offsets are durable,
  *      sources may release data of batch N and old log entries are purged (as Spark does).
+ * With async progress tracking (async-progress-tracking.ts) steps 3 and 5 queue their log writes,
+ * at an interval, instead of waiting for them.
  */
 import { joinPath } from "../../fs/path.js";
 import { redactText } from "../../common/redaction.js";
 import type { Clock } from "../../common/clock.js";
 import { log } from "../../common/logger.js";
-import { SluiceError, executionError } from "../../common/errors.js";
+import { SluiceError, configError, executionError } from "../../common/errors.js";
 import { BatchStream } from "../../connectors/api/batch-stream.js";
 import type { OutputMode, StreamSink } from "../../connectors/api/sink.js";
 import { type Offset, type ReadLimit, type StreamSource, offsetsEqual } from "../../connectors/api/source.js";
@@ -26,10 +28,13 @@ import { outputSchema } from "../../plan/resolved-plan.js";
 import { CommitLog } from "../checkpoint/commit-log.js";
 import { OffsetSeqLog, type OffsetSeqMetadata } from "../checkpoint/offset-seq-log.js";
 import { readOrCreateStreamMetadata } from "../checkpoint/stream-metadata.js";
+import type { StreamingQueryProgressData } from "../../dataframe/streaming-query-types.js";
 import type { ListenerBus } from "../progress/listener-bus.js";
+import { observedMetrics } from "../progress/observed-metrics.js";
 import { type SourceProgress, type StateOperatorProgress, StreamingQueryProgress, inputPerSecond, processedPerSecond } from "../progress/progress.js";
 import { idleStateOperators, queryErrorWithOffsets, terminatedException } from "../progress/query-events.js";
 import type { Trigger } from "./trigger.js";
+import { type AsyncProgressTracking, AsyncLogWriter } from "./async-progress-tracking.js";
 import type { EventTimeStats } from "../operators/event-time-watermark-exec.js";
 import { type IncrementalExecution, type OverridablePlanner, WATERMARK_POLICY, restorePinnedConf } from "./incremental-execution.js";
 import { WatermarkTracker, type WatermarkPolicy, parseWatermarkPolicy } from "./watermark-tracker.js";
@@ -67,6 +72,8 @@ export interface StreamExecutionOptions {
   readonly progressRetention: number;
   /** Spark's noDataProgressEventInterval: the least time between two idle progress reports / onQueryIdle events. */
   readonly noDataProgressEventIntervalMs: number;
+  /** Spark's asyncProgressTrackingEnabled: offsets and commits written at an interval, off the batch's path. */
+  readonly asyncProgress?: AsyncProgressTracking;
 }
 
 export type QueryState = "INITIALIZING" | "ACTIVE" | "TERMINATED";
@@ -102,10 +109,16 @@ export class StreamExecution {
   #available: readonly Offset[] | null = null;
   /** Per source without its own available-now support: the offset it had at start (AvailableNow). */
   #availableNowEnd: (Offset | undefined)[] = [];
+  /** Async progress tracking: the log write queue, the last batch with durable offsets, and the offsets sources may now release. */
+  readonly #async: AsyncLogWriter | undefined;
+  #lastDurable: { readonly batchId: number; readonly ends: readonly Offset[] } | undefined;
+  #releasable: (readonly Offset[])[] = [];
+  #firstBatchOfRun = true;
 
   constructor(readonly opts: StreamExecutionOptions) {
     this.offsetLog = new OffsetSeqLog(joinPath(opts.checkpointDir, "offsets"));
     this.commitLog = new CommitLog(joinPath(opts.checkpointDir, "commits"));
+    if (opts.asyncProgress) this.#async = new AsyncLogWriter(opts.asyncProgress.checkpointIntervalMs, opts.clock);
   }
 
   get lastProgress(): StreamingQueryProgress | null {
@@ -117,10 +130,14 @@ export class StreamExecution {
 
   /** Initialise (steps 1–2 run inside the loop); resolves once the query id is known. */
   start(): Promise<void> {
+    if (this.#async && this.opts.incremental.isStateful) {
+      throw configError("ASYNC_PROGRESS_TRACKING_UNSUPPORTED", "Stateful streaming queries does not support async progress tracking at this moment.");
+    }
     const md = readOrCreateStreamMetadata(
       this.opts.checkpointDir,
       this.opts.scans.map((s) => redactText(s.source.description)),
       redactText(this.opts.sink.description),
+      this.#async !== undefined,
     );
     this.id = md.id;
     this.#done = this.run();
@@ -195,6 +212,7 @@ export class StreamExecution {
         if (this.opts.trigger.kind === "availableNow" && !ran) break;
         await this.waitForNextTrigger(triggerStartMs, ran);
       }
+      await this.#async?.drain();
     } catch (e) {
       // stop() interrupts the running batch: its operators end with TASK_INTERRUPTED, which reaches
       // the sink mid-stream (it commits nothing) before the commit log saw anything, so the batch
@@ -207,6 +225,7 @@ export class StreamExecution {
       this.exception = queryErrorWithOffsets(error, this.offsetSeqText(this.#nextBatchId === 0 ? null : this.#committed), this.offsetSeqText(this.#available ?? this.#committed));
     } finally {
       this.state = "TERMINATED";
+      await this.#async?.drain().catch(() => undefined);
       this.status = { message: this.exception ? `Terminated with exception: ${this.exception.message}` : "Stopped", isDataAvailable: false, isTriggerActive: false };
       for (const { source } of this.opts.scans) await source.stop().catch(() => undefined);
       await this.opts.incremental.close().catch(() => undefined);
@@ -283,6 +302,7 @@ export class StreamExecution {
       throw new SluiceError("analysis", "CHECKPOINT_INCOMPATIBLE_QUERY", `Checkpoint file ${this.offsetLog.pathOf(batchId)} has ${entry.offsets.length} sources but the query has ${scans.length}; use a new checkpointLocation`, { file: this.offsetLog.pathOf(batchId) });
     }
     const end = this.deserialize(entry.offsets);
+    this.#lastDurable = { batchId, ends: end };
     const commit = this.commitLog.get(batchId);
     if (commit) {
       this.#committed = end;
@@ -293,7 +313,10 @@ export class StreamExecution {
       this.#nextBatchId = batchId + 1;
       return;
     }
-    const prev = batchId > 0 ? this.offsetLog.get(batchId - 1) : undefined;
+    // With async progress tracking the log has gaps: the batch before is the last one written
+    // (prepareCheckpoint made sure there is one).
+    const prevId = this.#async ? this.offsetLog.listBatchIds().filter((id) => id < batchId).pop() : batchId - 1;
+    const prev = batchId > 0 && prevId !== undefined ? this.offsetLog.get(prevId) : undefined;
     const start = prev ? this.deserialize(prev.offsets) : scans.map((s) => s.source.initialOffset());
     this.#prevBatchWatermarkMs = prev?.metadata.batchWatermarkMs ?? 0;
     this.#watermarkMs = entry.metadata.batchWatermarkMs;
@@ -313,6 +336,7 @@ export class StreamExecution {
   /** Steps 3–5 for one trigger. Returns false when no source had new data. */
   private async runTrigger(triggerStartMs: number): Promise<boolean> {
     const { scans, clock } = this.opts;
+    this.#async?.throwIfFailed();
     const t0 = clock.now();
     const ends: Offset[] = [];
     let moved = false;
@@ -345,11 +369,16 @@ export class StreamExecution {
     const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.#pinnedConf };
     const t1 = clock.now();
     const serialized = ends.map((e, i) => scans[i]!.source.serializeOffset(e));
-    if (!this.offsetLog.add(batchId, { offsets: serialized, metadata })) {
-      throw new SluiceError("execution", "CONCURRENT_QUERY", `Another run wrote ${this.offsetLog.pathOf(batchId)} first: two queries share the checkpoint ${this.opts.checkpointDir}`, { file: this.offsetLog.pathOf(batchId) });
-    }
+    const writeOffsets = (): void => {
+      if (!this.offsetLog.add(batchId, { offsets: serialized, metadata })) {
+        throw new SluiceError("execution", "CONCURRENT_QUERY", `Another run wrote ${this.offsetLog.pathOf(batchId)} first: two queries share the checkpoint ${this.opts.checkpointDir}`, { file: this.offsetLog.pathOf(batchId) });
+      }
+    };
+    if (this.#async) this.#async.addOffsets(batchId, writeOffsets, () => this.offsetsDurable(batchId, ends));
+    else writeOffsets();
     const walCommitMs = clock.now() - t1;
-    await this.releaseCommitted(batchId);
+    if (this.#async) await this.releaseDurable();
+    else await this.releaseCommitted(batchId);
     await this.runBatch(batchId, this.#committed, ends, metadata, triggerStartMs, { latestOffset: latestOffsetMs, walCommit: walCommitMs });
     return true;
   }
@@ -367,6 +396,30 @@ export class StreamExecution {
     if (purgeBelow > 0) {
       this.offsetLog.purge(purgeBelow);
       this.commitLog.purge(purgeBelow);
+    }
+  }
+
+  /**
+   * Async progress tracking: once offsets/N is written, the batch whose offsets were written
+   * before it is final, so its offsets may be released; the newest minBatchesToRetain entries of
+   * each log are kept.
+   */
+  private offsetsDurable(batchId: number, ends: readonly Offset[]): void {
+    if (this.#lastDurable) this.#releasable.push(this.#lastDurable.ends);
+    this.#lastDurable = { batchId, ends };
+    const ids = this.offsetLog.listBatchIds();
+    const keepFrom = ids[ids.length - this.opts.minBatchesToRetain];
+    if (keepFrom !== undefined && keepFrom > ids[0]!) {
+      this.offsetLog.purge(keepFrom);
+      this.commitLog.purge(keepFrom);
+    }
+  }
+
+  /** Let sources release the data of batches that are final (on the loop, as Spark's source commit). */
+  private async releaseDurable(): Promise<void> {
+    const { scans } = this.opts;
+    for (const ends of this.#releasable.splice(0)) {
+      for (let i = 0; i < scans.length; i++) await scans[i]!.source.commit(ends[i]);
     }
   }
 
@@ -426,7 +479,10 @@ export class StreamExecution {
     this.#prevBatchWatermarkMs = metadata.batchWatermarkMs;
     this.#watermarkMs = this.#tracker.currentWatermarkMs;
     const tCommit = clock.now();
-    this.commitLog.add(batchId, { nextBatchWatermarkMs: this.#watermarkMs });
+    const commit = { nextBatchWatermarkMs: this.#watermarkMs };
+    if (this.#async) this.#async.addCommit(batchId, this.#firstBatchOfRun, () => void this.commitLog.add(batchId, commit));
+    else this.commitLog.add(batchId, commit);
+    this.#firstBatchOfRun = false;
     const commitOffsetsMs = clock.now() - tCommit;
     this.#committed = [...end];
     this.#available = null;
@@ -441,7 +497,7 @@ export class StreamExecution {
       queryPlanning: queryPlanningMs,
       triggerExecution: triggerExecutionMs,
       walCommit: durations.walCommit,
-    });
+    }, observedMetrics(physical));
   }
 
   #lastTriggerStartMs: number | null = null;
@@ -462,7 +518,7 @@ export class StreamExecution {
     const watermark: Record<string, string> = this.opts.incremental.hasWatermark ? { watermark: new Date(this.#watermarkMs).toISOString() } : {};
     const zeros = new Array<number>(this.opts.scans.length).fill(0);
     const durationMs = { latestOffset: this.#idleLatestOffsetMs, triggerExecution: this.opts.clock.now() - triggerStartMs };
-    this.report(this.#nextBatchId, triggerStartMs, this.#committed, this.#committed, zeros, 0, watermark, idleStateOperators(last?.stateOperators ?? []), durationMs, true);
+    this.report(this.#nextBatchId, triggerStartMs, this.#committed, this.#committed, zeros, 0, watermark, idleStateOperators(last?.stateOperators ?? []), durationMs, {}, true);
   }
 
   private report(
@@ -475,6 +531,7 @@ export class StreamExecution {
     eventTime: Record<string, string>,
     stateOperators: StateOperatorProgress[],
     durationMs: Record<string, number>,
+    observed: StreamingQueryProgressData["observedMetrics"] = {},
     idle = false,
   ): void {
     const { scans, sink } = this.opts;
@@ -507,7 +564,7 @@ export class StreamExecution {
       stateOperators,
       sources,
       sink: { description: redactText(sink.description), numOutputRows, metrics: {} },
-      observedMetrics: {},
+      observedMetrics: observed,
     });
     this.recentProgress.push(progress);
     if (this.recentProgress.length > this.opts.progressRetention) this.recentProgress.shift();
