@@ -28,6 +28,7 @@ import { checkStreamingPlan, unboundedStateOperators } from "../plan/streaming-c
 import { IncrementalExecution, type StateProviderKind } from "../streaming/runtime/incremental-execution.js";
 import { parseWatermarkPolicy } from "../streaming/runtime/watermark-tracker.js";
 import { StreamExecution } from "../streaming/runtime/stream-execution.js";
+import { parseAsyncProgressTracking } from "../streaming/runtime/async-progress-tracking.js";
 import { parseTimeConfMs, parseTrigger } from "../streaming/runtime/trigger.js";
 import { StreamingQuery } from "../streaming/streaming-query.js";
 import { queryCheckpointDir } from "./query-checkpoint.js";
@@ -66,6 +67,8 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
   session.streams.assertCanStart(spec.queryName);
   const options = Object.fromEntries(Object.entries(spec.options).map(([k, v]) => [k.toLowerCase(), v]));
 
+  const trigger = parseTrigger(spec.trigger);
+  const asyncProgress = parseAsyncProgressTracking(options, spec.format, trigger);
   const checkpointDir = chooseCheckpoint(session, spec, options.checkpointlocation);
   const scans = streamingScans(plan).map((node, i) => {
     const factory = session.streamSources.get(node.source.format);
@@ -90,7 +93,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     scans,
     sink,
     outputMode: spec.outputMode,
-    trigger: parseTrigger(spec.trigger),
+    trigger,
     clock,
     planner: {
       plan: (resolved, scan, override, currentTimestampUs) => session.executor.physicalPlan(resolved, scan, override, currentTimestampUs),
@@ -129,6 +132,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
     pollingDelayMs: Number(conf.get("spark.sql.streaming.pollingDelay", "10")),
     progressRetention: Number(conf.get("spark.sql.streaming.numRecentProgressUpdates", "100")),
     noDataProgressEventIntervalMs: parseTimeConfMs("spark.sql.streaming.noDataProgressEventInterval", conf.get("spark.sql.streaming.noDataProgressEventInterval", "10000")!),
+    ...(asyncProgress ? { asyncProgress } : {}),
   });
   await execution.start();
   const query = new StreamingQuery(execution, () => session.executor.explainResolved(plan));
