@@ -124,6 +124,8 @@ export function toConnectRelation(p: LogicalPlan, env: TranslateEnv): Msg {
       return { common, with_watermark: { input: go(p.input), event_time: p.eventTime, delay_threshold: p.delay } };
     case "sample":
       return { common, sample: { input: go(p.input), lower_bound: 0, upper_bound: p.fraction, with_replacement: p.withReplacement, seed: String(p.seed) } };
+    case "collectMetrics":
+      return { common, collect_metrics: { input: go(p.input), name: p.name, metrics: p.metrics.map(ex) } };
     case "cache":
       // Persistence stays with the server's own cache manager; the rows are the input's.
       return go(p.input);

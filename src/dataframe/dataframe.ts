@@ -336,6 +336,18 @@ export class DataFrame {
     return this.with(node({ kind: "sample", input: this.plan, fraction, withReplacement, seed: s }));
   }
 
+  /**
+   * Spark's `observe(name, ...metrics)`: the rows pass through unchanged, and the metrics
+   * (aggregate expressions, e.g. `count(lit(1)).alias("rows")`) are computed over them. In a
+   * streaming query each micro-batch reports its row under `name` in the progress's
+   * `observedMetrics` (and so in `onQueryProgress`).
+   */
+  observe(name: string, ...metrics: Column[]): DataFrame {
+    if (typeof name !== "string") throw analysisError("NOT_STR", `observe() takes the metrics' name as a string first, got ${typeof name}.`);
+    if (metrics.length === 0) throw analysisError("CANNOT_BE_EMPTY", "At least one Column must be specified: observe(name, ...metrics) needs an aggregate expression.");
+    return this.with(node({ kind: "collectMetrics", input: this.plan, name, metrics: metrics.map(toColumnExpr) }));
+  }
+
   // ---- missing values (DataFrameNaFunctions) ----
   /** `df.na.fill(...)`, `df.na.drop(...)`, `df.na.replace(...)`. */
   get na(): DataFrameNaFunctions {

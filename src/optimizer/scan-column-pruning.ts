@@ -99,6 +99,8 @@ export function requiredScanColumns(plan: ResolvedPlan): Map<RScan, Set<number>>
         return visit(p.input, new Set([...need, p.eventTimeIndex]));
       case "sample":
         return visit(p.input, need);
+      case "collectMetrics":
+        return visit(p.input, refsOf(p.metrics.aggs.flatMap((a) => (a.filter ? [...a.args, a.filter] : a.args)), new Set(need)));
       case "flatMapGroupsWithState": // the JS functions may read any column
       case "transformWithState":
       case "cached": // the cached rows serve every reader: keep all their columns

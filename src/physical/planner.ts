@@ -14,6 +14,7 @@ import type { RJoin, RScan, ResolvedPlan } from "../plan/resolved-plan.js";
 import { outputSchema } from "../plan/resolved-plan.js";
 import type { ExecutionPlan } from "./execution-plan.js";
 import type { Compiler } from "./operators/describe.js";
+import { CollectMetricsExec } from "./operators/collect-metrics-exec.js";
 import { DropDuplicatesExec } from "./operators/drop-duplicates-exec.js";
 import { FilterExec } from "./operators/filter-exec.js";
 import { GenerateExec } from "./operators/generate-exec.js";
@@ -67,6 +68,7 @@ const handlers: Handlers = {
   watermark: (n, _env, _compile, plan) => new WatermarkExec(plan(n.input), n.eventTimeIndex, n.delayMs),
   sample: (n, _env, _compile, plan) => new SampleExec(plan(n.input), n.fraction, n.withReplacement, n.seed),
   cached: (n, _env, _compile, plan) => new InMemoryRelationExec(plan(n.input), n.slot),
+  collectMetrics: (n, _env, compile, plan) => new CollectMetricsExec(plan(n.input), n.name, n.metrics, compile),
   flatMapGroupsWithState: (n, _env, _compile, plan) => new GroupsWithStateExec(plan(n.input), n.spec),
   // Refused on batch DataFrames at the call (key-value-grouped-dataset.ts); a stream plans it in IncrementalExecution.
   transformWithState: () => {

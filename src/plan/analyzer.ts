@@ -10,6 +10,7 @@ import { type Expr, parseColumnName } from "../expr/expr.js";
 import { type DataType, sqlTypeName } from "../types/data-type.js";
 import type { AnalyzerEnv } from "./analyzer-env.js";
 import { resolveAggregate } from "./analyzer/aggregate.js";
+import { resolveCollectMetrics } from "./analyzer/collect-metrics.js";
 import type { AnalyzeContext, ProjectItem } from "./analyzer/context.js";
 import { parseIntervalMs } from "../common/duration.js";
 import { resolveJoin } from "./analyzer/join.js";
@@ -185,6 +186,7 @@ const handlers: Handlers = {
     const input = ctx.analyze(p.input);
     return { kind: "cached", input, slot: p.slot, output: input.output };
   },
+  collectMetrics: (p, ctx) => resolveCollectMetrics(ctx, ctx.analyze(p.input), p.name, p.metrics),
   withWatermark: (p, ctx) => {
     const input = ctx.analyze(p.input);
     const m = resolveColumn(input.output, parseColumnName(p.eventTime), ctx.env.caseSensitive);

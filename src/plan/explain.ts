@@ -115,6 +115,8 @@ function describe(p: ResolvedPlan): string {
       return `${p.spec.isMap ? "MapGroupsWithState" : "FlatMapGroupsWithState"} ${p.spec.outputMode}, ${p.spec.timeout}, ${list(p.output.map(attrText))}`;
     case "transformWithState":
       return `TransformWithState ${p.spec.outputMode}, ${p.spec.timeMode}, ${list(p.output.map(attrText))}`;
+    case "collectMetrics":
+      return `CollectMetrics ${p.name}, ${list(p.metrics.output.map(attrText))}`;
     case "cached":
       return `InMemoryRelation ${list(p.output.map(attrText))}, ${p.slot.level ?? "not persisted"}`;
   }

@@ -40,6 +40,7 @@ export type LogicalPlan =
   | WithWatermark
   | Sample
   | CachedRelation
+  | CollectMetrics
   | ResolvedLeaf;
 
 interface Node {
@@ -198,6 +199,17 @@ export interface CachedRelation extends Node {
   readonly kind: "cache";
   readonly input: LogicalPlan;
   readonly slot: CacheSlot;
+}
+/**
+ * `df.observe(name, ...metrics)`: Spark's CollectMetrics. The rows pass through unchanged; the
+ * metrics (aggregate expressions, like a global `agg`) are computed over them and reported under
+ * `name` (a streaming query's progress `observedMetrics`, per batch).
+ */
+export interface CollectMetrics extends Node {
+  readonly kind: "collectMetrics";
+  readonly input: LogicalPlan;
+  readonly name: string;
+  readonly metrics: readonly Expr[];
 }
 /** An already-resolved plan embedded in a new tree (used by internal rewrites). */
 export interface ResolvedLeaf extends Node {

@@ -76,6 +76,7 @@ export type ResolvedPlan =
   | RWatermark
   | RSample
   | RCached
+  | RCollectMetrics
   | RFlatMapGroupsWithState
   | RTransformWithState;
 
@@ -199,6 +200,16 @@ export interface RCached extends RNode {
   readonly kind: "cached";
   readonly input: ResolvedPlan;
   readonly slot: CacheSlot;
+}
+/**
+ * See logical-plan.ts CollectMetrics; output = the input's columns. `metrics` is the global
+ * aggregate over the same input whose one output row is the named metrics row.
+ */
+export interface RCollectMetrics extends RNode {
+  readonly kind: "collectMetrics";
+  readonly input: ResolvedPlan;
+  readonly name: string;
+  readonly metrics: RAggregate;
 }
 
 /**

@@ -81,6 +81,8 @@ export function planShape(p: LogicalPlan): string {
       return `alias[${p.alias}](${planShape(p.input)})`;
     case "withWatermark":
       return `watermark[${p.eventTime}, ${p.delay}](${planShape(p.input)})`;
+    case "collectMetrics":
+      return `observe[${p.name}; ${list(p.metrics)}](${planShape(p.input)})`;
     case "drop":
       return `drop[${p.columns.map((c) => (typeof c === "string" ? c : exprShape(c))).join(", ")}](${planShape(p.input)})`;
     case "withColumns":

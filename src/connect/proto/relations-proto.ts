@@ -30,6 +30,7 @@ message Relation {
     WithColumnsRenamed with_columns_renamed = 19;
     Drop drop = 21;
     WithColumns with_columns = 23;
+    CollectMetrics collect_metrics = 29;
     WithWatermark with_watermark = 33;
   }
 }
@@ -187,6 +188,12 @@ message WithColumnsRenamed {
 message WithColumns {
   Relation input = 1;
   repeated Expression.Alias aliases = 2;
+}
+
+message CollectMetrics {
+  Relation input = 1;
+  string name = 2;
+  repeated Expression metrics = 3;
 }
 
 message WithWatermark {

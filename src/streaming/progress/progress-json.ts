@@ -8,6 +8,10 @@
  *      `[ {` … `} ]`, `[ ]` for an empty array), which is what Spark prints.
  * Checked against PySpark 4.0.1's JVM output in test/spark-suites/golden/progress.json.
  */
+import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
+import { formatDecimal, valueToText } from "../../expr/functions/value-text.js";
+import type { DataType } from "../../types/data-type.js";
+import { observedRowTypes } from "./observed-metrics.js";
 import type { SinkProgress, SourceProgress, StateOperatorProgress, StreamingQueryProgressData, StreamingQueryStatus } from "../../dataframe/streaming-query-types.js";
 
 /** A JSON value whose doubles are marked, so they print as Spark's (`2.0`, never `2`). */
@@ -67,9 +71,36 @@ function sink(s: SinkProgress): Json {
   ]);
 }
 
-/** An observed-metrics row: its columns in order, doubles as doubles. */
+/**
+ * An observed-metrics row as Spark's Row.jsonValue: its columns in order; with its column types
+ * known (a row Sluice observed) doubles as doubles, DECIMAL as a number, dates and timestamps as
+ * their text in the session zone, other values as CAST(x AS STRING); a row from elsewhere (a Spark
+ * Connect server's JSON) as its JS values.
+ */
 function metricRow(row: Readonly<Record<string, unknown>>): Json {
-  return obj(Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString() : (v as Json)]));
+  const typed = observedRowTypes(row);
+  if (typed === undefined) return obj(Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString() : (v as Json)]));
+  const zone = getTimeZone(typed.timeZone);
+  return obj(typed.schema.fields.map((f, i) => [f.name, metricValue(f.type, typed.values[i], zone)]));
+}
+
+function metricValue(t: DataType, v: unknown, zone: TimeZone): Json {
+  if (v === null || v === undefined) return null;
+  switch (t.kind) {
+    case "boolean":
+    case "string":
+      return v as Json;
+    case "int":
+    case "bigint":
+      return Number(v);
+    case "float":
+    case "double":
+      return Number.isFinite(v) ? { double: v as number } : String(v);
+    case "decimal":
+      return Number(formatDecimal(v as bigint, t.scale));
+    default:
+      return valueToText(t, v, zone);
+  }
 }
 
 /** The progress as Spark's JSON tree (key order and omissions of step 1–2). */
