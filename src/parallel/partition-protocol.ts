@@ -9,6 +9,8 @@
  * store (version batch + 1) and returns their metrics. `release` drops a query run's stores.
  */
 import type { WireError } from "../common/worker-thread.js";
+import type { EvalContext } from "../expr/function-types.js";
+import type { AggregateEnd, AggregateLayoutWire } from "../streaming/operators/aggregate-kernel.js";
 import type { StateStoreConf, StateStoreMetrics } from "../streaming/state/state-store.js";
 import type { WireVector } from "./vector-wire.js";
 
@@ -39,6 +41,20 @@ export type ToWorker =
       readonly eventTimeUs: Float64Array | null;
     }
   | { readonly t: "dedup.finish"; readonly id: number; readonly task: string; readonly evictAtOrBelowMs: number | null }
+  | { readonly t: "agg.open"; readonly id: number; readonly task: string; readonly store: StoreSpec; readonly layout: AggregateLayoutWire; readonly eval: EvalContext }
+  | {
+      readonly t: "agg.process";
+      readonly id: number;
+      readonly task: string;
+      readonly numRows: number;
+      readonly keys: readonly WireVector[];
+      /** Each aggregate's argument columns, and its FILTER mask (null: every row). */
+      readonly args: readonly (readonly WireVector[])[];
+      readonly masks: readonly (Uint8Array | null)[];
+      /** Each row's position in the operator's input this batch: orders the touched groups as one thread would. */
+      readonly ordinals: Float64Array;
+    }
+  | { readonly t: "agg.finish"; readonly id: number; readonly task: string; readonly end: AggregateEnd }
   | { readonly t: "release"; readonly id: number; readonly run: string };
 
 export interface DedupProcessed {
@@ -47,6 +63,14 @@ export interface DedupProcessed {
 
 export interface TaskFinished {
   readonly duplicates: number;
+  readonly metrics: StateStoreMetrics;
+}
+
+/** A worker's group buffers (aggregate-kernel.ts) as columns: touched groups with the ordinal of their first row, stored groups per partition. */
+export interface AggregateFinished {
+  readonly touched: { readonly columns: readonly WireVector[]; readonly numRows: number; readonly firstOrdinals: Float64Array } | null;
+  readonly stored: readonly { readonly partition: number; readonly columns: readonly WireVector[]; readonly numRows: number }[];
+  readonly numGroups: number;
   readonly metrics: StateStoreMetrics;
 }
 

@@ -5,7 +5,9 @@
  * partition-protocol.ts. Every request gets one reply, `ok` with its result or `error`.
  */
 import { parentPort } from "node:worker_threads";
+import type { Vector } from "../columnar/vector.js";
 import { SluiceError } from "../common/errors.js";
+import { AggregateKernel, aggregateLayoutFromWire } from "../streaming/operators/aggregate-kernel.js";
 import { DeduplicateKernel } from "../streaming/operators/deduplicate-kernel.js";
 import { LevelDbStateStoreProvider } from "../streaming/state/leveldb-state-store-provider.js";
 import { MemoryStateStoreProvider } from "../streaming/state/memory-state-store-provider.js";
@@ -15,8 +17,8 @@ import type { DataType } from "../types/data-type.js";
 import { dataTypeFromJson } from "../types/json-schema.js";
 import { StructType } from "../types/struct-type.js";
 import { toWireError } from "../common/worker-thread.js";
-import type { FromWorker, StoreSpec, ToWorker } from "./partition-protocol.js";
-import { fromWire } from "./vector-wire.js";
+import type { AggregateFinished, FromWorker, StoreSpec, ToWorker } from "./partition-protocol.js";
+import { type WireVector, fromWire, toWire } from "./vector-wire.js";
 
 const port = parentPort;
 if (!port) throw new Error("partition-worker.ts must run in a worker thread");
@@ -24,10 +26,16 @@ if (!port) throw new Error("partition-worker.ts must run in a worker thread");
 /** Open providers by `<run>/<operator>/<partition>`. */
 const providers = new Map<string, StateStoreProvider>();
 
+/** An aggregation's kernel, and the input ordinal of each touched group's first row. */
+interface AggregateTask {
+  readonly kernel: AggregateKernel;
+  readonly firstOrdinals: number[];
+}
+
 interface OpenTask {
   readonly stores: Map<number, StateStore>;
   readonly providers: StateStoreProvider[];
-  readonly kernel: DeduplicateKernel;
+  readonly kernel: DeduplicateKernel | AggregateTask;
 }
 const tasks = new Map<string, OpenTask>();
 
@@ -56,6 +64,26 @@ function task(name: string): OpenTask {
   return t;
 }
 
+const dedupTask = (name: string): OpenTask & { kernel: DeduplicateKernel } => {
+  const t = task(name);
+  if (!(t.kernel instanceof DeduplicateKernel)) throw new SluiceError("internal", "PARTITION_TASK_UNKNOWN", `Partition task ${name} is not a deduplication`);
+  return t as OpenTask & { kernel: DeduplicateKernel };
+};
+
+const aggregateTask = (name: string): OpenTask & { kernel: AggregateTask } => {
+  const t = task(name);
+  if (t.kernel instanceof DeduplicateKernel) throw new SluiceError("internal", "PARTITION_TASK_UNKNOWN", `Partition task ${name} is not an aggregation`);
+  return t as OpenTask & { kernel: AggregateTask };
+};
+
+/** Commit every store of a finished task (version batch + 1), let the providers snapshot and clean up, and sum the stores' metrics. */
+async function commitTask(t: OpenTask): Promise<ReturnType<typeof sumStoreMetrics>> {
+  const stores = [...t.stores.values()];
+  for (const s of stores) await s.commit();
+  for (const p of t.providers) await p.doMaintenance();
+  return sumStoreMetrics(stores.map((s) => s.metrics()));
+}
+
 async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayBuffer[] }> {
   switch (m.t) {
     case "dedup.open": {
@@ -66,20 +94,58 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
       return { result: null };
     }
     case "dedup.process": {
-      const t = task(m.task);
+      const t = dedupTask(m.task);
       const keys = fromWire(m.keys, t.kernel.keyTypes);
       const et = m.eventTimeUs;
       const keep = t.kernel.process(keys, m.numRows, et === null ? () => null : (i) => (Number.isNaN(et[i]!) ? null : et[i]!), null);
       return { result: { keep }, transfer: [keep.buffer as ArrayBuffer] };
     }
     case "dedup.finish": {
-      const t = task(m.task);
+      const t = dedupTask(m.task);
       tasks.delete(m.task);
-      const stores = [...t.stores.values()];
-      if (m.evictAtOrBelowMs !== null) await DeduplicateKernel.evict(stores, m.evictAtOrBelowMs);
-      for (const s of stores) await s.commit();
-      for (const p of t.providers) await p.doMaintenance();
-      return { result: { duplicates: t.kernel.duplicates, metrics: sumStoreMetrics(stores.map((s) => s.metrics())) } };
+      if (m.evictAtOrBelowMs !== null) await DeduplicateKernel.evict([...t.stores.values()], m.evictAtOrBelowMs);
+      return { result: { duplicates: t.kernel.duplicates, metrics: await commitTask(t) } };
+    }
+    case "agg.open": {
+      const { stores, providers: opened } = await openStores(m.store);
+      const kernel = new AggregateKernel(aggregateLayoutFromWire(m.layout), m.store.numPartitions, (p) => stores.get(p)!, { eval: m.eval });
+      tasks.set(m.task, { stores, providers: opened, kernel: { kernel, firstOrdinals: [] } });
+      return { result: null };
+    }
+    case "agg.process": {
+      const { kernel: t } = aggregateTask(m.task);
+      const { layout } = t.kernel;
+      const keys = fromWire(m.keys, layout.groupBy.map((e) => e.type));
+      const args = m.args.map((cols, a) => fromWire(cols, layout.aggs[a]!.args.map((x) => x.type)));
+      const before = t.kernel.numGroups;
+      const gids = t.kernel.process(keys, args, m.masks, m.numRows);
+      for (let i = 0; i < m.numRows; i++) if (gids[i]! >= before && gids[i]! === t.firstOrdinals.length) t.firstOrdinals.push(m.ordinals[i]!);
+      return { result: null };
+    }
+    case "agg.finish": {
+      const t = aggregateTask(m.task);
+      tasks.delete(m.task);
+      const partitions = [...t.stores.keys()];
+      const out = await t.kernel.kernel.finish([...t.stores.values()], m.end);
+      const transfer: ArrayBuffer[] = [];
+      const wire = (columns: readonly Vector[]): WireVector[] => {
+        const w = toWire(columns);
+        transfer.push(...w.transfer);
+        return w.columns;
+      };
+      let touched: AggregateFinished["touched"] = null;
+      if (out.touched) {
+        const firstOrdinals = Float64Array.from(t.kernel.firstOrdinals);
+        transfer.push(firstOrdinals.buffer as ArrayBuffer);
+        touched = { columns: wire(out.touched.columns), numRows: out.touched.numRows, firstOrdinals };
+      }
+      const result: AggregateFinished = {
+        touched,
+        stored: out.stored.map((b, i) => ({ partition: partitions[i]!, columns: wire(b.columns), numRows: b.numRows })),
+        numGroups: t.kernel.kernel.numGroups,
+        metrics: await commitTask(t),
+      };
+      return { result, transfer };
     }
     case "release": {
       for (const name of [...tasks.keys()]) if (name.startsWith(`${m.run}/`)) tasks.delete(name);

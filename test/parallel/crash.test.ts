@@ -1,8 +1,9 @@
 /**
- * Crash test with partition worker threads (issue 15): a local[2] query deduplicating over 5
- * shuffle partitions, file → file, is killed with SIGKILL at random moments (mid-batch, with
- * partitions in both workers) and restarted until it finishes; its committed output must equal an
- * unbroken run, every row exactly once. SLUICE_PARALLEL_CRASH_TRIALS sets the trials (default 2).
+ * Crash test with partition worker threads (issue 15): a local[2] query over 5 shuffle
+ * partitions, file → file, deduplicating or aggregating by window (both run in the workers), is
+ * killed with SIGKILL at random moments (mid-batch, with partitions in both workers) and
+ * restarted until it finishes; its committed output must equal an unbroken run, every row
+ * exactly once. SLUICE_PARALLEL_CRASH_TRIALS sets the trials per operator (default 2).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +16,8 @@ import { runChild } from "../support/run-child.js";
 const TRIALS = Number(process.env.SLUICE_PARALLEL_CRASH_TRIALS ?? 2);
 const child = join(import.meta.dirname, "crash-child.ts");
 const spark = Session.builder().config("spark.ui.enabled", "false").getOrCreate();
-const SCHEMA = "id INT, v DOUBLE, ts TIMESTAMP";
+/** The output schema of each operator's query (crash-child.ts). */
+const OPERATORS = { dedup: "id INT, v DOUBLE, ts TIMESTAMP", aggregate: "start TIMESTAMP, k INT, c BIGINT, s DOUBLE" } as const;
 
 /** 8 files of 40 rows; ids repeat within and across files (about half the rows are duplicates). */
 function writeInput(dir: string): void {
@@ -30,26 +32,28 @@ function writeInput(dir: string): void {
 }
 
 describe("crash test with 2 partition worker threads", () => {
-  it(`SIGKILL at random moments: the output equals an unbroken run over ${TRIALS} trials`, { timeout: (TRIALS + 1) * 120_000 }, async () => {
-    const ref = mkdtempSync(join(tmpdir(), "sluice-pcrash-ref-"));
-    writeInput(join(ref, "in"));
-    expect(await runChild(child, [join(ref, "in"), join(ref, "out"), join(ref, "chk")], null)).toBe("done");
-    const expected = await spark.read.schema(SCHEMA).json(join(ref, "out")).collect();
-    expect(expected.length).toBeGreaterThan(150);
-    let seed = 99;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    for (let t = 0; t < TRIALS; t++) {
-      const root = mkdtempSync(join(tmpdir(), "sluice-pcrash-"));
-      writeInput(join(root, "in"));
-      let kills = 0;
-      for (;;) {
-        // Killed between 0 and 1.5 s after the query started (batches run then); no more kills after 5.
-        const r = await runChild(child, [join(root, "in"), join(root, "out"), join(root, "chk")], kills < 5 ? Math.floor(random() * 1500) : null, "SIGKILL", "STARTED");
-        if (r === "done") break;
-        kills++;
+  for (const [operator, SCHEMA] of Object.entries(OPERATORS)) {
+    it(`${operator}: SIGKILL at random moments: the output equals an unbroken run over ${TRIALS} trials`, { timeout: (TRIALS + 1) * 120_000 }, async () => {
+      const ref = mkdtempSync(join(tmpdir(), "sluice-pcrash-ref-"));
+      writeInput(join(ref, "in"));
+      expect(await runChild(child, [operator, join(ref, "in"), join(ref, "out"), join(ref, "chk")], null)).toBe("done");
+      const expected = await spark.read.schema(SCHEMA).json(join(ref, "out")).collect();
+      expect(expected.length).toBeGreaterThan(operator === "dedup" ? 150 : 100);
+      let seed = 99;
+      const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      for (let t = 0; t < TRIALS; t++) {
+        const root = mkdtempSync(join(tmpdir(), "sluice-pcrash-"));
+        writeInput(join(root, "in"));
+        let kills = 0;
+        for (;;) {
+          // Killed between 0 and 1.5 s after the query started (batches run then); no more kills after 5.
+          const r = await runChild(child, [operator, join(root, "in"), join(root, "out"), join(root, "chk")], kills < 5 ? Math.floor(random() * 1500) : null, "SIGKILL", "STARTED");
+          if (r === "done") break;
+          kills++;
+        }
+        const actual = await spark.read.schema(SCHEMA).json(join(root, "out")).collect();
+        expect(compareRows(actual, expected), `trial ${t} after ${kills} kills`).toBeNull();
       }
-      const actual = await spark.read.schema(SCHEMA).json(join(root, "out")).collect();
-      expect(compareRows(actual, expected), `trial ${t} after ${kills} kills`).toBeNull();
-    }
-  });
+    });
+  }
 });

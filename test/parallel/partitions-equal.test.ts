@@ -1,7 +1,7 @@
 /**
  * Property test (issue 15): for random inputs split into random micro-batches, each stateful
- * operator (dedup, aggregation, windows, session windows, [flat]mapGroupsWithState, stream–stream
- * join) gives the same answer whatever the shuffle partitions (1, 3, 8) and worker threads
+ * operator (dedup, aggregation in each output mode, windows, session windows,
+ * [flat]mapGroupsWithState, stream–stream join) gives the same answer whatever the shuffle partitions (1, 3, 8) and worker threads
  * (local[1], local[2]), with a restart in the middle of each run; and the state of each run is
  * laid out as one store per partition, state/<operator>/<partition>/.
  */
@@ -32,6 +32,15 @@ const QUERIES: Record<string, { mode: "update" | "complete" | "append"; build: (
   "dropDuplicates": { mode: "append", build: (df) => df.dropDuplicates(["k"]).select("k", "n") },
   "dropDuplicatesWithinWatermark": { mode: "append", build: (df) => df.withWatermark("ts", "20 seconds").dropDuplicatesWithinWatermark(["k"]).select("k", "n") },
   "aggregation (complete)": { mode: "complete", build: (df) => df.groupBy("k").agg(F.count("*").alias("c"), F.sum("n").alias("s"), F.max("n").alias("m")) },
+  "aggregation with FILTER, first and collect_list (update)": {
+    mode: "update",
+    build: (df) =>
+      df.groupBy("k").agg(F.expr("count(*) FILTER (WHERE n > 0)").alias("pos"), F.avg("n").alias("a"), F.expr("first(n)").alias("f"), F.expr("collect_list(n)").alias("l"), F.expr("sum(n) FILTER (WHERE n < 0)").alias("neg")),
+  },
+  "window aggregation (update, evicting)": {
+    mode: "update",
+    build: (df) => df.withWatermark("ts", "10 seconds").groupBy(F.window(col("ts"), "20 seconds"), col("k")).agg(F.max("n").alias("m")).select(col("window.end").alias("end"), col("k"), col("m")),
+  },
   "window aggregation (append)": {
     mode: "append",
     build: (df) => df.withWatermark("ts", "10 seconds").groupBy(F.window(col("ts"), "30 seconds"), col("k")).agg(F.count("*").alias("c")).select(col("window.start").alias("start"), col("k"), col("c")),
