@@ -1,7 +1,9 @@
 /**
  * Stateless streaming parity with PySpark: the scenarios in parity-scenarios.json were run in real
  * PySpark by scripts/oracle/gen_streaming_parity.py; golden/streaming-parity.json holds what it
- * produced (rows per micro-batch, output rows, progress field names). Sluice must match.
+ * produced (rows per micro-batch, output rows, progress field names). Sluice must match, with
+ * one worker thread and the default 32 shuffle partitions, and with 2 worker threads (stateful
+ * operators in partition workers) over 3 shuffle partitions.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,9 +71,17 @@ function rowJson(row: Record<string, unknown>, doubles: ReadonlySet<string>): st
   return "{" + Object.keys(row).sort().map((k) => `${JSON.stringify(k)}: ${pyJson(row[k], doubles.has(k))}`).join(", ") + "}";
 }
 
-describe("streaming matches PySpark", () => {
+const THREADS = [
+  { master: "local[1]", partitions: undefined },
+  { master: "local[2]", partitions: 3 },
+] as const;
+
+for (const { master, partitions } of THREADS) describe(`streaming matches PySpark (${master}${partitions ? `, ${partitions} shuffle partitions` : ""})`, () => {
   for (const sc of scenarios) {
     it(sc.name, async () => {
+      spark.conf.set("spark.master", master);
+      if (partitions === undefined) spark.conf.unset("spark.sql.shuffle.partitions");
+      else spark.conf.set("spark.sql.shuffle.partitions", partitions);
       const g = golden[sc.name]!;
       const root = mkdtempSync(join(tmpdir(), "sluice-sparity-"));
       const inDir = join(root, "in");
