@@ -2,7 +2,7 @@
  * The feature-table pattern: a stream of purchase events keeps per-user features up to date in
  * two places, an offline Delta table (for training) and an online PostgreSQL table (for serving).
  *
- *   events (JSON files arriving in <folder>/events/)
+ *   events (JSON files arriving in <folder>/events/, or JSON records on a Kafka topic)
  *     → stateless features: is_large = amount >= 100
  *     → stream–static join with the users table (<folder>/users.json: user_id, segment)
  *     → foreachBatch:
@@ -17,10 +17,14 @@
  * not yet) is skipped by whichever side already holds it. The upsert writes the rows as the Delta
  * table holds them after this batch, so the online table equals the offline one.
  *
- *   npx tsx examples/feature-table.ts <folder> <jdbc-url>      (PGUSER, PGPASSWORD from the environment)
+ *   npx tsx examples/feature-table.ts <folder> <jdbc-url> [--kafka <bootstrap> <topic>]
+ *       (PGUSER, PGPASSWORD from the environment)
  *
  * Without `<folder>/events/`, a small sample (events and users) is written there first. The query
- * runs with trigger availableNow, one file per batch, and stops when every file is in.
+ * runs with trigger availableNow, one file per batch, and stops when every file is in. With
+ * `--kafka`, the events are the topic's records instead, from the earliest offset, 5 records per
+ * batch: each record's value is one event as JSON, as a line of the sample's files (the example
+ * reads the topic; produce the events to it first, e.g. the sample's lines).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -48,13 +52,27 @@ export async function ensureFeatureTable(spark: Session, tablePath: string): Pro
   return DeltaTable.forPath(spark, tablePath);
 }
 
-/** The stream's rows with their stateless features and the user's segment (stream–static join). */
-export function enrichedEvents(spark: Session, eventsDir: string, usersFile: string): DataFrame {
-  const users = spark.read.schema(USER_SCHEMA).json(usersFile);
+/** Where the events come from: JSON files in a folder, or JSON record values on a Kafka topic. */
+export type EventInput = { readonly kind: "files"; readonly dir: string } | { readonly kind: "kafka"; readonly bootstrap: string; readonly topic: string };
+
+/** The events as a stream of EVENT_SCHEMA rows: one file, or 5 Kafka records, per batch. */
+export function events(spark: Session, input: EventInput): DataFrame {
+  if (input.kind === "files") return spark.readStream.schema(EVENT_SCHEMA).option("maxFilesPerTrigger", 1).json(input.dir);
   return spark.readStream
-    .schema(EVENT_SCHEMA)
-    .option("maxFilesPerTrigger", 1)
-    .json(eventsDir)
+    .format("kafka")
+    .option("kafka.bootstrap.servers", input.bootstrap)
+    .option("subscribe", input.topic)
+    .option("startingOffsets", "earliest")
+    .option("maxOffsetsPerTrigger", 5)
+    .load()
+    .select(F.from_json(col("value").cast("string"), EVENT_SCHEMA).alias("e"))
+    .select("e.*");
+}
+
+/** The stream's rows with their stateless features and the user's segment (stream–static join). */
+export function enrichedEvents(spark: Session, input: EventInput, usersFile: string): DataFrame {
+  const users = spark.read.schema(USER_SCHEMA).json(usersFile);
+  return events(spark, input)
     .withColumn("is_large", col("amount").geq(100))
     .join(users, ["user_id"], "left");
 }
@@ -108,14 +126,17 @@ export function writeSample(folder: string): void {
 }
 
 async function main(): Promise<void> {
-  const [folder, url] = process.argv.slice(2);
-  if (!folder || !url) throw new Error("usage: npx tsx examples/feature-table.ts <folder> <jdbc-url>   (PGUSER, PGPASSWORD from the environment)");
+  const [folder, url, flag, bootstrap, topic] = process.argv.slice(2);
+  if (!folder || !url || (flag !== undefined && (flag !== "--kafka" || !bootstrap || !topic))) {
+    throw new Error("usage: npx tsx examples/feature-table.ts <folder> <jdbc-url> [--kafka <bootstrap> <topic>]   (PGUSER, PGPASSWORD from the environment)");
+  }
   if (!existsSync(join(folder, "events"))) writeSample(folder);
+  const input: EventInput = flag ? { kind: "kafka", bootstrap: bootstrap!, topic: topic! } : { kind: "files", dir: join(folder, "events") };
   const online = { url, user: process.env.PGUSER ?? "", password: process.env.PGPASSWORD ?? "" };
   const spark = Session.builder().appName("feature-table").config("spark.sql.session.timeZone", "UTC").config("spark.sql.shuffle.partitions", 2).getOrCreate();
   spark.streams.addListener({ onQueryProgress: (e) => void process.stdout.write(`PROGRESS batch ${e.progress.batchId}\n`) });
   const table = join(folder, "features");
-  const query = await enrichedEvents(spark, join(folder, "events"), join(folder, "users.json"))
+  const query = await enrichedEvents(spark, input, join(folder, "users.json"))
     .writeStream.foreachBatch(upsertFeatures(spark, table, online))
     .option("checkpointLocation", join(folder, "checkpoint"))
     .trigger({ availableNow: true })
