@@ -242,7 +242,7 @@ export class DeltaSource implements StreamSource {
       const key = Object.keys(a.partitionValues).find((k) => k.toLowerCase() === c.toLowerCase());
       partitionData[c] = parsePartitionValue(key === undefined ? null : a.partitionValues[key], f.type, c);
     }
-    return { ...a, absolutePath: dataFilePath(this.tablePath, a.path, { action: "add", ...where }), parsedStats: null, partitionData };
+    return { ...a, tablePath: this.tablePath, absolutePath: dataFilePath(this.tablePath, a.path, { action: "add", ...where }), parsedStats: null, partitionData };
   }
 
   getBatch(start: Offset, end: Offset): ExecutionPlan {
