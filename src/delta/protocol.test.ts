@@ -12,20 +12,27 @@ const md = (configuration: Record<string, string> = {}, schemaString = '{"type":
 });
 
 describe("protocol gate", () => {
-  it("reads reader 1, reader 2 without column mapping, reader 3 with vacuumProtocolCheck", () => {
+  it("reads reader 1, reader 2 without column mapping, reader 3 with vacuumProtocolCheck or deletionVectors", () => {
     checkReadSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md(), "t");
     checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "none" }), "t");
     checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["vacuumProtocolCheck"], writerFeatures: [] }, md(), "t");
+    checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"] }, md(), "t");
   });
 
   it("refuses unsupported reader features naming each one and the table", async () => {
     const e = await errorOf(() =>
-      checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors", "timestampNtz"] }, md(), "/data/t"),
+      checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors", "timestampNtz", "variantType"] }, md(), "/data/t"),
     );
     expect(e.code).toBe("DELTA_UNSUPPORTED_FEATURE");
-    expect(e.message).toMatch(/\/data\/t.*deletionVectors, timestampNtz/);
-    const cm = await errorOf(() => checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t"));
-    expect(cm.message).toMatch(/columnMapping \(mode name\)/);
+    expect(e.message).toMatch(/\/data\/t.*: timestampNtz, variantType\./);
+    // column mapping is read, not written yet
+    checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");
+    const cm = await errorOf(() => checkWriteSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t"));
+    expect(cm.message).toMatch(/, columnMapping\./);
+    const cm7 = await errorOf(() =>
+      checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["columnMapping"], writerFeatures: ["columnMapping"] }, md({ "delta.columnMapping.mode": "id" }), "t"),
+    );
+    expect(cm7.message).toMatch(/: columnMapping\./);
   });
 
   it("refuses protocol versions that do not exist", async () => {
@@ -41,6 +48,11 @@ describe("protocol gate", () => {
     expect(w4.message).toMatch(/checkConstraints, changeDataFeed, generatedColumns/);
     const w7 = await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["domainMetadata"] }, md(), "t"));
     expect(w7.message).toMatch(/domainMetadata/);
+    // Sluice reads deletion vectors but does not write them yet
+    const dv = await errorOf(() =>
+      checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"] }, md(), "t"),
+    );
+    expect(dv.message).toMatch(/Cannot write to Delta table t.*: deletionVectors\./);
     const inv = '{"type":"struct","fields":[{"name":"a","type":"integer","nullable":true,"metadata":{"delta.invariants":"{\\"expression\\":{\\"expression\\":\\"a > 0\\"}}"}}]}';
     expect((await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md({}, inv), "t"))).message).toMatch(/invariants/);
   });

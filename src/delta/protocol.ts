@@ -4,14 +4,18 @@
  * feature a table lists, a writer every writer feature; anything else is refused with
  * DELTA_UNSUPPORTED_FEATURE naming the feature(s) and the table.
  *
- * Read: reader 1; reader 2 without column mapping; reader 3 with features ⊆ READER_FEATURES.
+ * Read: reader 1; reader 2 (column mapping); reader 3 with features ⊆ READER_FEATURES.
  * Write: writer ≤ 2; writer 7 with features ⊆ WRITER_FEATURES. New tables are created at (1, 2).
  */
 import { SluiceError, unsupported } from "../common/errors.js";
 import type { Metadata, Protocol } from "./actions.js";
 
-/** Reader features Sluice handles (vacuumProtocolCheck asks nothing of a reader). */
-export const READER_FEATURES: ReadonlySet<string> = new Set(["vacuumProtocolCheck"]);
+/**
+ * Reader features Sluice handles: deletion vectors are applied by the scan (deletion-vector.ts),
+ * column mapping resolves columns by physical name or field id (column-mapping.ts);
+ * vacuumProtocolCheck asks nothing of a reader.
+ */
+export const READER_FEATURES: ReadonlySet<string> = new Set(["columnMapping", "deletionVectors", "vacuumProtocolCheck"]);
 /** Writer features Sluice honours: appendOnly is enforced, invariants only when no column has one. */
 export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "invariants"]);
 
@@ -41,10 +45,6 @@ export function checkReadSupported(p: Protocol, md: Metadata | null, table: stri
   if (p.minReaderVersion === 3) {
     for (const f of p.readerFeatures ?? []) if (!READER_FEATURES.has(f)) missing.push(f);
   }
-  const mode = md?.configuration["delta.columnMapping.mode"];
-  if (p.minReaderVersion >= 2 && mode !== undefined && mode !== "none" && !missing.includes("columnMapping")) {
-    missing.push(`columnMapping (mode ${mode})`);
-  }
   if (missing.length > 0) throw featureError("read", missing, table);
 }
 
@@ -57,6 +57,8 @@ export function checkWriteSupported(p: Protocol, md: Metadata | null, table: str
   } else if (p.minWriterVersion > 2) {
     missing.push(...LEGACY_WRITER_FEATURES.slice(0, p.minWriterVersion - 2).flat());
   }
+  const mode = md?.configuration["delta.columnMapping.mode"];
+  if (mode !== undefined && mode !== "none" && !missing.includes("columnMapping")) missing.push(`columnMapping (mode ${mode})`);
   if (md && hasInvariants(md.schemaString)) missing.push("invariants (columns with delta.invariants)");
   if (missing.length > 0) throw featureError("write to", missing, table);
 }

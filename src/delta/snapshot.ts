@@ -13,6 +13,7 @@ import { SluiceError, inputError } from "../common/errors.js";
 import { StructType } from "../types/struct-type.js";
 import type { AddFile, Metadata, Protocol, RemoveFile } from "./actions.js";
 import { readCheckpoint } from "./checkpoint-reader.js";
+import { type ColumnMappingMode, columnMappingMode, physicalName } from "./column-mapping.js";
 import { dataFilePath } from "./data-path.js";
 import { LogReplay } from "./log-replay.js";
 import { type CheckpointRef, type CommitFileRef, type LogListing, LogStore } from "./log-store.js";
@@ -23,6 +24,8 @@ import { commitTimestamps, versionAtTimestamp } from "./time-travel.js";
 
 /** A live data file: the add action, its file-system path, parsed stats and typed partition values. */
 export interface ActiveFile extends AddFile {
+  /** The table root, against which a deletion vector file ('u') is found. */
+  readonly tablePath: string;
   readonly absolutePath: string;
   readonly parsedStats: FileStats | null;
   /** Engine values (see columnar/values.ts) keyed by partition column. */
@@ -36,6 +39,8 @@ export interface Snapshot {
   readonly metadata: Metadata;
   readonly schema: StructType;
   readonly partitionColumns: readonly string[];
+  /** How columns are found in data files and partition values (column-mapping.ts). */
+  readonly columnMapping: ColumnMappingMode;
   readonly configuration: Readonly<Record<string, string>>;
   readonly files: readonly ActiveFile[];
   /** Removed files still kept as tombstones (for VACUUM). */
@@ -132,11 +137,12 @@ async function finish(
     }
     return schema.fields[i]!;
   });
+  const columnMapping = columnMappingMode(metadata.configuration, table);
   const files: ActiveFile[] = [];
   for (const add of replay.files.values()) {
     const partitionData: Record<string, unknown> = {};
-    for (const f of partTypes) partitionData[f.name] = parsePartitionValue(lookup(add.partitionValues, f.name), f.type, f.name);
-    files.push({ ...add, absolutePath: dataFilePath(table, add.path), parsedStats: parseStats(add.stats, add.path), partitionData });
+    for (const f of partTypes) partitionData[f.name] = parsePartitionValue(lookup(add.partitionValues, physicalName(f, columnMapping)), f.type, f.name);
+    files.push({ ...add, tablePath: table, absolutePath: dataFilePath(table, add.path), parsedStats: parseStats(add.stats, add.path), partitionData });
   }
   const txnVersions = new Map<string, number>();
   for (const [appId, t] of replay.txns) txnVersions.set(appId, t.version);
@@ -147,6 +153,7 @@ async function finish(
     metadata,
     schema,
     partitionColumns: metadata.partitionColumns,
+    columnMapping,
     configuration: metadata.configuration,
     files,
     tombstones: [...replay.tombstones.values()],

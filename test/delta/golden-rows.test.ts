@@ -36,8 +36,6 @@ interface Recorded {
 /** Tables delta-rs reads that Sluice does not read yet: the error code Sluice gives, and why. */
 const BYTE = { code: "DELTA_UNSUPPORTED_DATA_TYPE", why: "a TINYINT (byte) or SMALLINT column: Sluice has no such type yet" };
 const NTZ = { code: "DELTA_UNSUPPORTED_FEATURE", why: "timestampNtz: Sluice has no TIMESTAMP_NTZ type yet" };
-const CM = { code: "DELTA_UNSUPPORTED_FEATURE", why: "columnMapping" };
-const DV = { code: "DELTA_UNSUPPORTED_FEATURE", why: "deletionVectors" };
 const V2 = { code: "DELTA_UNSUPPORTED_FEATURE", why: "v2Checkpoint" };
 const NOT_READ: Record<string, { code: string; why: string }> = {
   "data-reader-array-primitives": BYTE,
@@ -45,17 +43,14 @@ const NOT_READ: Record<string, { code: string; why: string }> = {
   "data-reader-partition-values": BYTE,
   "data-reader-primitives": BYTE,
   "data-skipping-basic-stats-all-types": BYTE,
+  "data-skipping-basic-stats-all-types-columnmapping-id": BYTE,
+  "data-skipping-basic-stats-all-types-columnmapping-name": BYTE,
+  "table-with-columnmapping-mode-id": BYTE,
+  "table-with-columnmapping-mode-name": BYTE,
+  "table-with-icebegCompatV2Enabled": BYTE,
   "data-reader-timestamp_ntz-id-mode": NTZ,
   "data-reader-timestamp_ntz-name-mode": NTZ,
   "parquet-all-types-legacy-format": NTZ,
-  "data-skipping-basic-stats-all-types-columnmapping-id": CM,
-  "data-skipping-basic-stats-all-types-columnmapping-name": CM,
-  "table-with-columnmapping-mode-id": CM,
-  "table-with-columnmapping-mode-name": CM,
-  "table-with-icebegCompatV2Enabled": CM,
-  "dv-partitioned-with-checkpoint": DV,
-  "dv-with-columnmapping": DV,
-  "log-replay-dv-key-cases": DV,
   "v2-checkpoint-json": V2,
   "v2-checkpoint-parquet": V2,
 };

@@ -46,6 +46,8 @@ const MUST_READ = [
   "snapshot-vacuumed",
   "time-travel-schema-changes-b",
   "delete-re-add-same-file-different-transactions",
+  "log-replay-dv-key-cases",
+  "dv-partitioned-with-checkpoint",
 ];
 /** Expected error codes for tables that must be refused. */
 const MUST_REFUSE: Record<string, string> = {
@@ -53,10 +55,8 @@ const MUST_REFUSE: Record<string, string> = {
   "deltalog-invalid-protocol-version": "DELTA_INVALID_PROTOCOL_VERSION",
   "deltalog-state-reconstruction-without-protocol": "DELTA_STATE_RECOVER_ERROR",
   "deltalog-state-reconstruction-from-checkpoint-missing-metadata": "DELTA_STATE_RECOVER_ERROR",
-  "log-replay-dv-key-cases": "DELTA_UNSUPPORTED_FEATURE",
-  "dv-partitioned-with-checkpoint": "DELTA_UNSUPPORTED_FEATURE",
-  "table-with-columnmapping-mode-name": "DELTA_UNSUPPORTED_FEATURE",
-  "table-with-columnmapping-mode-id": "DELTA_UNSUPPORTED_FEATURE",
+  "table-with-columnmapping-mode-name": "DELTA_UNSUPPORTED_DATA_TYPE",
+  "table-with-columnmapping-mode-id": "DELTA_UNSUPPORTED_DATA_TYPE",
   "v2-checkpoint-json": "DELTA_UNSUPPORTED_FEATURE",
   "v2-checkpoint-parquet": "DELTA_UNSUPPORTED_FEATURE",
   "canonicalized-paths-normal-a": "DELTA_INVALID_LOG_ENTRY",

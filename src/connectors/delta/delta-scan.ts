@@ -8,15 +8,19 @@
  */
 import { fileSystemFor } from "../../fs/file-systems.js";
 import { joinPath, pathName } from "../../fs/path.js";
-import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
+import { type ColumnBatch, filterBatch, makeBatch } from "../../columnar/column-batch.js";
 import { constantVector } from "../../columnar/vector.js";
 import { SluiceError, configError } from "../../common/errors.js";
 import { type Metadata, parseCommit } from "../../delta/actions.js";
 import { readCheckpoint } from "../../delta/checkpoint-reader.js";
+import { type ColumnMappingMode, PHYSICAL_NAME_KEY, logicalColumns } from "../../delta/column-mapping.js";
+import { loadDeletionVector } from "../../delta/deletion-vector.js";
+import { readParquetFile as readArrowFile } from "../../delta/parquet-io.js";
 import { LOG_DIR } from "../../delta/log-store.js";
 import type { ActiveFile, Snapshot } from "../../delta/snapshot.js";
 import { commitTimestamps, versionAtTimestamp } from "../../delta/time-travel.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { readParquetFile } from "../files/parquet-format.js";
 
@@ -109,7 +113,7 @@ export class DeltaScanExec implements ExecutionPlan {
 
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const snap = await this.snapshot();
-    yield* readDeltaFiles(this.files ? this.files(snap) : snap.files, this.schema, snap.partitionColumns, ctx.batchSize);
+    yield* readDeltaFiles(this.files ? this.files(snap) : snap.files, this.schema, snap.partitionColumns, ctx.batchSize, snap.columnMapping);
   }
 
   describe(): string {
@@ -117,12 +121,35 @@ export class DeltaScanExec implements ExecutionPlan {
   }
 }
 
-/** Batches of `schema` from Delta data files; partition columns come from the files' partition values. */
-export async function* readDeltaFiles(files: readonly ActiveFile[], schema: StructType, partitionColumns: readonly string[], batchSize: number): AsyncGenerator<ColumnBatch> {
+/**
+ * Batches of `schema` from Delta data files; partition columns come from the files' partition
+ * values, and rows a file's deletion vector marks deleted are left out (row indexes count the
+ * file's rows from 0 in file order, as the protocol defines them). With column mapping (`mode`,
+ * by default `name` when the schema carries physical names) or type changes in the schema,
+ * columns are resolved and widened by column-mapping.ts.
+ */
+export async function* readDeltaFiles(
+  files: readonly ActiveFile[],
+  schema: StructType,
+  partitionColumns: readonly string[],
+  batchSize: number,
+  mode: ColumnMappingMode = schema.fields.some((f) => f.metadata?.[PHYSICAL_NAME_KEY] !== undefined) ? "name" : "none",
+): AsyncGenerator<ColumnBatch> {
   const lowerParts = new Set(partitionColumns.map((c) => c.toLowerCase()));
   const dataSchema = new StructType(schema.fields.filter((f) => !lowerParts.has(f.name.toLowerCase())));
+  const mapped = mode !== "none" || hasTypeChanges(dataSchema);
   for (const f of files) {
-    for await (const b of readParquetFile(f.absolutePath, dataSchema, batchSize)) {
+    const deleted = f.deletionVector ? loadDeletionVector(f.tablePath, f.deletionVector, f.path) : null;
+    let rowIndex = 0; // of the file's first row in this batch, for the deletion vector
+    let next = 0; // position in `deleted` of the first deleted index ≥ rowIndex
+    for await (const raw of mapped ? mappedBatches(f.absolutePath, dataSchema, mode) : readParquetFile(f.absolutePath, dataSchema, batchSize)) {
+      let b = raw;
+      if (deleted && next < deleted.length && deleted[next]! < rowIndex + raw.numRows) {
+        const keep = new Uint8Array(raw.numRows).fill(1);
+        for (; next < deleted.length && deleted[next]! < rowIndex + raw.numRows; next++) keep[deleted[next]! - rowIndex] = 0;
+        b = filterBatch(raw, keep);
+      }
+      rowIndex += raw.numRows;
       const cols = schema.fields.map((field) => {
         if (lowerParts.has(field.name.toLowerCase())) {
           const key = Object.keys(f.partitionData).find((k) => k.toLowerCase() === field.name.toLowerCase());
@@ -132,5 +159,24 @@ export async function* readDeltaFiles(files: readonly ActiveFile[], schema: Stru
       });
       yield makeBatch(schema, cols, b.numRows);
     }
+  }
+}
+
+/** A data file's batches with columns found by column mapping and widened to the table's types. */
+function* mappedBatches(path: string, schema: StructType, mode: ColumnMappingMode): Generator<ColumnBatch> {
+  for (const rb of readArrowFile(path).batches) yield makeBatch(schema, logicalColumns(rb, schema, mode, path), rb.numRows);
+}
+
+/** True when a field (at any level) records a type change (typeWidening's `delta.typeChanges`). */
+function hasTypeChanges(t: DataType): boolean {
+  switch (t.kind) {
+    case "struct":
+      return t.fields.some((f) => f.metadata?.["delta.typeChanges"] !== undefined || hasTypeChanges(f.type));
+    case "array":
+      return hasTypeChanges(t.elementType);
+    case "map":
+      return hasTypeChanges(t.keyType) || hasTypeChanges(t.valueType);
+    default:
+      return false;
   }
 }
