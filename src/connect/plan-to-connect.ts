@@ -125,6 +125,7 @@ export function toConnectRelation(p: LogicalPlan, env: TranslateEnv): Msg {
     case "sample":
       return { common, sample: { input: go(p.input), lower_bound: 0, upper_bound: p.fraction, with_replacement: p.withReplacement, seed: String(p.seed) } };
     case "collectMetrics":
+      if (p.observation) throw refuse("An Observation", "its row comes back from this process's own run; observe(name, ...) a streaming query and read its progress instead");
       return { common, collect_metrics: { input: go(p.input), name: p.name, metrics: p.metrics.map(ex) } };
     case "cache":
       // Persistence stays with the server's own cache manager; the rows are the input's.

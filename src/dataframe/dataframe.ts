@@ -18,6 +18,7 @@ import { DataStreamWriter, type StreamStarter } from "./data-stream-writer.js";
 import type { ExplainMode, QueryExecutor } from "./executor.js";
 import { GroupedData } from "./grouped-data.js";
 import { KeyValueGroupedDataset } from "./key-value-grouped-dataset.js";
+import { Observation } from "./observation.js";
 import { DataFrameNaFunctions, type FillValue, type ReplaceValue } from "./na-functions.js";
 import { StorageLevel } from "./storage-level.js";
 import { showString } from "./show.js";
@@ -340,12 +341,18 @@ export class DataFrame {
    * Spark's `observe(name, ...metrics)`: the rows pass through unchanged, and the metrics
    * (aggregate expressions, e.g. `count(lit(1)).alias("rows")`) are computed over them. In a
    * streaming query each micro-batch reports its row under `name` in the progress's
-   * `observedMetrics` (and so in `onQueryProgress`).
+   * `observedMetrics` (and so in `onQueryProgress`). A batch DataFrame's metrics are read through
+   * an Observation: `df.observe(obs, ...)`, an action, then `await obs.get()`.
    */
-  observe(name: string, ...metrics: Column[]): DataFrame {
-    if (typeof name !== "string") throw analysisError("NOT_STR", `observe() takes the metrics' name as a string first, got ${typeof name}.`);
+  observe(observation: string | Observation, ...metrics: Column[]): DataFrame {
+    if (typeof observation !== "string" && !(observation instanceof Observation)) {
+      throw analysisError("NOT_STR_OR_OBSERVATION", `observe() takes a name (string) or an Observation first, got ${typeof observation}.`);
+    }
     if (metrics.length === 0) throw analysisError("CANNOT_BE_EMPTY", "At least one Column must be specified: observe(name, ...metrics) needs an aggregate expression.");
-    return this.with(node({ kind: "collectMetrics", input: this.plan, name, metrics: metrics.map(toColumnExpr) }));
+    const exprs = metrics.map(toColumnExpr);
+    if (typeof observation === "string") return this.with(node({ kind: "collectMetrics", input: this.plan, name: observation, metrics: exprs }));
+    observation.attach(this.isStreaming);
+    return this.with(node({ kind: "collectMetrics", input: this.plan, name: observation.name, metrics: exprs, observation }));
   }
 
   // ---- missing values (DataFrameNaFunctions) ----

@@ -68,7 +68,7 @@ const handlers: Handlers = {
   watermark: (n, _env, _compile, plan) => new WatermarkExec(plan(n.input), n.eventTimeIndex, n.delayMs),
   sample: (n, _env, _compile, plan) => new SampleExec(plan(n.input), n.fraction, n.withReplacement, n.seed),
   cached: (n, _env, _compile, plan) => new InMemoryRelationExec(plan(n.input), n.slot),
-  collectMetrics: (n, _env, compile, plan) => new CollectMetricsExec(plan(n.input), n.name, n.metrics, compile),
+  collectMetrics: (n, _env, compile, plan) => new CollectMetricsExec(plan(n.input), n.name, n.metrics, compile, n.observation),
   flatMapGroupsWithState: (n, _env, _compile, plan) => new GroupsWithStateExec(plan(n.input), n.spec),
   // Refused on batch DataFrames at the call (key-value-grouped-dataset.ts); a stream plans it in IncrementalExecution.
   transformWithState: () => {

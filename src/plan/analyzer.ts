@@ -186,7 +186,7 @@ const handlers: Handlers = {
     const input = ctx.analyze(p.input);
     return { kind: "cached", input, slot: p.slot, output: input.output };
   },
-  collectMetrics: (p, ctx) => resolveCollectMetrics(ctx, ctx.analyze(p.input), p.name, p.metrics),
+  collectMetrics: (p, ctx) => resolveCollectMetrics(ctx, ctx.analyze(p.input), p.name, p.metrics, p.observation),
   withWatermark: (p, ctx) => {
     const input = ctx.analyze(p.input);
     const m = resolveColumn(input.output, parseColumnName(p.eventTime), ctx.env.caseSensitive);

@@ -210,6 +210,12 @@ export interface CollectMetrics extends Node {
   readonly input: LogicalPlan;
   readonly name: string;
   readonly metrics: readonly Expr[];
+  /** A batch DataFrame's Observation: receives the metrics row of the first run that ends. */
+  readonly observation?: ObservationSink;
+}
+/** Where a finished run of a CollectMetrics node hands its row (dataframe/observation.ts). */
+export interface ObservationSink {
+  onObserved(row: Record<string, unknown>): void;
 }
 /** An already-resolved plan embedded in a new tree (used by internal rewrites). */
 export interface ResolvedLeaf extends Node {

@@ -8,7 +8,7 @@ import type { RExpr } from "../expr/resolved-expr.js";
 import type { AggregateFunction, WindowFunction } from "../expr/function-types.js";
 import type { DataType } from "../types/data-type.js";
 import { StructType } from "../types/struct-type.js";
-import type { CacheSlot, DataSourceSpec, JoinType } from "./logical-plan.js";
+import type { CacheSlot, DataSourceSpec, JoinType, ObservationSink } from "./logical-plan.js";
 import type { WindowFrame } from "../expr/expr.js";
 
 /** One output column: name, type, and a unique id that survives pass-through operators. */
@@ -210,6 +210,7 @@ export interface RCollectMetrics extends RNode {
   readonly input: ResolvedPlan;
   readonly name: string;
   readonly metrics: RAggregate;
+  readonly observation?: ObservationSink;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type ColumnBatch, batchToRows, getValue } from "../../columnar/column-batch.js";
+import type { ObservationSink } from "../../plan/logical-plan.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { outputSchema } from "../../plan/resolved-plan.js";
 import type { StructType } from "../../types/struct-type.js";
@@ -18,7 +19,7 @@ export interface ObservedRow {
  * `df.observe(name, ...)` (Spark's CollectMetricsExec): yields its input unchanged and feeds
  * the same batches to a global HashAggregateExec as they pass, so the metrics cost one
  * aggregation and no copy. When the input ends, `observed` holds the metrics row of that run
- * (a run cut short leaves the previous value).
+ * (a run cut short leaves the previous value), also handed to a batch DataFrame's Observation.
  */
 export class CollectMetricsExec implements ExecutionPlan {
   readonly name = "CollectMetricsExec";
@@ -31,6 +32,7 @@ export class CollectMetricsExec implements ExecutionPlan {
     readonly metricsName: string,
     private readonly metrics: RAggregate,
     private readonly compile: Compiler,
+    private readonly observation?: ObservationSink,
   ) {
     this.children = [child];
     this.metricsSchema = outputSchema(metrics);
@@ -57,6 +59,7 @@ export class CollectMetricsExec implements ExecutionPlan {
       const out = (await done)[0]!;
       const values = out.columns.map((c) => getValue(c, 0));
       this.observed = { row: batchToRows(out)[0]!, values, schema: this.metricsSchema, timeZone: ctx.eval.timeZone };
+      this.observation?.onObserved(this.observed.row);
     } finally {
       if (!ended) {
         feed.end();

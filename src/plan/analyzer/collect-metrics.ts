@@ -10,6 +10,7 @@
 import { analysisError } from "../../common/errors.js";
 import type { Expr } from "../../expr/expr.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
+import type { ObservationSink } from "../logical-plan.js";
 import { type RAggregate, type RCollectMetrics, type ResolvedPlan, resolvedChildren } from "../resolved-plan.js";
 import { resolveAggregate } from "./aggregate.js";
 import type { AnalyzeContext } from "./context.js";
@@ -19,7 +20,7 @@ import { rexprKey } from "./rexpr-utils.js";
 const invalid = (sub: string, message: string, expr: string): Error =>
   analysisError(`INVALID_OBSERVED_METRICS.${sub}`, `Invalid observed metrics. ${message}`, { expression: expr });
 
-export function resolveCollectMetrics(ctx: AnalyzeContext, input: ResolvedPlan, name: string, metrics: readonly Expr[]): RCollectMetrics {
+export function resolveCollectMetrics(ctx: AnalyzeContext, input: ResolvedPlan, name: string, metrics: readonly Expr[], observation?: ObservationSink): RCollectMetrics {
   if (name === "") throw invalid("MISSING_NAME", "The observed metrics should be named: give observe() a non-empty name.", "");
   const r = new ExprResolver(ctx.env, input.output, "select");
   for (const m of metrics) checkMetric(m, r, r.name(m), false);
@@ -36,7 +37,7 @@ export function resolveCollectMetrics(ctx: AnalyzeContext, input: ResolvedPlan, 
   if (clash !== undefined && metricsKey(clash.metrics) !== key) {
     throw analysisError("DUPLICATED_METRICS_NAME", `The metric name is not unique: ${name}. The same name cannot be used for metrics with different results.`, { metricName: name });
   }
-  return { kind: "collectMetrics", input, name, metrics: agg, output: input.output };
+  return { kind: "collectMetrics", input, name, metrics: agg, output: input.output, ...(observation ? { observation } : {}) };
 }
 
 const metricsKey = (a: RAggregate): string =>
