@@ -13,6 +13,7 @@ export type { GroupState, GroupStateTimeout } from "./plan/groups-with-state.js"
 export type { ExpiredTimerInfo, ListState, MapState, StatefulProcessor, StatefulProcessorHandle, TimeMode, TimerValues, ValueState } from "./plan/transform-with-state.js";
 export { DataFrameNaFunctions } from "./dataframe/na-functions.js";
 export { StorageLevel } from "./dataframe/storage-level.js";
+export { Observation } from "./dataframe/observation.js";
 export { DataFrameReader } from "./dataframe/dataframe-reader.js";
 export { DataFrameWriter } from "./dataframe/dataframe-writer.js";
 export { Column } from "./expr/column.js";
