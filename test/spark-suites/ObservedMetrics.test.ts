@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type DataFrame, Session, Window, functions as F } from "../../src/index.js";
+import { type DataFrame, Observation, Session, Window, functions as F } from "../../src/index.js";
 import type { StreamingQueryProgress } from "../../src/streaming/progress/progress.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,6 +78,12 @@ describe("observe() in streaming progress (PySpark 4.0.1 goldens)", () => {
     expect(progress.map((p) => [p.batchId, p.numInputRows, rawObserved(p)])).toEqual(theirs.map((p) => [p.batchId, p.numInputRows, p.raw]));
   });
 
+  it("SPARK-45655: a metric over current_timestamp() is the batch's timestamp (the progress timestamp)", async () => {
+    const progress = await run((df) => df.observe("t", F.max(F.current_timestamp()).alias("now"), F.count(F.lit(1)).alias("rows")));
+    expect(progress.length).toBe(2);
+    for (const p of progress) expect(p.observedMetrics.t).toEqual({ now: new Date(p.timestamp), rows: BigInt(p.numInputRows) });
+  });
+
   it("an idle trigger's progress has no observedMetrics", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-observe-idle-"));
     mkdirSync(join(dir, "in"));
@@ -128,6 +134,27 @@ describe("observe() refusals, as Spark's CheckAnalysis (PySpark 4.0.1 error clas
     expect(() => b.observe("m", F.col("v"))).toThrow(/Attribute "v" can only be used as an argument to an aggregate function/);
     expect(() => b.observe("", F.sum("v"))).toThrow(expect.objectContaining({ code: "INVALID_OBSERVED_METRICS.MISSING_NAME" }));
     expect(() => b.observe("m", F.sum("v").over(Window.partitionBy("k")))).toThrow(expect.objectContaining({ code: "INVALID_OBSERVED_METRICS.WINDOW_EXPRESSIONS_UNSUPPORTED" }));
+  });
+
+  it("a batch DataFrame's metrics through an Observation, after its first action (golden)", async () => {
+    const obs = new Observation("batch");
+    const df = spark.createDataFrame([{ k: "a", v: 1 }, { k: "b", v: 2 }, { k: "c", v: null }], "k STRING, v INT");
+    const observed = df.observe(obs, F.count(F.lit(1)).alias("rows"), F.sum("v").alias("sum_v"), F.avg("v").alias("avg_v"));
+    const theirs = golden["batch-observation"] as { collected: number; get: Record<string, unknown> };
+    expect((await observed.collect()).length).toBe(theirs.collected);
+    expect(asPython(await obs.get())).toEqual(theirs.get);
+    await observed.where(F.col("v").eq(1)).collect(); // a later action does not change it
+    expect(asPython(await obs.get())).toEqual(theirs.get);
+  });
+
+  it("an Observation serves one batch DataFrame, is refused on a stream, and get() before observe() fails", async () => {
+    const obs = new Observation();
+    b.observe(obs, F.count(F.lit(1)));
+    expect(() => b.observe(obs, F.count(F.lit(1)))).toThrow(expect.objectContaining({ code: "OBSERVATION_ALREADY_USED" }));
+    const stream = spark.readStream.schema(SCHEMA).json(mkdtempSync(join(tmpdir(), "sluice-observe-stream-")));
+    expect(() => stream.observe(new Observation("s"), F.count(F.lit(1)))).toThrow(expect.objectContaining({ code: "UNSUPPORTED_FEATURE.OBSERVATION_ON_STREAMING" }));
+    await expect(new Observation("unused").get()).rejects.toMatchObject({ code: "NO_OBSERVE_BEFORE_GET" });
+    expect(() => new Observation("")).toThrow(expect.objectContaining({ code: "INVALID_OBSERVATION_NAME" }));
   });
 
   it("a batch DataFrame's rows pass through observe() unchanged", async () => {
