@@ -1,11 +1,12 @@
 /**
- * The README's TypeScript snippets compile under `strict` against the package's public types, as a
- * new user's project would compile them (`import ... from "sluice"` resolves to src/index.ts).
+ * The TypeScript snippets of the README and of every page under docs/ (but the generated API
+ * reference) compile under `strict` against the package's public types, as a new user's project
+ * would compile them (`import ... from "sluice"` resolves to src/index.ts).
  * Only the snippets' own diagnostics are computed, so the check stays fast.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -13,12 +14,17 @@ const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "sluice-readme-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The ```ts blocks of a Markdown text, with the line each starts on. */
+/**
+ * The ```ts blocks of a Markdown text, with the line each starts on. A block right after an HTML
+ * comment `<!-- ts-setup ... -->` gets the comment's code first: declarations the reader does not
+ * need to see (`declare const user: string;`).
+ */
 function tsBlocks(markdown: string): { line: number; code: string }[] {
   const out: { line: number; code: string }[] = [];
-  const re = /^```(?:ts|typescript)\n([\s\S]*?)^```/gm;
+  const re = /^(?:<!-- ts-setup\n([\s\S]*?)^-->\n)?```(?:ts|typescript)\n([\s\S]*?)^```/gm;
   for (let m = re.exec(markdown); m; m = re.exec(markdown)) {
-    out.push({ line: markdown.slice(0, m.index).split("\n").length + 1, code: m[1]! });
+    const line = markdown.slice(0, m.index + m[0].indexOf("```")).split("\n").length + 1;
+    out.push({ line, code: `${m[1] ?? ""}${m[2]!}` });
   }
   return out;
 }
@@ -33,6 +39,17 @@ function typeCheck(files: readonly string[]): string[] {
     }),
   );
 }
+
+/**
+ * What a snippet may use without defining it, as a page's prose assumes: `spark`, a Session, and
+ * `df`, a DataFrame. A snippet that defines or imports these names shadows them.
+ */
+const context = `import type { DataFrame, Session } from "sluice";
+declare global {
+  const spark: Session;
+  const df: DataFrame;
+}
+`;
 
 let program: ts.Program | undefined;
 /** Every snippet file is written before the first check, so one program serves all tests. */
@@ -62,9 +79,19 @@ function createProgram(files: readonly string[]): ts.Program {
   return ts.createProgram(files, options);
 }
 
-const blocks = tsBlocks(readFileSync(join(root, "README.md"), "utf8"));
+/** README.md and the Markdown pages under docs/, but docs/api/ (typedoc's signatures, not programs), as paths from the root. */
+const pages = [
+  "README.md",
+  ...readdirSync(join(root, "docs"), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".md"))
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .filter((p) => !p.startsWith(join("docs", "api")))
+    .sort(),
+];
+const blocks = pages.flatMap((page) => tsBlocks(readFileSync(join(root, page), "utf8")).map((b) => ({ page, ...b })));
 // .mts: an ES module whatever package.json is around it, so top-level await is allowed.
-const readmeFiles = blocks.map((b) => write(`readme-line-${b.line}.mts`, b.code));
+write("snippet-context.mts", context);
+const snippetFiles = blocks.map((b) => write(`${b.page.replace(/[/.]/g, "_")}-line-${b.line}.mts`, b.code));
 const publicTypes = write(
   "public-types.mts",
   `import { Session, type StreamingQuery, type StreamingQueryProgress, type StreamingQueryListener, type QueryAlertEvent, type MemoryStream, type ForeachWriter, type Trigger, type Row } from "sluice";
@@ -93,13 +120,14 @@ console.log(status, q.recentProgress.map((x) => x.batchId), q.explainString());
 );
 const broken = write("broken.mts", 'import { Session } from "sluice";\nconst q = await Session.builder().getOrCreate().range(3).writeStream.start();\nconst n: string = q.lastProgress!.numInputRows;\nconsole.log(n);\n');
 
-describe("README TypeScript snippets", () => {
-  it("the README has snippets to check", () => {
-    expect(blocks.length).toBeGreaterThan(0);
+describe("TypeScript snippets of the README and docs/", () => {
+  it("the README and the guides have snippets to check", () => {
+    expect(blocks.filter((b) => b.page === "README.md").length).toBeGreaterThan(0);
+    expect(blocks.filter((b) => b.page.startsWith(join("docs", "guides"))).length).toBeGreaterThan(0);
   });
 
   it("every snippet type-checks under strict against the package's types", () => {
-    expect(typeCheck(readmeFiles)).toEqual([]);
+    expect(typeCheck(snippetFiles)).toEqual([]);
   });
 
   it("the exported types describe what a user handles, with no unknown where the shape is known", () => {
