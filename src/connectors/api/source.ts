@@ -40,6 +40,11 @@ export interface StreamSource {
   defaultReadLimit(): ReadLimit;
   /** Trigger.AvailableNow: fix the target offset once at query start (optional capability). */
   prepareForTriggerAvailableNow?(): Promise<void>;
+  /**
+   * Continuous trigger (optional capability): the rows after `start` as they arrive, until the
+   * clock reaches `untilMs`; when it ends, `onEnd` gets the offset it read up to (the epoch's end).
+   */
+  getContinuous?(start: Offset, untilMs: number, onEnd: (end: Offset) => void): ExecutionPlan;
   /** Source-specific numbers for progress `sources[].metrics`. */
   metrics?(latest: Offset | undefined): Record<string, string>;
 }
