@@ -12,6 +12,10 @@
  *      is data loss), a partition gone since `start` is data loss, an end before its start is data
  *      loss; then the ranges are split for minPartitions and read.
  *
+ * Continuous trigger (getContinuous, after Spark's KafkaContinuousStream): the partitions are
+ * polled for new offsets every CONTINUOUS_POLL_MS and what arrived is read at once, until the
+ * epoch ends; the epoch's end is the offsets read up to.
+ *
  * Offsets are Spark's JSON (`{"events":{"0":42}}`). The start of the first batch has no offsets
  * yet (null, as Spark shows it in progress) until step 1 ran.
  */
@@ -19,15 +23,18 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../common/clock.js";
-import type { ExecutionPlan } from "../../physical/execution-plan.js";
+import { type ExecutionPlan, throwIfAborted } from "../../physical/execution-plan.js";
 import { writeFileAtomic } from "../../streaming/checkpoint/atomic-file.js";
 import { CHECKPOINT_FILE, checksummedPieces, readChecksummed } from "../../streaming/checkpoint/checksummed-file.js";
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { KafkaAdminReader } from "./kafka-client.js";
 import type { KafkaSourceOptions } from "./kafka-options.js";
 import { EARLIEST, type OffsetRange, type PartitionOffsets, entries, offsetOf, offsetsToJson, parseOffsetsJson, rateLimit, splitRanges, tpKey } from "./kafka-offsets.js";
-import { reportDataLoss, warnDataLoss } from "./kafka-range-reader.js";
+import { readRange, reportDataLoss, warnDataLoss } from "./kafka-range-reader.js";
 import { kafkaScanExec, kafkaSchema } from "./kafka-scan.js";
+
+/** How often a continuous read asks the brokers for new offsets when nothing arrived. */
+const CONTINUOUS_POLL_MS = 2;
 
 /** The offset of a query that has not resolved its starting offsets yet. */
 type KafkaOffset = PartitionOffsets | null;
@@ -104,6 +111,40 @@ export class KafkaSource implements StreamSource {
       async () => this.#ranges((start as KafkaOffset) ?? (await this.#initialOffsets()), to),
       warnDataLoss,
     );
+  }
+
+  getContinuous(start: Offset, untilMs: number, onEnd: (end: Offset) => void): ExecutionPlan {
+    const { opts, clock } = this;
+    const schema = this.schema;
+    const initial = (): Promise<PartitionOffsets> => this.#initialOffsets();
+    const latest = (): Promise<PartitionOffsets> => this.#fetchLatest();
+    const ranges = (from: PartitionOffsets, until: PartitionOffsets): Promise<OffsetRange[]> => this.#ranges(from, until);
+    const reader = this.#reader;
+    return {
+      name: "KafkaContinuousScanExec",
+      schema,
+      children: [],
+      describe: () => `KafkaContinuousScanExec: from ${start === null ? "initial" : offsetsToJson(start as PartitionOffsets)}`,
+      async *execute(ctx) {
+        let pos = (start as KafkaOffset) ?? (await initial());
+        const consumer = await reader.consumer();
+        for (;;) {
+          throwIfAborted(ctx);
+          const until = await latest();
+          let read = false;
+          for (const range of await ranges(pos, until)) {
+            if (range.untilOffset <= range.fromOffset) continue;
+            read = true;
+            yield* readRange(consumer, range, { schema, includeHeaders: opts.includeHeaders, failOnDataLoss: opts.failOnDataLoss, config: opts.client, pollTimeoutMs: opts.pollTimeoutMs, batchSize: ctx.batchSize, onDataLoss: warnDataLoss });
+          }
+          pos = until;
+          const left = untilMs - clock.now();
+          if (left <= 0) break;
+          if (!read) await new Promise((r) => setTimeout(r, Math.min(CONTINUOUS_POLL_MS, left)));
+        }
+        onEnd(pos);
+      },
+    };
   }
 
   serializeOffset(offset: Offset): string {

@@ -49,6 +49,8 @@ export function parseAsyncProgressTracking(options: Readonly<Record<string, stri
   }
   if (trigger.kind === "once") throw configError("ASYNC_PROGRESS_TRACKING_UNSUPPORTED", "Async progress tracking cannot be used with Once trigger");
   if (trigger.kind === "availableNow") throw configError("ASYNC_PROGRESS_TRACKING_UNSUPPORTED", "Async progress tracking cannot be used with AvailableNow trigger");
+  // Spark ignores the option under a continuous trigger; Sluice does not ignore options.
+  if (trigger.kind === "continuous") throw configError("ASYNC_PROGRESS_TRACKING_UNSUPPORTED", "Async progress tracking cannot be used with a continuous trigger (continuous processing checkpoints once per trigger interval already)");
   return { checkpointIntervalMs: ms };
 }
 

@@ -13,6 +13,12 @@
  *      sources may release data of batch N and old log entries are purged (as Spark does).
  * With async progress tracking (async-progress-tracking.ts) steps 3 and 5 queue their log writes,
  * at an interval, instead of waiting for them.
+ *
+ * A continuous trigger (Spark's ContinuousExecution) runs epochs instead of batches: epoch N reads
+ * its source live from where N-1 ended, the rows going to the sink as they arrive, until the
+ * interval is over; then `offsets/N` records where the read ended, the sink finishes the epoch
+ * and `commits/N` is written. A restart re-runs an epoch with offsets but no commit as a batch
+ * over exactly those offsets (step 2). No progress is reported, as in Spark.
  */
 import { joinPath } from "../../fs/path.js";
 import { redactText } from "../../common/redaction.js";
@@ -195,7 +201,8 @@ export class StreamExecution {
       while (!this.#abort.signal.aborted) {
         const triggerStartMs = clock.now();
         this.status = { ...this.status, isTriggerActive: true };
-        const ran = await this.runTrigger(triggerStartMs);
+        const continuous = this.opts.trigger.kind === "continuous" ? this.opts.trigger : undefined;
+        const ran = continuous ? await this.runEpoch(triggerStartMs, continuous.intervalMs) : await this.runTrigger(triggerStartMs);
         // Spark's messages: a processing-time trigger always waits for the next trigger; the
         // default trigger polls again when it found nothing.
         const interval = this.opts.trigger.kind === "processingTime" ? this.opts.trigger.intervalMs : 0;
@@ -208,6 +215,7 @@ export class StreamExecution {
           }
           this.notifyIdle();
         }
+        if (continuous) this.notifyIdle();
         if (this.opts.trigger.kind === "once") break;
         if (this.opts.trigger.kind === "availableNow" && !ran) break;
         await this.waitForNextTrigger(triggerStartMs, ran);
@@ -368,12 +376,7 @@ export class StreamExecution {
     const batchId = this.#nextBatchId;
     const metadata: OffsetSeqMetadata = { batchWatermarkMs: this.#watermarkMs, batchTimestampMs: triggerStartMs, conf: this.#pinnedConf };
     const t1 = clock.now();
-    const serialized = ends.map((e, i) => scans[i]!.source.serializeOffset(e));
-    const writeOffsets = (): void => {
-      if (!this.offsetLog.add(batchId, { offsets: serialized, metadata })) {
-        throw new SluiceError("execution", "CONCURRENT_QUERY", `Another run wrote ${this.offsetLog.pathOf(batchId)} first: two queries share the checkpoint ${this.opts.checkpointDir}`, { file: this.offsetLog.pathOf(batchId) });
-      }
-    };
+    const writeOffsets = (): void => this.writeOffsets(batchId, ends, metadata);
     if (this.#async) this.#async.addOffsets(batchId, writeOffsets, () => this.offsetsDurable(batchId, ends));
     else writeOffsets();
     const walCommitMs = clock.now() - t1;
@@ -397,6 +400,47 @@ export class StreamExecution {
       this.offsetLog.purge(purgeBelow);
       this.commitLog.purge(purgeBelow);
     }
+  }
+
+  /** Write offsets/N (the write-ahead log entry of batch or epoch N). */
+  private writeOffsets(batchId: number, ends: readonly Offset[], metadata: OffsetSeqMetadata): void {
+    const offsets = ends.map((e, i) => this.opts.scans[i]!.source.serializeOffset(e));
+    if (!this.offsetLog.add(batchId, { offsets, metadata })) {
+      throw new SluiceError("execution", "CONCURRENT_QUERY", `Another run wrote ${this.offsetLog.pathOf(batchId)} first: two queries share the checkpoint ${this.opts.checkpointDir}`, { file: this.offsetLog.pathOf(batchId) });
+    }
+  }
+
+  /**
+   * One epoch of a continuous query (checkContinuous made sure the plan is stateless over one
+   * source that reads continuously). offsets/N is written when the read ends, before the sink
+   * finishes the epoch (a transactional sink commits after it), and commits/N after.
+   */
+  private async runEpoch(epochStartMs: number, intervalMs: number): Promise<boolean> {
+    const { scans, planner, sink, outputMode } = this.opts;
+    const epoch = this.#nextBatchId;
+    const start = this.#committed;
+    const metadata: OffsetSeqMetadata = { batchWatermarkMs: 0, batchTimestampMs: epochStartMs, conf: this.#pinnedConf };
+    let ends: Offset[] | undefined;
+    this.status = { message: "Processing new data", isDataAvailable: true, isTriggerActive: true };
+    const planned = this.opts.incremental.planBatch(epoch, epochStartMs, outputMode, { lateEventsMs: 0, evictionMs: 0 }, planner.plan, () =>
+      scans[0]!.source.getContinuous!(start[0], epochStartMs + intervalMs, (end) => {
+        ends = [end];
+        this.writeOffsets(epoch, ends, metadata);
+      }),
+    );
+    const output = new BatchStream(outputSchema(this.opts.plan), planned.exec.execute(planner.taskContext(epochStartMs, this.#abort.signal)));
+    try {
+      await sink.addBatch(epoch, output, outputMode);
+      await output.drain();
+    } finally {
+      await output.close();
+    }
+    if (!ends) throw executionError("INTERNAL_ERROR", `Epoch ${epoch} ended without its end offsets`);
+    this.commitLog.add(epoch, { nextBatchWatermarkMs: 0 });
+    await this.releaseCommitted(epoch);
+    this.#committed = ends;
+    this.#nextBatchId = epoch + 1;
+    return true;
   }
 
   /**

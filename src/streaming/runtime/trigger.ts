@@ -2,7 +2,8 @@
  * Triggers (API.md "Writing a stream"): `{}` runs the next batch as soon as the previous one ends;
  * `{ processingTime: "10 seconds" }` starts batches on interval boundaries; `{ once: true }` runs one
  * batch of everything available; `{ availableNow: true }` runs everything available at start in as
- * many batches as the read limits require, then stops.
+ * many batches as the read limits require, then stops; `{ continuous: "1 second" }` runs a
+ * stateless query continuously, checkpointing once per interval (continuous-execution.ts).
  */
 import { configError } from "../../common/errors.js";
 import { parseIntervalMs } from "../../common/duration.js";
@@ -11,7 +12,8 @@ import type { TriggerSpec } from "../../dataframe/executor.js";
 export type Trigger =
   | { readonly kind: "processingTime"; readonly intervalMs: number }
   | { readonly kind: "once" }
-  | { readonly kind: "availableNow" };
+  | { readonly kind: "availableNow" }
+  | { readonly kind: "continuous"; readonly intervalMs: number };
 
 export function parseTrigger(spec: TriggerSpec): Trigger {
   const keys = Object.keys(spec);
@@ -25,7 +27,10 @@ export function parseTrigger(spec: TriggerSpec): Trigger {
   if ("once" in spec && spec.once === true) return { kind: "once" };
   if ("availableNow" in spec && spec.availableNow === true) return { kind: "availableNow" };
   if ("continuous" in spec) {
-    throw configError("UNSUPPORTED_TRIGGER", "Continuous processing is not available yet; use a processingTime trigger");
+    const c = spec.continuous as string | number;
+    const ms = typeof c === "number" ? c : parseIntervalMs(c);
+    if (!(ms >= 0)) throw configError("INVALID_TRIGGER", `The interval of a continuous trigger should not be negative, got ${c}`);
+    return { kind: "continuous", intervalMs: ms };
   }
   throw configError("INVALID_TRIGGER", `Unknown trigger ${JSON.stringify(spec)}; use {}, {processingTime}, {once: true} or {availableNow: true}`);
 }
