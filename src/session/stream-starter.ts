@@ -29,6 +29,7 @@ import { IncrementalExecution, type StateProviderKind } from "../streaming/runti
 import { parseWatermarkPolicy } from "../streaming/runtime/watermark-tracker.js";
 import { StreamExecution } from "../streaming/runtime/stream-execution.js";
 import { parseAsyncProgressTracking } from "../streaming/runtime/async-progress-tracking.js";
+import { checkContinuous } from "../streaming/runtime/continuous-checks.js";
 import { parseTimeConfMs, parseTrigger } from "../streaming/runtime/trigger.js";
 import { StreamingQuery } from "../streaming/streaming-query.js";
 import { queryCheckpointDir } from "./query-checkpoint.js";
@@ -69,6 +70,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
 
   const trigger = parseTrigger(spec.trigger);
   const asyncProgress = parseAsyncProgressTracking(options, spec.format, trigger);
+  if (trigger.kind === "continuous") checkContinuous(plan, spec.format);
   const checkpointDir = chooseCheckpoint(session, spec, options.checkpointlocation);
   const scans = streamingScans(plan).map((node, i) => {
     const factory = session.streamSources.get(node.source.format);
