@@ -11,6 +11,9 @@
  * HALF_UP), a bigint (an integer) or a JS number (read through its shortest decimal text, the
  * digits the user wrote). BIGINT is a `bigint` both ways (input also accepts a safe-integer
  * number; an unsafe one is refused, since it was already rounded before it reached us).
+ * ANSI intervals: INTERVAL YEAR TO MONTH (and its sub-forms) → a number of months; INTERVAL DAY
+ * TO SECOND (and its sub-forms) → a `bigint` of microseconds (exact, Spark's Long; input also
+ * accepts a safe-integer number). Their Spark text form comes from CAST(x AS STRING) or show().
  */
 import { inputError } from "../common/errors.js";
 import { type DataType, simpleString } from "../types/data-type.js";
@@ -97,6 +100,13 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
         const ms = Date.parse(v);
         if (!Number.isNaN(ms)) return ms * 1000;
       }
+      return bad(t, v, field);
+    case "year_month_interval":
+      if (typeof v === "number" && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+      return bad(t, v, field);
+    case "day_time_interval":
+      if (typeof v === "bigint") return v >= -(2n ** 63n) && v < 2n ** 63n ? v : bad(t, v, field);
+      if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
       return bad(t, v, field);
     case "binary":
       if (v instanceof Uint8Array) return v;

@@ -11,7 +11,8 @@
  * BIGINT, and Parquet INT64 / Arrow move it without boxing), DECIMAL(19..38) in a `bigint[]`
  * (JS has no 128-bit typed array, and a hand-rolled two-word layout would make every kernel do
  * 128-bit carries; bigint arithmetic is exact at any size and these wide values are rarer);
- * string → string[]; binary, array, struct, map → unknown[] holding JS values
+ * interval year to month (months) → Int32Array, interval day to second (µs, exact, as Spark's
+ * Long) → BigInt64Array; string → string[]; binary, array, struct, map → unknown[] holding JS values
  * (Uint8Array, arrays, plain objects keyed by field name, Map).
  */
 import { internalError } from "../common/errors.js";
@@ -36,8 +37,10 @@ export function storageOf(t: DataType): Storage {
       return "bool";
     case "int":
     case "date":
+    case "year_month_interval":
       return "i32";
     case "bigint":
+    case "day_time_interval":
       return "i64";
     case "decimal":
       return t.precision <= MAX_INT64_DECIMAL_DIGITS ? "i64" : "obj";

@@ -7,9 +7,10 @@
  * returning the new engine value or a failure marker; 3. one loop applies it, turning failures
  * into errors or nulls. Hot numeric widenings (int → bigint/double) skip the converter.
  */
-import { executionError } from "../common/errors.js";
+import { executionError, SluiceError } from "../common/errors.js";
 import { allocValues, makeVector, nullVector, storageOf, type Vector } from "../columnar/vector.js";
-import { type DataType, type DecimalType, sameType, sqlTypeName } from "../types/data-type.js";
+import { type DataType, type DayTimeIntervalType, type DecimalType, isAnsiInterval, sameType, sqlTypeName } from "../types/data-type.js";
+import { parseDayTimeInterval, parseYearMonthInterval } from "./datetime/ansi-interval.js";
 import { decimalFromDouble, decimalToDouble, fitsPrecision, parseDecimalText, POW10, rescale, toDecimal } from "../types/decimal-value.js";
 import { US_PER_DAY, US_PER_SECOND, floorDiv } from "./datetime/calendar.js";
 import { formatDateDays, parseDateText, parseTimestampText } from "./datetime/timestamp-text.js";
@@ -39,13 +40,16 @@ export function canCast(from: DataType, to: DataType): boolean {
   switch (from.kind) {
     case "string":
       return to.kind !== "array" && to.kind !== "map" && to.kind !== "struct";
+    case "year_month_interval":
+    case "day_time_interval":
+      return to.kind === from.kind || to.kind === "int" || to.kind === "bigint" || to.kind === "decimal";
     case "boolean":
     case "int":
     case "bigint":
     case "float":
     case "double":
     case "decimal":
-      return isNumericKind(to) || to.kind === "boolean" || (to.kind === "timestamp" && from.kind !== "boolean");
+      return isNumericKind(to) || to.kind === "boolean" || (to.kind === "timestamp" && from.kind !== "boolean") || (isAnsiInterval(to) && from.kind !== "boolean" && from.kind !== "float" && from.kind !== "double");
     case "date":
       return to.kind === "timestamp" || to.kind === "date";
     case "timestamp":
@@ -232,6 +236,7 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
   const ansi = mode === "try" || ctx.ansi;
   const zone = getTimeZone(ctx.timeZone);
   if (to.kind === "string") return (x) => valueToText(from, x, zone);
+  if (isAnsiInterval(from) || isAnsiInterval(to)) return intervalConverter(from, to, mode);
   const unsupported = (): never => {
     throw executionError(
       "CAST_UNSUPPORTED",
@@ -409,4 +414,56 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
       return () => null;
   }
   return unsupported();
+}
+
+/** µs per unit of a DAY-TIME field (DAY, HOUR, MINUTE, SECOND) and months per YEAR-MONTH field. */
+const DT_UNIT = [86_400_000_000n, 3_600_000_000n, 60_000_000n, 1_000_000n] as const;
+const YM_UNIT = [12n, 1n] as const;
+
+/**
+ * Casts to and from the ANSI interval types, as Spark: STRING in the type's form (malformed text is
+ * INVALID_INTERVAL_FORMAT, or null for try_cast), between the fields of one family (truncated
+ * to the target's last field), to a number in units of the interval's last field
+ * (CAST(INTERVAL '1 2:3:4.5' DAY TO SECOND AS BIGINT) = 93784, truncated), and from an integral
+ * or decimal number of the target's single field (CAST(3 AS INTERVAL DAY)).
+ */
+function intervalConverter(from: DataType, to: DataType, mode: CastMode): Converter {
+  const unitOf = (t: DataType): bigint => (t.kind === "year_month_interval" ? YM_UNIT[t.endField]! : DT_UNIT[(t as DayTimeIntervalType).endField]!);
+  const asBig = (t: DataType, x: unknown): bigint => (t.kind === "year_month_interval" ? BigInt(x as number) : (x as bigint));
+  const make = (t: DataType, v: bigint): unknown => (t.kind === "year_month_interval" ? (BigInt.asIntN(32, v) === v ? Number(v) : OVERFLOW) : BigInt.asIntN(64, v) === v ? v : OVERFLOW);
+  if (from.kind === "string" && to.kind === "year_month_interval") return tryParse(mode, (s) => parseYearMonthInterval(s, to));
+  if (from.kind === "string" && to.kind === "day_time_interval") return tryParse(mode, (s) => parseDayTimeInterval(s, to));
+  if (isAnsiInterval(from) && from.kind === to.kind) {
+    const unit = unitOf(to);
+    return (x) => make(to, (asBig(from, x) / unit) * unit);
+  }
+  if (isAnsiInterval(from) && (to.kind === "int" || to.kind === "bigint")) {
+    const unit = unitOf(from);
+    return (x) => {
+      const v = asBig(from, x) / unit;
+      return to.kind === "bigint" ? v : BigInt.asIntN(32, v) === v ? Number(v) : OVERFLOW;
+    };
+  }
+  if (isAnsiInterval(from) && to.kind === "decimal") {
+    const unit = unitOf(from);
+    return (x) => fitDecimal(asBig(from, x) * POW10[to.scale]! / unit, to.scale, to);
+  }
+  if (isAnsiInterval(to) && (from.kind === "int" || from.kind === "bigint" || from.kind === "decimal")) {
+    const unit = unitOf(to);
+    const scale = from.kind === "decimal" ? POW10[from.scale]! : 1n;
+    return (x) => make(to, (BigInt(x as number | bigint) * unit) / scale);
+  }
+  throw executionError("CAST_UNSUPPORTED", `Cannot cast ${sqlTypeName(from)} to ${sqlTypeName(to)}.`, { from: sqlTypeName(from), to: sqlTypeName(to) });
+}
+
+/** A parse that throws INVALID_INTERVAL_FORMAT for CAST and gives null for try_cast. */
+function tryParse(mode: CastMode, parse: (s: string) => unknown): Converter {
+  return (x) => {
+    try {
+      return parse(x as string);
+    } catch (e) {
+      if (mode === "try" && e instanceof SluiceError && e.code === "INVALID_INTERVAL_FORMAT") return null;
+      throw e;
+    }
+  };
 }

@@ -7,7 +7,8 @@
  *   one, the parser emits a cast so the session time zone applies).
  */
 import { SluiceError } from "../common/errors.js";
-import { type DataType, MAX_DECIMAL_PRECISION } from "../types/data-type.js";
+import { type DataType, DayTimeIntervalType, MAX_DECIMAL_PRECISION, YearMonthIntervalType } from "../types/data-type.js";
+import { MAX_DAY_TIME_US, MAX_YEAR_MONTH, parseDayTimeInterval, parseYearMonthInterval } from "../expr/datetime/ansi-interval.js";
 import type { LiteralExpr } from "../expr/expr.js";
 
 const lit = (value: unknown, type: DataType): LiteralExpr => ({ kind: "literal", value, type });
@@ -166,4 +167,100 @@ export const intLiteral = (n: number): LiteralExpr => lit(n, { kind: "int" });
 export function literalFailure(e: unknown, line: number, column: number): unknown {
   if (!(e instanceof LiteralError)) return e;
   return new SluiceError("parse", e.code, `[${e.code}] ${e.message}. (line ${line}:${column})`, { line, column });
+}
+
+/** One `<value> [<unit> [TO <unit>]]` part of an INTERVAL literal, as written. */
+export interface IntervalPart {
+  readonly value: string;
+  /** The value was a string literal ('1-2'), not a number. */
+  readonly quoted: boolean;
+  readonly unit?: string;
+  readonly toUnit?: string;
+}
+
+/** Unit → [family, field index, µs or months per unit]. */
+const INTERVAL_UNIT: Readonly<Record<string, readonly ["ym" | "dt", number, bigint]>> = {
+  year: ["ym", 0, 12n],
+  month: ["ym", 1, 1n],
+  week: ["dt", 0, 604_800_000_000n],
+  day: ["dt", 0, 86_400_000_000n],
+  hour: ["dt", 1, 3_600_000_000n],
+  minute: ["dt", 2, 60_000_000n],
+  second: ["dt", 3, 1_000_000n],
+  millisecond: ["dt", 3, 1000n],
+  microsecond: ["dt", 3, 1n],
+};
+
+const unitOf = (u: string) => INTERVAL_UNIT[u.toLowerCase().replace(/s$/, "")];
+const badInterval = (why: string) => new LiteralError("INVALID_INTERVAL_LITERAL", `Invalid interval literal: ${why}`);
+
+/** `n × per` exactly for a decimal text n (fraction digits past the unit's precision are truncated, as Spark). */
+function scaled(n: string, per: bigint, what: string): bigint {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(n.trim());
+  if (m === null || (m[2] === "" && (m[3] ?? "") === "")) throw badInterval(`'${n}' is not a number of ${what}`);
+  const frac = (m[3] ?? "").padEnd(18, "0").slice(0, 18);
+  const v = BigInt(m[2] || "0") * per + (BigInt(frac) * per) / 10n ** 18n;
+  return m[1] === "-" ? -v : v;
+}
+
+/**
+ * An INTERVAL literal as Spark 4 types it: `INTERVAL '1-2' YEAR TO MONTH` and `INTERVAL '2' DAY` by
+ * their fields; `INTERVAL 3 DAYS 2 HOURS` and `INTERVAL '1 hour'` span the units written (a
+ * YEAR-MONTH interval for years and months, a DAY-TIME one for weeks to microseconds). Mixing the
+ * two families is refused, as Spark refuses it.
+ */
+export function intervalLiteral(parts: readonly IntervalPart[]): LiteralExpr {
+  const terms: { value: string; unit: string }[] = [];
+  for (const p of parts) {
+    if (p.toUnit !== undefined || (p.unit !== undefined && p.quoted && parts.length === 1 && FIELD_UNITS.has(p.unit.toLowerCase()))) return qualifiedInterval(p);
+    if (p.unit !== undefined) terms.push({ value: p.value, unit: p.unit });
+    else {
+      const words = p.value.trim().replace(/^interval\s+/i, "").split(/\s+/);
+      if (words.length % 2 !== 0 || words[0] === "") throw badInterval(`'${p.value}' is not '<number> <unit> ...'`);
+      for (let i = 0; i < words.length; i += 2) terms.push({ value: words[i]!, unit: words[i + 1]! });
+    }
+  }
+  let family: "ym" | "dt" | undefined;
+  let start = 3;
+  let end = 0;
+  let total = 0n;
+  for (const t of terms) {
+    const u = unitOf(t.unit);
+    if (u === undefined) throw badInterval(`unknown unit '${t.unit}'`);
+    if (family !== undefined && family !== u[0]) throw badInterval("cannot mix year-month and day-time fields; write them as two intervals");
+    family = u[0];
+    start = Math.min(start, u[1]);
+    end = Math.max(end, u[1]);
+    if (u[0] === "ym" && /\./.test(t.value)) throw badInterval(`'${t.value} ${t.unit}': years and months must be whole numbers`);
+    total += scaled(t.value, u[2], t.unit.toLowerCase());
+  }
+  if (family === "ym") {
+    if (total > BigInt(MAX_YEAR_MONTH) || total < -BigInt(MAX_YEAR_MONTH)) throw badInterval("the interval is out of range");
+    return lit(Number(total), YearMonthIntervalType(start, end));
+  }
+  if (total > MAX_DAY_TIME_US || total < -MAX_DAY_TIME_US) throw badInterval("the interval is out of range");
+  return lit(total, DayTimeIntervalType(start, end));
+}
+
+const FIELD_UNITS = new Set(["year", "month", "day", "hour", "minute", "second"]);
+
+/** `INTERVAL '<text>' F [TO G]`: the text read in the form of the fields (a cast's rules, field ranges checked). */
+function qualifiedInterval(p: IntervalPart): LiteralExpr {
+  const from = unitOf(p.unit!);
+  const to = unitOf(p.toUnit ?? p.unit!);
+  if (from === undefined || to === undefined || !FIELD_UNITS.has(p.unit!.toLowerCase().replace(/s$/, "")) || from[0] !== to[0] || from[1] > to[1]) {
+    throw badInterval(`'${p.unit}${p.toUnit === undefined ? "" : " TO " + p.toUnit}' is not an interval qualifier such as YEAR TO MONTH or DAY TO SECOND`);
+  }
+  try {
+    if (from[0] === "ym") {
+      const t = YearMonthIntervalType(from[1], to[1]);
+      return lit(parseYearMonthInterval(p.value, t), t);
+    }
+    const t = DayTimeIntervalType(from[1], to[1]);
+    if (p.toUnit === undefined && from[1] === 3) return lit(scaled(p.value, 1_000_000n, "seconds"), t);
+    return lit(parseDayTimeInterval(p.value, t), t);
+  } catch (e) {
+    if (e instanceof SluiceError && e.code === "INVALID_INTERVAL_FORMAT") throw badInterval(e.message.replace(/^\[[A-Z_.]+\] /, ""));
+    throw e;
+  }
 }

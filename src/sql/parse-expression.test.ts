@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SluiceError } from "../common/errors.js";
 import { parseExpression } from "./parse-expression.js";
 import { exprShape } from "./plan-shape.js";
+import { simpleString } from "../types/data-type.js";
 
 const shape = (text: string): string => exprShape(parseExpression(text));
 
@@ -170,11 +171,32 @@ describe("literals get Spark 4's types and engine values", () => {
     });
     expect(() => parseExpression("TIMESTAMP '2024-13-01'")).toThrowError(expect.objectContaining({ code: "INVALID_TYPED_LITERAL" }));
   });
-  it("INTERVAL becomes its interval text", () => {
-    expect(lit("INTERVAL '10' MINUTE").value).toBe("10 minute");
-    expect(lit("INTERVAL 10 MINUTES").value).toBe("10 minutes");
-    expect(lit("INTERVAL 1 HOUR 30 MINUTES").value).toBe("1 hour 30 minutes");
-    expect(lit("INTERVAL '1 hour 30 minutes'").value).toBe("1 hour 30 minutes");
+  it("INTERVAL becomes a typed ANSI interval literal, its fields spanning the units written (PySpark 4.0.1)", () => {
+    const typed = (sql: string) => {
+      const l = lit(sql);
+      return [l.value, simpleString(l.type)];
+    };
+    expect(typed("INTERVAL '10' MINUTE")).toEqual([600_000_000n, "interval minute"]);
+    expect(typed("INTERVAL 10 MINUTES")).toEqual([600_000_000n, "interval minute"]);
+    expect(typed("INTERVAL 1 HOUR 30 MINUTES")).toEqual([5_400_000_000n, "interval hour to minute"]);
+    expect(typed("INTERVAL '1 hour 30 minutes'")).toEqual([5_400_000_000n, "interval hour to minute"]);
+    expect(typed("INTERVAL '1 2:3:4.5' DAY TO SECOND")).toEqual([93_784_500_000n, "interval day to second"]);
+    expect(typed("INTERVAL -'1 2:3:4.5' DAY TO SECOND")).toEqual([-93_784_500_000n, "interval day to second"]);
+    expect(typed("INTERVAL 1.5 SECONDS")).toEqual([1_500_000n, "interval second"]);
+    expect(typed("INTERVAL 2 WEEKS")).toEqual([1_209_600_000_000n, "interval day"]);
+    expect(typed("INTERVAL 500 MILLISECONDS")).toEqual([500_000n, "interval second"]);
+    expect(typed("INTERVAL '1-2' YEAR TO MONTH")).toEqual([14, "interval year to month"]);
+    expect(typed("INTERVAL 2 YEARS 3 MONTHS")).toEqual([27, "interval year to month"]);
+    expect(typed("INTERVAL '-3' YEAR")).toEqual([-36, "interval year"]);
+  });
+  it("refuses intervals Spark refuses, naming the problem", () => {
+    expect(() => lit("INTERVAL 1 MONTH 2 DAYS")).toThrow(/INVALID_INTERVAL_LITERAL.*cannot mix year-month and day-time fields/);
+    expect(() => lit("INTERVAL '1 25:00:00' DAY TO SECOND")).toThrow(/INVALID_INTERVAL_LITERAL.*'1 25:00:00'/);
+    expect(() => lit("INTERVAL '1-12' YEAR TO MONTH")).toThrow(/INVALID_INTERVAL_LITERAL/);
+    expect(() => lit("INTERVAL '1' MONTH TO YEAR")).toThrow(/INVALID_INTERVAL_LITERAL.*not an interval qualifier/);
+    expect(() => lit("INTERVAL 1.5 MONTHS")).toThrow(/whole numbers/);
+    expect(() => lit("INTERVAL 3 FORTNIGHTS")).toThrow(/expected an interval unit/);
+    expect(() => lit("INTERVAL '3 fortnights'")).toThrow(/unknown unit 'fortnights'/);
   });
 });
 

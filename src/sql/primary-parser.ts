@@ -8,12 +8,13 @@ import { SluiceError } from "../common/errors.js";
 import type { CallExpr, Expr, FrameBoundary, SortOrderExpr, WindowFrame, WindowSpecDef } from "../expr/expr.js";
 import type { DataType } from "../types/data-type.js";
 import { parseDataType } from "../types/ddl.js";
-import { parseIntervalMs } from "../common/duration.js";
 import { rewriteExpr } from "./expr-utils.js";
 import { INTERVAL_UNITS, NOT_A_COLUMN } from "./keywords.js";
 import type { Token } from "./lexer.js";
 import {
   binaryLiteral,
+  intervalLiteral,
+  type IntervalPart,
   intLiteral,
   literalFailure,
   numberLiteral,
@@ -275,25 +276,25 @@ export abstract class PrimaryParser extends TokenStream {
     }
   }
 
-  /** `INTERVAL '10' MINUTE`, `INTERVAL 10 MINUTES 5 SECONDS`, `INTERVAL '1 hour'` → the interval text. */
+  /** `INTERVAL '1-2' YEAR TO MONTH`, `INTERVAL 10 MINUTES 5 SECONDS`, `INTERVAL '1 hour'` → a typed ANSI interval literal. */
   private intervalLiteral(): Expr {
-    const parts: string[] = [];
+    const at = this.peek();
+    const parts: IntervalPart[] = [];
     for (;;) {
       const neg = this.acceptOp("-") ? "-" : "";
       const v = this.peek();
       if (v.kind !== "string" && v.kind !== "number") throw this.fail(v, "expected an interval value");
       this.next();
-      let part = neg + v.value;
       const unit = this.keywordAt();
       if (INTERVAL_UNITS.has(unit)) {
         this.next();
-        part += " " + unit.toLowerCase();
-        if (this.acceptKeyword("TO")) part += " to " + this.identifier("an interval unit").toLowerCase();
+        const toUnit = this.acceptKeyword("TO") ? this.identifier("an interval unit") : undefined;
+        parts.push({ value: neg + v.value, quoted: v.kind === "string", unit, ...(toUnit === undefined ? {} : { toUnit }) });
       } else if (v.kind === "number") throw this.fail(this.peek(), "expected an interval unit such as MINUTES");
-      parts.push(part);
+      else parts.push({ value: neg + v.value, quoted: true });
       if (!(this.peek().kind === "number" || this.peek().kind === "string" || (this.isOp("-") && this.peek(1).kind === "number"))) break;
     }
-    return stringLiteral(parts.join(" "));
+    return this.literalAt(at, () => intervalLiteral(parts));
   }
 
   /** EXTRACT(f FROM x), POSITION(a IN b), TRIM([BOTH|LEADING|TRAILING] [c] FROM s), SUBSTRING(s FROM p [FOR l]). */
@@ -450,9 +451,9 @@ export abstract class PrimaryParser extends TokenStream {
     const v = this.valueExpression();
     const sign = this.acceptKeyword("PRECEDING") ? -1 : this.acceptKeyword("FOLLOWING") ? 1 : 0;
     if (sign === 0) throw this.fail(this.peek(), "expected PRECEDING or FOLLOWING");
-    if (isInterval && v.kind === "literal" && typeof v.value === "string") {
-      if (/\b(month|year)s?\b/i.test(v.value)) throw this.unsupportedAt(at, "Window frame boundaries in months or years");
-      const us = this.literalAt(at, () => Math.round(parseIntervalMs(v.value as string) * 1000));
+    if (isInterval && v.kind === "literal" && v.type.kind === "year_month_interval") throw this.unsupportedAt(at, "Window frame boundaries in months or years");
+    if (isInterval && v.kind === "literal" && v.type.kind === "day_time_interval") {
+      const us = Number(v.value as bigint);
       return us === 0 ? { kind: "currentRow" } : { kind: "offset", value: sign * us, unit: "microsecond" };
     }
     if (v.kind !== "literal" || (typeof v.value !== "number" && v.type.kind !== "decimal")) throw this.unsupportedAt(at, "Window frame boundaries other than numeric literals and INTERVALs");

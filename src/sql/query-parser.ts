@@ -336,8 +336,9 @@ export class QueryParser extends ExpressionParser {
     this.expectKeyword("OF");
     const at = this.peek();
     const delay = this.primary();
-    if (delay.kind !== "literal" || typeof delay.value !== "string") throw this.fail(at, "expected INTERVAL ... or a string such as '10 minutes'");
-    return node({ kind: "withWatermark", input: plan, eventTime, delay: delay.value });
+    const text = delay.kind !== "literal" ? undefined : delay.type.kind === "day_time_interval" ? durationText(delay.value as bigint) : typeof delay.value === "string" ? delay.value : undefined;
+    if (text === undefined) throw this.fail(at, "expected a day-time INTERVAL such as INTERVAL 10 MINUTES, or a string such as '10 minutes'");
+    return node({ kind: "withWatermark", input: plan, eventTime, delay: text });
   }
 
   private tableAlias(): string | undefined {
@@ -413,4 +414,20 @@ function setOperation(left: LogicalPlan, right: LogicalPlan, all: boolean, op: "
 /** Was this named_struct built from a `(a, b)` tuple (keys col1, col2, ...)? */
 function isTupleStruct(args: readonly Expr[]): boolean {
   return args.every((a, i) => i % 2 === 1 || (a.kind === "literal" && a.value === `col${i / 2 + 1}`));
+}
+
+const DURATION_UNITS: readonly (readonly [string, bigint])[] = [
+  ["day", 86_400_000_000n],
+  ["hour", 3_600_000_000n],
+  ["minute", 60_000_000n],
+  ["second", 1_000_000n],
+  ["millisecond", 1000n],
+  ["microsecond", 1n],
+];
+
+/** A DAY-TIME interval (µs) as a watermark delay text in its largest whole unit: "10 minutes", "1 minute". */
+function durationText(us: bigint): string {
+  const [unit, per] = DURATION_UNITS.find(([, p]) => us % p === 0n)!;
+  const n = us / per;
+  return `${n} ${unit}${n === 1n ? "" : "s"}`;
 }

@@ -13,14 +13,17 @@
  */
 import {
   type DataType,
+  type DayTimeIntervalType,
   type DecimalType,
   DoubleType,
   LongType,
   MAX_DECIMAL_PRECISION,
+  isAnsiInterval,
   isAtomic,
   isIntegral,
   isNumeric,
   sameType,
+  type YearMonthIntervalType,
 } from "./data-type.js";
 
 /** The decimal type an integral value fits in without loss. */
@@ -63,6 +66,7 @@ export function widerType(a: DataType, b: DataType): DataType | undefined {
   if (isNumeric(a) && isNumeric(b)) return widerNumeric(a, b);
   if (a.kind === "string" && isAtomic(b)) return stringMeets(b);
   if (b.kind === "string" && isAtomic(a)) return stringMeets(a);
+  if (isAnsiInterval(a) && isAnsiInterval(b)) return widerInterval(a, b);
   if ((a.kind === "date" && b.kind === "timestamp") || (a.kind === "timestamp" && b.kind === "date")) return { kind: "timestamp" };
   if (a.kind === "array" && b.kind === "array") {
     const e = widerType(a.elementType, b.elementType);
@@ -141,7 +145,8 @@ export function canImplicitCast(from: DataType, to: DataType): boolean {
  * strings convert among themselves; strings parse into dates, timestamps and binary; numbers
  * convert to and from timestamps (seconds); dates and timestamps convert to each other; anything
  * converts to STRING; nested types cast element-wise. DATE ↔ number, BOOLEAN ↔ DATE/TIMESTAMP
- * and BINARY → number are rejected.
+ * and BINARY → number are rejected. An ANSI interval casts to its own family (other fields), to
+ * an integral or decimal number (in units of its last field) and back from one.
  */
 export function canCast(from: DataType, to: DataType, ansi = true): boolean {
   if (from.kind === "null" || sameType(from, to)) return true;
@@ -157,7 +162,10 @@ export function canCast(from: DataType, to: DataType, ansi = true): boolean {
     case "float":
     case "double":
     case "decimal":
-      return isNumeric(to) || to.kind === "boolean" || to.kind === "timestamp";
+      return isNumeric(to) || to.kind === "boolean" || to.kind === "timestamp" || (isAnsiInterval(to) && from.kind !== "float" && from.kind !== "double");
+    case "year_month_interval":
+    case "day_time_interval":
+      return to.kind === from.kind || to.kind === "int" || to.kind === "bigint" || to.kind === "decimal";
     case "date":
       return to.kind === "timestamp";
     case "timestamp":
@@ -186,4 +194,10 @@ function legacyOnlyCast(from: DataType, to: DataType): boolean {
   if (from.kind === "timestamp" && to.kind === "boolean") return true;
   if (from.kind === "date" && (isNumeric(to) || to.kind === "boolean")) return true;
   return false;
+}
+
+/** Two intervals of one family meet as the union of their fields (INTERVAL DAY with INTERVAL HOUR → DAY TO HOUR); the two families never meet. */
+export function widerInterval(a: YearMonthIntervalType | DayTimeIntervalType, b: YearMonthIntervalType | DayTimeIntervalType): DataType | undefined {
+  if (a.kind !== b.kind) return undefined;
+  return { kind: a.kind, startField: Math.min(a.startField, b.startField), endField: Math.max(a.endField, b.endField) };
 }

@@ -5,6 +5,7 @@
  *   bigint, decimal(p ≤ 18) (unscaled) → BigInt64Array · decimal(19..38) → bigint[] (unscaled)
  *   double, timestamp (µs since epoch, UTC) → Float64Array
  *   float → Float32Array · string → string[] · binary → Uint8Array[] · array/struct/map → JS values
+ *   interval year to month (months) → Int32Array · interval day to second (µs) → BigInt64Array
  */
 export type DataType =
   | { readonly kind: "null" }
@@ -18,6 +19,8 @@ export type DataType =
   | { readonly kind: "date" }
   | { readonly kind: "timestamp" }
   | { readonly kind: "binary" }
+  | YearMonthIntervalType
+  | DayTimeIntervalType
   | ArrayType
   | MapType
   | StructTypeLike;
@@ -28,6 +31,34 @@ export interface DecimalType {
   readonly precision: number;
   readonly scale: number;
 }
+/**
+ * Spark's ANSI interval types. A YEAR-MONTH interval is a whole number of months, a DAY-TIME
+ * interval a whole number of microseconds; the fields only say how the value is written and
+ * parsed (`INTERVAL '1-2' YEAR TO MONTH`, `INTERVAL '02:30' HOUR TO MINUTE`).
+ * Fields are indexes: YEAR 0, MONTH 1 · DAY 0, HOUR 1, MINUTE 2, SECOND 3.
+ */
+export interface YearMonthIntervalType {
+  readonly kind: "year_month_interval";
+  readonly startField: number;
+  readonly endField: number;
+}
+export interface DayTimeIntervalType {
+  readonly kind: "day_time_interval";
+  readonly startField: number;
+  readonly endField: number;
+}
+export const YEAR_MONTH_FIELDS = ["YEAR", "MONTH"] as const;
+export const DAY_TIME_FIELDS = ["DAY", "HOUR", "MINUTE", "SECOND"] as const;
+export const YearMonthIntervalType = (startField = 0, endField = 1): YearMonthIntervalType => ({ kind: "year_month_interval", startField, endField });
+export const DayTimeIntervalType = (startField = 0, endField = 3): DayTimeIntervalType => ({ kind: "day_time_interval", startField, endField });
+export const isAnsiInterval = (t: DataType): t is YearMonthIntervalType | DayTimeIntervalType => t.kind === "year_month_interval" || t.kind === "day_time_interval";
+
+/** `INTERVAL DAY TO SECOND`, `INTERVAL HOUR`: Spark's name of an interval type (upper case). */
+function intervalTypeName(t: YearMonthIntervalType | DayTimeIntervalType): string {
+  const names: readonly string[] = t.kind === "year_month_interval" ? YEAR_MONTH_FIELDS : DAY_TIME_FIELDS;
+  return t.startField === t.endField ? `INTERVAL ${names[t.startField]}` : `INTERVAL ${names[t.startField]} TO ${names[t.endField]}`;
+}
+
 /** `ARRAY<element>`; make one with `ArrayType(elementType, containsNull)`. */
 export interface ArrayType {
   readonly kind: "array";
@@ -113,6 +144,11 @@ export function sameType(a: DataType, b: DataType, strict = false): boolean {
       const o = b as DecimalType;
       return a.precision === o.precision && a.scale === o.scale;
     }
+    case "year_month_interval":
+    case "day_time_interval": {
+      const o = b as YearMonthIntervalType;
+      return a.startField === o.startField && a.endField === o.endField;
+    }
     case "array": {
       const o = b as ArrayType;
       return sameType(a.elementType, o.elementType, strict) && (!strict || a.containsNull === o.containsNull);
@@ -149,6 +185,9 @@ export function simpleString(t: DataType): string {
       return "void";
     case "decimal":
       return `decimal(${t.precision},${t.scale})`;
+    case "year_month_interval":
+    case "day_time_interval":
+      return intervalTypeName(t).toLowerCase();
     case "array":
       return `array<${simpleString(t.elementType)}>`;
     case "map":
@@ -167,6 +206,9 @@ export function sqlTypeName(t: DataType): string {
       return "VOID";
     case "decimal":
       return `DECIMAL(${t.precision},${t.scale})`;
+    case "year_month_interval":
+    case "day_time_interval":
+      return intervalTypeName(t);
     case "array":
       return `ARRAY<${sqlTypeName(t.elementType)}>`;
     case "map":

@@ -4,7 +4,7 @@
  * Names may be backtick-quoted; `NOT NULL` and `COMMENT '...'` are accepted after a type.
  */
 import { parseError, unsupported } from "../common/errors.js";
-import { ArrayType, type DataType, MapType, type StructField } from "./data-type.js";
+import { ArrayType, DAY_TIME_FIELDS, type DataType, DayTimeIntervalType, MapType, type StructField, YEAR_MONTH_FIELDS, YearMonthIntervalType } from "./data-type.js";
 
 const ATOMIC: Record<string, DataType> = {
   string: { kind: "string" },
@@ -26,7 +26,7 @@ const ATOMIC: Record<string, DataType> = {
   binary: { kind: "binary" },
   void: { kind: "null" },
 };
-const UNSUPPORTED = new Set(["tinyint", "byte", "smallint", "short", "timestamp_ntz", "interval", "variant"]);
+const UNSUPPORTED = new Set(["tinyint", "byte", "smallint", "short", "timestamp_ntz", "variant"]);
 
 class DDLReader {
   private pos = 0;
@@ -145,6 +145,7 @@ class DDLReader {
       }
       return { kind: "decimal", precision: 10, scale: 0 };
     }
+    if (name === "interval") return this.intervalType(start);
     if ((name === "varchar" || name === "char") && this.accept("(")) {
       this.int();
       this.expect(")");
@@ -159,6 +160,29 @@ class DDLReader {
     }
     this.pos = start;
     return this.fail(`Unknown data type "${name}"`);
+  }
+
+  /** `INTERVAL YEAR TO MONTH`, `INTERVAL DAY`, `INTERVAL HOUR TO SECOND`, ... (after the word INTERVAL). */
+  intervalType(start: number): DataType {
+    const field = (): string => {
+      this.skipWs();
+      const m = /^[A-Za-z]+/.exec(this.text.slice(this.pos));
+      if (!m) return this.fail("Expected an interval field such as YEAR, MONTH, DAY, HOUR, MINUTE or SECOND after INTERVAL");
+      this.pos += m[0].length;
+      return m[0].toUpperCase();
+    };
+    const from = field();
+    this.skipWs();
+    const to = /^TO\b/i.test(this.text.slice(this.pos)) ? (this.pos += 2, field()) : from;
+    for (const [names, make] of [
+      [YEAR_MONTH_FIELDS, YearMonthIntervalType],
+      [DAY_TIME_FIELDS, DayTimeIntervalType],
+    ] as const) {
+      const [a, b] = [(names as readonly string[]).indexOf(from), (names as readonly string[]).indexOf(to)];
+      if (a >= 0 && b >= a) return make(a, b);
+    }
+    this.pos = start;
+    return this.fail(`Invalid interval type "INTERVAL ${from}${to === from ? "" : " TO " + to}": use YEAR, YEAR TO MONTH, MONTH, or DAY, HOUR, MINUTE, SECOND and a later field after TO`);
   }
 
   /** Type plus optional NOT NULL / COMMENT, after the field name. */

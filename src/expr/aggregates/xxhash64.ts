@@ -174,10 +174,12 @@ export function hashValue(t: DataType, v: unknown, seed: U64, out: U64): U64 {
   switch (t.kind) {
     case "int":
     case "date":
+    case "year_month_interval":
       return hashInt(v as number, seed, out);
     case "boolean":
       return hashInt(v === true || v === 1 ? 1 : 0, seed, out);
-    case "bigint": {
+    case "bigint":
+    case "day_time_interval": {
       const x = BigInt(v as bigint | number);
       return hashLong(Number(BigInt.asIntN(32, x >> 32n)), Number(x & 0xffffffffn), seed, out);
     }

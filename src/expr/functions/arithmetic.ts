@@ -10,7 +10,8 @@
  */
 import { executionError } from "../../common/errors.js";
 import { allocValues, makeVector, type Vector } from "../../columnar/vector.js";
-import { type DataType, DateType, DoubleType, LongType } from "../../types/data-type.js";
+import { type DataType, DateType, DoubleType, isAnsiInterval, LongType } from "../../types/data-type.js";
+import { compileAnsiIntervalArith, compileIntervalNegate, compileIntervalScale, resolveAnsiIntervalArith, resolveIntervalScale } from "./ansi-interval-arith.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
 import { compileIntervalArith, resolveIntervalArith } from "./interval-arith.js";
@@ -39,7 +40,11 @@ function resolveBinary(op: BinOp) {
     checkArity(name, args, 2);
     const [a, b] = [args[0]!, args[1]!];
     if (op === "add" || op === "subtract") {
-      const iv = resolveIntervalArith(op, a, b);
+      const iv = resolveAnsiIntervalArith(op, a, b) ?? resolveIntervalArith(op, a, b);
+      if (iv) return iv;
+    }
+    if (op === "multiply" || op === "divide") {
+      const iv = resolveIntervalScale(op, a, b);
       if (iv) return iv;
     }
     if ((op === "add" || op === "subtract") && a.type.kind === "date" && (b.type.kind === "int" || b.type.kind === "null")) {
@@ -189,6 +194,10 @@ function longKernel(op: BinOp, ansi: boolean, tryMode: boolean): (x: BigInt64Arr
 function compileBinary(op: BinOp, tryMode = false) {
   return (args: readonly CompiledExpr[], argExprs: readonly RExpr[], returnType: DataType, ctx: EvalContext): CompiledExpr => {
     const [fa, fb] = [args[0]!, args[1]!];
+    if (isAnsiInterval(returnType) || argExprs.some((e) => isAnsiInterval(e.type))) {
+      if (op === "add" || op === "subtract") return compileAnsiIntervalArith(op, args, argExprs, returnType, ctx);
+      if (op === "multiply" || op === "divide") return compileIntervalScale(op, args, argExprs, returnType);
+    }
     if ((op === "add" || op === "subtract") && argExprs.some((e) => e.type.kind === "string") && (returnType.kind === "timestamp" || returnType.kind === "date")) {
       return compileIntervalArith(op, args, argExprs, returnType, ctx);
     }
@@ -233,6 +242,7 @@ function compileBinary(op: BinOp, tryMode = false) {
 
 function resolveUnary(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 1);
+  if (isAnsiInterval(args[0]!.type)) return { argTypes: [args[0]!.type], returnType: args[0]!.type };
   numericArgs(name, args);
   const t = args[0]!.type.kind === "null" || args[0]!.type.kind === "string" ? DoubleType : args[0]!.type;
   return { argTypes: [t], returnType: t };
@@ -241,6 +251,7 @@ function resolveUnary(args: readonly ArgInfo[], _ctx: EvalContext, name: string)
 function compileNegative(args: readonly CompiledExpr[], _e: unknown, rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
   const f = args[0]!;
   if (name === "positive") return f;
+  if (isAnsiInterval(rt)) return compileIntervalNegate(f, rt);
   if (rt.kind === "decimal")
     return (batch) => {
       const v = f(batch);

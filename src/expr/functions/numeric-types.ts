@@ -3,8 +3,9 @@
  * decimal with float/double → double), Spark's decimal result precision/scale for + - * / %
  * (allowPrecisionLoss on or off), and the common type of comparison operands.
  */
-import { type DataType, DecimalType as Decimal, type DecimalType, DoubleType, FloatType, LongType, IntegerType, MAX_DECIMAL_PRECISION, sameType } from "../../types/data-type.js";
+import { type DataType, DecimalType as Decimal, type DecimalType, DoubleType, FloatType, LongType, IntegerType, isAnsiInterval, MAX_DECIMAL_PRECISION, sameType } from "../../types/data-type.js";
 import type { ArgInfo } from "../function-types.js";
+import { widerInterval } from "../../types/coercion.js";
 
 export const isNumericType = (t: DataType): boolean =>
   t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
@@ -100,6 +101,7 @@ export function comparisonType(a: DataType, b: DataType): DataType | undefined {
   if (a.kind === "string" && b.kind === "boolean") return b;
   if (b.kind === "string" && a.kind === "boolean") return a;
   if ((a.kind === "date" && b.kind === "timestamp") || (a.kind === "timestamp" && b.kind === "date")) return { kind: "timestamp" };
+  if (isAnsiInterval(a) && isAnsiInterval(b)) return widerInterval(a, b);
   if (a.kind === "array" && b.kind === "array") {
     const e = comparisonType(a.elementType, b.elementType);
     return e && { kind: "array", elementType: e, containsNull: a.containsNull || b.containsNull };

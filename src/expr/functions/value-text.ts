@@ -6,6 +6,7 @@
  * `[1, 2]`, structs `{1, a}`, maps `{a -> 1}`, nested nulls as `null`.
  */
 import type { DataType } from "../../types/data-type.js";
+import { formatDayTimeInterval, formatYearMonthInterval } from "../datetime/ansi-interval.js";
 import { formatDateDays, formatTimestampUs } from "../datetime/timestamp-text.js";
 import type { TimeZone } from "../datetime/time-zone.js";
 import { formatDecimal } from "../../types/decimal-value.js";
@@ -79,6 +80,10 @@ export function valueToText(t: DataType, v: unknown, zone: TimeZone): string {
       return formatDateDays(v as number);
     case "timestamp":
       return formatTimestampUs(v as number, zone);
+    case "year_month_interval":
+      return formatYearMonthInterval(v as number, t);
+    case "day_time_interval":
+      return formatDayTimeInterval(v as bigint, t);
     case "binary":
       return utf8.decode(v as Uint8Array);
     case "null":
