@@ -170,6 +170,9 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
       return { date: v as number };
     case "timestamp":
       return { timestamp: String(v) };
+    case "year_month_interval":
+    case "day_time_interval":
+      throw unsupported("CONNECT_UNSUPPORTED_EXPRESSION", `An ${sqlTypeName(t)} literal cannot be sent over Spark Connect yet; write the interval as a string and cast it on the server`, { type: sqlTypeName(t) });
     case "array":
       return { array: { element_type: toConnectType(t.elementType), elements: (v as unknown[]).map((x) => toConnectLiteral(x, t.elementType)) } };
     case "map": {

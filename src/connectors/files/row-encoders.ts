@@ -7,6 +7,7 @@
 import { type ColumnBatch, getValue } from "../../columnar/column-batch.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataType } from "../../types/data-type.js";
+import { formatDayTimeInterval, formatYearMonthInterval } from "../../expr/datetime/ansi-interval.js";
 import type { StructType } from "../../types/struct-type.js";
 import { DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_WRITE_FORMAT, compilePattern } from "./datetime-text.js";
 import { OptionReader, lineSepOption } from "./options.js";
@@ -111,6 +112,10 @@ function jsonValue(t: DataType, o: JsonWriteOptions): Fmt {
     }
     case "binary":
       return (v) => JSON.stringify(Buffer.from(v as Uint8Array).toString("base64"));
+    case "year_month_interval":
+      return (v) => JSON.stringify(formatYearMonthInterval(v as number, t));
+    case "day_time_interval":
+      return (v) => JSON.stringify(formatDayTimeInterval(v as bigint, t));
     case "array": {
       const el = jsonValue(t.elementType, o);
       return (v) => "[" + (v as unknown[]).map((x) => (x === null || x === undefined ? "null" : el(x))).join(",") + "]";
