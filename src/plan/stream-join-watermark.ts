@@ -120,8 +120,9 @@ function collectTerms(lo: RExpr, hi: RExpr): Term[] | undefined {
   return invalid ? undefined : [...out.values()];
 }
 
-/** Intervals (interval text) in µs, refusing months and years as Spark does; numbers as seconds. */
+/** Intervals (DAY-TIME literals, interval text) in µs, refusing months and years as Spark does; numbers as seconds. */
 function literalUs(e: Extract<RExpr, { kind: "literal" }>): number | undefined {
+  if (e.type.kind === "day_time_interval") return Number(e.value as bigint);
   if (typeof e.value === "number") return e.value * 1_000_000;
   if (typeof e.value === "bigint") return Number(e.value) * 1_000_000;
   if (typeof e.value === "string") {
