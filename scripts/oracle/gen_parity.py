@@ -27,7 +27,7 @@ from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import functions as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from parity_json import ddl, decode, encode  # noqa: E402
+from parity_json import INTERVALS, ddl, decode, encode, quote  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PARITY = os.path.join(ROOT, "test", "parity")
@@ -148,6 +148,11 @@ def conditions(e):
     return found
 
 
+def collectable(df):
+    """The result with its top-level ANSI interval columns as Spark's text of them (INTERVAL '1' DAY)."""
+    return df.select([F.col(quote(f.name)).cast("string") if isinstance(f.dataType, INTERVALS) else F.col(quote(f.name)) for f in df.schema.fields])
+
+
 def run_case(spark, case):
     frames = {}
     for name in case.get("tables", []):
@@ -161,7 +166,7 @@ def run_case(spark, case):
         spark.conf.set(k, v)
     try:
         df = build(spark, case, frames)
-        rows = df.collect()
+        rows = collectable(df).collect()
     except Exception as e:  # noqa: BLE001 - the oracle records whatever Spark raises
         found = conditions(e)
         if not found:

@@ -40,6 +40,8 @@ SIMPLE = {
 INTEGRAL = (T.ByteType, T.ShortType, T.IntegerType, T.LongType)
 FRACTIONAL = (T.FloatType, T.DoubleType)
 TIMESTAMPS = (T.TimestampType, T.TimestampNTZType)
+# collected as Spark's text of them (gen_parity.collectable): PySpark cannot collect a YEAR-MONTH interval
+INTERVALS = (T.YearMonthIntervalType, T.DayTimeIntervalType)
 
 
 def quote(name):
@@ -91,7 +93,7 @@ def encode(t, v):
     if isinstance(t, T.DecimalType):
         # a DECIMAL(38) has more digits than Python's default 28-digit context: quantize exactly
         return format(v.quantize(decimal.Decimal(1).scaleb(-t.scale), context=EXACT), "f")
-    if isinstance(t, T.StringType):
+    if isinstance(t, (T.StringType,) + INTERVALS):
         return str(v)
     if isinstance(t, T.BinaryType):
         return base64.b64encode(bytes(v)).decode("ascii")

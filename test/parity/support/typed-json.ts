@@ -9,6 +9,7 @@
  * values back into typed JSON; `ddlOf` writes a schema the way the oracle does.
  */
 import type { DataType, StructTypeLike } from "../../../src/types/data-type.js";
+import { formatDayTimeInterval, formatYearMonthInterval } from "../../../src/expr/datetime/ansi-interval.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -106,6 +107,10 @@ export function encodeValue(t: DataType, v: unknown): Json {
       return v instanceof Date ? formatTimestamp(v) : fail("encode", t, v);
     case "binary":
       return v instanceof Uint8Array ? Buffer.from(v).toString("base64") : fail("encode", t, v);
+    case "year_month_interval":
+      return typeof v === "number" ? formatYearMonthInterval(v, t) : fail("encode", t, v);
+    case "day_time_interval":
+      return typeof v === "bigint" ? formatDayTimeInterval(v, t) : fail("encode", t, v);
     case "array":
       return Array.isArray(v) ? v.map((x) => encodeValue(t.elementType, x)) : fail("encode", t, v);
     case "map": {
