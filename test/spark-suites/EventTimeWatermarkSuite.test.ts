@@ -245,6 +245,42 @@ describe("EventTimeWatermarkSuite", () => {
     );
   });
 
+  it("MultipleWatermarkPolicy max: the fastest input's watermark; the policy in the checkpoint wins over the session's on restart", async () => {
+    const POLICY = "spark.sql.streaming.multipleWatermarkPolicy";
+    const first = spark.memoryStream("value INT");
+    const second = spark.memoryStream("value INT");
+    const side = (m: typeof first, delay: string) => m.toDF().withColumn("eventTime", F.expr("timestamp_seconds(value)")).withWatermark("eventTime", delay).select("value");
+    const df = side(first, "10 seconds").union(side(second, "5 seconds")).agg(F.sum("value").alias("s"));
+    const after = (f: number[], s: number[], expectedMs: number) => [
+      ...(f.length ? [addData(first, ...vs(...f))] : []),
+      ...(s.length ? [addData(second, ...vs(...s))] : []),
+      processed(),
+      addData(first, ...vs(0)),
+      processed(),
+      assertOnQuery(`watermark ${expectedMs}`, (_q, { progress }) => expect(progress.at(-1)!.eventTime.watermark).toBe(new Date(expectedMs).toISOString())),
+    ];
+    spark.conf.set(POLICY, "max");
+    try {
+      await testStream(
+        spark,
+        df,
+        { outputMode: "complete" },
+        ...after([11], [], 1000), // only the first input has data: its watermark, not 0 as under min
+        ...after([], [6], 1000),
+        ...after([], [28], 23000),
+        ...after([21], [], 23000), // the slower input does not hold it back
+        ...after([100], [], 90000),
+        stopStream,
+        addInput(() => spark.conf.set(POLICY, "min")),
+        startStream(),
+        ...after([], [200], 195000), // still max: min would stay at 90 s
+        ...after([150], [], 195000),
+      );
+    } finally {
+      spark.conf.unset(POLICY);
+    }
+  });
+
   it("complete mode evicts nothing and drops no late rows", async () => {
     const input = spark.memoryStream("value INT");
     await testStream(

@@ -181,6 +181,42 @@ describe("StreamingAggregationSuite", () => {
       checkLastBatch(...kc([90, 1], [100, 1], [105, 1])),
     );
   });
+
+  it("prune results by current_date(), complete mode: a re-run batch keeps its logged batch date", async () => {
+    const DAY = 86_400_000;
+    const input = spark.memoryStream("value BIGINT"); // days since 1970-01-01
+    const df = input.toDF().groupBy("value").agg(F.count("*").alias("count")).where(F.expr("value >= datediff(current_date(), date'1970-01-01') - 10"));
+    const clock = new ManualClock(0);
+    const chk = mkdtempSync(join(tmpdir(), "sluice-agg-today-"));
+    const trigger = { processingTime: "10 days" };
+    await testStream(
+      spark,
+      df,
+      { outputMode: "complete", checkpointLocation: chk },
+      startStream(trigger, clock),
+      addData(input, ...vs(0, 5, 5, 10)),
+      advanceClock(10 * DAY), // batch date day 10: keeps days ≥ 0
+      checkLastBatch(...kc([0, 1], [5, 2], [10, 1])),
+      addData(input, ...vs(15, 15, 20)),
+      advanceClock(10 * DAY), // day 20: keeps ≥ 10
+      checkLastBatch(...kc([10, 1], [15, 2], [20, 1])),
+      addData(input, ...vs(0, 85)),
+      advanceClock(10 * DAY), // day 30: keeps ≥ 20
+      checkLastBatch(...kc([20, 1], [85, 1])),
+      stopStream,
+      addInput(() => {
+        // lose the last commit and move the clock 60 days on: the re-run keeps day 30
+        const last = Math.max(...readdirSync(join(chk, "commits")).filter((f) => /^\d+$/.test(f)).map(Number));
+        rmSync(join(chk, "commits", String(last)));
+        clock.advance(60 * DAY);
+      }),
+      startStream(trigger, clock),
+      checkLastBatch(...kc([20, 1], [85, 1])),
+      addData(input, ...vs(85, 90, 100, 105)),
+      advanceClock(10 * DAY), // day 100: keeps ≥ 90
+      checkLastBatch(...kc([90, 1], [100, 1], [105, 1])),
+    );
+  });
 });
 
 function lastBatchRows(name: string): Record<string, unknown>[] {
