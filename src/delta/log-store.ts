@@ -23,7 +23,10 @@ export interface CommitFileRef {
   readonly mtimeMs: number;
 }
 
-/** A classic (`parts` = 1) or multi-part checkpoint; `complete` is false when parts are missing. */
+/**
+ * A classic (`parts` = 1), multi-part, or UUID-named V2 (`parts` = 1, a `.json` or `.parquet`
+ * file that may name sidecar files) checkpoint; `complete` is false when parts are missing.
+ */
 export interface CheckpointRef {
   readonly version: number;
   readonly parts: number;
@@ -36,8 +39,6 @@ export interface LogListing {
   readonly commits: readonly CommitFileRef[];
   /** Complete and incomplete checkpoints, ascending by version. */
   readonly checkpoints: readonly CheckpointRef[];
-  /** Versions with a UUID-named (V2) checkpoint, which Sluice does not read. */
-  readonly v2Checkpoints: readonly number[];
 }
 
 /** The `_last_checkpoint` hint. */
@@ -74,7 +75,6 @@ export class LogStore {
     const commits: CommitFileRef[] = [];
     const multi = new Map<string, { version: number; total: number; parts: Map<number, string> }>();
     const checkpoints: CheckpointRef[] = [];
-    const v2: number[] = [];
     for (const entry of entries) {
       const name = pathName(entry.path);
       let m = COMMIT_RE.exec(name);
@@ -90,7 +90,7 @@ export class LogStore {
         g.parts.set(Number(m[2]), joinPath(this.logPath, name));
         multi.set(key, g);
       } else if ((m = V2_RE.exec(name))) {
-        v2.push(Number(m[1]));
+        checkpoints.push({ version: Number(m[1]), parts: 1, paths: [joinPath(this.logPath, name)], complete: true });
       }
     }
     for (const g of multi.values()) {
@@ -103,7 +103,7 @@ export class LogStore {
     }
     commits.sort((a, b) => a.version - b.version);
     checkpoints.sort((a, b) => a.version - b.version || a.parts - b.parts);
-    return { commits, checkpoints, v2Checkpoints: v2.sort((a, b) => a - b) };
+    return { commits, checkpoints };
   }
 
   /** Read and parse the commit file of `version`. */
