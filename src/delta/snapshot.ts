@@ -85,7 +85,7 @@ export async function loadSnapshot(tablePath: string, options: SnapshotOptions =
     try {
       replay.apply(readCheckpoint(cp), { file: cp.paths.join(", "), version: cp.version });
     } catch (e) {
-      if (e instanceof SluiceError && e.code === "PARQUET_READ_FAILED") continue; // try an older one
+      if (e instanceof SluiceError && (e.code === "PARQUET_READ_FAILED" || e.code === "DELTA_CHECKPOINT_READ_FAILED")) continue; // try an older one
       throw e;
     }
     return finish(store, listing, replay, cp.version, target, timestamps);

@@ -36,7 +36,6 @@ interface Recorded {
 /** Tables delta-rs reads that Sluice does not read yet: the error code Sluice gives, and why. */
 const BYTE = { code: "DELTA_UNSUPPORTED_DATA_TYPE", why: "a TINYINT (byte) or SMALLINT column: Sluice has no such type yet" };
 const NTZ = { code: "DELTA_UNSUPPORTED_FEATURE", why: "timestampNtz: Sluice has no TIMESTAMP_NTZ type yet" };
-const V2 = { code: "DELTA_UNSUPPORTED_FEATURE", why: "v2Checkpoint" };
 const NOT_READ: Record<string, { code: string; why: string }> = {
   "data-reader-array-primitives": BYTE,
   "data-reader-map": BYTE,
@@ -51,8 +50,6 @@ const NOT_READ: Record<string, { code: string; why: string }> = {
   "data-reader-timestamp_ntz-id-mode": NTZ,
   "data-reader-timestamp_ntz-name-mode": NTZ,
   "parquet-all-types-legacy-format": NTZ,
-  "v2-checkpoint-json": V2,
-  "v2-checkpoint-parquet": V2,
 };
 
 const tmp = mkdtempSync(join(tmpdir(), "sluice-delta-golden-rows-"));

@@ -48,6 +48,8 @@ const MUST_READ = [
   "delete-re-add-same-file-different-transactions",
   "log-replay-dv-key-cases",
   "dv-partitioned-with-checkpoint",
+  "v2-checkpoint-json",
+  "v2-checkpoint-parquet",
 ];
 /** Expected error codes for tables that must be refused. */
 const MUST_REFUSE: Record<string, string> = {
@@ -57,8 +59,6 @@ const MUST_REFUSE: Record<string, string> = {
   "deltalog-state-reconstruction-from-checkpoint-missing-metadata": "DELTA_STATE_RECOVER_ERROR",
   "table-with-columnmapping-mode-name": "DELTA_UNSUPPORTED_DATA_TYPE",
   "table-with-columnmapping-mode-id": "DELTA_UNSUPPORTED_DATA_TYPE",
-  "v2-checkpoint-json": "DELTA_UNSUPPORTED_FEATURE",
-  "v2-checkpoint-parquet": "DELTA_UNSUPPORTED_FEATURE",
   "canonicalized-paths-normal-a": "DELTA_INVALID_LOG_ENTRY",
 };
 

@@ -46,7 +46,8 @@ export function timeTravelOptions(options: Readonly<Record<string, string>>): { 
 }
 
 const COMMIT_RE = /^(\d{20})\.json$/;
-const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
+/** Single-file checkpoints: classic, or V2 (UUID-named, JSON or Parquet). */
+const CHECKPOINT_RE = /^(\d{20})\.checkpoint(\.[0-9a-fA-F-]{36}\.(?:json|parquet)|\.parquet)$/;
 
 /** Version, schema and partitioning of the table at `tablePath` (synchronously). */
 export function peekDeltaTable(tablePath: string, at: { version?: number; timestamp?: string } = {}): DeltaTableInfo {
@@ -57,7 +58,8 @@ export function peekDeltaTable(tablePath: string, at: { version?: number; timest
   const names = listed.map((s) => pathName(s.path));
   const mtimes = new Map(listed.map((s) => [pathName(s.path), s.modificationTime]));
   const commits = names.map((n) => COMMIT_RE.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
-  const checkpoints = names.map((n) => CHECKPOINT_RE.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  const checkpointFiles = new Map(names.map((n) => CHECKPOINT_RE.exec(n)).filter((m): m is RegExpExecArray => m !== null).map((m) => [Number(m[1]), m[0]] as const));
+  const checkpoints = [...checkpointFiles.keys()].sort((a, b) => a - b);
   const latest = Math.max(commits.at(-1) ?? -1, checkpoints.at(-1) ?? -1);
   if (latest < 0) throw notDelta(tablePath, "its _delta_log folder holds no commit");
   let target = latest;
@@ -85,7 +87,7 @@ export function peekDeltaTable(tablePath: string, at: { version?: number; timest
     for (const a of parseCommit(fs.open(file).toString("utf8"), file)) if (a.kind === "metaData") md = a.value;
   }
   if (!md && cp >= 0) {
-    const path = joinPath(logPath, `${String(cp).padStart(20, "0")}.checkpoint.parquet`);
+    const path = joinPath(logPath, checkpointFiles.get(cp)!);
     for (const a of readCheckpoint({ version: cp, parts: 1, paths: [path], complete: true })) if (a.kind === "metaData") md = a.value;
   }
   if (!md) throw new SluiceError("input", "DELTA_STATE_RECOVER_ERROR", `Cannot read Delta table ${tablePath} at version ${target}: the log holds no metaData action`, { table: tablePath });
