@@ -27,7 +27,7 @@ import { readStateEntries, recordedStateSchema } from "../../streaming/state/sta
 import type { StateSchema, StateStoreId } from "../../streaming/state/state-store.js";
 import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import { join } from "node:path";
+import { joinPath } from "../../fs/path.js";
 
 export { stateMetadataReadSchema, stateMetadataScanExec } from "./state-metadata.js";
 
@@ -67,7 +67,7 @@ function parseRead(spec: DataSourceSpec): StateRead {
     if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw bad("STATE_DATA_SOURCE_INVALID_OPTION_VALUE", `Invalid value for source option '${name}': '${v}' must be an integer ≥ ${min}`, { option: name });
     return Number(v);
   };
-  const committed = new CommitLog(join(checkpointDir, "commits")).listBatchIds();
+  const committed = new CommitLog(joinPath(checkpointDir, "commits")).listBatchIds();
   if (committed.length === 0) throw new SluiceError("input", "STATE_DATA_SOURCE_NO_COMMITTED_BATCH", `The checkpoint ${checkpointDir} has no committed batch, so it holds no state to read`, { path: checkpointDir });
   const last = Math.max(...committed);
   const batchId = int("batchId", 0) ?? last;
@@ -79,9 +79,9 @@ function parseRead(spec: DataSourceSpec): StateRead {
   if (named.length > 1) throw bad("STATE_DATA_SOURCE_CONFLICT_OPTIONS", `The options ${named.join(" and ")} cannot be combined: each names the store to read`);
   const joinSide = side === "none" ? undefined : side;
   const storeName = joinSide ? `${joinSide}-keyWithIndexToValue` : (opts.get("stateVarName") ?? opts.get("storeName") ?? "default");
-  const conf = new OffsetSeqLog(join(checkpointDir, "offsets")).get(batchId)?.metadata.conf ?? {};
+  const conf = new OffsetSeqLog(joinPath(checkpointDir, "offsets")).get(batchId)?.metadata.conf ?? {};
   const numPartitions = Number(conf["spark.sql.shuffle.partitions"] ?? "1");
-  const id = (partitionId: number): StateStoreId => ({ checkpointRoot: join(checkpointDir, "state"), operatorId, partitionId, storeName });
+  const id = (partitionId: number): StateStoreId => ({ checkpointRoot: joinPath(checkpointDir, "state"), operatorId, partitionId, storeName });
   const schema = recordedStateSchema(id(0));
   if (!schema) {
     throw new SluiceError("input", "STATE_DATA_SOURCE_STORE_NOT_FOUND", `The checkpoint ${checkpointDir} has no state store '${storeName}' for operator ${operatorId}${joinSide ? ` (joinSide ${joinSide}: is operator ${operatorId} a stream–stream join?)` : ""}. Check operatorId and storeName against sluice checkpoint inspect.`, {
@@ -168,7 +168,7 @@ export class StateStoreScanExec implements ExecutionPlan {
     const r = parseRead(this.source);
     const { key, value } = shownSchemas(r);
     for (let p = 0; p < r.numPartitions; p++) {
-      const id: StateStoreId = { checkpointRoot: join(r.checkpointDir, "state"), operatorId: r.operatorId, partitionId: p, storeName: r.storeName };
+      const id: StateStoreId = { checkpointRoot: joinPath(r.checkpointDir, "state"), operatorId: r.operatorId, partitionId: p, storeName: r.storeName };
       for await (const chunk of readStateEntries(id, r.schema, r.batchId + 1)) {
         throwIfAborted(ctx);
         const rows = chunk.map(([k, v]) => ({

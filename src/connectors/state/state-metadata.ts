@@ -4,8 +4,8 @@
  * operatorName, stateStoreName, numPartitions, minBatchId, maxBatchId. It reads the operator
  * metadata each query records (streaming/state/operator-metadata.ts) and the committed batches.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { childNames, fileSystemFor } from "../../fs/file-systems.js";
+import { joinPath } from "../../fs/path.js";
 import { type ColumnBatch, batchFromRows } from "../../columnar/column-batch.js";
 import { SluiceError, configError } from "../../common/errors.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
@@ -26,7 +26,8 @@ function checkpointOf(spec: DataSourceSpec, streaming: boolean): string {
   if (spec.userSchema) throw configError("STATE_DATA_SOURCE_SCHEMA_NOT_ALLOWED", "The state-metadata format has a fixed schema: remove .schema(...)", ctx);
   const path = spec.paths[0] ?? Object.entries(spec.options).find(([k]) => k.toLowerCase() === "path")?.[1];
   if (path === undefined || spec.paths.length > 1) throw configError("PATH_REQUIRED", 'The state-metadata format reads one checkpoint: load("path/to/checkpoint")', ctx);
-  if (!existsSync(join(path, "commits")) && !existsSync(join(path, "offsets"))) {
+  const fs = fileSystemFor(path);
+  if (!fs.exists(joinPath(path, "commits")) && !fs.exists(joinPath(path, "offsets"))) {
     throw new SluiceError("input", "NOT_A_CHECKPOINT", `${path} is not a streaming checkpoint: it has neither an offsets/ nor a commits/ folder`, { path });
   }
   return path;
@@ -53,10 +54,10 @@ class StateMetadataScanExec implements ExecutionPlan {
 
   async *execute(_ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const dir = checkpointOf(this.source, false);
-    const stateRoot = join(dir, "state");
-    const committed = new CommitLog(join(dir, "commits")).listBatchIds();
+    const stateRoot = joinPath(dir, "state");
+    const committed = new CommitLog(joinPath(dir, "commits")).listBatchIds();
     const maxBatchId = committed.length === 0 ? null : BigInt(Math.max(...committed));
-    const ids = existsSync(stateRoot) ? readdirSync(stateRoot).filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => a - b) : [];
+    const ids = childNames(stateRoot).filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => a - b);
     const rows = [];
     for (const operatorId of ids) {
       const m = readOperatorMetadata(stateRoot, operatorId);
