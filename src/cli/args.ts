@@ -41,3 +41,12 @@ export function confArg(text: string, previous: [string, string][] = []): [strin
   if (eq <= 0) throw new InvalidArgumentError("it must be key=value, e.g. --conf spark.sql.shuffle.partitions=4.");
   return [...previous, [text.slice(0, eq).trim(), text.slice(eq + 1)]];
 }
+
+/** `--conf spark.hadoop.<key>=value` of the checkpoint tools: the file-system keys of a checkpoint on an object store. */
+export function hadoopConfArg(text: string, previous: [string, string][] = []): [string, string][] {
+  const all = confArg(text, previous);
+  if (!all[all.length - 1]![0].startsWith("spark.hadoop.")) {
+    throw new InvalidArgumentError("it must be a spark.hadoop.* setting, the keys of a checkpoint on an object store, e.g. --conf spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000 (docs/object-stores.md).");
+  }
+  return all;
+}

@@ -1,11 +1,12 @@
 /**
  * `sluice checkpoint inspect DIR`: what a streaming checkpoint holds — query id and sources, the
  * batches in the offsets and commit logs (and whether the last one is awaiting a re-run), each
- * batch's offsets, watermark and timestamp, and the state stores with their versions.
+ * batch's offsets, watermark and timestamp, and the state stores with their versions. The
+ * checkpoint may be on any file system (src/fs): a local folder or an object-store URI.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { SluiceError } from "../common/errors.js";
+import { fileSystemFor } from "../fs/file-systems.js";
+import { joinPath, pathName } from "../fs/path.js";
 import { CommitLog } from "../streaming/checkpoint/commit-log.js";
 import { OffsetSeqLog } from "../streaming/checkpoint/offset-seq-log.js";
 import { readStreamMetadata } from "../streaming/checkpoint/stream-metadata-file.js";
@@ -21,25 +22,30 @@ export interface CheckpointReport {
 
 /** Throws PATH_NOT_FOUND or NOT_A_CHECKPOINT (naming the folder) unless `dir` is a streaming checkpoint. */
 export function assertCheckpoint(dir: string): void {
-  if (!existsSync(dir)) throw new SluiceError("io", "PATH_NOT_FOUND", `No checkpoint at ${dir}: the folder does not exist`, { path: dir });
-  if (!existsSync(join(dir, "metadata")) && !existsSync(join(dir, "offsets"))) {
+  const fs = fileSystemFor(dir);
+  if (!fs.exists(dir)) throw new SluiceError("io", "PATH_NOT_FOUND", `No checkpoint at ${dir}: the folder does not exist`, { path: dir });
+  if (!fs.exists(joinPath(dir, "metadata")) && !fs.exists(joinPath(dir, "offsets"))) {
     throw new SluiceError("input", "NOT_A_CHECKPOINT", `${dir} is not a streaming checkpoint: it has neither a metadata file nor an offsets/ folder`, { path: dir });
   }
 }
 
-export function inspectCheckpoint(dir: string): CheckpointReport {
+/** What the checkpoint at `dir` holds; `onBatch` hears after each batch of the offsets log is read (a large log takes a while). */
+export function inspectCheckpoint(dir: string, onBatch: (read: number, total: number) => void = () => {}): CheckpointReport {
   assertCheckpoint(dir);
   let queryId: string | null = null;
   let sources: readonly string[] = [];
   let sink: string | null = null;
-  if (existsSync(join(dir, "metadata"))) ({ id: queryId, sources, sink } = readStreamMetadata(dir));
-  const offsets = new OffsetSeqLog(join(dir, "offsets"));
-  const commits = new CommitLog(join(dir, "commits"));
+  const fs = fileSystemFor(dir);
+  if (fs.exists(joinPath(dir, "metadata"))) ({ id: queryId, sources, sink } = readStreamMetadata(dir));
+  const offsets = new OffsetSeqLog(joinPath(dir, "offsets"));
+  const commits = new CommitLog(joinPath(dir, "commits"));
   const committed = new Set(commits.listBatchIds());
   // Without metadata, the id the offsets log records is the one a restart rebuilds it with.
   queryId ??= offsets.getLatest()?.entry.metadata.queryId ?? null;
-  const batches = offsets.listBatchIds().map((id) => {
+  const ids = offsets.listBatchIds();
+  const batches = ids.map((id, i) => {
     const e = offsets.get(id)!;
+    onBatch(i + 1, ids.length);
     return {
       batchId: id,
       committed: committed.has(id),
@@ -50,14 +56,17 @@ export function inspectCheckpoint(dir: string): CheckpointReport {
   });
   const state: { store: string; versions: number[]; snapshots: number[] }[] = [];
   const walk = (d: string, rel: string): void => {
-    if (!existsSync(d)) return;
+    if (!fs.exists(d)) return;
     const files = listStateFiles(d);
     if (files.deltas.size > 0 || files.snapshots.length > 0) {
       state.push({ store: rel, versions: [...files.deltas].sort((a, b) => a - b), snapshots: files.snapshots });
     }
-    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory() && !e.name.startsWith("_")) walk(join(d, e.name), rel ? `${rel}/${e.name}` : e.name);
+    for (const e of fs.listStatus(d)) {
+      const name = pathName(e.path);
+      if (e.isDirectory && !name.startsWith("_")) walk(e.path, rel ? `${rel}/${name}` : name);
+    }
   };
-  walk(join(dir, "state"), "");
+  walk(joinPath(dir, "state"), "");
   return { queryId, sources, sink, batches, state };
 }
 

@@ -6,9 +6,15 @@
  */
 import { Command, Option } from "commander";
 import { SluiceError } from "../common/errors.js";
-import { choiceArg, confArg, integerArg, portArg, secondsArg } from "./args.js";
+import { choiceArg, confArg, hadoopConfArg, integerArg, portArg, secondsArg } from "./args.js";
 
 const program = new Command();
+/** The --conf of the checkpoint tools: spark.hadoop.* keys for a checkpoint on an object store. */
+const hadoopConfOption = (): Option => new Option("--conf <key=value>", "a spark.hadoop.* setting for a checkpoint on an object store, e.g. spark.hadoop.fs.s3a.endpoint=... (repeatable)").argParser(hadoopConfArg);
+async function applyHadoopConf(conf: readonly [string, string][] = []): Promise<void> {
+  const { setSessionHadoopConf } = await import("../fs/file-systems.js");
+  for (const [k, v] of conf) setSessionHadoopConf(k, v);
+}
 program.name("sluice").description("Structured Streaming for TypeScript").version("0.1.0");
 
 program
@@ -31,7 +37,9 @@ checkpoint
   .argument("<dir>", "checkpoint folder (the checkpointLocation of a query)")
   .addOption(new Option("--limit <n>", "list at most the newest n batches").default(20).argParser(integerArg(0)))
   .option("--json", "print the report as JSON")
-  .action(async (dir: string, opts: { limit: number; json?: boolean }) => {
+  .addOption(hadoopConfOption())
+  .action(async (dir: string, opts: { limit: number; json?: boolean; conf?: [string, string][] }) => {
+    await applyHadoopConf(opts.conf);
     const { inspectCommand } = await import("./inspect-command.js");
     process.exitCode = inspectCommand(dir, { limit: opts.limit, json: opts.json === true });
   });
@@ -67,7 +75,9 @@ program
   .addOption(new Option("--port <n>", "port to listen on (the next free one when taken; 0: any free port)").default(4040).argParser(portArg))
   .option("--host <address>", "address to listen on", "127.0.0.1")
   .option("--prometheus", "also serve Prometheus metrics at /metrics")
-  .action(async (dirs: string[], opts: { port: number; host: string; prometheus?: boolean }) => {
+  .addOption(hadoopConfOption())
+  .action(async (dirs: string[], opts: { port: number; host: string; prometheus?: boolean; conf?: [string, string][] }) => {
+    await applyHadoopConf(opts.conf);
     const { runUiCommand } = await import("./ui-command.js");
     await runUiCommand(dirs, { port: opts.port, host: opts.host, prometheus: opts.prometheus === true });
   });

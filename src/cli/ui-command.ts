@@ -6,7 +6,7 @@
  *      query with its health and batches, and a note saying how to record progress;
  *   3. serve until SIGINT/SIGTERM on --port (next free one when taken, as the session's UI).
  */
-import { resolve } from "node:path";
+import { qualifyPath } from "../fs/path.js";
 import { readEventLog } from "../ui/event-log.js";
 import { type QueryRecord, UiQueryStore, newRecord } from "../ui/query-store.js";
 import { type WebUiServer, startWebUiServer } from "../ui/ui-server.js";
@@ -21,7 +21,7 @@ export interface UiCommandOptions {
 /** The queries recorded in these checkpoints; throws NOT_A_CHECKPOINT / PATH_NOT_FOUND naming the folder. */
 export function recordsFromCheckpoints(dirs: readonly string[]): QueryRecord[] {
   return dirs.flatMap((d) => {
-    const dir = resolve(d);
+    const dir = qualifyPath(d);
     assertCheckpoint(dir);
     const logged = readEventLog(dir);
     if (logged.length > 0) return logged;

@@ -4,9 +4,9 @@
  * offsets and commit logs, gaps in each state store's versions, temp files left by interrupted
  * writes, and its size on disk. `problems` empty means a restart resumes cleanly.
  */
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { inspectCheckpoint } from "../cli/checkpoint-inspect.js";
+import { fileSystemFor } from "../fs/file-systems.js";
+import { pathName } from "../fs/path.js";
 
 export interface CheckpointHealth {
   readonly path: string;
@@ -73,27 +73,23 @@ export function checkpointHealth(path: string, active: boolean): CheckpointHealt
   };
 }
 
-/** Total bytes and count of temp files under `dir`. */
+/** Total bytes and count of temp files under `dir` (on any file system). */
 function walk(dir: string): { bytes: number; tempFiles: number } {
+  const fs = fileSystemFor(dir);
   let bytes = 0;
   let temps = 0;
   const visit = (d: string): void => {
     let entries;
     try {
-      entries = readdirSync(d, { withFileTypes: true });
+      entries = fs.listStatus(d);
     } catch {
       return; // removed while we looked (purge of old log entries)
     }
     for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) visit(p);
+      if (e.isDirectory) visit(e.path);
       else {
-        if (TEMP_FILE.test(e.name)) temps++;
-        try {
-          bytes += statSync(p).size;
-        } catch {
-          // purged meanwhile
-        }
+        if (TEMP_FILE.test(pathName(e.path))) temps++;
+        bytes += e.length;
       }
     }
   };
