@@ -3,14 +3,23 @@
  * with the newest N batches, then its health verdict from the web UI's checks
  * (ui/checkpoint-health.ts: uncommitted batch, gaps in the logs, missing state versions, orphaned
  * temp files). Exit status 0 when healthy, 2 when the verdict lists problems; a folder that is
- * not a checkpoint is a SluiceError (exit 1).
+ * not a checkpoint is a SluiceError (exit 1). Reading a log of more than LARGE_LOG batches shows
+ * a progress bar on stderr (progress-bar.ts), so stdout holds the report only.
  */
 import { checkpointHealth } from "../ui/checkpoint-health.js";
 import { formatCheckpointReport, inspectCheckpoint, lastBatches } from "./checkpoint-inspect.js";
+import { ProgressBar } from "./progress-bar.js";
 import { Terminal, stdoutTerminal } from "./terminal.js";
 
-export function inspectCommand(dir: string, opts: { limit: number; json: boolean }, out: NodeJS.WriteStream = process.stdout): number {
-  const full = inspectCheckpoint(dir);
+/** Batches in the offsets log above which reading it shows a progress bar. */
+export const LARGE_LOG = 100;
+
+export function inspectCommand(dir: string, opts: { limit: number; json: boolean }, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
+  let bar: ProgressBar | undefined;
+  const full = inspectCheckpoint(dir, (read, total) => {
+    if (total > LARGE_LOG) (bar ??= new ProgressBar(new Terminal(err, stdoutTerminal(err)), "reading the offsets log", total)).update(read);
+  });
+  bar?.finish();
   const report = lastBatches(full, opts.limit);
   const health = checkpointHealth(dir, false);
   if (opts.json) {

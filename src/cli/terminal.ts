@@ -47,9 +47,14 @@ export class Terminal {
 
   /** A line of its own (above the status line on a TTY, which is redrawn by the next status()). */
   line(text: string): void {
+    this.clearStatus();
+    this.out.write(`${this.opts.color ? text : visible(text)}\n`);
+  }
+
+  /** Remove the status line, so the next output takes its place. */
+  clearStatus(): void {
     if (this.#statusShown) this.out.write("\r\x1b[2K");
     this.#statusShown = false;
-    this.out.write(`${this.opts.color ? text : visible(text)}\n`);
   }
 
   /** End the status line so later output starts on a fresh line. */

@@ -1,0 +1,55 @@
+/**
+ * A progress bar for long CLI work with a known amount (`checkpoint inspect` reading a large
+ * checkpoint's logs), on a Terminal:
+ *   - TTY: one line redrawn in place, at most every `redrawMs`, cut to the terminal's width:
+ *     `label [██████░░░░░░] 42% 420/1,000 0:03` (the filled part green unless NO_COLOR);
+ *   - anywhere else: plain lines `label: 420/1,000 (42%)`, at most every `plainEveryMs`, then one
+ *     when the work is done, so a log shows it is moving without a line per item.
+ */
+import type { Terminal } from "./terminal.js";
+
+const num = (n: number): string => n.toLocaleString("en-US");
+const BAR_WIDTH = 24;
+
+export class ProgressBar {
+  readonly #startedMs = Date.now();
+  #lastDrawMs = -Infinity;
+  #done = 0;
+
+  constructor(
+    private readonly term: Terminal,
+    private readonly label: string,
+    private readonly total: number,
+    private readonly timing: { readonly redrawMs: number; readonly plainEveryMs: number } = { redrawMs: 100, plainEveryMs: 2000 },
+  ) {}
+
+  /** `done` of `total` items are finished. */
+  update(done: number): void {
+    this.#done = Math.min(done, this.total);
+    const every = this.term.opts.isTTY ? this.timing.redrawMs : this.timing.plainEveryMs;
+    if (Date.now() - this.#lastDrawMs < every) return;
+    this.#lastDrawMs = Date.now();
+    this.draw();
+  }
+
+  /** The work is over: a TTY's bar is cleared (the next output takes its line), a log gets a last line. */
+  finish(): void {
+    this.#done = this.total;
+    if (this.term.opts.isTTY) this.term.clearStatus();
+    else this.draw();
+  }
+
+  private draw(): void {
+    const pct = this.total === 0 ? 100 : Math.floor((this.#done / this.total) * 100);
+    const count = `${num(this.#done)}/${num(this.total)}`;
+    if (!this.term.opts.isTTY) {
+      this.term.line(`${this.label}: ${count} (${pct}%)`);
+      return;
+    }
+    const filled = this.total === 0 ? BAR_WIDTH : Math.round((this.#done / this.total) * BAR_WIDTH);
+    const part = (n: number, glyph: string, style: "green" | "dim"): string => (n > 0 ? this.term.style(glyph.repeat(n), style) : "");
+    const bar = part(filled, "█", "green") + part(BAR_WIDTH - filled, "░", "dim");
+    const secs = Math.floor((Date.now() - this.#startedMs) / 1000);
+    this.term.status(`${this.label} [${bar}] ${String(pct).padStart(3)}% ${count} ${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`);
+  }
+}
