@@ -10,6 +10,7 @@ import type { ObservationSink } from "../plan/logical-plan.js";
 
 export type Row = Record<string, unknown>;
 
+/** PySpark's `Observation`: named metrics of a batch DataFrame — `df.observe(observation, ...metrics)`, then `await observation.get()`. */
 export class Observation implements ObservationSink {
   readonly name: string;
   #attached = false;

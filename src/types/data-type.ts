@@ -42,15 +42,21 @@ export interface YearMonthIntervalType {
   readonly startField: number;
   readonly endField: number;
 }
+/** `INTERVAL DAY TO SECOND` and its narrower forms (`INTERVAL HOUR TO MINUTE`, …): a number of microseconds. */
 export interface DayTimeIntervalType {
   readonly kind: "day_time_interval";
   readonly startField: number;
   readonly endField: number;
 }
+/** The fields of a YEAR-MONTH interval type, by index. */
 export const YEAR_MONTH_FIELDS = ["YEAR", "MONTH"] as const;
+/** The fields of a DAY-TIME interval type, by index. */
 export const DAY_TIME_FIELDS = ["DAY", "HOUR", "MINUTE", "SECOND"] as const;
+/** `YearMonthIntervalType(startField = 0, endField = 1)`, as PySpark's (fields index {@link YEAR_MONTH_FIELDS}). */
 export const YearMonthIntervalType = (startField = 0, endField = 1): YearMonthIntervalType => ({ kind: "year_month_interval", startField, endField });
+/** `DayTimeIntervalType(startField = 0, endField = 3)`, as PySpark's (fields index {@link DAY_TIME_FIELDS}). */
 export const DayTimeIntervalType = (startField = 0, endField = 3): DayTimeIntervalType => ({ kind: "day_time_interval", startField, endField });
+/** Whether the type is a YEAR-MONTH or DAY-TIME interval. */
 export const isAnsiInterval = (t: DataType): t is YearMonthIntervalType | DayTimeIntervalType => t.kind === "year_month_interval" || t.kind === "day_time_interval";
 
 /** `INTERVAL DAY TO SECOND`, `INTERVAL HOUR`: Spark's name of an interval type (upper case). */
