@@ -12,12 +12,12 @@ const md = (configuration: Record<string, string> = {}, schemaString = '{"type":
 });
 
 describe("protocol gate", () => {
-  it("reads reader 1, reader 2 (column mapping), reader 3 with vacuumProtocolCheck, deletionVectors, columnMapping, v2Checkpoint", () => {
+  it("reads reader 1, reader 2 (column mapping), reader 3 with vacuumProtocolCheck, deletionVectors, columnMapping, v2Checkpoint, typeWidening", () => {
     checkReadSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md(), "t");
     checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "none" }), "t");
     checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["vacuumProtocolCheck"], writerFeatures: [] }, md(), "t");
     checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"] }, md(), "t");
-    checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["v2Checkpoint", "columnMapping"], writerFeatures: ["v2Checkpoint"] }, md(), "t");
+    checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["v2Checkpoint", "columnMapping", "typeWidening"], writerFeatures: ["v2Checkpoint"] }, md(), "t");
   });
 
   it("refuses unsupported reader features naming each one and the table", async () => {

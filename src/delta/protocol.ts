@@ -13,10 +13,18 @@ import type { Metadata, Protocol } from "./actions.js";
 /**
  * Reader features Sluice handles: deletion vectors are applied by the scan (deletion-vector.ts),
  * column mapping resolves columns by physical name or field id (column-mapping.ts), V2
- * checkpoints and their sidecars are read (checkpoint-reader.ts);
+ * checkpoints and their sidecars are read (checkpoint-reader.ts), values of files written before
+ * a type change are widened to the column's type (typeWidening, column-mapping.ts);
  * vacuumProtocolCheck asks nothing of a reader.
  */
-export const READER_FEATURES: ReadonlySet<string> = new Set(["columnMapping", "deletionVectors", "v2Checkpoint", "vacuumProtocolCheck"]);
+export const READER_FEATURES: ReadonlySet<string> = new Set([
+  "columnMapping",
+  "deletionVectors",
+  "typeWidening",
+  "typeWidening-preview",
+  "v2Checkpoint",
+  "vacuumProtocolCheck",
+]);
 /** Writer features Sluice honours: appendOnly is enforced, invariants only when no column has one. */
 export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "invariants"]);
 
