@@ -9,7 +9,7 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Application, type ProjectReflection, type Reflection } from "typedoc";
+import { Application, type ProjectReflection, type Reflection, ReflectionKind } from "typedoc";
 
 export const repoRoot = resolve(import.meta.dirname, "../..");
 
@@ -23,7 +23,11 @@ export async function renderApiReference(out: string, optionsFile = resolve(repo
   return project;
 }
 
-/** Names of the top-level exports that carry no doc comment (a function counts as documented when its first signature is; a re-export when what it names is). */
+/**
+ * Names of the exports that carry no doc comment: the top-level ones and the members of exported
+ * namespaces (`functions.when`). A function counts as documented when its first signature is; a
+ * re-export when what it names is.
+ */
 export function undocumentedExports(project: ProjectReflection): string[] {
   const summary = (r: Reflection): boolean => Boolean(r.comment?.summary.length);
   const documented = (r: Reflection): boolean => {
@@ -32,7 +36,12 @@ export function undocumentedExports(project: ProjectReflection): string[] {
     const signatures = r.signatures ?? (r.type?.type === "reflection" ? r.type.declaration.signatures : undefined);
     return summary(r) || Boolean(signatures?.[0] && summary(signatures[0]));
   };
-  return (project.children ?? []).filter((r) => !documented(r)).map((r) => r.name);
+  const walk = (children: readonly Reflection[] | undefined, prefix: string): string[] =>
+    (children ?? []).flatMap((r) => [
+      ...(documented(r) ? [] : [prefix + r.name]),
+      ...(r.isDeclaration() && r.kind === ReflectionKind.Namespace ? walk(r.children, `${prefix}${r.name}.`) : []),
+    ]);
+  return walk(project.children, "");
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
