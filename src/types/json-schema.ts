@@ -3,7 +3,8 @@
  * atomic types are strings ("integer", "long", "decimal(10,2)"), complex types are objects.
  */
 import { analysisError } from "../common/errors.js";
-import { ArrayType, type DataType, MapType, type StructField } from "./data-type.js";
+import { ArrayType, type DataType, MapType, simpleString, type StructField } from "./data-type.js";
+import { parseDataType } from "./ddl.js";
 
 const ATOMIC_TO_JSON: Record<string, string> = {
   null: "void",
@@ -21,6 +22,9 @@ const ATOMIC_TO_JSON: Record<string, string> = {
 /** A data type as Spark's JSON schema form (what `df.schema.json()` and a checkpoint's metadata hold). */
 export function dataTypeToJson(t: DataType): unknown {
   switch (t.kind) {
+    case "year_month_interval":
+    case "day_time_interval":
+      return simpleString(t); // "interval day to second", as Spark's DataType.json
     case "decimal":
       return `decimal(${t.precision},${t.scale})`;
     case "array":
@@ -68,6 +72,7 @@ export function dataTypeFromJson(j: unknown): DataType {
     const dec = /^decimal\((\d+),\s*(-?\d+)\)$/.exec(j);
     if (dec) return { kind: "decimal", precision: Number(dec[1]), scale: Number(dec[2]) };
     if (j === "decimal") return { kind: "decimal", precision: 10, scale: 0 };
+    if (/^interval /.test(j)) return parseDataType(j);
     throw analysisError("UNSUPPORTED_DATA_TYPE", `Unsupported data type "${j}" in JSON schema`, { type: j });
   }
   if (j && typeof j === "object") {

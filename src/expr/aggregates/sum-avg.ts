@@ -11,7 +11,8 @@
  * by the count as Spark's Decimal divides, rounded HALF_UP to the avg type.
  */
 import { allocValues, makeVector, type Vector } from "../../columnar/vector.js";
-import { type DataType, DecimalType, DoubleType, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
+import { type DataType, DecimalType, DoubleType, isAnsiInterval, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
+import { IntervalSumAvgAccumulator, intervalAvgType } from "./interval-sum-avg.js";
 import { fitsPrecision, formatDecimal } from "../../types/decimal-value.js";
 import { decimalOp, decimalOverflow } from "../functions/decimal-arith.js";
 import type { AggregateFunction, ArgInfo, EvalContext, GroupAccumulator } from "../function-types.js";
@@ -27,6 +28,8 @@ function numericArg(name: string, args: readonly ArgInfo[]): DataType {
     case "float":
     case "double":
     case "decimal":
+    case "year_month_interval":
+    case "day_time_interval":
       return t;
     case "string":
     case "null":
@@ -37,7 +40,7 @@ function numericArg(name: string, args: readonly ArgInfo[]): DataType {
 }
 
 const sumTypeOf = (t: DataType): DataType =>
-  t.kind === "decimal" ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 10), t.scale) : t.kind === "int" || t.kind === "bigint" ? LongType : DoubleType;
+  isAnsiInterval(t) ? t : t.kind === "decimal" ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 10), t.scale) : t.kind === "int" || t.kind === "bigint" ? LongType : DoubleType;
 
 /** Spark's Average sums integral input as DOUBLE (only decimals keep a decimal sum). */
 const avgSumTypeOf = (t: DataType): DataType => (t.kind === "decimal" ? sumTypeOf(t) : DoubleType);
@@ -367,7 +370,9 @@ export const sum: AggregateFunction = {
     return { argTypes: [t], returnType: rt, stateTypes: [rt] };
   },
   create: (argTypes, returnType, ctx: EvalContext) =>
-    returnType.kind === "bigint"
+    isAnsiInterval(returnType)
+      ? new IntervalSumAvgAccumulator(argTypes[0]!, returnType, false)
+      : returnType.kind === "bigint"
       ? new LongSumAccumulator(ctx.ansi)
       : returnType.kind === "decimal"
         ? new DecimalSumAccumulator(returnType, ctx.ansi)
@@ -378,14 +383,17 @@ const avgOf = (name: string): AggregateFunction => ({
   name,
   resolve(args) {
     const t = numericArg(name, args);
-    const rt =
-      t.kind === "decimal"
+    const rt = isAnsiInterval(t)
+      ? intervalAvgType(t)
+      : t.kind === "decimal"
         ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 4), Math.min(MAX_DECIMAL_PRECISION, t.scale + 4))
         : DoubleType;
-    return { argTypes: [t], returnType: rt, stateTypes: [avgSumTypeOf(t), LongType] };
+    return { argTypes: [t], returnType: rt, stateTypes: [isAnsiInterval(t) ? t : avgSumTypeOf(t), LongType] };
   },
   create: (argTypes, returnType, ctx) =>
-    returnType.kind === "decimal" ? new DecimalAvgAccumulator(argTypes[0] as DecimalType, returnType, ctx.ansi) : new AvgAccumulator(returnType),
+    isAnsiInterval(returnType)
+      ? new IntervalSumAvgAccumulator(argTypes[0]!, returnType, true)
+      : returnType.kind === "decimal" ? new DecimalAvgAccumulator(argTypes[0] as DecimalType, returnType, ctx.ansi) : new AvgAccumulator(returnType),
 });
 
 export const sumAvgFunctions: readonly AggregateFunction[] = [sum, avgOf("avg"), avgOf("mean")];

@@ -157,7 +157,7 @@ function binary(fa: CompiledExpr, fb: CompiledExpr, rt: DataType, f: (a: Vector,
 }
 
 /** n / d rounded HALF_UP (away from zero on a tie), exactly. */
-function divHalfUp(n: bigint, d: bigint): bigint {
+export function divHalfUp(n: bigint, d: bigint): bigint {
   if (d < 0n) return divHalfUp(-n, -d);
   const q = n / d;
   const r = n % d;

@@ -8,7 +8,7 @@
  * `decodeValue` turns dataset values into Sluice row values; `encodeValue` turns Sluice result
  * values back into typed JSON; `ddlOf` writes a schema the way the oracle does.
  */
-import type { DataType, StructTypeLike } from "../../../src/types/data-type.js";
+import { type DataType, sqlTypeName, type StructTypeLike } from "../../../src/types/data-type.js";
 import { formatDayTimeInterval, formatYearMonthInterval } from "../../../src/expr/datetime/ansi-interval.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -147,6 +147,9 @@ export function sqlType(t: DataType, nullability = true): string {
       return `MAP<${sqlType(t.keyType, nullability)}, ${sqlType(t.valueType, nullability)}>`;
     case "struct":
       return `STRUCT<${t.fields.map((f) => `${quote(f.name)}: ${sqlType(f.type, nullability)}${nullability && !f.nullable ? " NOT NULL" : ""}`).join(", ")}>`;
+    case "year_month_interval":
+    case "day_time_interval":
+      return sqlTypeName(t);
     default:
       return t.kind.toUpperCase();
   }
