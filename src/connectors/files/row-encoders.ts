@@ -183,6 +183,10 @@ function csvValue(t: DataType, o: Pick<CsvWriteOptions, "timestampFormat" | "dat
     }
     case "binary":
       return (v) => Buffer.from(v as Uint8Array).toString("utf8");
+    case "year_month_interval":
+      return (v) => formatYearMonthInterval(v as number, t);
+    case "day_time_interval":
+      return (v) => formatDayTimeInterval(v as bigint, t);
     default:
       return (v) => String(v);
   }
