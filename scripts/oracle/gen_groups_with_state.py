@@ -10,10 +10,9 @@ is chosen by the scenario's "function" (the Sluice test implements the same ones
   - "remove-at-10": NoTimeout; sums v, emits and removes the state once the sum reaches 10; append.
 Recorded per step and batch: output rows (sorted), watermark, state metrics.
 Output: test/stateful/golden/groups-with-state.json.
-Run from the repository root: .oracle/venv/bin/python scripts/oracle/gen_groups_with_state.py
-(needs pandas and pyarrow in the venv, which setup.sh does not install since the tests only read the
-golden: `.oracle/venv/bin/pip install pandas==2.2.3 pyarrow==18.1.0`; pandas 3 / pyarrow 26 fail
-inside PySpark 4.0.1's Arrow serializer).
+Run from the repository root: bash scripts/oracle/setup.sh --pandas &&
+.oracle/pandas-venv/bin/python scripts/oracle/gen_groups_with_state.py (pandas 2.2.3 and pyarrow
+18.1.0, requirements-pandas.txt: pandas 3 / pyarrow 26 fail inside PySpark 4.0.1's Arrow serializer).
 """
 import json
 import os
