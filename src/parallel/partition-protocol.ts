@@ -29,6 +29,11 @@ export interface StoreSpec {
   readonly batchId: number;
 }
 
+/** Every request also carries the sender's Hadoop keys (file-system settings of a checkpoint on an object store), which the worker adopts before handling it. */
+export interface WithHadoopConf {
+  readonly hadoopConf: readonly (readonly [string, string])[];
+}
+
 export type ToWorker =
   | { readonly t: "dedup.open"; readonly id: number; readonly task: string; readonly store: StoreSpec; readonly keyTypes: readonly unknown[]; readonly expiryDelayUs: number }
   | {

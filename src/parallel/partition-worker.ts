@@ -17,7 +17,8 @@ import type { DataType } from "../types/data-type.js";
 import { dataTypeFromJson } from "../types/json-schema.js";
 import { StructType } from "../types/struct-type.js";
 import { toWireError } from "../common/worker-thread.js";
-import type { AggregateFinished, FromWorker, StoreSpec, ToWorker } from "./partition-protocol.js";
+import type { AggregateFinished, FromWorker, StoreSpec, ToWorker, WithHadoopConf } from "./partition-protocol.js";
+import { adoptSessionHadoopConf } from "../fs/file-systems.js";
 import { type WireVector, fromWire, toWire } from "./vector-wire.js";
 
 const port = parentPort;
@@ -161,11 +162,12 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
 
 // One request at a time, in arrival order: a batch's process messages precede its finish.
 let queue = Promise.resolve();
-port.on("message", (m: ToWorker) => {
+port.on("message", (m: ToWorker & WithHadoopConf) => {
   queue = queue.then(async () => {
     let reply: FromWorker;
     let transfer: ArrayBuffer[] = [];
     try {
+      adoptSessionHadoopConf(m.hadoopConf);
       const r = await handle(m);
       reply = { t: "ok", id: m.id, result: r.result };
       transfer = r.transfer ?? [];

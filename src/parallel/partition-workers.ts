@@ -9,7 +9,8 @@
 import type { Worker } from "node:worker_threads";
 import { SluiceError } from "../common/errors.js";
 import { fromWireError, spawnWorkerEntry } from "../common/worker-thread.js";
-import type { FromWorker, ToWorker } from "./partition-protocol.js";
+import { hadoopConfInEffect } from "../fs/file-systems.js";
+import type { FromWorker, ToWorker, WithHadoopConf } from "./partition-protocol.js";
 
 type Request = ToWorker extends infer M ? (M extends { id: number } ? Omit<M, "id"> : never) : never;
 
@@ -54,7 +55,7 @@ class PartitionWorker {
     if (this.#pending.size === 0) w.ref();
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      w.postMessage({ ...m, id }, transfer);
+      w.postMessage({ ...m, id, hadoopConf: hadoopConfInEffect() } satisfies ToWorker & WithHadoopConf, transfer);
     });
   }
 }
