@@ -147,5 +147,14 @@ describe("the Delta scan leaves out deleted rows", () => {
       for (let r = 0; r < b.numRows; r++) ids.push(getValue(b.columns[0]!, r) as number);
     }
     expect(ids.sort((a, b) => a - b)).toEqual([0, 2, 4, 6, 10, 11, 21, 22, 23, 24, 25, 26, 27, 28, 40]);
+
+    // a vector naming a row past the end of its file is refused, naming the file
+    const past = encodeRoaringBitmapArray([3]);
+    const bad = { ...snap.files.find((f) => f.path === "b.parquet")!, deletionVector: { storageType: "i", pathOrInlineDv: z85Encode(past), sizeInBytes: past.length, cardinality: 1 } };
+    const e = await errorOf(async () => {
+      for await (const _ of readDeltaFiles([bad], snap.schema, snap.partitionColumns, 4));
+    });
+    expect(e.code).toBe("DELTA_DELETION_VECTOR_INVALID");
+    expect(e.message).toMatch(/b\.parquet .*deletes row 3, but the file has 3 rows/);
   });
 });

@@ -10,7 +10,7 @@ import { fileSystemFor } from "../../fs/file-systems.js";
 import { joinPath, pathName } from "../../fs/path.js";
 import { type ColumnBatch, filterBatch, makeBatch } from "../../columnar/column-batch.js";
 import { constantVector } from "../../columnar/vector.js";
-import { SluiceError, configError } from "../../common/errors.js";
+import { SluiceError, configError, inputError } from "../../common/errors.js";
 import { type Metadata, parseCommit } from "../../delta/actions.js";
 import { readCheckpoint } from "../../delta/checkpoint-reader.js";
 import { type ColumnMappingMode, PHYSICAL_NAME_KEY, logicalColumns } from "../../delta/column-mapping.js";
@@ -160,6 +160,13 @@ export async function* readDeltaFiles(
         return b.columns[dataSchema.indexOf(field.name)]!;
       });
       yield makeBatch(schema, cols, b.numRows);
+    }
+    if (deleted && next < deleted.length) {
+      throw inputError(
+        "DELTA_DELETION_VECTOR_INVALID",
+        `Cannot read the deletion vector of ${f.path} in Delta table ${f.tablePath}: it deletes row ${deleted[next]}, but the file has ${rowIndex} rows`,
+        { table: f.tablePath, file: f.path },
+      );
     }
   }
 }
