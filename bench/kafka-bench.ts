@@ -1,0 +1,153 @@
+/**
+ * Sluice's side of bench/kafka.sh, plus the helpers both engines share (run by kafka.sh):
+ *   produce <bootstrap> <topic> <n>                  a topic of 4 partitions with n JSON events
+ *   feed <bootstrap> <topic> <perSecond> <seconds>   events at a steady rate (for the latency runs)
+ *   latency-report <bootstrap> <in> <out> <label>    p50/p99 of (out record time - in record time)
+ *   throughput <bootstrap> <topic> <n>               Kafka -> Delta, availableNow, maxOffsetsPerTrigger
+ *   stream <bootstrap> <in> <out> <trigger> <sec>    Kafka -> Kafka map query for <sec> seconds
+ *                                                    (trigger: micro-batch | continuous)
+ *   broker <ownerPid>                                start a broker in a temp folder, stopped when
+ *                                                    ownerPid exits; prints KAFKA_BOOTSTRAP=host:port
+ * Results are JSON lines ({engine, case, ...}); bench/kafka-compare.ts prints the ratios.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Admin, Producer } from "@platformatic/kafka";
+import { Session } from "../src/index.js";
+import { startBroker } from "../scripts/kafka/broker.js";
+
+const [mode, bootstrap, ...args] = process.argv.slice(2);
+const brokers = [bootstrap!];
+const PARTITIONS = 4;
+const out = (o: Record<string, unknown>): void => void process.stdout.write(JSON.stringify(o) + "\n");
+const event = (i: number): Buffer => Buffer.from(JSON.stringify({ id: i, user: `u${i % 1000}`, amount: i % 97, kind: i % 3 === 0 ? "buy" : "view" }));
+
+async function createTopic(topic: string): Promise<void> {
+  const a = new Admin({ clientId: "bench-admin", bootstrapBrokers: brokers });
+  try {
+    await a.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 });
+  } finally {
+    await a.close();
+  }
+}
+
+async function produce(topic: string, n: number): Promise<void> {
+  await createTopic(topic);
+  const p = new Producer({ clientId: "bench-producer", bootstrapBrokers: brokers, acks: -1 });
+  try {
+    for (let i = 0; i < n; i += 5000) {
+      const m = Array.from({ length: Math.min(5000, n - i) }, (_, j) => ({ topic, partition: (i + j) % PARTITIONS, value: event(i + j) }));
+      await p.send({ messages: m });
+    }
+  } finally {
+    await p.close();
+  }
+}
+
+/** Events at `perSecond`, in 10 ms slices; each record's timestamp is its send time. */
+async function feed(topic: string, perSecond: number, seconds: number): Promise<void> {
+  const p = new Producer({ clientId: "bench-feed", bootstrapBrokers: brokers, acks: 1 });
+  const perSlice = Math.max(1, Math.round(perSecond / 100));
+  const t0 = Date.now();
+  let i = 0;
+  try {
+    for (let slice = 0; Date.now() - t0 < seconds * 1000; slice++) {
+      const now = Date.now();
+      await p.send({ messages: Array.from({ length: perSlice }, () => ({ topic, partition: i % PARTITIONS, value: event(i++), timestamp: BigInt(now) })) });
+      const wait = t0 + (slice + 1) * 10 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  } finally {
+    await p.close();
+  }
+}
+
+/** Record timestamps (ms) by event id of every record in `topic`, read with Sluice's batch read. */
+async function timestamps(topic: string): Promise<Map<number, number>> {
+  const spark = Session.builder().getOrCreate();
+  const rows = await spark.read
+    .format("kafka")
+    .option("kafka.bootstrap.servers", bootstrap!)
+    .option("subscribe", topic)
+    .load()
+    .selectExpr("CAST(get_json_object(CAST(value AS STRING), '$.id') AS BIGINT) AS id", "CAST(CAST(timestamp AS DOUBLE) * 1000 AS BIGINT) AS ms")
+    .collect();
+  return new Map(rows.map((r) => [Number(r.id), Number(r.ms)]));
+}
+
+async function latencyReport(inTopic: string, outTopic: string, label: string): Promise<void> {
+  const [a, b] = [await timestamps(inTopic), await timestamps(outTopic)];
+  const lat = [...b].filter(([id]) => a.has(id)).map(([id, t]) => t - a.get(id)!).sort((x, y) => x - y);
+  const q = (f: number): number => lat[Math.min(lat.length - 1, Math.floor(f * lat.length))] ?? NaN;
+  const [engine, trigger] = label.split(":");
+  out({ engine, case: `latency-${trigger}`, events: a.size, delivered: lat.length, p50Ms: q(0.5), p99Ms: q(0.99) });
+}
+
+async function throughput(topic: string, n: number): Promise<void> {
+  const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+  const tmp = mkdtempSync(join(tmpdir(), "bench-kafka-sluice-"));
+  const t = performance.now();
+  const q = await spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", bootstrap!)
+    .option("subscribe", topic)
+    .option("startingOffsets", "earliest")
+    .option("maxOffsetsPerTrigger", 50_000)
+    .load()
+    .selectExpr("CAST(value AS STRING) AS json", "timestamp")
+    .selectExpr("from_json(json, 'id BIGINT, user STRING, amount BIGINT, kind STRING') AS e", "timestamp")
+    .selectExpr("e.*", "timestamp")
+    .writeStream.format("delta")
+    .option("checkpointLocation", join(tmp, "chk"))
+    .trigger({ availableNow: true })
+    .start(join(tmp, "table"));
+  await q.awaitTermination();
+  const seconds = (performance.now() - t) / 1000;
+  const rows = q.recentProgress.reduce((s, p) => s + p.numInputRows, 0);
+  const batches = q.recentProgress.filter((p) => p.numInputRows > 0);
+  if (rows !== n) throw new Error(`read ${rows} rows, expected ${n}`);
+  out({ engine: "sluice", case: "kafka-to-delta", rows, seconds, batches: batches.length });
+  await spark.stop();
+}
+
+/** A Kafka -> Kafka map query for `seconds`; micro-batch progress gives the per-batch cost. */
+async function stream(inTopic: string, outTopic: string, trigger: string, seconds: number): Promise<void> {
+  const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+  const tmp = mkdtempSync(join(tmpdir(), "bench-kafka-sluice-"));
+  const q = await spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", bootstrap!)
+    .option("subscribe", inTopic)
+    .option("startingOffsets", "earliest")
+    .load()
+    .selectExpr("value")
+    .writeStream.format("kafka")
+    .option("kafka.bootstrap.servers", bootstrap!)
+    .option("topic", outTopic)
+    .option("checkpointLocation", join(tmp, "chk"))
+    .trigger(trigger === "continuous" ? { continuous: "1 second" } : {})
+    .start();
+  await q.processAllAvailable(); // the client is loaded and connected before the feed starts
+  console.error("READY");
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await q.stop();
+  const batches = q.recentProgress.filter((p) => p.numInputRows > 0);
+  if (batches.length > 0) {
+    const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    out({ engine: "sluice", case: "batch-duration", batches: batches.length, medianRows: median(batches.map((b) => b.numInputRows)), medianMs: median(batches.map((b) => b.durationMs.triggerExecution ?? 0)) });
+  }
+  await spark.stop();
+}
+
+if (mode === "broker") {
+  // argv: broker <ownerPid> (no bootstrap yet)
+  const b = await startBroker(mkdtempSync(join(tmpdir(), "bench-kafka-broker-")), { ownerPid: Number(bootstrap) });
+  console.log(`KAFKA_BOOTSTRAP=${b.bootstrap} BROKER_PID=${b.pid}`);
+} else if (mode === "produce") await produce(args[0]!, Number(args[1]));
+else if (mode === "feed") await feed(args[0]!, Number(args[1]), Number(args[2]));
+else if (mode === "latency-report") await latencyReport(args[0]!, args[1]!, args[2]!);
+else if (mode === "throughput") await throughput(args[0]!, Number(args[1]));
+else if (mode === "stream") await stream(args[0]!, args[1]!, args[2]!, Number(args[3]));
+else throw new Error(`unknown mode ${mode}`);
+process.exit(0);

@@ -1,0 +1,24 @@
+/** Prints bench/kafka.sh's results side by side: Sluice, PySpark and the ratio per case. */
+import { readFileSync } from "node:fs";
+
+type Result = { engine: string; case: string } & Record<string, number>;
+const results = readFileSync(process.argv[2]!, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Result);
+const pick = (engine: string, c: string, i = 0): Result | undefined => results.filter((r) => r.engine === engine && r.case === c)[i];
+const row = (label: string, s: number | undefined, p: number | undefined, better: "higher" | "lower"): void => {
+  const ratio = s === undefined || p === undefined ? NaN : better === "higher" ? s / p : p / s;
+  console.log(`${label.padEnd(34)} ${(s ?? NaN).toFixed(1).padStart(12)} ${(p ?? NaN).toFixed(1).padStart(12)} ${ratio.toFixed(2).padStart(8)}x`);
+};
+console.log(`\n${"measure".padEnd(34)} ${"sluice".padStart(12)} ${"pyspark".padStart(12)} ${"sluice is".padStart(9)}`);
+const [s, p] = [pick("sluice", "kafka-to-delta"), pick("pyspark", "kafka-to-delta")];
+row("kafka-to-delta rows/s", s && s.rows / s.seconds, p && p.rows / p.seconds, "higher");
+for (const trig of ["micro-batch", "continuous"]) {
+  const [ls, lp] = [pick("sluice", `latency-${trig}`), pick("pyspark", `latency-${trig}`)];
+  row(`latency ${trig} p50 ms`, ls?.p50Ms, lp?.p50Ms, "lower");
+  row(`latency ${trig} p99 ms`, ls?.p99Ms, lp?.p99Ms, "lower");
+  if (ls && lp && (ls.delivered !== ls.events || lp.delivered !== lp.events)) console.log(`  (delivered: sluice ${ls.delivered}/${ls.events}, pyspark ${lp.delivered}/${lp.events})`);
+}
+// The first batch-duration line of each engine is its micro-batch run (continuous reports none).
+const [bs, bp] = [pick("sluice", "batch-duration"), pick("pyspark", "batch-duration")];
+row(`micro-batch triggerExecution ms`, bs?.medianMs, bp?.medianMs, "lower");
+if (bs && bp) console.log(`  (median rows per batch: sluice ${bs.medianRows}, pyspark ${bp.medianRows})`);
+console.log("(ratios: how many times faster Sluice is; > 1 favours Sluice)");

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Kafka benchmark: Sluice vs PySpark local[2] on the same broker and the same topics, one engine
+# at a time, reported as ratios (bench/kafka-compare.ts):
+#   1. kafka-to-delta: BENCH_KAFKA_EVENTS (default 200000) JSON events in a 4-partition topic,
+#      read with maxOffsetsPerTrigger=50000 and Trigger.AvailableNow into a Delta table: rows/s.
+#   2. latency-<trigger>: a Kafka -> Kafka map query (micro-batch default trigger, and continuous
+#      "1 second") while events arrive at BENCH_KAFKA_RATE per second (default 1000) for
+#      BENCH_KAFKA_SECONDS (default 10): p50/p99 of output record time - input record time, and
+#      the micro-batches' median triggerExecution (the per-batch cost at that rate).
+# Uses the broker at $KAFKA_BOOTSTRAP, else starts one (stopped when this script ends).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${BENCH_KAFKA_EVENTS:-200000}
+RATE=${BENCH_KAFKA_RATE:-1000}
+SECS=${BENCH_KAFKA_SECONDS:-10}
+bash scripts/oracle/setup.sh >/dev/null
+bash scripts/kafka/setup.sh >/dev/null
+TS=(npx tsx bench/kafka-bench.ts)
+PY=.oracle/venv/bin/python
+if [ -z "${KAFKA_BOOTSTRAP:-}" ]; then
+  line=$("${TS[@]}" broker $$ | tail -1)
+  KAFKA_BOOTSTRAP=$(echo "$line" | sed -E 's/KAFKA_BOOTSTRAP=([^ ]+).*/\1/')
+  BROKER_PID=$(echo "$line" | sed -E 's/.*BROKER_PID=([0-9]+).*/\1/')
+  trap 'kill "$BROKER_PID" 2>/dev/null || true' EXIT
+fi
+B=$KAFKA_BOOTSTRAP
+RUN=$(date +%s)
+results=$(mktemp)
+
+topic=bench-in-$RUN
+"${TS[@]}" produce "$B" "$topic" "$N"
+"${TS[@]}" throughput "$B" "$topic" "$N" | tee -a "$results"
+$PY bench/pyspark_kafka_bench.py throughput "$B" "$topic" "$N" 2>/dev/null | tee -a "$results"
+
+# Latency: the engine starts and runs its first trigger (READY on stderr), then the feed runs; the
+# query stops BENCH_KAFKA_SECONDS + 15 s after READY, well after the feed's last events.
+latency() { # engine trigger
+  local in=lat-in-$1-$2-$RUN out=lat-out-$1-$2-$RUN err
+  "${TS[@]}" produce "$B" "$in" 0
+  "${TS[@]}" produce "$B" "$out" 0
+  err=$(mktemp)
+  if [ "$1" = sluice ]; then "${TS[@]}" stream "$B" "$in" "$out" "$2" $((SECS + 15)) 2>"$err" >>"$results" &
+  else $PY bench/pyspark_kafka_bench.py stream "$B" "$in" "$out" "$2" $((SECS + 15)) 2>"$err" >>"$results" & fi
+  local pid=$!
+  until grep -q READY "$err"; do kill -0 "$pid" 2>/dev/null || { cat "$err"; exit 1; }; sleep 0.2; done
+  "${TS[@]}" feed "$B" "$in" "$RATE" "$SECS"
+  wait "$pid"
+  rm -f "$err"
+  "${TS[@]}" latency-report "$B" "$in" "$out" "$1:$2" | tee -a "$results"
+}
+for trig in micro-batch continuous; do
+  latency sluice "$trig"
+  latency pyspark "$trig"
+done
+npx tsx bench/kafka-compare.ts "$results"
