@@ -1,6 +1,7 @@
 /**
  * DeltaTable (delta-spark's `DeltaTable`): a handle on a Delta table by path, for reading it as
- * a DataFrame, its history and version, VACUUM, and MERGE with an immutable builder:
+ * a DataFrame, its history, detail and version, VACUUM, DELETE, UPDATE, RESTORE, OPTIMIZE and
+ * MERGE with an immutable builder:
  *
  *   await DeltaTable.forPath(spark, "tables/users").alias("t")
  *     .merge(updates.alias("s"), "t.id = s.id")
@@ -11,20 +12,32 @@
 import { analysisError } from "../common/errors.js";
 import { peekDeltaTable } from "../connectors/delta/delta-scan.js";
 import type { DataFrame } from "../dataframe/dataframe.js";
-import type { Column } from "../expr/column.js";
+import { Column } from "../expr/column.js";
 import type { Session } from "../session/session.js";
 import { StructType } from "../types/struct-type.js";
 import { history } from "./history.js";
+import { executeDelete } from "./commands/delete.js";
+import { DETAIL_SCHEMA, detail } from "./commands/detail.js";
+import { DeltaOptimizeBuilder } from "./commands/optimize.js";
+import { type RestoreMetrics, executeRestore } from "./commands/restore.js";
+import { executeUpdate } from "./commands/update.js";
 import { type MergeClause, type MergeMetrics, executeMerge } from "./merge.js";
 import { loadSnapshot } from "./snapshot.js";
 import { vacuum } from "./vacuum.js";
+import type { Cond } from "./commands/conditions.js";
 
-type Cond = Column | string;
+export { DeltaOptimizeBuilder } from "./commands/optimize.js";
+
+type Assignments = Readonly<Record<string, Cond>>;
 
 export const HISTORY_SCHEMA = StructType.fromDDL(
   "version BIGINT, timestamp TIMESTAMP, userId STRING, userName STRING, operation STRING, operationParameters MAP<STRING, STRING>, " +
     "job STRUCT<jobId: STRING>, notebook STRUCT<notebookId: STRING>, clusterId STRING, readVersion BIGINT, isolationLevel STRING, isBlindAppend BOOLEAN, " +
     "operationMetrics MAP<STRING, STRING>, userMetadata STRING, engineInfo STRING",
+);
+
+const RESTORE_SCHEMA = StructType.fromDDL(
+  "table_size_after_restore BIGINT, num_of_files_after_restore BIGINT, num_removed_files BIGINT, num_restored_files BIGINT, removed_files_size BIGINT, restored_files_size BIGINT",
 );
 
 /** A Delta Lake table by path or name (`DeltaTable.forPath(spark, path)`): `toDF`, `version`, `history`, `merge` and `vacuum`, as delta-spark's `DeltaTable`. */
@@ -103,9 +116,51 @@ export class DeltaTable {
     return [...res.deleted];
   }
 
+  /** DELETE the rows where `condition` is true (every row without one); returns how many. */
+  async delete(condition?: Cond): Promise<number> {
+    return executeDelete(this.spark.dfContext, this.path, condition);
+  }
+
+  /**
+   * UPDATE: `set` maps columns to new values (SQL strings or Columns) in the rows where
+   * `condition` holds (every row without one); returns how many. Both Scala's argument order
+   * `update(condition, set)` and `update(set, condition?)` are accepted.
+   */
+  async update(set: Assignments, condition?: Cond): Promise<number>;
+  async update(condition: Cond, set: Assignments): Promise<number>;
+  async update(a: Assignments | Cond, b?: Assignments | Cond): Promise<number> {
+    const isCond = (x: unknown): x is Cond => typeof x === "string" || x instanceof Column;
+    const [condition, set] = isCond(a) ? [a, b as Assignments] : [b as Cond | undefined, a];
+    return executeUpdate(this.spark.dfContext, this.path, condition, set ?? {});
+  }
+
+  /** RESTORE the table to `version`; returns Delta's one-row metrics DataFrame. */
+  async restoreToVersion(version: number): Promise<DataFrame> {
+    return this.restoreMetrics(await executeRestore(this.path, { version }));
+  }
+
+  /** RESTORE the table to the version in force at `timestamp` (ISO string, Date or epoch ms). */
+  async restoreToTimestamp(timestamp: string | Date | number): Promise<DataFrame> {
+    return this.restoreMetrics(await executeRestore(this.path, { timestamp }));
+  }
+
+  private restoreMetrics(m: RestoreMetrics): DataFrame {
+    return this.spark.createDataFrame([{ ...m }], RESTORE_SCHEMA);
+  }
+
+  /** DESCRIBE DETAIL: one row with Delta's columns (format, id, location, numFiles, …). */
+  async detail(): Promise<DataFrame> {
+    return this.spark.createDataFrame([await detail(this.path)], DETAIL_SCHEMA);
+  }
+
+  /** OPTIMIZE: `.where(partitionPredicate)` then `.executeCompaction()`. */
+  optimize(): DeltaOptimizeBuilder {
+    return new DeltaOptimizeBuilder(this.spark, this.path);
+  }
+
   /** Start a MERGE of `source` into this table on `condition`. */
   merge(source: DataFrame, condition: Cond): DeltaMergeBuilder {
-    return new DeltaMergeBuilder({ table: this, source, condition, matched: [], notMatched: [] });
+    return new DeltaMergeBuilder({ table: this, source, condition, matched: [], notMatched: [], notMatchedBySource: [] });
   }
 
   /** @internal */
@@ -120,6 +175,7 @@ interface MergeState {
   readonly condition: Cond;
   readonly matched: readonly MergeClause[];
   readonly notMatched: readonly MergeClause[];
+  readonly notMatchedBySource: readonly MergeClause[];
 }
 
 /** Immutable MERGE builder; clauses apply in the order given (the first whose condition holds wins). */
@@ -153,17 +209,29 @@ export class DeltaMergeBuilder {
   whenNotMatchedInsertAll(condition?: Cond): DeltaMergeBuilder {
     return this.notMatched({ kind: "insert", values: "*", ...(condition !== undefined ? { condition } : {}) });
   }
+  /** Update target rows that no source row matches: `set` may refer to target columns only. */
+  whenNotMatchedBySourceUpdate(set: Readonly<Record<string, Cond>>, condition?: Cond): DeltaMergeBuilder {
+    if (Object.keys(set).length === 0) throw analysisError("DELTA_MERGE_MISSING_ASSIGNMENTS", "whenNotMatchedBySourceUpdate needs at least one column to set");
+    return this.bySource({ kind: "update", set, ...(condition !== undefined ? { condition } : {}) });
+  }
+  /** Delete target rows that no source row matches. */
+  whenNotMatchedBySourceDelete(condition?: Cond): DeltaMergeBuilder {
+    return this.bySource({ kind: "delete", ...(condition !== undefined ? { condition } : {}) });
+  }
+  private bySource(c: MergeClause): DeltaMergeBuilder {
+    return new DeltaMergeBuilder({ ...this.s, notMatchedBySource: [...this.s.notMatchedBySource, c] });
+  }
 
   /**
    * Run the merge as one commit. With `txn` (appId, version) it is idempotent: a merge whose
    * version the table already holds for appId is skipped (exactly-once in foreachBatch).
    */
   async execute(options: { txnAppId?: string; txnVersion?: number } = {}): Promise<MergeMetrics> {
-    const { table, source, condition, matched, notMatched } = this.s;
-    if (matched.length === 0 && notMatched.length === 0) {
-      throw analysisError("DELTA_MERGE_MISSING_WHEN", "There must be at least one WHEN clause in a MERGE statement: add whenMatched... or whenNotMatched...");
+    const { table, source, condition, matched, notMatched, notMatchedBySource } = this.s;
+    if (matched.length === 0 && notMatched.length === 0 && notMatchedBySource.length === 0) {
+      throw analysisError("DELTA_MERGE_MISSING_WHEN", "There must be at least one WHEN clause in a MERGE statement: add whenMatched..., whenNotMatched... or whenNotMatchedBySource...");
     }
-    for (const [list, what] of [[matched, "MATCHED"], [notMatched, "NOT MATCHED"]] as const) {
+    for (const [list, what] of [[matched, "MATCHED"], [notMatched, "NOT MATCHED"], [notMatchedBySource, "NOT MATCHED BY SOURCE"]] as const) {
       list.slice(0, -1).forEach((c) => {
         if (c.condition === undefined) {
           throw analysisError("DELTA_NON_LAST_MATCHED_CLAUSE_OMIT_CONDITION", `When there are more than one ${what} clauses in a MERGE statement, only the last ${what} clause can omit the condition.`);
@@ -178,6 +246,7 @@ export class DeltaMergeBuilder {
       condition,
       matched,
       notMatched,
+      notMatchedBySource,
       ...(txn ? { txn } : {}),
     });
   }

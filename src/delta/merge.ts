@@ -1,31 +1,30 @@
 /**
  * MERGE INTO a Delta table (Delta's MergeIntoCommand), run on the DataFrame engine. Steps:
  *   1. read the latest snapshot; load the target's rows as a DataFrame tagged with the data file
- *      and row each came from (`alias` of the DeltaTable applies);
- *   2. join target and source on the merge condition: inner when there is no NOT MATCHED clause,
- *      else right outer (every source row, with its target match or nulls);
+ *      and row each came from (`alias` of the DeltaTable applies), and tag the source rows;
+ *   2. join target and source on the merge condition: inner for MATCHED clauses only, right
+ *      outer with NOT MATCHED (every source row), left outer with NOT MATCHED BY SOURCE (every
+ *      target row), full outer with both;
  *   3. project, per clause, its condition and its assignments cast to the target column types,
  *      and collect the joined rows as column batches;
- *   4. per matched row pick the first MATCHED clause whose condition holds (update or delete);
- *      per unmatched source row the first NOT MATCHED clause (insert); a target row that more
- *      than one source row matches fails with DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE
+ *   4. per matched row pick the first MATCHED clause whose condition holds (update or delete),
+ *      per unmatched source row the first NOT MATCHED clause (insert), per unmatched target row
+ *      the first NOT MATCHED BY SOURCE clause (update or delete); a target row that more than
+ *      one source row matches fails with DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE
  *      (unless every MATCHED clause is an unconditional delete);
  *   5. rewrite only the touched files (kept + updated rows), write the inserted rows, and commit
  *      removes + adds in one transaction that read the whole table (operation MERGE).
  */
-import { type ColumnBatch, VectorBuilder, getValue, makeBatch } from "../columnar/column-batch.js";
+import { VectorBuilder, getValue, makeBatch } from "../columnar/column-batch.js";
 import { analysisError, executionError } from "../common/errors.js";
-import { readDeltaFiles } from "../connectors/delta/delta-scan.js";
-import { writeDataFiles } from "../connectors/delta/delta-writer.js";
-import { DataFrame } from "../dataframe/dataframe.js";
-import { Column } from "../expr/column.js";
-import { expr, lit } from "../expr/functions.js";
-import { node } from "../plan/logical-plan.js";
-import { StructType } from "../types/struct-type.js";
+import type { DataFrame } from "../dataframe/dataframe.js";
+import type { Column } from "../expr/column.js";
+import { lit } from "../expr/functions.js";
+import { type Cond, condText, toCol } from "./commands/conditions.js";
+import { FILE_COL, ROW_COL, loadTargetRows, rewriteFiles } from "./commands/target-rows.js";
 import { txnVersion } from "./snapshot.js";
 import { OptimisticTransaction } from "./transaction.js";
 
-type Cond = Column | string;
 export type MergeClause =
   | { readonly kind: "update"; readonly condition?: Cond; readonly set: Readonly<Record<string, Cond>> | "*" }
   | { readonly kind: "delete"; readonly condition?: Cond }
@@ -38,6 +37,8 @@ export interface MergeSpec {
   readonly condition: Cond;
   readonly matched: readonly MergeClause[];
   readonly notMatched: readonly MergeClause[];
+  /** WHEN NOT MATCHED BY SOURCE clauses (update or delete of target rows no source row matches). */
+  readonly notMatchedBySource?: readonly MergeClause[];
   /** Idempotent merge (foreachBatch): skipped when the table's txn for appId is ≥ version. */
   readonly txn?: { readonly appId: string; readonly version: number };
 }
@@ -46,49 +47,51 @@ export interface MergeMetrics {
   readonly numTargetRowsUpdated: number;
   readonly numTargetRowsDeleted: number;
   readonly numTargetRowsInserted: number;
+  readonly numTargetRowsMatchedUpdated: number;
+  readonly numTargetRowsMatchedDeleted: number;
+  readonly numTargetRowsNotMatchedBySourceUpdated: number;
+  readonly numTargetRowsNotMatchedBySourceDeleted: number;
   readonly numSourceRows: number;
   /** False when the txn was already applied and nothing was written. */
   readonly committed: boolean;
 }
 
-const toCol = (c: Cond): Column => (typeof c === "string" ? expr(c) : c);
-const condText = (c: Cond | undefined): string | null => (c === undefined ? null : typeof c === "string" ? c : "<column>");
+const SRC_COL = "__delta_src";
+type Group = "matched" | "notMatched" | "notMatchedBySource";
 
 export async function executeMerge(spec: MergeSpec): Promise<MergeMetrics> {
   const tx = await OptimisticTransaction.start(spec.tablePath);
   const snap = tx.snapshot;
   if (!snap) throw analysisError("DELTA_TABLE_NOT_FOUND", `${spec.tablePath} is not a Delta table; create it before merging into it`, { table: spec.tablePath });
-  const none: MergeMetrics = { numTargetRowsUpdated: 0, numTargetRowsDeleted: 0, numTargetRowsInserted: 0, numSourceRows: 0, committed: false };
+  const bySource = spec.notMatchedBySource ?? [];
+  const counts = { matchedUpdated: 0, matchedDeleted: 0, nmbsUpdated: 0, nmbsDeleted: 0, inserted: 0 };
+  const result = (numSourceRows: number, committed: boolean): MergeMetrics => ({
+    numTargetRowsUpdated: counts.matchedUpdated + counts.nmbsUpdated,
+    numTargetRowsDeleted: counts.matchedDeleted + counts.nmbsDeleted,
+    numTargetRowsInserted: counts.inserted,
+    numTargetRowsMatchedUpdated: counts.matchedUpdated,
+    numTargetRowsMatchedDeleted: counts.matchedDeleted,
+    numTargetRowsNotMatchedBySourceUpdated: counts.nmbsUpdated,
+    numTargetRowsNotMatchedBySourceDeleted: counts.nmbsDeleted,
+    numSourceRows,
+    committed,
+  });
   if (spec.txn) {
-    if (txnVersion(snap, spec.txn.appId) >= spec.txn.version) return none;
+    if (txnVersion(snap, spec.txn.appId) >= spec.txn.version) return result(0, false);
     tx.setTxn(spec.txn.appId, spec.txn.version);
   }
   const schema = snap.schema;
-  const ctx = spec.source.ctx;
-  // 1. target rows, tagged with file and row
-  const fileBatches: ColumnBatch[] = [];
-  const tagged: ColumnBatch[] = [];
-  const tagSchema = new StructType([...schema.fields, { name: "__merge_file", type: { kind: "int" }, nullable: false }, { name: "__merge_row", type: { kind: "int" }, nullable: false }]);
-  for (let f = 0; f < snap.files.length; f++) {
-    const parts: ColumnBatch[] = [];
-    for await (const b of readDeltaFiles([snap.files[f]!], schema, snap.partitionColumns, 1 << 30)) parts.push(b);
-    const whole = parts.length === 1 ? parts[0]! : concatRows(schema, parts);
-    fileBatches.push(whole);
-    const fileIds = new Int32Array(whole.numRows).fill(f);
-    const rowIds = Int32Array.from({ length: whole.numRows }, (_, i) => i);
-    tagged.push(makeBatch(tagSchema, [...whole.columns, { type: { kind: "int" }, length: whole.numRows, values: fileIds, validity: null }, { type: { kind: "int" }, length: whole.numRows, values: rowIds, validity: null }], whole.numRows));
-  }
-  let target: DataFrame = new DataFrame(ctx, node({ kind: "localRelation", schema: tagSchema, batches: tagged }));
-  if (spec.targetAlias) target = target.alias(spec.targetAlias);
-  const source = spec.source;
+  // 1. target rows, tagged with file and row; source rows tagged as present
+  const { batches: fileBatches, df: target } = await loadTargetRows(spec.source.ctx, snap, spec.targetAlias);
+  const source = spec.source.withColumn(SRC_COL, lit(true));
   // 2–3. join and project clause columns
   const tcol = (name: string): Column => target.col(name);
   const scol = (name: string, clause: string): Column => {
-    const i = source.schema.indexOf(name);
+    const i = spec.source.schema.indexOf(name);
     if (i < 0) {
-      throw analysisError("DELTA_MERGE_UNRESOLVED_EXPRESSION", `Cannot resolve ${name} in ${clause}: the source has no column \`${name}\` (source columns: ${source.columns.join(", ")})`, { column: name });
+      throw analysisError("DELTA_MERGE_UNRESOLVED_EXPRESSION", `Cannot resolve ${name} in ${clause}: the source has no column \`${name}\` (source columns: ${spec.source.columns.join(", ")})`, { column: name });
     }
-    return source.col(source.schema.fields[i]!.name);
+    return source.col(spec.source.schema.fields[i]!.name);
   };
   const assigned = (set: Readonly<Record<string, Cond>>, clause: string): Map<number, Cond> => {
     const m = new Map<number, Cond>();
@@ -99,142 +102,129 @@ export async function executeMerge(spec: MergeSpec): Promise<MergeMetrics> {
     }
     return m;
   };
-  const cols: Column[] = [tcol("__merge_file").alias("__f"), tcol("__merge_row").alias("__r")];
-  const clauses = [...spec.matched.map((c) => ({ c, matched: true })), ...spec.notMatched.map((c) => ({ c, matched: false }))];
-  clauses.forEach(({ c }, k) => {
-    cols.push((c.condition === undefined ? lit(true) : toCol(c.condition)).alias(`__c${k}`));
-    if (c.kind === "delete") return;
-    const what = c.kind === "update" ? "UPDATE" : "INSERT";
-    const spec2 = c.kind === "update" ? c.set : c.values;
-    const m = spec2 === "*" ? null : assigned(spec2, what);
-    schema.fields.forEach((f, j) => {
-      let v: Column;
-      if (m === null) v = scol(f.name, `${what} *`);
-      else if (m.has(j)) v = toCol(m.get(j)!);
-      else v = c.kind === "update" ? tcol(f.name) : lit(null);
-      cols.push(v.cast(f.type).alias(`__c${k}_${j}`));
-    });
-  });
-  const how = spec.notMatched.length > 0 ? "right" : "inner";
-  const joined = target.join(source, toCol(spec.condition), how).select(...cols);
-  const out = await joined.collectBatches();
-  const numSource = await source.count();
+  const cols: Column[] = [tcol(FILE_COL).alias("__f"), tcol(ROW_COL).alias("__r"), source.col(SRC_COL).alias("__s")];
+  const clauses: { c: MergeClause; group: Group; offset: number }[] = [
+    ...spec.matched.map((c) => ({ c, group: "matched" as const, offset: 0 })),
+    ...spec.notMatched.map((c) => ({ c, group: "notMatched" as const, offset: 0 })),
+    ...bySource.map((c) => ({ c, group: "notMatchedBySource" as const, offset: 0 })),
+  ];
+  for (const [k, cl] of clauses.entries()) {
+    const { c } = cl;
+    cl.offset = cols.length;
+    const clauseCols: Column[] = [(c.condition === undefined ? lit(true) : toCol(c.condition)).alias(`__c${k}`)];
+    if (c.kind !== "delete") {
+      const what = c.kind === "update" ? "UPDATE" : "INSERT";
+      const spec2 = c.kind === "update" ? c.set : c.values;
+      const m = spec2 === "*" ? null : assigned(spec2, what);
+      schema.fields.forEach((f, j) => {
+        let v: Column;
+        if (m === null) v = scol(f.name, `${what} *`);
+        else if (m.has(j)) v = toCol(m.get(j)!);
+        else v = c.kind === "update" ? tcol(f.name) : lit(null);
+        clauseCols.push(v.cast(f.type).alias(`__c${k}_${j}`));
+      });
+    }
+    if (cl.group === "notMatchedBySource") targetOnly(target, clauseCols, spec.tablePath);
+    cols.push(...clauseCols);
+  }
+  const how = spec.notMatched.length > 0 ? (bySource.length > 0 ? "full" : "right") : bySource.length > 0 ? "left" : "inner";
+  const out = await target.join(source, toCol(spec.condition), how).select(...cols).collectBatches();
+  const numSource = await spec.source.count();
   // 4. decide per row
   const updates = new Map<number, Map<number, unknown[]>>(); // file → row → new values
   const deletes = new Map<number, Set<number>>();
   const matchCount = new Map<number, Map<number, number>>();
   const inserts = schema.fields.map((f) => new VectorBuilder(f.type, 0));
-  let numInserted = 0;
-  let numUpdated = 0;
-  let numDeleted = 0;
   const deleteOnly = spec.matched.every((c) => c.kind === "delete" && c.condition === undefined);
-  const nFields = schema.fields.length;
   for (const b of out) {
-    const base = 2;
-    const offsets: number[] = [];
-    let o = base;
-    for (const { c } of clauses) {
-      offsets.push(o);
-      o += c.kind === "delete" ? 1 : 1 + nFields;
-    }
     for (let r = 0; r < b.numRows; r++) {
       const file = getValue(b.columns[0]!, r) as number | null;
-      if (file !== null) {
-        const row = getValue(b.columns[1]!, r) as number;
-        const counts = matchCount.get(file) ?? new Map<number, number>();
-        matchCount.set(file, counts);
-        const n = (counts.get(row) ?? 0) + 1;
-        counts.set(row, n);
-        if (n > 1 && !deleteOnly && spec.matched.length > 0) {
-          throw executionError(
-            "DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE",
-            `Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table ${spec.tablePath} in possibly conflicting ways. ` +
-              `By SQL semantics of Merge, when multiple source rows match on the same target row, the result may be ambiguous as it is unclear which source row should be used to update or delete the matching target row. ` +
-              `Preprocess the source table to eliminate the possibility of multiple matches (for example dropDuplicates on the merge key).`,
-            { table: spec.tablePath },
-          );
-        }
+      const row = getValue(b.columns[1]!, r) as number | null;
+      const group: Group = file === null ? "notMatched" : getValue(b.columns[2]!, r) === true ? "matched" : "notMatchedBySource";
+      if (group === "matched") {
+        const byRow = matchCount.get(file!) ?? new Map<number, number>();
+        matchCount.set(file!, byRow);
+        const n = (byRow.get(row!) ?? 0) + 1;
+        byRow.set(row!, n);
+        if (n > 1 && !deleteOnly) throw multipleMatches(spec.tablePath);
       }
-      for (let k = 0; k < clauses.length; k++) {
-        const { c, matched } = clauses[k]!;
-        if (matched !== (file !== null)) continue;
-        if (getValue(b.columns[offsets[k]!]!, r) !== true) continue;
-        if (c.kind === "delete") {
-          const row = getValue(b.columns[1]!, r) as number;
-          const set = deletes.get(file!) ?? new Set<number>();
-          deletes.set(file!, set);
-          if (!set.has(row)) numDeleted++;
-          set.add(row);
-        } else {
-          const values = schema.fields.map((_, j) => getValue(b.columns[offsets[k]! + 1 + j]!, r));
-          if (c.kind === "update") {
-            const row = getValue(b.columns[1]!, r) as number;
-            const m = updates.get(file!) ?? new Map<number, unknown[]>();
-            updates.set(file!, m);
-            m.set(row, values);
-            numUpdated++;
-          } else {
-            values.forEach((v, j) => inserts[j]!.append(v));
-            numInserted++;
-          }
-        }
-        break;
+      const cl = clauses.find((x) => x.group === group && getValue(b.columns[x.offset]!, r) === true);
+      if (!cl) continue;
+      const values = cl.c.kind === "delete" ? [] : schema.fields.map((_, j) => getValue(b.columns[cl.offset + 1 + j]!, r));
+      if (cl.c.kind === "insert") {
+        values.forEach((v, j) => inserts[j]!.append(v));
+        counts.inserted++;
+      } else if (cl.c.kind === "delete") {
+        const set = deletes.get(file!) ?? new Set<number>();
+        deletes.set(file!, set);
+        if (!set.has(row!)) counts[group === "matched" ? "matchedDeleted" : "nmbsDeleted"]++;
+        set.add(row!);
+      } else {
+        const m = updates.get(file!) ?? new Map<number, unknown[]>();
+        updates.set(file!, m);
+        m.set(row!, values);
+        counts[group === "matched" ? "matchedUpdated" : "nmbsUpdated"]++;
       }
     }
   }
   // 5. rewrite touched files, write inserts, commit
   tx.readWholeTable();
-  const touched = new Set([...updates.keys(), ...deletes.keys()]);
-  const now = Date.now();
-  let filesAdded = 0;
-  for (const f of touched) {
-    const file = snap.files[f]!;
-    const b = fileBatches[f]!;
-    const upd = updates.get(f);
-    const del = deletes.get(f);
-    const builders = schema.fields.map((fl) => new VectorBuilder(fl.type, b.numRows));
-    let kept = 0;
-    for (let r = 0; r < b.numRows; r++) {
-      if (del?.has(r)) continue;
-      const nv = upd?.get(r);
-      for (let j = 0; j < nFields; j++) builders[j]!.append(nv ? nv[j] : getValue(b.columns[j]!, r));
-      kept++;
-    }
-    tx.remove({ path: file.path, deletionTimestamp: now, dataChange: true, extendedFileMetadata: true, partitionValues: file.partitionValues, size: file.size });
-    for (const a of writeDataFiles(spec.tablePath, makeBatch(schema, builders.map((x) => x.finish()), kept), snap.partitionColumns)) {
-      tx.add(a);
-      filesAdded++;
-    }
-  }
-  if (numInserted > 0) {
-    for (const a of writeDataFiles(spec.tablePath, makeBatch(schema, inserts.map((x) => x.finish()), numInserted), snap.partitionColumns)) {
-      tx.add(a);
-      filesAdded++;
-    }
-  }
+  const touched = new Map([...new Set([...updates.keys(), ...deletes.keys()])].map((f) => [f, { deleted: deletes.get(f), updated: updates.get(f) }]));
+  const inserted = counts.inserted > 0 ? makeBatch(schema, inserts.map((x) => x.finish()), counts.inserted) : undefined;
+  const { metrics: files, copiedRows: copied } = rewriteFiles(tx, snap, fileBatches, touched, { extra: inserted, removeStats: true });
+  const m = result(numSource, true);
+  const predicates = (list: readonly MergeClause[]) =>
+    JSON.stringify(list.map((c) => ({ ...(c.condition !== undefined ? { predicate: condText(c.condition) } : {}), actionType: c.kind })));
   await tx.commit({
     operation: "MERGE",
     operationParameters: {
       predicate: JSON.stringify([condText(spec.condition)]),
-      matchedPredicates: JSON.stringify(spec.matched.map((c) => ({ ...(c.condition !== undefined ? { predicate: condText(c.condition) } : {}), actionType: c.kind }))),
-      notMatchedPredicates: JSON.stringify(spec.notMatched.map((c) => ({ ...(c.condition !== undefined ? { predicate: condText(c.condition) } : {}), actionType: c.kind }))),
+      matchedPredicates: predicates(spec.matched),
+      notMatchedPredicates: predicates(spec.notMatched),
+      notMatchedBySourcePredicates: predicates(bySource),
     },
     operationMetrics: {
       numSourceRows: String(numSource),
-      numTargetRowsUpdated: String(numUpdated),
-      numTargetRowsDeleted: String(numDeleted),
-      numTargetRowsInserted: String(numInserted),
-      numTargetFilesRemoved: String(touched.size),
-      numTargetFilesAdded: String(filesAdded),
-      numOutputRows: String(numInserted + numUpdated),
+      numTargetRowsInserted: String(m.numTargetRowsInserted),
+      numTargetRowsUpdated: String(m.numTargetRowsUpdated),
+      numTargetRowsMatchedUpdated: String(m.numTargetRowsMatchedUpdated),
+      numTargetRowsNotMatchedBySourceUpdated: String(m.numTargetRowsNotMatchedBySourceUpdated),
+      numTargetRowsDeleted: String(m.numTargetRowsDeleted),
+      numTargetRowsMatchedDeleted: String(m.numTargetRowsMatchedDeleted),
+      numTargetRowsNotMatchedBySourceDeleted: String(m.numTargetRowsNotMatchedBySourceDeleted),
+      numTargetRowsCopied: String(copied),
+      numOutputRows: String(m.numTargetRowsInserted + m.numTargetRowsUpdated + copied),
+      numTargetFilesAdded: files.numAddedFiles,
+      numTargetFilesRemoved: files.numRemovedFiles,
+      numTargetChangeFilesAdded: "0",
+      numTargetDeletionVectorsAdded: "0",
+      numTargetDeletionVectorsRemoved: "0",
+      numTargetDeletionVectorsUpdated: "0",
+      numTargetBytesAdded: files.numAddedBytes!,
+      numTargetBytesRemoved: files.numRemovedBytes!,
     },
   });
-  return { numTargetRowsUpdated: numUpdated, numTargetRowsDeleted: numDeleted, numTargetRowsInserted: numInserted, numSourceRows: numSource, committed: true };
+  return m;
 }
 
-function concatRows(schema: StructType, parts: readonly ColumnBatch[]): ColumnBatch {
-  const n = parts.reduce((s, p) => s + p.numRows, 0);
-  const builders = schema.fields.map((f) => new VectorBuilder(f.type, n));
-  for (const p of parts) for (let r = 0; r < p.numRows; r++) schema.fields.forEach((_, j) => builders[j]!.append(getValue(p.columns[j]!, r)));
-  return makeBatch(schema, builders.map((b) => b.finish()), n);
+/** A NOT MATCHED BY SOURCE clause sees only target columns: resolve its expressions on the target alone. */
+function targetOnly(target: DataFrame, cols: readonly Column[], table: string): void {
+  try {
+    void target.select(...cols).schema;
+  } catch (e) {
+    throw analysisError(
+      "DELTA_MERGE_UNRESOLVED_EXPRESSION",
+      `A NOT MATCHED BY SOURCE clause of a MERGE into ${table} can only refer to target columns: ${(e as Error).message}`,
+      { table },
+    );
+  }
 }
+
+const multipleMatches = (table: string) =>
+  executionError(
+    "DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE",
+    `Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table ${table} in possibly conflicting ways. ` +
+      `By SQL semantics of Merge, when multiple source rows match on the same target row, the result may be ambiguous as it is unclear which source row should be used to update or delete the matching target row. ` +
+      `Preprocess the source table to eliminate the possibility of multiple matches (for example dropDuplicates on the merge key).`,
+    { table },
+  );

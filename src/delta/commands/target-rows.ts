@@ -1,0 +1,144 @@
+/**
+ * The rows of a Delta table's live files, for the commands that rewrite files copy-on-write
+ * (DELETE, UPDATE, MERGE): each file read whole, and a DataFrame of all of them whose rows carry
+ * the index of their file and their row number within it, so a command can evaluate its
+ * conditions on the engine and then rewrite exactly the files it touched.
+ */
+import { type ColumnBatch, VectorBuilder, getValue, makeBatch } from "../../columnar/column-batch.js";
+import { readDeltaFiles } from "../../connectors/delta/delta-scan.js";
+import { DataFrame, type DataFrameContext } from "../../dataframe/dataframe.js";
+import { node } from "../../plan/logical-plan.js";
+import { StructType } from "../../types/struct-type.js";
+import { writeDataFiles } from "../../connectors/delta/delta-writer.js";
+import type { RemoveFile } from "../actions.js";
+import type { ActiveFile, Snapshot } from "../snapshot.js";
+import type { OptimisticTransaction } from "../transaction.js";
+
+/** Column names of the file index and row number added to the target rows. */
+export const FILE_COL = "__delta_file";
+export const ROW_COL = "__delta_row";
+
+export interface TargetRows {
+  /** The rows of `snapshot.files[i]`, in file order. */
+  readonly batches: readonly ColumnBatch[];
+  /** Every row, with FILE_COL and ROW_COL after the table's columns. */
+  readonly df: DataFrame;
+}
+
+/** Read every live file of `snap` (aliased as `alias` when given). */
+export async function loadTargetRows(ctx: DataFrameContext, snap: Snapshot, alias?: string): Promise<TargetRows> {
+  const { schema } = snap;
+  const batches: ColumnBatch[] = [];
+  const tagged: ColumnBatch[] = [];
+  const int = { kind: "int" } as const;
+  const tagSchema = new StructType([...schema.fields, { name: FILE_COL, type: int, nullable: false }, { name: ROW_COL, type: int, nullable: false }]);
+  for (let f = 0; f < snap.files.length; f++) {
+    const parts: ColumnBatch[] = [];
+    for await (const b of readDeltaFiles([snap.files[f]!], schema, snap.partitionColumns, 1 << 30)) parts.push(b);
+    const whole = parts.length === 1 ? parts[0]! : concatRows(schema, parts);
+    batches.push(whole);
+    const n = whole.numRows;
+    const fileIds = { type: int, length: n, values: new Int32Array(n).fill(f), validity: null };
+    const rowIds = { type: int, length: n, values: Int32Array.from({ length: n }, (_, i) => i), validity: null };
+    tagged.push(makeBatch(tagSchema, [...whole.columns, fileIds, rowIds], n));
+  }
+  const df = new DataFrame(ctx, node({ kind: "localRelation", schema: tagSchema, batches: tagged }));
+  return { batches, df: alias ? df.alias(alias) : df };
+}
+
+/** A file's rows without `deleted` and with `updated` rows replaced by their new values. */
+export function rewrittenRows(schema: StructType, batch: ColumnBatch, deleted?: ReadonlySet<number>, updated?: ReadonlyMap<number, readonly unknown[]>): ColumnBatch {
+  const builders = schema.fields.map((f) => new VectorBuilder(f.type, batch.numRows));
+  let kept = 0;
+  for (let r = 0; r < batch.numRows; r++) {
+    if (deleted?.has(r)) continue;
+    const nv = updated?.get(r);
+    builders.forEach((b, j) => b.append(nv ? nv[j] : getValue(batch.columns[j]!, r)));
+    kept++;
+  }
+  return makeBatch(schema, builders.map((b) => b.finish()), kept);
+}
+
+/** Changes to one file's rows: row numbers to drop, and row number → new values. */
+export interface FileChanges {
+  readonly deleted?: ReadonlySet<number>;
+  readonly updated?: ReadonlyMap<number, readonly unknown[]>;
+}
+
+/** The file metrics of DELETE and UPDATE when nothing is written (copy-on-write: no DVs, no CDF files yet). */
+export const NO_CHANGES: Readonly<Record<string, string>> = {
+  numRemovedFiles: "0",
+  numAddedFiles: "0",
+  numCopiedRows: "0",
+  numAddedChangeFiles: "0",
+  numRemovedBytes: "0",
+  numAddedBytes: "0",
+  numDeletionVectorsAdded: "0",
+  numDeletionVectorsRemoved: "0",
+  numDeletionVectorsUpdated: "0",
+};
+
+/**
+ * Stage a copy-on-write rewrite of the changed files: each is removed, and the remaining rows of
+ * all of them (updated ones replaced), with `extra` rows (MERGE's inserts), are written together
+ * as new files, one per partition value (as one Spark task writes them); the removes carry the
+ * files' stats when `removeStats` (MERGE writes them, DELETE and UPDATE do not). Returns Delta's file
+ * metrics of DELETE, UPDATE and MERGE, plus how many unchanged rows were copied.
+ */
+export function rewriteFiles(
+  tx: OptimisticTransaction,
+  snap: Snapshot,
+  batches: readonly ColumnBatch[],
+  changes: ReadonlyMap<number, FileChanges>,
+  options: { readonly extra?: ColumnBatch | undefined; readonly removeStats?: boolean } = {},
+): { metrics: Record<string, string>; copiedRows: number } {
+  const now = Date.now();
+  let removedBytes = 0;
+  let copiedRows = 0;
+  const parts: ColumnBatch[] = [];
+  for (const [f, c] of changes) {
+    const file = snap.files[f]!;
+    tx.remove(removeOf(file, now, { stats: options.removeStats ?? false }));
+    removedBytes += file.size;
+    const kept = rewrittenRows(snap.schema, batches[f]!, c.deleted, c.updated);
+    copiedRows += kept.numRows - (c.updated?.size ?? 0);
+    parts.push(kept);
+  }
+  if (options.extra) parts.push(options.extra);
+  const adds = writeDataFiles(tx.tablePath, concatRows(snap.schema, parts), snap.partitionColumns);
+  for (const a of adds) tx.add(a);
+  const metrics = {
+    ...NO_CHANGES,
+    numRemovedFiles: String(changes.size),
+    numAddedFiles: String(adds.length),
+    numCopiedRows: String(copiedRows),
+    numRemovedBytes: String(removedBytes),
+    numAddedBytes: String(adds.reduce((s, a) => s + a.size, 0)),
+  };
+  return { metrics, copiedRows };
+}
+
+/**
+ * The remove action of a live file, as Delta writes it: with its partition values and size, its
+ * stats when asked (Delta keeps them on removes of whole files only), and its deletion vector,
+ * which is part of the file's identity in the log.
+ */
+export function removeOf(file: ActiveFile, deletionTimestamp: number, options: { dataChange?: boolean; stats?: boolean } = {}): RemoveFile {
+  return {
+    path: file.path,
+    deletionTimestamp,
+    dataChange: options.dataChange ?? true,
+    extendedFileMetadata: true,
+    partitionValues: file.partitionValues,
+    size: file.size,
+    ...(options.stats && file.stats ? { stats: file.stats } : {}),
+    ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
+  };
+}
+
+export function concatRows(schema: StructType, parts: readonly ColumnBatch[]): ColumnBatch {
+  const n = parts.reduce((s, p) => s + p.numRows, 0);
+  const builders = schema.fields.map((f) => new VectorBuilder(f.type, n));
+  for (const p of parts) for (let r = 0; r < p.numRows; r++) builders.forEach((b, j) => b.append(getValue(p.columns[j]!, r)));
+  return makeBatch(schema, builders.map((b) => b.finish()), n);
+}
