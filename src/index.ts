@@ -23,7 +23,7 @@ export { col, lit, expr } from "./expr/functions.js";
 export { SluiceError, type ErrorKind } from "./common/errors.js";
 export * from "./types/index.js";
 // Delta Lake (src/delta/delta-table.ts)
-export { DeltaTable, DeltaMergeBuilder } from "./delta/delta-table.js";
+export { DeltaTable, DeltaMergeBuilder, DeltaOptimizeBuilder } from "./delta/delta-table.js";
 // Streaming: writers, queries, progress and listeners (src/dataframe/streaming-query-types.ts)
 export { DataStreamWriter } from "./dataframe/data-stream-writer.js";
 export type { StreamingQueryHandle as StreamingQuery, TriggerSpec as Trigger, ExplainMode, ForeachWriter, WriteSpec, StreamWriteSpec } from "./dataframe/executor.js";
