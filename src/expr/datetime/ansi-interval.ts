@@ -77,7 +77,7 @@ export function parseYearMonthInterval(text: string, t: YearMonthIntervalType): 
   const m = body === null ? null : t.startField === t.endField ? /^([+-]?)(\d+)$/.exec(body) : /^([+-]?)(\d+)-(\d+)$/.exec(body);
   if (m === null) return badFormat(text, form, typeName);
   const months = t.startField !== t.endField ? Number(m[2]) * 12 + Number(m[3]) : t.startField === 0 ? Number(m[2]) * 12 : Number(m[2]);
-  if ((t.startField !== t.endField && Number(m[3]) > 11) || months > MAX_YEAR_MONTH) return badFormat(text, form, typeName);
+  if ((t.startField !== t.endField && Number(m[3]) > 11) || months > MAX_YEAR_MONTH + (m[1] === "-" ? 1 : 0)) return badFormat(text, form, typeName);
   return m[1] === "-" ? -months : months;
 }
 
@@ -103,6 +103,6 @@ export function parseDayTimeInterval(text: string, t: DayTimeIntervalType): bigi
     us += v * FIELD_US[f]!;
   }
   if (t.endField === 3 && m[g] !== undefined) us += BigInt(m[g]!.padEnd(9, "0").slice(0, 6));
-  if (us > MAX_DAY_TIME_US) return badFormat(text, form, typeName);
+  if (us > MAX_DAY_TIME_US + (m[1] === "-" ? 1n : 0n)) return badFormat(text, form, typeName);
   return m[1] === "-" ? -us : us;
 }
