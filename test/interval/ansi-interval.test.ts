@@ -1,7 +1,8 @@
 /**
  * Spark's ANSI interval types as a user meets them (issue 12): the JS values rows carry (a number
  * of months for YEAR-MONTH, a bigint of microseconds for DAY-TIME), createDataFrame input and its
- * refusals, DDL and JSON schema names, Arrow, JSON, CSV and Parquet files, and Spark's overflow
+ * refusals, DDL and JSON schema names, Arrow, JSON, CSV and Parquet files, the extremes of both
+ * types, and Spark's overflow
  * rule (interval arithmetic fails on overflow even with ANSI off). The SQL semantics themselves —
  * literals, casts, arithmetic, aggregates, errors — are PySpark-recorded cases in
  * test/parity/cases/interval.
@@ -26,6 +27,8 @@ describe("rows", () => {
     // the largest DAY-TIME interval is exact, past 2^53 µs
     const [row] = await spark.sql("SELECT INTERVAL '106751991 04:00:54.775807' DAY TO SECOND AS x").collect();
     expect(row!.x).toBe(2n ** 63n - 1n);
+    const [min] = await spark.sql("SELECT CAST('-106751991 04:00:54.775808' AS INTERVAL DAY TO SECOND) AS d, CAST('-178956970-8' AS INTERVAL YEAR TO MONTH) AS m").collect();
+    expect(min).toEqual({ d: -(2n ** 63n), m: -(2 ** 31) });
   });
 
   it("are accepted by createDataFrame in the same shapes, and other values are refused by name", async () => {
@@ -75,14 +78,14 @@ describe("files and Arrow", () => {
     expect([back[0]!.values[0], back[1]!.values[0], back[2]!.values[0]]).toEqual([93_784_500_000n, 14, 10_800_000_000n]);
   });
 
-  it("JSON and CSV write Spark's text of an interval; Parquet keeps the value in the family's widest type", async () => {
+  it("JSON and CSV write Spark's text of an interval; Parquet keeps the exact type (Spark's layout: test/interval/spark-interval-parquet.test.ts)", async () => {
     const df = spark.sql(SQL);
     for (const fmt of ["json", "csv", "parquet"]) await df.write.format(fmt).save(join(root, fmt));
     const text = (fmt: string) => readdirSync(join(root, fmt)).filter((f) => f.startsWith("part-")).map((f) => readFileSync(join(root, fmt, f), "utf8")).join("");
     expect(JSON.parse(text("json"))).toEqual({ d: "INTERVAL '1 02:03:04.5' DAY TO SECOND", m: "INTERVAL '1-2' YEAR TO MONTH", h: "INTERVAL '03' HOUR" });
     expect(text("csv").trim()).toBe("INTERVAL '1 02:03:04.5' DAY TO SECOND,INTERVAL '1-2' YEAR TO MONTH,INTERVAL '03' HOUR");
     const parquet = spark.read.parquet(join(root, "parquet"));
-    expect(parquet.schema.fields.map((f) => simpleString(f.type))).toEqual(["interval day to second", "interval year to month", "interval day to second"]);
+    expect(parquet.schema.fields.map((f) => simpleString(f.type))).toEqual(["interval day to second", "interval year to month", "interval hour"]);
     expect(await parquet.collect()).toEqual([{ d: 93_784_500_000n, m: 14, h: 10_800_000_000n }]);
   });
 });

@@ -14,6 +14,7 @@ import { nullVector, type Vector } from "../../columnar/vector.js";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
 import { type DataType, sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
+import { parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, withSparkTypes } from "./parquet-spark-types.js";
 
 const corrupt = (file: string, e: unknown): SluiceError =>
   inputError("FAILED_READ_FILE", `Cannot read the Parquet file ${file}: ${e instanceof Error ? e.message : String(e)}. The file may be corrupt or not Parquet; remove it from the input folder or re-write it.`, { file }, e);
@@ -34,7 +35,8 @@ export function readParquetSchema(file: string): StructType {
     buf.write("PAR1", 0, "latin1");
     fs.open(file, { offset: size - 8 - len, length: len + 8 }).copy(buf, 4);
     const schema = pw.readSchema(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
-    return arrowSchemaToSpark(arrow.tableFromIPC(schema.intoIPCStream()).schema);
+    const arrowSchema = arrow.tableFromIPC(schema.intoIPCStream()).schema;
+    return withSparkTypes(arrowSchemaToSpark(arrowSchema), arrowSchema.metadata);
   } catch (e) {
     if (e instanceof SluiceError) throw e;
     throw corrupt(file, e);
@@ -72,6 +74,8 @@ function widen(a: DataType, b: DataType): DataType | undefined {
 /** Cast a read column to the schema's type where Spark's Parquet reader would (int → bigint, float → double). */
 function conform(v: Vector, want: DataType, file: string, name: string): Vector {
   if (sameType(v.type, want)) return v.type === want ? v : { ...v, type: want };
+  // an interval column is stored as its months (INT32) or µs (INT64): the same values
+  if ((want.kind === "year_month_interval" && v.type.kind === "int") || (want.kind === "day_time_interval" && v.type.kind === "bigint")) return { ...v, type: want };
   const w = widen(v.type, want);
   if (w && sameType(w, want) && want.kind === "bigint") {
     const src = v.values as Int32Array;
@@ -143,12 +147,20 @@ export function parquetCodec(raw: string | undefined): ParquetCodec {
 const ROW_GROUP_ROWS = 128 * 1024;
 
 /** The parquet-wasm writer settings for `codec` (one-shot and streaming writes alike). */
-export const parquetWriterProperties = (codec: ParquetCodec): pw.WriterProperties =>
-  new pw.WriterPropertiesBuilder().setCompression(CODECS[codec]).setCreatedBy("sluice").setMaxRowGroupSize(ROW_GROUP_ROWS).build();
+export function parquetWriterProperties(codec: ParquetCodec, schema: StructType): pw.WriterProperties {
+  const b = new pw.WriterPropertiesBuilder().setCompression(CODECS[codec]).setCreatedBy("sluice").setMaxRowGroupSize(ROW_GROUP_ROWS);
+  const kv = sparkRowMetadata(schema);
+  return (kv === undefined ? b : b.setKeyValueMetadata(kv)).build();
+}
+
+/** Arrow IPC bytes of batches as Parquet stores them (parquet-spark-types.ts). */
+export function parquetIPC(schema: StructType, batches: readonly ColumnBatch[]): Uint8Array {
+  const storage = parquetStorageSchema(schema);
+  return arrow.tableToIPC(batchesToArrow(storage, batches.map((b) => parquetStorageBatch(storage, b))), "stream");
+}
 
 /** Encode batches of one schema as a Parquet file's bytes. */
 export function encodeParquet(schema: StructType, batches: readonly ColumnBatch[], codec: ParquetCodec): Uint8Array {
-  const ipc = arrow.tableToIPC(batchesToArrow(schema, batches), "stream");
-  const table = pw.Table.fromIPCStream(ipc);
-  return pw.writeParquet(table, parquetWriterProperties(codec));
+  const table = pw.Table.fromIPCStream(parquetIPC(schema, batches));
+  return pw.writeParquet(table, parquetWriterProperties(codec, schema));
 }

@@ -12,12 +12,10 @@
 import { fileSystemFor } from "../../fs/file-systems.js";
 import { openWriteStream } from "../../fs/write-stream.js";
 import { Writable } from "node:stream";
-import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
-import { batchesToArrow } from "../../columnar/arrow.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { StructType } from "../../types/struct-type.js";
-import { type ParquetCodec, encodeParquet, parquetWriterProperties } from "./parquet-format.js";
+import { type ParquetCodec, encodeParquet, parquetIPC, parquetWriterProperties } from "./parquet-format.js";
 
 /** Rows gathered before one hand-off to the encoder (the engine's default batch size). */
 const COALESCE_ROWS = 65536;
@@ -80,7 +78,7 @@ export class ParquetFileWriter {
   #open(): ReadableStreamDefaultController<pw.RecordBatch> {
     let ctrl!: ReadableStreamDefaultController<pw.RecordBatch>;
     const input = new ReadableStream<pw.RecordBatch>({ start: (c) => void (ctrl = c), pull: () => this.#wake() }, { highWaterMark: 1 });
-    this.#finished = pw.transformParquetStream(input, parquetWriterProperties(this.codec)).then((bytes) => bytes.pipeThrough(this.#counter()).pipeTo(Writable.toWeb(openWriteStream(this.path))));
+    this.#finished = pw.transformParquetStream(input, parquetWriterProperties(this.codec, this.schema)).then((bytes) => bytes.pipeThrough(this.#counter()).pipeTo(Writable.toWeb(openWriteStream(this.path))));
     this.#finished.catch((error: unknown) => {
       this.#failure ??= { error };
       this.#wake();
@@ -90,7 +88,7 @@ export class ParquetFileWriter {
 
   async #flush(): Promise<void> {
     const ctrl = this.#ctrl ?? this.#open();
-    const ipc = arrow.tableToIPC(batchesToArrow(this.schema, this.#pending), "stream");
+    const ipc = parquetIPC(this.schema, this.#pending);
     this.#pending = [];
     this.#pendingRows = 0;
     for (const rb of pw.Table.fromIPCStream(ipc).recordBatches()) {

@@ -1,0 +1,55 @@
+/**
+ * Spark types Parquet has no logical type for, laid out as Spark lays them out: an ANSI interval
+ * column is a plain INT32 (YEAR-MONTH, months) or INT64 (DAY-TIME, µs) column, and the Spark schema
+ * goes into the footer's `org.apache.spark.sql.parquet.row.metadata` key (Spark's JSON schema
+ * form), which is how Spark — and Sluice — read the interval type back (checked on PySpark 4.0.1:
+ * it writes INTERVAL '1-2' YEAR TO MONTH as int32 and reads such files back as intervals).
+ * Only top-level interval columns are mapped; files without intervals are written as before.
+ */
+import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
+import { makeVector } from "../../columnar/vector.js";
+import { type DataType, IntegerType, isAnsiInterval, LongType } from "../../types/data-type.js";
+import { dataTypeFromJson, dataTypeToJson } from "../../types/json-schema.js";
+import { StructType } from "../../types/struct-type.js";
+
+export const SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
+
+const storageType = (t: DataType): DataType => (t.kind === "year_month_interval" ? IntegerType : t.kind === "day_time_interval" ? LongType : t);
+
+export const hasSparkOnlyTypes = (schema: StructType): boolean => schema.fields.some((f) => isAnsiInterval(f.type));
+
+/** The schema Parquet stores for `schema`: intervals as their INT32/INT64 storage. */
+export function parquetStorageSchema(schema: StructType): StructType {
+  return hasSparkOnlyTypes(schema) ? new StructType(schema.fields.map((f) => ({ ...f, type: storageType(f.type) }))) : schema;
+}
+
+/** A batch as Parquet stores it (the same values, interval columns retyped to their storage). */
+export function parquetStorageBatch(storage: StructType, batch: ColumnBatch): ColumnBatch {
+  if (storage === batch.schema) return batch;
+  return makeBatch(storage, batch.columns.map((v, i) => (isAnsiInterval(v.type) ? makeVector(storage.fields[i]!.type, v.values, v.validity) : v)), batch.numRows);
+}
+
+/** The footer key-value metadata Spark writes, for a schema that needs it. */
+export function sparkRowMetadata(schema: StructType): Map<string, string> | undefined {
+  return hasSparkOnlyTypes(schema) ? new Map([[SPARK_ROW_METADATA, JSON.stringify(dataTypeToJson(schema))]]) : undefined;
+}
+
+/** A file schema with the interval types its Spark row metadata records (an unreadable entry is ignored, as Spark ignores it). */
+export function withSparkTypes(fileSchema: StructType, metadata: ReadonlyMap<string, string> | undefined): StructType {
+  const json = metadata?.get(SPARK_ROW_METADATA);
+  if (json === undefined || !json.includes("interval")) return fileSchema;
+  let spark: DataType;
+  try {
+    spark = dataTypeFromJson(JSON.parse(json));
+  } catch {
+    return fileSchema;
+  }
+  if (spark.kind !== "struct") return fileSchema;
+  const byName = new Map(spark.fields.map((f) => [f.name, f.type]));
+  return new StructType(
+    fileSchema.fields.map((f) => {
+      const t = byName.get(f.name);
+      return t !== undefined && isAnsiInterval(t) && storageType(t).kind === f.type.kind ? { ...f, type: t } : f;
+    }),
+  );
+}
