@@ -4,7 +4,8 @@
  * endpoint (nothing listens on 127.0.0.1:9), the options at the real test server, and every kind
  * of path must reach the server through its options: batch read (in-process and in read
  * workers), batch write, the streaming file source, the file sink, and Delta batch and streaming
- * reads and writes. Checkpoints stay local: they use the session configs, as in Spark.
+ * reads and writes. Checkpoints stay local: they use the session configs, as in Spark (one test
+ * checks that a sink's options stay out of the state of the aggregation above it).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -114,6 +115,23 @@ describe("file-system keys as read/write options", () => {
       .writeStream.format("memory").queryName("fs_options_delta").option("checkpointLocation", join(local, "chk-delta-source")).trigger({ availableNow: true }).start();
     await r.awaitTermination();
     expect(norm(await spark.table("fs_options_delta").collect())).toEqual(norm([{ id: 7n }]));
+  });
+
+  it("a sink's options stay out of the checkpoint: the state of the aggregation above it goes to S3 with the session configs", async () => {
+    spark.conf.set("spark.hadoop.fs.s3a.endpoint", s3["fs.s3a.endpoint"]!);
+    try {
+      const root = await storeRoot("s3");
+      const input = join(local, "agg-in");
+      put(join(input, "a.json"), '{"k":"a"}\n{"k":"a"}\n{"k":"b"}\n', {});
+      const out = join(local, "agg-out");
+      const q = await spark.readStream.schema("k STRING").json(input).groupBy("k").count()
+        .writeStream.format("delta").outputMode("complete").option("fs.s3a.endpoint", DEAD).option("checkpointLocation", joinPath(root, "chk")).trigger({ availableNow: true }).start(out);
+      await q.awaitTermination();
+      expect(norm(await spark.read.format("delta").load(out).collect())).toEqual(norm([{ k: "a", count: 2n }, { k: "b", count: 1n }]));
+      expect(fileSystemFor(joinPath(root, "chk")).exists(joinPath(root, "chk", "state", "0"))).toBe(true);
+    } finally {
+      spark.conf.set("spark.hadoop.fs.s3a.endpoint", DEAD);
+    }
   });
 
   it("Azure: an account key and Blob endpoint given as options win over the session's connection string", async () => {

@@ -4,11 +4,11 @@
  * (fs/file-systems.ts withFileSystemOptions): the session wraps the file and Delta sources and
  * sinks it creates, so `spark.read.option("fs.s3a.endpoint", ...)` reaches every file the read
  * lists and opens, in this thread or a read worker's. The checkpoint is not the sink's: it uses
- * the session configs, as in Spark.
+ * the session configs, as in Spark, also for the state the operators above a sink keep there.
  */
 import { withFileSystemOptions, withFileSystemOptionsIterable } from "../../fs/file-systems.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
-import type { StreamSink } from "./sink.js";
+import type { BatchData, StreamSink } from "./sink.js";
 import type { StreamSource } from "./source.js";
 
 type Options = Readonly<Record<string, string>>;
@@ -45,13 +45,25 @@ export function sourceWithFileSystemOptions(options: Options, source: StreamSour
   };
 }
 
-/** `sink` writing with `options` in scope (its input is pulled under its sources' own options). */
+/**
+ * `sink` writing with `options` in scope. Its input is pulled outside them: the operators above
+ * the sink (a stateful one writes its state into the checkpoint) use the session configs, and the
+ * sources their own options.
+ */
 export function sinkWithFileSystemOptions(options: Options, sink: StreamSink): StreamSink {
+  const outside = (data: BatchData): BatchData => ({
+    schema: data.schema,
+    batches: withFileSystemOptionsIterable({}, data.batches),
+    get numRows() {
+      return data.numRows;
+    },
+    ...(data.replay ? { replay: () => withFileSystemOptionsIterable({}, data.replay!()) } : {}),
+  });
   return {
     get description() {
       return sink.description;
     },
-    addBatch: (batchId, data, mode) => withFileSystemOptions(options, () => sink.addBatch(batchId, data, mode)),
+    addBatch: (batchId, data, mode) => withFileSystemOptions(options, () => sink.addBatch(batchId, outside(data), mode)),
     ...(sink.stop ? { stop: () => withFileSystemOptions(options, () => sink.stop!()) } : {}),
   };
 }
