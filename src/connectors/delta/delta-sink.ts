@@ -6,6 +6,7 @@
  * Update mode is refused at creation (Delta has no update semantics for a plain sink).
  */
 import { unsupported } from "../../common/errors.js";
+import { withFileSystemOptions } from "../../fs/file-systems.js";
 import { readStreamMetadata } from "../../streaming/checkpoint/stream-metadata-file.js";
 import type { BatchData, OutputMode, StreamSink } from "../api/sink.js";
 import { writeDelta } from "./delta-writer.js";
@@ -36,9 +37,12 @@ export class DeltaSink implements StreamSink {
     this.description = `DeltaSink[${options.path}]`;
   }
 
-  /** The query id from the checkpoint metadata (created by the engine before the first batch). */
+  /**
+   * The query id from the checkpoint metadata (created by the engine before the first batch),
+   * read with the session configs: the sink's own file-system options are for its table only.
+   */
   queryId(): string {
-    return (this.#queryId ??= readStreamMetadata(this.options.checkpointDir).id);
+    return (this.#queryId ??= withFileSystemOptions({}, () => readStreamMetadata(this.options.checkpointDir).id));
   }
 
   async addBatch(batchId: number, data: BatchData, outputMode: OutputMode): Promise<void> {
