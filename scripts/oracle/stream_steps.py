@@ -4,6 +4,8 @@ micro-batch its output rows (sorted JSON, timestamps as ISO-8601 UTC with ms), t
 the state operators' metrics (test/joins/oracle-steps.ts reads the same shape from Sluice).
 """
 import json
+import os
+from datetime import datetime, timezone
 
 from pyspark.sql import SparkSession
 
@@ -45,3 +47,30 @@ def run_step(df, mode, checkpoint):
         }
         for p in q.recentProgress
     ]
+
+
+def file_steps(spark, sc, base_ms, build, mode, tmp):
+    """The step loop of the groups-with-state-style scenarios: per step, drop one JSON file of
+    (user, seconds after base_ms, v) rows into one folder, build the query over the folder (with the
+    scenario's watermark, if any) and run it as one oracle step on the same checkpoint."""
+    folder = os.path.join(tmp, "in")
+    os.makedirs(folder)
+    steps = []
+    for i, rows in enumerate(sc["steps"]):
+        with open(os.path.join(folder, "step%02d.json" % i), "w") as h:
+            for user, sec, v in rows:
+                ts = datetime.fromtimestamp((base_ms + sec * 1000) / 1000, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+                h.write(json.dumps({"user": user, "ts": ts, "v": v}) + "\n")
+        df = spark.readStream.format("json").schema("user STRING, ts TIMESTAMP, v INT").load(folder)
+        if sc.get("watermark"):
+            df = df.withWatermark("ts", sc["watermark"])
+        steps.append(run_step(build(df), mode, os.path.join(tmp, "chk")))
+    return steps
+
+
+def write_golden(path, out):
+    """Write a golden file as these oracles do: sorted keys, indent 1, a trailing newline."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as h:
+        json.dump(out, h, indent=1, sort_keys=True)
+        h.write("\n")
