@@ -189,6 +189,10 @@ describe("literals get Spark 4's types and engine values", () => {
     expect(typed("INTERVAL 2 YEARS 3 MONTHS")).toEqual([27, "interval year to month"]);
     expect(typed("INTERVAL '-3' YEAR")).toEqual([-36, "interval year"]);
   });
+  it("refuses a TIMESTAMP_NTZ literal by name instead of reading it as a TIMESTAMP", () => {
+    expect(() => lit("TIMESTAMP_NTZ '2024-01-01 10:00:00'")).toThrow(/TIMESTAMP_NTZ literals/);
+    expect(lit("TIMESTAMP_LTZ '2024-01-01 10:00:00Z'")).toEqual({ value: Date.UTC(2024, 0, 1, 10) * 1000, type: { kind: "timestamp" } });
+  });
   it("refuses intervals Spark refuses, naming the problem", () => {
     expect(() => lit("INTERVAL 1 MONTH 2 DAYS")).toThrow(/INVALID_INTERVAL_LITERAL.*cannot mix year-month and day-time fields/);
     expect(() => lit("INTERVAL '1 25:00:00' DAY TO SECOND")).toThrow(/INVALID_INTERVAL_LITERAL.*'1 25:00:00'/);

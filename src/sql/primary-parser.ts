@@ -168,6 +168,8 @@ export abstract class PrimaryParser extends TokenStream {
       case "TIMESTAMP_LTZ":
       case "TIMESTAMP_NTZ":
         if (this.peek(1).kind !== "string") break;
+        // a TIMESTAMP_NTZ literal read as a TIMESTAMP would silently shift with the session zone
+        if (kw === "TIMESTAMP_NTZ") throw this.unsupportedAt(t, "TIMESTAMP_NTZ literals (Sluice has no TIMESTAMP_NTZ type yet; write TIMESTAMP '...' for a session-zone timestamp)");
         this.next();
         return this.literalAt(t, () => {
           const text = this.next().value;
