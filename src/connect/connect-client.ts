@@ -6,7 +6,9 @@
  * ExecutePlanResponseReattachableIterator does:
  *   1. ExecutePlan with a client-chosen operation_id; remember each response's response_id.
  *   2. If the stream ends before ResultComplete, or fails transiently (retry-policy.ts), call
- *      ReattachExecute(operation_id, last_response_id) after a backoff and continue from there.
+ *      ReattachExecute(operation_id, last_response_id) after a backoff and continue from there;
+ *      if the server answers that it has no such operation (the failed ExecutePlan never reached
+ *      it, e.g. the connection was refused), send the ExecutePlan again under the same id.
  *   3. After ResultComplete, ReleaseExecute(release_all) so the server frees the buffered responses.
  * Synchronous calls (schemas, views, conf) go through SyncBridge.
  */
@@ -18,6 +20,9 @@ import { toSluiceError } from "./connect-errors.js";
 import { GrpcTransport } from "./grpc-transport.js";
 import { backoffMs, DEFAULT_RETRY, isTransient } from "./retry-policy.js";
 import { SyncBridge } from "./sync-bridge.js";
+
+/** A reattach's error classes that mean the server never saw the operation (nor, for a new session, anything). */
+const NEVER_STARTED = new Set(["INVALID_HANDLE.OPERATION_NOT_FOUND", "INVALID_HANDLE.SESSION_NOT_FOUND"]);
 
 /** What Sluice tells the server it is (base.proto's client_type: "for logging purposes"). */
 export const CLIENT_TYPE = `sluice/0.1.0 node/${process.versions.node}`;
@@ -89,14 +94,15 @@ export class ConnectClient {
     let lastResponseId: string | undefined;
     let complete = false;
     let attempt = 0;
+    /** Whether the next call reattaches; the first is ExecutePlan, and so is a retry the server never saw. */
+    let reattach = false;
     try {
       while (!complete) {
-        const req =
-          lastResponseId === undefined && attempt === 0
-            ? encodeMessage("ExecutePlanRequest", { ...this.#base, plan, operation_id: operationId, request_options: [{ reattach_options: { reattachable: true } }] })
-            : encodeMessage("ReattachExecuteRequest", { ...this.#base, operation_id: operationId, ...(lastResponseId !== undefined ? { last_response_id: lastResponseId } : {}) });
+        const req = reattach
+          ? encodeMessage("ReattachExecuteRequest", { ...this.#base, operation_id: operationId, ...(lastResponseId !== undefined ? { last_response_id: lastResponseId } : {}) })
+          : encodeMessage("ExecutePlanRequest", { ...this.#base, plan, operation_id: operationId, request_options: [{ reattach_options: { reattachable: true } }] });
         try {
-          for await (const bytes of transport.stream(attempt === 0 && lastResponseId === undefined ? "ExecutePlan" : "ReattachExecute", req, signal)) {
+          for await (const bytes of transport.stream(reattach ? "ReattachExecute" : "ExecutePlan", req, signal)) {
             const res = decodeMessage("ExecutePlanResponse", bytes);
             lastResponseId = res.response_id as string;
             attempt = 0;
@@ -104,11 +110,18 @@ export class ConnectClient {
             yield res;
           }
           if (!complete) attempt++; // the server ended the stream early: reattach
+          reattach = true;
         } catch (e) {
           if (signal?.aborted) throw new SluiceError("execution", "OPERATION_CANCELED", "The Spark Connect operation was interrupted", { operationId });
+          if (reattach && lastResponseId === undefined && NEVER_STARTED.has(toSluiceError(e).code)) {
+            // the ExecutePlan that failed never reached the server: send it again, under the same
+            // operation id (as PySpark does), so a server that did run it refuses the duplicate
+            reattach = false;
+            continue;
+          }
           if (!isTransient(e) || attempt >= DEFAULT_RETRY.maxRetries) throw toSluiceError(e, { operationId });
           await new Promise((r) => setTimeout(r, backoffMs(attempt++)));
-          if (lastResponseId === undefined) attempt = Math.max(attempt, 1); // reattach, never re-execute
+          reattach = true; // the server may have started it: reattach, never re-execute blindly
         }
       }
     } finally {

@@ -1,9 +1,11 @@
 /**
  * The QueryExecutor behind a remote session: DataFrames' plans go to a Spark Connect server.
- *   - analyze: translate the plan (plan-to-connect.ts) and ask the server for its schema
- *     (AnalyzePlan, synchronously, so errors still surface at the call that made the DataFrame);
- *     the result is a leaf whose output is the server's schema. Each output column's exprId is
- *     remembered with the plan's id, so `df.col(name)` becomes UnresolvedAttribute.plan_id.
+ *   - analyze: translate the plan (plan-to-connect.ts); the result is a leaf whose output is the
+ *     server's schema, asked for (AnalyzePlan, synchronously) the first time something reads it —
+ *     `df.schema`, `df.columns`, `df.col(name)` — as PySpark's Connect client does: building a
+ *     DataFrame costs no round trip, and a server-side analysis error surfaces at that first use
+ *     or at the action. Each output column's exprId is remembered with the id of every plan that
+ *     owns it, so `df.col(name)` becomes UnresolvedAttribute.plan_id.
  *   - collect: ExecutePlan (reattachable, connect-client.ts); Arrow batches decoded into
  *     ColumnBatches of the server's schema, so rows have the embedded engine's shapes.
  *   - explain: AnalyzePlan.explain; write: WriteOperation; temp views: CreateDataFrameViewCommand.
@@ -33,6 +35,10 @@ export class RemoteExecutor implements QueryExecutor {
   readonly #planIds = new Map<number, number>();
   /** Relations of leaves the remote session made itself (spark.sql results), by their resolved plan. */
   readonly #relations = new WeakMap<ResolvedPlan, Msg>();
+  /** Ids of the plans that own a leaf's columns (its own plan, and each DataFrame made directly over it). */
+  readonly #owners = new WeakMap<RemoteLeaf, number[]>();
+  /** The leaf each analyzed plan got, so a collect can fill in its schema from the result. */
+  readonly #leaves = new WeakMap<LogicalPlan, RemoteLeaf>();
   readonly #env: TranslateEnv;
 
   constructor(readonly client: ConnectClient) {
@@ -57,34 +63,45 @@ export class RemoteExecutor implements QueryExecutor {
     return connectStructType((res.schema as Msg).schema as Msg);
   }
 
-  /** A leaf standing for `relation`, with the server's schema as its output; `planId` owns its columns. */
-  leafFor(relation: Msg, streaming: boolean, planId?: number): ResolvedPlan {
-    const schema = this.schemaOf(relation);
-    const output: Attribute[] = schema.fields.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, exprId: nextExprId++, qualifiers: [] }));
-    if (planId !== undefined) for (const a of output) this.#planIds.set(a.exprId, planId);
-    const leaf: ResolvedPlan = { kind: "localRelation", batches: [], output, ...(streaming ? { streamSourceId: "connect" } : {}) };
+  /** A leaf standing for `relation` whose output is the server's schema, fetched on first read; `planId` owns its columns. */
+  leafFor(relation: Msg, streaming: boolean, planId?: number): RemoteLeaf {
+    const leaf = new RemoteLeaf(() => this.schemaOf(relation), (a) => this.#owners.get(leaf)?.forEach((id) => this.#planIds.set(a.exprId, id)), streaming);
     this.#relations.set(leaf, relation);
+    if (planId !== undefined) this.#own(leaf, planId);
     return leaf;
   }
 
+  /** Plan `planId` owns the columns of `leaf`: now if they are known, else when they are fetched. */
+  #own(leaf: RemoteLeaf, planId: number): void {
+    const owners = this.#owners.get(leaf) ?? [];
+    this.#owners.set(leaf, [...owners, planId]);
+    leaf.ifKnown((a) => this.#planIds.set(a.exprId, planId));
+  }
+
   analyze(plan: LogicalPlan): ResolvedPlan {
-    if (plan.kind === "resolvedLeaf" && this.#relations.has(plan.plan)) {
-      for (const a of plan.plan.output) this.#planIds.set(a.exprId, plan.id);
+    if (plan.kind === "resolvedLeaf" && plan.plan instanceof RemoteLeaf) {
+      this.#own(plan.plan, plan.id);
+      this.#leaves.set(plan, plan.plan);
       return plan.plan;
     }
-    return this.leafFor(this.relation(plan), isStreamingLogical(plan, (p) => this.#relations.get(p) !== undefined && p.streamSourceId !== undefined), plan.id);
+    const leaf = this.leafFor(this.relation(plan), isStreamingLogical(plan, (p) => this.#relations.get(p) !== undefined && p.streamSourceId !== undefined), plan.id);
+    this.#leaves.set(plan, leaf);
+    return leaf;
   }
 
   async collect(plan: LogicalPlan): Promise<ColumnBatch[]> {
-    return this.collectRelation(this.relation(plan));
+    return this.collectRelation(this.relation(plan), undefined, (schema) => this.#leaves.get(plan)?.know(schema));
   }
 
-  /** Run a relation and decode its Arrow batches with the schema the server reports first. */
-  async collectRelation(relation: Msg, signal?: AbortSignal): Promise<ColumnBatch[]> {
+  /** Run a relation and decode its Arrow batches with the schema the server reports first (also handed to `onSchema`). */
+  async collectRelation(relation: Msg, signal?: AbortSignal, onSchema?: (schema: StructType) => void): Promise<ColumnBatch[]> {
     let schema: StructType | undefined;
     const out: ColumnBatch[] = [];
     for await (const res of this.client.execute({ root: relation }, signal)) {
-      if (res.schema && !schema) schema = connectStructType(res.schema as Msg);
+      if (res.schema && !schema) {
+        schema = connectStructType(res.schema as Msg);
+        onSchema?.(schema);
+      }
       if (res.response_type === "arrow_batch") {
         schema ??= this.schemaOf(relation);
         const batch = res.arrow_batch as Msg;
@@ -115,6 +132,40 @@ export class RemoteExecutor implements QueryExecutor {
 
   registerTempView(name: string, plan: LogicalPlan, replace: boolean): void {
     this.client.executeSync({ command: { create_dataframe_view: { input: this.relation(plan), name, is_global: false, replace } } });
+  }
+}
+
+/** The analyzed form of a remote plan: a leaf whose output is asked of the server the first time it is read. */
+class RemoteLeaf {
+  readonly kind = "localRelation";
+  readonly batches: ColumnBatch[] = [];
+  readonly streamSourceId: string | undefined;
+  #output: Attribute[] | undefined;
+
+  constructor(
+    private readonly fetchSchema: () => StructType,
+    private readonly onKnown: (a: Attribute) => void,
+    streaming: boolean,
+  ) {
+    this.streamSourceId = streaming ? "connect" : undefined;
+  }
+
+  get output(): Attribute[] {
+    if (this.#output === undefined) this.know(this.fetchSchema());
+    return this.#output!;
+  }
+
+  /** Take the schema from elsewhere (an ExecutePlan response carries it), unless already known. */
+  know(schema: StructType): void {
+    if (this.#output !== undefined) return;
+    const output = schema.fields.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, exprId: nextExprId++, qualifiers: [] }));
+    this.#output = output;
+    output.forEach(this.onKnown);
+  }
+
+  /** Calls `f` for each output column if the schema was fetched already. */
+  ifKnown(f: (a: Attribute) => void): void {
+    this.#output?.forEach(f);
   }
 }
 

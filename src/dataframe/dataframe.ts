@@ -302,7 +302,7 @@ export class DataFrame {
   repartition(numPartitions: number | ColumnLike, ...cols: ColumnLike[]): DataFrame {
     if (typeof numPartitions === "number") this.partitions(numPartitions, "repartition");
     else cols = [numPartitions, ...cols];
-    if (cols.length > 0) this.select(...cols);
+    if (cols.length > 0) void this.select(...cols).columns; // the columns must resolve now (a remote session asks the server)
     return this.with(this.plan);
   }
   /** `repartitionByRange(n, ...cols)` or `repartitionByRange(...cols)`: cols are sort orders, at least one. */

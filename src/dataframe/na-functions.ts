@@ -52,7 +52,7 @@ export class DataFrameNaFunctions {
     if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) {
       throw inputError("NOT_LIST_OR_STR_OR_TUPLE", `Argument \`subset\` of ${method}() should be a list of column names or a string, got ${JSON.stringify(subset)}.`, { argument: "subset" });
     }
-    this.df.select(...names); // UNRESOLVED_COLUMN with suggestions for a name that is not a column
+    void this.df.select(...names).columns; // UNRESOLVED_COLUMN with suggestions for a name that is not a column (a remote session asks the server)
     const wanted = new Set(names.map((n) => n.toLowerCase()));
     return all.filter((t) => wanted.has(t.name.toLowerCase()));
   }

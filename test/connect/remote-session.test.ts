@@ -7,7 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Session, SluiceError, functions as F } from "../../src/index.js";
 import type { RemoteSession } from "../../src/connect/remote-session.js";
 import { sharedConnectServer } from "./support/connect-server.js";
@@ -93,10 +93,34 @@ describe("remote session", { timeout: 180_000 }, () => {
     expect(df.explainString("simple")).toMatch(/== Physical Plan ==[\s\S]*Range \(0, 5/);
   });
 
+  it("a DataFrame is analyzed on the server when first used, once: building one costs no round trip", async () => {
+    const analyze = vi.spyOn(spark.client, "analyzeSync");
+    try {
+      const base = spark.range(10);
+      const df = base.selectExpr("id * 3 AS t").filter("t > 5").withColumnRenamed("t", "u");
+      expect(analyze).not.toHaveBeenCalled();
+      expect(df.columns).toEqual(["u"]);
+      expect(df.schema.fields.map((f) => f.name)).toEqual(["u"]);
+      expect(analyze).toHaveBeenCalledTimes(1);
+      // a column taken from a DataFrame still names its plan (UnresolvedAttribute.plan_id)
+      const joined = base.join(df, base.col("id").eq(df.col("u")));
+      expect((await joined.orderBy("id").collect()).map((r) => r.id)).toEqual([6n, 9n]);
+      const sql = spark.sql("SELECT 1 AS one");
+      const before = analyze.mock.calls.length;
+      expect(await sql.collect()).toEqual([{ one: 1 }]);
+      expect(sql.columns).toEqual(["one"]);
+      expect(analyze.mock.calls.length).toBe(before); // the result's schema came with the rows
+    } finally {
+      analyze.mockRestore();
+    }
+  });
+
   it("server errors are SluiceErrors with Spark's error class as the code and the server's message", async () => {
+    // as in PySpark's Connect client, a DataFrame is analyzed on the server when first used
+    const bad = spark.range(3).select("nope");
     let err: unknown;
     try {
-      spark.range(3).select("nope");
+      void bad.columns;
     } catch (e) {
       err = e;
     }
@@ -104,6 +128,7 @@ describe("remote session", { timeout: 180_000 }, () => {
     expect((err as SluiceError).code).toBe("UNRESOLVED_COLUMN.WITH_SUGGESTION");
     expect((err as SluiceError).kind).toBe("analysis");
     expect((err as SluiceError).message).toContain("`nope`");
+    expect(await codeOf(() => bad.collect())).toBe("UNRESOLVED_COLUMN.WITH_SUGGESTION");
     expect(await codeOf(() => spark.sql("SELECT 1/0 AS x").collect())).toBe("DIVIDE_BY_ZERO");
     expect(await codeOf(() => spark.sql("SELEC 1"))).toBe("PARSE_SYNTAX_ERROR");
   });
