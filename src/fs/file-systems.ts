@@ -6,7 +6,9 @@
  *
  * The options in scope are a data source's or sink's own read/write options (Spark merges them into
  * the Hadoop configuration of that one read or write): a connector runs its work inside
- * withFileSystemOptions, so every fileSystemFor below it, synchronous or after an await, sees them.
+ * withFileSystemOptions, so every fileSystemFor below it, synchronous or after an await, sees them
+ * for the paths in the stores (scheme and bucket or container) of the source's or sink's own
+ * paths; a checkpoint elsewhere keeps the session configs.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { configError } from "../common/errors.js";
@@ -30,12 +32,29 @@ export function setSessionHadoopConf(key: string, value: string | undefined): vo
   }
 }
 
-/** The Hadoop keys of one read or write's options, while its work runs (withFileSystemOptions). */
-const scoped = new AsyncLocalStorage<HadoopConf>();
+/** The Hadoop keys of one read or write's options and the stores of its paths, while its work runs (withFileSystemOptions). */
+interface Scope {
+  readonly conf: HadoopConf;
+  /** `scheme://authority` of each path of the read or write. */
+  readonly stores: ReadonlySet<string>;
+}
+const scoped = new AsyncLocalStorage<Scope>();
 
-/** The Hadoop keys in effect here (session configs, then the options in scope), to hand to a worker thread. */
-export function hadoopConfInEffect(): [string, string][] {
-  return [...confWith(undefined)];
+/** A path's store: scheme and bucket or container (local paths have no settings). */
+function storeOf(path: string): string | null {
+  const scheme = schemeOf(path);
+  return scheme === null || scheme === "file" ? null : `${scheme}://${parseUri(path).authority}`;
+}
+
+function scopeOf(options: Readonly<Record<string, unknown>>, paths: readonly string[]): Scope {
+  const own = Object.entries(options).find(([k]) => k.toLowerCase() === "path")?.[1];
+  const all = typeof own === "string" ? [...paths, own] : paths;
+  return { conf: hadoopConfOf(Object.entries(options), false), stores: new Set(all.map(storeOf).filter((x) => x !== null)) };
+}
+
+/** The Hadoop keys for `path` here (session configs, then the options in scope when `path` is in their stores), to hand to a worker thread. */
+export function hadoopConfInEffect(path?: string): [string, string][] {
+  return [...confWith(path, undefined)];
 }
 
 /** Make `entries` (another thread's sessionHadoopConf) this thread's session configs. */
@@ -44,9 +63,11 @@ export function adoptSessionHadoopConf(entries: readonly (readonly [string, stri
   for (const [k, v] of entries) sessionConf.set(k, v);
 }
 
-/** Options (read/write options, plain or `spark.hadoop.`-prefixed Hadoop keys) over those in scope over the session's. */
-function confWith(options: Readonly<Record<string, unknown>> | undefined): HadoopConf {
-  const inScope = scoped.getStore();
+/** Options (read/write options, plain or `spark.hadoop.`-prefixed Hadoop keys) over those in scope for `path`'s store over the session's. */
+function confWith(path: string | undefined, options: Readonly<Record<string, unknown>> | undefined): HadoopConf {
+  const scope = scoped.getStore();
+  const store = path === undefined ? null : storeOf(path);
+  const inScope = scope && store !== null && scope.stores.has(store) ? scope.conf : undefined;
   const own = options ? hadoopConfOf(Object.entries(options), false) : undefined;
   if (!inScope && !own?.size) return sessionConf;
   return new Map([...sessionConf, ...(inScope ?? []), ...(own ?? [])]);
@@ -63,17 +84,18 @@ export function fileSystemOptionKeys(options: Readonly<Record<string, unknown>>)
 }
 
 /**
- * Run `fn` with the Hadoop keys of `options` (a read's or write's options) in scope: every
- * fileSystemFor inside it, also after its awaits, uses them over the session configs. A nested
- * scope replaces the outer one, so one source's keys never reach another's files.
+ * Run `fn` with the Hadoop keys of `options` (a read's or write's options) in scope for the
+ * stores of `paths` (and of a `path` option): every fileSystemFor inside it, also after its
+ * awaits, uses them over the session configs for a path in one of those stores. A nested scope
+ * replaces the outer one, so one source's keys never reach another's files.
  */
-export function withFileSystemOptions<T>(options: Readonly<Record<string, unknown>>, fn: () => T): T {
-  return scoped.run(hadoopConfOf(Object.entries(options), false), fn);
+export function withFileSystemOptions<T>(options: Readonly<Record<string, unknown>>, paths: readonly string[], fn: () => T): T {
+  return scoped.run(scopeOf(options, paths), fn);
 }
 
 /** `iterable` pulled with `options` in scope at each step (withFileSystemOptions), whoever pulls it. */
-export function withFileSystemOptionsIterable<T>(options: Readonly<Record<string, unknown>>, iterable: AsyncIterable<T>): AsyncIterable<T> {
-  const conf = hadoopConfOf(Object.entries(options), false);
+export function withFileSystemOptionsIterable<T>(options: Readonly<Record<string, unknown>>, paths: readonly string[], iterable: AsyncIterable<T>): AsyncIterable<T> {
+  const conf = scopeOf(options, paths);
   return {
     [Symbol.asyncIterator]() {
       const it = scoped.run(conf, () => iterable[Symbol.asyncIterator]());
@@ -89,7 +111,7 @@ export function withFileSystemOptionsIterable<T>(options: Readonly<Record<string
 export function fileSystemFor(path: string, options?: Readonly<Record<string, unknown>>): FileSystem {
   const scheme = schemeOf(path);
   if (scheme === null || scheme === "file") return LOCAL;
-  const conf = confWith(options);
+  const conf = confWith(path, options);
   checkHadoopKeys(conf);
   const uri = parseUri(path);
   if (scheme === "s3" || scheme === "s3a") return new ObjectStoreFileSystem(scheme, uri.authority, s3Settings(uri, conf, process.env));

@@ -98,7 +98,7 @@ export class EmbeddedExecutor implements QueryExecutor {
 
   /** A source's schema, with its own fs.s3a.* / fs.azure.* options in scope for its listing and inference. */
   private resolveSource(spec: DataSourceSpec, streaming: boolean): StructType {
-    return withFileSystemOptions(spec.options, () => this.resolveSourceSchema(spec, streaming));
+    return withFileSystemOptions(spec.options, spec.paths, () => this.resolveSourceSchema(spec, streaming));
   }
 
   private resolveSourceSchema(spec: DataSourceSpec, streaming: boolean): StructType {
@@ -136,8 +136,9 @@ export class EmbeddedExecutor implements QueryExecutor {
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);
-        const plan = withFileSystemOptions(node.source.options, () => (custom?.scan ? custom.scan(node, { columns: required.get(node), filters: filters.get(node) ?? [] }) : createFileScanExec(node, required.get(node))));
-        return planWithFileSystemOptions(node.source.options, plan);
+        const { options, paths } = node.source;
+        const plan = withFileSystemOptions(options, paths, () => (custom?.scan ? custom.scan(node, { columns: required.get(node), filters: filters.get(node) ?? [] }) : createFileScanExec(node, required.get(node))));
+        return planWithFileSystemOptions(options, paths, plan);
       },
     });
   }
@@ -166,7 +167,7 @@ export class EmbeddedExecutor implements QueryExecutor {
 
   /** Run a batch write; file and Delta writes see their own fs.s3a.* / fs.azure.* options. */
   write(plan: LogicalPlan, spec: WriteSpec): Promise<void> {
-    return withFileSystemOptions(spec.options, () => this.runWrite(plan, spec));
+    return withFileSystemOptions(spec.options, [spec.path], () => this.runWrite(plan, spec));
   }
 
   private async runWrite(plan: LogicalPlan, spec: WriteSpec): Promise<void> {

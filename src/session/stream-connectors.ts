@@ -44,26 +44,32 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
     session.streamSources.set(format, (scan, dir) => {
       const o = scan.source.options;
       const path = streamingSourcePath(scan.source);
-      return sourceWithFileSystemOptions(o, withFileSystemOptions(o, () => new FileStreamSource(scan.dataSchema, format, path, o, parseFileStreamOptions(o), dir, readFileBatches, readFilesBatches)));
+      return sourceWithFileSystemOptions(o, [path], withFileSystemOptions(o, [path], () => new FileStreamSource(scan.dataSchema, format, path, o, parseFileStreamOptions(o), dir, readFileBatches, readFilesBatches)));
     });
     session.streamSinks.set(format, (spec, options) => {
       if (!spec.path && !options.path) throw configError("PATH_REQUIRED", `The ${format} sink needs an output path: start("out/") or option("path", ...)`);
       const out = spec.path ?? options.path!;
-      const sink = withFileSystemOptions(spec.options, () =>
+      const sink = withFileSystemOptions(spec.options, [out], () =>
         new FileStreamSink(out, format, (data, dir, batchId) =>
           writeDataFiles(data.schema, data.batches, dir, { format, options: spec.options, partitionBy: spec.partitionBy, batchId, timeZone: session.conf.get("spark.sql.session.timeZone")! }),
           Number(session.conf.get("spark.sql.streaming.fileSink.log.compactInterval", "10")),
         ),
       );
-      return sinkWithFileSystemOptions(spec.options, sink);
+      return sinkWithFileSystemOptions(spec.options, [out], sink);
     });
   }
 
   // Delta (connectors/delta): batch read with time travel, streaming source and sink.
   ex.registerSource("delta", { schema: (spec, streaming) => deltaReadSchema(spec, streaming), scan: (node) => deltaScanExec(node.source, node.dataSchema) });
-  session.streamSources.set("delta", (scan) => sourceWithFileSystemOptions(scan.source.options, withFileSystemOptions(scan.source.options, () => createDeltaSource(scan.source, scan.dataSchema))));
+  session.streamSources.set("delta", (scan) => {
+    const { options, paths } = scan.source;
+    return sourceWithFileSystemOptions(options, paths, withFileSystemOptions(options, paths, () => createDeltaSource(scan.source, scan.dataSchema)));
+  });
   // The sink reads the query id (its txn appId) from the query's checkpoint.
-  session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => sinkWithFileSystemOptions(spec.options, withFileSystemOptions(spec.options, () => createDeltaSink(spec.path ?? options.path, checkpointDir, spec))));
+  session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => {
+    const paths = [spec.path ?? options.path].filter((p) => p !== undefined);
+    return sinkWithFileSystemOptions(spec.options, paths, withFileSystemOptions(spec.options, paths, () => createDeltaSink(spec.path ?? options.path, checkpointDir, spec)));
+  });
 
   // JDBC (connectors/jdbc): PostgreSQL batch reads; the exactly-once postgres sink keys its progress by the query id.
   const zone = () => session.conf.get("spark.sql.session.timeZone")!;

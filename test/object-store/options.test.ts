@@ -4,8 +4,8 @@
  * endpoint (nothing listens on 127.0.0.1:9), the options at the real test server, and every kind
  * of path must reach the server through its options: batch read (in-process and in read
  * workers), batch write, the streaming file source, the file sink, and Delta batch and streaming
- * reads and writes. Checkpoints stay local: they use the session configs, as in Spark (one test
- * checks that a sink's options stay out of the state of the aggregation above it).
+ * reads and writes. Checkpoints mostly stay local; they use the session configs, as in Spark: two
+ * tests check that a sink's and a source's options stay out of a checkpoint on S3.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -131,6 +131,24 @@ describe("file-system keys as read/write options", () => {
       expect(fileSystemFor(joinPath(root, "chk")).exists(joinPath(root, "chk", "state", "0"))).toBe(true);
     } finally {
       spark.conf.set("spark.hadoop.fs.s3a.endpoint", DEAD);
+    }
+  });
+
+  it("a source's options apply to its own bucket only: its log and the state in a checkpoint in another bucket use the session configs", async () => {
+    const endpoint = s3["fs.s3a.endpoint"]!;
+    setSessionHadoopConf("spark.hadoop.fs.s3a.bucket.sluice-chk.endpoint", endpoint);
+    try {
+      const root = await storeRoot("s3");
+      put(joinPath(root, "in", "a.json"), '{"k":"a"}\n{"k":"b"}\n{"k":"a"}\n', s3);
+      const chk = `s3a://sluice-chk/${root.split("/").pop()}/chk`;
+      // the source's options would send the checkpoint bucket's requests to the dead endpoint
+      const q = await spark.readStream.options({ ...s3, "fs.s3a.bucket.sluice-chk.endpoint": DEAD }).schema("k STRING").json(joinPath(root, "in")).groupBy("k").count()
+        .writeStream.format("memory").queryName("fs_options_chk").outputMode("complete").option("checkpointLocation", chk).trigger({ availableNow: true }).start();
+      await q.awaitTermination();
+      expect(norm(await spark.table("fs_options_chk").collect())).toEqual(norm([{ k: "a", count: 2n }, { k: "b", count: 1n }]));
+      expect(fileSystemFor(chk).exists(joinPath(chk, "sources", "0", "0"))).toBe(true);
+    } finally {
+      setSessionHadoopConf("spark.hadoop.fs.s3a.bucket.sluice-chk.endpoint", undefined);
     }
   });
 

@@ -3,8 +3,9 @@
  * data source's options into the Hadoop configuration of that read or write
  * (fs/file-systems.ts withFileSystemOptions): the session wraps the file and Delta sources and
  * sinks it creates, so `spark.read.option("fs.s3a.endpoint", ...)` reaches every file the read
- * lists and opens, in this thread or a read worker's. The checkpoint is not the sink's: it uses
- * the session configs, as in Spark, also for the state the operators above a sink keep there.
+ * lists and opens, in this thread or a read worker's. The options apply to the stores (bucket or
+ * container) of the source's or sink's paths only, so a checkpoint elsewhere keeps the session
+ * configs, as in Spark, also for the state the operators above a sink keep there.
  */
 import { withFileSystemOptions, withFileSystemOptionsIterable } from "../../fs/file-systems.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
@@ -13,20 +14,20 @@ import type { StreamSource } from "./source.js";
 
 type Options = Readonly<Record<string, string>>;
 
-/** `plan` whose execution runs with `options` in scope; its own children are its inputs, unchanged. */
-export function planWithFileSystemOptions(options: Options, plan: ExecutionPlan): ExecutionPlan {
+/** `plan` (reading `paths`) whose execution runs with `options` in scope; its own children are its inputs, unchanged. */
+export function planWithFileSystemOptions(options: Options, paths: readonly string[], plan: ExecutionPlan): ExecutionPlan {
   return {
     name: plan.name,
     schema: plan.schema,
     children: plan.children,
     describe: () => plan.describe(),
-    execute: (ctx) => withFileSystemOptionsIterable(options, plan.execute(ctx)),
+    execute: (ctx) => withFileSystemOptionsIterable(options, paths, plan.execute(ctx)),
   };
 }
 
-/** `source` with every call, and the execution of its batches, under `options`. */
-export function sourceWithFileSystemOptions(options: Options, source: StreamSource): StreamSource {
-  const run = <T>(fn: () => T): T => withFileSystemOptions(options, fn);
+/** `source` (reading `paths`) with every call, and the execution of its batches, under `options`. */
+export function sourceWithFileSystemOptions(options: Options, paths: readonly string[], source: StreamSource): StreamSource {
+  const run = <T>(fn: () => T): T => withFileSystemOptions(options, paths, fn);
   return {
     schema: source.schema,
     get description() {
@@ -34,7 +35,7 @@ export function sourceWithFileSystemOptions(options: Options, source: StreamSour
     },
     initialOffset: () => run(() => source.initialOffset()),
     latestOffset: (start, limit) => run(() => source.latestOffset(start, limit)),
-    getBatch: (start, end) => planWithFileSystemOptions(options, run(() => source.getBatch(start, end))),
+    getBatch: (start, end) => planWithFileSystemOptions(options, paths, run(() => source.getBatch(start, end))),
     serializeOffset: (o) => source.serializeOffset(o),
     deserializeOffset: (json) => source.deserializeOffset(json),
     commit: (end) => run(() => source.commit(end)),
@@ -46,24 +47,24 @@ export function sourceWithFileSystemOptions(options: Options, source: StreamSour
 }
 
 /**
- * `sink` writing with `options` in scope. Its input is pulled outside them: the operators above
- * the sink (a stateful one writes its state into the checkpoint) use the session configs, and the
- * sources their own options.
+ * `sink` (writing `paths`) with `options` in scope. Its input is pulled outside them: the
+ * operators above the sink (a stateful one writes its state into the checkpoint) use the session
+ * configs, and the sources their own options.
  */
-export function sinkWithFileSystemOptions(options: Options, sink: StreamSink): StreamSink {
+export function sinkWithFileSystemOptions(options: Options, paths: readonly string[], sink: StreamSink): StreamSink {
   const outside = (data: BatchData): BatchData => ({
     schema: data.schema,
-    batches: withFileSystemOptionsIterable({}, data.batches),
+    batches: withFileSystemOptionsIterable({}, [], data.batches),
     get numRows() {
       return data.numRows;
     },
-    ...(data.replay ? { replay: () => withFileSystemOptionsIterable({}, data.replay!()) } : {}),
+    ...(data.replay ? { replay: () => withFileSystemOptionsIterable({}, [], data.replay!()) } : {}),
   });
   return {
     get description() {
       return sink.description;
     },
-    addBatch: (batchId, data, mode) => withFileSystemOptions(options, () => sink.addBatch(batchId, outside(data), mode)),
-    ...(sink.stop ? { stop: () => withFileSystemOptions(options, () => sink.stop!()) } : {}),
+    addBatch: (batchId, data, mode) => withFileSystemOptions(options, paths, () => sink.addBatch(batchId, outside(data), mode)),
+    ...(sink.stop ? { stop: () => withFileSystemOptions(options, paths, () => sink.stop!()) } : {}),
   };
 }

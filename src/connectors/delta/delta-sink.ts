@@ -42,7 +42,7 @@ export class DeltaSink implements StreamSink {
    * read with the session configs: the sink's own file-system options are for its table only.
    */
   queryId(): string {
-    return (this.#queryId ??= withFileSystemOptions({}, () => readStreamMetadata(this.options.checkpointDir).id));
+    return (this.#queryId ??= withFileSystemOptions({}, [], () => readStreamMetadata(this.options.checkpointDir).id));
   }
 
   async addBatch(batchId: number, data: BatchData, outputMode: OutputMode): Promise<void> {

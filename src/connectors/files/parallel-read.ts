@@ -227,7 +227,7 @@ export async function* readFilesInOrder(
       tasks.set(t.id, t);
       started.push(t);
       setActive(worker, 1);
-      send(worker, { t: "read", id: t.id, format: fmt, path: u.path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW, hadoopConf: hadoopConfInEffect(), ...(u.range ? { range: u.range } : {}) });
+      send(worker, { t: "read", id: t.id, format: fmt, path: u.path, schema: wireSchema, options, timeZone, batchSize: ctx.batchSize, window: WINDOW, hadoopConf: hadoopConfInEffect(u.path), ...(u.range ? { range: u.range } : {}) });
     }
   };
   /** Lines in the earlier pieces of the current file (added to a piece's error lines). */
