@@ -6,6 +6,7 @@
  * and window expressions with their full frame. The same operator table formats resolved
  * expressions in explain output.
  */
+import { formatDayTimeInterval, formatYearMonthInterval } from "../expr/datetime/ansi-interval.js";
 import type { Expr, FrameBoundary, WindowFrame, WindowExpr } from "../expr/expr.js";
 import { type DataType, sqlTypeName } from "../types/data-type.js";
 import { formatDecimal } from "../types/decimal-value.js";
@@ -127,6 +128,10 @@ export function formatLiteral(value: unknown, type: DataType, timeZone = "UTC"):
     }
     case "timestamp":
       return `TIMESTAMP '${formatTimestampUs(value as number, timeZone)}'`;
+    case "year_month_interval":
+      return formatYearMonthInterval(value as number, type);
+    case "day_time_interval":
+      return formatDayTimeInterval(value as bigint, type);
     case "binary":
       return `X'${[...(value as Uint8Array)].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join("")}'`;
     case "array":

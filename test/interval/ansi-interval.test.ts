@@ -42,6 +42,15 @@ describe("rows", () => {
     expect(() => spark.createDataFrame([{ d: 2 ** 60 }], "d INTERVAL DAY TO SECOND")).toThrow(/cannot be stored/);
   });
 
+  it("name a literal column as Spark does", () => {
+    // PySpark 4.0.1: struct<INTERVAL '1' DAY: interval day, (INTERVAL '1' DAY / 0): ...>
+    expect(spark.sql("SELECT INTERVAL '1' DAY, INTERVAL '1-2' YEAR TO MONTH, INTERVAL '1' DAY / 0").columns).toEqual([
+      "INTERVAL '1' DAY",
+      "INTERVAL '1-2' YEAR TO MONTH",
+      "(INTERVAL '1' DAY / 0)",
+    ]);
+  });
+
   it("show() prints Spark's text of an interval", async () => {
     expect(await spark.sql(SQL).showString(20, false)).toContain("|INTERVAL '1 02:03:04.5' DAY TO SECOND|INTERVAL '1-2' YEAR TO MONTH|INTERVAL '03' HOUR|");
   });
