@@ -23,10 +23,12 @@ import time
 
 os.environ["TZ"] = "UTC"
 os.environ["PYSPARK_PYTHON"] = sys.executable  # the workers need this venv's pandas and pyarrow
+os.environ["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.abspath(__file__)), os.environ.get("PYTHONPATH", "")])
 time.tzset()
 
 import pandas as pd  # noqa: E402
 import pyspark  # noqa: E402
+from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql.streaming.state import GroupStateTimeout  # noqa: E402
 from stream_steps import local_session, run_step  # noqa: E402
 
@@ -99,6 +101,8 @@ def run(spark, sc):
 
 
 def main():
+    # Workers fork from a daemon that has pandas and pyarrow loaded already (preloading_daemon.py).
+    SparkSession.builder.config("spark.python.daemon.module", "preloading_daemon")
     spark = local_session()
     out = {"pyspark": pyspark.__version__, "scenarios": {}}
     with open(SCENARIOS) as h:
