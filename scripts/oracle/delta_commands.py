@@ -18,26 +18,13 @@ import os
 import sys
 import tempfile
 
-import delta
 from delta.tables import DeltaTable
-from pyspark.sql import SparkSession
+from delta_spark_session import delta_spark
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "delta-e2e", "delta-commands.golden.json")
 
-builder = (
-    SparkSession.builder.master("local[1]")
-    .config("spark.ui.enabled", "false")
-    .config("spark.ui.showConsoleProgress", "false")
-    .config("spark.sql.session.timeZone", "UTC")
-    .config("spark.sql.shuffle.partitions", "1")
-    .config("spark.default.parallelism", "1")
-    .config("spark.databricks.delta.snapshotPartitions", "1")
-    .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-    .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-)
-spark = delta.configure_spark_with_delta_pip(builder).getOrCreate()
-spark.sparkContext.setLogLevel("ERROR")
+spark = delta_spark()
 base = tempfile.mkdtemp()
 n = [0]
 

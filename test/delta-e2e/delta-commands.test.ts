@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { DeltaTable, Session, SluiceError } from "../../src/index.js";
+import { DeltaTable, Session } from "../../src/index.js";
+import { errorOf } from "../../src/delta/test-helpers.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
@@ -108,16 +109,6 @@ async function check(name: string, setup: unknown[][][], run: (t: DeltaTable, pa
   for (const [k, v] of Object.entries(want.commit.operationMetrics)) expect([k, got.operationMetrics[k]]).toEqual([k, v]);
   expect(sameShape(got.files)).toEqual(sameShape(want.commit.files));
   return { got, want, returned };
-}
-
-async function errorOf(f: () => unknown): Promise<SluiceError> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof SluiceError) return e;
-    throw e;
-  }
-  throw new Error("no error");
 }
 
 describe("DeltaTable.delete as delta-spark does it", () => {

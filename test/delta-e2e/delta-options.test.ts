@@ -23,13 +23,11 @@ async function seeded(): Promise<string> {
 }
 
 describe("unsupported Delta options fail, naming the option", () => {
-  it("readChangeFeed on a batch read and on a streaming read", async () => {
+  it("readChangeFeed on a streaming read (batch reads of the change feed: delta-cdf.test.ts)", async () => {
     const table = await seeded();
-    for (const reader of [spark.read, spark.readStream]) {
-      const e = await errorOf(() => reader.format("delta").option("readChangeFeed", "true").load(table));
-      expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: "readChangeFeed" } });
-      expect(e.message).toContain("change data feed is not supported");
-    }
+    const e = await errorOf(() => spark.readStream.format("delta").option("readChangeFeed", "true").load(table));
+    expect(e).toMatchObject({ code: "DELTA_UNSUPPORTED_OPTION", context: { option: "readChangeFeed" } });
+    expect(e.message).toContain("a streaming read of it is not supported yet");
   });
 
   it("a streaming-only option on a batch read, time travel on a stream", async () => {

@@ -11,6 +11,8 @@ describe("checkDeltaOptions: options Sluice implements pass", () => {
     ["batch read", { TIMESTAMPASOF: "2024-01-01" }],
     ["streaming read", { maxFilesPerTrigger: "5", maxBytesPerTrigger: "1m", startingVersion: "2", ignoreDeletes: "true", ignoreChanges: "false", skipChangeCommits: "true", failOnDataLoss: "true" }],
     ["streaming read", { startingTimestamp: "2024-01-01" }],
+    ["batch read", { readChangeFeed: "true", startingVersion: "1", endingVersion: "3" }],
+    ["batch read", { readChangeData: "true", startingTimestamp: "2024-01-01", endingTimestamp: "2024-02-01" }],
     ["batch write", { mergeSchema: "true", overwriteSchema: "true", txnAppId: "job", txnVersion: "7", partitionOverwriteMode: "STATIC", dataChange: "true" }],
     ["batch write", { compression: "snappy", optimizeWrite: "false", writePartitionColumns: "false" }],
     ["streaming write", { checkpointLocation: "/c", path: "/t", mergeSchema: "false" }],
@@ -21,14 +23,10 @@ describe("checkDeltaOptions: options Sluice implements pass", () => {
 
 describe("checkDeltaOptions: options Sluice does not implement are errors, never no-ops", () => {
   it.each<[DeltaOptionUse, string, string, string]>([
-    // the change data feed and its bounds
-    ["batch read", "readChangeFeed", "true", "change data feed is not supported"],
-    ["streaming read", "readChangeFeed", "true", "change data feed is not supported"],
-    ["batch read", "readChangeData", "true", "change data feed is not supported"],
-    ["batch read", "endingVersion", "3", "change data feed"],
-    ["batch read", "endingTimestamp", "2024-01-01", "change data feed"],
-    ["batch read", "startingVersion", "1", "use versionAsOf"],
-    ["batch read", "startingTimestamp", "2024-01-01", "use timestampAsOf"],
+    // the change data feed is read in batch only
+    ["streaming read", "readChangeFeed", "true", "a streaming read of it is not supported yet"],
+    ["streaming read", "readChangeData", "true", "a streaming read of it is not supported yet"],
+    ["streaming read", "endingVersion", "3", "change data feed"],
     // streaming-only options on a batch read, time travel on a stream
     ["batch read", "maxFilesPerTrigger", "1", "streaming reads"],
     ["batch read", "maxBytesPerTrigger", "1m", "streaming reads"],
@@ -76,7 +74,7 @@ describe("checkDeltaOptions: options Sluice does not implement are errors, never
   });
 
   it("matches keys case-insensitively and names the key as the user wrote it", () => {
-    expect(check("batch read", { READCHANGEFEED: "true" })).toThrow(unsupportedOption("READCHANGEFEED", "READCHANGEFEED"));
+    expect(check("streaming read", { READCHANGEFEED: "true" })).toThrow(unsupportedOption("READCHANGEFEED", "READCHANGEFEED"));
   });
 });
 
@@ -102,8 +100,8 @@ describe("checkDeltaOptions: unknown keys", () => {
   });
 
   it("are reported together with unsupported keys in one error", () => {
-    expect(check("batch read", { readChangeFeed: "true", bogusKey: "1", maxFilesPerTrigger: "2" })).toThrow(
-      expect.objectContaining({ code: "INVALID_OPTION", context: expect.objectContaining({ options: "readChangeFeed, bogusKey, maxFilesPerTrigger" }) }),
+    expect(check("streaming read", { readChangeFeed: "true", bogusKey: "1", versionAsOf: "2" })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTION", context: expect.objectContaining({ options: "readChangeFeed, bogusKey, versionAsOf" }) }),
     );
   });
 });

@@ -26,7 +26,7 @@ interface OptionRule {
 const READS: readonly DeltaOptionUse[] = ["batch read", "streaming read"];
 const WRITES: readonly DeltaOptionUse[] = ["batch write", "streaming write"];
 const ALL: readonly DeltaOptionUse[] = [...READS, ...WRITES];
-const CDF = "the change data feed is not supported yet";
+const CDF = "the change data feed is read in batch only (a streaming read of it is not supported yet)";
 const STREAM_READ = "it applies to streaming reads (readStream) only";
 const WRITE_ONLY = "it applies to writes only";
 const SCHEMA_TRACKING = "schema tracking (for column-mapping tables, which Sluice refuses) is not supported";
@@ -43,18 +43,18 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   // streaming reads
   maxFilesPerTrigger: { uses: ["streaming read"], why: STREAM_READ },
   maxBytesPerTrigger: { uses: ["streaming read"], why: STREAM_READ },
-  startingVersion: { uses: ["streaming read"], why: `on a batch read it bounds a change data feed read, and ${CDF} (use versionAsOf to time travel)` },
-  startingTimestamp: { uses: ["streaming read"], why: `on a batch read it bounds a change data feed read, and ${CDF} (use timestampAsOf to time travel)` },
+  startingVersion: { uses: READS, why: "" },
+  startingTimestamp: { uses: READS, why: "" },
   ignoreDeletes: { uses: ["streaming read"], why: STREAM_READ },
   skipChangeCommits: { uses: ["streaming read"], why: STREAM_READ },
   ignoreChanges: { uses: ["streaming read"], why: STREAM_READ },
   ignoreFileDeletion: { uses: [], why: "it is deprecated in Delta; use ignoreDeletes" },
   failOnDataLoss: { uses: ["streaming read"], values: ["true"], why: "a stream whose log files are gone always fails (failOnDataLoss=true)" },
   excludeRegex: { uses: [], why: "filtering files by name is not supported" },
-  readChangeFeed: { uses: [], why: CDF },
-  readChangeData: { uses: [], why: CDF },
-  endingVersion: { uses: [], why: `it bounds a change data feed read, and ${CDF}` },
-  endingTimestamp: { uses: [], why: `it bounds a change data feed read, and ${CDF}` },
+  readChangeFeed: { uses: ["batch read"], why: CDF },
+  readChangeData: { uses: ["batch read"], why: CDF },
+  endingVersion: { uses: ["batch read"], why: `it bounds a change data feed read, and ${CDF}` },
+  endingTimestamp: { uses: ["batch read"], why: `it bounds a change data feed read, and ${CDF}` },
   schemaTrackingLocation: { uses: [], why: SCHEMA_TRACKING },
   schemaLocation: { uses: [], why: SCHEMA_TRACKING },
   streamingSourceTrackingId: { uses: [], why: SCHEMA_TRACKING },

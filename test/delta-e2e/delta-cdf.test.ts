@@ -1,0 +1,72 @@
+/**
+ * Batch reads of the change data feed (readChangeFeed) of a table PySpark + delta-spark wrote with
+ * delta.enableChangeDataFeed=true (cdf-table/, with INSERT, UPDATE, DELETE and MERGE commits):
+ * the rows delta-spark's readChangeFeed returned for each version range
+ * (cdf-table.golden.json, from scripts/oracle/delta_cdf.py), and the range errors.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { Session } from "../../src/index.js";
+import { errorOf } from "../../src/delta/test-helpers.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const TABLE = join(HERE, "cdf-table");
+const golden = JSON.parse(readFileSync(join(HERE, "cdf-table.golden.json"), "utf8")) as {
+  schema: string;
+  reads: Record<string, Record<string, unknown>[]>;
+  errors: Record<string, { class: string; message: string }>;
+};
+const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+afterAll(() => spark.stop());
+
+const cdf = (options: Record<string, string | number>, path = TABLE) => {
+  let r = spark.read.format("delta").option("readChangeFeed", "true");
+  for (const [k, v] of Object.entries(options)) r = r.option(k, v);
+  return r.load(path);
+};
+const plain = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "_commit_timestamp").map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]));
+const sorted = (rows: Record<string, unknown>[]) => rows.map(plain).sort((a, b) => (JSON.stringify(a, Object.keys(a).sort()) < JSON.stringify(b, Object.keys(b).sort()) ? -1 : 1));
+
+describe("readChangeFeed of a delta-spark table", () => {
+  it("has the table's columns and _change_type, _commit_version, _commit_timestamp", () => {
+    expect(cdf({ startingVersion: 0 }).schema.simpleString()).toBe(golden.schema);
+  });
+
+  it.each(Object.keys(golden.reads))("%s gives delta-spark's rows", async (range) => {
+    const options = Object.fromEntries(range.split(",").map((kv) => kv.split("=") as [string, string]));
+    expect(sorted(await cdf(options).collect())).toEqual(golden.reads[range]);
+  });
+
+  it("_commit_timestamp is one time per commit, increasing with the version", async () => {
+    const rows = await cdf({ startingVersion: 0 }).collect();
+    const byVersion = new Map<number, Set<number>>();
+    for (const r of rows) byVersion.set(Number(r._commit_version), (byVersion.get(Number(r._commit_version)) ?? new Set()).add((r._commit_timestamp as Date).getTime()));
+    const times = [...byVersion].sort((a, b) => a[0] - b[0]).map(([, t]) => [...t]);
+    expect(times.every((t) => t.length === 1)).toBe(true);
+    expect(times.flat()).toEqual([...times.flat()].sort((a, b) => a - b));
+    const second = times[1]![0]!;
+    expect(sorted(await cdf({ startingTimestamp: new Date(second).toISOString() }).collect())).toEqual(sorted(await cdf({ startingVersion: 1 }).collect()));
+    expect(sorted(await cdf({ startingVersion: 0, endingTimestamp: new Date(second).toISOString() }).collect())).toEqual(sorted(await cdf({ startingVersion: 0, endingVersion: 1 }).collect()));
+  });
+
+  it("range errors as delta-spark's", async () => {
+    expect(golden.errors["no starting point"]!.message).toContain("DELTA_NO_START_FOR_CDC_READ");
+    expect((await errorOf(() => cdf({}).collect())).code).toBe("DELTA_NO_START_FOR_CDC_READ");
+    expect(golden.errors["startingVersion past the latest"]!.message).toContain("Start version cannot be greater than the latest version");
+    const past = await errorOf(() => cdf({ startingVersion: 9 }).collect());
+    expect([past.code, past.message]).toEqual(["DELTA_INVALID_CDC_RANGE", expect.stringContaining("cannot be greater than the latest version of the table (4)")]);
+    expect((await errorOf(() => cdf({ startingVersion: 0, versionAsOf: 1 }).collect())).code).toBe("DELTA_UNSUPPORTED_OPTION");
+    const bare = await errorOf(() => spark.read.format("delta").option("startingVersion", 1).load(TABLE).collect());
+    expect([bare.code, bare.message]).toEqual(["DELTA_UNSUPPORTED_OPTION", expect.stringContaining("readChangeFeed")]);
+  });
+
+  it("a table without the change feed fails with DELTA_MISSING_CHANGE_DATA", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sluice-cdf-")), "t");
+    await spark.createDataFrame([{ id: 1n }], "id BIGINT").write.format("delta").save(path);
+    const e = await errorOf(() => cdf({ startingVersion: 0 }, path).collect());
+    expect([e.code, e.message]).toEqual(["DELTA_MISSING_CHANGE_DATA", expect.stringContaining("delta.enableChangeDataFeed")]);
+  });
+});
