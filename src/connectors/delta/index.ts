@@ -10,6 +10,7 @@ import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import { sameType } from "../../types/data-type.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { OutputMode } from "../api/sink.js";
+import { ChangeFeedScanExec, changeFeedOptions, changeFeedSchema } from "./change-feed.js";
 import { checkDeltaOptions, parseDeltaWriteOptions } from "./delta-options.js";
 import { DeltaScanExec, peekDeltaTable, timeTravelOptions } from "./delta-scan.js";
 import { DeltaSink } from "./delta-sink.js";
@@ -38,7 +39,9 @@ export function deltaPath(paths: readonly string[], options: Readonly<Record<str
 export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): StructType {
   checkDeltaOptions(spec.options, streaming ? "streaming read" : "batch read");
   const path = deltaPath(spec.paths, spec.options);
-  const schema = peekDeltaTable(path, streaming ? {} : timeTravelOptions(spec.options)).schema;
+  const cdf = streaming ? null : changeFeedOptions(spec.options);
+  const table = peekDeltaTable(path, streaming || cdf ? {} : timeTravelOptions(spec.options)).schema;
+  const schema = cdf ? changeFeedSchema(table) : table;
   if (spec.userSchema && !sameType(spec.userSchema, schema)) {
     throw unsupported(
       "DELTA_UNSUPPORTED_SCHEMA_DURING_READ",
@@ -52,6 +55,8 @@ export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): Struc
 /** The batch scan of a delta read, pinned to the version resolved now. */
 export function deltaScanExec(spec: DataSourceSpec, schema: StructType): ExecutionPlan {
   const path = deltaPath(spec.paths, spec.options);
+  const cdf = changeFeedOptions(spec.options);
+  if (cdf) return new ChangeFeedScanExec(path, cdf, schema);
   const { version } = peekDeltaTable(path, timeTravelOptions(spec.options));
   return new DeltaScanExec(path, () => loadSnapshot(path, { version }), schema);
 }
