@@ -97,6 +97,7 @@ const microsAt = (v: Vector, i: number) => (v.type.kind === "day_time_interval" 
 
 /** `us` + months and µs on the local wall clock of `zone` (Spark's timestampAddInterval without days). */
 export function addOnWallClock(zone: TimeZone, us: number, months: number, micros: number): number {
+  if (months === 0 && zone.fixed) return us + micros; // a fixed offset: the wall clock moves with the instant
   let local = toLocalUs(zone, us);
   if (months !== 0) {
     const d = floorDiv(local, US_PER_DAY);
