@@ -4,12 +4,12 @@
  * the rows delta-spark's readChangeFeed returned for each version range
  * (cdf-table.golden.json, from scripts/oracle/delta_cdf.py), and the range errors.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { Session } from "../../src/index.js";
+import { DeltaTable, Session } from "../../src/index.js";
 import { errorOf } from "../../src/delta/test-helpers.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -68,5 +68,12 @@ describe("readChangeFeed of a delta-spark table", () => {
     await spark.createDataFrame([{ id: 1n }], "id BIGINT").write.format("delta").save(path);
     const e = await errorOf(() => cdf({ startingVersion: 0 }, path).collect());
     expect([e.code, e.message]).toEqual(["DELTA_MISSING_CHANGE_DATA", expect.stringContaining("delta.enableChangeDataFeed")]);
+  });
+
+  it("Sluice does not write change data: DELETE on a change-feed table is refused by name", async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), "sluice-cdf-")), "t");
+    cpSync(TABLE, copy, { recursive: true });
+    const e = await errorOf(() => DeltaTable.forPath(spark, copy).delete("id = 1"));
+    expect([e.code, e.message]).toEqual(["DELTA_UNSUPPORTED_FEATURE", expect.stringContaining("changeDataFeed")]);
   });
 });
