@@ -112,7 +112,8 @@ export class RemoteDeltaTable {
     const [commit] = await (await this.history(1)).collect();
     const m = (commit!.operationMetrics as Map<string, string> | null) ?? new Map<string, string>();
     const n = (k: string): number => Number(m.get(k) ?? 0);
-    return { numTargetRowsUpdated: n("numTargetRowsUpdated"), numTargetRowsDeleted: n("numTargetRowsDeleted"), numTargetRowsInserted: n("numTargetRowsInserted"), numSourceRows: n("numSourceRows"), committed: true };
+    const names = ["numTargetRowsUpdated", "numTargetRowsDeleted", "numTargetRowsInserted", "numTargetRowsMatchedUpdated", "numTargetRowsMatchedDeleted", "numTargetRowsNotMatchedBySourceUpdated", "numTargetRowsNotMatchedBySourceDeleted", "numSourceRows"] as const;
+    return { ...(Object.fromEntries(names.map((k) => [k, n(k)])) as Record<(typeof names)[number], number>), committed: true };
   }
 }
 
