@@ -22,6 +22,7 @@ export type Row = Record<string, unknown>;
 type Query = StreamingQueryHandle;
 
 export interface StateOp extends BaseStateOp {
+  numShufflePartitions: number;
   customMetrics: Record<string, number>;
 }
 export interface Progress {
