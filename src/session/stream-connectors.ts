@@ -77,7 +77,7 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
   session.streamSinks.set("postgres", (spec, _options, schema, checkpointDir) => createPostgresSink(spec, schema, checkpointDir, zone()));
 
   // Kafka (connectors/kafka): batch read, streaming source and sink; the client loads on first use.
-  ex.registerSource("kafka", { schema: kafkaReadSchema, scan: (node) => kafkaBatchScan(node.source) });
+  ex.registerSource("kafka", { schema: kafkaReadSchema, scan: (node) => kafkaBatchScan(node.source, node.streaming) });
   session.streamSources.set("kafka", (scan, dir, clock) => createKafkaSource(scan.source, dir, clock));
   session.streamSinks.set("kafka", (spec, _options, schema, checkpointDir) => createKafkaSink(spec.options, schema, checkpointDir));
 

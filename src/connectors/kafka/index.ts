@@ -26,8 +26,12 @@ export function kafkaReadSchema(spec: DataSourceSpec, streaming: boolean): Struc
   return kafkaSchema(opts.includeHeaders);
 }
 
-/** The batch scan of `spark.read.format("kafka")`. */
-export const kafkaBatchScan = (spec: DataSourceSpec): ExecutionPlan => kafkaBatchScanExec(parseKafkaSourceOptions(spec.options, false));
+/**
+ * The batch scan of `spark.read.format("kafka")`; with `streaming`, the scan a stream's explain()
+ * shows (planned, never run: micro-batches read through the source), so the options are checked as
+ * a stream's and stream-only ones such as maxOffsetsPerTrigger are accepted.
+ */
+export const kafkaBatchScan = (spec: DataSourceSpec, streaming = false): ExecutionPlan => kafkaBatchScanExec(parseKafkaSourceOptions(spec.options, streaming));
 
 /** The streaming source for one scan; `checkpointDir` is its `sources/<i>` folder. */
 export const createKafkaSource = (spec: DataSourceSpec, checkpointDir: string, clock: Clock): KafkaSource => new KafkaSource(parseKafkaSourceOptions(spec.options, true), checkpointDir, clock);
