@@ -102,7 +102,7 @@ export async function writeDelta(tablePath: string, schema: StructType, batches:
 
 const saveModeName = (m: DeltaSaveMode): string => (m === "errorifexists" ? "ErrorIfExists" : m[0]!.toUpperCase() + m.slice(1));
 
-interface PartitionGroup {
+export interface PartitionGroup {
   /** Partition column name → its value as the log stores it. */
   readonly values: Record<string, string | null>;
   readonly key: string;
@@ -111,7 +111,7 @@ interface PartitionGroup {
 }
 
 /** Split a batch of the table schema by partition values (one group when unpartitioned). */
-function partitionGroups(batch: ColumnBatch, partitionColumns: readonly string[]): PartitionGroup[] {
+export function partitionGroups(batch: ColumnBatch, partitionColumns: readonly string[]): PartitionGroup[] {
   const schema = batch.schema;
   const partIdx = partitionColumns.map((c) => schema.indexOf(c));
   const dataIdx = schema.fields.map((_, i) => i).filter((i) => !partIdx.includes(i));
@@ -137,10 +137,10 @@ function partitionGroups(batch: ColumnBatch, partitionColumns: readonly string[]
   });
 }
 
-/** Where a new data file of a partition goes: its path relative to the table, and absolute. */
-function newDataFile(tablePath: string, partitionColumns: readonly string[], values: Record<string, string | null>): { rel: string; abs: string } {
+/** Where a new data file of a partition goes (named `<prefix>-00000-<uuid>…`): its path relative to `tablePath`, and absolute. */
+export function newDataFile(tablePath: string, partitionColumns: readonly string[], values: Record<string, string | null>, prefix = "part"): { rel: string; abs: string } {
   const dir = partitionColumns.map((c) => `${escapePathName(c)}=${escapePathName(values[c] ?? "__HIVE_DEFAULT_PARTITION__")}`).join("/");
-  const rel = `${dir ? `${dir}/` : ""}part-00000-${randomUUID()}.c000.snappy.parquet`;
+  const rel = `${dir ? `${dir}/` : ""}${prefix}-00000-${randomUUID()}.c000.snappy.parquet`;
   const abs = joinPath(tablePath, rel);
   fileSystemFor(abs).mkdirs(parentPath(abs));
   return { rel, abs };
