@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { SluiceError, analysisError, executionError, unsupported } from "../common/errors.js";
 import type { StructType } from "../types/struct-type.js";
-import { type Action, type AddFile, type CommitInfo, type Metadata, type Protocol, type RemoveFile, action } from "./actions.js";
+import { type Action, type AddCDCFile, type AddFile, type CommitInfo, type Metadata, type Protocol, type RemoveFile, action } from "./actions.js";
 import { maybeCheckpoint } from "./checkpoint.js";
 import { fileKey } from "./log-replay.js";
 import { LOG_DIR, LogStore, commitFileName } from "./log-store.js";
@@ -51,6 +51,7 @@ export class OptimisticTransaction {
   private newProtocol: Protocol | null = null;
   private readonly adds = new Map<string, AddFile>();
   private readonly removes = new Map<string, RemoveFile>();
+  private readonly cdcs: AddCDCFile[] = [];
   private readonly txns = new Map<string, number>();
   private readonly readAppIds = new Set<string>();
   private readonly readKeys = new Set<string>();
@@ -127,6 +128,12 @@ export class OptimisticTransaction {
     return this;
   }
 
+  /** Stage a change data file (`cdc`: the commit's change data feed, written by DML on a change-feed table). */
+  addCdc(file: AddCDCFile): this {
+    this.cdcs.push(file);
+    return this;
+  }
+
   /** Stage a removed data file (a tombstone with deletionTimestamp = now unless given). */
   remove(file: RemoveFile): this {
     const key = fileKey(this.tablePath, file.path, file.deletionVector);
@@ -199,7 +206,7 @@ export class OptimisticTransaction {
     );
   }
 
-  /** The commit's actions: commitInfo first, then protocol, metaData, txn, removes, adds. */
+  /** The commit's actions: commitInfo first, then protocol, metaData, txn, removes, adds, cdc. */
   private actions(options: CommitOptions): Action[] {
     const bytes = [...this.adds.values()].reduce((s, a) => s + a.size, 0);
     const info: CommitInfo = {
@@ -221,6 +228,7 @@ export class OptimisticTransaction {
     for (const [appId, version] of this.txns) out.push(action("txn", { appId, version, lastUpdated: now }));
     for (const r of this.removes.values()) out.push(action("remove", r));
     for (const a of this.adds.values()) out.push(action("add", a));
+    for (const c of this.cdcs) out.push(action("cdc", c));
     return out;
   }
 
