@@ -9,12 +9,15 @@
  *   2. getBatch(start, end) reads the files of entries start+1..end; a file deleted since it was
  *      logged fails the batch naming it, or is skipped with ignoreMissingFiles (tolerant-read.ts).
  *   3. On restart, the seen set is rebuilt from the source log.
- *   4. commit(end) applies cleanSource (archive or delete) to files of committed entries.
+ *   4. commit(end) applies cleanSource (archive or delete) to files of committed entries, on
+ *      whichever file system holds them (an object store has no rename: archiving copies the
+ *      object, then deletes it, as Hadoop's S3A rename does).
  */
 import { log } from "../../common/logger.js";
-import { mkdirSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { qualifyPath } from "../../fs/path.js";
+import { mkdirSync, renameSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { fileSystemFor } from "../../fs/file-systems.js";
+import { isLocalPath, joinPath, parseUri, qualifyPath } from "../../fs/path.js";
 import { configError, inputError } from "../../common/errors.js";
 import { parseIntervalMs } from "../../common/duration.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
@@ -90,7 +93,7 @@ export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): F
     // Spark ignores maxFileAge when latestFirst and maxFilesPerTrigger are both set.
     maxFileAgeMs: latestFirst === "true" && maxFilesPerTrigger !== undefined ? Infinity : maxFileAgeMs,
     cleanSource: cleanSource as FileStreamSourceOptions["cleanSource"],
-    ...(o.sourcearchivedir ? { sourceArchiveDir: resolve(o.sourcearchivedir) } : {}),
+    ...(o.sourcearchivedir ? { sourceArchiveDir: qualifyPath(o.sourcearchivedir) } : {}),
     fileNameOnly,
   };
 }
@@ -101,7 +104,7 @@ export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): F
  * files could be read again. Refused at start, with Spark's words.
  */
 export function checkArchiveDir(sourcePath: string, archiveDir: string): void {
-  const parts = (p: string): string[] => resolve(p).split("/").filter((x) => x !== "");
+  const parts = (p: string): string[] => pathPart(p).split("/").filter((x) => x !== "");
   const source = parts(sourcePath);
   const archive = parts(archiveDir);
   const depth = Math.min(source.length, archive.length);
@@ -114,6 +117,9 @@ export function checkArchiveDir(sourcePath: string, archiveDir: string): void {
     );
   }
 }
+
+/** The path of `p` without scheme and authority (`s3a://b/x/y` → `/x/y`), as Hadoop's `toUri.getPath`. */
+const pathPart = (p: string): string => (isLocalPath(p) ? qualifyPath(p) : `/${parseUri(p).key}`);
 
 export class FileStreamSource implements StreamSource {
   readonly #log: FileStreamSourceLog;
@@ -148,7 +154,7 @@ export class FileStreamSource implements StreamSource {
   }
 
   get description(): string {
-    return `FileStreamSource[${resolve(this.path)}]`;
+    return `FileStreamSource[${qualifyPath(this.path)}]`;
   }
 
   private seenKey(path: string): string {
@@ -269,12 +275,19 @@ export class FileStreamSource implements StreamSource {
 
   private clean(path: string): void {
     try {
-      if (this.opts.cleanSource === "delete") rmSync(path, { force: true });
-      else {
-        // The file's full original path below the archive folder, as Spark's SourceFileArchiver.
-        const target = join(this.opts.sourceArchiveDir!, resolve(path));
+      const fs = fileSystemFor(path, this.readerOptions);
+      if (this.opts.cleanSource === "delete") {
+        fs.delete(path, false);
+        return;
+      }
+      // The file's full original path below the archive folder, as Spark's SourceFileArchiver.
+      const target = joinPath(this.opts.sourceArchiveDir!, pathPart(path));
+      if (isLocalPath(path) && isLocalPath(target)) {
         mkdirSync(dirname(target), { recursive: true });
-        renameSync(path, target);
+        renameSync(qualifyPath(path), target);
+      } else {
+        fileSystemFor(target, this.readerOptions).create(target, fs.open(path), { overwrite: true });
+        fs.delete(path, false);
       }
     } catch (e) {
       log.warn(`cleanSource could not ${this.opts.cleanSource} ${path}: ${(e as Error).message}`);
