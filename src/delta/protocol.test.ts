@@ -29,7 +29,7 @@ describe("protocol gate", () => {
     // column mapping is read, not written yet
     checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");
     const cm = await errorOf(() => checkWriteSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t"));
-    expect(cm.message).toMatch(/, columnMapping\./);
+    expect(cm.message).toMatch(/: columnMapping\./);
     const cm7 = await errorOf(() =>
       checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["columnMapping"], writerFeatures: ["columnMapping"] }, md({ "delta.columnMapping.mode": "id" }), "t"),
     );
@@ -41,12 +41,16 @@ describe("protocol gate", () => {
     expect((await errorOf(() => checkReadSupported({ minReaderVersion: 1, minWriterVersion: 0 }, md(), "t"))).code).toBe("DELTA_INVALID_PROTOCOL_VERSION");
   });
 
-  it("writes writer ≤ 2 and writer 7 with appendOnly/invariants only", async () => {
+  it("writes writer ≤ 2, writer 3/4 without constraints or generated columns, and writer 7 with appendOnly/invariants/changeDataFeed only", async () => {
     checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md(), "t");
     checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly"] }, md(), "t");
-    const w4 = await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 4 }, md(), "t"));
+    checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["changeDataFeed"] }, md({ "delta.enableChangeDataFeed": "true" }), "t");
+    checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 4 }, md({ "delta.enableChangeDataFeed": "true" }), "t");
+    const w4 = await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 4 }, md({ "delta.constraints.pos": "a > 0" }), "t"));
     expect(w4.code).toBe("DELTA_UNSUPPORTED_FEATURE");
-    expect(w4.message).toMatch(/checkConstraints, changeDataFeed, generatedColumns/);
+    expect(w4.message).toMatch(/: checkConstraints\./);
+    const gen = '{"type":"struct","fields":[{"name":"a","type":"integer","nullable":true,"metadata":{"delta.generationExpression":"1"}}]}';
+    expect((await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 4 }, md({}, gen), "t"))).message).toMatch(/: generatedColumns\./);
     const w7 = await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["domainMetadata"] }, md(), "t"));
     expect(w7.message).toMatch(/domainMetadata/);
     // Sluice reads deletion vectors but does not write them yet

@@ -5,7 +5,9 @@
  * DELTA_UNSUPPORTED_FEATURE naming the feature(s) and the table.
  *
  * Read: reader 1; reader 2 (column mapping); reader 3 with features ⊆ READER_FEATURES.
- * Write: writer ≤ 2; writer 7 with features ⊆ WRITER_FEATURES. New tables are created at (1, 2).
+ * Write: writer ≤ 2; writer 3/4 when the table has no check constraints or generated columns (so
+ * only changeDataFeed of their features is in use); writer 7 with features ⊆ WRITER_FEATURES.
+ * New tables are created at (1, 2).
  */
 import { SluiceError, unsupported } from "../common/errors.js";
 import type { Metadata, Protocol } from "./actions.js";
@@ -25,8 +27,11 @@ export const READER_FEATURES: ReadonlySet<string> = new Set([
   "v2Checkpoint",
   "vacuumProtocolCheck",
 ]);
-/** Writer features Sluice honours: appendOnly is enforced, invariants only when no column has one. */
-export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "invariants"]);
+/**
+ * Writer features Sluice honours: appendOnly is enforced, invariants only when no column has one,
+ * changeDataFeed by the DML commands writing change data files (commands/change-data.ts).
+ */
+export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "changeDataFeed", "invariants"]);
 
 /** The protocol of tables Sluice creates. */
 export const DEFAULT_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
@@ -64,7 +69,7 @@ export function checkWriteSupported(p: Protocol, md: Metadata | null, table: str
   if (p.minWriterVersion === 7) {
     for (const f of p.writerFeatures ?? []) if (!WRITER_FEATURES.has(f)) missing.push(f);
   } else if (p.minWriterVersion > 2) {
-    missing.push(...LEGACY_WRITER_FEATURES.slice(0, p.minWriterVersion - 2).flat());
+    for (const f of LEGACY_WRITER_FEATURES.slice(0, p.minWriterVersion - 2).flat()) if (!WRITER_FEATURES.has(f) && !unused(f, md)) missing.push(f);
   }
   const mode = md?.configuration["delta.columnMapping.mode"];
   if (mode !== undefined && mode !== "none" && !missing.includes("columnMapping")) missing.push(`columnMapping (mode ${mode})`);
@@ -83,6 +88,14 @@ const LEGACY_WRITER_FEATURES: readonly (readonly string[])[] = [
 /** True when `delta.appendOnly` is set to true (writer ≥ 2, or writer 7 with appendOnly). */
 export function isAppendOnly(md: Metadata): boolean {
   return md.configuration["delta.appendOnly"]?.toLowerCase() === "true";
+}
+
+/** True when the table does not use a legacy writer feature Sluice does not enforce (nothing to enforce). */
+function unused(feature: string, md: Metadata | null): boolean {
+  if (!md) return false;
+  if (feature === "checkConstraints") return !Object.keys(md.configuration).some((k) => k.startsWith("delta.constraints."));
+  if (feature === "generatedColumns") return !md.schemaString.includes('"delta.generationExpression"');
+  return false;
 }
 
 function hasInvariants(schemaString: string): boolean {

@@ -2,9 +2,12 @@
  * Batch reads of the change data feed (readChangeFeed) of a table PySpark + delta-spark wrote with
  * delta.enableChangeDataFeed=true (cdf-table/, with INSERT, UPDATE, DELETE and MERGE commits):
  * the rows delta-spark's readChangeFeed returned for each version range
- * (cdf-table.golden.json, from scripts/oracle/delta_cdf.py), and the range errors.
+ * (cdf-table.golden.json, from scripts/oracle/delta_cdf.py), and the range errors; and the change
+ * data Sluice's UPDATE, DELETE and MERGE write on that table, read back by Sluice and by PySpark +
+ * delta-spark (scripts/oracle/delta_cdf_read.py).
  */
-import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +16,10 @@ import { DeltaTable, Session } from "../../src/index.js";
 import { errorOf } from "../../src/delta/test-helpers.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, "..", "..");
+const PY = join(ROOT, ".oracle/venv/bin/python");
+/** Tables Sluice's commands wrote change data to, for the delta-spark check. */
+const written: string[] = [];
 const TABLE = join(HERE, "cdf-table");
 const golden = JSON.parse(readFileSync(join(HERE, "cdf-table.golden.json"), "utf8")) as {
   schema: string;
@@ -70,10 +77,48 @@ describe("readChangeFeed of a delta-spark table", () => {
     expect([e.code, e.message]).toEqual(["DELTA_MISSING_CHANGE_DATA", expect.stringContaining("delta.enableChangeDataFeed")]);
   });
 
-  it("Sluice does not write change data: DELETE on a change-feed table is refused by name", async () => {
-    const copy = join(mkdtempSync(join(tmpdir(), "sluice-cdf-")), "t");
-    cpSync(TABLE, copy, { recursive: true });
-    const e = await errorOf(() => DeltaTable.forPath(spark, copy).delete("id = 1"));
-    expect([e.code, e.message]).toEqual(["DELTA_UNSUPPORTED_FEATURE", expect.stringContaining("changeDataFeed")]);
+  it("Sluice's UPDATE, DELETE and MERGE on the table write the change data delta-spark's did", async () => {
+    const copy = sluiceWritten();
+    const t = DeltaTable.forPath(spark, copy);
+    expect(await t.update("id = 2", { v: "'B'" })).toBe(1);
+    expect(await t.delete("id = 3")).toBe(1);
+    const src = spark.createDataFrame([{ id: 1n, v: "A", p: "x" }, { id: 6n, v: "f", p: "y" }, { id: 4n, v: "gone", p: "y" }], "id BIGINT, v STRING, p STRING");
+    await t.alias("t").merge(src.alias("s"), "t.id = s.id").whenMatchedDelete("s.v = 'gone'").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute();
+    for (const range of Object.keys(golden.reads)) {
+      const options = Object.fromEntries(range.split(",").map((kv) => kv.split("=") as [string, string]));
+      expect(sorted(await cdf(options, copy).collect()), range).toEqual(golden.reads[range]);
+    }
+    const log = (v: number) => readFileSync(join(copy, "_delta_log", `${String(v).padStart(20, "0")}.json`), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
+    const cdc = log(2).flatMap((a) => (a.cdc ? [a.cdc] : []));
+    expect(cdc).toEqual([{ path: expect.stringMatching(/^_change_data\/p=x\/cdc-00000-.*\.c000\.snappy\.parquet$/), partitionValues: { p: "x" }, size: expect.any(Number), dataChange: false }]);
+    expect(log(2)[0]!.commitInfo!.operationMetrics).toMatchObject({ numAddedChangeFiles: "1" });
+    expect(log(4)[0]!.commitInfo!.operationMetrics).toMatchObject({ numTargetChangeFilesAdded: "2" });
+    written.push(copy);
+  });
+
+  it("a whole-file DELETE on a change-feed table writes no change data: its removes are the feed", async () => {
+    const copy = sluiceWritten();
+    expect(await DeltaTable.forPath(spark, copy).delete("p = 'y'")).toBe(2);
+    expect(sorted(await cdf({ startingVersion: 2 }, copy).collect())).toEqual([
+      { _change_type: "delete", _commit_version: 2, id: 3, p: "y", v: "c" },
+      { _change_type: "delete", _commit_version: 2, id: 4, p: "y", v: "d" },
+    ]);
+    expect(readFileSync(join(copy, "_delta_log", "00000000000000000002.json"), "utf8")).not.toContain('"cdc"');
   });
 });
+
+describe("change data Sluice wrote", () => {
+  it.skipIf(!existsSync(PY))("is read by PySpark + delta-spark with the rows Sluice reads", async () => {
+    expect(written.length).toBe(1);
+    const out = JSON.parse(execFileSync(PY, [join(ROOT, "scripts/oracle/delta_cdf_read.py"), ...written], { encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "pipe"] })) as Record<string, unknown>;
+    for (const path of written) expect(out[path]).toEqual(sorted(await cdf({ startingVersion: 0 }, path).collect()));
+  }, 300_000);
+});
+
+/** A copy of the delta-spark table at version 1 (its create and append), for Sluice's commands to continue. */
+function sluiceWritten(): string {
+  const copy = join(mkdtempSync(join(tmpdir(), "sluice-cdf-")), "t");
+  cpSync(TABLE, copy, { recursive: true });
+  for (const v of [2, 3, 4]) rmSync(join(copy, "_delta_log", `${String(v).padStart(20, "0")}.json`));
+  return copy;
+}

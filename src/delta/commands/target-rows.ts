@@ -13,6 +13,7 @@ import { writeDataFiles } from "../../connectors/delta/delta-writer.js";
 import type { RemoveFile } from "../actions.js";
 import type { ActiveFile, Snapshot } from "../snapshot.js";
 import type { OptimisticTransaction } from "../transaction.js";
+import { ChangeRows, changeDataFeedEnabled } from "./change-data.js";
 
 /** Column names of the file index and row number added to the target rows. */
 export const FILE_COL = "__delta_file";
@@ -65,7 +66,7 @@ export interface FileChanges {
   readonly updated?: ReadonlyMap<number, readonly unknown[]>;
 }
 
-/** The file metrics of DELETE and UPDATE when nothing is written (copy-on-write: no DVs, no CDF files yet). */
+/** The file metrics of DELETE and UPDATE when nothing is written (copy-on-write: no DVs). */
 export const NO_CHANGES: Readonly<Record<string, string>> = {
   numRemovedFiles: "0",
   numAddedFiles: "0",
@@ -82,8 +83,10 @@ export const NO_CHANGES: Readonly<Record<string, string>> = {
  * Stage a copy-on-write rewrite of the changed files: each is removed, and the remaining rows of
  * all of them (updated ones replaced), with `extra` rows (MERGE's inserts), are written together
  * as new files, one per partition value (as one Spark task writes them); the removes carry the
- * files' stats when `removeStats` (MERGE writes them, DELETE and UPDATE do not). Returns Delta's file
- * metrics of DELETE, UPDATE and MERGE, plus how many unchanged rows were copied.
+ * files' stats when `removeStats` (MERGE writes them, DELETE and UPDATE do not). On a table with the
+ * change data feed on, the deleted rows, both images of updated rows and the extra rows are also
+ * written as change data files (change-data.ts). Returns Delta's file metrics of DELETE, UPDATE and
+ * MERGE, plus how many unchanged rows were copied.
  */
 export function rewriteFiles(
   tx: OptimisticTransaction,
@@ -96,6 +99,7 @@ export function rewriteFiles(
   let removedBytes = 0;
   let copiedRows = 0;
   const parts: ColumnBatch[] = [];
+  const feed = changeDataFeedEnabled(snap.metadata) && changes.size > 0 ? new ChangeRows(snap.schema) : null;
   for (const [f, c] of changes) {
     const file = snap.files[f]!;
     tx.remove(removeOf(file, now, { stats: options.removeStats ?? false }));
@@ -103,20 +107,36 @@ export function rewriteFiles(
     const kept = rewrittenRows(snap.schema, batches[f]!, c.deleted, c.updated);
     copiedRows += kept.numRows - (c.updated?.size ?? 0);
     parts.push(kept);
+    if (feed) recordChanges(feed, batches[f]!, c);
   }
   if (options.extra) parts.push(options.extra);
+  if (feed && options.extra) for (let r = 0; r < options.extra.numRows; r++) feed.add(rowOf(options.extra, r), "insert");
   const adds = writeDataFiles(tx.tablePath, concatRows(snap.schema, parts), snap.partitionColumns);
   for (const a of adds) tx.add(a);
+  const cdcs = feed ? feed.write(tx.tablePath, snap.partitionColumns) : [];
+  for (const c of cdcs) tx.addCdc(c);
   const metrics = {
     ...NO_CHANGES,
     numRemovedFiles: String(changes.size),
     numAddedFiles: String(adds.length),
     numCopiedRows: String(copiedRows),
+    numAddedChangeFiles: String(cdcs.length),
     numRemovedBytes: String(removedBytes),
     numAddedBytes: String(adds.reduce((s, a) => s + a.size, 0)),
   };
   return { metrics, copiedRows };
 }
+
+/** A file's deleted rows as deletes, its updated rows as their pre- and post-images. */
+function recordChanges(feed: ChangeRows, batch: ColumnBatch, c: FileChanges): void {
+  for (const r of c.deleted ?? []) feed.add(rowOf(batch, r), "delete");
+  for (const [r, values] of c.updated ?? []) {
+    feed.add(rowOf(batch, r), "update_preimage");
+    feed.add(values, "update_postimage");
+  }
+}
+
+const rowOf = (batch: ColumnBatch, r: number): unknown[] => batch.columns.map((v) => getValue(v, r));
 
 /**
  * The remove action of a live file, as Delta writes it: with its partition values and size, its
