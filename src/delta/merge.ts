@@ -196,7 +196,7 @@ export async function executeMerge(spec: MergeSpec): Promise<MergeMetrics> {
       numOutputRows: String(m.numTargetRowsInserted + m.numTargetRowsUpdated + copied),
       numTargetFilesAdded: files.numAddedFiles,
       numTargetFilesRemoved: files.numRemovedFiles,
-      numTargetChangeFilesAdded: "0",
+      numTargetChangeFilesAdded: files.numAddedChangeFiles,
       numTargetDeletionVectorsAdded: "0",
       numTargetDeletionVectorsRemoved: "0",
       numTargetDeletionVectorsUpdated: "0",
