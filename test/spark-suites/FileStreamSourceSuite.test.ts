@@ -17,7 +17,7 @@ import { childNames, fileSystemFor } from "../../src/fs/file-systems.js";
 import { isLocalPath, joinPath, parseUri } from "../../src/fs/path.js";
 import { type DataFrame, Session } from "../../src/index.js";
 import { StructType } from "../../src/types/struct-type.js";
-import { STORES, type Store, storeRoot, stopObjectStores } from "../support/object-stores.js";
+import { BUCKET, STORES, type Store, storeRoot, stopObjectStores } from "../support/object-stores.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const golden = JSON.parse(readFileSync(join(here, "golden", "files.json"), "utf8")) as Record<string, any>;
@@ -110,7 +110,7 @@ describe.each(STORES)("FileStreamSourceSuite on %s", (store: Store) => {
     expect(walk(src).sort()).toEqual((golden["archive-left-in-source"] as string[]).map(ours));
   });
 
-  it("cleanSource=archive refuses an archive folder the source pattern could match (Spark's words)", async () => {
+  it("cleanSource=archive refuses an archive folder the source pattern could match, or on another file system (Spark's words)", async () => {
     const root = await newRoot();
     const src = joinPath(root, "a2", "in");
     put(joinPath(src, "x", "f.json"), [{ v: 1 }]);
@@ -119,6 +119,12 @@ describe.each(STORES)("FileStreamSourceSuite on %s", (store: Store) => {
       // Sluice checks when the query starts; Spark fails the query in its first batch (README).
       await expect(run(stream().option("cleanSource", "archive").option("sourceArchiveDir", archiveDir!).json(pattern!), root)).rejects.toMatchObject({ code: "INVALID_OPTION", message: expect.stringContaining(message) });
     }
+    // An archive folder on another file system (scheme and bucket) than the source is refused too.
+    const elsewhere = store === "local" ? `s3a://${BUCKET}/archive` : joinPath(await storeRoot("local"), "archive");
+    await expect(run(stream().option("cleanSource", "archive").option("sourceArchiveDir", elsewhere).json(src), root)).rejects.toMatchObject({
+      code: "INVALID_OPTION",
+      message: expect.stringContaining(`Base archive path is located on a different file system than the source files. source path: ${src} / base archive path: ${elsewhere}`),
+    });
     // An archive folder beside the source folder is fine.
     await expect(run(stream().option("cleanSource", "archive").option("sourceArchiveDir", joinPath(root, "a2", "archive")).json(src), root)).resolves.toBeDefined();
   });

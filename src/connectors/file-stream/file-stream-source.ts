@@ -101,9 +101,17 @@ export function parseFileStreamOptions(raw: Readonly<Record<string, string>>): F
 /**
  * Spark's SourceFileArchiver check: an archived file lands at `<archive>/<its full path>`, so the
  * archive folder must not match the source path (glob) at the depth both share, or archived
- * files could be read again. Refused at start, with Spark's words.
+ * files could be read again; and it must be on the source's file system (the same scheme and
+ * bucket or container). Refused at start, with Spark's words.
  */
 export function checkArchiveDir(sourcePath: string, archiveDir: string): void {
+  if (fileSystemUri(sourcePath) !== fileSystemUri(archiveDir)) {
+    throw configError(
+      "INVALID_OPTION",
+      `Base archive path is located on a different file system than the source files. source path: ${sourcePath} / base archive path: ${archiveDir}`,
+      { option: "sourceArchiveDir" },
+    );
+  }
   const parts = (p: string): string[] => pathPart(p).split("/").filter((x) => x !== "");
   const source = parts(sourcePath);
   const archive = parts(archiveDir);
@@ -118,6 +126,8 @@ export function checkArchiveDir(sourcePath: string, archiveDir: string): void {
   }
 }
 
+/** The file system holding `p`, as Hadoop's FileSystem.getUri: `file:///`, `s3a://bucket`, ... */
+const fileSystemUri = (p: string): string => (isLocalPath(p) ? "file:///" : ((u) => `${u.scheme}://${u.authority}`)(parseUri(p)));
 /** The path of `p` without scheme and authority (`s3a://b/x/y` → `/x/y`), as Hadoop's `toUri.getPath`. */
 const pathPart = (p: string): string => (isLocalPath(p) ? qualifyPath(p) : `/${parseUri(p).key}`);
 
@@ -282,11 +292,11 @@ export class FileStreamSource implements StreamSource {
       }
       // The file's full original path below the archive folder, as Spark's SourceFileArchiver.
       const target = joinPath(this.opts.sourceArchiveDir!, pathPart(path));
-      if (isLocalPath(path) && isLocalPath(target)) {
+      if (isLocalPath(path)) {
         mkdirSync(dirname(target), { recursive: true });
         renameSync(qualifyPath(path), target);
       } else {
-        fileSystemFor(target, this.readerOptions).create(target, fs.open(path), { overwrite: true });
+        fs.create(target, fs.open(path), { overwrite: true });
         fs.delete(path, false);
       }
     } catch (e) {
