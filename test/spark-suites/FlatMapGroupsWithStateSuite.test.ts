@@ -4,9 +4,10 @@
  * append mode, through restarts; a function returning a lazy generator; an aggregation after
  * flatMapGroupsWithState; processing-time timeouts on a manual clock; event-time timeouts under a
  * watermark; a failing function that commits nothing; batch DataFrames; and the refusals Spark
- * gives. State metrics are checked per batch (see the README for how they relate to Spark's
- * assertNumStateRows).
+ * gives. The running counts' rows and per-batch state metrics are PySpark 4.0.1's (golden/groups-with-state.json;
+ * see the README for how they relate to Spark's assertNumStateRows).
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/common/clock.js";
 import { type GroupState, Session, functions as F } from "../../src/index.js";
@@ -43,29 +44,22 @@ const runningCount =
     return [kv(key, String(count))];
   };
 
+/** PySpark 4.0.1's applyInPandasWithState on the suite's running count (scripts/oracle/gen_spark_suite_groups_with_state.py). */
+type GoldenBatch = { rows: string[]; state: [string, number, number, number, number][] };
+const golden = JSON.parse(readFileSync(new URL("./golden/groups-with-state.json", import.meta.url), "utf8")) as { scenarios: Record<string, GoldenBatch[][]> };
+
 /**
- * The steps Spark's streaming running-count scenarios share: counts through two restarts; the
- * third row of a removes its state (a emits `removal`), and a starts again from 1.
+ * The steps Spark's streaming running-count scenarios share: a | a b | a b | a c, restarting
+ * before each (the suite restarts before the last two); the third row of a removes its state.
+ * Rows and [total, updated, removed] per batch as PySpark recorded them.
  */
-const runningCountSteps = (input: ReturnType<typeof strings>, removal: Row[]) => [
-  add(input, "a"),
-  checkNewAnswer(kv("a", "1")),
-  stateRows(1, 1, 0),
-  add(input, "a", "b"),
-  checkNewAnswer(kv("a", "2"), kv("b", "1")),
-  stateRows(2, 2, 0),
-  stopStream,
-  startStream(),
-  add(input, "a", "b"),
-  checkNewAnswer(...removal, kv("b", "2")),
-  // Per batch, as PySpark 4.0.1 counts it: b updated, a removed (see the README on Spark's sum).
-  stateRows(1, 1, 1),
-  stopStream,
-  startStream(),
-  add(input, "a", "c"),
-  checkNewAnswer(kv("a", "1"), kv("c", "1")),
-  stateRows(3, 2, 0),
-];
+const runningCountSteps = (input: ReturnType<typeof strings>, scenario: "flatMapGroupsWithState" | "mapGroupsWithState") =>
+  [["a"], ["a", "b"], ["a", "b"], ["a", "c"]].flatMap((values, i) => {
+    const [batch, ...more] = golden.scenarios[scenario]![i]!;
+    expect(more).toEqual([]);
+    const [, total, updated, removed] = batch!.state[0]!;
+    return [...(i > 0 ? [stopStream, startStream()] : []), add(input, ...values), checkNewAnswer(...batch!.rows.map((r) => JSON.parse(r) as Row)), stateRows(total, updated, removed)];
+  });
 
 describe("FlatMapGroupsWithStateSuite", () => {
   it("flatMapGroupsWithState - streaming (update mode, restarts, state rows)", async () => {
@@ -76,7 +70,7 @@ describe("FlatMapGroupsWithStateSuite", () => {
       expect(state.getCurrentProcessingTimeMs()).toBeGreaterThanOrEqual(0);
       return runningCount(false)(key, rows, state);
     });
-    await testStream(spark, df, { outputMode: "update" }, ...runningCountSteps(input, []));
+    await testStream(spark, df, { outputMode: "update" }, ...runningCountSteps(input, "flatMapGroupsWithState"));
   });
 
   it("flatMapGroupsWithState - streaming + func returns iterator that updates state lazily", async () => {
@@ -231,7 +225,7 @@ describe("FlatMapGroupsWithStateSuite", () => {
   it("mapGroupsWithState - streaming (one row per call, restarts)", async () => {
     const input = strings();
     const df = byValue(input).mapGroupsWithState({ stateSchema: STATE, outputSchema: OUT }, (key, rows, state: GroupState<Count>) => runningCount(true)(key, rows, state)[0]!);
-    await testStream(spark, df, { outputMode: "update" }, ...runningCountSteps(input, [kv("a", "-1")]));
+    await testStream(spark, df, { outputMode: "update" }, ...runningCountSteps(input, "mapGroupsWithState"));
   });
 
   it("mapGroupsWithState - batch: timeouts may be set (SPARK-20792)", async () => {
