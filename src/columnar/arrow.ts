@@ -33,6 +33,10 @@ export function sparkTypeToArrow(t: DataType): arrow.DataType {
       return new arrow.Utf8();
     case "boolean":
       return new arrow.Bool();
+    case "byte":
+      return new arrow.Int8();
+    case "short":
+      return new arrow.Int16();
     case "int":
       return new arrow.Int32();
     case "bigint":
@@ -79,6 +83,8 @@ export function arrowTypeToSpark(t: arrow.DataType): DataType {
       return { kind: "null" };
     case arrow.Type.Int: {
       const it = t as arrow.Int;
+      if (it.bitWidth === 8 && it.isSigned) return { kind: "byte" };
+      if (it.bitWidth === 16 && it.isSigned) return { kind: "short" };
       if (it.bitWidth <= 16 || (it.bitWidth === 32 && it.isSigned)) return { kind: "int" };
       if (it.bitWidth === 32 || it.isSigned) return { kind: "bigint" };
       return DecimalType(20, 0);
@@ -263,6 +269,10 @@ export function vectorToArrowData(v: Vector): arrow.Data {
       return arrow.makeData({ type: type as arrow.Null, length: n });
     case "boolean":
       return arrow.makeData({ ...base, type: type as arrow.Bool, data: packBits(v.values as Uint8Array, n) });
+    case "byte":
+      return arrow.makeData({ ...base, type: type as arrow.Int8, data: v.values as Int8Array });
+    case "short":
+      return arrow.makeData({ ...base, type: type as arrow.Int16, data: v.values as Int16Array });
     case "int":
     case "date":
       return arrow.makeData({ ...base, type: type as arrow.Int32, data: v.values as Int32Array });
@@ -433,7 +443,9 @@ export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpa
         return makeVector(type, Array.from({ length: n }, (_, i) => src[off + i]!), validity);
       }
       if (it.bitWidth === 64) return makeVector(type, int64ToNumbers(vals, off, n, it.isSigned), validity);
-      return makeVector(type, Int32Array.from((d.values as Int32Array).subarray(off, off + n)), validity);
+      const out = allocValues(type, n) as Int8Array | Int16Array | Int32Array;
+      out.set((d.values as Int32Array).subarray(off, off + n));
+      return makeVector(type, out, validity);
     }
     case arrow.Type.Float: {
       const p = (t as arrow.Float).precision;

@@ -16,7 +16,7 @@
  * accepts a safe-integer number). Their Spark text form comes from CAST(x AS STRING) or show().
  */
 import { inputError } from "../common/errors.js";
-import { type DataType, simpleString } from "../types/data-type.js";
+import { type DataType, integralBits, simpleString } from "../types/data-type.js";
 import { formatDecimal, toDecimal } from "../types/decimal-value.js";
 
 const MS_PER_DAY = 86_400_000;
@@ -69,9 +69,13 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
       return typeof v === "string" ? v : bad(t, v, field);
     case "boolean":
       return typeof v === "boolean" ? v : bad(t, v, field);
-    case "int":
-      if (typeof v === "number" && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+    case "byte":
+    case "short":
+    case "int": {
+      const bits = integralBits(t);
+      if (typeof v === "number" && Number.isInteger(v) && v >= -(2 ** (bits - 1)) && v < 2 ** (bits - 1)) return v;
       return bad(t, v, field);
+    }
     case "bigint":
       if (typeof v === "bigint") return v >= -(2n ** 63n) && v < 2n ** 63n ? v : bad(t, v, field);
       if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);

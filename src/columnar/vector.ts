@@ -2,7 +2,7 @@
  * A column of one batch: typed values plus a validity mask (1 byte per row, 1 = valid, or null
  * when every row is valid). Values at invalid positions are unspecified (0, "" or null).
  *
- * Storage by type (see types/data-type.ts): boolean → Uint8Array; int, date → Int32Array;
+ * Storage by type (see types/data-type.ts): boolean → Uint8Array; byte → Int8Array; short → Int16Array; int, date → Int32Array;
  * bigint → BigInt64Array (engine value: a JS `bigint`, exact over the whole int64 range, as Spark's
  * LongType; Arrow JS and Parquet INT64 use the same layout, so no value ever passes through a
  * double); double, timestamp (µs) → Float64Array; float → Float32Array; decimal → its unscaled
@@ -19,7 +19,7 @@ import { internalError } from "../common/errors.js";
 import type { DataType } from "../types/data-type.js";
 import { MAX_INT64_DECIMAL_DIGITS } from "../types/decimal-value.js";
 
-export type VectorValues = Uint8Array | Int32Array | BigInt64Array | Float64Array | Float32Array | string[] | unknown[];
+export type VectorValues = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float64Array | Float32Array | string[] | unknown[];
 
 export interface Vector {
   readonly type: DataType;
@@ -29,12 +29,16 @@ export interface Vector {
 }
 
 /** Which storage a type uses. */
-export type Storage = "bool" | "i32" | "i64" | "f64" | "f32" | "str" | "obj";
+export type Storage = "bool" | "i8" | "i16" | "i32" | "i64" | "f64" | "f32" | "str" | "obj";
 
 export function storageOf(t: DataType): Storage {
   switch (t.kind) {
     case "boolean":
       return "bool";
+    case "byte":
+      return "i8";
+    case "short":
+      return "i16";
     case "int":
     case "date":
     case "year_month_interval":
@@ -61,6 +65,10 @@ export function allocValues(t: DataType, n: number): VectorValues {
   switch (storageOf(t)) {
     case "bool":
       return new Uint8Array(n);
+    case "i8":
+      return new Int8Array(n);
+    case "i16":
+      return new Int16Array(n);
     case "i32":
       return new Int32Array(n);
     case "i64":

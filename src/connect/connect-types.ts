@@ -1,7 +1,7 @@
 /**
  * Spark Connect's DataType message (types.proto) as Sluice types, and Arrow IPC result batches as
- * ColumnBatches of the server's schema. Sluice has one 32-bit integer type and one string type,
- * so TINYINT/SMALLINT arrive as INT and CHAR/VARCHAR as STRING (docs/spark-connect.md); types
+ * ColumnBatches of the server's schema. Sluice has one string type, so CHAR/VARCHAR arrive as
+ * STRING (docs/spark-connect.md); types
  * Sluice has no values for (intervals, TIMESTAMP_NTZ, VARIANT, UDTs) are refused by name.
  */
 import * as arrow from "apache-arrow";
@@ -16,8 +16,8 @@ const SIMPLE: Readonly<Record<string, DataType>> = {
   null: { kind: "null" },
   binary: { kind: "binary" },
   boolean: { kind: "boolean" },
-  byte: { kind: "int" },
-  short: { kind: "int" },
+  byte: { kind: "byte" },
+  short: { kind: "short" },
   integer: { kind: "int" },
   long: { kind: "bigint" },
   float: { kind: "float" },

@@ -152,6 +152,10 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
       return { null: toConnectType(t) };
     case "boolean":
       return { boolean: v as boolean };
+    case "byte":
+      return { byte: v as number };
+    case "short":
+      return { short: v as number };
     case "int":
       return { integer: v as number };
     case "bigint":

@@ -5,7 +5,7 @@
  * Converted to and from engine values (see columnar/values.ts: date = days, timestamp = µs).
  */
 import { inputError, unsupported } from "../common/errors.js";
-import { type DataType, simpleString } from "../types/data-type.js";
+import { type DataType, integralBits, simpleString } from "../types/data-type.js";
 import { formatDecimal, parseDecimalText, toDecimal } from "../types/decimal-value.js";
 
 const MS_PER_DAY = 86_400_000;
@@ -28,10 +28,13 @@ export function parsePartitionValue(text: string | null | undefined, type: DataT
       const l = text.toLowerCase();
       return l === "true" ? true : l === "false" ? false : fail();
     }
+    case "byte":
+    case "short":
     case "int": {
       if (!/^[+-]?\d+$/.test(text)) return fail();
       const n = Number(text);
-      return n < -2147483648 || n > 2147483647 ? fail() : n;
+      const half = 2 ** (integralBits(type) - 1);
+      return n < -half || n >= half ? fail() : n;
     }
     case "bigint": {
       if (!/^[+-]?\d+$/.test(text)) return fail();
@@ -86,6 +89,8 @@ export function formatPartitionValue(value: unknown, type: DataType, column: str
       return value as string;
     case "boolean":
       return value ? "true" : "false";
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
     case "float":

@@ -9,7 +9,7 @@
  */
 import { executionError, SluiceError } from "../common/errors.js";
 import { allocValues, makeVector, nullVector, storageOf, type Vector } from "../columnar/vector.js";
-import { type DataType, type DayTimeIntervalType, type DecimalType, isAnsiInterval, sameType, sqlTypeName } from "../types/data-type.js";
+import { type DataType, type DayTimeIntervalType, type DecimalType, IntegerType, isAnsiInterval, isIntegral, isNumeric, isSmallIntegral, sameType, sqlTypeName } from "../types/data-type.js";
 import { parseDayTimeInterval, parseYearMonthInterval } from "./datetime/ansi-interval.js";
 import { decimalFromDouble, decimalToDouble, fitsPrecision, parseDecimalText, POW10, rescale, toDecimal } from "../types/decimal-value.js";
 import { US_PER_DAY, US_PER_SECOND, floorDiv } from "./datetime/calendar.js";
@@ -31,7 +31,7 @@ const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 const TWO63 = 2 ** 63;
 
-const isNumericKind = (t: DataType) => t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
+const isNumericKind = isNumeric;
 
 /** Whether Spark allows CAST(from AS to) (ANSI rules; try_cast allows the same pairs). */
 export function canCast(from: DataType, to: DataType): boolean {
@@ -42,8 +42,10 @@ export function canCast(from: DataType, to: DataType): boolean {
       return to.kind !== "array" && to.kind !== "map" && to.kind !== "struct";
     case "year_month_interval":
     case "day_time_interval":
-      return to.kind === from.kind || to.kind === "int" || to.kind === "bigint" || to.kind === "decimal";
+      return to.kind === from.kind || isIntegral(to) || to.kind === "decimal";
     case "boolean":
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
     case "float":
@@ -127,6 +129,10 @@ function sqlLiteral(x: unknown, t: DataType): string {
   switch (t.kind) {
     case "string":
       return `'${String(x)}'`;
+    case "byte":
+      return `${String(x)}Y`;
+    case "short":
+      return `${String(x)}S`;
     case "bigint":
       return `${formatLong(x as bigint)}L`;
     case "double":
@@ -227,6 +233,33 @@ function decimalToIntegral(unscaled: bigint, scale: number, bits: 32 | 64, ansi:
   return ansi ? OVERFLOW : BigInt.asIntN(bits, t);
 }
 
+/**
+ * CAST to TINYINT (8 bits) or SMALLINT (16 bits) through the INT conversion, as Spark's castToByte /
+ * castToShort: text out of range is malformed (ANSI) or NULL (legacy), a timestamp's seconds out
+ * of range overflow (ANSI) or are NULL (legacy), any other number out of range overflows (ANSI)
+ * or wraps as Java's (byte) / (short) of its (int) conversion (legacy). Checked on PySpark 4.0.1.
+ */
+function narrowingConverter(from: DataType, bits: 8 | 16, toInt: Converter, ansi: boolean): Converter {
+  const max = 2 ** (bits - 1) - 1;
+  const shift = 32 - bits;
+  const fits = (r: number) => r >= -max - 1 && r <= max;
+  if (from.kind === "timestamp")
+    return (x) => {
+      const s = floorDiv(x as number, US_PER_SECOND);
+      return fits(s) ? s : ansi ? OVERFLOW : null;
+    };
+  if (from.kind === "string")
+    return (x) => {
+      const r = toInt(x);
+      return r === OVERFLOW || (typeof r === "number" && !fits(r)) ? (ansi ? INVALID : null) : r;
+    };
+  return (x) => {
+    const r = toInt(x);
+    if (typeof r !== "number" || fits(r)) return r;
+    return ansi ? OVERFLOW : (r << shift) >> shift;
+  };
+}
+
 const BOOL_TRUE = new Set(["t", "true", "y", "yes", "1"]);
 const BOOL_FALSE = new Set(["f", "false", "n", "no", "0"]);
 const utf8 = new TextEncoder();
@@ -263,6 +296,9 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
       if (from.kind === "bigint" || from.kind === "decimal") return (x) => (x as bigint) !== 0n;
       if (isNumericKind(from)) return (x) => (x as number) !== 0;
       return unsupported();
+    case "byte":
+    case "short":
+      return narrowingConverter(from, to.kind === "byte" ? 8 : 16, converter(from, IntegerType, mode, ctx), ansi);
     case "int":
       if (from.kind === "string")
         return (x) => {
@@ -329,7 +365,7 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
       if (from.kind === "string") return (x) => stringToDecimal(x as string, dt);
       if (from.kind === "decimal") return (x) => fitDecimal(x as bigint, from.scale, dt);
       if (from.kind === "bigint") return (x) => fitDecimal(x as bigint, 0, dt);
-      if (from.kind === "int") return (x) => fitDecimal(BigInt(x as number), 0, dt);
+      if (isSmallIntegral(from)) return (x) => fitDecimal(BigInt(x as number), 0, dt);
       if (from.kind === "boolean") return (x) => fitDecimal(x ? 1n : 0n, 0, dt);
       // Spark's Decimal(Double): the shortest decimal text of the double, so 0.1 is 0.1, not its binary expansion
       if (from.kind === "float" || from.kind === "double") return (x) => (Number.isFinite(x as number) ? (decimalFromDouble(x as number, dt.precision, dt.scale) ?? OVERFLOW) : OVERFLOW);

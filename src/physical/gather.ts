@@ -5,7 +5,7 @@
  * loops a few ns. Each loop reads one kind of array only, so its property accesses stay monomorphic.
  */
 import type { Vector, VectorValues } from "../columnar/vector.js";
-import { makeVector, storageOf } from "../columnar/vector.js";
+import { allocValues, makeVector, storageOf } from "../columnar/vector.js";
 import type { DataType } from "../types/data-type.js";
 
 /**
@@ -18,6 +18,10 @@ export function gatherVector(v: Vector, rows: Int32Array): Vector {
   switch (storageOf(v.type)) {
     case "bool":
       values = gatherU8(v.values as Uint8Array, rows);
+      break;
+    case "i8":
+    case "i16":
+      values = gatherNumbers(v.values as Int8Array | Int16Array, rows);
       break;
     case "i32":
       values = gatherI32(v.values as Int32Array, rows);
@@ -48,6 +52,11 @@ function gatherU8(src: Uint8Array, rows: Int32Array): Uint8Array {
 }
 function gatherI32(src: Int32Array, rows: Int32Array): Int32Array {
   const out = new Int32Array(rows.length);
+  for (let j = 0; j < rows.length; j++) out[j] = src[rows[j]!]!;
+  return out;
+}
+function gatherNumbers<T extends Int8Array | Int16Array>(src: T, rows: Int32Array): T {
+  const out = new (src.constructor as new (n: number) => T)(rows.length);
   for (let j = 0; j < rows.length; j++) out[j] = src[rows[j]!]!;
   return out;
 }
@@ -102,7 +111,7 @@ export function concatVectorParts(type: DataType, parts: readonly Vector[]): Vec
     }
     return makeVector(type, out as VectorValues, validity);
   }
-  const out = storage === "f64" ? new Float64Array(n) : storage === "i64" ? new BigInt64Array(n) : storage === "f32" ? new Float32Array(n) : storage === "i32" ? new Int32Array(n) : new Uint8Array(n);
+  const out = allocValues(type, n);
   let off = 0;
   for (const p of parts) {
     (out as Float64Array).set((p.values as Float64Array).subarray(0, p.length), off);
@@ -181,7 +190,7 @@ export function gatherFromParts(type: DataType, parts: readonly Vector[], at: Pa
     return makeVector(type, out as VectorValues, validity);
   }
   const srcs = parts.map((p) => p.values as Float64Array);
-  const out = storage === "f64" ? new Float64Array(m) : storage === "i64" ? new BigInt64Array(m) : storage === "f32" ? new Float32Array(m) : storage === "i32" ? new Int32Array(m) : new Uint8Array(m);
+  const out = allocValues(type, m);
   for (let j = 0; j < m; j++) (out as Float64Array)[j] = srcs[partOf[j]!]![local[j]!]!;
   return makeVector(type, out, validity);
 }

@@ -2,7 +2,7 @@
  * Typed SQL literals, with the types Spark 4 gives them:
  *   42 → INT (BIGINT if it does not fit, DECIMAL(n,0) beyond BIGINT) · 42L → BIGINT
  *   1.5 → DECIMAL(2,1) (precision/scale of the written digits) · 1.5BD → DECIMAL
- *   1e3, 1.5D → DOUBLE · 1.5F → FLOAT · 10S / 10Y → INT (Sluice has no SMALLINT/TINYINT)
+ *   1e3, 1.5D → DOUBLE · 1.5F → FLOAT · 10S → SMALLINT · 10Y → TINYINT
  *   DATE '2024-01-01' → days since the epoch · TIMESTAMP with a zone → µs since the epoch (without
  *   one, the parser emits a cast so the session time zone applies).
  */
@@ -50,7 +50,7 @@ export function numberLiteral(text: string): LiteralExpr {
       if (suffix === "L" && !inLongRange(sign + digits)) throw outOfRange(text, "BIGINT");
       if (suffix === "S" && (v > 32767 || v < -32768)) throw outOfRange(text, "SMALLINT");
       if (suffix === "Y" && (v > 127 || v < -128)) throw outOfRange(text, "TINYINT");
-      return suffix === "L" ? lit(BigInt(sign + digits), { kind: "bigint" }) : lit(v, { kind: "int" });
+      return suffix === "L" ? lit(BigInt(sign + digits), { kind: "bigint" }) : lit(v, { kind: suffix === "S" ? "short" : "byte" });
     }
   }
   if (/[eE]/.test(digits)) {

@@ -123,8 +123,8 @@ describe("literals get Spark 4's types and engine values", () => {
     expect(lit("9223372036854775807").type).toEqual({ kind: "bigint" });
     expect(lit("9223372036854775808").type).toEqual({ kind: "decimal", precision: 19, scale: 0 });
     expect(lit("12345678901234567890").type).toEqual({ kind: "decimal", precision: 20, scale: 0 });
-    expect(lit("10S").type).toEqual({ kind: "int" });
-    expect(lit("10Y").type).toEqual({ kind: "int" });
+    expect(lit("10S").type).toEqual({ kind: "short" });
+    expect(lit("10Y").type).toEqual({ kind: "byte" });
   });
   it("decimals keep written precision and scale, value unscaled", () => {
     expect(lit("1.5")).toEqual({ value: 15n, type: { kind: "decimal", precision: 2, scale: 1 } });
@@ -242,7 +242,7 @@ describe("errors carry line:column", () => {
     ["DATE '2024-13-01'", "INVALID_TYPED_LITERAL", 1, 1],
     ["TIMESTAMP 'yesterday'", "INVALID_TYPED_LITERAL", 1, 1],
     ["CAST(a AS foo)", "UNSUPPORTED_DATATYPE", 1, 11],
-    ["CAST(a AS tinyint)", "UNSUPPORTED_DATA_TYPE", 1, 11],
+    ["CAST(a AS variant)", "UNSUPPORTED_DATA_TYPE", 1, 11],
     ["CAST(a AS int", "PARSE_SYNTAX_ERROR", 1, 14],
     ["INTERVAL 10", "PARSE_SYNTAX_ERROR", 1, 12],
     ["CASE END", "PARSE_SYNTAX_ERROR", 1, 6],

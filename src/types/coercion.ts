@@ -20,6 +20,7 @@ import {
   MAX_DECIMAL_PRECISION,
   isAnsiInterval,
   isAtomic,
+  integralBits,
   isIntegral,
   isNumeric,
   sameType,
@@ -28,6 +29,8 @@ import {
 
 /** The decimal type an integral value fits in without loss. */
 export function integralAsDecimal(t: DataType): DecimalType | undefined {
+  if (t.kind === "byte") return { kind: "decimal", precision: 3, scale: 0 };
+  if (t.kind === "short") return { kind: "decimal", precision: 5, scale: 0 };
   if (t.kind === "int") return { kind: "decimal", precision: 10, scale: 0 };
   if (t.kind === "bigint") return { kind: "decimal", precision: 20, scale: 0 };
   if (t.kind === "decimal") return t;
@@ -47,7 +50,7 @@ function widerNumeric(a: DataType, b: DataType): DataType {
   if (a.kind === "double" || b.kind === "double") return DoubleType;
   if (a.kind === "float" || b.kind === "float") return DoubleType; // float meets any other numeric as double
   if (a.kind === "decimal" || b.kind === "decimal") return widerDecimal(integralAsDecimal(a)!, integralAsDecimal(b)!);
-  return LongType; // int + bigint
+  return integralBits(a) >= integralBits(b) ? a : b; // the wider of two integral types
 }
 
 /** What a STRING becomes when it meets the atomic type `t`. */
@@ -157,6 +160,8 @@ export function canCast(from: DataType, to: DataType, ansi = true): boolean {
       return isAtomic(to);
     case "boolean":
       return isNumeric(to);
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
     case "float":
@@ -165,7 +170,7 @@ export function canCast(from: DataType, to: DataType, ansi = true): boolean {
       return isNumeric(to) || to.kind === "boolean" || to.kind === "timestamp" || (isAnsiInterval(to) && from.kind !== "float" && from.kind !== "double");
     case "year_month_interval":
     case "day_time_interval":
-      return to.kind === from.kind || to.kind === "int" || to.kind === "bigint" || to.kind === "decimal";
+      return to.kind === from.kind || isIntegral(to) || to.kind === "decimal";
     case "date":
       return to.kind === "timestamp";
     case "timestamp":

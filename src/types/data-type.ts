@@ -1,7 +1,7 @@
 /**
  * Spark's SQL data types as a readonly discriminated union on `kind`.
  * Physical representation in a column (see columnar/vector.ts):
- *   boolean → Uint8Array (0/1) · int, date (days since epoch) → Int32Array
+ *   boolean → Uint8Array (0/1) · byte → Int8Array · short → Int16Array · int, date (days since epoch) → Int32Array
  *   bigint, decimal(p ≤ 18) (unscaled) → BigInt64Array · decimal(19..38) → bigint[] (unscaled)
  *   double, timestamp (µs since epoch, UTC) → Float64Array
  *   float → Float32Array · string → string[] · binary → Uint8Array[] · array/struct/map → JS values
@@ -11,6 +11,8 @@ export type DataType =
   | { readonly kind: "null" }
   | { readonly kind: "string" }
   | { readonly kind: "boolean" }
+  | { readonly kind: "byte" }
+  | { readonly kind: "short" }
   | { readonly kind: "int" }
   | { readonly kind: "bigint" }
   | { readonly kind: "float" }
@@ -99,6 +101,10 @@ export const NullType: DataType = { kind: "null" };
 export const StringType: DataType = { kind: "string" };
 /** Spark's `BooleanType` (`BOOLEAN`). */
 export const BooleanType: DataType = { kind: "boolean" };
+/** Spark's `ByteType` (`TINYINT`, 8 bits, a JavaScript number). */
+export const ByteType: DataType = { kind: "byte" };
+/** Spark's `ShortType` (`SMALLINT`, 16 bits, a JavaScript number). */
+export const ShortType: DataType = { kind: "short" };
 /** Spark's `IntegerType` (`INT`, 32 bits). */
 export const IntegerType: DataType = { kind: "int" };
 /** Spark's `LongType` (`BIGINT`, 64 bits, a JavaScript bigint). */
@@ -133,10 +139,13 @@ export const MapType = (keyType: DataType, valueType: DataType, valueContainsNul
 export const MAX_DECIMAL_PRECISION = 38;
 
 /** Whether the type is a number type (integral, fractional or decimal). */
-export const isNumeric = (t: DataType): boolean =>
-  t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
-/** Whether the type is `INT` or `BIGINT`. */
-export const isIntegral = (t: DataType): boolean => t.kind === "int" || t.kind === "bigint";
+export const isNumeric = (t: DataType): boolean => isIntegral(t) || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
+/** Whether the type is `TINYINT`, `SMALLINT`, `INT` or `BIGINT`. */
+export const isIntegral = (t: DataType): boolean => t.kind === "byte" || t.kind === "short" || t.kind === "int" || t.kind === "bigint";
+/** Whether the type is `TINYINT`, `SMALLINT` or `INT`: integral and held as a JS number. */
+export const isSmallIntegral = (t: DataType): boolean => t.kind === "byte" || t.kind === "short" || t.kind === "int";
+/** The two's-complement width of an integral type: TINYINT 8, SMALLINT 16, INT 32, BIGINT 64. */
+export const integralBits = (t: DataType): 8 | 16 | 32 | 64 => (t.kind === "byte" ? 8 : t.kind === "short" ? 16 : t.kind === "bigint" ? 64 : 32);
 /** Whether the type is `FLOAT` or `DOUBLE`. */
 export const isFractional = (t: DataType): boolean => t.kind === "float" || t.kind === "double";
 /** Whether the type is neither an array, a map nor a struct. */
@@ -189,6 +198,10 @@ export function simpleString(t: DataType): string {
   switch (t.kind) {
     case "null":
       return "void";
+    case "byte":
+      return "tinyint";
+    case "short":
+      return "smallint";
     case "decimal":
       return `decimal(${t.precision},${t.scale})`;
     case "year_month_interval":
@@ -210,6 +223,10 @@ export function sqlTypeName(t: DataType): string {
   switch (t.kind) {
     case "null":
       return "VOID";
+    case "byte":
+      return "TINYINT";
+    case "short":
+      return "SMALLINT";
     case "decimal":
       return `DECIMAL(${t.precision},${t.scale})`;
     case "year_month_interval":

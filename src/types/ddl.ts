@@ -13,6 +13,10 @@ const ATOMIC: Record<string, DataType> = {
   text: { kind: "string" },
   boolean: { kind: "boolean" },
   bool: { kind: "boolean" },
+  tinyint: { kind: "byte" },
+  byte: { kind: "byte" },
+  smallint: { kind: "short" },
+  short: { kind: "short" },
   int: { kind: "int" },
   integer: { kind: "int" },
   bigint: { kind: "bigint" },
@@ -26,7 +30,7 @@ const ATOMIC: Record<string, DataType> = {
   binary: { kind: "binary" },
   void: { kind: "null" },
 };
-const UNSUPPORTED = new Set(["tinyint", "byte", "smallint", "short", "timestamp_ntz", "variant"]);
+const UNSUPPORTED = new Set(["timestamp_ntz", "variant"]);
 
 class DDLReader {
   private pos = 0;

@@ -13,7 +13,7 @@ import { isLocalPath, localPathOf } from "../../fs/path.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError, unsupported } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
-import { type DataType, simpleString } from "../../types/data-type.js";
+import { type DataType, integralBits, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, timestampParser } from "./datetime-text.js";
 import { mergeJsonTypes } from "../../expr/functions/json-scanner.js";
@@ -170,8 +170,12 @@ export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "
   switch (t.kind) {
     case "string":
       return (s) => s;
-    case "int":
-      return (s) => parseIntText(s) ?? BAD;
+    case "byte":
+    case "short":
+    case "int": {
+      const bits = integralBits(t) as 8 | 16 | 32;
+      return (s) => parseIntText(s, bits) ?? BAD;
+    }
     case "bigint":
       return (s) => parseLongText(s) ?? BAD;
     case "boolean":

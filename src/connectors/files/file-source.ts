@@ -23,7 +23,7 @@ import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import type { RScan } from "../../plan/resolved-plan.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
-import { type DataType, StringType } from "../../types/data-type.js";
+import { type DataType, integralBits, StringType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { checkCsvType, inferCsvSchema, readCsvFile } from "./csv-format.js";
 import { compilePattern, parseTimestampLenient } from "./datetime-text.js";
@@ -243,8 +243,10 @@ function partitionValue(raw: string | null, t: DataType, timeZone: string): unkn
   switch (t.kind) {
     case "string":
       return raw;
+    case "byte":
+    case "short":
     case "int":
-      return parseIntText(raw);
+      return parseIntText(raw, integralBits(t) as 8 | 16 | 32);
     case "bigint":
       return parseLongText(raw);
     case "double":

@@ -92,6 +92,8 @@ function jsonValue(t: DataType, o: JsonWriteOptions): Fmt {
     case "string":
       return (v) => JSON.stringify(v);
     case "boolean":
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
       return (v) => String(v);

@@ -53,11 +53,11 @@ function javaStyle(x: number, absText: string): string {
 
 const INT_RE = /^[+-]?\d+$/;
 
-/** Java Integer.parseInt semantics (no spaces, no fraction); null when not an int. */
-export function parseIntText(s: string): number | null {
+/** Java Integer.parseInt (Short.parseShort, Byte.parseByte for `bits` 16, 8) semantics (no spaces, no fraction); null when out of range or not an integer. */
+export function parseIntText(s: string, bits: 8 | 16 | 32 = 32): number | null {
   if (!INT_RE.test(s)) return null;
   const n = Number(s);
-  return n >= -2147483648 && n <= 2147483647 ? n : null;
+  return n >= -(2 ** (bits - 1)) && n < 2 ** (bits - 1) ? n : null;
 }
 
 /** Java Long.parseLong semantics, exact: the digits become the bigint directly. */

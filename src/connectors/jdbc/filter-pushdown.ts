@@ -30,6 +30,8 @@ function literal(e: RExpr, zone: string): string | undefined {
   switch (e.type.kind) {
     case "string":
       return typeof v === "string" && !v.includes("\0") ? quoteString(v) : undefined;
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
       return typeof v === "number" || typeof v === "bigint" ? String(v) : undefined;

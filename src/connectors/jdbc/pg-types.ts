@@ -21,7 +21,7 @@ import { configError, inputError, unsupported } from "../../common/errors.js";
 import { daysFromCivil, US_PER_DAY } from "../../expr/datetime/calendar.js";
 import { fromLocalUs, getTimeZone, type TimeZone } from "../../expr/datetime/time-zone.js";
 import { formatDateDays, formatTimestampUs } from "../../expr/datetime/timestamp-text.js";
-import { type DataType, ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, LongType, StringType, TimestampType, simpleString } from "../../types/data-type.js";
+import { type DataType, ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, integralBits, LongType, StringType, TimestampType, simpleString } from "../../types/data-type.js";
 import type { DescribedColumn } from "./sync-query.js";
 import { formatDecimal } from "../../types/decimal-value.js";
 
@@ -106,6 +106,9 @@ export function pgTypeOf(t: DataType, column: string): string {
       return "FLOAT4";
     case "double":
       return "FLOAT8";
+    case "byte":
+    case "short":
+      return "SMALLINT"; // Spark's PostgresDialect: PostgreSQL has no 1-byte integer
     case "int":
       return "INTEGER";
     case "bigint":
@@ -213,6 +216,11 @@ export function decoderFor(t: DataType, c: DescribedColumn, sessionZone: string)
     switch (t.kind) {
       case "boolean":
         return (s) => s === "t" || s === "1" || (s === "f" || s === "0" ? false : fail(s));
+      case "byte":
+      case "short": {
+        const half = 2 ** (integralBits(t) - 1);
+        return (s) => (Number(s) >= -half && Number(s) < half ? Number(s) : fail(s));
+      }
       case "int":
         return (s) => Number(s);
       case "bigint":

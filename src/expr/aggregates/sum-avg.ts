@@ -11,7 +11,7 @@
  * by the count as Spark's Decimal divides, rounded HALF_UP to the avg type.
  */
 import { allocValues, makeVector, type Vector } from "../../columnar/vector.js";
-import { type DataType, DecimalType, DoubleType, isAnsiInterval, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
+import { type DataType, DecimalType, DoubleType, isAnsiInterval, isIntegral, LongType, MAX_DECIMAL_PRECISION } from "../../types/data-type.js";
 import { IntervalSumAvgAccumulator, intervalAvgType } from "./interval-sum-avg.js";
 import { fitsPrecision, formatDecimal } from "../../types/decimal-value.js";
 import { decimalOp, decimalOverflow } from "../functions/decimal-arith.js";
@@ -23,6 +23,8 @@ function numericArg(name: string, args: readonly ArgInfo[]): DataType {
   checkArity(name, args, 1);
   const t = args[0]!.type;
   switch (t.kind) {
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
     case "float":
@@ -40,7 +42,7 @@ function numericArg(name: string, args: readonly ArgInfo[]): DataType {
 }
 
 const sumTypeOf = (t: DataType): DataType =>
-  isAnsiInterval(t) ? t : t.kind === "decimal" ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 10), t.scale) : t.kind === "int" || t.kind === "bigint" ? LongType : DoubleType;
+  isAnsiInterval(t) ? t : t.kind === "decimal" ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 10), t.scale) : isIntegral(t) ? LongType : DoubleType;
 
 /** Spark's Average sums integral input as DOUBLE (only decimals keep a decimal sum). */
 const avgSumTypeOf = (t: DataType): DataType => (t.kind === "decimal" ? sumTypeOf(t) : DoubleType);

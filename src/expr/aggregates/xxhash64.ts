@@ -172,6 +172,8 @@ function hashNumberAsLong(v: number, seed: U64, out: U64): U64 {
  */
 export function hashValue(t: DataType, v: unknown, seed: U64, out: U64): U64 {
   switch (t.kind) {
+    case "byte":
+    case "short":
     case "int":
     case "date":
     case "year_month_interval":

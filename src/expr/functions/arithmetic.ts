@@ -10,7 +10,7 @@
  */
 import { executionError } from "../../common/errors.js";
 import { allocValues, makeVector, type Vector } from "../../columnar/vector.js";
-import { type DataType, DateType, DoubleType, isAnsiInterval, LongType } from "../../types/data-type.js";
+import { type DataType, DateType, DoubleType, integralBits, isAnsiInterval, isIntegral, isSmallIntegral, LongType } from "../../types/data-type.js";
 import { compileAnsiIntervalArith, compileIntervalNegate, compileIntervalScale, resolveAnsiIntervalArith, resolveIntervalScale } from "./ansi-interval-arith.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
@@ -26,6 +26,14 @@ export const overflow = (kind: string, fn: string) =>
     { function: fn },
   );
 export { divideByZero };
+
+const OPERATOR: Partial<Record<BinOp, string>> = { add: "+", subtract: "-", multiply: "*" };
+/** Spark's overflow of TINYINT / SMALLINT + - *, which names both operands (as SMALLINT literals, as Spark 4.0.1 prints them). */
+const binaryOverflow = (a: number, op: BinOp, b: number) =>
+  executionError("BINARY_ARITHMETIC_OVERFLOW", `${a}S ${OPERATOR[op]} ${b}S caused overflow. Use \`try_${op}\` to ignore overflow problem and return NULL.`, { function: op });
+/** Spark's overflow of a TINYINT / SMALLINT negation: `byte overflow`, `short overflow`. */
+const narrowOverflow = (t: DataType) =>
+  executionError("ARITHMETIC_OVERFLOW", `${t.kind} overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`, { type: t.kind });
 
 type BinOp = "add" | "subtract" | "multiply" | "divide" | "mod" | "pmod" | "div";
 
@@ -64,8 +72,8 @@ function resolveBinary(op: BinOp) {
       return { argTypes: [da, db], returnType: decimalResult(op === "pmod" ? "mod" : op, da, db, ctx.decimalAllowPrecisionLoss ?? true) };
     }
     if (op === "divide") return { argTypes: [DoubleType, DoubleType], returnType: DoubleType };
-    // ANSI coercion widens FLOAT with an integral operand to DOUBLE (an INT does not fit a FLOAT exactly).
-    if (wide.kind === "float" && ctx.ansi && (ta.kind === "int" || ta.kind === "bigint" || tb.kind === "int" || tb.kind === "bigint")) {
+    // ANSI coercion widens FLOAT with an integral operand (even a TINYINT) to DOUBLE, as PySpark 4.0.1 shows.
+    if (wide.kind === "float" && ctx.ansi && (isIntegral(ta) || isIntegral(tb))) {
       return { argTypes: [DoubleType, DoubleType], returnType: DoubleType };
     }
     return { argTypes: [wide, wide], returnType: wide };
@@ -73,8 +81,11 @@ function resolveBinary(op: BinOp) {
 }
 
 /** Integer-typed binary loop with ANSI checks; `tryMode` turns overflow into null (try_add, ...). */
-function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (x: ArrayLike<number>, y: ArrayLike<number>, out: Int32Array | Float64Array | Float32Array, valid: Uint8Array | null, n: number) => Uint8Array | null {
-  const isInt = type.kind === "int";
+function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (x: ArrayLike<number>, y: ArrayLike<number>, out: Int8Array | Int16Array | Int32Array | Float64Array | Float32Array, valid: Uint8Array | null, n: number) => Uint8Array | null {
+  // TINYINT, SMALLINT and INT overflow past their width: an error under ANSI, else Java's wrap-around
+  const isInt = isSmallIntegral(type);
+  const shift = 32 - integralBits(type);
+  const [min, max] = [-(2 ** (31 - shift)), 2 ** (31 - shift) - 1];
   const fl = type.kind === "float";
   return (x, y, out, valid, n) => {
     let extraNull: Uint8Array | null = null;
@@ -90,7 +101,7 @@ function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (
           r = a - b;
           break;
         case "multiply":
-          r = isInt ? (ansi || tryMode ? a * b : Math.imul(a, b)) : a * b;
+          r = isInt && shift === 0 && !ansi && !tryMode ? Math.imul(a, b) : a * b;
           break;
         case "divide":
         case "div":
@@ -117,14 +128,14 @@ function intKernel(op: BinOp, type: DataType, ansi: boolean, tryMode = false): (
         }
       }
       if (isInt) {
-        if (r > 2147483647 || r < -2147483648) {
+        if (r > max || r < min) {
           if (tryMode) {
             extraNull ??= valid ? valid.slice() : new Uint8Array(n).fill(1);
             extraNull[i] = 0;
             r = 0;
           } else {
-            if (ansi && (valid === null || valid[i] === 1)) throw overflow("integer", op);
-            r = r | 0;
+            if (ansi && (valid === null || valid[i] === 1)) throw shift === 0 ? overflow("integer", op) : binaryOverflow(a, op, b);
+            r = ((r | 0) << shift) >> shift;
           }
         }
       }
@@ -232,7 +243,7 @@ function compileBinary(op: BinOp, tryMode = false) {
       const a = fa(batch);
       const b = fb(batch);
       const n = batch.numRows;
-      const out = returnType.kind === "int" ? new Int32Array(n) : returnType.kind === "float" ? new Float32Array(n) : new Float64Array(n);
+      const out = allocValues(returnType, n) as Int32Array | Float32Array | Float64Array;
       const valid = mergeValidity([a, b], n);
       const extra = k(a.values as Float64Array, b.values as Float64Array, out, valid, n);
       return makeVector(returnType, out, extra ?? valid);
@@ -275,12 +286,13 @@ function compileNegative(args: readonly CompiledExpr[], _e: unknown, rt: DataTyp
     const v = f(batch);
     const n = batch.numRows;
     const x = v.values as Float64Array;
-    const out = rt.kind === "int" ? new Int32Array(n) : rt.kind === "float" ? new Float32Array(n) : new Float64Array(n);
+    const out = allocValues(rt, n) as Int32Array | Float32Array | Float64Array;
+    const min = isSmallIntegral(rt) ? -(2 ** (integralBits(rt) - 1)) : NaN;
     for (let i = 0; i < n; i++) {
       const r = -x[i]!;
-      if (rt.kind === "int" && r === 2147483648) {
-        if (ctx.ansi && (v.validity === null || v.validity[i] === 1)) throw overflow("integer", "negative");
-        out[i] = -2147483648;
+      if (r === -min) {
+        if (ctx.ansi && (v.validity === null || v.validity[i] === 1)) throw rt.kind === "int" ? overflow("integer", "negative") : narrowOverflow(rt);
+        out[i] = min;
       } else out[i] = r === 0 && rt.kind !== "double" && rt.kind !== "float" ? 0 : r;
     }
     return makeVector(rt, out, v.validity);

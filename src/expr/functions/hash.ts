@@ -58,6 +58,8 @@ export function murmurValue(t: DataType, v: unknown, seed: number): number {
   switch (t.kind) {
     case "boolean":
       return murmurInt(v ? 1 : 0, seed);
+    case "byte":
+    case "short":
     case "int":
     case "date":
       return murmurInt(v as number, seed);
@@ -180,6 +182,8 @@ export function xxValue(t: DataType, v: unknown, seed: bigint): bigint {
   switch (t.kind) {
     case "boolean":
       return xxInt(v ? 1 : 0, seed);
+    case "byte":
+    case "short":
     case "int":
     case "date":
       return xxInt(v as number, seed);

@@ -6,7 +6,7 @@
  * decimals, integer literals in a TIMESTAMP column are seconds since the epoch. Values come from
  * parseJsonRecord (json-scanner.ts): JS numbers where exact, JsonNumberText where the literal matters.
  */
-import type { DataType } from "../../types/data-type.js";
+import { type DataType, integralBits } from "../../types/data-type.js";
 import { INEXACT_NUMBER, JsonNumberText, jsonText } from "./json-scanner.js";
 
 /** JSON value → engine value, or BAD. */
@@ -101,11 +101,15 @@ export function jsonConverter(t: DataType, o: JsonTextParsers): JsonConverter {
       return (v) => (typeof v === "string" ? v : typeof v === "object" && v !== null ? jsonText(v, o.exactStringParsing) : JSON.stringify(v));
     case "boolean":
       return (v) => (typeof v === "boolean" ? v : BAD);
-    case "int":
+    case "byte":
+    case "short":
+    case "int": {
+      const bits = BigInt(integralBits(t));
       return (v) => {
         const x = longValue(v);
-        return x !== BAD && x >= -2147483648n && x <= 2147483647n ? Number(x) : BAD;
+        return x !== BAD && BigInt.asIntN(Number(bits), x) === x ? Number(x) : BAD;
       };
+    }
     case "bigint":
       return longValue;
     case "float":

@@ -28,6 +28,8 @@ export function toJsonText(t: DataType, v: unknown, zone: TimeZone, tsPattern: R
       return JSON.stringify(v);
     case "boolean":
       return v ? "true" : "false";
+    case "byte":
+    case "short":
     case "int":
       return String(v);
     case "bigint":

@@ -1,23 +1,22 @@
 /**
- * Type rules shared by operators: numeric widening (int < bigint < decimal < float < double,
+ * Type rules shared by operators: numeric widening (tinyint < smallint < int < bigint < decimal < float < double,
  * decimal with float/double → double), Spark's decimal result precision/scale for + - * / %
  * (allowPrecisionLoss on or off), and the common type of comparison operands.
  */
-import { type DataType, DecimalType as Decimal, type DecimalType, DoubleType, FloatType, LongType, IntegerType, isAnsiInterval, MAX_DECIMAL_PRECISION, sameType } from "../../types/data-type.js";
+import { type DataType, DecimalType as Decimal, type DecimalType, DoubleType, FloatType, LongType, IntegerType, isAnsiInterval, isIntegral, isNumeric, MAX_DECIMAL_PRECISION, sameType } from "../../types/data-type.js";
 import type { ArgInfo } from "../function-types.js";
-import { widerInterval } from "../../types/coercion.js";
+import { integralAsDecimal, widerInterval } from "../../types/coercion.js";
 
-export const isNumericType = (t: DataType): boolean =>
-  t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal";
+export const isNumericType = isNumeric;
 
 /** The decimal an integral argument becomes next to a decimal (literals: just their digits). */
 export function asDecimal(a: ArgInfo): DecimalType | null {
   const t = a.type;
   if (t.kind === "decimal") return t;
-  if (t.kind === "int" || t.kind === "bigint") {
+  if (isIntegral(t)) {
     const v = a.literal?.value;
     if (typeof v === "number" || typeof v === "bigint") return Decimal(Math.max(1, String(v).replace("-", "").length), 0);
-    return Decimal(t.kind === "int" ? 10 : 20, 0);
+    return integralAsDecimal(t)!;
   }
   if (t.kind === "null") return Decimal(1, 0);
   return null;
@@ -25,13 +24,13 @@ export function asDecimal(a: ArgInfo): DecimalType | null {
 
 /** Wider of two numeric types for arithmetic (decimals handled by the caller). */
 export function widerNumeric(a: DataType, b: DataType): DataType {
-  const rank = (t: DataType) => (t.kind === "int" ? 1 : t.kind === "bigint" ? 2 : t.kind === "decimal" ? 3 : t.kind === "float" ? 4 : t.kind === "double" ? 5 : 0);
+  const rank = (t: DataType) => ["byte", "short", "int", "bigint", "decimal", "float", "double"].indexOf(t.kind) + 1;
   if (a.kind === "null") return b.kind === "null" ? IntegerType : b;
   if (b.kind === "null") return a;
   if (a.kind === "decimal" && b.kind === "decimal") return widerDecimal(a, b);
   if ((a.kind === "decimal" && (b.kind === "float" || b.kind === "double")) || (b.kind === "decimal" && (a.kind === "float" || a.kind === "double"))) return DoubleType;
-  if (a.kind === "decimal") return rank(b) <= 2 ? widerDecimal(a, Decimal(b.kind === "int" ? 10 : 20, 0)) : a;
-  if (b.kind === "decimal") return rank(a) <= 2 ? widerDecimal(b, Decimal(a.kind === "int" ? 10 : 20, 0)) : b;
+  if (a.kind === "decimal") return isIntegral(b) ? widerDecimal(a, integralAsDecimal(b)!) : a;
+  if (b.kind === "decimal") return isIntegral(a) ? widerDecimal(b, integralAsDecimal(a)!) : b;
   return rank(a) >= rank(b) ? a : b;
 }
 

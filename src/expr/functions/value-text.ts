@@ -66,6 +66,8 @@ export function valueToText(t: DataType, v: unknown, zone: TimeZone): string {
       return v as string;
     case "boolean":
       return v ? "true" : "false";
+    case "byte":
+    case "short":
     case "int":
       return String(v);
     case "bigint":

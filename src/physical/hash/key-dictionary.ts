@@ -25,6 +25,8 @@ export interface KeyDictionary {
 
 export function dictionaryKindOf(t: DataType): DictionaryKind {
   switch (t.kind) {
+    case "byte":
+    case "short":
     case "int":
     case "date":
       return "i32";

@@ -24,6 +24,8 @@ function fail(what: string, t: DataType, v: unknown): never {
 export function decodeValue(t: DataType, v: Json): unknown {
   if (v === null) return null;
   switch (t.kind) {
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
       if (typeof v === "string" && /^-?\d+$/.test(v)) return Number.isSafeInteger(Number(v)) ? Number(v) : BigInt(v);
@@ -88,6 +90,8 @@ function encodeIntegral(t: DataType, v: unknown): Json {
 export function encodeValue(t: DataType, v: unknown): Json {
   if (v === null || v === undefined) return null;
   switch (t.kind) {
+    case "byte":
+    case "short":
     case "int":
     case "bigint":
       return encodeIntegral(t, v);
