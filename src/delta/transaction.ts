@@ -98,7 +98,9 @@ export class OptimisticTransaction {
         });
       }
     }
-    this.newProtocol = DEFAULT_PROTOCOL;
+    // as delta-spark 4 creates a change-feed table: writer 7 with the features writer 4 implies
+    const cdf = spec.configuration?.["delta.enableChangeDataFeed"]?.toLowerCase() === "true";
+    this.newProtocol = cdf ? { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["changeDataFeed", "invariants", "appendOnly"] } : DEFAULT_PROTOCOL;
     this.newMetadata = {
       id: randomUUID(),
       ...(spec.name ? { name: spec.name } : {}),
