@@ -44,6 +44,8 @@ export interface DeltaWriteOptions {
   readonly operationParameters?: Readonly<Record<string, unknown>>;
   /** commitInfo.userMetadata. */
   readonly userMetadata?: string;
+  /** Table properties of a table the write creates; an existing table must already have them. */
+  readonly tableProperties?: Readonly<Record<string, string>>;
 }
 
 export interface DeltaWriteResult {
@@ -80,6 +82,7 @@ export async function writeDelta(tablePath: string, schema: StructType, batches:
     mergeSchema: options.mergeSchema ?? false,
     overwriteSchema: overwrite && (options.overwriteSchema ?? false),
     overwrite,
+    tableProperties: options.tableProperties ?? {},
   });
   if (overwrite && snap) {
     txn.readWholeTable();

@@ -10,7 +10,7 @@
  */
 import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
 import { allocValues, makeVector, nullVector, type Vector } from "../../columnar/vector.js";
-import { analysisError } from "../../common/errors.js";
+import { SluiceError, analysisError } from "../../common/errors.js";
 import type { OptimisticTransaction } from "../../delta/transaction.js";
 import { type DataType, type StructField, sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
@@ -20,6 +20,8 @@ export interface SchemaWriteOptions {
   readonly mergeSchema: boolean;
   readonly overwriteSchema: boolean;
   readonly overwrite: boolean;
+  /** Table properties of a new table; an existing table must have the same values. */
+  readonly tableProperties: Readonly<Record<string, string>>;
 }
 
 /** Stage create/updateMetadata on `txn` as needed; returns the schema and partitioning to write. */
@@ -33,8 +35,17 @@ export function reconcileSchema(
   const asNullable = new StructType(data.fields.map((f) => ({ ...f, nullable: true })));
   const snap = txn.snapshot;
   if (!snap) {
-    txn.createTable({ schema: asNullable, partitionColumns: canonicalPartitions(asNullable, opts.partitionBy, tablePath) });
+    txn.createTable({ schema: asNullable, partitionColumns: canonicalPartitions(asNullable, opts.partitionBy, tablePath), configuration: opts.tableProperties });
     return { schema: asNullable, partitionColumns: canonicalPartitions(asNullable, opts.partitionBy, tablePath) };
+  }
+  for (const [k, v] of Object.entries(opts.tableProperties)) {
+    const has = snap.metadata.configuration[k] ?? "false";
+    if (has.toLowerCase() !== v) {
+      throw new SluiceError("unsupported", "DELTA_UNSUPPORTED_OPTION", `Delta table ${tablePath} exists with ${k}=${has}: the option ${k}=${v} only sets the property of a table the write creates, and Sluice cannot change it on an existing table`, {
+        format: "delta",
+        option: k,
+      });
+    }
   }
   if (opts.overwriteSchema) {
     const parts = canonicalPartitions(asNullable, opts.partitionBy, tablePath);
