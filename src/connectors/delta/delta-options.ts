@@ -78,6 +78,8 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   compression: { uses: WRITES, values: ["snappy"], why: "Sluice writes Delta data files with snappy compression only" },
   maxRecordsPerFile: { uses: [], why: "Sluice writes one file per partition value per write; limiting rows per file is not supported" },
   writePartitionColumns: { uses: WRITES, values: ["false"], why: "partition columns are never written into the data files" },
+  // table properties (delta-spark applies delta.* write options when the write creates the table)
+  "delta.enableChangeDataFeed": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
 };
 
 const KEYS = new Map(Object.keys(RULES).map((k) => [k.toLowerCase(), k]));
@@ -124,6 +126,8 @@ export interface DeltaWriteOptionValues {
   readonly overwriteSchema: boolean;
   /** commitInfo.userMetadata of the commit. */
   readonly userMetadata?: string;
+  /** Table properties (delta.enableChangeDataFeed) of the table the write creates. */
+  readonly tableProperties?: Readonly<Record<string, string>>;
   /** Idempotent batch write (Delta's txnAppId/txnVersion): skipped when the table holds this version. */
   readonly txn?: { readonly appId: string; readonly version: number };
 }
@@ -141,6 +145,7 @@ export function parseDeltaWriteOptions(options: Readonly<Record<string, string>>
   };
   const mergeSchema = bool("mergeSchema");
   const overwriteSchema = bool("overwriteSchema");
+  const cdf = o.has("delta.enablechangedatafeed") ? String(bool("delta.enableChangeDataFeed")) : undefined;
   const appId = o.get("txnappid");
   const version = o.get("txnversion")?.trim();
   if (version !== undefined && !/^\d+$/.test(version)) bad.push(`txnVersion=${version} (must be a non-negative integer)`);
@@ -152,6 +157,7 @@ export function parseDeltaWriteOptions(options: Readonly<Record<string, string>>
     mergeSchema,
     overwriteSchema,
     ...(userMetadata !== undefined ? { userMetadata } : {}),
+    ...(cdf !== undefined ? { tableProperties: { "delta.enableChangeDataFeed": cdf } } : {}),
     ...(appId !== undefined && version !== undefined ? { txn: { appId, version: Number(version) } } : {}),
   };
 }
