@@ -75,6 +75,7 @@ export function saveDelta(
     overwriteSchema: o.overwriteSchema,
     ...(o.txn ? { txn: o.txn, operation: "WRITE" } : {}),
     ...(o.userMetadata !== undefined ? { userMetadata: o.userMetadata } : {}),
+    ...(o.tableProperties ? { tableProperties: o.tableProperties } : {}),
   });
 }
 
