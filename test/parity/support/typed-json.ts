@@ -151,6 +151,8 @@ export function sqlType(t: DataType, nullability = true): string {
       return `MAP<${sqlType(t.keyType, nullability)}, ${sqlType(t.valueType, nullability)}>`;
     case "struct":
       return `STRUCT<${t.fields.map((f) => `${quote(f.name)}: ${sqlType(f.type, nullability)}${nullability && !f.nullable ? " NOT NULL" : ""}`).join(", ")}>`;
+    case "byte":
+    case "short":
     case "year_month_interval":
     case "day_time_interval":
       return sqlTypeName(t);
