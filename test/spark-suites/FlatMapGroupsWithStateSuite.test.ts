@@ -166,6 +166,7 @@ describe("FlatMapGroupsWithStateSuite", () => {
       add(input, "a"),
       advanceClock(1000),
       checkNewAnswer(kv("a", "1")), // a times out after 1 s + 10 s
+      stateRows(1, 1, 0),
       add(input, "b"),
       advanceClock(1000),
       checkNewAnswer(kv("b", "1")),
