@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { DeltaTable, Session } from "../../src/index.js";
 import { errorOf } from "../../src/delta/test-helpers.js";
+import { parseDeltaWriteOptions } from "../../src/connectors/delta/delta-options.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
@@ -107,9 +108,39 @@ describe("readChangeFeed of a delta-spark table", () => {
   });
 });
 
+describe("a table Sluice creates with option delta.enableChangeDataFeed", () => {
+  it("records the feed from its first version, as delta-spark's table does", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sluice-cdf-")), "t");
+    const rows = (r: [number, string, string][]) => spark.createDataFrame(r.map(([id, v, p]) => ({ id: BigInt(id), v, p })), "id BIGINT, v STRING, p STRING");
+    await rows([[1, "a", "x"], [2, "b", "x"], [3, "c", "y"], [4, "d", "y"]]).write.format("delta").partitionBy("p").option("delta.enableChangeDataFeed", "true").save(path);
+    await rows([[5, "e", "x"]]).write.format("delta").mode("append").save(path);
+    const first = JSON.parse(readFileSync(join(path, "_delta_log", "00000000000000000000.json"), "utf8").split("\n").find((l) => l.includes('"protocol"'))!) as unknown;
+    expect(first).toEqual({ protocol: { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["changeDataFeed", "invariants", "appendOnly"] } });
+    const t = DeltaTable.forPath(spark, path);
+    await t.update("id = 2", { v: "'B'" });
+    await t.delete("id = 3");
+    await t.alias("t").merge(rows([[1, "A", "x"], [6, "f", "y"], [4, "gone", "y"]]).alias("s"), "t.id = s.id").whenMatchedDelete("s.v = 'gone'").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute();
+    expect(sorted(await cdf({ startingVersion: 0 }, path).collect())).toEqual(golden.reads["startingVersion=0"]);
+    written.push(path);
+  });
+
+  it("refuses the option where it would do nothing or is not a boolean", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "sluice-cdf-")), "t");
+    const df = spark.createDataFrame([{ id: 1n }], "id BIGINT");
+    await df.write.format("delta").save(path);
+    const later = await errorOf(() => df.write.format("delta").mode("append").option("delta.enableChangeDataFeed", "true").save(path));
+    expect([later.code, later.message]).toEqual(["DELTA_UNSUPPORTED_OPTION", expect.stringContaining("exists with delta.enableChangeDataFeed=false")]);
+    await df.write.format("delta").mode("append").option("delta.enableChangeDataFeed", "false").save(path);
+    const bad = await errorOf(() => df.write.format("delta").option("delta.enableChangeDataFeed", "yes").save(join(path, "..", "u")));
+    expect([bad.code, bad.message]).toEqual(["INVALID_OPTION", expect.stringContaining("delta.enableChangeDataFeed=yes (must be 'true' or 'false')")]);
+    const stream = await errorOf(() => parseDeltaWriteOptions({ "delta.enableChangeDataFeed": "true" }, "streaming write"));
+    expect([stream.code, stream.message]).toEqual(["DELTA_UNSUPPORTED_OPTION", expect.stringContaining("set by the batch write that creates the table")]);
+  });
+});
+
 describe("change data Sluice wrote", () => {
   it.skipIf(!existsSync(PY))("is read by PySpark + delta-spark with the rows Sluice reads", async () => {
-    expect(written.length).toBe(1);
+    expect(written.length).toBe(2);
     const out = JSON.parse(execFileSync(PY, [join(ROOT, "scripts/oracle/delta_cdf_read.py"), ...written], { encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "pipe"] })) as Record<string, unknown>;
     for (const path of written) expect(out[path]).toEqual(sorted(await cdf({ startingVersion: 0 }, path).collect()));
   }, 300_000);
