@@ -8,7 +8,8 @@
  *   2. every other row probes the other side's state by join key; pairs passing the predicates
  *      over both sides are emitted and the state rows are marked matched (left semi: a left row
  *      is emitted once, when first matched). The row is then stored with its own matched flag
- *      unless the state watermark already evicts it. So the left rows of a batch meet the right
+ *      unless the state watermark already evicts it (or, as in Spark, it is a left semi join's
+ *      left row that matched at once). So the left rows of a batch meet the right
  *      rows of earlier batches, and the right rows meet all left rows including this batch's;
  *   3. state below each side's state watermark (plan/stream-join-watermark.ts) is evicted. An
  *      outer join emits the preserved side's evicted rows that never matched with nulls — in
@@ -151,7 +152,8 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
             matched = true;
             theirs.markMatched(r.key, c);
           }
-          if (!evicts(preds[side], r.keyValues, r.row)) {
+          // Left semi: a left row matched on arrival is emitted and never needed again, so it is not stored.
+          if (!(type === "left_semi" && side === "left" && matched) && !evicts(preds[side], r.keyValues, r.row)) {
             mine.append(r.key, r.keyValues, r.row, matched);
             appended++;
           }
