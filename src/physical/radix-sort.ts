@@ -46,8 +46,8 @@ export function sortKeyWords(key: SortKey, n: number): Uint32Array[] {
 /** Value words XOR-ed with `flip` (0, or all ones to invert for a descending key). */
 function valueWords(vector: Vector, n: number, validity: Uint8Array | null, flip: number): Uint32Array[] {
   const storage = storageOf(vector.type);
-  if (storage === "i32" || storage === "bool") {
-    const v = vector.values as Int32Array | Uint8Array;
+  if (storage === "i32" || storage === "i16" || storage === "i8" || storage === "bool") {
+    const v = vector.values as Int32Array | Int16Array | Int8Array | Uint8Array;
     const w = new Uint32Array(n);
     const x = 0x80000000 ^ flip;
     for (let i = 0; i < n; i++) w[i] = v[i]! ^ x;

@@ -139,8 +139,8 @@ function keyComparator(key: SortKey): RowComparator {
   const nullCmp = nullsFirst ? -1 : 1;
   const storage = storageOf(vector.type);
   let base: RowComparator;
-  if (storage === "i32" || storage === "bool" || storage === "i64") {
-    const v = vector.values as Int32Array | Uint8Array | BigInt64Array;
+  if (storage === "i32" || storage === "i16" || storage === "i8" || storage === "bool" || storage === "i64") {
+    const v = vector.values as Int32Array | Int16Array | Int8Array | Uint8Array | BigInt64Array;
     base = (i, j) => (v[i]! < v[j]! ? -1 : v[i]! > v[j]! ? 1 : 0);
   } else if (storage === "f64" || storage === "f32") {
     const v = vector.values as Float64Array | Float32Array;

@@ -68,7 +68,7 @@ function compileComparison(args: readonly CompiledExpr[], _e: unknown, _rt: Data
     const out = new Uint8Array(n);
     const t = a.type;
     const st = storageOf(t);
-    if (st === "i32" || st === "i64" || st === "f64" || st === "f32" || st === "bool") {
+    if (st === "i32" || st === "i16" || st === "i8" || st === "i64" || st === "f64" || st === "f32" || st === "bool") {
       numericLoop(op, a.values as Float64Array, b.values as Float64Array, out, n, t.kind === "double" || t.kind === "float");
     } else if (st === "str") {
       const x = a.values as string[];
