@@ -40,10 +40,10 @@ def side(df):
     return {"rows": [list(r) for r in text.collect()], "types": {f.name: f.dataType.simpleString() for f in df.schema.fields}}
 
 
-def main(out_dir, sluice_dirs):
+def main(out_dir, sluice_dirs, query=QUERY):
     spark = SparkSession.builder.master("local[1]").config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
-    spark.sql(QUERY).coalesce(1).write.mode("overwrite").parquet(out_dir)
+    spark.sql(query).coalesce(1).write.mode("overwrite").parquet(out_dir)
     written = side(spark.read.parquet(out_dir))
     written["physical"] = physical(out_dir)
     read = {d: side(spark.read.parquet(d)) for d in sluice_dirs}
