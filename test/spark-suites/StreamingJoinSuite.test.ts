@@ -435,9 +435,10 @@ describe("StreamingOuterJoinSuite", () => {
     });
   }
 
-  // Known difference (golden "left-outer-non-key-condition"): Spark pushes the right-only
-  // condition below the right side's watermark, so right rows 101..103 (values 303..309) never
-  // move the watermark and the 70s windows stay in state (6 rows); Sluice's watermark counts them,
+  // Known difference (golden "left-outer-non-key-condition"): in Spark the right rows 101..103
+  // (values 303..309, failing the right-only condition) do not move the watermark past the 70s
+  // windows — most likely its optimizer filters them below the watermark operator — so those
+  // windows stay in state (6 rows); Sluice's watermark counts them,
   // its no-data batch evicts those windows, and 3 rows remain. The rows emitted up to there agree.
   it.fails("left outer join whose non-key condition fails emits null rows even for matching keys", async () => {
     const [l, left] = setupStream("left", 2);
