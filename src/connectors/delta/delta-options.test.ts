@@ -23,10 +23,9 @@ describe("checkDeltaOptions: options Sluice implements pass", () => {
 
 describe("checkDeltaOptions: options Sluice does not implement are errors, never no-ops", () => {
   it.each<[DeltaOptionUse, string, string, string]>([
-    // the change data feed is read in batch only
-    ["streaming read", "readChangeFeed", "true", "a streaming read of it is not supported yet"],
-    ["streaming read", "readChangeData", "true", "a streaming read of it is not supported yet"],
-    ["streaming read", "endingVersion", "3", "change data feed"],
+    // a change data feed stream has no end
+    ["streaming read", "endingVersion", "3", "change data feed; a stream reads on"],
+    ["batch write", "readChangeFeed", "true", "reads of the change data feed"],
     // streaming-only options on a batch read, time travel on a stream
     ["batch read", "maxFilesPerTrigger", "1", "streaming reads"],
     ["batch read", "maxBytesPerTrigger", "1m", "streaming reads"],
@@ -74,7 +73,7 @@ describe("checkDeltaOptions: options Sluice does not implement are errors, never
   });
 
   it("matches keys case-insensitively and names the key as the user wrote it", () => {
-    expect(check("streaming read", { READCHANGEFEED: "true" })).toThrow(unsupportedOption("READCHANGEFEED", "READCHANGEFEED"));
+    expect(check("streaming read", { ENDINGVERSION: "3" })).toThrow(unsupportedOption("ENDINGVERSION", "ENDINGVERSION"));
   });
 });
 
@@ -100,8 +99,8 @@ describe("checkDeltaOptions: unknown keys", () => {
   });
 
   it("are reported together with unsupported keys in one error", () => {
-    expect(check("streaming read", { readChangeFeed: "true", bogusKey: "1", versionAsOf: "2" })).toThrow(
-      expect.objectContaining({ code: "INVALID_OPTION", context: expect.objectContaining({ options: "readChangeFeed, bogusKey, versionAsOf" }) }),
+    expect(check("streaming read", { endingVersion: "3", bogusKey: "1", versionAsOf: "2" })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTION", context: expect.objectContaining({ options: "endingVersion, bogusKey, versionAsOf" }) }),
     );
   });
 });

@@ -26,7 +26,7 @@ interface OptionRule {
 const READS: readonly DeltaOptionUse[] = ["batch read", "streaming read"];
 const WRITES: readonly DeltaOptionUse[] = ["batch write", "streaming write"];
 const ALL: readonly DeltaOptionUse[] = [...READS, ...WRITES];
-const CDF = "the change data feed is read in batch only (a streaming read of it is not supported yet)";
+const CDF = "it applies to reads of the change data feed";
 const STREAM_READ = "it applies to streaming reads (readStream) only";
 const WRITE_ONLY = "it applies to writes only";
 const SCHEMA_TRACKING = "schema tracking (for column-mapping tables, which Sluice refuses) is not supported";
@@ -51,10 +51,10 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   ignoreFileDeletion: { uses: [], why: "it is deprecated in Delta; use ignoreDeletes" },
   failOnDataLoss: { uses: ["streaming read"], values: ["true"], why: "a stream whose log files are gone always fails (failOnDataLoss=true)" },
   excludeRegex: { uses: [], why: "filtering files by name is not supported" },
-  readChangeFeed: { uses: ["batch read"], why: CDF },
-  readChangeData: { uses: ["batch read"], why: CDF },
-  endingVersion: { uses: ["batch read"], why: `it bounds a change data feed read, and ${CDF}` },
-  endingTimestamp: { uses: ["batch read"], why: `it bounds a change data feed read, and ${CDF}` },
+  readChangeFeed: { uses: READS, why: CDF },
+  readChangeData: { uses: READS, why: CDF },
+  endingVersion: { uses: ["batch read"], why: "it bounds a batch read of the change data feed; a stream reads on" },
+  endingTimestamp: { uses: ["batch read"], why: "it bounds a batch read of the change data feed; a stream reads on" },
   schemaTrackingLocation: { uses: [], why: SCHEMA_TRACKING },
   schemaLocation: { uses: [], why: SCHEMA_TRACKING },
   streamingSourceTrackingId: { uses: [], why: SCHEMA_TRACKING },

@@ -11,6 +11,7 @@ import { sameType } from "../../types/data-type.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { OutputMode } from "../api/sink.js";
 import { ChangeFeedScanExec, changeFeedOptions, changeFeedSchema } from "./change-feed.js";
+import { ChangeFeedSource, isChangeFeedStream } from "./change-feed-source.js";
 import { checkDeltaOptions, parseDeltaWriteOptions } from "./delta-options.js";
 import { DeltaScanExec, peekDeltaTable, timeTravelOptions } from "./delta-scan.js";
 import { DeltaSink } from "./delta-sink.js";
@@ -39,7 +40,7 @@ export function deltaPath(paths: readonly string[], options: Readonly<Record<str
 export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): StructType {
   checkDeltaOptions(spec.options, streaming ? "streaming read" : "batch read");
   const path = deltaPath(spec.paths, spec.options);
-  const cdf = streaming ? null : changeFeedOptions(spec.options);
+  const cdf = streaming ? isChangeFeedStream(spec.options) : changeFeedOptions(spec.options) !== null;
   const table = peekDeltaTable(path, streaming || cdf ? {} : timeTravelOptions(spec.options)).schema;
   const schema = cdf ? changeFeedSchema(table) : table;
   if (spec.userSchema && !sameType(spec.userSchema, schema)) {
@@ -91,8 +92,9 @@ export function createDeltaSink(
 }
 
 /** The streaming source for `readStream.format("delta").load(path)`. */
-export function createDeltaSource(spec: DataSourceSpec, schema: StructType): DeltaSource {
+export function createDeltaSource(spec: DataSourceSpec, schema: StructType): DeltaSource | ChangeFeedSource {
   const path = deltaPath(spec.paths, spec.options);
+  if (isChangeFeedStream(spec.options)) return new ChangeFeedSource(path, schema, spec.options);
   const info = peekDeltaTable(path);
   return new DeltaSource(path, schema, info.partitionColumns, parseDeltaSourceOptions(spec.options));
 }
