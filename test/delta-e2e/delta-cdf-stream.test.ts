@@ -50,6 +50,22 @@ describe("readStream.format('delta').option('readChangeFeed', 'true')", () => {
     expect(q.recentProgress.filter((p) => p.numInputRows > 0).length).toBe(2);
   });
 
+  it("restarts from its checkpoint after the last commit it read", async () => {
+    const path = copy();
+    const out = join(dirname(path), "out");
+    const run = async () => {
+      const q = await stream(path, { startingVersion: 3 }).writeStream.format("delta").option("checkpointLocation", join(dirname(path), "cp")).start(out);
+      await q.processAllAvailable();
+      await q.stop();
+    };
+    await run();
+    await DeltaTable.forPath(spark, path).delete("id = 5");
+    await run();
+    const rows = sorted(await spark.read.format("delta").load(out).collect());
+    expect(rows.filter((r) => (r._commit_version as number) < 5)).toEqual(golden.reads["startingVersion=2"]!.filter((r) => (r._commit_version as number) >= 3));
+    expect(rows.filter((r) => r._commit_version === 5)).toEqual([{ _change_type: "delete", _commit_version: 5, id: 5, p: "x", v: "e" }]);
+  });
+
   it("refuses a stream without a starting version, and options it would ignore", async () => {
     const path = copy();
     const run = (options: Record<string, string | number>) =>
