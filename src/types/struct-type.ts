@@ -131,14 +131,9 @@ export class StructType implements StructTypeLike {
   }
 }
 
-const typeLabel = (t: DataType): string =>
-  t.kind === "struct" || t.kind === "array" || t.kind === "map"
-    ? t.kind
-    : t.kind === "int"
-      ? "integer"
-      : t.kind === "bigint"
-        ? "long"
-        : simpleString(t);
+/** Spark's typeName where it differs from simpleString (printSchema prints `byte`, `integer`, `long`). */
+const TYPE_NAMES: Partial<Record<DataType["kind"], string>> = { struct: "struct", array: "array", map: "map", byte: "byte", short: "short", int: "integer", bigint: "long" };
+const typeLabel = (t: DataType): string => TYPE_NAMES[t.kind] ?? simpleString(t);
 
 /** Accept a DDL string or a StructType wherever the API takes a schema. */
 export function toStructType(schema: string | StructTypeLike): StructType {

@@ -86,6 +86,21 @@ describe("files", () => {
     });
   }
 
+  it("delta: a table with TINYINT / SMALLINT columns records them as byte / short and reads them back", async () => {
+    const out = join(root, "delta");
+    await spark.createDataFrame(ROWS, SCHEMA).write.format("delta").save(out);
+    const log = readFileSync(join(out, "_delta_log", "00000000000000000000.json"), "utf8");
+    expect(log).toContain('{\\"name\\":\\"b\\",\\"type\\":\\"byte\\"');
+    expect(log).toContain('{\\"name\\":\\"s\\",\\"type\\":\\"short\\"');
+    const df = spark.read.format("delta").load(out);
+    expect(types(df)).toEqual({ id: "int", b: "tinyint", s: "smallint" });
+    expect(await df.orderBy("id").collect()).toEqual(ROWS);
+  });
+
+  it("printSchema names the types byte and short, as Spark's", () => {
+    expect(spark.createDataFrame([], SCHEMA).schema.treeString()).toContain(" |-- b: byte (nullable = true)\n |-- s: short (nullable = true)");
+  });
+
   it("json and csv: a value outside the column's range is a malformed record (null in PERMISSIVE mode)", async () => {
     const out = join(root, "wide");
     await spark.createDataFrame([{ b: 128, s: 40000 }, { b: 1, s: 2 }], "b INT, s INT").coalesce(1).write.json(out);

@@ -6,7 +6,7 @@
  * variants give null for a single row (Spark 4, spark.sql.legacy.statisticalAggregate=false).
  */
 import { makeVector, type Vector } from "../../columnar/vector.js";
-import { DoubleType } from "../../types/data-type.js";
+import { DoubleType, isNumeric } from "../../types/data-type.js";
 import type { AggregateFunction, ArgInfo, GroupAccumulator } from "../function-types.js";
 import { checkArity, growF64, unexpectedType, validityOf } from "./common.js";
 
@@ -90,7 +90,7 @@ const moment = (name: string, kind: Kind): AggregateFunction => ({
   resolve(args: readonly ArgInfo[]) {
     checkArity(name, args, 1);
     const t = args[0]!.type;
-    const ok = t.kind === "int" || t.kind === "bigint" || t.kind === "float" || t.kind === "double" || t.kind === "decimal" || t.kind === "string" || t.kind === "null";
+    const ok = isNumeric(t) || t.kind === "string" || t.kind === "null";
     if (!ok) unexpectedType(name, 0, t, 'the "DOUBLE" type');
     return { argTypes: [DoubleType], returnType: DoubleType, stateTypes: [DoubleType, DoubleType, DoubleType] };
   },

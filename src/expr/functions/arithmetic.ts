@@ -32,7 +32,7 @@ const OPERATOR: Partial<Record<BinOp, string>> = { add: "+", subtract: "-", mult
 const binaryOverflow = (a: number, op: BinOp, b: number) =>
   executionError("BINARY_ARITHMETIC_OVERFLOW", `${a}S ${OPERATOR[op]} ${b}S caused overflow. Use \`try_${op}\` to ignore overflow problem and return NULL.`, { function: op });
 /** Spark's overflow of a TINYINT / SMALLINT negation: `byte overflow`, `short overflow`. */
-const narrowOverflow = (t: DataType) =>
+export const narrowOverflow = (t: DataType) =>
   executionError("ARITHMETIC_OVERFLOW", `${t.kind} overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`, { type: t.kind });
 
 type BinOp = "add" | "subtract" | "multiply" | "divide" | "mod" | "pmod" | "div";
@@ -55,10 +55,11 @@ function resolveBinary(op: BinOp) {
       const iv = resolveIntervalScale(op, a, b);
       if (iv) return iv;
     }
-    if ((op === "add" || op === "subtract") && a.type.kind === "date" && (b.type.kind === "int" || b.type.kind === "null")) {
+    // DATE ± TINYINT/SMALLINT/INT days (the days widen to INT)
+    if ((op === "add" || op === "subtract") && a.type.kind === "date" && (isSmallIntegral(b.type) || b.type.kind === "null")) {
       return { argTypes: [DateType, { kind: "int" }], returnType: DateType };
     }
-    if (op === "add" && b.type.kind === "date" && a.type.kind === "int") return { argTypes: [{ kind: "int" }, DateType], returnType: DateType };
+    if (op === "add" && b.type.kind === "date" && isSmallIntegral(a.type)) return { argTypes: [{ kind: "int" }, DateType], returnType: DateType };
     numericArgs(name, args);
     const ta = a.type.kind === "string" ? DoubleType : a.type;
     const tb = b.type.kind === "string" ? DoubleType : b.type;

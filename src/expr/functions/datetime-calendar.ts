@@ -15,7 +15,7 @@ import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunct
 import { checkArity, define, literalOf, mapRows, typeMismatch } from "./kernel.js";
 
 const DATE_LIKE = ["timestamp", "date", "string", "null"];
-const NUMERIC = ["int", "bigint", "decimal", "double", "float", "string", "null"];
+const NUMERIC = ["byte", "short", "int", "bigint", "decimal", "double", "float", "string", "null"];
 
 function dateArg(name: string, a: ArgInfo, i: number): DataType {
   return DATE_LIKE.includes(a.type.kind) ? DateType : typeMismatch(name, i, a.type, "DATE");

@@ -163,7 +163,7 @@ function compileField(args: readonly CompiledExpr[], argExprs: readonly RExpr[],
 function resolveDateArith(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 2);
   if (name === "datediff") return { argTypes: [asDateArg(name, args[0]!, 0), asDateArg(name, args[1]!, 1)], returnType: IntegerType };
-  if (!["int", "bigint", "null", "string"].includes(args[1]!.type.kind)) typeMismatch(name, 1, args[1]!.type, "INT");
+  if (!["byte", "short", "int", "bigint", "null", "string"].includes(args[1]!.type.kind)) typeMismatch(name, 1, args[1]!.type, "INT");
   return { argTypes: [asDateArg(name, args[0]!, 0), IntegerType], returnType: DateType };
 }
 

@@ -8,7 +8,7 @@ import { type DataType, DoubleType, IntegerType, LongType } from "../../types/da
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import { checkArity, define, mapRows, typeMismatch } from "./kernel.js";
 
-const NUMERIC = ["int", "bigint", "double", "float", "decimal", "null", "string"];
+const NUMERIC = ["byte", "short", "int", "bigint", "double", "float", "decimal", "null", "string"];
 
 function doubles(n: number) {
   return (args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature => {

@@ -3,15 +3,16 @@
  * log2, power/pow, signum, rand. Rounding of doubles works on their shortest decimal text, as
  * Spark's BigDecimal-based rounding does (round(1.005D, 2) = 1.01). Logs of x <= 0 are null.
  */
+import { executionError } from "../../common/errors.js";
 import { makeVector } from "../../columnar/vector.js";
-import { BooleanType, type DataType, DecimalType, DoubleType, IntegerType, LongType } from "../../types/data-type.js";
+import { BooleanType, type DataType, DecimalType, DoubleType, IntegerType, integralBits, isIntegral, isNumeric, LongType } from "../../types/data-type.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
-import { overflow } from "./arithmetic.js";
+import { narrowOverflow, overflow } from "./arithmetic.js";
 import { checkArity, define, literalOf, mapRows, typeMismatch } from "./kernel.js";
 import { xorShiftRandom } from "./rand.js";
 import { floorUnscaled, roundUnscaled } from "../../types/decimal-value.js";
 
-const numeric = (t: DataType) => ["int", "bigint", "float", "double", "decimal", "null", "string"].includes(t.kind);
+const numeric = (t: DataType) => isNumeric(t) || t.kind === "null" || t.kind === "string";
 
 function checkNumeric(name: string, args: readonly ArgInfo[]): void {
   args.forEach((a, i) => {
@@ -100,6 +101,13 @@ function compileRound(args: readonly CompiledExpr[], argExprs: readonly import("
       if (ctx.ansi) throw overflow("integer", name);
       return r | 0;
     }
+    if (rt.kind === "byte" || rt.kind === "short") {
+      // PySpark 4.0.1: round(127Y, -1) is ARITHMETIC_OVERFLOW "Overflow." under ANSI, else wraps (-126)
+      const shift = 32 - integralBits(rt);
+      const wrapped = ((r | 0) << shift) >> shift;
+      if (wrapped !== r && ctx.ansi) throw executionError("ARITHMETIC_OVERFLOW", `Overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`, { function: name });
+      return wrapped;
+    }
     return r;
   });
 }
@@ -109,7 +117,7 @@ function resolveFloorCeil(args: readonly ArgInfo[], _ctx: EvalContext, name: str
   checkNumeric(name, args);
   const t = args[0]!.type;
   if (t.kind === "decimal") return { argTypes: [t], returnType: DecimalType(Math.min(38, t.precision - t.scale + 1), 0) };
-  if (t.kind === "int" || t.kind === "bigint") return { argTypes: [LongType], returnType: LongType };
+  if (isIntegral(t)) return { argTypes: [LongType], returnType: LongType };
   return { argTypes: [DoubleType], returnType: LongType };
 }
 
@@ -148,6 +156,10 @@ function compileAbs(args: readonly CompiledExpr[], _e: unknown, rt: DataType, ct
     if (rt.kind === "int" && v === 2147483648) {
       if (ctx.ansi) throw overflow("integer", "abs");
       return -2147483648;
+    }
+    if ((rt.kind === "byte" && v === 128) || (rt.kind === "short" && v === 32768)) {
+      if (ctx.ansi) throw narrowOverflow(rt); // PySpark 4.0.1: "byte overflow." / "short overflow."
+      return -v;
     }
     if (rt.kind === "bigint" && v >= 9223372036854775808) {
       if (ctx.ansi) throw overflow("long", "abs");

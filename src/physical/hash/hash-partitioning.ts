@@ -55,8 +55,8 @@ function foldColumn(v: Vector, numRows: number, h: Int32Array): void {
   const valid = v.validity;
   const kind = v.type.kind;
   const values = v.values;
-  if (kind === "int" || kind === "date") {
-    const a = values as Int32Array;
+  if (kind === "int" || kind === "date" || kind === "short" || kind === "byte") {
+    const a = values as Int32Array | Int16Array | Int8Array;
     for (let i = 0; i < numRows; i++) if (valid === null || valid[i] === 1) h[i] = murmurInt(a[i]!, h[i]!);
   } else if (kind === "boolean") {
     const a = values as Uint8Array;
