@@ -6,7 +6,7 @@ import { type DataType, IntegerType, LongType, StringType } from "../../types/da
 import type { ArgInfo, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import { checkArity, define, mapRows, typeMismatch } from "./kernel.js";
 
-const NUMERIC = ["int", "bigint", "double", "float", "decimal", "null"];
+const NUMERIC = ["byte", "short", "int", "bigint", "double", "float", "decimal", "null"];
 
 /** The exact decimal digits of a decimal (unscaled at `scale`) or a double rounded HALF_EVEN to `d` places. */
 function roundedText(x: number | bigint, t: DataType, d: number): string {
@@ -72,7 +72,7 @@ function resolveFormatNumber(args: readonly ArgInfo[], _ctx: EvalContext, name: 
   checkArity(name, args, 2);
   if (!NUMERIC.includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "a numeric type");
   const k = args[1]!.type.kind;
-  if (!["int", "bigint", "null", "string"].includes(k)) typeMismatch(name, 1, args[1]!.type, "INT or STRING");
+  if (!["byte", "short", "int", "bigint", "null", "string"].includes(k)) typeMismatch(name, 1, args[1]!.type, "INT or STRING");
   const t0 = args[0]!.type.kind === "decimal" ? args[0]!.type : { kind: "double" as const };
   return { argTypes: [t0, k === "string" ? StringType : IntegerType], returnType: StringType };
 }

@@ -22,7 +22,7 @@ function sig(kinds: string, ret: DataType, min: number, max = min) {
     const argTypes = args.map((a, i) => {
       const k = kinds[Math.min(i, kinds.length - 1)]!;
       if (a.type.kind === "array" || a.type.kind === "map" || a.type.kind === "struct") typeMismatch(name, i, a.type, k === "i" ? "INT" : "STRING");
-      if (k === "i" && !["int", "bigint", "null", "decimal", "double", "float", "string"].includes(a.type.kind)) typeMismatch(name, i, a.type, "INT");
+      if (k === "i" && !["byte", "short", "int", "bigint", "null", "decimal", "double", "float", "string"].includes(a.type.kind)) typeMismatch(name, i, a.type, "INT");
       return k === "i" ? IntegerType : StringType;
     });
     return { argTypes, returnType: ret };
