@@ -1,7 +1,8 @@
 /**
  * TINYINT (`byte`) and SMALLINT (`short`) as a user meets them (issue 12): their DDL, simpleString
  * and JSON schema names, JS-number row values and createDataFrame's range checks, `10Y` / `10S`
- * literals, and Parquet, JSON and CSV files written and read back with the exact types. Casts,
+ * literals, grouping/joins/sorting and a stateful streaming aggregation keyed by them, and Parquet,
+ * JSON, CSV and Delta files written and read back with the exact types. Casts,
  * arithmetic overflow and hashing are PySpark-recorded cases in test/parity/cases/smallint.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -9,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as arrow from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
-import { Session } from "../../src/index.js";
+import { Session, functions as F } from "../../src/index.js";
+import { AddData, CheckNewAnswer, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
 import { arrowDataToVector, arrowTypeToSpark, vectorToArrowData } from "../../src/columnar/arrow.js";
 import { makeVector } from "../../src/columnar/vector.js";
 import { ByteType, dataTypeFromJson, dataTypeToJson, parseDDLSchema, ShortType, simpleString, sqlTypeName } from "../../src/types/index.js";
@@ -58,6 +60,23 @@ describe("rows", () => {
     expect(await df.groupBy("b").count().orderBy("b").collect()).toEqual([{ b: null, count: 1n }, { b: -1, count: 1n }, { b: 1, count: 2n }]);
     const other = spark.createDataFrame([{ s: 3, name: "three" }], "s SMALLINT, name STRING");
     expect(await df.join(other, "s").orderBy("b").collect()).toEqual([{ s: 3, b: null, name: "three" }, { s: 3, b: -1, name: "three" }, { s: 3, b: 1, name: "three" }]);
+  });
+});
+
+describe("streaming", () => {
+  it("a stateful aggregation keyed by TINYINT with a SMALLINT max keeps its state across a restart", async () => {
+    const input = spark.memoryStream("b TINYINT, s SMALLINT");
+    await testStream(
+      spark,
+      input.toDF().groupBy("b").agg(F.max("s").alias("top"), F.count("*").alias("n")),
+      { outputMode: "update" },
+      AddData(input, { b: -128, s: 1 }, { b: -128, s: -32768 }, { b: 127, s: 32767 }),
+      CheckNewAnswer({ b: -128, top: 1, n: 2 }, { b: 127, top: 32767, n: 1 }),
+      StopStream,
+      StartStream(),
+      AddData(input, { b: -128, s: 300 }),
+      CheckNewAnswer({ b: -128, top: 300, n: 3 }),
+    );
   });
 });
 
