@@ -3,7 +3,9 @@
  * handle as the embedded one, run by the server's Delta Lake through SQL on `delta.\`path\``:
  *   toDF → read.format("delta"); history → DESCRIBE HISTORY; version → its newest row;
  *   vacuum → VACUUM … DRY RUN (the files), then VACUUM; delete → DELETE FROM; update → UPDATE;
- *   merge → the source as a temp view, then MERGE INTO, metrics from the commit's history row.
+ *   merge → the source as a temp view, then MERGE INTO, metrics from the commit's history row;
+ *   restoreToVersion/restoreToTimestamp → RESTORE TABLE … TO VERSION/TIMESTAMP AS OF;
+ *   detail → DESCRIBE DETAIL; optimize().where(…).executeCompaction() → OPTIMIZE … WHERE.
  * Conditions and assignments are SQL expression strings: a Column has no SQL text to send, so it
  * is refused by name (CONNECT_UNSUPPORTED_EXPRESSION).
  */
@@ -95,6 +97,28 @@ export class RemoteDeltaTable {
     return Number(row?.num_affected_rows ?? 0);
   }
 
+  /** RESTORE the table to `version`; returns Delta's one-row metrics DataFrame. */
+  async restoreToVersion(version: number): Promise<DataFrame> {
+    if (!Number.isInteger(version) || version < 0) throw analysisError("DELTA_RESTORE_INVALID_VERSION", `restoreToVersion needs a table version (a non-negative integer), got ${version}`);
+    return this.spark.sql(`RESTORE TABLE ${this.identifier} TO VERSION AS OF ${version}`);
+  }
+
+  /** RESTORE the table to the version in force at `timestamp` (a timestamp string, a Date or epoch ms). */
+  async restoreToTimestamp(timestamp: string | Date | number): Promise<DataFrame> {
+    const at = typeof timestamp === "string" ? `'${timestamp.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'` : `timestamp_millis(${Math.trunc(typeof timestamp === "number" ? timestamp : timestamp.getTime())})`;
+    return this.spark.sql(`RESTORE TABLE ${this.identifier} TO TIMESTAMP AS OF ${at}`);
+  }
+
+  /** DESCRIBE DETAIL: one row with Delta's columns (format, id, location, numFiles, …). */
+  async detail(): Promise<DataFrame> {
+    return this.spark.sql(`DESCRIBE DETAIL ${this.identifier}`);
+  }
+
+  /** OPTIMIZE: `.where(partitionPredicate)` then `.executeCompaction()`. */
+  optimize(): RemoteOptimizeBuilder {
+    return new RemoteOptimizeBuilder(this.spark, this.identifier, []);
+  }
+
   merge(source: DataFrame, condition: Cond): RemoteMergeBuilder {
     return new RemoteMergeBuilder(this, this.spark, source, sqlText(condition, "the merge condition"), []);
   }
@@ -127,29 +151,38 @@ export class RemoteMergeBuilder {
     private readonly clauses: readonly string[],
   ) {}
 
-  #with(matched: boolean, action: string, condition: Cond | undefined): RemoteMergeBuilder {
-    const when = `WHEN ${matched ? "MATCHED" : "NOT MATCHED"}${condition !== undefined ? ` AND ${sqlText(condition, "a clause condition")}` : ""} THEN ${action}`;
+  #with(kind: "MATCHED" | "NOT MATCHED" | "NOT MATCHED BY SOURCE", action: string, condition: Cond | undefined): RemoteMergeBuilder {
+    const when = `WHEN ${kind}${condition !== undefined ? ` AND ${sqlText(condition, "a clause condition")}` : ""} THEN ${action}`;
     return new RemoteMergeBuilder(this.table, this.spark, this.source, this.condition, [...this.clauses, when]);
   }
 
   whenMatchedUpdate(set: Readonly<Record<string, Cond>>, condition?: Cond): RemoteMergeBuilder {
     const pairs = Object.entries(set).map(([k, v]) => `${quoteIdent(k)} = ${sqlText(v, `the value of ${k}`)}`);
     if (pairs.length === 0) throw analysisError("DELTA_MERGE_MISSING_ASSIGNMENTS", "whenMatchedUpdate needs at least one column to set; use whenMatchedUpdateAll() to copy every source column");
-    return this.#with(true, `UPDATE SET ${pairs.join(", ")}`, condition);
+    return this.#with("MATCHED", `UPDATE SET ${pairs.join(", ")}`, condition);
   }
   whenMatchedUpdateAll(condition?: Cond): RemoteMergeBuilder {
-    return this.#with(true, "UPDATE SET *", condition);
+    return this.#with("MATCHED", "UPDATE SET *", condition);
   }
   whenMatchedDelete(condition?: Cond): RemoteMergeBuilder {
-    return this.#with(true, "DELETE", condition);
+    return this.#with("MATCHED", "DELETE", condition);
   }
   whenNotMatchedInsert(values: Readonly<Record<string, Cond>>, condition?: Cond): RemoteMergeBuilder {
     const cols = Object.keys(values);
     if (cols.length === 0) throw analysisError("DELTA_MERGE_MISSING_ASSIGNMENTS", "whenNotMatchedInsert needs at least one column value; use whenNotMatchedInsertAll() to copy every source column");
-    return this.#with(false, `INSERT (${cols.map(quoteIdent).join(", ")}) VALUES (${cols.map((k) => sqlText(values[k]!, `the value of ${k}`)).join(", ")})`, condition);
+    return this.#with("NOT MATCHED", `INSERT (${cols.map(quoteIdent).join(", ")}) VALUES (${cols.map((k) => sqlText(values[k]!, `the value of ${k}`)).join(", ")})`, condition);
   }
   whenNotMatchedInsertAll(condition?: Cond): RemoteMergeBuilder {
-    return this.#with(false, "INSERT *", condition);
+    return this.#with("NOT MATCHED", "INSERT *", condition);
+  }
+
+  whenNotMatchedBySourceUpdate(set: Readonly<Record<string, Cond>>, condition?: Cond): RemoteMergeBuilder {
+    const pairs = Object.entries(set).map(([k, v]) => `${quoteIdent(k)} = ${sqlText(v, `the value of ${k}`)}`);
+    if (pairs.length === 0) throw analysisError("DELTA_MERGE_MISSING_ASSIGNMENTS", "whenNotMatchedBySourceUpdate needs at least one column to set");
+    return this.#with("NOT MATCHED BY SOURCE", `UPDATE SET ${pairs.join(", ")}`, condition);
+  }
+  whenNotMatchedBySourceDelete(condition?: Cond): RemoteMergeBuilder {
+    return this.#with("NOT MATCHED BY SOURCE", "DELETE", condition);
   }
 
   /** Run the MERGE on the server as one commit. */
@@ -165,5 +198,24 @@ export class RemoteMergeBuilder {
     } finally {
       this.spark.catalog.dropTempView(view);
     }
+  }
+}
+
+/** `optimize()` on a Spark Connect session: `.where(partitionPredicate)` then `.executeCompaction()` (OPTIMIZE … WHERE). */
+export class RemoteOptimizeBuilder {
+  constructor(
+    private readonly spark: RemoteSession,
+    private readonly identifier: string,
+    private readonly predicates: readonly string[],
+  ) {}
+
+  where(condition: Cond): RemoteOptimizeBuilder {
+    return new RemoteOptimizeBuilder(this.spark, this.identifier, [...this.predicates, sqlText(condition, "the optimize condition")]);
+  }
+
+  /** Bin-pack small files on the server; returns Delta's one-row result (path, metrics). */
+  async executeCompaction(): Promise<DataFrame> {
+    const where = this.predicates.length > 0 ? ` WHERE ${this.predicates.map((p) => `(${p})`).join(" AND ")}` : "";
+    return this.spark.sql(`OPTIMIZE ${this.identifier}${where}`);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * DeltaTable on a Spark Connect session: `DeltaTable.forPath(remoteSpark, path)` runs history,
- * version, update, delete, merge and vacuum on the server's Delta Lake (SQL on delta.`path`); the
- * same merge on the embedded engine gives the same table and metrics.
+ * version, update, delete, merge (with whenNotMatchedBySource), restore, detail, optimize and
+ * vacuum on the server's Delta Lake (SQL on delta.`path`); the same merge, restore and compaction
+ * on the embedded engine give the same tables.
  */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -113,6 +114,51 @@ describe("DeltaTable through Spark Connect", { timeout: 180_000 }, () => {
     expect(await t.vacuum(0, { retentionDurationCheck: false })).toEqual(listed);
     expect(listed.some(exists)).toBe(false);
     expect(byId(await t.toDF().collect())).toEqual(updates);
+  });
+
+  it("whenNotMatchedBySource, restore, detail and optimize give the embedded engine's tables", async () => {
+    const results: unknown[] = [];
+    for (const spark of [local, remote] as const) {
+      const path = join(root, spark === local ? "more-embedded" : "more-remote");
+      for (const u of users) await spark.createDataFrame([u], USERS).write.format("delta").mode("append").save(path); // versions 0..2, one file each
+      const t = DeltaTable.forPath(spark as Session, path) as DeltaTable;
+      const merged = await t
+        .alias("t")
+        .merge(spark.createDataFrame(updates, USERS).alias("s"), "t.id = s.id")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedBySourceUpdate({ score: "t.score + 1" }, "t.id = 1")
+        .whenNotMatchedBySourceDelete()
+        .execute();
+      const afterMerge = byId(await t.toDF().collect());
+      const restored = (await (await t.restoreToVersion(1)).collect())[0]!;
+      const afterRestore = byId(await t.toDF().collect());
+      const compacted = (await (await t.optimize().executeCompaction()).collect())[0]!;
+      const detail = (await (await t.detail()).collect())[0]!;
+      const afterOptimize = byId(await t.toDF().collect());
+      results.push({
+        afterMerge,
+        notMatchedBySource: [merged.numTargetRowsNotMatchedBySourceUpdated, merged.numTargetRowsNotMatchedBySourceDeleted],
+        restoredFiles: Number(restored.num_restored_files),
+        afterRestore,
+        compactedFiles: [Number((compacted.metrics as Record<string, unknown>).numFilesRemoved), Number((compacted.metrics as Record<string, unknown>).numFilesAdded)],
+        detail: [detail.format, Number(detail.numFiles)],
+        afterOptimize,
+      });
+    }
+    expect(results[1]).toEqual({
+      afterMerge: [
+        { id: 1, name: "ann", score: 11 },
+        { id: 2, name: "bob", score: 25 },
+        { id: 3, name: "cy", score: -1 },
+      ],
+      notMatchedBySource: [1, 0],
+      restoredFiles: 2,
+      afterRestore: users.slice(0, 2),
+      compactedFiles: [2, 1],
+      detail: ["delta", 1],
+      afterOptimize: users.slice(0, 2),
+    });
+    expect(results[1]).toEqual(results[0]);
   });
 
   it("refuses what it cannot send, and a path without a table, by name", async () => {
