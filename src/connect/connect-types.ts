@@ -2,13 +2,13 @@
  * Spark Connect's DataType message (types.proto) as Sluice types, and Arrow IPC result batches as
  * ColumnBatches of the server's schema. Sluice has one string type, so CHAR/VARCHAR arrive as
  * STRING (docs/spark-connect.md); types
- * Sluice has no values for (intervals, TIMESTAMP_NTZ, VARIANT, UDTs) are refused by name.
+ * Sluice has no values for (CalendarInterval, TIMESTAMP_NTZ, VARIANT, UDTs) are refused by name.
  */
 import * as arrow from "apache-arrow";
 import { arrowDataToVector } from "../columnar/arrow.js";
 import { type ColumnBatch, makeBatch } from "../columnar/column-batch.js";
 import { unsupported } from "../common/errors.js";
-import type { DataType } from "../types/data-type.js";
+import { type DataType, DayTimeIntervalType, YearMonthIntervalType } from "../types/data-type.js";
 import { StructType } from "../types/struct-type.js";
 import type { Msg } from "./connect-proto.js";
 
@@ -44,6 +44,11 @@ export function fromConnectType(t: Msg): DataType {
       return { kind: "map", keyType: fromConnectType(body.key_type as Msg), valueType: fromConnectType(body.value_type as Msg), valueContainsNull: body.value_contains_null === true };
     case "struct":
       return connectStructType(t);
+    // Spark's field numbers are Sluice's: YEAR 0, MONTH 1; DAY 0, HOUR 1, MINUTE 2, SECOND 3
+    case "year_month_interval":
+      return YearMonthIntervalType((body.start_field as number | undefined) ?? 0, (body.end_field as number | undefined) ?? 1);
+    case "day_time_interval":
+      return DayTimeIntervalType((body.start_field as number | undefined) ?? 0, (body.end_field as number | undefined) ?? 3);
     default:
       throw unsupported("CONNECT_UNSUPPORTED_TYPE", `The server's result has a ${kind.toUpperCase()} column, a type Sluice has no values for; cast it (e.g. to STRING) in the query`, { type: kind });
   }

@@ -55,8 +55,14 @@ message DataType {
   message Timestamp {}
   message TimestampNTZ {}
   message CalendarInterval {}
-  message YearMonthInterval {}
-  message DayTimeInterval {}
+  message YearMonthInterval {
+    optional int32 start_field = 1;
+    optional int32 end_field = 2;
+  }
+  message DayTimeInterval {
+    optional int32 start_field = 1;
+    optional int32 end_field = 2;
+  }
   message Variant {}
   message UDT {
     string type = 1;
