@@ -74,7 +74,7 @@ describe("Arrow bridge", () => {
       f32: Float32Array.from([1.5, 2]),
     });
     const b = arrowToBatch(t);
-    expect(b.schema.toDDL()).toBe("i8 INT NOT NULL, u32 BIGINT NOT NULL, i64 BIGINT NOT NULL, f32 FLOAT NOT NULL");
+    expect(b.schema.toDDL()).toBe("i8 TINYINT NOT NULL, u32 BIGINT NOT NULL, i64 BIGINT NOT NULL, f32 FLOAT NOT NULL");
     expect(batchToRows(b)).toEqual([
       { i8: 1, u32: 4294967295n, i64: -5n, f32: 1.5 },
       { i8: -2, u32: 0n, i64: 2n ** 40n, f32: 2 },

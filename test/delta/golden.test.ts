@@ -57,8 +57,6 @@ const MUST_REFUSE: Record<string, string> = {
   "deltalog-invalid-protocol-version": "DELTA_INVALID_PROTOCOL_VERSION",
   "deltalog-state-reconstruction-without-protocol": "DELTA_STATE_RECOVER_ERROR",
   "deltalog-state-reconstruction-from-checkpoint-missing-metadata": "DELTA_STATE_RECOVER_ERROR",
-  "table-with-columnmapping-mode-name": "DELTA_UNSUPPORTED_DATA_TYPE",
-  "table-with-columnmapping-mode-id": "DELTA_UNSUPPORTED_DATA_TYPE",
   "canonicalized-paths-normal-a": "DELTA_INVALID_LOG_ENTRY",
 };
 
