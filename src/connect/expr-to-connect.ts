@@ -8,6 +8,7 @@
 import { unsupported } from "../common/errors.js";
 import type { Expr, FrameBoundary, SortOrderExpr, WindowSpecDef } from "../expr/expr.js";
 import { type DataType, quoteIdent, sqlTypeName } from "../types/data-type.js";
+import { formatDayTimeInterval, formatYearMonthInterval } from "../expr/datetime/ansi-interval.js";
 import type { Msg } from "./connect-proto.js";
 import { formatDecimal } from "../types/decimal-value.js";
 
@@ -57,6 +58,10 @@ export function toConnectExpr(e: Expr, planIdOf: PlanIdOf): Msg {
     case "star":
       return { unresolved_star: e.target ? { unparsed_target: `${identifier(e.target)}.*` } : {} };
     case "literal":
+      // the Literal message has no interval fields (the server types it YEAR TO MONTH / DAY TO
+      // SECOND), so an interval goes as Spark's own literal text, typed and named as Spark does
+      if (e.value !== null && e.type.kind === "year_month_interval") return { expression_string: { expression: formatYearMonthInterval(e.value as number, e.type) } };
+      if (e.value !== null && e.type.kind === "day_time_interval") return { expression_string: { expression: formatDayTimeInterval(e.value as bigint, e.type) } };
       return { literal: toConnectLiteral(e.value, e.type) };
     case "alias":
       return { alias: { expr: go(e.child), name: e.names ? [...e.names] : [e.name], ...(e.metadata ? { metadata: JSON.stringify(e.metadata) } : {}) } };
@@ -139,6 +144,10 @@ export function toConnectType(t: DataType): Msg {
       return { map: { key_type: toConnectType(t.keyType), value_type: toConnectType(t.valueType), value_contains_null: t.valueContainsNull } };
     case "struct":
       return { struct: { fields: t.fields.map((f) => ({ name: f.name, data_type: toConnectType(f.type), nullable: f.nullable })) } };
+    // Spark's field numbers are Sluice's (YEAR 0, MONTH 1; DAY 0 … SECOND 3)
+    case "year_month_interval":
+    case "day_time_interval":
+      return { [t.kind]: { start_field: t.startField, end_field: t.endField } };
     default:
       return { [t.kind]: {} };
   }
@@ -174,9 +183,11 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
       return { date: v as number };
     case "timestamp":
       return { timestamp: String(v) };
+    // only the value: inside an array, map or struct literal its type message gives the fields
     case "year_month_interval":
+      return { year_month_interval: v as number };
     case "day_time_interval":
-      throw unsupported("CONNECT_UNSUPPORTED_EXPRESSION", `An ${sqlTypeName(t)} literal cannot be sent over Spark Connect yet; write the interval as a string and cast it on the server`, { type: sqlTypeName(t) });
+      return { day_time_interval: String(v) };
     case "array":
       return { array: { element_type: toConnectType(t.elementType), elements: (v as unknown[]).map((x) => toConnectLiteral(x, t.elementType)) } };
     case "map": {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Session, SluiceError, functions as F } from "../../src/index.js";
+import { sqlTypeName } from "../../src/types/data-type.js";
 import type { RemoteSession } from "../../src/connect/remote-session.js";
 import { sharedConnectServer } from "./support/connect-server.js";
 
@@ -91,6 +92,22 @@ describe("remote session", { timeout: 180_000 }, () => {
     const df = spark.range(5).selectExpr("id * 2 AS twice");
     expect(df.schema.fields.map((f) => [f.name, f.type.kind, f.nullable])).toEqual([["twice", "bigint", false]]);
     expect(df.explainString("simple")).toMatch(/== Physical Plan ==[\s\S]*Range \(0, 5/);
+  });
+
+  it("sends TINYINT, SMALLINT and ANSI interval literals typed and named as Spark's parser types and names them", async () => {
+    const df = spark.range(1).select(F.expr("10Y"), F.expr("-300S"), F.expr("INTERVAL '2' DAY"), F.expr("INTERVAL '-1-2' YEAR TO MONTH"), F.expr("INTERVAL '10:20' HOUR TO MINUTE"), F.expr("id + 1Y AS n"));
+    expect(df.schema.fields.map((f) => [f.name, sqlTypeName(f.type)])).toEqual([
+      ["10", "TINYINT"],
+      ["-300", "SMALLINT"],
+      ["INTERVAL '2' DAY", "INTERVAL DAY"],
+      ["INTERVAL '-1-2' YEAR TO MONTH", "INTERVAL YEAR TO MONTH"],
+      ["INTERVAL '10:20' HOUR TO MINUTE", "INTERVAL HOUR TO MINUTE"],
+      ["n", "BIGINT"],
+    ]);
+    expect(await df.collect()).toEqual([{ "10": 10, "-300": -300, "INTERVAL '2' DAY": 172_800_000_000n, "INTERVAL '-1-2' YEAR TO MONTH": -14, "INTERVAL '10:20' HOUR TO MINUTE": 37_200_000_000n, n: 1n }]);
+    // an interval inside a computation: the server's date arithmetic sees the literal's type
+    const [row] = await spark.range(1).select(F.expr("DATE'2024-01-31' + INTERVAL '1' MONTH").alias("d"), F.expr("TIMESTAMP'2024-01-01 00:00:00' + INTERVAL '1 02:00:00' DAY TO SECOND").alias("t")).collect();
+    expect(row).toEqual({ d: new Date("2024-02-29T00:00:00Z"), t: new Date("2024-01-02T02:00:00Z") });
   });
 
   it("a DataFrame is analyzed on the server when first used, once: building one costs no round trip", async () => {

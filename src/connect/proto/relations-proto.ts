@@ -279,6 +279,8 @@ message Expression {
       DataType null = 1;
       bytes binary = 2;
       bool boolean = 3;
+      int32 byte = 4;
+      int32 short = 5;
       int32 integer = 6;
       int64 long = 7;
       float float = 10;
@@ -287,7 +289,10 @@ message Expression {
       string string = 13;
       int32 date = 16;
       int64 timestamp = 17;
+      int64 timestamp_ntz = 18;
       CalendarInterval calendar_interval = 19;
+      int32 year_month_interval = 20;
+      int64 day_time_interval = 21;
       Array array = 22;
       Map map = 23;
       Struct struct = 24;
