@@ -9,6 +9,7 @@ import { arrowDataToVector } from "../columnar/arrow.js";
 import { type ColumnBatch, makeBatch } from "../columnar/column-batch.js";
 import { unsupported } from "../common/errors.js";
 import { type DataType, DayTimeIntervalType, YearMonthIntervalType } from "../types/data-type.js";
+import { toDecimal } from "../types/decimal-value.js";
 import { StructType } from "../types/struct-type.js";
 import type { Msg } from "./connect-proto.js";
 
@@ -51,6 +52,52 @@ export function fromConnectType(t: Msg): DataType {
       return DayTimeIntervalType((body.start_field as number | undefined) ?? 0, (body.end_field as number | undefined) ?? 3);
     default:
       throw unsupported("CONNECT_UNSUPPORTED_TYPE", `The server's result has a ${kind.toUpperCase()} column, a type Sluice has no values for; cast it (e.g. to STRING) in the query`, { type: kind });
+  }
+}
+
+/** Literal members whose value is the engine value as is (numbers, strings, booleans). */
+const PLAIN_LITERALS = new Set(["boolean", "byte", "short", "integer", "float", "double", "string", "date", "year_month_interval"]);
+
+/** A Literal message (decoded with oneofs: `literal_type` names the member) as its type and engine value (columnar/values.ts). */
+export function fromConnectLiteral(lit: Msg): { type: DataType; value: unknown } {
+  const member = lit.literal_type as string;
+  const body = lit[member];
+  if (member === "null") return { type: fromConnectType(body as Msg), value: null };
+  if (PLAIN_LITERALS.has(member)) return { type: SIMPLE[member] ?? YearMonthIntervalType(), value: body };
+  switch (member) {
+    case "long":
+      return { type: SIMPLE.long!, value: BigInt(body as string) };
+    case "day_time_interval":
+      return { type: DayTimeIntervalType(), value: BigInt(body as string) };
+    case "timestamp":
+      return { type: SIMPLE.timestamp!, value: Number(body as string) };
+    case "binary":
+      return { type: SIMPLE.binary!, value: new Uint8Array(body as Uint8Array) };
+    case "decimal": {
+      const d = body as Msg;
+      const precision = (d.precision as number | undefined) ?? 38;
+      const scale = (d.scale as number | undefined) ?? 0;
+      return { type: { kind: "decimal", precision, scale }, value: toDecimal(d.value as string, precision, scale) };
+    }
+    case "array": {
+      const a = body as Msg;
+      const elementType = fromConnectType(a.element_type as Msg);
+      return { type: { kind: "array", elementType, containsNull: true }, value: ((a.elements as Msg[] | undefined) ?? []).map((e) => fromConnectLiteral(e).value) };
+    }
+    case "map": {
+      const m = body as Msg;
+      const keys = ((m.keys as Msg[] | undefined) ?? []).map((k) => fromConnectLiteral(k).value);
+      const values = ((m.values as Msg[] | undefined) ?? []).map((v) => fromConnectLiteral(v).value);
+      return { type: { kind: "map", keyType: fromConnectType(m.key_type as Msg), valueType: fromConnectType(m.value_type as Msg), valueContainsNull: true }, value: new Map(keys.map((k, i) => [k, values[i]])) };
+    }
+    case "struct": {
+      const st = body as Msg;
+      const type = connectStructType(st.struct_type as Msg);
+      const elements = (st.elements as Msg[] | undefined) ?? [];
+      return { type, value: Object.fromEntries(type.fields.map((f, i) => [f.name, elements[i] ? fromConnectLiteral(elements[i]).value : null])) };
+    }
+    default:
+      throw unsupported("CONNECT_UNSUPPORTED_TYPE", `The server sent a ${member.toUpperCase()} value, a type Sluice has no values for; cast it (e.g. to STRING) in the query`, { type: member });
   }
 }
 

@@ -13,7 +13,7 @@ import { tableToIPC } from "apache-arrow";
 import { batchesToArrow } from "../columnar/arrow.js";
 import { unsupported } from "../common/errors.js";
 import type { Expr } from "../expr/expr.js";
-import type { JoinType, LogicalPlan } from "../plan/logical-plan.js";
+import type { JoinType, LogicalPlan, ObservationSink } from "../plan/logical-plan.js";
 import { type DataType, sqlTypeName } from "../types/data-type.js";
 import type { Msg } from "./connect-proto.js";
 import { type PlanIdOf, identifier, toConnectExpr, toConnectSortOrder } from "./expr-to-connect.js";
@@ -24,6 +24,8 @@ export interface TranslateEnv {
   readonly relationOf: (leaf: LogicalPlan & { kind: "resolvedLeaf" }) => Msg | undefined;
   /** Output column names the server gives a relation (one AnalyzePlan round trip). */
   readonly columnNames: (relation: Msg) => string[];
+  /** A batch DataFrame's Observation, by the name its CollectMetrics goes under: the server's observed metrics of that name are its row. */
+  readonly observe: (name: string, sink: ObservationSink) => void;
 }
 
 const JOIN_TYPES: Readonly<Record<JoinType, string>> = {
@@ -125,7 +127,7 @@ export function toConnectRelation(p: LogicalPlan, env: TranslateEnv): Msg {
     case "sample":
       return { common, sample: { input: go(p.input), lower_bound: 0, upper_bound: p.fraction, with_replacement: p.withReplacement, seed: String(p.seed) } };
     case "collectMetrics":
-      if (p.observation) throw refuse("An Observation", "its row comes back from this process's own run; observe(name, ...) a streaming query and read its progress instead");
+      if (p.observation) env.observe(p.name, p.observation);
       return { common, collect_metrics: { input: go(p.input), name: p.name, metrics: p.metrics.map(ex) } };
     case "cache":
       // Persistence stays with the server's own cache manager; the rows are the input's.

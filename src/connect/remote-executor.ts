@@ -11,13 +11,14 @@
  *   - explain: AnalyzePlan.explain; write: WriteOperation; temp views: CreateDataFrameViewCommand.
  */
 import type { ColumnBatch } from "../columnar/column-batch.js";
+import { toRowValue } from "../columnar/values.js";
 import type { ExplainMode, QueryExecutor, WriteSpec } from "../dataframe/executor.js";
-import type { LogicalPlan } from "../plan/logical-plan.js";
+import type { LogicalPlan, ObservationSink } from "../plan/logical-plan.js";
 import type { Attribute, ResolvedPlan } from "../plan/resolved-plan.js";
 import type { StructType } from "../types/struct-type.js";
 import type { ConnectClient } from "./connect-client.js";
 import type { Msg } from "./connect-proto.js";
-import { connectStructType, decodeArrowBatch } from "./connect-types.js";
+import { connectStructType, decodeArrowBatch, fromConnectLiteral } from "./connect-types.js";
 import { type TranslateEnv, toConnectRelation } from "./plan-to-connect.js";
 
 let nextExprId = 1 << 30; // far from the embedded analyzer's ids, which this executor never sees
@@ -39,6 +40,8 @@ export class RemoteExecutor implements QueryExecutor {
   readonly #owners = new WeakMap<RemoteLeaf, number[]>();
   /** The leaf each analyzed plan got, so a collect can fill in its schema from the result. */
   readonly #leaves = new WeakMap<LogicalPlan, RemoteLeaf>();
+  /** Observations of the plans translated so far, by their CollectMetrics name (PySpark keys them so too). */
+  readonly #observations = new Map<string, ObservationSink>();
   readonly #env: TranslateEnv;
 
   constructor(readonly client: ConnectClient) {
@@ -49,6 +52,7 @@ export class RemoteExecutor implements QueryExecutor {
         return rel && { ...rel, common: { plan_id: leaf.id } };
       },
       columnNames: (rel) => this.schemaOf(rel).fieldNames,
+      observe: (name, sink) => this.#observations.set(name, sink),
     };
   }
 
@@ -107,8 +111,23 @@ export class RemoteExecutor implements QueryExecutor {
         const batch = res.arrow_batch as Msg;
         out.push(...decodeArrowBatch(batch.data as Uint8Array, schema));
       }
+      for (const m of (res.observed_metrics as Msg[] | undefined) ?? []) this.#observed(m);
     }
     return out;
+  }
+
+  /** The server's metrics row of an observed plan, handed to its Observation (which keeps the first). */
+  #observed(m: Msg): void {
+    const sink = this.#observations.get(m.name as string);
+    if (!sink) return;
+    const keys = (m.keys as string[] | undefined) ?? [];
+    const values = (m.values as Msg[] | undefined) ?? [];
+    const row: Record<string, unknown> = {};
+    keys.forEach((k, i) => {
+      const { type, value } = fromConnectLiteral(values[i]!);
+      row[k] = toRowValue(type, value);
+    });
+    sink.onObserved(row);
   }
 
   explain(plan: LogicalPlan, mode: ExplainMode): string {
@@ -125,8 +144,9 @@ export class RemoteExecutor implements QueryExecutor {
       partitioning_columns: [...spec.partitionBy],
       options: { ...spec.options },
     };
-    for await (const _ of this.client.execute({ command: { write_operation: op } })) {
-      // drain: the command's result is its completion
+    // the command's result is its completion, and the observed metrics of what it wrote
+    for await (const res of this.client.execute({ command: { write_operation: op } })) {
+      for (const m of (res.observed_metrics as Msg[] | undefined) ?? []) this.#observed(m);
     }
   }
 

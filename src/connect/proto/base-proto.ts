@@ -102,9 +102,16 @@ message ExecutePlanResponse {
     StreamingQueryManagerCommandResult streaming_query_manager_command_result = 11;
     ResultComplete result_complete = 14;
   }
+  repeated ObservedMetrics observed_metrics = 6;
   DataType schema = 7;
   message SqlCommandResult {
     Relation relation = 1;
+  }
+  message ObservedMetrics {
+    string name = 1;
+    repeated Expression.Literal values = 2;
+    repeated string keys = 3;
+    int64 plan_id = 4;
   }
   message ArrowBatch {
     int64 row_count = 1;
