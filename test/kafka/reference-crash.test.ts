@@ -3,7 +3,10 @@
  * is killed with SIGKILL at random moments while it works through the event set, and its private
  * broker is stopped and started again once while a run reads; then a last run finishes. delta-rs
  * must read exactly the expected windows and each malformed record once in the dead-letter table.
- * SLUICE_KAFKA_REFERENCE_KILLS sets the number of kills (default 3; the soak uses 200).
+ * SLUICE_KAFKA_REFERENCE_KILLS sets the number of kills (default 3). The soak
+ * (SLUICE_KAFKA_REFERENCE_KILLS=200) grows the event set with the count, so that every kill lands
+ * while batches are left, kills the broker-restart run too (it would otherwise ride out the
+ * restart and finish the whole set), and requires every one of its kills to have landed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +20,10 @@ import { runChild } from "../support/run-child.js";
 import { aggregateRows, deltaRsRows, hasDeltaRs } from "./delta-rs-rows.js";
 
 const KILLS = Number(process.env.SLUICE_KAFKA_REFERENCE_KILLS ?? 3);
-const ev = referenceEvents();
+const SOAK = KILLS > 3;
+// A run gets through a few batches of 50 offsets before its kill: 250 events a kill leave batches
+// for every kill (400 is the default set).
+const ev = referenceEvents(Math.max(400, KILLS * 250));
 
 it.skipIf(!hasDeltaRs)(`the reference pipeline ends with the exact aggregates after ${KILLS} SIGKILLs and a broker restart`, async () => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-ref-crash-"));
@@ -30,13 +36,15 @@ it.skipIf(!hasDeltaRs)(`the reference pipeline ends with the exact aggregates af
     let seed = 13;
     const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const outcomes: string[] = [];
-    const restartAt = Math.floor(KILLS / 2);
-    for (let i = 0; ; i++) {
+    let killed = 0;
+    let restarted = false;
+    for (;;) {
       const args = [broker.bootstrap, topic, root];
-      if (i === restartAt) {
+      if (!restarted && killed === Math.floor(KILLS / 2)) {
         // The broker goes away under a running pipeline and comes back on the same port: the run
         // either rides it out or fails; either way the next run resumes from the checkpoint.
-        const run = runChild(child, args, null, "SIGKILL").catch(() => "failed");
+        restarted = true;
+        const run = runChild(child, args, SOAK ? 20_000 : null, "SIGKILL").catch(() => "failed");
         await sleep(1000 + Math.floor(random() * 2000));
         await stopBroker(broker.pid);
         broker = await restartBroker(broker, { ownerPid: process.pid });
@@ -47,11 +55,14 @@ it.skipIf(!hasDeltaRs)(`the reference pipeline ends with the exact aggregates af
       // from its start: a kill timed from the start missed every run on a fast machine (each
       // ended first), and the test then proved nothing about crashes.
       const after = `PROGRESS ${1 + Math.floor(random() * 3)}\n`;
-      const outcome = await runChild(child, args, i < KILLS ? Math.floor(random() * 400) : null, "SIGKILL", after);
+      const outcome = await runChild(child, args, killed < KILLS ? Math.floor(random() * 400) : null, "SIGKILL", after);
       outcomes.push(outcome);
-      if (outcome === "done" && i >= KILLS) break;
+      if (outcome === "killed") killed++;
+      if (outcome === "done") break;
     }
-    expect(outcomes.filter((o) => o === "killed").length, JSON.stringify(outcomes)).toBeGreaterThan(0);
+    const summary = `${killed} kills in ${outcomes.length} runs: ${JSON.stringify(outcomes)}`;
+    if (SOAK) process.stdout.write(`reference soak: ${summary}\n`);
+    expect(killed, summary).toBeGreaterThanOrEqual(SOAK ? KILLS : 1);
     expect(aggregateRows(deltaRsRows(join(root, "aggregates")))).toEqual(ev.expected.map((w) => [w.window_start, w.events, w.amount]));
     expect(deltaRsRows(join(root, "dead_letter")).map((r) => r.value).sort()).toEqual([...ev.malformed].sort());
   } finally {
