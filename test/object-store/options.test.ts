@@ -10,6 +10,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AccountSASPermissions, SASProtocol, StorageSharedKeyCredential, generateAccountSASQueryParameters } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exactJson } from "../../src/columnar/values.js";
 import { fileSystemFor, setSessionHadoopConf } from "../../src/fs/file-systems.js";
@@ -159,6 +160,38 @@ describe("file-system keys as read/write options", () => {
     const az = { [`fs.azure.account.key.${AZURITE_ACCOUNT}.dfs.core.windows.net`]: AZURITE_KEY, "fs.azure.blob.endpoint": blobEndpoint };
     await spark.range(2).write.options(az).json(joinPath(root, "out"));
     expect(norm(await spark.read.options(az).schema("id BIGINT").json(joinPath(root, "out")).collect())).toEqual(norm([{ id: 0n }, { id: 1n }]));
+  });
+
+  it("Azure: a SAS token (ABFS fixed token, or WASB per container) and a connection string given as options reach the store", async () => {
+    const { blobEndpoint } = await azuriteServer();
+    const root = await storeRoot("azure"); // abfss://<container>@<account>.dfs.core.windows.net/<uuid>
+    const container = /^abfss:\/\/([^@]+)@/.exec(root)![1]!;
+    setSessionHadoopConf("spark.hadoop.fs.azure.connection.string", `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${DEAD}/${AZURITE_ACCOUNT};`);
+    const sas = generateAccountSASQueryParameters(
+      { expiresOn: new Date(Date.now() + 3_600_000), permissions: AccountSASPermissions.parse("rwdlac"), services: "b", resourceTypes: "sco", protocol: SASProtocol.HttpsAndHttp },
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
+    ).toString();
+    const abfsSas = { [`fs.azure.sas.fixed.token.${AZURITE_ACCOUNT}.dfs.core.windows.net`]: `?${sas}`, "fs.azure.blob.endpoint": blobEndpoint };
+    await spark.range(2).write.options(abfsSas).json(joinPath(root, "sas"));
+    expect(norm(await spark.read.options(abfsSas).schema("id BIGINT").json(joinPath(root, "sas")).collect())).toEqual(norm([{ id: 0n }, { id: 1n }]));
+    // the same objects through wasbs:// with the container's SAS
+    const wasb = root.replace(/^abfss:\/\/([^@]+)@([^.]+)\.dfs\./, "wasbs://$1@$2.blob.");
+    const wasbSas = { [`fs.azure.sas.${container}.${AZURITE_ACCOUNT}.blob.core.windows.net`]: sas, "fs.azure.blob.endpoint": blobEndpoint };
+    expect(norm(await spark.read.options(wasbSas).schema("id BIGINT").json(joinPath(wasb, "sas")).collect())).toEqual(norm([{ id: 0n }, { id: 1n }]));
+    // a connection string as an option wins over the session's (dead) one
+    const cs = { "fs.azure.connection.string": `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint};` };
+    await spark.range(3).write.options(cs).mode("overwrite").json(joinPath(root, "cs"));
+    expect(norm(await spark.read.options(cs).schema("id BIGINT").json(joinPath(root, "cs")).collect())).toEqual(norm([{ id: 0n }, { id: 1n }, { id: 2n }]));
+    // a SAS that lacks write permission is refused by the store, and the error says which path
+    const readOnly = generateAccountSASQueryParameters(
+      { expiresOn: new Date(Date.now() + 3_600_000), permissions: AccountSASPermissions.parse("rl"), services: "b", resourceTypes: "sco", protocol: SASProtocol.HttpsAndHttp },
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY),
+    ).toString();
+    const ro = { [`fs.azure.sas.fixed.token.${AZURITE_ACCOUNT}.dfs.core.windows.net`]: readOnly, "fs.azure.blob.endpoint": blobEndpoint };
+    expect(norm(await spark.read.options(ro).schema("id BIGINT").json(joinPath(root, "sas")).collect())).toHaveLength(2);
+    const refused = await failure(() => spark.range(1).write.options(ro).json(joinPath(root, "ro")));
+    expect(refused).toMatchObject({ code: "FS_ACCESS_DENIED", message: expect.stringContaining(joinPath(root, "ro")) });
+    expect(refused.message).not.toContain(readOnly);
   });
 
   it("a file-system key Sluice does not implement is refused by name, on reads, writes and Delta", async () => {
