@@ -134,7 +134,8 @@ function int(o: Lower, key: string, p: Problems, min = 1): number | undefined {
   const v = o[key.toLowerCase()];
   if (v === undefined) return undefined;
   const n = Number(v.trim());
-  if (!Number.isSafeInteger(n) || n < min) {
+  // An integer's digits only, as Scala's toInt: "1.0" and "1e3" are refused.
+  if (!/^[+-]?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
     p.add(`${key} must be ${min === 1 ? "positive" : `an integer >= ${min}`}, got ${v}`);
     return undefined;
   }
