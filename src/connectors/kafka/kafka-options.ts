@@ -130,6 +130,16 @@ function bool(o: Lower, key: string, dflt: boolean, p: Problems): boolean {
   return dflt;
 }
 
+/**
+ * A count of offsets, a Scala Long in Spark: any positive LONG is taken, and one above
+ * Number.MAX_SAFE_INTEGER counts as that (no topic holds more offsets), so Long.MaxValue works.
+ */
+function offsetCount(o: Lower, key: string, p: Problems): number | undefined {
+  const v = o[key.toLowerCase()]?.trim();
+  if (v !== undefined && /^\+?\d{16,}$/.test(v) && BigInt(v) > BigInt(Number.MAX_SAFE_INTEGER) && BigInt(v) <= 9223372036854775807n) return Number.MAX_SAFE_INTEGER;
+  return int(o, key, p);
+}
+
 function int(o: Lower, key: string, p: Problems, min = 1): number | undefined {
   const v = o[key.toLowerCase()];
   if (v === undefined) return undefined;
@@ -277,8 +287,8 @@ export function parseKafkaSourceOptions(raw: Readonly<Record<string, string>>, s
   const strat = o.startingoffsetsbytimestampstrategy?.toLowerCase();
   if (strat !== undefined && strat !== "error" && strat !== "latest") p.add(`startingOffsetsByTimestampStrategy must be error or latest, got ${o.startingoffsetsbytimestampstrategy}`);
   const minPartitions = int(o, "minPartitions", p);
-  const maxOffsetsPerTrigger = int(o, "maxOffsetsPerTrigger", p);
-  const minOffsetsPerTrigger = int(o, "minOffsetsPerTrigger", p);
+  const maxOffsetsPerTrigger = offsetCount(o, "maxOffsetsPerTrigger", p);
+  const minOffsetsPerTrigger = offsetCount(o, "minOffsetsPerTrigger", p);
   if (minOffsetsPerTrigger !== undefined && maxOffsetsPerTrigger !== undefined && minOffsetsPerTrigger > maxOffsetsPerTrigger) {
     p.add(`The value of minOffsetPerTrigger(${minOffsetsPerTrigger}) is higher than the maxOffsetsPerTrigger(${maxOffsetsPerTrigger}).`);
   }
