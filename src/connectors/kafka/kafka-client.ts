@@ -101,33 +101,46 @@ export class KafkaAdminReader {
    * The topic partitions the strategy covers now: subscribe and subscribePattern take every
    * partition of the matching topics that exist; assign its listed partitions that exist.
    */
-  async topicPartitions(): Promise<{ topic: string; partition: number }[]> {
+  topicPartitions(): Promise<{ topic: string; partition: number }[]> {
+    return this.#withRetries("partition discovery", () => this.#discover());
+  }
+
+  /**
+   * The latest offsets of the partitions the strategy covers now. Discovery and lookup are retried
+   * together, as Spark's fetchLatestOffsets: a topic deleted between the two is gone from the
+   * next discovery instead of failing the lookup.
+   */
+  latestOffsets(): Promise<PartitionOffsets> {
+    return this.#withRetries("listing offsets", async () => this.#list(await this.#discover(), LATEST));
+  }
+
+  async #discover(): Promise<{ topic: string; partition: number }[]> {
     const s = this.strategy;
-    return this.#withRetries("partition discovery", async () => {
-      const existing = new Set(await (await this.admin()).listTopics());
-      const wanted = s.kind === "assign" ? [...new Set(s.partitions.map((p) => p.topic))] : s.kind === "subscribe" ? s.topics : [...existing].filter((t) => s.pattern.test(t));
-      const present = wanted.filter((t) => existing.has(t));
-      if (present.length === 0) return [];
-      const md = await (await this.consumer()).metadata({ topics: present, forceUpdate: true });
-      const count = (t: string): number => md.topics.get(t)?.partitionsCount ?? 0;
-      if (s.kind === "assign") return s.partitions.filter((p) => count(p.topic) > p.partition);
-      return present.flatMap((topic) => Array.from({ length: count(topic) }, (_, partition) => ({ topic, partition })));
-    });
+    const existing = new Set(await (await this.admin()).listTopics());
+    const wanted = s.kind === "assign" ? [...new Set(s.partitions.map((p) => p.topic))] : s.kind === "subscribe" ? s.topics : [...existing].filter((t) => s.pattern.test(t));
+    const present = wanted.filter((t) => existing.has(t));
+    if (present.length === 0) return [];
+    const md = await (await this.consumer()).metadata({ topics: present, forceUpdate: true });
+    const count = (t: string): number => md.topics.get(t)?.partitionsCount ?? 0;
+    if (s.kind === "assign") return s.partitions.filter((p) => count(p.topic) > p.partition);
+    return present.flatMap((topic) => Array.from({ length: count(topic) }, (_, partition) => ({ topic, partition })));
   }
 
   /**
    * Offsets of `tps` at `timestamp`: -2 earliest, -1 latest, else the first offset whose record
    * timestamp is at or after it (-1 when there is none).
    */
-  async listOffsets(tps: readonly { topic: string; partition: number }[], timestamp: number): Promise<PartitionOffsets> {
+  listOffsets(tps: readonly { topic: string; partition: number }[], timestamp: number): Promise<PartitionOffsets> {
+    return this.#withRetries("listing offsets", () => this.#list(tps, timestamp));
+  }
+
+  async #list(tps: readonly { topic: string; partition: number }[], timestamp: number): Promise<PartitionOffsets> {
     if (tps.length === 0) return new Map();
     const c = await this.consumer();
     const byTopic: Record<string, number[]> = {};
     for (const { topic, partition } of tps) (byTopic[topic] ??= []).push(partition);
-    return this.#withRetries("listing offsets", async () => {
-      const res = await c.listOffsetsWithTimestamps({ topics: Object.keys(byTopic), partitions: byTopic, timestamp: BigInt(timestamp) });
-      return fromEntries(tps.map(({ topic, partition }) => ({ topic, partition, offset: Number(res.get(topic)?.get(partition)?.offset ?? -1n) })));
-    });
+    const res = await c.listOffsetsWithTimestamps({ topics: Object.keys(byTopic), partitions: byTopic, timestamp: BigInt(timestamp) });
+    return fromEntries(tps.map(({ topic, partition }) => ({ topic, partition, offset: Number(res.get(topic)?.get(partition)?.offset ?? -1n) })));
   }
 
   /**

@@ -179,7 +179,7 @@ export class KafkaSource implements StreamSource {
   }
 
   async #fetchLatest(): Promise<PartitionOffsets> {
-    return this.#reader.listOffsets(await this.#reader.topicPartitions(), -1);
+    return this.#reader.latestOffsets();
   }
 
   async #initialOffsets(): Promise<PartitionOffsets> {
