@@ -91,6 +91,8 @@ export class KafkaSource implements StreamSource {
     if (this.#availableNow) latest = this.#availableNowEnd ??= await this.#fetchLatest();
     else latest = await this.#fetchLatest();
     this.#latestAvailable = latest;
+    // SPARK-41375: no partition at all (every topic deleted) is no new data, never an empty offset.
+    if (entries(latest).length === 0) return start;
     if (limit.kind === "all") return latest;
     if (this.opts.minOffsetsPerTrigger !== undefined && this.#delayBatch(this.opts.minOffsetsPerTrigger, from, latest)) return from;
     if (limit.kind !== "maxRows" || limit.rows >= Number.MAX_SAFE_INTEGER) return latest;
