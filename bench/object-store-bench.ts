@@ -7,6 +7,9 @@
  *   - jdbc-write / jdbc-read: the events of events.jsonl (cached first) written to PostgreSQL
  *     with df.write.format("jdbc") (overwrite) and read back with an aggregate over every row,
  *     vs PySpark's JDBC writer and reader (bench/object_store_pyspark.py) on the same server
+ *     (ratio sluice / pyspark);
+ *   - parquet-groupby and file-sink (the stream-in JSON through the streaming Parquet sink,
+ *     output and checkpoint on S3) on S3 vs PySpark through Hadoop's S3A on the same S3 server
  *     (ratio sluice / pyspark).
  * Each timed step runs twice and the faster run counts (the first pays for JIT warm-up and, on
  * S3, the first connections). The servers are the tests' own (scripts/s3/server.ts,
@@ -89,6 +92,16 @@ try {
     report({ engine: "sluice", case: "delta-sink", store, rows: n, seconds });
   }
 
+  // file-sink: the stream-in JSON files through the streaming Parquet file sink (availableNow),
+  // output and checkpoint on S3, as PySpark does it below through S3A
+  let sinkOut = "";
+  const sinkSeconds = await best(async () => {
+    sinkOut = `s3a://bench/${randomUUID()}`;
+    const q = await spark.readStream.schema(SCHEMA).json(streamIn).writeStream.format("parquet").option("checkpointLocation", `${sinkOut}/_chk`).trigger({ availableNow: true }).start(`${sinkOut}/table`);
+    await q.awaitTermination();
+  });
+  report({ engine: "sluice", case: "file-sink", store: "s3", rows: await spark.read.parquet(`${sinkOut}/table`).count(), seconds: sinkSeconds });
+
   // jdbc-write / jdbc-read against the same PostgreSQL as PySpark
   const jsonl = join(data, "events.jsonl");
   const jdbc = { url: pg.jdbcUrl, user: pg.user, password: pg.password, dbtable: "bench_sluice" };
@@ -101,7 +114,7 @@ try {
     read = Number(r!.n);
   });
   report({ engine: "sluice", case: "jdbc-read", rows: read, seconds: readSeconds });
-  const py = spawnSync(join(".oracle", "venv", "bin", "python"), ["bench/object_store_pyspark.py", pg.jdbcUrl, pg.user, pg.password, jsonl], { encoding: "utf8" });
+  const py = spawnSync(join(".oracle", "venv", "bin", "python"), ["bench/object_store_pyspark.py", pg.jdbcUrl, pg.user, pg.password, jsonl, s3.endpoint, s3Parquet, `s3a://bench/${randomUUID()}`, streamIn], { encoding: "utf8" });
   if (py.status !== 0) throw new Error(`PySpark side failed: ${py.stderr.slice(-2000)}`);
   for (const l of py.stdout.split("\n").filter((x) => x.startsWith("{"))) report(JSON.parse(l) as Result);
 } finally {
@@ -122,4 +135,8 @@ for (const c of ["parquet-groupby", "delta-sink"]) {
 for (const c of ["jdbc-write", "jdbc-read"]) {
   const [s, p] = [rate(c, "sluice"), rate(c, "pyspark")];
   console.log(`${c.padEnd(18)} ${s.toFixed(0).padStart(12)} ${p.toFixed(0).padStart(12)}  ${(s / p).toFixed(2)} (sluice / pyspark, same PostgreSQL)`);
+}
+for (const c of ["parquet-groupby", "file-sink"]) {
+  const [s, p] = [rate(c, "sluice", "s3"), rate(c, "pyspark", "s3")];
+  console.log(`${c.padEnd(18)} ${s.toFixed(0).padStart(12)} ${p.toFixed(0).padStart(12)}  ${(s / p).toFixed(2)} (sluice / pyspark S3A, same S3 server)`);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Object stores and PostgreSQL as ratios (bench/object-store-bench.ts): Parquet group-by and the
-# Delta sink on the S3 test server vs the local disk, and JDBC write/read throughput vs PySpark's
+# Delta sink on the S3 test server vs the local disk, Parquet group-by and the streaming Parquet
+# sink on S3 vs PySpark through S3A (hadoop-aws from Maven Central on first use, ~550 MB with the
+# AWS SDK bundle) on the same server, and JDBC write/read throughput vs PySpark's
 # JDBC writer/reader on the same PostgreSQL. BENCH_OS_PARQUET_ROWS (default 2M) and
 # BENCH_OS_JSON_ROWS (default 200k: the Delta sink's stream and the JDBC rows) set the sizes.
 # Needs the S3 test server (scripts/s3/setup.sh), PostgreSQL (scripts/postgres/setup.sh) and the
