@@ -81,14 +81,14 @@ describe("Arrow bridge", () => {
     ]);
   });
 
-  it("reads large_utf8, dictionaries and any timestamp unit as µs UTC", () => {
+  it("reads large_utf8, dictionaries and any timestamp unit as µs; zone-less milliseconds as TIMESTAMP_NTZ", () => {
     const vs = arrow.vectorFromArray(["a", "bb", null], new arrow.LargeUtf8());
     const dict = arrow.vectorFromArray(["x", "y", "x"], new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()));
     const ns = arrow.makeVector({ type: new arrow.TimestampNanosecond("America/New_York"), data: BigInt64Array.from([1_500_000_001n, -1n]), length: 2 } as never);
     const ms = arrow.makeVector({ type: new arrow.TimestampMillisecond(), data: BigInt64Array.from([1500n, 0n]), length: 2 } as never);
     const t = new arrow.Table({ s: vs.slice(0, 2), d: dict.slice(0, 2), ns, ms } as never);
     const b = arrowToBatch(t);
-    expect(b.schema.toDDL()).toBe("s STRING, d STRING, ns TIMESTAMP, ms TIMESTAMP");
+    expect(b.schema.toDDL()).toBe("s STRING, d STRING, ns TIMESTAMP, ms TIMESTAMP_NTZ");
     expect(getValue(b.columns[0]!, 1)).toBe("bb");
     expect(getValue(b.columns[1]!, 1)).toBe("y");
     expect(getValue(b.columns[2]!, 0)).toBe(1_500_000);

@@ -2,11 +2,14 @@
  * The Arrow bridge: ColumnBatches ⇄ apache-arrow Tables, used by `toArrow()` and by the Parquet
  * reader and writer (parquet-wasm speaks Arrow IPC).
  *
- * Spark → Arrow: BIGINT → Int64, TIMESTAMP → Timestamp(MICROSECOND, "UTC"), DATE → Date32 (DateDay),
+ * Spark → Arrow: BIGINT → Int64, TIMESTAMP → Timestamp(MICROSECOND, "UTC"), TIMESTAMP_NTZ →
+ * Timestamp(MICROSECOND) with no zone (Spark's ArrowUtils), DATE → Date32 (DateDay),
  * DECIMAL(p,s) → Decimal128(p,s), STRING → Utf8, BINARY → Binary, ARRAY → List<element>,
  * MAP → Map<entries: struct<key, value>>, STRUCT → Struct.
  * Arrow → Spark: int8/int16/uint8/uint16/int32 → INT, uint32/int64 → BIGINT, uint64 → DECIMAL(20,0),
- * float16/float32 → FLOAT, large_utf8/utf8_view → STRING, timestamp of any unit or zone → µs UTC,
+ * float16/float32 → FLOAT, large_utf8/utf8_view → STRING, timestamp of any unit with a zone → TIMESTAMP
+ * (µs UTC), of second/milli/micro units with no zone → TIMESTAMP_NTZ (as Spark's ArrowUtils), of
+ * nanoseconds with no zone → TIMESTAMP (that is how Parquet's legacy INT96 timestamps arrive),
  * date64 → DATE, dictionary → its value type.
  * Numeric columns move as typed-array copies (no per-row objects): BIGINT is a BigInt64Array on
  * both sides (exact); DECIMAL(p ≤ 18) moves between BigInt64Array and Decimal128 words without a
@@ -51,6 +54,8 @@ export function sparkTypeToArrow(t: DataType): arrow.DataType {
       return new arrow.DateDay();
     case "timestamp":
       return new arrow.TimestampMicrosecond("UTC");
+    case "timestamp_ntz":
+      return new arrow.TimestampMicrosecond();
     case "binary":
       return new arrow.Binary();
     case "year_month_interval":
@@ -67,8 +72,17 @@ export function sparkTypeToArrow(t: DataType): arrow.DataType {
       return new arrow.Map_(new arrow.Field("entries", entries, false));
     }
     case "struct":
-      return new arrow.Struct(t.fields.map((f) => new arrow.Field(f.name, sparkTypeToArrow(f.type), f.nullable)));
+      return new arrow.Struct(t.fields.map(arrowField));
   }
+}
+
+/** Parquet field id key of Arrow field metadata (arrow-rs writes it as the column's field id). */
+export const PARQUET_FIELD_ID = "PARQUET:field_id";
+
+/** The Arrow field of a Spark field; a `PARQUET:field_id` in its metadata (Delta column mapping) is kept. */
+function arrowField(f: StructField): arrow.Field {
+  const id = f.metadata?.[PARQUET_FIELD_ID];
+  return new arrow.Field(f.name, sparkTypeToArrow(f.type), f.nullable, id === undefined ? null : new Map([[PARQUET_FIELD_ID, String(id)]]));
 }
 
 const unsupportedArrow = (t: arrow.DataType): SluiceError =>
@@ -108,8 +122,10 @@ export function arrowTypeToSpark(t: arrow.DataType): DataType {
     }
     case arrow.Type.Date:
       return { kind: "date" };
-    case arrow.Type.Timestamp:
-      return { kind: "timestamp" };
+    case arrow.Type.Timestamp: {
+      const ts = t as arrow.Timestamp;
+      return !ts.timezone && ts.unit !== arrow.TimeUnit.NANOSECOND ? { kind: "timestamp_ntz" } : { kind: "timestamp" };
+    }
     case arrow.Type.Interval:
       if ((t as arrow.Interval).unit !== arrow.IntervalUnit.YEAR_MONTH) throw unsupportedArrow(t);
       return YearMonthIntervalType();
@@ -287,6 +303,7 @@ export function vectorToArrowData(v: Vector): arrow.Data {
     case "bigint":
       return arrow.makeData({ ...base, type: type as arrow.Int64, data: (v.values as BigInt64Array).subarray(0, n) });
     case "timestamp":
+    case "timestamp_ntz":
       return arrow.makeData({ ...base, type: type as arrow.Int64, data: toInt64Words(v.values as Float64Array, n) });
     case "decimal":
       return arrow.makeData({ ...base, type: type as arrow.Decimal, data: toDecimalWords(v, n) });
@@ -332,7 +349,7 @@ export function vectorToArrowData(v: Vector): arrow.Data {
 
 /** The Arrow schema Sluice writes for a Spark schema. */
 export function sparkSchemaToArrow(schema: StructType): arrow.Schema {
-  return new arrow.Schema(schema.fields.map((f) => new arrow.Field(f.name, sparkTypeToArrow(f.type), f.nullable)));
+  return new arrow.Schema(schema.fields.map(arrowField));
 }
 
 /** One ColumnBatch as an Arrow RecordBatch. */

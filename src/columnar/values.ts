@@ -1,11 +1,13 @@
 /**
  * Engine values vs row values.
  * Engine value of a type: boolean → boolean; int/float/double → number; bigint → bigint (exact
- * int64); decimal → unscaled bigint (value × 10^scale, types/decimal-value.ts); date → days since 1970-01-01; timestamp → µs since the epoch (UTC);
+ * int64); decimal → unscaled bigint (value × 10^scale, types/decimal-value.ts); date → days since 1970-01-01; timestamp → µs since the epoch (UTC); timestamp_ntz → µs since 1970-01-01 00:00 of the wall clock;
  * string → string; binary → Uint8Array; array → engine value[]; struct → object keyed by field
  * name; map → Map. Null is `null` everywhere.
  * Row values (what users see, API.md "Rows are plain objects"): as above, except date and
- * timestamp → Date, and DECIMAL → a string of its exact plain digits with exactly `scale`
+ * timestamp → Date (timestamp_ntz → a Date whose UTC fields are its wall-clock fields, as a DATE's
+ * midnight is UTC midnight; input also takes "2024-01-01 10:00:00" / "2024-01-01T10:00:00" with no
+ * zone), and DECIMAL → a string of its exact plain digits with exactly `scale`
  * fraction digits (`"1.50"` for DECIMAL(3,2), as Spark's CAST(d AS STRING) and node-postgres'
  * NUMERIC). Decimal input accepts such a string (any BigDecimal text; more fraction digits round
  * HALF_UP), a bigint (an integer) or a JS number (read through its shortest decimal text, the
@@ -20,6 +22,8 @@ import { type DataType, integralBits, simpleString } from "../types/data-type.js
 import { formatDecimal, toDecimal } from "../types/decimal-value.js";
 
 const MS_PER_DAY = 86_400_000;
+/** A local date-time with no zone: what a TIMESTAMP_NTZ row value may be given as. */
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$/;
 
 export function toRowValue(t: DataType, v: unknown): unknown {
   if (v === null || v === undefined) return null;
@@ -29,6 +33,7 @@ export function toRowValue(t: DataType, v: unknown): unknown {
     case "date":
       return new Date((v as number) * MS_PER_DAY);
     case "timestamp":
+    case "timestamp_ntz":
       return new Date(Math.floor((v as number) / 1000));
     case "array":
       return (v as unknown[]).map((e) => toRowValue(t.elementType, e));
@@ -102,6 +107,13 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
       if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime() * 1000;
       if (typeof v === "string") {
         const ms = Date.parse(v);
+        if (!Number.isNaN(ms)) return ms * 1000;
+      }
+      return bad(t, v, field);
+    case "timestamp_ntz":
+      if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime() * 1000;
+      if (typeof v === "string" && LOCAL_DATE_TIME.test(v)) {
+        const ms = Date.parse(v.replace(" ", "T") + "Z");
         if (!Number.isNaN(ms)) return ms * 1000;
       }
       return bad(t, v, field);

@@ -5,7 +5,7 @@
  * Storage by type (see types/data-type.ts): boolean → Uint8Array; byte → Int8Array; short → Int16Array; int, date → Int32Array;
  * bigint → BigInt64Array (engine value: a JS `bigint`, exact over the whole int64 range, as Spark's
  * LongType; Arrow JS and Parquet INT64 use the same layout, so no value ever passes through a
- * double); double, timestamp (µs) → Float64Array; float → Float32Array; decimal → its unscaled
+ * double); double, timestamp, timestamp_ntz (µs) → Float64Array; float → Float32Array; decimal → its unscaled
  * integer (value × 10^scale) as a `bigint`: DECIMAL(p ≤ 18) in a BigInt64Array (10^18 < 2^63, so
  * it always fits; sums, compares, hashing and radix sort then run on the same typed int64 paths as
  * BIGINT, and Parquet INT64 / Arrow move it without boxing), DECIMAL(19..38) in a `bigint[]`
@@ -50,6 +50,7 @@ export function storageOf(t: DataType): Storage {
       return t.precision <= MAX_INT64_DECIMAL_DIGITS ? "i64" : "obj";
     case "double":
     case "timestamp":
+    case "timestamp_ntz":
       return "f64";
     case "float":
       return "f32";

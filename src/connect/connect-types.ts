@@ -2,7 +2,7 @@
  * Spark Connect's DataType message (types.proto) as Sluice types, and Arrow IPC result batches as
  * ColumnBatches of the server's schema. Sluice has one string type, so CHAR/VARCHAR arrive as
  * STRING (docs/spark-connect.md); types
- * Sluice has no values for (CalendarInterval, TIMESTAMP_NTZ, VARIANT, UDTs) are refused by name.
+ * Sluice has no values for (CalendarInterval, VARIANT, UDTs) are refused by name.
  */
 import * as arrow from "apache-arrow";
 import { arrowDataToVector } from "../columnar/arrow.js";
@@ -28,6 +28,7 @@ const SIMPLE: Readonly<Record<string, DataType>> = {
   var_char: { kind: "string" },
   date: { kind: "date" },
   timestamp: { kind: "timestamp" },
+  timestamp_ntz: { kind: "timestamp_ntz" },
 };
 
 /** A DataType message (decoded with oneofs: `kind` names the member) as a Sluice type. */
@@ -70,7 +71,8 @@ export function fromConnectLiteral(lit: Msg): { type: DataType; value: unknown }
     case "day_time_interval":
       return { type: DayTimeIntervalType(), value: BigInt(body as string) };
     case "timestamp":
-      return { type: SIMPLE.timestamp!, value: Number(body as string) };
+    case "timestamp_ntz":
+      return { type: SIMPLE[member]!, value: Number(body as string) };
     case "binary":
       return { type: SIMPLE.binary!, value: new Uint8Array(body as Uint8Array) };
     case "decimal": {

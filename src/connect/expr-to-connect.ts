@@ -183,6 +183,8 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
       return { date: v as number };
     case "timestamp":
       return { timestamp: String(v) };
+    case "timestamp_ntz":
+      return { timestamp_ntz: String(v) };
     // only the value: inside an array, map or struct literal its type message gives the fields
     case "year_month_interval":
       return { year_month_interval: v as number };

@@ -9,11 +9,11 @@
  */
 import { executionError, SluiceError } from "../common/errors.js";
 import { allocValues, makeVector, nullVector, storageOf, type Vector } from "../columnar/vector.js";
-import { type DataType, type DayTimeIntervalType, type DecimalType, IntegerType, isAnsiInterval, isIntegral, isNumeric, isSmallIntegral, sameType, sqlTypeName } from "../types/data-type.js";
+import { type DataType, type DayTimeIntervalType, type DecimalType, IntegerType, isAnsiInterval, isIntegral, isNumeric, isSmallIntegral, isTimestampLike, sameType, sqlTypeName } from "../types/data-type.js";
 import { parseDayTimeInterval, parseYearMonthInterval } from "./datetime/ansi-interval.js";
 import { decimalFromDouble, decimalToDouble, fitsPrecision, parseDecimalText, POW10, rescale, toDecimal } from "../types/decimal-value.js";
 import { US_PER_DAY, US_PER_SECOND, floorDiv } from "./datetime/calendar.js";
-import { formatDateDays, parseDateText, parseTimestampText } from "./datetime/timestamp-text.js";
+import { formatDateDays, formatLocalTimestampUs, parseDateText, parseLocalTimestampText, parseTimestampText } from "./datetime/timestamp-text.js";
 import { fromLocalUs, getTimeZone, toLocalUs } from "./datetime/time-zone.js";
 import type { EvalContext } from "./function-types.js";
 import { formatDecimal, formatDouble, formatLong, valueToText } from "./functions/value-text.js";
@@ -53,9 +53,12 @@ export function canCast(from: DataType, to: DataType): boolean {
     case "decimal":
       return isNumericKind(to) || to.kind === "boolean" || (to.kind === "timestamp" && from.kind !== "boolean") || (isAnsiInterval(to) && from.kind !== "boolean" && from.kind !== "float" && from.kind !== "double");
     case "date":
-      return to.kind === "timestamp" || to.kind === "date";
+      return isTimestampLike(to) || to.kind === "date";
     case "timestamp":
-      return to.kind === "date" || (isNumericKind(to) && to.kind !== "decimal") || to.kind === "timestamp";
+      return to.kind === "date" || (isNumericKind(to) && to.kind !== "decimal") || isTimestampLike(to);
+    // Spark's Cast: TIMESTAMP_NTZ converts only to and from STRING, DATE and TIMESTAMP
+    case "timestamp_ntz":
+      return to.kind === "date" || isTimestampLike(to);
     case "binary":
       return to.kind === "binary";
     case "array":
@@ -143,6 +146,8 @@ function sqlLiteral(x: unknown, t: DataType): string {
       return `${formatDecimal(x as bigint, t.scale)}BD`;
     case "date":
       return `DATE '${formatDateDays(x as number)}'`;
+    case "timestamp_ntz":
+      return `TIMESTAMP_NTZ '${formatLocalTimestampUs(x as number)}'`;
     default:
       return String(x);
   }
@@ -374,10 +379,18 @@ function converter(from: DataType, to: DataType, mode: CastMode, ctx: EvalContex
     case "date":
       if (from.kind === "string") return (x) => parseDateText(x as string) ?? INVALID;
       if (from.kind === "timestamp") return (x) => floorDiv(toLocalUs(zone, x as number), US_PER_DAY);
+      if (from.kind === "timestamp_ntz") return (x) => floorDiv(x as number, US_PER_DAY);
+      return unsupported();
+    // TIMESTAMP_NTZ is the wall clock: the session zone turns it into an instant and back
+    case "timestamp_ntz":
+      if (from.kind === "string") return (x) => parseLocalTimestampText(x as string) ?? INVALID;
+      if (from.kind === "date") return (x) => (x as number) * US_PER_DAY;
+      if (from.kind === "timestamp") return (x) => toLocalUs(zone, x as number);
       return unsupported();
     case "timestamp":
       if (from.kind === "string") return (x) => parseTimestampText(x as string, zone) ?? INVALID;
       if (from.kind === "date") return (x) => fromLocalUs(zone, (x as number) * US_PER_DAY);
+      if (from.kind === "timestamp_ntz") return (x) => fromLocalUs(zone, x as number);
       if (from.kind === "bigint")
         return (x) => {
           // Spark: seconds × 10^6 must fit a long (Math.multiplyExact) — legacy mode wraps

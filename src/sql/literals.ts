@@ -10,6 +10,7 @@ import { SluiceError } from "../common/errors.js";
 import { type DataType, DayTimeIntervalType, MAX_DECIMAL_PRECISION, YearMonthIntervalType } from "../types/data-type.js";
 import { MAX_DAY_TIME_US, MAX_YEAR_MONTH, parseDayTimeInterval, parseYearMonthInterval } from "../expr/datetime/ansi-interval.js";
 import type { LiteralExpr } from "../expr/expr.js";
+import { parseLocalTimestampText } from "../expr/datetime/timestamp-text.js";
 
 const lit = (value: unknown, type: DataType): LiteralExpr => ({ kind: "literal", value, type });
 
@@ -138,14 +139,14 @@ export function parseTimestampLiteral(s: string): number | null {
   return days * US_PER_DAY + ((h * 60 + mi) * 60 + sec) * 1_000_000 + Number(frac) - offsetUs;
 }
 
-/** DATE / TIMESTAMP typed literal; throws INVALID_TYPED_LITERAL like Spark. */
-export function typedDateTimeLiteral(type: "date" | "timestamp", text: string): LiteralExpr {
-  const v = type === "date" ? parseDateLiteral(text) : parseTimestampLiteral(text);
+/** DATE / TIMESTAMP / TIMESTAMP_NTZ typed literal; throws INVALID_TYPED_LITERAL like Spark. */
+export function typedDateTimeLiteral(type: "date" | "timestamp" | "timestamp_ntz", text: string): LiteralExpr {
+  const v = type === "date" ? parseDateLiteral(text) : type === "timestamp" ? parseTimestampLiteral(text) : parseLocalTimestampText(text);
   if (v === null) {
     throw new LiteralError(
       "INVALID_TYPED_LITERAL",
       `The value of the typed literal "${type.toUpperCase()}" is invalid: '${text}'. Use a form like ${
-        type === "date" ? "DATE '2024-01-31'" : "TIMESTAMP '2024-01-31 10:00:00'"
+        type === "date" ? "DATE '2024-01-31'" : `${type.toUpperCase()} '2024-01-31 10:00:00'`
       }`,
     );
   }

@@ -189,8 +189,8 @@ describe("literals get Spark 4's types and engine values", () => {
     expect(typed("INTERVAL 2 YEARS 3 MONTHS")).toEqual([27, "interval year to month"]);
     expect(typed("INTERVAL '-3' YEAR")).toEqual([-36, "interval year"]);
   });
-  it("refuses a TIMESTAMP_NTZ literal by name instead of reading it as a TIMESTAMP", () => {
-    expect(() => lit("TIMESTAMP_NTZ '2024-01-01 10:00:00'")).toThrow(/TIMESTAMP_NTZ literals/);
+  it("reads a TIMESTAMP_NTZ literal as wall-clock µs, with no session zone", () => {
+    expect(lit("TIMESTAMP_NTZ '2024-01-01 10:00:00'")).toEqual({ value: Date.UTC(2024, 0, 1, 10) * 1000, type: { kind: "timestamp_ntz" } });
     expect(lit("TIMESTAMP_LTZ '2024-01-01 10:00:00Z'")).toEqual({ value: Date.UTC(2024, 0, 1, 10) * 1000, type: { kind: "timestamp" } });
   });
   it("refuses intervals Spark refuses, naming the problem", () => {

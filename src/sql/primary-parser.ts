@@ -168,11 +168,11 @@ export abstract class PrimaryParser extends TokenStream {
       case "TIMESTAMP_LTZ":
       case "TIMESTAMP_NTZ":
         if (this.peek(1).kind !== "string") break;
-        // a TIMESTAMP_NTZ literal read as a TIMESTAMP would silently shift with the session zone
-        if (kw === "TIMESTAMP_NTZ") throw this.unsupportedAt(t, "TIMESTAMP_NTZ literals (Sluice has no TIMESTAMP_NTZ type yet; write TIMESTAMP '...' for a session-zone timestamp)");
         this.next();
         return this.literalAt(t, () => {
           const text = this.next().value;
+          // a wall-clock value: no session zone applies to it
+          if (kw === "TIMESTAMP_NTZ") return typedDateTimeLiteral("timestamp_ntz", text);
           const literal = typedDateTimeLiteral(kw === "DATE" ? "date" : "timestamp", text);
           // Without an explicit zone Spark reads a TIMESTAMP literal in the session time zone,
           // which the parser does not know: leave it to the cast (it checked the text above).

@@ -23,6 +23,7 @@ import {
   integralBits,
   isIntegral,
   isNumeric,
+  isTimestampLike,
   sameType,
   type YearMonthIntervalType,
 } from "./data-type.js";
@@ -57,7 +58,7 @@ function widerNumeric(a: DataType, b: DataType): DataType {
 function stringMeets(t: DataType): DataType | undefined {
   if (isIntegral(t)) return LongType;
   if (t.kind === "float" || t.kind === "double" || t.kind === "decimal") return DoubleType;
-  if (t.kind === "boolean" || t.kind === "date" || t.kind === "timestamp" || t.kind === "binary") return t;
+  if (t.kind === "boolean" || t.kind === "date" || t.kind === "timestamp" || t.kind === "timestamp_ntz" || t.kind === "binary") return t;
   return undefined;
 }
 
@@ -70,7 +71,10 @@ export function widerType(a: DataType, b: DataType): DataType | undefined {
   if (a.kind === "string" && isAtomic(b)) return stringMeets(b);
   if (b.kind === "string" && isAtomic(a)) return stringMeets(a);
   if (isAnsiInterval(a) && isAnsiInterval(b)) return widerInterval(a, b);
-  if ((a.kind === "date" && b.kind === "timestamp") || (a.kind === "timestamp" && b.kind === "date")) return { kind: "timestamp" };
+  // Spark: DATE widens to either timestamp type, and TIMESTAMP_NTZ meeting TIMESTAMP becomes TIMESTAMP
+  if (a.kind === "date" && isTimestampLike(b)) return b;
+  if (b.kind === "date" && isTimestampLike(a)) return a;
+  if (isTimestampLike(a) && isTimestampLike(b)) return { kind: "timestamp" };
   if (a.kind === "array" && b.kind === "array") {
     const e = widerType(a.elementType, b.elementType);
     return e && { kind: "array", elementType: e, containsNull: a.containsNull || b.containsNull };
@@ -172,9 +176,12 @@ export function canCast(from: DataType, to: DataType, ansi = true): boolean {
     case "day_time_interval":
       return to.kind === from.kind || isIntegral(to) || to.kind === "decimal";
     case "date":
-      return to.kind === "timestamp";
+      return isTimestampLike(to);
     case "timestamp":
-      return to.kind === "date" || isNumeric(to);
+      return to.kind === "date" || to.kind === "timestamp_ntz" || isNumeric(to);
+    // Spark's Cast: TIMESTAMP_NTZ converts only to and from STRING, DATE and TIMESTAMP
+    case "timestamp_ntz":
+      return to.kind === "date" || to.kind === "timestamp";
     case "binary":
       return false;
     case "array":

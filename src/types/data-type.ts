@@ -3,7 +3,7 @@
  * Physical representation in a column (see columnar/vector.ts):
  *   boolean → Uint8Array (0/1) · byte → Int8Array · short → Int16Array · int, date (days since epoch) → Int32Array
  *   bigint, decimal(p ≤ 18) (unscaled) → BigInt64Array · decimal(19..38) → bigint[] (unscaled)
- *   double, timestamp (µs since epoch, UTC) → Float64Array
+ *   double, timestamp (µs since epoch, UTC), timestamp_ntz (µs since 1970-01-01T00:00 of the wall clock) → Float64Array
  *   float → Float32Array · string → string[] · binary → Uint8Array[] · array/struct/map → JS values
  *   interval year to month (months) → Int32Array · interval day to second (µs) → BigInt64Array
  */
@@ -20,6 +20,7 @@ export type DataType =
   | DecimalType
   | { readonly kind: "date" }
   | { readonly kind: "timestamp" }
+  | { readonly kind: "timestamp_ntz" }
   | { readonly kind: "binary" }
   | YearMonthIntervalType
   | DayTimeIntervalType
@@ -117,6 +118,14 @@ export const DoubleType: DataType = { kind: "double" };
 export const DateType: DataType = { kind: "date" };
 /** Spark's `TimestampType` (`TIMESTAMP`, microseconds since the epoch, shown in the session time zone). */
 export const TimestampType: DataType = { kind: "timestamp" };
+/**
+ * Spark's `TimestampNTZType` (`TIMESTAMP_NTZ`): a local date-time with no zone, held as microseconds
+ * since 1970-01-01 00:00:00 of the wall clock; the session time zone never shifts it. A row presents
+ * it as a Date whose UTC fields are the wall-clock fields.
+ */
+export const TimestampNTZType: DataType = { kind: "timestamp_ntz" };
+/** Whether the type is `TIMESTAMP` or `TIMESTAMP_NTZ` (both µs in a Float64Array). */
+export const isTimestampLike = (t: DataType): boolean => t.kind === "timestamp" || t.kind === "timestamp_ntz";
 /** Spark's `BinaryType` (`BINARY`, a Uint8Array). */
 export const BinaryType: DataType = { kind: "binary" };
 /** `DecimalType(precision = 10, scale = 0)`, as PySpark's `DecimalType`. */

@@ -27,10 +27,11 @@ const ATOMIC: Record<string, DataType> = {
   date: { kind: "date" },
   timestamp: { kind: "timestamp" },
   timestamp_ltz: { kind: "timestamp" },
+  timestamp_ntz: { kind: "timestamp_ntz" },
   binary: { kind: "binary" },
   void: { kind: "null" },
 };
-const UNSUPPORTED = new Set(["timestamp_ntz", "variant"]);
+const UNSUPPORTED = new Set(["variant"]);
 
 class DDLReader {
   private pos = 0;

@@ -18,6 +18,7 @@ const ATOMIC_TO_JSON: Record<string, string> = {
   double: "double",
   date: "date",
   timestamp: "timestamp",
+  timestamp_ntz: "timestamp_ntz",
   binary: "binary",
 };
 
@@ -65,6 +66,7 @@ const JSON_TO_ATOMIC: Record<string, DataType> = {
   double: { kind: "double" },
   date: { kind: "date" },
   timestamp: { kind: "timestamp" },
+  timestamp_ntz: { kind: "timestamp_ntz" },
   binary: { kind: "binary" },
 };
 

@@ -12,6 +12,8 @@ import { type TimeZone, fromLocalUs, getTimeZone, toLocalUs } from "../../expr/d
 
 export const DEFAULT_TIMESTAMP_WRITE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 export const DEFAULT_DATE_FORMAT = "yyyy-MM-dd";
+/** Spark's default `timestampNTZFormat` when writing TIMESTAMP_NTZ values (JSONOptions / CSVOptions). */
+export const DEFAULT_TIMESTAMP_NTZ_WRITE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss[.SSS]";
 
 const US_PER_DAY = 86_400_000_000;
 
@@ -40,6 +42,19 @@ export function parseTimestampLenient(s: string, session: TimeZone): number | nu
   if (fast !== undefined) return fast;
   const m = LENIENT_TS.exec(s);
   if (!m) return null;
+  const local = lenientLocalUs(m);
+  if (local === null) return null;
+  const off = zoneOffsetUs(m[8] ?? "", local, session);
+  return off === undefined ? null : local - off;
+}
+
+/** The same lenient forms read as a TIMESTAMP_NTZ (wall-clock µs); text with a zone is not one, as in Spark. */
+export function parseLocalTimestampLenient(s: string): number | null {
+  const m = LENIENT_TS.exec(s);
+  return m && m[8] === undefined ? lenientLocalUs(m) : null;
+}
+
+function lenientLocalUs(m: RegExpExecArray): number | null {
   const y = Number(m[1]);
   const mo = m[2] ? Number(m[2]) : 1;
   const d = m[3] ? Number(m[3]) : 1;
@@ -49,9 +64,7 @@ export function parseTimestampLenient(s: string, session: TimeZone): number | nu
   const sec = m[6] ? Number(m[6]) : 0;
   if (h > 23 || mi > 59 || sec > 59) return null;
   const frac = (m[7] ?? "").padEnd(6, "0").slice(0, 6);
-  const local = daysFromCivil(y, mo, d) * US_PER_DAY + ((h * 60 + mi) * 60 + sec) * 1_000_000 + Number(frac || "0");
-  const off = zoneOffsetUs(m[8] ?? "", local, session);
-  return off === undefined ? null : local - off;
+  return daysFromCivil(y, mo, d) * US_PER_DAY + ((h * 60 + mi) * 60 + sec) * 1_000_000 + Number(frac || "0");
 }
 
 const digit = (s: string, i: number): number => {
@@ -228,9 +241,13 @@ export interface DateTimePattern {
   readonly pattern: string;
   /** µs since the epoch (zone-less text in `session`), or null when the text does not match. */
   parseTimestamp(s: string, session: TimeZone): number | null;
+  /** Wall-clock µs of text with no zone (a TIMESTAMP_NTZ), or null (also when the text has a zone). */
+  parseLocalTimestamp(s: string): number | null;
   /** Days since the epoch, or null. */
   parseDate(s: string): number | null;
   formatTimestamp(us: number, zone: TimeZone): string;
+  /** Wall-clock µs (a TIMESTAMP_NTZ) in the pattern; zone letters print UTC's. */
+  formatLocalTimestamp(local: number): string;
   formatDate(days: number): string;
 }
 
@@ -320,9 +337,17 @@ export function compilePattern(pattern: string): DateTimePattern {
       const off = zoneOffsetUs(p.zone ?? "", local, session);
       return off === undefined ? null : local - off;
     },
+    parseLocalTimestamp(s) {
+      const p = parseParts(s);
+      if (!p || p.zone !== undefined) return null;
+      return daysFromCivil(p.y, p.M, p.d) * US_PER_DAY + ((p.H * 60 + p.m) * 60 + p.s) * 1_000_000 + p.us;
+    },
     parseDate(s) {
       const p = parseParts(s);
       return p ? daysFromCivil(p.y, p.M, p.d) : null;
+    },
+    formatLocalTimestamp(local) {
+      return fmt(local, 0);
     },
     formatTimestamp(us, zone) {
       const local = toLocalUs(zone, us);
@@ -345,6 +370,13 @@ export function timestampParser(format: string | undefined, zone: TimeZone, fall
   if (format === undefined) return (s) => parseTimestampLenient(s, zone);
   const p = compilePattern(format);
   return fallback ? (s) => p.parseTimestamp(s, zone) ?? parseTimestampLenient(s, zone) : (s) => p.parseTimestamp(s, zone);
+}
+
+/** A TIMESTAMP_NTZ parser for an optional `timestampNTZFormat` (lenient zone-less forms when absent). */
+export function localTimestampParser(format: string | undefined, fallback = false): (s: string) => number | null {
+  if (format === undefined) return parseLocalTimestampLenient;
+  const p = compilePattern(format);
+  return fallback ? (s) => p.parseLocalTimestamp(s) ?? parseLocalTimestampLenient(s) : (s) => p.parseLocalTimestamp(s);
 }
 
 /** A date parser for an optional user format (lenient forms when absent; `fallback` as for timestamps). */

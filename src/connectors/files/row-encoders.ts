@@ -9,13 +9,15 @@ import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataType } from "../../types/data-type.js";
 import { formatDayTimeInterval, formatYearMonthInterval } from "../../expr/datetime/ansi-interval.js";
 import type { StructType } from "../../types/struct-type.js";
-import { DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_WRITE_FORMAT, compilePattern } from "./datetime-text.js";
+import { DEFAULT_DATE_FORMAT, DEFAULT_TIMESTAMP_NTZ_WRITE_FORMAT, DEFAULT_TIMESTAMP_WRITE_FORMAT, compilePattern } from "./datetime-text.js";
 import { OptionReader, lineSepOption } from "./options.js";
 import { formatDecimal, formatDouble, formatFloat } from "./value-text.js";
 import { checkCsvType } from "./csv-format.js";
 
 export interface TextWriteOptions {
   readonly timestampFormat: string;
+  /** How TIMESTAMP_NTZ values are written (Spark's default `yyyy-MM-dd'T'HH:mm:ss[.SSS]`). */
+  readonly timestampNTZFormat: string;
   readonly dateFormat: string;
   readonly timeZone: string;
   readonly lineSep: string;
@@ -44,6 +46,7 @@ function common(o: OptionReader, sessionTimeZone: string): TextWriteOptions {
   const tz = o.str("timeZone", sessionTimeZone);
   return {
     timestampFormat: o.str("timestampFormat", DEFAULT_TIMESTAMP_WRITE_FORMAT),
+    timestampNTZFormat: o.str("timestampNTZFormat", DEFAULT_TIMESTAMP_NTZ_WRITE_FORMAT),
     dateFormat: o.str("dateFormat", DEFAULT_DATE_FORMAT),
     timeZone: tz,
     lineSep: lineSepOption(o) ?? "\n",
@@ -56,6 +59,7 @@ export function parseJsonWriteOptions(raw: Readonly<Record<string, string>>, ses
   const r = { ...common(o, sessionTimeZone), ignoreNullFields: o.bool("ignoreNullFields", true) };
   o.finish();
   compilePattern(r.timestampFormat);
+  compilePattern(r.timestampNTZFormat);
   compilePattern(r.dateFormat);
   return r;
 }
@@ -79,6 +83,7 @@ export function parseCsvWriteOptions(raw: Readonly<Record<string, string>>, sess
   };
   o.finish();
   compilePattern(r.timestampFormat);
+  compilePattern(r.timestampNTZFormat);
   compilePattern(r.dateFormat);
   return r;
 }
@@ -107,6 +112,10 @@ function jsonValue(t: DataType, o: JsonWriteOptions): Fmt {
     case "timestamp": {
       const p = compilePattern(o.timestampFormat);
       return (v) => JSON.stringify(p.formatTimestamp(v as number, zone));
+    }
+    case "timestamp_ntz": {
+      const p = compilePattern(o.timestampNTZFormat);
+      return (v) => JSON.stringify(p.formatLocalTimestamp(v as number));
     }
     case "date": {
       const p = compilePattern(o.dateFormat);
@@ -166,7 +175,7 @@ export function encodeJsonLines(batch: ColumnBatch, o: JsonWriteOptions): string
   return out;
 }
 
-function csvValue(t: DataType, o: Pick<CsvWriteOptions, "timestampFormat" | "dateFormat" | "timeZone">): Fmt {
+function csvValue(t: DataType, o: Pick<CsvWriteOptions, "timestampFormat" | "timestampNTZFormat" | "dateFormat" | "timeZone">): Fmt {
   const zone = getTimeZone(o.timeZone);
   switch (t.kind) {
     case "double":
@@ -178,6 +187,10 @@ function csvValue(t: DataType, o: Pick<CsvWriteOptions, "timestampFormat" | "dat
     case "timestamp": {
       const p = compilePattern(o.timestampFormat);
       return (v) => p.formatTimestamp(v as number, zone);
+    }
+    case "timestamp_ntz": {
+      const p = compilePattern(o.timestampNTZFormat);
+      return (v) => p.formatLocalTimestamp(v as number);
     }
     case "date": {
       const p = compilePattern(o.dateFormat);

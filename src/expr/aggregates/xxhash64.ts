@@ -186,6 +186,7 @@ export function hashValue(t: DataType, v: unknown, seed: U64, out: U64): U64 {
       return hashLong(Number(BigInt.asIntN(32, x >> 32n)), Number(x & 0xffffffffn), seed, out);
     }
     case "timestamp":
+    case "timestamp_ntz":
       return hashNumberAsLong(v as number, seed, out);
     case "decimal": {
       // the unscaled bigint: one long when it fits (every DECIMAL(p ≤ 18)), else its 64-bit words chained

@@ -4,6 +4,7 @@
  *           zone = Z, ±hh[:mm], UTC±hh:mm or a region id (overrides the session zone);
  *           DATE accepts the same and ignores everything after the day.
  *   format: `yyyy-MM-dd HH:mm:ss[.ffffff]` (trailing zeros of the fraction dropped), `yyyy-MM-dd`.
+ * TIMESTAMP_NTZ uses the same text with no zone: its value is the wall-clock µs itself.
  */
 import { civilFromDays, daysFromCivil, daysInMonth, floorDiv, US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND } from "./calendar.js";
 import { fromLocalUs, getTimeZone, toLocalUs, type TimeZone } from "./time-zone.js";
@@ -25,6 +26,38 @@ export function parseDateText(s: string): number | null {
 
 /** UTC µs of a timestamp string read in `zone` (unless it names its own), or null. */
 export function parseTimestampText(s: string, zone: TimeZone): number | null {
+  const p = parseDateTimeFields(s);
+  if (p === null) return null;
+  let z = zone;
+  if (p.zone !== undefined) {
+    try {
+      z = getTimeZone(p.zone);
+    } catch {
+      return null;
+    }
+  }
+  return fromLocalUs(z, p.localUs);
+}
+
+/**
+ * Wall-clock µs of a TIMESTAMP_NTZ string (the same forms), or null. A zone written after the time
+ * must be a valid one and is then ignored, as Spark's CAST to TIMESTAMP_NTZ ignores it.
+ */
+export function parseLocalTimestampText(s: string): number | null {
+  const p = parseDateTimeFields(s);
+  if (p === null) return null;
+  if (p.zone !== undefined) {
+    try {
+      getTimeZone(p.zone);
+    } catch {
+      return null;
+    }
+  }
+  return p.localUs;
+}
+
+/** The wall-clock µs and the zone text (if any) of a timestamp string, or null. */
+function parseDateTimeFields(s: string): { localUs: number; zone: string | undefined } | null {
   const m = TS_RE.exec(s);
   if (!m) return null;
   const y = Number(m[1]);
@@ -38,16 +71,7 @@ export function parseTimestampText(s: string, zone: TimeZone): number | null {
   if (m[8] !== undefined && m[3] === undefined) return null;
   let frac = 0;
   if (m[7] !== undefined && m[7].length > 0) frac = Number((m[7] + "000000").slice(0, 6));
-  const local = daysFromCivil(y, mo, d) * US_PER_DAY + h * US_PER_HOUR + mi * US_PER_MINUTE + sec * US_PER_SECOND + frac;
-  let z = zone;
-  if (m[8] !== undefined) {
-    try {
-      z = getTimeZone(m[8]);
-    } catch {
-      return null;
-    }
-  }
-  return fromLocalUs(z, local);
+  return { localUs: daysFromCivil(y, mo, d) * US_PER_DAY + h * US_PER_HOUR + mi * US_PER_MINUTE + sec * US_PER_SECOND + frac, zone: m[8] };
 }
 
 const p2 = (n: number): string => (n < 10 ? "0" + n : String(n));
@@ -65,7 +89,11 @@ export function formatDateDays(days: number): string {
 
 /** `yyyy-MM-dd HH:mm:ss[.f…]` of a UTC µs instant in `zone`, as CAST(ts AS STRING) prints it. */
 export function formatTimestampUs(us: number, zone: TimeZone): string {
-  const local = toLocalUs(zone, us);
+  return formatLocalTimestampUs(toLocalUs(zone, us));
+}
+
+/** `yyyy-MM-dd HH:mm:ss[.f…]` of wall-clock µs (a TIMESTAMP_NTZ value). */
+export function formatLocalTimestampUs(local: number): string {
   const days = floorDiv(local, US_PER_DAY);
   const tod = local - days * US_PER_DAY;
   const h = Math.floor(tod / US_PER_HOUR);

@@ -2,12 +2,12 @@
  * Engine values → the text CAST(x AS STRING) gives in Spark:
  * doubles as Java's Double.toString (`1.0`, `0.1`, `1.0E10`, `1.23456789E8`, `1.0E-4`, `NaN`,
  * `Infinity`), floats as Float.toString, decimals with exactly their scale, dates `yyyy-MM-dd`,
- * timestamps `yyyy-MM-dd HH:mm:ss[.ffffff]` in the session zone, binary as UTF-8 text, arrays
+ * timestamps `yyyy-MM-dd HH:mm:ss[.ffffff]` in the session zone (TIMESTAMP_NTZ as it is, no zone), binary as UTF-8 text, arrays
  * `[1, 2]`, structs `{1, a}`, maps `{a -> 1}`, nested nulls as `null`.
  */
 import type { DataType } from "../../types/data-type.js";
 import { formatDayTimeInterval, formatYearMonthInterval } from "../datetime/ansi-interval.js";
-import { formatDateDays, formatTimestampUs } from "../datetime/timestamp-text.js";
+import { formatDateDays, formatLocalTimestampUs, formatTimestampUs } from "../datetime/timestamp-text.js";
 import type { TimeZone } from "../datetime/time-zone.js";
 import { formatDecimal } from "../../types/decimal-value.js";
 
@@ -82,6 +82,8 @@ export function valueToText(t: DataType, v: unknown, zone: TimeZone): string {
       return formatDateDays(v as number);
     case "timestamp":
       return formatTimestampUs(v as number, zone);
+    case "timestamp_ntz":
+      return formatLocalTimestampUs(v as number);
     case "year_month_interval":
       return formatYearMonthInterval(v as number, t);
     case "day_time_interval":

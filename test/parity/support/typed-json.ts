@@ -40,7 +40,8 @@ export function decodeValue(t: DataType, v: Json): unknown {
       return typeof v === "string" ? v : fail("decode", t, v);
     case "date":
       return typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : fail("decode", t, v);
-    case "timestamp": {
+    case "timestamp":
+    case "timestamp_ntz": {
       const m = typeof v === "string" ? TIMESTAMP_TEXT.exec(v) : null;
       if (!m) return fail("decode", t, v);
       const ms = (m[3] ?? "").padEnd(3, "0").slice(0, 3);
@@ -108,6 +109,7 @@ export function encodeValue(t: DataType, v: unknown): Json {
     case "date":
       return v instanceof Date ? formatTimestamp(v).slice(0, 10) : fail("encode", t, v);
     case "timestamp":
+    case "timestamp_ntz":
       return v instanceof Date ? formatTimestamp(v) : fail("encode", t, v);
     case "binary":
       return v instanceof Uint8Array ? Buffer.from(v).toString("base64") : fail("encode", t, v);
