@@ -11,7 +11,6 @@ times are left out: they depend on the Parquet writer, so the test checks them a
 Run: .oracle/venv/bin/python scripts/oracle/delta_commands.py ["case name" ...]
 Needs: pyspark 4.0.1 and delta-spark 4.0.0 (scripts/oracle/setup.sh).
 """
-import datetime
 import importlib.metadata
 import json
 import os
@@ -19,7 +18,7 @@ import sys
 import tempfile
 
 from delta.tables import DeltaTable
-from delta_spark_session import delta_spark
+from delta_spark_session import delta_spark, plain
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "delta-e2e", "delta-commands.golden.json")
@@ -30,18 +29,6 @@ n = [0]
 
 # Metric keys whose values depend on sizes or times rather than on the data.
 VOLATILE = ("Bytes", "TimeMs", "Size", "executionTime", "scanTime", "rewriteTime")
-
-
-def plain(v):
-    if isinstance(v, (datetime.datetime, datetime.date)):
-        return v.isoformat()
-    if hasattr(v, "asDict"):  # a Row (a tuple too)
-        return plain(v.asDict())
-    if isinstance(v, dict):
-        return {k: plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
-    return v
 
 
 def seed(rows_per_file, partition_by=None, props=None):

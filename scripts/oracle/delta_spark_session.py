@@ -1,7 +1,22 @@
 """The PySpark + delta-spark session of the Delta command and change-feed oracles: local[1], UTC,
 one shuffle and snapshot partition (small tables; it keeps the JVM's work low on a busy machine)."""
+import datetime
+
 import delta
 from pyspark.sql import SparkSession
+
+
+def plain(v):
+    """A result value as JSON: datetimes as ISO text, Rows as dicts, tuples as lists."""
+    if isinstance(v, (datetime.datetime, datetime.date)):
+        return v.isoformat()
+    if hasattr(v, "asDict"):  # a Row (a tuple too)
+        return plain(v.asDict())
+    if isinstance(v, dict):
+        return {k: plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [plain(x) for x in v]
+    return v
 
 
 def delta_spark():

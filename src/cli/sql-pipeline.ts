@@ -17,6 +17,7 @@ import { DataFrame } from "../dataframe/dataframe.js";
 import type { StreamingQueryHandle, TriggerSpec } from "../dataframe/executor.js";
 import type { Session } from "../session/session.js";
 import { type InsertIntoStatement, type Statement, parseScript } from "../sql/parser.js";
+import { runDeltaStatement } from "../delta/sql-commands.js";
 
 /** Sinks written as one name (`INSERT INTO console SELECT ...`). */
 const NAME_ONLY_SINKS = new Set(["console"]);
@@ -51,6 +52,10 @@ export async function startSqlPipeline(spark: Session, text: string, file: strin
           throw new SluiceError("analysis", "RUN_QUERY_WITHOUT_SINK", "A query on its own writes nowhere in a pipeline: write it with INSERT INTO <format>.`<path>` SELECT ...");
         case "insertInto":
           queries.push(await startInsert(spark, st));
+          break;
+        case "delta":
+          // DELETE, MERGE, OPTIMIZE, VACUUM, ALTER TABLE ...: run to the end before the next statement
+          await runDeltaStatement(spark, st).collect();
           break;
       }
     } catch (e) {

@@ -36,7 +36,7 @@ export const HISTORY_SCHEMA = StructType.fromDDL(
     "operationMetrics MAP<STRING, STRING>, userMetadata STRING, engineInfo STRING",
 );
 
-const RESTORE_SCHEMA = StructType.fromDDL(
+export const RESTORE_SCHEMA = StructType.fromDDL(
   "table_size_after_restore BIGINT, num_of_files_after_restore BIGINT, num_removed_files BIGINT, num_restored_files BIGINT, removed_files_size BIGINT, restored_files_size BIGINT",
 );
 

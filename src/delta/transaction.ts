@@ -122,6 +122,13 @@ export class OptimisticTransaction {
     return this;
   }
 
+  /** Stage a new protocol for an existing table (ALTER TABLE turning on a feature that needs one). */
+  upgradeProtocol(protocol: Protocol): this {
+    if (!this.snapshot) throw this.noTable();
+    this.newProtocol = protocol;
+    return this;
+  }
+
   /** Stage an added data file. */
   add(file: AddFile): this {
     const key = fileKey(this.tablePath, file.path, file.deletionVector);

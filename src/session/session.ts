@@ -13,6 +13,7 @@ import { DataFrameReader } from "../dataframe/dataframe-reader.js";
 import { literalType } from "../expr/literal.js";
 import { type LogicalPlan, node } from "../plan/logical-plan.js";
 import { parseStatement } from "../sql/parser.js";
+import { runDeltaStatement } from "../delta/sql-commands.js";
 import { type DataType, type StructTypeLike, sameType } from "../types/data-type.js";
 import { StructType, toStructType } from "../types/struct-type.js";
 import { EmbeddedExecutor } from "./embedded-executor.js";
@@ -198,7 +199,11 @@ export class Session {
     return new DataFrame(this.dfContext, node({ kind: "range", start: s, end: e, step }));
   }
 
-  /** Run a SQL statement: a query returns its DataFrame; DDL/DML run and return an empty one. */
+  /**
+   * Run a SQL statement: a query returns its DataFrame; SET and views run and return an empty one;
+   * Delta's statements (DELETE, UPDATE, MERGE, OPTIMIZE, VACUUM, …) start at once and return their
+   * result rows, which an action (`await df.collect()`) waits for (docs/delta.md).
+   */
   sql(text: string): DataFrame {
     const st = parseStatement(text);
     switch (st.kind) {
@@ -211,6 +216,8 @@ export class Session {
       case "set":
         this.conf.set(st.key, st.value);
         return this.emptyDataFrame();
+      case "delta":
+        return runDeltaStatement(this, st);
       case "insertInto":
         throw unsupported(
           "INSERT_INTO_NOT_SUPPORTED",

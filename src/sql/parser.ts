@@ -1,7 +1,9 @@
 /**
  * Spark SQL statements → `Statement`s of unresolved plans:
  *   query · CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW [IF NOT EXISTS] name AS query
- *   · INSERT INTO|OVERWRITE [TABLE] name [WITH ('key' = 'value', ...)] query · SET key = value.
+ *   · INSERT INTO|OVERWRITE [TABLE] name [WITH ('key' = 'value', ...)] query · SET key = value
+ *   · Delta's statements (DELETE, UPDATE, MERGE, OPTIMIZE, RESTORE, VACUUM, DESCRIBE HISTORY|DETAIL,
+ *     ALTER TABLE ... SET|UNSET TBLPROPERTIES): delta-statements.ts.
  * `parseScript` splits a file of such statements on top-level `;`.
  * Syntax errors are PARSE_SYNTAX_ERROR (kind "parse") with 1-based line:column in message and context.
  */
@@ -9,6 +11,7 @@ import type { LogicalPlan } from "../plan/logical-plan.js";
 import { QueryParser } from "./query-parser.js";
 import type { Token } from "./lexer.js";
 import { TokenStream } from "./token-stream.js";
+import { type DeltaStatement, deltaStatement, isDeltaStatement } from "./delta-statements.js";
 
 export interface QueryStatement {
   readonly kind: "query";
@@ -46,7 +49,7 @@ export interface SetStatement {
   readonly line: number;
 }
 
-export type Statement = QueryStatement | CreateViewStatement | InsertIntoStatement | SetStatement;
+export type Statement = QueryStatement | CreateViewStatement | InsertIntoStatement | SetStatement | DeltaStatement;
 
 /** Parse one statement (an optional trailing `;` is allowed). */
 export function parseStatement(text: string): Statement {
@@ -93,6 +96,7 @@ function statement(p: QueryParser): Statement {
     if (p.isOp("(") && !(p.isKeyword("SELECT", 1) || p.isKeyword("WITH", 1))) throw p.unsupportedAt(p.peek(), "Column lists in INSERT");
     return { kind: "insertInto", nameParts, plan: p.query(), overwrite, options, line: start.line };
   }
+  if (isDeltaStatement(p)) return deltaStatement(p);
   const kw = p.keywordAt();
   if (kw === "SELECT" || kw === "WITH" || kw === "VALUES" || kw === "TABLE" || p.isOp("(")) return { kind: "query", plan: p.query() };
   throw p.fail(start);

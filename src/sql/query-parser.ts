@@ -360,6 +360,11 @@ export class QueryParser extends ExpressionParser {
     return names;
   }
 
+  /** A table name at the cursor: a CTE in scope or a catalog name (MERGE's USING source). */
+  tableReference(): LogicalPlan {
+    return this.namedTable(this.multipartIdentifier("a table name"));
+  }
+
   /** A CTE in scope (innermost first) or a catalog name. */
   private namedTable(nameParts: string[]): LogicalPlan {
     if (nameParts.length === 1) {

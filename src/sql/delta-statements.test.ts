@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { SluiceError } from "../common/errors.js";
+import type { DeltaCommand } from "./delta-statements.js";
+import { parseScript, parseStatement } from "./parser.js";
+import { planShape } from "./plan-shape.js";
+
+function command(text: string): DeltaCommand {
+  const st = parseStatement(text);
+  if (st.kind !== "delta") throw new Error(`not a Delta statement: ${st.kind}`);
+  return st.command;
+}
+
+function errorOf(fn: () => unknown): SluiceError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(SluiceError);
+    return e as SluiceError;
+  }
+  throw new Error("expected an error");
+}
+
+describe("Delta statements", () => {
+  it("DELETE and UPDATE take a path table, an alias and a WHERE", () => {
+    expect(command("DELETE FROM delta.`/t` AS x WHERE x.id > 1")).toMatchObject({ kind: "delete", table: { nameParts: ["delta", "/t"], alias: "x" }, where: { kind: "call", name: "gt" } });
+    expect(command("delete from delta.`/t`")).toEqual({ kind: "delete", table: { nameParts: ["delta", "/t"] } });
+    const u = command("UPDATE delta.`/t` t SET t.v = upper(v), id = id + 1 WHERE id < 3");
+    expect(u).toMatchObject({ kind: "update", table: { alias: "t" }, set: [{ column: ["t", "v"] }, { column: ["id"] }] });
+    expect("where" in u).toBe(true);
+  });
+
+  it("MERGE keeps its clauses in order, by kind, with conditions and actions", () => {
+    const m = command(
+      "MERGE INTO delta.`/t` AS t USING (SELECT * FROM src) s ON t.id = s.id " +
+        "WHEN MATCHED AND s.v = 'del' THEN DELETE WHEN MATCHED THEN UPDATE SET * " +
+        "WHEN NOT MATCHED BY TARGET THEN INSERT (id, v) VALUES (s.id, s.v) WHEN NOT MATCHED THEN INSERT * " +
+        "WHEN NOT MATCHED BY SOURCE AND t.id > 4 THEN DELETE WHEN NOT MATCHED BY SOURCE THEN UPDATE SET v = 'old'",
+    );
+    if (m.kind !== "merge") throw new Error(m.kind);
+    expect(m.sourceAlias).toBe("s");
+    expect(planShape(m.source)).toBe("project[*](table[src])");
+    expect(m.matched.map((c) => [c.action.kind, c.condition !== undefined])).toEqual([["delete", true], ["update", false]]);
+    expect(m.notMatched.map((c) => c.action.kind)).toEqual(["insert", "insertAll"]);
+    expect(m.notMatched[0]!.action).toMatchObject({ columns: [["id"], ["v"]], values: [{ kind: "column" }, { kind: "column" }] });
+    expect(m.notMatchedBySource.map((c) => [c.action.kind, c.condition !== undefined])).toEqual([["delete", true], ["update", false]]);
+  });
+
+  it("MERGE from a table name, without aliases", () => {
+    const m = command("MERGE INTO delta.`/t` USING updates ON id = uid WHEN MATCHED THEN DELETE");
+    expect(m).toMatchObject({ kind: "merge", table: { nameParts: ["delta", "/t"] } });
+    if (m.kind === "merge") expect(planShape(m.source)).toBe("table[updates]");
+  });
+
+  it("table maintenance statements", () => {
+    expect(command("OPTIMIZE delta.`/t` WHERE p = 'x'")).toMatchObject({ kind: "optimize", where: { kind: "call" } });
+    expect(command("OPTIMIZE '/t'")).toEqual({ kind: "optimize", table: { nameParts: ["/t"], path: "/t" } });
+    expect(command("RESTORE TABLE delta.`/t` TO VERSION AS OF 3")).toMatchObject({ kind: "restore", version: 3 });
+    expect(command("RESTORE delta.`/t` TIMESTAMP AS OF '2024-01-31 12:00:00'")).toMatchObject({ kind: "restore", timestamp: "2024-01-31 12:00:00" });
+    expect(command("VACUUM delta.`/t` RETAIN 0 HOURS DRY RUN")).toMatchObject({ kind: "vacuum", retainHours: 0, dryRun: true });
+    expect(command("VACUUM '/t'")).toMatchObject({ kind: "vacuum", dryRun: false, table: { path: "/t" } });
+    expect(command("DESCRIBE HISTORY delta.`/t` LIMIT 2")).toMatchObject({ kind: "describeHistory", limit: 2 });
+    expect(command("DESC DETAIL delta.`/t`")).toMatchObject({ kind: "describeDetail" });
+  });
+
+  it("ALTER TABLE SET / UNSET TBLPROPERTIES", () => {
+    expect(command("ALTER TABLE delta.`/t` SET TBLPROPERTIES (delta.enableChangeDataFeed = TRUE, 'owner.note' = 'n', delta.checkpointInterval = 5)")).toEqual({
+      kind: "setProperties",
+      table: { nameParts: ["delta", "/t"] },
+      properties: { "delta.enableChangeDataFeed": "true", "owner.note": "n", "delta.checkpointInterval": "5" },
+    });
+    expect(command("ALTER TABLE delta.`/t` UNSET TBLPROPERTIES IF EXISTS ('a', delta.appendOnly)")).toMatchObject({ kind: "unsetProperties", keys: ["a", "delta.appendOnly"], ifExists: true });
+  });
+
+  it("statements split in a script and DELETE / DESCRIBE stay names elsewhere", () => {
+    expect(parseScript("DELETE FROM delta.`/t` WHERE id = 1; VACUUM delta.`/t`").map((s) => s.kind)).toEqual(["delta", "delta"]);
+    expect(parseStatement("SELECT delete, update FROM t").kind).toBe("query");
+  });
+
+  it("refuses clauses Sluice does not run, by name", () => {
+    const cases: [string, RegExp][] = [
+      ["OPTIMIZE delta.`/t` ZORDER BY (id)", /ZORDER BY/],
+      ["OPTIMIZE delta.`/t` FULL", /FULL \(liquid clustering\)/],
+      ["VACUUM delta.`/t` USING INVENTORY inv", /USING INVENTORY/],
+      ["VACUUM delta.`/t` LITE", /VACUUM \.\.\. LITE/],
+      ["MERGE WITH SCHEMA EVOLUTION INTO delta.`/t` USING s ON a = b WHEN MATCHED THEN DELETE", /SCHEMA EVOLUTION/],
+      ["DELETE FROM delta.`/t` WHERE id IN (SELECT id FROM s)", /Subqueries in DELETE/],
+      ["UPDATE delta.`/t` SET v = (SELECT max(v) FROM s)", /Subqueries in UPDATE/],
+      ["ALTER TABLE delta.`/t` ADD COLUMNS (x INT)", /ALTER TABLE statements other than SET \/ UNSET TBLPROPERTIES/],
+      ["ALTER TABLE delta.`/t`(a) SET TBLPROPERTIES (a = 1)", /Partition specs and column lists/],
+    ];
+    for (const [text, message] of cases) {
+      const e = errorOf(() => parseStatement(text));
+      expect(e.code, text).toBe("UNSUPPORTED_FEATURE");
+      expect(e.message, text).toMatch(message);
+    }
+  });
+
+  it("syntax errors name what was expected, with line:column", () => {
+    const cases: [string, RegExp][] = [
+      ["MERGE INTO delta.`/t` t USING s ON t.id = s.id WHEN NOT MATCHED BY SOURCE THEN INSERT *", /WHEN NOT MATCHED BY SOURCE clauses take UPDATE SET column = value or DELETE/],
+      ["MERGE INTO delta.`/t` t USING s ON t.id = s.id WHEN NOT MATCHED THEN DELETE", /WHEN NOT MATCHED clauses take INSERT/],
+      ["MERGE INTO delta.`/t` t USING s ON t.id = s.id WHEN MATCHED THEN INSERT *", /WHEN MATCHED clauses take UPDATE or DELETE/],
+      ["MERGE INTO delta.`/t` t USING s ON t.id = s.id WHEN NOT MATCHED BY SOURCE THEN UPDATE SET *", /UPDATE SET column = value/],
+      ["MERGE INTO delta.`/t` t USING s ON t.id = s.id WHEN NOT MATCHED THEN INSERT (a, b) VALUES (1)", /INSERT names 2 columns but gives 1 values/],
+      ["RESTORE TABLE delta.`/t` TO VERSION AS OF 'x'", /expected a version number/],
+      ["RESTORE TABLE delta.`/t` AS OF 3", /expected VERSION AS OF n or TIMESTAMP AS OF/],
+      ["VACUUM delta.`/t` RETAIN x HOURS", /expected a number of hours/],
+      ["DESCRIBE HISTORY delta.`/t` LIMIT x", /expected a row count/],
+      ["ALTER TABLE delta.`/t` SET TBLPROPERTIES (a = b)", /expected a literal value for property 'a'/],
+      ["ALTER TABLE delta.`/t` SET TBLPROPERTIES (a = 1, a = 2)", /property 'a' is given more than once/],
+    ];
+    for (const [text, message] of cases) {
+      const e = errorOf(() => parseStatement(text));
+      expect(e.code, text).toBe("PARSE_SYNTAX_ERROR");
+      expect(e.message, text).toMatch(message);
+      expect(e.context.line, text).toBe(1);
+    }
+  });
+});
