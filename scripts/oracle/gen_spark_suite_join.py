@@ -48,12 +48,34 @@ def self_left_semi(left, _right):
     return joined.selectExpr("leftId", "CAST(leftTime AS INT) AS lt")
 
 
+def null_safe(how):
+    """Key value % 5 with 0 as null, 10 s windows, joined on `l.key <=> r.key` and the window."""
+
+    def build(left, right):
+        def side(df, prefix, multiplier):
+            return (
+                df.selectExpr("nullif(value % 5, 0) AS key", f"timestamp_seconds(value) AS {prefix}Time", f"value * {multiplier} AS {prefix}Value")
+                .withWatermark(f"{prefix}Time", "10 seconds")
+                .select("key", F.window(f"{prefix}Time", "10 seconds").alias("window"), f"{prefix}Value")
+            )
+
+        joined = side(left, "left", 2).alias("l").join(side(right, "right", 3).alias("r"), F.expr("l.key <=> r.key AND l.window = r.window"), how)
+        return joined.selectExpr("l.key AS lkey", "r.key AS rkey", "CAST(l.window.end AS BIGINT) AS end", "leftValue", "rightValue")
+
+    return build
+
+
+NULL_SAFE_STEPS = [([1, 5, 10, 12], [1, 5, 10, 13]), ([40], [41])]
+
 SCENARIOS = {
     "left-outer-non-key-condition": (
         non_key_condition,
         [([1, 2, 3], [1, 2, 3]), ([20], [21]), ([], [20]), ([40, 41], [40, 41]), ([70], [71]), ([], [70]), ([101, 102, 103], [101, 102, 103]), ([1000], [1001])],
     ),
     "self-left-semi": (self_left_semi, [(list(range(1, 6)), []), (list(range(6, 11)), []), (list(range(11, 16)), [])]),
+    "null-safe-inner": (null_safe("inner"), NULL_SAFE_STEPS),
+    "null-safe-left-outer": (null_safe("left_outer"), NULL_SAFE_STEPS),
+    "null-safe-full-outer": (null_safe("full_outer"), NULL_SAFE_STEPS),
 }
 
 

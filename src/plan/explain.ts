@@ -94,7 +94,7 @@ function describe(p: ResolvedPlan): string {
     case "join": {
       const both = [...p.left.output, ...p.right.output];
       const keys = p.leftKeys.map(
-        (l, i) => `(${formatRExpr(l, p.left.output)} = ${formatRExpr(p.rightKeys[i]!, p.right.output)})`,
+        (l, i) => `(${formatRExpr(l, p.left.output)} ${p.nullSafe[i] ? "<=>" : "="} ${formatRExpr(p.rightKeys[i]!, p.right.output)})`,
       );
       const cond = [...keys, ...(p.condition ? [formatRExpr(p.condition, both)] : [])];
       return `Join ${joinTypeName(p.joinType)}${cond.length > 0 ? `, ${cond.join(" AND ")}` : ""}`;

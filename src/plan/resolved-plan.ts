@@ -147,6 +147,7 @@ export interface RGenerate extends RNode {
 /**
  * Output = left columns then right columns (semi/anti: left only; `using` joins project after).
  * Equi keys are split out for hashing; `condition` is the residual over [left..., right...].
+ * `nullSafe[i]` marks a `<=>` key: a null there matches a null (with `=`, a null key matches nothing).
  */
 export interface RJoin extends RNode {
   readonly kind: "join";
@@ -155,6 +156,7 @@ export interface RJoin extends RNode {
   readonly joinType: JoinType;
   readonly leftKeys: readonly RExpr[];
   readonly rightKeys: readonly RExpr[];
+  readonly nullSafe: readonly boolean[];
   readonly condition?: RExpr;
 }
 export interface RSort extends RNode {

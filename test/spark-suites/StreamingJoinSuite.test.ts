@@ -339,9 +339,8 @@ describe("StreamingInnerJoinSuite", () => {
     ["nullable left key, non-nullable right key", "INT", "INT NOT NULL", [1, 5, 10, null], [1, 5], []],
     ["nullable keys on both sides: <=> joins the nulls", "INT", "INT", [1, 5, 10, null], [1, 5, null], [{ leftKey: null, rightKey: null, leftValue: null, rightValue: null }]],
   ] as const) {
-    // Known difference: Sluice takes only `=` as a join key, so a `<=>` join has no equality
-    // predicate and is refused (STREAM_STREAM_JOIN_NOT_SUPPORTED) where Spark joins on it.
-    it.fails(`null-safe equality join, ${name}`, async () => {
+    // `<=>` is a join key, as Spark's: a null key is stored and matches the other side's nulls.
+    it(`null-safe equality join, ${name}`, async () => {
       const a = spark.memoryStream(`value ${leftType}`);
       const b = spark.memoryStream(`value ${rightType}`);
       const joined = a
@@ -736,10 +735,10 @@ describe("StreamingLeftSemiJoinSuite", () => {
   });
 });
 
-/** The state totals PySpark 4.0.1 reported for the two known differences above (scripts/oracle/gen_spark_suite_join.py). */
+/** PySpark 4.0.1's answers (scripts/oracle/gen_spark_suite_join.py): the state totals of the two scenarios above, and the null-safe key joins. */
 describe("StreamingJoinSuite's doubtful scenarios on PySpark 4.0.1", () => {
   type Batch = { batchId: number; rows: string[]; state: [string, number, number, number, number][] };
-  const golden = JSON.parse(readFileSync(new URL("golden/join.json", import.meta.url), "utf8")) as { scenarios: Record<string, { batches: Batch[][] }> };
+  const golden = JSON.parse(readFileSync(new URL("golden/join.json", import.meta.url), "utf8")) as { scenarios: Record<string, { steps: [number[], number[]][]; batches: Batch[][] }> };
   /** Per step: numRowsTotal after its last batch, and numRowsUpdated summed over its batches. */
   const perStep = (name: string) => golden.scenarios[name]!.batches.map((bs) => [bs.at(-1)!.state[0]![1], bs.reduce((n, b) => n + b.state[0]![2], 0)]);
 
@@ -751,4 +750,33 @@ describe("StreamingJoinSuite's doubtful scenarios on PySpark 4.0.1", () => {
   it("self left semi join stores only the even ids", () => {
     expect(perStep("self-left-semi")).toEqual([[4, 4], [8, 6], [9, 4]]);
   });
+
+  // `l.key <=> r.key` with null keys on both sides (key = value % 5, 0 as null) and equal windows:
+  // nulls match nulls in the same window, and outer rows come out when the watermark passes.
+  for (const [name, how] of [["null-safe-inner", "inner"], ["null-safe-left-outer", "left_outer"], ["null-safe-full-outer", "full_outer"]] as const) {
+    it(`null-safe key, ${how.replace("_", " ")} join, as PySpark's rows and state counts`, async () => {
+      const sc = golden.scenarios[name]!;
+      const side = (input: Input, prefix: string, multiplier: number): DataFrame =>
+        input
+          .toDF()
+          .selectExpr("nullif(value % 5, 0) AS key", `timestamp_seconds(value) AS ${prefix}Time`, `value * ${multiplier} AS ${prefix}Value`)
+          .withWatermark(`${prefix}Time`, "10 seconds")
+          .select(col("key"), F.window(col(`${prefix}Time`), "10 seconds").alias("window"), col(`${prefix}Value`));
+      const l = spark.memoryStream("value INT");
+      const r = spark.memoryStream("value INT");
+      const joined = side(l, "left", 2)
+        .alias("l")
+        .join(side(r, "right", 3).alias("r"), expr("l.key <=> r.key AND l.window = r.window"), how)
+        .selectExpr("l.key AS lkey", "r.key AS rkey", "CAST(l.window.end AS BIGINT) AS end", "leftValue", "rightValue");
+      await testStream(
+        spark,
+        joined,
+        {},
+        ...sc.steps.flatMap(([lv, rv], i): Action[] => {
+          const [total, updated] = perStep(name)[i]!;
+          return [addBoth(l, lv, r, rv), checkNewAnswer(...sc.batches[i]!.flatMap((b) => b.rows).map((row) => JSON.parse(row) as Row)), assertNumStateRows([total!], [updated!])];
+        }),
+      );
+    });
+  }
 });

@@ -1,9 +1,10 @@
 /**
  * join → RJoin. Output is left then right columns (semi/anti: left only); outer joins make the
- * other side's columns nullable. The condition's AND-ed conjuncts of the form `l = r` (one side
- * reading only left columns, the other only right) become equi keys — leftKeys over the left
- * input, rightKeys over the right input — and the rest is the residual `condition` over
- * [left..., right...]. `using` columns are equi keys shown once, first, as Spark does (a full
+ * other side's columns nullable. The condition's AND-ed conjuncts of the form `l = r` or
+ * `l <=> r` (one side reading only left columns, the other only right) become equi keys —
+ * leftKeys over the left input, rightKeys over the right input, `nullSafe` marking the `<=>`
+ * ones, whose null keys match each other (Spark's ExtractEquiJoinKeys) — and the rest is the
+ * residual `condition` over [left..., right...]. `using` columns are equi keys shown once, first, as Spark does (a full
  * outer join shows coalesce(l.k, r.k)).
  */
 import { analysisError } from "../../common/errors.js";
@@ -42,7 +43,7 @@ export function resolveJoin(ctx: AnalyzeContext, p: Join): ResolvedPlan {
   const nLeft = left.output.length;
   if (p.using && p.using.length > 0) return resolveUsingJoin(ctx, p, left, right);
   const output = joinOutput(left, right, p.joinType);
-  if (!p.condition) return { kind: "join", left, right, joinType: p.joinType, leftKeys: [], rightKeys: [], output };
+  if (!p.condition) return { kind: "join", left, right, joinType: p.joinType, leftKeys: [], rightKeys: [], nullSafe: [], output };
 
   const both = [...left.output, ...right.output];
   const resolver = new ExprResolver(env, both, "join", (e, r) => selfJoinEquality(e, r, left, right));
@@ -52,9 +53,10 @@ export function resolveJoin(ctx: AnalyzeContext, p: Join): ResolvedPlan {
   }
   const leftKeys: RExpr[] = [];
   const rightKeys: RExpr[] = [];
+  const nullSafe: boolean[] = [];
   const residual: RExpr[] = [];
   for (const c of conjuncts(cond)) {
-    if (c.kind === "call" && c.fn.name === "eq" && c.args.length === 2) {
+    if (c.kind === "call" && (c.fn.name === "eq" || c.fn.name === "eq_null_safe") && c.args.length === 2) {
       const [a, b] = c.args as [RExpr, RExpr];
       const side = (x: RExpr): "l" | "r" | "both" | "none" => {
         const ix = [...refIndices(x)];
@@ -66,21 +68,17 @@ export function resolveJoin(ctx: AnalyzeContext, p: Join): ResolvedPlan {
       const sa = side(a);
       const sb = side(b);
       const shift = (x: RExpr): RExpr => mapRefs(x, (i) => i - nLeft);
-      if (sa === "l" && sb === "r") {
-        leftKeys.push(a);
-        rightKeys.push(shift(b));
-        continue;
-      }
-      if (sa === "r" && sb === "l") {
-        leftKeys.push(b);
-        rightKeys.push(shift(a));
+      if ((sa === "l" && sb === "r") || (sa === "r" && sb === "l")) {
+        leftKeys.push(sa === "l" ? a : b);
+        rightKeys.push(shift(sa === "l" ? b : a));
+        nullSafe.push(c.fn.name === "eq_null_safe");
         continue;
       }
     }
     residual.push(c);
   }
   const condition = residual.length === 0 ? undefined : residual.reduce((acc, c) => andOf(cond, acc, c));
-  return { kind: "join", left, right, joinType: p.joinType, leftKeys, rightKeys, ...(condition ? { condition } : {}), output };
+  return { kind: "join", left, right, joinType: p.joinType, leftKeys, rightKeys, nullSafe, ...(condition ? { condition } : {}), output };
 }
 
 function conjuncts(r: RExpr): RExpr[] {
@@ -157,7 +155,7 @@ function resolveUsingJoin(ctx: AnalyzeContext, p: Join, left: ResolvedPlan, righ
     ri.push(r);
   }
   const raw = joinOutput(left, right, p.joinType);
-  const join: ResolvedPlan = { kind: "join", left, right, joinType: p.joinType, leftKeys, rightKeys, output: raw };
+  const join: ResolvedPlan = { kind: "join", left, right, joinType: p.joinType, leftKeys, rightKeys, nullSafe: leftKeys.map(() => false), output: raw };
   const over = new ExprResolver(env, raw);
   const nLeft = left.output.length;
   const exprs: RExpr[] = [];

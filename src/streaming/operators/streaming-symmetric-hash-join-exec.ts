@@ -17,10 +17,12 @@
  *      rows evicted by the cleanup pass only (inner/semi: both sides; left outer: the right side;
  *      right outer: the left side; full outer: none);
  *   4. both sides' stores commit; numRowsTotal counts the rows buffered on both sides.
- * A row with a null join key is dropped on a side that an outer join does not preserve (Spark
+ * A row with a null `=` join key is dropped on a side that an outer join does not preserve (Spark
  * infers IS NOT NULL filters there), so it matches nothing — except in a full outer join, where
  * both sides keep such rows and, as in Spark (whose state compares key rows byte for byte),
- * null keys match each other (checked on PySpark 4.0.1).
+ * null keys match each other (checked on PySpark 4.0.1). A null `<=>` key is an ordinary key
+ * value: stored under it, it matches the other side's nulls (Spark keys such a join by
+ * (coalesce(k, default), isnull(k)), which keeps nulls apart from every value).
  */
 import { type ColumnBatch, getValue, makeBatch, vectorFromValues } from "../../columnar/column-batch.js";
 import { compileExpr } from "../../expr/compile.js";
@@ -63,7 +65,7 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
 
   describe(): string {
     const j = this.spec.node;
-    const keys = j.leftKeys.map((l, i) => `${exprToString(l)} = ${exprToString(j.rightKeys[i]!)}`);
+    const keys = j.leftKeys.map((l, i) => `${exprToString(l)} ${j.nullSafe[i] ? "<=>" : "="} ${exprToString(j.rightKeys[i]!)}`);
     const cond = j.condition ? `, condition=${exprToString(j.condition)}` : "";
     const wm = (side: JoinSide): string => {
       const p = this.state.hasWatermark ? joinStatePredicate(j, side, this.state.evictionWatermarkMs) : undefined;
@@ -124,7 +126,7 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
             }
           }
           const keyValues = keyVecs.map((v) => getValue(v, i));
-          const nullKey = keyValues.some((v) => v === null);
+          const nullKey = keyValues.some((v, k) => v === null && !j.nullSafe[k]);
           if ((pre !== null && pre[i] === 0) || (nullKey && !preserves(side))) {
             if (preserves(side)) out.push(joined(side, row, null));
             continue;
