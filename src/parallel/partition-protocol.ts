@@ -7,11 +7,16 @@
  * (`<run>/<operator>/<batch>`): `*.open` opens the stores of the partitions the worker owns at
  * the batch's version, `*.process` runs input rows through them, `*.finish` evicts, commits each
  * store (version batch + 1) and returns their metrics. `release` drops a query run's stores.
+ *
+ * A batch query's `scan.partialAggregate` runs the scan → filter/project → partial aggregate
+ * fragment over one scan piece and returns the partial group buffers (aggregate-fragment.ts).
  */
 import type { WireError } from "../common/worker-thread.js";
 import type { EvalContext } from "../expr/function-types.js";
 import type { AggregateEnd, AggregateLayoutWire } from "../streaming/operators/aggregate-kernel.js";
 import type { StateStoreConf, StateStoreMetrics } from "../streaming/state/state-store.js";
+import type { ScanPiece } from "../physical/scan-pieces.js";
+import type { AggregateFragmentWire } from "./aggregate-fragment.js";
 import type { WireVector } from "./vector-wire.js";
 
 export interface StoreSpec {
@@ -60,7 +65,8 @@ export type ToWorker =
       readonly ordinals: Float64Array;
     }
   | { readonly t: "agg.finish"; readonly id: number; readonly task: string; readonly end: AggregateEnd }
-  | { readonly t: "release"; readonly id: number; readonly run: string };
+  | { readonly t: "release"; readonly id: number; readonly run: string }
+  | { readonly t: "scan.partialAggregate"; readonly id: number; readonly piece: ScanPiece; readonly fragment: AggregateFragmentWire; readonly eval: EvalContext; readonly batchSize: number };
 
 export interface DedupProcessed {
   readonly keep: Uint8Array;

@@ -148,6 +148,11 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
       };
       return { result, transfer };
     }
+    case "scan.partialAggregate": {
+      // Loaded on first use: the file readers (Parquet's WebAssembly) are not needed by stateful tasks.
+      const { runAggregateFragment } = await import("./aggregate-fragment.js");
+      return runAggregateFragment(m.piece, m.fragment, m.eval, m.batchSize);
+    }
     case "release": {
       for (const name of [...tasks.keys()]) if (name.startsWith(`${m.run}/`)) tasks.delete(name);
       for (const [key, p] of [...providers]) {

@@ -18,6 +18,10 @@ export interface TaskContext {
   readonly signal?: AbortSignal;
   /** sluice.files.parallelRead.*: worker threads decoding JSON/CSV files, and the listed bytes below which a scan reads in-process. */
   readonly parallelRead?: { readonly threads: number; readonly minBytes: number; readonly pieceBytes?: number };
+  /** local[N] (spark.master): the worker threads a batch query's pieces may run in (1: the main thread only). */
+  readonly workerThreads?: number;
+  /** sluice.execution.parallelScan.*: the input size below which a splittable plan runs on one thread, and the size of its pieces. */
+  readonly parallelScan?: { readonly minBytes: number; readonly pieceBytes: number };
   /**
    * Where file scans count the malformed records they met (kept as corrupt rows in PERMISSIVE,
    * `dropped` by DROPMALFORMED). A scan that reports them sets its own counter for its readers.

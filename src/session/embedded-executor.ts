@@ -19,7 +19,7 @@ import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPla
 import { createPhysicalPlan } from "../physical/planner.js";
 import { requiredScanColumns } from "../optimizer/scan-column-pruning.js";
 import type { StructType } from "../types/struct-type.js";
-import type { RuntimeConfig } from "./runtime-config.js";
+import { type RuntimeConfig, parseMaster } from "./runtime-config.js";
 import { saveDelta } from "../connectors/delta/index.js";
 import { planWithFileSystemOptions } from "../connectors/api/file-system-scope.js";
 import { withFileSystemOptions } from "../fs/file-systems.js";
@@ -59,7 +59,13 @@ export class EmbeddedExecutor implements QueryExecutor {
   /** Context for one execution; a micro-batch passes its batch timestamp for current_timestamp(). */
   taskContext(signal?: AbortSignal, currentTimestampUs?: number): TaskContext {
     const parallelRead = { threads: this.conf.getNumber("sluice.files.parallelRead.threads"), minBytes: this.conf.getNumber("sluice.files.parallelRead.minBytes") };
-    return { eval: this.evalContext(currentTimestampUs), batchSize: this.conf.getNumber("sluice.execution.batchSize"), parallelRead, ...(signal ? { signal } : {}) };
+    const parallelScan = { minBytes: this.conf.getNumber("sluice.execution.parallelScan.minBytes"), pieceBytes: this.conf.getNumber("sluice.execution.parallelScan.pieceBytes") };
+    return { eval: this.evalContext(currentTimestampUs), batchSize: this.conf.getNumber("sluice.execution.batchSize"), parallelRead, workerThreads: this.workerThreads(), parallelScan, ...(signal ? { signal } : {}) };
+  }
+
+  /** local[N] of spark.master. */
+  private workerThreads(): number {
+    return parseMaster(this.conf.get("spark.master")!) ?? 1;
   }
 
   analyzerEnv(): AnalyzerEnv {
@@ -132,7 +138,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     const filters = scanFilters(resolved);
     return createPhysicalPlan(resolved, {
       eval: this.evalContext(currentTimestampUs),
-      ...(override ? { override } : {}),
+      ...(override ? { override } : { workerThreads: this.workerThreads() }),
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);

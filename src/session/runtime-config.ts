@@ -86,6 +86,12 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
     ]),
   ),
   "sluice.execution.batchSize": { default: () => "65536", validate: posInt, doc: "Rows per columnar batch." },
+  "sluice.execution.parallelScan.minBytes": {
+    default: () => String(8 * 1024 * 1024),
+    validate: nonNegInt,
+    doc: "Input size (listed file bytes, or about 8 bytes a value in memory) below which a batch aggregate runs on one thread under local[N].",
+  },
+  "sluice.execution.parallelScan.pieceBytes": { default: () => String(16 * 1024 * 1024), validate: posInt, doc: "Size of the pieces a batch aggregate's scan is cut into for the local[N] workers." },
   "sluice.files.parallelRead.threads": {
     // Measured on 2 cores (bench/): 2 workers beat 1 on every JSON case, the main thread being mostly idle while they parse.
     default: () => String(Math.min(2, availableParallelism())),
@@ -100,6 +106,19 @@ export function parseMaster(master: string): number | undefined {
   const m = /^local(?:\[(\*|[1-9]\d*)\])?$/.exec(master.trim());
   if (!m) return undefined;
   return m[1] === undefined ? 1 : m[1] === "*" ? availableParallelism() : Number(m[1]);
+}
+
+/**
+ * The worker threads a streaming query's partitioned state lives in: local[N] as asked, but the
+ * default local[*] keeps the state on the main thread on a machine of 2 cores or fewer. Measured
+ * there (bench/run.sh stream-window-count and stream-dedup, docs/parallelism.md), 2 state
+ * workers were slower than none: the 2 cores are already busy with the main thread and the JSON
+ * reader threads, and the workers add the transfer of each batch's columns, a second key encoding
+ * and more garbage collection, without a free core to run on.
+ */
+export function streamingStateThreads(master: string): number {
+  const threads = parseMaster(master) ?? 1;
+  return master.trim() === "local[*]" && threads <= 2 ? 1 : threads;
 }
 
 const canonical = (key: string): string => (key.startsWith("sluice.") && !(key in CONFIG_ENTRIES) ? "spark." + key.slice(7) : key);

@@ -9,20 +9,24 @@
  */
 import { withFileSystemOptions, withFileSystemOptionsIterable } from "../../fs/file-systems.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
+import { type SplittableScan, isSplittable } from "../../physical/scan-pieces.js";
 import type { BatchData, StreamSink } from "./sink.js";
 import type { StreamSource } from "./source.js";
 
 type Options = Readonly<Record<string, string>>;
 
-/** `plan` (reading `paths`) whose execution runs with `options` in scope; its own children are its inputs, unchanged. */
+/** `plan` (reading `paths`) whose execution (and splitting, for a splittable scan) runs with `options` in scope; its own children are its inputs, unchanged. */
 export function planWithFileSystemOptions(options: Options, paths: readonly string[], plan: ExecutionPlan): ExecutionPlan {
-  return {
+  const scoped: ExecutionPlan = {
     name: plan.name,
     schema: plan.schema,
     children: plan.children,
     describe: () => plan.describe(),
     execute: (ctx) => withFileSystemOptionsIterable(options, paths, plan.execute(ctx)),
   };
+  if (!isSplittable(plan)) return scoped;
+  const split: SplittableScan = { ...scoped, split: (ctx, pieceBytes, sizeOnly) => withFileSystemOptions(options, paths, () => plan.split(ctx, pieceBytes, sizeOnly)) };
+  return split;
 }
 
 /** `source` (reading `paths`) with every call, and the execution of its batches, under `options`. */

@@ -22,7 +22,11 @@ import { codecOf } from "./compression.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import type { RScan } from "../../plan/resolved-plan.js";
-import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
+import type { TaskContext } from "../../physical/execution-plan.js";
+import type { FilePiece, ScanSplit, SplittableScan } from "../../physical/scan-pieces.js";
+import { dataTypeFromJson, dataTypeToJson } from "../../types/json-schema.js";
+import { hadoopConfInEffect } from "../../fs/file-systems.js";
+import { planPieces, readJsonRange, splittable } from "./file-pieces.js";
 import { type DataType, integralBits, StringType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { checkCsvType, inferCsvSchema, readCsvFile } from "./csv-format.js";
@@ -285,39 +289,97 @@ function assembleBatch(outSchema: StructType, b: ColumnBatch, partitionRaw: (nam
  * `required`: the output columns the plan reads (see optimizer/scan-column-pruning.ts). Parquet
  * decodes only those (at least one, for row counts); the others are null vectors nobody reads.
  */
-export function createFileScanExec(node: RScan, required?: ReadonlySet<number>): ExecutionPlan {
+export function createFileScanExec(node: RScan, required?: ReadonlySet<number>): SplittableScan {
   const spec = node.source;
   const outSchema = new StructType(node.output.map((a) => ({ name: a.name, type: a.type, nullable: a.nullable })));
   const requiredNames = required && new Set([...required].map((i) => outSchema.fields[i]?.name.toLowerCase()));
   let resolved: ResolvedFiles | undefined;
+  const resolve = (ctx: TaskContext): ResolvedFiles =>
+    (resolved ??= resolveFiles(spec.userSchema ? spec : { ...spec, userSchema: StructType.of(node.dataSchema) }, spec.options.timeZone ?? ctx.eval.timeZone, spec));
+  const readSchemaOf = (r: ResolvedFiles): StructType => {
+    if (!requiredNames || r.format !== "parquet") return r.dataSchema;
+    const kept = r.dataSchema.fields.filter((f) => requiredNames.has(f.name.toLowerCase()));
+    return new StructType(kept.length > 0 || r.dataSchema.length === 0 ? kept : [r.dataSchema.fields[0]!]);
+  };
+  const partitionRawOf = (r: ResolvedFiles, file: InputFile) => (name: string) => {
+    const p = r.partitionSchema.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+    return p >= 0 ? (file.partitionValues[p] ?? null) : undefined;
+  };
   return {
     name: "FileScanExec",
     schema: outSchema,
     children: [],
     describe: () => `FileScan ${spec.format} [${outSchema.fieldNames.join(",")}] ${spec.paths.join(", ")}`,
     async *execute(ctx: TaskContext) {
-      resolved ??= resolveFiles(spec.userSchema ? spec : { ...spec, userSchema: StructType.of(node.dataSchema) }, spec.options.timeZone ?? ctx.eval.timeZone, spec);
-      const r = resolved;
+      const r = resolve(ctx);
       const tz = spec.options.timeZone ?? ctx.eval.timeZone;
-      const pIndex = (name: string) => r.partitionSchema.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
-      let readSchema = r.dataSchema;
-      if (requiredNames && r.format === "parquet") {
-        const kept = r.dataSchema.fields.filter((f) => requiredNames.has(f.name.toLowerCase()));
-        readSchema = new StructType(kept.length > 0 || r.dataSchema.length === 0 ? kept : [r.dataSchema.fields[0]!]);
-      }
       // Files in order; JSON/CSV decoded in worker threads when large enough (parallel-read.ts);
       // missing or corrupt files fail or are skipped as the options say (tolerant-read.ts).
       const counts = { malformed: 0, dropped: 0 };
-      for await (const { fileIndex, batch: b } of readFilesTolerantly(r.format, r.files, readSchema, spec.options, { ...ctx, malformedRecords: counts }, readFileBatches, r.tolerance)) {
-        const file = r.files[fileIndex]!;
-        yield assembleBatch(outSchema, b, (name) => {
-          const p = pIndex(name);
-          return p >= 0 ? (file.partitionValues[p] ?? null) : undefined;
-        }, tz);
+      for await (const { fileIndex, batch: b } of readFilesTolerantly(r.format, r.files, readSchemaOf(r), spec.options, { ...ctx, malformedRecords: counts }, readFileBatches, r.tolerance)) {
+        yield assembleBatch(outSchema, b, partitionRawOf(r, r.files[fileIndex]!), tz);
       }
       if (counts.malformed > 0) log.warn(malformedWarning(spec, counts));
     },
+    split(ctx: TaskContext, pieceBytes: number, sizeOnly: boolean): ScanSplit {
+      const r = resolve(ctx);
+      const sizeBytes = r.files.reduce((s, f) => s + f.sizeBytes, 0);
+      const finish = (counts: { readonly malformed: number; readonly dropped: number }): void => {
+        if (counts.malformed > 0) log.warn(malformedWarning(spec, counts));
+      };
+      if (sizeOnly) return { pieces: [], sizeBytes, finish };
+      const tz = spec.options.timeZone ?? ctx.eval.timeZone;
+      const readSchema = dataTypeToJson(readSchemaOf(r));
+      const outJson = dataTypeToJson(outSchema);
+      // JSON lines split into byte ranges (file-pieces.ts) unless an error must name its line in
+      // the whole file (FAILFAST) or a tolerance option may skip the rest of a file.
+      const mode = (Object.entries(spec.options).find(([k]) => k.toLowerCase() === "mode")?.[1] ?? "PERMISSIVE").toUpperCase();
+      const ranges = splittable(r.format, spec.options) && mode !== "FAILFAST" && !r.tolerance.ignoreCorruptFiles && !r.tolerance.ignoreMissingFiles;
+      const pieces: FilePiece[] = [];
+      for (const file of r.files) {
+        const raw = partitionRawOf(r, file);
+        const base = {
+          kind: "file" as const,
+          format: r.format,
+          path: file.path,
+          readSchema,
+          outSchema: outJson,
+          partitionRaw: outSchema.fields.map((f) => raw(f.name) ?? false),
+          options: spec.options,
+          timeZone: tz,
+          tolerance: { ignoreMissingFiles: r.tolerance.ignoreMissingFiles, ignoreCorruptFiles: r.tolerance.ignoreCorruptFiles },
+          hadoopConf: hadoopConfInEffect(file.path),
+        };
+        const cut = ranges && codecOf(file.path) === undefined ? planPieces(file.sizeBytes, pieceBytes) : undefined;
+        if (cut) for (const range of cut) pieces.push({ ...base, range });
+        else pieces.push(base);
+      }
+      return { pieces, sizeBytes, finish };
+    },
   };
+}
+
+/**
+ * The rows of one piece of a file scan (in a worker thread: ctx reads in-process), as the scan
+ * gives them: partition columns filled in, missing or corrupt files as the tolerance options say,
+ * malformed records counted into ctx.malformedRecords.
+ */
+export async function* readFilePiece(piece: FilePiece, ctx: TaskContext): AsyncGenerator<ColumnBatch> {
+  const readSchema = new StructType((dataTypeFromJson(piece.readSchema) as StructType).fields);
+  const outSchema = new StructType((dataTypeFromJson(piece.outSchema) as StructType).fields);
+  const raw = (name: string): string | null | undefined => {
+    const k = outSchema.fields.findIndex((f) => f.name === name);
+    const v = k >= 0 ? piece.partitionRaw[k] : false;
+    return v === false ? undefined : v;
+  };
+  const batches = piece.range
+    ? readJsonRange(piece.path, piece.range, readSchema, piece.options, piece.timeZone, ctx.batchSize, { lines: 0 }, ctx.malformedRecords)
+    : mapBatches(readFilesTolerantly(piece.format, [{ path: piece.path, sizeBytes: 0 }], readSchema, piece.options, ctx, readFileBatches, piece.tolerance));
+  for await (const b of batches) yield assembleBatch(outSchema, b, raw, piece.timeZone);
+}
+
+async function* mapBatches(it: AsyncIterable<{ readonly batch: ColumnBatch }>): AsyncGenerator<ColumnBatch> {
+  for await (const x of it) yield x.batch;
 }
 
 /**
