@@ -69,4 +69,19 @@ describe("vacuum", () => {
     expect(existsSync(join(table, "_hidden"))).toBe(true);
     expect((await vacuum(table, { retentionHours: 0, retentionDurationCheck: false })).deleted).toEqual([fresh]);
   });
+
+  it("deletes change data files once they are older than the retention, as Delta's VACUUM", async () => {
+    const { table } = await setup();
+    mkdirSync(join(table, "_change_data"));
+    const oldCdc = join(table, "_change_data", "cdc-00000-old.c000.snappy.parquet");
+    const freshCdc = join(table, "_change_data", "cdc-00001-fresh.c000.snappy.parquet");
+    writeFileSync(oldCdc, "x");
+    writeFileSync(freshCdc, "x");
+    const old = (Date.now() - 30 * 24 * 3600 * 1000) / 1000;
+    utimesSync(oldCdc, old, old);
+    expect((await vacuum(table, { dryRun: true })).deleted).toContain(oldCdc);
+    await vacuum(table);
+    expect(existsSync(oldCdc)).toBe(false);
+    expect(existsSync(freshCdc)).toBe(true);
+  });
 });

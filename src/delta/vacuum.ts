@@ -5,7 +5,8 @@
  *      spark.databricks.delta.retentionDurationCheck.enabled=false) → DELTA_VACUUM_RETENTION_TOO_SHORT;
  *   2. load the latest snapshot (the writer gate applies: vacuumProtocolCheck tables are refused);
  *   3. walk the table folder, skipping `_delta_log` and hidden entries (names starting with `_` or
- *      `.`, except partition folders `name=value`);
+ *      `.`, except partition folders `name=value` and `_change_data`: no snapshot references a
+ *      change data file, so Delta's VACUUM deletes each once it is older than the retention);
  *   4. delete every file that no live add or unexpired tombstone references and whose
  *      modification time is older than now − retention (unless `dryRun`).
  */
@@ -35,6 +36,8 @@ export interface VacuumResult {
 }
 
 const MIN_RETENTION_HOURS = 168;
+/** The change data feed's folder (PROTOCOL.md §Change Data Files), which VACUUM walks. */
+const CHANGE_DATA_DIR = "_change_data";
 
 export async function vacuum(tablePath: string, options: VacuumOptions = {}): Promise<VacuumResult> {
   const hours = options.retentionHours ?? MIN_RETENTION_HOURS;
@@ -73,7 +76,7 @@ export async function vacuum(tablePath: string, options: VacuumOptions = {}): Pr
 function* walk(dir: string): Generator<FileStatus> {
   for (const e of fileSystemFor(dir).listStatus(dir)) {
     const name = pathName(e.path);
-    const hidden = (name.startsWith("_") || name.startsWith(".")) && !name.includes("=");
+    const hidden = (name.startsWith("_") || name.startsWith(".")) && !name.includes("=") && name !== CHANGE_DATA_DIR;
     if (hidden) continue;
     if (e.isDirectory) yield* walk(e.path);
     else yield e;
