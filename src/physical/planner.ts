@@ -3,13 +3,12 @@
  * Handlers are a Record over every ResolvedPlan kind, so a new node kind does not compile until
  * it is planned here.
  *
- * Joins: equi keys from the analyzer (plus `<=>` conjuncts of the residual condition, which
- * become null-safe keys) go to HashJoinExec; joins without keys go to NestedLoopJoinExec.
+ * Joins: equi keys from the analyzer (`=` and null-safe `<=>`) go to HashJoinExec; joins without
+ * keys go to NestedLoopJoinExec.
  */
 import { internalError } from "../common/errors.js";
 import { compileExpr } from "../expr/compile.js";
 import type { EvalContext } from "../expr/function-types.js";
-import type { RExpr } from "../expr/resolved-expr.js";
 import type { RJoin, RScan, ResolvedPlan } from "../plan/resolved-plan.js";
 import { outputSchema } from "../plan/resolved-plan.js";
 import { planAggregate } from "./aggregate-planning.js";
@@ -92,97 +91,6 @@ function planJoin(n: RJoin, compile: Compiler, plan: (p: ResolvedPlan) => Execut
   const left = plan(n.left);
   const right = plan(n.right);
   const schema = outputSchema(n);
-  const leftWidth = n.left.output.length;
-  const leftKeys = [...n.leftKeys];
-  const rightKeys = [...n.rightKeys];
-  const nullSafe = leftKeys.map(() => false);
-  const residual: RExpr[] = [];
-  for (const c of n.condition ? conjuncts(n.condition) : []) {
-    const keys = c.kind === "call" && c.fn.name === "eq_null_safe" && c.args.length === 2 ? splitSides(c.args[0]!, c.args[1]!, leftWidth) : null;
-    if (keys === null) residual.push(c);
-    else {
-      leftKeys.push(keys[0]);
-      rightKeys.push(keys[1]);
-      nullSafe.push(true);
-    }
-  }
-  if (leftKeys.length === 0) return new NestedLoopJoinExec(left, right, n.joinType, n.condition, schema, compile);
-  const condition = residual.length === (n.condition ? conjuncts(n.condition).length : 0) ? n.condition : andAll(n.condition!, residual);
-  return new HashJoinExec(left, right, n.joinType, { left: leftKeys, right: rightKeys, nullSafe }, condition, schema, compile);
-}
-
-function conjuncts(e: RExpr): RExpr[] {
-  return e.kind === "call" && e.fn.name === "and" && e.args.length === 2 ? [...conjuncts(e.args[0]!), ...conjuncts(e.args[1]!)] : [e];
-}
-
-/** Rebuild an AND of the remaining conjuncts with the `and` function of the original condition. */
-function andAll(original: RExpr, parts: readonly RExpr[]): RExpr | undefined {
-  if (parts.length === 0) return undefined;
-  const and = findAnd(original);
-  if (and === null) return parts[0];
-  return parts.reduce((acc, c) => ({ ...and, args: [acc, c] }));
-}
-
-function findAnd(e: RExpr): Extract<RExpr, { kind: "call" }> | null {
-  return e.kind === "call" && e.fn.name === "and" ? e : null;
-}
-
-/** (left key, right key shifted to the right input) when one side reads only left columns and the other only right ones. */
-function splitSides(a: RExpr, b: RExpr, leftWidth: number): [RExpr, RExpr] | null {
-  const sa = side(a, leftWidth);
-  const sb = side(b, leftWidth);
-  if (sa === "l" && sb === "r") return [a, shiftRefs(b, -leftWidth)];
-  if (sa === "r" && sb === "l") return [b, shiftRefs(a, -leftWidth)];
-  return null;
-}
-
-function side(e: RExpr, leftWidth: number): "l" | "r" | "mixed" | "none" {
-  let l = false;
-  let r = false;
-  const walk = (x: RExpr): void => {
-    switch (x.kind) {
-      case "ref":
-        if (x.index < leftWidth) l = true;
-        else r = true;
-        return;
-      case "call":
-        x.args.forEach(walk);
-        return;
-      case "cast":
-        walk(x.child);
-        return;
-      case "case":
-        x.branches.forEach(([w, t]) => (walk(w), walk(t)));
-        if (x.otherwise) walk(x.otherwise);
-        return;
-      case "lambda":
-        walk(x.body);
-        return;
-      default:
-        return;
-    }
-  };
-  walk(e);
-  return l && r ? "mixed" : l ? "l" : r ? "r" : "none";
-}
-
-function shiftRefs(e: RExpr, by: number): RExpr {
-  switch (e.kind) {
-    case "ref":
-      return { ...e, index: e.index + by };
-    case "call":
-      return { ...e, args: e.args.map((a) => shiftRefs(a, by)) };
-    case "cast":
-      return { ...e, child: shiftRefs(e.child, by) };
-    case "case":
-      return {
-        ...e,
-        branches: e.branches.map(([w, t]) => [shiftRefs(w, by), shiftRefs(t, by)] as const),
-        otherwise: e.otherwise === null ? null : shiftRefs(e.otherwise, by),
-      };
-    case "lambda":
-      return { ...e, body: shiftRefs(e.body, by) };
-    default:
-      return e;
-  }
+  if (n.leftKeys.length === 0) return new NestedLoopJoinExec(left, right, n.joinType, n.condition, schema, compile);
+  return new HashJoinExec(left, right, n.joinType, { left: n.leftKeys, right: n.rightKeys, nullSafe: n.nullSafe }, n.condition, schema, compile);
 }
