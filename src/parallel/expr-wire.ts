@@ -56,7 +56,7 @@ function toWire(e: RExpr): WireExpr {
       if (!isPlainValue(e.value)) throw new NotPortable(`the literal of type ${e.type.kind} is not plain data`);
       return { kind: "literal", value: e.value, type };
     case "call":
-      if (lookupScalarFunction(e.fn.name) !== e.fn) throw new NotPortable(`${e.fn.name} is not a built-in function (a UDF runs on the main thread)`);
+      if (lookupScalarFunction(e.fn.name) !== e.fn) throw new NotPortable(`${e.fn.name} is not a function of the built-in registry`);
       if (e.fn.deterministic === false) throw new NotPortable(`${e.fn.name} is nondeterministic (its values follow the row's position in one stream)`);
       return { kind: "call", fn: e.fn.name, args: e.args.map(toWire), type, nullable: e.nullable };
     case "cast":
