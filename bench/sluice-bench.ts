@@ -10,7 +10,9 @@ import { Session, Window, col, functions as F } from "../src/index.js";
 
 const [data, ...wanted] = process.argv.slice(2) as [string, ...string[]];
 const cases = wanted.length > 0 ? wanted : ["groupby-count-parquet", "groupby-bigint-parquet", "groupby-decimal-parquet", "window-rank-parquet", "json-filter-groupby", "stream-json-to-parquet", "stream-startup", "stream-window-count", "stream-dedup", "delta-sink"];
-const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+// BENCH_MASTER (e.g. local[1]) sets the worker threads; the default is the library's, local[*].
+const builder = Session.builder().config("spark.sql.session.timeZone", "UTC");
+const spark = (process.env.BENCH_MASTER ? builder.master(process.env.BENCH_MASTER) : builder).getOrCreate();
 const SCHEMA = "event_id STRING, user_id STRING, kind STRING, amount DOUBLE, ts TIMESTAMP";
 const DECIMAL_COLUMNS = ["CAST(abs(hash(user_id)) AS DECIMAL(12,2)) / 100 AS k", "CAST(amount AS DECIMAL(12,2)) AS amt"];
 
