@@ -15,7 +15,7 @@ import { RuntimeConfig } from "../../src/session/runtime-config.js";
 import { loadCases, loadSkipList } from "./support/cases.js";
 import { parityCaseTests } from "./support/run-cases.js";
 
-const targets = [
+const targets: readonly { name: string; conf: Readonly<Record<string, string>> }[] = [
   { name: "local[1]", conf: { "spark.master": "local[1]" } },
   { name: "local[2], tiny pieces", conf: { "spark.master": "local[2]", "sluice.execution.parallelScan.minBytes": "0", "sluice.execution.parallelScan.pieceBytes": "64" } },
 ];
