@@ -114,16 +114,33 @@ export class KafkaAdminReader {
     return this.#withRetries("listing offsets", async () => this.#list(await this.#discover(), LATEST));
   }
 
+  /**
+   * subscribe and assign name their topics: one Metadata request answers while they all exist
+   * (one round trip a trigger, as Spark's describeTopics); only when one is missing, or for a
+   * pattern, are the cluster's topics listed first.
+   */
   async #discover(): Promise<{ topic: string; partition: number }[]> {
     const s = this.strategy;
+    if (s.kind !== "subscribePattern") {
+      const named = s.kind === "assign" ? [...new Set(s.partitions.map((p) => p.topic))] : s.topics;
+      try {
+        return this.#partitionsOf(named, await (await this.consumer()).metadata({ topics: [...named], forceUpdate: true }));
+      } catch (e) {
+        if (!hasKafkaError(e, "UNKNOWN_TOPIC_OR_PARTITION") && !/Unknown topic/.test((e as Error).message)) throw e;
+      }
+    }
     const existing = new Set(await (await this.admin()).listTopics());
     const wanted = s.kind === "assign" ? [...new Set(s.partitions.map((p) => p.topic))] : s.kind === "subscribe" ? s.topics : [...existing].filter((t) => s.pattern.test(t));
     const present = wanted.filter((t) => existing.has(t));
     if (present.length === 0) return [];
-    const md = await (await this.consumer()).metadata({ topics: present, forceUpdate: true });
+    return this.#partitionsOf(present, await (await this.consumer()).metadata({ topics: present, forceUpdate: true }));
+  }
+
+  #partitionsOf(topics: readonly string[], md: { topics: Map<string, { partitionsCount: number }> }): { topic: string; partition: number }[] {
     const count = (t: string): number => md.topics.get(t)?.partitionsCount ?? 0;
+    const s = this.strategy;
     if (s.kind === "assign") return s.partitions.filter((p) => count(p.topic) > p.partition);
-    return present.flatMap((topic) => Array.from({ length: count(topic) }, (_, partition) => ({ topic, partition })));
+    return topics.flatMap((topic) => Array.from({ length: count(topic) }, (_, partition) => ({ topic, partition })));
   }
 
   /**

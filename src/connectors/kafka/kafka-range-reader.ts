@@ -11,6 +11,9 @@
  *      past the partition's end (topic deleted and recreated) is data loss: with failOnDataLoss it
  *      fails naming topic, partition and offsets (Spark's KafkaDataConsumer); without, the range
  *      is read from what is left and the loss is counted.
+ *
+ * `readRanges` reads several ranges at once (their fetches in flight together, and each range's
+ * next fetch in flight while its last batch is processed) and yields them in the given order.
  */
 import { log } from "../../common/logger.js";
 import { type ColumnBatch, VectorBuilder, makeBatch } from "../../columnar/column-batch.js";
@@ -147,6 +150,35 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
     }
   }
   if (cols[0]!.length > 0) yield flush();
+}
+
+/**
+ * Every range of `ranges`, in order, as readRange reads it, but with all first fetches sent at once
+ * and one batch of each range read ahead: a trigger over N partitions waits for about one fetch,
+ * not N in turn.
+ */
+export async function* readRanges(consumer: KafkaConsumer, ranges: readonly OffsetRange[], o: RangeReadOptions, isAborted: () => void): AsyncGenerator<ColumnBatch> {
+  const readers = ranges.map((r) => readRange(consumer, r, o));
+  // A read that fails while an earlier range is consumed must not be an unhandled rejection; its
+  // error is thrown when its turn comes.
+  const ahead = (g: AsyncGenerator<ColumnBatch>): Promise<IteratorResult<ColumnBatch>> => {
+    const next = g.next();
+    next.catch(() => undefined);
+    return next;
+  };
+  const heads = readers.map(ahead);
+  try {
+    for (let i = 0; i < readers.length; i++) {
+      for (let r = await heads[i]!; !r.done; ) {
+        isAborted();
+        const next = ahead(readers[i]!);
+        yield r.value;
+        r = await next;
+      }
+    }
+  } finally {
+    for (const g of readers) g.return(undefined).catch(() => undefined);
+  }
 }
 
 async function earliestOffset(consumer: KafkaConsumer, topic: string, partition: number, config: KafkaClientConfig): Promise<number> {

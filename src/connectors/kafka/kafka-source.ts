@@ -12,9 +12,9 @@
  *      is data loss), a partition gone since `start` is data loss, an end before its start is data
  *      loss; then the ranges are split for minPartitions and read.
  *
- * Continuous trigger (getContinuous, after Spark's KafkaContinuousStream): the partitions are
- * polled for new offsets every CONTINUOUS_POLL_MS and what arrived is read at once, until the
- * epoch ends; the epoch's end is the offsets read up to.
+ * Continuous trigger (getContinuous, after Spark's KafkaContinuousStream): the partitions, found
+ * at the epoch's start, are polled for new offsets every CONTINUOUS_POLL_MS and what arrived is
+ * read at once, until the epoch ends; the epoch's end is the offsets read up to.
  *
  * Offsets are Spark's JSON (`{"events":{"0":42}}`). The start of the first batch has no offsets
  * yet (null, as Spark shows it in progress) until step 1 ran.
@@ -29,8 +29,8 @@ import { CHECKPOINT_FILE, checksummedPieces, readChecksummed } from "../../strea
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { KafkaAdminReader } from "./kafka-client.js";
 import type { KafkaSourceOptions } from "./kafka-options.js";
-import { EARLIEST, type OffsetRange, type PartitionOffsets, entries, offsetOf, offsetsToJson, parseOffsetsJson, rateLimit, splitRanges, tpKey } from "./kafka-offsets.js";
-import { readRange, reportDataLoss, warnDataLoss } from "./kafka-range-reader.js";
+import { EARLIEST, LATEST, type OffsetRange, type PartitionOffsets, entries, offsetOf, offsetsToJson, parseOffsetsJson, rateLimit, splitRanges, tpKey } from "./kafka-offsets.js";
+import { readRanges, reportDataLoss, warnDataLoss } from "./kafka-range-reader.js";
 import { kafkaScanExec, kafkaSchema } from "./kafka-scan.js";
 
 /** How often a continuous read asks the brokers for new offsets when nothing arrived. */
@@ -48,6 +48,8 @@ export class KafkaSource implements StreamSource {
   #latestAvailable: PartitionOffsets | undefined;
   #availableNow = false;
   #availableNowEnd: PartitionOffsets | undefined;
+  /** Where the available-now run started, when it fixed its end. */
+  #availableNowStart: PartitionOffsets | undefined;
   #lastTriggerMs = 0;
 
   constructor(
@@ -88,8 +90,10 @@ export class KafkaSource implements StreamSource {
   async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
     const from = (start as KafkaOffset) ?? (await this.#initialOffsets());
     let latest: PartitionOffsets;
-    if (this.#availableNow) latest = this.#availableNowEnd ??= await this.#fetchLatest();
-    else latest = await this.#fetchLatest();
+    if (this.#availableNow) {
+      if (!this.#availableNowEnd) [this.#availableNowEnd, this.#availableNowStart] = [await this.#fetchLatest(), from];
+      latest = this.#availableNowEnd;
+    } else latest = await this.#fetchLatest();
     this.#latestAvailable = latest;
     // SPARK-41375: no partition at all (every topic deleted) is no new data, never an empty offset.
     if (entries(latest).length === 0) return start;
@@ -119,7 +123,6 @@ export class KafkaSource implements StreamSource {
     const { opts, clock } = this;
     const schema = this.schema;
     const initial = (): Promise<PartitionOffsets> => this.#initialOffsets();
-    const latest = (): Promise<PartitionOffsets> => this.#fetchLatest();
     const ranges = (from: PartitionOffsets, until: PartitionOffsets): Promise<OffsetRange[]> => this.#ranges(from, until);
     const reader = this.#reader;
     return {
@@ -130,19 +133,22 @@ export class KafkaSource implements StreamSource {
       async *execute(ctx) {
         let pos = (start as KafkaOffset) ?? (await initial());
         const consumer = await reader.consumer();
+        // Partitions are discovered once an epoch (Spark's continuous stream reconfigures at an
+        // epoch too), so a poll is one ListOffsets; a lookup that fails (a topic deleted) looks
+        // again, and the ranges then report the loss.
+        let tps = await reader.topicPartitions();
+        const latest = (): Promise<PartitionOffsets> =>
+          reader.listOffsets(tps, LATEST).catch(async () => reader.listOffsets((tps = await reader.topicPartitions()), LATEST));
+        const o = { schema, includeHeaders: opts.includeHeaders, failOnDataLoss: opts.failOnDataLoss, config: opts.client, pollTimeoutMs: opts.pollTimeoutMs, batchSize: ctx.batchSize, onDataLoss: warnDataLoss };
         for (;;) {
           throwIfAborted(ctx);
           const until = await latest();
-          let read = false;
-          for (const range of await ranges(pos, until)) {
-            if (range.untilOffset <= range.fromOffset) continue;
-            read = true;
-            yield* readRange(consumer, range, { schema, includeHeaders: opts.includeHeaders, failOnDataLoss: opts.failOnDataLoss, config: opts.client, pollTimeoutMs: opts.pollTimeoutMs, batchSize: ctx.batchSize, onDataLoss: warnDataLoss });
-          }
+          const fresh = (await ranges(pos, until)).filter((r) => r.untilOffset > r.fromOffset);
+          yield* readRanges(consumer, fresh, o, () => throwIfAborted(ctx));
           pos = until;
           const left = untilMs - clock.now();
           if (left <= 0) break;
-          if (!read) await new Promise((r) => setTimeout(r, Math.min(CONTINUOUS_POLL_MS, left)));
+          if (fresh.length === 0) await new Promise((r) => setTimeout(r, Math.min(CONTINUOUS_POLL_MS, left)));
         }
         onEnd(pos);
       },
@@ -161,6 +167,24 @@ export class KafkaSource implements StreamSource {
 
   async stop(): Promise<void> {
     await this.#reader.close();
+  }
+
+  /**
+   * Offsets read of the available-now target, per partition from where the run started (a
+   * partition new since then from 0).
+   */
+  availableNowProgress(committed: Offset): { done: number; total: number; unit: string } | undefined {
+    const [end, start] = [this.#availableNowEnd, this.#availableNowStart];
+    if (!end || !start) return undefined;
+    let done = 0;
+    let total = 0;
+    for (const e of entries(end)) {
+      const from = Math.min(offsetOf(start, e.topic, e.partition) ?? 0, e.offset);
+      const at = offsetOf((committed as KafkaOffset) ?? start, e.topic, e.partition) ?? from;
+      total += e.offset - from;
+      done += Math.max(0, Math.min(at, e.offset) - from);
+    }
+    return { done, total, unit: "offsets" };
   }
 
   /** Spark's lag figures: how far the latest available offsets are past the batch's end. */
