@@ -12,7 +12,7 @@ import type { AnalyzerEnv } from "./analyzer-env.js";
 import { resolveAggregate } from "./analyzer/aggregate.js";
 import { resolveCollectMetrics } from "./analyzer/collect-metrics.js";
 import type { AnalyzeContext, ProjectItem } from "./analyzer/context.js";
-import { parseIntervalMs } from "../common/duration.js";
+import { delayIntervalMs } from "../expr/datetime/delay-interval.js";
 import { resolveJoin } from "./analyzer/join.js";
 import { buildProject, resolveProject } from "./analyzer/project.js";
 import { ExprResolver } from "./analyzer/resolve-expr.js";
@@ -200,7 +200,7 @@ const handlers: Handlers = {
         { column: p.eventTime },
       );
     }
-    const delayMs = parseIntervalMs(p.delay);
+    const delayMs = delayIntervalMs(p.delay);
     if (delayMs < 0) {
       throw analysisError("INVALID_WATERMARK_DELAY", `The watermark delay threshold (${p.delay}) should not be negative.`, { delay: p.delay });
     }

@@ -3,7 +3,7 @@
  * in our own code. Input values are seconds; `eventTime` is timestamp_seconds(value), windows are
  * reported by their start in seconds, as the suite does.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -174,6 +174,34 @@ describe("EventTimeWatermarkSuite", () => {
         expect(e.watermark).toBe(new Date(nowSec * 1000 - 29 * 31 * 86_400_000).toISOString());
       }),
     );
+  });
+
+  it("SPARK-35815 delay thresholds in the unit form and as ANSI intervals, as PySpark 4.0.1 reads them (a month is 31 days)", async () => {
+    // golden/watermark-delay.json (scripts/oracle/gen_spark_suite_watermark_delay.py): the suite's
+    // variants and a few PySpark refuses, each with its delay in ms or PySpark's error class.
+    const golden = JSON.parse(readFileSync(join(import.meta.dirname, "golden", "watermark-delay.json"), "utf8")) as Record<string, { ms?: number; error?: string }>;
+    const df = spark.memoryStream("value INT").toDF().withColumn("eventTime", F.expr("timestamp_seconds(value)"));
+    for (const [delay, want] of Object.entries(golden)) {
+      if (want.ms !== undefined) expect(df.withWatermark("eventTime", delay).explainString(), delay).toContain(`delay ${want.ms} ms`);
+      else expect(() => df.withWatermark("eventTime", delay), delay).toThrowError(/interval/i);
+    }
+    const [S, M, H, D] = [1000, 60_000, 3_600_000, 86_400_000];
+    // The ANSI forms move the watermark as the unit forms do.
+    const nowSec = 1_700_000_000;
+    for (const [delay, ms] of [["interval '1 2:3:4' day to second", D + 2 * H + 3 * M + 4 * S], ["interval '1-2' year to month", 14 * 31 * D]] as const) {
+      const input = spark.memoryStream("value BIGINT");
+      await testStream(
+        spark,
+        windowedCounts(input, delay),
+        {},
+        addData(input, { value: nowSec }),
+        checkAnswer(),
+        addData(input, { value: nowSec }),
+        checkAnswer(),
+        assertEventStats((e) => expect(e.watermark, delay).toBe(new Date(nowSec * 1000 - ms).toISOString())),
+      );
+    }
+    expect(() => df.withWatermark("eventTime", "interval '-1 0:0:0' day to second")).toThrowError(/should not be negative/);
   });
 
   it("recovery: a batch whose commit was lost re-runs with its logged watermark", async () => {
