@@ -8,8 +8,9 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Session, functions as F } from "../../src/index.js";
+import { Session, functions as F, registerStreamSource } from "../../src/index.js";
 import type { SluiceError } from "../../src/common/errors.js";
+import { ManualClock } from "../../src/common/clock.js";
 import { addData, assertOnQuery, checkAnswer, expectFailure, startStream, stopStream, testStream } from "./stream-test.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
@@ -194,6 +195,59 @@ describe("StreamingQuerySuite", () => {
     await q.stop();
     expect(text).toMatch(/Physical Plan/);
     expect(text).toMatch(/MemoryStream|memory/i);
+  });
+
+  it("status while the source is asked for offsets, while the batch runs and after it (Spark's messages)", async () => {
+    // A source whose latestOffset and getRows wait on gates the test opens, as Spark's suite blocks
+    // them on its manual clock.
+    const gate = () => {
+      let open!: () => void;
+      let reached!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      const waiting = new Promise<void>((r) => (reached = r));
+      return { open, waiting, pass: async () => (reached(), await opened) };
+    };
+    let offsetGate: ReturnType<typeof gate> | undefined;
+    const rowsGate = gate();
+    let latest = 0;
+    registerStreamSource(spark, "blocking", () => ({
+      schema: "value INT",
+      initialOffset: () => 0,
+      latestOffset: async () => {
+        await offsetGate?.pass();
+        return latest;
+      },
+      getRows: async (start, end) => {
+        await rowsGate.pass();
+        return Array.from({ length: (end as number) - (start as number) }, (_, i) => ({ value: (start as number) + i + 1 }));
+      },
+    }));
+    // Triggers every 100 ms of a manual clock: each runs when the test moves the clock.
+    const clock = new ManualClock(0);
+    spark.clock = clock;
+    const q = await spark.readStream.format("blocking").load().writeStream.format("memory").queryName("status_suite").option("checkpointLocation", tmp()).trigger({ processingTime: 100 }).start();
+    spark.clock = undefined;
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 2000 && !ok(); i++) await new Promise((r) => setTimeout(r, 2));
+    };
+    await until(() => clock.isWaiting);
+    expect(q.status).toMatchObject({ message: "Waiting for next trigger", isDataAvailable: false, isTriggerActive: false });
+    offsetGate = gate();
+    latest = 2;
+    clock.advance(100);
+    await offsetGate.waiting;
+    expect(q.status).toEqual({ message: "Getting offsets from blocking[user source]", isDataAvailable: false, isTriggerActive: true });
+    expect(q.recentProgress.filter((p) => p.numInputRows > 0)).toHaveLength(0);
+    const passed = offsetGate;
+    offsetGate = undefined;
+    passed.open();
+    await rowsGate.waiting;
+    expect(q.status).toEqual({ message: "Processing new data", isDataAvailable: true, isTriggerActive: true });
+    rowsGate.open();
+    await until(() => clock.isWaiting);
+    expect(await spark.table("status_suite").collect()).toEqual([{ value: 1 }, { value: 2 }]);
+    expect(q.status).toEqual({ message: "Waiting for next trigger", isDataAvailable: true, isTriggerActive: false });
+    await q.stop();
   });
 
   it("a query that fails is no longer active and keeps its error (ExpectFailure)", async () => {
