@@ -61,10 +61,9 @@ describe("Delta actions", () => {
     expect(parseCommit(text, "x").length).toBe(2);
   });
 
-  it("refuses to write a deletion vector", () => {
+  it("writes an add's deletion vector", () => {
     const dv = { storageType: "u", pathOrInlineDv: "abc", sizeInBytes: 1, cardinality: 1 };
-    expect(code(() => serializeAction(action("add", { path: "a", partitionValues: {}, size: 1, modificationTime: 1, dataChange: true, deletionVector: dv })))).toMatch(
-      /^DELTA_UNSUPPORTED_FEATURE: .*deletionVectors/,
-    );
+    const line = serializeAction(action("add", { path: "a", partitionValues: {}, size: 1, modificationTime: 1, dataChange: true, deletionVector: dv }));
+    expect(JSON.parse(line).add.deletionVector).toEqual(dv);
   });
 });

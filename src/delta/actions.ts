@@ -6,7 +6,7 @@
  * types (they are never required: §Protocol Evolution). Writing emits only what Sluice
  * supports: an action carrying a deletion vector is refused.
  */
-import { inputError, unsupported } from "../common/errors.js";
+import { inputError } from "../common/errors.js";
 
 export interface Protocol {
   readonly minReaderVersion: number;
@@ -308,7 +308,6 @@ export function dvId(dv: DeletionVectorDescriptor | null | undefined): string {
 /**
  * Serialise actions to a commit file's text: one single-line JSON object per action, each
  * line ending in "\n". Partition values stay strings (null for null), stats stay a JSON string.
- * Throws DELTA_UNSUPPORTED_FEATURE for an add/remove carrying a deletion vector.
  */
 export function serializeCommit(actions: readonly Action[]): string {
   let out = "";
@@ -317,13 +316,6 @@ export function serializeCommit(actions: readonly Action[]): string {
 }
 
 export function serializeAction(a: Action): string {
-  if ((a.kind === "add" || a.kind === "remove") && a.value.deletionVector) {
-    throw unsupported(
-      "DELTA_UNSUPPORTED_FEATURE",
-      `Cannot write ${a.kind} for "${a.value.path}": Sluice does not write deletion vectors (table feature deletionVectors)`,
-      { feature: "deletionVectors", path: a.value.path },
-    );
-  }
   return JSON.stringify({ [a.kind]: dropNulls(a.value as unknown as Record<string, unknown>, a.kind) });
 }
 

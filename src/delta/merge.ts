@@ -12,8 +12,9 @@
  *      the first NOT MATCHED BY SOURCE clause (update or delete); a target row that more than
  *      one source row matches fails with DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE
  *      (unless every MATCHED clause is an unconditional delete);
- *   5. rewrite only the touched files (kept + updated rows), write the inserted rows, and commit
- *      removes + adds in one transaction that read the whole table (operation MERGE).
+ *   5. rewrite only the touched files (kept + updated rows; with deletion vectors on, mark the
+ *      touched rows in the files' vectors and write the updated rows), write the inserted rows,
+ *      and commit removes + adds in one transaction that read the whole table (operation MERGE).
  */
 import { VectorBuilder, getValue, makeBatch } from "../columnar/column-batch.js";
 import { analysisError, executionError } from "../common/errors.js";
@@ -197,9 +198,9 @@ export async function executeMerge(spec: MergeSpec): Promise<MergeMetrics> {
       numTargetFilesAdded: files.numAddedFiles,
       numTargetFilesRemoved: files.numRemovedFiles,
       numTargetChangeFilesAdded: files.numAddedChangeFiles,
-      numTargetDeletionVectorsAdded: "0",
-      numTargetDeletionVectorsRemoved: "0",
-      numTargetDeletionVectorsUpdated: "0",
+      numTargetDeletionVectorsAdded: files.numDeletionVectorsAdded!,
+      numTargetDeletionVectorsRemoved: files.numDeletionVectorsRemoved!,
+      numTargetDeletionVectorsUpdated: files.numDeletionVectorsUpdated!,
       numTargetBytesAdded: files.numAddedBytes!,
       numTargetBytesRemoved: files.numRemovedBytes!,
     },

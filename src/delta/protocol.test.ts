@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Metadata } from "./actions.js";
-import { checkReadSupported, checkWriteSupported } from "./protocol.js";
+import { checkReadSupported, checkWriteSupported, protocolForNewTable } from "./protocol.js";
 import { errorOf } from "./test-helpers.js";
 
 const md = (configuration: Record<string, string> = {}, schemaString = '{"type":"struct","fields":[]}'): Metadata => ({
@@ -26,14 +26,10 @@ describe("protocol gate", () => {
     );
     expect(e.code).toBe("DELTA_UNSUPPORTED_FEATURE");
     expect(e.message).toMatch(/\/data\/t.*: timestampNtz, variantType\./);
-    // column mapping is read, not written yet
+    // column mapping is read and written
     checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");
-    const cm = await errorOf(() => checkWriteSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t"));
-    expect(cm.message).toMatch(/: columnMapping\./);
-    const cm7 = await errorOf(() =>
-      checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["columnMapping"], writerFeatures: ["columnMapping"] }, md({ "delta.columnMapping.mode": "id" }), "t"),
-    );
-    expect(cm7.message).toMatch(/: columnMapping\./);
+    checkWriteSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");
+    checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["columnMapping"], writerFeatures: ["columnMapping"] }, md({ "delta.columnMapping.mode": "id" }), "t");
   });
 
   it("refuses protocol versions that do not exist", async () => {
@@ -41,7 +37,7 @@ describe("protocol gate", () => {
     expect((await errorOf(() => checkReadSupported({ minReaderVersion: 1, minWriterVersion: 0 }, md(), "t"))).code).toBe("DELTA_INVALID_PROTOCOL_VERSION");
   });
 
-  it("writes writer ≤ 2, writer 3/4 without constraints or generated columns, and writer 7 with appendOnly/invariants/changeDataFeed only", async () => {
+  it("writes writer ≤ 2, writers 3-6 without constraints, generated or identity columns, and writer 7 with the features Sluice writes", async () => {
     checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md(), "t");
     checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["appendOnly"] }, md(), "t");
     checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["changeDataFeed"] }, md({ "delta.enableChangeDataFeed": "true" }), "t");
@@ -53,12 +49,32 @@ describe("protocol gate", () => {
     expect((await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 4 }, md({}, gen), "t"))).message).toMatch(/: generatedColumns\./);
     const w7 = await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["domainMetadata"] }, md(), "t"));
     expect(w7.message).toMatch(/domainMetadata/);
-    // Sluice reads deletion vectors but does not write them yet
-    const dv = await errorOf(() =>
-      checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"] }, md(), "t"),
+    // deletion vectors are written; row tracking, identity columns in use and others are refused by name
+    checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"] }, md(), "t");
+    const rt = await errorOf(() =>
+      checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors", "rowTracking", "domainMetadata"] }, md(), "t"),
     );
-    expect(dv.message).toMatch(/Cannot write to Delta table t.*: deletionVectors\./);
+    expect(rt.code).toBe("DELTA_UNSUPPORTED_FEATURE");
+    expect(rt.message).toMatch(/Cannot write to Delta table t.*: rowTracking, domainMetadata\./);
+    // listed but unused legacy features (delta-spark lists them at an explicit writer 5) are no obstacle; used ones are
+    checkWriteSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [], writerFeatures: ["checkConstraints", "generatedColumns", "identityColumns"] }, md(), "t");
+    const identity = '{"type":"struct","fields":[{"name":"a","type":"long","nullable":true,"metadata":{"delta.identity.start":1}}]}';
+    expect((await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 6 }, md({}, identity), "t"))).message).toMatch(/: identityColumns\./);
+    expect((await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["checkConstraints"] }, md({ "delta.constraints.c": "a > 0" }), "t"))).message).toMatch(/: checkConstraints\./);
     const inv = '{"type":"struct","fields":[{"name":"a","type":"integer","nullable":true,"metadata":{"delta.invariants":"{\\"expression\\":{\\"expression\\":\\"a > 0\\"}}"}}]}';
     expect((await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md({}, inv), "t"))).message).toMatch(/invariants/);
+  });
+
+  it("creates tables with the protocol delta-spark 4 gives their features", () => {
+    expect(protocolForNewTable({})).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
+    expect(protocolForNewTable({ "delta.columnMapping.mode": "name" })).toEqual({ minReaderVersion: 2, minWriterVersion: 5 });
+    expect(protocolForNewTable({ "delta.columnMapping.mode": "none" })).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
+    expect(protocolForNewTable({ "delta.enableChangeDataFeed": "true" })).toEqual({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["changeDataFeed", "invariants", "appendOnly"] });
+    expect(protocolForNewTable({ "delta.enableDeletionVectors": "true", "delta.columnMapping.mode": "id" })).toEqual({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ["deletionVectors", "columnMapping"],
+      writerFeatures: ["deletionVectors", "columnMapping", "invariants", "appendOnly"],
+    });
   });
 });

@@ -7,9 +7,12 @@
  *   3. walk the table folder, skipping `_delta_log` and hidden entries (names starting with `_` or
  *      `.`, except partition folders `name=value` and `_change_data`: no snapshot references a
  *      change data file, so Delta's VACUUM deletes each once it is older than the retention);
- *   4. delete every file that no live add or unexpired tombstone references and whose
+ *   4. delete every file that no live add or unexpired tombstone references (as a data file or
+ *      as its deletion vector file) and whose
  *      modification time is older than now − retention (unless `dryRun`).
  */
+import type { DeletionVectorDescriptor } from "./actions.js";
+import { deletionVectorPath } from "./deletion-vector.js";
 import type { FileStatus } from "../fs/file-system.js";
 import { fileSystemFor } from "../fs/file-systems.js";
 import { pathName } from "../fs/path.js";
@@ -57,9 +60,19 @@ export async function vacuum(tablePath: string, options: VacuumOptions = {}): Pr
   const now = options.nowMs ?? Date.now();
   const tombstoneMs = retention(snapshot.configuration["delta.deletedFileRetentionDuration"]);
   const keep = new Set<string>();
-  for (const f of snapshot.files) keep.add(f.absolutePath);
+  const keepVector = (dv: DeletionVectorDescriptor | null | undefined) => {
+    const file = dv ? deletionVectorPath(tablePath, dv) : null;
+    if (file !== null) keep.add(file);
+  };
+  for (const f of snapshot.files) {
+    keep.add(f.absolutePath);
+    keepVector(f.deletionVector); // a live file's deletion vector file is as live as the file
+  }
   for (const t of snapshot.tombstones) {
-    if ((t.deletionTimestamp ?? 0) >= now - Math.min(tombstoneMs, hours * 3_600_000)) keep.add(dataFilePath(tablePath, t.path));
+    if ((t.deletionTimestamp ?? 0) >= now - Math.min(tombstoneMs, hours * 3_600_000)) {
+      keep.add(dataFilePath(tablePath, t.path));
+      keepVector(t.deletionVector);
+    }
   }
   const cutoff = now - hours * 3_600_000;
   const deleted: string[] = [];

@@ -80,6 +80,8 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   writePartitionColumns: { uses: WRITES, values: ["false"], why: "partition columns are never written into the data files" },
   // table properties (delta-spark applies delta.* write options when the write creates the table)
   "delta.enableChangeDataFeed": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
+  "delta.enableDeletionVectors": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
+  "delta.columnMapping.mode": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
 };
 
 const KEYS = new Map(Object.keys(RULES).map((k) => [k.toLowerCase(), k]));
@@ -126,7 +128,7 @@ export interface DeltaWriteOptionValues {
   readonly overwriteSchema: boolean;
   /** commitInfo.userMetadata of the commit. */
   readonly userMetadata?: string;
-  /** Table properties (delta.enableChangeDataFeed) of the table the write creates. */
+  /** Table properties (delta.enableChangeDataFeed, delta.enableDeletionVectors, delta.columnMapping.mode) of the table the write creates. */
   readonly tableProperties?: Readonly<Record<string, string>>;
   /** Idempotent batch write (Delta's txnAppId/txnVersion): skipped when the table holds this version. */
   readonly txn?: { readonly appId: string; readonly version: number };
@@ -145,7 +147,14 @@ export function parseDeltaWriteOptions(options: Readonly<Record<string, string>>
   };
   const mergeSchema = bool("mergeSchema");
   const overwriteSchema = bool("overwriteSchema");
-  const cdf = o.has("delta.enablechangedatafeed") ? String(bool("delta.enableChangeDataFeed")) : undefined;
+  const tableProperties: Record<string, string> = {};
+  if (o.has("delta.enablechangedatafeed")) tableProperties["delta.enableChangeDataFeed"] = String(bool("delta.enableChangeDataFeed"));
+  if (o.has("delta.enabledeletionvectors")) tableProperties["delta.enableDeletionVectors"] = String(bool("delta.enableDeletionVectors"));
+  const mapping = o.get("delta.columnmapping.mode")?.trim().toLowerCase();
+  if (mapping !== undefined) {
+    if (mapping === "name" || mapping === "id" || mapping === "none") tableProperties["delta.columnMapping.mode"] = mapping;
+    else bad.push(`delta.columnMapping.mode=${o.get("delta.columnmapping.mode")} (must be 'none', 'name' or 'id')`);
+  }
   const appId = o.get("txnappid");
   const version = o.get("txnversion")?.trim();
   if (version !== undefined && !/^\d+$/.test(version)) bad.push(`txnVersion=${version} (must be a non-negative integer)`);
@@ -157,7 +166,7 @@ export function parseDeltaWriteOptions(options: Readonly<Record<string, string>>
     mergeSchema,
     overwriteSchema,
     ...(userMetadata !== undefined ? { userMetadata } : {}),
-    ...(cdf !== undefined ? { tableProperties: { "delta.enableChangeDataFeed": cdf } } : {}),
+    ...(Object.keys(tableProperties).length > 0 ? { tableProperties } : {}),
     ...(appId !== undefined && version !== undefined ? { txn: { appId, version: Number(version) } } : {}),
   };
 }

@@ -7,7 +7,9 @@
  *   4. reconcile the schema (schema-enforcement.ts): create, enforce, mergeSchema, overwriteSchema;
  *   5. stream the rows into one open Parquet file per partition (Hive-style `col=value/`
  *      folders), written as they arrive with per-file stats, so memory does not grow with the
- *      input; stage the adds (and, for overwrite, removes of every live file);
+ *      input; stage the adds (and, for overwrite, removes of every live file); with column
+ *      mapping, new columns get ids and physical names, and the files, stats and partition
+ *      values use the physical names (column-mapping-writes.ts);
  *   6. commit once, after every file is complete; returns the new version, or null when nothing
  *      was committed. A failed or interrupted input commits nothing (its partial files are
  *      removed; a crash may leave some behind, unlisted in the log, for VACUUM).
@@ -24,6 +26,8 @@ import { relativeLogPath } from "../../delta/data-path.js";
 import { type FileStats, computeStats, statsToJson } from "../../delta/stats.js";
 import { txnVersion } from "../../delta/snapshot.js";
 import { OptimisticTransaction } from "../../delta/transaction.js";
+import { type ColumnMappingMode, columnMappingMode } from "../../delta/column-mapping.js";
+import { MAX_COLUMN_ID_KEY, type PhysicalLayout, assignColumnMapping, largestColumnId, physicalLayout } from "../../delta/column-mapping-writes.js";
 import { StructType } from "../../types/struct-type.js";
 import { encodeParquet } from "../files/parquet-format.js";
 import { ParquetFileWriter } from "../files/parquet-writer.js";
@@ -46,6 +50,8 @@ export interface DeltaWriteOptions {
   readonly userMetadata?: string;
   /** Table properties of a table the write creates; an existing table must already have them. */
   readonly tableProperties?: Readonly<Record<string, string>>;
+  /** Properties a table the write creates takes unless tableProperties says otherwise (the session's defaults). */
+  readonly defaultTableProperties?: Readonly<Record<string, string>>;
 }
 
 export interface DeltaWriteResult {
@@ -77,13 +83,14 @@ export async function writeDelta(tablePath: string, schema: StructType, batches:
     txn.setTxn(options.txn.appId, options.txn.version);
   }
   const overwrite = options.mode === "overwrite";
-  const target = reconcileSchema(txn, tablePath, schema, {
+  const reconciled = reconcileSchema(txn, tablePath, schema, {
     partitionBy: options.partitionBy ?? [],
     mergeSchema: options.mergeSchema ?? false,
     overwriteSchema: overwrite && (options.overwriteSchema ?? false),
     overwrite,
-    tableProperties: options.tableProperties ?? {},
+    tableProperties: snap ? (options.tableProperties ?? {}) : { ...options.defaultTableProperties, ...options.tableProperties },
   });
+  const { target, layout } = mapColumns(txn, tablePath, reconciled);
   if (overwrite && snap) {
     txn.readWholeTable();
     const now = Date.now();
@@ -91,7 +98,7 @@ export async function writeDelta(tablePath: string, schema: StructType, batches:
       txn.remove({ path: f.path, deletionTimestamp: now, dataChange: true, extendedFileMetadata: true, partitionValues: f.partitionValues, size: f.size });
     }
   }
-  const { adds, numRows } = await streamDataFiles(tablePath, batches, schema, target.schema, target.partitionColumns);
+  const { adds, numRows } = await streamDataFiles(tablePath, batches, schema, target.schema, layout);
   for (const a of adds) txn.add(a);
   const bytes = adds.reduce((s, a) => s + a.size, 0);
   const version = await txn.commit({
@@ -101,6 +108,24 @@ export async function writeDelta(tablePath: string, schema: StructType, batches:
     ...(options.userMetadata !== undefined ? { userMetadata: options.userMetadata } : {}),
   });
   return { version, numOutputRows: numRows, numFiles: adds.length };
+}
+
+/**
+ * With column mapping on (the table's or the one being created), give the columns that have
+ * none (all of a new table's, those mergeSchema adds) ids and physical names in the staged
+ * metaData; the schema to conform rows to and the layout of the data files.
+ */
+function mapColumns(txn: OptimisticTransaction, tablePath: string, target: { schema: StructType; partitionColumns: readonly string[] }): { target: { schema: StructType; partitionColumns: readonly string[] }; layout: PhysicalLayout } {
+  const md = txn.metadata!;
+  const mode = columnMappingMode(md.configuration, tablePath);
+  if (mode === "none") return { target, layout: physicalLayout(target.schema, target.partitionColumns, mode) };
+  const before = Number(md.configuration[MAX_COLUMN_ID_KEY] ?? largestColumnId(target.schema));
+  const { schema, maxColumnId } = assignColumnMapping(target.schema, before);
+  if (maxColumnId !== before || md.configuration[MAX_COLUMN_ID_KEY] === undefined) {
+    txn.updateMetadata({ schemaString: schema.json(), configuration: { ...md.configuration, [MAX_COLUMN_ID_KEY]: String(maxColumnId) } });
+  }
+  const mapped = { schema, partitionColumns: target.partitionColumns };
+  return { target: mapped, layout: physicalLayout(schema, target.partitionColumns, mode) };
 }
 
 const saveModeName = (m: DeltaSaveMode): string => (m === "errorifexists" ? "ErrorIfExists" : m[0]!.toUpperCase() + m.slice(1));
@@ -167,7 +192,7 @@ async function streamDataFiles(
   batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[],
   schema: StructType,
   target: StructType,
-  partitionColumns: readonly string[],
+  layout: PhysicalLayout,
 ): Promise<{ adds: AddFile[]; numRows: number }> {
   const files = new Map<string, OpenDataFile>();
   let numRows = 0;
@@ -175,10 +200,10 @@ async function streamDataFiles(
     for await (const b of batches) {
       if (b.numRows === 0) continue;
       const conformed = conformBatch(b.schema === schema ? b : makeBatch(schema, b.columns, b.numRows), target, tablePath);
-      for (const g of partitionGroups(conformed, partitionColumns)) {
+      for (const g of partitionGroups(layout.rows(conformed), layout.partitionColumns)) {
         let f = files.get(g.key);
         if (!f) {
-          const { rel, abs } = newDataFile(tablePath, partitionColumns, g.values);
+          const { rel, abs } = newDataFile(tablePath, layout.partitionColumns, g.values);
           files.set(g.key, (f = { rel, values: g.values, writer: new ParquetFileWriter(abs, g.data.schema, "snappy"), stats: undefined }));
         }
         await f.writer.write(g.data);
@@ -204,12 +229,14 @@ async function streamDataFiles(
 
 /**
  * Write one batch (of the table schema) as data files: one file per distinct combination of
- * partition values, partition columns left out of the files. Returns the add actions.
+ * partition values, partition columns left out of the files, columns by their physical names
+ * under column mapping (`mode`). Returns the add actions.
  */
-export function writeDataFiles(tablePath: string, batch: ColumnBatch, partitionColumns: readonly string[]): AddFile[] {
+export function writeDataFiles(tablePath: string, batch: ColumnBatch, partitionColumns: readonly string[], mode: ColumnMappingMode = "none"): AddFile[] {
   if (batch.numRows === 0) return [];
-  return partitionGroups(batch, partitionColumns).map((g) => {
-    const { rel, abs } = newDataFile(tablePath, partitionColumns, g.values);
+  const layout = physicalLayout(batch.schema, partitionColumns, mode);
+  return partitionGroups(layout.rows(batch), layout.partitionColumns).map((g) => {
+    const { rel, abs } = newDataFile(tablePath, layout.partitionColumns, g.values);
     const bytes = encodeParquet(g.data.schema, [g.data], "snappy");
     fileSystemFor(abs).create(abs, bytes, { overwrite: true });
     return { path: relativeLogPath(rel), partitionValues: g.values, size: bytes.length, modificationTime: Date.now(), dataChange: true, stats: statsToJson(computeStats(g.data)) };

@@ -12,6 +12,7 @@ import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
 import { allocValues, makeVector, nullVector, type Vector } from "../../columnar/vector.js";
 import { SluiceError, analysisError } from "../../common/errors.js";
 import type { OptimisticTransaction } from "../../delta/transaction.js";
+import { mapFields } from "../../delta/column-mapping-writes.js";
 import { type DataType, type StructField, sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 
@@ -32,14 +33,14 @@ export function reconcileSchema(
   opts: SchemaWriteOptions,
 ): { schema: StructType; partitionColumns: readonly string[] } {
   checkDuplicateColumns(data);
-  const asNullable = new StructType(data.fields.map((f) => ({ ...f, nullable: true })));
+  const asNullable = new StructType(data.fields.map((f) => ({ ...withoutColumnMapping(f), nullable: true })));
   const snap = txn.snapshot;
   if (!snap) {
     txn.createTable({ schema: asNullable, partitionColumns: canonicalPartitions(asNullable, opts.partitionBy, tablePath), configuration: opts.tableProperties });
     return { schema: asNullable, partitionColumns: canonicalPartitions(asNullable, opts.partitionBy, tablePath) };
   }
   for (const [k, v] of Object.entries(opts.tableProperties)) {
-    const has = snap.metadata.configuration[k] ?? "false";
+    const has = snap.metadata.configuration[k] ?? (k === "delta.columnMapping.mode" ? "none" : "false");
     if (has.toLowerCase() !== v) {
       throw new SluiceError("unsupported", "DELTA_UNSUPPORTED_OPTION", `Delta table ${tablePath} exists with ${k}=${has}: the option ${k}=${v} only sets the property of a table the write creates, and Sluice cannot change it on an existing table`, {
         format: "delta",
@@ -96,6 +97,17 @@ export function reconcileSchema(
   const merged = new StructType([...table.fields, ...extra]);
   txn.updateMetadata({ schemaString: merged.json() });
   return { schema: merged, partitionColumns: snap.partitionColumns };
+}
+
+/**
+ * A data field without column-mapping metadata (rows read from a column-mapped table carry it):
+ * ids and physical names belong to the table written to, which assigns its own (as Delta drops
+ * them from the data's schema).
+ */
+function withoutColumnMapping(f: StructField): StructField {
+  const md = f.metadata ? Object.fromEntries(Object.entries(f.metadata).filter(([k]) => !k.startsWith("delta.columnMapping."))) : undefined;
+  const { metadata: _drop, ...rest } = f;
+  return { ...rest, type: mapFields(f.type, withoutColumnMapping), ...(md && Object.keys(md).length > 0 ? { metadata: md } : {}) };
 }
 
 function canonicalPartitions(schema: StructType, cols: readonly string[], tablePath: string): readonly string[] {

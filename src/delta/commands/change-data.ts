@@ -13,6 +13,8 @@ import { fileSystemFor } from "../../fs/file-systems.js";
 import { joinPath } from "../../fs/path.js";
 import type { AddCDCFile, Metadata } from "../actions.js";
 import { StructType } from "../../types/struct-type.js";
+import type { ColumnMappingMode } from "../column-mapping.js";
+import { physicalLayout } from "../column-mapping-writes.js";
 
 export type ChangeType = "delete" | "update_preimage" | "update_postimage" | "insert";
 
@@ -42,13 +44,14 @@ export class ChangeRows {
     return this.n;
   }
 
-  /** Write the rows as change data files of `tablePath`, one per partition value; their cdc actions. */
-  write(tablePath: string, partitionColumns: readonly string[]): AddCDCFile[] {
+  /** Write the rows as change data files of `tablePath`, one per partition value (physical names under column mapping `mode`); their cdc actions. */
+  write(tablePath: string, partitionColumns: readonly string[], mode: ColumnMappingMode = "none"): AddCDCFile[] {
     if (this.n === 0) return [];
     const schema = new StructType([...this.schema.fields, { name: "_change_type", type: { kind: "string" }, nullable: true }]);
     const batch: ColumnBatch = makeBatch(schema, [...this.builders.map((b) => b.finish()), this.types.finish()], this.n);
-    return partitionGroups(batch, partitionColumns).map((g) => {
-      const { rel, abs } = newDataFile(joinPath(tablePath, "_change_data"), partitionColumns, g.values, "cdc");
+    const layout = physicalLayout(schema, partitionColumns, mode);
+    return partitionGroups(layout.rows(batch), layout.partitionColumns).map((g) => {
+      const { rel, abs } = newDataFile(joinPath(tablePath, "_change_data"), layout.partitionColumns, g.values, "cdc");
       const bytes = encodeParquet(g.data.schema, [g.data], "snappy");
       fileSystemFor(abs).create(abs, bytes, { overwrite: true });
       return { path: relativeLogPath(`_change_data/${rel}`), partitionValues: g.values, size: bytes.length, dataChange: false };

@@ -64,12 +64,12 @@ export class DeltaOptimizeBuilder {
     const removed: number[] = [];
     for (const bin of bins) {
       const parts: ColumnBatch[] = [];
-      for await (const b of readDeltaFiles(bin, snap.schema, snap.partitionColumns, 1 << 30)) parts.push(b);
+      for await (const b of readDeltaFiles(bin, snap.schema, snap.partitionColumns, 1 << 30, snap.columnMapping)) parts.push(b);
       for (const f of bin) {
         tx.remove(removeOf(f, now, { dataChange: false, stats: true }));
         removed.push(f.size);
       }
-      for (const a of writeDataFiles(this.tablePath, concatRows(snap.schema, parts), snap.partitionColumns)) {
+      for (const a of writeDataFiles(this.tablePath, concatRows(snap.schema, parts), snap.partitionColumns, snap.columnMapping)) {
         tx.add({ ...a, dataChange: false });
         added.push(a.size);
       }

@@ -14,6 +14,7 @@ import type { RemoveFile } from "../actions.js";
 import type { ActiveFile, Snapshot } from "../snapshot.js";
 import type { OptimisticTransaction } from "../transaction.js";
 import { ChangeRows, changeDataFeedEnabled } from "./change-data.js";
+import { deletionVectorsEnabled, markRowsDeleted } from "./deletion-vector-writes.js";
 
 /** Column names of the file index and row number added to the target rows. */
 export const FILE_COL = "__delta_file";
@@ -35,7 +36,7 @@ export async function loadTargetRows(ctx: DataFrameContext, snap: Snapshot, alia
   const tagSchema = new StructType([...schema.fields, { name: FILE_COL, type: int, nullable: false }, { name: ROW_COL, type: int, nullable: false }]);
   for (let f = 0; f < snap.files.length; f++) {
     const parts: ColumnBatch[] = [];
-    for await (const b of readDeltaFiles([snap.files[f]!], schema, snap.partitionColumns, 1 << 30)) parts.push(b);
+    for await (const b of readDeltaFiles([snap.files[f]!], schema, snap.partitionColumns, 1 << 30, snap.columnMapping)) parts.push(b);
     const whole = parts.length === 1 ? parts[0]! : concatRows(schema, parts);
     batches.push(whole);
     const n = whole.numRows;
@@ -66,7 +67,7 @@ export interface FileChanges {
   readonly updated?: ReadonlyMap<number, readonly unknown[]>;
 }
 
-/** The file metrics of DELETE and UPDATE when nothing is written (copy-on-write: no DVs). */
+/** The file metrics of DELETE and UPDATE when nothing is written. */
 export const NO_CHANGES: Readonly<Record<string, string>> = {
   numRemovedFiles: "0",
   numAddedFiles: "0",
@@ -82,7 +83,9 @@ export const NO_CHANGES: Readonly<Record<string, string>> = {
 /**
  * Stage a copy-on-write rewrite of the changed files: each is removed, and the remaining rows of
  * all of them (updated ones replaced), with `extra` rows (MERGE's inserts), are written together
- * as new files, one per partition value (as one Spark task writes them); the removes carry the
+ * as new files, one per partition value (as one Spark task writes them). On a table with
+ * deletion vectors on, a changed file is kept instead, its deleted and updated rows marked in
+ * its vector (deletion-vector-writes.ts), and only the updated rows' new values are written; the removes carry the
  * files' stats when `removeStats` (MERGE writes them, DELETE and UPDATE do not). On a table with the
  * change data feed on, the deleted rows, both images of updated rows and the extra rows are also
  * written as change data files (change-data.ts). Returns Delta's file metrics of DELETE, UPDATE and
@@ -94,37 +97,66 @@ export function rewriteFiles(
   batches: readonly ColumnBatch[],
   changes: ReadonlyMap<number, FileChanges>,
   options: { readonly extra?: ColumnBatch | undefined; readonly removeStats?: boolean } = {},
-): { metrics: Record<string, string>; copiedRows: number } {
+): { metrics: Record<string, string>; copiedRows: number; vectors: { added: number; updated: number; removed: number } } {
   const now = Date.now();
   let removedBytes = 0;
   let copiedRows = 0;
+  let removedFiles = 0;
+  const vectors = { added: 0, updated: 0, removed: 0 };
   const parts: ColumnBatch[] = [];
   const feed = changeDataFeedEnabled(snap.metadata) && changes.size > 0 ? new ChangeRows(snap.schema) : null;
+  const useVectors = deletionVectorsEnabled(snap.metadata, snap.protocol);
   for (const [f, c] of changes) {
     const file = snap.files[f]!;
     tx.remove(removeOf(file, now, { stats: options.removeStats ?? false }));
+    if (feed) recordChanges(feed, batches[f]!, c);
+    if (useVectors) {
+      // the removed rows and the old images of updated ones go into the file's vector; new images are written
+      const gone = new Set([...(c.deleted ?? []), ...(c.updated?.keys() ?? [])]);
+      const change = markRowsDeleted(tx.tablePath, file, gone, batches[f]!.numRows);
+      if (change.kind === "marked") {
+        tx.add(change.add);
+        vectors[change.hadVector ? "updated" : "added"]++;
+      } else {
+        removedFiles++;
+        removedBytes += file.size;
+        if (file.deletionVector) vectors.removed++;
+      }
+      if (c.updated) parts.push(valueRows(snap.schema, [...c.updated.values()]));
+      continue;
+    }
+    removedFiles++;
     removedBytes += file.size;
     const kept = rewrittenRows(snap.schema, batches[f]!, c.deleted, c.updated);
     copiedRows += kept.numRows - (c.updated?.size ?? 0);
     parts.push(kept);
-    if (feed) recordChanges(feed, batches[f]!, c);
   }
   if (options.extra) parts.push(options.extra);
   if (feed && options.extra) for (let r = 0; r < options.extra.numRows; r++) feed.add(rowOf(options.extra, r), "insert");
-  const adds = writeDataFiles(tx.tablePath, concatRows(snap.schema, parts), snap.partitionColumns);
+  const adds = writeDataFiles(tx.tablePath, concatRows(snap.schema, parts), snap.partitionColumns, snap.columnMapping);
   for (const a of adds) tx.add(a);
-  const cdcs = feed ? feed.write(tx.tablePath, snap.partitionColumns) : [];
+  const cdcs = feed ? feed.write(tx.tablePath, snap.partitionColumns, snap.columnMapping) : [];
   for (const c of cdcs) tx.addCdc(c);
   const metrics = {
     ...NO_CHANGES,
-    numRemovedFiles: String(changes.size),
+    numRemovedFiles: String(removedFiles),
     numAddedFiles: String(adds.length),
     numCopiedRows: String(copiedRows),
     numAddedChangeFiles: String(cdcs.length),
     numRemovedBytes: String(removedBytes),
     numAddedBytes: String(adds.reduce((s, a) => s + a.size, 0)),
+    numDeletionVectorsAdded: String(vectors.added),
+    numDeletionVectorsUpdated: String(vectors.updated),
+    numDeletionVectorsRemoved: String(vectors.removed),
   };
-  return { metrics, copiedRows };
+  return { metrics, copiedRows, vectors };
+}
+
+/** Rows of `schema` from their values. */
+function valueRows(schema: StructType, rows: readonly (readonly unknown[])[]): ColumnBatch {
+  const builders = schema.fields.map((f) => new VectorBuilder(f.type, rows.length));
+  for (const row of rows) builders.forEach((b, j) => b.append(row[j]));
+  return makeBatch(schema, builders.map((b) => b.finish()), rows.length);
 }
 
 /** A file's deleted rows as deletes, its updated rows as their pre- and post-images. */
