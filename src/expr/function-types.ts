@@ -72,6 +72,8 @@ export interface GroupAccumulator {
 
 export interface AggregateFunction {
   readonly name: string;
+  /** Its partial state is never null (Spark's count buffer is `nullable = false`); recorded in state schemas. */
+  readonly nonNullableState?: boolean;
   resolve(args: readonly ArgInfo[], ctx: EvalContext, distinct: boolean): ResolvedSignature & {
     /** Types of the partial state vectors. */
     readonly stateTypes: readonly DataType[];

@@ -97,12 +97,6 @@ const differentWords: Record<string, string> = {
   "except-stream-batch": "Spark rewrites EXCEPT ALL into an aggregation and refuses it for append mode without a watermark; Sluice refuses set differences with a stream outright.",
 };
 
-/** Known differences not fixed yet: Sluice accepts what Spark refuses (README.md). */
-const acceptedBySluice: Record<string, string> = {
-  "restart-value-schema-changed":
-    "Spark refuses count → sum(id) on restart because the new aggregation buffer is nullable where the stored one was not; Sluice's state layout records types only (both BIGINT), so it cannot tell.",
-};
-
 describe("UnsupportedOperations: Sluice accepts and refuses what PySpark 4.0.1 does", () => {
   for (const [name, fn] of Object.entries(cases)) {
     it(name, async () => {
@@ -113,10 +107,6 @@ describe("UnsupportedOperations: Sluice accepts and refuses what PySpark 4.0.1 d
         await fn();
       } catch (e) {
         err = e as Error;
-      }
-      if (acceptedBySluice[name]) {
-        expect(err?.message).toBeUndefined();
-        return;
       }
       if (want!.ok) {
         expect(err?.message).toBeUndefined();

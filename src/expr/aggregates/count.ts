@@ -60,6 +60,7 @@ class CountAccumulator implements GroupAccumulator {
 
 export const count: AggregateFunction = {
   name: "count",
+  nonNullableState: true,
   resolve(args) {
     // Spark rejects count() with no arguments; Sluice treats it as count(*) (rows), which is harmless.
     return { argTypes: args.map((a) => a.type), returnType: LongType, nullable: false, stateTypes: [LongType] };
@@ -69,6 +70,7 @@ export const count: AggregateFunction = {
 
 export const countIf: AggregateFunction = {
   name: "count_if",
+  nonNullableState: true,
   resolve(args) {
     checkArity("count_if", args, 1);
     const t = args[0]!.type;

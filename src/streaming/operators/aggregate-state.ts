@@ -33,7 +33,7 @@ export interface AggregateLayout {
 
 export function aggregateStateSchema(node: AggregateLayout): StateSchema {
   const keyFields = node.groupBy.map((e, i) => ({ name: `k${i}`, type: e.type, nullable: true }));
-  const stateFields = node.aggs.flatMap((a, i) => a.stateTypes.map((type, j) => ({ name: `a${i}_${j}`, type, nullable: true })));
+  const stateFields = node.aggs.flatMap((a, i) => a.stateTypes.map((type, j) => ({ name: `a${i}_${j}`, type, nullable: a.fn.nonNullableState !== true })));
   return { keySchema: new StructType(keyFields), valueSchema: new StructType([...keyFields, ...stateFields]) };
 }
 

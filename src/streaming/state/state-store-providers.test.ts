@@ -163,6 +163,19 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     expect(readFileSync(join(storeDir(id), "2.delta"), "utf8").split("\n").length).toBe(3); // v2 line, the change, checksum line
   });
 
+  it("takes a renamed or narrowed (NOT NULL) state column and refuses one that may now be null, naming it", async () => {
+    const id = newId();
+    const stored = { keySchema: StructType.fromDDL("k STRING"), valueSchema: StructType.fromDDL("k STRING, a0_0 BIGINT NOT NULL") };
+    await make(id, stored, conf).close();
+    await make(id, { keySchema: StructType.fromDDL("key STRING NOT NULL"), valueSchema: StructType.fromDDL("key STRING, a0_0 BIGINT NOT NULL") }, conf).close();
+    expect(() => make(id, { ...stored, valueSchema: StructType.fromDDL("k STRING, a0_0 BIGINT") }, conf)).toThrowError(
+      expect.objectContaining({
+        code: "STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE",
+        message: expect.stringContaining(`operator ${id.operatorId} was written with value (k STRING, a0_0 BIGINT NOT NULL), but the query now needs value (k STRING, a0_0 BIGINT): column 2 (a0_0) was BIGINT NOT NULL, now it may be null.`),
+      }),
+    );
+  });
+
   it("fails clearly on a missing delta file or an incompatible schema", async () => {
     const id = newId();
     const p = make(id, schema, conf);
