@@ -251,6 +251,24 @@ export function resolvedChildren(p: ResolvedPlan): ResolvedPlan[] {
   }
 }
 
+/** `p` over new children (in resolvedChildren's order); `p` itself when they are the same objects. */
+export function withResolvedChildren(p: ResolvedPlan, children: readonly ResolvedPlan[]): ResolvedPlan {
+  const old = resolvedChildren(p);
+  if (old.length === children.length && old.every((c, i) => c === children[i])) return p;
+  switch (p.kind) {
+    case "localRelation":
+    case "scan":
+    case "range":
+      return p;
+    case "join":
+      return { ...p, left: children[0]!, right: children[1]! };
+    case "union":
+      return { ...p, inputs: children };
+    default:
+      return { ...p, input: children[0]! };
+  }
+}
+
 export function isStreamingPlan(p: ResolvedPlan): boolean {
   if (p.kind === "scan") return p.streaming;
   if (p.kind === "localRelation") return p.streamSourceId !== undefined;

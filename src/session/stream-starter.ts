@@ -1,6 +1,7 @@
 /**
  * Turns `df.writeStream...start()` into a running StreamExecution:
- *   1. check the plan against the output mode (Spark's unsupported-operation rules);
+ *   1. check the plan against the output mode (Spark's unsupported-operation rules), then apply
+ *      the streaming optimizer's rewrites (optimizer/optimize-streaming-plan.ts);
  *   2. create one StreamSource per streaming scan, in plan order, and the sink for the format;
  *   3. pick the checkpoint (option, session conf + query name, or a temp folder for memory/console);
  *   4. start the loop and register the query with `spark.streams`.
@@ -25,6 +26,7 @@ import type { ColumnBatch } from "../columnar/column-batch.js";
 import type { StructType } from "../types/struct-type.js";
 import { type RScan, type ResolvedPlan, outputSchema, resolvedChildren } from "../plan/resolved-plan.js";
 import { checkStreamingPlan, unboundedStateOperators } from "../plan/streaming-checks.js";
+import { optimizeStreamingPlan } from "../optimizer/optimize-streaming-plan.js";
 import { IncrementalExecution, type StateProviderKind } from "../streaming/runtime/incremental-execution.js";
 import { parseWatermarkPolicy } from "../streaming/runtime/watermark-tracker.js";
 import { StreamExecution } from "../streaming/runtime/stream-execution.js";
@@ -57,15 +59,15 @@ export function streamingScans(plan: ResolvedPlan): RScan[] {
 }
 
 export async function startStream(session: Session, df: DataFrame, spec: StreamWriteSpec, clock: Clock = new SystemClock()): Promise<StreamingQuery> {
-  const plan = df.resolved;
-  checkStreamingPlan(plan, spec.outputMode, {
+  checkStreamingPlan(df.resolved, spec.outputMode, {
     checkCorrectness: session.conf.get("spark.sql.streaming.statefulOperator.checkCorrectness.enabled", "true") !== "false",
     warn: (message) => log.warnOnce(`${spec.queryName}|${spec.options.checkpointLocation}|${message}`, message),
   });
-  for (const warning of unboundedStateOperators(plan)) {
+  for (const warning of unboundedStateOperators(df.resolved)) {
     log.warnOnce(`${spec.queryName}|${spec.options.checkpointLocation}|${warning}`, `state of ${warning} grows without bound`);
   }
   session.streams.assertCanStart(spec.queryName);
+  const plan = optimizeStreamingPlan(df.resolved);
   const options = Object.fromEntries(Object.entries(spec.options).map(([k, v]) => [k.toLowerCase(), v]));
 
   const trigger = parseTrigger(spec.trigger);

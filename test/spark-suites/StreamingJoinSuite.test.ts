@@ -434,12 +434,11 @@ describe("StreamingOuterJoinSuite", () => {
     });
   }
 
-  // Known difference (golden "left-outer-non-key-condition"): in Spark the right rows 101..103
-  // (values 303..309, failing the right-only condition) do not move the watermark past the 70s
-  // windows — most likely its optimizer filters them below the watermark operator — so those
-  // windows stay in state (6 rows); Sluice's watermark counts them,
-  // its no-data batch evicts those windows, and 3 rows remain. The rows emitted up to there agree.
-  it.fails("left outer join whose non-key condition fails emits null rows even for matching keys", async () => {
+  // Golden "left-outer-non-key-condition": the right-only condition moves into the right side and
+  // below its watermark (Spark's PushPredicateThroughJoin, then PushPredicateThroughNonJoin past
+  // EventTimeWatermark), so the right rows 101..103 (values 303..309, failing it) never move the
+  // watermark past the 70s windows, which stay in state (6 rows) until the watermark passes 1000.
+  it("left outer join whose non-key condition fails emits null rows even for matching keys", async () => {
     const [l, left] = setupStream("left", 2);
     const [r, right] = setupStream("right", 3);
     const joined = windowed(left, "left")
