@@ -178,8 +178,10 @@ export async function testStream(spark: Session, df: DataFrame, opts: StreamTest
           const batches = sinkBatches();
           const all = [...archived, ...batches.flat()];
           // The memory sink keeps no empty batch: the last batch is empty when its progress says so.
-          const lastEmpty = allProgress().at(-1)?.sink.numOutputRows === 0;
-          const actual = a.mode === "all" ? all : a.mode === "new" ? all.slice(seen) : lastEmpty ? [] : (batches.at(-1) ?? []);
+          // A micro-batch may be stored as several column batches (one per union input, say): the
+          // last batch's rows are the last `numOutputRows` of the sink.
+          const lastRows = allProgress().at(-1)?.sink.numOutputRows ?? 0;
+          const actual = a.mode === "all" ? all : a.mode === "new" ? all.slice(seen) : lastRows <= 0 ? [] : batches.flat().slice(-lastRows);
           seen = all.length;
           const diff = compareRows(actual, a.rows);
           if (diff) fail(`sink rows differ (${a.mode}):\n${diff}`);
