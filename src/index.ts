@@ -31,6 +31,7 @@ export type { StreamingQueryHandle as StreamingQuery, TriggerSpec as Trigger, Ex
 export type MemoryStream = ReturnType<Session["memoryStream"]>;
 export type {
   AlertMetric,
+  AvailableNowProgress,
   DurationMs,
   EventTimeProgress,
   JsonValue,

@@ -11,6 +11,17 @@ import type { Terminal } from "./terminal.js";
 const num = (n: number): string => n.toLocaleString("en-US");
 const BAR_WIDTH = 24;
 
+/** `[██████░░░░░░]  42% 420/1,000` for a TTY (the filled part green unless NO_COLOR). */
+export function barText(term: Terminal, done: number, total: number, width = BAR_WIDTH): string {
+  const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  const part = (n: number, glyph: string, style: "green" | "dim"): string => (n > 0 ? term.style(glyph.repeat(n), style) : "");
+  return `[${part(filled, "█", "green")}${part(width - filled, "░", "dim")}] ${String(pct).padStart(3)}% ${num(done)}/${num(total)}`;
+}
+
+/** `420/1,000 (42%)` for a log; with `unit`, `420/1,000 offsets (42%)`. */
+export const plainProgress = (done: number, total: number, unit?: string): string => `${num(done)}/${num(total)}${unit ? ` ${unit}` : ""} (${total === 0 ? 100 : Math.floor((done / total) * 100)}%)`;
+
 export class ProgressBar {
   readonly #startedMs = Date.now();
   #lastDrawMs = -Infinity;
@@ -40,16 +51,11 @@ export class ProgressBar {
   }
 
   private draw(): void {
-    const pct = this.total === 0 ? 100 : Math.floor((this.#done / this.total) * 100);
-    const count = `${num(this.#done)}/${num(this.total)}`;
     if (!this.term.opts.isTTY) {
-      this.term.line(`${this.label}: ${count} (${pct}%)`);
+      this.term.line(`${this.label}: ${plainProgress(this.#done, this.total)}`);
       return;
     }
-    const filled = this.total === 0 ? BAR_WIDTH : Math.round((this.#done / this.total) * BAR_WIDTH);
-    const part = (n: number, glyph: string, style: "green" | "dim"): string => (n > 0 ? this.term.style(glyph.repeat(n), style) : "");
-    const bar = part(filled, "█", "green") + part(BAR_WIDTH - filled, "░", "dim");
     const secs = Math.floor((Date.now() - this.#startedMs) / 1000);
-    this.term.status(`${this.label} [${bar}] ${String(pct).padStart(3)}% ${count} ${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`);
+    this.term.status(`${this.label} ${barText(this.term, this.#done, this.total)} ${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`);
   }
 }

@@ -1,12 +1,15 @@
 /**
  * Live progress of running queries for `sluice run` (docs/cli.md):
- *   - `tty`: one status line redrawn every second and on every batch (Terminal.status);
- *   - `plain`: one line per query that made progress, at most every `intervalMs` (logs, pipes);
+ *   - `tty`: one status line redrawn every second and on every batch (Terminal.status); a
+ *     Trigger.AvailableNow query shows a bar of the offsets read of the target fixed at its start;
+ *   - `plain`: one line per query that made progress, at most every `intervalMs` (logs, pipes),
+ *     with `availableNow=done/total unit (pct%)` for an available-now query;
  *   - `json`: every progress report as one JSON line, as it arrives (log shippers).
  * It also counts each query's batches and rows for the summary printed when the run stops.
  */
 import type { StreamingQueryHandle } from "../dataframe/executor.js";
 import type { StreamingQueryListener, StreamingQueryProgress } from "../dataframe/streaming-query-types.js";
+import { barText, plainProgress } from "./progress-bar.js";
 import type { Terminal } from "./terminal.js";
 
 export type ProgressMode = "tty" | "plain" | "json";
@@ -64,9 +67,11 @@ export class ProgressReporter implements StreamingQueryListener {
         if (!t.fresh || !t.last) continue;
         t.fresh = false;
         const p = t.last;
+        const an = q.availableNowProgress;
         this.term.line(
           `${p.timestamp} query=${q.name ?? q.id} batch=${p.batchId} inputRows=${p.numInputRows} inputRowsPerSecond=${p.inputRowsPerSecond.toFixed(1)} ` +
-            `processedRowsPerSecond=${p.processedRowsPerSecond.toFixed(1)} watermark=${p.eventTime.watermark ?? "-"} stateRows=${stateRows(p)} outputRows=${p.sink.numOutputRows}`,
+            `processedRowsPerSecond=${p.processedRowsPerSecond.toFixed(1)} watermark=${p.eventTime.watermark ?? "-"} stateRows=${stateRows(p)} outputRows=${p.sink.numOutputRows}` +
+            (an ? ` availableNow=${plainProgress(an.done, an.total, an.unit)}` : ""),
         );
       }
     }
@@ -80,6 +85,8 @@ export class ProgressReporter implements StreamingQueryListener {
       const p = t.last;
       const name = this.term.style(q.name ?? q.id.slice(0, 8), "bold");
       if (!q.isActive) return `${name} ${q.exception ? this.term.style("failed", "red") : this.term.style("stopped", "yellow")}`;
+      const an = q.availableNowProgress;
+      if (an) return `${name} ${barText(this.term, an.done, an.total, 16)} ${an.unit} · ${num(p ? p.processedRowsPerSecond : 0)} rows/s`;
       if (!p) return `${name} ${this.term.style("starting", "dim")}`;
       const wm = p.eventTime.watermark ? ` wm ${p.eventTime.watermark.slice(11, 19)}` : "";
       return `${name} batch ${p.batchId} · ${num(p.processedRowsPerSecond)} rows/s · ${num(t.rows)} rows${wm} · state ${num(stateRows(p))}`;

@@ -6,7 +6,7 @@
 import type { ColumnBatch } from "../columnar/column-batch.js";
 import type { LogicalPlan } from "../plan/logical-plan.js";
 import type { ResolvedPlan } from "../plan/resolved-plan.js";
-import type { StreamingQueryProgress, StreamingQueryStatus } from "./streaming-query-types.js";
+import type { AvailableNowProgress, StreamingQueryProgress, StreamingQueryStatus } from "./streaming-query-types.js";
 
 /** The modes of `df.explain(mode)`, as in PySpark. */
 export type ExplainMode = "simple" | "extended" | "formatted";
@@ -47,6 +47,11 @@ export interface StreamingQueryHandle {
   /** The most recent progress reports, oldest first (`spark.sql.streaming.numRecentProgressUpdates` of them). */
   readonly recentProgress: StreamingQueryProgress[];
   readonly status: StreamingQueryStatus;
+  /**
+   * A Trigger.AvailableNow run: how much of its fixed target is read, once the target is known;
+   * null otherwise, or when a source cannot count its offsets (Sluice's; `sluice run` draws it).
+   */
+  readonly availableNowProgress?: AvailableNowProgress | null;
   /** Seconds (as PySpark) or a duration string; with a timeout, resolves to whether the query ended in time. */
   awaitTermination(timeout?: number | string): Promise<boolean>;
   processAllAvailable(): Promise<void>;

@@ -103,6 +103,17 @@ export interface StreamingQueryProgress extends StreamingQueryProgressData {
   toJSON(): StreamingQueryProgressData;
 }
 
+/**
+ * How far a Trigger.AvailableNow run is through what was there when it started (beyond Spark):
+ * `done` of `total` units read, counted from where the run started. `unit` names what is counted
+ * ("offsets" for Kafka).
+ */
+export interface AvailableNowProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly unit: string;
+}
+
 /** Spark's StreamingQueryStatus: what the query is doing now. */
 export interface StreamingQueryStatus {
   readonly message: string;

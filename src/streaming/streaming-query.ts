@@ -6,7 +6,7 @@ import { redactText } from "../common/redaction.js";
 import { SluiceError, inputError } from "../common/errors.js";
 import { parseIntervalMs } from "../common/duration.js";
 import type { StreamingQueryHandle } from "../dataframe/executor.js";
-import type { StreamingQueryStatus } from "../dataframe/streaming-query-types.js";
+import type { AvailableNowProgress, StreamingQueryStatus } from "../dataframe/streaming-query-types.js";
 import type { StreamingQueryProgress } from "./progress/progress.js";
 import { statusJson, statusPrettyJson } from "./progress/progress-json.js";
 import type { StreamExecution } from "./runtime/stream-execution.js";
@@ -37,6 +37,10 @@ export class StreamingQuery implements StreamingQueryHandle {
   get status(): QueryStatus {
     const { message, isDataAvailable, isTriggerActive } = this.execution.status;
     return new QueryStatus(message, isDataAvailable, isTriggerActive);
+  }
+  /** A Trigger.AvailableNow run: how much of its target is read (null otherwise); Sluice's. */
+  get availableNowProgress(): AvailableNowProgress | null {
+    return this.execution.availableNowProgress;
   }
   get lastProgress(): StreamingQueryProgress | null {
     return this.execution.lastProgress;

@@ -8,6 +8,7 @@
  * 2. `latestOffset` never goes backwards and respects the read limit.
  * 3. `commit(end)` means the engine will never ask for data at or before `end` again.
  */
+import type { AvailableNowProgress } from "../../dataframe/streaming-query-types.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
 import type { StructType } from "../../types/struct-type.js";
 
@@ -45,6 +46,12 @@ export interface StreamSource {
    * clock reaches `untilMs`; when it ends, `onEnd` gets the offset it read up to (the epoch's end).
    */
   getContinuous?(start: Offset, untilMs: number, onEnd: (end: Offset) => void): ExecutionPlan;
+  /**
+   * Trigger.AvailableNow (optional capability): how much of the run's target is read once the
+   * source is at `committed`, counted from where the run started; undefined until the target is
+   * fixed (StreamingQuery.availableNowProgress).
+   */
+  availableNowProgress?(committed: Offset): AvailableNowProgress | undefined;
   /** Source-specific numbers for progress `sources[].metrics`. */
   metrics?(latest: Offset | undefined): Record<string, string>;
 }

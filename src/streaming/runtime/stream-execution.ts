@@ -34,7 +34,7 @@ import { outputSchema } from "../../plan/resolved-plan.js";
 import { CommitLog } from "../checkpoint/commit-log.js";
 import { OffsetSeqLog, type OffsetSeqMetadata } from "../checkpoint/offset-seq-log.js";
 import { readOrCreateStreamMetadata } from "../checkpoint/stream-metadata.js";
-import type { StreamingQueryProgressData } from "../../dataframe/streaming-query-types.js";
+import type { AvailableNowProgress, StreamingQueryProgressData } from "../../dataframe/streaming-query-types.js";
 import type { ListenerBus } from "../progress/listener-bus.js";
 import { observedMetrics } from "../progress/observed-metrics.js";
 import { type SourceProgress, type StateOperatorProgress, StreamingQueryProgress, inputPerSecond, processedPerSecond } from "../progress/progress.js";
@@ -287,6 +287,18 @@ export class StreamExecution {
       if (source.prepareForTriggerAvailableNow) await source.prepareForTriggerAvailableNow();
       else this.#availableNowEnd[i] = await source.latestOffset(this.#committed[i], { kind: "all" });
     }
+  }
+
+  /**
+   * A Trigger.AvailableNow run: its sources' progress through their targets, summed (null when
+   * not available-now, before the targets are fixed, or when a source cannot count).
+   */
+  get availableNowProgress(): AvailableNowProgress | null {
+    if (this.opts.trigger.kind !== "availableNow" || this.#committed.length === 0) return null;
+    const parts = this.opts.scans.map(({ source }, i) => source.availableNowProgress?.(this.#committed[i]));
+    if (parts.length === 0 || parts.some((p) => p === undefined)) return null;
+    const units = [...new Set(parts.map((p) => p!.unit))];
+    return { done: parts.reduce((n, p) => n + p!.done, 0), total: parts.reduce((n, p) => n + p!.total, 0), unit: units.length === 1 ? units[0]! : "units" };
   }
 
   /** Steps 1–2: find where to resume, re-running an uncommitted batch with its logged offsets. */
