@@ -17,6 +17,13 @@ export function andAll(parts: readonly RExpr[]): RExpr {
   return parts.reduce((a, b) => ({ kind: "call", fn: and, args: [a, b], type: BooleanType, nullable: nullableOf(a) || nullableOf(b) }));
 }
 
+/** `isnotnull(e)`. */
+export function isNotNull(e: RExpr): RExpr {
+  const fn = lookupScalarFunction("isnotnull");
+  if (!fn) throw internalError("no isnotnull function");
+  return { kind: "call", fn, args: [e], type: BooleanType, nullable: false };
+}
+
 /** Whether evaluating `e` twice, or on fewer rows, gives the same answers (no rand(), uuid(), current_timestamp() …). */
 export function isDeterministic(e: RExpr): boolean {
   switch (e.kind) {

@@ -711,10 +711,9 @@ describe("StreamingLeftSemiJoinSuite", () => {
     );
   });
 
-  // Known difference (golden "self-left-semi"): Spark infers `value % 2 = 0` for the left side from
-  // leftId = rightId and filters it before the join, so odd ids never enter state; Sluice infers no
-  // such filter and keeps them (7 rows after the first batch, not 4). The rows emitted are the same.
-  it.fails("self left semi join", async () => {
+  // Golden "self-left-semi": from leftId = rightId and the right side's `value % 2 = 0`, the left
+  // side gets `leftId % 2 = 0` (Spark's InferFiltersFromConstraints), so odd ids never enter state.
+  it("self left semi join", async () => {
     const [input, joined] = selfJoin("left_semi");
     const row = (leftId: number): Row => ({ leftId, lt: leftId });
     await testStream(
