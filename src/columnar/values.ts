@@ -23,7 +23,7 @@ import { formatDecimal, toDecimal } from "../types/decimal-value.js";
 
 const MS_PER_DAY = 86_400_000;
 /** A local date-time with no zone: what a TIMESTAMP_NTZ row value may be given as. */
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$/;
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[ T](\d{2}:\d{2})(?:(:\d{2})(?:\.(\d{1,6}))?)?)?$/;
 
 export function toRowValue(t: DataType, v: unknown): unknown {
   if (v === null || v === undefined) return null;
@@ -112,9 +112,10 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
       return bad(t, v, field);
     case "timestamp_ntz":
       if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime() * 1000;
-      if (typeof v === "string" && LOCAL_DATE_TIME.test(v)) {
-        const ms = Date.parse(v.replace(" ", "T") + "Z");
-        if (!Number.isNaN(ms)) return ms * 1000;
+      if (typeof v === "string") {
+        const m = LOCAL_DATE_TIME.exec(v);
+        const ms = m ? Date.parse(`${v.slice(0, 10)}T${m[1] ?? "00:00"}${m[2] ?? ":00"}Z`) : NaN;
+        if (!Number.isNaN(ms)) return ms * 1000 + Number((m![3] ?? "").padEnd(6, "0"));
       }
       return bad(t, v, field);
     case "year_month_interval":

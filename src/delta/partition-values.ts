@@ -58,7 +58,9 @@ export function parsePartitionValue(text: string | null | undefined, type: DataT
       const ms = Date.parse(`${text}T00:00:00Z`);
       return Number.isNaN(ms) ? fail() : Math.floor(ms / MS_PER_DAY);
     }
-    case "timestamp": {
+    // TIMESTAMP_NTZ values are the same zone-less text, read as the wall clock (the µs as UTC)
+    case "timestamp":
+    case "timestamp_ntz": {
       const m = TS_RE.exec(text);
       if (!m) return fail();
       const base = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
@@ -100,7 +102,8 @@ export function formatPartitionValue(value: unknown, type: DataType, column: str
       return formatDecimal(value as bigint, type.scale);
     case "date":
       return new Date((value as number) * MS_PER_DAY).toISOString().slice(0, 10);
-    case "timestamp": {
+    case "timestamp":
+    case "timestamp_ntz": {
       const us = value as number;
       const ms = Math.floor(us / 1000);
       const iso = new Date(ms).toISOString(); // 2024-01-02T03:04:05.678Z
