@@ -5,9 +5,9 @@
  * DELTA_UNSUPPORTED_FEATURE naming the feature(s) and the table.
  *
  * Read: reader 1; reader 2 (column mapping); reader 3 with features ⊆ READER_FEATURES.
- * Write: writer ≤ 2; writer 3/4 when the table has no check constraints or generated columns (so
- * only changeDataFeed of their features is in use); writer 7 with features ⊆ WRITER_FEATURES.
- * New tables are created at (1, 2).
+ * Write: writer ≤ 2; writers 3-6 when the table uses no check constraints, generated or identity
+ * columns (so only changeDataFeed and columnMapping of their features are in use); writer 7 with
+ * features ⊆ WRITER_FEATURES. New tables are created as `protocolForNewTable` says.
  */
 import { SluiceError, unsupported } from "../common/errors.js";
 import type { Metadata, Protocol } from "./actions.js";
@@ -30,12 +30,33 @@ export const READER_FEATURES: ReadonlySet<string> = new Set([
 ]);
 /**
  * Writer features Sluice honours: appendOnly is enforced, invariants only when no column has one,
- * changeDataFeed by the DML commands writing change data files (commands/change-data.ts).
+ * changeDataFeed by the DML commands writing change data files (commands/change-data.ts),
+ * deletionVectors by DML marking rows in vectors when the table enables them
+ * (commands/deletion-vector-writes.ts) and keeping the vectors of files it does not touch,
+ * columnMapping by writing physical names and field ids (column-mapping-writes.ts).
  */
-export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "changeDataFeed", "invariants", "timestampNtz"]);
+export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "changeDataFeed", "columnMapping", "deletionVectors", "invariants", "timestampNtz"]);
 
-/** The protocol of tables Sluice creates. */
+/** The protocol of tables Sluice creates without table features. */
 export const DEFAULT_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
+
+/**
+ * The protocol of a table Sluice creates with `configuration`, as delta-spark 4 creates it:
+ * (1, 2) without features; column mapping alone at the legacy (2, 5); the change data feed or
+ * deletion vectors at writer 7 with their features plus the invariants and appendOnly that
+ * writer 2 implies, deletion vectors (and column mapping with them) at reader 3 too.
+ */
+export function protocolForNewTable(configuration: Readonly<Record<string, string>>): Protocol {
+  const on = (k: string) => configuration[k]?.toLowerCase() === "true";
+  const cdf = on("delta.enableChangeDataFeed");
+  const dv = on("delta.enableDeletionVectors");
+  const mode = configuration["delta.columnMapping.mode"]?.toLowerCase();
+  const cm = mode === "name" || mode === "id";
+  if (!cdf && !dv) return cm ? { minReaderVersion: 2, minWriterVersion: 5 } : DEFAULT_PROTOCOL;
+  const reader = [...(dv ? ["deletionVectors"] : []), ...(cm ? ["columnMapping"] : [])];
+  const writer = [...reader, ...(cdf ? ["changeDataFeed"] : []), "invariants", "appendOnly"];
+  return reader.length > 0 ? { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: reader, writerFeatures: writer } : { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: writer };
+}
 
 const MAX_READER = 3;
 const MAX_WRITER = 7;
@@ -68,12 +89,10 @@ export function checkWriteSupported(p: Protocol, md: Metadata | null, table: str
   checkReadSupported(p, md, table);
   const missing: string[] = [];
   if (p.minWriterVersion === 7) {
-    for (const f of p.writerFeatures ?? []) if (!WRITER_FEATURES.has(f)) missing.push(f);
+    for (const f of p.writerFeatures ?? []) if (!WRITER_FEATURES.has(f) && !unused(f, md)) missing.push(f);
   } else if (p.minWriterVersion > 2) {
     for (const f of LEGACY_WRITER_FEATURES.slice(0, p.minWriterVersion - 2).flat()) if (!WRITER_FEATURES.has(f) && !unused(f, md)) missing.push(f);
   }
-  const mode = md?.configuration["delta.columnMapping.mode"];
-  if (mode !== undefined && mode !== "none" && !missing.includes("columnMapping")) missing.push(`columnMapping (mode ${mode})`);
   if (md && hasInvariants(md.schemaString)) missing.push("invariants (columns with delta.invariants)");
   if (missing.length > 0) throw featureError("write to", missing, table);
 }
@@ -91,11 +110,16 @@ export function isAppendOnly(md: Metadata): boolean {
   return md.configuration["delta.appendOnly"]?.toLowerCase() === "true";
 }
 
-/** True when the table does not use a legacy writer feature Sluice does not enforce (nothing to enforce). */
+/**
+ * True when the table does not use a writer feature Sluice does not enforce (nothing to enforce):
+ * no check constraint, generated or identity column. delta-spark lists these features on tables
+ * created with an explicit legacy writer version, whether or not any column uses them.
+ */
 function unused(feature: string, md: Metadata | null): boolean {
   if (!md) return false;
   if (feature === "checkConstraints") return !Object.keys(md.configuration).some((k) => k.startsWith("delta.constraints."));
   if (feature === "generatedColumns") return !md.schemaString.includes('"delta.generationExpression"');
+  if (feature === "identityColumns") return !md.schemaString.includes('"delta.identity.');
   return false;
 }
 

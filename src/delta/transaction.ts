@@ -14,12 +14,13 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { SluiceError, analysisError, executionError, unsupported } from "../common/errors.js";
-import type { StructType } from "../types/struct-type.js";
+import { StructType } from "../types/struct-type.js";
+import { columnMappingMode, physicalName } from "./column-mapping.js";
 import { type Action, type AddCDCFile, type AddFile, type CommitInfo, type Metadata, type Protocol, type RemoveFile, action } from "./actions.js";
 import { maybeCheckpoint } from "./checkpoint.js";
 import { fileKey } from "./log-replay.js";
 import { LOG_DIR, LogStore, commitFileName } from "./log-store.js";
-import { DEFAULT_PROTOCOL, checkWriteSupported, isAppendOnly } from "./protocol.js";
+import { checkWriteSupported, isAppendOnly, protocolForNewTable } from "./protocol.js";
 import { withTimestampNtzFeature } from "./timestamp-ntz-feature.js";
 import { type Snapshot, loadSnapshot } from "./snapshot.js";
 
@@ -99,9 +100,7 @@ export class OptimisticTransaction {
         });
       }
     }
-    // as delta-spark 4 creates a change-feed table: writer 7 with the features writer 4 implies
-    const cdf = spec.configuration?.["delta.enableChangeDataFeed"]?.toLowerCase() === "true";
-    this.newProtocol = withTimestampNtzFeature(cdf ? { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["changeDataFeed", "invariants", "appendOnly"] } : DEFAULT_PROTOCOL, spec.schema);
+    this.newProtocol = withTimestampNtzFeature(protocolForNewTable(spec.configuration ?? {}), spec.schema);
     this.newMetadata = {
       id: randomUUID(),
       ...(spec.name ? { name: spec.name } : {}),
@@ -120,6 +119,13 @@ export class OptimisticTransaction {
     const base = this.metadata;
     if (!base) throw this.noTable();
     this.newMetadata = { ...base, ...changes };
+    return this;
+  }
+
+  /** Stage a new protocol for an existing table (ALTER TABLE turning on a feature that needs one). */
+  upgradeProtocol(protocol: Protocol): this {
+    if (!this.snapshot) throw this.noTable();
+    this.newProtocol = protocol;
     return this;
   }
 
@@ -183,7 +189,7 @@ export class OptimisticTransaction {
     if (!metadata) throw this.noTable();
     const protocol = this.newProtocol ?? this.snapshot!.protocol;
     checkWriteSupported(protocol, metadata, this.tablePath);
-    this.checkStaged(metadata);
+    this.checkStaged(metadata, protocol);
     const store = new LogStore(this.tablePath);
     const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     let version = this.readVersion + 1;
@@ -235,7 +241,7 @@ export class OptimisticTransaction {
     return out;
   }
 
-  private checkStaged(md: Metadata): void {
+  private checkStaged(md: Metadata, protocol: Protocol): void {
     if (isAppendOnly(md)) {
       const r = [...this.removes.values()].find((x) => x.dataChange);
       if (r) {
@@ -246,8 +252,20 @@ export class OptimisticTransaction {
         );
       }
     }
+    const vectors = (protocol.writerFeatures ?? []).includes("deletionVectors");
+    const mode = columnMappingMode(md.configuration, this.tablePath);
+    const schema = mode === "none" ? null : StructType.fromJson(md.schemaString);
+    // partition values are keyed by physical name under column mapping
+    const keys = md.partitionColumns.map((c) => (schema ? physicalName(schema.fields[schema.indexOf(c)]!, mode) : c));
     for (const a of this.adds.values()) {
-      for (const c of md.partitionColumns) {
+      if (a.deletionVector && !vectors) {
+        throw unsupported(
+          "DELTA_UNSUPPORTED_FEATURE",
+          `Cannot add ${a.path} with a deletion vector to Delta table ${this.tablePath}: its protocol does not list the deletionVectors writer feature`,
+          { table: this.tablePath, feature: "deletionVectors", path: a.path },
+        );
+      }
+      for (const c of keys) {
         if (!(c in a.partitionValues)) {
           throw analysisError(
             "DELTA_MISSING_PARTITION_VALUE",
