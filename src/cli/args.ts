@@ -50,3 +50,18 @@ export function hadoopConfArg(text: string, previous: [string, string][] = []): 
   }
   return all;
 }
+
+/**
+ * `--conf` of the table tools (`sluice delta history`): a table's file-system keys, as read options
+ * name them (`fs.s3a.endpoint=...`) or as session configs (`spark.hadoop.fs.s3a.endpoint=...`);
+ * collected in the `spark.hadoop.` form.
+ */
+export function fileSystemConfArg(text: string, previous: [string, string][] = []): [string, string][] {
+  const all = confArg(text, previous);
+  const [key, value] = all[all.length - 1]!;
+  const hadoop = key.startsWith("fs.") ? `spark.hadoop.${key}` : key;
+  if (!hadoop.startsWith("spark.hadoop.fs.")) {
+    throw new InvalidArgumentError("it must be a file-system key of the table's store, e.g. --conf fs.s3a.endpoint=http://127.0.0.1:9000 or spark.hadoop.fs.s3a.endpoint=... (docs/object-stores.md).");
+  }
+  return [...all.slice(0, -1), [hadoop, value]];
+}

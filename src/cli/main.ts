@@ -6,7 +6,7 @@
  */
 import { Command, Option } from "commander";
 import { SluiceError } from "../common/errors.js";
-import { choiceArg, confArg, hadoopConfArg, integerArg, portArg, secondsArg } from "./args.js";
+import { choiceArg, confArg, fileSystemConfArg, hadoopConfArg, integerArg, portArg, secondsArg } from "./args.js";
 
 const program = new Command();
 /** The --conf of the checkpoint tools: spark.hadoop.* keys for a checkpoint on an object store. */
@@ -63,7 +63,9 @@ program
   .argument("<path>", "the table folder")
   .addOption(new Option("--limit <n>", "show at most this many commits").argParser(integerArg(1)))
   .option("--json", "print the history as JSON")
-  .action(async (path: string, opts: { limit?: number; json?: boolean }) => {
+  .addOption(new Option("--conf <key=value>", "a file-system key for a table on an object store, e.g. fs.s3a.endpoint=... or spark.hadoop.fs.s3a.endpoint=... (repeatable)").argParser(fileSystemConfArg))
+  .action(async (path: string, opts: { limit?: number; json?: boolean; conf?: [string, string][] }) => {
+    await applyHadoopConf(opts.conf);
     const { formatDeltaHistory } = await import("./delta-history.js");
     process.stdout.write(await formatDeltaHistory(path, { ...(opts.limit !== undefined ? { limit: opts.limit } : {}), json: opts.json === true }));
   });

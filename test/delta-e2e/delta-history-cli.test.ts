@@ -1,12 +1,20 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatDeltaHistory } from "../../src/cli/delta-history.js";
+import { hadoopConfInEffect } from "../../src/fs/file-systems.js";
+import { joinPath } from "../../src/fs/path.js";
 import { Session, SluiceError } from "../../src/index.js";
+import { stopObjectStores, storeRoot } from "../support/object-stores.js";
 
 const spark = Session.builder().getOrCreate();
-afterAll(() => spark.stop());
+afterAll(async () => {
+  await spark.stop();
+  await stopObjectStores();
+});
+const repo = resolve(import.meta.dirname, "../..");
 
 describe("sluice delta history", () => {
   it("prints commits newest first as a table or JSON; a non-table fails with DELTA_TABLE_NOT_FOUND", async () => {
@@ -23,5 +31,23 @@ describe("sluice delta history", () => {
     expect(json).toHaveLength(1);
     expect(json[0]!.operationMetrics.numOutputRows).toBe("1");
     await expect(formatDeltaHistory(join(p, "nope"))).rejects.toSatisfy((e: unknown) => e instanceof SluiceError && e.code === "DELTA_TABLE_NOT_FOUND");
+  });
+
+  it("reads a table on S3 with the store's keys as --conf (fs.* as read options name them, or spark.hadoop.fs.*)", async () => {
+    const table = joinPath(await storeRoot("s3"), "t");
+    await spark.createDataFrame([{ id: 1n }], "id BIGINT").write.format("delta").save(table);
+    await spark.sql(`DELETE FROM delta.\`${table}\` WHERE id = 1`).collect();
+    const keys = hadoopConfInEffect();
+    const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "delta", "history", table, ...args], { cwd: repo, encoding: "utf8" });
+    const plain = cli(...keys.flatMap(([k, v]) => ["--conf", `${k}=${v}`]));
+    expect(plain.stderr).toBe("");
+    expect(plain.stdout.trim().split("\n").slice(2).map((l) => l.split(/\s+/)[0] + " " + l.match(/WRITE|DELETE/)?.[0])).toEqual(["1 DELETE", "0 WRITE"]);
+    const prefixed = cli("--json", ...keys.flatMap(([k, v]) => ["--conf", `spark.hadoop.${k}=${v}`]));
+    expect((JSON.parse(prefixed.stdout) as { operation: string }[]).map((e) => e.operation)).toEqual(["DELETE", "WRITE"]);
+    // a key that is not a file-system key is refused by name
+    const bad = cli("--conf", "spark.sql.shuffle.partitions=3");
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--conf.*fs\.s3a\.endpoint/);
+    for (const [k] of keys) expect(k.startsWith("fs.")).toBe(true);
   });
 });
