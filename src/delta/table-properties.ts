@@ -48,6 +48,32 @@ function checkedKey(key: string, table: string): string {
   throw analysisError("DELTA_UNKNOWN_CONFIGURATION", `[DELTA_UNKNOWN_CONFIGURATION] Unknown configuration was specified: ${key}`, { table, property: key });
 }
 
+const DEFAULTS_PREFIX = "spark.databricks.delta.properties.defaults.";
+/** Properties a table takes when a write creates it (the writer applies these, protocol included). */
+const AT_CREATION = new Set([...HONOURED.values(), "delta.enableDeletionVectors", "delta.columnMapping.mode"]);
+
+/**
+ * The table properties a session gives every Delta table it creates, from
+ * `spark.databricks.delta.properties.defaults.<name>` = value (delta-spark's rule: the table gets
+ * `delta.<name>`); a name Sluice does not act on is refused, naming the config key.
+ */
+export function sessionTableDefaults(conf: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(conf)) {
+    if (!k.toLowerCase().startsWith(DEFAULTS_PREFIX)) continue;
+    const name = `delta.${k.slice(DEFAULTS_PREFIX.length)}`;
+    const key = [...AT_CREATION].find((x) => x.toLowerCase() === name.toLowerCase());
+    if (key === undefined) {
+      throw unsupported("DELTA_UNSUPPORTED_TABLE_PROPERTY", `The session config ${k} would give new Delta tables ${name}, which Sluice does not act on; unset it. Sluice takes defaults for ${[...AT_CREATION].join(", ")}.`, { config: k });
+    }
+    if (BOOLEAN.has(key) || key === "delta.enableDeletionVectors") {
+      if (!/^(true|false)$/i.test(v)) throw analysisError("DELTA_INVALID_TABLE_PROPERTY_VALUE", `${k} must be true or false, got '${v}'`, { config: k });
+      out[key] = v.toLowerCase();
+    } else out[key] = v;
+  }
+  return out;
+}
+
 /** SET TBLPROPERTIES: add or change `properties` in the table's configuration. */
 export async function setTableProperties(tablePath: string, properties: Readonly<Record<string, string>>): Promise<void> {
   const changes: Record<string, string> = {};
@@ -69,18 +95,11 @@ export async function setTableProperties(tablePath: string, properties: Readonly
   await tx.commit({ operation: "SET TBLPROPERTIES", operationParameters: { properties: JSON.stringify(changes) } });
 }
 
-/** UNSET TBLPROPERTIES: remove `keys`; a key the table does not have fails unless `ifExists`. */
+/** UNSET TBLPROPERTIES: remove `keys`; a key the table does not have is skipped, with or without IF EXISTS (delta-spark 4.0 does the same). */
 export async function unsetTableProperties(tablePath: string, keys: readonly string[], ifExists: boolean): Promise<void> {
   const tx = await start(tablePath);
   const configuration = { ...tx.metadata!.configuration };
-  for (const k of keys) {
-    const key = k.toLowerCase().startsWith("delta.") ? checkedKey(k, tablePath) : k;
-    if (!(key in configuration)) {
-      if (ifExists) continue;
-      throw analysisError("UNSET_NONEXISTENT_PROPERTIES", `[UNSET_NONEXISTENT_PROPERTIES] Attempted to unset non-existent properties [\`${k}\`] in table ${tablePath}.`, { table: tablePath, property: k });
-    }
-    delete configuration[key];
-  }
+  for (const k of keys) delete configuration[k.toLowerCase().startsWith("delta.") ? checkedKey(k, tablePath) : k];
   tx.updateMetadata({ configuration });
   await tx.commit({ operation: "UNSET TBLPROPERTIES", operationParameters: { properties: JSON.stringify(keys), ifExists } });
 }

@@ -21,6 +21,7 @@ import { requiredScanColumns } from "../optimizer/scan-column-pruning.js";
 import type { StructType } from "../types/struct-type.js";
 import { type RuntimeConfig, parseMaster } from "./runtime-config.js";
 import { saveDelta } from "../connectors/delta/index.js";
+import { sessionTableDefaults } from "../delta/table-properties.js";
 import { planWithFileSystemOptions } from "../connectors/api/file-system-scope.js";
 import { withFileSystemOptions } from "../fs/file-systems.js";
 import { saveKafka } from "../connectors/kafka/index.js";
@@ -193,7 +194,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     if (spec.format === "delta") {
       // Delta (connectors/delta): stream the query's rows into data files, then one optimistic commit.
       const exec = this.physicalPlan(this.analyze(plan));
-      await saveDelta(exec.schema, exec.execute(this.taskContext()), spec);
+      await saveDelta(exec.schema, exec.execute(this.taskContext()), spec, sessionTableDefaults(this.conf.getAll()));
       return;
     }
     if (!FILE_FORMATS.has(spec.format)) {

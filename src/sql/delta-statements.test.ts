@@ -33,7 +33,7 @@ describe("Delta statements", () => {
     const m = command(
       "MERGE INTO delta.`/t` AS t USING (SELECT * FROM src) s ON t.id = s.id " +
         "WHEN MATCHED AND s.v = 'del' THEN DELETE WHEN MATCHED THEN UPDATE SET * " +
-        "WHEN NOT MATCHED BY TARGET THEN INSERT (id, v) VALUES (s.id, s.v) WHEN NOT MATCHED THEN INSERT * " +
+        "WHEN NOT MATCHED BY TARGET AND s.v IS NULL THEN INSERT (id, v) VALUES (s.id, s.v) WHEN NOT MATCHED THEN INSERT * " +
         "WHEN NOT MATCHED BY SOURCE AND t.id > 4 THEN DELETE WHEN NOT MATCHED BY SOURCE THEN UPDATE SET v = 'old'",
     );
     if (m.kind !== "merge") throw new Error(m.kind);
@@ -92,6 +92,21 @@ describe("Delta statements", () => {
       const e = errorOf(() => parseStatement(text));
       expect(e.code, text).toBe("UNSUPPORTED_FEATURE");
       expect(e.message, text).toMatch(message);
+    }
+  });
+
+  it("MERGE's clause-list errors carry Spark's error classes", () => {
+    const m = "MERGE INTO delta.`/t` t USING s ON t.id = s.id";
+    const cases: [string, string][] = [
+      [m, "MERGE_WITHOUT_WHEN"],
+      [`${m} WHEN MATCHED THEN DELETE WHEN MATCHED THEN UPDATE SET *`, "NON_LAST_MATCHED_CLAUSE_OMIT_CONDITION"],
+      [`${m} WHEN NOT MATCHED THEN INSERT * WHEN NOT MATCHED AND s.id > 1 THEN INSERT *`, "NON_LAST_NOT_MATCHED_BY_TARGET_CLAUSE_OMIT_CONDITION"],
+      [`${m} WHEN NOT MATCHED BY SOURCE THEN DELETE WHEN NOT MATCHED BY SOURCE THEN UPDATE SET v = 1`, "NON_LAST_NOT_MATCHED_BY_SOURCE_CLAUSE_OMIT_CONDITION"],
+    ];
+    for (const [text, code] of cases) {
+      const e = errorOf(() => parseStatement(text));
+      expect(e.code, text).toBe(code);
+      expect(e.context.line).toBe(1);
     }
   });
 

@@ -11,6 +11,7 @@
  * (ZORDER BY, USING INVENTORY, LITE / FULL, WITH SCHEMA EVOLUTION, subqueries in conditions) are
  * refused by name here.
  */
+import { SluiceError } from "../common/errors.js";
 import type { Expr } from "../expr/expr.js";
 import type { LogicalPlan } from "../plan/logical-plan.js";
 import type { Token } from "./lexer.js";
@@ -209,7 +210,13 @@ function assignments(p: QueryParser, statement: string): SqlAssignment[] {
   return out;
 }
 
+/** Spark's parse-time MERGE errors (error class and line:column of the MERGE keyword). */
+function mergeError(code: string, at: Token, message: string): SluiceError {
+  return new SluiceError("parse", code, `[${code}] ${message} (line ${at.line}:${at.column})`, { line: at.line, column: at.column });
+}
+
 function merge(p: QueryParser): DeltaCommand {
+  const start = p.peek(-1);
   if (p.isKeyword("WITH") && p.isKeyword("SCHEMA", 1)) throw p.unsupportedAt(p.peek(), "MERGE WITH SCHEMA EVOLUTION");
   p.expectKeyword("INTO");
   const table = tableRef(p, true);
@@ -240,6 +247,14 @@ function merge(p: QueryParser): DeltaCommand {
       throw p.fail(at, `${clause} clauses take ${!negated ? "UPDATE or DELETE" : bySource ? "UPDATE SET column = value or DELETE" : "INSERT"}`);
     }
     (!negated ? matched : bySource ? notMatchedBySource : notMatched).push({ ...(cond ? { condition: cond } : {}), action });
+  }
+  if (matched.length + notMatched.length + notMatchedBySource.length === 0) throw mergeError("MERGE_WITHOUT_WHEN", start, "A MERGE statement needs at least one WHEN clause.");
+  for (const [list, code, what] of [
+    [matched, "NON_LAST_MATCHED_CLAUSE_OMIT_CONDITION", "MATCHED"],
+    [notMatched, "NON_LAST_NOT_MATCHED_BY_TARGET_CLAUSE_OMIT_CONDITION", "NOT MATCHED [BY TARGET]"],
+    [notMatchedBySource, "NON_LAST_NOT_MATCHED_BY_SOURCE_CLAUSE_OMIT_CONDITION", "NOT MATCHED BY SOURCE"],
+  ] as const) {
+    if (list.slice(0, -1).some((c) => c.condition === undefined)) throw mergeError(code, start, `Of several WHEN ${what} clauses in a MERGE statement, only the last may omit its AND condition.`);
   }
   return { kind: "merge", table, source, ...(sourceAlias !== undefined ? { sourceAlias } : {}), on, matched, notMatched, notMatchedBySource };
 }

@@ -1,7 +1,8 @@
 /**
  * Table-valued functions in FROM: `range(...)`, `read_files(path, format => ..., schema => ...)`,
  * `read_kafka(bootstrapServers => ..., subscribe => ...)` (Databricks' streaming SQL forms, with
- * `STREAM` in front for a streaming read), and inline `VALUES` tables.
+ * `STREAM` in front for a streaming read), Delta's `table_changes[_by_path](...)` (table-changes.ts),
+ * and inline `VALUES` tables.
  */
 import { noteOption } from "../common/redaction.js";
 import { SluiceError } from "../common/errors.js";
@@ -11,6 +12,7 @@ import { toStructType } from "../types/struct-type.js";
 import type { Token } from "./lexer.js";
 import type { FunctionArgs } from "./primary-parser.js";
 import { formatDecimal } from "../types/decimal-value.js";
+import { tableChangesPlan } from "./table-changes.js";
 
 const at = (t: Token) => `(line ${t.line}:${t.column})`;
 
@@ -38,11 +40,14 @@ export function tableFunctionPlan(nameTok: Token, fa: FunctionArgs, streaming: b
       return readFilesPlan(nameTok, fa, streaming);
     case "read_kafka":
       return readKafkaPlan(nameTok, fa, streaming);
+    case "table_changes":
+    case "table_changes_by_path":
+      return tableChangesPlan(nameTok, fa, streaming);
     default:
       throw tvfError(
         "UNRESOLVABLE_TABLE_VALUED_FUNCTION",
         nameTok,
-        `Could not resolve \`${nameTok.value}\` to a table-valued function. Sluice supports range, read_files and read_kafka.`,
+        `Could not resolve \`${nameTok.value}\` to a table-valued function. Sluice supports range, read_files, read_kafka, table_changes and table_changes_by_path.`,
       );
   }
 }

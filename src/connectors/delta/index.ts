@@ -62,11 +62,12 @@ export function deltaScanExec(spec: DataSourceSpec, schema: StructType): Executi
   return new DeltaScanExec(path, () => loadSnapshot(path, { version }), schema);
 }
 
-/** `df.write.format("delta")...save(path)`. */
+/** `df.write.format("delta")...save(path)`; `tableDefaults` are the session's properties for a table the write creates. */
 export function saveDelta(
   schema: StructType,
   batches: AsyncIterable<ColumnBatch> | readonly ColumnBatch[],
   spec: { readonly path: string; readonly mode: DeltaSaveMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
+  tableDefaults: Readonly<Record<string, string>> = {},
 ): Promise<DeltaWriteResult> {
   const o = parseDeltaWriteOptions(spec.options, "batch write");
   return writeDelta(spec.path, schema, batches, {
@@ -77,6 +78,7 @@ export function saveDelta(
     ...(o.txn ? { txn: o.txn, operation: "WRITE" } : {}),
     ...(o.userMetadata !== undefined ? { userMetadata: o.userMetadata } : {}),
     ...(o.tableProperties ? { tableProperties: o.tableProperties } : {}),
+    ...(Object.keys(tableDefaults).length > 0 ? { defaultTableProperties: tableDefaults } : {}),
   });
 }
 
