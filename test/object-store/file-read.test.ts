@@ -48,6 +48,31 @@ describe.each(STORES)("file reads on %s", (store) => {
     expect(got).toEqual(lines);
   });
 
+  it("a batch aggregate under local[2] reads its pieces (JSON byte ranges, Parquet files) from the store in the workers", async () => {
+    const root = await storeRoot(store);
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ k: i % 7, n: i }));
+    put(joinPath(root, "pa", "day=d1", "a.json"), lines.slice(0, 200).join("\n") + "\n");
+    put(joinPath(root, "pa", "day=d2", "b.json"), lines.slice(200).join("\n") + "\n");
+    const conf = { "spark.master": "local[2]", "sluice.execution.parallelScan.minBytes": "0", "sluice.execution.parallelScan.pieceBytes": "512" };
+    for (const [k, v] of Object.entries(conf)) spark.conf.set(k, v);
+    try {
+      const df = spark.read.schema("k INT, n INT").json(joinPath(root, "pa")).groupBy("day", "k").agg({ n: "sum" });
+      expect(df.explainString()).toContain("ParallelAggregateExec");
+      const expected = [0, 1, 2, 3, 4, 5, 6].flatMap((k) => ["d1", "d2"].map((day) => {
+        const ns = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 7 === k && (day === "d1" ? i < 200 : i >= 200));
+        return { day, k, "sum(n)": BigInt(ns.reduce((a, b) => a + b, 0)) };
+      }));
+      expect(norm(await df.collect())).toEqual(norm(expected));
+      // two Parquet files (a piece each)
+      for (const day of ["d1", "d2"]) await spark.read.schema("k INT, n INT").json(joinPath(root, "pa", `day=${day}`)).write.mode("append").parquet(joinPath(root, "pq"));
+      const pq = spark.read.parquet(joinPath(root, "pq")).groupBy("k").count();
+      expect(pq.explainString()).toContain("ParallelAggregateExec");
+      expect(norm(await pq.collect())).toEqual(norm([0, 1, 2, 3, 4, 5, 6].map((k) => ({ k, count: BigInt(Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 7 === k).length) }))));
+    } finally {
+      for (const k of Object.keys(conf)) spark.conf.unset(k);
+    }
+  });
+
   it("JSON and CSV files decoded in worker threads (parallelRead) reach the store with the session's configs", async () => {
     const root = await storeRoot(store);
     for (let f = 0; f < 3; f++) put(joinPath(root, "w", `f${f}.json`), Array.from({ length: 100 }, (_, i) => JSON.stringify({ id: f * 100 + i })).join("\n") + "\n");

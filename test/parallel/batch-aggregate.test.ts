@@ -67,7 +67,8 @@ describe("batch aggregation in local[N] workers", () => {
     writeFileSync(join(dir, "b.json"), lines.slice(150).join("\n") + "\n");
     writeFileSync(join(dir, "a.csv"), rows.map((r) => `${r[0] ?? ""},${r[4] ?? ""}`).join("\n") + "\n");
     const one = session("local[1]", 256);
-    await one.createDataFrame(rows, SCHEMA).repartition(3).write.parquet(join(dir, "pq"));
+    // three Parquet files (a piece each)
+    for (let f = 0; f < 3; f++) await one.createDataFrame(rows.filter((_, i) => i % 3 === f), SCHEMA).write.mode("append").parquet(join(dir, "pq"));
     const queries: [string, (s: Session) => void][] = [
       ["json", (s) => s.read.schema("k INT, n BIGINT, s STRING").json(join(dir, "*.json")).createOrReplaceTempView("t")],
       ["csv", (s) => s.read.schema("k INT, s STRING").csv(join(dir, "a.csv")).createOrReplaceTempView("t")],
