@@ -220,6 +220,35 @@ describe("KafkaMicroBatchSourceSuite: read limits", () => {
   });
 });
 
+describe("KafkaMicroBatchSourceSuite: Trigger.AvailableNow when the topic changes under it", () => {
+  /** Delete `topic` and create it again with `partitions` (creation waits until the deletion is done). */
+  async function recreate(topic: string, partitions: number, values: number[]): Promise<void> {
+    await deleteTopic(topic);
+    for (let i = 0; ; i++) {
+      try {
+        await createTopic(topic, partitions);
+        break;
+      } catch (e) {
+        if (i > 100) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await send(topic, values, 0);
+  }
+
+  it.each([
+    ["fewer partitions", 3, range(0, 14), /Some of partitions in Kafka topic\(s\) have been lost during running query with Trigger\.AvailableNow\..*topic-partitions for latest offset: .*topic-partitions for end offset: /],
+    ["fewer records", 5, range(0, 9), /Some of partitions in Kafka topic\(s\) report available offset which is less than end offset during running query with Trigger\.AvailableNow\..*latest offset: .*end offset: /],
+  ])("%s than the run fixed at its start: the query fails, whatever failOnDataLoss says", async (_what, partitions, values, message) => {
+    const topic = topicName("avnow-gone");
+    await createTopic(topic, 5);
+    await send(topic, range(0, 14), 0);
+    const df = await kafka({ subscribe: topic, startingOffsets: "earliest", maxOffsetsPerTrigger: 5, failOnDataLoss: "true" });
+    const q = await df.writeStream.foreachBatch(() => recreate(topic, partitions, values)).option("checkpointLocation", tmp()).trigger({ availableNow: true }).start();
+    await expect(q.awaitTermination()).rejects.toThrow(message);
+  });
+});
+
 describe("KafkaMicroBatchSourceSuite: metrics and progress", () => {
   it("input row metrics: numInputRows adds up to the records read", async () => {
     const topic = topicName("rows");

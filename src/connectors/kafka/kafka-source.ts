@@ -23,6 +23,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../common/clock.js";
+import { executionError } from "../../common/errors.js";
 import { type ExecutionPlan, throwIfAborted } from "../../physical/execution-plan.js";
 import { writeFileAtomic } from "../../streaming/checkpoint/atomic-file.js";
 import { CHECKPOINT_FILE, checksummedPieces, readChecksummed } from "../../streaming/checkpoint/checksummed-file.js";
@@ -114,9 +115,33 @@ export class KafkaSource implements StreamSource {
       this.#reader,
       this.opts,
       `${start === null ? "initial" : offsetsToJson(start as PartitionOffsets)} to ${offsetsToJson(to)}`,
-      async () => this.#ranges((start as KafkaOffset) ?? (await this.#initialOffsets()), to),
+      async () => {
+        if (this.#availableNow) await this.#verifyAvailableNowEnd(to);
+        return this.#ranges((start as KafkaOffset) ?? (await this.#initialOffsets()), to);
+      },
       warnDataLoss,
     );
+  }
+
+  /**
+   * Spark's verifyEndOffsetForTriggerAvailableNow: the partitions and offsets an AvailableNow run
+   * fixed at its start must still exist when a batch reads up to them (whatever failOnDataLoss says).
+   */
+  async #verifyAvailableNowEnd(end: PartitionOffsets): Promise<void> {
+    const latest = await this.#fetchLatest();
+    const names = (o: PartitionOffsets): string => entries(o).map((e) => tpKey(e.topic, e.partition)).sort().join(", ");
+    if (entries(end).some((e) => offsetOf(latest, e.topic, e.partition) === undefined)) {
+      throw executionError(
+        "KAFKA_LOST_TOPIC_PARTITIONS_IN_END_OFFSET_WITH_TRIGGER_AVAILABLENOW",
+        `Some of partitions in Kafka topic(s) have been lost during running query with Trigger.AvailableNow. The error could be transient - consider rerunning your query. topic-partitions for latest offset: ${names(latest)}, topic-partitions for end offset: ${names(end)}.`,
+      );
+    }
+    if (entries(end).some((e) => e.offset > offsetOf(latest, e.topic, e.partition)!)) {
+      throw executionError(
+        "KAFKA_END_OFFSET_HAS_GREATER_OFFSET_FOR_TOPIC_PARTITION_THAN_LATEST_WITH_TRIGGER_AVAILABLENOW",
+        `Some of partitions in Kafka topic(s) report available offset which is less than end offset during running query with Trigger.AvailableNow. The error could be transient - consider rerunning your query. latest offset: ${offsetsToJson(latest)}, end offset: ${offsetsToJson(end)}.`,
+      );
+    }
   }
 
   getContinuous(start: Offset, untilMs: number, onEnd: (end: Offset) => void): ExecutionPlan {
