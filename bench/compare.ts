@@ -1,6 +1,6 @@
 /**
  * Reads the JSON lines both engines printed (run.sh: "sluice" at local[N], "sluice-1" at
- * local[1], "pyspark"; plus each process's peakRssKb) and prints rows/s per engine, the ratio
+ * local[1], "pyspark"; plus each engine's peakRssKb over its process tree) and prints rows/s per engine, the ratio
  * Sluice / PySpark, Sluice's scaling from 1 to N threads (speed-up, efficiency = speed-up / N)
  * and the peak RSS of both engines. Usage: compare.ts RESULTS [N].
  */

@@ -4,8 +4,7 @@
 # cases. Each case runs in a fresh process per engine, so "first batch after start" is measured
 # from process start. Prints each engine's rows/s and the ratio Sluice / PySpark; Sluice runs
 # twice, at local[N] (N = nproc) and local[1], for its scaling (speed-up, efficiency = speed-up / N),
-# and each process's peak RSS is taken by /usr/bin/time (PySpark's includes its JVM, the largest
-# process it waits for).
+# and each engine's peak RSS is sampled over its whole process tree (PySpark's includes its JVM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 P=${BENCH_PARQUET_ROWS:-10000000}
@@ -19,14 +18,29 @@ bash scripts/oracle/setup.sh >/dev/null
 [ -f "$DATA/stream-small/part-000.json" ] || { mkdir -p "$DATA/stream-small"; head -1000 "$DATA/events.jsonl" > "$DATA/stream-small/part-000.json"; }
 results=$(mktemp)
 N=$(nproc)
+# peak_rss PID: the peak, sampled every 0.2 s until PID exits, of the summed RSS (KB) of PID and
+# its descendants (PySpark's JVM is a child it never waits for, so rusage would miss it)
+peak_rss() {
+  local root=$1 peak=0 now
+  while kill -0 "$root" 2>/dev/null; do
+    now=$(ps -eo pid=,ppid=,rss= | awk -v root="$root" '{ up[$1] = $2; rss[$1] = $3 } END { for (p in up) { q = p; while (q != root && (q in up) && q > 1) q = up[q]; if (q == root) s += rss[p] } print s + 0 }')
+    [ "$now" -gt "$peak" ] && peak=$now
+    sleep 0.2
+  done
+  echo "$peak"
+}
 # run LABEL CASE COMMAND...: the command's result lines relabelled as LABEL, then its peak RSS
 run() {
-  local label=$1 c=$2 rss
+  local label=$1 c=$2 out pid peak
   shift 2
-  rss=$(mktemp)
-  /usr/bin/time -f %M -o "$rss" "$@" | sed "s/\"engine\":\"[a-z]*\"/\"engine\":\"$label\"/" | tee -a "$results"
-  echo "{\"engine\":\"$label\",\"case\":\"$c\",\"peakRssKb\":$(tail -1 "$rss")}" >> "$results"
-  rm -f "$rss"
+  out=$(mktemp)
+  "$@" > "$out" &
+  pid=$!
+  peak=$(peak_rss "$pid")
+  wait "$pid"
+  sed "s/\"engine\": *\"[a-z]*\"/\"engine\":\"$label\"/" "$out" | tee -a "$results"
+  echo "{\"engine\":\"$label\",\"case\":\"$c\",\"peakRssKb\":$peak}" >> "$results"
+  rm -f "$out"
 }
 for c in "${CASES[@]}"; do
   run sluice "$c" env BENCH_MASTER="local[$N]" node --max-old-space-size=16384 --import tsx bench/sluice-bench.ts "$DATA" "$c"
