@@ -68,3 +68,30 @@ describe("values", () => {
     expect(await spark.sql("SELECT TIMESTAMP_NTZ '2024-01-01 10:00:00' AS t").showString()).toContain("|2024-01-01 10:00:00|");
   });
 });
+
+describe("functions", () => {
+  it("fields read the wall clock; unix_timestamp counts it as UTC; date_trunc and date_format go through the session zone", async () => {
+    const r = await one(`SELECT hour(TIMESTAMP_NTZ '2024-03-10 02:30:00') AS h, dayofmonth(TIMESTAMP_NTZ '2024-03-10 23:30:00') AS d,
+      unix_timestamp(TIMESTAMP_NTZ '2024-01-01 00:00:00') AS u, date_trunc('HOUR', TIMESTAMP_NTZ '2024-03-10 02:30:00') AS tr,
+      date_format(TIMESTAMP_NTZ '2024-01-01 10:00:00', 'yyyy-MM-dd HH:mm XXX') AS f`);
+    expect([r.h, r.d, r.u, (r.tr as Date).toISOString(), r.f]).toEqual([2, 10, 1704067200n, "2024-03-10T10:00:00.000Z", "2024-01-01 10:00 -08:00"]);
+    expect(() => spark.sql("SELECT unix_seconds(TIMESTAMP_NTZ '2024-01-01 00:00:00')")).toThrow(expect.objectContaining({ code: "DATATYPE_MISMATCH" }));
+  });
+
+  it("to_timestamp_ntz, make_timestamp_ntz and localtimestamp give TIMESTAMP_NTZ values", async () => {
+    const df = spark.sql(`SELECT to_timestamp_ntz('2024-01-01 10:00:00') AS a, to_timestamp_ntz('01/02/2024 10:00', 'dd/MM/yyyy HH:mm') AS b,
+      make_timestamp_ntz(2024, 1, 2, 3, 4, 5.5) AS c, localtimestamp() AS lt, to_timestamp_ntz('2024-01-01 10:00:00+02:00') AS z`);
+    expect(df.schema.fields.map((f) => f.type.kind)).toEqual(Array(5).fill("timestamp_ntz"));
+    const r = (await df.collect())[0]!;
+    expect([r.a, r.b, r.c, r.z].map((d) => (d as Date).toISOString())).toEqual(["2024-01-01T10:00:00.000Z", "2024-02-01T10:00:00.000Z", "2024-01-02T03:04:05.500Z", "2024-01-01T10:00:00.000Z"]);
+    await expect(spark.sql("SELECT make_timestamp_ntz(2024, 13, 1, 0, 0, 0)").collect()).rejects.toMatchObject({ code: "DATETIME_FIELD_OUT_OF_BOUNDS" });
+  });
+
+  it("window() over a TIMESTAMP_NTZ column has wall-clock bounds", async () => {
+    const df = spark.sql(`SELECT window.start AS s, window.end AS e, count(*) AS n FROM VALUES (TIMESTAMP_NTZ '2024-01-01 10:07:00'),
+      (TIMESTAMP_NTZ '2024-01-01 10:08:00'), (TIMESTAMP_NTZ '2024-01-01 10:12:00') AS t(ts) GROUP BY window(ts, '5 minutes') ORDER BY s`);
+    expect(df.schema.fields[0]!.type.kind).toBe("timestamp_ntz");
+    const rows = await df.collect();
+    expect(rows.map((r) => [(r.s as Date).toISOString().slice(11, 16), (r.e as Date).toISOString().slice(11, 16), r.n])).toEqual([["10:05", "10:10", 2n], ["10:10", "10:15", 1n]]);
+  });
+});

@@ -8,7 +8,7 @@
 import { executionError } from "../../common/errors.js";
 import { makeVector } from "../../columnar/vector.js";
 import { analysisError } from "../../common/errors.js";
-import { type DataType, DateType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampType, BooleanType } from "../../types/data-type.js";
+import { type DataType, DateType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampNTZType, TimestampType, BooleanType } from "../../types/data-type.js";
 import { civilFromDays, dayOfYear, daysFromCivil, daysInMonth, floorDiv, isoDayOfWeek, US_PER_DAY, US_PER_SECOND } from "../datetime/calendar.js";
 import { fromLocalUs, getTimeZone, type TimeZone, toLocalUs } from "../datetime/time-zone.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
@@ -287,4 +287,18 @@ export const calendarFunctions: ScalarFunction[] = [
       return fromLocalUs(zoneOf(tz === undefined ? ctx.timeZone : (tz as string)), r);
     });
   }),
+  // the same fields as a wall clock: no zone argument and no zone applied
+  ...define("make_timestamp_ntz", (args, _c, name) => {
+    checkArity(name, args, 6);
+    const types = args.slice(0, 5).map((a, i) => intArg(name, a, i));
+    if (!NUMERIC.includes(args[5]!.type.kind)) typeMismatch(name, 5, args[5]!.type, "DECIMAL(16,6)");
+    return { argTypes: [...types, DoubleType], returnType: TimestampNTZType };
+  }, (args, _e, rt, ctx) =>
+    mapRows(args, rt, ([y, mo, d, h, mi, sec]) => {
+      const r = makeLocalUs(y as number, mo as number, d as number, h as number, mi as number, sec as number);
+      if (typeof r === "number") return r;
+      if (ctx.ansi) throw executionError(r[0], r[0] === "DATETIME_FIELD_OUT_OF_BOUNDS" ? `Invalid value for ${r[1]}. Use \`try_make_timestamp_ntz\` to return NULL instead.` : r[1]);
+      return null;
+    }),
+  ),
 ];

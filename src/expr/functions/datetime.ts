@@ -5,7 +5,7 @@
  */
 import { executionError } from "../../common/errors.js";
 import { makeVector } from "../../columnar/vector.js";
-import { type DataType, DateType, IntegerType, LongType, StringType, TimestampType } from "../../types/data-type.js";
+import { type DataType, DateType, IntegerType, LongType, StringType, TimestampNTZType, TimestampType } from "../../types/data-type.js";
 import { addMonths, civilFromDays, dayOfYear, daysFromCivil, floorDiv, isoDayOfWeek, US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND } from "../datetime/calendar.js";
 import { compilePattern, formatPattern, parsePattern } from "../datetime/pattern.js";
 import { fromLocalUs, getTimeZone, toLocalUs } from "../datetime/time-zone.js";
@@ -22,14 +22,17 @@ const cannotParse = (text: string, pattern: string) =>
     { text, pattern },
   );
 
+/** A TIMESTAMP argument: a TIMESTAMP_NTZ is cast to one in the session zone, as Spark's implicit cast does (date_trunc, date_format). */
 function asTimestampArg(name: string, a: ArgInfo, i: number): DataType {
-  if (["timestamp", "date", "string", "null"].includes(a.type.kind)) return TimestampType;
+  if (["timestamp", "timestamp_ntz", "date", "string", "null"].includes(a.type.kind)) return TimestampType;
   return typeMismatch(name, i, a.type, "TIMESTAMP");
 }
 function asDateArg(name: string, a: ArgInfo, i: number): DataType {
-  if (["timestamp", "date", "string", "null"].includes(a.type.kind)) return DateType;
+  if (["timestamp", "timestamp_ntz", "date", "string", "null"].includes(a.type.kind)) return DateType;
   return typeMismatch(name, i, a.type, "DATE");
 }
+/** The argument's own type when it is a TIMESTAMP_NTZ (read as the wall clock, no zone), else `other`. */
+const ntzOr = (a: ArgInfo | undefined, other: () => DataType): DataType => (a?.type.kind === "timestamp_ntz" ? TimestampNTZType : other());
 
 /** Parse strings with an optional literal pattern into UTC µs (shared by to_timestamp, to_date, unix_timestamp). */
 function parser(argExprs: readonly RExpr[], ctx: EvalContext, fmtIndex: number, strict: boolean): (s: string, fmt: unknown) => number | null {
@@ -61,6 +64,20 @@ function compileToTimestamp(args: readonly CompiledExpr[], argExprs: readonly RE
     if (us === null) return null;
     return rt.kind === "date" ? floorDiv(toLocalUs(zone, us), US_PER_DAY) : us;
   });
+}
+
+/** to_timestamp_ntz(s[, fmt]): one argument is CAST(s AS TIMESTAMP_NTZ); with a pattern the text is read as a wall clock. */
+function resolveToTimestampNtz(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
+  checkArity(name, args, 1, 2);
+  if (!["string", "null", "date", "timestamp", "timestamp_ntz"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "STRING");
+  const first = args.length === 2 && args[0]!.type.kind === "string" ? StringType : TimestampNTZType;
+  return { argTypes: [first, StringType].slice(0, args.length), returnType: TimestampNTZType };
+}
+
+function compileToTimestampNtz(args: readonly CompiledExpr[], argExprs: readonly RExpr[], rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
+  if (argExprs[0]!.type.kind !== "string") return args[0]!; // the analyzer's cast did the work (CAST semantics)
+  const parse = parser(argExprs, { ...ctx, timeZone: "UTC" }, 1, ctx.ansi && !name.startsWith("try_"));
+  return mapRows(args, rt, ([s, fmt]) => parse(s as string, fmt));
 }
 
 function resolveDateFormat(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
@@ -112,13 +129,14 @@ function truncLocal(localUs: number, unit: string): number {
 function resolveField(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 1);
   const timeField = name === "hour" || name === "minute" || name === "second";
-  const t = args[0]!.type.kind === "timestamp" || timeField ? asTimestampArg(name, args[0]!, 0) : asDateArg(name, args[0]!, 0);
+  const t = ntzOr(args[0], () => (args[0]!.type.kind === "timestamp" || timeField ? asTimestampArg(name, args[0]!, 0) : asDateArg(name, args[0]!, 0)));
   return { argTypes: [t], returnType: IntegerType };
 }
 
 function compileField(args: readonly CompiledExpr[], argExprs: readonly RExpr[], _rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
   const zone = getTimeZone(ctx.timeZone);
   const isTs = argExprs[0]!.type.kind === "timestamp";
+  const isNtz = argExprs[0]!.type.kind === "timestamp_ntz";
   const f = args[0]!;
   const c = { year: 0, month: 0, day: 0 };
   return (batch) => {
@@ -128,7 +146,7 @@ function compileField(args: readonly CompiledExpr[], argExprs: readonly RExpr[],
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       if (v.validity !== null && v.validity[i] === 0) continue;
-      const local = isTs ? toLocalUs(zone, x[i]!) : x[i]! * US_PER_DAY;
+      const local = isTs ? toLocalUs(zone, x[i]!) : isNtz ? x[i]! : x[i]! * US_PER_DAY;
       const days = floorDiv(local, US_PER_DAY);
       const tod = local - days * US_PER_DAY;
       switch (name) {
@@ -200,15 +218,27 @@ export const WINDOW_TYPE: DataType = {
   ],
 };
 
-/** A window struct<start: TIMESTAMP, end: TIMESTAMP> (the `window` column of a window aggregation). */
+/** The window struct of a TIMESTAMP_NTZ time column: struct<start: TIMESTAMP_NTZ, end: TIMESTAMP_NTZ>. */
+export const WINDOW_NTZ_TYPE: DataType = {
+  kind: "struct",
+  fields: [
+    { name: "start", type: TimestampNTZType, nullable: true },
+    { name: "end", type: TimestampNTZType, nullable: true },
+  ],
+};
+
+/** A window struct<start: TIMESTAMP, end: TIMESTAMP> (the `window` column of a window aggregation), or its TIMESTAMP_NTZ form. */
 export const isWindowStruct = (t: DataType): boolean =>
-  t.kind === "struct" && t.fields.length === 2 && t.fields.every((f, i) => f.name === ["start", "end"][i] && f.type.kind === "timestamp");
+  t.kind === "struct" && t.fields.length === 2 && t.fields.every((f, i) => f.name === ["start", "end"][i] && (f.type.kind === "timestamp" || f.type.kind === "timestamp_ntz"));
 
 function resolveWindow(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 2, 4);
-  if (!["timestamp", "null"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "TIMESTAMP");
-  const rt = name === "window" ? WINDOW_TYPE : { kind: "array" as const, elementType: WINDOW_TYPE, containsNull: false };
-  return { argTypes: [TimestampType, ...args.slice(1).map(() => StringType)], returnType: rt };
+  if (!["timestamp", "timestamp_ntz", "null"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "TIMESTAMP");
+  // a TIMESTAMP_NTZ time column gives windows of wall-clock bounds, as in Spark
+  const ntz = args[0]!.type.kind === "timestamp_ntz";
+  const wt = ntz ? WINDOW_NTZ_TYPE : WINDOW_TYPE;
+  const rt = name === "window" ? wt : { kind: "array" as const, elementType: wt, containsNull: false };
+  return { argTypes: [ntz ? TimestampNTZType : TimestampType, ...args.slice(1).map(() => StringType)], returnType: rt };
 }
 
 function compileWindow(args: readonly CompiledExpr[], argExprs: readonly RExpr[], rt: DataType, _ctx: EvalContext, name: string): CompiledExpr {
@@ -243,10 +273,16 @@ const ctxNow = (ctx: EvalContext) => ctx.currentTimestampUs;
 const ALIAS: Readonly<Record<string, string>> = { dateadd: "date_add", date_diff: "datediff" };
 
 export const datetimeFunctions: ScalarFunction[] = [
-  ...define(["current_timestamp", "now", "localtimestamp"], (args, _c, name) => (checkArity(name, args, 0), { argTypes: [], returnType: TimestampType, nullable: false }), (_a, _e, rt, ctx) => {
+  ...define(["current_timestamp", "now"], (args, _c, name) => (checkArity(name, args, 0), { argTypes: [], returnType: TimestampType, nullable: false }), (_a, _e, rt, ctx) => {
     const now = ctxNow(ctx);
     return (batch) => makeVector(rt, new Float64Array(batch.numRows).fill(now), null);
   }),
+  // the session zone's wall clock at the query's start, as a TIMESTAMP_NTZ
+  ...define("localtimestamp", (args, _c, name) => (checkArity(name, args, 0), { argTypes: [], returnType: TimestampNTZType, nullable: false }), (_a, _e, rt, ctx) => {
+    const now = toLocalUs(getTimeZone(ctx.timeZone), ctxNow(ctx));
+    return (batch) => makeVector(rt, new Float64Array(batch.numRows).fill(now), null);
+  }),
+  ...define(["to_timestamp_ntz", "try_to_timestamp_ntz"], resolveToTimestampNtz, compileToTimestampNtz),
   ...define(["current_date", "curdate"], (args, _c, name) => (checkArity(name, args, 0), { argTypes: [], returnType: DateType, nullable: false }), (_a, _e, rt, ctx) => {
     const day = floorDiv(toLocalUs(getTimeZone(ctx.timeZone), ctxNow(ctx)), US_PER_DAY);
     return (batch) => makeVector(rt, new Int32Array(batch.numRows).fill(day), null);
@@ -266,7 +302,8 @@ export const datetimeFunctions: ScalarFunction[] = [
   }),
   ...define(["unix_timestamp", "to_unix_timestamp"], (args, _c, name) => {
     checkArity(name, args, 0, 2);
-    const first = args[0] === undefined ? [] : [args[0].type.kind === "string" ? StringType : asTimestampArg(name, args[0], 0)];
+    // a TIMESTAMP_NTZ counts its wall clock as UTC, as Spark's unix_timestamp does
+    const first = args[0] === undefined ? [] : [args[0].type.kind === "string" ? StringType : ntzOr(args[0], () => asTimestampArg(name, args[0]!, 0))];
     return { argTypes: [...first, ...args.slice(1).map(() => StringType)], returnType: LongType };
   }, (args, argExprs, _rt, ctx) => {
     if (args.length === 0) {
@@ -313,8 +350,10 @@ export const datetimeFunctions: ScalarFunction[] = [
     checkArity(name, args, 1);
     const t = args[0]!.type;
     if (t.kind !== "struct" || !t.fields.some((f) => f.name === "end")) typeMismatch(name, 0, t, "a window struct<start: TIMESTAMP, end: TIMESTAMP>");
-    return { argTypes: [t], returnType: TimestampType };
-  }, (args) => mapRows(args, TimestampType, ([w]) => {
+    // the window's own bound type: a TIMESTAMP_NTZ window's time is a TIMESTAMP_NTZ
+    const end = t.fields.find((f) => f.name === "end")!.type;
+    return { argTypes: [t], returnType: end.kind === "timestamp_ntz" ? TimestampNTZType : TimestampType };
+  }, (args, _e, rt) => mapRows(args, rt, ([w]) => {
     const end = (w as { end: number | null }).end;
     return end === null ? null : end - 1;
   })),

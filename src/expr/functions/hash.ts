@@ -65,6 +65,7 @@ export function murmurValue(t: DataType, v: unknown, seed: number): number {
       return murmurInt(v as number, seed);
     case "bigint":
     case "timestamp":
+    case "timestamp_ntz":
       return murmurLong(v as number | bigint, seed);
     case "decimal":
       if (t.precision <= 18) return murmurLong(v as number, seed);
@@ -189,6 +190,7 @@ export function xxValue(t: DataType, v: unknown, seed: bigint): bigint {
       return xxInt(v as number, seed);
     case "bigint":
     case "timestamp":
+    case "timestamp_ntz":
       return xxLong(BigInt(v as number | bigint), seed);
     case "decimal":
       return t.precision <= 18 ? xxLong(BigInt(v as number), seed) : xxBytes(bigIntBytes(BigInt(v as number)), seed);

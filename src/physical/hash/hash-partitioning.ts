@@ -42,7 +42,7 @@ function murmurSafeLong(x: number, seed: number): number {
 /** One value into the running hash: murmurValue, without a BigInt per timestamp (window structs). */
 function foldValue(t: DataType, v: unknown, h: number): number {
   if (v === null || v === undefined) return h;
-  if (t.kind === "timestamp") return murmurSafeLong(v as number, h);
+  if (t.kind === "timestamp" || t.kind === "timestamp_ntz") return murmurSafeLong(v as number, h);
   if (t.kind === "string") return murmurString(v as string, h);
   if (t.kind === "struct") {
     for (const f of t.fields) h = foldValue(f.type, (v as Record<string, unknown>)[f.name], h);
@@ -65,7 +65,7 @@ function foldColumn(v: Vector, numRows: number, h: Int32Array): void {
     const a = values as BigInt64Array;
     const halves = new Int32Array(a.buffer, a.byteOffset, a.length * 2); // little-endian: lo, hi
     for (let i = 0; i < numRows; i++) if (valid === null || valid[i] === 1) h[i] = murmurLongParts(halves[2 * i]!, halves[2 * i + 1]!, h[i]!);
-  } else if (kind === "timestamp") {
+  } else if (kind === "timestamp" || kind === "timestamp_ntz") {
     const a = values as Float64Array;
     for (let i = 0; i < numRows; i++) if (valid === null || valid[i] === 1) h[i] = murmurSafeLong(a[i]!, h[i]!);
   } else if (kind === "string") {

@@ -37,6 +37,7 @@ export function dictionaryKindOf(t: DataType): DictionaryKind {
     case "double":
     case "float":
     case "timestamp":
+    case "timestamp_ntz":
       return "f64";
     case "boolean":
       return "bool";

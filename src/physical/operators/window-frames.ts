@@ -134,6 +134,7 @@ export function rangeKeyScale(frame: WindowFrame, orderKeys: readonly { readonly
     case "double":
     case "date":
     case "timestamp":
+    case "timestamp_ntz":
       return 1;
     case "decimal":
       return 10 ** t.scale;

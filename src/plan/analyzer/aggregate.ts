@@ -233,7 +233,7 @@ function slidingWindowGenerate(resolver: ExprResolver, e: CallExpr, input: Resol
     );
   }
   const ts = resolver.eventTime(resolver.resolve(e.args[0]!));
-  if (ts.type.kind !== "timestamp") {
+  if (ts.type.kind !== "timestamp" && ts.type.kind !== "timestamp_ntz") {
     throw analysisError(
       "DATATYPE_MISMATCH",
       `Cannot resolve "${resolver.name(e)}" due to data type mismatch: the first parameter requires the "TIMESTAMP" type, however ${quoteParts([resolver.name(e.args[0]!)])} has the type "${sqlTypeName(ts.type)}".`,
