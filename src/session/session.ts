@@ -202,7 +202,7 @@ export class Session {
   /**
    * Run a SQL statement: a query returns its DataFrame; SET and views run and return an empty one;
    * Delta's statements (DELETE, UPDATE, MERGE, OPTIMIZE, VACUUM, …) start at once and return their
-   * result rows, which an action (`await df.collect()`) waits for (docs/delta.md).
+   * result rows, which an action (`await df.collect()`) waits for (docs/guides/delta.md).
    */
   sql(text: string): DataFrame {
     const st = parseStatement(text);
