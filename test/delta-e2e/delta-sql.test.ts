@@ -11,6 +11,8 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
+import { startSqlPipeline } from "../../src/cli/sql-pipeline.js";
+import { setLogger } from "../../src/common/logger.js";
 import { errorOf } from "../../src/delta/test-helpers.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -192,5 +194,34 @@ describe("Delta SQL statements in Sluice", () => {
     // delta-spark skips a property the table does not have, IF EXISTS or not (golden: "unset a missing property")
     expect(await spark.sql(`ALTER TABLE ${t} UNSET TBLPROPERTIES ('nope')`).collect()).toEqual([]);
     expect(golden.errors["unset a missing property"]).toBeNull();
+  });
+
+  it("a statement that fails before anything reads its result logs the error; a later action still rejects with it", async () => {
+    const path = await seed("");
+    const warnings: string[] = [];
+    setLogger({ info: () => {}, warn: (m: string) => warnings.push(m), error: (m: string) => warnings.push(m) });
+    try {
+      const df = spark.sql(`UPDATE delta.\`${path}\` SET nope = 1`);
+      await spark.sql(`DESCRIBE DETAIL delta.\`${path}\``).collect(); // runs after the UPDATE has settled
+      expect(warnings.some((w) => /UPDATE on .* failed: .*nope/.test(w))).toBe(true);
+      expect((await errorOf(() => df.collect())).code).toBe("UNRESOLVED_COLUMN");
+    } finally {
+      setLogger(null);
+    }
+  });
+
+  it("sluice run runs a pipeline's Delta statements in order, before the statements after them", async () => {
+    const path = await seed("");
+    const input = mkdtempSync(join(tmpdir(), "sluice-delta-sql-in-"));
+    const text = [
+      `DELETE FROM delta.\`${path}\` WHERE id > 1`,
+      `ALTER TABLE delta.\`${path}\` SET TBLPROPERTIES (delta.appendOnly = true)`,
+      `INSERT INTO delta.\`${path}\` WITH ('checkpointLocation' = '${join(input, "chk")}', 'trigger' = 'availableNow') SELECT * FROM STREAM read_files('${input}', format => 'json', schema => 'id BIGINT, v STRING, p STRING')`,
+    ].join(";\n");
+    const [q] = await startSqlPipeline(spark, text, "pipeline.sql");
+    await q!.awaitTermination();
+    expect(plain(await spark.read.format("delta").load(path).collect())).toEqual([{ id: 1, v: "a", p: "x" }]);
+    const e = await errorOf(() => spark.sql(`DELETE FROM delta.\`${path}\``).collect());
+    expect(e.message).toMatch(/append/i);
   });
 });
