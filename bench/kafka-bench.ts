@@ -4,13 +4,13 @@
  *   feed <bootstrap> <topic> <perSecond> <seconds>   events at a steady rate (for the latency runs)
  *   latency-report <bootstrap> <in> <out> <label>    p50/p99 of (out record time - in record time)
  *   throughput <bootstrap> <topic> <n>               Kafka -> Delta, availableNow, maxOffsetsPerTrigger
- *   stream <bootstrap> <in> <out> <trigger> <sec>    Kafka -> Kafka map query for <sec> seconds
+ *   stream <bootstrap> <in> <out> <trigger> <stop>   Kafka -> Kafka map query until file <stop> exists, + 5 s
  *                                                    (trigger: micro-batch | continuous)
  *   broker <ownerPid>                                start a broker in a temp folder, stopped when
  *                                                    ownerPid exits; prints KAFKA_BOOTSTRAP=host:port
  * Results are JSON lines ({engine, case, ...}); bench/kafka-compare.ts prints the ratios.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Admin, Producer } from "@platformatic/kafka";
@@ -111,8 +111,11 @@ async function throughput(topic: string, n: number): Promise<void> {
   await spark.stop();
 }
 
-/** A Kafka -> Kafka map query for `seconds`; micro-batch progress gives the per-batch cost. */
-async function stream(inTopic: string, outTopic: string, trigger: string, seconds: number): Promise<void> {
+/**
+ * A Kafka -> Kafka map query until `stopFile` exists (the feed ended), then 5 s more for the last
+ * events; micro-batch progress gives the per-batch cost.
+ */
+async function stream(inTopic: string, outTopic: string, trigger: string, stopFile: string): Promise<void> {
   const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
   const tmp = mkdtempSync(join(tmpdir(), "bench-kafka-sluice-"));
   const q = await spark.readStream
@@ -130,7 +133,8 @@ async function stream(inTopic: string, outTopic: string, trigger: string, second
     .start();
   await q.processAllAvailable(); // the client is loaded and connected before the feed starts
   console.error("READY");
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  while (!existsSync(stopFile)) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 5000));
   await q.stop();
   const batches = q.recentProgress.filter((p) => p.numInputRows > 0);
   if (batches.length > 0) {
@@ -148,6 +152,6 @@ if (mode === "broker") {
 else if (mode === "feed") await feed(args[0]!, Number(args[1]), Number(args[2]));
 else if (mode === "latency-report") await latencyReport(args[0]!, args[1]!, args[2]!);
 else if (mode === "throughput") await throughput(args[0]!, Number(args[1]));
-else if (mode === "stream") await stream(args[0]!, args[1]!, args[2]!, Number(args[3]));
+else if (mode === "stream") await stream(args[0]!, args[1]!, args[2]!, args[3]!);
 else throw new Error(`unknown mode ${mode}`);
 process.exit(0);

@@ -54,7 +54,7 @@ def throughput(spark, bootstrap, topic, n):
          "batches": len([p for p in q.recentProgress if p["numInputRows"] > 0])})
 
 
-def stream(spark, bootstrap, in_topic, out_topic, trigger, seconds):
+def stream(spark, bootstrap, in_topic, out_topic, trigger, stop_file):
     tmp = tempfile.mkdtemp(prefix="bench-kafka-pyspark-")
     w = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap).option("subscribe", in_topic)
          .option("startingOffsets", "earliest").load().selectExpr("value")
@@ -67,7 +67,9 @@ def stream(spark, bootstrap, in_topic, out_topic, trigger, seconds):
     else:
         time.sleep(5)
     print("READY", file=sys.stderr, flush=True)
-    time.sleep(seconds)
+    while not os.path.exists(stop_file):  # the feed has ended (kafka.sh creates it)
+        time.sleep(0.2)
+    time.sleep(5)
     q.stop()
     batches = [p for p in q.recentProgress if p["numInputRows"] > 0]
     if batches:
@@ -82,7 +84,7 @@ def main():
     if mode == "throughput":
         throughput(spark, bootstrap, args[0], int(args[1]))
     elif mode == "stream":
-        stream(spark, bootstrap, args[0], args[1], args[2], float(args[3]))
+        stream(spark, bootstrap, args[0], args[1], args[2], args[3])
     else:
         sys.exit(f"unknown mode {mode}")
     spark.stop()
