@@ -67,7 +67,7 @@ export function checkStreamingPlan(plan: ResolvedPlan, outputMode: OutputMode, o
           }
           break;
         case "dropDuplicates":
-          checkSingleEventTime(p.input.output);
+          checkSingleEventTime(p.input.output.filter((_, i) => !isWindowTimeOfSibling(p.input, i)));
           if (p.withinWatermark && !p.input.output.some((a) => a.watermarkDelayMs !== undefined)) {
             fail("DEDUPLICATE_WITHIN_WATERMARK_WITHOUT_WATERMARK", "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark. Call withWatermark() on the event-time column before it.");
           }
@@ -287,6 +287,27 @@ function checkSingleEventTime(attrs: readonly { readonly name: string; readonly 
         "Drop or select away the extra watermarked columns (a window() over the event time is one too) before the join or deduplication.",
     );
   }
+}
+
+/**
+ * Whether column `i` of `p` is window_time() of a window column `p` also outputs: one event time
+ * seen twice (PySpark 4.0.1 deduplicates on window_time(window) next to the window, keying its
+ * eviction by the window_time; golden multi-stateful.json). Followed through the Projects above
+ * the window, so `withColumn("windowTime", window_time(window))` counts.
+ */
+function isWindowTimeOfSibling(p: ResolvedPlan, i: number): boolean {
+  // Where each output column of `p` comes from below its Projects: [plan, index] of a plain column.
+  const origin = (plan: ResolvedPlan, index: number): [ResolvedPlan, number] => {
+    if (plan.kind !== "project") return [plan, index];
+    const e = plan.exprs[index]!;
+    return e.kind === "ref" ? origin(plan.input, e.index) : [plan, index];
+  };
+  const [at, k] = origin(p, i);
+  if (at.kind !== "project") return false;
+  const e = at.exprs[k]!;
+  if (e.kind !== "call" || e.fn.name !== "window_time" || e.args[0]?.kind !== "ref") return false;
+  const window = origin(at.input, e.args[0].index);
+  return p.output.some((_, j) => j !== i && (([a, b]) => a === window[0] && b === window[1])(origin(p, j)));
 }
 
 function hasAggregateBelow(p: ResolvedPlan): boolean {

@@ -5,7 +5,8 @@
  * so that what one operator emits is not late for the next. State rows and rows dropped by the
  * watermark are listed downstream first, as Spark's progress does.
  */
-import { describe, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { type DataFrame, Session, col, expr, functions as F } from "../../src/index.js";
 import { addData, addInput, assertDroppedByWatermark, assertNumStateRows, checkAnswer, checkNewAnswer, testStream } from "./stream-test.js";
 
@@ -191,10 +192,16 @@ describe("MultiStatefulOperatorsSuite", () => {
     });
   }
 
-  // Known difference (README.md): Sluice counts both `window` and window_time(window) as event-time
-  // columns of the deduplication's input and refuses the plan; Spark runs it. `it.fails` turns
-  // green-to-red when Sluice starts to run it.
-  it.fails("aggregation -> stream deduplication with window_time among the keys, append mode", async () => {
+  it("PySpark 4.0.1 runs the deduplication on window_time(window) and evicts its state at once (golden)", () => {
+    const golden = JSON.parse(readFileSync(new URL("golden/multi-stateful.json", import.meta.url), "utf8")) as { scenarios: Record<string, { batches: { state: [string, number, number, number, number][] }[][] }> };
+    const [first] = golden.scenarios["agg-dedup-window-time"]!.batches;
+    expect(first!.at(-1)!.state).toEqual([["dedupe", 0, 3, 3, 0], ["stateStoreSave", 1, 0, 3, 0]]);
+  });
+
+  // window_time(window) next to the window is one event time seen twice; the deduplication evicts
+  // by the window_time key at once (PySpark 4.0.1: dedupe state 0, 3 updated and 3 removed,
+  // scripts/oracle/gen_spark_suite_multi_stateful.py, golden/multi-stateful.json).
+  it("aggregation -> stream deduplication with window_time among the keys, append mode", async () => {
     const agg = (input: Input) =>
       withEventTime(input, "0 seconds")
         .groupBy(F.window(col("eventTime"), "5 seconds").alias("window"))

@@ -311,7 +311,9 @@ export class IncrementalExecution {
   }
 
   private dedup(node: RDropDuplicates, operatorId: number, child: ExecutionPlan, ctx: StatefulContext): ExecutionPlan {
-    const et = watermarkIndex(node.input);
+    // As Spark, a watermarked key column decides eviction (a window_time key next to its window).
+    const keyed = node.keys.find((k) => node.input.output[k]!.watermarkDelayMs !== undefined);
+    const et = keyed ?? watermarkIndex(node.input);
     const delay = et === undefined ? undefined : node.input.output[et]!.watermarkDelayMs;
     return new StreamingDeduplicateExec(child, { operatorId, keys: node.keys, eventTimeIndex: et, withinWatermarkDelayMs: node.withinWatermark ? (delay ?? 0) : undefined }, ctx);
   }
