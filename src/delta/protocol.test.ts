@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Metadata } from "./actions.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Metadata, Protocol } from "./actions.js";
 import { checkReadSupported, checkWriteSupported, protocolForNewTable } from "./protocol.js";
 import { errorOf } from "./test-helpers.js";
 
@@ -22,10 +24,10 @@ describe("protocol gate", () => {
 
   it("refuses unsupported reader features naming each one and the table", async () => {
     const e = await errorOf(() =>
-      checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors", "timestampNtz", "variantType"] }, md(), "/data/t"),
+      checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors", "timestampNtz", "variantType", "catalogManaged"] }, md(), "/data/t"),
     );
     expect(e.code).toBe("DELTA_UNSUPPORTED_FEATURE");
-    expect(e.message).toMatch(/\/data\/t.*: timestampNtz, variantType\./);
+    expect(e.message).toMatch(/\/data\/t.*: variantType, catalogManaged\./);
     // column mapping is read and written
     checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");
     checkWriteSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");
@@ -65,16 +67,32 @@ describe("protocol gate", () => {
     expect((await errorOf(() => checkWriteSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md({}, inv), "t"))).message).toMatch(/invariants/);
   });
 
-  it("creates tables with the protocol delta-spark 4 gives their features", () => {
-    expect(protocolForNewTable({})).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
-    expect(protocolForNewTable({ "delta.columnMapping.mode": "name" })).toEqual({ minReaderVersion: 2, minWriterVersion: 5 });
-    expect(protocolForNewTable({ "delta.columnMapping.mode": "none" })).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
-    expect(protocolForNewTable({ "delta.enableChangeDataFeed": "true" })).toEqual({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["changeDataFeed", "invariants", "appendOnly"] });
-    expect(protocolForNewTable({ "delta.enableDeletionVectors": "true", "delta.columnMapping.mode": "id" })).toEqual({
-      minReaderVersion: 3,
-      minWriterVersion: 7,
-      readerFeatures: ["deletionVectors", "columnMapping"],
-      writerFeatures: ["deletionVectors", "columnMapping", "invariants", "appendOnly"],
+  it("creates tables with the protocol delta-spark 4 gives their features (feature-protocols.golden.json)", () => {
+    const golden = JSON.parse(readFileSync(join(import.meta.dirname, "feature-protocols.golden.json"), "utf8")) as Record<string, Protocol>;
+    expect(Object.keys(golden).length).toBe(8);
+    const sorted = (p: Protocol): Protocol => ({
+      ...p,
+      ...(p.readerFeatures ? { readerFeatures: [...p.readerFeatures].sort() } : {}),
+      ...(p.writerFeatures ? { writerFeatures: [...p.writerFeatures].sort() } : {}),
     });
+    for (const [options, want] of Object.entries(golden)) {
+      if ("error" in want) {
+        // refused by delta-spark; Sluice's gate refuses writes to such a table by name
+        expect(want).toEqual({ error: "DELTA_BLOCK_COLUMN_MAPPING_AND_CDC_OPERATION" });
+        const configuration = JSON.parse(options) as Record<string, string>;
+        const e = (() => {
+          try {
+            checkWriteSupported(protocolForNewTable(configuration), md(configuration), "t");
+          } catch (x) {
+            return x as Error;
+          }
+          return null;
+        })();
+        expect(e?.message, options).toMatch(/: changeDataFeed together with columnMapping\./);
+        continue;
+      }
+      expect(sorted(protocolForNewTable(JSON.parse(options))), options).toEqual(want);
+    }
+    expect(protocolForNewTable({ "delta.columnMapping.mode": "none" })).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
   });
 });

@@ -41,10 +41,11 @@ export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "chan
 export const DEFAULT_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
 
 /**
- * The protocol of a table Sluice creates with `configuration`, as delta-spark 4 creates it:
- * (1, 2) without features; column mapping alone at the legacy (2, 5); the change data feed or
- * deletion vectors at writer 7 with their features plus the invariants and appendOnly that
- * writer 2 implies, deletion vectors (and column mapping with them) at reader 3 too.
+ * The protocol of a table Sluice creates with `configuration`, as delta-spark 4.0 creates it
+ * (scripts/oracle/delta_feature_protocols.py, feature-protocols.golden.json): (1, 2) without
+ * features; otherwise writer 7 listing the features plus the invariants and appendOnly that
+ * writer 2 implies, at reader 3 with deletion vectors (listing them, and column mapping with
+ * them), at the legacy reader 2 for column mapping alone, else reader 1.
  */
 export function protocolForNewTable(configuration: Readonly<Record<string, string>>): Protocol {
   const on = (k: string) => configuration[k]?.toLowerCase() === "true";
@@ -52,10 +53,11 @@ export function protocolForNewTable(configuration: Readonly<Record<string, strin
   const dv = on("delta.enableDeletionVectors");
   const mode = configuration["delta.columnMapping.mode"]?.toLowerCase();
   const cm = mode === "name" || mode === "id";
-  if (!cdf && !dv) return cm ? { minReaderVersion: 2, minWriterVersion: 5 } : DEFAULT_PROTOCOL;
+  if (!cdf && !dv && !cm) return DEFAULT_PROTOCOL;
   const reader = [...(dv ? ["deletionVectors"] : []), ...(cm ? ["columnMapping"] : [])];
-  const writer = [...reader, ...(cdf ? ["changeDataFeed"] : []), "invariants", "appendOnly"];
-  return reader.length > 0 ? { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: reader, writerFeatures: writer } : { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: writer };
+  const writerFeatures = [...reader, ...(cdf ? ["changeDataFeed"] : []), "invariants", "appendOnly"];
+  if (dv) return { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: reader, writerFeatures };
+  return { minReaderVersion: cm ? 2 : 1, minWriterVersion: 7, writerFeatures };
 }
 
 const MAX_READER = 3;
@@ -94,6 +96,9 @@ export function checkWriteSupported(p: Protocol, md: Metadata | null, table: str
     for (const f of LEGACY_WRITER_FEATURES.slice(0, p.minWriterVersion - 2).flat()) if (!WRITER_FEATURES.has(f) && !unused(f, md)) missing.push(f);
   }
   if (md && hasInvariants(md.schemaString)) missing.push("invariants (columns with delta.invariants)");
+  // Sluice's change feed reader and writer do not map physical names (delta-spark refuses creating such a table by a write too)
+  const mode = md?.configuration["delta.columnMapping.mode"]?.toLowerCase();
+  if (mode !== undefined && mode !== "none" && md!.configuration["delta.enableChangeDataFeed"]?.toLowerCase() === "true") missing.push("changeDataFeed together with columnMapping");
   if (missing.length > 0) throw featureError("write to", missing, table);
 }
 

@@ -7,8 +7,9 @@
  *   - tables Sluice creates with delta.columnMapping.mode name and id: append, mergeSchema,
  *     MERGE, UPDATE, DELETE and overwrite write physical names, field ids, physical stats and
  *     partition values;
- *   - tables delta-spark wrote (column mapping name and id with vectors, a DV table) take Sluice's
- *     appends, merges and deletes.
+ *   - tables delta-spark wrote (column mapping name and id with vectors, a DV table, and the
+ *     column-mapped tables of every type in ../shared/delta-golden) take Sluice's appends, merges
+ *     and deletes.
  * Each table's rows are compared with a model kept by the test, and the same rows must come from
  * Sluice, delta-rs and PySpark (one JVM for every table, at the end).
  * Needs `.oracle/venv/bin/python` with deltalake, pyspark and delta-spark (scripts/oracle/setup.sh).
@@ -18,7 +19,9 @@ import { cpSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { DeltaTable, Session } from "../../src/index.js";
+import { DeltaTable, Session, functions } from "../../src/index.js";
+
+const { expr } = functions;
 import { parseCommit } from "../../src/delta/actions.js";
 import { readParquetFile } from "../../src/delta/parquet-io.js";
 import { loadSnapshot } from "../../src/delta/snapshot.js";
@@ -34,7 +37,7 @@ afterAll(() => spark.stop());
 
 type Row = Record<string, unknown>;
 /** Tables and their expected rows, each row as the JSON text of its values in `columns` order (structs as arrays). */
-const checks: { table: string; columns: readonly string[]; rows: string[] }[] = [];
+const checks: { table: string; columns: readonly string[]; rows: string[]; pyspark?: false }[] = [];
 
 /** A row in a reader-neutral form: the values of `columns`, structs as arrays of their values, integers as numbers. */
 const canon = (r: Row, columns: readonly string[]): string => JSON.stringify(columns.map((c) => norm(r[c])));
@@ -180,7 +183,7 @@ for (const mode of ["name", "id"] as const) {
     const expectModel = async () => expect(await sluiceRows(table, columns)).toEqual(sortedRows([...model.values()], columns));
     const struct = (id: number, y: string) => ({ x: id, y });
 
-    it("creates the table with ids, physical names and maxColumnId, at (2, 5)", async () => {
+    it("creates the table with ids, physical names and maxColumnId, at (2, 7), as delta-spark 4", async () => {
       await spark
         .sql("SELECT id, concat('n', id) AS `a b`, named_struct('x', CAST(id AS INT), 'y', 'q') AS s, CAST(id % 3 AS STRING) AS p FROM range(0, 30)")
         .write.format("delta")
@@ -189,7 +192,7 @@ for (const mode of ["name", "id"] as const) {
         .save(table);
       for (let id = 0; id < 30; id++) model.set(id, { id, "a b": `n${id}`, s: struct(id, "q"), p: String(id % 3), extra: null });
       const snap = await loadSnapshot(table);
-      expect(snap.protocol).toEqual({ minReaderVersion: 2, minWriterVersion: 5 });
+      expect(snap.protocol).toEqual({ minReaderVersion: 2, minWriterVersion: 7, writerFeatures: ["columnMapping", "invariants", "appendOnly"] });
       expect(snap.configuration).toMatchObject({ "delta.columnMapping.mode": mode, "delta.columnMapping.maxColumnId": "6" });
       const ids = snap.schema.fields.map((f) => f.metadata?.["delta.columnMapping.id"]);
       expect(ids).toEqual([1, 2, 3, 6]); // s.x and s.y are 4 and 5
@@ -253,6 +256,14 @@ describe("column mapping option values", () => {
     expect(e.message).toMatch(/delta\.columnMapping\.mode=physical/);
   });
 
+  it("column mapping with the change data feed is refused by name (delta-spark refuses the write too)", async () => {
+    const e = await errorOf(() =>
+      spark.sql("SELECT 1 AS id").write.format("delta").option("delta.columnMapping.mode", "name").option("delta.enableChangeDataFeed", "true").save(tempTable()),
+    );
+    expect(e.code).toBe("DELTA_UNSUPPORTED_FEATURE");
+    expect(e.message).toMatch(/changeDataFeed together with columnMapping/);
+  });
+
   it("a table written from a column-mapped table's rows does not inherit its physical names", async () => {
     const src = tempTable();
     await spark.sql("SELECT 1L AS id, 'a' AS v").write.format("delta").option("delta.columnMapping.mode", "name").save(src);
@@ -305,6 +316,28 @@ describe("tables delta-spark wrote take Sluice's writes", () => {
     checks.push({ table, columns, rows: sortedRows([...model.values()], columns) });
   });
 
+  for (const name of ["table-with-columnmapping-mode-name", "table-with-columnmapping-mode-id"]) {
+    it(`${name} (../shared/delta-golden, every type): append and MERGE`, async () => {
+      const golden = join(ROOT, "..", "shared", "delta-golden", name);
+      expect(existsSync(golden), `${golden} is missing: the Delta golden tables live next to the repository`).toBe(true);
+      const table = join(tempTable(), name);
+      cpSync(golden, table, { recursive: true });
+      const columns = ["IntegerType", "StringType", "LongType", "nested_struct", "array_of_structs", "map_of_rows"];
+      const before = await spark.read.format("delta").load(table).collect();
+      await spark.read.format("delta").load(table).withColumn("IntegerType", expr("IntegerType + 100")).write.format("delta").mode("append").save(table);
+      const src = spark.read.format("delta").load(table).where("IntegerType < 100").withColumn("StringType", expr("concat('m', StringType)"));
+      await DeltaTable.forPath(spark, table).alias("t").merge(src.alias("s"), "t.IntegerType = s.IntegerType").whenMatchedUpdate({ StringType: "s.StringType" }).execute();
+      // a null key matches nothing; null + 100 is null
+      const want = [
+        ...before.map((r) => (r.IntegerType === null ? r : { ...r, StringType: r.StringType === null ? null : `m${r.StringType}` })),
+        ...before.map((r) => ({ ...r, IntegerType: r.IntegerType === null ? null : (r.IntegerType as number) + 100 })),
+      ];
+      expect(await sluiceRows(table, columns)).toEqual(sortedRows(want, columns));
+      // PySpark is left out: spark_read.py cannot turn these tables' maps with array keys into JSON
+      checks.push({ table, columns: columns.filter((c) => c !== "map_of_rows"), rows: sortedRows(want, columns.filter((c) => c !== "map_of_rows")), pyspark: false });
+    });
+  }
+
   it("dv-delete: a Sluice DELETE and UPDATE on Spark's vectors", async () => {
     const table = join(tempTable(), "dv-delete");
     cpSync(join(SPARK_TABLES, "dv-delete"), table, { recursive: true });
@@ -333,13 +366,14 @@ import os; os._exit(0)`;
 describe("delta-rs and PySpark + delta-spark read the tables Sluice wrote", () => {
   it("with the same rows as Sluice", { timeout: 900_000 }, async () => {
     expect(existsSync(PY), `${PY} is missing: run scripts/oracle/setup.sh`).toBe(true);
-    expect(checks.length).toBe(6);
+    expect(checks.length).toBe(8);
     const rs = JSON.parse(await py("-c", DELTA_RS, ...checks.map((c) => c.table))) as Record<string, Row[] | { error: string }>;
-    const ps = JSON.parse(await py(join(ROOT, "scripts/oracle/spark_read.py"), ...checks.map((c) => `delta=${c.table}`))) as Record<string, { rows?: Row[]; error?: string }>;
+    const ps = JSON.parse(await py(join(ROOT, "scripts/oracle/spark_read.py"), ...checks.filter((c) => c.pyspark !== false).map((c) => `delta=${c.table}`))) as Record<string, { rows?: Row[]; error?: string }>;
     for (const c of checks) {
       const r = rs[c.table]!;
       expect("error" in r ? r.error : undefined, `delta-rs on ${c.table}`).toBeUndefined();
       expect(sortedRows(r as Row[], c.columns), `delta-rs on ${c.table}`).toEqual(c.rows);
+      if (c.pyspark === false) continue;
       expect(ps[c.table]!.error, `PySpark on ${c.table}`).toBeUndefined();
       expect(sortedRows(ps[c.table]!.rows!, c.columns), `PySpark on ${c.table}`).toEqual(c.rows);
     }
