@@ -36,6 +36,9 @@ import type { EventLogWriter } from "../ui/event-log.js";
 import type { StreamingQuery } from "../streaming/streaming-query.js";
 import { AlertMonitor, alertThresholds } from "../streaming/progress/alert-monitor.js";
 
+/** Formats whose tables SQL may name by path (Spark's spark.sql.runSQLOnFiles). */
+const PATH_TABLE_FORMATS: ReadonlySet<string> = new Set(["delta", "parquet", "json", "csv", "text"]);
+
 /** What `Session.builder()` returns: `appName`, `master` (`local[N]`), `config(key, value)`, then `getOrCreate()`; `remote(url)` for Spark Connect. */
 export class SessionBuilder {
   readonly #options: Record<string, string> = {};
@@ -128,6 +131,11 @@ export class Session {
     this.executor.registerRelationResolver((parts) => {
       const sink = parts.length === 1 ? this.memoryTables.get(parts[0]!.toLowerCase()) : undefined;
       return sink ? node({ kind: "localRelation", schema: sink.schema, batches: sink.batches() }) : undefined;
+    });
+    // Spark's SQL on files: `delta.\`/path\``, `parquet.\`dir/\`` … name a batch read of that path.
+    this.executor.registerRelationResolver((parts) => {
+      const format = parts.length === 2 ? parts[0]!.toLowerCase() : undefined;
+      return format !== undefined && PATH_TABLE_FORMATS.has(format) ? node({ kind: "read", source: { format, paths: [parts[1]!], options: {} }, streaming: false }) : undefined;
     });
   }
 

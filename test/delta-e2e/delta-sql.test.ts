@@ -224,4 +224,13 @@ describe("Delta SQL statements in Sluice", () => {
     const e = await errorOf(() => spark.sql(`DELETE FROM delta.\`${path}\``).collect());
     expect(e.message).toMatch(/append/i);
   });
+
+  it("SQL names a Delta table by path in queries too: SELECT FROM and MERGE USING delta.`path`", async () => {
+    const target = await seed("");
+    const source = join(base, `t${++n}`);
+    await spark.createDataFrame([[2n, "B", "x"], [9n, "I", "y"]], "id BIGINT, v STRING, p STRING").write.format("delta").save(source);
+    const merged = spark.sql(`MERGE INTO delta.\`${target}\` t USING delta.\`${source}\` s ON t.id = s.id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`);
+    expect(plain(await merged.collect())).toEqual([{ num_affected_rows: 2, num_updated_rows: 1, num_deleted_rows: 0, num_inserted_rows: 1 }]);
+    expect(plain(await spark.sql(`SELECT id, v FROM delta.\`${target}\` WHERE id IN (2, 9) ORDER BY id`).collect())).toEqual([{ id: 2, v: "B" }, { id: 9, v: "I" }]);
+  });
 });
