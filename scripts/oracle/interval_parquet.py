@@ -40,8 +40,8 @@ def side(df):
     return {"rows": [list(r) for r in text.collect()], "types": {f.name: f.dataType.simpleString() for f in df.schema.fields}}
 
 
-def main(out_dir, sluice_dirs, query=QUERY):
-    spark = SparkSession.builder.master("local[1]").config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate()
+def main(out_dir, sluice_dirs, query=QUERY, time_zone="UTC"):
+    spark = SparkSession.builder.master("local[1]").config("spark.sql.session.timeZone", time_zone).config("spark.ui.enabled", "false").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     spark.sql(query).coalesce(1).write.mode("overwrite").parquet(out_dir)
     written = side(spark.read.parquet(out_dir))

@@ -95,3 +95,23 @@ describe("functions", () => {
     expect(rows.map((r) => [(r.s as Date).toISOString().slice(11, 16), (r.e as Date).toISOString().slice(11, 16), r.n])).toEqual([["10:05", "10:10", 2n], ["10:10", "10:15", 1n]]);
   });
 });
+
+describe("JSON and CSV", () => {
+  it("write the wall clock with timestampNTZFormat (Spark's default yyyy-MM-dd'T'HH:mm:ss[.SSS]) and read it back unshifted", async () => {
+    const { mkdtempSync, readdirSync, readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "sluice-ntz-text-"));
+    const df = spark.createDataFrame([{ t: "2024-03-10 02:30:00.25" }], "t TIMESTAMP_NTZ");
+    await df.write.json(join(dir, "j"));
+    await df.write.option("timestampNTZFormat", "dd/MM/yyyy HH:mm").csv(join(dir, "c"));
+    const text = (sub: string) => readdirSync(join(dir, sub)).filter((f) => f.startsWith("part-")).map((f) => readFileSync(join(dir, sub, f), "utf8")).join("");
+    expect(text("j")).toBe('{"t":"2024-03-10T02:30:00.250"}\n');
+    expect(text("c")).toBe("10/03/2024 02:30\n");
+    const j = await spark.read.schema("t TIMESTAMP_NTZ").json(join(dir, "j")).collect();
+    const c = await spark.read.schema("t TIMESTAMP_NTZ").option("timestampNTZFormat", "dd/MM/yyyy HH:mm").csv(join(dir, "c")).collect();
+    expect([(j[0]!.t as Date).toISOString(), (c[0]!.t as Date).toISOString()]).toEqual(["2024-03-10T02:30:00.250Z", "2024-03-10T02:30:00.000Z"]);
+    const fj = await one(`SELECT from_json('{"t":"2024-01-01T10:00:00"}', 't TIMESTAMP_NTZ').t AS t`);
+    expect((fj.t as Date).toISOString()).toBe("2024-01-01T10:00:00.000Z");
+  });
+});

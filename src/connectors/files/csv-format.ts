@@ -15,7 +15,7 @@ import { inputError, unsupported } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
 import { type DataType, integralBits, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, timestampParser } from "./datetime-text.js";
+import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, localTimestampParser, timestampParser } from "./datetime-text.js";
 import { mergeJsonTypes } from "../../expr/functions/json-scanner.js";
 import type { CsvReadOptions } from "./options.js";
 import { readFileBytes, readFileBytesSync } from "./compression.js";
@@ -166,7 +166,7 @@ export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, time
 export const BAD = Symbol("bad");
 export type TextConverter = (s: string) => unknown;
 
-export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "positiveInf" | "negativeInf" | "timestampFormat" | "dateFormat" | "dateTimeParsingFallback">, zone: TimeZone): TextConverter {
+export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "positiveInf" | "negativeInf" | "timestampFormat" | "timestampNTZFormat" | "dateFormat" | "dateTimeParsingFallback">, zone: TimeZone): TextConverter {
   switch (t.kind) {
     case "string":
       return (s) => s;
@@ -193,6 +193,10 @@ export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "
     }
     case "timestamp": {
       const p = timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback);
+      return (s) => p(s) ?? BAD;
+    }
+    case "timestamp_ntz": {
+      const p = localTimestampParser(o.timestampNTZFormat, o.dateTimeParsingFallback);
       return (s) => p(s) ?? BAD;
     }
     case "binary":

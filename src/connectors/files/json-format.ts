@@ -13,7 +13,7 @@ import { inputError } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
 import { type DataType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import { dateParser, timestampParser } from "./datetime-text.js";
+import { dateParser, localTimestampParser, timestampParser } from "./datetime-text.js";
 import { type JsonRecord, jsonFileRecords, jsonFileRecordsSync } from "./json-records.js";
 import { BAD, type JsonTextParsers, exactNumbersTest, jsonConverter } from "../../expr/functions/json-converter.js";
 import { JsonNumberText, inferJsonText, jsonText, mergeJsonTypes, parseJsonRecord } from "../../expr/functions/json-scanner.js";
@@ -88,7 +88,7 @@ function canonical(t: DataType, dropAllNull: boolean): DataType | undefined {
 
 /** The reader's text parsers for dates, timestamps and decimals. */
 function jsonTextParsers(o: JsonReadOptions, zone: TimeZone): JsonTextParsers {
-  return { timestamp: timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback), date: dateParser(o.dateFormat, o.dateTimeParsingFallback), decimal: toDecimal, exactStringParsing: true };
+  return { timestamp: timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback), localTimestamp: localTimestampParser(o.timestampNTZFormat, o.dateTimeParsingFallback), date: dateParser(o.dateFormat, o.dateTimeParsingFallback), decimal: toDecimal, exactStringParsing: true };
 }
 
 /** Read one JSON file into batches of `schema` (plus the corrupt-record column if present); malformed records are counted into `counts`. */

@@ -272,6 +272,8 @@ export interface JsonReadOptions {
   readonly mode: ParseMode;
   readonly columnNameOfCorruptRecord: string;
   readonly timestampFormat?: string;
+  /** How TIMESTAMP_NTZ text is read (zone-less lenient forms when absent). */
+  readonly timestampNTZFormat?: string;
   readonly dateFormat?: string;
   readonly allowComments: boolean;
   readonly allowSingleQuotes: boolean;
@@ -286,8 +288,8 @@ export interface JsonReadOptions {
   readonly dateTimeParsingFallback: boolean;
 }
 
-// A write option Spark accepts on a read and ignores there; timestampNTZFormat as for CSV_READ_KEYS.
-const JSON_READ_KEYS = ["ignoreNullFields", "timestampNTZFormat"];
+// A write option Spark accepts on a read and ignores there.
+const JSON_READ_KEYS = ["ignoreNullFields"];
 
 export function parseJsonReadOptions(raw: Readonly<Record<string, string>>): JsonReadOptions {
   return finished(new OptionReader("json", raw, JSON_READ_KEYS), jsonReadOptions);
@@ -303,6 +305,7 @@ function jsonReadOptions(o: OptionReader): JsonReadOptions {
     mode: o.mode(),
     columnNameOfCorruptRecord: o.str("columnNameOfCorruptRecord", "_corrupt_record"),
     ...optional("timestampFormat", o.optStr("timestampFormat")),
+    ...optional("timestampNTZFormat", o.optStr("timestampNTZFormat")),
     ...optional("dateFormat", o.optStr("dateFormat")),
     allowComments: o.bool("allowComments", false),
     allowSingleQuotes: o.bool("allowSingleQuotes", true),
@@ -331,6 +334,8 @@ export interface CsvReadOptions {
   readonly positiveInf: string;
   readonly negativeInf: string;
   readonly timestampFormat?: string;
+  /** How TIMESTAMP_NTZ text is read (zone-less lenient forms when absent). */
+  readonly timestampNTZFormat?: string;
   readonly dateFormat?: string;
   readonly preferDate: boolean;
   readonly mode: ParseMode;
@@ -359,8 +364,8 @@ function sepOption(o: OptionReader): string {
   return v === "\\t" ? "\t" : v;
 }
 
-// Write options Spark accepts on a read and ignores there; timestampNTZFormat applies to TIMESTAMP_NTZ columns, which Sluice does not have yet.
-const CSV_READ_KEYS = ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping", "timestampNTZFormat"];
+// Write options Spark accepts on a read and ignores there.
+const CSV_READ_KEYS = ["quoteAll", "escapeQuotes", "charToEscapeQuoteEscaping"];
 
 export function parseCsvReadOptions(raw: Readonly<Record<string, string>>): CsvReadOptions {
   return finished(new OptionReader("csv", raw, CSV_READ_KEYS), csvReadOptions);
@@ -386,6 +391,7 @@ function csvReadOptions(o: OptionReader): CsvReadOptions {
     positiveInf: o.str("positiveInf", "Inf"),
     negativeInf: o.str("negativeInf", "-Inf"),
     ...optional("timestampFormat", o.optStr("timestampFormat")),
+    ...optional("timestampNTZFormat", o.optStr("timestampNTZFormat")),
     ...optional("dateFormat", o.optStr("dateFormat")),
     preferDate: o.bool("preferDate", true),
     mode: o.mode(),

@@ -3,8 +3,8 @@
  * and JdbcUtils), and the conversions between PostgreSQL's text forms and engine values.
  *
  * Reading (PostgresDialect.getCatalystType / toCatalystType):
- *   bool, bit(1) → BOOLEAN · bit(n>1) → BINARY · int2, int4 → INT (Spark: SMALLINT → ShortType,
- *   which Sluice does not have; docs/differences.md) · int8, oid → BIGINT · float4 → FLOAT ·
+ *   bool, bit(1) → BOOLEAN · bit(n>1) → BINARY · int2 → SMALLINT (Spark 4's ShortType, recorded
+ *   on PySpark 4.0.1: test/jdbc/golden/jdbc_parity.json) · int4 → INT · int8, oid → BIGINT · float4 → FLOAT ·
  *   float8 → DOUBLE · numeric(p,s) → DECIMAL(p,s) (p capped at 38), numeric → DECIMAL(38,18) ·
  *   bytea → BINARY · date → DATE · timestamp, timestamptz, time, timetz → TIMESTAMP ·
  *   money, text, varchar, char, json, uuid, inet, interval, enums and every other type → STRING ·
@@ -21,7 +21,7 @@ import { configError, inputError, unsupported } from "../../common/errors.js";
 import { daysFromCivil, US_PER_DAY } from "../../expr/datetime/calendar.js";
 import { fromLocalUs, getTimeZone, type TimeZone } from "../../expr/datetime/time-zone.js";
 import { formatDateDays, formatTimestampUs } from "../../expr/datetime/timestamp-text.js";
-import { type DataType, ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, integralBits, LongType, StringType, TimestampType, simpleString } from "../../types/data-type.js";
+import { type DataType, ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, integralBits, LongType, ShortType, StringType, TimestampType, simpleString } from "../../types/data-type.js";
 import type { DescribedColumn } from "./sync-query.js";
 import { formatDecimal } from "../../types/decimal-value.js";
 
@@ -49,6 +49,7 @@ function scalarType(typeName: string, typmod: number, inArray: boolean): DataTyp
       // A scalar bit(1) is BOOLEAN (the driver reports Types.BIT, size 1); bit[] and bit(n) are BINARY.
       return !inArray && typmod === 1 ? BooleanType : BinaryType;
     case "int2":
+      return ShortType;
     case "int4":
       return IntegerType;
     case "int8":

@@ -23,7 +23,7 @@ import { parseDataType, parseDDLSchema } from "../../types/ddl.js";
 import { toDecimal } from "../../types/decimal-value.js";
 import { compilePattern, parsePattern } from "../datetime/pattern.js";
 import { getTimeZone } from "../datetime/time-zone.js";
-import { parseDateText, parseTimestampText } from "../datetime/timestamp-text.js";
+import { parseDateText, parseLocalTimestampText, parseTimestampText } from "../datetime/timestamp-text.js";
 import type { ArgInfo, CompiledExpr, EvalContext, ResolvedSignature } from "../function-types.js";
 import type { RExpr } from "../resolved-expr.js";
 import { BAD, type JsonConverter, type JsonTextParsers, exactNumbersTest, jsonConverter } from "./json-converter.js";
@@ -162,6 +162,7 @@ function textParsers(o: FromJsonOptions, ctx: EvalContext): JsonTextParsers {
   const date = o.dateFormat === undefined ? undefined : compilePattern(o.dateFormat);
   return {
     timestamp: ts ? (s) => parsePattern(ts, s, zone) : (s) => parseTimestampText(s, zone),
+    localTimestamp: parseLocalTimestampText,
     date: date ? (s) => ((us) => (us === null ? null : Math.floor(us / US_PER_DAY)))(parsePattern(date, s, utc)) : parseDateText,
     decimal: toDecimal,
     exactStringParsing: false,

@@ -22,6 +22,8 @@ export const BAD = Symbol("bad");
  */
 export interface JsonTextParsers {
   readonly timestamp: (s: string) => number | null;
+  /** TIMESTAMP_NTZ text → wall-clock µs (text with a zone is not one). */
+  readonly localTimestamp: (s: string) => number | null;
   readonly date: (s: string) => number | null;
   readonly decimal: (text: string, precision: number, scale: number) => unknown;
   /**
@@ -130,6 +132,10 @@ export function jsonConverter(t: DataType, o: JsonTextParsers): JsonConverter {
         const s = longValue(v);
         return s !== BAD && s <= MAX_TIMESTAMP_SECONDS && s >= -MAX_TIMESTAMP_SECONDS ? Number(s) * 1_000_000 : BAD;
       };
+    }
+    case "timestamp_ntz": {
+      const p = o.localTimestamp;
+      return (v) => (typeof v === "string" ? (p(v) ?? BAD) : BAD);
     }
     case "date": {
       const p = o.date;

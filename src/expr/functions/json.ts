@@ -21,6 +21,10 @@ function optionsOf(e: RExpr | undefined): Map<string, string> {
 }
 
 /** Spark's JSON text of an engine value. */
+/** Spark's default timestampNTZFormat for JSON (yyyy-MM-dd'T'HH:mm:ss[.SSS]): the wall clock with milliseconds, no zone. */
+const NTZ_PATTERN = compilePattern("yyyy-MM-dd'T'HH:mm:ss.SSS"); // Spark's [.SSS] always prints for a date-time
+const UTC = getTimeZone("UTC");
+
 export function toJsonText(t: DataType, v: unknown, zone: TimeZone, tsPattern: ReturnType<typeof compilePattern>): string {
   if (v === null || v === undefined) return "null";
   switch (t.kind) {
@@ -49,6 +53,8 @@ export function toJsonText(t: DataType, v: unknown, zone: TimeZone, tsPattern: R
       const off = zone.offsetMs(Math.floor(us / 1000));
       return JSON.stringify(formatPattern(tsPattern, us + off * 1000, off, zone));
     }
+    case "timestamp_ntz":
+      return JSON.stringify(formatPattern(NTZ_PATTERN, v as number, 0, UTC));
     case "binary":
       return JSON.stringify(Buffer.from(v as Uint8Array).toString("base64"));
     case "array":

@@ -100,6 +100,9 @@ export function comparisonType(a: DataType, b: DataType): DataType | undefined {
   if (a.kind === "string" && b.kind === "boolean") return b;
   if (b.kind === "string" && a.kind === "boolean") return a;
   if ((a.kind === "date" && b.kind === "timestamp") || (a.kind === "timestamp" && b.kind === "date")) return { kind: "timestamp" };
+  // Spark: DATE meets TIMESTAMP_NTZ as TIMESTAMP_NTZ; TIMESTAMP_NTZ meets TIMESTAMP as TIMESTAMP (the session zone applies)
+  if ((a.kind === "date" && b.kind === "timestamp_ntz") || (a.kind === "timestamp_ntz" && b.kind === "date")) return { kind: "timestamp_ntz" };
+  if ((a.kind === "timestamp_ntz" && b.kind === "timestamp") || (a.kind === "timestamp" && b.kind === "timestamp_ntz")) return { kind: "timestamp" };
   if (isAnsiInterval(a) && isAnsiInterval(b)) return widerInterval(a, b);
   if (a.kind === "array" && b.kind === "array") {
     const e = comparisonType(a.elementType, b.elementType);
