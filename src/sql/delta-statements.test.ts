@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SluiceError } from "../common/errors.js";
+import { errorOf } from "../delta/test-helpers.js";
 import type { DeltaCommand } from "./delta-statements.js";
 import { parseScript, parseStatement } from "./parser.js";
 import { planShape } from "./plan-shape.js";
@@ -8,16 +8,6 @@ function command(text: string): DeltaCommand {
   const st = parseStatement(text);
   if (st.kind !== "delta") throw new Error(`not a Delta statement: ${st.kind}`);
   return st.command;
-}
-
-function errorOf(fn: () => unknown): SluiceError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SluiceError);
-    return e as SluiceError;
-  }
-  throw new Error("expected an error");
 }
 
 describe("Delta statements", () => {
@@ -76,7 +66,7 @@ describe("Delta statements", () => {
     expect(parseStatement("SELECT delete, update FROM t").kind).toBe("query");
   });
 
-  it("refuses clauses Sluice does not run, by name", () => {
+  it("refuses clauses Sluice does not run, by name", async () => {
     const cases: [string, RegExp][] = [
       ["OPTIMIZE delta.`/t` ZORDER BY (id)", /ZORDER BY/],
       ["OPTIMIZE delta.`/t` FULL", /FULL \(liquid clustering\)/],
@@ -89,13 +79,13 @@ describe("Delta statements", () => {
       ["ALTER TABLE delta.`/t`(a) SET TBLPROPERTIES (a = 1)", /Partition specs and column lists/],
     ];
     for (const [text, message] of cases) {
-      const e = errorOf(() => parseStatement(text));
+      const e = await errorOf(() => parseStatement(text));
       expect(e.code, text).toBe("UNSUPPORTED_FEATURE");
       expect(e.message, text).toMatch(message);
     }
   });
 
-  it("MERGE's clause-list errors carry Spark's error classes", () => {
+  it("MERGE's clause-list errors carry Spark's error classes", async () => {
     const m = "MERGE INTO delta.`/t` t USING s ON t.id = s.id";
     const cases: [string, string][] = [
       [m, "MERGE_WITHOUT_WHEN"],
@@ -104,13 +94,13 @@ describe("Delta statements", () => {
       [`${m} WHEN NOT MATCHED BY SOURCE THEN DELETE WHEN NOT MATCHED BY SOURCE THEN UPDATE SET v = 1`, "NON_LAST_NOT_MATCHED_BY_SOURCE_CLAUSE_OMIT_CONDITION"],
     ];
     for (const [text, code] of cases) {
-      const e = errorOf(() => parseStatement(text));
+      const e = await errorOf(() => parseStatement(text));
       expect(e.code, text).toBe(code);
       expect(e.context.line).toBe(1);
     }
   });
 
-  it("syntax errors name what was expected, with line:column", () => {
+  it("syntax errors name what was expected, with line:column", async () => {
     const cases: [string, RegExp][] = [
       ["MERGE INTO delta.`/t` t USING s ON t.id = s.id WHEN NOT MATCHED BY SOURCE THEN INSERT *", /WHEN NOT MATCHED BY SOURCE clauses take UPDATE SET column = value or DELETE/],
       ["MERGE INTO delta.`/t` t USING s ON t.id = s.id WHEN NOT MATCHED THEN DELETE", /WHEN NOT MATCHED clauses take INSERT/],
@@ -125,7 +115,7 @@ describe("Delta statements", () => {
       ["ALTER TABLE delta.`/t` SET TBLPROPERTIES (a = 1, a = 2)", /property 'a' is given more than once/],
     ];
     for (const [text, message] of cases) {
-      const e = errorOf(() => parseStatement(text));
+      const e = await errorOf(() => parseStatement(text));
       expect(e.code, text).toBe("PARSE_SYNTAX_ERROR");
       expect(e.message, text).toMatch(message);
       expect(e.context.line, text).toBe(1);
