@@ -154,12 +154,11 @@ describe("MultiStatefulOperatorsSuite", () => {
   // The left (right) outer join's output keeps both event times; the window aggregation over
   // the preserved side's time closes [01:00, 01:10) only once the join has emitted its null row
   // for ("2", 01:00:30), after the watermark passes 02:16.
-  // Known difference (README.md): Spark gives the aggregation the join's output watermark — the
-  // input watermark less the join's 1 hour range (00:14:59.999999 when the inputs are at 01:15) —
-  // so it keeps the window open; Sluice gives every operator the query's watermark, and the
-  // aggregation emits [01:00, 01:10) with cnt 1 in the second step. `it.fails` until that lands.
+  // As Spark, the aggregation gets the join's output watermark — the input watermark less the
+  // join's 1 hour range (00:14:59.999999 when the inputs are at 01:15) — so it keeps the window
+  // open; with the query's watermark it would emit [01:00, 01:10) with cnt 1 in the second step.
   for (const how of ["left_outer", "right_outer"] as const) {
-    it.fails(`stream-stream time interval ${how.replace("_", " ")} join -> aggregation, append mode`, async () => {
+    it(`stream-stream time interval ${how.replace("_", " ")} join -> aggregation, append mode`, async () => {
       const in1 = spark.memoryStream("id STRING, t STRING");
       const in2 = spark.memoryStream("id STRING, t STRING");
       const s1 = in1.toDF().selectExpr("id AS id1", "CAST(t AS TIMESTAMP) AS timestamp1").withWatermark("timestamp1", "0 seconds").alias("s1");

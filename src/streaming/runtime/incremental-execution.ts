@@ -38,6 +38,7 @@ import { StreamingLimitExec } from "../operators/streaming-limit-exec.js";
 import { FlatMapGroupsWithStateExec } from "../operators/flat-map-groups-with-state-exec.js";
 import { StreamingSymmetricHashJoinExec } from "../operators/streaming-symmetric-hash-join-exec.js";
 import { joinStatePredicate } from "../../plan/stream-join-watermark.js";
+import { inputWatermarks } from "./watermark-propagation.js";
 import type { StatefulContext } from "../operators/stateful-context.js";
 
 /**
@@ -227,7 +228,7 @@ export class IncrementalExecution {
   planBatch(batchId: number, batchTimestampMs: number, outputMode: OutputMode, wm: BatchWatermarks, planner: OverridablePlanner, scan: (node: RScan) => ExecutionPlan): PlannedBatch {
     const observers = new Map<ResolvedPlan, EventTimeWatermarkExec>();
     const reports = new Map<number, StateOperatorProgress>();
-    const ctx: StatefulContext = {
+    const shared: StatefulContext = {
       batchId,
       outputMode,
       lateEventsWatermarkMs: wm.lateEventsMs,
@@ -260,6 +261,14 @@ export class IncrementalExecution {
       nextTimeout: (id, ms) => this.#nextTimeoutMs.set(id, ms ?? Infinity),
       ...(this.lateRows ? { lateRows: this.lateRows } : {}),
     };
+    // each stateful operator judges late rows and evicts by its own input watermark (chained
+    // operators after a time-interval join see it held back: watermark-propagation.ts)
+    const isStateful = (p: ResolvedPlan): boolean => this.#statefulIds.has(p);
+    const [lateBy, evictBy] = this.hasWatermark ? [inputWatermarks(this.plan, wm.lateEventsMs, isStateful), inputWatermarks(this.plan, wm.evictionMs, isStateful)] : [new Map<ResolvedPlan, number>(), new Map<ResolvedPlan, number>()];
+    const contextOf = (node: ResolvedPlan): StatefulContext => {
+      const [late, evict] = [lateBy.get(node), evictBy.get(node)];
+      return late === undefined && evict === undefined ? shared : { ...shared, lateEventsWatermarkMs: late ?? shared.lateEventsWatermarkMs, evictionWatermarkMs: evict ?? shared.evictionWatermarkMs };
+    };
     const exec = planner(this.plan, scan, (node, planChild) => {
       if (!isStreamingPlan(node)) return undefined;
       if (node.kind === "watermark") {
@@ -269,6 +278,7 @@ export class IncrementalExecution {
       }
       const operatorId = this.#statefulIds.get(node);
       if (operatorId === undefined) return undefined;
+      const ctx = contextOf(node);
       if (node.kind === "aggregate" && node.sessionWindowKey !== undefined) {
         return new SessionWindowAggregateExec(planChild(node.input), { operatorId, node, sessionKey: node.sessionWindowKey }, ctx);
       }
