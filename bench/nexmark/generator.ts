@@ -151,7 +151,7 @@ export function* events(from: number, to: number, config: GeneratorConfig = DEFA
           bidder,
           price: price(r),
           channel,
-          url: `https://www.nexmark.com/${r.text(5)}/item.htm?query=1&channel_id=${r.int(10_000)}`,
+          url: `https://nexmark/${r.text(5)}/item.htm?query=1&channel_id=${r.int(10_000)}`,
           dateTime,
           extra: r.text(10 + r.int(20)),
         },
