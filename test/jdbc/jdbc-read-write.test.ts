@@ -44,10 +44,10 @@ afterAll(async () => {
 });
 
 describe("reading PostgreSQL types with Spark's mapping (PostgresDialect)", () => {
-  it("gives Spark's schema (every column nullable, as Spark's JDBC schema) and exact values", async () => {
+  it("gives Spark's schema (every column nullable, as Spark's JDBC schema; int2 as SMALLINT, Spark 4's ShortType) and exact values", async () => {
     const df = read("pgtypes");
     expect(df.schema.simpleString()).toBe(
-      "struct<id:int,i2:int,i8:bigint,f4:float,f8:double,n:decimal(12,3),nu:decimal(38,18),m:string,t:string,vc:string,c:string,b:boolean,b1:boolean,b4:binary,by:binary,d:date,ts:timestamp,tz:timestamp,tm:timestamp,j:string,jb:string,u:string,ip:string,iv:string,e:string,dom:int,ai:array<int>,at:array<string>,an:array<decimal(5,2)>>",
+      "struct<id:int,i2:smallint,i8:bigint,f4:float,f8:double,n:decimal(12,3),nu:decimal(38,18),m:string,t:string,vc:string,c:string,b:boolean,b1:boolean,b4:binary,by:binary,d:date,ts:timestamp,tz:timestamp,tm:timestamp,j:string,jb:string,u:string,ip:string,iv:string,e:string,dom:int,ai:array<int>,at:array<string>,an:array<decimal(5,2)>>",
     );
     expect(df.schema.fields.every((f) => f.nullable)).toBe(true);
     const [r1, r2] = byId(await df.collect());
