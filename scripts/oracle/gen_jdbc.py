@@ -7,7 +7,8 @@ the PostgreSQL JDBC driver (spark.jars.packages). Starts a throwaway cluster on 
   1. creates the tables of test/jdbc/golden/pgtypes.sql and reads them with
      spark.read.format("jdbc"): the schema, and every value as Spark's cast to string (hex for
      binary), so the test compares texts, not client-side objects;
-  2. writes a DataFrame of every Spark type Sluice has with df.write.jdbc and records the
+  2. reads them again with preferTimestampNTZ=true (schema, and the time columns as text);
+  3. writes a DataFrame of every Spark type Sluice has with df.write.jdbc and records the
      PostgreSQL column types Spark created and the table's rows as psql prints them.
 test/jdbc/parity.test.ts checks Sluice against both.
 """
@@ -26,12 +27,13 @@ GOLDEN = os.path.join(ROOT, "test", "jdbc", "golden")
 DRIVER = "org.postgresql:postgresql:42.7.14"
 
 # The DataFrame PySpark writes; test/jdbc/parity.test.ts builds the same one in Sluice.
-WRITE_SCHEMA = "id INT NOT NULL, s STRING, b BOOLEAN, l BIGINT, f FLOAT, d DOUBLE, m DECIMAL(20,4), dt DATE, ts TIMESTAMP, bin BINARY, ai ARRAY<INT>, ast ARRAY<STRING>"
+WRITE_SCHEMA = "id INT NOT NULL, s STRING, b BOOLEAN, l BIGINT, f FLOAT, d DOUBLE, m DECIMAL(20,4), dt DATE, ts TIMESTAMP, bin BINARY, ai ARRAY<INT>, ast ARRAY<STRING>, ntz TIMESTAMP_NTZ, ti TINYINT, si SMALLINT"
 WRITE_SQL = [
     "SELECT 1 AS id, 'it\\'s \"quoted\", {braced}' AS s, true AS b, CAST(9007199254740993 AS BIGINT) AS l, CAST(1.5 AS FLOAT) AS f,"
     " CAST(-0.1 AS DOUBLE) AS d, CAST(12345.6789 AS DECIMAL(20,4)) AS m, DATE'1999-12-31' AS dt,"
-    " TIMESTAMP'2024-05-06 07:08:09.123456' AS ts, X'0001FE' AS bin, array(1, NULL, -3) AS ai, array('a,b', 'q\"', NULL, 'NULL') AS ast",
-    "SELECT 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
+    " TIMESTAMP'2024-05-06 07:08:09.123456' AS ts, X'0001FE' AS bin, array(1, NULL, -3) AS ai, array('a,b', 'q\"', NULL, 'NULL') AS ast,"
+    " TIMESTAMP_NTZ'2024-05-06 07:08:09.123456' AS ntz, CAST(-128 AS TINYINT) AS ti, CAST(32767 AS SMALLINT) AS si",
+    "SELECT 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
 ]
 
 
@@ -87,6 +89,10 @@ def main():
         texts = [f"hex({f.name}) AS {f.name}" if f.dataType.simpleString() == "binary" else f"CAST({f.name} AS STRING) AS {f.name}" for f in df.schema.fields]
         read_rows = [r.asDict() for r in df.selectExpr(*texts).orderBy("id").collect()]
         read = {"schema": df.schema.simpleString(), "nullable": [f.nullable for f in df.schema.fields], "rows": read_rows}
+        # preferTimestampNTZ: PostgreSQL's zone-less types read as TIMESTAMP_NTZ
+        ntz = spark.read.option("preferTimestampNTZ", "true").jdbc(url, "pgtypes", properties=props)
+        ntz_texts = [f"CAST({f.name} AS STRING) AS {f.name}" for f in ntz.schema.fields if f.name in ("id", "ts", "tz", "tm")]
+        read_ntz = {"schema": ntz.schema.simpleString(), "rows": [r.asDict() for r in ntz.selectExpr(*ntz_texts).orderBy("id").collect()]}
 
         spark.sql(" UNION ALL ".join(WRITE_SQL)).createOrReplaceTempView("w")
         wdf = spark.sql("SELECT * FROM w").to(spark.createDataFrame([], WRITE_SCHEMA).schema)
@@ -97,7 +103,7 @@ def main():
         spark.stop()
         out = os.path.join(GOLDEN, "jdbc_parity.json")
         with open(out, "w") as f:
-            json.dump({"pyspark": __import__("pyspark").__version__, "driver": DRIVER, "read": read, "write": written}, f, indent=2, ensure_ascii=False)
+            json.dump({"pyspark": __import__("pyspark").__version__, "driver": DRIVER, "read": read, "readPreferTimestampNTZ": read_ntz, "write": written}, f, indent=2, ensure_ascii=False)
             f.write("\n")
         print("wrote", os.path.relpath(out, ROOT))
     finally:

@@ -3,7 +3,6 @@
  * PostgreSQL JDBC driver, and the same DataFrame written by it (recorded by
  * scripts/oracle/gen_jdbc.py into golden/jdbc_parity.json), against Sluice on a fresh cluster.
  * Values are compared as Spark's CAST(... AS STRING) texts (hex for binary), computed by each engine.
- * Known difference (docs/differences.md, docs/jdbc.md): SMALLINT reads as INT in Sluice.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import { type PostgresServer, startPostgres } from "../support/postgres-server.j
 
 interface Golden {
   read: { schema: string; nullable: boolean[]; rows: Record<string, string | null>[] };
+  readPreferTimestampNTZ: { schema: string; rows: Record<string, string | null>[] };
   write: { sql: string[]; columnTypes: string[]; rows: string[] };
 }
 const golden = JSON.parse(readFileSync(join(import.meta.dirname, "golden", "jdbc_parity.json"), "utf8")) as Golden;
@@ -36,6 +36,13 @@ describe("PySpark 4.0.1 parity (PostgreSQL JDBC driver)", () => {
     const texts = df.schema.fields.map((f) => (f.type.kind === "binary" ? `hex(\`${f.name}\`) AS \`${f.name}\`` : `CAST(\`${f.name}\` AS STRING) AS \`${f.name}\``));
     const rows = await df.selectExpr(...texts).orderBy("id").collect();
     expect(rows).toEqual(golden.read.rows);
+  });
+
+  it("reads timestamp and time as TIMESTAMP_NTZ with preferTimestampNTZ, timestamptz still as TIMESTAMP", async () => {
+    const df = spark.read.option("preferTimestampNTZ", "true").jdbc(pg.jdbcUrl, "pgtypes", { user: pg.user, password: pg.password });
+    expect(df.schema.simpleString()).toBe(golden.readPreferTimestampNTZ.schema);
+    const rows = await df.selectExpr("CAST(id AS STRING) AS id", "CAST(ts AS STRING) AS ts", "CAST(tz AS STRING) AS tz", "CAST(tm AS STRING) AS tm").orderBy("id").collect();
+    expect(rows).toEqual(golden.readPreferTimestampNTZ.rows);
   });
 
   it("writes the column types and rows PySpark writes", async () => {

@@ -39,6 +39,8 @@ export interface JdbcReadOptions {
   readonly partitioning?: { readonly column: string; readonly lowerBound: string; readonly upperBound: string; readonly numPartitions: number };
   readonly fetchSize: number;
   readonly pushDownPredicate: boolean;
+  /** preferTimestampNTZ: PostgreSQL's timestamp and time (without a zone) read as TIMESTAMP_NTZ. */
+  readonly preferTimestampNTZ: boolean;
 }
 
 export interface JdbcWriteOptions {
@@ -68,14 +70,14 @@ export interface PostgresSinkOptions {
 /** Connection keys, valid in the URL's query string and as options (the PostgreSQL driver's names). */
 const CONNECTION_KEYS = ["user", "password", "ssl", "sslmode", "currentSchema", "ApplicationName", "connectTimeout"];
 const COMMON_KEYS = ["url", "driver", "dbtable", "sessionInitStatement", "queryTimeout", ...CONNECTION_KEYS];
-const READ_KEYS = [...COMMON_KEYS, "query", "partitionColumn", "lowerBound", "upperBound", "numPartitions", "fetchsize", "pushDownPredicate"];
+const READ_KEYS = [...COMMON_KEYS, "query", "partitionColumn", "lowerBound", "upperBound", "numPartitions", "fetchsize", "pushDownPredicate", "preferTimestampNTZ"];
 const WRITE_KEYS = [...COMMON_KEYS, "batchsize", "truncate", "cascadeTruncate", "createTableColumnTypes", "createTableOptions", "isolationLevel", "numPartitions", "upsertKey", "txnAppId", "txnVersion", "progressTable"];
 /** The stream writer's own keys reach the sink's options too. */
 const SINK_KEYS = [...COMMON_KEYS, "upsertKey", "batchsize", "progressTable", "checkpointLocation"];
 /** Spark JDBC options Sluice does not implement: refused by name rather than ignored. */
 const SPARK_ONLY_KEYS = [
   "customSchema", "prepareQuery", "pushDownAggregate", "pushDownLimit", "pushDownOffset", "pushDownTableSample", "keytab", "principal",
-  "refreshKrb5Config", "connectionProvider", "preferTimestampNTZ", "hint",
+  "refreshKrb5Config", "connectionProvider", "hint",
 ];
 const DRIVER = "org.postgresql.Driver";
 
@@ -203,6 +205,7 @@ export function parseJdbcReadOptions(options: Readonly<Record<string, string>>):
     ...(partitioning ? { partitioning } : {}),
     fetchSize: integer(o, "fetchsize", 0, 0, f, " (0 lets the driver decide: all rows at once)"),
     pushDownPredicate: bool(o, "pushDownPredicate", true, f),
+    preferTimestampNTZ: bool(o, "preferTimestampNTZ", false, f),
   };
 }
 

@@ -30,7 +30,7 @@ export interface JdbcRelation {
 export function resolveJdbcRelation(options: JdbcReadOptions): JdbcRelation {
   const columns = describeSync(options.connection, `SELECT * FROM ${options.table} WHERE 1=0`, `resolving the schema of ${options.tableOrQuery}`);
   // Every column is nullable, as in Spark (JdbcUtils.getSchema with alwaysNullable on reads).
-  const schema = new StructType(columns.map((c) => StructField(c.name, columnType(c), true)));
+  const schema = new StructType(columns.map((c) => StructField(c.name, columnType(c, options.preferTimestampNTZ), true)));
   return { options, schema, columns };
 }
 

@@ -6,13 +6,14 @@
  *   bool, bit(1) → BOOLEAN · bit(n>1) → BINARY · int2 → SMALLINT (Spark 4's ShortType, recorded
  *   on PySpark 4.0.1: test/jdbc/golden/jdbc_parity.json) · int4 → INT · int8, oid → BIGINT · float4 → FLOAT ·
  *   float8 → DOUBLE · numeric(p,s) → DECIMAL(p,s) (p capped at 38), numeric → DECIMAL(38,18) ·
- *   bytea → BINARY · date → DATE · timestamp, timestamptz, time, timetz → TIMESTAMP ·
+ *   bytea → BINARY · date → DATE · timestamp, timestamptz, time, timetz → TIMESTAMP (timestamp and
+ *   time → TIMESTAMP_NTZ with preferTimestampNTZ) ·
  *   money, text, varchar, char, json, uuid, inet, interval, enums and every other type → STRING ·
  *   arrays of the above → ARRAY (money[] and arrays of unknown element types are refused).
  * Writing (PostgresDialect.getJDBCType, then JdbcUtils.getCommonJDBCType):
  *   STRING → TEXT · BINARY → BYTEA · BOOLEAN → BOOLEAN · FLOAT → FLOAT4 · DOUBLE → FLOAT8 ·
  *   INT → INTEGER · BIGINT → BIGINT · DECIMAL(p,s) → NUMERIC(p,s) · DATE → DATE ·
- *   TIMESTAMP → TIMESTAMP WITH TIME ZONE (Spark 4) · ARRAY<atomic> → element type + "[]"; MAP and
+ *   TIMESTAMP → TIMESTAMP WITH TIME ZONE (Spark 4) · TIMESTAMP_NTZ → TIMESTAMP · ARRAY<atomic> → element type + "[]"; MAP and
  *   STRUCT are refused. Every column reads as nullable (Spark's JDBC schema is always nullable).
  * Timestamps without a time zone are wall-clock times in the session time zone both ways, as the
  * JDBC driver reads and writes them in the JVM's zone (Spark's default session zone).
@@ -21,12 +22,14 @@ import { configError, inputError, unsupported } from "../../common/errors.js";
 import { daysFromCivil, US_PER_DAY } from "../../expr/datetime/calendar.js";
 import { fromLocalUs, getTimeZone, type TimeZone } from "../../expr/datetime/time-zone.js";
 import { formatDateDays, formatTimestampUs } from "../../expr/datetime/timestamp-text.js";
-import { type DataType, ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, integralBits, LongType, ShortType, StringType, TimestampType, simpleString } from "../../types/data-type.js";
+import { type DataType, ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, integralBits, LongType, ShortType, StringType, TimestampNTZType, TimestampType, simpleString } from "../../types/data-type.js";
 import type { DescribedColumn } from "./sync-query.js";
 import { formatDecimal } from "../../types/decimal-value.js";
 
 /** Spark's DecimalType.SYSTEM_DEFAULT, for numeric without precision (SPARK-26538). */
 const SYSTEM_DEFAULT_DECIMAL = DecimalType(38, 18);
+/** TIMESTAMP_NTZ values are wall-clock µs: read and written as UTC, no zone shifts them. */
+const UTC = getTimeZone("UTC");
 
 /** numeric's precision and scale from its type modifier; undefined when unconstrained. */
 function numericTypmod(typmod: number): { precision: number; scale: number } | undefined {
@@ -41,7 +44,7 @@ const STRING_TYPES = new Set([
 ]);
 
 /** The Spark type of a PostgreSQL element/scalar type name, or undefined when Spark has none. */
-function scalarType(typeName: string, typmod: number, inArray: boolean): DataType | undefined {
+function scalarType(typeName: string, typmod: number, inArray: boolean, preferNTZ: boolean): DataType | undefined {
   switch (typeName) {
     case "bool":
       return BooleanType;
@@ -64,8 +67,9 @@ function scalarType(typeName: string, typmod: number, inArray: boolean): DataTyp
     case "date":
       return DateType;
     case "timestamp":
-    case "timestamptz":
     case "time":
+      return preferNTZ ? TimestampNTZType : TimestampType;
+    case "timestamptz":
     case "timetz":
       return TimestampType;
     case "numeric":
@@ -82,13 +86,13 @@ function scalarType(typeName: string, typmod: number, inArray: boolean): DataTyp
 }
 
 /** The Spark type of a described column; refuses what Spark cannot map (UNRECOGNIZED_SQL_TYPE). */
-export function columnType(c: DescribedColumn): DataType {
+export function columnType(c: DescribedColumn, preferNTZ = false): DataType {
   if (c.elementTypeName !== "") {
     // Array type modifiers are the element's (numeric(10,2)[] keeps 10,2).
-    const e = c.elementTypeName.startsWith("_") ? undefined : scalarType(c.elementTypeName, c.dataTypeModifier, true);
+    const e = c.elementTypeName.startsWith("_") ? undefined : scalarType(c.elementTypeName, c.dataTypeModifier, true, preferNTZ);
     if (e) return ArrayType(e);
   } else {
-    const t = scalarType(c.typeName, c.dataTypeModifier, false);
+    const t = scalarType(c.typeName, c.dataTypeModifier, false, preferNTZ);
     if (t) return t;
   }
   throw unsupported("UNRECOGNIZED_SQL_TYPE", `Unrecognized SQL type - name: ${c.typeName || "?"}, id: ${c.dataTypeID}, column: ${c.name}. Cast it in a query (option "query") to a type Spark maps, e.g. text.`, { column: c.name, type: c.typeName });
@@ -121,6 +125,8 @@ export function pgTypeOf(t: DataType, column: string): string {
     case "timestamp":
       // Spark 4's PostgresDialect (recorded on PySpark 4.0.1: test/jdbc/golden/jdbc_parity.json).
       return "TIMESTAMP WITH TIME ZONE";
+    case "timestamp_ntz":
+      return "TIMESTAMP";
     case "array":
       if (t.elementType.kind !== "array" && t.elementType.kind !== "map" && t.elementType.kind !== "struct" && t.elementType.kind !== "null") return `${pgTypeOf(t.elementType, column)}[]`;
       break;
@@ -242,6 +248,10 @@ export function decoderFor(t: DataType, c: DescribedColumn, sessionZone: string)
       case "timestamp":
         if (typeName === "time" || typeName === "timetz") return (s) => timeUs(s, zone) ?? fail(s);
         return (s) => timestampUs(s, zone) ?? fail(s);
+      case "timestamp_ntz":
+        // the wall clock as written, whatever the session zone
+        if (typeName === "time") return (s) => timeUs(s, UTC) ?? fail(s);
+        return (s) => timestampUs(s, UTC) ?? fail(s);
       default:
         return (s) => s;
     }
@@ -293,6 +303,8 @@ export function encoderFor(t: DataType, sessionZone: string): Encoder {
       // The session zone's wall clock with its offset: a TIMESTAMP column keeps the wall clock,
       // a TIMESTAMPTZ column the instant (what the JDBC driver's setTimestamp sends).
       return (v) => `${formatTimestampUs(v as number, zone)}${offsetText(zone.offsetMs(Math.floor((v as number) / 1000)))}`;
+    case "timestamp_ntz":
+      return (v) => formatTimestampUs(v as number, UTC);
     case "array": {
       const e = encoderFor(t.elementType, sessionZone);
       return (v) => `{${(v as unknown[]).map((x) => (x === null || x === undefined ? "NULL" : arrayElementText(e(x)))).join(",")}}`;
