@@ -110,9 +110,14 @@ export class DeltaTable {
     return this.spark.createDataFrame(rows, HISTORY_SCHEMA);
   }
 
-  /** VACUUM: delete unreferenced files older than `retentionHours` (default 168); returns their paths. */
+  /**
+   * VACUUM: delete unreferenced files older than `retentionHours` (default 168); returns their
+   * paths. The retention check follows `spark.databricks.delta.retentionDurationCheck.enabled`
+   * unless `retentionDurationCheck` is given.
+   */
   async vacuum(retentionHours?: number, options: { retentionDurationCheck?: boolean; dryRun?: boolean } = {}): Promise<string[]> {
-    const res = await vacuum(this.path, { ...(retentionHours !== undefined ? { retentionHours } : {}), ...options });
+    const check = options.retentionDurationCheck ?? this.spark.conf.get("spark.databricks.delta.retentionDurationCheck.enabled", "true") !== "false";
+    const res = await vacuum(this.path, { ...(retentionHours !== undefined ? { retentionHours } : {}), ...options, retentionDurationCheck: check });
     return [...res.deleted];
   }
 

@@ -113,6 +113,14 @@ describe("DeltaTable", () => {
     const t = await seed(p);
     await spark.createDataFrame([{ id: 1, v: "a", n: 1 }], "id BIGINT, v STRING, n INT").write.format("delta").mode("overwrite").save(p);
     expect(await codeOf(() => t.vacuum(0))).toBe("DELTA_VACUUM_RETENTION_TOO_SHORT");
+    // the session's spark.databricks.delta.retentionDurationCheck.enabled turns the check off too, as in delta-spark
+    spark.conf.set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    try {
+      expect(await t.vacuum(0, { dryRun: true })).toHaveLength(1);
+      expect(await codeOf(() => t.vacuum(0, { retentionDurationCheck: true, dryRun: true }))).toBe("DELTA_VACUUM_RETENTION_TOO_SHORT");
+    } finally {
+      spark.conf.unset("spark.databricks.delta.retentionDurationCheck.enabled");
+    }
     const deleted = await t.vacuum(0, { retentionDurationCheck: false });
     expect(deleted).toHaveLength(1);
     expect(await t.toDF().count()).toBe(1);
