@@ -17,6 +17,7 @@ import type { DataSourceSpec } from "../plan/logical-plan.js";
 import type { StructType } from "../types/struct-type.js";
 import type { Session } from "./session.js";
 import { createDeltaSink, createDeltaSource, deltaReadSchema, deltaScanExec } from "../connectors/delta/index.js";
+import { sessionTableDefaults } from "../delta/table-properties.js";
 import { createKafkaSink, createKafkaSource, kafkaBatchScan, kafkaReadSchema } from "../connectors/kafka/index.js";
 import { createPostgresSink, jdbcReadSchema, jdbcScanExec } from "../connectors/jdbc/index.js";
 import { stateMetadataReadSchema, stateMetadataScanExec, stateStoreReadSchema, stateStoreScanExec } from "../connectors/state/index.js";
@@ -68,7 +69,7 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
   // The sink reads the query id (its txn appId) from the query's checkpoint.
   session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => {
     const paths = [spec.path ?? options.path].filter((p) => p !== undefined);
-    return sinkWithFileSystemOptions(spec.options, paths, withFileSystemOptions(spec.options, paths, () => createDeltaSink(spec.path ?? options.path, checkpointDir, spec)));
+    return sinkWithFileSystemOptions(spec.options, paths, withFileSystemOptions(spec.options, paths, () => createDeltaSink(spec.path ?? options.path, checkpointDir, spec, sessionTableDefaults(session.conf.getAll()))));
   });
 
   // JDBC (connectors/jdbc): PostgreSQL batch reads; the exactly-once postgres sink keys its progress by the query id.

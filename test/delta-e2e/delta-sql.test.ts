@@ -137,6 +137,26 @@ describe("Delta SQL statements in Sluice", () => {
     }
   });
 
+  it("the session defaults apply to a table a streaming Delta sink creates", async () => {
+    spark.conf.set("spark.databricks.delta.properties.defaults.enableChangeDataFeed", "true");
+    try {
+      const stream = spark.memoryStream("id BIGINT");
+      const created = join(base, `t${++n}`);
+      const q = await stream.toDF().writeStream.format("delta").option("checkpointLocation", join(base, `chk${n}`)).start(created);
+      await stream.addData([{ id: 1n }, { id: 2n }]);
+      await q.processAllAvailable();
+      await q.stop();
+      const [detail] = await spark.sql(`DESCRIBE DETAIL delta.\`${created}\``).collect();
+      expect(Object.fromEntries(detail!.properties as Map<string, string>)).toEqual({ "delta.enableChangeDataFeed": "true" });
+      expect(plain(await spark.sql(`SELECT id, _change_type FROM table_changes_by_path('${created}', 0) ORDER BY id`).collect())).toEqual([
+        { id: 1, _change_type: "insert" },
+        { id: 2, _change_type: "insert" },
+      ]);
+    } finally {
+      spark.conf.unset("spark.databricks.delta.properties.defaults.enableChangeDataFeed");
+    }
+  });
+
   it("statements run in the order issued, each after the one before, without awaiting in between", async () => {
     const path = await seed("");
     const t = `delta.\`${path}\``;

@@ -20,6 +20,8 @@ export interface DeltaSinkOptions {
   readonly outputMode: OutputMode;
   /** commitInfo.userMetadata of every batch's commit. */
   readonly userMetadata?: string;
+  /** The session's spark.databricks.delta.properties.defaults.* for a table the first batch creates. */
+  readonly defaultTableProperties?: Readonly<Record<string, string>>;
 }
 
 export class DeltaSink implements StreamSink {
@@ -57,6 +59,7 @@ export class DeltaSink implements StreamSink {
       operation: "STREAMING UPDATE",
       operationParameters: { outputMode: complete ? "Complete" : "Append", queryId, epochId: String(batchId) },
       ...(this.options.userMetadata !== undefined ? { userMetadata: this.options.userMetadata } : {}),
+      ...(this.options.defaultTableProperties ? { defaultTableProperties: this.options.defaultTableProperties } : {}),
     });
     this.lastOutputRows = res.version === null ? -1 : res.numOutputRows;
   }

@@ -82,15 +82,24 @@ export function saveDelta(
   });
 }
 
-/** The streaming sink for `writeStream.format("delta")`. */
+/** The streaming sink for `writeStream.format("delta")`; `tableDefaults` are the session's properties for a table its first batch creates. */
 export function createDeltaSink(
   path: string | undefined,
   checkpointDir: string,
   spec: { readonly outputMode: OutputMode; readonly options: Readonly<Record<string, string>>; readonly partitionBy: readonly string[] },
+  tableDefaults: Readonly<Record<string, string>> = {},
 ): DeltaSink {
   if (!path) throw configError("PATH_REQUIRED", `The delta sink needs a table path: start("path/to/table") or option("path", ...)`, { format: "delta" });
   const { mergeSchema, userMetadata } = parseDeltaWriteOptions(spec.options, "streaming write");
-  return new DeltaSink({ path, checkpointDir, partitionBy: spec.partitionBy, mergeSchema, outputMode: spec.outputMode, ...(userMetadata !== undefined ? { userMetadata } : {}) });
+  return new DeltaSink({
+    path,
+    checkpointDir,
+    partitionBy: spec.partitionBy,
+    mergeSchema,
+    outputMode: spec.outputMode,
+    ...(userMetadata !== undefined ? { userMetadata } : {}),
+    ...(Object.keys(tableDefaults).length > 0 ? { defaultTableProperties: tableDefaults } : {}),
+  });
 }
 
 /** The streaming source for `readStream.format("delta").load(path)`. */
