@@ -11,7 +11,7 @@ import { withFileSystemOptions, withFileSystemOptionsIterable } from "../../fs/f
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
 import { type SplittableScan, isSplittable } from "../../physical/scan-pieces.js";
 import type { BatchData, StreamSink } from "./sink.js";
-import type { StreamSource } from "./source.js";
+import type { Offset, StreamSource } from "./source.js";
 
 type Options = Readonly<Record<string, string>>;
 
@@ -47,6 +47,7 @@ export function sourceWithFileSystemOptions(options: Options, paths: readonly st
     defaultReadLimit: () => source.defaultReadLimit(),
     ...(source.prepareForTriggerAvailableNow ? { prepareForTriggerAvailableNow: () => run(() => source.prepareForTriggerAvailableNow!()) } : {}),
     ...(source.metrics ? { metrics: (latest: unknown) => source.metrics!(latest) } : {}),
+    ...(source.availableNowProgress ? { availableNowProgress: (committed: Offset) => source.availableNowProgress!(committed) } : {}),
   };
 }
 

@@ -139,6 +139,10 @@ export class FileStreamSource implements StreamSource {
   #currentLogOffset = -1;
   #newestTimestamp = 0;
   #availableNowTarget: number | undefined;
+  /** Trigger.AvailableNow: the offset the run started from (its first batch's start). */
+  #availableNowStart: number | undefined;
+  /** Files per log entry, for availableNowProgress. */
+  readonly #entryFiles = new Map<number, number>();
   #lastCleaned = -1;
   /** Malformed records of the batch read in the current trigger (reset by latestOffset). */
   #malformed = { malformed: 0, dropped: 0 };
@@ -194,11 +198,26 @@ export class FileStreamSource implements StreamSource {
     this.#availableNowTarget = this.#currentLogOffset;
   }
 
+  /** Files read of the available-now target: those of the log entries after the run's start, up to `committed`. */
+  availableNowProgress(committed: Offset): { done: number; total: number; unit: string } | undefined {
+    const [start, target] = [this.#availableNowStart, this.#availableNowTarget];
+    if (start === undefined || target === undefined) return undefined;
+    let [done, total] = [0, 0];
+    for (let id = start + 1; id <= target; id++) {
+      let n = this.#entryFiles.get(id);
+      if (n === undefined) this.#entryFiles.set(id, (n = this.#log.get(id)?.length ?? 0));
+      total += n;
+      if (id <= (committed as number)) done += n;
+    }
+    return { done, total, unit: "files" };
+  }
+
   async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
     this.#malformed = { malformed: 0, dropped: 0 };
     if (this.#availableNowTarget !== undefined) {
       // Hand out the logged entries one at a time so each batch respects the read limit.
       const s = start as number;
+      this.#availableNowStart ??= s;
       return limit.kind === "all" ? this.#availableNowTarget : Math.min(s + 1, this.#availableNowTarget);
     }
     // Entries logged but not yet handed out (e.g. before a crash) are returned first.
