@@ -55,9 +55,32 @@ program
     await runDemo({ dir: opts.dir, rate: opts.rate, ...(opts.events !== undefined ? { events: opts.events } : {}) });
   });
 
-program
-  .command("delta")
-  .description("Work with Delta tables")
+const delta = program.command("delta").description("Work with Delta tables");
+delta
+  .command("optimize")
+  .description("Compact a Delta table's small files into larger ones (Delta's OPTIMIZE), with a progress bar")
+  .argument("<path>", "the table folder")
+  .option("--where <condition>", "only the partitions where this SQL condition on partition columns holds")
+  .addOption(new Option("--conf <key=value>", "a file-system key for a table on an object store, e.g. fs.s3a.endpoint=... (repeatable)").argParser(fileSystemConfArg))
+  .action(async (path: string, opts: { where?: string; conf?: [string, string][] }) => {
+    await applyHadoopConf(opts.conf);
+    const { optimizeCommand } = await import("./delta-maintenance.js");
+    await optimizeCommand(path, opts.where !== undefined ? { where: opts.where } : {});
+  });
+delta
+  .command("vacuum")
+  .description("Delete files a Delta table no longer references, older than the retention (Delta's VACUUM), with a progress bar")
+  .argument("<path>", "the table folder")
+  .addOption(new Option("--retain <hours>", "the retention in hours (default 168)").argParser(integerArg(0)))
+  .option("--dry-run", "list the files that would be deleted, delete nothing")
+  .option("--no-retention-check", "allow a retention under 168 hours (spark.databricks.delta.retentionDurationCheck.enabled=false)")
+  .addOption(new Option("--conf <key=value>", "a file-system key for a table on an object store, e.g. fs.s3a.endpoint=... (repeatable)").argParser(fileSystemConfArg))
+  .action(async (path: string, opts: { retain?: number; dryRun?: boolean; retentionCheck: boolean; conf?: [string, string][] }) => {
+    await applyHadoopConf(opts.conf);
+    const { vacuumCommand } = await import("./delta-maintenance.js");
+    await vacuumCommand(path, { ...(opts.retain !== undefined ? { retain: opts.retain } : {}), dryRun: opts.dryRun === true, retentionCheck: opts.retentionCheck });
+  });
+delta
   .command("history")
   .description("Show a Delta table's commits, newest first: version, time, operation, parameters and metrics")
   .argument("<path>", "the table folder")

@@ -31,6 +31,8 @@ export interface VacuumOptions {
   readonly dryRun?: boolean;
   /** The current time (ms), for tests. */
   readonly nowMs?: number;
+  /** Called as files are deleted (`done` of `total`), for the CLI's progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface VacuumResult {
@@ -75,13 +77,14 @@ export async function vacuum(tablePath: string, options: VacuumOptions = {}): Pr
     }
   }
   const cutoff = now - hours * 3_600_000;
-  const deleted: string[] = [];
+  const deleted = [...walk(tablePath)].filter((f) => !keep.has(f.path) && f.modificationTime < cutoff).map((f) => f.path);
   const fs = fileSystemFor(tablePath);
-  for (const file of walk(tablePath)) {
-    if (keep.has(file.path)) continue;
-    if (file.modificationTime >= cutoff) continue;
-    if (!options.dryRun) fs.delete(file.path, false);
-    deleted.push(file.path);
+  options.onProgress?.(0, deleted.length);
+  if (!options.dryRun) {
+    deleted.forEach((path, i) => {
+      fs.delete(path, false);
+      options.onProgress?.(i + 1, deleted.length);
+    });
   }
   return { deleted: deleted.sort() };
 }

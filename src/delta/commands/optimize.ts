@@ -32,6 +32,8 @@ export const OPTIMIZE_SCHEMA = StructType.fromDDL(
 
 /** `DeltaTable.optimize()`: an immutable builder, `.where(partitionPredicate)` then `.executeCompaction()`. */
 export class DeltaOptimizeBuilder {
+  #onProgress: ((done: number, total: number) => void) | undefined;
+
   constructor(
     private readonly spark: Session,
     private readonly tablePath: string,
@@ -40,7 +42,13 @@ export class DeltaOptimizeBuilder {
 
   /** Compact only the partitions where `condition` (on partition columns) holds. */
   where(condition: Cond): DeltaOptimizeBuilder {
-    return new DeltaOptimizeBuilder(this.spark, this.tablePath, [...this.predicates, condition]);
+    return new DeltaOptimizeBuilder(this.spark, this.tablePath, [...this.predicates, condition]).onProgress(this.#onProgress);
+  }
+
+  /** @internal the CLI's progress bar: called as bins are compacted (`done` of `total` files). */
+  onProgress(fn: ((done: number, total: number) => void) | undefined): this {
+    this.#onProgress = fn;
+    return this;
   }
 
   /** Bin-pack small files into larger ones; returns Delta's one-row result (path, metrics). */
@@ -62,6 +70,8 @@ export class DeltaOptimizeBuilder {
     const now = Date.now();
     const added: number[] = [];
     const removed: number[] = [];
+    const files = bins.reduce((n, b) => n + b.length, 0);
+    this.#onProgress?.(0, files);
     for (const bin of bins) {
       const parts: ColumnBatch[] = [];
       for await (const b of readDeltaFiles(bin, snap.schema, snap.partitionColumns, 1 << 30, snap.columnMapping)) parts.push(b);
@@ -73,6 +83,7 @@ export class DeltaOptimizeBuilder {
         tx.add({ ...a, dataChange: false });
         added.push(a.size);
       }
+      this.#onProgress?.(removed.length, files);
     }
     const partitions = new Set(bins.map((b) => JSON.stringify(b[0]!.partitionValues))).size;
     if (bins.length > 0) {
