@@ -26,7 +26,11 @@ export type ObjectStoreRequest =
   | { readonly op: "get"; readonly key: string; readonly offset?: number; readonly length?: number }
   | { readonly op: "put"; readonly key: string; readonly body: Uint8Array; readonly ifNoneMatch: boolean }
   | { readonly op: "list"; readonly prefix: string; readonly recursive: boolean }
-  | { readonly op: "delete"; readonly keys: readonly string[] };
+  | { readonly op: "delete"; readonly keys: readonly string[] }
+  | { readonly op: "uploadStart"; readonly key: string }
+  | { readonly op: "uploadPart"; readonly key: string; readonly uploadId: string; readonly partNumber: number; readonly body: Uint8Array }
+  | { readonly op: "uploadComplete"; readonly key: string; readonly uploadId: string; readonly parts: readonly string[] }
+  | { readonly op: "uploadAbort"; readonly key: string; readonly uploadId: string };
 
 /** A failed request; `failure.message` has the settings' secrets scrubbed. */
 export class ObjectStoreRequestError extends Error {

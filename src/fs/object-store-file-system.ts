@@ -15,6 +15,13 @@ interface Listed {
   readonly dirs: readonly string[];
 }
 
+/** An object being written in parts (ObjectStoreFileSystem.openUpload). */
+export interface ObjectUpload {
+  part(body: Uint8Array): void;
+  complete(): void;
+  abort(): void;
+}
+
 export class ObjectStoreFileSystem implements FileSystem {
   /** `s3a://bucket` or `abfss://container@account.dfs.core.windows.net` */
   readonly #root: string;
@@ -80,6 +87,22 @@ export class ObjectStoreFileSystem implements FileSystem {
   create(path: string, data: FileData, options: { readonly overwrite: boolean }): boolean {
     const body = fileDataBytes(data);
     return this.#request("write", path, { op: "put", key: this.#key(path), body, ifNoneMatch: !options.overwrite }) as boolean;
+  }
+
+  /**
+   * A file sent in parts (S3 multipart upload, Azure staged blocks): nothing is visible at `path`
+   * until `complete()`, which publishes it whole; `abort()` drops what was sent. Parts but the
+   * last must be at least 5 MiB (S3's minimum).
+   */
+  openUpload(path: string): ObjectUpload {
+    const key = this.#key(path);
+    const uploadId = this.#request("start an upload of", path, { op: "uploadStart", key }) as string;
+    const parts: string[] = [];
+    return {
+      part: (body) => void parts.push(this.#request("upload a part of", path, { op: "uploadPart", key, uploadId, partNumber: parts.length + 1, body }) as string),
+      complete: () => void this.#request("complete the upload of", path, { op: "uploadComplete", key, uploadId, parts }),
+      abort: () => void this.#request("abort the upload of", path, { op: "uploadAbort", key, uploadId }),
+    };
   }
 
   delete(path: string, recursive: boolean): boolean {

@@ -11,6 +11,9 @@
  *   put    → true | false (If-None-Match: * and the object exists)
  *   list   → { files: [{ key, length, mtime }], dirs: [prefix] }   (dirs only without `recursive`)
  *   delete → number of objects removed
+ *   uploadStart → an upload id · uploadPart → the part's tag · uploadComplete / uploadAbort → true:
+ *     a file sent in parts (S3 multipart upload; Azure staged blocks, committed as one list), which
+ *     appears whole only when completed
  */
 
 /** The worker's script; `workerData` is { s3Path, azurePath, port, flag }. */
@@ -98,6 +101,25 @@ const s3 = {
     } while (token);
     return { files, dirs };
   },
+  async uploadStart(s, m) {
+    const { CreateMultipartUploadCommand } = require(workerData.s3Path);
+    return (await s3Client(s).send(new CreateMultipartUploadCommand({ Bucket: s.bucket, Key: m.key }))).UploadId;
+  },
+  async uploadPart(s, m) {
+    const { UploadPartCommand } = require(workerData.s3Path);
+    return (await s3Client(s).send(new UploadPartCommand({ Bucket: s.bucket, Key: m.key, UploadId: m.uploadId, PartNumber: m.partNumber, Body: m.body }))).ETag;
+  },
+  async uploadComplete(s, m) {
+    const { CompleteMultipartUploadCommand } = require(workerData.s3Path);
+    const Parts = m.parts.map((ETag, i) => ({ ETag, PartNumber: i + 1 }));
+    await s3Client(s).send(new CompleteMultipartUploadCommand({ Bucket: s.bucket, Key: m.key, UploadId: m.uploadId, MultipartUpload: { Parts } }));
+    return true;
+  },
+  async uploadAbort(s, m) {
+    const { AbortMultipartUploadCommand } = require(workerData.s3Path);
+    await s3Client(s).send(new AbortMultipartUploadCommand({ Bucket: s.bucket, Key: m.key, UploadId: m.uploadId }));
+    return true;
+  },
   async delete(s, m) {
     const { DeleteObjectCommand } = require(workerData.s3Path);
     for (const key of m.keys) await s3Client(s).send(new DeleteObjectCommand({ Bucket: s.bucket, Key: key }));
@@ -163,6 +185,22 @@ const azure = {
       else files.push({ key: it.name, length: Number(it.properties.contentLength || 0), mtime: it.properties.lastModified ? it.properties.lastModified.getTime() : 0 });
     }
     return { files, dirs };
+  },
+  // staged blocks stay invisible until committed (and expire uncommitted): no server call to start or abort
+  async uploadStart() {
+    return require("node:crypto").randomUUID();
+  },
+  async uploadPart(s, m) {
+    const id = Buffer.from(m.uploadId + "-" + String(m.partNumber).padStart(6, "0")).toString("base64");
+    await azureContainer(s).getBlockBlobClient(m.key).stageBlock(id, m.body, m.body.byteLength);
+    return id;
+  },
+  async uploadComplete(s, m) {
+    await azureContainer(s).getBlockBlobClient(m.key).commitBlockList(m.parts);
+    return true;
+  },
+  async uploadAbort() {
+    return true;
   },
   async delete(s, m) {
     let n = 0;

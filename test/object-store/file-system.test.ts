@@ -2,12 +2,31 @@
  * The FileSystem contract on the local disk, the S3 test server and Azurite: one suite,
  * parameterised by store.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ListMultipartUploadsCommand, ListPartsCommand, S3Client } from "@aws-sdk/client-s3";
+import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, describe, expect, it } from "vitest";
 import { fileSystemFor } from "../../src/fs/file-systems.js";
 import { joinPath } from "../../src/fs/path.js";
-import { BUCKET, STORES, azuriteServer, storeRoot, stopObjectStores } from "../support/object-stores.js";
+import { PART_BYTES, openWriteStream, uploadLocalFile } from "../../src/fs/write-stream.js";
+import { BUCKET, STORES, azuriteServer, s3Server, storeRoot, stopObjectStores } from "../support/object-stores.js";
 
 afterAll(stopObjectStores);
+
+/** Parts of `path` the store holds but has not published: S3's in-progress multipart upload, Azure's uncommitted blocks. */
+async function partsInFlight(store: "s3" | "azure" | "local", path: string): Promise<number> {
+  const key = path.replace(/^[a-z0-9]+:\/\/[^/]+\//, "");
+  if (store === "azure") {
+    const blob = BlobServiceClient.fromConnectionString((await azuriteServer()).connectionString).getContainerClient(BUCKET).getBlockBlobClient(key);
+    return (await blob.getBlockList("uncommitted")).uncommittedBlocks?.length ?? 0;
+  }
+  const client = new S3Client({ endpoint: (await s3Server()).endpoint, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" } });
+  const uploads = (await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key }))).Uploads ?? [];
+  const parts = await Promise.all(uploads.map(async (u) => (await client.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: u.UploadId }))).Parts?.length ?? 0));
+  return parts.reduce((a, b) => a + b, 0);
+}
 
 describe.each(STORES)("FileSystem on %s", (store) => {
   it("writes whole files, lists a folder's children and reads byte ranges", async () => {
@@ -28,6 +47,39 @@ describe.each(STORES)("FileSystem on %s", (store) => {
     expect(fs.open(joinPath(root, "a.txt"), { offset: 9, length: 100 }).toString()).toBe("ld");
     expect(fs.open(joinPath(root, "a.txt"), { offset: 50, length: 10 }).length).toBe(0);
     expect([...fs.open(joinPath(root, "sub", "b.bin"))]).toEqual([1, 2, 0x33]);
+  });
+
+  it.skipIf(store === "local")("a large file streams up in parts: nothing is visible until the stream ends, a failed one leaves nothing", async () => {
+    const root = await storeRoot(store);
+    const fs = fileSystemFor(root);
+    const big = Buffer.alloc(PART_BYTES * 2 + 12345);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
+    const p = joinPath(root, "big.bin");
+    const w = openWriteStream(p);
+    for (let at = 0; at < big.length; at += 1 << 20) await new Promise<void>((r, e) => w.write(big.subarray(at, at + (1 << 20)), (err) => (err ? e(err) : r())));
+    expect(fs.getFileStatus(p)).toBeNull(); // two parts are up, the object is not
+    expect(await partsInFlight(store, p)).toBe(2);
+    await new Promise<void>((r, e) => {
+      w.on("error", e);
+      w.end(r);
+    });
+    expect(fs.getFileStatus(p)?.length).toBe(big.length);
+    expect(fs.open(p).equals(big)).toBe(true);
+    expect(fs.open(p, { offset: PART_BYTES - 2, length: 4 }).equals(big.subarray(PART_BYTES - 2, PART_BYTES + 2))).toBe(true);
+    // a stream that fails after its first part: aborted, no object
+    const q = joinPath(root, "failed.bin");
+    const f = openWriteStream(q);
+    await new Promise<void>((r) => f.write(big.subarray(0, PART_BYTES + 1), () => r()));
+    const closed = new Promise((r) => f.on("close", r));
+    f.on("error", () => undefined); // the writer's own failure, reported by whoever destroyed it
+    f.destroy(new Error("the writer failed"));
+    await closed;
+    expect(fs.getFileStatus(q)).toBeNull();
+    // a staged local file put in place the same way
+    const local = join(mkdtempSync(join(tmpdir(), "sluice-upload-")), "f.bin");
+    writeFileSync(local, big);
+    uploadLocalFile(local, joinPath(root, "copied.bin"));
+    expect(fs.open(joinPath(root, "copied.bin")).equals(big)).toBe(true);
   });
 
   it("put-if-absent: the second create of a path gets false and leaves the first content", async () => {

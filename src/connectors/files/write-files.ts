@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
@@ -27,6 +27,7 @@ import { civilFromDays, floorDiv } from "../../expr/datetime/calendar.js";
 import { getTimeZone, toLocalUs } from "../../expr/datetime/time-zone.js";
 import { fileSystemFor } from "../../fs/file-systems.js";
 import { isLocalPath, joinPath, pathName, qualifyPath } from "../../fs/path.js";
+import { uploadLocalFile } from "../../fs/write-stream.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
@@ -277,7 +278,7 @@ function stagingFolder(out: string, ...name: [string, ...string[]]): { dir: stri
   return { dir, remove: join(out, name[0]) };
 }
 
-/** Put the staged files in place: a rename on the local disk, an upload (one PUT) to an object store. */
+/** Put the staged files in place: a rename on the local disk, an upload to an object store (in parts when large). */
 function moveIntoPlace(staged: readonly string[], finals: readonly string[]): void {
   staged.forEach((s, i) => {
     const f = finals[i]!;
@@ -285,7 +286,7 @@ function moveIntoPlace(staged: readonly string[], finals: readonly string[]): vo
       mkdirSync(dirname(f), { recursive: true });
       renameSync(s, f);
     } else {
-      fileSystemFor(f).create(f, readFileSync(s), { overwrite: true });
+      uploadLocalFile(s, f);
     }
   });
 }
