@@ -264,7 +264,8 @@ export class IncrementalExecution {
     // each stateful operator judges late rows and evicts by its own input watermark (chained
     // operators after a time-interval join see it held back: watermark-propagation.ts)
     const isStateful = (p: ResolvedPlan): boolean => this.#statefulIds.has(p);
-    const [lateBy, evictBy] = this.hasWatermark ? [inputWatermarks(this.plan, wm.lateEventsMs, isStateful), inputWatermarks(this.plan, wm.evictionMs, isStateful)] : [new Map<ResolvedPlan, number>(), new Map<ResolvedPlan, number>()];
+    // (a plan without a withWatermark node gets empty maps: every operator keeps the shared context)
+    const [lateBy, evictBy] = [inputWatermarks(this.plan, wm.lateEventsMs, isStateful), inputWatermarks(this.plan, wm.evictionMs, isStateful)];
     const contextOf = (node: ResolvedPlan): StatefulContext => {
       const [late, evict] = [lateBy.get(node), evictBy.get(node)];
       return late === undefined && evict === undefined ? shared : { ...shared, lateEventsWatermarkMs: late ?? shared.lateEventsWatermarkMs, evictionWatermarkMs: evict ?? shared.evictionWatermarkMs };
