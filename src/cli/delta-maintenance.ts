@@ -7,24 +7,12 @@
 import { DeltaTable } from "../delta/delta-table.js";
 import { vacuum } from "../delta/vacuum.js";
 import { Session } from "../session/session.js";
-import { ProgressBar } from "./progress-bar.js";
-import { Terminal, stdoutTerminal } from "./terminal.js";
-
-/** A bar on `err` for `label`, made when the first report names the total (none for no work). */
-function progress(err: NodeJS.WriteStream, label: string): { update(done: number, total: number): void; finish(): void } {
-  let bar: ProgressBar | undefined;
-  return {
-    update: (done, total) => {
-      if (total > 0) (bar ??= new ProgressBar(new Terminal(err, stdoutTerminal(err)), label, total)).update(done);
-    },
-    finish: () => bar?.finish(),
-  };
-}
+import { progressOn } from "./progress-bar.js";
 
 export async function optimizeCommand(path: string, opts: { where?: string }, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<void> {
   const spark = Session.builder().config("spark.ui.enabled", false).getOrCreate();
   try {
-    const bar = progress(err, "compacting files");
+    const bar = progressOn(err, "compacting files");
     const builder = DeltaTable.forPath(spark, path).optimize();
     const [row] = await (opts.where !== undefined ? builder.where(opts.where) : builder).onProgress(bar.update).executeCompaction().then((df) => df.collect());
     bar.finish();
@@ -38,7 +26,7 @@ export async function optimizeCommand(path: string, opts: { where?: string }, ou
 }
 
 export async function vacuumCommand(path: string, opts: { retain?: number; dryRun: boolean; retentionCheck: boolean }, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<void> {
-  const bar = progress(err, "deleting files");
+  const bar = progressOn(err, "deleting files");
   const res = await vacuum(path, { ...(opts.retain !== undefined ? { retentionHours: opts.retain } : {}), dryRun: opts.dryRun, retentionDurationCheck: opts.retentionCheck, onProgress: bar.update });
   bar.finish();
   for (const f of res.deleted) out.write(`${f}\n`);

@@ -8,18 +8,16 @@
  */
 import { checkpointHealth } from "../ui/checkpoint-health.js";
 import { formatCheckpointReport, inspectCheckpoint, lastBatches } from "./checkpoint-inspect.js";
-import { ProgressBar } from "./progress-bar.js";
+import { progressOn } from "./progress-bar.js";
 import { Terminal, stdoutTerminal } from "./terminal.js";
 
 /** Batches in the offsets log above which reading it shows a progress bar. */
 export const LARGE_LOG = 100;
 
 export function inspectCommand(dir: string, opts: { limit: number; json: boolean }, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): number {
-  let bar: ProgressBar | undefined;
-  const full = inspectCheckpoint(dir, (read, total) => {
-    if (total > LARGE_LOG) (bar ??= new ProgressBar(new Terminal(err, stdoutTerminal(err)), "reading the offsets log", total)).update(read);
-  });
-  bar?.finish();
+  const bar = progressOn(err, "reading the offsets log", LARGE_LOG);
+  const full = inspectCheckpoint(dir, bar.update);
+  bar.finish();
   const report = lastBatches(full, opts.limit);
   const health = checkpointHealth(dir, false);
   if (opts.json) {

@@ -6,7 +6,7 @@
  *   - anywhere else: plain lines `label: 420/1,000 (42%)`, at most every `plainEveryMs`, then one
  *     when the work is done, so a log shows it is moving without a line per item.
  */
-import type { Terminal } from "./terminal.js";
+import { Terminal, stdoutTerminal } from "./terminal.js";
 
 const num = (n: number): string => n.toLocaleString("en-US");
 const BAR_WIDTH = 24;
@@ -58,4 +58,18 @@ export class ProgressBar {
     const secs = Math.floor((Date.now() - this.#startedMs) / 1000);
     this.term.status(`${this.label} ${barText(this.term, this.#done, this.total)} ${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, "0")}`);
   }
+}
+
+/**
+ * A bar for `label` on the stream `err`, made on the first report whose total passes `minTotal`
+ * (none for small work); `finish()` ends it if one was made.
+ */
+export function progressOn(err: NodeJS.WriteStream, label: string, minTotal = 0): { update(done: number, total: number): void; finish(): void } {
+  let bar: ProgressBar | undefined;
+  return {
+    update: (done, total) => {
+      if (total > minTotal) (bar ??= new ProgressBar(new Terminal(err, stdoutTerminal(err)), label, total)).update(done);
+    },
+    finish: () => bar?.finish(),
+  };
 }
