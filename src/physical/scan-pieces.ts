@@ -1,7 +1,7 @@
 /**
  * A scan that can be cut into pieces read independently, in any thread, as Spark cuts its input
- * into partitions: rows held in memory cut into row ranges, files into whole files or byte
- * ranges of JSON lines. A piece is plain data (it crosses to a worker thread by postMessage);
+ * into partitions: rows held in memory cut into row ranges, files into whole files, byte ranges
+ * of JSON lines or ranges of Parquet row groups. A piece is plain data (it crosses to a worker thread by postMessage);
  * read in piece order, the pieces give the scan's rows in the scan's order.
  */
 import type { WireVector } from "../parallel/vector-wire.js";
@@ -18,12 +18,15 @@ export interface RowsPiece {
   readonly transfer: readonly ArrayBuffer[];
 }
 
-/** A file, or a byte range of one, read by the files connector (file-source.ts readFilePiece). */
+/** A file, a byte range of one, or a range of its row groups, read by the files connector (file-source.ts readFilePiece). */
 export interface FilePiece {
   readonly kind: "file";
   readonly format: string;
   readonly path: string;
+  /** JSON lines: the bytes whose lines the piece holds. */
   readonly range?: { readonly start: number; readonly end: number };
+  /** Parquet: the row groups start..end-1. */
+  readonly rowGroups?: { readonly start: number; readonly end: number };
   /** `dataTypeToJson` of the columns read from the file, and of the scan's output. */
   readonly readSchema: unknown;
   readonly outSchema: unknown;
@@ -53,7 +56,7 @@ export interface SplittableScan extends ExecutionPlan {
    * The pieces of this scan of about `pieceBytes` each; `sizeOnly` asks only for sizeBytes
    * (pieces may then be empty), so a caller can decide before paying for copies.
    */
-  split(ctx: TaskContext, pieceBytes: number, sizeOnly: boolean): ScanSplit;
+  split(ctx: TaskContext, pieceBytes: number, sizeOnly: boolean): Promise<ScanSplit>;
 }
 
 export const isSplittable = (p: ExecutionPlan): p is SplittableScan => typeof (p as Partial<SplittableScan>).split === "function";

@@ -2,14 +2,16 @@
  * Batch aggregation under local[N] (issue 15): partial aggregates per scan piece in the worker
  * threads, merged on the main thread, give what local[1] gives — for random rows, random piece
  * sizes and thread counts, over in-memory rows and over files (JSON cut into byte ranges, CSV,
- * Parquet by file); a piece that fails fails the query with its error; explain() shows which
- * plans run in the workers and why the others do not.
+ * Parquet by file and by row group); a piece that fails fails the query with its error;
+ * explain() shows which plans run in the workers and why the others do not.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SluiceError, Session } from "../../src/index.js";
+import { parquetRowGroupBytes } from "../../src/connectors/files/parquet-format.js";
+import { writeParquetRowGroups } from "../../src/connectors/files/test-support.js";
 import { RuntimeConfig } from "../../src/session/runtime-config.js";
 
 const session = (master: string, pieceBytes: number): Session =>
@@ -82,6 +84,29 @@ describe("batch aggregation in local[N] workers", () => {
       load(two);
       expect(two.sql(sql).explainString(), name).toContain("ParallelAggregateExec");
       expect(json(await two.sql(sql).collect()), name).toBe(expected);
+    }
+  }, 120_000);
+
+  it("one Parquet file cut into pieces by row group gives local[1]'s rows", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-par-agg-rg-"));
+    for (let seed = 1; seed <= 3; seed++) {
+      const rows = randomRows(seed * 104729);
+      const path = join(dir, `t${seed}.parquet`);
+      writeParquetRowGroups(path, SCHEMA, rows.map((r) => ({ k: r[0], n: r[1], d: r[2], x: r[3], s: r[4] })), 10 + seed * 13);
+      const groups = (await parquetRowGroupBytes(path)).length;
+      expect(groups).toBeGreaterThan(3);
+      const pieceBytes = 100 * seed;
+      const threads = 1 + seed;
+      const load = (s: Session): Session => {
+        s.read.parquet(path).createOrReplaceTempView("t");
+        return s;
+      };
+      for (const sql of [QUERY, GLOBAL]) {
+        const one = json(await load(session("local[1]", pieceBytes)).sql(sql).collect());
+        const many = load(session(`local[${threads}]`, pieceBytes)).sql(sql);
+        expect(many.explainString()).toContain("ParallelAggregateExec");
+        expect(json(await many.collect()), `seed ${seed}, ${groups} row groups, ${threads} threads, ${pieceBytes}-byte pieces: ${sql.slice(0, 40)}`).toBe(one);
+      }
     }
   }, 120_000);
 

@@ -1,6 +1,7 @@
 /**
  * A large JSON lines file split into byte ranges read independently (as Spark splits files), so
- * one big file also keeps every reader thread busy.
+ * one big file also keeps every reader thread busy (a Parquet file splits by row groups instead:
+ * planRowGroupPieces).
  *   1. `planPieces`: a file is cut at nominal offsets every PIECE_BYTES (no reading needed).
  *   2. A piece owns the lines that START inside its range: it skips the line that began before
  *      its start and reads on past its end to the end of its last line, so pieces never overlap
@@ -16,6 +17,7 @@ import { readJsonRecords } from "./json-format.js";
 import { type JsonRecord, chunkRecords } from "./json-records.js";
 import { type TextChunk, countLineEnds, decodeUtf8 } from "./line-chunks.js";
 import { parseJsonReadOptions } from "./options.js";
+import type { RowGroupRange } from "./parquet-format.js";
 import type { MalformedCounts } from "./row-assembler.js";
 
 /** Nominal piece size; files up to 1.5× this stay whole. */
@@ -43,6 +45,26 @@ export function planPieces(sizeBytes: number, pieceBytes = PIECE_BYTES): ByteRan
   // The last piece reads to the end of the file, as a whole-file read does, even if it grew since listing.
   for (let k = 0; k < n; k++) out.push({ start: Math.floor((sizeBytes * k) / n), end: k === n - 1 ? Number.MAX_SAFE_INTEGER : Math.floor((sizeBytes * (k + 1)) / n) });
   return out;
+}
+
+/**
+ * A Parquet file's row groups (their compressed sizes, in file order) cut into consecutive
+ * ranges of about `pieceBytes`, or undefined to read the file whole (a single range).
+ */
+export function planRowGroupPieces(groupBytes: readonly number[], pieceBytes: number): RowGroupRange[] | undefined {
+  const out: RowGroupRange[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let g = 0; g < groupBytes.length; g++) {
+    bytes += groupBytes[g]!;
+    if (bytes >= pieceBytes) {
+      out.push({ start, end: g + 1 });
+      start = g + 1;
+      bytes = 0;
+    }
+  }
+  if (start < groupBytes.length) out.push({ start, end: groupBytes.length });
+  return out.length > 1 ? out : undefined;
 }
 
 /**

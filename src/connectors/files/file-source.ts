@@ -26,7 +26,7 @@ import type { TaskContext } from "../../physical/execution-plan.js";
 import type { FilePiece, ScanSplit, SplittableScan } from "../../physical/scan-pieces.js";
 import { dataTypeFromJson, dataTypeToJson } from "../../types/json-schema.js";
 import { hadoopConfInEffect } from "../../fs/file-systems.js";
-import { planPieces, readJsonRange, splittable } from "./file-pieces.js";
+import { planPieces, planRowGroupPieces, readJsonRange, splittable } from "./file-pieces.js";
 import { type DataType, integralBits, StringType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { checkCsvType, inferCsvSchema, readCsvFile } from "./csv-format.js";
@@ -36,7 +36,7 @@ import { inferJsonSchema, readJsonFile } from "./json-format.js";
 import type { FileToRead } from "./parallel-read.js";
 import { mergeJsonTypes } from "../../expr/functions/json-scanner.js";
 import { type FileFormat, type FileListingOptions, OptionReader, type ReadTolerance, parseCsvReadOptions, parseFileReadOptions, parseJsonReadOptions, parseParquetReadOptions, parseTextReadOptions } from "./options.js";
-import { mergeParquetSchemas, readParquetFile, readParquetSchema } from "./parquet-format.js";
+import { mergeParquetSchemas, parquetRowGroupBytes, readParquetFile, readParquetSchema } from "./parquet-format.js";
 import { TEXT_SCHEMA, readTextFile } from "./text-format.js";
 import { readFilesTolerantly, toleratedOrError } from "./tolerant-read.js";
 import { parseDecimalText, parseDoubleText, parseIntText, parseLongText, toDecimal } from "./value-text.js";
@@ -321,7 +321,7 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
       }
       if (counts.malformed > 0) log.warn(malformedWarning(spec, counts));
     },
-    split(ctx: TaskContext, pieceBytes: number, sizeOnly: boolean): ScanSplit {
+    async split(ctx: TaskContext, pieceBytes: number, sizeOnly: boolean): Promise<ScanSplit> {
       const r = resolve(ctx);
       const sizeBytes = r.files.reduce((s, f) => s + f.sizeBytes, 0);
       const finish = (counts: { readonly malformed: number; readonly dropped: number }): void => {
@@ -331,10 +331,13 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
       const tz = spec.options.timeZone ?? ctx.eval.timeZone;
       const readSchema = dataTypeToJson(readSchemaOf(r));
       const outJson = dataTypeToJson(outSchema);
-      // JSON lines split into byte ranges (file-pieces.ts) unless an error must name its line in
-      // the whole file (FAILFAST) or a tolerance option may skip the rest of a file.
+      // JSON lines split into byte ranges and Parquet files into ranges of row groups
+      // (file-pieces.ts) unless a tolerance option may skip the rest of a file, or (JSON) an error
+      // must name its line in the whole file (FAILFAST).
       const mode = (Object.entries(spec.options).find(([k]) => k.toLowerCase() === "mode")?.[1] ?? "PERMISSIVE").toUpperCase();
-      const ranges = splittable(r.format, spec.options) && mode !== "FAILFAST" && !r.tolerance.ignoreCorruptFiles && !r.tolerance.ignoreMissingFiles;
+      const tolerant = r.tolerance.ignoreCorruptFiles || r.tolerance.ignoreMissingFiles;
+      const ranges = splittable(r.format, spec.options) && mode !== "FAILFAST" && !tolerant;
+      const rowGroups = r.format === "parquet" && !tolerant;
       const pieces: FilePiece[] = [];
       for (const file of r.files) {
         const raw = partitionRawOf(r, file);
@@ -351,7 +354,9 @@ export function createFileScanExec(node: RScan, required?: ReadonlySet<number>):
           hadoopConf: hadoopConfInEffect(file.path),
         };
         const cut = ranges && codecOf(file.path) === undefined ? planPieces(file.sizeBytes, pieceBytes) : undefined;
+        const groups = rowGroups && file.sizeBytes > pieceBytes ? planRowGroupPieces(await parquetRowGroupBytes(file.path), pieceBytes) : undefined;
         if (cut) for (const range of cut) pieces.push({ ...base, range });
+        else if (groups) for (const g of groups) pieces.push({ ...base, rowGroups: g });
         else pieces.push(base);
       }
       return { pieces, sizeBytes, finish };
@@ -374,7 +379,9 @@ export async function* readFilePiece(piece: FilePiece, ctx: TaskContext): AsyncG
   };
   const batches = piece.range
     ? readJsonRange(piece.path, piece.range, readSchema, piece.options, piece.timeZone, ctx.batchSize, { lines: 0 }, ctx.malformedRecords)
-    : mapBatches(readFilesTolerantly(piece.format, [{ path: piece.path, sizeBytes: 0 }], readSchema, piece.options, ctx, readFileBatches, piece.tolerance));
+    : piece.rowGroups
+      ? readParquetFile(piece.path, readSchema, ctx.batchSize, piece.rowGroups)
+      : mapBatches(readFilesTolerantly(piece.format, [{ path: piece.path, sizeBytes: 0 }], readSchema, piece.options, ctx, readFileBatches, piece.tolerance));
   for await (const b of batches) yield assembleBatch(outSchema, b, raw, piece.timeZone);
 }
 

@@ -2,8 +2,9 @@
  * Parquet through parquet-wasm (the synchronously initialised `node` build) and the Arrow bridge.
  * The schema comes from the footer alone (`PAR1` + footer bytes are enough for readSchema), so
  * DataFrame creation reads a few KB per file. Data is read a file at a time into record batches
- * of ≤ batchSize rows. Writing builds Arrow buffers by hand (columnar/arrow.ts) and encodes with
- * the requested codec; timestamps are INT64 TIMESTAMP(MICROS, UTC), which Spark reads natively.
+ * of ≤ batchSize rows, or a range of a file's row groups at a time (a scan piece, scan-pieces.ts).
+ * Writing builds Arrow buffers by hand (columnar/arrow.ts) and encodes with the requested codec;
+ * timestamps are INT64 TIMESTAMP(MICROS, UTC), which Spark reads natively.
  */
 import { fileSystemFor } from "../../fs/file-systems.js";
 import * as arrow from "apache-arrow";
@@ -19,24 +20,62 @@ import { parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, withSparkT
 const corrupt = (file: string, e: unknown): SluiceError =>
   inputError("FAILED_READ_FILE", `Cannot read the Parquet file ${file}: ${e instanceof Error ? e.message : String(e)}. The file may be corrupt or not Parquet; remove it from the input folder or re-write it.`, { file }, e);
 
+/**
+ * A file's footer as a Parquet file of its own (`PAR1` + footer + length + `PAR1`), read by two
+ * ranged reads: its length and magic, then the footer itself.
+ */
+function footerOnly(file: string): Uint8Array {
+  const fs = fileSystemFor(file);
+  const size = fs.getFileStatus(file)?.length;
+  if (size === undefined) throw new Error("no such file");
+  if (size < 12) throw new Error("file is too small to be Parquet");
+  const tail = fs.open(file, { offset: size - 8, length: 8 });
+  if (tail.toString("latin1", 4, 8) !== "PAR1") throw new Error("missing the PAR1 magic bytes at the end");
+  const len = tail.readUInt32LE(0);
+  if (len + 12 > size) throw new Error("footer length is larger than the file");
+  const buf = Buffer.alloc(len + 12);
+  buf.write("PAR1", 0, "latin1");
+  fs.open(file, { offset: size - 8 - len, length: len + 8 }).copy(buf, 4);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+}
+
 /** The Spark schema in a Parquet file's footer. */
 export function readParquetSchema(file: string): StructType {
   try {
-    // the footer by two ranged reads: its length and magic, then the footer itself
-    const fs = fileSystemFor(file);
-    const size = fs.getFileStatus(file)?.length;
-    if (size === undefined) throw new Error("no such file");
-    if (size < 12) throw new Error("file is too small to be Parquet");
-    const tail = fs.open(file, { offset: size - 8, length: 8 });
-    if (tail.toString("latin1", 4, 8) !== "PAR1") throw new Error("missing the PAR1 magic bytes at the end");
-    const len = tail.readUInt32LE(0);
-    if (len + 12 > size) throw new Error("footer length is larger than the file");
-    const buf = Buffer.alloc(len + 12);
-    buf.write("PAR1", 0, "latin1");
-    fs.open(file, { offset: size - 8 - len, length: len + 8 }).copy(buf, 4);
-    const schema = pw.readSchema(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
+    const schema = pw.readSchema(footerOnly(file));
     const arrowSchema = arrow.tableFromIPC(schema.intoIPCStream()).schema;
     return withSparkTypes(arrowSchemaToSpark(arrowSchema), arrowSchema.metadata);
+  } catch (e) {
+    if (e instanceof SluiceError) throw e;
+    throw corrupt(file, e);
+  }
+}
+
+/**
+ * A file as the Blob parquet-wasm's ParquetFile reads: each slice is one ranged read through the
+ * FileSystem layer, so its metadata costs the footer and the page indexes, not the file.
+ */
+function rangedBlob(file: string): Blob {
+  const fs = fileSystemFor(file);
+  const size = fs.getFileStatus(file)?.length ?? 0;
+  const slice = (start: number, end: number) => ({
+    arrayBuffer: async (): Promise<ArrayBuffer> => {
+      const b = fs.open(file, { offset: start, length: end - start });
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
+    },
+  });
+  return { size, slice } as unknown as Blob;
+}
+
+/** The compressed bytes of each row group of a Parquet file, from its footer. */
+export async function parquetRowGroupBytes(file: string): Promise<number[]> {
+  try {
+    const pf = await pw.ParquetFile.fromFile(rangedBlob(file));
+    try {
+      return pf.metadata().rowGroups().map((g) => g.compressedSize());
+    } finally {
+      pf.free();
+    }
   } catch (e) {
     if (e instanceof SluiceError) throw e;
     throw corrupt(file, e);
@@ -95,14 +134,26 @@ function conform(v: Vector, want: DataType, file: string, name: string): Vector 
   );
 }
 
-/** Read one Parquet file into batches of `schema` (columns by name; missing columns are null). */
-export async function* readParquetFile(path: string, schema: StructType, batchSize: number): AsyncGenerator<ColumnBatch> {
+/** A range of a file's row groups (start inclusive, end exclusive), as a scan piece reads it. */
+export interface RowGroupRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Read one Parquet file into batches of `schema` (columns by name; missing columns are null);
+ * with `rowGroups`, only those row groups.
+ */
+export async function* readParquetFile(path: string, schema: StructType, batchSize: number, rowGroups?: RowGroupRange): AsyncGenerator<ColumnBatch> {
   let table: arrow.Table;
   try {
-    const bytes = fileSystemFor(path).open(path);
     const fileSchema = readParquetSchema(path);
     const wanted = schema.fields.map((f) => f.name).filter((n) => fileSchema.indexOf(n) >= 0).map((n) => fileSchema.fields[fileSchema.indexOf(n)]!.name);
-    const wasm = pw.readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { batchSize, columns: wanted });
+    // The whole file's bytes even for some row groups: parquet-wasm's ranged reader is
+    // asynchronous, and a decoder panic on a damaged file there never settles its promise.
+    const bytes = fileSystemFor(path).open(path);
+    const groups = rowGroups && Array.from({ length: rowGroups.end - rowGroups.start }, (_, i) => rowGroups.start + i);
+    const wasm = pw.readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { batchSize, columns: wanted, ...(groups ? { rowGroups: groups } : {}) });
     table = arrow.tableFromIPC(wasm.intoIPCStream());
   } catch (e) {
     if (e instanceof SluiceError) throw e;

@@ -2,15 +2,17 @@
  * Helpers for the file connector tests: run a scan over a DataSourceSpec and get rows back, and
  * write rows through writeFiles. Not used by production code.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as pw from "parquet-wasm";
 import { batchFromRows, batchToRows, concatBatches } from "../../columnar/column-batch.js";
 import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import type { RScan } from "../../plan/resolved-plan.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import { StructType } from "../../types/struct-type.js";
 import { createFileScanExec, resolveFileSource } from "./file-source.js";
+import { parquetIPC } from "./parquet-format.js";
 import { type WriteFilesSpec, writeFiles } from "./write-files.js";
 
 export const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
@@ -59,4 +61,11 @@ export function rowsPlan(ddl: string, rows: Record<string, unknown>[], chunk = 1
 export async function write(ddl: string, rows: Record<string, unknown>[], w: Partial<WriteFilesSpec> & { format: string; path: string }, ctx = testCtx()): Promise<string[]> {
   const r = await writeFiles(rowsPlan(ddl, rows), ctx, { mode: "errorifexists", options: {}, partitionBy: [], ...w });
   return r.files;
+}
+
+/** A Parquet file of `rows` (of `ddl`) in row groups of `groupRows` rows, by the encoder Sluice writes with. */
+export function writeParquetRowGroups(path: string, ddl: string, rows: readonly Record<string, unknown>[], groupRows: number): void {
+  const schema = StructType.fromDDL(ddl);
+  const table = pw.Table.fromIPCStream(parquetIPC(schema, [batchFromRows(schema, rows)]));
+  writeFileSync(path, pw.writeParquet(table, new pw.WriterPropertiesBuilder().setMaxRowGroupSize(groupRows).build()));
 }

@@ -26,7 +26,7 @@ export class LocalRelationExec implements SplittableScan {
   }
 
   /** Row ranges of about `pieceBytes` (8 bytes a value, as an estimate), each a copy of its rows, in order. */
-  split(_ctx: TaskContext, pieceBytes: number, sizeOnly: boolean): ScanSplit {
+  async split(_ctx: TaskContext, pieceBytes: number, sizeOnly: boolean): Promise<ScanSplit> {
     const width = Math.max(1, this.schema.length) * 8;
     const rows = this.batches.reduce((s, b) => s + b.numRows, 0);
     const finish = (): void => {};

@@ -46,11 +46,11 @@ export class ParallelAggregateExec implements ExecutionPlan {
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const threads = Math.floor(ctx.workerThreads ?? 1);
     const conf = ctx.parallelScan ?? DEFAULT_PARALLEL_SCAN;
-    if (threads <= 1 || this.scan.split(ctx, conf.pieceBytes, true).sizeBytes < conf.minBytes) {
+    if (threads <= 1 || (await this.scan.split(ctx, conf.pieceBytes, true)).sizeBytes < conf.minBytes) {
       yield* this.single.execute(ctx);
       return;
     }
-    const split = this.scan.split(ctx, conf.pieceBytes, false);
+    const split = await this.scan.split(ctx, conf.pieceBytes, false);
     if (split.pieces.length < 2) {
       yield* this.single.execute(ctx);
       return;
