@@ -341,6 +341,9 @@ export class StreamExecution {
     this.#prevBatchWatermarkMs = prev?.metadata.batchWatermarkMs ?? 0;
     this.#watermarkMs = entry.metadata.batchWatermarkMs;
     this.#tracker = new WatermarkTracker(this.#policy, n, this.#watermarkMs);
+    // As Spark's populateStartOffsets: the re-run batch's offsets are the query's, so an error in
+    // it reports them (startOffset/endOffset).
+    [this.#committed, this.#available, this.#nextBatchId] = [start, end, batchId];
     await this.runBatch(batchId, start, end, entry.metadata, this.opts.clock.now(), { latestOffset: 0, walCommit: 0 });
   }
 
