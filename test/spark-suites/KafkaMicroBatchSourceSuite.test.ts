@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Consumer, Producer } from "@platformatic/kafka";
-import { Session, expr } from "../../src/index.js";
-import type { DataFrame } from "../../src/index.js";
+import { Session, type SluiceError, expr } from "../../src/index.js";
+import type { DataFrame, ForeachWriter } from "../../src/index.js";
 import { ManualClock } from "../../src/common/clock.js";
 import { addPartitions, createTopic, deleteTopic, kafkaBootstrap, produce, topicName } from "../support/kafka-broker.js";
 import { type Action, type Row, addInput, advanceClock, assertOnQuery, checkAnswer, checkLastBatch, checkNewAnswer, expectFailure, startStream, stopStream, testStream } from "./stream-test.js";
@@ -246,6 +246,51 @@ describe("KafkaMicroBatchSourceSuite: Trigger.AvailableNow when the topic change
     const df = await kafka({ subscribe: topic, startingOffsets: "earliest", maxOffsetsPerTrigger: 5, failOnDataLoss: "true" });
     const q = await df.writeStream.foreachBatch(() => recreate(topic, partitions, values)).option("checkpointLocation", tmp()).trigger({ availableNow: true }).start();
     await expect(q.awaitTermination()).rejects.toThrow(message);
+  });
+});
+
+describe("KafkaSourceSuiteBase: SPARK-53560 an AvailableNow retry of an uncommitted batch after partitions were added", () => {
+  /** The suite's udfFailOn7: the batch fails while its rows are written, after planning. */
+  const failOn7 = (failures: { left: number }): ForeachWriter => ({
+    process(row) {
+      if (row.v === 7 && failures.left > 0) {
+        failures.left--;
+        throw new Error("error for 7");
+      }
+    },
+  });
+  const availableNow = (df: DataFrame, chk: string, writer: ForeachWriter) => df.writeStream.foreach(writer).option("checkpointLocation", chk).trigger({ availableNow: true }).start();
+
+  it("the retried batch keeps the offsets in the offset log and gets past planning (it fails on 7 again)", async () => {
+    const topic = topicName("avnow-retry");
+    await createTopic(topic, 1);
+    await send(topic, range(1, 7), 0);
+    const df = await kafka({ subscribe: topic, startingOffsets: "earliest" });
+    const chk = tmp();
+    const always = { left: Number.POSITIVE_INFINITY };
+    await expect((await availableNow(df, chk, failOn7(always))).awaitTermination()).rejects.toThrow(/error for 7/);
+    await addPartitions(topic, 2);
+    const retry = await availableNow(df, chk, failOn7(always));
+    await expect(retry.awaitTermination()).rejects.toThrow(/error for 7/);
+    expect(offsetLog(chk)).toEqual([{ [topic]: { "0": 7 } }]);
+    // The failed re-run reports the offsets it ran with (before the fix, the error path itself failed).
+    expect((retry.exception as SluiceError | null)?.context).toMatchObject({ startOffset: "[-]", endOffset: `[{"${topic}":{"0":7}}]` });
+  });
+
+  it("once the retried batch commits, the next batch reads the added partition from its start", async () => {
+    const topic = topicName("avnow-retry-ok");
+    await createTopic(topic, 1);
+    await send(topic, range(1, 7), 0);
+    const df = await kafka({ subscribe: topic, startingOffsets: "earliest" });
+    const chk = tmp();
+    await expect((await availableNow(df, chk, failOn7({ left: 1 }))).awaitTermination()).rejects.toThrow(/error for 7/);
+    await addPartitions(topic, 2);
+    await send(topic, [20, 21], 1);
+    const rows: number[] = [];
+    const q = await df.writeStream.foreach({ process: (r) => void rows.push(r.v as number) }).option("checkpointLocation", chk).trigger({ availableNow: true }).start();
+    await q.awaitTermination();
+    expect(rows.sort((a, b) => a - b)).toEqual([...range(1, 7), 20, 21]);
+    expect(offsetLog(chk)).toEqual([{ [topic]: { "0": 7 } }, { [topic]: { "0": 7, "1": 2 } }]);
   });
 });
 
@@ -609,6 +654,72 @@ describe.each([
       addInput(() => send(topic, [23, 24, 25], 4, second)),
       checkNewAnswer(...vs(23, 24, 25)),
     );
+  });
+});
+
+describe("KafkaSourceSuiteBase: topic-level starting offsets", () => {
+  /** A progress offset, as JSON text or already parsed. */
+  const offsetsOf = (o: unknown): unknown => (typeof o === "string" ? JSON.parse(o) : o);
+
+  it("subscribing topics from topic-level offsets: one topic from earliest, one from latest, across a restart", async () => {
+    const [t1, t2] = [topicName("toplevel-a"), topicName("toplevel-b")];
+    await createTopic(t1, 3);
+    await createTopic(t2, 2);
+    await send(t1, [1, 2, 3], 0);
+    await send(t2, [11], 0);
+    const df = await kafka({ subscribe: `${t1},${t2}`, startingOffsets: JSON.stringify({ [t1]: "earliest", [t2]: "latest" }) });
+    await testStream(spark, df, {},
+      checkAnswer(...vs(1, 2, 3)),
+      // "11" predates the query: topic2 starts at its latest offsets, so only what comes after is read.
+      addInput(async () => {
+        await send(t2, [12], 0);
+        await send(t1, [4], 1);
+      }),
+      checkAnswer(...vs(1, 2, 3, 12, 4)),
+      stopStream,
+      startStream(),
+      checkAnswer(...vs(1, 2, 3, 12, 4)),
+      assertOnQuery("the initial offsets name every partition of both topics", (_q, { progress }) => {
+        expect(progress[0]!.sources[0]!.startOffset).toBeNull();
+        expect(offsetsOf(progress[0]!.sources[0]!.endOffset)).toEqual({ [t1]: { "0": 3, "1": 0, "2": 0 }, [t2]: { "0": 1, "1": 0 } });
+      }),
+    );
+  });
+
+  it("a topic created after the start that matches subscribePattern is read from its earliest offset", async () => {
+    const prefix = topicName("toplevel-pat");
+    await createTopic(`${prefix}-a`, 1);
+    await send(`${prefix}-a`, [1], 0);
+    const df = await kafka({ subscribePattern: `${prefix}-.*`, startingOffsets: JSON.stringify({ [`${prefix}-a`]: "earliest" }) });
+    await testStream(spark, df, {},
+      checkAnswer(...vs(1)),
+      addInput(async () => {
+        await createTopic(`${prefix}-b`, 1);
+        await send(`${prefix}-b`, [2], 0);
+      }),
+      checkAnswer(...vs(1, 2)),
+      assertOnQuery("the new topic is in the offsets", (_q, { progress }) => expect(offsetsOf(progress.at(-1)!.sources[0]!.endOffset)).toEqual({ [`${prefix}-a`]: { "0": 1 }, [`${prefix}-b`]: { "0": 1 } })),
+    );
+  });
+
+  it("a topic bound as a whole without assigned partitions fails the query, naming it", async () => {
+    const t = topicName("toplevel-none");
+    await createTopic(t, 1);
+    const missing = `${t}-missing`;
+    const df = await kafka({ subscribe: t, startingOffsets: JSON.stringify({ [t]: "earliest", [missing]: "latest" }) });
+    await testStream(spark, df, {}, expectFailure("KAFKA_TOPIC_OFFSET_DOES_NOT_MATCH_ASSIGNED", missing));
+  });
+
+  it("a batch read between topic-level offsets; a batch start of latest or an end of earliest is refused", async () => {
+    const t = topicName("toplevel-batch");
+    await createTopic(t, 2);
+    await send(t, [1, 2], 0);
+    await send(t, [3], 1);
+    const read = (o: Opts) => spark.read.format("kafka").options({ "kafka.bootstrap.servers": "127.0.0.1:1", subscribe: t, ...Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)])) });
+    const rows = await spark.read.format("kafka").options({ "kafka.bootstrap.servers": await kafkaBootstrap(), subscribe: t, startingOffsets: JSON.stringify({ [t]: "EARLIEST" }), endingOffsets: JSON.stringify({ [t]: "latest" }) }).load().selectExpr("CAST(CAST(value AS STRING) AS INT) AS v").collect();
+    expect(rows.map((r) => r.v).sort()).toEqual([1, 2, 3]);
+    expect(() => read({ startingOffsets: JSON.stringify({ [t]: "latest" }) }).load()).toThrow(`startingOffsets for ${t} can't be latest for batch queries on Kafka`);
+    expect(() => read({ endingOffsets: JSON.stringify({ [t]: "earliest" }) }).load()).toThrow(`ending offset for ${t} can't be earliest for batch queries on Kafka`);
   });
 });
 

@@ -9,7 +9,7 @@
 import { SluiceError, configError, executionError } from "../../common/errors.js";
 import type { KafkaClientConfig, OffsetSpec, TopicStrategy } from "./kafka-options.js";
 import type { KafkaSecurity } from "./kafka-security.js";
-import { EARLIEST, LATEST, type PartitionOffsets, entries, fromEntries, offsetOf, tpKey } from "./kafka-offsets.js";
+import { EARLIEST, LATEST, type PartitionOffsets, entries, expandTopicOffsets, fromEntries, offsetOf, tpKey } from "./kafka-offsets.js";
 
 export type KafkaLib = typeof import("@platformatic/kafka");
 export type KafkaConsumer = InstanceType<KafkaLib["Consumer"]>;
@@ -162,8 +162,9 @@ export class KafkaAdminReader {
 
   /**
    * Resolve a startingOffsets/endingOffsets spec for `tps` (Spark's fetchPartitionOffsets and
-   * fetchSpecificOffsets): specific offsets must name exactly the covered partitions, -2/-1 in
-   * them resolve to earliest/latest; a timestamp with no later record is an error for a start
+   * fetchSpecificOffsets): topic-level offsets expand to the topic's covered partitions, then
+   * specific offsets must name exactly the covered partitions, -2/-1 in them resolve to
+   * earliest/latest; a timestamp with no later record is an error for a start
    * (unless startingOffsetsByTimestampStrategy=latest) and latest for an end.
    */
   async resolve(spec: OffsetSpec, tps: readonly { topic: string; partition: number }[], isStart: boolean, noMatchLatest: boolean): Promise<PartitionOffsets> {
@@ -185,8 +186,9 @@ export class KafkaAdminReader {
       }
       return fromEntries(out);
     }
-    checkSamePartitions(spec.offsets, tps, `${which}Offsets`);
-    const list = entries(spec.offsets);
+    const offsets = expandTopicOffsets(spec, tps, `${which}Offsets`);
+    checkSamePartitions(offsets, tps, `${which}Offsets`);
+    const list = entries(offsets);
     const earliest = await this.listOffsets(list.filter((e) => e.offset === EARLIEST), EARLIEST);
     const latest = await this.listOffsets(list.filter((e) => e.offset === LATEST), LATEST);
     return fromEntries(list.map((e) => ({ ...e, offset: e.offset === EARLIEST ? offsetOf(earliest, e.topic, e.partition)! : e.offset === LATEST ? offsetOf(latest, e.topic, e.partition)! : e.offset })));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fromEntries, offsetsToJson, parseAssign, parseOffsetsJson, rateLimit, splitRanges } from "./kafka-offsets.js";
+import { EARLIEST, expandTopicOffsets, fromEntries, offsetsToJson, parseAssign, parseOffsetsJson, parseSpecificOffsets, rateLimit, splitRanges } from "./kafka-offsets.js";
 
 const offsets = (o: Record<string, Record<string, number>>) => parseOffsetsJson(JSON.stringify(o), "test");
 
@@ -23,6 +23,26 @@ describe("Kafka offsets (Spark's KafkaSourceOffset JSON)", () => {
       { topic: "t", partition: 1 },
       { topic: "u", partition: 3 },
     ]);
+  });
+
+  it("topic-level offsets: a topic bound as a whole, in any case, beside per-partition offsets", () => {
+    const spec = parseSpecificOffsets('{"topic-A":"eArLiEst","topic-B":{"0":23},"topic-C":"LATEST"}', "startingOffsets");
+    expect(offsetsToJson(spec.offsets)).toBe('{"topic-B":{"0":23}}');
+    expect([...spec.topics]).toEqual([["topic-A", -2], ["topic-C", -1]]);
+    expect(() => parseSpecificOffsets('{"t":"soon"}', "startingOffsets")).toThrow(/startingOffsets: expected e.g. .*"topicB":"earliest"/);
+    // The offsets log never holds topic-level offsets.
+    expect(() => parseOffsetsJson('{"t":"earliest"}', "log", true)).toThrow(/expected e.g./);
+  });
+
+  it("topic-level offsets expand to the assigned partitions of their topics (Spark's KafkaOffsetRangeLimitSuite)", () => {
+    const assigned = [{ topic: "topicA", partition: 0 }, { topic: "topicA", partition: 1 }, { topic: "topicB", partition: 0 }];
+    const spec = { offsets: offsets({ topicB: { "0": 23 } }), topics: new Map([["topicA", EARLIEST]]) };
+    expect(offsetsToJson(expandTopicOffsets(spec, assigned, "startingOffsets"))).toBe('{"topicA":{"0":-2,"1":-2},"topicB":{"0":23}}');
+    // Offsets given per partition win over the topic's binding.
+    const both = { offsets: offsets({ topicA: { "1": 5 } }), topics: new Map([["topicA", EARLIEST]]) };
+    expect(offsetsToJson(expandTopicOffsets(both, assigned, "startingOffsets"))).toBe('{"topicA":{"0":-2,"1":5}}');
+    const none = { offsets: offsets({}), topics: new Map([["topicA", EARLIEST], ["topicC", EARLIEST]]) };
+    expect(() => expandTopicOffsets(none, [{ topic: "topicA", partition: 0 }], "startingOffsets")).toThrow(expect.objectContaining({ code: "KAFKA_TOPIC_OFFSET_DOES_NOT_MATCH_ASSIGNED", message: expect.stringContaining("topicC") }));
   });
 
   it("maxOffsetsPerTrigger spreads the limit by each partition's share, at least 1 each", () => {

@@ -2,7 +2,9 @@
  * Kafka offsets as Spark keeps them (KafkaSourceOffset, JsonUtils): a map topic → partition →
  * the next offset to read (one past the last record read, as KafkaConsumer.position()), stored
  * as JSON such as `{"events":{"0":42,"1":17}}` with topics and partitions in sorted order.
- * In offset specs (startingOffsets, endingOffsets) -2 means earliest and -1 latest.
+ * In offset specs (startingOffsets, endingOffsets) -2 means earliest and -1 latest, and a topic
+ * may be bound as a whole (`{"topicA":"earliest","topicB":{"0":23}}`, Spark 4's topic-level
+ * offsets), expanded to the topic's partitions when the spec is resolved.
  *
  * Also the two pure range computations of a micro-batch: `rateLimit` (maxOffsetsPerTrigger,
  * spread over partitions in proportion to their new data) and `splitRanges` (minPartitions).
@@ -56,8 +58,12 @@ export function parseOffsetsJson(json: string, what: string, asInput = false): P
     const msg = `${what}: expected e.g. {"topicA":{"0":23,"1":-1},"topicB":{"0":-2}}, got ${json}`;
     throw asInput ? inputError("INVALID_OFFSET", msg, { offsets: json }) : configError("INVALID_OPTION", msg, { option: what });
   };
+  return partitionsOf(Object.entries(jsonObject(json, fail)), fail);
+}
+
+function partitionsOf(topics: [string, unknown][], fail: () => never): PartitionOffsets {
   const list: { topic: string; partition: number; offset: number }[] = [];
-  for (const [topic, parts] of Object.entries(jsonObject(json, fail))) {
+  for (const [topic, parts] of topics) {
     if (typeof parts !== "object" || parts === null || Array.isArray(parts)) return fail();
     for (const [p, off] of Object.entries(parts as Record<string, unknown>)) {
       const partition = Number(p);
@@ -66,6 +72,53 @@ export function parseOffsetsJson(json: string, what: string, asInput = false): P
     }
   }
   return fromEntries(list);
+}
+
+/** A startingOffsets/endingOffsets JSON: offsets per partition, and topics bound as a whole. */
+export interface SpecificOffsets {
+  readonly offsets: PartitionOffsets;
+  /** topic → EARLIEST or LATEST, for every partition the topic has when the spec is resolved. */
+  readonly topics: ReadonlyMap<string, number>;
+}
+
+/**
+ * Parse startingOffsets/endingOffsets JSON (Spark's JsonUtils with topic-level offsets): a topic
+ * maps to its partitions' offsets or to "earliest"/"latest" (any case) for all of its partitions.
+ */
+export function parseSpecificOffsets(json: string, option: string): SpecificOffsets {
+  const fail = (): never => {
+    throw configError("INVALID_OPTION", `${option}: expected e.g. {"topicA":{"0":23,"1":-1},"topicB":"earliest"}, got ${json}`, { option });
+  };
+  const topics = new Map<string, number>();
+  const perPartition: [string, unknown][] = [];
+  for (const [topic, v] of Object.entries(jsonObject(json, fail))) {
+    if (typeof v !== "string") perPartition.push([topic, v]);
+    else if (/^earliest$/i.test(v)) topics.set(topic, EARLIEST);
+    else if (/^latest$/i.test(v)) topics.set(topic, LATEST);
+    else return fail();
+  }
+  return { offsets: partitionsOf(perPartition, fail), topics };
+}
+
+/**
+ * Spark's SpecificOffsetRangeLimit.resolve: each topic bound as a whole gets EARLIEST/LATEST for
+ * every partition `assigned` has of it (the partitions found now, so the binding survives added
+ * partitions); offsets given per partition are kept as they are. A topic bound as a whole that
+ * has no assigned partition is an error (Spark's KAFKA_TOPIC_OFFSET_DOES_NOT_MATCH_ASSIGNED).
+ */
+export function expandTopicOffsets(spec: SpecificOffsets, assigned: readonly { topic: string; partition: number }[], option: string): PartitionOffsets {
+  if (spec.topics.size === 0) return spec.offsets;
+  const expanded = assigned.filter((tp) => spec.topics.has(tp.topic)).map((tp) => ({ ...tp, offset: spec.topics.get(tp.topic)! }));
+  const unmatched = [...spec.topics.keys()].filter((t) => !expanded.some((e) => e.topic === t)).sort();
+  if (unmatched.length > 0) {
+    const have = [...new Set(assigned.map((tp) => tp.topic))].sort();
+    throw configError(
+      "KAFKA_TOPIC_OFFSET_DOES_NOT_MATCH_ASSIGNED",
+      `${option} binds topic(s) ${unmatched.join(", ")} as a whole, but no partition of them is assigned: the topic may not exist (yet) or the subscription may not cover it. Assigned topics: ${have.length > 0 ? have.join(", ") : "none"}`,
+      { option, topics: unmatched.join(",") },
+    );
+  }
+  return fromEntries([...expanded, ...entries(spec.offsets)]);
 }
 
 function jsonObject(json: string, fail: () => never): Record<string, unknown> {

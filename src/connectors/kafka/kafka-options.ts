@@ -6,7 +6,7 @@
  */
 import { parseIntervalMs } from "../../common/duration.js";
 import { configError } from "../../common/errors.js";
-import { EARLIEST, LATEST, type PartitionOffsets, entries, parseAssign, parseOffsetsJson } from "./kafka-offsets.js";
+import { EARLIEST, LATEST, type PartitionOffsets, type SpecificOffsets, entries, parseAssign, parseOffsetsJson, parseSpecificOffsets } from "./kafka-offsets.js";
 import { type KafkaSecurity, SECURITY_CONFIGS, kafkaSecurity } from "./kafka-security.js";
 
 /** Which partitions to read: Spark's AssignStrategy / SubscribeStrategy / SubscribePatternStrategy. */
@@ -19,7 +19,7 @@ export type TopicStrategy =
 export type OffsetSpec =
   | { readonly kind: "earliest" }
   | { readonly kind: "latest" }
-  | { readonly kind: "specific"; readonly offsets: PartitionOffsets }
+  | ({ readonly kind: "specific" } & SpecificOffsets)
   | { readonly kind: "globalTimestamp"; readonly timestampMs: number }
   | { readonly kind: "timestamps"; readonly timestamps: PartitionOffsets };
 
@@ -256,7 +256,7 @@ function offsetSpec(o: Lower, which: "starting" | "ending", dflt: OffsetSpec, p:
   if (v.toLowerCase() === "latest") return { kind: "latest" };
   if (v.toLowerCase() === "earliest") return { kind: "earliest" };
   try {
-    return { kind: "specific", offsets: parseOffsetsJson(v, `${which}Offsets`) };
+    return { kind: "specific", ...parseSpecificOffsets(v, `${which}Offsets`) };
   } catch (e) {
     p.add((e as Error).message);
     return dflt;
@@ -277,9 +277,15 @@ export function parseKafkaSourceOptions(raw: Readonly<Record<string, string>>, s
   } else {
     // Spark's validateBatchOptions.
     if (starting.kind === "latest") p.add("starting offset can't be latest for batch queries on Kafka");
-    if (starting.kind === "specific") for (const e of entries(starting.offsets)) if (e.offset === LATEST) p.add(`startingOffsets for ${e.topic}-${e.partition} can't be latest for batch queries on Kafka`);
+    if (starting.kind === "specific") {
+      for (const e of entries(starting.offsets)) if (e.offset === LATEST) p.add(`startingOffsets for ${e.topic}-${e.partition} can't be latest for batch queries on Kafka`);
+      for (const [topic, o] of starting.topics) if (o === LATEST) p.add(`startingOffsets for ${topic} can't be latest for batch queries on Kafka`);
+    }
     if (ending.kind === "earliest") p.add("ending offset can't be earliest for batch queries on Kafka");
-    if (ending.kind === "specific") for (const e of entries(ending.offsets)) if (e.offset === EARLIEST) p.add(`ending offset for ${e.topic}-${e.partition} can't be earliest for batch queries on Kafka`);
+    if (ending.kind === "specific") {
+      for (const e of entries(ending.offsets)) if (e.offset === EARLIEST) p.add(`ending offset for ${e.topic}-${e.partition} can't be earliest for batch queries on Kafka`);
+      for (const [topic, o] of ending.topics) if (o === EARLIEST) p.add(`ending offset for ${topic} can't be earliest for batch queries on Kafka`);
+    }
     for (const k of ["maxOffsetsPerTrigger", "minOffsetsPerTrigger", "maxTriggerDelay"]) {
       if (o[k.toLowerCase()] !== undefined) p.add(`${k} applies to streaming reads only (Spark ignores it in batch queries; Sluice refuses it so that nothing is silently ignored)`);
     }
