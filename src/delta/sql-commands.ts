@@ -3,7 +3,8 @@
  * Each returns delta-spark's result rows as a DataFrame (command-result.ts): DELETE / UPDATE
  * `num_affected_rows`; MERGE `num_affected_rows, num_updated_rows, num_deleted_rows,
  * num_inserted_rows`; OPTIMIZE, RESTORE, DESCRIBE HISTORY / DETAIL the DeltaTable's DataFrames;
- * VACUUM the table path (DRY RUN: the files it would delete); ALTER TABLE no rows.
+ * VACUUM the table path (DRY RUN: the files it would delete); ALTER TABLE (properties and
+ * column DDL, column-changes.ts) no rows.
  * Tables are named by path (`delta.\`/path\``, or a quoted path where Delta takes one); Sluice
  * has no table catalog, so a bare name is TABLE_OR_VIEW_NOT_FOUND, found before anything runs.
  */
@@ -15,6 +16,7 @@ import type { Session } from "../session/session.js";
 import { rewriteExpr } from "../sql/expr-utils.js";
 import type { DeltaCommand, DeltaStatement, DeltaTableRef, SqlAssignment, SqlMergeClause } from "../sql/delta-statements.js";
 import { StructType } from "../types/struct-type.js";
+import { addColumns, changeColumn, dropColumns, renameColumn } from "./column-changes.js";
 import { commandResult } from "./command-result.js";
 import { DETAIL_SCHEMA } from "./commands/detail.js";
 import { OPTIMIZE_SCHEMA } from "./commands/optimize.js";
@@ -38,6 +40,10 @@ const STATEMENT: Record<DeltaCommand["kind"], string> = {
   describeDetail: "DESCRIBE DETAIL",
   setProperties: "ALTER TABLE SET TBLPROPERTIES",
   unsetProperties: "ALTER TABLE UNSET TBLPROPERTIES",
+  renameColumn: "ALTER TABLE RENAME COLUMN",
+  dropColumns: "ALTER TABLE DROP COLUMNS",
+  addColumns: "ALTER TABLE ADD COLUMNS",
+  changeColumn: "ALTER TABLE CHANGE COLUMN",
 };
 
 /** Start the statement and return its result DataFrame; a missing table fails here, synchronously. */
@@ -87,6 +93,14 @@ export function runDeltaStatement(spark: Session, st: DeltaStatement): DataFrame
       return rows(NONE, async () => (await setTableProperties(path, c.properties), []));
     case "unsetProperties":
       return rows(NONE, async () => (await unsetTableProperties(path, c.keys, c.ifExists), []));
+    case "renameColumn":
+      return rows(NONE, async () => (await renameColumn(path, c.column, c.newName), []));
+    case "dropColumns":
+      return rows(NONE, async () => (await dropColumns(path, c.columns, c.ifExists), []));
+    case "addColumns":
+      return rows(NONE, async () => (await addColumns(path, c.columns), []));
+    case "changeColumn":
+      return rows(NONE, async () => (await changeColumn(path, c.column, c.change), []));
   }
 }
 

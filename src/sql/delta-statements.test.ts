@@ -61,6 +61,29 @@ describe("Delta statements", () => {
     expect(command("ALTER TABLE delta.`/t` UNSET TBLPROPERTIES IF EXISTS ('a', delta.appendOnly)")).toMatchObject({ kind: "unsetProperties", keys: ["a", "delta.appendOnly"], ifExists: true });
   });
 
+  it("column DDL: RENAME, DROP, ADD and ALTER | CHANGE COLUMN with Spark's clauses", () => {
+    const t = "ALTER TABLE delta.`/t`";
+    expect(command(`${t} RENAME COLUMN s.\`a b\` TO c`)).toMatchObject({ kind: "renameColumn", column: ["s", "a b"], newName: "c" });
+    expect(command(`${t} DROP COLUMN a`)).toMatchObject({ kind: "dropColumns", columns: [["a"]], ifExists: false });
+    expect(command(`${t} DROP COLUMNS IF EXISTS (a, s.x)`)).toMatchObject({ kind: "dropColumns", columns: [["a"], ["s", "x"]], ifExists: true });
+    expect(command(`${t} ADD COLUMNS (c INT COMMENT 'the c' FIRST, s.z DECIMAL(10, 2) NOT NULL AFTER x, m MAP<STRING, INT>)`)).toEqual({
+      kind: "addColumns",
+      table: { nameParts: ["delta", "/t"] },
+      columns: [
+        { path: ["c"], type: { kind: "int" }, nullable: true, comment: "the c", position: { kind: "first" } },
+        { path: ["s", "z"], type: { kind: "decimal", precision: 10, scale: 2 }, nullable: false, position: { kind: "after", column: "x" } },
+        { path: ["m"], type: { kind: "map", keyType: { kind: "string" }, valueType: { kind: "int" }, valueContainsNull: true }, nullable: true },
+      ],
+    });
+    expect(command(`${t} ADD COLUMN e DOUBLE`)).toMatchObject({ kind: "addColumns", columns: [{ path: ["e"], type: { kind: "double" } }] });
+    expect(command(`${t} ALTER COLUMN v COMMENT 'x'`)).toMatchObject({ kind: "changeColumn", column: ["v"], change: { comment: "x" } });
+    expect(command(`${t} ALTER COLUMN s.x SET NOT NULL`)).toMatchObject({ column: ["s", "x"], change: { nullable: false } });
+    expect(command(`${t} CHANGE v DROP NOT NULL`)).toMatchObject({ column: ["v"], change: { nullable: true } });
+    expect(command(`${t} ALTER COLUMN v TYPE BIGINT`)).toMatchObject({ change: { type: { kind: "bigint" } } });
+    expect(command(`${t} ALTER COLUMN v AFTER w`)).toMatchObject({ change: { position: { kind: "after", column: "w" } } });
+    expect(command(`${t} CHANGE COLUMN v v STRING COMMENT 'c' FIRST`)).toMatchObject({ change: { type: { kind: "string" }, comment: "c", position: { kind: "first" } } });
+  });
+
   it("statements split in a script and DELETE / DESCRIBE stay names elsewhere", () => {
     expect(parseScript("DELETE FROM delta.`/t` WHERE id = 1; VACUUM delta.`/t`").map((s) => s.kind)).toEqual(["delta", "delta"]);
     expect(parseStatement("SELECT delete, update FROM t").kind).toBe("query");
@@ -75,7 +98,11 @@ describe("Delta statements", () => {
       ["MERGE WITH SCHEMA EVOLUTION INTO delta.`/t` USING s ON a = b WHEN MATCHED THEN DELETE", /SCHEMA EVOLUTION/],
       ["DELETE FROM delta.`/t` WHERE id IN (SELECT id FROM s)", /Subqueries in DELETE/],
       ["UPDATE delta.`/t` SET v = (SELECT max(v) FROM s)", /Subqueries in UPDATE/],
-      ["ALTER TABLE delta.`/t` ADD COLUMNS (x INT)", /ALTER TABLE statements other than SET \/ UNSET TBLPROPERTIES/],
+      ["ALTER TABLE delta.`/t` RENAME TO delta.`/u`", /This ALTER TABLE statement/],
+      ["ALTER TABLE delta.`/t` ADD COLUMNS (x INT DEFAULT 1)", /DEFAULT values/],
+      ["ALTER TABLE delta.`/t` ALTER COLUMN x SET DEFAULT 1", /DEFAULT values/],
+      ["ALTER TABLE delta.`/t` CHANGE COLUMN x y INT", /Renaming a column with CHANGE COLUMN/],
+      ["ALTER TABLE delta.`/t` CHANGE COLUMN x x INT NOT NULL", /NOT NULL in Hive-style/],
       ["ALTER TABLE delta.`/t`(a) SET TBLPROPERTIES (a = 1)", /Partition specs and column lists/],
     ];
     for (const [text, message] of cases) {

@@ -6,6 +6,10 @@
  *   · OPTIMIZE t [WHERE c] · RESTORE [TABLE] t [TO] VERSION|TIMESTAMP AS OF v
  *   · VACUUM t [RETAIN n HOURS] [DRY RUN] · DESCRIBE HISTORY t [LIMIT n] · DESCRIBE DETAIL t
  *   · ALTER TABLE t SET TBLPROPERTIES (k = v, ...) · ALTER TABLE t UNSET TBLPROPERTIES [IF EXISTS] (k, ...)
+ *   · ALTER TABLE t RENAME COLUMN a[.b] TO c · ALTER TABLE t DROP COLUMN[S] [IF EXISTS] [(]a[.b], ...[)]
+ *   · ALTER TABLE t ADD COLUMN[S] [(]a[.b] type [NOT NULL] [COMMENT 'c'] [FIRST | AFTER x], ...[)]
+ *   · ALTER TABLE t ALTER|CHANGE [COLUMN] a[.b] (COMMENT 'c' | SET NOT NULL | DROP NOT NULL | TYPE type | FIRST | AFTER x)
+ *   · ALTER TABLE t CHANGE [COLUMN] a[.b] a type [COMMENT 'c'] [FIRST | AFTER x] (Hive's form; no rename, no NOT NULL)
  * A table is `delta.\`/path\``, a quoted path ('/path', as OPTIMIZE / VACUUM / DESCRIBE take it) or
  * a name (which the Delta layer refuses: Sluice has no table catalog). Clauses Sluice does not run
  * (ZORDER BY, USING INVENTORY, LITE / FULL, WITH SCHEMA EVOLUTION, subqueries in conditions) are
@@ -13,6 +17,7 @@
  */
 import { SluiceError } from "../common/errors.js";
 import type { Expr } from "../expr/expr.js";
+import type { DataType } from "../types/data-type.js";
 import type { LogicalPlan } from "../plan/logical-plan.js";
 import type { Token } from "./lexer.js";
 import type { QueryParser } from "./query-parser.js";
@@ -42,6 +47,26 @@ export interface SqlMergeClause {
   readonly action: SqlMergeAction;
 }
 
+/** Where ADD COLUMNS / ALTER COLUMN put a column among its siblings (the end when absent). */
+export type SqlColumnPosition = { readonly kind: "first" } | { readonly kind: "after"; readonly column: string };
+
+/** One column of ADD COLUMNS: its path (`s.z` adds z to struct s), type and descriptors. */
+export interface SqlNewColumn {
+  readonly path: readonly string[];
+  readonly type: DataType;
+  readonly nullable: boolean;
+  readonly comment?: string;
+  readonly position?: SqlColumnPosition;
+}
+
+/** What ALTER | CHANGE COLUMN changes; the Hive form may give several at once. */
+export interface SqlColumnChange {
+  readonly comment?: string;
+  readonly nullable?: boolean;
+  readonly type?: DataType;
+  readonly position?: SqlColumnPosition;
+}
+
 export type DeltaCommand =
   | { readonly kind: "delete"; readonly table: DeltaTableRef; readonly where?: Expr }
   | { readonly kind: "update"; readonly table: DeltaTableRef; readonly set: readonly SqlAssignment[]; readonly where?: Expr }
@@ -61,7 +86,11 @@ export type DeltaCommand =
   | { readonly kind: "describeHistory"; readonly table: DeltaTableRef; readonly limit?: number }
   | { readonly kind: "describeDetail"; readonly table: DeltaTableRef }
   | { readonly kind: "setProperties"; readonly table: DeltaTableRef; readonly properties: Readonly<Record<string, string>> }
-  | { readonly kind: "unsetProperties"; readonly table: DeltaTableRef; readonly keys: readonly string[]; readonly ifExists: boolean };
+  | { readonly kind: "unsetProperties"; readonly table: DeltaTableRef; readonly keys: readonly string[]; readonly ifExists: boolean }
+  | { readonly kind: "renameColumn"; readonly table: DeltaTableRef; readonly column: readonly string[]; readonly newName: string }
+  | { readonly kind: "dropColumns"; readonly table: DeltaTableRef; readonly columns: readonly (readonly string[])[]; readonly ifExists: boolean }
+  | { readonly kind: "addColumns"; readonly table: DeltaTableRef; readonly columns: readonly SqlNewColumn[] }
+  | { readonly kind: "changeColumn"; readonly table: DeltaTableRef; readonly column: readonly string[]; readonly change: SqlColumnChange };
 
 export interface DeltaStatement {
   readonly kind: "delta";
@@ -167,7 +196,7 @@ function parseCommand(p: QueryParser, start: Token): DeltaCommand {
         p.expectOp(")");
         return { kind: "unsetProperties", table, keys, ifExists };
       }
-      throw p.unsupportedAt(p.peek(), "ALTER TABLE statements other than SET / UNSET TBLPROPERTIES");
+      return alterColumns(p, table);
     }
   }
   throw p.fail(start);
@@ -282,6 +311,102 @@ function mergeAction(p: QueryParser): SqlMergeAction {
     return { kind: "insert", columns, values };
   }
   throw p.fail(p.peek(), "expected UPDATE, DELETE or INSERT");
+}
+
+/** ALTER TABLE t RENAME COLUMN / DROP COLUMNS / ADD COLUMNS / ALTER | CHANGE COLUMN (Spark's grammar). */
+function alterColumns(p: QueryParser, table: DeltaTableRef): DeltaCommand {
+  if (p.acceptKeyword("RENAME", "COLUMN")) {
+    const column = p.multipartIdentifier("a column name");
+    p.expectKeyword("TO");
+    return { kind: "renameColumn", table, column, newName: p.identifier("the new column name") };
+  }
+  if (p.isKeyword("DROP") && (p.isKeyword("COLUMN", 1) || p.isKeyword("COLUMNS", 1))) {
+    p.next();
+    p.next();
+    const ifExists = p.acceptKeyword("IF", "EXISTS");
+    const paren = p.acceptOp("(");
+    const columns: string[][] = [];
+    do columns.push(p.multipartIdentifier("a column name"));
+    while (p.acceptOp(","));
+    if (paren) p.expectOp(")");
+    return { kind: "dropColumns", table, columns, ifExists };
+  }
+  if (p.isKeyword("ADD") && (p.isKeyword("COLUMN", 1) || p.isKeyword("COLUMNS", 1))) {
+    p.next();
+    p.next();
+    const paren = p.acceptOp("(");
+    const columns: SqlNewColumn[] = [];
+    do columns.push(newColumn(p));
+    while (p.acceptOp(","));
+    if (paren) p.expectOp(")");
+    return { kind: "addColumns", table, columns };
+  }
+  if (p.isKeyword("ALTER") || p.isKeyword("CHANGE")) {
+    const hive = p.keywordAt() === "CHANGE";
+    p.next();
+    p.acceptKeyword("COLUMN");
+    const column = p.multipartIdentifier("a column name");
+    return { kind: "changeColumn", table, column, change: hive && p.peek().kind === "ident" && !isChangeAction(p) ? hiveChange(p, column) : columnAction(p) };
+  }
+  throw p.unsupportedAt(p.peek(), "This ALTER TABLE statement");
+}
+
+/** `name type [NOT NULL] [COMMENT 'c'] [FIRST | AFTER x]` (descriptors in any order, each once). */
+function newColumn(p: QueryParser): SqlNewColumn {
+  const path = p.multipartIdentifier("a column name");
+  const type = p.dataType(false);
+  let nullable = true;
+  let comment: string | undefined;
+  let position: SqlColumnPosition | undefined;
+  for (;;) {
+    const at = p.peek();
+    if (p.acceptKeyword("NOT", "NULL")) nullable = false;
+    else if (p.acceptKeyword("COMMENT")) comment = commentText(p);
+    else if (p.isKeyword("FIRST") || p.isKeyword("AFTER")) position = columnPosition(p);
+    else if (p.isKeyword("DEFAULT")) throw p.unsupportedAt(at, "DEFAULT values of Delta columns");
+    else break;
+  }
+  return { path, type, nullable, ...(comment !== undefined ? { comment } : {}), ...(position ? { position } : {}) };
+}
+
+function isChangeAction(p: QueryParser): boolean {
+  return ["COMMENT", "TYPE", "FIRST", "AFTER", "SET", "DROP"].includes(p.keywordAt());
+}
+
+/** One ALTER COLUMN action: COMMENT 'c' · SET | DROP NOT NULL · TYPE t · FIRST · AFTER x. */
+function columnAction(p: QueryParser): SqlColumnChange {
+  const at = p.peek();
+  if (p.acceptKeyword("COMMENT")) return { comment: commentText(p) };
+  if (p.acceptKeyword("TYPE")) return { type: p.dataType(false) };
+  if (p.acceptKeyword("SET", "NOT", "NULL")) return { nullable: false };
+  if (p.acceptKeyword("DROP", "NOT", "NULL")) return { nullable: true };
+  if (p.isKeyword("FIRST") || p.isKeyword("AFTER")) return { position: columnPosition(p) };
+  if ((p.isKeyword("SET") || p.isKeyword("DROP")) && p.isKeyword("DEFAULT", 1)) throw p.unsupportedAt(at, "DEFAULT values of Delta columns");
+  throw p.fail(at, "expected COMMENT, TYPE, SET NOT NULL, DROP NOT NULL, FIRST or AFTER");
+}
+
+/** Hive's `CHANGE COLUMN a a type [NOT NULL] [COMMENT 'c'] [FIRST | AFTER x]`; renaming this way is refused, as Spark does. */
+function hiveChange(p: QueryParser, column: readonly string[]): SqlColumnChange {
+  const at = p.peek();
+  const name = p.identifier("the column name");
+  if (name.toLowerCase() !== column.at(-1)!.toLowerCase()) throw p.unsupportedAt(at, "Renaming a column with CHANGE COLUMN (use ALTER TABLE ... RENAME COLUMN)");
+  const type = p.dataType(false);
+  if (p.isKeyword("NOT") && p.isKeyword("NULL", 1)) throw p.unsupportedAt(p.peek(), "NOT NULL in Hive-style ALTER TABLE CHANGE COLUMN (use ALTER COLUMN ... SET NOT NULL)");
+  const comment = p.acceptKeyword("COMMENT") ? commentText(p) : undefined;
+  const position = p.isKeyword("FIRST") || p.isKeyword("AFTER") ? columnPosition(p) : undefined;
+  return { type, ...(comment !== undefined ? { comment } : {}), ...(position ? { position } : {}) };
+}
+
+function columnPosition(p: QueryParser): SqlColumnPosition {
+  if (p.acceptKeyword("FIRST")) return { kind: "first" };
+  p.expectKeyword("AFTER");
+  return { kind: "after", column: p.identifier("a column name") };
+}
+
+function commentText(p: QueryParser): string {
+  const t = p.next();
+  if (t.kind !== "string") throw p.fail(t, "expected a comment string");
+  return t.value;
 }
 
 /** `(key = value, ...)`: keys are dotted names or strings; values literals (strings, numbers, true/false). */

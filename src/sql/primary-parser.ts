@@ -240,7 +240,7 @@ export abstract class PrimaryParser extends TokenStream {
   }
 
   /** A type name with its `(...)` / `<...>` parts; `inParens` stops at the closing `)` of CAST. */
-  protected dataType(inParens: boolean): DataType {
+  dataType(inParens: boolean): DataType {
     const start = this.peek();
     if (start.kind !== "ident") throw this.fail(start, "expected a data type");
     let end = start.end;
