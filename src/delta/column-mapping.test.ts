@@ -47,6 +47,27 @@ describe("column mapping on read", () => {
     expect(logicalColumns(t.batches[0]!, schema, "name", "f.parquet").map(values)).toEqual([[{ renamed: 7 }]]);
   });
 
+  it("id mode finds nested struct fields (in structs, arrays and maps) by field id, whatever their names", () => {
+    const id = (n: number) => new Map([["PARQUET:field_id", String(n)]]);
+    const inner = new arrow.Struct([new arrow.Field("named-a", new arrow.Int32(), true, id(3)), new arrow.Field("named-b", new arrow.Utf8(), true, id(4))]);
+    const list = new arrow.List(new arrow.Field("element", new arrow.Struct([new arrow.Field("e-x", new arrow.Int32(), true, id(6))])));
+    const t = new arrow.Table({
+      s: arrow.vectorFromArray([{ "named-a": 7, "named-b": "u" }], inner),
+      l: arrow.vectorFromArray([[{ "e-x": 1 }, { "e-x": 2 }]], list),
+    });
+    const fields = [new arrow.Field("s", inner, true, id(1)), new arrow.Field("l", list, true, id(5))];
+    const rb = new arrow.RecordBatch(new arrow.Schema(fields), t.batches[0]!.data);
+    const schema = StructType.fromJson({
+      type: "struct",
+      fields: [
+        // physical names that match nothing in the file: only the ids find the fields; id 9 is not in the file
+        field("s", { type: "struct", fields: [field("b", "string", "p-b", 4), field("a", "integer", "p-a", 3), field("gone", "integer", "named-a", 9)] } as never, "p-s", 1),
+        field("l", { type: "array", elementType: { type: "struct", fields: [field("x", "integer", "p-x", 6)] }, containsNull: true } as never, "p-l", 5),
+      ],
+    });
+    expect(logicalColumns(rb, schema, "id", "f.parquet").map(values)).toEqual([[{ b: "u", a: 7, gone: null }], [[{ x: 1 }, { x: 2 }]]]);
+  });
+
   it("refuses a file type that is not a widening of the table's type, naming the file and column", async () => {
     const schema = StructType.fromJson({ type: "struct", fields: [field("label", "integer", "col-b", 2)] });
     const e = await errorOf(() => logicalColumns(rb, schema, "name", "f.parquet"));

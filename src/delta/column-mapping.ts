@@ -6,8 +6,9 @@
  *   - mode `none`: a column is the file column of the same name;
  *   - mode `name`: the file column named by the field's `delta.columnMapping.physicalName`, at
  *     every level (struct fields inside structs, arrays and maps too);
- *   - mode `id`: the top-level file column whose Parquet field id equals the field's
- *     `delta.columnMapping.id`; nested fields by physical name (the Delta writers write both);
+ *   - mode `id`: the file column whose Parquet field id equals the field's
+ *     `delta.columnMapping.id`, at every level (a nested field is found by its id among the
+ *     file struct's fields, whatever its name there);
  *   - a column the file does not have reads as null (a column added after the file was written);
  *     a file column the table no longer has is ignored (a dropped column);
  *   - a file value of a narrower type is widened to the table's type (INT → BIGINT, FLOAT →
@@ -21,7 +22,7 @@ import { type Vector, nullVector } from "../columnar/vector.js";
 import { inputError, unsupported } from "../common/errors.js";
 import { type DataType, type StructField, simpleString } from "../types/data-type.js";
 import { POW10 } from "../types/decimal-value.js";
-import type { StructType } from "../types/struct-type.js";
+import { StructType } from "../types/struct-type.js";
 
 export type ColumnMappingMode = "none" | "name" | "id";
 
@@ -64,8 +65,33 @@ export function logicalColumns(batch: arrow.RecordBatch, schema: StructType, mod
     }
     if (k < 0) return nullVector(f.type, batch.numRows);
     const v = arrowDataToVector(batch.data.children[k]!);
-    return toLogicalVector(v, f.type, mode, file, f.name);
+    if (mode !== "id") return toLogicalVector(v, f.type, mode, file, f.name);
+    // nested fields by id: name each one as the file does, then read by those names
+    return { ...toLogicalVector(v, byFieldIds(f.type, fileFields[k]!.type), "name", file, f.name), type: f.type };
   });
+}
+
+/** `t` with each nested field's physical name set to the name of the file field with its column id (an unmatched one matches nothing). */
+function byFieldIds(t: DataType, file: arrow.DataType): DataType {
+  const children = (file.children ?? []) as arrow.Field[];
+  switch (t.kind) {
+    case "struct":
+      return new StructType(
+        t.fields.map((f) => {
+          const id = String(f.metadata?.[COLUMN_ID_KEY] ?? "");
+          const match = children.find((c) => c.metadata.get(FIELD_ID_KEY) === id);
+          return { ...f, type: match ? byFieldIds(f.type, match.type) : f.type, metadata: { ...f.metadata, [PHYSICAL_NAME_KEY]: match ? match.name : `\u0000no field id ${id}` } };
+        }),
+      );
+    case "array":
+      return children[0] ? { ...t, elementType: byFieldIds(t.elementType, children[0].type) } : t;
+    case "map": {
+      const entries = (children[0]?.type.children ?? []) as arrow.Field[];
+      return entries.length === 2 ? { ...t, keyType: byFieldIds(t.keyType, entries[0]!.type), valueType: byFieldIds(t.valueType, entries[1]!.type) } : t;
+    }
+    default:
+      return t;
+  }
 }
 
 function toLogicalVector(v: Vector, want: DataType, mode: ColumnMappingMode, file: string, column: string): Vector {
