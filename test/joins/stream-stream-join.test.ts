@@ -1,13 +1,14 @@
 /**
  * Stream–stream joins end to end beyond the PySpark parity cases: the state's checkpoint layout,
  * restart mid-stream equal to an unbroken run, SQL JOIN of two streaming views, a self-join,
- * the unbounded-state warning of explain(), and eviction counts in progress.
+ * the unbounded-state warning of explain() and start(), and eviction counts in progress.
  */
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Session, expr } from "../../src/index.js";
+import { setLogger } from "../../src/common/logger.js";
 import { stateOps, t } from "../support/stateful-progress.js";
 import { AddData, AssertOnQuery, CheckAnswer, CheckNewAnswer, StartStream, StopStream, testStream } from "../../src/testing/stream-test.js";
 
@@ -151,13 +152,23 @@ describe("stream-stream joins", () => {
     );
   });
 
-  it("explain() flags an inner join whose state is never evicted, and not a bounded one", () => {
+  it("explain() and start() flag an inner join whose state is never evicted, and not a bounded one", async () => {
+    const UNBOUNDED =
+      "stream-stream inner join: the left and right side's state is never evicted (add withWatermark() on both inputs and a time-range or equal-window condition)";
     const l = spark.memoryStream("lk INT, lt TIMESTAMP");
     const r = spark.memoryStream("rk INT, rt TIMESTAMP");
-    expect(l.toDF().join(r.toDF(), expr("lk = rk")).explainString()).toContain(
-      "stream-stream inner join: the left and right side's state is never evicted (add withWatermark() on both inputs and a time-range or equal-window condition): its state grows without bound",
-    );
+    const unbounded = l.toDF().join(r.toDF(), expr("lk = rk"));
+    expect(unbounded.explainString()).toContain(`${UNBOUNDED}: its state grows without bound`);
     const { left, right } = inputs();
-    expect(left.join(right, expr(RANGE)).explainString()).not.toContain("Unbounded state");
+    const bounded = left.join(right, expr(RANGE));
+    expect(bounded.explainString()).not.toContain("grows without bound");
+    const warnings: string[] = [];
+    setLogger({ debug: () => {}, info: () => {}, warn: (m) => void warnings.push(m), error: () => {} });
+    try {
+      for (const [name, df] of [["unbounded_join", unbounded], ["bounded_join", bounded]] as const) await (await df.writeStream.format("memory").queryName(name).start()).stop();
+    } finally {
+      setLogger(null);
+    }
+    expect(warnings.filter((w) => w.includes("grows without bound"))).toEqual([`state of ${UNBOUNDED} grows without bound`]);
   });
 });
