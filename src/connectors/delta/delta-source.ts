@@ -18,11 +18,13 @@ import { SluiceError, configError, inputError } from "../../common/errors.js";
 import type { AddFile } from "../../delta/actions.js";
 import { type LogLocation, dataFilePath } from "../../delta/data-path.js";
 import { LogStore, commitFileName } from "../../delta/log-store.js";
+import { physicalName } from "../../delta/column-mapping.js";
 import { parsePartitionValue } from "../../delta/partition-values.js";
 import { type ActiveFile, loadSnapshot } from "../../delta/snapshot.js";
+import { checkStreamSchemaChange } from "../../delta/stream-schema-check.js";
 import { commitTimestamps, toEpochMs } from "../../delta/time-travel.js";
 import type { ExecutionPlan } from "../../physical/execution-plan.js";
-import { StructType } from "../../types/struct-type.js";
+import type { StructType } from "../../types/struct-type.js";
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { readDeltaFiles } from "./delta-scan.js";
 
@@ -99,7 +101,7 @@ export class DeltaSource implements StreamSource {
   readonly #store: LogStore;
   readonly #commitCache = new Map<number, readonly ActiveFile[]>();
   readonly #snapshotCache = new Map<number, readonly ActiveFile[]>();
-  private readonly schemaJson: string;
+  #schemaVersion: number | undefined;
 
   constructor(
     readonly tablePath: string,
@@ -108,7 +110,6 @@ export class DeltaSource implements StreamSource {
     readonly options: DeltaSourceOptions,
   ) {
     this.description = `DeltaSource[${tablePath}]`;
-    this.schemaJson = schema.json();
     this.#store = new LogStore(tablePath);
   }
 
@@ -203,14 +204,10 @@ export class DeltaSource implements StreamSource {
     const adds: AddFile[] = [];
     let removes = 0;
     for (const a of actions) {
-      if (a.kind === "metaData" && StructType.fromJson(a.value.schemaString).json() !== this.schemaJson) {
-        throw new SluiceError(
-          "execution",
-          "DELTA_SCHEMA_CHANGED",
-          `Detected a schema change in the source table ${this.tablePath} at version ${version}: the stream reads ${this.schema.simpleString()}. ` +
-            `Restart the query to pick up the new schema (with a new checkpoint if the query's output changes).`,
-          { table: this.tablePath, version },
-        );
+      if (a.kind === "metaData") {
+        // the schema the stream reads with is the table's when the source started
+        this.#schemaVersion ??= (await this.#store.list()).commits.at(-1)?.version ?? -1;
+        checkStreamSchemaChange({ table: this.tablePath, schema: this.schema, partitionColumns: this.partitionColumns, version: this.#schemaVersion }, a.value, version);
       }
       // Every file action must name a file of this table, even one the stream skips.
       if (a.kind === "add" || a.kind === "remove") dataFilePath(this.tablePath, a.value.path, { action: a.kind, ...where });
@@ -239,7 +236,8 @@ export class DeltaSource implements StreamSource {
     const partitionData: Record<string, unknown> = {};
     for (const c of this.partitionColumns) {
       const f = this.schema.fields[this.schema.indexOf(c)]!;
-      const key = Object.keys(a.partitionValues).find((k) => k.toLowerCase() === c.toLowerCase());
+      const want = physicalName(f, "name").toLowerCase(); // keyed by physical name under column mapping
+      const key = Object.keys(a.partitionValues).find((k) => k.toLowerCase() === want);
       partitionData[c] = parsePartitionValue(key === undefined ? null : a.partitionValues[key], f.type, c);
     }
     return { ...a, tablePath: this.tablePath, absolutePath: dataFilePath(this.tablePath, a.path, { action: "add", ...where }), parsedStats: null, partitionData };

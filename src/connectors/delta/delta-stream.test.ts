@@ -147,7 +147,7 @@ describe("DeltaSource", () => {
     expect((await drain(source(t, { skipChangeCommits: "true" }), first.end)).batches).toEqual([[5, 8]]);
   });
 
-  it("fails on a schema change in the source table, naming the version", async () => {
+  it("fails on a schema change in the source table, naming the version (delta-spark 4.0: DELTA_SCHEMA_CHANGED_WITH_VERSION)", async () => {
     const t = tempTable();
     await append(t, [1]);
     const src = source(t);
@@ -155,7 +155,7 @@ describe("DeltaSource", () => {
     const wide = StructType.fromDDL("id BIGINT, p STRING, extra INT");
     await writeDelta(t, wide, [batchFromRows(wide, [{ id: 2, p: "a", extra: 1 }])], { mode: "append", mergeSchema: true });
     const e = await errorOf(() => drain(src, first.end));
-    expect(e.code).toBe("DELTA_SCHEMA_CHANGED");
+    expect(e.code).toBe("DELTA_SCHEMA_CHANGED_WITH_VERSION");
     expect(e.message).toContain("version 1");
   });
 
