@@ -41,7 +41,7 @@ checkpoint
   .action(async (dir: string, opts: { limit: number; json?: boolean; conf?: [string, string][] }) => {
     await applyHadoopConf(opts.conf);
     const { inspectCommand } = await import("./inspect-command.js");
-    process.exitCode = inspectCommand(dir, { limit: opts.limit, json: opts.json === true });
+    process.exitCode = await inspectCommand(dir, { limit: opts.limit, json: opts.json === true });
   });
 
 program
