@@ -50,6 +50,21 @@ function offsetLog(chk: string): unknown[] {
   return files.map((f) => JSON.parse(readFileSync(join(chk, "offsets", String(f)), "utf8").split("\n")[2]!));
 }
 
+/** Delete `topic` and create it again with `partitions` (creation waits until the deletion is done). */
+async function recreate(topic: string, partitions: number, values: number[]): Promise<void> {
+  await deleteTopic(topic);
+  for (let i = 0; ; i++) {
+    try {
+      await createTopic(topic, partitions);
+      break;
+    } catch (e) {
+      if (i > 100) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await send(topic, values, 0);
+}
+
 /** A transactional producer (the suite's withTransactionalProducer). */
 async function transactional(): Promise<Producer> {
   return new Producer({ clientId: "sluice-suite-tx", bootstrapBrokers: [await kafkaBootstrap()], acks: -1, idempotent: true, transactionalId: `suite-${topicName("tx")}`, producerId: -1n, producerEpoch: -1 });
@@ -221,21 +236,6 @@ describe("KafkaMicroBatchSourceSuite: read limits", () => {
 });
 
 describe("KafkaMicroBatchSourceSuite: Trigger.AvailableNow when the topic changes under it", () => {
-  /** Delete `topic` and create it again with `partitions` (creation waits until the deletion is done). */
-  async function recreate(topic: string, partitions: number, values: number[]): Promise<void> {
-    await deleteTopic(topic);
-    for (let i = 0; ; i++) {
-      try {
-        await createTopic(topic, partitions);
-        break;
-      } catch (e) {
-        if (i > 100) throw e;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    await send(topic, values, 0);
-  }
-
   it.each([
     ["fewer partitions", 3, range(0, 14), /Some of partitions in Kafka topic\(s\) have been lost during running query with Trigger\.AvailableNow\..*topic-partitions for latest offset: .*topic-partitions for end offset: /],
     ["fewer records", 5, range(0, 9), /Some of partitions in Kafka topic\(s\) report available offset which is less than end offset during running query with Trigger\.AvailableNow\..*latest offset: .*end offset: /],
@@ -422,6 +422,57 @@ describe("KafkaMicroBatchSourceSuite: topics that change", () => {
       startStream(),
       expectFailure(undefined, "was changed from 2 to 1"),
     );
+  });
+
+  it("delete a topic while a batch runs: the foreach writer's open() recreates it; failOnDataLoss=false keeps the query alive", async () => {
+    const topic = topicName("deleted-mid");
+    await createTopic(topic);
+    await send(topic, range(1, 10));
+    const df = await kafka({ subscribe: topic, startingOffsets: "earliest", failOnDataLoss: "false", "kafkaConsumer.pollTimeoutMs": 1000 });
+    const collected: number[] = [];
+    let opened = 0;
+    const q = await df.writeStream
+      .foreach({
+        // Before the batch fetches a record, as Spark's executors do: the range it was planned with is gone.
+        open: async () => {
+          opened++;
+          await recreate(topic, 1, []);
+          return true;
+        },
+        process: (row) => void collected.push(row.v as number),
+      })
+      .option("checkpointLocation", tmp())
+      .start();
+    await q.processAllAvailable();
+    await q.stop();
+    expect(q.exception).toBeNull();
+    expect(opened).toBeGreaterThan(0);
+    // The records were deleted before they were fetched: none reached the writer.
+    expect(collected).toEqual([]);
+  });
+
+  it("SPARK-56243 a record timestamp that overflows microseconds fails the query with KAFKA_MALFORMED_RECORD_TIMESTAMP", async () => {
+    const topic = topicName("ts-overflow");
+    // The broker must accept a timestamp far in the future (Kafka 4 refuses one over an hour ahead by default).
+    await createTopic(topic, 1, { "message.timestamp.after.max.ms": "9223372036854775807" });
+    // Nanoseconds where milliseconds belong: ×1000 overflows a long.
+    const nanos = 1712345678123456789n;
+    const p = new Producer({ clientId: "sluice-suite-ts", bootstrapBrokers: [await kafkaBootstrap()], acks: -1 });
+    try {
+      await p.send({ messages: [{ topic, value: Buffer.from("value"), partition: 0, timestamp: nanos }] });
+    } finally {
+      await p.close();
+    }
+    const df = spark.readStream.format("kafka").options({ "kafka.bootstrap.servers": await kafkaBootstrap(), subscribe: topic, startingOffsets: "earliest" }).load();
+    const q = await df.writeStream.format("memory").queryName("kafka_suite_ts_overflow").option("checkpointLocation", tmp()).start();
+    await q.processAllAvailable().catch(() => undefined);
+    await q.stop();
+    const err = q.exception as SluiceError | null;
+    expect(err?.code).toBe("KAFKA_MALFORMED_RECORD_TIMESTAMP");
+    expect(err?.context.sqlState).toBe("22008");
+    expect(err?.message).toContain(topic);
+    expect(err?.message).toContain(String(nanos));
+    expect((err?.cause as Error | undefined)?.message).toMatch(/overflow/);
   });
 
   it("(de)serialization of initial offsets: start, stop, start again", async () => {

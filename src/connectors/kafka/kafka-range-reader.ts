@@ -22,6 +22,7 @@ import type { StructType } from "../../types/struct-type.js";
 import { type KafkaConsumer, hasKafkaError, kafkaError, loadKafka } from "./kafka-client.js";
 import type { KafkaClientConfig } from "./kafka-options.js";
 import type { OffsetRange } from "./kafka-offsets.js";
+import { recordTimestampMicros } from "./kafka-record-timestamp.js";
 
 const IS_TRANSACTIONAL = 0x10;
 const IS_CONTROL = 0x20;
@@ -69,8 +70,10 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
   const ctx = { topic, partition, fromOffset: range.fromOffset, untilOffset };
   let offset = range.fromOffset;
   const deadline = Date.now() + o.pollTimeoutMs;
+  // Set when a fetch named a topic id the broker no longer hosts: the metadata is asked again.
+  let staleTopicId = false;
   while (offset < untilOffset) {
-    const md = await consumer.metadata({ topics: [topic] }).catch((e: unknown) => {
+    const md = await consumer.metadata({ topics: [topic], forceUpdate: staleTopicId }).catch((e: unknown) => {
       if (hasKafkaError(e, "UNKNOWN_TOPIC_OR_PARTITION") || /Unknown topic/.test((e as Error).message)) return undefined;
       throw kafkaError(`reading ${topic}-${partition}`, o.config, e);
     });
@@ -89,6 +92,11 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
         topics: [{ topicId: t.id, partitions: [{ partition, fetchOffset: BigInt(offset), partitionMaxBytes: o.config.maxPartitionFetchBytes ?? 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
       });
     } catch (e) {
+      // The topic was deleted (and maybe created again) since the metadata was read.
+      if (hasKafkaError(e, "UNKNOWN_TOPIC_ID") && Date.now() <= deadline) {
+        staleTopicId = true;
+        continue;
+      }
       if (!hasKafkaError(e, "OFFSET_OUT_OF_RANGE")) throw kafkaError(`fetching ${topic}-${partition} at offset ${offset}`, o.config, e);
       const earliest = await earliestOffset(consumer, topic, partition, o.config);
       if (earliest > offset) {
@@ -139,7 +147,7 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
           cols[2]!.append(topic);
           cols[3]!.append(partition);
           cols[4]!.append(off);
-          cols[5]!.append(Number(tsMs) * 1000);
+          cols[5]!.append(recordTimestampMicros(tsMs, topic, partition, off));
           cols[6]!.append(logAppend ? 1 : 0);
           // A record without headers has NULL headers, as in Spark (test/kafka/parity, "headers").
           if (o.includeHeaders) cols[7]!.append(r.headers.length === 0 ? null : r.headers.map(([hk, hv]) => ({ key: hk?.toString("utf8") ?? null, value: hv })));
