@@ -22,6 +22,7 @@ export * as functions from "./expr/functions.js";
 export { col, lit, expr } from "./expr/functions.js";
 export { SluiceError, type ErrorKind } from "./common/errors.js";
 export * from "./types/index.js";
+export { variantToJson } from "./expr/functions/variant-to-json.js";
 // Delta Lake (src/delta/delta-table.ts)
 export { DeltaTable, DeltaMergeBuilder, DeltaOptimizeBuilder } from "./delta/delta-table.js";
 // Streaming: writers, queries, progress and listeners (src/dataframe/streaming-query-types.ts)

@@ -16,6 +16,7 @@
  * BigInt per value, wider decimals as exact bigints; timestamps go through 32-bit word pairs so no BigInt is created per value;
  * strings are hand-built Utf8 buffers.
  */
+import { VariantVal } from "../types/variant-val.js";
 import * as arrow from "apache-arrow";
 import { SluiceError } from "../common/errors.js";
 import { type DataType, DayTimeIntervalType, DecimalType, type StructField, simpleString, YearMonthIntervalType } from "../types/data-type.js";
@@ -73,6 +74,8 @@ export function sparkTypeToArrow(t: DataType): arrow.DataType {
     }
     case "struct":
       return new arrow.Struct(t.fields.map(arrowField));
+    case "variant":
+      return variantArrowType();
   }
 }
 
@@ -83,6 +86,41 @@ export const PARQUET_FIELD_ID = "PARQUET:field_id";
 function arrowField(f: StructField): arrow.Field {
   const id = f.metadata?.[PARQUET_FIELD_ID];
   return new arrow.Field(f.name, sparkTypeToArrow(f.type), f.nullable, id === undefined ? null : new Map([[PARQUET_FIELD_ID, String(id)]]));
+}
+
+/**
+ * VARIANT in Arrow, as Spark's ArrowUtils maps it: a struct of two non-null binaries, `value` and
+ * `metadata`, the latter marked with field metadata `variant: true` (how a reader tells it apart).
+ */
+function variantArrowType(): arrow.Struct {
+  return new arrow.Struct([
+    new arrow.Field("value", new arrow.Binary(), false),
+    new arrow.Field("metadata", new arrow.Binary(), false, new Map([["variant", "true"]])),
+  ]);
+}
+
+function isVariantArrowStruct(t: arrow.Struct): boolean {
+  const [v, m] = t.children;
+  return t.children.length === 2 && v!.name === "value" && m!.name === "metadata" && m!.metadata.get("variant") === "true";
+}
+
+/** A struct of `value` and `metadata` binaries (Arrow from Spark, or a Parquet group Spark wrote) as VariantVals. */
+function variantFromArrow(d: arrow.Data, validity: Uint8Array | null): Vector {
+  const st = d.type as arrow.Struct;
+  const at = (name: string) => {
+    const k = st.children.findIndex((f) => f.name === name);
+    if (k < 0) throw new SluiceError("input", "MALFORMED_VARIANT", `A VARIANT column must be a struct of value and metadata binaries; found ${String(st)}`, { type: String(st) });
+    return arrowDataToVector(d.children[k]!, { kind: "binary" });
+  };
+  const values = at("value");
+  const metadata = at("metadata");
+  const out: unknown[] = new Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const value = getValue(values, i) as Uint8Array | null;
+    const meta = getValue(metadata, i) as Uint8Array | null;
+    out[i] = (validity && validity[i] === 0) || value === null || meta === null ? null : new VariantVal(value, meta);
+  }
+  return vectorOf({ kind: "variant" }, out);
 }
 
 const unsupportedArrow = (t: arrow.DataType): SluiceError =>
@@ -139,6 +177,7 @@ export function arrowTypeToSpark(t: arrow.DataType): DataType {
       return { kind: "array", elementType: arrowTypeToSpark(child.type), containsNull: child.nullable };
     }
     case arrow.Type.Struct:
+      if (isVariantArrowStruct(t as arrow.Struct)) return { kind: "variant" };
       return new StructType((t as arrow.Struct).children.map((f) => ({ name: f.name, type: arrowTypeToSpark(f.type), nullable: f.nullable })));
     case arrow.Type.Map: {
       const [k, v] = (t as arrow.Map_).children[0]!.type.children as arrow.Field[];
@@ -332,6 +371,17 @@ export function vectorToArrowData(v: Vector): arrow.Data {
         children: [vectorToArrowData(vectorOf(t.keyType, keys)), vectorToArrowData(vectorOf(t.valueType, vals))],
       });
       return arrow.makeData({ ...base, type: type as arrow.Map_, valueOffsets, child: entries });
+    }
+    case "variant": {
+      const values: unknown[] = new Array(n);
+      const metadata: unknown[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = getValue(v, i) as VariantVal | null;
+        values[i] = x ? x.value : new Uint8Array(0);
+        metadata[i] = x ? x.metadata : new Uint8Array(0);
+      }
+      const children = [values, metadata].map((col) => vectorToArrowData(vectorOf({ kind: "binary" }, col)));
+      return arrow.makeData({ ...base, type: type as arrow.Struct, children });
     }
     case "struct": {
       const children = t.fields.map((f) => {
@@ -543,6 +593,7 @@ export function arrowDataToVector(d: arrow.Data, type: DataType = arrowTypeToSpa
       return makeVector(type, out, validity);
     }
     case arrow.Type.Struct: {
+      if (type.kind === "variant") return variantFromArrow(d, validity);
       const fields = (type as StructType).fields;
       const kids = fields.map((f, k) => arrowDataToVector(d.children[k]!, f.type));
       const out = new Array<unknown>(n);

@@ -17,6 +17,7 @@
  * TO SECOND (and its sub-forms) → a `bigint` of microseconds (exact, Spark's Long; input also
  * accepts a safe-integer number). Their Spark text form comes from CAST(x AS STRING) or show().
  */
+import { VariantVal } from "../types/variant-val.js";
 import { inputError } from "../common/errors.js";
 import { type DataType, integralBits, simpleString } from "../types/data-type.js";
 import { formatDecimal, toDecimal } from "../types/decimal-value.js";
@@ -129,6 +130,9 @@ export function fromRowValue(t: DataType, v: unknown, field?: string): unknown {
       if (v instanceof Uint8Array) return v;
       if (typeof v === "string") return new TextEncoder().encode(v);
       return bad(t, v, field);
+    case "variant":
+      // a VariantVal (what rows present); its bytes are checked when a function reads them
+      return v instanceof VariantVal && v.metadata.length > 0 && (v.metadata[0]! & 15) === 1 && v.value.length > 0 ? v : bad(t, v, field);
     case "array":
       if (!Array.isArray(v)) return bad(t, v, field);
       return v.map((e) => fromRowValue(t.elementType, e, field));

@@ -179,6 +179,8 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
       return { string: v as string };
     case "binary":
       return { binary: v as Uint8Array };
+    case "variant":
+      throw unsupported("CONNECT_UNSUPPORTED_EXPRESSION", "A VARIANT literal has no Spark Connect form; build it on the server with parse_json('...')", { type: "variant" });
     case "date":
       return { date: v as number };
     case "timestamp":

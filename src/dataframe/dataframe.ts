@@ -493,12 +493,13 @@ export class DataFrame {
   }
   async showString(n = 20, truncate: boolean | number = true, vertical = false): Promise<string> {
     this.assertBatch("show");
-    // Cells are Spark's string casts of the values (timestamps in the session time zone, etc.).
-    const asText: Expr[] = this.resolved.output.map((a) => ({
-      kind: "alias",
-      name: a.name,
-      child: { kind: "cast", to: StringType, mode: "cast", child: { kind: "column", nameParts: [a.name], exprId: a.exprId } },
-    }));
+    // Cells are Spark's string casts of the values (timestamps in the session time zone, etc.);
+    // a VARIANT shows as its JSON text, as Spark's ToPrettyString writes it ("s" keeps its quotes).
+    const asText: Expr[] = this.resolved.output.map((a) => {
+      const column: Expr = { kind: "column", nameParts: [a.name], exprId: a.exprId };
+      const text: Expr = a.type.kind === "variant" ? { kind: "call", name: "to_json", args: [column] } : { kind: "cast", to: StringType, mode: "cast", child: column };
+      return { kind: "alias", name: a.name, child: text };
+    });
     const batches = await this.ctx.executor.collect(node({ kind: "project", input: this.limit(n + 1).plan, exprs: asText }));
     return showString(this.schema, batches, n, truncate === true ? 20 : truncate === false ? 0 : truncate, vertical);
   }

@@ -4,27 +4,14 @@
  * so its protocol is at least (3, 7). Sluice reads such tables (the values are wall-clock µs, the
  * partition values and stats are zone-less text) and writes them.
  */
-import type { DataType } from "../types/data-type.js";
+import { containsType, type DataType } from "../types/data-type.js";
 import type { StructType } from "../types/struct-type.js";
 import type { Protocol } from "./actions.js";
 
 export const TIMESTAMP_NTZ_FEATURE = "timestampNtz";
 
 /** Whether the type is or holds a TIMESTAMP_NTZ. */
-export function hasTimestampNtz(t: DataType): boolean {
-  switch (t.kind) {
-    case "timestamp_ntz":
-      return true;
-    case "array":
-      return hasTimestampNtz(t.elementType);
-    case "map":
-      return hasTimestampNtz(t.keyType) || hasTimestampNtz(t.valueType);
-    case "struct":
-      return t.fields.some((f) => hasTimestampNtz(f.type));
-    default:
-      return false;
-  }
-}
+export const hasTimestampNtz = (t: DataType): boolean => containsType(t, "timestamp_ntz");
 
 /**
  * `protocol` with the timestampNtz feature added when `schema` needs it, as delta-spark creates such

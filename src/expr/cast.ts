@@ -16,6 +16,8 @@ import { US_PER_DAY, US_PER_SECOND, floorDiv } from "./datetime/calendar.js";
 import { formatDateDays, formatLocalTimestampUs, parseDateText, parseLocalTimestampText, parseTimestampText } from "./datetime/timestamp-text.js";
 import { fromLocalUs, getTimeZone, toLocalUs } from "./datetime/time-zone.js";
 import type { EvalContext } from "./function-types.js";
+import { castVariantVector } from "./variant-cast.js";
+import { canCastVariant } from "../types/coercion.js";
 import { formatDecimal, formatDouble, formatLong, valueToText } from "./functions/value-text.js";
 
 export type CastMode = "cast" | "try";
@@ -36,6 +38,7 @@ const isNumericKind = isNumeric;
 /** Whether Spark allows CAST(from AS to) (ANSI rules; try_cast allows the same pairs). */
 export function canCast(from: DataType, to: DataType): boolean {
   if (from.kind === "null" || sameType(from, to)) return true;
+  if (from.kind === "variant" || to.kind === "variant") return canCastVariant(from, to);
   if (to.kind === "string") return true;
   switch (from.kind) {
     case "string":
@@ -74,6 +77,7 @@ export function canCast(from: DataType, to: DataType): boolean {
 export function castVector(v: Vector, to: DataType, mode: CastMode, ctx: EvalContext): Vector {
   if (sameType(v.type, to)) return v.type === to ? v : makeVector(to, v.values, v.validity);
   if (v.type.kind === "null") return nullVector(to, v.length);
+  if (v.type.kind === "variant" || to.kind === "variant") return castVariantVector(v, to, mode === "cast" && ctx.ansi, ctx, (x, t) => castVector(x, t, "try", ctx));
   const fast = fastWiden(v, to);
   if (fast) return fast;
   const conv = converter(v.type, to, mode, ctx);

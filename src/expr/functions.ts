@@ -69,7 +69,7 @@ export function from_json(x: ColumnLike, schema: string | StructType | DataType,
   if (Object.keys(options).length > 0) args.push(call("map", ...Object.entries(options).flatMap(([k, v]) => [l(k), l(String(v))])).expr);
   return new Column({ kind: "call", name: "from_json", args });
 }
-/** A struct, array or map column as JSON text. */
+/** A struct, array, map or variant column as JSON text. */
 export function to_json(x: ColumnLike, options: Record<string, string> = {}): Column {
   const args: Expr[] = [c(x)];
   if (Object.keys(options).length > 0) args.push(call("map", ...Object.entries(options).flatMap(([k, v]) => [l(k), l(String(v))])).expr);
@@ -77,6 +77,20 @@ export function to_json(x: ColumnLike, options: Record<string, string> = {}): Co
 }
 /** The value at a JSONPath (`$.a.b`) of a JSON string, as text. */
 export const get_json_object = (x: ColumnLike, path: string): Column => call("get_json_object", c(x), l(path));
+
+// ---- VARIANT ----
+/** JSON text as a VARIANT; malformed text is MALFORMED_RECORD_IN_PARSING. */
+export const parse_json = (x: ColumnLike): Column => call("parse_json", c(x));
+/** JSON text as a VARIANT, or null where the text is not valid JSON. */
+export const try_parse_json = (x: ColumnLike): Column => call("try_parse_json", c(x));
+/** The value at `path` (`$.a[0]`) of a VARIANT cast to `targetType` (DDL, default `variant`); a failed cast is INVALID_VARIANT_CAST. */
+export const variant_get = (x: ColumnLike, path: string, targetType = "variant"): Column => call("variant_get", c(x), l(path), l(targetType));
+/** As {@link variant_get}, with null where the cast fails. */
+export const try_variant_get = (x: ColumnLike, path: string, targetType = "variant"): Column => call("try_variant_get", c(x), l(path), l(targetType));
+/** The type of a VARIANT value as Spark writes it (`OBJECT<a: BIGINT>`). */
+export const schema_of_variant = (x: ColumnLike): Column => call("schema_of_variant", c(x));
+/** Whether a VARIANT holds the variant null (a JSON `null`); false for SQL NULL. */
+export const is_variant_null = (x: ColumnLike): Column => call("is_variant_null", c(x));
 
 // ---- time ----
 /** Tumbling or sliding event-time window: `window("ts", "10 minutes", "5 minutes", "0 seconds")`. */

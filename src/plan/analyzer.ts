@@ -5,6 +5,7 @@
  * One handler per node kind (a new kind does not compile until it is handled); the bigger ones
  * live in analyzer/*.ts.
  */
+import { checkSetOperationColumns } from "./analyzer/variant-checks.js";
 import { analysisError } from "../common/errors.js";
 import { type Expr, parseColumnName } from "../expr/expr.js";
 import { type DataType, sqlTypeName } from "../types/data-type.js";
@@ -134,6 +135,7 @@ const handlers: Handlers = {
   union: (p, ctx) => (p.setOp !== undefined ? resolveSetOp(ctx, { ...p, setOp: p.setOp }) : resolveUnion(ctx, p)),
   distinct: (p, ctx) => {
     const input = ctx.analyze(p.input);
+    checkSetOperationColumns(input.output);
     return { kind: "dropDuplicates", input, keys: input.output.map((_, i) => i), withinWatermark: false, output: input.output };
   },
   dropDuplicates: (p, ctx) => {
@@ -151,6 +153,7 @@ const handlers: Handlers = {
           return m.index;
         })
       : input.output.map((_, i) => i);
+    checkSetOperationColumns(keys.map((k) => input.output[k]!));
     return { kind: "dropDuplicates", input, keys: [...new Set(keys)], withinWatermark: p.withinWatermark, output: input.output };
   },
   subqueryAlias: (p, ctx) => {

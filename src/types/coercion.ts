@@ -157,6 +157,7 @@ export function canImplicitCast(from: DataType, to: DataType): boolean {
  */
 export function canCast(from: DataType, to: DataType, ansi = true): boolean {
   if (from.kind === "null" || sameType(from, to)) return true;
+  if (from.kind === "variant" || to.kind === "variant") return canCastVariant(from, to);
   if (!ansi && legacyOnlyCast(from, to)) return true;
   if (to.kind === "string") return true;
   switch (from.kind) {
@@ -212,4 +213,27 @@ function legacyOnlyCast(from: DataType, to: DataType): boolean {
 export function widerInterval(a: YearMonthIntervalType | DayTimeIntervalType, b: YearMonthIntervalType | DayTimeIntervalType): DataType | undefined {
   if (a.kind !== b.kind) return undefined;
   return { kind: a.kind, startField: Math.min(a.startField, b.startField), endField: Math.max(a.endField, b.endField) };
+}
+
+/**
+ * Whether Spark allows CAST(from AS to) when either side is VARIANT (VariantGet.checkDataType):
+ * a variant casts to any atomic type, VARIANT, and arrays, structs and STRING-keyed maps of them;
+ * atomic types and arrays of them cast to a variant (structs and maps do not).
+ */
+export function canCastVariant(from: DataType, to: DataType): boolean {
+  if (from.kind === "variant") return canCastFromVariant(to);
+  return canCastToVariant(from);
+}
+
+function canCastFromVariant(to: DataType): boolean {
+  if (to.kind === "null") return false;
+  if (to.kind === "variant" || isAtomic(to)) return true;
+  if (to.kind === "array") return canCastFromVariant(to.elementType);
+  if (to.kind === "map") return to.keyType.kind === "string" && canCastFromVariant(to.valueType);
+  return to.kind === "struct" && to.fields.every((f) => canCastFromVariant(f.type));
+}
+
+function canCastToVariant(from: DataType): boolean {
+  if (from.kind === "array") return canCastToVariant(from.elementType);
+  return isAtomic(from) || from.kind === "variant";
 }

@@ -6,6 +6,7 @@
  *   double, timestamp (µs since epoch, UTC), timestamp_ntz (µs since 1970-01-01T00:00 of the wall clock) → Float64Array
  *   float → Float32Array · string → string[] · binary → Uint8Array[] · array/struct/map → JS values
  *   interval year to month (months) → Int32Array · interval day to second (µs) → BigInt64Array
+ *   variant → unknown[] of VariantVal (types/variant-val.ts: Spark's value + metadata bytes)
  */
 export type DataType =
   | { readonly kind: "null" }
@@ -22,6 +23,7 @@ export type DataType =
   | { readonly kind: "timestamp" }
   | { readonly kind: "timestamp_ntz" }
   | { readonly kind: "binary" }
+  | { readonly kind: "variant" }
   | YearMonthIntervalType
   | DayTimeIntervalType
   | ArrayType
@@ -128,6 +130,11 @@ export const TimestampNTZType: DataType = { kind: "timestamp_ntz" };
 export const isTimestampLike = (t: DataType): boolean => t.kind === "timestamp" || t.kind === "timestamp_ntz";
 /** Spark's `BinaryType` (`BINARY`, a Uint8Array). */
 export const BinaryType: DataType = { kind: "binary" };
+/**
+ * Spark 4's `VariantType` (`VARIANT`): semi-structured values (objects, arrays, scalars) in Spark's
+ * variant binary encoding; rows present one as a {@link VariantVal} (types/variant-val.ts).
+ */
+export const VariantType: DataType = { kind: "variant" };
 /** `DecimalType(precision = 10, scale = 0)`, as PySpark's `DecimalType`. */
 export const DecimalType = (precision = 10, scale = 0): DecimalType => ({ kind: "decimal", precision, scale });
 /** `ArrayType(elementType, containsNull = true)`, as PySpark's `ArrayType`. */
@@ -158,7 +165,23 @@ export const integralBits = (t: DataType): 8 | 16 | 32 | 64 => (t.kind === "byte
 /** Whether the type is `FLOAT` or `DOUBLE`. */
 export const isFractional = (t: DataType): boolean => t.kind === "float" || t.kind === "double";
 /** Whether the type is neither an array, a map nor a struct. */
-export const isAtomic = (t: DataType): boolean => t.kind !== "array" && t.kind !== "map" && t.kind !== "struct";
+export const isAtomic = (t: DataType): boolean => t.kind !== "array" && t.kind !== "map" && t.kind !== "struct" && t.kind !== "variant";
+
+/** Whether `t` is of kind `kind` or holds one (in an array element, a map key or value, a struct field). */
+export function containsType(t: DataType, kind: DataTypeKind): boolean {
+  switch (t.kind) {
+    case kind:
+      return true;
+    case "array":
+      return containsType(t.elementType, kind);
+    case "map":
+      return containsType(t.keyType, kind) || containsType(t.valueType, kind);
+    case "struct":
+      return t.fields.some((f) => containsType(f.type, kind));
+    default:
+      return false;
+  }
+}
 
 /** Structural equality of types (field names compared exactly; nullability ignored unless `strict`). */
 export function sameType(a: DataType, b: DataType, strict = false): boolean {

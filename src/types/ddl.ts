@@ -3,7 +3,7 @@
  *   `id STRING, tags ARRAY<STRING>, m MAP<STRING, INT>, s STRUCT<a: INT, b STRING>, d DECIMAL(10,2) NOT NULL`
  * Names may be backtick-quoted; `NOT NULL` and `COMMENT '...'` are accepted after a type.
  */
-import { parseError, unsupported } from "../common/errors.js";
+import { parseError } from "../common/errors.js";
 import { ArrayType, DAY_TIME_FIELDS, type DataType, DayTimeIntervalType, MapType, type StructField, YEAR_MONTH_FIELDS, YearMonthIntervalType } from "./data-type.js";
 
 const ATOMIC: Record<string, DataType> = {
@@ -30,8 +30,8 @@ const ATOMIC: Record<string, DataType> = {
   timestamp_ntz: { kind: "timestamp_ntz" },
   binary: { kind: "binary" },
   void: { kind: "null" },
+  variant: { kind: "variant" },
 };
-const UNSUPPORTED = new Set(["variant"]);
 
 class DDLReader {
   private pos = 0;
@@ -157,12 +157,6 @@ class DDLReader {
     }
     const t = ATOMIC[name];
     if (t) return t;
-    if (UNSUPPORTED.has(name)) {
-      throw unsupported("UNSUPPORTED_DATA_TYPE", `Data type ${name.toUpperCase()} is not supported by Sluice`, {
-        type: name,
-        offset: start,
-      });
-    }
     this.pos = start;
     return this.fail(`Unknown data type "${name}"`);
   }

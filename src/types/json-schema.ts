@@ -20,6 +20,7 @@ const ATOMIC_TO_JSON: Record<string, string> = {
   timestamp: "timestamp",
   timestamp_ntz: "timestamp_ntz",
   binary: "binary",
+  variant: "variant",
 };
 
 /** A data type as Spark's JSON schema form (what `df.schema.json()` and a checkpoint's metadata hold). */
@@ -68,6 +69,7 @@ const JSON_TO_ATOMIC: Record<string, DataType> = {
   timestamp: { kind: "timestamp" },
   timestamp_ntz: { kind: "timestamp_ntz" },
   binary: { kind: "binary" },
+  variant: { kind: "variant" },
 };
 
 /** A data type from Spark's JSON schema form; an unknown type is a SluiceError. */

@@ -4,6 +4,8 @@
  * `2024-01-01T10:00:00.000Z`; CSV quotes fields holding the separator, quote or line breaks,
  * escapes quotes with `escape` (default `\`), writes null as `nullValue` and "" as `""`.
  */
+import type { VariantVal } from "../../types/variant-val.js";
+import { variantToJson } from "../../expr/functions/variant-to-json.js";
 import { type ColumnBatch, getValue } from "../../columnar/column-batch.js";
 import { getTimeZone } from "../../expr/datetime/time-zone.js";
 import type { DataType } from "../../types/data-type.js";
@@ -121,6 +123,8 @@ function jsonValue(t: DataType, o: JsonWriteOptions): Fmt {
       const p = compilePattern(o.dateFormat);
       return (v) => JSON.stringify(p.formatDate(v as number));
     }
+    case "variant":
+      return (v) => variantToJson(v as VariantVal, zone);
     case "binary":
       return (v) => JSON.stringify(Buffer.from(v as Uint8Array).toString("base64"));
     case "year_month_interval":

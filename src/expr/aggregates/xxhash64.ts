@@ -6,6 +6,7 @@
  * their non-null elements. Checked against PySpark's xxhash64(). 64-bit arithmetic uses two
  * uint32 numbers (hi, lo) to avoid BigInt on the hot path.
  */
+import { internalError } from "../../common/errors.js";
 import type { DataType } from "../../types/data-type.js";
 
 /** A mutable unsigned 64-bit value as two uint32 halves. */
@@ -218,6 +219,8 @@ export function hashValue(t: DataType, v: unknown, seed: U64, out: U64): U64 {
     }
     case "binary":
       return hashBytes(v as Uint8Array, (v as Uint8Array).length, seed, out);
+    case "variant":
+      throw internalError("VARIANT values are never hashed: grouping, joins, dedup and hash() refuse them at analysis");
     case "array": {
       const acc = new U64().copy(seed);
       for (const e of v as unknown[]) if (e !== null && e !== undefined) hashValue(t.elementType, e, acc, acc);

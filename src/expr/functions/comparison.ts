@@ -17,6 +17,9 @@ type Cmp = "eq" | "neq" | "lt" | "lte" | "gt" | "gte" | "eq_null_safe";
 export function resolveComparison(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 2);
   const t = comparisonType(args[0]!.type, args[1]!.type);
+  if (args.some((a) => a.type.kind === "variant")) {
+    throw analysisError("DATATYPE_MISMATCH", `Cannot resolve \`${name}\` due to data type mismatch: VARIANT values have no ordering or equality. Compare a value extracted with variant_get(v, '$.path', 'type') instead.`, { function: name, subclass: "INVALID_ORDERING_TYPE" });
+  }
   if (!t || (t.kind === "map" && name !== "eq" && name !== "eq_null_safe" && name !== "neq")) {
     throw analysisError(
       "DATATYPE_MISMATCH",

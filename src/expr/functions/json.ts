@@ -12,6 +12,8 @@ import type { RExpr } from "../resolved-expr.js";
 import { compileFromJson, resolveFromJson } from "./from-json.js";
 import { checkArity, define, literalOf, mapRows, typeMismatch } from "./kernel.js";
 import { formatDecimal, formatDouble, formatFloat, formatLong } from "./value-text.js";
+import type { VariantVal } from "../../types/variant-val.js";
+import { variantToJson } from "./variant-to-json.js";
 
 function optionsOf(e: RExpr | undefined): Map<string, string> {
   const v = e === undefined ? undefined : literalOf(e);
@@ -57,6 +59,8 @@ export function toJsonText(t: DataType, v: unknown, zone: TimeZone, tsPattern: R
       return JSON.stringify(formatPattern(NTZ_PATTERN, v as number, 0, UTC));
     case "binary":
       return JSON.stringify(Buffer.from(v as Uint8Array).toString("base64"));
+    case "variant":
+      return variantToJson(v as VariantVal, zone);
     case "array":
       return "[" + (v as unknown[]).map((e) => toJsonText(t.elementType, e, zone, tsPattern)).join(",") + "]";
     case "map": {
@@ -142,7 +146,7 @@ export const jsonFunctions: ScalarFunction[] = [
   ...define("from_json", resolveFromJson, compileFromJson),
   ...define("to_json", (args, _c, name) => {
     checkArity(name, args, 1, 2);
-    if (!["struct", "array", "map", "null"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "a STRUCT, ARRAY or MAP");
+    if (!["struct", "array", "map", "null", "variant"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "a STRUCT, ARRAY, MAP or VARIANT");
     return { argTypes: args.map((a) => a.type), returnType: StringType };
   }, (args, argExprs, _rt, ctx) => {
     const opts = optionsOf(argExprs[1]);

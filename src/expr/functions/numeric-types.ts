@@ -111,7 +111,7 @@ export function comparisonType(a: DataType, b: DataType): DataType | undefined {
   return undefined;
 }
 
-const isAtomicType = (t: DataType) => t.kind !== "array" && t.kind !== "map" && t.kind !== "struct";
+const isAtomicType = (t: DataType) => t.kind !== "array" && t.kind !== "map" && t.kind !== "struct" && t.kind !== "variant";
 
 /** Common type of several values (COALESCE, IN, GREATEST, CASE branches). */
 export function commonTypeOf(types: readonly DataType[]): DataType | undefined {

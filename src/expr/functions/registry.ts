@@ -23,6 +23,7 @@ import { sessionWindowFunctions } from "./session-window.js";
 import { byteStringFunctions } from "./strings-bytes.js";
 import { moreStringFunctions } from "./strings-more.js";
 import { stringFunctions } from "./strings.js";
+import { variantFunctions } from "./variant.js";
 
 const families: readonly (readonly ScalarFunction[])[] = [
   arithmeticFunctions,
@@ -45,6 +46,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   higherOrderFunctions,
   jsonFunctions,
   sessionWindowFunctions,
+  variantFunctions,
 ];
 
 const byName = new Map<string, ScalarFunction>();

@@ -3,13 +3,15 @@
  * doubles as Java's Double.toString (`1.0`, `0.1`, `1.0E10`, `1.23456789E8`, `1.0E-4`, `NaN`,
  * `Infinity`), floats as Float.toString, decimals with exactly their scale, dates `yyyy-MM-dd`,
  * timestamps `yyyy-MM-dd HH:mm:ss[.ffffff]` in the session zone (TIMESTAMP_NTZ as it is, no zone), binary as UTF-8 text, arrays
- * `[1, 2]`, structs `{1, a}`, maps `{a -> 1}`, nested nulls as `null`.
+ * `[1, 2]`, structs `{1, a}`, maps `{a -> 1}`, nested nulls as `null`, variants as their JSON text.
  */
 import type { DataType } from "../../types/data-type.js";
 import { formatDayTimeInterval, formatYearMonthInterval } from "../datetime/ansi-interval.js";
 import { formatDateDays, formatLocalTimestampUs, formatTimestampUs } from "../datetime/timestamp-text.js";
 import type { TimeZone } from "../datetime/time-zone.js";
 import { formatDecimal } from "../../types/decimal-value.js";
+import type { VariantVal } from "../../types/variant-val.js";
+import { variantToJson } from "./variant-to-json.js";
 
 export { formatDecimal };
 
@@ -90,6 +92,8 @@ export function valueToText(t: DataType, v: unknown, zone: TimeZone): string {
       return formatDayTimeInterval(v as bigint, t);
     case "binary":
       return utf8.decode(v as Uint8Array);
+    case "variant":
+      return variantToJson(v as VariantVal, zone);
     case "null":
       return "null";
     case "array":

@@ -8,6 +8,7 @@
  *      to it, and any other column is MISSING_AGGREGATION;
  *   4. rollup/cube become grouping sets.
  */
+import { checkGroupKeyNotVariant } from "./variant-checks.js";
 import { analysisError } from "../../common/errors.js";
 import type { CallExpr, Expr } from "../../expr/expr.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
@@ -63,6 +64,7 @@ export function resolveAggregate(
 
   // 2. keys
   const keyExprs = groupBy.map((g, i) => (i === sliding ? slidingKeyRef! : plain.resolve(g)));
+  keyExprs.forEach((k, i) => checkGroupKeyNotVariant(k.type, plain.name(groupBy[i]!)));
   const rolled = grouping !== "groupBy";
   const keyAttrs: Attribute[] = groupBy.map((g, i) => {
     const a = i === sliding ? child.output[child.output.length - 1]! : outputAttribute(g, keyExprs[i]!, plain);

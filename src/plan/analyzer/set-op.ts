@@ -12,6 +12,7 @@
  * EXCEPT ALL with a streaming left side (which Spark's checker lets through) is refused too:
  * its duplicate numbering is a non-time window, which Sluice cannot run on a stream.
  */
+import { checkSetOperationColumns } from "./variant-checks.js";
 import { analysisError } from "../../common/errors.js";
 import type { Expr } from "../../expr/expr.js";
 import type { RExpr } from "../../expr/resolved-expr.js";
@@ -51,6 +52,7 @@ export function resolveSetOp(ctx: AnalyzeContext, p: Union & { setOp: "intersect
   const union = resolveUnion(ctx, { ...p, setOp: undefined, distinct: false });
   if (union.kind !== "union" || union.inputs.length !== 2) throw new Error(`${p.setOp} needs exactly two inputs`);
   checkStreaming(p.setOp, p.distinct === true, union.inputs[0]!, union.inputs[1]!);
+  checkSetOperationColumns(union.output);
   const n = union.output.length;
   let left = renamed(union.inputs[0]!, "__sluice_l");
   let right = renamed(union.inputs[1]!, "__sluice_r");

@@ -8,11 +8,14 @@ import { SluiceError } from "../../common/errors.js";
 import type { Attribute, RSortOrder, ResolvedPlan } from "../resolved-plan.js";
 import type { AnalyzeContext } from "./context.js";
 import { ExprResolver } from "./resolve-expr.js";
+import { checkOrderableNotVariant } from "./variant-checks.js";
 
 function orders(resolver: ExprResolver, order: readonly SortOrderExpr[]): RSortOrder[] {
   return order.map((o) => {
     const child = o.kind === "sortOrder" ? o.child : o;
-    return { expr: resolver.resolve(child), ascending: o.ascending ?? true, nullsFirst: o.nullsFirst ?? true };
+    const expr = resolver.resolve(child);
+    checkOrderableNotVariant(expr.type, resolver.name(child), "sortorder");
+    return { expr, ascending: o.ascending ?? true, nullsFirst: o.nullsFirst ?? true };
   });
 }
 
