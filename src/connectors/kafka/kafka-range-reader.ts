@@ -92,9 +92,15 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
         topics: [{ topicId: t.id, partitions: [{ partition, fetchOffset: BigInt(offset), partitionMaxBytes: o.config.maxPartitionFetchBytes ?? 1_048_576, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
       });
     } catch (e) {
-      // The topic was deleted (and maybe created again) since the metadata was read.
-      if (hasKafkaError(e, "UNKNOWN_TOPIC_ID") && Date.now() <= deadline) {
+      // The topic was deleted (and maybe created again) since the metadata was read: ask again
+      // until kafkaConsumer.pollTimeoutMs, as Kafka's consumer does, then it is data loss.
+      if (hasKafkaError(e, "UNKNOWN_TOPIC_ID")) {
+        if (Date.now() > deadline) {
+          reportDataLoss(o, `Cannot fetch offsets ${offset}..${untilOffset} of ${topic}-${partition}: the topic was deleted`, ctx);
+          break;
+        }
         staleTopicId = true;
+        await new Promise((r) => setTimeout(r, o.config.retryBackoffMs ?? 100));
         continue;
       }
       if (!hasKafkaError(e, "OFFSET_OUT_OF_RANGE")) throw kafkaError(`fetching ${topic}-${partition} at offset ${offset}`, o.config, e);
