@@ -2,15 +2,18 @@
  * The continuous trigger (`trigger({ continuous: "..." })`) on a real broker: a Kafka → Kafka
  * map/filter query sends rows as they arrive and checkpoints once per epoch (offsets/N, commits/N);
  * stopped and restarted, it goes on from the last committed epoch, and with the transactional sink
- * a read_committed consumer sees each row once. Kafka → memory commits per epoch too. Spark's
- * refusals at start().
+ * a read_committed consumer sees each row once. Kafka → memory commits per epoch too. Records
+ * that arrive while an epoch's long-poll fetches are open reach the sink within that epoch, an
+ * aborted transaction's records never under read_committed, and a topic deleted under an open
+ * fetch is data loss. Spark's refusals at start().
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
-import { createTopic, kafkaBootstrap, produce, readTopic, topicName } from "../support/kafka-broker.js";
+import { Producer } from "@platformatic/kafka";
+import { createTopic, deleteTopic, kafkaBootstrap, produce, readTopic, topicName } from "../support/kafka-broker.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
 const tmp = (): string => mkdtempSync(join(tmpdir(), "sluice-kafka-continuous-"));
@@ -93,6 +96,64 @@ describe("continuous trigger, kafka source", () => {
     const rows = await spark.sql("SELECT v, partition FROM cont_mem ORDER BY v").collect();
     expect(rows.map((r) => [r.v, r.partition])).toEqual([["0", 0], ["1", 0], ["2", 0], ["3", 1], ["4", 1], ["5", 1]]);
   }, 60_000);
+
+  it("hands on records that arrive while an epoch's fetches are open, from every partition; read_committed skips an aborted transaction", async () => {
+    const [inTopic, outTopic] = [topicName("cont-live-in"), topicName("cont-live-out")];
+    await createTopic(inTopic, 2);
+    await createTopic(outTopic);
+    const chk = tmp();
+    const q = await spark.readStream
+      .format("kafka")
+      .options(await opts({ subscribe: inTopic, startingOffsets: "earliest", "kafka.isolation.level": "read_committed" }))
+      .load()
+      .selectExpr("CAST(value AS STRING) AS value")
+      .writeStream.format("kafka")
+      .options(await opts({ topic: outTopic }))
+      .option("checkpointLocation", chk)
+      .trigger({ continuous: "1 minute" }) // every record below arrives within the first epoch
+      .start();
+    await produce(inTopic, [{ value: "a0", partition: 0 }]);
+    expect(await waitForTopic(outTopic, (v) => v.length >= 1)).toEqual(["a0"]);
+    const tx = new Producer({ clientId: "cont-live-tx", bootstrapBrokers: [await kafkaBootstrap()], idempotent: true, transactionalId: topicName("cont-live-tx"), producerId: -1n, producerEpoch: -1 });
+    try {
+      const aborted = await tx.beginTransaction();
+      await aborted.send({ messages: [{ topic: inTopic, partition: 1, value: Buffer.from("aborted") }] });
+      await aborted.abort();
+      const committed = await tx.beginTransaction();
+      await committed.send({ messages: [{ topic: inTopic, partition: 1, value: Buffer.from("b1") }] });
+      await committed.commit();
+    } finally {
+      await tx.close();
+    }
+    await produce(inTopic, [{ value: "a2", partition: 0 }]);
+    expect((await waitForTopic(outTopic, (v) => v.length >= 3)).sort()).toEqual(["a0", "a2", "b1"]);
+    expect(existsSync(join(chk, "offsets", "0"))).toBe(false); // still the first epoch
+    await q.stop();
+  }, 120_000);
+
+  it("a topic deleted under an open fetch is data loss: the query fails with failOnDataLoss", async () => {
+    const [topic, outTopic] = [topicName("cont-gone"), topicName("cont-gone-out")];
+    await createTopic(topic);
+    await createTopic(outTopic);
+    await produce(topic, values(2));
+    const q = await spark.readStream
+      .format("kafka")
+      .options(await opts({ subscribe: topic, startingOffsets: "earliest" }))
+      .load()
+      .selectExpr("value")
+      .writeStream.format("kafka")
+      .options(await opts({ topic: outTopic }))
+      .option("checkpointLocation", tmp())
+      .trigger({ continuous: "1 minute" })
+      .start();
+    const failed = q.awaitTermination().then(
+      () => "ended",
+      (e: Error) => e.message,
+    );
+    expect(await waitForTopic(outTopic, (v) => v.length >= 2)).toEqual(["0", "1"]); // read up to offset 2, then fetching live
+    await deleteTopic(topic);
+    expect(await failed).toMatch(new RegExp(`${topic}-0 \\(from offset 2\\) are gone`));
+  }, 120_000);
 
   it("refuses what Spark refuses at start()", async () => {
     const topic = topicName("cont-bad");

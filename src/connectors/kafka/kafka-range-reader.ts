@@ -14,6 +14,8 @@
  *
  * `readRanges` reads several ranges at once (their fetches in flight together, and each range's
  * next fetch in flight while its last batch is processed) and yields them in the given order.
+ * KafkaRows and appendFetched (steps 2 and the rows) are shared with the continuous reader
+ * (kafka-continuous-reader.ts).
  */
 import { log } from "../../common/logger.js";
 import { type ColumnBatch, VectorBuilder, makeBatch } from "../../columnar/column-batch.js";
@@ -56,17 +58,100 @@ export function reportDataLoss(o: Pick<RangeReadOptions, "failOnDataLoss" | "onD
   o.onDataLoss(message);
 }
 
+/** One partition of a Fetch response. */
+export type FetchedPartition = Awaited<ReturnType<KafkaConsumer["fetch"]>>["responses"][number]["partitions"][number];
+type FetchedRecord = NonNullable<FetchedPartition["records"]>[number]["records"][number];
+
+/** Rows of Spark's Kafka schema as they are appended, cut into batches of `batchSize`. */
+export class KafkaRows {
+  /** The full batches not taken yet. */
+  readonly #ready: ColumnBatch[] = [];
+  #cols: VectorBuilder[];
+
+  constructor(
+    private readonly o: Pick<RangeReadOptions, "schema" | "batchSize" | "includeHeaders">,
+    capacity = o.batchSize,
+  ) {
+    this.#cols = this.#builders(capacity);
+  }
+
+  #builders(capacity: number): VectorBuilder[] {
+    return this.o.schema.fields.map((f) => new VectorBuilder(f.type, capacity));
+  }
+
+  add(topic: string, partition: number, offset: number, r: FetchedRecord, tsMs: bigint, logAppend: boolean): void {
+    const cols = this.#cols;
+    cols[0]!.append(r.key);
+    cols[1]!.append(r.value);
+    cols[2]!.append(topic);
+    cols[3]!.append(partition);
+    cols[4]!.append(offset);
+    cols[5]!.append(recordTimestampMicros(tsMs, topic, partition, offset));
+    cols[6]!.append(logAppend ? 1 : 0);
+    // A record without headers has NULL headers, as in Spark (test/kafka/parity, "headers").
+    if (this.o.includeHeaders) cols[7]!.append(r.headers.length === 0 ? null : r.headers.map(([hk, hv]) => ({ key: hk?.toString("utf8") ?? null, value: hv })));
+    if (cols[0]!.length >= this.o.batchSize) this.#ready.push(this.#flush());
+  }
+
+  #flush(): ColumnBatch {
+    const n = this.#cols[0]!.length;
+    const b = makeBatch(this.o.schema, this.#cols.map((c) => c.finish()), n);
+    this.#cols = this.#builders(this.o.batchSize);
+    return b;
+  }
+
+  /** The full batches appended so far; with `all`, the rows of a partial batch too. */
+  take(all: boolean): ColumnBatch[] {
+    if (all && this.#cols[0]!.length > 0) this.#ready.push(this.#flush());
+    return this.#ready.splice(0);
+  }
+}
+
+/**
+ * Append the records of one fetched partition at or after `offset` and below `until` to `rows`:
+ * under read_committed without the records of aborted transactions (the fetch response lists
+ * them; Kafka's Fetcher keeps the same bookkeeping) and every control record. Returns the offset
+ * to fetch next.
+ */
+export function appendFetched(p: FetchedPartition, topic: string, partition: number, offset: number, until: number, readCommitted: boolean, rows: KafkaRows): number {
+  const pending = [...p.abortedTransactions].sort((a, b) => Number(a.firstOffset - b.firstOffset));
+  const aborted = new Set<bigint>();
+  for (const batch of p.records ?? []) {
+    const base = Number(batch.firstOffset);
+    const next = base + batch.lastOffsetDelta + 1;
+    if (readCommitted) {
+      while (pending.length > 0 && Number(pending[0]!.firstOffset) <= base + batch.lastOffsetDelta) aborted.add(pending.shift()!.producerId);
+    }
+    if (batch.attributes & IS_CONTROL) {
+      // A control batch holds one marker: key int16 version, int16 type (0 ABORT, 1 COMMIT).
+      if (batch.records[0]?.key?.readInt16BE(2) === 0) aborted.delete(batch.producerId);
+      offset = Math.max(offset, next);
+      continue;
+    }
+    const skip = readCommitted && (batch.attributes & IS_TRANSACTIONAL) !== 0 && aborted.has(batch.producerId);
+    if (!skip) {
+      const logAppend = (batch.attributes & LOG_APPEND_TIME) !== 0;
+      for (const r of batch.records) {
+        const off = base + r.offsetDelta;
+        if (off < offset || off >= until) continue;
+        rows.add(topic, partition, off, r, logAppend ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta, logAppend);
+      }
+    }
+    offset = Math.max(offset, next);
+  }
+  return offset;
+}
+
+/** The fetch isolation level kafka.isolation.level asks for. */
+export async function isolationLevelOf(config: KafkaClientConfig): Promise<number> {
+  const k = await loadKafka();
+  return config.readCommitted ? k.FetchIsolationLevels.READ_COMMITTED : k.FetchIsolationLevels.READ_UNCOMMITTED;
+}
+
 export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o: RangeReadOptions): AsyncGenerator<ColumnBatch> {
   const { topic, partition, untilOffset } = range;
-  const k = await loadKafka();
-  const isolationLevel = o.config.readCommitted ? k.FetchIsolationLevels.READ_COMMITTED : k.FetchIsolationLevels.READ_UNCOMMITTED;
-  const cols = o.schema.fields.map((f) => new VectorBuilder(f.type, Math.min(o.batchSize, untilOffset - range.fromOffset)));
-  const flush = (): ColumnBatch => {
-    const n = cols[0]!.length;
-    const b = makeBatch(o.schema, cols.map((c) => c.finish()), n);
-    cols.splice(0, cols.length, ...o.schema.fields.map((f) => new VectorBuilder(f.type, o.batchSize)));
-    return b;
-  };
+  const isolationLevel = await isolationLevelOf(o.config);
+  const rows = new KafkaRows(o, Math.min(o.batchSize, untilOffset - range.fromOffset));
   const ctx = { topic, partition, fromOffset: range.fromOffset, untilOffset };
   let offset = range.fromOffset;
   const deadline = Date.now() + o.pollTimeoutMs;
@@ -115,9 +200,8 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
     }
     const p = res.responses[0]?.partitions[0];
     if (!p) throw kafkaError(`fetching ${topic}-${partition}`, o.config, new Error("empty fetch response"));
-    const batches = p.records ?? [];
     const end = Number(o.config.readCommitted ? p.lastStableOffset : p.highWatermark);
-    if (batches.length === 0) {
+    if ((p.records ?? []).length === 0) {
       if (end >= 0 && end <= offset && end < untilOffset && Number(p.highWatermark) <= offset) {
         reportDataLoss(o, `Cannot fetch offsets ${offset}..${untilOffset} of ${topic}-${partition}: the partition ends at ${p.highWatermark}`, { ...ctx, highWatermark: Number(p.highWatermark) });
         break;
@@ -125,45 +209,10 @@ export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o:
       if (Date.now() > deadline) throw executionError("KAFKA_FETCH_TIMEOUT", `Timed out after ${o.pollTimeoutMs} ms (kafkaConsumer.pollTimeoutMs) fetching ${topic}-${partition} at offset ${offset}`, ctx);
       continue;
     }
-    // Aborted transactions: producer ids whose records since `firstOffset` are discarded until
-    // that producer's ABORT marker (Kafka's Fetcher keeps the same bookkeeping).
-    const pending = [...p.abortedTransactions].sort((a, b) => Number(a.firstOffset - b.firstOffset));
-    const aborted = new Set<bigint>();
-    for (const batch of batches) {
-      const base = Number(batch.firstOffset);
-      const next = base + batch.lastOffsetDelta + 1;
-      if (o.config.readCommitted) {
-        while (pending.length > 0 && Number(pending[0]!.firstOffset) <= base + batch.lastOffsetDelta) aborted.add(pending.shift()!.producerId);
-      }
-      if (batch.attributes & IS_CONTROL) {
-        // A control batch holds one marker: key int16 version, int16 type (0 ABORT, 1 COMMIT).
-        if (batch.records[0]?.key?.readInt16BE(2) === 0) aborted.delete(batch.producerId);
-        offset = Math.max(offset, next);
-        continue;
-      }
-      const skip = o.config.readCommitted && (batch.attributes & IS_TRANSACTIONAL) !== 0 && aborted.has(batch.producerId);
-      if (!skip) {
-        const logAppend = (batch.attributes & LOG_APPEND_TIME) !== 0;
-        for (const r of batch.records) {
-          const off = base + r.offsetDelta;
-          if (off < offset || off >= untilOffset) continue;
-          const tsMs = logAppend ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta;
-          cols[0]!.append(r.key);
-          cols[1]!.append(r.value);
-          cols[2]!.append(topic);
-          cols[3]!.append(partition);
-          cols[4]!.append(off);
-          cols[5]!.append(recordTimestampMicros(tsMs, topic, partition, off));
-          cols[6]!.append(logAppend ? 1 : 0);
-          // A record without headers has NULL headers, as in Spark (test/kafka/parity, "headers").
-          if (o.includeHeaders) cols[7]!.append(r.headers.length === 0 ? null : r.headers.map(([hk, hv]) => ({ key: hk?.toString("utf8") ?? null, value: hv })));
-          if (cols[0]!.length >= o.batchSize) yield flush();
-        }
-      }
-      offset = Math.max(offset, next);
-    }
+    offset = appendFetched(p, topic, partition, offset, untilOffset, o.config.readCommitted, rows);
+    yield* rows.take(false);
   }
-  if (cols[0]!.length > 0) yield flush();
+  yield* rows.take(true);
 }
 
 /**

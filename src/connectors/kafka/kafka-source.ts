@@ -12,9 +12,9 @@
  *      is data loss), a partition gone since `start` is data loss, an end before its start is data
  *      loss; then the ranges are split for minPartitions and read.
  *
- * Continuous trigger (getContinuous, after Spark's KafkaContinuousStream): the partitions, found
- * at the epoch's start, are polled for new offsets every CONTINUOUS_POLL_MS and what arrived is
- * read at once, until the epoch ends; the epoch's end is the offsets read up to.
+ * Continuous trigger (getContinuous, after Spark's KafkaContinuousStream): each epoch reads what
+ * arrives through long-poll fetches until it ends (kafka-continuous-reader.ts); the epoch's end is
+ * the offsets read up to.
  *
  * Offsets are Spark's JSON (`{"events":{"0":42}}`). The start of the first batch has no offsets
  * yet (null, as Spark shows it in progress) until step 1 ran.
@@ -30,12 +30,10 @@ import { CHECKPOINT_FILE, checksummedPieces, readChecksummed } from "../../strea
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { KafkaAdminReader } from "./kafka-client.js";
 import type { KafkaSourceOptions } from "./kafka-options.js";
-import { EARLIEST, LATEST, type OffsetRange, type PartitionOffsets, entries, offsetOf, offsetsToJson, parseOffsetsJson, rateLimit, splitRanges, tpKey } from "./kafka-offsets.js";
-import { readRanges, reportDataLoss, warnDataLoss } from "./kafka-range-reader.js";
+import { readEpoch } from "./kafka-continuous-reader.js";
+import { EARLIEST, type OffsetRange, type PartitionOffsets, entries, offsetOf, offsetsToJson, parseOffsetsJson, rateLimit, splitRanges, tpKey } from "./kafka-offsets.js";
+import { reportDataLoss, warnDataLoss } from "./kafka-range-reader.js";
 import { kafkaScanExec, kafkaSchema } from "./kafka-scan.js";
-
-/** How often a continuous read asks the brokers for new offsets when nothing arrived. */
-const CONTINUOUS_POLL_MS = 2;
 
 /** The offset of a query that has not resolved its starting offsets yet. */
 type KafkaOffset = PartitionOffsets | null;
@@ -156,26 +154,9 @@ export class KafkaSource implements StreamSource {
       children: [],
       describe: () => `KafkaContinuousScanExec: from ${start === null ? "initial" : offsetsToJson(start as PartitionOffsets)}`,
       async *execute(ctx) {
-        let pos = (start as KafkaOffset) ?? (await initial());
-        const consumer = await reader.consumer();
-        // Partitions are discovered once an epoch (Spark's continuous stream reconfigures at an
-        // epoch too), so a poll is one ListOffsets; a lookup that fails (a topic deleted) looks
-        // again, and the ranges then report the loss.
-        let tps = await reader.topicPartitions();
-        const latest = (): Promise<PartitionOffsets> =>
-          reader.listOffsets(tps, LATEST).catch(async () => reader.listOffsets((tps = await reader.topicPartitions()), LATEST));
-        const o = { schema, includeHeaders: opts.includeHeaders, failOnDataLoss: opts.failOnDataLoss, config: opts.client, pollTimeoutMs: opts.pollTimeoutMs, batchSize: ctx.batchSize, onDataLoss: warnDataLoss };
-        for (;;) {
-          throwIfAborted(ctx);
-          const until = await latest();
-          const fresh = (await ranges(pos, until)).filter((r) => r.untilOffset > r.fromOffset);
-          yield* readRanges(consumer, fresh, o, () => throwIfAborted(ctx));
-          pos = until;
-          const left = untilMs - clock.now();
-          if (left <= 0) break;
-          if (fresh.length === 0) await new Promise((r) => setTimeout(r, Math.min(CONTINUOUS_POLL_MS, left)));
-        }
-        onEnd(pos);
+        const options = { schema, includeHeaders: opts.includeHeaders, failOnDataLoss: opts.failOnDataLoss, config: opts.client, pollTimeoutMs: opts.pollTimeoutMs, batchSize: ctx.batchSize, onDataLoss: warnDataLoss };
+        const from = (start as KafkaOffset) ?? (await initial());
+        onEnd(yield* readEpoch({ reader, start: from, untilMs, clock, options, ranges, isAborted: () => throwIfAborted(ctx) }));
       },
     };
   }
