@@ -1,7 +1,8 @@
 """PySpark's side of bench/kafka.sh: the same queries as bench/kafka-bench.ts, on the same broker.
 
   throughput <bootstrap> <topic> <n>              Kafka -> Delta, availableNow, maxOffsetsPerTrigger 50000
-  stream <bootstrap> <in> <out> <trigger> <sec>   Kafka -> Kafka map query (micro-batch | continuous)
+  stream <bootstrap> <in> <out> <trigger> <stop>  Kafka -> Kafka map query until file <stop> exists
+                                                  (micro-batch with asyncProgressTrackingEnabled | continuous)
 
 PySpark 4.0.1 local[2], spark-sql-kafka-0-10 from .oracle/kafka-jars (fetched from Maven Central
 by scripts/oracle/kafka/pom.xml, as scripts/oracle/kafka_batch_read.py does) and delta-spark.
@@ -60,7 +61,8 @@ def stream(spark, bootstrap, in_topic, out_topic, trigger, stop_file):
          .option("startingOffsets", "earliest").load().selectExpr("value")
          .writeStream.format("kafka").option("kafka.bootstrap.servers", bootstrap).option("topic", out_topic)
          .option("checkpointLocation", os.path.join(tmp, "chk")))
-    w = w.trigger(continuous="1 second") if trigger == "continuous" else w
+    # micro-batch: offsets and commits written at an interval, off each batch's path (as Sluice's side)
+    w = w.trigger(continuous="1 second") if trigger == "continuous" else w.option("asyncProgressTrackingEnabled", "true")
     q = w.start()
     if trigger != "continuous":
         q.processAllAvailable()  # the first (empty) batch ran before the feed starts
@@ -75,7 +77,8 @@ def stream(spark, bootstrap, in_topic, out_topic, trigger, stop_file):
     if batches:
         med = lambda xs: sorted(xs)[len(xs) // 2]
         out({"engine": "pyspark", "case": "batch-duration", "batches": len(batches), "medianRows": med([b["numInputRows"] for b in batches]),
-             "medianMs": med([b["durationMs"]["triggerExecution"] for b in batches])})
+             "medianMs": med([b["durationMs"]["triggerExecution"] for b in batches]),
+             "parts": {k: med([b["durationMs"].get(k, 0) for b in batches]) for k in batches[0]["durationMs"]}})
 
 
 def main():
