@@ -2,7 +2,12 @@
 import { readFileSync } from "node:fs";
 
 type Result = { engine: string; case: string } & Record<string, number>;
-const results = readFileSync(process.argv[2]!, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Result);
+// The JVM may print terminal colour codes before a line of PySpark's results.
+const results = readFileSync(process.argv[2]!, "utf8")
+  .split("\n")
+  .map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""))
+  .filter((l) => l.startsWith("{"))
+  .map((l) => JSON.parse(l) as Result);
 const pick = (engine: string, c: string, i = 0): Result | undefined => results.filter((r) => r.engine === engine && r.case === c)[i];
 const row = (label: string, s: number | undefined, p: number | undefined, better: "higher" | "lower"): void => {
   const ratio = s === undefined || p === undefined ? NaN : better === "higher" ? s / p : p / s;
