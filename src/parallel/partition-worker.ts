@@ -90,7 +90,7 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
     case "dedup.open": {
       const { stores, providers: opened } = await openStores(m.store);
       const keyTypes = m.keyTypes.map((j) => dataTypeFromJson(j) as DataType);
-      const kernel = new DeduplicateKernel(keyTypes, m.store.numPartitions, (p) => stores.get(p)!, m.expiryDelayUs);
+      const kernel = new DeduplicateKernel(keyTypes, m.store.numPartitions, (p) => stores.get(p)!, m.expiryDelayUs, m.store.conf.keyFormat ?? "json");
       tasks.set(m.task, { stores, providers: opened, kernel });
       return { result: null };
     }
@@ -109,7 +109,7 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
     }
     case "agg.open": {
       const { stores, providers: opened } = await openStores(m.store);
-      const kernel = new AggregateKernel(aggregateLayoutFromWire(m.layout), m.store.numPartitions, (p) => stores.get(p)!, { eval: m.eval });
+      const kernel = new AggregateKernel(aggregateLayoutFromWire(m.layout), m.store.numPartitions, (p) => stores.get(p)!, { eval: m.eval }, m.store.conf.keyFormat ?? "json");
       tasks.set(m.task, { stores, providers: opened, kernel: { kernel, firstOrdinals: [] } });
       return { result: null };
     }
@@ -152,10 +152,6 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
       // Loaded on first use: the file readers (Parquet's WebAssembly) are not needed by stateful tasks.
       const { runAggregateFragment } = await import("./aggregate-fragment.js");
       return runAggregateFragment(m.piece, m.fragment, m.eval, m.batchSize);
-    }
-    case "scan.rows": {
-      const { runScanFragment } = await import("./scan-fragment.js");
-      return runScanFragment(m.piece, m.steps, m.order, m.eval, m.batchSize);
     }
     case "release": {
       for (const name of [...tasks.keys()]) if (name.startsWith(`${m.run}/`)) tasks.delete(name);

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
-import { parseMaster, streamingStateThreads } from "./runtime-config.js";
+import { RuntimeConfig, parseMaster, streamingStateThreads } from "./runtime-config.js";
 
 describe("streamingStateThreads: where a streaming query's state lives", () => {
   it("takes an explicit local[N] as asked, on any machine", () => {
@@ -15,5 +15,19 @@ describe("streamingStateThreads: where a streaming query's state lives", () => {
     expect(parseMaster("local[*]")).toBe(cores);
     expect(streamingStateThreads("local[*]")).toBe(cores <= 2 ? 1 : cores);
     expect(streamingStateThreads(" local[*] ")).toBe(cores <= 2 ? 1 : cores);
+  });
+});
+
+describe("state format confs", () => {
+  it("default to binary keys and gzip files, and refuse what Sluice cannot write, saying what it can", () => {
+    const conf = new RuntimeConfig();
+    expect(conf.get("sluice.streaming.stateStore.keyFormat")).toBe("binary");
+    expect(conf.get("spark.sql.streaming.stateStore.compression.codec")).toBe("gzip");
+    conf.set("spark.sql.streaming.stateStore.compression.codec", "none");
+    conf.set("sluice.streaming.stateStore.keyFormat", "json");
+    expect(() => conf.set("spark.sql.streaming.stateStore.compression.codec", "lz4")).toThrowError(
+      expect.objectContaining({ code: "INVALID_CONF_VALUE", message: expect.stringContaining("expected gzip or none (Sluice compresses state files with Node's zlib; Spark's lz4") }),
+    );
+    expect(() => conf.set("sluice.streaming.stateStore.keyFormat", "avro")).toThrowError(expect.objectContaining({ code: "INVALID_CONF_VALUE", message: expect.stringContaining("expected binary or json") }));
   });
 });

@@ -71,6 +71,17 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "spark.ui.prometheus.enabled": { default: () => "false", validate: bool, doc: "Serve Prometheus metrics of every query at /metrics on the web UI's port." },
   "spark.sql.streaming.ui.retainedQueries": { default: () => "100", validate: nonNegInt, doc: "Finished queries the web UI keeps." },
   "spark.sql.streaming.ui.retainedProgressUpdates": { default: () => "100", validate: posInt, doc: "Progress reports per query the web UI keeps (and charts)." },
+  "sluice.streaming.stateStore.keyFormat": {
+    default: () => "binary",
+    validate: (v) => (v === "binary" || v === "json" ? undefined : "expected binary or json"),
+    doc: "How aggregation and deduplication encode state keys: binary (typed bytes built from the key columns) or json (the form before binary keys); pinned in the checkpoint.",
+  },
+  "spark.sql.streaming.stateStore.compression.codec": {
+    default: () => "gzip",
+    validate: (v) =>
+      v === "gzip" || v === "none" ? undefined : `expected gzip or none (Sluice compresses state files with Node's zlib; Spark's lz4, lzf, snappy and zstd are not available in Node 20)`,
+    doc: "How delta and snapshot state files are written: gzip (default) or none; files of either kind are read. Pinned in the checkpoint.",
+  },
   "sluice.streaming.eventLog.enabled": { default: () => "false", validate: bool, doc: "Log each query run's listener events beside its checkpoint (_events/<runId>.jsonl) for `sluice ui CHECKPOINT_DIR`." },
   ...Object.fromEntries(
     ALERT_METRICS.map((m) => [

@@ -132,6 +132,8 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
       "spark.sql.shuffle.partitions": conf.get("spark.sql.shuffle.partitions")!,
       "spark.sql.streaming.multipleWatermarkPolicy": conf.get("spark.sql.streaming.multipleWatermarkPolicy", "min")!,
       "spark.sql.streaming.stateStore.providerClass": stateProviderKind(conf.get("spark.sql.streaming.stateStore.providerClass")),
+      "sluice.streaming.stateStore.keyFormat": conf.get("sluice.streaming.stateStore.keyFormat")!,
+      "spark.sql.streaming.stateStore.compression.codec": conf.get("spark.sql.streaming.stateStore.compression.codec")!,
     },
     pollingDelayMs: Number(conf.get("spark.sql.streaming.pollingDelay", "10")),
     progressRetention: Number(conf.get("spark.sql.streaming.numRecentProgressUpdates", "100")),

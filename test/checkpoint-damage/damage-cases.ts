@@ -1,7 +1,8 @@
 /**
  * The damage a checkpoint file can suffer, generated for every persisted file of a stopped query:
- * truncated to half, one line cut out, renumbered (moved to the next batch id or version,
- * replacing what was there), deleted, replaced by garbage of the same length.
+ * truncated to half, one line cut out (of a compressed file: a piece of its middle), renumbered
+ * (moved to the next batch id or version, replacing what was there), deleted, replaced by garbage
+ * of the same length.
  */
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
@@ -55,8 +56,11 @@ export function damageCases(root: string, files: readonly string[], original: (f
     const rel = relative(root, file);
     const add = (kind: DamageCase["kind"], apply: () => void, also: string[] = []) => cases.push({ name: `${kind} ${rel}`, kind, file, names: [file, ...also], apply });
     add("truncate", () => writeFileSync(file, readFileSync(file).subarray(0, Math.floor(statSync(file).size / 2))));
-    const lines = original(file).toString("latin1").split("\n");
+    const bytes = original(file);
+    const lines = bytes.toString("latin1").split("\n");
     if (lines.length >= 3) add("cut-line", () => writeFileSync(file, Buffer.from([...lines.slice(0, 1), ...lines.slice(2)].join("\n"), "latin1")));
+    // a compressed (gzip state) file has no lines: a piece of its middle is cut out instead
+    else if (bytes.length >= 16) add("cut-line", () => writeFileSync(file, Buffer.concat([bytes.subarray(0, bytes.length >> 2), bytes.subarray(bytes.length >> 1)])));
     const to = renumbered(file);
     if (to) add("renumber", () => renameSync(file, to), [to]);
     add("delete", () => rmSync(file));

@@ -10,8 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
-import { readChecksummed } from "../../src/streaming/checkpoint/checksummed-file.js";
-import { STATE_FILE } from "../../src/streaming/state/state-files.js";
+import { readStateLines } from "../../src/streaming/state/state-files.js";
 
 const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false").getOrCreate();
 const golden = JSON.parse(readFileSync(join(import.meta.dirname, "golden", "partitioning.golden.json"), "utf8")) as {
@@ -25,7 +24,7 @@ function stateKeysByPartition(chk: string): Map<number, Set<string>> {
   for (const p of readdirSync(join(chk, "state", "0"))) {
     const keys = new Set<string>();
     for (const f of readdirSync(join(chk, "state", "0", p)).filter((f) => f.endsWith(".delta"))) {
-      for (const line of readChecksummed(join(chk, "state", "0", p, f), STATE_FILE).body.split("\n").filter((l) => l !== "")) keys.add((JSON.parse(line) as [string, string])[1]);
+      for (const line of readStateLines(join(chk, "state", "0", p, f))) keys.add((JSON.parse(line) as [string, string])[1]);
     }
     out.set(Number(p), keys);
   }

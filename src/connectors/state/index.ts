@@ -24,6 +24,7 @@ import type { RScan } from "../../plan/resolved-plan.js";
 import { CommitLog } from "../../streaming/checkpoint/commit-log.js";
 import { OffsetSeqLog } from "../../streaming/checkpoint/offset-seq-log.js";
 import { readStateEntries, recordedStateSchema } from "../../streaming/state/state-store-reader.js";
+import { decodeBinaryStateKey, isBinaryStateKey } from "../../streaming/operators/state-key.js";
 import type { StateSchema, StateStoreId } from "../../streaming/state/state-store.js";
 import type { DataType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
@@ -119,11 +120,19 @@ export function stateStoreScanExec(node: RScan): ExecutionPlan {
 
 /**
  * A state key as engine values of `keySchema`: operators key by the JSON text of their key values
+ * or (aggregation and deduplication in newer checkpoints) by their binary form
  * (streaming/operators/state-key.ts), a join's row store appends NUL and the row's index, and a
  * groupByKey operator's one STRING field holds the encoded key as it is.
  */
 function keyValues(text: string, keySchema: StructType): unknown[] {
   const fields = keySchema.fields;
+  if (isBinaryStateKey(text)) {
+    try {
+      return decodeBinaryStateKey(text, fields.map((f) => f.type));
+    } catch {
+      // not a binary key of this schema: a groupByKey key, or unreadable (below)
+    }
+  }
   const [head, ...rest] = text.split(SEP);
   let parsed: unknown;
   try {

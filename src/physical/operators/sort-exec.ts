@@ -14,8 +14,7 @@ import { type Compiler, sortOrderToString } from "./describe.js";
 export class SortExec implements ExecutionPlan {
   readonly name = "SortExec";
   readonly children: readonly ExecutionPlan[];
-  /** The compiled sort keys (ParallelSortExec merges by them too). */
-  readonly keys: readonly CompiledExpr[];
+  private readonly keys: readonly CompiledExpr[];
 
   constructor(
     readonly child: ExecutionPlan,

@@ -70,12 +70,20 @@ export function corrupt(kind: FileKind, file: string, problem: string, cause?: u
  * verifying it. `v1` files are returned unverified; versions above `CHECKSUMMED_VERSION` are refused.
  */
 export function readChecksummed(file: string, kind: FileKind): { version: number; body: string } {
-  let buf: Buffer;
+  return verifyChecksummed(readCheckpointBytes(file, kind), file, kind);
+}
+
+/** The bytes of `file`, or CHECKPOINT_READ_FAILED naming it. */
+export function readCheckpointBytes(file: string, kind: FileKind): Buffer {
   try {
-    buf = fileSystemFor(file).open(file);
+    return fileSystemFor(file).open(file);
   } catch (e) {
     throw new SluiceError("io", "CHECKPOINT_READ_FAILED", `Cannot read ${kind.label.toLowerCase()} ${file}: ${(e as Error).message}`, { file }, { cause: e });
   }
+}
+
+/** As readChecksummed, over the bytes `buf` of `file` (a state file after decompression). */
+export function verifyChecksummed(buf: Buffer, file: string, kind: FileKind): { version: number; body: string } {
   const nl = buf.indexOf(0x0a);
   const header = buf.subarray(0, nl < 0 ? Math.min(buf.length, 40) : nl).toString("utf8");
   const m = /^v(\d+)$/.exec(header.trim());

@@ -22,13 +22,13 @@ import type { OutputMode } from "../../connectors/api/sink.js";
 import { lookupAggregateFunction } from "../../expr/aggregates/registry.js";
 import type { EvalContext, GroupAccumulator } from "../../expr/function-types.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
-import { hashPartitionOf } from "../../physical/hash/hash-partitioning.js";
+import { hashPartitionIds } from "../../physical/hash/hash-partitioning.js";
 import type { DataType } from "../../types/data-type.js";
 import { dataTypeFromJson, dataTypeToJson } from "../../types/json-schema.js";
-import type { StateStore, StateValue } from "../state/state-store.js";
+import type { StateKeyFormat, StateStore, StateValue } from "../state/state-store.js";
 import { type AggregateLayout, groupBuffer, mergeStateRows, newAccumulators, storedGroupBuffer } from "./aggregate-state.js";
 import { atOrBelowWatermark } from "./event-time.js";
-import { stateKey } from "./state-key.js";
+import { stateKeysOf } from "./state-key.js";
 
 /** Which group key carries event time: a timestamp key, or a window struct (its end counts). */
 export interface EventTimeKey {
@@ -65,6 +65,8 @@ export class AggregateKernel {
     /** The store of a partition (this thread owns every partition its groups hash to). */
     private readonly partition: (p: number) => StateStore,
     private readonly ctx: { readonly eval: EvalContext },
+    /** How state keys are encoded (pinned in the checkpoint). */
+    private readonly keyFormat: StateKeyFormat,
   ) {
     this.#keyTypes = layout.groupBy.map((e) => e.type);
     this.#encoder = new GroupKeyEncoder(this.#keyTypes, { keepKeys: false });
@@ -83,12 +85,14 @@ export class AggregateKernel {
     const gids = this.#encoder.encode(keyVecs, numRows);
     const newGids: number[] = [];
     const newRows: StateValue[] = [];
+    const keyOf = stateKeysOf(this.keyFormat, keyVecs);
+    const parts = this.#encoder.numGroups > before ? hashPartitionIds(keyVecs, numRows, this.numPartitions) : null;
     for (let i = 0; i < numRows; i++) {
       const gid = gids[i]!;
       if (gid < before || gid < this.#keyRows.length) continue;
       const values = keyVecs.map((v) => getValue(v, i));
-      const key = stateKey(values);
-      const part = hashPartitionOf(this.#keyTypes, values, this.numPartitions);
+      const key = keyOf(i);
+      const part = parts![i]!;
       this.#keyRows.push(values);
       this.#keyStrings.push(key);
       this.#keyPartitions.push(part);

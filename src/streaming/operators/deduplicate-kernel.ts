@@ -8,14 +8,13 @@
  *   2. `evict`: drop keys whose event time / expiry ≤ the batch's watermark, partition by partition.
  * A key lives in the partition Spark's hash of the key columns picks (hashPartitionOf).
  */
-import { getValue } from "../../columnar/column-batch.js";
 import type { Vector } from "../../columnar/vector.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
-import { hashPartitionOf } from "../../physical/hash/hash-partitioning.js";
+import { hashPartitionIds } from "../../physical/hash/hash-partitioning.js";
 import type { DataType } from "../../types/data-type.js";
-import type { StateStore } from "../state/state-store.js";
+import type { StateKeyFormat, StateStore } from "../state/state-store.js";
 import { atOrBelowWatermark } from "./event-time.js";
-import { stateKey } from "./state-key.js";
+import { stateKeysOf } from "./state-key.js";
 
 export class DeduplicateKernel {
   /** Rows dropped because their key was in state or kept earlier in the batch. */
@@ -30,6 +29,8 @@ export class DeduplicateKernel {
     private readonly partition: (p: number) => StateStore,
     /** Added to a row's event time for its state value: the withinWatermark delay (µs), else 0. */
     private readonly expiryDelayUs: number,
+    /** How state keys are encoded (pinned in the checkpoint). */
+    private readonly keyFormat: StateKeyFormat,
   ) {
     this.#encoder = new GroupKeyEncoder(keyTypes, { keepKeys: false });
   }
@@ -38,6 +39,8 @@ export class DeduplicateKernel {
   process(keyCols: readonly Vector[], numRows: number, eventTimeUs: (i: number) => number | null, skip: Uint8Array | null): Uint8Array {
     const keep = new Uint8Array(numRows);
     const gids = this.#encoder.encode(keyCols, numRows);
+    const keyOf = stateKeysOf(this.keyFormat, keyCols);
+    const parts = hashPartitionIds(keyCols, numRows, this.numPartitions);
     for (let i = 0; i < numRows; i++) {
       if (skip !== null && skip[i] === 1) continue;
       const gid = gids[i]!;
@@ -47,9 +50,8 @@ export class DeduplicateKernel {
       }
       this.#decided = grow(this.#decided, gid);
       this.#decided[gid] = 1;
-      const values = keyCols.map((c) => getValue(c, i));
-      const key = stateKey(values);
-      const store = this.partition(hashPartitionOf(this.keyTypes, values, this.numPartitions));
+      const key = keyOf(i);
+      const store = this.partition(parts[i]!);
       if (store.get(key) !== undefined) {
         this.duplicates++;
         continue;

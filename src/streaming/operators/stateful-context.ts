@@ -7,7 +7,7 @@
 import type { OutputMode } from "../../connectors/api/sink.js";
 import type { StateOperatorProgress } from "../progress/progress.js";
 import type { KeyRouting, PartitionedStateStore, PartitionedStateStoreProvider } from "../state/partitioned-state-store.js";
-import type { StateSchema } from "../state/state-store.js";
+import type { StateKeyFormat, StateSchema } from "../state/state-store.js";
 import type { PartitionWorkers } from "../../parallel/partition-workers.js";
 import type { StoreSpec } from "../../parallel/partition-protocol.js";
 
@@ -20,6 +20,8 @@ export interface StatefulContext {
   readonly evictionWatermarkMs: number;
   /** spark.sql.shuffle.partitions as pinned in the checkpoint: the partitions of every keyed state. */
   readonly numPartitions: number;
+  /** How aggregation and deduplication key their state (pinned in the checkpoint). */
+  readonly stateKeyFormat: StateKeyFormat;
   /**
    * local[N] with N > 1: the partition workers, and what they need to open this query's stores
    * (a partition's store is then opened in the worker owning it, never on the main thread).

@@ -155,7 +155,7 @@ class LocalAggregatePartitions implements AggregatePartitions {
   static async open(state: StatefulContext, operatorId: number, node: RAggregate, ctx: TaskContext): Promise<LocalAggregatePartitions> {
     const provider = state.provider(operatorId, aggregateStateSchema(node), "default", null);
     const store = await provider.getStore(state.batchId);
-    return new LocalAggregatePartitions(provider, store, new AggregateKernel(node, store.numPartitions, (p) => store.partition(p), ctx), node);
+    return new LocalAggregatePartitions(provider, store, new AggregateKernel(node, store.numPartitions, (p) => store.partition(p), ctx, state.stateKeyFormat), node);
   }
 
   async process(keyVecs: readonly Vector[], args: readonly (readonly Vector[])[], masks: readonly (Uint8Array | null)[], numRows: number): Promise<void> {

@@ -130,7 +130,7 @@ class LocalDedupPartitions implements DedupPartitions {
   static async open(state: StatefulContext, operatorId: number, schema: StateSchema, keyTypes: readonly DataType[], delayUs: number): Promise<LocalDedupPartitions> {
     const provider = state.provider(operatorId, schema, "default", null);
     const store = await provider.getStore(state.batchId);
-    return new LocalDedupPartitions(provider, store, new DeduplicateKernel(keyTypes, store.numPartitions, (p) => store.partition(p), delayUs));
+    return new LocalDedupPartitions(provider, store, new DeduplicateKernel(keyTypes, store.numPartitions, (p) => store.partition(p), delayUs, state.stateKeyFormat));
   }
 
   async process(keyCols: readonly Vector[], numRows: number, eventTime: Vector | null, skip: Uint8Array | null): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { restorePinnedConf } from "./incremental-execution.js";
+import type { ResolvedPlan } from "../../plan/resolved-plan.js";
+import { IncrementalExecution, restorePinnedConf } from "./incremental-execution.js";
 
 describe("restorePinnedConf (Spark's OffsetSeqMetadata.setSessionConf)", () => {
   const session = { "spark.sql.shuffle.partitions": "32", "spark.sql.streaming.stateStore.providerClass": "leveldb", "spark.sql.streaming.multipleWatermarkPolicy": "max" };
@@ -15,5 +16,22 @@ describe("restorePinnedConf (Spark's OffsetSeqMetadata.setSessionConf)", () => {
   it("a key an older checkpoint did not log takes the value that checkpoint ran with (one partition, memory, min)", () => {
     const conf = restorePinnedConf({}, session, "chk/offsets/0", () => undefined);
     expect(conf).toEqual({ "spark.sql.shuffle.partitions": "1", "spark.sql.streaming.stateStore.providerClass": "memory", "spark.sql.streaming.multipleWatermarkPolicy": "min" });
+  });
+});
+
+describe("pinned state formats", () => {
+  const session = { "sluice.streaming.stateStore.keyFormat": "binary", "spark.sql.streaming.stateStore.compression.codec": "gzip" };
+  const plan = { kind: "scan" } as unknown as ResolvedPlan;
+
+  it("a checkpoint from before binary keys and compressed state files keeps JSON keys and plain files", () => {
+    expect(restorePinnedConf({}, session, "chk/offsets/0", () => undefined)).toEqual({ "sluice.streaming.stateStore.keyFormat": "json", "spark.sql.streaming.stateStore.compression.codec": "none" });
+  });
+
+  it("a value this Sluice does not know (a newer checkpoint's) is refused, naming the key and the value", () => {
+    const incremental = new IncrementalExecution(plan, "chk", "memory", { minDeltasForSnapshot: 10, minVersionsToRetain: 100 });
+    expect(() => incremental.usePinnedConf({ "sluice.streaming.stateStore.keyFormat": "v9" })).toThrowError(
+      expect.objectContaining({ code: "INVALID_CONF_VALUE", message: "sluice.streaming.stateStore.keyFormat is 'v9' in the checkpoint; this Sluice knows json and binary" }),
+    );
+    expect(() => incremental.usePinnedConf({ "spark.sql.streaming.stateStore.compression.codec": "lz4" })).toThrowError(expect.objectContaining({ code: "INVALID_CONF_VALUE", message: expect.stringContaining("'lz4'") }));
   });
 });

@@ -72,13 +72,22 @@ export type StateProviderKind = "memory" | "leveldb";
 export const SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
 export const STATE_PROVIDER = "spark.sql.streaming.stateStore.providerClass";
 export const WATERMARK_POLICY = "spark.sql.streaming.multipleWatermarkPolicy";
+export const STATE_KEY_FORMAT = "sluice.streaming.stateStore.keyFormat";
+export const STATE_COMPRESSION_CODEC = "spark.sql.streaming.stateStore.compression.codec";
 
 /**
  * The values a checkpoint written before a conf was pinned implies (Spark's
  * relevantSQLConfDefaultValues): Sluice ran every operator as one partition in memory then, and
  * Spark's watermark policy for old checkpoints is min.
  */
-const PINNED_CONF_FOR_OLD_CHECKPOINTS: Readonly<Record<string, string>> = { [SHUFFLE_PARTITIONS]: "1", [STATE_PROVIDER]: "memory", [WATERMARK_POLICY]: "min" };
+const PINNED_CONF_FOR_OLD_CHECKPOINTS: Readonly<Record<string, string>> = {
+  [SHUFFLE_PARTITIONS]: "1",
+  [STATE_PROVIDER]: "memory",
+  [WATERMARK_POLICY]: "min",
+  // state keys were JSON text and state files uncompressed before these were pinned
+  [STATE_KEY_FORMAT]: "json",
+  [STATE_COMPRESSION_CODEC]: "none",
+};
 
 /**
  * The confs a restarted query runs with (Spark's OffsetSeqMetadata.setSessionConf): for each
@@ -100,6 +109,13 @@ export function restorePinnedConf(
   return out;
 }
 
+/** A pinned conf with a fixed set of values (a checkpoint of a newer Sluice may hold one this one lacks). */
+function pinnedChoice<T extends string>(conf: Readonly<Record<string, string>>, key: string, values: readonly T[]): T | undefined {
+  const v = conf[key];
+  if (v === undefined || (values as readonly string[]).includes(v)) return v as T | undefined;
+  throw configError("INVALID_CONF_VALUE", `${key} is '${v}' in the checkpoint; this Sluice knows ${values.join(" and ")}`, { key, value: v });
+}
+
 export class IncrementalExecution {
   readonly watermarkNodes: Extract<ResolvedPlan, { kind: "watermark" }>[] = [];
   readonly #statefulIds = new Map<ResolvedPlan, number>();
@@ -119,7 +135,7 @@ export class IncrementalExecution {
     readonly plan: ResolvedPlan,
     readonly checkpointDir: string,
     private providerKind: StateProviderKind,
-    readonly stateConf: StateStoreConf,
+    private stateConf: StateStoreConf,
     readonly lateRows?: (operatorId: number, rows: ColumnBatch) => void,
     /** local[N]: with N > 1, partitions' state and work live in N worker threads. */
     options: { readonly workerThreads?: number } = {},
@@ -151,6 +167,10 @@ export class IncrementalExecution {
     }
     const kind = conf[STATE_PROVIDER];
     if (kind === "memory" || kind === "leveldb") this.providerKind = kind;
+    const keyFormat = pinnedChoice(conf, STATE_KEY_FORMAT, ["json", "binary"] as const);
+    if (keyFormat !== undefined) this.stateConf = { ...this.stateConf, keyFormat };
+    const codec = pinnedChoice(conf, STATE_COMPRESSION_CODEC, ["none", "gzip"] as const);
+    if (codec !== undefined) this.stateConf = { ...this.stateConf, compressionCodec: codec };
   }
 
   get numPartitions(): number {
@@ -235,6 +255,7 @@ export class IncrementalExecution {
       evictionWatermarkMs: wm.evictionMs,
       hasWatermark: this.hasWatermark,
       numPartitions: this.#numPartitions,
+      stateKeyFormat: this.stateConf.keyFormat ?? "json",
       ...(this.#workers
         ? {
             parallel: {

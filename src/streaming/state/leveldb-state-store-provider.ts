@@ -115,7 +115,7 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
   private async commitVersion(db: Level, version: number, pending: Map<string, Pending>, enc: (v: StateValue) => string): Promise<number> {
     const t = performance.now();
     const next = version + 1;
-    writeDelta(this.dir, next, pending, this.schema.valueSchema);
+    writeDelta(this.dir, next, pending, this.schema.valueSchema, this.conf.compressionCodec ?? "none");
     let count = Number(db.getSync(COUNT_KEY) ?? "0");
     const ops: { type: "put" | "del"; key: string; value?: string }[] = [];
     for (const [k, v] of pending) {
@@ -141,7 +141,7 @@ export class LevelDbStateStoreProvider implements StateStoreProvider {
     if (deltasSinceSnapshot(this.dir, v) >= this.conf.minDeltasForSnapshot) {
       const entries: [string, StateValue][] = [];
       for await (const chunk of scan(db, "k", this.codec().dec)) entries.push(...chunk);
-      writeSnapshot(this.dir, v, entries, this.schema.valueSchema);
+      writeSnapshot(this.dir, v, entries, this.schema.valueSchema, this.conf.compressionCodec ?? "none");
     }
     cleanupStateFiles(this.dir, v, this.conf);
   }

@@ -67,7 +67,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
   private commitVersion(version: number, pending: Map<string, Pending>): number {
     const t = performance.now();
     const next = version + 1;
-    writeDelta(this.dir, next, pending, this.schema.valueSchema);
+    writeDelta(this.dir, next, pending, this.schema.valueSchema, this.conf.compressionCodec ?? "none");
     if (this.#map.size === 0) {
       // Nothing committed yet (a first batch): the batch's map becomes the state, no copy.
       for (const [k, v] of pending) if (v === TOMBSTONE) pending.delete(k);
@@ -86,7 +86,7 @@ export class MemoryStateStoreProvider implements StateStoreProvider {
   async doMaintenance(): Promise<void> {
     const v = this.#loadedVersion;
     if (v <= 0) return;
-    if (deltasSinceSnapshot(this.dir, v) >= this.conf.minDeltasForSnapshot) writeSnapshot(this.dir, v, this.#map, this.schema.valueSchema);
+    if (deltasSinceSnapshot(this.dir, v) >= this.conf.minDeltasForSnapshot) writeSnapshot(this.dir, v, this.#map, this.schema.valueSchema, this.conf.compressionCodec ?? "none");
     cleanupStateFiles(this.dir, v, this.conf);
   }
 

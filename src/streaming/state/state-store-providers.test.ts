@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { toArray } from "../../common/async.js";
 import { StructType } from "../../types/struct-type.js";
@@ -118,6 +119,42 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const schemaFile = join(dir, "_metadata", "schema");
     writeFileSync(schemaFile, readFileSync(schemaFile, "utf8").slice(0, 20));
     expect(() => make(id, schema, conf)).toThrowError(expect.objectContaining({ code: "STATE_CORRUPT", context: { file: schemaFile }, message: expect.stringContaining("delete it") }));
+  });
+
+  it("writes gzip state files with compressionCodec gzip, multi-member past a MiB, and reads either codec whatever its own conf", async () => {
+    const id = newId();
+    const gzip = { minDeltasForSnapshot: 1, minVersionsToRetain: 10, compressionCodec: "gzip" as const };
+    const p = make(id, schema, gzip);
+    const s = await p.getStore(0);
+    for (let i = 0; i < 40000; i++) s.put(`key-${i}`, [BigInt(i), new Uint8Array([i & 255]), null]); // ~2 MiB of lines
+    await s.commit();
+    await p.doMaintenance(); // 1.snapshot
+    await p.close();
+    const plain = make(id, schema, { ...conf, compressionCodec: "none" }); // reads gzip, writes plain
+    const t = await plain.getStore(1);
+    t.put("key-7", [-7n, null, null]);
+    await t.commit();
+    await plain.close();
+    const dir = storeDir(id);
+    const head = (f: string) => readFileSync(join(dir, f)).subarray(0, 2).toString("hex");
+    expect([head("1.delta"), head("1.snapshot"), head("2.delta")]).toEqual(["1f8b", "1f8b", "7632"]); // gzip, gzip, "v2"
+    const snapshot = readFileSync(join(dir, "1.snapshot"));
+    expect(snapshot.length).toBeLessThan(gunzipSync(snapshot).length / 4);
+    expect(snapshot.indexOf(Buffer.from([0x1f, 0x8b, 8]), 2)).toBeGreaterThan(0); // a second gzip member
+    renameSync(join(dir, "1.delta"), join(dir, "1.moved")); // version 2 loads from the snapshot
+    const again = make(id, schema, gzip);
+    const v2 = new Map((await toArray((await again.getStore(2)).scanChunks())).flat());
+    await again.close();
+    expect(v2.size).toBe(40000);
+    expect(v2.get("key-7")).toEqual([-7n, null, null]);
+    expect(v2.get("key-39999")).toEqual([39999n, new Uint8Array([39999 & 255]), null]);
+    // a damaged compressed file fails naming it
+    const damaged = Buffer.from(snapshot);
+    damaged[damaged.length >> 1] ^= 0xff;
+    writeFileSync(join(dir, "1.snapshot"), damaged);
+    const broken = make(id, schema, gzip);
+    await expect(broken.getStore(2)).rejects.toMatchObject({ code: "STATE_CORRUPT", context: { file: join(dir, "1.snapshot") } });
+    await broken.close();
   });
 
   it("abort drops the batch's changes", async () => {

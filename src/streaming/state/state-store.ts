@@ -66,9 +66,19 @@ export interface StateStoreProvider {
   close(): Promise<void>;
 }
 
+/** How aggregation and deduplication encode their state keys (operators/state-key.ts). */
+export type StateKeyFormat = "json" | "binary";
+
+/** How delta and snapshot files are written (state-files.ts); either is read. */
+export type StateCompressionCodec = "none" | "gzip";
+
 export interface StateStoreConf {
   /** spark.sql.streaming.stateStore.minDeltasForSnapshot (10). */
   readonly minDeltasForSnapshot: number;
   /** spark.sql.streaming.minBatchesToRetain (100). */
   readonly minVersionsToRetain: number;
+  /** sluice.streaming.stateStore.keyFormat, pinned in the checkpoint; absent: "json" (before binary keys). */
+  readonly keyFormat?: StateKeyFormat;
+  /** spark.sql.streaming.stateStore.compression.codec, pinned in the checkpoint; absent: "none" (before compression). */
+  readonly compressionCodec?: StateCompressionCodec;
 }
