@@ -100,9 +100,9 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
   "sluice.execution.parallelScan.minBytes": {
     default: () => String(8 * 1024 * 1024),
     validate: nonNegInt,
-    doc: "Input size (listed file bytes, or about 8 bytes a value in memory) below which a batch aggregate runs on one thread under local[N].",
+    doc: "Input size (listed file bytes, or about 8 bytes a value in memory) below which a batch aggregate, scan or sort runs on one thread under local[N].",
   },
-  "sluice.execution.parallelScan.pieceBytes": { default: () => String(16 * 1024 * 1024), validate: posInt, doc: "Size of the pieces a batch aggregate's scan is cut into for the local[N] workers." },
+  "sluice.execution.parallelScan.pieceBytes": { default: () => String(16 * 1024 * 1024), validate: posInt, doc: "Size of the pieces a batch scan is cut into for the local[N] workers (files, JSON byte ranges, Parquet row groups, in-memory rows)." },
   "sluice.files.parallelRead.threads": {
     // Measured on 2 cores (bench/): 2 workers beat 1 on every JSON case, the main thread being mostly idle while they parse.
     default: () => String(Math.min(2, availableParallelism())),
