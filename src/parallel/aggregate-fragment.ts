@@ -1,36 +1,27 @@
 /**
  * The part of a batch aggregation a worker thread runs on one scan piece (Spark's partial
  * aggregate): read the piece, run the filters and projections between the scan and the
- * aggregate, fold the rows into a partial group table (grouped-aggregation.ts), and give its
+ * aggregate (scan-fragment.ts), fold the rows into a partial group table (grouped-aggregation.ts), and give its
  * buffers back as columns (typed buffers transferred). The main thread merges the partials in
  * piece order (parallel-aggregate-exec.ts).
  *
  * `aggregateFragmentToWire` decides on the main thread whether a plan can run there: every
  * expression must cross (expr-wire.ts) and every aggregate function be the built-in of its name.
  */
-import { type ColumnBatch, filterBatch, makeBatch } from "../columnar/column-batch.js";
 import type { Vector } from "../columnar/vector.js";
-import { readFilePiece } from "../connectors/files/file-source.js";
 import { lookupAggregateFunction } from "../expr/aggregates/registry.js";
 import { compileExpr } from "../expr/compile.js";
 import type { CompiledExpr, EvalContext } from "../expr/function-types.js";
 import type { RExpr } from "../expr/resolved-expr.js";
-import type { TaskContext } from "../physical/execution-plan.js";
 import { trueMask } from "../physical/operators/filter-exec.js";
 import { type AggregateSpec, GroupedAggregation, type PartialAggregate } from "../physical/operators/grouped-aggregation.js";
 import type { ScanPiece } from "../physical/scan-pieces.js";
 import type { RAggCall } from "../plan/resolved-plan.js";
 import { type DataType, IntegerType } from "../types/data-type.js";
 import { dataTypeFromJson, dataTypeToJson } from "../types/json-schema.js";
-import { StructType } from "../types/struct-type.js";
-import { adoptSessionHadoopConf } from "../fs/file-systems.js";
-import { NotPortable, type WireExpr, exprFromWire, exprToWire, isPlainValue } from "./expr-wire.js";
+import { NotPortable, type WireExpr, exprFromWire, isPlainValue } from "./expr-wire.js";
+import { type FragmentStep, type WireStep, fragmentBatches, stepsToWire, wireOrThrow } from "./scan-fragment.js";
 import { type WireVector, fromWire, toWire } from "./vector-wire.js";
-
-/** A filter or projection between the scan and the aggregate (scan side first). */
-export type FragmentStep = { readonly kind: "filter"; readonly condition: RExpr } | { readonly kind: "project"; readonly exprs: readonly RExpr[]; readonly schema: StructType };
-
-type WireStep = { readonly kind: "filter"; readonly condition: WireExpr } | { readonly kind: "project"; readonly exprs: readonly WireExpr[]; readonly schema: unknown };
 
 export interface AggregateFragmentWire {
   readonly steps: readonly WireStep[];
@@ -59,19 +50,13 @@ export interface PartialAggregateWire {
 
 /** The fragment as plain data, or why it must run on the main thread. */
 export function aggregateFragmentToWire(steps: readonly FragmentStep[], groupBy: readonly RExpr[], aggs: readonly RAggCall[], groupingSets: readonly (readonly number[])[] | undefined): AggregateFragmentWire | NotPortable {
-  const wire = (e: RExpr): WireExpr => {
-    const w = exprToWire(e);
-    if (w instanceof NotPortable) throw w;
-    return w;
-  };
   try {
-    const wsteps = steps.map((s): WireStep => (s.kind === "filter" ? { kind: "filter", condition: wire(s.condition) } : { kind: "project", exprs: s.exprs.map(wire), schema: dataTypeToJson(s.schema) }));
     const waggs = aggs.map((a) => {
       if (lookupAggregateFunction(a.fn.name) !== a.fn) throw new NotPortable(`${a.fn.name} is not a built-in aggregate function`);
       if (!a.literals.every(isPlainValue)) throw new NotPortable(`a literal argument of ${a.name} is not plain data`);
-      return { fn: a.fn.name, args: a.args.map(wire), filter: a.filter ? wire(a.filter) : null, distinct: a.distinct, ignoreNulls: a.ignoreNulls, type: dataTypeToJson(a.type), stateTypes: a.stateTypes.map(dataTypeToJson), literals: a.literals };
+      return { fn: a.fn.name, args: a.args.map(wireOrThrow), filter: a.filter ? wireOrThrow(a.filter) : null, distinct: a.distinct, ignoreNulls: a.ignoreNulls, type: dataTypeToJson(a.type), stateTypes: a.stateTypes.map(dataTypeToJson), literals: a.literals };
     });
-    return { steps: wsteps, groupBy: groupBy.map(wire), aggs: waggs, groupingSets: groupingSets ?? null };
+    return { steps: stepsToWire(steps), groupBy: groupBy.map(wireOrThrow), aggs: waggs, groupingSets: groupingSets ?? null };
   } catch (e) {
     if (e instanceof NotPortable) return e;
     throw e;
@@ -93,35 +78,15 @@ export function fragmentAggregateSpecs(f: AggregateFragmentWire): FragmentAggreg
   }));
 }
 
-/** The batches of a piece (in the worker). */
-async function* pieceBatches(piece: ScanPiece, ctx: TaskContext): AsyncGenerator<ColumnBatch> {
-  if (piece.kind === "rows") {
-    const schema = new StructType((dataTypeFromJson(piece.schema) as StructType).fields);
-    yield makeBatch(schema, fromWire(piece.columns, schema.fields.map((f) => f.type)), piece.numRows);
-    return;
-  }
-  adoptSessionHadoopConf(piece.hadoopConf);
-  yield* readFilePiece(piece, ctx);
-}
-
 /** Run the fragment over one piece (in the worker): the partial aggregate as plain data, and the buffers to transfer. */
 export async function runAggregateFragment(piece: ScanPiece, f: AggregateFragmentWire, evalCtx: EvalContext, batchSize: number): Promise<{ result: PartialAggregateWire; transfer: ArrayBuffer[] }> {
   const compile = (w: WireExpr): CompiledExpr => compileExpr(exprFromWire(w), evalCtx);
-  const steps = f.steps.map((s) =>
-    s.kind === "filter"
-      ? (b: ColumnBatch): ColumnBatch => filterBatch(b, trueMask(compile(s.condition)(b), b.numRows))
-      : ((exprs: CompiledExpr[], schema: StructType) => (b: ColumnBatch): ColumnBatch => makeBatch(schema, exprs.map((e) => e(b)), b.numRows))(s.exprs.map(compile), new StructType((dataTypeFromJson(s.schema) as StructType).fields)),
-  );
   const keys = f.groupBy.map(compile);
   const aggs = f.aggs.map((a) => ({ args: a.args.map(compile), filter: a.filter ? compile(a.filter) : null }));
   const table = new GroupedAggregation(f.groupBy.map((w) => dataTypeFromJson(w.type) as DataType), fragmentAggregateSpecs(f), evalCtx, f.groupingSets ?? undefined, "partial");
   const counts = { malformed: 0, dropped: 0 };
-  const ctx: TaskContext = { eval: evalCtx, batchSize, parallelRead: { threads: 0, minBytes: 0 }, malformedRecords: counts };
-  for await (let b of pieceBatches(piece, ctx)) {
-    for (const step of steps) b = step(b);
-    const n = b.numRows;
-    if (n === 0) continue;
-    const batch = b;
+  for await (const batch of fragmentBatches(piece, f.steps, evalCtx, batchSize, counts)) {
+    const n = batch.numRows;
     table.update(
       keys.map((k) => k(batch)),
       aggs.map((a) => a.args.map((e) => e(batch))),

@@ -9,7 +9,9 @@
  * store (version batch + 1) and returns their metrics. `release` drops a query run's stores.
  *
  * A batch query's `scan.partialAggregate` runs the scan → filter/project → partial aggregate
- * fragment over one scan piece and returns the partial group buffers (aggregate-fragment.ts).
+ * fragment over one scan piece and returns the partial group buffers (aggregate-fragment.ts);
+ * `scan.rows` runs the scan → filter/project chain over one piece and returns its rows, sorted
+ * when asked (scan-fragment.ts).
  */
 import type { WireError } from "../common/worker-thread.js";
 import type { EvalContext } from "../expr/function-types.js";
@@ -17,6 +19,7 @@ import type { AggregateEnd, AggregateLayoutWire } from "../streaming/operators/a
 import type { StateStoreConf, StateStoreMetrics } from "../streaming/state/state-store.js";
 import type { ScanPiece } from "../physical/scan-pieces.js";
 import type { AggregateFragmentWire } from "./aggregate-fragment.js";
+import type { WireSortOrder, WireStep } from "./scan-fragment.js";
 import type { WireVector } from "./vector-wire.js";
 
 export interface StoreSpec {
@@ -66,7 +69,17 @@ export type ToWorker =
     }
   | { readonly t: "agg.finish"; readonly id: number; readonly task: string; readonly end: AggregateEnd }
   | { readonly t: "release"; readonly id: number; readonly run: string }
-  | { readonly t: "scan.partialAggregate"; readonly id: number; readonly piece: ScanPiece; readonly fragment: AggregateFragmentWire; readonly eval: EvalContext; readonly batchSize: number };
+  | { readonly t: "scan.partialAggregate"; readonly id: number; readonly piece: ScanPiece; readonly fragment: AggregateFragmentWire; readonly eval: EvalContext; readonly batchSize: number }
+  | {
+      readonly t: "scan.rows";
+      readonly id: number;
+      readonly piece: ScanPiece;
+      readonly steps: readonly WireStep[];
+      /** Sort the piece's rows (stably) by these keys; null: as read. */
+      readonly order: readonly WireSortOrder[] | null;
+      readonly eval: EvalContext;
+      readonly batchSize: number;
+    };
 
 export interface DedupProcessed {
   readonly keep: Uint8Array;

@@ -153,6 +153,10 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
       const { runAggregateFragment } = await import("./aggregate-fragment.js");
       return runAggregateFragment(m.piece, m.fragment, m.eval, m.batchSize);
     }
+    case "scan.rows": {
+      const { runScanFragment } = await import("./scan-fragment.js");
+      return runScanFragment(m.piece, m.steps, m.order, m.eval, m.batchSize);
+    }
     case "release": {
       for (const name of [...tasks.keys()]) if (name.startsWith(`${m.run}/`)) tasks.delete(name);
       for (const [key, p] of [...providers]) {

@@ -49,6 +49,11 @@ class PartitionWorker {
     return w;
   }
 
+  /** End the thread, if started: its requests in flight fail as for a thread that died. */
+  async terminate(): Promise<void> {
+    await this.#worker?.terminate();
+  }
+
   request<T>(m: Request, transfer: ArrayBuffer[] = []): Promise<T> {
     const w = this.worker();
     const id = this.#nextId++;
@@ -80,6 +85,15 @@ export class PartitionWorkers {
 
   request<T>(w: number, m: Request, transfer?: ArrayBuffer[]): Promise<T> {
     return this.#workers[w]!.request<T>(m, transfer);
+  }
+
+  /**
+   * End every thread of the pool, as a crash would: requests in flight fail with
+   * PARTITION_WORKER_FAILED, the state the threads held is gone (a later run reopens it from the
+   * checkpoint files), and the next request starts a new thread.
+   */
+  async terminate(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 
   /** Drop a query run's stores in every worker (its checkpoint files stay). */

@@ -12,6 +12,7 @@ import type { EvalContext } from "../expr/function-types.js";
 import type { RJoin, RScan, ResolvedPlan } from "../plan/resolved-plan.js";
 import { outputSchema } from "../plan/resolved-plan.js";
 import { planAggregate } from "./aggregate-planning.js";
+import { planParallelResult, planSort } from "./scan-planning.js";
 import type { ExecutionPlan } from "./execution-plan.js";
 import type { Compiler } from "./operators/describe.js";
 import { CollectMetricsExec } from "./operators/collect-metrics-exec.js";
@@ -27,7 +28,6 @@ import { NestedLoopJoinExec } from "./operators/nested-loop-join-exec.js";
 import { ProjectExec } from "./operators/project-exec.js";
 import { RangeExec } from "./operators/range-exec.js";
 import { SampleExec } from "./operators/sample-exec.js";
-import { SortExec } from "./operators/sort-exec.js";
 import { UnionExec } from "./operators/union-exec.js";
 import { WatermarkExec } from "./operators/watermark-exec.js";
 import { WindowExec } from "./operators/window-exec.js";
@@ -44,7 +44,11 @@ export interface PlannerEnv {
   readonly override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined;
   /** Compiles expressions; defaults to expr/compile.ts's compileExpr with `eval`. */
   readonly compile?: Compiler;
-  /** local[N]: with N > 1 a batch aggregate over a splittable scan runs partial per piece in N workers (aggregate-planning.ts). */
+  /**
+   * local[N]: with N > 1 a batch aggregate over a splittable scan runs partial per piece in N
+   * workers (aggregate-planning.ts), and so do a sort over such a scan and a result that is one
+   * (scan-planning.ts).
+   */
   readonly workerThreads?: number;
 }
 
@@ -61,7 +65,7 @@ const handlers: Handlers = {
   window: (n, _env, compile, plan) => new WindowExec(plan(n.input), n.calls, outputSchema(n), compile),
   generate: (n, _env, compile, plan) => new GenerateExec(plan(n.input), n.generator, n.outer, n.arg, outputSchema(n), compile),
   join: (n, _env, compile, plan) => planJoin(n, compile, plan),
-  sort: (n, _env, compile, plan) => new SortExec(plan(n.input), n.order, compile),
+  sort: (n, env, compile, plan) => planSort(n, env.workerThreads ?? 1, compile, plan),
   limit: (n, _env, _compile, plan) => new LimitExec(plan(n.input), n.limit, n.offset),
   union: (n, _env, _compile, plan) => new UnionExec(n.inputs.map(plan), outputSchema(n)),
   dropDuplicates: (n, _env, _compile, plan) => new DropDuplicatesExec(plan(n.input), n.keys),
@@ -84,7 +88,7 @@ export function createPhysicalPlan(plan: ResolvedPlan, env: PlannerEnv): Executi
     if (substituted !== undefined) return substituted;
     return (handlers[p.kind] as Planner)(p, env, compile, planNode);
   };
-  return planNode(plan);
+  return planParallelResult(plan, planNode(plan), env.workerThreads ?? 1);
 }
 
 function planJoin(n: RJoin, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan): ExecutionPlan {

@@ -14,7 +14,8 @@ import { type Compiler, sortOrderToString } from "./describe.js";
 export class SortExec implements ExecutionPlan {
   readonly name = "SortExec";
   readonly children: readonly ExecutionPlan[];
-  private readonly keys: readonly CompiledExpr[];
+  /** The compiled sort keys (ParallelSortExec merges by them too). */
+  readonly keys: readonly CompiledExpr[];
 
   constructor(
     readonly child: ExecutionPlan,
