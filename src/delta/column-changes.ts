@@ -72,13 +72,14 @@ export async function dropColumns(tablePath: string, columns: readonly (readonly
   if (parts.length > 0) {
     throw analysisError("DELTA_UNSUPPORTED_DROP_PARTITION_COLUMN", `[DELTA_UNSUPPORTED_DROP_PARTITION_COLUMN] Dropping partition columns (${parts.join(",")}) is not allowed.`, { table: tablePath, columns: parts.join(",") });
   }
+  if (dropped.length === 0) return; // IF EXISTS and none exists: nothing to commit, as delta-spark
   tx.updateMetadata({ schemaString: schema.json() });
   await tx.commit({ operation: "DROP COLUMNS", operationParameters: { columns: JSON.stringify(dropped.map(attributeName)) } });
 }
 
 /** ADD COLUMNS: each new column at the end of its struct, FIRST, or AFTER a sibling. */
 export async function addColumns(tablePath: string, columns: readonly SqlNewColumn[]): Promise<void> {
-  if (columns.some((c) => !c.nullable)) {
+  if (columns.some((c) => !c.nullable || hasNotNullField(c.type))) {
     throw analysisError("DELTA_OPERATION_NOT_ALLOWED", "[DELTA_OPERATION_NOT_ALLOWED] Operation not allowed: `NOT NULL in ALTER TABLE ADD COLUMNS` is not supported for Delta tables", { table: tablePath });
   }
   const tx = await start(tablePath);
@@ -178,6 +179,14 @@ function fieldIndex(s: StructType, column: readonly string[], table: string, sch
   const i = s.indexOf(column.at(-1)!);
   if (i < 0) throw notFound(column, table, schema);
   return i;
+}
+
+/** A struct field declared NOT NULL anywhere inside `t` (delta-spark refuses those in ADD COLUMNS too). */
+function hasNotNullField(t: DataType): boolean {
+  if (t.kind === "struct") return t.fields.some((f) => !f.nullable || hasNotNullField(f.type));
+  if (t.kind === "array") return hasNotNullField(t.elementType);
+  if (t.kind === "map") return hasNotNullField(t.keyType) || hasNotNullField(t.valueType);
+  return false;
 }
 
 function exists(schema: StructType, column: readonly string[]): boolean {

@@ -26,6 +26,7 @@ import { parseCommit } from "../../src/delta/actions.js";
 import { readParquetFile } from "../../src/delta/parquet-io.js";
 import { loadSnapshot } from "../../src/delta/snapshot.js";
 import { errorOf, tempTable } from "../../src/delta/test-helpers.js";
+import { deltaRsRows } from "./delta-rs-rows.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const PY = join(ROOT, ".oracle/venv/bin/python");
@@ -351,23 +352,11 @@ describe("tables delta-spark wrote take Sluice's writes", () => {
   });
 });
 
-const DELTA_RS = `import sys, json, pyarrow as pa
-from deltalake import DeltaTable, QueryBuilder
-out = {}
-for p in sys.argv[1:]:
-    try:
-        out[p] = pa.table(QueryBuilder().register("t", DeltaTable(p)).execute("SELECT * FROM t").read_all()).to_pylist()
-    except Exception as e:
-        out[p] = {"error": str(e)}
-print(json.dumps(out, default=str))
-sys.stdout.flush()
-import os; os._exit(0)`;
-
 describe("delta-rs and PySpark + delta-spark read the tables Sluice wrote", () => {
   it("with the same rows as Sluice", { timeout: 900_000 }, async () => {
     expect(existsSync(PY), `${PY} is missing: run scripts/oracle/setup.sh`).toBe(true);
     expect(checks.length).toBe(8);
-    const rs = JSON.parse(await py("-c", DELTA_RS, ...checks.map((c) => c.table))) as Record<string, Row[] | { error: string }>;
+    const rs = await deltaRsRows(checks.map((c) => c.table));
     const ps = JSON.parse(await py(join(ROOT, "scripts/oracle/spark_read.py"), ...checks.filter((c) => c.pyspark !== false).map((c) => `delta=${c.table}`))) as Record<string, { rows?: Row[]; error?: string }>;
     for (const c of checks) {
       const r = rs[c.table]!;
