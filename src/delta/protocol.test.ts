@@ -14,20 +14,24 @@ const md = (configuration: Record<string, string> = {}, schemaString = '{"type":
 });
 
 describe("protocol gate", () => {
-  it("reads reader 1, reader 2 (column mapping), reader 3 with vacuumProtocolCheck, deletionVectors, columnMapping, v2Checkpoint, typeWidening", () => {
+  it("reads reader 1, reader 2 (column mapping), reader 3 with vacuumProtocolCheck, deletionVectors, columnMapping, v2Checkpoint, typeWidening, variantType", () => {
     checkReadSupported({ minReaderVersion: 1, minWriterVersion: 2 }, md(), "t");
     checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "none" }), "t");
     checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["vacuumProtocolCheck"], writerFeatures: [] }, md(), "t");
     checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors"], writerFeatures: ["deletionVectors"] }, md(), "t");
     checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["v2Checkpoint", "columnMapping", "typeWidening"], writerFeatures: ["v2Checkpoint"] }, md(), "t");
+    // VARIANT columns are read and written
+    const variant = { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["variantType-preview", "variantType"], writerFeatures: ["variantType"] };
+    checkReadSupported(variant, md(), "t");
+    checkWriteSupported(variant, md(), "t");
   });
 
   it("refuses unsupported reader features naming each one and the table", async () => {
     const e = await errorOf(() =>
-      checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors", "timestampNtz", "variantType", "catalogManaged"] }, md(), "/data/t"),
+      checkReadSupported({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["deletionVectors", "timestampNtz", "variantType", "catalogManaged", "geospatial"] }, md(), "/data/t"),
     );
     expect(e.code).toBe("DELTA_UNSUPPORTED_FEATURE");
-    expect(e.message).toMatch(/\/data\/t.*: variantType, catalogManaged\./);
+    expect(e.message).toMatch(/\/data\/t.*: catalogManaged, geospatial\./);
     // column mapping is read and written
     checkReadSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");
     checkWriteSupported({ minReaderVersion: 2, minWriterVersion: 5 }, md({ "delta.columnMapping.mode": "name" }), "t");

@@ -16,8 +16,9 @@ import type { Metadata, Protocol } from "./actions.js";
  * Reader features Sluice handles: deletion vectors are applied by the scan (deletion-vector.ts),
  * column mapping resolves columns by physical name or field id (column-mapping.ts), V2
  * checkpoints and their sidecars are read (checkpoint-reader.ts), values of files written before
- * a type change are widened to the column's type (typeWidening, column-mapping.ts);
- * vacuumProtocolCheck asks nothing of a reader.
+ * a type change are widened to the column's type (typeWidening, column-mapping.ts), VARIANT
+ * columns are read from their value/metadata Parquet groups (variantType and its preview name,
+ * connectors/files/parquet-spark-types.ts); vacuumProtocolCheck asks nothing of a reader.
  */
 export const READER_FEATURES: ReadonlySet<string> = new Set([
   "columnMapping",
@@ -27,15 +28,18 @@ export const READER_FEATURES: ReadonlySet<string> = new Set([
   "typeWidening-preview",
   "v2Checkpoint",
   "vacuumProtocolCheck",
+  "variantType",
+  "variantType-preview",
 ]);
 /**
  * Writer features Sluice honours: appendOnly is enforced, invariants only when no column has one,
  * changeDataFeed by the DML commands writing change data files (commands/change-data.ts),
  * deletionVectors by DML marking rows in vectors when the table enables them
  * (commands/deletion-vector-writes.ts) and keeping the vectors of files it does not touch,
- * columnMapping by writing physical names and field ids (column-mapping-writes.ts).
+ * columnMapping by writing physical names and field ids (column-mapping-writes.ts), timestampNtz
+ * and variantType by writing those columns as Spark lays them out in Parquet.
  */
-export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "changeDataFeed", "columnMapping", "deletionVectors", "invariants", "timestampNtz"]);
+export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "changeDataFeed", "columnMapping", "deletionVectors", "invariants", "timestampNtz", "variantType", "variantType-preview"]);
 
 /** The protocol of tables Sluice creates without table features. */
 export const DEFAULT_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };

@@ -21,7 +21,7 @@ import { maybeCheckpoint } from "./checkpoint.js";
 import { fileKey } from "./log-replay.js";
 import { LOG_DIR, LogStore, commitFileName } from "./log-store.js";
 import { checkWriteSupported, isAppendOnly, protocolForNewTable } from "./protocol.js";
-import { withTimestampNtzFeature } from "./timestamp-ntz-feature.js";
+import { withTypeFeatures } from "./timestamp-ntz-feature.js";
 import { type Snapshot, loadSnapshot } from "./snapshot.js";
 
 export const ENGINE_INFO = "Sluice/0.1.0";
@@ -100,7 +100,7 @@ export class OptimisticTransaction {
         });
       }
     }
-    this.newProtocol = withTimestampNtzFeature(protocolForNewTable(spec.configuration ?? {}), spec.schema);
+    this.newProtocol = withTypeFeatures(protocolForNewTable(spec.configuration ?? {}), spec.schema);
     this.newMetadata = {
       id: randomUUID(),
       ...(spec.name ? { name: spec.name } : {}),

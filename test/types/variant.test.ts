@@ -3,6 +3,9 @@
  * bytes), the DataFrame functions, createDataFrame with VARIANT columns, show(), schema names and
  * the refusals. Spark's answers for the SQL forms are the parity cases in test/parity/cases/variant.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { functions as F, Session, variantToJson, VariantVal } from "../../src/index.js";
 import { dataTypeFromJson, dataTypeToJson, parseDDLSchema, simpleString, sqlTypeName, VariantType } from "../../src/types/index.js";
@@ -61,6 +64,29 @@ describe("VARIANT values", () => {
   it("show() prints the JSON text, as Spark's show does", async () => {
     const text = await spark.sql(`SELECT parse_json('{"a":1,"b":[true,null]}') AS v, parse_json('"s"') AS w`).showString(20, false);
     expect(text.split("\n")).toContain('|{"a":1,"b":[true,null]}|"s"|');
+  });
+
+  it("Parquet and Delta written by Sluice read back with the same bytes; a new Delta table lists variantType", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sluice-variant-"));
+    try {
+      const df = spark.sql(`SELECT id, parse_json(j) AS v FROM VALUES (1, '{"a":[1,2.50,"x"]}'), (2, NULL), (3, 'null') AS t(id, j)`);
+      const want = (await df.collect()).sort((a, b) => (a.id as number) - (b.id as number));
+      await df.write.parquet(join(dir, "p"));
+      await df.write.format("delta").save(join(dir, "d"));
+      for (const back of [spark.read.parquet(join(dir, "p")), spark.read.format("delta").load(join(dir, "d"))]) {
+        expect(back.schema.fields.map((f) => f.type.kind)).toEqual(["int", "variant"]);
+        expect((await back.collect()).sort((a, b) => (a.id as number) - (b.id as number))).toEqual(want);
+      }
+      const log = readFileSync(join(dir, "d", "_delta_log", "00000000000000000000.json"), "utf8");
+      expect(JSON.parse(log.split("\n").find((l) => l.includes('"protocol"'))!).protocol).toEqual({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["variantType"], writerFeatures: ["invariants", "appendOnly", "variantType"] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("schema_of_variant_agg merges a group's schemas", async () => {
+    const rows = await spark.sql(`SELECT k, schema_of_variant_agg(parse_json(j)) AS s FROM VALUES (1, '{"a":1}'), (1, '{"a":1.5,"b":"x"}'), (2, NULL), (2, '[1]'), (2, '["y"]') AS t(k, j) GROUP BY k`).collect();
+    expect(rows.sort((a, b) => (a.k as number) - (b.k as number))).toEqual([{ k: 1, s: "OBJECT<a: DECIMAL(21,1), b: STRING>" }, { k: 2, s: "ARRAY<VARIANT>" }]);
   });
 
   it("VARIANT cannot be grouped, sorted, compared or deduplicated (Spark's analysis errors)", async () => {

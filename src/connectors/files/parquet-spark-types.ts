@@ -4,11 +4,14 @@
  * goes into the footer's `org.apache.spark.sql.parquet.row.metadata` key (Spark's JSON schema
  * form), which is how Spark — and Sluice — read the interval type back (checked on PySpark 4.0.1:
  * it writes INTERVAL '1-2' YEAR TO MONTH as int32 and reads such files back as intervals).
- * Only top-level interval columns are mapped; files without intervals are written as before.
+ * A VARIANT column is a group of two required binaries, `value` and `metadata` (Spark 4.0's
+ * layout; the Arrow struct columnar/arrow.ts writes), also named VARIANT in that footer schema: a
+ * file Spark wrote reads back as VARIANT, and Spark reads Sluice's as VARIANT.
+ * Only top-level interval and variant columns are mapped; files without them are written as before.
  */
 import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
 import { makeVector } from "../../columnar/vector.js";
-import { type DataType, IntegerType, isAnsiInterval, LongType } from "../../types/data-type.js";
+import { containsType, type DataType, IntegerType, isAnsiInterval, LongType } from "../../types/data-type.js";
 import { dataTypeFromJson, dataTypeToJson } from "../../types/json-schema.js";
 import { StructType } from "../../types/struct-type.js";
 
@@ -16,7 +19,11 @@ export const SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
 
 const storageType = (t: DataType): DataType => (t.kind === "year_month_interval" ? IntegerType : t.kind === "day_time_interval" ? LongType : t);
 
-export const hasSparkOnlyTypes = (schema: StructType): boolean => schema.fields.some((f) => isAnsiInterval(f.type));
+export const hasSparkOnlyTypes = (schema: StructType): boolean => schema.fields.some((f) => isAnsiInterval(f.type) || containsType(f.type, "variant"));
+
+/** The struct a VARIANT group reads as without the footer schema: binaries `value` and `metadata`. */
+const isVariantGroup = (t: DataType): boolean =>
+  t.kind === "struct" && t.fields.length === 2 && t.fields.every((f) => (f.name === "value" || f.name === "metadata") && f.type.kind === "binary") && t.fields[0]!.name !== t.fields[1]!.name;
 
 /** The schema Parquet stores for `schema`: intervals as their INT32/INT64 storage. */
 export function parquetStorageSchema(schema: StructType): StructType {
@@ -34,10 +41,10 @@ export function sparkRowMetadata(schema: StructType): Map<string, string> | unde
   return hasSparkOnlyTypes(schema) ? new Map([[SPARK_ROW_METADATA, JSON.stringify(dataTypeToJson(schema))]]) : undefined;
 }
 
-/** A file schema with the interval types its Spark row metadata records (an unreadable entry is ignored, as Spark ignores it). */
+/** A file schema with the interval and variant types its Spark row metadata records (an unreadable entry is ignored, as Spark ignores it). */
 export function withSparkTypes(fileSchema: StructType, metadata: ReadonlyMap<string, string> | undefined): StructType {
   const json = metadata?.get(SPARK_ROW_METADATA);
-  if (json === undefined || !json.includes("interval")) return fileSchema;
+  if (json === undefined || !(json.includes("interval") || json.includes('"variant"'))) return fileSchema;
   let spark: DataType;
   try {
     spark = dataTypeFromJson(JSON.parse(json));
@@ -49,6 +56,7 @@ export function withSparkTypes(fileSchema: StructType, metadata: ReadonlyMap<str
   return new StructType(
     fileSchema.fields.map((f) => {
       const t = byName.get(f.name);
+      if (t?.kind === "variant" && isVariantGroup(f.type)) return { ...f, type: t };
       return t !== undefined && isAnsiInterval(t) && storageType(t).kind === f.type.kind ? { ...f, type: t } : f;
     }),
   );

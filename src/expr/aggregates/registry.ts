@@ -9,6 +9,7 @@ import { firstLastFunctions } from "./first-last.js";
 import { minMaxFunctions } from "./min-max.js";
 import { percentileApproxFunctions } from "./percentile-approx.js";
 import { scalarSubqueryAggregate } from "./scalar-subquery.js";
+import { schemaOfVariantAgg } from "./schema-of-variant-agg.js";
 import { sumAvgFunctions } from "./sum-avg.js";
 
 const families: readonly (readonly AggregateFunction[])[] = [
@@ -22,6 +23,7 @@ const families: readonly (readonly AggregateFunction[])[] = [
   [approxCountDistinct],
   percentileApproxFunctions,
   [scalarSubqueryAggregate],
+  [schemaOfVariantAgg],
 ];
 
 const byName = new Map<string, AggregateFunction>();
