@@ -126,16 +126,20 @@ export class ConnectClient {
       }
     } finally {
       signal?.removeEventListener("abort", onAbort);
-      if (complete) void this.#release(operationId);
+      if (complete) this.#release(operationId);
     }
   }
 
-  async #release(operationId: string): Promise<void> {
-    try {
-      await this.#async().unary("ReleaseExecute", encodeMessage("ReleaseExecuteRequest", { ...this.#base, operation_id: operationId, release_all: {} }));
-    } catch {
-      // best effort: the server also frees finished operations after a timeout
-    }
+  /**
+   * ReleaseExecute(release_all) for a finished operation, sent through the bridge's worker without
+   * waiting: an async call from here would only leave once this thread's event loop turns, and a
+   * caller that goes straight on to a synchronous call (spark.sql, df.schema) blocks it, so the
+   * release went out with — and was served alongside — the next query. Best effort: the server
+   * also frees finished operations after a timeout.
+   */
+  #release(operationId: string): void {
+    if (this.#closed) return;
+    this.#sync().send("ReleaseExecute", encodeMessage("ReleaseExecuteRequest", { ...this.#base, operation_id: operationId, release_all: {} }));
   }
 
   /** Interrupt one operation, or every operation of this session. Returns the interrupted ids. */

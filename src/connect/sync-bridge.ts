@@ -28,6 +28,17 @@ export class SyncBridge {
     return this.#call(method, false, request) as Buffer;
   }
 
+  /**
+   * A unary call sent now whose answer nobody waits for (best effort: a failure is dropped). The
+   * worker's event loop runs whatever this thread does, so the request leaves at once even if
+   * this thread next blocks in a synchronous call — an async call made here would wait for this
+   * thread's event loop to turn.
+   */
+  send(method: string, request: Buffer): void {
+    const port = this.#start();
+    if (Atomics.load(this.#flag, 1) !== 1) port.postMessage({ method, stream: false, noReply: true, request: new Uint8Array(request) });
+  }
+
   /** A server-streaming call drained to the end. */
   stream(method: string, request: Buffer): Buffer[] {
     return this.#call(method, true, request) as Buffer[];

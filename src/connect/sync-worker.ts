@@ -4,7 +4,8 @@
  * a time with @grpc/grpc-js for a main thread that waits on a shared counter: each request is
  * { method, stream, request }; the reply, posted on the bridge's port before the counter moves, is
  * { ok: bytes | bytes[] } or { failure: { code, details, statusDetails } }. Retries are the main
- * thread's (it sees the failure and decides).
+ * thread's (it sees the failure and decides). A request with noReply is a unary call whose answer
+ * nobody waits for (ReleaseExecute): the worker makes it at once and posts nothing back.
  */
 
 /** The worker's script; `workerData` is { grpcPath, target, ssl, token, userAgent, port, flag }. */
@@ -37,6 +38,10 @@ const failure = (err) => {
 port.on("message", (msg) => {
   const path = "/spark.connect.SparkConnectService/" + msg.method;
   const req = Buffer.from(msg.request);
+  if (msg.noReply) {
+    client.makeUnaryRequest(path, id, id, req, metadata.clone(), {}, () => undefined);
+    return;
+  }
   if (!msg.stream) {
     client.makeUnaryRequest(path, id, id, req, metadata.clone(), {}, (err, res) => answer(err ? { failure: failure(err) } : { ok: new Uint8Array(res) }));
     return;
