@@ -1,12 +1,14 @@
 """What gen_stream_joins.py and gen_groups_with_state.py share: a local PySpark session, and one
-oracle step — run a streaming DataFrame with trigger(availableNow) on a checkpoint and record per
-micro-batch its output rows (sorted JSON, timestamps as ISO-8601 UTC with ms), the watermark and
-the state operators' metrics (test/joins/oracle-steps.ts reads the same shape from Sluice).
+oracle step — run a streaming DataFrame with trigger(availableNow) (or trigger(once), one batch)
+on a checkpoint and record per micro-batch its output rows (sorted JSON, timestamps as ISO-8601
+UTC with ms), the watermark and the state operators' metrics, optionally followed by named custom
+metrics (test/joins/oracle-steps.ts reads the same shape from Sluice).
 """
 import json
 import os
 from datetime import datetime, timezone
 
+from pyspark.errors import StreamingQueryException
 from pyspark.sql import SparkSession
 
 
@@ -30,29 +32,46 @@ def plain(v):
     return v
 
 
-def run_step(df, mode, checkpoint):
+ATTEMPTS = 20
+
+
+def run_step(df, mode, checkpoint, once=False, custom=()):
+    """One oracle step. On a loaded machine a Python worker (the pandas oracles') can miss Spark's
+    10 s connect-back; the query then fails before it commits the batch, and the step is run again
+    on the same checkpoint, which re-runs that batch from its offsets: the record is the same
+    (up to ATTEMPTS times)."""
     batches = {}
+    progress = []
 
     def collect(bdf, bid):
         batches[bid] = sorted(json.dumps(plain(r.asDict(recursive=True)), sort_keys=True) for r in bdf.collect())
 
-    q = df.writeStream.outputMode(mode).foreachBatch(collect).option("checkpointLocation", checkpoint).trigger(availableNow=True).start()
-    q.awaitTermination()
+    for attempt in range(ATTEMPTS):
+        q = df.writeStream.outputMode(mode).foreachBatch(collect).option("checkpointLocation", checkpoint).trigger(**({"once": True} if once else {"availableNow": True})).start()
+        try:
+            q.awaitTermination()
+            progress += q.recentProgress
+            break
+        except StreamingQueryException as e:
+            if "Python worker failed to connect back" not in str(e) or attempt == ATTEMPTS - 1:
+                raise
+            progress += q.recentProgress
     return [
         {
             "batchId": p["batchId"],
             "rows": batches.get(p["batchId"], []),
             "watermark": p["eventTime"].get("watermark"),
-            "state": [[s["operatorName"], s["numRowsTotal"], s["numRowsUpdated"], s["numRowsRemoved"], s["numRowsDroppedByWatermark"]] for s in p["stateOperators"]],
+            "state": [[s["operatorName"], s["numRowsTotal"], s["numRowsUpdated"], s["numRowsRemoved"], s["numRowsDroppedByWatermark"]] + [s["customMetrics"][c] for c in custom] for s in p["stateOperators"]],
         }
-        for p in q.recentProgress
+        for p in progress
     ]
 
 
-def file_steps(spark, sc, base_ms, build, mode, tmp):
+def file_steps(spark, sc, base_ms, build, mode, tmp, once=False, custom=()):
     """The step loop of the groups-with-state-style scenarios: per step, drop one JSON file of
     (user, seconds after base_ms, v) rows into one folder, build the query over the folder (with the
-    scenario's watermark, if any) and run it as one oracle step on the same checkpoint."""
+    scenario's watermark, if any) and run it as one oracle step on the same checkpoint (run_step's
+    once and custom as given)."""
     folder = os.path.join(tmp, "in")
     os.makedirs(folder)
     steps = []
@@ -64,7 +83,7 @@ def file_steps(spark, sc, base_ms, build, mode, tmp):
         df = spark.readStream.format("json").schema("user STRING, ts TIMESTAMP, v INT").load(folder)
         if sc.get("watermark"):
             df = df.withWatermark("ts", sc["watermark"])
-        steps.append(run_step(build(df), mode, os.path.join(tmp, "chk")))
+        steps.append(run_step(build(df), mode, os.path.join(tmp, "chk"), once, custom))
     return steps
 
 

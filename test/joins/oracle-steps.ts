@@ -1,8 +1,9 @@
 /**
  * What the PySpark-recorded streaming parity tests of test/joins and test/stateful share: run a
- * query once with trigger(availableNow) on a checkpoint (one oracle step) and record, per
- * micro-batch, the rows (sorted JSON text as the oracle prints them), the watermark and the state
- * operators' metrics — the shape scripts/oracle/stream_steps.py records on PySpark.
+ * query once with trigger(availableNow) (or trigger(once), one batch) on a checkpoint (one oracle
+ * step) and record, per micro-batch, the rows (sorted JSON text as the oracle prints them), the
+ * watermark and the state operators' metrics, optionally followed by named custom metrics — the
+ * shape scripts/oracle/stream_steps.py records on PySpark.
  */
 import type { DataFrame } from "../../src/dataframe/dataframe.js";
 
@@ -24,20 +25,26 @@ export function oracleRow(r: Record<string, unknown>): string {
   return JSON.stringify(plain(r)).replace(/,"/g, ', "').replace(/":/g, '": ');
 }
 
-/** Run `df` to the end of its available input; `operatorName` maps Sluice's operator names to the oracle's. */
-export async function runOracleStep(df: DataFrame, checkpoint: string, mode: "append" | "update", operatorName: (n: string) => string = (n) => n): Promise<StepResult[]> {
+/** Run `df` to the end of its available input (`once`: one batch); `operatorName` maps Sluice's operator names to the oracle's; `custom` names the custom metrics to record after the counts. */
+export async function runOracleStep(
+  df: DataFrame,
+  checkpoint: string,
+  mode: "append" | "update",
+  operatorName: (n: string) => string = (n) => n,
+  { once = false, custom = [] }: { once?: boolean; custom?: readonly string[] } = {},
+): Promise<StepResult[]> {
   const batches = new Map<number, string[]>();
   const q = await df.writeStream
     .outputMode(mode)
     .foreachBatch(async (b, id) => void batches.set(id, (await b.collect()).map(oracleRow).sort()))
     .option("checkpointLocation", checkpoint)
-    .trigger({ availableNow: true })
+    .trigger(once ? { once: true } : { availableNow: true })
     .start();
   await q.awaitTermination();
   return q.recentProgress.map((p) => ({
     batchId: p.batchId,
     rows: batches.get(p.batchId) ?? [],
     watermark: (p.eventTime as { watermark?: string }).watermark ?? null,
-    state: p.stateOperators.map((s) => [operatorName(s.operatorName), s.numRowsTotal, s.numRowsUpdated, s.numRowsRemoved, s.numRowsDroppedByWatermark]),
+    state: p.stateOperators.map((s) => [operatorName(s.operatorName), s.numRowsTotal, s.numRowsUpdated, s.numRowsRemoved, s.numRowsDroppedByWatermark, ...custom.map((c) => s.customMetrics?.[c])]),
   }));
 }

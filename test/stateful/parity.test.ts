@@ -1,9 +1,10 @@
 /**
  * flatMapGroupsWithState against PySpark 4.0.1's applyInPandasWithState (the same operator for
  * Python; scripts/oracle/gen_groups_with_state.py → golden/groups-with-state.json). Each step
- * drops one JSON file and runs the query with trigger(availableNow) on the same checkpoint, so
- * every step restarts the query; per micro-batch the rows, the watermark and the state metrics
- * must be Spark's — including the batches without new data that event-time timeouts need.
+ * drops one JSON file and runs the query on the same checkpoint — trigger(availableNow), or for
+ * processing-time timeouts trigger(once) — so every step restarts the query; per micro-batch the
+ * rows, the watermark and the state metrics must be Spark's — including the batches without new
+ * data that event-time timeouts need, and a 1 ms processing-time timeout firing in the next batch.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,11 +57,30 @@ const FUNCTIONS: Record<string, (df: DataFrame) => DataFrame> = {
       state.remove();
       return [{ user, total }];
     }),
+  "idle-timeout": (df) =>
+    df.groupByKey((r) => r.user).flatMapGroupsWithState(
+      { outputMode: "update", timeout: "ProcessingTimeTimeout", stateSchema: "n INT", outputSchema: "user STRING, n INT, timed_out BOOLEAN" },
+      (user, rows, state: GroupState<{ n: number }>) => {
+        if (state.hasTimedOut) {
+          const { n } = state.get();
+          state.remove();
+          return [{ user, n, timed_out: true }];
+        }
+        const n = [...rows].length + (state.exists ? state.get().n : 0);
+        state.update({ n });
+        state.setTimeoutDuration(1);
+        return [{ user, n, timed_out: false }];
+      },
+    ),
 };
+
+const UPDATE_MODE = new Set(["running-count", "idle-timeout"]);
+/** Processing-time timeouts: one batch per step (trigger once), as the oracle runs them. */
+const ONCE = new Set(["idle-timeout"]);
 
 describe("flatMapGroupsWithState matches PySpark 4.0.1's applyInPandasWithState", () => {
   for (const sc of scenarios) {
-    it(sc.name, async () => {
+    it(sc.name, { timeout: 300_000 }, async () => {
       const root = mkdtempSync(join(tmpdir(), "sluice-gws-"));
       mkdirSync(join(root, "in"));
       const actual: unknown[][] = [];
@@ -70,9 +90,9 @@ describe("flatMapGroupsWithState matches PySpark 4.0.1's applyInPandasWithState"
         let df = spark.readStream.format("json").schema("user STRING, ts TIMESTAMP, v INT").load(join(root, "in"));
         if (sc.watermark) df = df.withWatermark("ts", sc.watermark);
         const out = FUNCTIONS[sc.function]!(df);
-        const mode = sc.function === "running-count" ? "update" : "append";
+        const mode = UPDATE_MODE.has(sc.function) ? "update" : "append";
         // PySpark names the operator applyInPandasWithState; the Scala API's name is flatMapGroupsWithState.
-        actual.push(await runOracleStep(out, join(root, "chk"), mode, (n) => (n === "flatMapGroupsWithState" ? "applyInPandasWithState" : n)));
+        actual.push(await runOracleStep(out, join(root, "chk"), mode, (n) => (n === "flatMapGroupsWithState" ? "applyInPandasWithState" : n), { once: ONCE.has(sc.function) }));
       }
       expect(actual).toEqual(golden.scenarios[sc.name]);
     });

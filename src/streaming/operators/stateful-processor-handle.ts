@@ -12,6 +12,10 @@
  *       timers      key + NUL + expiry (zero-padded) → [expiryMs]   (store `$procTimers` / `$eventTimers`)
  *   - TTL (ProcessingTime mode only): an update sets expiration = batch time + TTL; expired values
  *     read as absent and are removed at the end of the batch (numValuesRemovedDueToTTLExpiry).
+ *     A TTL'd list keeps its expired elements when appended to (Spark appends without reading),
+ *     so the cleanup removes and counts them; and, as Spark's store keeps such a list's elements
+ *     one by one, each element written counts one updated row and each element the cleanup drops
+ *     one removed row (HandleMetrics.listElementRows, added to the stores' counts).
  */
 import { parseIntervalMs } from "../../common/duration.js";
 import { SluiceError } from "../../common/errors.js";
@@ -56,6 +60,8 @@ export interface HandleMetrics {
   numDeletedTimers: number;
   numDeletedStateVars: number;
   numValuesRemovedDueToTTLExpiry: number;
+  /** Corrections to the stores' row counts for TTL'd lists, counted per element (see the file comment). */
+  listElementRows: { updated: number; removed: number };
 }
 
 export class StatefulProcessorHandleImpl implements StatefulProcessorHandle {
@@ -66,7 +72,7 @@ export class StatefulProcessorHandleImpl implements StatefulProcessorHandle {
   readonly deleted = new Set<string>();
   readonly #stores = new Map<string, StateStore>();
   #timers: KeyIndexedStore | undefined;
-  readonly metrics: HandleMetrics = { numRegisteredTimers: 0, numDeletedTimers: 0, numDeletedStateVars: 0, numValuesRemovedDueToTTLExpiry: 0 };
+  readonly metrics: HandleMetrics = { numRegisteredTimers: 0, numDeletedTimers: 0, numDeletedStateVars: 0, numValuesRemovedDueToTTLExpiry: 0, listElementRows: { updated: 0, removed: 0 } };
 
   constructor(
     readonly timeMode: TimeMode,
@@ -217,9 +223,13 @@ class ListStateImpl<V extends Row> implements ListState<V> {
     private readonly h: StatefulProcessorHandleImpl,
     private readonly info: StateVariableInfo,
   ) {}
-  private elements(op: string): Element[] {
+  /** Every stored element, expired ones included. */
+  private stored(op: string): Element[] {
     const v = this.h.store(this.info, op).get(this.h.key(op));
-    const all = (v?.[0] as Element[] | undefined) ?? [];
+    return (v?.[0] as Element[] | undefined) ?? [];
+  }
+  private elements(op: string): Element[] {
+    const all = this.stored(op);
     return this.info.ttlEnabled ? all.filter((e) => !this.h.expired(e.__expirationMs)) : all;
   }
   private encode(values: readonly V[], op: string): Element[] {
@@ -233,10 +243,14 @@ class ListStateImpl<V extends Row> implements ListState<V> {
       return e;
     });
   }
-  private write(elements: Element[], op: string): void {
+  /** Store `elements`, of which `written` are new (a TTL'd list counts one updated row per new element). */
+  private write(elements: Element[], written: number, op: string): void {
     const store = this.h.store(this.info, op);
     if (elements.length === 0) store.remove(this.h.key(op));
-    else store.put(this.h.key(op), [elements]);
+    else {
+      store.put(this.h.key(op), [elements]);
+      if (this.info.ttlEnabled) this.h.metrics.listElementRows.updated += written - 1;
+    }
   }
   exists(): boolean {
     return this.elements("exists").length > 0;
@@ -246,13 +260,15 @@ class ListStateImpl<V extends Row> implements ListState<V> {
     for (const e of this.elements("get")) yield stateValueToRow(this.info.valueSchema, fields.map((f) => e[f.name])) as V;
   }
   put(values: readonly V[]): void {
-    this.write(this.encode(values, "put"), "put");
+    const elements = this.encode(values, "put");
+    this.write(elements, elements.length, "put");
   }
   appendValue(value: V): void {
-    this.write([...this.elements("appendValue"), ...this.encode([value], "appendValue")], "appendValue");
+    this.write([...this.stored("appendValue"), ...this.encode([value], "appendValue")], 1, "appendValue");
   }
   appendList(values: readonly V[]): void {
-    this.write([...this.elements("appendList"), ...this.encode(values, "appendList")], "appendList");
+    const added = this.encode(values, "appendList");
+    this.write([...this.stored("appendList"), ...added], added.length, "appendList");
   }
   clear(): void {
     this.h.store(this.info, "clear").remove(this.h.key("clear"));

@@ -189,7 +189,7 @@ export class TransformWithStateExec implements ExecutionPlan {
 
     // 5. TTL cleanup, close, commit.
     for (const info of handle.declared.values()) {
-      if (info.ttlEnabled) handle.metrics.numValuesRemovedDueToTTLExpiry += await removeExpired(stores.get(info.stateName)!, info, batchTimestampMs);
+      if (info.ttlEnabled) handle.metrics.numValuesRemovedDueToTTLExpiry += await removeExpired(stores.get(info.stateName)!, info, batchTimestampMs, handle.metrics.listElementRows);
     }
     if (spec.timeMode === "ProcessingTime" && timers) state.nextTimeout?.(operatorId, Math.min(Infinity, ...timers.allEntries().map(([, v]) => v[0] as number)));
     await call("close", undefined, () => processor.close?.());
@@ -208,8 +208,8 @@ export class TransformWithStateExec implements ExecutionPlan {
     state.report(operatorId, {
       operatorName: "transformWithStateExec",
       numRowsTotal: sum((m) => m.numRowsTotal),
-      numRowsUpdated: sum((m) => m.numRowsUpdated),
-      numRowsRemoved: sum((m) => m.numRowsRemoved),
+      numRowsUpdated: sum((m) => m.numRowsUpdated) + handle.metrics.listElementRows.updated,
+      numRowsRemoved: sum((m) => m.numRowsRemoved) + handle.metrics.listElementRows.removed,
       allUpdatesTimeMs: Math.round(updateMs),
       allRemovalsTimeMs: 0,
       commitTimeMs: Math.round(commitMs),
@@ -247,8 +247,12 @@ function recordOf(info: StateVariableInfo): RecordedStateVariable {
   };
 }
 
-/** Remove the values of a TTL'd variable whose expiration passed; returns how many (list elements count one each). */
-async function removeExpired(store: StateStore, info: StateVariableInfo, nowMs: number): Promise<number> {
+/**
+ * Remove the values of a TTL'd variable whose expiration passed; returns how many (list elements
+ * count one each, and `listRows` gets the per-element row corrections: a list the cleanup shortens
+ * is rows removed, not a row updated).
+ */
+async function removeExpired(store: StateStore, info: StateVariableInfo, nowMs: number, listRows: { updated: number; removed: number }): Promise<number> {
   const n = info.valueSchema.fields.length;
   const expired = (x: unknown): boolean => typeof x === "number" && x <= nowMs;
   const changes: [string, unknown[] | undefined][] = [];
@@ -265,7 +269,11 @@ async function removeExpired(store: StateStore, info: StateVariableInfo, nowMs: 
       const elements = v[0] as Record<string, unknown>[];
       const live = elements.filter((e) => !expired(e.__expirationMs));
       if (live.length === elements.length) continue;
-      removed += elements.length - live.length;
+      const dropped = elements.length - live.length;
+      removed += dropped;
+      // The store counts one removed row (whole list) or one updated row (shortened list).
+      listRows.removed += live.length === 0 ? dropped - 1 : dropped;
+      if (live.length > 0) listRows.updated--;
       changes.push([k, live.length === 0 ? undefined : [live]]);
     }
   }
