@@ -5,6 +5,9 @@
 # from process start. Prints each engine's rows/s and the ratio Sluice / PySpark; Sluice runs
 # twice, at local[N] (N = nproc) and local[1], for its scaling (speed-up, efficiency = speed-up / N),
 # and each engine's peak RSS is sampled over its whole process tree (PySpark's includes its JVM).
+# BENCH_SWEEP=1 then also runs every case on 1x, 4x and 16x both sizes (Sluice at local[N] and
+# PySpark) and prints how each engine's time grows with the work (bench/sweep-report.ts); 16x the
+# default sizes is 160M rows, so sweep with smaller BENCH_PARQUET_ROWS / BENCH_JSON_ROWS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 P=${BENCH_PARQUET_ROWS:-10000000}
@@ -13,9 +16,13 @@ DATA=bench/data/p${P}-j${J}
 CASES=("$@")
 [ ${#CASES[@]} -gt 0 ] || CASES=(groupby-count-parquet groupby-bigint-parquet groupby-decimal-parquet window-rank-parquet json-filter-groupby stream-json-to-parquet stream-startup stream-window-count stream-dedup delta-sink)
 bash scripts/oracle/setup.sh >/dev/null
-[ -f "$DATA/events.parquet" ] || .oracle/venv/bin/python bench/gen_data.py "$DATA" "$P" "$J"
-# a 1000-event stream for the start-up case (process start → first committed batch)
-[ -f "$DATA/stream-small/part-000.json" ] || { mkdir -p "$DATA/stream-small"; head -1000 "$DATA/events.jsonl" > "$DATA/stream-small/part-000.json"; }
+# prepare DIR PARQUET_ROWS JSON_ROWS: the generated inputs, and a 1000-event stream for the
+# start-up case (process start → first committed batch)
+prepare() {
+  [ -f "$1/events.parquet" ] || .oracle/venv/bin/python bench/gen_data.py "$1" "$2" "$3"
+  [ -f "$1/stream-small/part-000.json" ] || { mkdir -p "$1/stream-small"; head -1000 "$1/events.jsonl" > "$1/stream-small/part-000.json"; }
+}
+prepare "$DATA" "$P" "$J"
 results=$(mktemp)
 N=$(nproc)
 # peak_rss PID: the peak, sampled every 0.2 s until PID exits, of the summed RSS (KB) of PID and
@@ -48,3 +55,14 @@ for c in "${CASES[@]}"; do
   run pyspark "$c" sh -c '.oracle/venv/bin/python bench/pyspark_bench.py "$0" "$1" 2>/dev/null' "$DATA" "$c"
 done
 npx tsx bench/compare.ts "$results" "$N"
+[ -n "${BENCH_SWEEP:-}" ] || exit 0
+sweep=$(mktemp)
+for m in 1 4 16; do
+  D=bench/data/p$((P * m))-j$((J * m))
+  prepare "$D" $((P * m)) $((J * m))
+  for c in "${CASES[@]}"; do
+    env BENCH_MASTER="local[$N]" node --max-old-space-size=16384 --import tsx bench/sluice-bench.ts "$D" "$c" | sed "s/^{/{\"scale\":$m,/" | tee -a "$sweep"
+    .oracle/venv/bin/python bench/pyspark_bench.py "$D" "$c" 2>/dev/null | sed "s/^{/{\"scale\":$m,/" | tee -a "$sweep"
+  done
+done
+npx tsx bench/sweep-report.ts "$sweep"
