@@ -4,11 +4,11 @@
 # 10 s windows close), in canonical.py's form (Spark 4.0.1, the .oracle venv's). Usage: bash bench/nexmark/make_golden.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bash scripts/oracle/setup.sh >/dev/null
+bash scripts/oracle/setup.sh --pandas >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 npx tsx bench/nexmark/gen.ts "$tmp/input" 3000 3 100
-.oracle/venv/bin/python bench/nexmark/pyspark_nexmark.py "$tmp/input" "$tmp/out" 2>/dev/null
+.oracle/pandas-venv/bin/python bench/nexmark/pyspark_nexmark.py "$tmp/input" "$tmp/out" 2>/dev/null
 .oracle/venv/bin/python - "$tmp/out" > bench/nexmark/golden/tiny.json <<'PY'
 import json, sys
 sys.path.insert(0, "bench/nexmark")

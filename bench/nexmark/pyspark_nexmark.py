@@ -2,6 +2,9 @@
 queries.ts, line for line. Usage: python bench/nexmark/pyspark_nexmark.py INPUT OUT q...
 Runs each query over INPUT into OUT/<q> (Parquet, append, availableNow) and prints one JSON line
 per query: {"engine":"pyspark","query":q,"events":N,"seconds":S} (or "error" when Spark refuses it).
+The sessions query is applyInPandasWithState (PySpark's flatMapGroupsWithState), so this runs in
+the pandas venv (bash scripts/oracle/setup.sh --pandas; .oracle/pandas-venv/bin/python), whose
+pandas and pyarrow PySpark 4.0.1's Arrow serializer works with.
 """
 import json
 import os
@@ -9,17 +12,44 @@ import shutil
 import sys
 import time
 
-from pyspark.sql import SparkSession, functions as F
-from pyspark.errors import PySparkException
+os.environ["PYSPARK_PYTHON"] = sys.executable  # the Python workers need this venv's pandas and pyarrow
+
+import pandas as pd  # noqa: E402
+from pyspark.sql import SparkSession, functions as F  # noqa: E402
+from pyspark.errors import PySparkException  # noqa: E402
 
 SCHEMAS = {
     "person": "id BIGINT, name STRING, emailAddress STRING, creditCard STRING, city STRING, state STRING, dateTime TIMESTAMP, extra STRING",
     "auction": "id BIGINT, itemName STRING, description STRING, initialBid BIGINT, reserve BIGINT, dateTime TIMESTAMP, expires TIMESTAMP, seller BIGINT, category BIGINT, extra STRING",
     "bid": "auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, dateTime TIMESTAMP, extra STRING",
 }
-QUERY_INPUTS = {"q0": ["bid"], "q1": ["bid"], "q2": ["bid"], "q3": ["person", "auction"], "q4": ["auction", "bid"], "q5": ["bid"], "q7": ["bid"], "q8": ["person", "auction"]}
+QUERY_INPUTS = {"q0": ["bid"], "q1": ["bid"], "q2": ["bid"], "q3": ["person", "auction"], "q4": ["auction", "bid"], "q5": ["bid"], "q7": ["bid"], "q8": ["person", "auction"], "sessions": ["bid"]}
 WATERMARK = "10 seconds"
 WINDOW = "10 seconds"
+SESSION_GAP_MS = 2_000
+EPOCH = pd.Timestamp(0, tz="UTC")
+
+
+def bid_sessions(key, pdfs, state):
+    """A bidder's bids less than SESSION_GAP_MS apart form a session, written at a longer pause or when it times out."""
+    def closed(s):
+        return {"bidder": key[0], "start_ms": s[0], "end_ms": s[1] + SESSION_GAP_MS, "bids": s[2]}
+
+    if state.hasTimedOut:
+        s = state.get
+        state.remove()
+        yield pd.DataFrame([closed(s)])
+        return
+    out = []
+    s = state.get if state.exists else None
+    for t in sorted(int(t) for pdf in pdfs for t in (pd.to_datetime(pdf["dateTime"], utc=True) - EPOCH) // pd.Timedelta(milliseconds=1)):
+        if s is not None and t - s[1] >= SESSION_GAP_MS:
+            out.append(closed(s))
+        s = (t, t, 1) if s is None or t - s[1] >= SESSION_GAP_MS else (s[0], max(s[1], t), s[2] + 1)
+    state.update(s)
+    state.setTimeoutTimestamp(s[1] + SESSION_GAP_MS)
+    if out:
+        yield pd.DataFrame(out, columns=["bidder", "start_ms", "end_ms", "bids"])
 
 
 def query(spark, d, q):
@@ -57,6 +87,11 @@ def query(spark, d, q):
         p = read("person").withWatermark("dateTime", WATERMARK).select(F.col("id").alias("p_id"), "name", F.window("dateTime", WINDOW).alias("p_win"))
         a = read("auction").withWatermark("dateTime", WATERMARK).select("seller", F.window("dateTime", WINDOW).alias("a_win"))
         return p.join(a, F.expr("p_id = seller AND p_win = a_win")).selectExpr("p_id", "name", "p_win.start AS start")
+    if q == "sessions":
+        return (
+            read("bid").withWatermark("dateTime", WATERMARK).groupBy("bidder")
+            .applyInPandasWithState(bid_sessions, "bidder LONG, start_ms LONG, end_ms LONG, bids LONG", "start LONG, last LONG, bids LONG", "append", "EventTimeTimeout")
+        )
     raise ValueError(f"unknown Nexmark query {q}")
 
 

@@ -23,11 +23,17 @@ export const QUERY_INPUTS: Record<string, readonly Stream[]> = {
   q5: ["bid"],
   q7: ["bid"],
   q8: ["person", "auction"],
+  sessions: ["bid"],
 };
 export const QUERY_NAMES = Object.keys(QUERY_INPUTS);
 
 const WATERMARK = "10 seconds";
 const WINDOW = "10 seconds";
+/** The sessions query's inactivity gap (ms). */
+const SESSION_GAP_MS = 2_000;
+
+/** A bidder's open session: its first and last bid (epoch ms) and how many bids it has. */
+type BidSession = { start: number; last: number; bids: number };
 
 /** One file per micro-batch, so both engines cut the same batches. */
 const read = (spark: Session, dir: string, s: Stream): DataFrame => spark.readStream.schema(SCHEMAS[s]).option("maxFilesPerTrigger", 1).json(join(dir, s));
@@ -79,6 +85,34 @@ export function nexmarkQuery(spark: Session, dir: string, q: string): DataFrame 
       const a = auctions().withWatermark("dateTime", WATERMARK).select(col("seller"), F.window(col("dateTime"), WINDOW).alias("a_win"));
       return p.join(a, expr("p_id = seller AND p_win = a_win")).selectExpr("p_id", "name", "p_win.start AS start");
     }
+    case "sessions":
+      // session tracking: a bidder's bids less than 2 s apart form a session (a longer pause closes
+      // it), written at the pause or once the watermark passes its last bid + 2 s
+      // (flatMapGroupsWithState with an event-time timeout)
+      return bids()
+        .withWatermark("dateTime", WATERMARK)
+        .groupByKey((r) => r.bidder)
+        .flatMapGroupsWithState<BidSession>(
+          { outputMode: "append", timeout: "EventTimeTimeout", stateSchema: "start BIGINT, last BIGINT, bids BIGINT", outputSchema: "bidder BIGINT, start_ms BIGINT, end_ms BIGINT, bids BIGINT" },
+          (bidder, rows, state) => {
+            const closed = (s: BidSession) => ({ bidder, start_ms: s.start, end_ms: s.last + SESSION_GAP_MS, bids: s.bids });
+            if (state.hasTimedOut) {
+              const s = state.get();
+              state.remove();
+              return [closed(s)];
+            }
+            const out = [];
+            const old = state.getOption();
+            let s = old === undefined ? undefined : { start: Number(old.start), last: Number(old.last), bids: Number(old.bids) };
+            for (const t of [...rows].map((r) => (r.dateTime as Date).getTime()).sort((a, b) => a - b)) {
+              if (s !== undefined && t - s.last >= SESSION_GAP_MS) out.push(closed(s));
+              s = s === undefined || t - s.last >= SESSION_GAP_MS ? { start: t, last: t, bids: 1 } : { start: s.start, last: Math.max(s.last, t), bids: s.bids + 1 };
+            }
+            state.update(s!);
+            state.setTimeoutTimestamp(s!.last + SESSION_GAP_MS);
+            return out;
+          },
+        );
     default:
       throw new Error(`unknown Nexmark query ${q} (known: ${QUERY_NAMES.join(", ")})`);
   }
