@@ -15,7 +15,7 @@ import { nullVector, type Vector } from "../../columnar/vector.js";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
 import { type DataType, sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import { parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, withSparkTypes } from "./parquet-spark-types.js";
+import { isVariantGroup, parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, variantsFromGroups, withSparkTypes } from "./parquet-spark-types.js";
 
 const corrupt = (file: string, e: unknown): SluiceError =>
   inputError("FAILED_READ_FILE", `Cannot read the Parquet file ${file}: ${e instanceof Error ? e.message : String(e)}. The file may be corrupt or not Parquet; remove it from the input folder or re-write it.`, { file }, e);
@@ -115,6 +115,8 @@ function conform(v: Vector, want: DataType, file: string, name: string): Vector 
   if (sameType(v.type, want)) return v.type === want ? v : { ...v, type: want };
   // an interval column is stored as its months (INT32) or µs (INT64): the same values
   if ((want.kind === "year_month_interval" && v.type.kind === "int") || (want.kind === "day_time_interval" && v.type.kind === "bigint")) return { ...v, type: want };
+  // a VARIANT column Spark wrote reads as its group of value and metadata binaries
+  if (want.kind === "variant" && isVariantGroup(v.type)) return variantsFromGroups(v);
   const w = widen(v.type, want);
   if (w && sameType(w, want) && want.kind === "bigint") {
     const src = v.values as Int32Array;

@@ -9,9 +9,10 @@
  * file Spark wrote reads back as VARIANT, and Spark reads Sluice's as VARIANT.
  * Only top-level interval and variant columns are mapped; files without them are written as before.
  */
-import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
-import { makeVector } from "../../columnar/vector.js";
-import { containsType, type DataType, IntegerType, isAnsiInterval, LongType } from "../../types/data-type.js";
+import { type ColumnBatch, getValue, makeBatch } from "../../columnar/column-batch.js";
+import { makeVector, type Vector } from "../../columnar/vector.js";
+import { containsType, type DataType, IntegerType, isAnsiInterval, LongType, VariantType } from "../../types/data-type.js";
+import { VariantVal } from "../../types/variant-val.js";
 import { dataTypeFromJson, dataTypeToJson } from "../../types/json-schema.js";
 import { StructType } from "../../types/struct-type.js";
 
@@ -22,7 +23,7 @@ const storageType = (t: DataType): DataType => (t.kind === "year_month_interval"
 export const hasSparkOnlyTypes = (schema: StructType): boolean => schema.fields.some((f) => isAnsiInterval(f.type) || containsType(f.type, "variant"));
 
 /** The struct a VARIANT group reads as without the footer schema: binaries `value` and `metadata`. */
-const isVariantGroup = (t: DataType): boolean =>
+export const isVariantGroup = (t: DataType): boolean =>
   t.kind === "struct" && t.fields.length === 2 && t.fields.every((f) => (f.name === "value" || f.name === "metadata") && f.type.kind === "binary") && t.fields[0]!.name !== t.fields[1]!.name;
 
 /** The schema Parquet stores for `schema`: intervals as their INT32/INT64 storage. */
@@ -60,4 +61,16 @@ export function withSparkTypes(fileSchema: StructType, metadata: ReadonlyMap<str
       return t !== undefined && isAnsiInterval(t) && storageType(t).kind === f.type.kind ? { ...f, type: t } : f;
     }),
   );
+}
+
+/** A column of VARIANT groups read as structs (`{ value, metadata }` rows) as VARIANT values. */
+export function variantsFromGroups(v: Vector): Vector {
+  const out: unknown[] = new Array(v.length);
+  const validity = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const g = getValue(v, i) as { value: Uint8Array | null; metadata: Uint8Array | null } | null;
+    out[i] = g && g.value && g.metadata ? new VariantVal(g.value, g.metadata) : null;
+    validity[i] = out[i] === null ? 0 : 1;
+  }
+  return makeVector(VariantType, out, validity);
 }
