@@ -138,12 +138,19 @@ describe.each(Object.entries(providers))("%s state store provider", (_name, make
     const dir = storeDir(id);
     const head = (f: string) => readFileSync(join(dir, f)).subarray(0, 2).toString("hex");
     expect([head("1.delta"), head("1.snapshot"), head("2.delta")]).toEqual(["1f8b", "1f8b", "7632"]); // gzip, gzip, "v2"
+    const small = make(id, schema, gzip); // a delta under 4 KiB stays plain even with gzip
+    const u = await small.getStore(2);
+    u.put("key-8", [-8n, null, null]);
+    await u.commit();
+    await small.close();
+    expect(head("3.delta")).toBe("7632");
     const snapshot = readFileSync(join(dir, "1.snapshot"));
     expect(snapshot.length).toBeLessThan(gunzipSync(snapshot).length / 4);
     expect(snapshot.indexOf(Buffer.from([0x1f, 0x8b, 8]), 2)).toBeGreaterThan(0); // a second gzip member
     renameSync(join(dir, "1.delta"), join(dir, "1.moved")); // version 2 loads from the snapshot
     const again = make(id, schema, gzip);
     const v2 = new Map((await toArray((await again.getStore(2)).scanChunks())).flat());
+    expect(new Map((await toArray((await again.getStore(3)).scanChunks())).flat()).get("key-8")).toEqual([-8n, null, null]);
     await again.close();
     expect(v2.size).toBe(40000);
     expect(v2.get("key-7")).toEqual([-7n, null, null]);
