@@ -61,7 +61,7 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
   }
 
   // Delta (connectors/delta): batch read with time travel, streaming source and sink.
-  ex.registerSource("delta", { schema: (spec, streaming) => deltaReadSchema(spec, streaming), scan: (node) => deltaScanExec(node.source, node.dataSchema) });
+  ex.registerSource("delta", { schema: (spec, streaming) => deltaReadSchema(spec, streaming), scan: (node) => deltaScanExec(node.source, node.dataSchema, node.streaming) });
   session.streamSources.set("delta", (scan) => {
     const { options, paths } = scan.source;
     return sourceWithFileSystemOptions(options, paths, withFileSystemOptions(options, paths, () => createDeltaSource(scan.source, scan.dataSchema)));

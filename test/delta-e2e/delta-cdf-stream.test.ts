@@ -50,6 +50,19 @@ describe("readStream.format('delta').option('readChangeFeed', 'true')", () => {
     expect(q.recentProgress.filter((p) => p.numInputRows > 0).length).toBe(2);
   });
 
+  it("explain() of a running stream with startingVersion shows the table scan (its stream options are not a batch read's)", async () => {
+    const path = copy();
+    for (const [name, df] of [
+      ["explain_plain", spark.readStream.format("delta").option("startingVersion", 2).option("skipChangeCommits", "true").load(path)],
+      ["explain_cdf", stream(path, { startingVersion: 2 })],
+    ] as const) {
+      const q = await df.writeStream.format("memory").queryName(name).start();
+      await q.processAllAvailable();
+      expect(q.explainString()).toContain(`DeltaScanExec: ${path}`);
+      await q.stop();
+    }
+  });
+
   it("restarts from its checkpoint after the last commit it read", async () => {
     const path = copy();
     const out = join(dirname(path), "out");

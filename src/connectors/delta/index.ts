@@ -53,9 +53,14 @@ export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): Struc
   return schema;
 }
 
-/** The batch scan of a delta read, pinned to the version resolved now. */
-export function deltaScanExec(spec: DataSourceSpec, schema: StructType): ExecutionPlan {
+/**
+ * The batch scan of a delta read, pinned to the version resolved now. A streaming read's scan is
+ * only planned for explain() (the source reads the log itself), so its stream options
+ * (startingVersion, readChangeFeed, …) do not apply: it shows the table as it is.
+ */
+export function deltaScanExec(spec: DataSourceSpec, schema: StructType, streaming = false): ExecutionPlan {
   const path = deltaPath(spec.paths, spec.options);
+  if (streaming) return new DeltaScanExec(path, () => loadSnapshot(path, {}), schema);
   const cdf = changeFeedOptions(spec.options);
   if (cdf) return new ChangeFeedScanExec(path, cdf, schema);
   const { version } = peekDeltaTable(path, timeTravelOptions(spec.options));
