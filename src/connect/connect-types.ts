@@ -2,7 +2,7 @@
  * Spark Connect's DataType message (types.proto) as Sluice types, and Arrow IPC result batches as
  * ColumnBatches of the server's schema. Sluice has one string type, so CHAR/VARCHAR arrive as
  * STRING (docs/spark-connect.md); types
- * Sluice has no values for (CalendarInterval, VARIANT, UDTs) are refused by name.
+ * Sluice has no values for (CalendarInterval, UDTs) are refused by name.
  */
 import * as arrow from "apache-arrow";
 import { arrowDataToVector } from "../columnar/arrow.js";
@@ -29,6 +29,8 @@ const SIMPLE: Readonly<Record<string, DataType>> = {
   date: { kind: "date" },
   timestamp: { kind: "timestamp" },
   timestamp_ntz: { kind: "timestamp_ntz" },
+  // Arrow carries it as Spark's struct of value and metadata bytes (columnar/arrow.ts reads that)
+  variant: { kind: "variant" },
 };
 
 /** A DataType message (decoded with oneofs: `kind` names the member) as a Sluice type. */

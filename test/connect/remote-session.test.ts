@@ -8,7 +8,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { Observation, Session, SluiceError, functions as F } from "../../src/index.js";
+import { Observation, Session, SluiceError, functions as F, variantToJson } from "../../src/index.js";
+import type { VariantVal } from "../../src/types/variant-val.js";
 import { sqlTypeName } from "../../src/types/data-type.js";
 import type { RemoteSession } from "../../src/connect/remote-session.js";
 import { sharedConnectServer } from "./support/connect-server.js";
@@ -108,6 +109,15 @@ describe("remote session", { timeout: 180_000 }, () => {
     // an interval inside a computation: the server's date arithmetic sees the literal's type
     const [row] = await spark.range(1).select(F.expr("DATE'2024-01-31' + INTERVAL '1' MONTH").alias("d"), F.expr("TIMESTAMP'2024-01-01 00:00:00' + INTERVAL '1 02:00:00' DAY TO SECOND").alias("t")).collect();
     expect(row).toEqual({ d: new Date("2024-02-29T00:00:00Z"), t: new Date("2024-01-02T02:00:00Z") });
+  });
+
+  it("VARIANT results arrive as the embedded engine's VariantVal, with the same bytes and JSON", async () => {
+    const q = `SELECT parse_json('{"a":[1,2.5,"x"],"b":{"c":null}}') AS v, variant_get(parse_json('{"a":7}'), '$.a', 'int') AS a`;
+    const remote = await spark.sql(q).collect();
+    expect(spark.sql(q).schema.fields.map((f) => sqlTypeName(f.type))).toEqual(["VARIANT", "INT"]);
+    const local = await Session.builder().getOrCreate().sql(q).collect();
+    expect(remote).toEqual(local);
+    expect(variantToJson(remote[0]!.v as VariantVal)).toBe('{"a":[1,2.5,"x"],"b":{"c":null}}');
   });
 
   it("an Observation gets the server's metrics row in the embedded engine's shapes, from the first action only, writes included", async () => {
