@@ -37,6 +37,20 @@ describe("history", () => {
     expect((await history(table, 1)).length).toBe(1);
     expect((await errorOf(() => history(tempTable()))).code).toBe("DELTA_TABLE_NOT_FOUND");
   });
+
+  it("timestamps are the commit files' modification times made strictly increasing, as time travel reads them", async () => {
+    const { table } = await setup();
+    // a coarse file clock: all three commit files carry the same modification time, before their commitInfo.timestamp
+    const at = new Date(Date.now() - 60_000);
+    for (const v of [0, 1, 2]) utimesSync(join(table, "_delta_log", `${String(v).padStart(20, "0")}.json`), at, at);
+    const h = await history(table);
+    const t0 = Math.floor(at.getTime());
+    expect(h.map((e) => [e.version, e.timestamp.getTime()])).toEqual([
+      [2, t0 + 2],
+      [1, t0 + 1],
+      [0, t0],
+    ]);
+  });
 });
 
 describe("vacuum", () => {

@@ -1,11 +1,13 @@
 /**
  * DESCRIBE HISTORY: one entry per commit still in the log, newest first, with the commit's
- * commitInfo fields (Spark's names) plus `version` and `timestamp` (commitInfo.timestamp, or
- * the commit file's modification time when the commit has no commitInfo).
+ * commitInfo fields (Spark's names) plus `version` and `timestamp`: as delta-spark's
+ * DeltaHistoryManager, the commit file's modification time made strictly increasing (the one
+ * time travel uses, time-travel.ts), or the in-commit timestamp where the table has them.
  */
 import { SluiceError } from "../common/errors.js";
 import type { CommitInfo } from "./actions.js";
 import { LogStore } from "./log-store.js";
+import { commitTimestamps } from "./time-travel.js";
 
 export interface HistoryEntry {
   readonly version: number;
@@ -30,11 +32,13 @@ export async function history(tablePath: string, limit?: number): Promise<Histor
       table: tablePath,
     });
   }
-  const commits = [...(await store.list()).commits].reverse().slice(0, limit ?? Infinity);
+  const listed = (await store.list()).commits;
+  const fileTimes = commitTimestamps(listed);
+  const commits = [...listed].reverse().slice(0, limit ?? Infinity);
   return Promise.all(
     commits.map(async (c) => {
       const info = ((await store.readCommit(c.version)).find((a) => a.kind === "commitInfo")?.value ?? null) as CommitInfo | null;
-      const ts = typeof info?.inCommitTimestamp === "number" ? info.inCommitTimestamp : typeof info?.timestamp === "number" ? info.timestamp : c.mtimeMs;
+      const ts = typeof info?.inCommitTimestamp === "number" ? info.inCommitTimestamp : fileTimes.get(c.version)!;
       return {
         version: c.version,
         timestamp: new Date(ts),

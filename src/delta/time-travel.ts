@@ -12,7 +12,10 @@ export function commitTimestamps(commits: readonly CommitFileRef[]): Map<number,
   const out = new Map<number, number>();
   let prev = -Infinity;
   for (const c of commits) {
-    const ts = c.mtimeMs > prev ? c.mtimeMs : prev + 1;
+    // whole milliseconds, as Hadoop's modification times: a history timestamp given back to
+    // timestampAsOf must find its own version
+    const mtime = Math.floor(c.mtimeMs);
+    const ts = mtime > prev ? mtime : prev + 1;
     out.set(c.version, ts);
     prev = ts;
   }
