@@ -46,10 +46,15 @@ export interface PlannerEnv {
   readonly compile?: Compiler;
   /**
    * local[N]: with N > 1 a batch aggregate over a splittable scan runs partial per piece in N
-   * workers (aggregate-planning.ts), and so do a sort over such a scan and a result that is one
-   * (scan-planning.ts).
+   * workers (aggregate-planning.ts), and so does a sort over such a scan (scan-planning.ts).
    */
   readonly workerThreads?: number;
+  /**
+   * The result is collected whole (collect, toArrow, explain of it), so a result that is a chain
+   * over a splittable scan may run per piece in the workers too. Not for results that stream out
+   * (writes, iterators): the pieces' rows wait in piece order, which would unbound their memory.
+   */
+  readonly parallelResult?: boolean;
 }
 
 type Planner = (node: ResolvedPlan, env: PlannerEnv, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan) => ExecutionPlan;
@@ -88,7 +93,7 @@ export function createPhysicalPlan(plan: ResolvedPlan, env: PlannerEnv): Executi
     if (substituted !== undefined) return substituted;
     return (handlers[p.kind] as Planner)(p, env, compile, planNode);
   };
-  return planParallelResult(plan, planNode(plan), env.workerThreads ?? 1);
+  return env.parallelResult ? planParallelResult(plan, planNode(plan), env.workerThreads ?? 1) : planNode(plan);
 }
 
 function planJoin(n: RJoin, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan): ExecutionPlan {

@@ -132,6 +132,8 @@ export class EmbeddedExecutor implements QueryExecutor {
     scanOverride?: (node: RScan) => ExecutionPlan,
     override?: (node: ResolvedPlan, planChild: (child: ResolvedPlan) => ExecutionPlan) => ExecutionPlan | undefined,
     currentTimestampUs?: number,
+    /** The result is collected whole (planner.ts PlannerEnv.parallelResult). */
+    parallelResult = false,
   ): ExecutionPlan {
     // override comes only from streaming planning (a micro-batch, or explain() of a stream): no batch checks then
     if (!scanOverride && !override) checkBatchPlan(resolved);
@@ -139,7 +141,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     const filters = scanFilters(resolved);
     return createPhysicalPlan(resolved, {
       eval: this.evalContext(currentTimestampUs),
-      ...(override ? { override } : { workerThreads: this.workerThreads() }),
+      ...(override ? { override } : { workerThreads: this.workerThreads(), parallelResult }),
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);
@@ -151,7 +153,7 @@ export class EmbeddedExecutor implements QueryExecutor {
   }
 
   async collect(plan: LogicalPlan): Promise<ColumnBatch[]> {
-    const exec = this.physicalPlan(this.analyze(plan));
+    const exec = this.physicalPlan(this.analyze(plan), undefined, undefined, undefined, true);
     return collectBatches(exec, this.taskContext());
   }
 
@@ -163,7 +165,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     const physical = formatPhysicalPlan(
       isStreamingPlan(resolved)
         ? streamingExplainPlan(resolved, (r, override) => this.physicalPlan(r, undefined, override))
-        : this.physicalPlan(resolved),
+        : this.physicalPlan(resolved, undefined, undefined, undefined, true),
     );
     // Beyond Spark: a streaming plan names every stateful operator whose state is unbounded.
     const unbounded = unboundedStateOperators(resolved);
