@@ -23,6 +23,7 @@ import type { DataSourceSpec } from "../../plan/logical-plan.js";
 import type { RScan } from "../../plan/resolved-plan.js";
 import { CommitLog } from "../../streaming/checkpoint/commit-log.js";
 import { OffsetSeqLog } from "../../streaming/checkpoint/offset-seq-log.js";
+import { readOperatorMetadata } from "../../streaming/state/operator-metadata.js";
 import { readStateEntries, recordedStateSchema } from "../../streaming/state/state-store-reader.js";
 import { decodeBinaryStateKey, isBinaryStateKey } from "../../streaming/operators/state-key.js";
 import type { StateSchema, StateStoreId } from "../../streaming/state/state-store.js";
@@ -45,6 +46,11 @@ interface StateRead {
   readonly joinSide: "left" | "right" | undefined;
   readonly numPartitions: number;
   readonly schema: StateSchema;
+  /**
+   * A session window's store: its state key is (other keys, session start), not its key schema
+   * (the group keys with the session struct), so the key shown is the group keys its value holds.
+   */
+  readonly keyInValue: boolean;
 }
 
 const bad = (code: string, message: string, context: Record<string, string> = {}): SluiceError => configError(code, message, { format: "statestore", ...context });
@@ -89,7 +95,8 @@ function parseRead(spec: DataSourceSpec): StateRead {
       path: checkpointDir,
     });
   }
-  return { checkpointDir, batchId, operatorId, storeName, joinSide, numPartitions, schema };
+  const keyInValue = readOperatorMetadata(joinPath(checkpointDir, "state"), operatorId)?.operatorName === "sessionWindowStateStoreSaveExec";
+  return { checkpointDir, batchId, operatorId, storeName, joinSide, numPartitions, schema, keyInValue };
 }
 
 /** The key and value structs as the table shows them (a join side drops its index and matched flag). */
@@ -120,9 +127,10 @@ export function stateStoreScanExec(node: RScan): ExecutionPlan {
 
 /**
  * A state key as engine values of `keySchema`: operators key by the JSON text of their key values
- * or (aggregation and deduplication in newer checkpoints) by their binary form
- * (streaming/operators/state-key.ts), a join's row store appends NUL and the row's index, and a
- * groupByKey operator's one STRING field holds the encoded key as it is.
+ * or (in newer checkpoints: aggregation, deduplication, joins, limits) by their binary form
+ * (streaming/operators/state-key.ts; a join's row store adds the index as a BIGINT column there,
+ * NUL and the index after JSON text), and a groupByKey operator's one STRING field holds the
+ * encoded key as it is.
  */
 function keyValues(text: string, keySchema: StructType): unknown[] {
   const fields = keySchema.fields;
@@ -181,7 +189,7 @@ export class StateStoreScanExec implements ExecutionPlan {
       for await (const chunk of readStateEntries(id, r.schema, r.batchId + 1)) {
         throwIfAborted(ctx);
         const rows = chunk.map(([k, v]) => ({
-          key: stateValueToRow(key, keyValues(k, r.schema.keySchema).slice(0, key.fields.length)),
+          key: stateValueToRow(key, (r.keyInValue ? v : keyValues(k, r.schema.keySchema)).slice(0, key.fields.length)),
           value: stateValueToRow(value, v.slice(0, value.fields.length)),
           partition_id: p,
         }));

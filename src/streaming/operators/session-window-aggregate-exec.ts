@@ -15,19 +15,29 @@
  *      batch's watermark, then evicted (update mode, which Spark rejects for session windows
  *      and streaming-checks.ts does too, would emit the runs that took new rows).
  * numRowsUpdated counts every session of a touched group, as Spark's metric does.
+ *
+ * Keys and partitions follow the checkpoint's pinned key format (state-key.ts). `binary`: the
+ * other keys' binary form and the start as a TIMESTAMP column, in the partition
+ * pmod(murmur3(other keys), n) — Spark's HashPartitioning of the keys without the session — so a
+ * group's sessions share one partition and a prefix scan reads that partition only. `json`
+ * (checkpoints from before): the JSON text of [...other keys, start], placed by Murmur3 of that
+ * text (stringPartitionOf), a group's sessions spread over partitions and scanned in all.
  */
 import { type ColumnBatch, filterBatch, getValue } from "../../columnar/column-batch.js";
 import { compileExpr } from "../../expr/compile.js";
 import type { CompiledExpr, GroupAccumulator } from "../../expr/function-types.js";
 import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.js";
 import { GroupKeyEncoder } from "../../physical/hash/group-key-encoder.js";
+import { hashPartitionOf, stringPartitionOf } from "../../physical/hash/hash-partitioning.js";
 import type { RAggregate } from "../../plan/resolved-plan.js";
 import { StructType } from "../../types/struct-type.js";
-import type { StateValue } from "../state/state-store.js";
+import type { DataType } from "../../types/data-type.js";
+import type { PartitionedStateStore } from "../state/partitioned-state-store.js";
+import type { StateStore, StateValue } from "../state/state-store.js";
 import { aggregateOutputSchema, aggregateStateSchema, describeAggregate, emitStoredGroups, evaluateGroups, mergeStateRows, newAccumulators } from "./aggregate-state.js";
 import { atOrBelowWatermark } from "./event-time.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
-import { stateKey } from "./state-key.js";
+import { binaryStateKey, stateKey } from "./state-key.js";
 
 export interface SessionAggregateSpec {
   readonly operatorId: number;
@@ -44,8 +54,18 @@ interface Item {
   readonly end: number;
   readonly stored?: StateValue;
   readonly storedKey?: string;
+  readonly storedPartition?: number;
   /** A new row's slot: its own partial state in the per-row pass. */
   readonly slot?: number;
+}
+
+/** Where one group's sessions live (SessionWindowAggregateExec.addressing). */
+interface GroupAddress {
+  readonly prefix: string;
+  key(start: number): string;
+  partition(key: string): number;
+  /** What a prefix scan for the group reads: its partition, or every partition. */
+  readonly scan: StateStore;
 }
 
 export class SessionWindowAggregateExec implements ExecutionPlan {
@@ -66,28 +86,37 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     return describeAggregate("SessionWindowAggregateExec", this.spec.node, this.state.outputMode);
   }
 
-  /** The other keys (in order) of a key row. */
-  private others(keys: readonly unknown[]): unknown[] {
-    return keys.filter((_, i) => i !== this.spec.sessionKey);
+  /**
+   * How a group (its other keys) addresses its sessions: the key prefix they share, the state
+   * key of a session start, and the one partition holding them all, or null (json: any partition).
+   */
+  private addressing(store: PartitionedStateStore): (others: readonly unknown[]) => GroupAddress {
+    const n = store.numPartitions;
+    if (this.state.stateKeyFormat === "binary") {
+      const types: DataType[] = this.spec.node.groupBy.filter((_, i) => i !== this.spec.sessionKey).map((e) => e.type);
+      const startType: DataType[] = [{ kind: "timestamp" }];
+      return (others) => {
+        const prefix = binaryStateKey(types, others);
+        const p = hashPartitionOf(types, others, n);
+        return { prefix, key: (start) => prefix + binaryStateKey(startType, [start]), partition: () => p, scan: store.partition(p) };
+      };
+    }
+    return (others) => ({
+      prefix: others.length === 0 ? "[" : stateKey(others).slice(0, -1) + ",",
+      key: (start) => stateKey([...others, start]),
+      partition: (key) => stringPartitionOf(key, n),
+      scan: store,
+    });
   }
-
-  /** State key: the other keys, then the session start (as Spark), so a group's sessions share a prefix. */
-  private key(keys: readonly unknown[]): string {
-    return stateKey([...this.others(keys), (keys[this.spec.sessionKey] as Session).start]);
-  }
-
-  private prefix(others: readonly unknown[]): string {
-    return others.length === 0 ? "[" : stateKey(others).slice(0, -1) + ",";
-  }
-
-
 
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
     const { spec, state } = this;
     const node = spec.node;
     const sk = spec.sessionKey;
-    const provider = state.provider(spec.operatorId, aggregateStateSchema(node));
+    // Every access names its partition (addressing; eviction goes partition by partition).
+    const provider = state.provider(spec.operatorId, aggregateStateSchema(node), undefined, null);
     const store = await provider.getStore(state.batchId);
+    const address = this.addressing(store);
     const groupExprs = node.groupBy.map((e) => compileExpr(e, ctx.eval));
     const argExprs = node.aggs.map((a) => a.args.map((e) => compileExpr(e, ctx.eval)));
     const filters = node.aggs.map((a) => (a.filter ? compileExpr(a.filter, ctx.eval) : null));
@@ -101,7 +130,7 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     // Dense ids for the other keys from typed hash tables; a group's key row is built once.
     const otherIdx = node.groupBy.map((_, i) => i).filter((i) => i !== sk);
     const encoder = otherIdx.length > 0 ? new GroupKeyEncoder(otherIdx.map((i) => node.groupBy[i]!.type), { keepKeys: false }) : null;
-    const groupList: { others: unknown[]; items: Item[] }[] = [];
+    const groupList: { others: unknown[]; items: Item[]; address?: GroupAddress }[] = [];
     let dropped = 0;
     for await (const input of this.child.execute(ctx)) {
       if (input.numRows === 0) continue;
@@ -140,17 +169,19 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     };
     const accs = newAccumulators(this.spec.node, ctx);
     const outKeys: unknown[][] = [];
+    const outAddress: GroupAddress[] = [];
     const mergeIds: number[] = [];
     const mergeRows: StateValue[] = [];
-    const replaced = new Set<string>();
+    const replaced = new Map<string, number>();
     // As in Spark, every session of a touched group counts as updated (Spark rewrites the group).
     let updated = 0;
     for (const g of groupList) {
       const items = g.items;
       if (items.length === 0) continue; // only late rows
-      for await (const [k, v] of store.prefixScan(this.prefix(g.others))) {
+      const ga = address(g.others);
+      for await (const [k, v] of ga.scan.prefixScan(ga.prefix)) {
         const s = v[sk] as Session;
-        items.push({ start: s.start, end: s.end, stored: v, storedKey: k });
+        items.push({ start: s.start, end: s.end, stored: v, storedKey: k, storedPartition: ga.partition(k) });
       }
       items.sort((a, b) => a.start - b.start);
       for (let i = 0; i < items.length; ) {
@@ -165,10 +196,11 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
         const keys = [...g.others];
         keys.splice(sk, 0, { start: run[0]!.start, end });
         outKeys.push(keys);
+        outAddress.push(ga);
         for (const x of run) {
           mergeIds.push(gid);
           mergeRows.push(x.stored ?? rowState(x.slot!));
-          if (x.stored) replaced.add(x.storedKey!);
+          if (x.stored) replaced.set(x.storedKey!, x.storedPartition!);
         }
       }
     }
@@ -178,12 +210,13 @@ export class SessionWindowAggregateExec implements ExecutionPlan {
     for (let g = 0; g < n; g++) {
       const row: unknown[] = [...outKeys[g]!];
       for (const vs of states) for (const v of vs) row.push(getValue(v, g));
-      const key = this.key(outKeys[g]!);
+      const ga = outAddress[g]!;
+      const key = ga.key((outKeys[g]![sk] as Session).start);
       replaced.delete(key);
-      store.put(key, row);
+      store.partition(ga.partition(key)).put(key, row);
     }
     // Sessions merged into one with another start are gone.
-    for (const k of replaced) store.remove(k);
+    for (const [k, p] of replaced) store.partition(p).remove(k);
     const updateMs = performance.now() - t0;
 
     // 4. output by mode, evict

@@ -6,9 +6,11 @@
  * docs/parallelism.md "Pinned confs"), so a checkpoint keeps finding its state:
  *
  * - `json` (checkpoints written before binary keys): the JSON text of the canonical key values,
- *   `stateKey`. Joins, session windows, limits and [flat]mapGroupsWithState always use it.
- * - `binary` (aggregation and deduplication in new checkpoints): built straight from the key
- *   column vectors with no JSON and no value array per row. Per key column, in order: `\0` for
+ *   `stateKey`. [flat]mapGroupsWithState and transformWithState always key by the JSON text of
+ *   the user's key (physical/operators/group-state.ts): it is a JS value with no declared type.
+ * - `binary` (aggregation, deduplication, joins, session windows and the limit in new
+ *   checkpoints): built straight from the key column vectors (`stateKeysOf`) or from typed
+ *   values (`binaryStateKey`), with no JSON and no value array per row. Per key column, in order: `\0` for
  *   null, else `\1` and the value — boolean 1 byte; byte/short/int/date/year-month interval 4
  *   bytes; float 4 and double/timestamp 8 bytes (IEEE, NaN and -0.0 made canonical); BIGINT,
  *   DECIMAL(p ≤ 18) and day-time interval their exact 8 bytes; a string its length (varint) and
@@ -138,6 +140,16 @@ function encodeValue(t: DataType, v: unknown): string {
       throw internalError(`No binary state key form for type ${t.kind}`);
   }
 }
+
+/** The binary key of engine values of `types` (one per key column): what `stateKeysOf` builds from vectors. */
+export function binaryStateKey(types: readonly DataType[], values: readonly unknown[]): string {
+  let s = "";
+  for (let c = 0; c < types.length; c++) s += encodeValue(types[c]!, values[c]);
+  return s;
+}
+
+/** The binary piece of a non-null BIGINT column holding `n` (a safe integer ≥ 0): a join row's index. */
+export const binaryIndexPiece = (n: number): string => int64(n | 0, Math.floor(n / 4294967296));
 
 /** A column's binary key piece of row i, reading its typed storage directly. */
 function columnPiece(v: Vector): (i: number) => string {

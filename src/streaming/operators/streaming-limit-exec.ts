@@ -19,14 +19,15 @@ import type { ExecutionPlan, TaskContext } from "../../physical/execution-plan.j
 import { NullType } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { type StatefulContext, commitAndReport } from "./stateful-context.js";
-import { stateKey } from "./state-key.js";
+import { binaryStateKey, stateKey } from "./state-key.js";
 
 /** Spark's state layout for the limit: key `key NULL`, value `value BIGINT` (the count). */
 const STATE_SCHEMA = {
   keySchema: new StructType([{ name: "key", type: NullType, nullable: true }]),
   valueSchema: StructType.fromDDL("value BIGINT"),
 };
-const COUNT_KEY = stateKey([null]);
+/** The one key, in the checkpoint's pinned key format (state-key.ts). */
+const COUNT_KEY = { json: stateKey([null]), binary: binaryStateKey([NullType], [null]) } as const;
 
 export class StreamingLimitExec implements ExecutionPlan {
   readonly name: string;
@@ -55,7 +56,8 @@ export class StreamingLimitExec implements ExecutionPlan {
     const provider = g?.state.provider(g.operatorId, STATE_SCHEMA);
     const store = await provider?.getStore(g!.state.batchId);
     const t0 = performance.now();
-    const before = Number(store?.get(COUNT_KEY)?.[0] ?? 0);
+    const countKey = COUNT_KEY[g?.state.stateKeyFormat ?? "binary"];
+    const before = Number(store?.get(countKey)?.[0] ?? 0);
     let count = before;
     for await (const batch of this.child.execute(ctx)) {
       const take = Math.min(this.limit - count, batch.numRows);
@@ -65,7 +67,7 @@ export class StreamingLimitExec implements ExecutionPlan {
     }
     if (!g || !provider || !store) return;
     const updated = count > before;
-    if (updated) store.put(COUNT_KEY, [count]);
+    if (updated) store.put(countKey, [count]);
     const updateMs = performance.now() - t0;
     await commitAndReport(g.state, g.operatorId, provider, store, { operatorName: "globalLimit", numRowsUpdated: updated ? 1 : 0, updateMs, removalMs: 0, droppedByWatermark: 0 });
   }

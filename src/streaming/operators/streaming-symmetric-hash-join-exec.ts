@@ -37,9 +37,8 @@ import { outputSchema } from "../../plan/resolved-plan.js";
 import { type JoinSide, type StateWatermarkPredicate, conjuncts, joinStatePredicate } from "../../plan/stream-join-watermark.js";
 import { StructType } from "../../types/struct-type.js";
 import { atOrBelowWatermark } from "./event-time.js";
-import { JoinStateManager, type StoredRow } from "./join-state-manager.js";
+import { JoinStateManager, type StoredRow, joinRowKeys } from "./join-state-manager.js";
 import type { StatefulContext } from "./stateful-context.js";
-import { stateKey } from "./state-key.js";
 
 export interface StreamJoinSpec {
   readonly operatorId: number;
@@ -114,8 +113,9 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
         if (n === 0) continue;
         const out: Row[] = [];
         const keyVecs = s.keys.map((k) => k(batch));
+        const keys = joinRowKeys(state.stateKeyFormat, keyVecs, n, state.numPartitions);
         const pre = allTrue(s.pre, batch);
-        const rows: { row: Row; key: string; keyValues: Row; candidates: StoredRow[] }[] = [];
+        const rows: { row: Row; key: string; part: number; keyValues: Row; candidates: StoredRow[] }[] = [];
         for (let i = 0; i < n; i++) {
           const row = batch.columns.map((c) => getValue(c, i));
           if (s.eventTime !== undefined && state.hasWatermark) {
@@ -131,8 +131,9 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
             if (preserves(side)) out.push(joined(side, row, null));
             continue;
           }
-          const key = stateKey(keyValues);
-          rows.push({ row, key, keyValues, candidates: theirs.get(key) });
+          const key = keys.key(i);
+          const part = keys.partitions[i]!;
+          rows.push({ row, key, part, keyValues, candidates: theirs.get(part, key) });
         }
         // The predicates over both sides, evaluated once over every candidate pair of the batch.
         const pairs: [number, StoredRow][] = [];
@@ -149,14 +150,14 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
               // A left row is emitted once: on its own arrival, or when a right row first matches it.
               if (side === "left") {
                 if (!matched) out.push(r.row);
-              } else if (!theirs.isMatched(r.key, c)) out.push(c.row);
+              } else if (!theirs.isMatched(r.part, r.key, c)) out.push(c.row);
             } else out.push(joined(side, r.row, c.row));
             matched = true;
-            theirs.markMatched(r.key, c);
+            theirs.markMatched(r.part, r.key, c);
           }
           // Left semi: a left row matched on arrival is emitted and never needed again, so it is not stored.
           if (!(type === "left_semi" && side === "left" && matched) && !evicts(preds[side], r.keyValues, r.row)) {
-            mine.append(r.key, r.keyValues, r.row, matched);
+            mine.append(r.part, r.key, r.keyValues, r.row, matched);
             appended++;
           }
         }
