@@ -11,6 +11,8 @@ import { type DataType, quoteIdent, sqlTypeName } from "../types/data-type.js";
 import { formatDayTimeInterval, formatYearMonthInterval } from "../expr/datetime/ansi-interval.js";
 import type { Msg } from "./connect-proto.js";
 import { formatDecimal } from "../types/decimal-value.js";
+import type { VariantVal } from "../types/variant-val.js";
+import { variantLiteralExpr } from "./variant-literal.js";
 
 /** Spark's registered name for each of Sluice's internal operator names. */
 const OPERATORS: Readonly<Record<string, string>> = {
@@ -62,6 +64,8 @@ export function toConnectExpr(e: Expr, planIdOf: PlanIdOf): Msg {
       // SECOND), so an interval goes as Spark's own literal text, typed and named as Spark does
       if (e.value !== null && e.type.kind === "year_month_interval") return { expression_string: { expression: formatYearMonthInterval(e.value as number, e.type) } };
       if (e.value !== null && e.type.kind === "day_time_interval") return { expression_string: { expression: formatDayTimeInterval(e.value as bigint, e.type) } };
+      // nor a variant member: the value goes as parse_json of its JSON text, where that is exact
+      if (e.value !== null && e.type.kind === "variant") return variantLiteralExpr(e.value as VariantVal);
       return { literal: toConnectLiteral(e.value, e.type) };
     case "alias":
       return { alias: { expr: go(e.child), name: e.names ? [...e.names] : [e.name], ...(e.metadata ? { metadata: JSON.stringify(e.metadata) } : {}) } };
@@ -180,7 +184,8 @@ export function toConnectLiteral(v: unknown, t: DataType): Msg {
     case "binary":
       return { binary: v as Uint8Array };
     case "variant":
-      throw unsupported("CONNECT_UNSUPPORTED_EXPRESSION", "A VARIANT literal has no Spark Connect form; build it on the server with parse_json('...')", { type: "variant" });
+      // a top-level one goes as parse_json (variant-literal.ts); an array, map or struct literal has no place for an expression
+      throw unsupported("CONNECT_UNSUPPORTED_EXPRESSION", "A VARIANT value inside an array, map or struct literal has no Spark Connect form; build the container on the server (array(...), named_struct(...)) from VARIANT literals", { type: "variant" });
     case "date":
       return { date: v as number };
     case "timestamp":

@@ -2,10 +2,12 @@
  * JS values → literal expressions, choosing the Spark type a PySpark literal of the same value
  * gets: integers that fit → INT, other safe integers → BIGINT, other numbers → DOUBLE (an integer
  * past 2^53 is already rounded, so it is a DOUBLE, not a BIGINT that looks exact), string → STRING,
- * boolean, Date → TIMESTAMP, bigint → BIGINT (exact), Uint8Array → BINARY, null → NULL (void).
+ * boolean, Date → TIMESTAMP, bigint → BIGINT (exact), Uint8Array → BINARY, VariantVal → VARIANT,
+ * null → NULL (void).
  */
 import { inputError } from "../common/errors.js";
 import { ArrayType, type DataType } from "../types/data-type.js";
+import { VariantVal } from "../types/variant-val.js";
 import type { LiteralExpr } from "./expr.js";
 
 export function literalType(v: unknown): DataType {
@@ -22,6 +24,7 @@ export function literalType(v: unknown): DataType {
   }
   if (v instanceof Date) return { kind: "timestamp" };
   if (v instanceof Uint8Array) return { kind: "binary" };
+  if (v instanceof VariantVal) return { kind: "variant" };
   if (Array.isArray(v)) {
     const first = v.find((x) => x !== null && x !== undefined);
     return ArrayType(first === undefined ? { kind: "null" } : literalType(first));

@@ -120,6 +120,31 @@ describe("remote session", { timeout: 180_000 }, () => {
     expect(variantToJson(remote[0]!.v as VariantVal)).toBe('{"a":[1,2.5,"x"],"b":{"c":null}}');
   });
 
+  it("VARIANT values go to the server as lit() (as parse_json of their JSON text) and in createDataFrame, with the embedded engine's rows; a value JSON cannot carry is refused", async () => {
+    const local = Session.builder().getOrCreate();
+    // keys out of order and nested: the server's parse_json numbers them differently, which no query sees
+    const [{ v }] = (await local.sql(`SELECT parse_json('{"z":[1,"x",null,true],"a":{"d":12.25,"b":-7}}') AS v`).collect()) as [{ v: VariantVal }];
+    const viaLit = (s: Session | RemoteSession) =>
+      s
+        .range(2)
+        .select(F.col("id"), F.lit(v).alias("v"))
+        .selectExpr("id", "to_json(v) AS j", "schema_of_variant(v) AS s", "variant_get(v, '$.a.d', 'decimal(5,2)') AS d", "variant_get(v, '$.z[1]', 'string') AS x", "v IS NULL AS n")
+        .collect();
+    const remoteLit = await viaLit(spark);
+    expect(remoteLit).toEqual(await viaLit(local));
+    expect(remoteLit[0]).toEqual({ id: 0n, j: '{"a":{"b":-7,"d":12.25},"z":[1,"x",null,true]}', s: "OBJECT<a: OBJECT<b: BIGINT, d: DECIMAL(4,2)>, z: ARRAY<VARIANT>>", d: "12.25", x: "x", n: false });
+    // createDataFrame sends the bytes themselves (Arrow), so even the VariantVal is the same
+    const viaRows = (s: Session | RemoteSession) => s.createDataFrame([{ i: 1, v }, { i: 2, v: null }], "i INT, v VARIANT").selectExpr("i", "v", "to_json(v) AS j").collect();
+    expect(await viaRows(spark)).toEqual(await viaRows(local));
+    // a double whose JSON text has an exponent parses back as that double; 2.5 would come back as a DECIMAL
+    const [{ e, d }] = (await local.sql(`SELECT parse_json('{"x":1e10}') AS e, CAST(2.5D AS VARIANT) AS d`).collect()) as [{ e: VariantVal; d: VariantVal }];
+    const exact = (s: Session | RemoteSession) => s.range(1).select(F.lit(e).alias("e")).selectExpr("to_json(e) AS j", "schema_of_variant(e) AS s").collect();
+    expect(await exact(spark)).toEqual([{ j: '{"x":1.0E10}', s: "OBJECT<x: DOUBLE>" }]);
+    expect(await exact(spark)).toEqual(await exact(local));
+    expect(await codeOf(() => spark.range(1).select(F.lit(d).alias("d")).collect())).toBe("CONNECT_UNSUPPORTED_EXPRESSION");
+    expect(await codeOf(() => spark.range(1).select(F.lit([v]).alias("a")).collect())).toBe("CONNECT_UNSUPPORTED_EXPRESSION");
+  });
+
   it("an Observation gets the server's metrics row in the embedded engine's shapes, from the first action only, writes included", async () => {
     const local = Session.builder().getOrCreate();
     const run = async (s: Session | RemoteSession): Promise<[Record<string, unknown>, Record<string, unknown>]> => {
