@@ -23,6 +23,7 @@ import { inputError, unsupported } from "../common/errors.js";
 import { type DataType, type StructField, simpleString } from "../types/data-type.js";
 import { POW10 } from "../types/decimal-value.js";
 import { StructType } from "../types/struct-type.js";
+import { VariantVal } from "../types/variant-val.js";
 
 export type ColumnMappingMode = "none" | "name" | "id";
 
@@ -141,6 +142,11 @@ function toLogical(v: unknown, from: DataType, to: DataType, mode: ColumnMapping
     return out;
   }
   if (from.kind === to.kind && from.kind !== "decimal") return v;
+  // a VARIANT Spark wrote is a group of value and metadata binaries, read as a struct by the Arrow type alone
+  if (to.kind === "variant" && from.kind === "struct") {
+    const g = v as { value?: Uint8Array | null; metadata?: Uint8Array | null };
+    return g.value && g.metadata ? new VariantVal(g.value, g.metadata) : null;
+  }
   return widen(v, from, to, file, column);
 }
 

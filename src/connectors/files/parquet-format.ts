@@ -13,9 +13,9 @@ import { arrowDataToVector, arrowSchemaToSpark, batchesToArrow } from "../../col
 import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
 import { nullVector, type Vector } from "../../columnar/vector.js";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
-import { type DataType, sameType, simpleString } from "../../types/data-type.js";
+import { containsType, type DataType, sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import { isVariantGroup, parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, variantsFromGroups, withSparkTypes } from "./parquet-spark-types.js";
+import { parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, withSparkTypes } from "./parquet-spark-types.js";
 
 const corrupt = (file: string, e: unknown): SluiceError =>
   inputError("FAILED_READ_FILE", `Cannot read the Parquet file ${file}: ${e instanceof Error ? e.message : String(e)}. The file may be corrupt or not Parquet; remove it from the input folder or re-write it.`, { file }, e);
@@ -115,8 +115,6 @@ function conform(v: Vector, want: DataType, file: string, name: string): Vector 
   if (sameType(v.type, want)) return v.type === want ? v : { ...v, type: want };
   // an interval column is stored as its months (INT32) or µs (INT64): the same values
   if ((want.kind === "year_month_interval" && v.type.kind === "int") || (want.kind === "day_time_interval" && v.type.kind === "bigint")) return { ...v, type: want };
-  // a VARIANT column Spark wrote reads as its group of value and metadata binaries
-  if (want.kind === "variant" && isVariantGroup(v.type)) return variantsFromGroups(v);
   const w = widen(v.type, want);
   if (w && sameType(w, want) && want.kind === "bigint") {
     const src = v.values as Int32Array;
@@ -148,8 +146,9 @@ export interface RowGroupRange {
  */
 export async function* readParquetFile(path: string, schema: StructType, batchSize: number, rowGroups?: RowGroupRange): AsyncGenerator<ColumnBatch> {
   let table: arrow.Table;
+  let fileSchema: StructType;
   try {
-    const fileSchema = readParquetSchema(path);
+    fileSchema = readParquetSchema(path);
     const wanted = schema.fields.map((f) => f.name).filter((n) => fileSchema.indexOf(n) >= 0).map((n) => fileSchema.fields[fileSchema.indexOf(n)]!.name);
     // The whole file's bytes even for some row groups: parquet-wasm's ranged reader is
     // asynchronous, and a decoder panic on a damaged file there never settles its promise.
@@ -162,11 +161,14 @@ export async function* readParquetFile(path: string, schema: StructType, batchSi
     throw corrupt(path, e);
   }
   const names = table.schema.fields.map((f) => f.name.toLowerCase());
+  const fileTypes = new Map(fileSchema.fields.map((f) => [f.name.toLowerCase(), f.type]));
   for (const rb of table.batches) {
     const cols = schema.fields.map((f) => {
       const k = names.indexOf(f.name.toLowerCase());
       if (k < 0) return nullVector(f.type, rb.numRows);
       const data = rb.data.children[k]!;
+      // VARIANT values (at any depth) are groups of value and metadata binaries the Arrow type alone cannot tell from a struct
+      if (containsType(f.type, "variant") && sameType(fileTypes.get(f.name.toLowerCase())!, f.type)) return arrowDataToVector(data, f.type);
       return conform(arrowDataToVector(data), f.type, path, f.name);
     });
     yield makeBatch(schema, cols, rb.numRows);

@@ -4,15 +4,15 @@
  * goes into the footer's `org.apache.spark.sql.parquet.row.metadata` key (Spark's JSON schema
  * form), which is how Spark — and Sluice — read the interval type back (checked on PySpark 4.0.1:
  * it writes INTERVAL '1-2' YEAR TO MONTH as int32 and reads such files back as intervals).
- * A VARIANT column is a group of two required binaries, `value` and `metadata` (Spark 4.0's
- * layout; the Arrow struct columnar/arrow.ts writes), also named VARIANT in that footer schema: a
- * file Spark wrote reads back as VARIANT, and Spark reads Sluice's as VARIANT.
- * Only top-level interval and variant columns are mapped; files without them are written as before.
+ * A VARIANT value is a group of two required binaries, `value` and `metadata` (Spark 4.0's
+ * layout; the Arrow struct columnar/arrow.ts writes), at the top level or nested in a struct, an
+ * array or a map, also named VARIANT in that footer schema: a file Spark wrote reads back as
+ * VARIANT, and Spark reads Sluice's as VARIANT.
+ * Only top-level interval columns are mapped; files without these types are written as before.
  */
-import { type ColumnBatch, getValue, makeBatch } from "../../columnar/column-batch.js";
-import { makeVector, type Vector } from "../../columnar/vector.js";
-import { containsType, type DataType, IntegerType, isAnsiInterval, LongType, VariantType } from "../../types/data-type.js";
-import { VariantVal } from "../../types/variant-val.js";
+import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
+import { makeVector } from "../../columnar/vector.js";
+import { containsType, type DataType, IntegerType, isAnsiInterval, LongType } from "../../types/data-type.js";
 import { dataTypeFromJson, dataTypeToJson } from "../../types/json-schema.js";
 import { StructType } from "../../types/struct-type.js";
 
@@ -57,20 +57,20 @@ export function withSparkTypes(fileSchema: StructType, metadata: ReadonlyMap<str
   return new StructType(
     fileSchema.fields.map((f) => {
       const t = byName.get(f.name);
-      if (t?.kind === "variant" && isVariantGroup(f.type)) return { ...f, type: t };
-      return t !== undefined && isAnsiInterval(t) && storageType(t).kind === f.type.kind ? { ...f, type: t } : f;
+      if (t === undefined) return f;
+      return isAnsiInterval(t) && storageType(t).kind === f.type.kind ? { ...f, type: t } : { ...f, type: withVariants(f.type, t) };
     }),
   );
 }
 
-/** A column of VARIANT groups read as structs (`{ value, metadata }` rows) as VARIANT values. */
-export function variantsFromGroups(v: Vector): Vector {
-  const out: unknown[] = new Array(v.length);
-  const validity = new Uint8Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const g = getValue(v, i) as { value: Uint8Array | null; metadata: Uint8Array | null } | null;
-    out[i] = g && g.value && g.metadata ? new VariantVal(g.value, g.metadata) : null;
-    validity[i] = out[i] === null ? 0 : 1;
+/** `file` with each VARIANT group that `spark` (the footer's type at the same place) names VARIANT typed as VARIANT, at any depth. */
+function withVariants(file: DataType, spark: DataType): DataType {
+  if (spark.kind === "variant") return isVariantGroup(file) ? spark : file;
+  if (file.kind === "struct" && spark.kind === "struct") {
+    const byName = new Map(spark.fields.map((f) => [f.name, f.type]));
+    return new StructType(file.fields.map((f) => (byName.has(f.name) ? { ...f, type: withVariants(f.type, byName.get(f.name)!) } : f)));
   }
-  return makeVector(VariantType, out, validity);
+  if (file.kind === "array" && spark.kind === "array") return { ...file, elementType: withVariants(file.elementType, spark.elementType) };
+  if (file.kind === "map" && spark.kind === "map") return { ...file, keyType: withVariants(file.keyType, spark.keyType), valueType: withVariants(file.valueType, spark.valueType) };
+  return file;
 }
