@@ -4,6 +4,9 @@
  *   feed <bootstrap> <topic> <perSecond> <seconds>   events at a steady rate (for the latency runs)
  *   latency-report <bootstrap> <in> <out> <label>    p50/p99 of (out record time - in record time)
  *   throughput <bootstrap> <topic> <n>               Kafka -> Delta, availableNow, maxOffsetsPerTrigger
+ *   sink <bootstrap> <in> <n> <transactional>        Kafka -> Kafka copy of <in>'s n records, availableNow,
+ *                                                    maxOffsetsPerTrigger; with transactional=true one
+ *                                                    transaction a batch (Sluice only: the sink's rows/s)
  *   stream <bootstrap> <in> <out> <trigger> <stop>   Kafka -> Kafka map query until file <stop> exists, + 5 s
  *                                                    (trigger: micro-batch with asyncProgressTrackingEnabled
  *                                                    | continuous)
@@ -85,17 +88,15 @@ async function latencyReport(inTopic: string, outTopic: string, label: string): 
   out({ engine, case: `latency-${trigger}`, events: a.size, delivered: lat.length, p50Ms: q(0.5), p99Ms: q(0.99) });
 }
 
+/** `topic` from its start, 50000 records a micro-batch. */
+const backlog = (spark: Session, topic: string) =>
+  spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap!).option("subscribe", topic).option("startingOffsets", "earliest").option("maxOffsetsPerTrigger", 50_000).load();
+
 async function throughput(topic: string, n: number): Promise<void> {
   const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
   const tmp = mkdtempSync(join(tmpdir(), "bench-kafka-sluice-"));
   const t = performance.now();
-  const q = await spark.readStream
-    .format("kafka")
-    .option("kafka.bootstrap.servers", bootstrap!)
-    .option("subscribe", topic)
-    .option("startingOffsets", "earliest")
-    .option("maxOffsetsPerTrigger", 50_000)
-    .load()
+  const q = await backlog(spark, topic)
     .selectExpr("CAST(value AS STRING) AS json", "timestamp")
     .selectExpr("from_json(json, 'id BIGINT, user STRING, amount BIGINT, kind STRING') AS e", "timestamp")
     .selectExpr("e.*", "timestamp")
@@ -109,6 +110,31 @@ async function throughput(topic: string, n: number): Promise<void> {
   const batches = q.recentProgress.filter((p) => p.numInputRows > 0);
   if (rows !== n) throw new Error(`read ${rows} rows, expected ${n}`);
   out({ engine: "sluice", case: "kafka-to-delta", rows, seconds, batches: batches.length });
+  await spark.stop();
+}
+
+/** The Kafka sink's rows/s: `topic`'s records copied to a new topic, 50000 a micro-batch. */
+async function sink(topic: string, n: number, transactional: boolean): Promise<void> {
+  const outTopic = `${topic}-copy-${transactional ? "tx" : "alo"}-${Date.now()}`;
+  await createTopic(outTopic);
+  const spark = Session.builder().getOrCreate();
+  const tmp = mkdtempSync(join(tmpdir(), "bench-kafka-sluice-"));
+  const t = performance.now();
+  const q = await backlog(spark, topic)
+    .selectExpr("key", "value")
+    .writeStream.format("kafka")
+    .option("kafka.bootstrap.servers", bootstrap!)
+    .option("topic", outTopic)
+    .option("kafka.transactional", String(transactional))
+    .option("checkpointLocation", join(tmp, "chk"))
+    .trigger({ availableNow: true })
+    .start();
+  await q.awaitTermination();
+  const seconds = (performance.now() - t) / 1000;
+  const rows = q.recentProgress.reduce((s, p) => s + p.numInputRows, 0);
+  if (rows !== n) throw new Error(`copied ${rows} rows, expected ${n}`);
+  const addBatchMs = q.recentProgress.reduce((s, p) => s + (p.durationMs.addBatch ?? 0), 0);
+  out({ engine: "sluice", case: transactional ? "kafka-sink-transactional" : "kafka-sink", rows, seconds, addBatchSeconds: addBatchMs / 1000 });
   await spark.stop();
 }
 
@@ -156,6 +182,7 @@ if (mode === "broker") {
 else if (mode === "feed") await feed(args[0]!, Number(args[1]), Number(args[2]));
 else if (mode === "latency-report") await latencyReport(args[0]!, args[1]!, args[2]!);
 else if (mode === "throughput") await throughput(args[0]!, Number(args[1]));
+else if (mode === "sink") await sink(args[0]!, Number(args[1]), args[2] === "true");
 else if (mode === "stream") await stream(args[0]!, args[1]!, args[2]!, args[3]!);
 else throw new Error(`unknown mode ${mode}`);
 process.exit(0);

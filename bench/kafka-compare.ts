@@ -16,6 +16,10 @@ const row = (label: string, s: number | undefined, p: number | undefined, better
 console.log(`\n${"measure".padEnd(34)} ${"sluice".padStart(12)} ${"pyspark".padStart(12)} ${"sluice is".padStart(9)}`);
 const [s, p] = [pick("sluice", "kafka-to-delta"), pick("pyspark", "kafka-to-delta")];
 row("kafka-to-delta rows/s", s && s.rows / s.seconds, p && p.rows / p.seconds, "higher");
+for (const c of ["kafka-sink", "kafka-sink-transactional"]) {
+  const r = pick("sluice", c);
+  row(`${c} rows/s (Sluice only)`, r && r.rows / r.seconds, undefined, "higher");
+}
 for (const trig of ["micro-batch", "continuous"]) {
   const [ls, lp] = [pick("sluice", `latency-${trig}`), pick("pyspark", `latency-${trig}`)];
   row(`latency ${trig} p50 ms`, ls?.p50Ms, lp?.p50Ms, "lower");

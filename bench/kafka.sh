@@ -3,6 +3,8 @@
 # at a time, reported as ratios (bench/kafka-compare.ts):
 #   1. kafka-to-delta: BENCH_KAFKA_EVENTS (default 200000) JSON events in a 4-partition topic,
 #      read with maxOffsetsPerTrigger=50000 and Trigger.AvailableNow into a Delta table: rows/s.
+#   1b. kafka-sink (Sluice only): the same topic copied to another, at-least-once and with
+#      kafka.transactional, 50000 records a micro-batch: rows/s.
 #   2. latency-<trigger>: a Kafka -> Kafka map query (micro-batch default trigger with
 #      asyncProgressTrackingEnabled, and continuous "1 second") while events arrive at
 #      BENCH_KAFKA_RATE per second (default 10000, the rate) for
@@ -32,6 +34,7 @@ topic=bench-in-$RUN
 "${TS[@]}" produce "$B" "$topic" "$N"
 "${TS[@]}" throughput "$B" "$topic" "$N" | tee -a "$results"
 $PY bench/pyspark_kafka_bench.py throughput "$B" "$topic" "$N" 2>/dev/null | tee -a "$results"
+for tx in false true; do "${TS[@]}" sink "$B" "$topic" "$N" "$tx" 2>/dev/null | tee -a "$results"; done
 
 # Latency: the engine starts and runs its first trigger (READY on stderr), then the feed runs; the
 # query stops 5 s after the feed ended (the stop file), however long the feed took to start on a

@@ -1,8 +1,9 @@
 /**
  * Kafka sink (`writeStream.format("kafka")`) and batch write (`write.format("kafka")`).
  *
- * At-least-once by default, as Spark: each micro-batch's rows are sent as they stream in, and a
- * batch re-run after a crash sends them again.
+ * At-least-once by default, as Spark: each micro-batch's rows are sent as they stream in (one
+ * send in flight while the next rows are read, kafka-send-pipeline.ts), and a batch re-run after
+ * a crash sends them again.
  *
  * Exactly-once with `option("kafka.transactional", "true")` (beyond Spark):
  *   1. The producer's transactional.id is `sluice-<query id>`: the same on every restart, so
@@ -22,7 +23,8 @@ import type { StructType } from "../../types/struct-type.js";
 import type { BatchData, StreamSink } from "../api/sink.js";
 import { type KafkaProducer, KafkaAdminReader, baseOptions, closeQuietly, hasKafkaError, kafkaError, loadKafka } from "./kafka-client.js";
 import type { KafkaClientConfig, KafkaSinkOptions } from "./kafka-options.js";
-import { kafkaMessages, kafkaRowLayout } from "./kafka-rows.js";
+import { type KafkaMessage, kafkaMessages, kafkaRowLayout } from "./kafka-rows.js";
+import { KafkaSendPipeline } from "./kafka-send-pipeline.js";
 import { readRange } from "./kafka-range-reader.js";
 import { kafkaSchema } from "./kafka-scan.js";
 
@@ -54,18 +56,28 @@ class KafkaWriter {
     ));
   }
 
-  /** Send every row of `batches`; with `send` given (a transaction's), through it. */
-  async write(schema: StructType, batches: AsyncIterable<ColumnBatch>, send?: (messages: ReturnType<typeof kafkaMessages>) => Promise<unknown>): Promise<void> {
+  /**
+   * Send every row of `batches`; with `send` given (a transaction's), through it. Sends overlap
+   * the reading of the batches after them (kafka-send-pipeline.ts); all are acknowledged when
+   * this resolves.
+   */
+  async write(schema: StructType, batches: AsyncIterable<ColumnBatch>, send?: (messages: KafkaMessage[]) => Promise<unknown>): Promise<void> {
     const layout = kafkaRowLayout(schema, this.topic);
     const p = await this.producer();
-    const out = send ?? ((messages) => p.send({ messages }));
-    for await (const b of batches) {
-      const messages = kafkaMessages(b, layout, this.topic);
+    const out = send ?? ((messages: KafkaMessage[]) => p.send({ messages }));
+    const pipeline = new KafkaSendPipeline(async (messages) => {
       try {
-        if (messages.length > 0) await out(messages);
+        await out(messages);
       } catch (e) {
         throw kafkaError(`writing ${messages.length} records`, this.config, e);
       }
+    });
+    try {
+      for await (const b of batches) await pipeline.add(kafkaMessages(b, layout, this.topic));
+      await pipeline.flush();
+    } catch (e) {
+      await pipeline.drop();
+      throw e;
     }
   }
 
