@@ -154,17 +154,19 @@ def collectable(df):
 
 
 def run_case(spark, case):
-    frames = {}
-    for name in case.get("tables", []):
-        frames[name] = load_dataset(spark, name)
-    for name, spec in case.get("files", {}).items():
-        frames[name] = load_file(spark, spec)
-    for name, df in frames.items():
-        df.createOrReplaceTempView(name)
+    # The case's conf applies to reading its inputs too (spark.sql.timestampType decides CSV/JSON
+    # inference), as test/parity/support/run-cases.ts applies it.
     saved = {k: spark.conf.get(k, None) for k in case.get("conf", {})}
     for k, v in case.get("conf", {}).items():
         spark.conf.set(k, v)
+    frames = {}
     try:
+        for name in case.get("tables", []):
+            frames[name] = load_dataset(spark, name)
+        for name, spec in case.get("files", {}).items():
+            frames[name] = load_file(spark, spec)
+        for name, df in frames.items():
+            df.createOrReplaceTempView(name)
         df = build(spark, case, frames)
         rows = collectable(df).collect()
     except Exception as e:  # noqa: BLE001 - the oracle records whatever Spark raises

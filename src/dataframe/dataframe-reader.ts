@@ -37,7 +37,7 @@ export class DataFrameReader {
   }
   /** A DDL string (`"id STRING, ts TIMESTAMP"`) or a StructType. */
   schema(schema: string | StructTypeLike): DataFrameReader {
-    return this.with({ schema: toStructType(schema) });
+    return this.with({ schema: toStructType(schema, this.#ctx.ddlOptions?.()) });
   }
   option(key: string, value: string | number | boolean): DataFrameReader {
     return this.with({ options: { ...this.#s.options, [key]: String(value) } });

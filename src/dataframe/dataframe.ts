@@ -13,6 +13,7 @@ import { type ResolvedPlan, isStreamingPlan, outputSchema } from "../plan/resolv
 import { parseExpression } from "../sql/parse-expression.js";
 import { StringType, simpleString } from "../types/data-type.js";
 import type { StructType } from "../types/struct-type.js";
+import type { DDLOptions } from "../types/ddl.js";
 import { DataFrameWriter } from "./dataframe-writer.js";
 import { DataStreamWriter, type StreamStarter } from "./data-stream-writer.js";
 import type { ExplainMode, QueryExecutor } from "./executor.js";
@@ -34,6 +35,8 @@ export interface DataFrameContext {
   readonly toArrow?: (schema: StructType, batches: readonly ColumnBatch[]) => unknown;
   /** Options a reader of `format` gets from session configs unless it sets them itself (e.g. spark.sql.files.ignoreMissingFiles). */
   readonly readOptionDefaults?: (format: string) => Readonly<Record<string, string>>;
+  /** How DDL strings given to this session are read (bare TIMESTAMP under spark.sql.timestampType). */
+  readonly ddlOptions?: () => DDLOptions;
 }
 
 const JOIN_TYPES: Record<string, JoinType> = {

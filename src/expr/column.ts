@@ -4,7 +4,7 @@
  */
 import { analysisError } from "../common/errors.js";
 import { type DataType, sameType } from "../types/data-type.js";
-import { parseDataType } from "../types/ddl.js";
+import { castToText } from "./cast-target.js";
 import type { Expr, SortOrderExpr, WindowSpecDef } from "./expr.js";
 import { literalExpr } from "./literal.js";
 
@@ -29,13 +29,13 @@ export class Column {
   }
   /** Cast to a type or a type name (`"int"`, `"decimal(10,2)"`). */
   cast(to: DataType | string): Column {
-    return new Column({ kind: "cast", child: this.expr, to: typeof to === "string" ? parseDataType(to) : to, mode: "cast" });
+    return new Column(typeof to === "string" ? castToText(this.expr, to, "cast") : { kind: "cast", child: this.expr, to, mode: "cast" });
   }
   astype(to: DataType | string): Column {
     return this.cast(to);
   }
   try_cast(to: DataType | string): Column {
-    return new Column({ kind: "cast", child: this.expr, to: typeof to === "string" ? parseDataType(to) : to, mode: "try" });
+    return new Column(typeof to === "string" ? castToText(this.expr, to, "try") : { kind: "cast", child: this.expr, to, mode: "try" });
   }
 
   plus(o: unknown): Column {

@@ -59,6 +59,8 @@ export interface CastExpr {
   readonly to: DataType;
   /** "cast" follows spark.sql.ansi.enabled; "try" returns null on failure (try_cast). */
   readonly mode: "cast" | "try";
+  /** The type name as written when it says bare TIMESTAMP, read again under spark.sql.timestampType (cast-target.ts). */
+  readonly toText?: string;
 }
 export interface CallExpr {
   readonly kind: "call";

@@ -17,6 +17,8 @@ export interface EvalContext {
   readonly ansi: boolean;
   /** spark.sql.decimalOperations.allowPrecisionLoss (absent = true, Spark's default). */
   readonly decimalAllowPrecisionLoss?: boolean;
+  /** spark.sql.timestampType is TIMESTAMP_NTZ: bare TIMESTAMP, to_timestamp and make_timestamp mean TIMESTAMP_NTZ (absent = false). */
+  readonly timestampNTZ?: boolean;
   /** The batch's logical time in µs, for current_timestamp() (fixed per query / micro-batch). */
   readonly currentTimestampUs: number;
 }

@@ -7,6 +7,7 @@
  * expressions in explain output.
  */
 import { formatDayTimeInterval, formatYearMonthInterval } from "../expr/datetime/ansi-interval.js";
+import { castTarget } from "../expr/cast-target.js";
 import type { Expr, FrameBoundary, WindowFrame, WindowExpr } from "../expr/expr.js";
 import { type DataType, sqlTypeName } from "../types/data-type.js";
 import { formatDecimal } from "../types/decimal-value.js";
@@ -21,6 +22,8 @@ export interface NameHints {
   readonly display?: (callName: string) => ((argNames: readonly string[]) => string) | undefined;
   /** Session time zone for TIMESTAMP literals (default UTC). */
   readonly timeZone?: string;
+  /** spark.sql.timestampType is TIMESTAMP_NTZ (CAST(x AS TIMESTAMP) prints TIMESTAMP_NTZ). */
+  readonly timestampNTZ?: boolean;
 }
 
 const INFIX: Readonly<Record<string, string>> = {
@@ -178,7 +181,7 @@ export function exprName(e: Expr, hints: NameHints = {}): string {
     case "cast":
       // PySpark keeps a column's name through Column.cast; other casts print CAST(x AS T).
       if (e.child.kind === "column" || e.child.kind === "extract") return name(e.child);
-      return `CAST(${name(e.child)} AS ${sqlTypeName(e.to)})`;
+      return `CAST(${name(e.child)} AS ${sqlTypeName(castTarget(e, hints))})`;
     case "call": {
       const args = e.args.map(name);
       const display = hints.display?.(e.name);

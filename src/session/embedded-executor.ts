@@ -53,6 +53,7 @@ export class EmbeddedExecutor implements QueryExecutor {
       timeZone: this.conf.get("spark.sql.session.timeZone")!,
       ansi: this.conf.getBoolean("spark.sql.ansi.enabled"),
       decimalAllowPrecisionLoss: this.conf.getBoolean("spark.sql.decimalOperations.allowPrecisionLoss"),
+      timestampNTZ: this.conf.get("spark.sql.timestampType")!.toUpperCase() === "TIMESTAMP_NTZ",
       currentTimestampUs,
     };
   }
@@ -113,7 +114,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     if (streamingSchema) return streamingSchema(spec);
     const custom = this.#sources.get(spec.format);
     if (custom) return custom.schema(spec, streaming);
-    if (FILE_FORMATS.has(spec.format)) return resolveFileSource(spec);
+    if (FILE_FORMATS.has(spec.format)) return resolveFileSource(spec, this.evalContext().timestampNTZ);
     throw unsupported("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${spec.format}. Known formats: ${[...FILE_FORMATS, ...this.#sources.keys()].join(", ")}`, {
       format: spec.format,
     });

@@ -37,6 +37,12 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
     doc: "Time zone for timestamp parsing, formatting and date functions (default: the local zone, as Spark).",
   },
   "spark.sql.ansi.enabled": { default: () => "true", validate: bool, doc: "ANSI SQL mode (on by default, as in Spark 4)." },
+  "spark.sql.timestampType": {
+    default: () => "TIMESTAMP_LTZ",
+    // Spark's check, case-insensitive (the value is kept as given): SQLConf.TIMESTAMP_TYPE
+    validate: (v) => (["TIMESTAMP_LTZ", "TIMESTAMP_NTZ"].includes(v.toUpperCase()) ? undefined : `The value of spark.sql.timestampType should be one of TIMESTAMP_LTZ, TIMESTAMP_NTZ, but was ${v.toUpperCase()}`),
+    doc: "The type the bare name TIMESTAMP stands for (in DDL, CAST and literals), and of to_timestamp, make_timestamp and timestamp inference in CSV/JSON: TIMESTAMP_LTZ (default) or TIMESTAMP_NTZ.",
+  },
   "spark.sql.caseSensitive": { default: () => "false", validate: bool, doc: "Case-sensitive name resolution." },
   "spark.sql.decimalOperations.allowPrecisionLoss": {
     default: () => "true",

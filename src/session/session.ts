@@ -16,6 +16,7 @@ import { parseStatement } from "../sql/parser.js";
 import { runDeltaStatement } from "../delta/sql-commands.js";
 import { type DataType, type StructTypeLike, sameType } from "../types/data-type.js";
 import { StructType, toStructType } from "../types/struct-type.js";
+import type { DDLOptions } from "../types/ddl.js";
 import { EmbeddedExecutor } from "./embedded-executor.js";
 import { registerStreamConnectors } from "./stream-connectors.js";
 import { resolveFileSource } from "../connectors/files/index.js";
@@ -120,13 +121,14 @@ export class Session {
         return q;
       },
       readOptionDefaults: (format) => fileReadDefaults(format, this.conf),
+      ddlOptions: () => this.#ddlOptions(),
     };
     this.executor.registerSource("memory", {
       schema: (spec) => this.memoryStreamOf(spec.options.id).schema,
     });
     this.streamSources.set("memory", (scan) => new MemoryStreamSource(this.memoryStreamOf(scan.source.options.id)));
     this.executor.registerSource("microBatch", { schema: (spec) => this.microBatchOf(spec.options.id).schema, scan: (n) => this.microBatchOf(n.source.options.id).scan() });
-    registerStreamConnectors(this, (spec) => resolveFileSource(spec));
+    registerStreamConnectors(this, (spec) => resolveFileSource(spec, this.#ddlOptions().timestampNTZ));
     this.streams.addListener(new AlertMonitor(this.streams.bus, () => alertThresholds((k) => this.conf.get(k))));
     this.executor.registerRelationResolver((parts) => {
       const sink = parts.length === 1 ? this.memoryTables.get(parts[0]!.toLowerCase()) : undefined;
@@ -192,12 +194,17 @@ export class Session {
     return new DataFrameReader(this.dfContext, false);
   }
 
+  /** How this session reads DDL type names: bare TIMESTAMP follows spark.sql.timestampType. */
+  #ddlOptions(): DDLOptions {
+    return { timestampNTZ: this.executor.evalContext().timestampNTZ === true };
+  }
+
   /**
    * A DataFrame from plain-object rows (or arrays, matched by position). The schema is a DDL string,
    * a StructType, a list of column names, or inferred from the first non-null value per column.
    */
   createDataFrame(rows: readonly (Record<string, unknown> | readonly unknown[])[], schema?: string | StructTypeLike | string[]): DataFrame {
-    return new DataFrame(this.dfContext, localRowsPlan(rows, schema));
+    return new DataFrame(this.dfContext, localRowsPlan(rows, schema, this.#ddlOptions()));
   }
 
   /** `range(end)` or `range(start, end, step)`: one BIGINT column `id`. */
@@ -303,17 +310,17 @@ export class Session {
 }
 
 /** The plan of createDataFrame(rows, schema): rows in memory, schema given (DDL, StructType, names) or inferred. Shared with the remote session. */
-export function localRowsPlan(rows: readonly (Record<string, unknown> | readonly unknown[])[], schema?: string | StructTypeLike | string[]): LogicalPlan {
+export function localRowsPlan(rows: readonly (Record<string, unknown> | readonly unknown[])[], schema?: string | StructTypeLike | string[], ddl?: DDLOptions): LogicalPlan {
   const names = Array.isArray(schema) ? schema : undefined;
   const asObjects = rows.map((r, i) => {
     if (!Array.isArray(r)) return r as Record<string, unknown>;
-    const cols = names ?? (schema !== undefined ? toStructType(schema as string | StructTypeLike).fieldNames : r.map((_, c) => `_${c + 1}`));
+    const cols = names ?? (schema !== undefined ? toStructType(schema as string | StructTypeLike, ddl).fieldNames : r.map((_, c) => `_${c + 1}`));
     if (r.length !== cols.length) {
       throw analysisError("AXIS_LENGTH_MISMATCH", `Row ${i} has ${r.length} values but the schema has ${cols.length} columns`, { row: i });
     }
     return Object.fromEntries(cols.map((c, j) => [c, r[j]]));
   });
-  const struct = schema === undefined || names ? inferSchema(asObjects, names) : toStructType(schema as string | StructTypeLike);
+  const struct = schema === undefined || names ? inferSchema(asObjects, names) : toStructType(schema as string | StructTypeLike, ddl);
   const batch = batchFromRows(struct, asObjects);
   return node({ kind: "localRelation", schema: struct, batches: [batch] });
 }

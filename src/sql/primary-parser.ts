@@ -6,7 +6,8 @@
  */
 import { SluiceError } from "../common/errors.js";
 import type { CallExpr, Expr, FrameBoundary, SortOrderExpr, WindowFrame, WindowSpecDef } from "../expr/expr.js";
-import type { DataType } from "../types/data-type.js";
+import { type DataType, TimestampType } from "../types/data-type.js";
+import { castToText } from "../expr/cast-target.js";
 import { parseDataType } from "../types/ddl.js";
 import { rewriteExpr } from "./expr-utils.js";
 import { INTERVAL_UNITS, NOT_A_COLUMN } from "./keywords.js";
@@ -68,7 +69,8 @@ export abstract class PrimaryParser extends TokenStream {
         e = { kind: "star", target: e.nameParts };
       } else if (this.isOp("::")) {
         this.next();
-        e = { kind: "cast", child: e, to: this.dataType(false), mode: "cast" };
+        const { type, text } = this.typeName(false);
+        e = castToText(e, text, "cast", type);
       } else return e;
     }
   }
@@ -177,7 +179,8 @@ export abstract class PrimaryParser extends TokenStream {
           // Without an explicit zone Spark reads a TIMESTAMP literal in the session time zone,
           // which the parser does not know: leave it to the cast (it checked the text above).
           const zoned = /\d:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(:?\d{2})?)\s*$/i.test(text);
-          return kw === "DATE" || zoned ? literal : { kind: "cast", child: stringLiteral(text), to: { kind: "timestamp" }, mode: "cast" };
+          // (bare TIMESTAMP follows spark.sql.timestampType: TIMESTAMP_NTZ when it says so)
+          return kw === "DATE" || zoned ? literal : castToText(stringLiteral(text), kw, "cast", TimestampType);
         });
       case "INTERVAL":
         if (this.peek(1).kind !== "string" && this.peek(1).kind !== "number" && !this.isOp("-", 1)) break;
@@ -234,13 +237,18 @@ export abstract class PrimaryParser extends TokenStream {
   private castBody(mode: "cast" | "try"): Expr {
     const child = this.expression();
     this.expectKeyword("AS");
-    const to = this.dataType(true);
+    const { type, text } = this.typeName(true);
     this.expectOp(")");
-    return { kind: "cast", child, to, mode };
+    return castToText(child, text, mode, type);
   }
 
   /** A type name with its `(...)` / `<...>` parts; `inParens` stops at the closing `)` of CAST. */
   dataType(inParens: boolean): DataType {
+    return this.typeName(inParens).type;
+  }
+
+  /** A type name and the text it was written with. */
+  private typeName(inParens: boolean): { readonly type: DataType; readonly text: string } {
     const start = this.peek();
     if (start.kind !== "ident") throw this.fail(start, "expected a data type");
     let end = start.end;
@@ -266,7 +274,7 @@ export abstract class PrimaryParser extends TokenStream {
     }
     const text = this.text.slice(start.offset, end);
     try {
-      return parseDataType(text);
+      return { type: parseDataType(text), text };
     } catch (e) {
       if (!(e instanceof SluiceError)) throw e;
       const code = e.code === "INVALID_DDL" ? "UNSUPPORTED_DATATYPE" : e.code;

@@ -33,9 +33,17 @@ const ATOMIC: Record<string, DataType> = {
   variant: { kind: "variant" },
 };
 
+/** How a DDL string is read: `timestampNTZ` (spark.sql.timestampType = TIMESTAMP_NTZ) makes the bare name TIMESTAMP mean TIMESTAMP_NTZ, as Spark's parser does. */
+export interface DDLOptions {
+  readonly timestampNTZ?: boolean;
+}
+
 class DDLReader {
   private pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly options: DDLOptions = {},
+  ) {}
 
   fail(what: string): never {
     throw parseError("INVALID_DDL", `${what} at position ${this.pos} in DDL "${this.text}"`, {
@@ -155,7 +163,7 @@ class DDLReader {
       this.int();
       this.expect(")");
     }
-    const t = ATOMIC[name];
+    const t = name === "timestamp" && this.options.timestampNTZ ? ATOMIC.timestamp_ntz : ATOMIC[name];
     if (t) return t;
     this.pos = start;
     return this.fail(`Unknown data type "${name}"`);
@@ -208,8 +216,8 @@ class DDLReader {
 }
 
 /** Parse `a INT, b STRING` into fields. Throws INVALID_DDL naming the position. */
-export function parseDDLSchema(ddl: string): StructField[] {
-  const r = new DDLReader(ddl);
+export function parseDDLSchema(ddl: string, options?: DDLOptions): StructField[] {
+  const r = new DDLReader(ddl, options);
   const fields: StructField[] = [];
   if (r.atEnd()) return fields;
   // Spark also accepts the `struct<...>` form for a whole schema.
@@ -229,8 +237,8 @@ export function parseDDLSchema(ddl: string): StructField[] {
 }
 
 /** Parse one type name: `INT`, `ARRAY<STRING>`, `DECIMAL(10,2)`. */
-export function parseDataType(text: string): DataType {
-  const r = new DDLReader(text);
+export function parseDataType(text: string, options?: DDLOptions): DataType {
+  const r = new DDLReader(text, options);
   const t = r.dataType();
   if (!r.atEnd()) r.fail("Unexpected text after the type");
   return t;

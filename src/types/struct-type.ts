@@ -7,7 +7,7 @@ import {
   simpleString,
   sqlTypeName,
 } from "./data-type.js";
-import { parseDDLSchema, parseDataType } from "./ddl.js";
+import { type DDLOptions, parseDDLSchema, parseDataType } from "./ddl.js";
 import { dataTypeFromJson, dataTypeToJson } from "./json-schema.js";
 
 export type StructField = StructFieldT;
@@ -29,8 +29,8 @@ export class StructType implements StructTypeLike {
   }
 
   /** Parse a DDL schema string: `"id STRING, tags ARRAY<STRING>, ts TIMESTAMP"`. */
-  static fromDDL(ddl: string): StructType {
-    return new StructType(parseDDLSchema(ddl));
+  static fromDDL(ddl: string, options?: DDLOptions): StructType {
+    return new StructType(parseDDLSchema(ddl, options));
   }
 
   /** Parse Spark's JSON schema form (`{"type":"struct","fields":[...]}`), as Delta stores it. */
@@ -136,6 +136,6 @@ const TYPE_NAMES: Partial<Record<DataType["kind"], string>> = { struct: "struct"
 const typeLabel = (t: DataType): string => TYPE_NAMES[t.kind] ?? simpleString(t);
 
 /** Accept a DDL string or a StructType wherever the API takes a schema. */
-export function toStructType(schema: string | StructTypeLike): StructType {
-  return typeof schema === "string" ? StructType.fromDDL(schema) : StructType.of(schema);
+export function toStructType(schema: string | StructTypeLike, options?: DDLOptions): StructType {
+  return typeof schema === "string" ? StructType.fromDDL(schema, options) : StructType.of(schema);
 }

@@ -96,12 +96,19 @@ export function checkCsvType(name: string, t: DataType): void {
   }
 }
 
-function inferValue(soFar: DataType, v: string, o: CsvReadOptions, parseTs: (s: string) => number | null, strictDate: (s: string) => number | null): DataType {
+/** The timestamp parsers inference tries: `local` (zone-less, timestampNTZFormat) only under spark.sql.timestampType = TIMESTAMP_NTZ, as Spark's CSVInferSchema. */
+interface TimestampInference {
+  readonly parseTs: (s: string) => number | null;
+  readonly parseLocal?: (s: string) => number | null;
+}
+
+function inferValue(soFar: DataType, v: string, o: CsvReadOptions, ts: TimestampInference, strictDate: (s: string) => number | null): DataType {
   const tryBoolean = (): DataType => (/^(true|false)$/i.test(v) ? { kind: "boolean" } : { kind: "string" });
-  const tryTimestamp = (): DataType => (parseTs(v) !== null ? { kind: "timestamp" } : tryBoolean());
-  const tryDate = (): DataType => (strictDate(v) !== null ? { kind: "date" } : tryTimestamp());
+  const tryTimestamp = (): DataType => (ts.parseTs(v) !== null ? { kind: "timestamp" } : tryBoolean());
+  const tryTimestampNtz = (): DataType => (ts.parseLocal && ts.parseLocal(v) !== null ? { kind: "timestamp_ntz" } : tryTimestamp());
+  const tryDate = (): DataType => (strictDate(v) !== null ? { kind: "date" } : tryTimestampNtz());
   const tryDouble = (): DataType =>
-    parseDoubleText(v) !== null || v === o.nanValue || v === o.positiveInf || v === o.negativeInf ? { kind: "double" } : o.preferDate ? tryDate() : tryTimestamp();
+    parseDoubleText(v) !== null || v === o.nanValue || v === o.positiveInf || v === o.negativeInf ? { kind: "double" } : o.preferDate ? tryDate() : tryTimestampNtz();
   const tryDecimal = (): DataType => {
     // Spark takes a value whose BigDecimal has scale 0 (`5`, `0.5e1`); `1e3` (scale -3) and `1.5` are doubles.
     const d = parseDecimalText(v);
@@ -122,6 +129,8 @@ function inferValue(soFar: DataType, v: string, o: CsvReadOptions, parseTs: (s: 
       return tryDouble();
     case "date":
       return tryDate();
+    case "timestamp_ntz":
+      return tryTimestampNtz();
     case "timestamp":
       return tryTimestamp();
     case "boolean":
@@ -132,11 +141,11 @@ function inferValue(soFar: DataType, v: string, o: CsvReadOptions, parseTs: (s: 
 }
 
 /** Infer a CSV schema from the given files (read synchronously: this runs at DataFrame creation). */
-export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, timeZone: string): StructType {
+export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, timeZone: string, timestampNTZ = false): StructType {
   let names: string[] | undefined;
   let types: DataType[] = [];
   const zone = getTimeZone(timeZone);
-  const parseTs = timestampParser(o.timestampFormat, zone);
+  const ts = { parseTs: timestampParser(o.timestampFormat, zone), ...(timestampNTZ ? { parseLocal: localTimestampParser(o.timestampNTZFormat) } : {}) };
   const datePattern = compilePattern(o.dateFormat ?? DEFAULT_DATE_FORMAT);
   const strictDate = (s: string) => datePattern.parseDate(s);
   for (const file of files) {
@@ -155,7 +164,7 @@ export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, time
       for (let i = 0; i < types.length && i < rec.fields.length; i++) {
         const v = rec.fields[i];
         if (v === null || v === undefined || v === o.nullValue) continue;
-        types[i] = mergeJsonTypes(types[i]!, inferValue(types[i]!, v, o, parseTs, strictDate));
+        types[i] = mergeJsonTypes(types[i]!, inferValue(types[i]!, v, o, ts, strictDate));
       }
     }
   }

@@ -140,7 +140,7 @@ function parquetFooterSchema(paths: readonly string[], mergeSchema: boolean, tol
  */
 const listings = new WeakMap<DataSourceSpec, FileListing>();
 
-function resolveFiles(spec: DataSourceSpec, sessionTimeZone = defaultTimeZone(spec.options), listingOf: DataSourceSpec = spec): ResolvedFiles {
+function resolveFiles(spec: DataSourceSpec, sessionTimeZone = defaultTimeZone(spec.options), listingOf: DataSourceSpec = spec, timestampNTZ = false): ResolvedFiles {
   const format = asFileFormat(spec.format);
   const { format: readOpts, listing: listOpts } = parseFileReadOptions(format, spec.options, { streaming: false, sessionTimeZone });
   const listing = listings.get(listingOf) ?? listInputFiles(sourcePaths(spec), listOpts);
@@ -162,8 +162,8 @@ function resolveFiles(spec: DataSourceSpec, sessionTimeZone = defaultTimeZone(sp
   const paths = files.map((f) => f.path).filter((p) => !listOpts.ignoreMissingFiles || fileSystemFor(p).exists(p));
   if (user) data = new StructType(user.fields.filter((f) => !isPartition(f.name)));
   else if (format === "text") data = TEXT_SCHEMA;
-  else if (format === "json") data = inferJsonSchema(paths, readOpts as ReturnType<typeof parseJsonReadOptions>, tz);
-  else if (format === "csv") data = inferCsvSchema(paths, readOpts as ReturnType<typeof parseCsvReadOptions>, tz);
+  else if (format === "json") data = inferJsonSchema(paths, readOpts as ReturnType<typeof parseJsonReadOptions>, tz, timestampNTZ);
+  else if (format === "csv") data = inferCsvSchema(paths, readOpts as ReturnType<typeof parseCsvReadOptions>, tz, timestampNTZ);
   else if (paths.length === 0) data = new StructType([]);
   else data = parquetFooterSchema(paths, (readOpts as ReturnType<typeof parseParquetReadOptions>).mergeSchema, listOpts, sourcePaths(spec).join(", "));
   data = new StructType(data.fields.filter((f) => !isPartition(f.name)).map((f) => ({ ...f, nullable: true })));
@@ -196,9 +196,9 @@ export function streamingSourcePath(spec: DataSourceSpec): string {
   return path;
 }
 
-/** The schema of a file source: data columns, then partition columns. Synchronous. */
-export function resolveFileSource(spec: DataSourceSpec): StructType {
-  const r = resolveFiles(spec);
+/** The schema of a file source: data columns, then partition columns. Synchronous. `timestampNTZ`: spark.sql.timestampType is TIMESTAMP_NTZ (CSV/JSON inference). */
+export function resolveFileSource(spec: DataSourceSpec, timestampNTZ = false): StructType {
+  const r = resolveFiles(spec, undefined, spec, timestampNTZ);
   return new StructType([...r.dataSchema.fields, ...r.partitionSchema.fields]);
 }
 

@@ -28,10 +28,13 @@ function malformed(file: string, line: number, why: string): Error {
 }
 
 /** Infer a JSON schema from the given files (read synchronously: this runs at DataFrame creation). */
-export function inferJsonSchema(files: readonly string[], o: JsonReadOptions, timeZone: string): StructType {
+export function inferJsonSchema(files: readonly string[], o: JsonReadOptions, timeZone: string, timestampNTZ = false): StructType {
   const zone = getTimeZone(timeZone);
   const parseTs = timestampParser(o.timestampFormat, zone);
-  const opts = { ...o, ...(o.inferTimestamp ? { isTimestamp: (s: string) => parseTs(s) !== null } : {}) };
+  const parseLocal = localTimestampParser(o.timestampNTZFormat);
+  // Spark's JsonInferSchema: with inferTimestamp, zone-less text is TIMESTAMP_NTZ only when spark.sql.timestampType says so
+  const local = o.inferTimestamp && timestampNTZ ? { isLocalTimestamp: (s: string) => parseLocal(s) !== null } : {};
+  const opts = { ...o, ...local, ...(o.inferTimestamp ? { isTimestamp: (s: string) => parseTs(s) !== null } : {}) };
   let merged: DataType = new StructType([]);
   let sawCorrupt = false;
   for (const file of files) {

@@ -181,8 +181,8 @@ export function formatPattern(tokens: readonly PatternToken[], localUs: number, 
   return s;
 }
 
-/** Result of parsing: UTC µs, or null when the text does not match. */
-export function parsePattern(tokens: readonly PatternToken[], text: string, sessionZone: TimeZone): number | null {
+/** Result of parsing: UTC µs, or null when the text does not match. `wallClock`: the local µs as written, a parsed offset or zone ignored (TIMESTAMP_NTZ, as Spark's to_timestamp_ntz). */
+export function parsePattern(tokens: readonly PatternToken[], text: string, sessionZone: TimeZone, wallClock = false): number | null {
   let pos = 0;
   let year = 1970;
   let month = 1;
@@ -333,6 +333,7 @@ export function parsePattern(tokens: readonly PatternToken[], text: string, sess
     days = daysFromCivil(year, month, day);
   }
   const local = days * US_PER_DAY + hour * US_PER_HOUR + minute * US_PER_MINUTE + second * US_PER_SECOND + micros;
+  if (wallClock) return local;
   if (offMs !== null) return local - offMs * 1000;
   return fromLocalUs(zone ?? sessionZone, local);
 }

@@ -270,20 +270,22 @@ export const calendarFunctions: ScalarFunction[] = [
       return null;
     }),
   ),
-  ...define("make_timestamp", (args, _c, name) => {
+  ...define("make_timestamp", (args, ctx, name) => {
     checkArity(name, args, 6, 7);
     const types = args.slice(0, 5).map((a, i) => intArg(name, a, i));
     if (!NUMERIC.includes(args[5]!.type.kind)) typeMismatch(name, 5, args[5]!.type, "DECIMAL(16,6)");
     if (args[6] !== undefined && !["string", "null"].includes(args[6].type.kind)) typeMismatch(name, 6, args[6].type, "STRING");
-    return { argTypes: [...types, DoubleType, StringType].slice(0, args.length), returnType: TimestampType };
-  }, (args, _e, _rt, ctx) => {
+    // spark.sql.timestampType = TIMESTAMP_NTZ: the fields are the wall clock, a zone argument is ignored (as Spark does)
+    return { argTypes: [...types, DoubleType, StringType].slice(0, args.length), returnType: ctx.timestampNTZ ? TimestampNTZType : TimestampType };
+  }, (args, _e, rt, ctx) => {
     const zoneOf = zoneCache();
-    return mapRows(args, TimestampType, ([y, mo, d, h, mi, sec, tz]) => {
+    return mapRows(args, rt, ([y, mo, d, h, mi, sec, tz]) => {
       const r = makeLocalUs(y as number, mo as number, d as number, h as number, mi as number, sec as number);
       if (typeof r !== "number") {
         if (ctx.ansi) throw executionError(r[0], r[0] === "DATETIME_FIELD_OUT_OF_BOUNDS" ? `Invalid value for ${r[1]}. Use \`try_make_timestamp\` to return NULL instead.` : r[1]);
         return null;
       }
+      if (rt.kind === "timestamp_ntz") return r;
       return fromLocalUs(zoneOf(tz === undefined ? ctx.timeZone : (tz as string)), r);
     });
   }),

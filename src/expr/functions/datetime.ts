@@ -4,6 +4,7 @@
  * string that does not match raises CANNOT_PARSE_TIMESTAMP, otherwise it gives null.
  */
 import { executionError } from "../../common/errors.js";
+import { castVector } from "../cast.js";
 import { makeVector } from "../../columnar/vector.js";
 import { type DataType, DateType, IntegerType, LongType, StringType, TimestampNTZType, TimestampType } from "../../types/data-type.js";
 import { addMonths, civilFromDays, dayOfYear, daysFromCivil, floorDiv, isoDayOfWeek, US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND } from "../datetime/calendar.js";
@@ -35,26 +36,44 @@ function asDateArg(name: string, a: ArgInfo, i: number): DataType {
 const ntzOr = (a: ArgInfo | undefined, other: () => DataType): DataType => (a?.type.kind === "timestamp_ntz" ? TimestampNTZType : other());
 
 /** Parse strings with an optional literal pattern into UTC µs (shared by to_timestamp, to_date, unix_timestamp). */
-function parser(argExprs: readonly RExpr[], ctx: EvalContext, fmtIndex: number, strict: boolean): (s: string, fmt: unknown) => number | null {
+function parser(argExprs: readonly RExpr[], ctx: EvalContext, fmtIndex: number, strict: boolean, wallClock = false): (s: string, fmt: unknown) => number | null {
   const zone = getTimeZone(ctx.timeZone);
   const lit = isLiteral(argExprs[fmtIndex]) ? literalOf(argExprs[fmtIndex]) : undefined;
   const fixed = typeof lit === "string" ? compilePattern(lit) : null;
   return (s, fmt) => {
     const pattern = (fmt as string | undefined) ?? DEFAULT_FORMAT;
-    const r = parsePattern(fixed ?? compilePattern(pattern), s, zone);
+    const r = parsePattern(fixed ?? compilePattern(pattern), s, zone, wallClock);
     if (r === null && strict) throw cannotParse(s, pattern);
     return r;
   };
 }
 
-function resolveToTimestamp(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
+const NUMBER_KINDS = new Set(["byte", "short", "int", "bigint", "float", "double", "decimal"]);
+
+/**
+ * to_timestamp(x[, fmt]) / try_to_timestamp / to_date. With spark.sql.timestampType =
+ * TIMESTAMP_NTZ, to_timestamp is Spark's to_timestamp_ntz, and a number is read as text: Spark 4
+ * gives to_timestamp(3600) = 3600-01-01 00:00:00 there (checked with PySpark), not epoch seconds.
+ */
+function resolveToTimestamp(args: readonly ArgInfo[], ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 1, 2);
+  if (ctx.timestampNTZ && name !== "to_date") {
+    // text is cast here, so that try_to_timestamp gives null for what it cannot read
+    if (args.length === 1 && (NUMBER_KINDS.has(args[0]!.type.kind) || args[0]!.type.kind === "string")) return { argTypes: [StringType], returnType: TimestampNTZType };
+    return resolveToTimestampNtz(args, ctx, name);
+  }
   const first = args.length === 1 ? (name === "to_date" ? asDateArg(name, args[0]!, 0) : asTimestampArg(name, args[0]!, 0)) : StringType;
   if (args.length === 2 && !["string", "null", "date", "timestamp"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "STRING");
   return { argTypes: args.length === 1 ? [first] : [args[0]!.type.kind === "string" ? StringType : TimestampType, StringType], returnType: name === "to_date" ? DateType : TimestampType };
 }
 
 function compileToTimestamp(args: readonly CompiledExpr[], argExprs: readonly RExpr[], rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
+  if (rt.kind === "timestamp_ntz") {
+    if (args.length === 2 || argExprs[0]!.type.kind !== "string") return compileToTimestampNtz(args, argExprs, rt, ctx, name);
+    const text = args[0]!;
+    const mode = ctx.ansi && !name.startsWith("try_") ? "cast" : "try";
+    return (batch) => castVector(text(batch), rt, mode, ctx);
+  }
   if (args.length === 1) return args[0]!; // the analyzer's cast did the work (CAST semantics)
   const zone = getTimeZone(ctx.timeZone);
   const parse = parser(argExprs, ctx, 1, ctx.ansi && !name.startsWith("try_"));
@@ -76,7 +95,7 @@ function resolveToTimestampNtz(args: readonly ArgInfo[], _ctx: EvalContext, name
 
 function compileToTimestampNtz(args: readonly CompiledExpr[], argExprs: readonly RExpr[], rt: DataType, ctx: EvalContext, name: string): CompiledExpr {
   if (argExprs[0]!.type.kind !== "string") return args[0]!; // the analyzer's cast did the work (CAST semantics)
-  const parse = parser(argExprs, { ...ctx, timeZone: "UTC" }, 1, ctx.ansi && !name.startsWith("try_"));
+  const parse = parser(argExprs, ctx, 1, ctx.ansi && !name.startsWith("try_"), true);
   return mapRows(args, rt, ([s, fmt]) => parse(s as string, fmt));
 }
 
@@ -288,6 +307,11 @@ export const datetimeFunctions: ScalarFunction[] = [
     return (batch) => makeVector(rt, new Int32Array(batch.numRows).fill(day), null);
   }),
   ...define(["to_timestamp", "to_date", "try_to_timestamp"], resolveToTimestamp, compileToTimestamp),
+  // TIMESTAMP_LTZ whatever spark.sql.timestampType says: to_timestamp_ltz, and timestamp(x) = CAST(x AS TIMESTAMP_LTZ)
+  ...define(["to_timestamp_ltz", "try_to_timestamp_ltz", "timestamp"], (args, ctx, name) => {
+    if (name === "timestamp") checkArity(name, args, 1);
+    return resolveToTimestamp(args, { ...ctx, timestampNTZ: false }, name);
+  }, (args, argExprs, rt, ctx, name) => compileToTimestamp(args, argExprs, rt, { ...ctx, timestampNTZ: false }, name)),
   ...define("date_format", resolveDateFormat, (args, argExprs, _rt, ctx) => {
     const fmt = formatter(argExprs, ctx, 1);
     return mapRows(args, StringType, ([us, f]) => fmt(us as number, f));

@@ -117,14 +117,15 @@ function optionsOf(e: RExpr | ArgInfo | undefined): Map<string, string> | undefi
   throw analysisError("INVALID_OPTIONS", "from_json needs its options as a literal map, such as map('mode', 'FAILFAST').");
 }
 
-function schemaOf(text: unknown): DataType {
+function schemaOf(text: unknown, ctx: EvalContext): DataType {
+  const ddl = { timestampNTZ: ctx.timestampNTZ === true };
   if (typeof text !== "string") throw analysisError("INVALID_SCHEMA", "from_json needs its schema as a literal DDL string such as 'a INT, b STRING'.");
   let t: DataType;
   try {
-    t = { kind: "struct", fields: parseDDLSchema(text) };
+    t = { kind: "struct", fields: parseDDLSchema(text, ddl) };
   } catch (e) {
     try {
-      t = parseDataType(text);
+      t = parseDataType(text, ddl);
     } catch {
       throw e;
     }
@@ -135,10 +136,10 @@ function schemaOf(text: unknown): DataType {
   return t;
 }
 
-export function resolveFromJson(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
+export function resolveFromJson(args: readonly ArgInfo[], ctx: EvalContext, name: string): ResolvedSignature {
   checkArity(name, args, 2, 3);
   if (!["string", "null", "binary"].includes(args[0]!.type.kind)) typeMismatch(name, 0, args[0]!.type, "STRING");
-  const rt = schemaOf(literalOf(args[1]));
+  const rt = schemaOf(literalOf(args[1]), ctx);
   const raw = optionsOf(args[2]);
   if (raw === undefined) return { argTypes: [StringType, ...args.slice(1).map((a) => a.type)], returnType: rt }; // checked when compiled
   const o = parseFromJsonOptions(raw);

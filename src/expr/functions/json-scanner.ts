@@ -37,6 +37,8 @@ export interface InferOptions extends ScanOptions {
   readonly prefersDecimal: boolean;
   /** Returns true when a string value parses as a timestamp (inferTimestamp). */
   readonly isTimestamp?: (s: string) => boolean;
+  /** Returns true when a string value parses as a zone-less TIMESTAMP_NTZ (inferTimestamp under spark.sql.timestampType = TIMESTAMP_NTZ); tried first. */
+  readonly isLocalTimestamp?: (s: string) => boolean;
 }
 
 const LONG_MAX = "9223372036854775807";
@@ -230,6 +232,7 @@ class Scanner {
       const s = this.str();
       if (o.primitivesAsString) return StringType;
       if (o.prefersDecimal && /^[+-]?\d+(\.\d+)?$/.test(s.trim())) return decimalOfLiteral(s.trim()) ?? StringType;
+      if (o.isLocalTimestamp && o.isLocalTimestamp(s)) return { kind: "timestamp_ntz" };
       if (o.isTimestamp && o.isTimestamp(s)) return { kind: "timestamp" };
       return StringType;
     }
@@ -285,7 +288,9 @@ export function mergeJsonTypes(a: DataType, b: DataType): DataType {
     const ip = other.kind === "int" ? 10 : 20;
     return widerDecimal(d.precision, d.scale, ip, 0);
   }
-  if ((a.kind === "timestamp" && b.kind === "date") || (a.kind === "date" && b.kind === "timestamp")) return { kind: "timestamp" };
+  // Spark's tightest common type: DATE < TIMESTAMP_NTZ < TIMESTAMP
+  const rank = (t: DataType) => ["date", "timestamp_ntz", "timestamp"].indexOf(t.kind);
+  if (rank(a) >= 0 && rank(b) >= 0) return rank(a) > rank(b) ? a : b;
   return StringType;
 }
 

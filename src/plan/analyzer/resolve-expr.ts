@@ -11,6 +11,7 @@ import type { ArgInfo, EvalContext } from "../../expr/function-types.js";
 import type { RExpr, RLiteral } from "../../expr/resolved-expr.js";
 import { rexprNullable } from "../../expr/resolved-expr.js";
 import { canCast, commonType } from "../../types/coercion.js";
+import { castTarget } from "../../expr/cast-target.js";
 import { type DataType, IntegerType, StringType, sameType, sqlTypeName } from "../../types/data-type.js";
 import type { AnalyzerEnv } from "../analyzer-env.js";
 import { type NameHints, exprName } from "../expr-name.js";
@@ -71,6 +72,7 @@ export class ExprResolver {
       display: (n) => this.env.functions.scalar(n)?.display,
       frameOf: (w) => windowFrames.get(w),
       timeZone: this.env.eval.timeZone,
+      timestampNTZ: this.env.eval.timestampNTZ === true,
     };
   }
 
@@ -187,14 +189,15 @@ export class ExprResolver {
         return this.resolve(e.child);
       case "cast": {
         const child = this.resolve(e.child);
-        if (!canCast(child.type, e.to, this.env.eval.ansi)) {
+        const to = castTarget(e, this.env.eval);
+        if (!canCast(child.type, to, this.env.eval.ansi)) {
           throw analysisError(
             "DATATYPE_MISMATCH",
-            `Cannot resolve "${this.name(e)}" due to data type mismatch: cannot cast "${sqlTypeName(child.type)}" to "${sqlTypeName(e.to)}".`,
-            { from: sqlTypeName(child.type), to: sqlTypeName(e.to) },
+            `Cannot resolve "${this.name(e)}" due to data type mismatch: cannot cast "${sqlTypeName(child.type)}" to "${sqlTypeName(to)}".`,
+            { from: sqlTypeName(child.type), to: sqlTypeName(to) },
           );
         }
-        return sameType(child.type, e.to) ? child : { kind: "cast", child, type: e.to, mode: e.mode };
+        return sameType(child.type, to) ? child : { kind: "cast", child, type: to, mode: e.mode };
       }
       case "call":
         return this.resolveCall(e.name, e.args);
