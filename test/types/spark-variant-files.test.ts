@@ -3,8 +3,9 @@
  * as a group of two binaries (`value`, `metadata`) with the Spark schema in the footer, and
  * delta-spark 4.0 writes a table with the variantType feature; Sluice reads both with Spark's
  * values, and Spark reads the Parquet file and the Delta table Sluice writes as VARIANT with the
- * same values. Values
- * are compared as to_json and schema_of_variant text of each side. One PySpark process
+ * same values, also with VARIANT nested in a struct, an array and a map (the nesting Spark wrote
+ * in the fixtures variant-nested-files.test.ts reads). Values are compared as to_json,
+ * variant_get and schema_of_variant text of each side. One PySpark process
  * (scripts/oracle/variant_files.py) does the Spark side; it needs the oracle venv
  * (scripts/oracle/setup.sh) and fails when it is missing.
  */
@@ -15,6 +16,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Session, VariantVal } from "../../src/index.js";
 import type { DataFrame } from "../../src/index.js";
+import { NESTED_QUERY } from "./variant-nested-queries.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const PY = join(ROOT, ".oracle/venv/bin/python");
@@ -29,11 +31,20 @@ FROM VALUES (1, '{"a":1,"b":[true,null,"x"],"c":{"d":1.50}}'), (2, '123456789012
 
 type Rows = (number | string | null)[][];
 type Side = { rows: Rows; types: Record<string, string> };
-let answer: { written: Side & { columns: string[]; arrow: string }; delta: { rows: Rows; protocol: Record<string, unknown> }; sluiceDelta: Side; read: Record<string, Side> };
+type NestedSide = { rows: unknown[][]; types: Record<string, string> };
+let answer: {
+  written: Side & { columns: string[]; arrow: string };
+  delta: { rows: Rows; protocol: Record<string, unknown> };
+  sluiceDelta: Side;
+  read: Record<string, Side>;
+  nested: { parquet: NestedSide; delta: NestedSide };
+};
 const sparkParquet = join(dir, "spark-parquet");
 const sparkDelta = join(dir, "spark-delta");
 const sluiceParquet = join(dir, "sluice-parquet");
 const sluiceDelta = join(dir, "sluice-delta");
+const nestedParquet = join(dir, "sluice-nested-parquet");
+const nestedDelta = join(dir, "sluice-nested-delta");
 
 async function textRows(df: DataFrame): Promise<Rows> {
   const rows = await df.selectExpr("id", "to_json(v) AS j", "schema_of_variant(v) AS s").collect();
@@ -44,7 +55,9 @@ beforeAll(async () => {
   if (!existsSync(PY)) throw new Error(`${PY} is missing: run bash scripts/oracle/setup.sh (PySpark)`);
   await spark.sql(QUERY).coalesce(1).write.parquet(sluiceParquet);
   await spark.sql(QUERY).write.format("delta").save(sluiceDelta);
-  const out = execFileSync(PY, [join(ROOT, "scripts/oracle/variant_files.py"), sparkParquet, sparkDelta, sluiceDelta, sluiceParquet], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  await spark.sql(NESTED_QUERY).coalesce(1).write.parquet(nestedParquet);
+  await spark.sql(NESTED_QUERY).write.format("delta").save(nestedDelta);
+  const out = execFileSync(PY, [join(ROOT, "scripts/oracle/variant_files.py"), sparkParquet, sparkDelta, sluiceDelta, sluiceParquet, nestedParquet, nestedDelta], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   answer = JSON.parse(out.trim().split("\n").pop()!) as typeof answer;
 }, 900_000); // delta-spark's first start takes minutes on a loaded machine
 
@@ -74,5 +87,12 @@ describe("VARIANT files with PySpark 4.0.1 and delta-spark 4.0", () => {
     const log = JSON.parse(readFileSync(join(sluiceDelta, "_delta_log", "00000000000000000000.json"), "utf8").split("\n").find((l) => l.includes('"protocol"'))!);
     expect(log.protocol).toMatchObject({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["variantType"], writerFeatures: expect.arrayContaining(["variantType"]) });
     expect(answer.sluiceDelta).toEqual({ rows: answer.written.rows, types: { id: "int", v: "variant" } });
+  });
+
+  it("Spark reads VARIANT nested in a struct, an array and a map in the Parquet file and Delta table Sluice writes, with the values Spark gives its own files", () => {
+    const spark4 = JSON.parse(readFileSync(join(ROOT, "test/types/fixtures/variant-nested/expected.json"), "utf8")) as { rows: unknown[][] };
+    const types = { id: "int", s: "struct<n:int,v:variant>", a: "array<variant>", m: "map<string,variant>" };
+    expect(answer.nested.parquet).toEqual({ rows: spark4.rows, types });
+    expect(answer.nested.delta).toEqual({ rows: spark4.rows, types });
   });
 });
