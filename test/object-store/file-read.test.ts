@@ -1,13 +1,19 @@
 /**
  * Batch file reads on the local disk, the S3 test server and Azurite (one parameterised suite):
  * folder listing with partition folders and globs, JSON split into byte-range pieces, CSV,
- * gzip, files decoded in worker threads, and Parquet footers read by ranged reads.
+ * gzip, files decoded in worker threads, Parquet footers read by ranged reads, and a Parquet
+ * row-group piece reading only its row groups' bytes and the footer.
  */
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { batchToRows } from "../../src/columnar/column-batch.js";
+import { readParquetFile } from "../../src/connectors/files/parquet-format.js";
+import { writeParquetRowGroups } from "../../src/connectors/files/test-support.js";
+import { ObjectStoreFileSystem } from "../../src/fs/object-store-file-system.js";
+import { StructType } from "../../src/types/struct-type.js";
 import { exactJson } from "../../src/columnar/values.js";
 import { childNames, fileSystemFor } from "../../src/fs/file-systems.js";
 import { joinPath } from "../../src/fs/path.js";
@@ -83,6 +89,40 @@ describe.each(STORES)("file reads on %s", (store) => {
       expect(norm(await spark.read.option("header", true).schema("id INT").csv(joinPath(root, "wc")).collect())).toEqual(norm([{ id: 1 }, { id: 2 }]));
     } finally {
       spark.conf.unset("sluice.files.parallelRead.minBytes");
+    }
+  });
+
+  it("a Parquet row-group piece reads the footer and its row groups' bytes only, by ranged reads", async () => {
+    const root = await storeRoot(store);
+    const local = join(mkdtempSync(join(tmpdir(), "sluice-pq-groups-")), "g.parquet");
+    const ddl = "id INT, s STRING";
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ id: i, s: `v${(i * 31) % 500}` }));
+    writeParquetRowGroups(local, ddl, rows, 250);
+    const path = joinPath(root, "groups", "g.parquet");
+    put(path, readFileSync(local));
+    const size = fileSystemFor(path).getFileStatus(path)!.length;
+    const read = async (groups?: { start: number; end: number }) => {
+      const out: Record<string, unknown>[] = [];
+      for await (const b of readParquetFile(path, StructType.fromDDL(ddl), 1000, groups)) out.push(...batchToRows(b));
+      return out;
+    };
+    const whole = await read();
+    let bytes = 0;
+    const count = (b: Buffer): Buffer => ((bytes += b.length), b);
+    const localFs = fileSystemFor(local);
+    const openLocal = localFs.open.bind(localFs);
+    const openStore = ObjectStoreFileSystem.prototype.open;
+    vi.spyOn(localFs, "open").mockImplementation((p, r) => count(openLocal(p, r)));
+    vi.spyOn(ObjectStoreFileSystem.prototype, "open").mockImplementation(function (this: ObjectStoreFileSystem, p, r) {
+      return count(openStore.call(this, p, r));
+    });
+    try {
+      expect(await read({ start: 3, end: 4 })).toEqual(whole.slice(750, 1000));
+      // one of 8 row groups, plus the footer twice (schema, chunk offsets): well under half the file
+      expect(bytes).toBeGreaterThan(0);
+      expect(bytes).toBeLessThan(size / 2);
+    } finally {
+      vi.restoreAllMocks();
     }
   });
 

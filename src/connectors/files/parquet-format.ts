@@ -15,6 +15,7 @@ import { nullVector, type Vector } from "../../columnar/vector.js";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
 import { containsType, type DataType, sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
+import { rowGroupPieceBytes } from "./parquet-piece-bytes.js";
 import { parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, withSparkTypes } from "./parquet-spark-types.js";
 
 const corrupt = (file: string, e: unknown): SluiceError =>
@@ -150,9 +151,8 @@ export async function* readParquetFile(path: string, schema: StructType, batchSi
   try {
     fileSchema = readParquetSchema(path);
     const wanted = schema.fields.map((f) => f.name).filter((n) => fileSchema.indexOf(n) >= 0).map((n) => fileSchema.fields[fileSchema.indexOf(n)]!.name);
-    // The whole file's bytes even for some row groups: parquet-wasm's ranged reader is
-    // asynchronous, and a decoder panic on a damaged file there never settles its promise.
-    const bytes = fileSystemFor(path).open(path);
+    // Some row groups: only their bytes and the footer, by ranged reads (parquet-piece-bytes.ts).
+    const bytes = rowGroups ? rowGroupPieceBytes(path, rowGroups) : fileSystemFor(path).open(path);
     const groups = rowGroups && Array.from({ length: rowGroups.end - rowGroups.start }, (_, i) => rowGroups.start + i);
     const wasm = pw.readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), { batchSize, columns: wanted, ...(groups ? { rowGroups: groups } : {}) });
     table = arrow.tableFromIPC(wasm.intoIPCStream());
