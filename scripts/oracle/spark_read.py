@@ -1,8 +1,10 @@
 """Read folders and tables that Sluice wrote with real PySpark (and Delta-Spark); print JSON rows.
 
-Used by test/interop/spark-reads.test.ts: one Spark session reads every job given, so the JVM
-starts once. Each argument is FORMAT=PATH (format json, csv, parquet or delta; csv is read with
-header=true and inferSchema=true). Prints one JSON object: {"PATH": {"rows": [...], "schema": "..."}
+Used by test/interop/spark-reads.test.ts and the Delta interop tests: one Spark session reads every
+job given, so the JVM starts once. The session is delta_spark_session's, with one shuffle and one
+snapshot partition: Spark's defaults (200 and 50) ran some hundred tasks per small Delta table.
+Each argument is FORMAT=PATH (format json, csv, parquet or delta; csv is read with header=true and
+inferSchema=true). Prints one JSON object: {"PATH": {"rows": [...], "schema": "..."}
 or {"error": "..."}}, rows sorted by their JSON text, timestamps as ISO strings.
 Run: .oracle/venv/bin/python scripts/oracle/spark_read.py parquet=/tmp/out delta=/tmp/table
 Needs: pyspark 4.0.1 and delta-spark 4.0.0 (scripts/oracle/setup.sh); the Delta jars come from
@@ -13,8 +15,7 @@ import decimal
 import json
 import sys
 
-import delta
-from pyspark.sql import SparkSession
+from delta_spark_session import delta_spark
 
 
 def plain(v):
@@ -28,16 +29,7 @@ def plain(v):
 
 
 def main():
-    builder = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-    )
-    spark = delta.configure_spark_with_delta_pip(builder).getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = delta_spark()
     out = {}
     for job in sys.argv[1:]:
         fmt, path = job.split("=", 1)
