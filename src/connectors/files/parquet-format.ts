@@ -15,7 +15,7 @@ import { nullVector, type Vector } from "../../columnar/vector.js";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
 import { containsType, type DataType, sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
-import { rowGroupPieceBytes } from "./parquet-piece-bytes.js";
+import { readFooter, rowGroupPieceBytes } from "./parquet-piece-bytes.js";
 import { parquetStorageBatch, parquetStorageSchema, sparkRowMetadata, withSparkTypes } from "./parquet-spark-types.js";
 
 const corrupt = (file: string, e: unknown): SluiceError =>
@@ -23,20 +23,14 @@ const corrupt = (file: string, e: unknown): SluiceError =>
 
 /**
  * A file's footer as a Parquet file of its own (`PAR1` + footer + length + `PAR1`), read by two
- * ranged reads: its length and magic, then the footer itself.
+ * ranged reads (readFooter): its length and magic, then the footer itself.
  */
 function footerOnly(file: string): Uint8Array {
-  const fs = fileSystemFor(file);
-  const size = fs.getFileStatus(file)?.length;
-  if (size === undefined) throw new Error("no such file");
-  if (size < 12) throw new Error("file is too small to be Parquet");
-  const tail = fs.open(file, { offset: size - 8, length: 8 });
-  if (tail.toString("latin1", 4, 8) !== "PAR1") throw new Error("missing the PAR1 magic bytes at the end");
-  const len = tail.readUInt32LE(0);
-  if (len + 12 > size) throw new Error("footer length is larger than the file");
-  const buf = Buffer.alloc(len + 12);
+  const { footer, tail } = readFooter(file);
+  const buf = Buffer.alloc(footer.length + 12);
   buf.write("PAR1", 0, "latin1");
-  fs.open(file, { offset: size - 8 - len, length: len + 8 }).copy(buf, 4);
+  footer.copy(buf, 4);
+  tail.copy(buf, 4 + footer.length);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
 

@@ -10,7 +10,7 @@ import { batchToRows } from "../../columnar/column-batch.js";
 import { fileSystemFor } from "../../fs/file-systems.js";
 import { StructType } from "../../types/struct-type.js";
 import { readParquetFile } from "./parquet-format.js";
-import { rowGroupChunkRanges } from "./parquet-piece-bytes.js";
+import { readFooter, rowGroupChunkRanges } from "./parquet-piece-bytes.js";
 import { tempDir, writeParquetRowGroups } from "./test-support.js";
 
 const DDL = "id INT, kind STRING, amount DOUBLE, note STRING";
@@ -29,9 +29,9 @@ describe("Parquet row-group pieces", () => {
     const path = join(tempDir(), "groups.parquet");
     writeParquetRowGroups(path, DDL, rows, 500);
     const fs = fileSystemFor(path);
-    const size = fs.getFileStatus(path)!.length;
-    const footerLen = fs.open(path, { offset: size - 8, length: 8 }).readUInt32LE(0);
-    const groups = rowGroupChunkRanges(fs.open(path, { offset: size - 8 - footerLen, length: footerLen }));
+    const { size, footer } = readFooter(path);
+    const footerLen = footer.length;
+    const groups = rowGroupChunkRanges(footer);
     expect(groups.length).toBe(8);
     const whole = await read(path);
     expect(whole.length).toBe(4000);

@@ -151,11 +151,10 @@ export function rowGroupChunkRanges(footer: Uint8Array): ByteRange[][] {
 }
 
 /**
- * The file as row groups `start..end-1` need it: a buffer of the file's size holding the leading
- * magic, those groups' column chunks and the footer, every other byte zero. Reads go through the
- * FileSystem layer as one ranged read per run of adjacent chunks.
+ * A Parquet file's footer (FileMetaData bytes) and its last 8 bytes (footer length, `PAR1`), by
+ * two ranged reads; throws, saying what is wrong, when the file cannot be Parquet.
  */
-export function rowGroupPieceBytes(file: string, groups: { readonly start: number; readonly end: number }): Uint8Array {
+export function readFooter(file: string): { readonly size: number; readonly footer: Buffer; readonly tail: Buffer } {
   const fs = fileSystemFor(file);
   const size = fs.getFileStatus(file)?.length;
   if (size === undefined) throw new Error("no such file");
@@ -164,9 +163,20 @@ export function rowGroupPieceBytes(file: string, groups: { readonly start: numbe
   if (tail.toString("latin1", 4, 8) !== "PAR1") throw new Error("missing the PAR1 magic bytes at the end");
   const len = tail.readUInt32LE(0);
   if (len + 12 > size) throw new Error("footer length is larger than the file");
+  return { size, footer: fs.open(file, { offset: size - 8 - len, length: len }), tail };
+}
+
+/**
+ * The file as row groups `start..end-1` need it: a buffer of the file's size holding the leading
+ * magic, those groups' column chunks and the footer, every other byte zero. Reads go through the
+ * FileSystem layer as one ranged read per run of adjacent chunks.
+ */
+export function rowGroupPieceBytes(file: string, groups: { readonly start: number; readonly end: number }): Uint8Array {
+  const fs = fileSystemFor(file);
+  const { size, footer, tail } = readFooter(file);
+  const len = footer.length;
   const out = Buffer.alloc(size);
   out.write("PAR1", 0, "latin1");
-  const footer = fs.open(file, { offset: size - 8 - len, length: len });
   footer.copy(out, size - 8 - len);
   tail.copy(out, size - 8);
   const all = rowGroupChunkRanges(footer);
