@@ -11,9 +11,12 @@
  *      column of the commit's schema in the stream's, same types, no nullability tightened), or
  *      the stream stops with DELTA_SCHEMA_CHANGED_WITH_VERSION; a column added later (reading
  *      older files, it is null) is fine.
+ * With a schema tracking log (connectors/delta/schema-tracking.ts) the stream instead stops at
+ * each schema change and restarts with the new schema; nonAdditiveChanges tells which changes
+ * then need the user's consent.
  */
 import { SluiceError } from "../common/errors.js";
-import type { DataType, StructField } from "../types/data-type.js";
+import { type DataType, type StructField, simpleString } from "../types/data-type.js";
 import { StructType } from "../types/struct-type.js";
 import type { Metadata } from "./actions.js";
 import { PHYSICAL_NAME_KEY, columnMappingMode } from "./column-mapping.js";
@@ -37,8 +40,8 @@ export function checkStreamSchemaChange(read: StreamReadSchema, md: Metadata, ve
       "execution",
       "DELTA_STREAMING_INCOMPATIBLE_SCHEMA_CHANGE_USE_SCHEMA_LOG",
       `[DELTA_STREAMING_INCOMPATIBLE_SCHEMA_CHANGE_USE_SCHEMA_LOG] Streaming read is not supported on tables with read-incompatible schema changes (e.g. rename or drop or datatype changes): ` +
-        `version ${version} of ${read.table} renames or drops a column (or changes the partitioning). Sluice has no schema tracking log (delta-spark's schemaTrackingLocation); ` +
-        `start a new query with a new checkpoint and a startingVersion after the change. Read schema: ${older.json()}. Incompatible data schema: ${newer.json()}.`,
+        `version ${version} of ${read.table} renames or drops a column (or changes the partitioning). Please provide a 'schemaTrackingLocation' (a folder under the checkpoint) to enable non-additive schema evolution for Delta stream processing, ` +
+        `or start a new query with a new checkpoint and a startingVersion after the change. Read schema: ${older.json()}. Incompatible data schema: ${newer.json()}.`,
       { table: read.table, version },
     );
   }
@@ -60,16 +63,41 @@ function samePartitioning(a: readonly string[], b: readonly string[]): boolean {
 /** True when a physical name of `older` is gone from `newer` or reached by another logical path. */
 function renamedOrDropped(older: StructType, newer: StructType): boolean {
   const after = physicalPaths(newer);
-  for (const [physical, path] of physicalPaths(older)) if (after.get(physical) !== path) return true;
+  for (const [physical, { path }] of physicalPaths(older)) if (after.get(physical)?.path !== path) return true;
   return false;
 }
 
-/** Every field's physical name → its logical path, at every level. */
-function physicalPaths(t: DataType, prefix = "", out = new Map<string, string>()): Map<string, string> {
+/** The non-additive changes from `older` to `newer` (fields matched by physical name), as delta-spark's schema evolution names them. */
+export interface NonAdditiveChanges {
+  /** [old path, new path] of each renamed field. */
+  readonly renamed: readonly (readonly [string, string])[];
+  readonly dropped: readonly string[];
+  /** A field of a primitive type whose type changed (typeWidening): [path, old type, new type]. */
+  readonly widened: readonly (readonly [string, string, string])[];
+}
+
+export function nonAdditiveChanges(older: StructType, newer: StructType): NonAdditiveChanges {
+  const after = physicalPaths(newer);
+  const renamed: [string, string][] = [];
+  const dropped: string[] = [];
+  const widened: [string, string, string][] = [];
+  for (const [physical, was] of physicalPaths(older)) {
+    const now = after.get(physical);
+    if (now === undefined) dropped.push(was.path);
+    else if (now.path !== was.path) renamed.push([was.path, now.path]);
+    else if (!isNested(was.type) && JSON.stringify(was.type) !== JSON.stringify(now.type)) widened.push([was.path, simpleString(was.type), simpleString(now.type)]);
+  }
+  return { renamed, dropped, widened };
+}
+
+const isNested = (t: DataType): boolean => t.kind === "struct" || t.kind === "array" || t.kind === "map";
+
+/** Every field's physical name → its logical path and type, at every level. */
+function physicalPaths(t: DataType, prefix = "", out = new Map<string, { path: string; type: DataType }>()): Map<string, { path: string; type: DataType }> {
   if (t.kind === "struct") {
     for (const f of t.fields) {
       const path = `${prefix}${prefix ? "." : ""}${f.name}`;
-      out.set(String(f.metadata?.[PHYSICAL_NAME_KEY] ?? path), path);
+      out.set(String(f.metadata?.[PHYSICAL_NAME_KEY] ?? path), { path, type: f.type });
       physicalPaths(f.type, path, out);
     }
   } else if (t.kind === "array") physicalPaths(t.elementType, `${prefix}.element`, out);

@@ -62,9 +62,9 @@ export function registerStreamConnectors(session: Session, resolveBatchSchema: (
 
   // Delta (connectors/delta): batch read with time travel, streaming source and sink.
   ex.registerSource("delta", { schema: (spec, streaming) => deltaReadSchema(spec, streaming), scan: (node) => deltaScanExec(node.source, node.dataSchema, node.streaming) });
-  session.streamSources.set("delta", (scan) => {
+  session.streamSources.set("delta", (scan, dir) => {
     const { options, paths } = scan.source;
-    return sourceWithFileSystemOptions(options, paths, withFileSystemOptions(options, paths, () => createDeltaSource(scan.source, scan.dataSchema)));
+    return sourceWithFileSystemOptions(options, paths, withFileSystemOptions(options, paths, () => createDeltaSource(scan.source, scan.dataSchema, dir, session.conf.getAll())));
   });
   // The sink reads the query id (its txn appId) from the query's checkpoint.
   session.streamSinks.set("delta", (spec, options, _schema, checkpointDir) => {

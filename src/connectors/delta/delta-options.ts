@@ -29,7 +29,6 @@ const ALL: readonly DeltaOptionUse[] = [...READS, ...WRITES];
 const CDF = "it applies to reads of the change data feed";
 const STREAM_READ = "it applies to streaming reads (readStream) only";
 const WRITE_ONLY = "it applies to writes only";
-const SCHEMA_TRACKING = "schema tracking (for column-mapping tables, which Sluice refuses) is not supported";
 const SELECTIVE = "selective overwrite is not supported: overwrite the whole table, or use DeltaTable.merge";
 
 /** Every key Delta-Spark knows (DeltaOptions.scala at delta-io/delta a5d91c2), plus the engine's own. */
@@ -55,12 +54,12 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   readChangeData: { uses: READS, why: CDF },
   endingVersion: { uses: ["batch read"], why: "it bounds a batch read of the change data feed; a stream reads on" },
   endingTimestamp: { uses: ["batch read"], why: "it bounds a batch read of the change data feed; a stream reads on" },
-  schemaTrackingLocation: { uses: [], why: SCHEMA_TRACKING },
-  schemaLocation: { uses: [], why: SCHEMA_TRACKING },
-  streamingSourceTrackingId: { uses: [], why: SCHEMA_TRACKING },
-  allowSourceColumnDrop: { uses: [], why: SCHEMA_TRACKING },
-  allowSourceColumnRename: { uses: [], why: SCHEMA_TRACKING },
-  allowSourceColumnTypeChange: { uses: [], why: SCHEMA_TRACKING },
+  schemaTrackingLocation: { uses: ["streaming read"], why: STREAM_READ },
+  schemaLocation: { uses: ["streaming read"], why: STREAM_READ },
+  streamingSourceTrackingId: { uses: [], why: "several streams of one table in one query sharing a schemaTrackingLocation is not supported: give each its own schemaTrackingLocation" },
+  allowSourceColumnDrop: { uses: ["streaming read"], why: STREAM_READ },
+  allowSourceColumnRename: { uses: ["streaming read"], why: STREAM_READ },
+  allowSourceColumnTypeChange: { uses: ["streaming read"], why: STREAM_READ },
   // writes
   mergeSchema: { uses: WRITES, why: WRITE_ONLY },
   overwriteSchema: { uses: ["batch write"], why: "it applies to batch overwrites only" },

@@ -26,6 +26,8 @@ import { readParquetFile } from "../files/parquet-format.js";
 
 export interface DeltaTableInfo {
   readonly version: number;
+  /** The table id (metaData.id). */
+  readonly id: string;
   readonly schema: StructType;
   readonly partitionColumns: readonly string[];
 }
@@ -91,7 +93,7 @@ export function peekDeltaTable(tablePath: string, at: { version?: number; timest
     for (const a of readCheckpoint({ version: cp, parts: 1, paths: [path], complete: true })) if (a.kind === "metaData") md = a.value;
   }
   if (!md) throw new SluiceError("input", "DELTA_STATE_RECOVER_ERROR", `Cannot read Delta table ${tablePath} at version ${target}: the log holds no metaData action`, { table: tablePath });
-  return { version: target, schema: StructType.fromJson(md.schemaString), partitionColumns: md.partitionColumns };
+  return { version: target, id: md.id, schema: StructType.fromJson(md.schemaString), partitionColumns: md.partitionColumns };
 }
 
 function notDelta(table: string, why: string): SluiceError {

@@ -12,10 +12,13 @@
  * (DELTA_SOURCE_TABLE_IGNORE_CHANGES) unless `skipChangeCommits` (skip the whole commit),
  * `ignoreChanges` (emit the files the commit adds, so rewritten rows come again) or, for commits
  * that only delete, `ignoreDeletes`. Adds with dataChange=false (compaction) are skipped.
+ * With `schemaTrackingLocation`, a schema change ends the batch at a barrier offset and the stream
+ * restarts with the new schema (schema-tracking.ts); without it, commits the stream cannot read
+ * across stop it (delta/stream-schema-check.ts).
  */
 import { joinPath } from "../../fs/path.js";
 import { SluiceError, configError, inputError } from "../../common/errors.js";
-import type { AddFile } from "../../delta/actions.js";
+import type { Action, AddFile, Metadata, Protocol } from "../../delta/actions.js";
 import { type LogLocation, dataFilePath } from "../../delta/data-path.js";
 import { LogStore, commitFileName } from "../../delta/log-store.js";
 import { physicalName } from "../../delta/column-mapping.js";
@@ -27,6 +30,7 @@ import type { ExecutionPlan } from "../../physical/execution-plan.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { Offset, ReadLimit, StreamSource } from "../api/source.js";
 import { readDeltaFiles } from "./delta-scan.js";
+import { METADATA_CHANGE_INDEX, POST_METADATA_CHANGE_INDEX, type SchemaTracking, type UnblockOptions } from "./schema-tracking.js";
 
 export interface DeltaSourceOffset {
   readonly reservoirVersion: number;
@@ -42,6 +46,9 @@ export interface DeltaSourceOptions {
   readonly ignoreDeletes: boolean;
   readonly ignoreChanges: boolean;
   readonly skipChangeCommits: boolean;
+  /** The schema tracking log's folder (option schemaTrackingLocation, or its alias schemaLocation). */
+  readonly schemaTrackingLocation?: string;
+  readonly unblock: UnblockOptions;
 }
 
 /** Parse the source options (keys case-insensitive); reports every bad key at once. */
@@ -68,6 +75,17 @@ export function parseDeltaSourceOptions(raw: Readonly<Record<string, string>>): 
     else bad.push(`startingVersion=${o.startingversion} (expected a version number or "latest")`);
   }
   if (startingVersion !== undefined && o.startingtimestamp !== undefined) bad.push("startingVersion and startingTimestamp (use only one)");
+  if (o.schematrackinglocation !== undefined && o.schemalocation !== undefined) bad.push("schemaTrackingLocation and schemaLocation (use only one)");
+  const tracking = o.schematrackinglocation ?? o.schemalocation;
+  if (tracking === "") bad.push("schemaTrackingLocation (must not be empty)");
+  const unblock: Record<string, string> = {};
+  for (const key of ["allowSourceColumnRename", "allowSourceColumnDrop", "allowSourceColumnTypeChange"]) {
+    const v = o[key.toLowerCase()]?.toLowerCase();
+    if (v === undefined) continue;
+    if (v !== "always" && !/^\d+$/.test(v)) bad.push(`${key}=${o[key.toLowerCase()]} (expected "always" or the Delta version of the schema change)`);
+    if (tracking === undefined) bad.push(`${key} (it applies with a schemaTrackingLocation only)`);
+    unblock[key] = v;
+  }
   const out: DeltaSourceOptions = {
     maxFilesPerTrigger: maxFiles,
     ...(maxBytes !== undefined ? { maxBytesPerTrigger: maxBytes } : {}),
@@ -76,6 +94,8 @@ export function parseDeltaSourceOptions(raw: Readonly<Record<string, string>>): 
     ignoreDeletes: bool("ignoredeletes"),
     ignoreChanges: bool("ignorechanges"),
     skipChangeCommits: bool("skipchangecommits"),
+    ...(tracking !== undefined ? { schemaTrackingLocation: tracking } : {}),
+    unblock,
   };
   if (bad.length > 0) throw configError("INVALID_OPTION", `Invalid Delta source options: ${bad.join("; ")}`, { format: "delta" });
   return out;
@@ -93,21 +113,26 @@ function parseBytes(v: string, bad: string[]): number {
 interface Entry {
   readonly version: number;
   readonly index: number;
-  readonly file: ActiveFile;
+  /** null for a schema change barrier (index METADATA_CHANGE_INDEX). */
+  readonly file: ActiveFile | null;
 }
 
 export class DeltaSource implements StreamSource {
   readonly description: string;
   readonly #store: LogStore;
   readonly #commitCache = new Map<number, readonly ActiveFile[]>();
+  readonly #actionCache = new Map<number, readonly Action[]>();
   readonly #snapshotCache = new Map<number, readonly ActiveFile[]>();
   #schemaVersion: number | undefined;
+  /** Trigger.AvailableNow: the last table version the run reads (delta-spark's SupportsTriggerAvailableNow). */
+  #availableNowVersion: number | undefined;
 
   constructor(
     readonly tablePath: string,
     readonly schema: StructType,
     readonly partitionColumns: readonly string[],
     readonly options: DeltaSourceOptions,
+    readonly tracking?: SchemaTracking,
   ) {
     this.description = `DeltaSource[${tablePath}]`;
     this.#store = new LogStore(tablePath);
@@ -122,15 +147,22 @@ export class DeltaSource implements StreamSource {
   }
 
   async latestOffset(start: Offset, limit: ReadLimit): Promise<Offset> {
+    const barrier = await this.pastBarrier(start as DeltaSourceOffset);
+    if (barrier) return barrier;
     const s = await this.resolveStart(start as DeltaSourceOffset);
+    if (this.tracking && !this.tracking.current) {
+      const snap = await loadSnapshot(this.tablePath, { version: s.reservoirVersion });
+      this.tracking.initialize(snap.metadata, snap.protocol, s.reservoirVersion, this.schema.json());
+    }
     const listing = await this.#store.list();
-    const latest = listing.commits.at(-1)?.version ?? -1;
+    const latest = Math.min(listing.commits.at(-1)?.version ?? -1, this.#availableNowVersion ?? Infinity);
     const maxFiles = limit.kind === "all" ? Infinity : limit.kind === "maxFiles" ? limit.files : this.options.maxFilesPerTrigger;
     const maxBytes = limit.kind === "all" ? Infinity : limit.kind === "maxBytes" ? limit.bytes : (this.options.maxBytesPerTrigger ?? Infinity);
     let end: DeltaSourceOffset = s;
     let files = 0;
     let bytes = 0;
     for await (const e of this.entriesAfter(s, latest)) {
+      if (e.file === null) return { reservoirVersion: e.version, index: e.index, isStartingVersion: false };
       if (files >= maxFiles || (files > 0 && bytes + e.file.size > maxBytes)) return end;
       files++;
       bytes += e.file.size;
@@ -140,6 +172,38 @@ export class DeltaSource implements StreamSource {
     // everything up to `latest` is read: move past versions that added nothing
     if (latest > end.reservoirVersion) return { reservoirVersion: latest, index: lastIndex(await this.commitFiles(latest)), isStartingVersion: false };
     return end;
+  }
+
+  /**
+   * Trigger.AvailableNow: read up to the table version of now, batch by batch within the read
+   * limits, so that a run passes a schema change barrier as delta-spark's does.
+   */
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    this.#availableNowVersion = (await this.#store.list()).commits.at(-1)?.version ?? -1;
+  }
+
+  /**
+   * After a barrier offset (schema-tracking.ts step 2): the offset right after it, so that the
+   * batch ending at the barrier becomes final; then no new offset until the stream restarts
+   * with the new schema.
+   */
+  private async pastBarrier(s: DeltaSourceOffset): Promise<DeltaSourceOffset | undefined> {
+    if (!this.tracking) return undefined;
+    if (s.index === METADATA_CHANGE_INDEX) return { ...s, index: POST_METADATA_CHANGE_INDEX };
+    if (s.index === POST_METADATA_CHANGE_INDEX && this.metadataChangeAt(await this.commitActions(s.reservoirVersion), s.reservoirVersion)) return s;
+    return undefined;
+  }
+
+  /** True when the schema tracking log must take commit `version`'s metadata before the stream reads its files. */
+  private metadataChangeAt(actions: readonly Action[], version: number): boolean {
+    if (!this.tracking) return false;
+    let md: Metadata | undefined;
+    let protocol: Protocol | undefined;
+    for (const a of actions) {
+      if (a.kind === "metaData") md = a.value;
+      else if (a.kind === "protocol") protocol = a.value;
+    }
+    return this.tracking.changed(md, protocol, version);
   }
 
   /** The real start: the initial offset becomes the snapshot at `latest` or the starting version. */
@@ -175,11 +239,13 @@ export class DeltaSource implements StreamSource {
       for (let i = s.index + 1; i < files.length; i++) yield { version: v, index: i, file: files[i]! };
       v++;
     } else {
+      if (s.index === -1 && this.metadataChangeAt(await this.commitActions(v), v)) return yield { version: v, index: METADATA_CHANGE_INDEX, file: null };
       const files = await this.commitFiles(v);
-      for (let i = s.index + 1; i < files.length; i++) yield { version: v, index: i, file: files[i]! };
+      for (let i = Math.max(s.index + 1, 0); i < files.length; i++) yield { version: v, index: i, file: files[i]! };
       v++;
     }
     for (; v <= last; v++) {
+      if (this.metadataChangeAt(await this.commitActions(v), v)) return yield { version: v, index: METADATA_CHANGE_INDEX, file: null };
       const files = await this.commitFiles(v);
       for (let i = 0; i < files.length; i++) yield { version: v, index: i, file: files[i]! };
     }
@@ -199,14 +265,14 @@ export class DeltaSource implements StreamSource {
   private async commitFiles(version: number): Promise<readonly ActiveFile[]> {
     const cached = this.#commitCache.get(version);
     if (cached) return cached;
-    const actions = await this.#store.readCommit(version);
+    const actions = await this.commitActions(version);
     const where: LogLocation = { file: joinPath(this.#store.logPath, commitFileName(version)), version };
     const adds: AddFile[] = [];
     let removes = 0;
     for (const a of actions) {
       if (a.kind === "metaData") {
-        // the schema the stream reads with is the table's when the source started
-        this.#schemaVersion ??= (await this.#store.list()).commits.at(-1)?.version ?? -1;
+        // the schema the stream reads with: the tracked one, else the table's when the source started
+        this.#schemaVersion ??= this.tracking?.current?.deltaCommitVersion ?? (await this.#store.list()).commits.at(-1)?.version ?? -1;
         checkStreamSchemaChange({ table: this.tablePath, schema: this.schema, partitionColumns: this.partitionColumns, version: this.#schemaVersion }, a.value, version);
       }
       // Every file action must name a file of this table, even one the stream skips.
@@ -230,6 +296,15 @@ export class DeltaSource implements StreamSource {
     }
     this.#commitCache.set(version, out);
     return out;
+  }
+
+  private async commitActions(version: number): Promise<readonly Action[]> {
+    let actions = this.#actionCache.get(version);
+    if (!actions) {
+      actions = await this.#store.readCommit(version);
+      this.#actionCache.set(version, actions);
+    }
+    return actions;
   }
 
   private toActive(a: AddFile, where: LogLocation): ActiveFile {
@@ -256,7 +331,7 @@ export class DeltaSource implements StreamSource {
         const files: ActiveFile[] = [];
         for await (const x of self.entriesAfter(s, e.reservoirVersion)) {
           if (x.version > e.reservoirVersion || (x.version === e.reservoirVersion && x.index > e.index)) break;
-          files.push(x.file);
+          if (x.file) files.push(x.file);
         }
         yield* readDeltaFiles(files, self.schema, self.partitionColumns, ctx.batchSize);
       },
@@ -265,7 +340,8 @@ export class DeltaSource implements StreamSource {
 
   serializeOffset(offset: Offset): string {
     const o = offset as DeltaSourceOffset;
-    return JSON.stringify({ sourceVersion: 1, reservoirVersion: o.reservoirVersion, index: o.index, isStartingVersion: o.isStartingVersion });
+    // delta-spark writes sourceVersion 3 for the barrier offsets of schema tracking
+    return JSON.stringify({ sourceVersion: o.index < -1 ? 3 : 1, reservoirVersion: o.reservoirVersion, index: o.index, isStartingVersion: o.isStartingVersion });
   }
 
   deserializeOffset(json: string): Offset {
@@ -281,7 +357,15 @@ export class DeltaSource implements StreamSource {
     return { reservoirVersion: o.reservoirVersion, index: o.index, isStartingVersion: o.isStartingVersion } satisfies DeltaSourceOffset;
   }
 
-  async commit(): Promise<void> {}
+  /** Schema tracking step 3: once the batch ending at a barrier is final, the log takes the new metadata and the stream stops. */
+  async commit(end: Offset): Promise<void> {
+    const e = end as DeltaSourceOffset;
+    if (!this.tracking || (e.index !== METADATA_CHANGE_INDEX && e.index !== POST_METADATA_CHANGE_INDEX)) return;
+    const actions = await this.commitActions(e.reservoirVersion);
+    if (!this.metadataChangeAt(actions, e.reservoirVersion)) return;
+    const snap = await loadSnapshot(this.tablePath, { version: e.reservoirVersion });
+    this.tracking.evolve(snap.metadata, snap.protocol, e.reservoirVersion);
+  }
   async stop(): Promise<void> {}
 }
 

@@ -17,6 +17,8 @@ import { DeltaScanExec, peekDeltaTable, timeTravelOptions } from "./delta-scan.j
 import { DeltaSink } from "./delta-sink.js";
 import { DeltaSource, parseDeltaSourceOptions } from "./delta-source.js";
 import { type DeltaSaveMode, type DeltaWriteResult, writeDelta } from "./delta-writer.js";
+import { SchemaTracking } from "./schema-tracking.js";
+import { entryPartitionColumns, entrySchema, readSchemaLog, schemaLogDir } from "./schema-tracking-log.js";
 
 export { DeltaScanExec, peekDeltaTable, readDeltaFiles, timeTravelOptions } from "./delta-scan.js";
 export { DeltaSink } from "./delta-sink.js";
@@ -41,7 +43,14 @@ export function deltaReadSchema(spec: DataSourceSpec, streaming: boolean): Struc
   checkDeltaOptions(spec.options, streaming ? "streaming read" : "batch read");
   const path = deltaPath(spec.paths, spec.options);
   const cdf = streaming ? isChangeFeedStream(spec.options) : changeFeedOptions(spec.options) !== null;
-  const table = peekDeltaTable(path, streaming || cdf ? {} : timeTravelOptions(spec.options)).schema;
+  const info = peekDeltaTable(path, streaming || cdf ? {} : timeTravelOptions(spec.options));
+  const location = streaming ? parseDeltaSourceOptions(spec.options).schemaTrackingLocation : undefined;
+  if (location !== undefined && cdf) {
+    throw unsupported("DELTA_UNSUPPORTED_OPTION", `Delta streaming read options Sluice does not support: schemaTrackingLocation with readChangeFeed (schema tracking of a change data feed stream is not supported). Remove one of them.`, { format: "delta", option: "schemaTrackingLocation" });
+  }
+  // with schema tracking, the stream reads with the newest schema of its log (schema-tracking.ts)
+  const tracked = location !== undefined ? readSchemaLog(schemaLogDir(location, info.id)).at(-1) : undefined;
+  const table = tracked ? entrySchema(tracked) : info.schema;
   const schema = cdf ? changeFeedSchema(table) : table;
   if (spec.userSchema && !sameType(spec.userSchema, schema)) {
     throw unsupported(
@@ -107,10 +116,27 @@ export function createDeltaSink(
   });
 }
 
-/** The streaming source for `readStream.format("delta").load(path)`. */
-export function createDeltaSource(spec: DataSourceSpec, schema: StructType): DeltaSource | ChangeFeedSource {
+/**
+ * The streaming source for `readStream.format("delta").load(path)`; `sourceDir` is its folder in
+ * the checkpoint (`<checkpoint>/sources/<n>`), `conf` the session's SQL conf (schema tracking's
+ * unblock settings).
+ */
+export function createDeltaSource(spec: DataSourceSpec, schema: StructType, sourceDir: string, conf: Readonly<Record<string, string>>): DeltaSource | ChangeFeedSource {
   const path = deltaPath(spec.paths, spec.options);
   if (isChangeFeedStream(spec.options)) return new ChangeFeedSource(path, schema, spec.options);
   const info = peekDeltaTable(path);
-  return new DeltaSource(path, schema, info.partitionColumns, parseDeltaSourceOptions(spec.options));
+  const options = parseDeltaSourceOptions(spec.options);
+  const location = options.schemaTrackingLocation;
+  if (location === undefined) return new DeltaSource(path, schema, info.partitionColumns, options);
+  const checkpoint = parentDir(parentDir(sourceDir));
+  if (!trimSlash(location).startsWith(`${trimSlash(checkpoint)}/`)) {
+    throw configError("DELTA_STREAMING_SCHEMA_LOCATION_NOT_UNDER_CHECKPOINT", `[DELTA_STREAMING_SCHEMA_LOCATION_NOT_UNDER_CHECKPOINT] Schema location '${location}' must be placed under checkpoint location '${checkpoint}'.`, { format: "delta", option: "schemaTrackingLocation" });
+  }
+  const tracking = new SchemaTracking(schemaLogDir(location, info.id), sourceDir, conf, options.unblock);
+  tracking.checkNonAdditive();
+  const partitionColumns = tracking.current ? entryPartitionColumns(tracking.current) : info.partitionColumns;
+  return new DeltaSource(path, schema, partitionColumns, options, tracking);
 }
+
+const trimSlash = (p: string): string => p.replace(/\/+$/, "");
+const parentDir = (p: string): string => trimSlash(p).replace(/\/[^/]*$/, "");
