@@ -1,24 +1,51 @@
 /**
  * The Kafka client behind the source and sink: @platformatic/kafka (pure TypeScript, from the npm
- * registry alone), imported on first use so a pipeline without Kafka never loads it.
+ * registry alone), imported on first use, one client at a time, so a pipeline without Kafka never
+ * loads it and a query loads only the clients it uses.
  *
  * `KafkaAdminReader` answers what Spark's KafkaOffsetReaderAdmin answers: the partitions a topic
  * strategy covers now, and their earliest, latest or by-timestamp offsets (latest respects
  * kafka.isolation.level: read_committed gives the last stable offset).
  */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { SluiceError, configError, executionError } from "../../common/errors.js";
 import type { KafkaClientConfig, OffsetSpec, TopicStrategy } from "./kafka-options.js";
 import type { KafkaSecurity } from "./kafka-security.js";
 import { EARLIEST, LATEST, type PartitionOffsets, entries, expandTopicOffsets, fromEntries, offsetOf, tpKey } from "./kafka-offsets.js";
 
-export type KafkaLib = typeof import("@platformatic/kafka");
+type KafkaLib = typeof import("@platformatic/kafka");
 export type KafkaConsumer = InstanceType<KafkaLib["Consumer"]>;
 export type KafkaProducer = InstanceType<KafkaLib["Producer"]>;
 export type KafkaAdmin = InstanceType<KafkaLib["Admin"]>;
 
-let lib: Promise<KafkaLib> | undefined;
-/** The client library, loaded once, on first use. */
-export const loadKafka = (): Promise<KafkaLib> => (lib ??= import("@platformatic/kafka"));
+/**
+ * The client's parts, each imported from its own module on first use. The package's one entry
+ * point evaluates all three clients, the schema registries and Avro, and compiles every option
+ * validator (ajv, ~40, though the client runs them only with `strict: true`, which Sluice does not
+ * set); a source needs the consumer, an at-least-once sink the producer. The modules are the
+ * package's own files next to its entry point, so they are the very modules it would load.
+ */
+const modules = new Map<string, Promise<unknown>>();
+function clientModule<T>(path: string): Promise<T> {
+  let m = modules.get(path);
+  if (m === undefined) {
+    const entry = pathToFileURL(createRequire(import.meta.url).resolve("@platformatic/kafka"));
+    m = import(new URL(path, entry).href);
+    modules.set(path, m);
+  }
+  return m as Promise<T>;
+}
+export const loadConsumer = (): Promise<Pick<KafkaLib, "Consumer">> => clientModule("clients/consumer/index.js");
+export const loadProducer = (): Promise<Pick<KafkaLib, "Producer">> => clientModule("clients/producer/index.js");
+export const loadAdmin = (): Promise<Pick<KafkaLib, "Admin">> => clientModule("clients/admin/index.js");
+const loadEnumerations = (): Promise<Pick<KafkaLib, "FetchIsolationLevels">> => clientModule("apis/enumerations.js");
+
+/** The fetch isolation level kafka.isolation.level asks for. */
+export async function isolationLevelOf(config: KafkaClientConfig): Promise<number> {
+  const { FetchIsolationLevels } = await loadEnumerations();
+  return config.readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED;
+}
 
 /** Options every client of `config` shares (TLS and SASL/PLAIN from kafka-security.ts). */
 export function baseOptions(config: KafkaClientConfig, role: string): { clientId: string; bootstrapBrokers: string[]; timeout?: number; retryDelay?: number; tls?: KafkaSecurity["tls"]; sasl?: KafkaSecurity["sasl"] } {
@@ -81,20 +108,20 @@ export class KafkaAdminReader {
   }
 
   consumer(): Promise<KafkaConsumer> {
-    return (this.#consumer ??= loadKafka().then(
-      (k) =>
+    return (this.#consumer ??= Promise.all([loadConsumer(), isolationLevelOf(this.config)]).then(
+      ([k, isolationLevel]) =>
         new k.Consumer({
           ...baseOptions(this.config, "source"),
           groupId: this.config.groupId ?? this.groupId,
           autocommit: false,
-          isolationLevel: this.config.readCommitted ? k.FetchIsolationLevels.READ_COMMITTED : k.FetchIsolationLevels.READ_UNCOMMITTED,
+          isolationLevel,
           metadataMaxAge: 1000,
         }),
     ));
   }
 
   admin(): Promise<KafkaAdmin> {
-    return (this.#admin ??= loadKafka().then((k) => new k.Admin(baseOptions(this.config, "source-admin"))));
+    return (this.#admin ??= loadAdmin().then((k) => new k.Admin(baseOptions(this.config, "source-admin"))));
   }
 
   /**

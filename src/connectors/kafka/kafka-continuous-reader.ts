@@ -19,9 +19,9 @@
  */
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import type { Clock } from "../../common/clock.js";
-import { type KafkaAdminReader, type KafkaConsumer, kafkaError } from "./kafka-client.js";
+import { type KafkaAdminReader, type KafkaConsumer, isolationLevelOf, kafkaError } from "./kafka-client.js";
 import { LATEST, type OffsetRange, type PartitionOffsets, entries, fromEntries, tpKey } from "./kafka-offsets.js";
-import { KafkaRows, type RangeReadOptions, appendFetched, isolationLevelOf, readRanges } from "./kafka-range-reader.js";
+import { KafkaRows, type RangeReadOptions, appendFetched, readRanges } from "./kafka-range-reader.js";
 
 export interface EpochRead {
   readonly reader: KafkaAdminReader;

@@ -21,7 +21,7 @@ import { log } from "../../common/logger.js";
 import { type ColumnBatch, VectorBuilder, makeBatch } from "../../columnar/column-batch.js";
 import { executionError } from "../../common/errors.js";
 import type { StructType } from "../../types/struct-type.js";
-import { type KafkaConsumer, hasKafkaError, kafkaError, loadKafka } from "./kafka-client.js";
+import { type KafkaConsumer, hasKafkaError, isolationLevelOf, kafkaError } from "./kafka-client.js";
 import type { KafkaClientConfig } from "./kafka-options.js";
 import type { OffsetRange } from "./kafka-offsets.js";
 import { recordTimestampMicros } from "./kafka-record-timestamp.js";
@@ -140,12 +140,6 @@ export function appendFetched(p: FetchedPartition, topic: string, partition: num
     offset = Math.max(offset, next);
   }
   return offset;
-}
-
-/** The fetch isolation level kafka.isolation.level asks for. */
-export async function isolationLevelOf(config: KafkaClientConfig): Promise<number> {
-  const k = await loadKafka();
-  return config.readCommitted ? k.FetchIsolationLevels.READ_COMMITTED : k.FetchIsolationLevels.READ_UNCOMMITTED;
 }
 
 export async function* readRange(consumer: KafkaConsumer, range: OffsetRange, o: RangeReadOptions): AsyncGenerator<ColumnBatch> {

@@ -21,7 +21,7 @@ import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { readStreamMetadata } from "../../streaming/checkpoint/stream-metadata-file.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { BatchData, StreamSink } from "../api/sink.js";
-import { type KafkaProducer, KafkaAdminReader, baseOptions, closeQuietly, hasKafkaError, kafkaError, loadKafka } from "./kafka-client.js";
+import { type KafkaProducer, KafkaAdminReader, baseOptions, closeQuietly, hasKafkaError, kafkaError, loadProducer } from "./kafka-client.js";
 import type { KafkaClientConfig, KafkaSinkOptions } from "./kafka-options.js";
 import { type KafkaMessage, kafkaMessages, kafkaRowLayout } from "./kafka-rows.js";
 import { KafkaSendPipeline } from "./kafka-send-pipeline.js";
@@ -41,7 +41,7 @@ class KafkaWriter {
   ) {}
 
   producer(): Promise<KafkaProducer> {
-    return (this.#producer ??= loadKafka().then(
+    return (this.#producer ??= loadProducer().then(
       (k) =>
         new k.Producer({
           ...baseOptions(this.config, "sink"),
