@@ -141,9 +141,9 @@ export async function testStream(session: Session, df: DataFrame, options: Strea
 function describe(a: StreamAction): string {
   switch (a.kind) {
     case "addData":
-      return `AddData(${JSON.stringify(a.rows)})`;
+      return `AddData(${exactJson(a.rows)})`;
     case "checkAnswer":
-      return `Check(${a.mode}: ${JSON.stringify(a.rows)})`;
+      return `Check(${a.mode}: ${exactJson(a.rows)})`;
     case "assert":
       return `Assert(${a.description})`;
     default:

@@ -171,4 +171,27 @@ describe("stream-stream joins", () => {
     }
     expect(warnings.filter((w) => w.includes("grows without bound"))).toEqual([`state of ${UNBOUNDED} grows without bound`]);
   });
+
+  it("keys of different types on the two sides match as Spark casts them (binary state keys compare one type)", async () => {
+    const a = spark.memoryStream("ak INT, av STRING");
+    const b = spark.memoryStream("bk BIGINT, bs STRING, bv STRING");
+    await testStream(
+      spark,
+      a.toDF().join(b.toDF(), expr("ak = bk"), "inner").select("ak", "av", "bv"),
+      {},
+      AddData(a, { ak: 7, av: "a7" }, { ak: 8, av: "a8" }),
+      AddData(b, { bk: 7n, bs: "8", bv: "b7" }),
+      CheckNewAnswer({ ak: 7, av: "a7", bv: "b7" }),
+    );
+    const c = spark.memoryStream("ck INT, cv STRING");
+    const d = spark.memoryStream("ds STRING, dv STRING");
+    await testStream(
+      spark,
+      c.toDF().join(d.toDF(), expr("ck = ds"), "inner").select("ck", "cv", "dv"),
+      {},
+      AddData(c, { ck: 8, cv: "c8" }),
+      AddData(d, { ds: "8", dv: "d8" }, { ds: "9", dv: "d9" }),
+      CheckNewAnswer({ ck: 8, cv: "c8", dv: "d8" }),
+    );
+  });
 });

@@ -35,6 +35,8 @@ import { mapRefs, refIndices } from "../../plan/analyzer/rexpr-utils.js";
 import type { RJoin } from "../../plan/resolved-plan.js";
 import { outputSchema } from "../../plan/resolved-plan.js";
 import { type JoinSide, type StateWatermarkPredicate, conjuncts, joinStatePredicate } from "../../plan/stream-join-watermark.js";
+import { internalError } from "../../common/errors.js";
+import { sameType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { atOrBelowWatermark } from "./event-time.js";
 import { JoinStateManager, type StoredRow, joinRowKeys } from "./join-state-manager.js";
@@ -82,6 +84,12 @@ export class StreamingSymmetricHashJoinExec implements ExecutionPlan {
       left: this.side(j, "left", ctx),
       right: this.side(j, "right", ctx),
     };
+    // Binary state keys compare bytes, so a key's type must be the same on both sides (the
+    // analyzer casts the pair to a common type, as Spark does): say so rather than never match.
+    sides.left.keySchema.fields.forEach((f, i) => {
+      const other = sides.right.keySchema.fields[i]!.type;
+      if (!sameType(f.type, other)) throw internalError(`stream-stream join key ${i} has type ${simpleString(f.type)} on the left and ${simpleString(other)} on the right`, { operator: this.spec.operatorId });
+    });
     const combined = new StructType([...this.left.schema.fields, ...this.right.schema.fields]);
     const post = (j.condition ? conjuncts(j.condition) : []).filter((c) => sideOnly(c, nLeft) === undefined).map((c) => compileExpr(c, ctx.eval));
     const L = await JoinStateManager.open(state, this.spec.operatorId, "left", sides.left.keySchema, this.left.schema);
