@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Column } from "../expr/column.js";
 import { typedLiteral } from "../expr/literal.js";
 import { DecimalType } from "../types/data-type.js";
+import { parseJsonToVariant } from "../types/variant-from-json.js";
 import { analyze } from "./analyzer.js";
 import { c, call, lit, rel, select } from "./analyzer/test-helpers.js";
 import { testEnv } from "./analyzer/testing.js";
@@ -78,6 +79,8 @@ describe("auto-generated names match PySpark 4.0.1", () => {
     expect(n(fn("negative", [c("a").plus(lit(1))]))).toBe("negative((a + 1))");
     expect(n(call("percentile_approx", c("a"), lit(0.5), lit(10000)))).toBe("percentile_approx(a, 0.5, 10000)");
     expect(n(c("a").alias("z"))).toBe("z");
+    // a VARIANT literal is named by its JSON text (Spark's Literal prints a VariantVal so)
+    expect(n(lit(parseJsonToVariant('{"b":[1,2.5],"a":"x"}')))).toBe('{"a":"x","b":[1,2.5]}');
   });
 
   it("formats doubles and timestamps as Java/Spark do", () => {

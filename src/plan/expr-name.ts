@@ -9,8 +9,10 @@
 import { formatDayTimeInterval, formatYearMonthInterval } from "../expr/datetime/ansi-interval.js";
 import { castTarget } from "../expr/cast-target.js";
 import type { Expr, FrameBoundary, WindowFrame, WindowExpr } from "../expr/expr.js";
+import { variantToJson } from "../expr/functions/variant-to-json.js";
 import { type DataType, sqlTypeName } from "../types/data-type.js";
 import { formatDecimal } from "../types/decimal-value.js";
+import type { VariantVal } from "../types/variant-val.js";
 
 /** What naming needs to know beyond the syntax (provided by the analyzer). */
 export interface NameHints {
@@ -143,6 +145,8 @@ export function formatLiteral(value: unknown, type: DataType, timeZone = "UTC"):
       return `map(${[...(value as Map<unknown, unknown>)].flatMap(([k, v]) => [formatLiteral(k, type.keyType, timeZone), formatLiteral(v, type.valueType, timeZone)]).join(", ")})`;
     case "struct":
       return `named_struct(${type.fields.flatMap((f) => [f.name, formatLiteral((value as Record<string, unknown>)[f.name], f.type, timeZone)]).join(", ")})`;
+    case "variant": // Spark's Literal prints a VariantVal by its toString, the value's JSON text
+      return variantToJson(value as VariantVal, timeZone);
     default:
       return String(value);
   }
