@@ -101,7 +101,7 @@ class PercentileAccumulator implements GroupAccumulator {
   }
 }
 
-const VALUE_KINDS = new Set(["int", "bigint", "float", "double", "decimal", "date", "timestamp"]);
+const VALUE_KINDS = new Set(["byte", "short", "int", "bigint", "float", "double", "decimal", "date", "timestamp"]);
 
 const percentileApprox = (name: string): AggregateFunction => ({
   name,

@@ -5,7 +5,7 @@
  * order and drop duplicates, as Spark does; element equality is Spark's (NaN equals NaN).
  */
 import { executionError } from "../../common/errors.js";
-import { ArrayType, BooleanType, type DataType, IntegerType, LongType, StringType } from "../../types/data-type.js";
+import { ArrayType, BooleanType, ByteType, type DataType, IntegerType, LongType, ShortType, StringType } from "../../types/data-type.js";
 import type { ArgInfo, EvalContext, ResolvedSignature, ScalarFunction } from "../function-types.js";
 import { compareNullable, valuesEqual } from "./compare-values.js";
 import { checkArity, define, mapRows, typeMismatch } from "./kernel.js";
@@ -59,6 +59,8 @@ function sequence(start: number, stop: number, step: number | undefined): number
   for (let v = start; s > 0 ? v <= stop : v >= stop; v += s) out.push(v);
   return out;
 }
+
+const SEQUENCE_TYPES = [ByteType, ShortType, IntegerType, LongType];
 
 export const arrayFunctions: ScalarFunction[] = [
   ...define("array_position", arrayAndElement, (args, argExprs) => {
@@ -140,9 +142,10 @@ export const arrayFunctions: ScalarFunction[] = [
   }),
   ...define("sequence", (args, _c, name) => {
     checkArity(name, args, 2, 3);
-    const long = args.some((a) => a.type.kind === "bigint");
-    args.forEach((a, i) => ["int", "bigint", "null"].includes(a.type.kind) || typeMismatch(name, i, a.type, "INT or BIGINT (dates and timestamps are not supported by Sluice)"));
-    const t = long ? LongType : IntegerType;
+    args.forEach((a, i) => ["byte", "short", "int", "bigint", "null"].includes(a.type.kind) || typeMismatch(name, i, a.type, "an integral type (dates and timestamps are not supported by Sluice)"));
+    // the widest argument's type, as Spark: sequence(TINYINT, TINYINT) is ARRAY<TINYINT>, (TINYINT, INT) ARRAY<INT>
+    const widest = Math.max(...args.map((a) => SEQUENCE_TYPES.findIndex((t) => t.kind === a.type.kind)));
+    const t = widest < 0 ? IntegerType : SEQUENCE_TYPES[widest]!;
     return { argTypes: args.map(() => t), returnType: ArrayType(t, false) };
   }, (args, _e, rt) => mapRows(args, rt, ([a, b, s]) => sequence(a as number, b as number, s as number | undefined))),
   ...define("array_repeat", (args, _c, name) => {

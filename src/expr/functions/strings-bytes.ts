@@ -155,7 +155,7 @@ export const byteStringFunctions: ScalarFunction[] = [
   ...define("hex", (args, _c, name) => {
     checkArity(name, args, 1);
     const k = args[0]!.type.kind;
-    const t = k === "binary" ? BinaryType : k === "string" ? StringType : ["int", "bigint", "null", "decimal", "double", "float"].includes(k) ? LongType : typeMismatch(name, 0, args[0]!.type, "BIGINT, BINARY or STRING");
+    const t = k === "binary" ? BinaryType : k === "string" ? StringType : ["byte", "short", "int", "bigint", "null", "decimal", "double", "float"].includes(k) ? LongType : typeMismatch(name, 0, args[0]!.type, "BIGINT, BINARY or STRING");
     return { argTypes: [t], returnType: StringType };
   }, (args, argExprs) => {
     const k = argExprs[0]!.type.kind;

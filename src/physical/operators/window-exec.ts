@@ -26,7 +26,7 @@ import { GroupKeyEncoder } from "../hash/group-key-encoder.js";
 import { concatVectorParts, gatherFromParts, gatherVector, locateRows, referencedColumns, withoutAllValid } from "../gather.js";
 import { partitionedOrder, sortKeyWords } from "../radix-sort.js";
 import { type Compiler, exprsToString, sortOrderToString } from "./describe.js";
-import { frameBounds, rangeKeyScale } from "./window-frames.js";
+import { frameBounds, rangeKeyScale, SMALL_INT_LIMITS } from "./window-frames.js";
 
 interface CompiledCall {
   readonly call: RWindowCall;
@@ -200,7 +200,7 @@ function evaluateCall(c: CompiledCall, args: readonly Vector[], s: SortedSpec, e
     frame,
     partStarts,
     peerStart,
-    key === undefined ? null : { values: rangeValues(key), validity: key.validity, ascending: call.orderBy[0]!.ascending, scale: c.rangeScale },
+    key === undefined ? null : { values: rangeValues(key), validity: key.validity, ascending: call.orderBy[0]!.ascending, scale: c.rangeScale, ...(ev.ansi && SMALL_INT_LIMITS[key.type.kind] ? { limits: SMALL_INT_LIMITS[key.type.kind] } : {}) },
   );
   if (frame.start.kind === "unboundedPreceding") return growingFrames(create, args, partStarts, bounds.end, call.type);
   return slidingFrames(create, args, bounds.start, bounds.end, call.type);

@@ -24,7 +24,12 @@ export interface RangeKey {
   readonly ascending: boolean;
   /** Multiplier from the frame's offset to the key's engine unit (10^scale for decimals). */
   readonly scale: number;
+  /** TINYINT / SMALLINT keys under ANSI: the type's range, which key ± offset must stay in (Spark adds them in the key's type). */
+  readonly limits?: readonly [number, number];
 }
+
+/** The [min, max] of a TINYINT or SMALLINT order key, whose RANGE boundaries are computed in that type. */
+export const SMALL_INT_LIMITS: Readonly<Partial<Record<Vector["type"]["kind"], readonly [number, number]>>> = { byte: [-128, 127], short: [-32768, 32767] };
 
 /**
  * @param partStarts sorted-row index where each partition starts, plus a final entry = n
@@ -75,6 +80,9 @@ function bound(
       if (key.validity !== null && key.validity[i] === 0) return isStart ? gs : ge;
       const x = key.values[i]!;
       const target = key.ascending ? x + b.value * key.scale : x - b.value * key.scale;
+      if (key.limits && (target < key.limits[0] || target > key.limits[1])) {
+        throw new SluiceError("execution", "BINARY_ARITHMETIC_OVERFLOW", `[BINARY_ARITHMETIC_OVERFLOW] ${x} ${target > x ? "+" : "-"} ${Math.abs(b.value)} caused overflow. Use a wider ORDER BY type (CAST it to INT) in the RANGE window frame.`, { value: x, offset: b.value });
+      }
       // Non-null rows: for ascending keys a start is the first row with key >= target and an end
       // is the first row with key > target; mirrored for descending keys.
       return searchNonNull(key, ps, pe, target, isStart);
@@ -128,6 +136,17 @@ export function rangeKeyScale(frame: WindowFrame, orderKeys: readonly { readonly
   }
   const t = orderKeys[0]!.type;
   switch (t.kind) {
+    case "byte":
+    case "short": {
+      // Spark casts each offset to the key's type: one that does not fit is CAST_OVERFLOW
+      const [min, max] = SMALL_INT_LIMITS[t.kind]!;
+      for (const b of [frame.start, frame.end]) {
+        if (b.kind === "offset" && (b.value < min || b.value > max)) {
+          throw new SluiceError("analysis", "CAST_OVERFLOW", `[CAST_OVERFLOW] The value ${Math.abs(b.value)} of the type "INT" cannot be cast to "${t.kind === "byte" ? "TINYINT" : "SMALLINT"}" due to an overflow, in a RANGE frame ordered by that type.`, { value: b.value });
+        }
+      }
+      return 1;
+    }
     case "int":
     case "bigint":
     case "float":
