@@ -144,3 +144,24 @@ function featureError(verb: string, features: readonly string[], table: string):
     { table, features: features.join(",") },
   );
 }
+
+/**
+ * `p` with table feature `feature` supported (undefined when it already is), as delta-spark
+ * upgrades an existing table: a legacy writer (< 7) moves to writer 7 listing the features its
+ * version implied; a reader feature (`reader`) needs reader 3 listing the features reader 2
+ * implied (columnMapping), else the reader stays legacy, at least `legacyReader`.
+ */
+export function withTableFeature(p: Protocol, feature: string, reader: boolean, legacyReader = 1): Protocol | undefined {
+  const writerFeatures = p.writerFeatures ?? ["appendOnly", "invariants", ...LEGACY_WRITER_FEATURES.slice(0, Math.max(0, p.minWriterVersion - 2)).flat()];
+  const readerVersion = reader ? 3 : Math.max(p.minReaderVersion, legacyReader);
+  const readerFeatures = readerVersion === 3 ? (p.readerFeatures ?? (p.minReaderVersion === 2 ? ["columnMapping"] : [])) : undefined;
+  const hasWriter = writerFeatures.includes(feature) && p.minWriterVersion === 7;
+  const hasReader = !reader || (p.minReaderVersion === 3 && readerFeatures!.includes(feature));
+  if (hasWriter && hasReader && readerVersion === p.minReaderVersion) return undefined;
+  return {
+    minReaderVersion: readerVersion,
+    minWriterVersion: 7,
+    ...(readerFeatures ? { readerFeatures: reader && !readerFeatures.includes(feature) ? [...readerFeatures, feature] : readerFeatures } : {}),
+    writerFeatures: writerFeatures.includes(feature) ? writerFeatures : [...writerFeatures, feature],
+  };
+}

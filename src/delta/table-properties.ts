@@ -9,11 +9,15 @@
  *   3. turning the change data feed on upgrades the protocol as delta-spark does: a table at
  *      writer 7 gains the changeDataFeed writer feature, an older one moves to writer 7 with the
  *      features its versions implied plus changeDataFeed;
+ *   3b. `delta.columnMapping.mode` = 'name' on a table without column mapping assigns ids and
+ *      physical names and upgrades the protocol (column-mapping-upgrade.ts); other mode changes
+ *      are refused there;
  *   4. commit as operation SET TBLPROPERTIES / UNSET TBLPROPERTIES (no data change).
  */
 import { analysisError, unsupported } from "../common/errors.js";
 import { executionError } from "../common/errors.js";
 import type { Protocol } from "./actions.js";
+import { MODE_KEY, columnMappingUpgrade } from "./column-mapping-upgrade.js";
 import { OptimisticTransaction } from "./transaction.js";
 
 /** `delta.*` properties Sluice acts on, lower-cased → their spelling; booleans are checked. */
@@ -23,12 +27,13 @@ const HONOURED = new Map([
   ["delta.checkpointinterval", "delta.checkpointInterval"],
   ["delta.logretentionduration", "delta.logRetentionDuration"],
   ["delta.deletedfileretentionduration", "delta.deletedFileRetentionDuration"],
+  ["delta.columnmapping.mode", MODE_KEY],
 ]);
 const BOOLEAN = new Set(["delta.enableChangeDataFeed", "delta.appendOnly"]);
 /** Delta table properties Delta defines but Sluice does not act on when set on an existing table. */
 const NOT_HONOURED = new Set(
   [
-    "delta.enableDeletionVectors", "delta.columnMapping.mode", "delta.enableRowTracking", "delta.enableTypeWidening", "delta.enableIcebergCompatV2",
+    "delta.enableDeletionVectors", "delta.enableRowTracking", "delta.enableTypeWidening", "delta.enableIcebergCompatV2",
     "delta.universalFormat.enabledFormats", "delta.dataSkippingNumIndexedCols", "delta.dataSkippingStatsColumns", "delta.checkpointPolicy",
     "delta.checkpoint.writeStatsAsJson", "delta.checkpoint.writeStatsAsStruct", "delta.isolationLevel", "delta.randomizeFilePrefixes",
     "delta.setTransactionRetentionDuration", "delta.targetFileSize", "delta.tuneFileSizesForRewrites", "delta.autoOptimize.optimizeWrite",
@@ -50,7 +55,7 @@ function checkedKey(key: string, table: string): string {
 
 const DEFAULTS_PREFIX = "spark.databricks.delta.properties.defaults.";
 /** Properties a table takes when a write creates it (the writer applies these, protocol included). */
-const AT_CREATION = new Set([...HONOURED.values(), "delta.enableDeletionVectors", "delta.columnMapping.mode"]);
+const AT_CREATION = new Set([...HONOURED.values(), "delta.enableDeletionVectors"]);
 
 /**
  * The table properties a session gives every Delta table it creates, from
@@ -92,6 +97,11 @@ export async function setTableProperties(tablePath: string, properties: Readonly
     const upgraded = withChangeDataFeed(tx.snapshot!.protocol);
     if (upgraded) tx.upgradeProtocol(upgraded);
   }
+  const mapping = changes[MODE_KEY] !== undefined ? columnMappingUpgrade(md, tx.newProtocolOrCurrent, changes[MODE_KEY], tablePath) : undefined;
+  if (mapping) {
+    tx.updateMetadata({ schemaString: mapping.schemaString, configuration: { ...configuration, ...mapping.configuration } });
+    if (mapping.protocol) tx.upgradeProtocol(mapping.protocol);
+  }
   await tx.commit({ operation: "SET TBLPROPERTIES", operationParameters: { properties: JSON.stringify(changes) } });
 }
 
@@ -99,7 +109,11 @@ export async function setTableProperties(tablePath: string, properties: Readonly
 export async function unsetTableProperties(tablePath: string, keys: readonly string[], ifExists: boolean): Promise<void> {
   const tx = await start(tablePath);
   const configuration = { ...tx.metadata!.configuration };
-  for (const k of keys) delete configuration[k.toLowerCase().startsWith("delta.") ? checkedKey(k, tablePath) : k];
+  for (const k of keys) {
+    const key = k.toLowerCase().startsWith("delta.") ? checkedKey(k, tablePath) : k;
+    if (key === MODE_KEY && configuration[key] !== undefined) columnMappingUpgrade(tx.metadata!, tx.snapshot!.protocol, "none", tablePath); // refuses turning it off
+    delete configuration[key];
+  }
   tx.updateMetadata({ configuration });
   await tx.commit({ operation: "UNSET TBLPROPERTIES", operationParameters: { properties: JSON.stringify(keys), ifExists } });
 }

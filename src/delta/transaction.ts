@@ -123,6 +123,12 @@ export class OptimisticTransaction {
   }
 
   /** Stage a new protocol for an existing table (ALTER TABLE turning on a feature that needs one). */
+  /** The protocol the commit will carry: the staged upgrade, else the snapshot's. */
+  get newProtocolOrCurrent(): Protocol {
+    if (!this.snapshot) throw this.noTable();
+    return this.newProtocol ?? this.snapshot.protocol;
+  }
+
   upgradeProtocol(protocol: Protocol): this {
     if (!this.snapshot) throw this.noTable();
     this.newProtocol = protocol;
