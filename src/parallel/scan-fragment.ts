@@ -19,7 +19,7 @@ import type { RSortOrder } from "../plan/resolved-plan.js";
 import { dataTypeFromJson, dataTypeToJson } from "../types/json-schema.js";
 import { StructType } from "../types/struct-type.js";
 import { NotPortable, type WireExpr, exprFromWire, exprToWire } from "./expr-wire.js";
-import { type WireVector, fromWire, toWire } from "./vector-wire.js";
+import { type BatchWire, batchesToWire, fromWire } from "./vector-wire.js";
 
 /** A filter or projection between the scan and its consumer (scan side first). */
 export type FragmentStep = { readonly kind: "filter"; readonly condition: RExpr } | { readonly kind: "project"; readonly exprs: readonly RExpr[]; readonly schema: StructType };
@@ -82,7 +82,7 @@ async function* pieceBatches(piece: ScanPiece, ctx: TaskContext): AsyncGenerator
 
 /** A piece's rows as plain data (partition-protocol.ts "scan.rows" reply). */
 export interface PieceRowsWire {
-  readonly batches: readonly { readonly numRows: number; readonly columns: readonly WireVector[] }[];
+  readonly batches: readonly BatchWire[];
   readonly malformed: number;
   readonly dropped: number;
 }
@@ -96,11 +96,6 @@ export async function runScanFragment(piece: ScanPiece, steps: readonly WireStep
     const resolved = order.map((o) => ({ expr: exprFromWire(o.expr), ascending: o.ascending, nullsFirst: o.nullsFirst }));
     batches = [sortBatch(concatBatches(batches[0]!.schema, batches), resolved, resolved.map((o) => compileExpr(o.expr, evalCtx)))];
   }
-  const transfer = new Set<ArrayBuffer>();
-  const wire = batches.map((b) => {
-    const w = toWire(b.columns);
-    for (const t of w.transfer) transfer.add(t);
-    return { numRows: b.numRows, columns: w.columns };
-  });
-  return { result: { batches: wire, ...counts }, transfer: [...transfer] };
+  const wire = batchesToWire(batches);
+  return { result: { batches: wire.batches, ...counts }, transfer: wire.transfer };
 }

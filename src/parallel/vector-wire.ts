@@ -10,7 +10,9 @@
  * batch still in use), because the sender's buffers are detached by the transfer.
  */
 import { type Vector, type VectorValues, allocValues, makeVector, storageOf } from "../columnar/vector.js";
+import { type ColumnBatch, makeBatch } from "../columnar/column-batch.js";
 import type { DataType, StructField } from "../types/data-type.js";
+import type { StructType } from "../types/struct-type.js";
 
 export interface JoinedStrings {
   readonly joined: string;
@@ -113,4 +115,32 @@ export function fromWire(columns: readonly WireVector[], types: readonly DataTyp
     }
     return makeVector(types[k]!, out, c.validity);
   });
+}
+
+/** A batch's rows as wire columns. */
+export interface BatchWire {
+  readonly numRows: number;
+  readonly columns: readonly WireVector[];
+}
+
+/** Batches to the wire, with the buffers to transfer (each once): the batches are given up. */
+export function batchesToWire(batches: readonly ColumnBatch[]): { batches: BatchWire[]; transfer: ArrayBuffer[] } {
+  const transfer = new Set<ArrayBuffer>();
+  const wire = batches.map((b) => {
+    const w = toWire(b.columns);
+    for (const t of w.transfer) transfer.add(t);
+    return { numRows: b.numRows, columns: w.columns };
+  });
+  return { batches: wire, transfer: [...transfer] };
+}
+
+export function batchFromWire(w: BatchWire, schema: StructType): ColumnBatch {
+  return makeBatch(
+    schema,
+    fromWire(
+      w.columns,
+      schema.fields.map((f) => f.type),
+    ),
+    w.numRows,
+  );
 }
