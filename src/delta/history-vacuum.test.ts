@@ -41,7 +41,8 @@ describe("history", () => {
   it("timestamps are the commit files' modification times made strictly increasing, as time travel reads them", async () => {
     const { table } = await setup();
     // a coarse file clock: all three commit files carry the same modification time, before their commitInfo.timestamp
-    const at = new Date(Date.now() - 60_000);
+    // (whole seconds: utimes takes seconds as a double, and a fraction like .349 can come back as .348999…)
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
     for (const v of [0, 1, 2]) utimesSync(join(table, "_delta_log", `${String(v).padStart(20, "0")}.json`), at, at);
     const h = await history(table);
     const t0 = Math.floor(at.getTime());
