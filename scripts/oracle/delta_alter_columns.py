@@ -16,11 +16,10 @@ import os
 import re
 import tempfile
 
-from delta_spark_session import delta_spark, plain
+from delta_spark_session import delta_spark, physical, table_rows
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "delta-e2e", "alter-columns.golden.json")
-UUID = re.compile(r"^col-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 spark = delta_spark()
 base = tempfile.mkdtemp()
@@ -31,15 +30,6 @@ golden = {"pyspark": importlib.metadata.version("pyspark"), "delta-spark": impor
 def fresh():
     n[0] += 1
     return os.path.join(base, f"t{n[0]}")
-
-
-def physical(v):
-    """The schema JSON with every generated physical name shown as PHYSICAL (they are random)."""
-    if isinstance(v, dict):
-        return {k: ("PHYSICAL" if k == "delta.columnMapping.physicalName" and isinstance(x, str) and UUID.match(x) else physical(x)) for k, x in v.items()}
-    if isinstance(v, list):
-        return [physical(x) for x in v]
-    return v
 
 
 def last_commit(path):
@@ -64,12 +54,6 @@ def last_commit(path):
     return out
 
 
-def table_rows(path):
-    df = spark.read.format("delta").load(path)
-    rows = sorted((plain(r.asDict(recursive=True)) for r in df.collect()), key=lambda r: json.dumps(r, sort_keys=True))
-    return rows, df.schema.simpleString()
-
-
 def case(name, steps):
     path = fresh()
     commits = []
@@ -77,7 +61,7 @@ def case(name, steps):
         spark.sql(sql.replace("$T", f"delta.`{path}`"))
         if sql.startswith("ALTER"):
             commits.append({"statement": sql, **last_commit(path)})
-    rows, schema = table_rows(path)
+    rows, schema = table_rows(spark, path)
     golden["cases"][name] = {"steps": steps, "alters": commits, "rows": rows, "schema": schema}
     print(name, len(rows), flush=True)
 

@@ -18,15 +18,13 @@ Needs: pyspark 4.0.1 and delta-spark 4.0.0 (scripts/oracle/setup.sh).
 import importlib.metadata
 import json
 import os
-import re
 import sys
 import tempfile
 
-from delta_spark_session import delta_spark, plain
+from delta_spark_session import delta_spark, physical, table_rows
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "delta-e2e", "table-upgrades.golden.json")
-UUID = re.compile(r"^col-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 spark = delta_spark()
 base = tempfile.mkdtemp()
@@ -39,14 +37,6 @@ golden.update({"pyspark": importlib.metadata.version("pyspark"), "delta-spark": 
 def fresh():
     n[0] += 1
     return os.path.join(base, f"t{n[0]}")
-
-
-def physical(v):
-    if isinstance(v, dict):
-        return {k: ("PHYSICAL" if k == "delta.columnMapping.physicalName" and isinstance(x, str) and UUID.match(x) else physical(x)) for k, x in v.items()}
-    if isinstance(v, list):
-        return [physical(x) for x in v]
-    return v
 
 
 def commit(path, version):
@@ -79,22 +69,16 @@ def latest(path):
     return max(int(f[:20]) for f in os.listdir(log) if f.endswith(".json"))
 
 
-def table_rows(path):
-    df = spark.read.format("delta").load(path)
-    rows = sorted((plain(r.asDict(recursive=True)) for r in df.collect()), key=lambda r: json.dumps(r, sort_keys=True, default=str))
-    return json.loads(json.dumps(rows, default=str)), df.schema.simpleString()
-
-
 def case(name, steps):
     path = fresh()
     commits = []
     for sql in steps:
         before = latest(path) if os.path.exists(os.path.join(path, "_delta_log")) else -1
         spark.sql(sql.replace("$T", f"delta.`{path}`"))
-        if sql.startswith("ALTER") or sql.startswith("REORG"):
+        if sql.startswith("ALTER"):
             after = latest(path)
             commits.append({"statement": sql, **(commit(path, after) if after > before else {"committed": False})})
-    rows, schema = table_rows(path)
+    rows, schema = table_rows(spark, path)
     golden["cases"][name] = {"steps": steps, "commits": commits, "rows": rows, "schema": schema}
     print(name, len(rows), flush=True)
 

@@ -17,14 +17,12 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { Session, col } from "../../src/index.js";
+import { Session } from "../../src/index.js";
 import { parseCommit } from "../../src/delta/actions.js";
-import { assignColumnMapping } from "../../src/delta/column-mapping-writes.js";
-import { OptimisticTransaction } from "../../src/delta/transaction.js";
 import { loadSnapshot } from "../../src/delta/snapshot.js";
 import { errorOf, tempTable } from "../../src/delta/test-helpers.js";
-import { StructType } from "../../src/types/struct-type.js";
 import { ORACLE_PYTHON as PY, deltaRsRows } from "./delta-rs-rows.js";
+import { physical, replayStep } from "./oracle-steps.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const py = async (...args: string[]): Promise<string> => (await promisify(execFile)(PY, args, { encoding: "utf8", maxBuffer: 64 << 20 })).stdout;
@@ -65,18 +63,6 @@ const sortedRows = (rows: readonly Row[]): string[] => rows.map((r) => JSON.stri
 const asValues = (v: unknown): unknown => (Array.isArray(v) ? v.map(asValues) : v !== null && typeof v === "object" ? Object.values(v).map(asValues) : norm(v));
 const sortedValueRows = (rows: readonly Row[]): string[] => rows.map((r) => JSON.stringify(Object.fromEntries(Object.keys(r).sort().map((k) => [k, asValues(r[k])])))).sort();
 
-/** Generated physical names as PHYSICAL (as the oracle records them), at any depth and inside JSON text. */
-const physical = (v: unknown): unknown => {
-  if (typeof v === "string" && /^[[{]/.test(v)) return physical(JSON.parse(v));
-  if (Array.isArray(v)) return v.map(physical);
-  if (v !== null && typeof v === "object") {
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, k === "delta.columnMapping.physicalName" && typeof x === "string" && /^col-[0-9a-f-]{36}$/.test(x) ? "PHYSICAL" : physical(x)]),
-    );
-  }
-  return v;
-};
-
 function lastCommit(table: string): Omit<Alter, "statement"> {
   const log = join(table, "_delta_log");
   const name = readdirSync(log).filter((f) => f.endsWith(".json")).sort().at(-1)!;
@@ -88,36 +74,7 @@ function lastCommit(table: string): Omit<Alter, "statement"> {
   return out as unknown as Omit<Alter, "statement">;
 }
 
-const CREATE = /^CREATE TABLE \$T \((.*)\) USING delta (?:PARTITIONED BY \((\w+)\) )?(?:TBLPROPERTIES \('delta\.columnMapping\.mode' = '(\w+)'\))?$/;
-const INSERT = /^INSERT INTO \$T (VALUES .*|SELECT .*)$/;
-
-/** Run one oracle step on `table`: CREATE TABLE and INSERT as DataFrame writes (Sluice has no catalog), the rest as SQL. */
-async function step(table: string, sql: string): Promise<void> {
-  const create = CREATE.exec(sql);
-  if (create && / NOT NULL/.test(create[1]!)) {
-    // a DataFrame write makes every column nullable (as Delta's does): a NOT NULL column needs the table made directly
-    const mode = create[3] ?? "none";
-    const { schema, maxColumnId } = mode === "none" ? { schema: StructType.fromDDL(create[1]!), maxColumnId: 0 } : assignColumnMapping(StructType.fromDDL(create[1]!), 0);
-    const configuration: Record<string, string> = mode === "none" ? {} : { "delta.columnMapping.mode": mode, "delta.columnMapping.maxColumnId": String(maxColumnId) };
-    const tx = (await OptimisticTransaction.start(table)).createTable({ schema, configuration, partitionColumns: create[2] ? [create[2]] : [] });
-    return void (await tx.commit({ operation: "CREATE TABLE" }));
-  }
-  if (create) {
-    let w = spark.createDataFrame([], StructType.fromDDL(create[1]!)).write.format("delta");
-    if (create[2]) w = w.partitionBy(create[2]);
-    if (create[3]) w = w.option("delta.columnMapping.mode", create[3]);
-    return w.save(table);
-  }
-  const insert = INSERT.exec(sql);
-  if (insert) {
-    // INSERT by position: the values' columns take the table's names and types
-    const schema = (await loadSnapshot(table)).schema;
-    const values = spark.sql(insert[1]!.startsWith("VALUES") ? `SELECT * FROM ${insert[1]}` : insert[1]!);
-    const named = values.toDF(...schema.fieldNames).select(...schema.fields.map((f) => col(f.name).cast(f.type).alias(f.name)));
-    return named.write.format("delta").mode("append").save(table);
-  }
-  await spark.sql(sql.replaceAll("$T", `delta.\`${table}\``)).collect();
-}
+const step = (table: string, sql: string): Promise<void> => replayStep(spark, table, sql);
 
 describe("column DDL as delta-spark 4.0 commits it", () => {
   for (const [name, c] of Object.entries(golden.cases)) {

@@ -13,12 +13,12 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { Session, col } from "../../src/index.js";
+import { Session } from "../../src/index.js";
 import { parseCommit } from "../../src/delta/actions.js";
 import { loadSnapshot } from "../../src/delta/snapshot.js";
 import { errorOf, tempTable } from "../../src/delta/test-helpers.js";
-import { StructType } from "../../src/types/struct-type.js";
 import { ORACLE_PYTHON as PY, deltaRsRows } from "./delta-rs-rows.js";
+import { physical, replayStep } from "./oracle-steps.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 type Row = Record<string, unknown>;
@@ -73,37 +73,10 @@ function lastCommit(table: string): Commit & { adds: Row[]; removes: Row[] } {
   return out as unknown as Commit & { adds: Row[]; removes: Row[] };
 }
 
-/** Generated physical names (`col-<uuid>`) as PHYSICAL, as the oracle records them. */
-const physical = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(physical)
-    : v !== null && typeof v === "object"
-      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === "delta.columnMapping.physicalName" && typeof x === "string" && /^col-[0-9a-f-]{36}$/.test(x) ? "PHYSICAL" : physical(x)]))
-      : v;
-
 /** A protocol with its feature lists as sets (delta-spark's order follows Scala's set order). */
 const protocolSets = (p: Commit["protocol"]) => p && { ...p, readerFeatures: p.readerFeatures && [...p.readerFeatures].sort(), writerFeatures: p.writerFeatures && [...p.writerFeatures].sort() };
 
-const CREATE = /^CREATE TABLE \$T \((.*)\) USING delta(?: PARTITIONED BY \((\w+)\))?(?: TBLPROPERTIES \((.*)\))?$/;
-const INSERT = /^INSERT INTO \$T (VALUES .*)$/;
-
-/** One oracle step: CREATE TABLE and INSERT as DataFrame writes (Sluice has no catalog), the rest as SQL on the path. */
-async function step(table: string, sql: string): Promise<void> {
-  const create = CREATE.exec(sql);
-  if (create) {
-    let w = spark.createDataFrame([], StructType.fromDDL(create[1]!)).write.format("delta");
-    if (create[2]) w = w.partitionBy(create[2]);
-    for (const [, k, v] of (create[3] ?? "").matchAll(/'([^']+)' = '([^']+)'/g)) w = w.option(k!, v!);
-    return w.save(table);
-  }
-  const insert = INSERT.exec(sql);
-  if (insert) {
-    const schema = (await loadSnapshot(table)).schema;
-    const values = spark.sql(`SELECT * FROM ${insert[1]}`);
-    return values.toDF(...schema.fieldNames).select(...schema.fields.map((f) => col(f.name).cast(f.type).alias(f.name))).write.format("delta").mode("append").save(table);
-  }
-  await spark.sql(sql.replaceAll("$T", `delta.\`${table}\``)).collect();
-}
+const step = (table: string, sql: string): Promise<void> => replayStep(spark, table, sql);
 
 /** delta-spark takes it, Sluice does not write a table with both column mapping and the change data feed (tested below). */
 const NOT_REPLAYED = new Set(["cm-enable-cdf"]);
