@@ -11,7 +11,8 @@
  * A batch query's `scan.partialAggregate` runs the scan → filter/project → partial aggregate
  * fragment over one scan piece and returns the partial group buffers (aggregate-fragment.ts);
  * `scan.rows` runs the scan → filter/project chain over one piece and returns its rows, sorted
- * when asked (scan-fragment.ts).
+ * when asked (scan-fragment.ts). A broadcast hash join sends its build side once per worker
+ * (`join.broadcast`), then `scan.join` per probe piece, then `join.release` (join-fragment.ts).
  */
 import type { WireError } from "../common/worker-thread.js";
 import type { EvalContext } from "../expr/function-types.js";
@@ -19,8 +20,9 @@ import type { AggregateEnd, AggregateLayoutWire } from "../streaming/operators/a
 import type { StateStoreConf, StateStoreMetrics } from "../streaming/state/state-store.js";
 import type { ScanPiece } from "../physical/scan-pieces.js";
 import type { AggregateFragmentWire } from "./aggregate-fragment.js";
+import type { BroadcastJoinWire } from "./join-fragment.js";
 import type { WireSortOrder, WireStep } from "./scan-fragment.js";
-import type { WireVector } from "./vector-wire.js";
+import type { BatchWire, WireVector } from "./vector-wire.js";
 
 export interface StoreSpec {
   /** The query run the stores belong to (they stay open in the worker between its batches). */
@@ -79,7 +81,10 @@ export type ToWorker =
       readonly order: readonly WireSortOrder[] | null;
       readonly eval: EvalContext;
       readonly batchSize: number;
-    };
+    }
+  | { readonly t: "join.broadcast"; readonly id: number; readonly key: string; readonly spec: BroadcastJoinWire; readonly build: BatchWire; readonly eval: EvalContext }
+  | { readonly t: "scan.join"; readonly id: number; readonly piece: ScanPiece; readonly steps: readonly WireStep[]; readonly broadcast: string; readonly eval: EvalContext; readonly batchSize: number }
+  | { readonly t: "join.release"; readonly id: number; readonly key: string };
 
 export interface DedupProcessed {
   readonly keep: Uint8Array;

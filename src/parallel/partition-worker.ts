@@ -157,6 +157,20 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
       const { runScanFragment } = await import("./scan-fragment.js");
       return runScanFragment(m.piece, m.steps, m.order, m.eval, m.batchSize);
     }
+    case "join.broadcast": {
+      const { registerBroadcast } = await import("./join-fragment.js");
+      registerBroadcast(m.key, m.spec, m.build, m.eval);
+      return { result: null };
+    }
+    case "scan.join": {
+      const { runJoinFragment } = await import("./join-fragment.js");
+      return runJoinFragment(m.piece, m.steps, m.broadcast, m.eval, m.batchSize);
+    }
+    case "join.release": {
+      const { releaseBroadcast } = await import("./join-fragment.js");
+      releaseBroadcast(m.key);
+      return { result: null };
+    }
     case "release": {
       for (const name of [...tasks.keys()]) if (name.startsWith(`${m.run}/`)) tasks.delete(name);
       for (const [key, p] of [...providers]) {

@@ -25,7 +25,8 @@ export async function parallelSplit(scan: SplittableScan, ctx: TaskContext): Pro
   return split.pieces.length < 2 ? null : { split, threads };
 }
 
-type PieceRequest = Extract<ToWorker, { readonly piece: ScanPiece }> extends infer M ? (M extends { id: number } ? Omit<M, "id"> : never) : never;
+/** A request about one scan piece, without its id. */
+export type PieceRequest = Extract<ToWorker, { readonly piece: ScanPiece }> extends infer M ? (M extends { id: number } ? Omit<M, "id"> : never) : never;
 
 export async function* pieceResultsInOrder<T>(pieces: readonly ScanPiece[], threads: number, ctx: TaskContext, request: (piece: ScanPiece) => PieceRequest): AsyncGenerator<T> {
   const pool = partitionWorkers(threads);

@@ -22,6 +22,8 @@ export interface TaskContext {
   readonly workerThreads?: number;
   /** sluice.execution.parallelScan.*: the input size below which a splittable plan runs on one thread, and the size of its pieces. */
   readonly parallelScan?: { readonly minBytes: number; readonly pieceBytes: number };
+  /** spark.sql.autoBroadcastJoinThreshold in bytes (negative: no broadcast joins). */
+  readonly autoBroadcastJoinThreshold?: number;
   /**
    * Where file scans count the malformed records they met (kept as corrupt rows in PERMISSIVE,
    * `dropped` by DROPMALFORMED). A scan that reports them sets its own counter for its readers.

@@ -4,7 +4,9 @@
  * it is planned here.
  *
  * Joins: equi keys from the analyzer (`=` and null-safe `<=>`) go to HashJoinExec; joins without
- * keys go to NestedLoopJoinExec.
+ * keys go to NestedLoopJoinExec. Under local[N], an inner/left/semi/anti equi-join whose left
+ * side is a chain over a splittable scan is a BroadcastHashJoinExec (the right side broadcast
+ * to the workers when small enough, the left side's pieces probed there).
  */
 import { internalError } from "../common/errors.js";
 import { compileExpr } from "../expr/compile.js";
@@ -12,7 +14,11 @@ import type { EvalContext } from "../expr/function-types.js";
 import type { RJoin, RScan, ResolvedPlan } from "../plan/resolved-plan.js";
 import { outputSchema } from "../plan/resolved-plan.js";
 import { planAggregate } from "./aggregate-planning.js";
-import { planParallelResult, planSort } from "./scan-planning.js";
+import { planParallelResult, planSort, scanChain } from "./scan-planning.js";
+import { broadcastJoinToWire } from "../parallel/join-fragment.js";
+import { NotPortable } from "../parallel/expr-wire.js";
+import { scanFragmentToWire } from "../parallel/scan-fragment.js";
+import { BroadcastHashJoinExec } from "./operators/broadcast-hash-join-exec.js";
 import type { ExecutionPlan } from "./execution-plan.js";
 import type { Compiler } from "./operators/describe.js";
 import { CollectMetricsExec } from "./operators/collect-metrics-exec.js";
@@ -69,7 +75,7 @@ const handlers: Handlers = {
   aggregate: (n, env, compile, plan) => planAggregate(n, env.workerThreads ?? 1, compile, plan),
   window: (n, _env, compile, plan) => new WindowExec(plan(n.input), n.calls, outputSchema(n), compile),
   generate: (n, _env, compile, plan) => new GenerateExec(plan(n.input), n.generator, n.outer, n.arg, outputSchema(n), compile),
-  join: (n, _env, compile, plan) => planJoin(n, compile, plan),
+  join: (n, env, compile, plan) => planJoin(n, env.workerThreads ?? 1, compile, plan),
   sort: (n, env, compile, plan) => planSort(n, env.workerThreads ?? 1, compile, plan),
   limit: (n, _env, _compile, plan) => new LimitExec(plan(n.input), n.limit, n.offset),
   union: (n, _env, _compile, plan) => new UnionExec(n.inputs.map(plan), outputSchema(n)),
@@ -96,10 +102,20 @@ export function createPhysicalPlan(plan: ResolvedPlan, env: PlannerEnv): Executi
   return env.parallelResult ? planParallelResult(plan, planNode(plan), env.workerThreads ?? 1) : planNode(plan);
 }
 
-function planJoin(n: RJoin, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan): ExecutionPlan {
+/** Join types whose build (right) side a broadcast may hold: those that never emit unmatched build rows. */
+const BROADCAST_BUILD_RIGHT: ReadonlySet<string> = new Set(["inner", "left", "left_semi", "left_anti"]);
+
+function planJoin(n: RJoin, threads: number, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan): ExecutionPlan {
   const left = plan(n.left);
   const right = plan(n.right);
   const schema = outputSchema(n);
   if (n.leftKeys.length === 0) return new NestedLoopJoinExec(left, right, n.joinType, n.condition, schema, compile);
-  return new HashJoinExec(left, right, n.joinType, { left: n.leftKeys, right: n.rightKeys, nullSafe: n.nullSafe }, n.condition, schema, compile);
+  const single = new HashJoinExec(left, right, n.joinType, { left: n.leftKeys, right: n.rightKeys, nullSafe: n.nullSafe }, n.condition, schema, compile);
+  if (threads <= 1 || !BROADCAST_BUILD_RIGHT.has(n.joinType)) return single;
+  const chain = scanChain(n.left, left);
+  if (typeof chain === "string") return single;
+  const steps = scanFragmentToWire(chain.steps, null);
+  const spec = broadcastJoinToWire(single);
+  if (steps instanceof NotPortable || spec instanceof NotPortable) return single;
+  return new BroadcastHashJoinExec(single, chain.scan, steps.steps, spec, threads);
 }

@@ -3,6 +3,7 @@
  * catalog, configuration and connectors. One instance per Session.
  */
 import type { ColumnBatch } from "../columnar/column-batch.js";
+import { parseByteSize } from "../common/byte-size.js";
 import { analysisError, unsupported } from "../common/errors.js";
 import { createFileScanExec, resolveFileSource, writeFiles } from "../connectors/files/index.js";
 import type { ExplainMode, QueryExecutor, WriteSpec } from "../dataframe/executor.js";
@@ -62,7 +63,7 @@ export class EmbeddedExecutor implements QueryExecutor {
   taskContext(signal?: AbortSignal, currentTimestampUs?: number): TaskContext {
     const parallelRead = { threads: this.conf.getNumber("sluice.files.parallelRead.threads"), minBytes: this.conf.getNumber("sluice.files.parallelRead.minBytes") };
     const parallelScan = { minBytes: this.conf.getNumber("sluice.execution.parallelScan.minBytes"), pieceBytes: this.conf.getNumber("sluice.execution.parallelScan.pieceBytes") };
-    return { eval: this.evalContext(currentTimestampUs), batchSize: this.conf.getNumber("sluice.execution.batchSize"), parallelRead, workerThreads: this.workerThreads(), parallelScan, ...(signal ? { signal } : {}) };
+    return { eval: this.evalContext(currentTimestampUs), batchSize: this.conf.getNumber("sluice.execution.batchSize"), parallelRead, workerThreads: this.workerThreads(), parallelScan, autoBroadcastJoinThreshold: parseByteSize(this.conf.get("spark.sql.autoBroadcastJoinThreshold")!) as number, ...(signal ? { signal } : {}) };
   }
 
   /** local[N] of spark.master. */

@@ -4,6 +4,7 @@
  */
 import { noteOption } from "../common/redaction.js";
 import { availableParallelism } from "node:os";
+import { parseByteSize } from "../common/byte-size.js";
 import { configError } from "../common/errors.js";
 import { setSessionHadoopConf } from "../fs/file-systems.js";
 import { ALERT_METRICS, alertConfKey, parseThreshold } from "../streaming/progress/alert-monitor.js";
@@ -102,6 +103,14 @@ export const CONFIG_ENTRIES: Readonly<Record<string, Entry>> = {
       },
     ]),
   ),
+  "spark.sql.autoBroadcastJoinThreshold": {
+    default: () => "10485760",
+    validate: (v: string) => {
+      const b = parseByteSize(v);
+      return typeof b === "string" ? b : undefined;
+    },
+    doc: "Largest build side (bytes, or a size such as 10MB; -1: never) of an inner, left outer, left semi or left anti join that is broadcast to the local[N] workers, which probe the other side's scan pieces.",
+  },
   "sluice.execution.batchSize": { default: () => "65536", validate: posInt, doc: "Rows per columnar batch." },
   "sluice.execution.parallelScan.minBytes": {
     default: () => String(8 * 1024 * 1024),

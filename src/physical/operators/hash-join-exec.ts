@@ -29,7 +29,8 @@ export class HashJoinExec implements ExecutionPlan {
   private readonly leftKeys: readonly CompiledExpr[];
   private readonly rightKeys: readonly CompiledExpr[];
   private readonly cond: CompiledExpr | null;
-  private readonly kinds: DictionaryKind[];
+  /** Per key, the dictionary kind both sides share. */
+  readonly kinds: DictionaryKind[];
 
   constructor(
     readonly left: ExecutionPlan,
@@ -48,11 +49,20 @@ export class HashJoinExec implements ExecutionPlan {
   }
 
   async *execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
+    yield* this.probeWith(this.buildTable(await this.collectBuild(ctx)), this.left.execute(ctx), ctx);
+  }
+
+  /** The build (right) side's rows as one batch. */
+  async collectBuild(ctx: TaskContext): Promise<ColumnBatch> {
     const parts: ColumnBatch[] = [];
     for await (const b of this.right.execute(ctx)) if (b.numRows > 0) parts.push(b);
     throwIfAborted(ctx);
-    const table = this.buildTable(concatBatches(this.right.schema, parts));
-    for await (const batch of this.left.execute(ctx)) {
+    return concatBatches(this.right.schema, parts);
+  }
+
+  /** The joined rows of `left` against `table`, then (right/full joins) the never-matched build rows. */
+  async *probeWith(table: HashJoinTable, left: AsyncIterable<ColumnBatch>, ctx: TaskContext): AsyncIterable<ColumnBatch> {
+    for await (const batch of left) {
       throwIfAborted(ctx);
       yield* table.probe(batch, ctx.batchSize);
     }

@@ -10,17 +10,16 @@
  *      order one thread gives them. A piece that fails fails the query with its error.
  */
 import { type ColumnBatch, makeBatch } from "../../columnar/column-batch.js";
-import { parallelSplit, pieceResultsInOrder } from "../../parallel/piece-dispatch.js";
+import { type PieceRequest, parallelSplit, pieceResultsInOrder } from "../../parallel/piece-dispatch.js";
 import type { PieceRowsWire, WireSortOrder, WireStep } from "../../parallel/scan-fragment.js";
 import { fromWire } from "../../parallel/vector-wire.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
 import type { ScanPiece, ScanSplit, SplittableScan } from "../scan-pieces.js";
 
-/** Each piece's rows after `steps` (sorted by `order` when given) as batches of `schema`, piece after piece; the split's malformed records reported at the end. */
-export async function* pieceRows(split: ScanSplit, threads: number, steps: readonly WireStep[], order: readonly WireSortOrder[] | null, schema: StructType, ctx: TaskContext): AsyncGenerator<ColumnBatch[]> {
+/** Each piece's rows as the workers answer `request` (a PieceRowsWire: after the chain, maybe sorted or joined), as batches of `schema`, piece after piece; the split's malformed records reported at the end. */
+export async function* pieceRows(split: ScanSplit, threads: number, schema: StructType, ctx: TaskContext, request: (piece: ScanPiece) => PieceRequest): AsyncGenerator<ColumnBatch[]> {
   const types = schema.fields.map((f) => f.type);
-  const request = (piece: ScanPiece) => ({ t: "scan.rows" as const, piece, steps, order, eval: ctx.eval, batchSize: ctx.batchSize });
   const counts = { malformed: 0, dropped: 0 };
   for await (const r of pieceResultsInOrder<PieceRowsWire>(split.pieces, threads, ctx, request)) {
     counts.malformed += r.malformed;
@@ -29,6 +28,11 @@ export async function* pieceRows(split: ScanSplit, threads: number, steps: reado
   }
   split.finish(counts);
 }
+
+/** The `scan.rows` request of a piece: the chain `steps`, then a stable sort by `order` when given. */
+export const rowsRequest =
+  (steps: readonly WireStep[], order: readonly WireSortOrder[] | null, ctx: TaskContext) =>
+  (piece: ScanPiece): PieceRequest => ({ t: "scan.rows", piece, steps, order, eval: ctx.eval, batchSize: ctx.batchSize });
 
 export class ParallelScanExec implements ExecutionPlan {
   readonly name = "ParallelScanExec";
@@ -55,7 +59,7 @@ export class ParallelScanExec implements ExecutionPlan {
       yield* this.single.execute(ctx);
       return;
     }
-    for await (const batches of pieceRows(parallel.split, parallel.threads, this.steps, null, this.schema, ctx)) yield* batches;
+    for await (const batches of pieceRows(parallel.split, parallel.threads, this.schema, ctx, rowsRequest(this.steps, null, ctx))) yield* batches;
   }
 
   describe(): string {

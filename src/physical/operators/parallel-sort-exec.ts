@@ -15,7 +15,7 @@ import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
 import type { SplittableScan } from "../scan-pieces.js";
 import { type RowComparator, rowComparator } from "../sort-compare.js";
 import { parallelSplit } from "../../parallel/piece-dispatch.js";
-import { pieceRows } from "./parallel-scan-exec.js";
+import { pieceRows, rowsRequest } from "./parallel-scan-exec.js";
 import type { SortExec } from "./sort-exec.js";
 
 export class ParallelSortExec implements ExecutionPlan {
@@ -45,7 +45,7 @@ export class ParallelSortExec implements ExecutionPlan {
       return;
     }
     const runs: ColumnBatch[] = [];
-    for await (const batches of pieceRows(parallel.split, parallel.threads, this.steps, this.order, this.schema, ctx)) runs.push(...batches.filter((b) => b.numRows > 0));
+    for await (const batches of pieceRows(parallel.split, parallel.threads, this.schema, ctx, rowsRequest(this.steps, this.order, ctx))) runs.push(...batches.filter((b) => b.numRows > 0));
     if (runs.length === 0) return;
     const all = concatBatches(this.schema, runs);
     const cmp = rowComparator(this.single.order.map((o, k) => ({ vector: this.single.keys[k]!(all), ascending: o.ascending, nullsFirst: o.nullsFirst })));
