@@ -13,16 +13,16 @@ import { isLocalPath, localPathOf } from "../../fs/path.js";
 import type { ColumnBatch } from "../../columnar/column-batch.js";
 import { inputError, unsupported } from "../../common/errors.js";
 import { type TimeZone, getTimeZone } from "../../expr/datetime/time-zone.js";
-import { type DataType, integralBits, simpleString } from "../../types/data-type.js";
+import { type DataType, simpleString } from "../../types/data-type.js";
 import { StructType } from "../../types/struct-type.js";
 import { dateParser, compilePattern, DEFAULT_DATE_FORMAT, localTimestampParser, timestampParser } from "./datetime-text.js";
 import { mergeJsonTypes } from "../../expr/functions/json-scanner.js";
 import type { CsvReadOptions } from "./options.js";
 import { readFileBytes, readFileBytesSync } from "./compression.js";
 import { type MalformedCounts, RowAssembler } from "./row-assembler.js";
-import { type CsvRecord, tokenizeCsv } from "./csv-tokenizer.js";
+import { type CsvRecord, tokenizeCsv } from "../../expr/functions/csv-tokenizer.js";
 import { type TextChunk, readLineChunks, readLineChunksSync } from "./line-chunks.js";
-import { parseDecimalText, parseDoubleText, parseIntText, parseLongText, toDecimal } from "./value-text.js";
+import { BAD, type CsvDateTimeParsers, csvConverter, inferCsvValue } from "../../expr/functions/csv-values.js";
 
 
 function tokenizerOptions(o: CsvReadOptions) {
@@ -96,49 +96,6 @@ export function checkCsvType(name: string, t: DataType): void {
   }
 }
 
-/** The timestamp parsers inference tries: `local` (zone-less, timestampNTZFormat) only under spark.sql.timestampType = TIMESTAMP_NTZ, as Spark's CSVInferSchema. */
-interface TimestampInference {
-  readonly parseTs: (s: string) => number | null;
-  readonly parseLocal?: (s: string) => number | null;
-}
-
-function inferValue(soFar: DataType, v: string, o: CsvReadOptions, ts: TimestampInference, strictDate: (s: string) => number | null): DataType {
-  const tryBoolean = (): DataType => (/^(true|false)$/i.test(v) ? { kind: "boolean" } : { kind: "string" });
-  const tryTimestamp = (): DataType => (ts.parseTs(v) !== null ? { kind: "timestamp" } : tryBoolean());
-  const tryTimestampNtz = (): DataType => (ts.parseLocal && ts.parseLocal(v) !== null ? { kind: "timestamp_ntz" } : tryTimestamp());
-  const tryDate = (): DataType => (strictDate(v) !== null ? { kind: "date" } : tryTimestampNtz());
-  const tryDouble = (): DataType =>
-    parseDoubleText(v) !== null || v === o.nanValue || v === o.positiveInf || v === o.negativeInf ? { kind: "double" } : o.preferDate ? tryDate() : tryTimestampNtz();
-  const tryDecimal = (): DataType => {
-    // Spark takes a value whose BigDecimal has scale 0 (`5`, `0.5e1`); `1e3` (scale -3) and `1.5` are doubles.
-    const d = parseDecimalText(v);
-    if (d && d.scale === 0 && !/^\s|\s$/.test(v)) return d.precision <= 38 ? { kind: "decimal", precision: d.precision, scale: 0 } : tryDouble();
-    return tryDouble();
-  };
-  const tryLong = (): DataType => (parseLongText(v) !== null ? { kind: "bigint" } : tryDecimal());
-  const tryInt = (): DataType => (parseIntText(v) !== null ? { kind: "int" } : tryLong());
-  switch (soFar.kind) {
-    case "null":
-    case "int":
-      return tryInt();
-    case "bigint":
-      return tryLong();
-    case "decimal":
-      return tryDecimal();
-    case "double":
-      return tryDouble();
-    case "date":
-      return tryDate();
-    case "timestamp_ntz":
-      return tryTimestampNtz();
-    case "timestamp":
-      return tryTimestamp();
-    case "boolean":
-      return tryBoolean();
-    default:
-      return { kind: "string" };
-  }
-}
 
 /** Infer a CSV schema from the given files (read synchronously: this runs at DataFrame creation). */
 export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, timeZone: string, timestampNTZ = false): StructType {
@@ -164,55 +121,20 @@ export function inferCsvSchema(files: readonly string[], o: CsvReadOptions, time
       for (let i = 0; i < types.length && i < rec.fields.length; i++) {
         const v = rec.fields[i];
         if (v === null || v === undefined || v === o.nullValue) continue;
-        types[i] = mergeJsonTypes(types[i]!, inferValue(types[i]!, v, o, ts, strictDate));
+        types[i] = mergeJsonTypes(types[i]!, inferCsvValue(types[i]!, v, o, ts, strictDate));
       }
     }
   }
   return new StructType((names ?? []).map((name, i) => ({ name, type: types[i]!.kind === "null" ? { kind: "string" } : types[i]!, nullable: true })));
 }
 
-/** text → engine value for one column; returns `BAD` when the text does not fit the type. */
-export const BAD = Symbol("bad");
-export type TextConverter = (s: string) => unknown;
-
-export function csvConverter(t: DataType, o: Pick<CsvReadOptions, "nanValue" | "positiveInf" | "negativeInf" | "timestampFormat" | "timestampNTZFormat" | "dateFormat" | "dateTimeParsingFallback">, zone: TimeZone): TextConverter {
-  switch (t.kind) {
-    case "string":
-      return (s) => s;
-    case "byte":
-    case "short":
-    case "int": {
-      const bits = integralBits(t) as 8 | 16 | 32;
-      return (s) => parseIntText(s, bits) ?? BAD;
-    }
-    case "bigint":
-      return (s) => parseLongText(s) ?? BAD;
-    case "boolean":
-      return (s) => (/^true$/i.test(s) ? true : /^false$/i.test(s) ? false : BAD);
-    case "float":
-    case "double": {
-      const round = t.kind === "float" ? Math.fround : (x: number) => x;
-      return (s) => (s === o.nanValue ? NaN : s === o.positiveInf ? Infinity : s === o.negativeInf ? -Infinity : ((x) => (x === null ? BAD : round(x)))(parseDoubleText(s)));
-    }
-    case "decimal":
-      return (s) => toDecimal(s, t.precision, t.scale) ?? BAD;
-    case "date": {
-      const p = dateParser(o.dateFormat, o.dateTimeParsingFallback);
-      return (s) => p(s) ?? BAD;
-    }
-    case "timestamp": {
-      const p = timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback);
-      return (s) => p(s) ?? BAD;
-    }
-    case "timestamp_ntz": {
-      const p = localTimestampParser(o.timestampNTZFormat, o.dateTimeParsingFallback);
-      return (s) => p(s) ?? BAD;
-    }
-    case "binary":
-      return (s) => new TextEncoder().encode(s);
-    default:
-      return () => BAD;
-  }
+/** The date and timestamp parsers of the reader's options (formats, session zone, fallback). */
+function csvDateTimeParsers(o: CsvReadOptions, zone: TimeZone): CsvDateTimeParsers {
+  return {
+    date: dateParser(o.dateFormat, o.dateTimeParsingFallback),
+    timestamp: timestampParser(o.timestampFormat, zone, o.dateTimeParsingFallback),
+    localTimestamp: localTimestampParser(o.timestampNTZFormat, o.dateTimeParsingFallback),
+  };
 }
 
 /** Read one CSV file into batches of `schema` (data columns plus the corrupt-record column if present); malformed records are counted into `counts`. */
@@ -226,7 +148,8 @@ export async function* readCsvFile(path: string, schema: StructType, o: CsvReadO
   const zone = getTimeZone(timeZone);
   const corrupt = schema.fields.findIndex((f) => f.name === o.columnNameOfCorruptRecord && f.type.kind === "string");
   const dataCols = schema.fields.map((_, i) => i).filter((i) => i !== corrupt);
-  const conv = dataCols.map((i) => csvConverter(schema.fields[i]!.type, o, zone));
+  const parsers = csvDateTimeParsers(o, zone);
+  const conv = dataCols.map((i) => csvConverter(schema.fields[i]!.type, o, parsers));
   const asm = new RowAssembler(schema, corrupt, o.mode, path, batchSize, counts);
   let first = true;
   // As readJsonRecords: rows read before a failure part-way through the file are handed over first.

@@ -1,6 +1,6 @@
 /**
  * Numbers as Spark writes them to JSON and CSV (Java's Double.toString / Float.toString and
- * BigDecimal.toPlainString), and text → number checks with Java's parsing rules.
+ * BigDecimal.toPlainString); text → number checks with Java's parsing rules are re-exported.
  */
 
 /** Java's Double.toString: `1.0`, `1.5`, `1.0E20`, `1.0E-5`, `NaN`, `Infinity`. */
@@ -51,34 +51,8 @@ function javaStyle(x: number, absText: string): string {
   return `${sign}${digits[0]}.${frac}E${exp}`;
 }
 
-const INT_RE = /^[+-]?\d+$/;
-
-/** Java Integer.parseInt (Short.parseShort, Byte.parseByte for `bits` 16, 8) semantics (no spaces, no fraction); null when out of range or not an integer. */
-export function parseIntText(s: string, bits: 8 | 16 | 32 = 32): number | null {
-  if (!INT_RE.test(s)) return null;
-  const n = Number(s);
-  return n >= -(2 ** (bits - 1)) && n < 2 ** (bits - 1) ? n : null;
-}
-
-/** Java Long.parseLong semantics, exact: the digits become the bigint directly. */
-export function parseLongText(s: string): bigint | null {
-  if (!INT_RE.test(s)) return null;
-  const digits = s.replace(/^[+-]?0*/, "");
-  if (digits.length > 19 || (digits.length === 19 && digits > (s.startsWith("-") ? "9223372036854775808" : "9223372036854775807"))) return null;
-  return BigInt(s);
-}
-
-const DOUBLE_RE = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[dDfF]?$/;
-
-/** Java Double.parseDouble semantics (accepts NaN, Infinity, 1e5, trailing d/f); null otherwise. */
-export function parseDoubleText(s: string): number | null {
-  const t = s.trim();
-  if (!DOUBLE_RE.test(t)) return null;
-  const core = t.replace(/[dDfF]$/, "");
-  if (core.endsWith("NaN")) return NaN;
-  if (core.endsWith("Infinity")) return core.startsWith("-") ? -Infinity : Infinity;
-  return Number(core);
-}
+/** Text → number with Java's parsing rules (shared with from_csv in the expression layer). */
+export { parseDoubleText, parseIntText, parseLongText } from "../../expr/functions/java-number-text.js";
 
 /** Decimal text helpers live with the DECIMAL value rules (exact, bigint unscaled values). */
 export { formatDecimal, parseDecimalText, toDecimal } from "../../types/decimal-value.js";
