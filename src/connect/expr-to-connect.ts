@@ -7,12 +7,13 @@
  */
 import { unsupported } from "../common/errors.js";
 import type { Expr, FrameBoundary, SortOrderExpr, WindowSpecDef } from "../expr/expr.js";
-import { type DataType, quoteIdent, sqlTypeName } from "../types/data-type.js";
+import { type DataType, quoteIdent } from "../types/data-type.js";
 import { formatDayTimeInterval, formatYearMonthInterval } from "../expr/datetime/ansi-interval.js";
 import type { Msg } from "./connect-proto.js";
 import { formatDecimal } from "../types/decimal-value.js";
 import type { VariantVal } from "../types/variant-val.js";
 import { variantLiteralExpr } from "./variant-literal.js";
+import { sourceTextOf } from "../sql/parse-expression.js";
 
 /** Spark's registered name for each of Sluice's internal operator names. */
 const OPERATORS: Readonly<Record<string, string>> = {
@@ -52,6 +53,9 @@ const fn = (name: string, args: readonly Msg[], distinct = false): Msg => ({ unr
 
 export function toConnectExpr(e: Expr, planIdOf: PlanIdOf): Msg {
   const go = (x: Expr): Msg => toConnectExpr(x, planIdOf);
+  // SQL text (F.expr, selectExpr, filter(text)) goes as written, for the server's parser, as PySpark's expr() sends it
+  const text = sourceTextOf(e);
+  if (text !== undefined) return { expression_string: { expression: text } };
   switch (e.kind) {
     case "column": {
       const planId = e.exprId !== undefined ? planIdOf(e.exprId) : e.planId;
@@ -70,7 +74,9 @@ export function toConnectExpr(e: Expr, planIdOf: PlanIdOf): Msg {
     case "alias":
       return { alias: { expr: go(e.child), name: e.names ? [...e.names] : [e.name], ...(e.metadata ? { metadata: JSON.stringify(e.metadata) } : {}) } };
     case "cast":
-      return { cast: { expr: go(e.child), type_str: sqlTypeName(e.to), eval_mode: e.mode === "try" ? "EVAL_MODE_TRY" : "EVAL_MODE_UNSPECIFIED" } };
+      // as PySpark: a type name goes as text (the server reads bare TIMESTAMP under its
+      // spark.sql.timestampType), a DataType as the DataType message (TIMESTAMP stays LTZ)
+      return { cast: { expr: go(e.child), ...(e.toText !== undefined ? { type_str: e.toText } : { type: toConnectType(e.to) }), eval_mode: e.mode === "try" ? "EVAL_MODE_TRY" : "EVAL_MODE_UNSPECIFIED" } };
     case "call": {
       if (e.filter) {
         throw unsupported("CONNECT_UNSUPPORTED_EXPRESSION", `${e.name}(...) FILTER (WHERE ...) has no Spark Connect expression; write it in spark.sql() text, which runs on the server as is`, { function: e.name });

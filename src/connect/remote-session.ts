@@ -13,6 +13,7 @@ import { DataFrameReader } from "../dataframe/dataframe-reader.js";
 import type { StructTypeLike } from "../types/data-type.js";
 import { node } from "../plan/logical-plan.js";
 import { localRowsPlan } from "../session/session.js";
+import { serverParsedExpression } from "../sql/parse-expression.js";
 import { parseConnectionString } from "./connection-string.js";
 import { ConnectClient } from "./connect-client.js";
 import type { Msg } from "./connect-proto.js";
@@ -80,6 +81,8 @@ export class RemoteSession {
       executor: this.executor,
       toArrow: (schema, batches) => batchesToArrow(schema, batches),
       startStream: (df, spec) => startRemoteStream(this.executor, this.streams, df, spec),
+      // selectExpr/filter text is the server's to parse (nothing here needs its tree), so Spark-only syntax runs
+      parseExpression: serverParsedExpression,
     };
   }
 

@@ -37,6 +37,8 @@ export interface DataFrameContext {
   readonly readOptionDefaults?: (format: string) => Readonly<Record<string, string>>;
   /** How DDL strings given to this session are read (bare TIMESTAMP under spark.sql.timestampType). */
   readonly ddlOptions?: () => DDLOptions;
+  /** How `selectExpr`/`filter(text)` read SQL text: a Spark Connect session leaves it to the server's parser. */
+  readonly parseExpression?: (text: string) => Expr;
 }
 
 const JOIN_TYPES: Record<string, JoinType> = {
@@ -117,10 +119,11 @@ export class DataFrame {
     return this.with(node({ kind: "project", input: this.plan, exprs: cols.flat().map(toColumnExpr) }));
   }
   selectExpr(...exprs: string[]): DataFrame {
-    return this.with(node({ kind: "project", input: this.plan, exprs: exprs.map(parseExpression) }));
+    const parse = this.ctx.parseExpression ?? parseExpression;
+    return this.with(node({ kind: "project", input: this.plan, exprs: exprs.map((t) => parse(t)) }));
   }
   filter(condition: Column | string): DataFrame {
-    const e = typeof condition === "string" ? parseExpression(condition) : condition.expr;
+    const e = typeof condition === "string" ? (this.ctx.parseExpression ?? parseExpression)(condition) : condition.expr;
     return this.with(node({ kind: "filter", input: this.plan, condition: e }));
   }
   where(condition: Column | string): DataFrame {

@@ -263,6 +263,7 @@ message Expression {
   message Cast {
     Expression expr = 1;
     oneof cast_to_type {
+      DataType type = 2;
       string type_str = 3;
     }
     EvalMode eval_mode = 4;
