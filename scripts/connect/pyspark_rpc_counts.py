@@ -52,6 +52,12 @@ def collect_then_schema():
     df.columns
 
 
+def schema_kept_by_row_operations():
+    df = spark.range(10).selectExpr("id + 4 AS y")
+    df.columns
+    df.filter("y > 5").orderBy("y").limit(3).distinct().unionByName(df).columns
+
+
 spark.sql("SELECT 0 AS x").collect()  # the session's first calls (conf, version) are not counted
 result = {
     "pyspark": spark.version,
@@ -60,6 +66,7 @@ result = {
         "schema read three times": count(schema_read_three_times),
         "spark.sql(query).collect()": count(lambda: spark.sql("SELECT 1 AS x").collect()),
         "collect then schema": count(collect_then_schema),
+        "schema kept by row operations": count(schema_kept_by_row_operations),
     },
 }
 print(json.dumps(result, indent=2))

@@ -89,8 +89,39 @@ export class RemoteExecutor implements QueryExecutor {
       return plan.plan;
     }
     const leaf = this.leafFor(this.relation(plan), isStreamingLogical(plan, (p) => this.#relations.get(p) !== undefined && p.streamSourceId !== undefined), plan.id);
+    const inherited = this.#inputSchema(plan);
+    if (inherited) leaf.know(inherited);
     this.#leaves.set(plan, leaf);
     return leaf;
+  }
+
+  /**
+   * The schema of a plan that keeps its input's, when the input's is known already: no AnalyzePlan
+   * round trip for it then. PySpark 4.0's Connect DataFrame passes its cached schema on in the same
+   * cases (filter, sort, limit, sample, distinct, dropDuplicates, alias, observe; a set operation
+   * whose inputs' schemas are all equal).
+   */
+  #inputSchema(plan: LogicalPlan): StructType | undefined {
+    switch (plan.kind) {
+      case "filter":
+      case "sort":
+      case "limit":
+      case "sample":
+      case "distinct":
+      case "dropDuplicates":
+      case "collectMetrics":
+      case "cache":
+        return this.#leaves.get(plan.input)?.knownSchema;
+      case "subqueryAlias":
+        return plan.columnNames ? undefined : this.#leaves.get(plan.input)?.knownSchema;
+      case "union": {
+        const schemas = plan.inputs.map((p) => this.#leaves.get(p)?.knownSchema);
+        const [first] = schemas;
+        return first && schemas.every((s) => s !== undefined && sameSchema(s, first)) ? first : undefined;
+      }
+      default:
+        return undefined;
+    }
   }
 
   async collect(plan: LogicalPlan): Promise<ColumnBatch[]> {
@@ -161,6 +192,7 @@ class RemoteLeaf {
   readonly batches: ColumnBatch[] = [];
   readonly streamSourceId: string | undefined;
   #output: Attribute[] | undefined;
+  #schema: StructType | undefined;
 
   constructor(
     private readonly fetchSchema: () => StructType,
@@ -178,9 +210,15 @@ class RemoteLeaf {
   /** Take the schema from elsewhere (an ExecutePlan response carries it), unless already known. */
   know(schema: StructType): void {
     if (this.#output !== undefined) return;
+    this.#schema = schema;
     const output = schema.fields.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, exprId: nextExprId++, qualifiers: [] }));
     this.#output = output;
     output.forEach(this.onKnown);
+  }
+
+  /** The server's schema, if fetched (or taken from a result) already. */
+  get knownSchema(): StructType | undefined {
+    return this.#schema;
   }
 
   /** Calls `f` for each output column if the schema was fetched already. */
@@ -207,4 +245,9 @@ function isStreamingLogical(plan: LogicalPlan, remoteStreamingLeaf: (p: Resolved
     default:
       return isStreamingLogical(plan.input, remoteStreamingLeaf);
   }
+}
+
+/** Same names, types and nullability, in order (as PySpark compares cached schemas before passing one on). */
+function sameSchema(a: StructType, b: StructType): boolean {
+  return a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i]!.name && f.nullable === b.fields[i]!.nullable && JSON.stringify(f.type) === JSON.stringify(b.fields[i]!.type));
 }

@@ -83,6 +83,13 @@ describe("RPCs per call", { timeout: 120_000 }, () => {
     expectCounts("collect then schema", { ExecutePlan: 1, ReleaseExecute: 1 });
   });
 
+  it("filter, sort, limit, distinct and a union of equal schemas keep the known schema: no second AnalyzePlan", () => {
+    const df = spark.range(10).selectExpr("id + 4 AS y");
+    void df.columns;
+    expect(df.filter("y > 5").orderBy("y").limit(3).distinct().unionByName(df).columns).toEqual(["y"]);
+    expectCounts("schema kept by row operations", { AnalyzePlan: 1 });
+  });
+
   it("a finished result is released before the next synchronous call returns", async () => {
     const df = spark.range(3);
     await df.collect();
