@@ -13,6 +13,8 @@
  * `scan.rows` runs the scan → filter/project chain over one piece and returns its rows, sorted
  * when asked (scan-fragment.ts). A broadcast hash join sends its build side once per worker
  * (`join.broadcast`), then `scan.join` per probe piece, then `join.release` (join-fragment.ts).
+ * `window.partitions` runs a window over the rows of the partitions a worker was given
+ * (window-fragment.ts).
  */
 import type { WireError } from "../common/worker-thread.js";
 import type { EvalContext } from "../expr/function-types.js";
@@ -21,6 +23,7 @@ import type { StateStoreConf, StateStoreMetrics } from "../streaming/state/state
 import type { ScanPiece } from "../physical/scan-pieces.js";
 import type { AggregateFragmentWire } from "./aggregate-fragment.js";
 import type { BroadcastJoinWire } from "./join-fragment.js";
+import type { WindowFragmentWire } from "./window-fragment.js";
 import type { WireSortOrder, WireStep } from "./scan-fragment.js";
 import type { BatchWire, WireVector } from "./vector-wire.js";
 
@@ -84,7 +87,8 @@ export type ToWorker =
     }
   | { readonly t: "join.broadcast"; readonly id: number; readonly key: string; readonly spec: BroadcastJoinWire; readonly build: BatchWire; readonly eval: EvalContext }
   | { readonly t: "scan.join"; readonly id: number; readonly piece: ScanPiece; readonly steps: readonly WireStep[]; readonly broadcast: string; readonly eval: EvalContext; readonly batchSize: number }
-  | { readonly t: "join.release"; readonly id: number; readonly key: string };
+  | { readonly t: "join.release"; readonly id: number; readonly key: string }
+  | { readonly t: "window.partitions"; readonly id: number; readonly fragment: WindowFragmentWire; readonly rows: BatchWire; readonly eval: EvalContext; readonly batchSize: number };
 
 export interface DedupProcessed {
   readonly keep: Uint8Array;

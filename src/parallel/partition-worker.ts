@@ -171,6 +171,10 @@ async function handle(m: ToWorker): Promise<{ result: unknown; transfer?: ArrayB
       releaseBroadcast(m.key);
       return { result: null };
     }
+    case "window.partitions": {
+      const { runWindowFragment } = await import("./window-fragment.js");
+      return runWindowFragment(m.fragment, m.rows, m.eval, m.batchSize);
+    }
     case "release": {
       for (const name of [...tasks.keys()]) if (name.startsWith(`${m.run}/`)) tasks.delete(name);
       for (const [key, p] of [...providers]) {

@@ -11,7 +11,7 @@
 import { internalError } from "../common/errors.js";
 import { compileExpr } from "../expr/compile.js";
 import type { EvalContext } from "../expr/function-types.js";
-import type { RJoin, RScan, ResolvedPlan } from "../plan/resolved-plan.js";
+import type { RJoin, RScan, RWindow, ResolvedPlan } from "../plan/resolved-plan.js";
 import { outputSchema } from "../plan/resolved-plan.js";
 import { planAggregate } from "./aggregate-planning.js";
 import { planParallelResult, planSort, scanChain } from "./scan-planning.js";
@@ -19,6 +19,10 @@ import { broadcastJoinToWire } from "../parallel/join-fragment.js";
 import { NotPortable } from "../parallel/expr-wire.js";
 import { scanFragmentToWire } from "../parallel/scan-fragment.js";
 import { BroadcastHashJoinExec } from "./operators/broadcast-hash-join-exec.js";
+import { windowFragmentToWire } from "../parallel/window-fragment.js";
+import { exprsToString } from "./operators/describe.js";
+import { ParallelWindowExec, POSITION_FIELD } from "./operators/parallel-window-exec.js";
+import { StructType } from "../types/struct-type.js";
 import type { ExecutionPlan } from "./execution-plan.js";
 import type { Compiler } from "./operators/describe.js";
 import { CollectMetricsExec } from "./operators/collect-metrics-exec.js";
@@ -73,7 +77,7 @@ const handlers: Handlers = {
   project: (n, _env, compile, plan) => new ProjectExec(plan(n.input), n.exprs, outputSchema(n), compile),
   filter: (n, _env, compile, plan) => new FilterExec(plan(n.input), n.condition, compile),
   aggregate: (n, env, compile, plan) => planAggregate(n, env.workerThreads ?? 1, compile, plan),
-  window: (n, _env, compile, plan) => new WindowExec(plan(n.input), n.calls, outputSchema(n), compile),
+  window: (n, env, compile, plan) => planWindow(n, env.workerThreads ?? 1, compile, plan),
   generate: (n, _env, compile, plan) => new GenerateExec(plan(n.input), n.generator, n.outer, n.arg, outputSchema(n), compile),
   join: (n, env, compile, plan) => planJoin(n, env.workerThreads ?? 1, compile, plan),
   sort: (n, env, compile, plan) => planSort(n, env.workerThreads ?? 1, compile, plan),
@@ -118,4 +122,19 @@ function planJoin(n: RJoin, threads: number, compile: Compiler, plan: (p: Resolv
   const spec = broadcastJoinToWire(single);
   if (steps instanceof NotPortable || spec instanceof NotPortable) return single;
   return new BroadcastHashJoinExec(single, chain.scan, steps.steps, spec, threads);
+}
+
+/**
+ * A window under local[N] whose calls all partition by the same non-empty keys: evaluated per
+ * partition in the workers. Without PARTITION BY, Spark moves every row to one partition, so it
+ * stays on this thread; calls partitioned differently would need one exchange each.
+ */
+function planWindow(n: RWindow, threads: number, compile: Compiler, plan: (p: ResolvedPlan) => ExecutionPlan): ExecutionPlan {
+  const single = new WindowExec(plan(n.input), n.calls, outputSchema(n), compile);
+  const keys = exprsToString(n.calls[0]!.partitionBy);
+  if (threads <= 1 || n.calls[0]!.partitionBy.length === 0 || n.calls.some((c) => exprsToString(c.partitionBy) !== keys)) return single;
+  const input = single.child.schema;
+  const fragment = windowFragmentToWire(n.calls, new StructType([...input.fields, POSITION_FIELD]), new StructType([...input.fields, POSITION_FIELD, ...single.schema.fields.slice(input.length)]));
+  if (fragment instanceof NotPortable) return single;
+  return new ParallelWindowExec(single, fragment, threads, compile);
 }

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
 import { partitionWorkers } from "../../src/parallel/partition-workers.js";
 import { RuntimeConfig } from "../../src/session/runtime-config.js";
+import { endWorkersOnFirst } from "./end-workers.js";
 
 const session = (master: string, pieceBytes: number, conf: Record<string, string> = {}): Session =>
   new Session(new RuntimeConfig({ "spark.master": master, "spark.sql.session.timeZone": "UTC", "sluice.execution.parallelScan.minBytes": "0", "sluice.execution.parallelScan.pieceBytes": String(pieceBytes), ...conf }));
@@ -107,20 +108,10 @@ describe("broadcast hash joins in local[N] workers", () => {
     load(one, left, right);
     load(two, left, right);
     const sql = JOINS[0]![1];
-    const pool = partitionWorkers(2);
-    const request = pool.request.bind(pool);
-    let ended: Promise<void> | undefined;
-    pool.request = ((w, m, t) => {
-      const r = request(w, m, t);
-      if (m.t === "scan.join") {
-        Reflect.deleteProperty(pool, "request");
-        ended = pool.terminate();
-      }
-      return r;
-    }) as typeof request;
+    const end = endWorkersOnFirst(2, "scan.join");
     await expect(two.sql(sql).collect()).rejects.toMatchObject({ code: "PARTITION_WORKER_FAILED" });
-    await ended;
-    expect(Object.hasOwn(pool, "request"), "the query sent a probe piece").toBe(false);
+    await end.ended();
+    expect(end.sent(), "the query sent a probe piece").toBe(true);
     expect(await rowsOf(two, sql, false)).toEqual(await rowsOf(one, sql, false));
   }, 60_000);
 });

@@ -21,6 +21,7 @@ import { batchesToWire } from "../../parallel/vector-wire.js";
 import type { StructType } from "../../types/struct-type.js";
 import type { ExecutionPlan, TaskContext } from "../execution-plan.js";
 import type { SplittableScan } from "../scan-pieces.js";
+import { ExchangeExec } from "./exchange-exec.js";
 import type { HashJoinExec } from "./hash-join-exec.js";
 import { pieceRows } from "./parallel-scan-exec.js";
 
@@ -42,7 +43,7 @@ export class BroadcastHashJoinExec implements ExecutionPlan {
     /** local[N] when planned (explain); execution follows ctx.workerThreads. */
     readonly threads: number,
   ) {
-    this.children = [single.left, new BroadcastExchangeExec(single.right)];
+    this.children = [single.left, new ExchangeExec("BroadcastExchangeExec", single.right, "HashedRelationBroadcastMode, the rows below collected once and sent to each worker")];
   }
 
   get schema(): StructType {
@@ -79,28 +80,6 @@ export class BroadcastHashJoinExec implements ExecutionPlan {
 
   describe(): string {
     return `${this.single.describe().replace(/^HashJoinExec/, this.name)}, BuildRight, the probe side per scan piece in local[${this.threads}] workers when the build side is within spark.sql.autoBroadcastJoinThreshold`;
-  }
-}
-
-/** The build side of a BroadcastHashJoinExec (Spark's BroadcastExchange): collected once, sent to every worker. */
-export class BroadcastExchangeExec implements ExecutionPlan {
-  readonly name = "BroadcastExchangeExec";
-  readonly children: readonly ExecutionPlan[];
-
-  constructor(readonly child: ExecutionPlan) {
-    this.children = [child];
-  }
-
-  get schema(): StructType {
-    return this.child.schema;
-  }
-
-  execute(ctx: TaskContext): AsyncIterable<ColumnBatch> {
-    return this.child.execute(ctx);
-  }
-
-  describe(): string {
-    return `${this.name}: HashedRelationBroadcastMode, the rows below collected once and sent to each worker`;
   }
 }
 
