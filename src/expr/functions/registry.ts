@@ -5,6 +5,7 @@
 import type { ScalarFunction } from "../function-types.js";
 import { arithmeticFunctions } from "./arithmetic.js";
 import { arrayFunctions } from "./arrays.js";
+import { bitwiseFunctions } from "./bitwise.js";
 import { collectionFunctions } from "./collections.js";
 import { comparisonFunctions } from "./comparison.js";
 import { conditionalFunctions } from "./conditional.js";
@@ -35,6 +36,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   moreStringFunctions,
   mathFunctions,
   mathExtraFunctions,
+  bitwiseFunctions,
   miscFunctions,
   datetimeFunctions,
   calendarFunctions,
