@@ -7,7 +7,8 @@
  *      names, so renaming changes only the schema and dropping leaves the data unread) and refuse
  *      without it (DELTA_UNSUPPORTED_RENAME_COLUMN / DELTA_UNSUPPORTED_DROP_COLUMN); a partition
  *      column cannot be dropped; added columns must be nullable; ALTER COLUMN may change the
- *      comment, drop NOT NULL and move a column, but not set NOT NULL or change a type;
+ *      comment, drop NOT NULL, move a column and widen its type when the table has type
+ *      widening on (type-widening.ts), but not set NOT NULL;
  *   3. stage the new schema in metaData (fields keep their column-mapping id and physical name;
  *      added fields get new ones counting from delta.columnMapping.maxColumnId; a renamed
  *      partition column is renamed in partitionColumns);
@@ -15,7 +16,7 @@
  *      {oldColumnPath, newColumnPath}, DROP COLUMNS {columns}, ADD COLUMNS {columns},
  *      CHANGE COLUMN {column[, position]}.
  */
-import { analysisError, executionError, unsupported } from "../common/errors.js";
+import { analysisError, executionError } from "../common/errors.js";
 import type { SqlColumnChange, SqlColumnPosition, SqlNewColumn } from "../sql/delta-statements.js";
 import type { DataType, StructField } from "../types/data-type.js";
 import { sqlTypeName } from "../types/data-type.js";
@@ -24,6 +25,7 @@ import { StructType } from "../types/struct-type.js";
 import { columnMappingMode } from "./column-mapping.js";
 import { MAX_COLUMN_ID_KEY, assignColumnMapping, largestColumnId } from "./column-mapping-writes.js";
 import { OptimisticTransaction } from "./transaction.js";
+import { type TypeChangeContext, checkTypeChange, withTypeChange } from "./type-widening.js";
 
 /** RENAME COLUMN `column` TO `newName` (a nested field keeps its parent). */
 export async function renameColumn(tablePath: string, column: readonly string[], newName: string): Promise<void> {
@@ -107,30 +109,54 @@ export async function addColumns(tablePath: string, columns: readonly SqlNewColu
   await tx.commit({ operation: "ADD COLUMNS", operationParameters: { columns: JSON.stringify(logged) } });
 }
 
-/** ALTER | CHANGE COLUMN: a new comment, DROP NOT NULL, a new position; the field keeps its mapping metadata. */
+/**
+ * ALTER | CHANGE COLUMN: a new comment, DROP NOT NULL, a new position, or a wider type (type
+ * widening, type-widening.ts; also of an array element or map key/value: `a.element`,
+ * `m.key`, `m.value`); the field keeps its mapping metadata.
+ */
 export async function changeColumn(tablePath: string, column: readonly string[], change: SqlColumnChange): Promise<void> {
   const tx = await start(tablePath);
   const md = tx.metadata!;
   const schema = StructType.fromJson(md.schemaString);
+  const { field: fieldPath, inner } = splitNested(schema, column);
+  const target = inner.length > 0 ? fieldPath : column;
+  const context = (path: string): TypeChangeContext => ({ path, table: tablePath, configuration: md.configuration, protocol: tx.snapshot!.protocol });
   let changed: StructField | undefined;
-  const out = inStruct(schema, column.slice(0, -1), tablePath, column, (s) => {
-    const i = fieldIndex(s, column, tablePath, schema);
+  let logged: Record<string, unknown> | undefined;
+  const out = inStruct(schema, target.slice(0, -1), tablePath, column, (s) => {
+    const i = fieldIndex(s, target, tablePath, schema);
     const old = s.fields[i]!;
-    const path = attributeName([...column.slice(0, -1), old.name]);
-    const nullable = change.nullable ?? old.nullable;
-    if (change.type !== undefined && JSON.stringify(dataTypeToJson(change.type)) !== JSON.stringify(dataTypeToJson(old.type))) {
-      if (old.type.kind === "struct" || old.type.kind === "map" || old.type.kind === "array") {
-        const [what, how] = { struct: ["STRUCT", "Update a struct by updating its fields"], map: ["MAP", "Update a map by updating its keys and values"], array: ["ARRAY", "Update the element by updating its element"] }[old.type.kind];
-        const code = `CANNOT_UPDATE_FIELD.${what}_TYPE`;
-        throw analysisError(code, `[${code}] Cannot update delta.\`${tablePath}\` field ${quoted(path)} type: ${how}.`, { table: tablePath, column: path });
+    const path = attributeName([...target.slice(0, -1), old.name]);
+    if (inner.length > 0) {
+      const nested = nestedType(old.type, inner, tablePath, column, schema);
+      const innerPath = attributeName([...target.slice(0, -1), old.name, ...inner]);
+      if (change.type === undefined || change.comment !== undefined || change.nullable !== undefined || change.position) {
+        throw analysisError("DELTA_UNSUPPORTED_ALTER_TABLE_CHANGE_COL_OP", `[DELTA_UNSUPPORTED_ALTER_TABLE_CHANGE_COL_OP] ALTER TABLE CHANGE COLUMN of ${innerPath} can only change its TYPE`, { table: tablePath, column: innerPath });
       }
-      throw changeNotSupported(path, old, { ...old, type: change.type }, tablePath);
+      if (!sameType(nested.type, change.type)) {
+        refuseComplex(nested.type, innerPath, tablePath);
+        checkTypeChange(nested.type, change.type, context(innerPath));
+      }
+      changed = { ...old, type: replaceNested(old.type, inner, change.type), metadata: withTypeChange(old.metadata, nested.type, change.type, inner) };
+      logged = { name: innerPath, type: logTypeName(change.type), nullable: nested.nullable, metadata: {} };
+      return new StructType(s.fields.map((f, k) => (k === i ? changed! : f)));
+    }
+    const nullable = change.nullable ?? old.nullable;
+    let type = old.type;
+    let metadata = change.comment !== undefined ? { ...old.metadata, comment: change.comment } : old.metadata;
+    const forLog = metadata;
+    if (change.type !== undefined && !sameType(change.type, old.type)) {
+      refuseComplex(old.type, path, tablePath);
+      checkTypeChange(old.type, change.type, context(path));
+      type = change.type;
+      metadata = withTypeChange(metadata, old.type, change.type, []);
     }
     if (old.nullable && !nullable) {
       throw analysisError("_LEGACY_ERROR_TEMP_2330", `[_LEGACY_ERROR_TEMP_2330] Cannot change nullable column to non-nullable: ${path}.`, { table: tablePath, column: path });
     }
-    const metadata = change.comment !== undefined ? { ...old.metadata, comment: change.comment } : old.metadata;
-    changed = { ...old, nullable, ...(metadata ? { metadata } : {}) };
+    changed = { ...old, type, nullable, ...(metadata ? { metadata } : {}) };
+    // delta-spark logs the field's metadata before this type change
+    logged = fieldForLog(column, { ...changed, metadata: forLog ?? {} });
     const rest = s.fields.map((f, k) => (k === i ? changed! : f));
     if (!change.position) return new StructType(rest);
     if (change.position.kind === "after" && change.position.column.toLowerCase() === old.name.toLowerCase()) return new StructType(rest);
@@ -139,8 +165,54 @@ export async function changeColumn(tablePath: string, column: readonly string[],
   tx.updateMetadata({ schemaString: out.json() });
   await tx.commit({
     operation: "CHANGE COLUMN",
-    operationParameters: { column: JSON.stringify(fieldForLog(column, changed!)), ...(change.position ? { position: positionText(change.position) } : {}) },
+    operationParameters: { column: JSON.stringify(logged!), ...(change.position ? { position: positionText(change.position) } : {}) },
   });
+}
+
+const sameType = (a: DataType, b: DataType): boolean => JSON.stringify(dataTypeToJson(a)) === JSON.stringify(dataTypeToJson(b));
+
+/** Spark's refusal to change a struct, map or array as a whole (its fields, key/value or element change instead). */
+function refuseComplex(t: DataType, path: string, table: string): void {
+  if (t.kind !== "struct" && t.kind !== "map" && t.kind !== "array") return;
+  const [what, how] = { struct: ["STRUCT", "Update a struct by updating its fields"], map: ["MAP", "Update a map by updating its keys and values"], array: ["ARRAY", "Update the element by updating its element"] }[t.kind];
+  const code = `CANNOT_UPDATE_FIELD.${what}_TYPE`;
+  throw analysisError(code, `[${code}] Cannot update delta.\`${table}\` field ${quoted(path)} type: ${how}.`, { table, column: path });
+}
+
+/** `column` split into the struct-field path it names and what follows inside arrays and maps (`element`, `key`, `value`). */
+function splitNested(schema: StructType, column: readonly string[]): { field: readonly string[]; inner: readonly string[] } {
+  let t: DataType = schema;
+  let k = 0;
+  while (k < column.length && t.kind === "struct") {
+    const i = StructType.of(t).indexOf(column[k]!);
+    if (i < 0) break;
+    t = t.fields[i]!.type;
+    k++;
+  }
+  return k > 0 && k < column.length && (t.kind === "array" || t.kind === "map") ? { field: column.slice(0, k), inner: column.slice(k) } : { field: column, inner: [] };
+}
+
+/** The type (and its nullability) at `inner` inside `t`. */
+function nestedType(t: DataType, inner: readonly string[], table: string, column: readonly string[], schema: StructType): { type: DataType; nullable: boolean } {
+  let at: { type: DataType; nullable: boolean } = { type: t, nullable: true };
+  for (const part of inner) {
+    const p = part.toLowerCase();
+    const x = at.type;
+    if (x.kind === "array" && p === "element") at = { type: x.elementType, nullable: x.containsNull };
+    else if (x.kind === "map" && p === "key") at = { type: x.keyType, nullable: false };
+    else if (x.kind === "map" && p === "value") at = { type: x.valueType, nullable: x.valueContainsNull };
+    else throw notFound(column, table, schema);
+  }
+  return at;
+}
+
+/** `t` with the type at `inner` replaced by `to`. */
+function replaceNested(t: DataType, inner: readonly string[], to: DataType): DataType {
+  if (inner.length === 0) return to;
+  const p = inner[0]!.toLowerCase();
+  if (t.kind === "array") return { ...t, elementType: replaceNested(t.elementType, inner.slice(1), to) };
+  if (t.kind === "map") return p === "key" ? { ...t, keyType: replaceNested(t.keyType, inner.slice(1), to) } : { ...t, valueType: replaceNested(t.valueType, inner.slice(1), to) };
+  return t;
 }
 
 const ADVICE =
@@ -215,8 +287,13 @@ function placed(s: StructType, field: StructField, position: SqlColumnPosition |
 
 /** delta-spark's log form of a field: {name (the full path), type (typeName), nullable, metadata}. */
 function fieldForLog(path: readonly string[], f: StructField): Record<string, unknown> {
-  const json = dataTypeToJson(f.type);
-  return { name: attributeName([...path.slice(0, -1), f.name]), type: typeof json === "string" ? json : f.type.kind, nullable: f.nullable, metadata: f.metadata ?? {} };
+  return { name: attributeName([...path.slice(0, -1), f.name]), type: logTypeName(f.type), nullable: f.nullable, metadata: f.metadata ?? {} };
+}
+
+/** A type as delta-spark's operationParameters name it: the JSON type name, or the kind of a complex type. */
+function logTypeName(t: DataType): string {
+  const json = dataTypeToJson(t);
+  return typeof json === "string" ? json : t.kind;
 }
 
 function positionText(p: SqlColumnPosition): string {
@@ -237,9 +314,4 @@ function notFound(column: readonly string[], table: string, schema: StructType):
 
 function alreadyExists(what: "add" | "rename", name: string, s: StructType, table: string): Error {
   return analysisError("FIELD_ALREADY_EXISTS", `[FIELD_ALREADY_EXISTS] Cannot ${what} column, because ${quoted(name)} already exists in "${sqlTypeName(s)}".`, { table, column: name });
-}
-
-function changeNotSupported(path: string, from: StructField, to: StructField, table: string): Error {
-  const text = (f: StructField): string => sqlTypeName(f.type) + (f.nullable ? "" : " NOT NULL");
-  return unsupported("DELTA_UNSUPPORTED_ALTER_TABLE_CHANGE_COL_OP", `[DELTA_UNSUPPORTED_ALTER_TABLE_CHANGE_COL_OP] ALTER TABLE CHANGE COLUMN is not supported for changing column ${path} from ${text(from)} to ${text(to)}`, { table, column: path });
 }

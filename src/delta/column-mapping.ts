@@ -11,8 +11,9 @@
  *     file struct's fields, whatever its name there);
  *   - a column the file does not have reads as null (a column added after the file was written);
  *     a file column the table no longer has is ignored (a dropped column);
- *   - a file value of a narrower type is widened to the table's type (INT → BIGINT, FLOAT →
- *     DOUBLE, INT/BIGINT → DOUBLE, DECIMAL to a larger precision or scale), the changes the
+ *   - a file value of a narrower type is widened to the table's type (TINYINT → SMALLINT → INT
+ *     → BIGINT, FLOAT → DOUBLE, TINYINT/SMALLINT/INT/BIGINT → DOUBLE or a wide enough DECIMAL,
+ *     DATE → TIMESTAMP_NTZ (midnight), DECIMAL to a larger precision or scale), the changes the
  *     typeWidening feature allows; any other difference is DELTA_COLUMN_TYPE_MISMATCH.
  */
 import type * as arrow from "apache-arrow";
@@ -150,15 +151,21 @@ function toLogical(v: unknown, from: DataType, to: DataType, mode: ColumnMapping
   return widen(v, from, to, file, column);
 }
 
+const INT_RANK: Readonly<Record<string, number>> = { byte: 1, short: 2, int: 3 };
+const MICROS_PER_DAY = 86_400_000_000;
+
 /** A value of a narrower type as a value of `to` (the typeWidening changes Sluice's types can hold). */
 function widen(v: unknown, from: DataType, to: DataType, file: string, column: string): unknown {
-  if (to.kind === "bigint" && from.kind === "int") return BigInt(v as number);
-  if (to.kind === "double" && (from.kind === "float" || from.kind === "int")) return v as number;
+  const int32 = from.kind === "byte" || from.kind === "short" || from.kind === "int";
+  if (int32 && (to.kind === "short" || to.kind === "int") && INT_RANK[to.kind]! > INT_RANK[from.kind]!) return v as number;
+  if (to.kind === "bigint" && int32) return BigInt(v as number);
+  if (to.kind === "double" && (from.kind === "float" || int32)) return v as number;
   if (to.kind === "double" && from.kind === "bigint") return Number(v as bigint);
+  if (to.kind === "timestamp_ntz" && from.kind === "date") return (v as number) * MICROS_PER_DAY;
   if (to.kind === "decimal" && from.kind === "decimal" && to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale) {
     return (v as bigint) * POW10[to.scale - from.scale]!;
   }
-  if (to.kind === "decimal" && (from.kind === "int" || from.kind === "bigint") && to.precision - to.scale >= (from.kind === "int" ? 10 : 20)) {
+  if (to.kind === "decimal" && (int32 || from.kind === "bigint") && to.precision - to.scale >= (from.kind === "bigint" ? 20 : 10)) {
     return BigInt(v as number | bigint) * POW10[to.scale]!;
   }
   throw inputError(

@@ -36,10 +36,11 @@ export const READER_FEATURES: ReadonlySet<string> = new Set([
  * changeDataFeed by the DML commands writing change data files (commands/change-data.ts),
  * deletionVectors by DML marking rows in vectors when the table enables them
  * (commands/deletion-vector-writes.ts) and keeping the vectors of files it does not touch,
- * columnMapping by writing physical names and field ids (column-mapping-writes.ts), timestampNtz
+ * columnMapping by writing physical names and field ids (column-mapping-writes.ts), typeWidening
+ * by recording each ALTER COLUMN TYPE in delta.typeChanges (type-widening.ts), timestampNtz
  * and variantType by writing those columns as Spark lays them out in Parquet.
  */
-export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "changeDataFeed", "columnMapping", "deletionVectors", "invariants", "timestampNtz", "variantType", "variantType-preview"]);
+export const WRITER_FEATURES: ReadonlySet<string> = new Set(["appendOnly", "changeDataFeed", "columnMapping", "deletionVectors", "invariants", "timestampNtz", "typeWidening", "variantType", "variantType-preview"]);
 
 /** The protocol of tables Sluice creates without table features. */
 export const DEFAULT_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
@@ -49,18 +50,23 @@ export const DEFAULT_PROTOCOL: Protocol = { minReaderVersion: 1, minWriterVersio
  * (scripts/oracle/delta_feature_protocols.py, feature-protocols.golden.json): (1, 2) without
  * features; otherwise writer 7 listing the features plus the invariants and appendOnly that
  * writer 2 implies, at reader 3 with deletion vectors (listing them, and column mapping with
- * them), at the legacy reader 2 for column mapping alone, else reader 1.
+ * them), at the legacy reader 2 for column mapping alone, else reader 1. Type widening
+ * (`delta.enableTypeWidening`) and `delta.feature.timestampNtz` = 'supported' are reader and
+ * writer features (reader 3) like deletion vectors.
  */
+export const FEATURE_PREFIX = "delta.feature.";
 export function protocolForNewTable(configuration: Readonly<Record<string, string>>): Protocol {
   const on = (k: string) => configuration[k]?.toLowerCase() === "true";
   const cdf = on("delta.enableChangeDataFeed");
   const dv = on("delta.enableDeletionVectors");
+  const tw = on("delta.enableTypeWidening");
+  const ntz = configuration[`${FEATURE_PREFIX}timestampNtz`]?.toLowerCase() === "supported";
   const mode = configuration["delta.columnMapping.mode"]?.toLowerCase();
   const cm = mode === "name" || mode === "id";
-  if (!cdf && !dv && !cm) return DEFAULT_PROTOCOL;
-  const reader = [...(dv ? ["deletionVectors"] : []), ...(cm ? ["columnMapping"] : [])];
+  if (!cdf && !dv && !cm && !tw && !ntz) return DEFAULT_PROTOCOL;
+  const reader = [...(dv ? ["deletionVectors"] : []), ...(cm ? ["columnMapping"] : []), ...(tw ? ["typeWidening"] : []), ...(ntz ? ["timestampNtz"] : [])];
   const writerFeatures = [...reader, ...(cdf ? ["changeDataFeed"] : []), "invariants", "appendOnly"];
-  if (dv) return { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: reader, writerFeatures };
+  if (dv || tw || ntz) return { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: reader, writerFeatures };
   return { minReaderVersion: cm ? 2 : 1, minWriterVersion: 7, writerFeatures };
 }
 

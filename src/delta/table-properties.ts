@@ -12,6 +12,8 @@
  *   3b. `delta.columnMapping.mode` = 'name' on a table without column mapping assigns ids and
  *      physical names and upgrades the protocol (column-mapping-upgrade.ts); other mode changes
  *      are refused there;
+ *   3c. `delta.enableTypeWidening` = true adds the typeWidening reader and writer feature
+ *      (type-widening.ts); false only changes the property, as delta-spark;
  *   4. commit as operation SET TBLPROPERTIES / UNSET TBLPROPERTIES (no data change).
  */
 import { analysisError, unsupported } from "../common/errors.js";
@@ -19,6 +21,7 @@ import { executionError } from "../common/errors.js";
 import type { Protocol } from "./actions.js";
 import { MODE_KEY, columnMappingUpgrade } from "./column-mapping-upgrade.js";
 import { OptimisticTransaction } from "./transaction.js";
+import { TYPE_WIDENING_KEY, withTypeWidening } from "./type-widening.js";
 
 /** `delta.*` properties Sluice acts on, lower-cased → their spelling; booleans are checked. */
 const HONOURED = new Map([
@@ -28,12 +31,13 @@ const HONOURED = new Map([
   ["delta.logretentionduration", "delta.logRetentionDuration"],
   ["delta.deletedfileretentionduration", "delta.deletedFileRetentionDuration"],
   ["delta.columnmapping.mode", MODE_KEY],
+  ["delta.enabletypewidening", TYPE_WIDENING_KEY],
 ]);
-const BOOLEAN = new Set(["delta.enableChangeDataFeed", "delta.appendOnly"]);
+const BOOLEAN = new Set(["delta.enableChangeDataFeed", "delta.appendOnly", TYPE_WIDENING_KEY]);
 /** Delta table properties Delta defines but Sluice does not act on when set on an existing table. */
 const NOT_HONOURED = new Set(
   [
-    "delta.enableDeletionVectors", "delta.enableRowTracking", "delta.enableTypeWidening", "delta.enableIcebergCompatV2",
+    "delta.enableDeletionVectors", "delta.enableRowTracking", "delta.enableIcebergCompatV2",
     "delta.universalFormat.enabledFormats", "delta.dataSkippingNumIndexedCols", "delta.dataSkippingStatsColumns", "delta.checkpointPolicy",
     "delta.checkpoint.writeStatsAsJson", "delta.checkpoint.writeStatsAsStruct", "delta.isolationLevel", "delta.randomizeFilePrefixes",
     "delta.setTransactionRetentionDuration", "delta.targetFileSize", "delta.tuneFileSizesForRewrites", "delta.autoOptimize.optimizeWrite",
@@ -95,6 +99,10 @@ export async function setTableProperties(tablePath: string, properties: Readonly
   tx.updateMetadata({ configuration });
   if (configuration["delta.enableChangeDataFeed"] === "true") {
     const upgraded = withChangeDataFeed(tx.snapshot!.protocol);
+    if (upgraded) tx.upgradeProtocol(upgraded);
+  }
+  if (changes[TYPE_WIDENING_KEY] === "true") {
+    const upgraded = withTypeWidening(tx.newProtocolOrCurrent);
     if (upgraded) tx.upgradeProtocol(upgraded);
   }
   const mapping = changes[MODE_KEY] !== undefined ? columnMappingUpgrade(md, tx.newProtocolOrCurrent, changes[MODE_KEY], tablePath) : undefined;

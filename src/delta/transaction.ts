@@ -20,7 +20,7 @@ import { type Action, type AddCDCFile, type AddFile, type CommitInfo, type Metad
 import { maybeCheckpoint } from "./checkpoint.js";
 import { fileKey } from "./log-replay.js";
 import { LOG_DIR, LogStore, commitFileName } from "./log-store.js";
-import { checkWriteSupported, isAppendOnly, protocolForNewTable } from "./protocol.js";
+import { FEATURE_PREFIX, checkWriteSupported, isAppendOnly, protocolForNewTable } from "./protocol.js";
 import { withTypeFeatures } from "./timestamp-ntz-feature.js";
 import { type Snapshot, loadSnapshot } from "./snapshot.js";
 
@@ -108,7 +108,8 @@ export class OptimisticTransaction {
       format: { provider: "parquet", options: {} },
       schemaString: spec.schema.json(),
       partitionColumns: [...(spec.partitionColumns ?? [])],
-      configuration: { ...(spec.configuration ?? {}) },
+      // delta.feature.<name> = supported asks for a feature in the protocol; it is not a property (delta-spark does not store it)
+      configuration: Object.fromEntries(Object.entries(spec.configuration ?? {}).filter(([k]) => !k.toLowerCase().startsWith(FEATURE_PREFIX))),
       createdTime: Date.now(),
     };
     return this;

@@ -81,6 +81,8 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   "delta.enableChangeDataFeed": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
   "delta.enableDeletionVectors": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
   "delta.columnMapping.mode": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
+  "delta.enableTypeWidening": { uses: ["batch write"], why: "a table property is set by the batch write that creates the table" },
+  "delta.feature.timestampNtz": { uses: ["batch write"], values: ["supported"], why: "a table feature is asked for by the batch write that creates the table" },
 };
 
 const KEYS = new Map(Object.keys(RULES).map((k) => [k.toLowerCase(), k]));
@@ -127,7 +129,7 @@ export interface DeltaWriteOptionValues {
   readonly overwriteSchema: boolean;
   /** commitInfo.userMetadata of the commit. */
   readonly userMetadata?: string;
-  /** Table properties (delta.enableChangeDataFeed, delta.enableDeletionVectors, delta.columnMapping.mode) of the table the write creates. */
+  /** Table properties (delta.enableChangeDataFeed, delta.enableDeletionVectors, delta.enableTypeWidening, delta.columnMapping.mode, delta.feature.timestampNtz) of the table the write creates. */
   readonly tableProperties?: Readonly<Record<string, string>>;
   /** Idempotent batch write (Delta's txnAppId/txnVersion): skipped when the table holds this version. */
   readonly txn?: { readonly appId: string; readonly version: number };
@@ -149,6 +151,8 @@ export function parseDeltaWriteOptions(options: Readonly<Record<string, string>>
   const tableProperties: Record<string, string> = {};
   if (o.has("delta.enablechangedatafeed")) tableProperties["delta.enableChangeDataFeed"] = String(bool("delta.enableChangeDataFeed"));
   if (o.has("delta.enabledeletionvectors")) tableProperties["delta.enableDeletionVectors"] = String(bool("delta.enableDeletionVectors"));
+  if (o.has("delta.enabletypewidening")) tableProperties["delta.enableTypeWidening"] = String(bool("delta.enableTypeWidening"));
+  if (o.has("delta.feature.timestampntz")) tableProperties["delta.feature.timestampNtz"] = "supported";
   const mapping = o.get("delta.columnmapping.mode")?.trim().toLowerCase();
   if (mapping !== undefined) {
     if (mapping === "name" || mapping === "id" || mapping === "none") tableProperties["delta.columnMapping.mode"] = mapping;

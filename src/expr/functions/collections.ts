@@ -19,18 +19,21 @@ function common(name: string, types: readonly DataType[], offset: number): DataT
 
 /** `struct(...)`: field names come from referenced columns, else col1, col2, … */
 function compileStruct(args: readonly CompiledExpr[], _e: readonly RExpr[], rt: DataType): CompiledExpr {
-  const names = rt.kind === "struct" ? rt.fields.map((f) => f.name) : [];
+  const fields = rt.kind === "struct" ? rt.fields : [];
   return mapRows(
     args,
     rt,
     (vals) => {
       const o: Record<string, unknown> = {};
-      names.forEach((n, i) => (o[n] = vals[i] ?? null));
+      fields.forEach((f, i) => (o[f.name] = exactLong(vals[i] ?? null, f.type)));
       return o;
     },
     false,
   );
 }
+
+/** A row kernel's BIGINT argument (a number while it is a safe integer) as the bigint a nested value must hold. */
+const exactLong = (v: unknown, t: DataType): unknown => (t.kind === "bigint" && typeof v === "number" ? BigInt(v) : v);
 
 function resolveStruct(args: readonly ArgInfo[], _ctx: EvalContext, name: string): ResolvedSignature {
   if (name === "named_struct") {
@@ -74,7 +77,7 @@ export const collectionFunctions: ScalarFunction[] = [
     // array() is ARRAY<VOID> in Spark (an empty array of the null type).
     const t: DataType = args.length === 0 ? { kind: "null" } : common(name, args.map((a) => a.type), 0);
     return { argTypes: args.map(() => t), returnType: ArrayType(t, args.length === 0 || args.some((a) => a.nullable)), nullable: false };
-  }, (args, _e, rt) => mapRows(args, rt, (vals) => [...vals], false)),
+  }, (args, _e, rt) => mapRows(args, rt, (vals) => vals.map((v) => exactLong(v, (rt as { elementType: DataType }).elementType)), false)),
   ...define("map", (args, _c, name) => {
     if (args.length % 2 !== 0) throw analysisError("WRONG_NUM_ARGS", "map expects an even number of arguments: key1, value1, key2, value2, …", { function: name });
     const kt = args.length === 0 ? StringType : common(name, args.filter((_, i) => i % 2 === 0).map((a) => a.type), 0);
@@ -88,8 +91,9 @@ export const collectionFunctions: ScalarFunction[] = [
         const m = new Map<unknown, unknown>();
         for (let i = 0; i < vals.length; i += 2) {
           if (vals[i] === null) throw executionError("NULL_MAP_KEY", "Cannot use null as a map key. Filter out or replace null keys (e.g. with coalesce) first.");
-          if (m.has(vals[i])) throw executionError("DUPLICATED_MAP_KEY", `Duplicate map key ${String(vals[i])} was found. Remove duplicate keys before building the map.`, { key: String(vals[i]) });
-          m.set(vals[i], vals[i + 1]);
+          const key = exactLong(vals[i], (rt as { keyType: DataType }).keyType);
+          if (m.has(key)) throw executionError("DUPLICATED_MAP_KEY", `Duplicate map key ${String(vals[i])} was found. Remove duplicate keys before building the map.`, { key: String(vals[i]) });
+          m.set(key, exactLong(vals[i + 1], (rt as { valueType: DataType }).valueType));
         }
         return m;
       },
