@@ -17,8 +17,9 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 import { Admin, Producer } from "@platformatic/kafka";
-import { Session } from "../src/index.js";
+import { Session, type StreamingQueryProgress } from "../src/index.js";
 import { startBroker } from "../scripts/kafka/broker.js";
 
 const [mode, bootstrap, ...args] = process.argv.slice(2);
@@ -67,6 +68,12 @@ async function feed(topic: string, perSecond: number, seconds: number): Promise<
   }
 }
 
+/** The `f` quantile (0..1) of ascending `xs`. */
+const quantile =
+  (xs: readonly number[]) =>
+  (f: number): number =>
+    xs[Math.min(xs.length - 1, Math.floor(f * xs.length))] ?? NaN;
+
 /** Record timestamps (ms) by event id of every record in `topic`, read with Sluice's batch read. */
 async function timestamps(topic: string): Promise<Map<number, number>> {
   const spark = Session.builder().getOrCreate();
@@ -83,9 +90,9 @@ async function timestamps(topic: string): Promise<Map<number, number>> {
 async function latencyReport(inTopic: string, outTopic: string, label: string): Promise<void> {
   const [a, b] = [await timestamps(inTopic), await timestamps(outTopic)];
   const lat = [...b].filter(([id]) => a.has(id)).map(([id, t]) => t - a.get(id)!).sort((x, y) => x - y);
-  const q = (f: number): number => lat[Math.min(lat.length - 1, Math.floor(f * lat.length))] ?? NaN;
+  const q = quantile(lat);
   const [engine, trigger] = label.split(":");
-  out({ engine, case: `latency-${trigger}`, events: a.size, delivered: lat.length, p50Ms: q(0.5), p99Ms: q(0.99) });
+  out({ engine, case: `latency-${trigger}`, events: a.size, delivered: lat.length, p50Ms: q(0.5), p90Ms: q(0.9), p99Ms: q(0.99), maxMs: q(1) });
 }
 
 /** `topic` from its start, 50000 records a micro-batch. */
@@ -144,6 +151,13 @@ async function sink(topic: string, n: number, transactional: boolean): Promise<v
  */
 async function stream(inTopic: string, outTopic: string, trigger: string, stopFile: string): Promise<void> {
   const spark = Session.builder().config("spark.sql.session.timeZone", "UTC").getOrCreate();
+  // Where a tail could come from inside this process: event-loop stalls and GC pauses, while the feed runs.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const gc: { kind: number; ms: number }[] = [];
+  const gcObserver = new PerformanceObserver((l) => void gc.push(...l.getEntries().map((e) => ({ kind: (e as unknown as { detail: { kind: number } }).detail.kind, ms: e.duration }))));
+  // Every batch's progress (recentProgress keeps only the last 100).
+  const progress: StreamingQueryProgress[] = [];
+  spark.streams.addListener({ onQueryProgress: (e) => void progress.push(e.progress) });
   const tmp = mkdtempSync(join(tmpdir(), "bench-kafka-sluice-"));
   const q = await spark.readStream
     .format("kafka")
@@ -162,14 +176,32 @@ async function stream(inTopic: string, outTopic: string, trigger: string, stopFi
     .start();
   await q.processAllAvailable(); // the client is loaded and connected before the feed starts
   console.error("READY");
+  loop.enable();
+  gcObserver.observe({ entryTypes: ["gc"] });
   while (!existsSync(stopFile)) await new Promise((r) => setTimeout(r, 200));
+  loop.disable();
+  gcObserver.disconnect();
   await new Promise((r) => setTimeout(r, 5000));
   await q.stop();
-  const batches = q.recentProgress.filter((p) => p.numInputRows > 0);
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+  // perf_hooks' gc kinds: 1 scavenge (young generation), 2 mark-sweep-compact, 4 incremental marking, 8 weak callbacks.
+  const gcOf = (kind: number): Record<string, number> => {
+    const ms = gc.filter((x) => x.kind === kind).map((x) => x.ms).sort((x, y) => x - y);
+    return { count: ms.length, totalMs: Math.round(ms.reduce((s, x) => s + x, 0)), maxMs: Math.round(quantile(ms)(1) || 0) };
+  };
+  out({
+    engine: "sluice",
+    case: "stalls",
+    eventLoopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+    gc: { scavenge: gcOf(1), markCompact: gcOf(2), incremental: gcOf(4) },
+  });
+  const batches = progress.filter((p) => p.numInputRows > 0);
   if (batches.length > 0) {
-    const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const parts = Object.fromEntries(Object.keys(batches[0]!.durationMs).map((k) => [k, median(batches.map((b) => b.durationMs[k] ?? 0))]));
-    out({ engine: "sluice", case: "batch-duration", batches: batches.length, medianRows: median(batches.map((b) => b.numInputRows)), medianMs: median(batches.map((b) => b.durationMs.triggerExecution ?? 0)), parts });
+    const sorted = (f: (p: StreamingQueryProgress) => number): number[] => batches.map(f).sort((a, b) => a - b);
+    const median = (f: (p: StreamingQueryProgress) => number): number => quantile(sorted(f))(0.5);
+    const parts = Object.fromEntries(Object.keys(batches[0]!.durationMs).map((k) => [k, median((b) => b.durationMs[k] ?? 0)]));
+    const total = quantile(sorted((b) => b.durationMs.triggerExecution ?? 0));
+    out({ engine: "sluice", case: "batch-duration", batches: batches.length, medianRows: median((b) => b.numInputRows), medianMs: total(0.5), p99Ms: total(0.99), maxMs: total(1), parts });
   }
   await spark.stop();
 }

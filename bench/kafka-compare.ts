@@ -23,7 +23,13 @@ for (const c of ["kafka-sink", "kafka-sink-transactional"]) {
 for (const trig of ["micro-batch", "continuous"]) {
   const [ls, lp] = [pick("sluice", `latency-${trig}`), pick("pyspark", `latency-${trig}`)];
   row(`latency ${trig} p50 ms`, ls?.p50Ms, lp?.p50Ms, "lower");
+  row(`latency ${trig} p90 ms`, ls?.p90Ms, lp?.p90Ms, "lower");
   row(`latency ${trig} p99 ms`, ls?.p99Ms, lp?.p99Ms, "lower");
+  row(`latency ${trig} max ms`, ls?.maxMs, lp?.maxMs, "lower");
+  for (const e of ["sluice", "pyspark"]) {
+    const load = pick(e, `load-${trig}`) as { loadAverage?: string } | undefined;
+    if (load) console.log(`  (${e}: load average ${load.loadAverage} when its feed started)`);
+  }
   if (ls && lp) console.log(`  (delivered of the events fed: sluice ${ls.delivered}/${ls.events}, pyspark ${lp.delivered}/${lp.events})`);
 }
 // The first batch-duration line of each engine is its micro-batch run (continuous reports none).
@@ -32,4 +38,8 @@ row(`micro-batch triggerExecution ms`, bs?.medianMs, bp?.medianMs, "lower");
 const part = (r: Result | undefined, k: string): number | undefined => (r as { parts?: Record<string, number> } | undefined)?.parts?.[k];
 for (const k of ["latestOffset", "addBatch", "walCommit", "commitOffsets"]) row(`  of which ${k} ms`, part(bs, k), part(bp, k), "lower");
 if (bs && bp) console.log(`  (median rows per batch: sluice ${bs.medianRows}, pyspark ${bp.medianRows})`);
+for (const [i, trig] of ["micro-batch", "continuous"].entries()) {
+  const st = pick("sluice", "stalls", i);
+  if (st) console.log(`sluice ${trig} stalls: ${JSON.stringify(st.eventLoopDelayMs)} event-loop delay ms, gc ${JSON.stringify(st.gc)}`);
+}
 console.log("(ratios: how many times faster Sluice is; > 1 favours Sluice)");
