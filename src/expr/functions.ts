@@ -78,6 +78,35 @@ export function to_json(x: ColumnLike, options: Record<string, string> = {}): Co
 /** The value at a JSONPath (`$.a.b`) of a JSON string, as text. */
 export const get_json_object = (x: ColumnLike, path: string): Column => call("get_json_object", c(x), l(path));
 
+// ---- CSV ----
+/** Parses a CSV string column with a struct schema (DDL text or a StructType); `options` as Spark's CSV options (`sep`, `mode`, …). */
+export function from_csv(x: ColumnLike, schema: string | StructType, options: Record<string, string> = {}): Column {
+  const schemaText = typeof schema === "string" ? schema : toStructType(schema).toDDL();
+  return new Column({ kind: "call", name: "from_csv", args: [c(x), l(schemaText), ...optionsArg(options)] });
+}
+/** The DDL schema (`STRUCT<_c0: INT, _c1: STRING>`) Spark infers from one literal CSV record. */
+export function schema_of_csv(csv: string, options: Record<string, string> = {}): Column {
+  return new Column({ kind: "call", name: "schema_of_csv", args: [l(csv), ...optionsArg(options)] });
+}
+/** An options object as the map(...) argument Spark's CSV/JSON functions take (none when empty). */
+const optionsArg = (options: Record<string, string>): Expr[] =>
+  Object.keys(options).length > 0 ? [call("map", ...Object.entries(options).flatMap(([k, v]) => [l(k), l(String(v))])).expr] : [];
+
+// ---- Bitwise ----
+/** `x << n` (TINYINT/SMALLINT widen to INT; n modulo the width). */
+export const shiftleft = (x: ColumnLike, n: number): Column => call("shiftleft", c(x), l(n));
+/** `x >> n`, keeping the sign. */
+export const shiftright = (x: ColumnLike, n: number): Column => call("shiftright", c(x), l(n));
+/** `x >>> n`, shifting in zeros. */
+export const shiftrightunsigned = (x: ColumnLike, n: number): Column => call("shiftrightunsigned", c(x), l(n));
+/** `~x`, keeping the integral type. */
+export const bitwise_not = (x: ColumnLike): Column => call("bitwise_not", c(x));
+/** The number of set bits (a negative TINYINT/SMALLINT counts 64 bits, as Spark). */
+export const bit_count = (x: ColumnLike): Column => call("bit_count", c(x));
+/** Bit `pos` of x (0 = lowest) as a TINYINT 0 or 1. */
+export const bit_get = (x: ColumnLike, pos: ColumnLike | number): Column => call("bit_get", c(x), typeof pos === "number" ? l(pos) : c(pos));
+export const getbit = bit_get;
+
 // ---- VARIANT ----
 /** JSON text as a VARIANT; malformed text is MALFORMED_RECORD_IN_PARSING. */
 export const parse_json = (x: ColumnLike): Column => call("parse_json", c(x));

@@ -101,7 +101,7 @@ export function parseFromJsonOptions(raw: ReadonlyMap<string, string>): FromJson
  * writes it); absent: no options. Anything else is refused, as Spark refuses a non-foldable map.
  * `undefined` while resolving a map(...) call (its value is read when compiling).
  */
-function optionsOf(e: RExpr | ArgInfo | undefined): Map<string, string> | undefined {
+export function optionsOf(e: RExpr | ArgInfo | undefined, fn = "from_json"): Map<string, string> | undefined {
   const out = new Map<string, string>();
   if (e === undefined) return out;
   const v = literalOf(e);
@@ -114,7 +114,7 @@ function optionsOf(e: RExpr | ArgInfo | undefined): Map<string, string> | undefi
     return out;
   }
   if (!("kind" in e) && e.type.kind === "map" && e.literal === undefined) return undefined;
-  throw analysisError("INVALID_OPTIONS", "from_json needs its options as a literal map, such as map('mode', 'FAILFAST').");
+  throw analysisError("INVALID_OPTIONS", `${fn} needs its options as a literal map, such as map('mode', 'FAILFAST').`);
 }
 
 function schemaOf(text: unknown, ctx: EvalContext): DataType {
@@ -148,7 +148,7 @@ export function resolveFromJson(args: readonly ArgInfo[], ctx: EvalContext, name
 }
 
 /** A corrupt-record field of the schema must be a STRING (Spark: INVALID_CORRUPT_RECORD_TYPE). */
-function checkCorruptField(rt: DataType, o: FromJsonOptions): void {
+export function checkCorruptField(rt: DataType, o: Pick<FromJsonOptions, "corruptName">): void {
   const corrupt = rt.kind === "struct" ? rt.fields.find((f) => f.name === o.corruptName) : undefined;
   if (corrupt && corrupt.type.kind !== "string") {
     throw analysisError("INVALID_CORRUPT_RECORD_TYPE", `The column \`${corrupt.name}\` for corrupt records must have the nullable STRING type, but got "${simpleString(corrupt.type).toUpperCase()}".`, { column: corrupt.name });
@@ -156,7 +156,7 @@ function checkCorruptField(rt: DataType, o: FromJsonOptions): void {
 }
 
 /** Dates, timestamps and decimals as from_json reads them: the options' patterns, else Spark's default forms. */
-function textParsers(o: FromJsonOptions, ctx: EvalContext): JsonTextParsers {
+export function textParsers(o: Pick<FromJsonOptions, "timeZone" | "timestampFormat" | "dateFormat">, ctx: EvalContext): JsonTextParsers {
   const zone = getTimeZone(o.timeZone ?? ctx.timeZone);
   const utc = getTimeZone("UTC");
   const ts = o.timestampFormat === undefined ? undefined : compilePattern(o.timestampFormat);
@@ -170,7 +170,7 @@ function textParsers(o: FromJsonOptions, ctx: EvalContext): JsonTextParsers {
   };
 }
 
-function failFastError(text: string, why: string): Error {
+export function failFastError(text: string, why: string): Error {
   const shown = JSON.stringify(text.length > 200 ? text.slice(0, 200) + "…" : text);
   return executionError(
     "MALFORMED_RECORD_IN_PARSING",

@@ -9,6 +9,7 @@ import { bitwiseFunctions } from "./bitwise.js";
 import { collectionFunctions } from "./collections.js";
 import { comparisonFunctions } from "./comparison.js";
 import { conditionalFunctions } from "./conditional.js";
+import { csvFunctions } from "./csv-functions.js";
 import { calendarFunctions } from "./datetime-calendar.js";
 import { datetimeFunctions } from "./datetime.js";
 import { hashFunctions } from "./hash.js";
@@ -47,6 +48,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   numberFormatFunctions,
   higherOrderFunctions,
   jsonFunctions,
+  csvFunctions,
   sessionWindowFunctions,
   variantFunctions,
 ];
