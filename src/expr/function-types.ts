@@ -93,6 +93,8 @@ export interface AggregateOptions {
 /** Ranking and offset functions evaluated per window partition (row_number, rank, lag, ...). */
 export interface WindowFunction {
   readonly name: string;
+  /** True for functions that read the window frame (nth_value): `evaluate` then gets each row's frame. */
+  readonly usesFrame?: boolean;
   resolve(args: readonly ArgInfo[], ctx: EvalContext): ResolvedSignature & {
     /** True for rank-like functions that ignore the frame and need an ORDER BY. */
     readonly requiresOrder: boolean;
@@ -108,6 +110,8 @@ export interface WindowFunction {
     literals: readonly (unknown | undefined)[],
     returnType: DataType,
     options: { readonly ignoreNulls: boolean },
+    /** With `usesFrame`: row i's frame is partition rows [start[i], end[i]) (empty when start >= end). */
+    frame?: { readonly start: Int32Array; readonly end: Int32Array },
   ): Vector;
 }
 

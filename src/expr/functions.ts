@@ -324,6 +324,26 @@ export const any_value = (x: ColumnLike): Column => call("any_value", c(x));
 export const bool_and = (x: ColumnLike): Column => call("bool_and", c(x));
 /** Whether any value is true. */
 export const bool_or = (x: ColumnLike): Column => call("bool_or", c(x));
+/** The exact percentile (or array of them) of the values, interpolated linearly; `frequency` counts each row that often. */
+export const percentile = (x: ColumnLike, percentage: number | number[], frequency: ColumnLike | number = 1): Column =>
+  call("percentile", c(x), l(percentage), typeof frequency === "number" ? l(frequency) : c(frequency));
+/** The exact median of the values (percentile 0.5). */
+export const median = (x: ColumnLike): Column => call("median", c(x));
+/** The most frequent value; with `deterministic`, the smallest of tied values. */
+export const mode = (x: ColumnLike, deterministic = false): Column => call("mode", c(x), l(deterministic));
+/** The bitwise AND of the (integral) values. */
+export const bit_and = (x: ColumnLike): Column => call("bit_and", c(x));
+/** The bitwise OR of the (integral) values. */
+export const bit_or = (x: ColumnLike): Column => call("bit_or", c(x));
+/** The bitwise XOR of the (integral) values. */
+export const bit_xor = (x: ColumnLike): Column => call("bit_xor", c(x));
+/** The sum, or null when it overflows its type. */
+export const try_sum = (x: ColumnLike): Column => call("try_sum", c(x));
+/** The average, or null when the sum overflows. */
+export const try_avg = (x: ColumnLike): Column => call("try_avg", c(x));
+/** Window function: the value at the frame's `offset`-th row (the `offset`-th non-null one with `ignoreNulls`). */
+export const nth_value = (x: ColumnLike, offset: number, ignoreNulls = false): Column =>
+  new Column({ kind: "call", name: "nth_value", args: [c(x), l(offset)], ignoreNulls });
 
 // ---- window ----
 /** Window function: the row's 1-based number in its partition. */

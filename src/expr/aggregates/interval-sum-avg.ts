@@ -3,7 +3,8 @@
  * average is the sum divided by the count rounded HALF_UP, typed INTERVAL YEAR TO MONTH or
  * INTERVAL DAY TO SECOND (checked on PySpark 4.0.1: avg of INTERVAL '1' DAY and INTERVAL '2' HOUR
  * is INTERVAL '0 13:00:00' DAY TO SECOND). A sum past the type's range (int32 months, int64 µs) is
- * ARITHMETIC_OVERFLOW whatever spark.sql.ansi.enabled says, as Spark's interval sums are.
+ * ARITHMETIC_OVERFLOW whatever spark.sql.ansi.enabled says, as Spark's interval sums are (try_sum and
+ * try_avg pass `onOverflow` to get a null instead).
  */
 import { makeVector, type Vector } from "../../columnar/vector.js";
 import { type DataType, DayTimeIntervalType, LongType, YearMonthIntervalType } from "../../types/data-type.js";
@@ -24,6 +25,7 @@ export class IntervalSumAvgAccumulator implements GroupAccumulator {
     private readonly inputType: DataType,
     private readonly resultType: DataType,
     private readonly avg: boolean,
+    private readonly onOverflow?: (group: number) => void,
   ) {
     this.max = inputType.kind === "year_month_interval" ? 2n ** 31n - 1n : 2n ** 63n - 1n;
   }
@@ -38,7 +40,13 @@ export class IntervalSumAvgAccumulator implements GroupAccumulator {
       if (v.validity !== null && v.validity[i] === 0) continue;
       const g = groupIds[i]!;
       const r = this.sums[g]! + BigInt(vals[i]!);
-      if (r > this.max || r < -this.max - 1n) throw overflow(`${this.inputType.kind === "year_month_interval" ? "integer" : "long"} overflow in the interval ${this.avg ? "average" : "sum"}`, this.avg ? "avg" : "sum");
+      if (r > this.max || r < -this.max - 1n) {
+        if (this.onOverflow) {
+          this.onOverflow(g);
+          continue;
+        }
+        throw overflow(`${this.inputType.kind === "year_month_interval" ? "integer" : "long"} overflow in the interval ${this.avg ? "average" : "sum"}`, this.avg ? "avg" : "sum");
+      }
       this.sums[g] = r;
       this.counts[g]! += counts === undefined ? 1n : counts[i]!;
     }

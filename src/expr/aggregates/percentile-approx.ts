@@ -15,7 +15,7 @@ import { QuantileSummary } from "./quantile-summary.js";
 const DEFAULT_ACCURACY = 10000;
 
 /** The percentages of a literal (scalar or array), or undefined when it is not a numeric literal. */
-function percentagesOf(type: DataType, value: unknown): { list: number[]; isArray: boolean } | undefined {
+export function percentagesOf(type: DataType, value: unknown): { list: number[]; isArray: boolean } | undefined {
   if (type.kind === "array") {
     if (!Array.isArray(value)) return undefined;
     const list: number[] = [];

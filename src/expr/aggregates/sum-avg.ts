@@ -16,7 +16,10 @@ import { IntervalSumAvgAccumulator, intervalAvgType } from "./interval-sum-avg.j
 import { fitsPrecision, formatDecimal } from "../../types/decimal-value.js";
 import { decimalOp, decimalOverflow } from "../functions/decimal-arith.js";
 import type { AggregateFunction, ArgInfo, EvalContext, GroupAccumulator } from "../function-types.js";
-import { checkArity, growF64, overflow, unexpectedType, validityOf } from "./common.js";
+import { type AggSignature, checkArity, growF64, overflow, unexpectedType, validityOf } from "./common.js";
+
+/** Called with the group whose sum left its type, instead of raising or wrapping (try_sum, try_avg). */
+export type OnOverflow = (group: number) => void;
 
 /** The argument type sum/avg accumulate (strings are cast to DOUBLE), or a DATATYPE_MISMATCH. */
 function numericArg(name: string, args: readonly ArgInfo[]): DataType {
@@ -84,7 +87,10 @@ class LongSumAccumulator implements GroupAccumulator {
   private sums = new BigInt64Array(16);
   private seen = new Uint8Array(16);
 
-  constructor(private readonly ansi: boolean) {}
+  constructor(
+    private readonly ansi: boolean,
+    private readonly onOverflow?: OnOverflow,
+  ) {}
 
   private grow(n: number): void {
     if (this.sums.length >= n) return;
@@ -109,10 +115,12 @@ class LongSumAccumulator implements GroupAccumulator {
       if (valid !== null && valid[i] === 0) continue;
       const g = groupIds[i]!;
       const x = ints === null ? longs[i]! : BigInt(ints[i]!);
-      if (this.ansi) {
+      if (this.ansi || this.onOverflow) {
         const r = sums[g]! + x;
-        if (r > 9223372036854775807n || r < -9223372036854775808n) throw overflow("long overflow", "add");
-        sums[g] = r;
+        if (r > 9223372036854775807n || r < -9223372036854775808n) {
+          if (!this.onOverflow) throw overflow("long overflow", "add");
+          this.onOverflow(g);
+        } else sums[g] = r;
       } else sums[g]! += x;
       seen[g] = 1;
     }
@@ -234,7 +242,7 @@ abstract class DecimalSumBase {
   }
 
   /** A `type` vector of `result(sum, count)` for every group with input; a null result is a null row. */
-  protected results(numGroups: number, type: DecimalType, result: (sum: bigint, count: number) => bigint | null): Vector {
+  protected results(numGroups: number, type: DecimalType, result: (sum: bigint, count: number, g: number) => bigint | null): Vector {
     this.acc.grow(numGroups);
     const out = allocValues(type, numGroups) as bigint[];
     const valid = new Uint8Array(numGroups);
@@ -242,7 +250,7 @@ abstract class DecimalSumBase {
       out[g] = 0n;
       const n = this.acc.counts[g]!;
       if (n === 0) continue;
-      const r = result(this.acc.sum(g), n);
+      const r = result(this.acc.sum(g), n, g);
       if (r === null) continue;
       out[g] = r;
       valid[g] = 1;
@@ -256,14 +264,16 @@ class DecimalSumAccumulator extends DecimalSumBase implements GroupAccumulator {
   constructor(
     private readonly resultType: DecimalType,
     private readonly ansi: boolean,
+    private readonly onOverflow?: OnOverflow,
   ) {
     super();
   }
 
   evaluate(numGroups: number): Vector {
-    return this.results(numGroups, this.resultType, (s) => {
+    return this.results(numGroups, this.resultType, (s, n, g) => {
       if (fitsPrecision(s, this.resultType.precision)) return s;
-      if (this.ansi) throw overflow("Overflow in sum of decimals", "sum");
+      if (this.onOverflow) this.onOverflow(g);
+      else if (this.ansi) throw overflow("Overflow in sum of decimals", "sum");
       return null;
     });
   }
@@ -334,6 +344,7 @@ class DecimalAvgAccumulator extends DecimalSumBase implements GroupAccumulator {
     argType: DecimalType,
     private readonly resultType: DecimalType,
     private readonly ansi: boolean,
+    private readonly onOverflow?: OnOverflow,
   ) {
     super();
     this.sumType = sumTypeOf(argType) as DecimalType;
@@ -341,18 +352,20 @@ class DecimalAvgAccumulator extends DecimalSumBase implements GroupAccumulator {
 
   evaluate(numGroups: number): Vector {
     const rt = this.resultType;
-    return this.results(numGroups, rt, (s, n) => {
+    return this.results(numGroups, rt, (s, n, g) => {
       const r = fitsPrecision(s, this.sumType.precision) ? decimalOp("divide", s, this.sumType.scale, BigInt(n), 0, rt) : null;
       if (r !== null && fitsPrecision(r, rt.precision)) return r;
-      if (this.ansi) throw decimalOverflow(rt, `The average of ${formatDecimal(s, this.sumType.scale)} over ${n} rows`);
+      if (this.onOverflow) this.onOverflow(g);
+      else if (this.ansi) throw decimalOverflow(rt, `The average of ${formatDecimal(s, this.sumType.scale)} over ${n} rows`);
       return null;
     });
   }
 
   state(numGroups: number): Vector[] {
-    const sums = this.results(numGroups, this.sumType, (s) => {
+    const sums = this.results(numGroups, this.sumType, (s, n, g) => {
       if (fitsPrecision(s, this.sumType.precision)) return s;
-      if (this.ansi) throw decimalOverflow(this.sumType);
+      if (this.onOverflow) this.onOverflow(g);
+      else if (this.ansi) throw decimalOverflow(this.sumType);
       return null;
     });
     return [sums, makeVector(LongType, BigInt64Array.from(this.acc.counts.subarray(0, numGroups), BigInt), null)];
@@ -364,38 +377,52 @@ class DecimalAvgAccumulator extends DecimalSumBase implements GroupAccumulator {
   }
 }
 
+/** sum's signature under `name` (sum, try_sum). */
+export function sumSignature(name: string, args: readonly ArgInfo[]): AggSignature {
+  const t = numericArg(name, args);
+  const rt = sumTypeOf(t);
+  return { argTypes: [t], returnType: rt, stateTypes: [rt] };
+}
+
+/** A sum accumulator; with `onOverflow`, a sum leaving its type is reported instead of raised. */
+export const createSum = (argTypes: readonly DataType[], returnType: DataType, ctx: EvalContext, onOverflow?: OnOverflow): GroupAccumulator =>
+  isAnsiInterval(returnType)
+    ? new IntervalSumAvgAccumulator(argTypes[0]!, returnType, false, onOverflow)
+    : returnType.kind === "bigint"
+      ? new LongSumAccumulator(ctx.ansi, onOverflow)
+      : returnType.kind === "decimal"
+        ? new DecimalSumAccumulator(returnType, ctx.ansi, onOverflow)
+        : new SumAccumulator(returnType);
+
 export const sum: AggregateFunction = {
   name: "sum",
-  resolve(args) {
-    const t = numericArg("sum", args);
-    const rt = sumTypeOf(t);
-    return { argTypes: [t], returnType: rt, stateTypes: [rt] };
-  },
-  create: (argTypes, returnType, ctx: EvalContext) =>
-    isAnsiInterval(returnType)
-      ? new IntervalSumAvgAccumulator(argTypes[0]!, returnType, false)
-      : returnType.kind === "bigint"
-      ? new LongSumAccumulator(ctx.ansi)
-      : returnType.kind === "decimal"
-        ? new DecimalSumAccumulator(returnType, ctx.ansi)
-        : new SumAccumulator(returnType),
+  resolve: (args) => sumSignature("sum", args),
+  create: (argTypes, returnType, ctx: EvalContext) => createSum(argTypes, returnType, ctx),
 };
+
+/** avg's signature under `name` (avg, mean, try_avg). */
+export function avgSignature(name: string, args: readonly ArgInfo[]): AggSignature {
+  const t = numericArg(name, args);
+  const rt = isAnsiInterval(t)
+    ? intervalAvgType(t)
+    : t.kind === "decimal"
+      ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 4), Math.min(MAX_DECIMAL_PRECISION, t.scale + 4))
+      : DoubleType;
+  return { argTypes: [t], returnType: rt, stateTypes: [isAnsiInterval(t) ? t : avgSumTypeOf(t), LongType] };
+}
+
+/** An avg accumulator; with `onOverflow`, a sum or average leaving its type is reported instead of raised. */
+export const createAvg = (argTypes: readonly DataType[], returnType: DataType, ctx: EvalContext, onOverflow?: OnOverflow): GroupAccumulator =>
+  isAnsiInterval(returnType)
+    ? new IntervalSumAvgAccumulator(argTypes[0]!, returnType, true, onOverflow)
+    : returnType.kind === "decimal"
+      ? new DecimalAvgAccumulator(argTypes[0] as DecimalType, returnType, ctx.ansi, onOverflow)
+      : new AvgAccumulator(returnType);
 
 const avgOf = (name: string): AggregateFunction => ({
   name,
-  resolve(args) {
-    const t = numericArg(name, args);
-    const rt = isAnsiInterval(t)
-      ? intervalAvgType(t)
-      : t.kind === "decimal"
-        ? DecimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 4), Math.min(MAX_DECIMAL_PRECISION, t.scale + 4))
-        : DoubleType;
-    return { argTypes: [t], returnType: rt, stateTypes: [isAnsiInterval(t) ? t : avgSumTypeOf(t), LongType] };
-  },
-  create: (argTypes, returnType, ctx) =>
-    isAnsiInterval(returnType)
-      ? new IntervalSumAvgAccumulator(argTypes[0]!, returnType, true)
-      : returnType.kind === "decimal" ? new DecimalAvgAccumulator(argTypes[0] as DecimalType, returnType, ctx.ansi) : new AvgAccumulator(returnType),
+  resolve: (args) => avgSignature(name, args),
+  create: (argTypes, returnType, ctx) => createAvg(argTypes, returnType, ctx),
 });
 
 export const sumAvgFunctions: readonly AggregateFunction[] = [sum, avgOf("avg"), avgOf("mean")];

@@ -169,12 +169,14 @@ function evaluateCall(c: CompiledCall, args: readonly Vector[], s: SortedSpec, e
   const numParts = partStarts.length - 1;
   if (call.fn.kind === "window") {
     const impl = call.fn.impl;
+    const bounds = impl.usesFrame === true ? callFrameBounds(c, s, ev) : undefined;
     const outs: Vector[] = [];
     for (let p = 0; p < numParts; p++) {
       const ps = partStarts[p]!;
       const pe = partStarts[p + 1]!;
       const peers = peerStart.slice(ps, pe);
-      outs.push(impl.evaluate(args.map((a) => sliceVector(a, ps, pe)), pe - ps, peers, call.literals, call.type, { ignoreNulls: call.ignoreNulls }));
+      const frame = bounds && { start: bounds.start.subarray(ps, pe).map((x) => x - ps), end: bounds.end.subarray(ps, pe).map((x) => x - ps) };
+      outs.push(impl.evaluate(args.map((a) => sliceVector(a, ps, pe)), pe - ps, peers, call.literals, call.type, { ignoreNulls: call.ignoreNulls }, frame));
     }
     return concatVectors(call.type, outs);
   }
@@ -195,15 +197,21 @@ function evaluateCall(c: CompiledCall, args: readonly Vector[], s: SortedSpec, e
     acc.update(gids, args, n, numParts);
     return gatherVector(acc.evaluate(numParts), gids);
   }
-  const key = frame.type === "range" && (frame.start.kind === "offset" || frame.end.kind === "offset") ? s.firstOrderKey() : undefined;
-  const bounds = frameBounds(
-    frame,
-    partStarts,
-    peerStart,
-    key === undefined ? null : { values: rangeValues(key), validity: key.validity, ascending: call.orderBy[0]!.ascending, scale: c.rangeScale, ...(ev.ansi && SMALL_INT_LIMITS[key.type.kind] ? { limits: SMALL_INT_LIMITS[key.type.kind] } : {}) },
-  );
+  const bounds = callFrameBounds(c, s, ev);
   if (frame.start.kind === "unboundedPreceding") return growingFrames(create, args, partStarts, bounds.end, call.type);
   return slidingFrames(create, args, bounds.start, bounds.end, call.type);
+}
+
+/** Each sorted row's frame [start, end) as sorted-row indices. */
+function callFrameBounds(c: CompiledCall, s: SortedSpec, ev: EvalContext): ReturnType<typeof frameBounds> {
+  const { frame } = c.call;
+  const key = frame.type === "range" && (frame.start.kind === "offset" || frame.end.kind === "offset") ? s.firstOrderKey() : undefined;
+  return frameBounds(
+    frame,
+    s.partStarts,
+    s.peerStart,
+    key === undefined ? null : { values: rangeValues(key), validity: key.validity, ascending: c.call.orderBy[0]!.ascending, scale: c.rangeScale, ...(ev.ansi && SMALL_INT_LIMITS[key.type.kind] ? { limits: SMALL_INT_LIMITS[key.type.kind] } : {}) },
+  );
 }
 
 /** Frames [partition start, end_i) with end_i non-decreasing: feed each row once. */

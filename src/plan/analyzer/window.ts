@@ -1,8 +1,9 @@
 /**
  * `fn.over(spec)` → RWindowCall. Ranking functions (requiresOrder) need an ORDER BY and always use
- * ROWS UNBOUNDED PRECEDING..CURRENT ROW; lag/lead use a one-row frame at their offset; aggregates
- * take the user's frame or Spark's default: RANGE UNBOUNDED PRECEDING..CURRENT ROW with an ORDER
- * BY, the whole partition (ROWS UNBOUNDED..UNBOUNDED) without.
+ * ROWS UNBOUNDED PRECEDING..CURRENT ROW; lag/lead use a one-row frame at their offset; nth_value
+ * (usesFrame) needs an ORDER BY too but, like aggregates, takes the user's frame or Spark's
+ * default: RANGE UNBOUNDED PRECEDING..CURRENT ROW with an ORDER BY, the whole partition (ROWS
+ * UNBOUNDED..UNBOUNDED) without.
  */
 import { analysisError } from "../../common/errors.js";
 import type { FrameBoundary, WindowExpr, WindowFrame } from "../../expr/expr.js";
@@ -71,7 +72,8 @@ export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindo
         { routine: fnExpr.name },
       );
     }
-    let frame = sig.requiresOrder ? ROWS_TO_CURRENT : (w.spec.frame ?? (orderBy.length > 0 ? RANGE_TO_CURRENT : WHOLE_PARTITION));
+    const userFrame = w.spec.frame ? intervalFrame(w.spec.frame, orderBy) : orderBy.length > 0 ? RANGE_TO_CURRENT : WHOLE_PARTITION;
+    let frame = sig.requiresOrder && windowFn.usesFrame !== true ? ROWS_TO_CURRENT : userFrame;
     if (fnExpr.name === "lag" || fnExpr.name === "lead") {
       const offArg = args[1];
       const off = offArg?.kind === "literal" && typeof offArg.value === "number" ? offArg.value : 1;
