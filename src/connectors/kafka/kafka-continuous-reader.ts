@@ -6,7 +6,8 @@
  *      starts are read as ranges, with a micro-batch's data-loss checks (a partition new since
  *      the start is read from its earliest offset, one gone is reported).
  *   2. Then one long-poll Fetch per partition leader stays open (minBytes 1, maxWait at most
- *      500 ms and never past the epoch's end): the broker answers the moment a record arrives,
+ *      500 ms and never past the epoch's end; leaders from the metadata read at the epoch's start,
+ *      asked again only after a failed fetch): the broker answers the moment a record arrives,
  *      and the next Fetch goes out before the rows are handed on. One request per leader, not
  *      per partition: a broker answers one connection's requests in turn, so a second open fetch
  *      on the same connection would wait behind the first.
@@ -58,7 +59,10 @@ export async function* readEpoch(e: EpochRead): AsyncGenerator<ColumnBatch, Part
     yield* readRanges(consumer, fresh, o, isAborted);
     pos = until;
     if (e.clock.now() >= e.untilMs) return pos;
-    const live: LiveEnd = yield* readLive(consumer, pos, e);
+    // The epoch's first live read uses the metadata topicPartitions() just refreshed (one
+    // Metadata round trip less between epochs, when no fetch is open); after a failed fetch
+    // (a leader moved) it is asked again.
+    const live: LiveEnd = yield* readLive(consumer, pos, e, lastFailure !== undefined);
     pos = live.offsets;
     if (live.failure === undefined) return pos;
     if (lastFailure !== undefined && fresh.length === 0 && live.rows === 0) throw kafkaError("fetching new records", o.config, live.failure);
@@ -67,7 +71,7 @@ export async function* readEpoch(e: EpochRead): AsyncGenerator<ColumnBatch, Part
 }
 
 /** Step 2: long-poll fetches from `from` until the epoch ends or one fails. */
-async function* readLive(consumer: KafkaConsumer, from: PartitionOffsets, e: EpochRead): AsyncGenerator<ColumnBatch, LiveEnd> {
+async function* readLive(consumer: KafkaConsumer, from: PartitionOffsets, e: EpochRead, refresh: boolean): AsyncGenerator<ColumnBatch, LiveEnd> {
   const o = e.options;
   const at = new Map(entries(from).map((x) => [tpKey(x.topic, x.partition), { ...x }]));
   const offsets = (): PartitionOffsets => fromEntries([...at.values()]);
@@ -83,7 +87,7 @@ async function* readLive(consumer: KafkaConsumer, from: PartitionOffsets, e: Epo
   }
   let md;
   try {
-    md = await consumer.metadata({ topics, forceUpdate: true });
+    md = await consumer.metadata({ topics, forceUpdate: refresh });
   } catch (failure) {
     return { offsets: offsets(), rows, failure };
   }
