@@ -2,7 +2,8 @@
  * Window functions over the rows of some partitions, in a worker thread: the main thread
  * hash-partitions the window's input by the PARTITION BY keys (parallel-window-exec.ts, Spark's
  * Exchange hashpartitioning) and sends each worker its rows with their input positions; the
- * worker runs a WindowExec over them and sends back its output rows, each with its position.
+ * worker runs a WindowExec over them and sends back, per output row, its input position and the
+ * calls' values.
  * The calls cross as plain data: a window or aggregate function by its built-in name, its
  * expressions by expr-wire.ts, the frame and literals as structured-clone values.
  */
@@ -35,7 +36,7 @@ export interface WindowCallWire {
   readonly stateTypes: readonly unknown[];
 }
 
-/** A window's calls, with the schemas of the rows sent (input columns, then the position) and returned (then the calls' columns). */
+/** A window's calls, with the schemas of the rows sent (input columns, then the position) and of the WindowExec over them (then the calls' columns). */
 export interface WindowFragmentWire {
   readonly calls: readonly WindowCallWire[];
   readonly inputSchema: unknown;
@@ -91,6 +92,8 @@ export async function runWindowFragment(f: WindowFragmentWire, rows: BatchWire, 
   const input = struct(f.inputSchema);
   const exec = new WindowExec(new LocalRelationExec(input, [batchFromWire(rows, input)]), f.calls.map(callFromWire), struct(f.outputSchema), (e) => compileExpr(e, evalCtx));
   const out: ColumnBatch[] = await collectBatches(exec, { eval: evalCtx, batchSize });
-  const wire = batchesToWire(out);
+  // Only the positions and the calls' columns go back: the main thread still holds the input columns.
+  const from = input.length - 1;
+  const wire = batchesToWire(out.map((b) => ({ schema: b.schema, columns: b.columns.slice(from), numRows: b.numRows })));
   return { result: wire.batches, transfer: wire.transfer };
 }

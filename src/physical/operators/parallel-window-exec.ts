@@ -4,14 +4,15 @@
  *   1. The input runs here and is collected (a WindowExec needs all of it anyway).
  *   2. Each row goes to worker pmod(murmur3(partition keys), N) (Spark's HashPartitioning), with
  *      its input position as an extra column; every partition lies whole in one worker.
- *   3. Each worker runs the WindowExec over its rows (parallel/window-fragment.ts).
+ *   3. Each worker runs the WindowExec over its rows (parallel/window-fragment.ts) and answers
+ *      each output row's position and call values; the input columns are taken here.
  *   4. One thread's WindowExec emits the partitions in the order their first rows come, each in
  *      its sorted order. The workers' rows are put in that order: stably by the partition's id
  *      in first-appearance order (a worker keeps each partition's rows in its sorted order,
  *      since it got them in input order), so the result is local[1]'s, row for row.
  * Under local[1], or an input below sluice.execution.parallelScan.minBytes, the window runs here.
  */
-import { type ColumnBatch, concatBatches, makeBatch, sliceBatch, takeBatch } from "../../columnar/column-batch.js";
+import { type ColumnBatch, concatBatches, makeBatch, sliceBatch, take, takeBatch } from "../../columnar/column-batch.js";
 import { makeVector } from "../../columnar/vector.js";
 import { DEFAULT_PARALLEL_SCAN } from "../../parallel/piece-dispatch.js";
 import { partitionWorkers } from "../../parallel/partition-workers.js";
@@ -77,7 +78,7 @@ export class ParallelWindowExec implements ExecutionPlan {
     ).encode(keys, n);
     const pool = partitionWorkers(threads);
     const inputSchema = new StructType([...all.schema.fields, POSITION_FIELD]);
-    const outputSchema = new StructType([...inputSchema.fields, ...this.schema.fields.slice(all.schema.length)]);
+    const callFields = this.schema.fields.slice(all.schema.length);
     const replies = Array.from({ length: threads }, (_, w) => {
       const rows: number[] = [];
       for (let i = 0; i < n; i++) if (owner[i] === w) rows.push(i);
@@ -87,10 +88,11 @@ export class ParallelWindowExec implements ExecutionPlan {
       const wire = batchesToWire([makeBatch(inputSchema, [...mine.columns, makeVector(IntegerType, positions)], rows.length)]);
       return pool.request<BatchWire[]>(w, { t: "window.partitions", fragment: this.fragment, rows: wire.batches[0]!, eval: ctx.eval, batchSize: ctx.batchSize }, wire.transfer);
     });
-    const outs = (await Promise.all(replies)).flat().map((b) => batchFromWire(b, outputSchema));
+    // Each worker answers, per output row, its input position and the calls' values.
+    const returned = new StructType([POSITION_FIELD, ...callFields]);
+    const merged = concatBatches(returned, (await Promise.all(replies)).flat().map((b) => batchFromWire(b, returned)));
     throwIfAborted(ctx);
-    const merged = concatBatches(outputSchema, outs);
-    const position = merged.columns[all.schema.length]!.values as Int32Array;
+    const position = merged.columns[0]!.values as Int32Array;
     // A stable counting sort of the output rows by their partition's first-appearance id.
     const numPartitions = pids.reduce((m, p) => Math.max(m, p + 1), 0);
     const starts = new Int32Array(numPartitions + 1);
@@ -98,8 +100,8 @@ export class ParallelWindowExec implements ExecutionPlan {
     for (let p = 0; p < numPartitions; p++) starts[p + 1]! += starts[p]!;
     const order = new Int32Array(n);
     for (let r = 0; r < n; r++) order[starts[pids[position[r]!]!]!++] = r;
-    const columns = merged.columns.filter((_, k) => k !== all.schema.length);
-    const result = takeBatch(makeBatch(this.schema, columns, n), order);
+    const inputRows = order.map((r) => position[r]!);
+    const result = makeBatch(this.schema, [...all.columns.map((c) => take(c, inputRows)), ...merged.columns.slice(1).map((c) => take(c, order))], n);
     const size = Math.max(1, ctx.batchSize);
     for (let off = 0; off < n; off += size) yield sliceBatch(result, off, off + size);
   }
