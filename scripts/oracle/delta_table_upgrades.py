@@ -1,6 +1,7 @@
 """Record what delta-spark does when a table gains a feature after creation, for
 test/delta-e2e/table-upgrades.test.ts: column mapping turned on by SET TBLPROPERTIES, type
-widening (ALTER COLUMN ... TYPE; recorded for the type-widening writer, not yet replayed by a test).
+widening (SET TBLPROPERTIES ('delta.enableTypeWidening' = ...), ALTER COLUMN ... TYPE), both
+replayed on Sluice tables by the test.
 (REORG TABLE ... APPLY (PURGE) is not recorded: delta-spark 4.0.0 under PySpark 4.0.1 fails on it
 with a NoSuchMethodError in ParquetToSparkSchemaConverter.)
 
