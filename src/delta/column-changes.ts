@@ -19,11 +19,13 @@
 import { analysisError, executionError } from "../common/errors.js";
 import type { SqlColumnChange, SqlColumnPosition, SqlNewColumn } from "../sql/delta-statements.js";
 import type { DataType, StructField } from "../types/data-type.js";
-import { sqlTypeName } from "../types/data-type.js";
+import { containsType, sqlTypeName } from "../types/data-type.js";
 import { dataTypeToJson } from "../types/json-schema.js";
 import { StructType } from "../types/struct-type.js";
 import { columnMappingMode } from "./column-mapping.js";
 import { MAX_COLUMN_ID_KEY, assignColumnMapping, largestColumnId } from "./column-mapping-writes.js";
+import type { Protocol } from "./actions.js";
+import { TIMESTAMP_NTZ_FEATURE } from "./timestamp-ntz-feature.js";
 import { OptimisticTransaction } from "./transaction.js";
 import { type TypeChangeContext, checkTypeChange, withTypeChange } from "./type-widening.js";
 
@@ -86,6 +88,7 @@ export async function addColumns(tablePath: string, columns: readonly SqlNewColu
   }
   const tx = await start(tablePath);
   const md = tx.metadata!;
+  requireNtzFeature(columns, tx.snapshot!.protocol, tablePath);
   let schema = StructType.fromJson(md.schemaString);
   for (const c of columns) {
     const field: StructField = { name: c.path.at(-1)!, type: c.type, nullable: true, metadata: c.comment !== undefined ? { comment: c.comment } : {} };
@@ -251,6 +254,21 @@ function fieldIndex(s: StructType, column: readonly string[], table: string, sch
   const i = s.indexOf(column.at(-1)!);
   if (i < 0) throw notFound(column, table, schema);
   return i;
+}
+
+/**
+ * A TIMESTAMP_NTZ column (anywhere in a new column's type) needs the timestampNtz feature already
+ * in the protocol: delta-spark 4.0 does not add it on ADD COLUMNS but refuses with
+ * DELTA_FEATURES_REQUIRE_MANUAL_ENABLEMENT (recorded on delta-spark 4.0.0, test/delta-e2e/add-columns-ntz.test.ts).
+ */
+function requireNtzFeature(columns: readonly SqlNewColumn[], protocol: Protocol, tablePath: string): void {
+  const c = columns.find((x) => containsType(x.type, "timestamp_ntz"));
+  if (!c || (protocol.writerFeatures ?? []).includes(TIMESTAMP_NTZ_FEATURE)) return;
+  throw analysisError(
+    "DELTA_FEATURES_REQUIRE_MANUAL_ENABLEMENT",
+    `[DELTA_FEATURES_REQUIRE_MANUAL_ENABLEMENT] Your table schema requires manually enablement of the following table feature(s): ${TIMESTAMP_NTZ_FEATURE} (column \`${c.path.join(".")}\`). Create the table with the table property 'delta.feature.${TIMESTAMP_NTZ_FEATURE}' = 'supported' (delta-spark also takes it in ALTER TABLE ... SET TBLPROPERTIES; Sluice does not yet).`,
+    { table: tablePath, column: c.path.join("."), feature: TIMESTAMP_NTZ_FEATURE },
+  );
 }
 
 /** A struct field declared NOT NULL anywhere inside `t` (delta-spark refuses those in ADD COLUMNS too). */

@@ -14,7 +14,8 @@ import { Column } from "../expr/column.js";
 import type { Expr } from "../expr/expr.js";
 import type { Session } from "../session/session.js";
 import { rewriteExpr } from "../sql/expr-utils.js";
-import type { DeltaCommand, DeltaStatement, DeltaTableRef, SqlAssignment, SqlMergeClause } from "../sql/delta-statements.js";
+import type { DeltaCommand, DeltaStatement, DeltaTableRef, SqlAssignment, SqlMergeClause, SqlNewColumn } from "../sql/delta-statements.js";
+import { parseDataType } from "../types/ddl.js";
 import { StructType } from "../types/struct-type.js";
 import { addColumns, changeColumn, dropColumns, renameColumn } from "./column-changes.js";
 import { commandResult } from "./command-result.js";
@@ -47,6 +48,12 @@ const STATEMENT: Record<DeltaCommand["kind"], string> = {
 };
 
 /** Start the statement and return its result DataFrame; a missing table fails here, synchronously. */
+/** New columns' types as the session reads them: a bare TIMESTAMP is TIMESTAMP_NTZ under spark.sql.timestampType = TIMESTAMP_NTZ, as in Spark's parser. */
+function sessionTypes(spark: Session, columns: readonly SqlNewColumn[]): SqlNewColumn[] {
+  if (spark.conf.get("spark.sql.timestampType", "TIMESTAMP_LTZ")!.toUpperCase() !== "TIMESTAMP_NTZ") return [...columns];
+  return columns.map((c) => ({ ...c, type: parseDataType(c.typeText, { timestampNTZ: true }) }));
+}
+
 export function runDeltaStatement(spark: Session, st: DeltaStatement): DataFrame {
   const c = st.command;
   const path = tablePath(c.table);
@@ -98,7 +105,7 @@ export function runDeltaStatement(spark: Session, st: DeltaStatement): DataFrame
     case "dropColumns":
       return rows(NONE, async () => (await dropColumns(path, c.columns, c.ifExists), []));
     case "addColumns":
-      return rows(NONE, async () => (await addColumns(path, c.columns), []));
+      return rows(NONE, async () => (await addColumns(path, sessionTypes(spark, c.columns)), []));
     case "changeColumn":
       return rows(NONE, async () => (await changeColumn(path, c.column, c.change), []));
   }

@@ -70,9 +70,9 @@ describe("Delta statements", () => {
       kind: "addColumns",
       table: { nameParts: ["delta", "/t"] },
       columns: [
-        { path: ["c"], type: { kind: "int" }, nullable: true, comment: "the c", position: { kind: "first" } },
-        { path: ["s", "z"], type: { kind: "decimal", precision: 10, scale: 2 }, nullable: false, position: { kind: "after", column: "x" } },
-        { path: ["m"], type: { kind: "map", keyType: { kind: "string" }, valueType: { kind: "int" }, valueContainsNull: true }, nullable: true },
+        { path: ["c"], type: { kind: "int" }, typeText: "INT", nullable: true, comment: "the c", position: { kind: "first" } },
+        { path: ["s", "z"], type: { kind: "decimal", precision: 10, scale: 2 }, typeText: "DECIMAL(10, 2)", nullable: false, position: { kind: "after", column: "x" } },
+        { path: ["m"], type: { kind: "map", keyType: { kind: "string" }, valueType: { kind: "int" }, valueContainsNull: true }, typeText: "MAP<STRING, INT>", nullable: true },
       ],
     });
     expect(command(`${t} ADD COLUMN e DOUBLE`)).toMatchObject({ kind: "addColumns", columns: [{ path: ["e"], type: { kind: "double" } }] });

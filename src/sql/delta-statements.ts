@@ -54,6 +54,8 @@ export type SqlColumnPosition = { readonly kind: "first" } | { readonly kind: "a
 export interface SqlNewColumn {
   readonly path: readonly string[];
   readonly type: DataType;
+  /** The type as written: a bare TIMESTAMP is TIMESTAMP_NTZ under spark.sql.timestampType = TIMESTAMP_NTZ, which only the session knows. */
+  readonly typeText: string;
   readonly nullable: boolean;
   readonly comment?: string;
   readonly position?: SqlColumnPosition;
@@ -354,7 +356,7 @@ function alterColumns(p: QueryParser, table: DeltaTableRef): DeltaCommand {
 /** `name type [NOT NULL] [COMMENT 'c'] [FIRST | AFTER x]` (descriptors in any order, each once). */
 function newColumn(p: QueryParser): SqlNewColumn {
   const path = p.multipartIdentifier("a column name");
-  const type = p.dataType(false);
+  const { type, text: typeText } = p.typeName(false);
   let nullable = true;
   let comment: string | undefined;
   let position: SqlColumnPosition | undefined;
@@ -366,7 +368,7 @@ function newColumn(p: QueryParser): SqlNewColumn {
     else if (p.isKeyword("DEFAULT")) throw p.unsupportedAt(at, "DEFAULT values of Delta columns");
     else break;
   }
-  return { path, type, nullable, ...(comment !== undefined ? { comment } : {}), ...(position ? { position } : {}) };
+  return { path, type, typeText, nullable, ...(comment !== undefined ? { comment } : {}), ...(position ? { position } : {}) };
 }
 
 function isChangeAction(p: QueryParser): boolean {

@@ -248,7 +248,7 @@ export abstract class PrimaryParser extends TokenStream {
   }
 
   /** A type name and the text it was written with. */
-  private typeName(inParens: boolean): { readonly type: DataType; readonly text: string } {
+  typeName(inParens: boolean): { readonly type: DataType; readonly text: string } {
     const start = this.peek();
     if (start.kind !== "ident") throw this.fail(start, "expected a data type");
     let end = start.end;
