@@ -92,6 +92,12 @@ export function resolveWindowCall(resolver: ExprResolver, w: WindowExpr): RWindo
       stateTypes: [],
     };
   } else if (aggFn) {
+    if (fnExpr.name === "median" && (orderBy.length > 0 || w.spec.frame)) {
+      // Spark 4.0 refuses an ordered or framed window for median (not for percentile or mode)
+      throw analysisError("INVALID_WINDOW_SPEC_FOR_AGGREGATION_FUNC", `Cannot specify ORDER BY or a window frame for "${shown}". Use percentile(x, 0.5) for a running median.`, {
+        routine: fnExpr.name,
+      });
+    }
     const sig = aggFn.resolve(infos, env.eval, fnExpr.distinct === true);
     call = {
       fn: { kind: "aggregate", impl: aggFn },
