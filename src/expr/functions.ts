@@ -105,6 +105,7 @@ export const bitwise_not = (x: ColumnLike): Column => call("bitwise_not", c(x));
 export const bit_count = (x: ColumnLike): Column => call("bit_count", c(x));
 /** Bit `pos` of x (0 = lowest) as a TINYINT 0 or 1. */
 export const bit_get = (x: ColumnLike, pos: ColumnLike | number): Column => call("bit_get", c(x), typeof pos === "number" ? l(pos) : c(pos));
+/** Alias of `bit_get`. */
 export const getbit = bit_get;
 
 // ---- VARIANT ----
