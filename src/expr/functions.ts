@@ -88,6 +88,8 @@ export function from_csv(x: ColumnLike, schema: string | StructType, options: Re
 export function schema_of_csv(csv: string, options: Record<string, string> = {}): Column {
   return new Column({ kind: "call", name: "schema_of_csv", args: [l(csv), ...optionsArg(options)] });
 }
+/** A struct column as one CSV record; `options` as Spark's CSV write options (`sep`, `nullValue`, `quoteAll`, …). */
+export const to_csv = (x: ColumnLike, options: Record<string, string> = {}): Column => new Column({ kind: "call", name: "to_csv", args: [c(x), ...optionsArg(options)] });
 /** An options object as the map(...) argument Spark's CSV/JSON functions take (none when empty). */
 const optionsArg = (options: Record<string, string>): Expr[] =>
   Object.keys(options).length > 0 ? [call("map", ...Object.entries(options).flatMap(([k, v]) => [l(k), l(String(v))])).expr] : [];

@@ -15,6 +15,8 @@ describe("CSV and bitwise functions in the DataFrame API", () => {
       { r: { a: 1, b: 9007199254740993n, _corrupt_record: null }, s: { a: 1 }, ddl: "STRUCT<_c0: INT, _c1: STRING>" },
       { r: { a: null, b: 2n, _corrupt_record: "x;2" }, s: { a: null }, ddl: "STRUCT<_c0: INT, _c1: STRING>" },
     ]);
+    const csv = await df.select(F.to_csv(F.from_csv(col("raw"), schema, { sep: ";" }), { sep: "|" }).alias("t")).collect();
+    expect(csv).toEqual([{ t: "1|9007199254740993|" }, { t: "|2|x;2" }]);
     await expect(df.select(F.from_csv(col("raw"), "a INT", { sep: ";", mode: "FAILFAST" })).collect()).rejects.toMatchObject({ code: "MALFORMED_RECORD_IN_PARSING" });
     await expect((async () => df.select(F.from_csv(col("raw"), "a INT", { header: "true" })).collect())()).rejects.toMatchObject({ code: "INVALID_OPTION" });
   });

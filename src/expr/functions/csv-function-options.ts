@@ -79,3 +79,46 @@ export function parseCsvFunctionOptions(fn: string, raw: ReadonlyMap<string, str
     ...opt("timeZone", "timezone"),
   };
 }
+
+export interface ToCsvOptions {
+  readonly sep: string;
+  readonly quote: string;
+  readonly escape: string;
+  readonly nullValue: string;
+  readonly quoteAll: boolean;
+  readonly timestampFormat: string;
+  readonly timestampNTZFormat: string;
+  readonly dateFormat: string;
+  readonly timeZone?: string;
+}
+
+const WRITE_KEYS = new Set(["sep", "delimiter", "quote", "escape", "nullvalue", "quoteall", "timestampformat", "timestampntzformat", "dateformat", "timezone"]);
+
+/** The options of to_csv (Spark's CSV write options that apply to one record); others are refused by name. */
+export function parseToCsvOptions(raw: ReadonlyMap<string, string>): ToCsvOptions {
+  const v = new Map<string, string>();
+  const problems: string[] = [];
+  for (const [key, value] of raw) {
+    const k = key.toLowerCase();
+    if (!WRITE_KEYS.has(k)) problems.push(`'${key}' is not a to_csv option`);
+    else if ((k === "quote" || k === "escape") && value.length > 1) problems.push(`'${key}' must be a single character, not '${value}'`);
+    else if (k === "quoteall" && !/^(true|false)$/i.test(value)) problems.push(`'${key}' must be true or false, not '${value}'`);
+    else v.set(k, value);
+  }
+  const sep = v.get("sep") ?? v.get("delimiter") ?? ",";
+  if (sep === "") problems.push("'sep' must not be empty");
+  if (problems.length > 0) throw analysisError("INVALID_OPTION", `to_csv: ${problems.join("; ")}.`, { option: [...raw.keys()].join(",") });
+  const timeZone = v.get("timezone");
+  if (timeZone !== undefined) getTimeZone(timeZone);
+  return {
+    sep: sep === "\\t" ? "\t" : sep,
+    quote: v.get("quote") ?? '"',
+    escape: v.get("escape") ?? "\\",
+    nullValue: v.get("nullvalue") ?? "",
+    quoteAll: v.get("quoteall")?.toLowerCase() === "true",
+    timestampFormat: v.get("timestampformat") ?? "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+    timestampNTZFormat: v.get("timestampntzformat") ?? "yyyy-MM-dd'T'HH:mm:ss.SSS",
+    dateFormat: v.get("dateformat") ?? "yyyy-MM-dd",
+    ...(timeZone !== undefined ? { timeZone } : {}),
+  };
+}

@@ -25,6 +25,7 @@ import { sessionWindowFunctions } from "./session-window.js";
 import { byteStringFunctions } from "./strings-bytes.js";
 import { moreStringFunctions } from "./strings-more.js";
 import { stringFunctions } from "./strings.js";
+import { toCsvFunctions } from "./to-csv.js";
 import { variantFunctions } from "./variant.js";
 
 const families: readonly (readonly ScalarFunction[])[] = [
@@ -49,6 +50,7 @@ const families: readonly (readonly ScalarFunction[])[] = [
   higherOrderFunctions,
   jsonFunctions,
   csvFunctions,
+  toCsvFunctions,
   sessionWindowFunctions,
   variantFunctions,
 ];
