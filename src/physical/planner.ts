@@ -60,6 +60,11 @@ export interface PlannerEnv {
    */
   readonly workerThreads?: number;
   /**
+   * The threads of a broadcast hash join or a partitioned window, whose every row crosses between
+   * threads (session/runtime-config.ts exchangeThreads); defaults to `workerThreads`.
+   */
+  readonly exchangeThreads?: number;
+  /**
    * The result is collected whole (collect, toArrow, explain of it), so a result that is a chain
    * over a splittable scan may run per piece in the workers too. Not for results that stream out
    * (writes, iterators): the pieces' rows wait in piece order, which would unbound their memory.
@@ -77,9 +82,9 @@ const handlers: Handlers = {
   project: (n, _env, compile, plan) => new ProjectExec(plan(n.input), n.exprs, outputSchema(n), compile),
   filter: (n, _env, compile, plan) => new FilterExec(plan(n.input), n.condition, compile),
   aggregate: (n, env, compile, plan) => planAggregate(n, env.workerThreads ?? 1, compile, plan),
-  window: (n, env, compile, plan) => planWindow(n, env.workerThreads ?? 1, compile, plan),
+  window: (n, env, compile, plan) => planWindow(n, env.exchangeThreads ?? env.workerThreads ?? 1, compile, plan),
   generate: (n, _env, compile, plan) => new GenerateExec(plan(n.input), n.generator, n.outer, n.arg, outputSchema(n), compile),
-  join: (n, env, compile, plan) => planJoin(n, env.workerThreads ?? 1, compile, plan),
+  join: (n, env, compile, plan) => planJoin(n, env.exchangeThreads ?? env.workerThreads ?? 1, compile, plan),
   sort: (n, env, compile, plan) => planSort(n, env.workerThreads ?? 1, compile, plan),
   limit: (n, _env, _compile, plan) => new LimitExec(plan(n.input), n.limit, n.offset),
   union: (n, _env, _compile, plan) => new UnionExec(n.inputs.map(plan), outputSchema(n)),

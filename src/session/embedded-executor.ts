@@ -20,7 +20,7 @@ import { type ExecutionPlan, type TaskContext, collectBatches, formatPhysicalPla
 import { createPhysicalPlan } from "../physical/planner.js";
 import { requiredScanColumns } from "../optimizer/scan-column-pruning.js";
 import type { StructType } from "../types/struct-type.js";
-import { type RuntimeConfig, parseMaster } from "./runtime-config.js";
+import { type RuntimeConfig, exchangeThreads, parseMaster } from "./runtime-config.js";
 import { saveDelta } from "../connectors/delta/index.js";
 import { sessionTableDefaults } from "../delta/table-properties.js";
 import { planWithFileSystemOptions } from "../connectors/api/file-system-scope.js";
@@ -143,7 +143,7 @@ export class EmbeddedExecutor implements QueryExecutor {
     const filters = scanFilters(resolved);
     return createPhysicalPlan(resolved, {
       eval: this.evalContext(currentTimestampUs),
-      ...(override ? { override } : { workerThreads: this.workerThreads(), parallelResult }),
+      ...(override ? { override } : { workerThreads: this.workerThreads(), exchangeThreads: exchangeThreads(this.conf.get("spark.master")!), parallelResult }),
       scan: (node) => {
         if (scanOverride && node.streaming) return scanOverride(node);
         const custom = this.#sources.get(node.source.format);

@@ -135,14 +135,18 @@ export function parseMaster(master: string): number | undefined {
 }
 
 /**
- * The worker threads a streaming query's partitioned state lives in: local[N] as asked, but the
- * default local[*] keeps the state on the main thread on a machine of 2 cores or fewer. Measured
- * there (bench/run.sh stream-window-count and stream-dedup, docs/parallelism.md), 2 state
- * workers were slower than none: the 2 cores are already busy with the main thread and the JSON
- * reader threads, and the workers add the transfer of each batch's columns, a second key encoding
- * and more garbage collection, without a free core to run on.
+ * The worker threads for work whose every row crosses between threads: a streaming query's
+ * partitioned state, and a batch query's broadcast hash joins and partitioned windows. local[N]
+ * as asked, but the default local[*] keeps that work on the main thread on a machine of 2 cores
+ * or fewer. Measured there (docs/parallelism.md): 2 state workers were slower than none
+ * (bench/run.sh stream-window-count and stream-dedup) — the 2 cores are already busy with the
+ * main thread and the JSON reader threads, and the workers add the transfer of each batch's
+ * columns, a second key encoding and more garbage collection, without a free core to run on —
+ * and a broadcast join or a partitioned window ran at 0.8× of one thread over in-memory rows
+ * and 1.0× over a Parquet file (bench/parallel-join-window-bench.ts). Scans, sorts and
+ * aggregates, which send back only their results, keep every core.
  */
-export function streamingStateThreads(master: string): number {
+export function exchangeThreads(master: string): number {
   const threads = parseMaster(master) ?? 1;
   return master.trim() === "local[*]" && threads <= 2 ? 1 : threads;
 }

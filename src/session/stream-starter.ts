@@ -35,7 +35,7 @@ import { checkContinuous } from "../streaming/runtime/continuous-checks.js";
 import { parseTimeConfMs, parseTrigger } from "../streaming/runtime/trigger.js";
 import { StreamingQuery } from "../streaming/streaming-query.js";
 import { queryCheckpointDir } from "./query-checkpoint.js";
-import { streamingStateThreads } from "./runtime-config.js";
+import { exchangeThreads } from "./runtime-config.js";
 import type { Session } from "./session.js";
 
 /** Creates the source for one streaming scan; registered per format by the session. */
@@ -112,7 +112,7 @@ export async function startStream(session: Session, df: DataFrame, spec: StreamW
           if (list) list.push(rows);
           else late.set(op, [rows]);
         }
-      : undefined, { workerThreads: streamingStateThreads(conf.get("spark.master")!) }),
+      : undefined, { workerThreads: exchangeThreads(conf.get("spark.master")!) }),
     ...(lateRowsFn
       ? {
           afterBatch: async (batchId: number) => {

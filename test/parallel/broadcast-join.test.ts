@@ -6,6 +6,7 @@
  * spark.sql.autoBroadcastJoinThreshold keeps a larger build side (and -1 every one) on the main
  * thread; a worker dying during a piece fails the query with PARTITION_WORKER_FAILED.
  */
+import { availableParallelism } from "node:os";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Session } from "../../src/index.js";
@@ -104,6 +105,17 @@ describe("broadcast hash joins in local[N] workers", () => {
     const one = session("local[1]", 64);
     load(one, [[1, "a"]], [[1, "b"]]);
     expect(one.sql(JOINS[0]![1]).explainString()).not.toContain("Broadcast");
+  });
+
+  it("the default local[*] broadcasts only on more than 2 cores (measured no faster than one thread on 2), as it places streaming state", () => {
+    const all = session("local[*]", 64);
+    load(all, [[1, "a"]], [[1, "b"]]);
+    const plan = all.sql(JOINS[0]![1]).explainString();
+    if (availableParallelism() <= 2) expect(plan).not.toContain("BroadcastHashJoinExec");
+    else expect(plan).toContain("BroadcastHashJoinExec");
+    const window = all.sql("SELECT k, row_number() OVER (PARTITION BY k ORDER BY id) AS n FROM l").explainString();
+    expect(window).toContain(availableParallelism() <= 2 ? "WindowExec" : "ParallelWindowExec");
+    if (availableParallelism() <= 2) expect(window).not.toContain("ParallelWindowExec");
   });
 
   it("a worker thread dying during a probe piece fails the query with PARTITION_WORKER_FAILED; the next query runs", async () => {
